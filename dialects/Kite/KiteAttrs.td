@@ -1,0 +1,232 @@
+//===- KiteAttrs.td - kite dialect attributes --------------*- tablegen -*-===//
+
+#ifndef KITE_ATTRS_TD
+#define KITE_ATTRS_TD
+
+include "dialects/Kite/KiteDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+class Kite_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<Kite_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+// A boolean parameter spelled `true` / `false`.
+class Kite_BoolParameter<string desc> : AttrOrTypeParameter<"bool", desc> {
+  let parser = "::kite::parseBoolParameter($_parser)";
+  let printer = "$_printer << ($_self ? \"true\" : \"false\")";
+}
+
+// A real-valued parameter (pJ, bytes per cycle, ...) printed and parsed as a
+// plain float literal (an integer literal is accepted too); held as a double
+// precision APFloat.
+class Kite_DoubleParameter<string desc> : APFloatParameter<desc> {
+  let parser = "::kite::parseDoubleParameter($_parser)";
+}
+
+//===----------------------------------------------------------------------===//
+// Number formats, multipliers, sparsity
+//===----------------------------------------------------------------------===//
+
+def Kite_IntFormatAttr : Kite_Attr<"IntFormat", "int"> {
+  let summary = "integer number format: bit width and signedness";
+  let description = [{
+    States that an integer-stored tensor holds `bits`-bit values, two's
+    complement when `signed`, unsigned otherwise. The storage element type
+    may be wider (a 4-bit format is stored in `i8`). Valid widths: 2 ... 16.
+
+    Example: `#kite.int<4, signed>`, `#kite.int<8, unsigned>`.
+  }];
+  let parameters = (ins "unsigned":$bits, "bool":$isSigned);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Smallest and largest representable value.
+    int64_t getMin() const;
+    int64_t getMax() const;
+  }];
+}
+
+def Kite_NMAttr : Kite_Attr<"NM", "nm"> {
+  let summary = "N:M structured sparsity pattern";
+  let description = [{
+    At most `N` non-zero values in every group of `M` consecutive elements
+    along the reduction dimension. Requires 0 < N <= M <= 256.
+
+    Example: `#kite.nm<2, 4>`.
+  }];
+  let parameters = (ins "unsigned":$n, "unsigned":$m);
+  let assemblyFormat = "`<` $n `,` $m `>`";
+  let genVerifyDecl = 1;
+}
+
+def Kite_MultiplierAttr : Kite_Attr<"Multiplier", "mul"> {
+  let summary = "a multiplier from the target's multiplier library";
+  let description = [{
+    Names the multiplier an op's products use. `"exact"` is the exact
+    multiplier; other names refer to the approximate multipliers of the
+    target's library (see `#kite.target`). When the enclosing module has a
+    `kite.target`, ops verify that the name is in its library.
+
+    Example: `#kite.mul<"exact">`.
+  }];
+  let parameters = (ins StringRefParameter<"multiplier name">:$name);
+  let assemblyFormat = "`<` $name `>`";
+  let genVerifyDecl = 1;
+}
+
+def Kite_SoftmaxMethod : I32EnumAttr<"SoftmaxMethod", "LUT softmax method", [
+  I32EnumAttrCase<"Rexp", 0, "rexp">,
+  I32EnumAttrCase<"Lut2D", 1, "lut2d">
+]> {
+  let cppNamespace = "::kite";
+  let genSpecializedAttr = 0;
+}
+def Kite_SoftmaxMethodAttr
+    : EnumAttr<Kite_Dialect, Kite_SoftmaxMethod, "softmax_method"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+//===----------------------------------------------------------------------===//
+// Target description
+//===----------------------------------------------------------------------===//
+
+def Kite_SoftmaxUnitAttr : Kite_Attr<"SoftmaxUnit", "softmax_unit"> {
+  let summary = "geometry of the look-up-table softmax unit";
+  let description = [{
+    * `method`: `rexp` (exponent table + reciprocal table) or `lut2d`
+      (exponent table + 2-D quotient table).
+    * `step`: input grid Δ; an input distance `max(x) - x` is rounded to a
+      multiple of Δ.
+    * `out_bits`: width w of table entries and output probabilities.
+    * `exp_entries`: entries of the exponent table (D + 1).
+    * `norm_rows` x `norm_cols`: the normaliser table (`norm_cols = 1` for
+      `rexp`; numerator and denominator steps for `lut2d`).
+
+    Example: `#kite.softmax_unit<method = lut2d, step = 1.0, out_bits = 8,
+    exp_entries = 7, norm_rows = 60, norm_cols = 11>`.
+  }];
+  let parameters = (ins "SoftmaxMethod":$method,
+                        Kite_DoubleParameter<"input grid">:$step,
+                        "unsigned":$outBits, "unsigned":$expEntries,
+                        "unsigned":$normRows, "unsigned":$normCols);
+  let assemblyFormat = [{
+    `<` `method` `=` $method `,` `step` `=` $step `,` `out_bits` `=` $outBits
+    `,` `exp_entries` `=` $expEntries `,` `norm_rows` `=` $normRows `,`
+    `norm_cols` `=` $normCols `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Bytes of both tables at `out_bits` bits per entry.
+    uint64_t getTableBytes() const;
+  }];
+}
+
+def Kite_MemoryAttr : Kite_Attr<"Memory", "memory"> {
+  let summary = "on-chip buffers and bandwidths";
+  let description = [{
+    Sizes of the weight, activation and accumulator buffers (KiB) and the
+    DRAM and SRAM bandwidths (bytes per cycle).
+
+    Example: `#kite.memory<weight_kib = 256, act_kib = 256, acc_kib = 64,
+    dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>`.
+  }];
+  let parameters = (ins "unsigned":$weightKib, "unsigned":$actKib,
+                        "unsigned":$accKib,
+                        Kite_DoubleParameter<"DRAM bytes/cycle">:$dramBytesPerCycle,
+                        Kite_DoubleParameter<"SRAM bytes/cycle">:$sramBytesPerCycle);
+  let assemblyFormat = [{
+    `<` `weight_kib` `=` $weightKib `,` `act_kib` `=` $actKib `,` `acc_kib` `=`
+    $accKib `,` `dram_bytes_per_cycle` `=` $dramBytesPerCycle `,`
+    `sram_bytes_per_cycle` `=` $sramBytesPerCycle `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def Kite_EnergyAttr : Kite_Attr<"Energy", "energy"> {
+  let summary = "per-operation energy table (pJ)";
+  let description = [{
+    Energy per operation in picojoules. The built-in defaults are Horowitz,
+    ISSCC 2014 (45 nm) figures; `docs/target.md` gives the source of each.
+
+    * `int8_mul`, `int8_add`, `int32_add`: exact integer multiply/add; the MAC
+      energy of a b-bit multiplier is derived from `int8_mul` (see docs).
+    * `fp32_mul`, `fp32_add`: 32-bit float, for vector ops in float.
+    * `sram_read_32b`: one 32-bit read from an 8 KB SRAM bank.
+    * `dram_read_32b`: one 32-bit DRAM read.
+    * `lut_read_8b`: one 8-bit read from a softmax-unit table.
+  }];
+  let parameters = (ins Kite_DoubleParameter<"">:$int8Mul,
+                        Kite_DoubleParameter<"">:$int8Add,
+                        Kite_DoubleParameter<"">:$int32Add,
+                        Kite_DoubleParameter<"">:$fp32Mul,
+                        Kite_DoubleParameter<"">:$fp32Add,
+                        Kite_DoubleParameter<"">:$sramRead32b,
+                        Kite_DoubleParameter<"">:$dramRead32b,
+                        Kite_DoubleParameter<"">:$lutRead8b);
+  let assemblyFormat = [{
+    `<` `int8_mul` `=` $int8Mul `,` `int8_add` `=` $int8Add `,` `int32_add` `=`
+    $int32Add `,` `fp32_mul` `=` $fp32Mul `,` `fp32_add` `=` $fp32Add `,`
+    `sram_read_32b` `=` $sramRead32b `,` `dram_read_32b` `=` $dramRead32b `,`
+    `lut_read_8b` `=` $lutRead8b `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def Kite_TargetAttr : Kite_Attr<"Target", "target"> {
+  let summary = "description of a Kite accelerator";
+  let description = [{
+    Everything hardware-specific the compiler needs, in one place. Passes read
+    it from the module attribute `kite.target` (set by `kite-set-target`);
+    none hard-codes hardware numbers. It can also be loaded from JSON
+    (`docs/target.md`).
+
+    * `clock_mhz`: clock frequency.
+    * `array`: rows and columns of the MAC array.
+    * `int_bits`: supported integer operand widths.
+    * `lp_bits`: supported logarithmic-posit word widths.
+    * `multipliers`: names of the multipliers in the array's library.
+    * `sparsity`: N:M patterns the array runs (dense is always supported).
+    * `activation_sparsity`: whether activations can be decomposed into N:M
+      terms at run time.
+    * `softmax`, `memory`, `energy`: see the attributes of those names.
+
+    Example:
+
+    ```mlir
+    module attributes {kite.target = #kite.target<"kite-v1", clock_mhz = 1000,
+        array = [16, 16], int_bits = [2, 4, 8], lp_bits = [8],
+        multipliers = ["exact"], sparsity = [#kite.nm<2, 4>],
+        activation_sparsity = true, softmax = #kite.softmax_unit<...>,
+        memory = #kite.memory<...>, energy = #kite.energy<...>>} {}
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"target name">:$name,
+                        "unsigned":$clockMhz,
+                        "unsigned":$arrayRows, "unsigned":$arrayCols,
+                        ArrayRefParameter<"unsigned">:$intBits,
+                        ArrayRefParameter<"unsigned">:$lpBits,
+                        "::mlir::ArrayAttr":$multipliers,
+                        "::mlir::ArrayAttr":$sparsity,
+                        Kite_BoolParameter<"">:$activationSparsity,
+                        "SoftmaxUnitAttr":$softmax,
+                        "MemoryAttr":$memory,
+                        "EnergyAttr":$energy);
+  let assemblyFormat = [{
+    `<` $name `,` `clock_mhz` `=` $clockMhz `,` `array` `=` `[` $arrayRows `,`
+    $arrayCols `]` `,` `int_bits` `=` `[` $intBits `]` `,` `lp_bits` `=` `[`
+    $lpBits `]` `,` `multipliers` `=` $multipliers `,` `sparsity` `=` $sparsity
+    `,` `activation_sparsity` `=` $activationSparsity `,` `softmax` `=` $softmax
+    `,` `memory` `=` $memory `,` `energy` `=` $energy `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    bool supportsIntBits(unsigned bits) const;
+    bool supportsLPBits(unsigned bits) const;
+    bool hasMultiplier(::llvm::StringRef name) const;
+    bool supportsSparsity(NMAttr pattern) const;
+  }];
+}
+
+#endif // KITE_ATTRS_TD

@@ -1,0 +1,299 @@
+//===- KiteOps.td - kite dialect operations ----------------*- tablegen -*-===//
+
+#ifndef KITE_OPS_TD
+#define KITE_OPS_TD
+
+include "dialects/Kite/KiteAttrs.td"
+include "dialects/Kite/KiteTypes.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+// Element types a kite tensor may hold: float, integer, or LP.
+def Kite_AnyElement : AnyTypeOf<[AnyFloat, AnySignlessInteger, Kite_LPType]>;
+def Kite_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger, Kite_LPType]>;
+def Kite_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def Kite_QuantTensor : RankedTensorOf<[AnySignlessInteger, Kite_LPType]>;
+
+//===----------------------------------------------------------------------===//
+// Matrix multiplication and convolution
+//===----------------------------------------------------------------------===//
+
+def Kite_MatmulOp : Kite_Op<"matmul", [Pure]> {
+  let summary = "(batched) matrix multiplication on the MAC array";
+  let description = [{
+    `result[b..., i, j] = acc[b..., i, j] + sum_k P(lhs[b..., i, k], rhs[b..., k, j])`
+
+    `lhs` is `[B...] x M x K`, `rhs` is `[B...] x K x N` or `K x N` (shared by
+    every batch), `acc` (optional) and the result are `[B...] x M x N`.
+
+    Element types and the product `P`:
+
+    * float x float -> the same float type; `P(a, w) = a * w`, accumulated in
+      that type in increasing `k`.
+    * integer x integer -> integer accumulator of at least 32 bits; the
+      product is computed by the multiplier `multiplier` (exact when absent)
+      on the operands' values in their formats (`lhs_format`, `rhs_format`;
+      when absent, the storage type read as signed), and summed exactly.
+    * LP x LP -> f32; the product is the exact sum of the operands' log
+      values, converted to linear form and accumulated in f32.
+
+    An operand with `lhs_sparsity` / `rhs_sparsity` = N:M is read through the
+    N:M selection: in every group of M consecutive elements along K (the last
+    group may be shorter), the N elements of largest magnitude are kept (ties
+    go to the lower index) and the others read as zero. An operand that is
+    already N:M sparse is read unchanged.
+
+    Example:
+
+    ```mlir
+    %y = kite.matmul %x, %w {rhs_format = #kite.int<4, signed>,
+                             multiplier = #kite.mul<"exact">,
+                             rhs_sparsity = #kite.nm<2, 4>}
+        : (tensor<8x64xi8>, tensor<64x32xi8>) -> tensor<8x32xi32>
+    ```
+  }];
+  let arguments = (ins Kite_Tensor:$lhs, Kite_Tensor:$rhs,
+                       Optional<Kite_Tensor>:$acc,
+                       OptionalAttr<Kite_IntFormatAttr>:$lhs_format,
+                       OptionalAttr<Kite_IntFormatAttr>:$rhs_format,
+                       OptionalAttr<Kite_MultiplierAttr>:$multiplier,
+                       OptionalAttr<Kite_NMAttr>:$lhs_sparsity,
+                       OptionalAttr<Kite_NMAttr>:$rhs_sparsity);
+  let results = (outs Kite_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`acc` `(` $acc^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Kite_Conv2DOp : Kite_Op<"conv2d", [Pure]> {
+  let summary = "2-D convolution (NCHW input, FCHW filter) on the MAC array";
+  let description = [{
+    `input` is `N x C x H x W`, `filter` is `F x C/groups x KH x KW`, the
+    optional `bias` is `F` (same element type as the result), the result is
+    `N x F x OH x OW` with
+    `OH = (H + pad_top + pad_bottom - dilation_h * (KH - 1) - 1) / stride_h + 1`
+    (likewise OW). Padding reads zero.
+
+    `result[n, f, oh, ow] = bias[f] + sum_{c, kh, kw} P(input[n, g*C/groups + c,
+    oh*stride_h + kh*dilation_h - pad_top, ...], filter[f, c, kh, kw])`
+    with `g = f / (F / groups)`.
+
+    Element types, products, formats and multipliers are as for
+    `kite.matmul`. The reduction dimension for `*_sparsity` is the flattened
+    `(c, kh, kw)` in row-major order (the im2col row).
+
+    `pads` is `[top, left, bottom, right]`; `strides` and `dilations` are
+    `[h, w]`.
+
+    Example:
+
+    ```mlir
+    %y = kite.conv2d %x, %w {strides = array<i64: 1, 1>,
+                             pads = array<i64: 1, 1, 1, 1>,
+                             dilations = array<i64: 1, 1>, groups = 1 : i64}
+        : (tensor<1x1x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Kite_Tensor:$input, Kite_Tensor:$filter,
+                       Optional<Kite_Tensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, I64Attr:$groups,
+                       OptionalAttr<Kite_IntFormatAttr>:$input_format,
+                       OptionalAttr<Kite_IntFormatAttr>:$filter_format,
+                       OptionalAttr<Kite_MultiplierAttr>:$multiplier,
+                       OptionalAttr<Kite_NMAttr>:$input_sparsity,
+                       OptionalAttr<Kite_NMAttr>:$filter_sparsity);
+  let results = (outs Kite_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $filter (`bias` `(` $bias^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax
+//===----------------------------------------------------------------------===//
+
+def Kite_SoftmaxOp : Kite_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "exact softmax along one axis";
+  let description = [{
+    `result[..., i, ...] = exp(x_i - max(x)) / sum_j exp(x_j - max(x))`
+    along `axis` (negative values count from the back), in the input's float
+    type.
+
+    Example: `%p = kite.softmax %x {axis = -1 : i64} : tensor<4x10xf32>`.
+  }];
+  let arguments = (ins Kite_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs Kite_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Kite_LutSoftmaxOp : Kite_Op<"lut_softmax", [Pure]> {
+  let summary = "softmax evaluated by the look-up-table softmax unit";
+  let description = [{
+    Softmax along `axis` computed from two integer tables, as the hardware
+    unit does it (Vasyltsov & Chang, arXiv 2111.10770). For each row x:
+
+    1. distances `d_i = min(round((max(x) - x_i) * input_scale / step),
+       size(exp_table) - 1)` (round half to even), where `input_scale` is the
+       real value of one input unit (1.0 for float inputs);
+    2. `e_i = exp_table[d_i]`, unsigned `out_bits`-bit;
+    3. `rexp`: `S = sum_i e_i`, `r = norm_table[min(S >> sum_shift,
+       size(norm_table) - 1)]`, `result_i = (e_i * r) >> out_shift`;
+       `lut2d`: `S` as above saturated to the table's rows,
+       `result_i = norm_table[row(S), col(e_i)]` with
+       `row(S) = min(S >> sum_shift, rows - 1)` and
+       `col(e) = min(e >> out_shift, cols - 1)`.
+
+    The result holds unsigned `out_bits`-bit probabilities (probability =
+    value / (2^out_bits - 1)) in a signless integer type wide enough for them.
+
+    Example:
+
+    ```mlir
+    %p = kite.lut_softmax %x {axis = -1 : i64, method = #kite.softmax_method<rexp>,
+           input_scale = 1.0 : f64, step = 1.0 : f64, out_bits = 8 : i64,
+           sum_shift = 0 : i64, out_shift = 8 : i64,
+           exp_table = dense<[255, 94, 35, 13, 5, 2, 1]> : tensor<7xi32>,
+           norm_table = dense<...> : tensor<256xi32>}
+        : tensor<4x10xf32> -> tensor<4x10xi16>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, AnySignlessInteger]>:$input,
+                       I64Attr:$axis, Kite_SoftmaxMethodAttr:$method,
+                       F64Attr:$input_scale, F64Attr:$step, I64Attr:$out_bits,
+                       I64Attr:$sum_shift, I64Attr:$out_shift,
+                       I32ElementsAttr:$exp_table, I32ElementsAttr:$norm_table);
+  let results = (outs RankedTensorOf<[AnySignlessInteger]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+def Kite_QuantizeOp : Kite_Op<"quantize", [Pure]> {
+  let summary = "float tensor to an integer or logarithmic-posit tensor";
+  let description = [{
+    Integer result (requires `format`, `scale`, `zero_point`):
+    `q = clamp(round_half_even(x / scale[c]) + zero_point[c], format.min,
+    format.max)`, where `c` is the index along `axis` for per-channel
+    quantization (`scale` and `zero_point` have that dimension's size) or 0
+    for per-tensor quantization (one value each, no `axis`).
+
+    LP result (no `format`, `scale`, `zero_point`, `axis`): each element is
+    encoded into the result's `!kite.lp` format (round to nearest even in the
+    log domain, saturating to ±maxpos; a non-zero value below minpos/2
+    becomes zero).
+
+    Example:
+
+    ```mlir
+    %q = kite.quantize %x {format = #kite.int<8, signed>,
+                           scale = array<f64: 0.05>, zero_point = array<i64: 0>}
+        : tensor<4x16xf32> -> tensor<4x16xi8>
+    %l = kite.quantize %x : tensor<4x16xf32> -> tensor<4x16x!kite.lp<8, 1, 7, 0>>
+    ```
+  }];
+  let arguments = (ins Kite_FloatTensor:$input,
+                       OptionalAttr<Kite_IntFormatAttr>:$format,
+                       OptionalAttr<DenseF64ArrayAttr>:$scale,
+                       OptionalAttr<DenseI64ArrayAttr>:$zero_point,
+                       OptionalAttr<I64Attr>:$axis);
+  let results = (outs Kite_QuantTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Kite_DequantizeOp : Kite_Op<"dequantize", [Pure]> {
+  let summary = "integer or logarithmic-posit tensor to a float tensor";
+  let description = [{
+    The inverse mapping of `kite.quantize`: for an integer input,
+    `x = (q - zero_point[c]) * scale[c]` (the same attributes as
+    `kite.quantize`; `format` defaults to the signed storage width); for an
+    LP input, the exact value of each code (NaR becomes NaN).
+
+    Example:
+
+    ```mlir
+    %x = kite.dequantize %q {scale = array<f64: 0.05>, zero_point = array<i64: 0>}
+        : tensor<4x16xi32> -> tensor<4x16xf32>
+    ```
+  }];
+  let arguments = (ins Kite_QuantTensor:$input,
+                       OptionalAttr<Kite_IntFormatAttr>:$format,
+                       OptionalAttr<DenseF64ArrayAttr>:$scale,
+                       OptionalAttr<DenseI64ArrayAttr>:$zero_point,
+                       OptionalAttr<I64Attr>:$axis);
+  let results = (outs Kite_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Normalisation and activation
+//===----------------------------------------------------------------------===//
+
+def Kite_LayerNormOp : Kite_Op<"layer_norm", [Pure, AttrSizedOperandSegments]> {
+  let summary = "layer normalisation over the trailing dimensions";
+  let description = [{
+    Normalises over the dimensions `[axis, rank)` (negative `axis` counts
+    from the back): `y = (x - mean) / sqrt(var + epsilon) * scale + bias`,
+    with the biased variance. `scale` and `bias` are optional and have the
+    shape of the normalised dimensions.
+
+    Example:
+
+    ```mlir
+    %y = kite.layer_norm %x scale(%g) bias(%b) {axis = -1 : i64, epsilon = 1.0e-05 : f64}
+        : (tensor<16x32xf32>, tensor<32xf32>, tensor<32xf32>) -> tensor<16x32xf32>
+    ```
+  }];
+  let arguments = (ins Kite_FloatTensor:$input,
+                       Optional<Kite_FloatTensor>:$scale,
+                       Optional<Kite_FloatTensor>:$bias,
+                       I64Attr:$axis, F64Attr:$epsilon);
+  let results = (outs Kite_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`scale` `(` $scale^ `)`)? (`bias` `(` $bias^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// `axis` normalised to [0, rank).
+    int64_t getNormalizedAxis();
+  }];
+}
+
+def Kite_GeluApproximation : I32EnumAttr<"GeluApproximation",
+    "GELU formula", [
+  I32EnumAttrCase<"None", 0, "none">,
+  I32EnumAttrCase<"Tanh", 1, "tanh">
+]> {
+  let cppNamespace = "::kite";
+  let genSpecializedAttr = 0;
+}
+def Kite_GeluApproximationAttr
+    : EnumAttr<Kite_Dialect, Kite_GeluApproximation, "gelu_approximation"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Kite_GeluOp : Kite_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    `none`: `y = x/2 * (1 + erf(x / sqrt(2)))`;
+    `tanh`: `y = x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))`.
+
+    Example: `%y = kite.gelu %x {approximation = #kite.gelu_approximation<none>} : tensor<16x64xf32>`.
+  }];
+  let arguments = (ins Kite_FloatTensor:$input,
+                       Kite_GeluApproximationAttr:$approximation);
+  let results = (outs Kite_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+#endif // KITE_OPS_TD

@@ -1,0 +1,47 @@
+//===- Kite.h - the kite dialect --------------------------------*- C++ -*-===//
+//
+// The kite dialect: its types, attributes and ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_DIALECT_KITE_IR_KITE_H
+#define KITE_DIALECT_KITE_IR_KITE_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace kite {
+/// Parsers for attribute parameters the ODS defaults do not cover.
+mlir::FailureOr<llvm::APFloat> parseDoubleParameter(mlir::AsmParser &parser);
+mlir::FailureOr<bool> parseBoolParameter(mlir::AsmParser &parser);
+} // namespace kite
+
+#include "kite/dialects/Kite/KiteDialect.h.inc"
+#include "kite/dialects/Kite/KiteEnums.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "kite/dialects/Kite/KiteTypes.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "kite/dialects/Kite/KiteAttrs.h.inc"
+
+#define GET_OP_CLASSES
+#include "kite/dialects/Kite/KiteOps.h.inc"
+
+namespace kite {
+/// Name of the module attribute that holds the `#kite.target`.
+constexpr llvm::StringLiteral kTargetAttrName = "kite.target";
+
+/// The `#kite.target` of the module enclosing `op`, or null.
+TargetAttr lookupTarget(mlir::Operation *op);
+} // namespace kite
+
+#endif // KITE_DIALECT_KITE_IR_KITE_H

@@ -1,0 +1,234 @@
+//===- KiteAttrs.cpp - kite dialect attributes ----------------------------===//
+
+#include "kite/Dialect/Kite/IR/Kite.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace kite;
+
+//===----------------------------------------------------------------------===//
+// IntFormatAttr
+//===----------------------------------------------------------------------===//
+
+Attribute IntFormatAttr::parse(AsmParser &parser, Type) {
+  unsigned bits;
+  StringRef signedness;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseInteger(bits) || parser.parseComma() ||
+      parser.parseKeyword(&signedness) || parser.parseGreater())
+    return {};
+  if (signedness != "signed" && signedness != "unsigned") {
+    parser.emitError(loc, "expected 'signed' or 'unsigned'");
+    return {};
+  }
+  return getChecked([&] { return parser.emitError(loc); },
+                    parser.getContext(), bits, signedness == "signed");
+}
+
+void IntFormatAttr::print(AsmPrinter &printer) const {
+  printer << "<" << getBits() << ", " << (getIsSigned() ? "signed" : "unsigned")
+          << ">";
+}
+
+LogicalResult IntFormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                    unsigned bits, bool) {
+  if (bits < 2 || bits > 16)
+    return emitError() << "integer format width " << bits
+                       << " is out of range: must be in [2, 16]";
+  return success();
+}
+
+int64_t IntFormatAttr::getMin() const {
+  return getIsSigned() ? -(int64_t(1) << (getBits() - 1)) : 0;
+}
+
+int64_t IntFormatAttr::getMax() const {
+  return getIsSigned() ? (int64_t(1) << (getBits() - 1)) - 1
+                       : (int64_t(1) << getBits()) - 1;
+}
+
+//===----------------------------------------------------------------------===//
+// NMAttr, MultiplierAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult NMAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                             unsigned n, unsigned m) {
+  if (m == 0 || m > 256)
+    return emitError() << "N:M group size M = " << m
+                       << " is out of range: must be in [1, 256]";
+  if (n == 0 || n > m)
+    return emitError() << "N:M pattern " << n << ":" << m
+                       << " is invalid: requires 0 < N <= M";
+  return success();
+}
+
+LogicalResult
+MultiplierAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       StringRef name) {
+  if (name.empty())
+    return emitError() << "multiplier name must not be empty";
+  auto isNameChar = [](char c) {
+    return llvm::isAlnum(c) || c == '_' || c == '-' || c == '.';
+  };
+  if (!llvm::all_of(name, isNameChar))
+    return emitError() << "multiplier name '" << name
+                       << "' may only contain letters, digits, '_', '-', '.'";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Target description
+//===----------------------------------------------------------------------===//
+
+static LogicalResult
+checkPositive(function_ref<InFlightDiagnostic()> emitError, StringRef what,
+              const APFloat &apValue) {
+  double value = apValue.convertToDouble();
+  if (!(value > 0.0) || !std::isfinite(value))
+    return emitError() << what << " must be a positive finite number, got "
+                       << value;
+  return success();
+}
+
+LogicalResult
+SoftmaxUnitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        SoftmaxMethod method, APFloat step, unsigned outBits,
+                        unsigned expEntries, unsigned normRows,
+                        unsigned normCols) {
+  if (failed(checkPositive(emitError, "softmax unit step", step)))
+    return failure();
+  if (outBits < 2 || outBits > 16)
+    return emitError() << "softmax unit out_bits = " << outBits
+                       << " is out of range: must be in [2, 16]";
+  if (expEntries < 2 || expEntries > 4096)
+    return emitError() << "softmax unit exp_entries = " << expEntries
+                       << " is out of range: must be in [2, 4096]";
+  if (normRows < 1 || normRows > 65536)
+    return emitError() << "softmax unit norm_rows = " << normRows
+                       << " is out of range: must be in [1, 65536]";
+  if (method == SoftmaxMethod::Rexp && normCols != 1)
+    return emitError() << "softmax unit method rexp needs norm_cols = 1, got "
+                       << normCols;
+  if (method == SoftmaxMethod::Lut2D && (normCols < 2 || normCols > 4096))
+    return emitError() << "softmax unit method lut2d needs norm_cols in "
+                          "[2, 4096], got "
+                       << normCols;
+  return success();
+}
+
+uint64_t SoftmaxUnitAttr::getTableBytes() const {
+  uint64_t entries =
+      getExpEntries() + uint64_t(getNormRows()) * uint64_t(getNormCols());
+  return (entries * getOutBits() + 7) / 8;
+}
+
+LogicalResult MemoryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 unsigned weightKib, unsigned actKib,
+                                 unsigned accKib, APFloat dramBytesPerCycle,
+                                 APFloat sramBytesPerCycle) {
+  if (weightKib == 0 || actKib == 0 || accKib == 0)
+    return emitError() << "buffer sizes must be positive (weight_kib = "
+                       << weightKib << ", act_kib = " << actKib
+                       << ", acc_kib = " << accKib << ")";
+  if (failed(checkPositive(emitError, "dram_bytes_per_cycle",
+                           dramBytesPerCycle)) ||
+      failed(checkPositive(emitError, "sram_bytes_per_cycle",
+                           sramBytesPerCycle)))
+    return failure();
+  return success();
+}
+
+LogicalResult EnergyAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 APFloat int8Mul, APFloat int8Add,
+                                 APFloat int32Add, APFloat fp32Mul,
+                                 APFloat fp32Add, APFloat sramRead32b,
+                                 APFloat dramRead32b, APFloat lutRead8b) {
+  std::pair<StringRef, APFloat> entries[] = {
+      {"int8_mul", int8Mul},         {"int8_add", int8Add},
+      {"int32_add", int32Add},       {"fp32_mul", fp32Mul},
+      {"fp32_add", fp32Add},         {"sram_read_32b", sramRead32b},
+      {"dram_read_32b", dramRead32b}, {"lut_read_8b", lutRead8b}};
+  for (auto [name, value] : entries)
+    if (failed(checkPositive(emitError, ("energy " + name).str(), value)))
+      return failure();
+  return success();
+}
+
+static LogicalResult checkWidths(function_ref<InFlightDiagnostic()> emitError,
+                                 StringRef what, ArrayRef<unsigned> widths,
+                                 unsigned lo, unsigned hi) {
+  if (widths.empty())
+    return emitError() << what << " must not be empty";
+  for (auto [i, bits] : llvm::enumerate(widths)) {
+    if (bits < lo || bits > hi)
+      return emitError() << what << " entry " << bits
+                         << " is out of range: must be in [" << lo << ", "
+                         << hi << "]";
+    if (i > 0 && bits <= widths[i - 1])
+      return emitError() << what << " must be strictly increasing";
+  }
+  return success();
+}
+
+LogicalResult TargetAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, StringRef name,
+    unsigned clockMhz, unsigned arrayRows, unsigned arrayCols,
+    ArrayRef<unsigned> intBits, ArrayRef<unsigned> lpBits,
+    ArrayAttr multipliers, ArrayAttr sparsity, bool, SoftmaxUnitAttr softmax,
+    MemoryAttr memory, EnergyAttr energy) {
+  if (name.empty())
+    return emitError() << "target name must not be empty";
+  if (clockMhz == 0)
+    return emitError() << "target clock_mhz must be positive";
+  if (arrayRows == 0 || arrayCols == 0 || arrayRows > 4096 ||
+      arrayCols > 4096)
+    return emitError() << "target array " << arrayRows << "x" << arrayCols
+                       << " is out of range: each side must be in [1, 4096]";
+  if (failed(checkWidths(emitError, "target int_bits", intBits, 2, 16)) ||
+      failed(checkWidths(emitError, "target lp_bits", lpBits, 2, 16)))
+    return failure();
+  if (multipliers.empty())
+    return emitError() << "target multipliers must not be empty";
+  llvm::StringSet<> seen;
+  for (Attribute attr : multipliers) {
+    auto str = dyn_cast<StringAttr>(attr);
+    if (!str)
+      return emitError() << "target multipliers must be strings, got " << attr;
+    if (failed(MultiplierAttr::verify(emitError, str.getValue())))
+      return failure();
+    if (!seen.insert(str.getValue()).second)
+      return emitError() << "target multiplier '" << str.getValue()
+                         << "' is listed twice";
+  }
+  if (!seen.contains("exact"))
+    return emitError() << "target multipliers must include \"exact\"";
+  for (Attribute attr : sparsity)
+    if (!isa<NMAttr>(attr))
+      return emitError() << "target sparsity entries must be #kite.nm, got "
+                         << attr;
+  if (!softmax || !memory || !energy)
+    return emitError() << "target needs softmax, memory and energy";
+  return success();
+}
+
+bool TargetAttr::supportsIntBits(unsigned bits) const {
+  return llvm::is_contained(getIntBits(), bits);
+}
+
+bool TargetAttr::supportsLPBits(unsigned bits) const {
+  return llvm::is_contained(getLpBits(), bits);
+}
+
+bool TargetAttr::hasMultiplier(StringRef name) const {
+  return llvm::any_of(getMultipliers(), [&](Attribute attr) {
+    return cast<StringAttr>(attr).getValue() == name;
+  });
+}
+
+bool TargetAttr::supportsSparsity(NMAttr pattern) const {
+  return llvm::is_contained(getSparsity().getValue(), pattern);
+}

@@ -1,0 +1,24 @@
+# -*- Python -*-
+# lit configuration for the Kite FileCheck tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "Kite"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kite_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "Inputs", "Unit", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+
+# FileCheck, not, count and split-file live beside lit; our tools in build/bin.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.kite_tools_dir, append_path=True)
+llvm_config.use_default_substitutions()
+
+config.substitutions.append(("%kite_src_root", config.kite_src_root))
+config.substitutions.append(("%kite_obj_root", config.kite_obj_root))
+llvm_config.add_tool_substitutions(["kite-opt"], [config.kite_tools_dir])

@@ -1,0 +1,29 @@
+//===- kite-opt.cpp - the Kite optimizer driver ---------------------------===//
+//
+// mlir-opt for Kite: the dialects a Kite pipeline meets on its way from an
+// imported model to the accelerator, and every Kite pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Dialect/Kite/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  registry.insert<kite::KiteDialect, mlir::arith::ArithDialect,
+                  mlir::func::FuncDialect, mlir::linalg::LinalgDialect,
+                  mlir::math::MathDialect, mlir::tensor::TensorDialect,
+                  mlir::tosa::TosaDialect>();
+  kite::registerKitePasses();
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "Kite optimizer: kite dialect passes and pipelines\n",
+      registry));
+}
