@@ -1,0 +1,88 @@
+//===- IntQuant.h - integer quantization ------------------------*- C++ -*-===//
+//
+// Integer formats, affine quantization and calibration. Rounding is half to
+// even, saturation clamps to the format's range. Plain C++.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_NUMERICS_INTQUANT_H
+#define KITE_NUMERICS_INTQUANT_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kite::numerics {
+
+/// A b-bit integer format, two's complement when signed.
+struct IntFormat {
+  unsigned bits = 8; ///< 2..16
+  bool isSigned = true;
+
+  static std::string validate(unsigned bits);
+  int64_t min() const { return isSigned ? -(int64_t(1) << (bits - 1)) : 0; }
+  int64_t max() const {
+    return isSigned ? (int64_t(1) << (bits - 1)) - 1
+                    : (int64_t(1) << bits) - 1;
+  }
+  /// Number of codes, 2^bits.
+  uint32_t numCodes() const { return uint32_t(1) << bits; }
+};
+
+/// Round half to even, the rounding every Kite quantizer uses.
+int64_t roundHalfEven(double x);
+
+/// clamp(roundHalfEven(x / scale) + zeroPoint, min, max).
+int64_t quantize(double x, double scale, int64_t zeroPoint, IntFormat format);
+/// (q - zeroPoint) * scale.
+inline double dequantize(int64_t q, double scale, int64_t zeroPoint) {
+  return double(q - zeroPoint) * scale;
+}
+
+/// Scale and zero point for one tensor or channel.
+struct QuantParams {
+  double scale = 1.0;
+  int64_t zeroPoint = 0;
+};
+
+/// Parameters mapping the real range [lo, hi] onto the format.
+/// Symmetric: zero point 0 and scale = max(|lo|, |hi|) / max (for a signed
+/// format the range is [-max, max]; the code `min` stays unused).
+/// Asymmetric: the range is widened to include 0, scale = (hi - lo) /
+/// (max - min), and the zero point is the code of 0.0, rounded and clamped.
+/// A degenerate range (all zero) gives scale 1.
+QuantParams paramsForRange(double lo, double hi, IntFormat format,
+                           bool symmetric);
+
+/// How calibration picks the clipping range of a tensor.
+enum class Calibration {
+  MinMax,     ///< the observed minimum and maximum
+  Percentile, ///< the p-th and (100-p)-th percentiles of the values
+  MSE,        ///< the clipping threshold that minimises the quantization MSE
+};
+
+/// Chooses parameters for `data` by `method`. `percentile` is used by
+/// Percentile (e.g. 99.99). MSE searches 100 clipping thresholds in
+/// (0, max|x|] (and, for asymmetric formats, scales the observed range by
+/// the same factors) and keeps the one with the least mean squared error of
+/// quantize-dequantize; ties keep the wider range.
+QuantParams calibrate(const std::vector<float> &data, IntFormat format,
+                      bool symmetric, Calibration method,
+                      double percentile = 99.99);
+
+/// Per-channel calibration: `data` has row-major `shape`, one set of
+/// parameters per index along `axis`.
+std::vector<QuantParams> calibratePerChannel(const std::vector<float> &data,
+                                             const std::vector<int64_t> &shape,
+                                             int64_t axis, IntFormat format,
+                                             bool symmetric,
+                                             Calibration method,
+                                             double percentile = 99.99);
+
+/// Mean squared error of quantize-dequantize of `data` with `params`.
+double quantizationMSE(const std::vector<float> &data, QuantParams params,
+                       IntFormat format);
+
+} // namespace kite::numerics
+
+#endif // KITE_NUMERICS_INTQUANT_H

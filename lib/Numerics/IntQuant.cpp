@@ -1,0 +1,134 @@
+//===- IntQuant.cpp - integer quantization --------------------------------===//
+
+#include "kite/Numerics/IntQuant.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+using namespace kite::numerics;
+
+std::string IntFormat::validate(unsigned bits) {
+  if (bits < 2 || bits > 16)
+    return "integer format width " + std::to_string(bits) +
+           " is out of range: must be in [2, 16]";
+  return "";
+}
+
+int64_t kite::numerics::roundHalfEven(double x) {
+  return int64_t(std::nearbyint(x)); // default rounding mode: to nearest even
+}
+
+int64_t kite::numerics::quantize(double x, double scale, int64_t zeroPoint,
+                                 IntFormat format) {
+  double scaled = x / scale;
+  if (std::isnan(scaled))
+    return std::clamp<int64_t>(zeroPoint, format.min(), format.max());
+  // Clamp before converting so huge values cannot overflow int64.
+  double lo = double(format.min() - zeroPoint) - 1.0;
+  double hi = double(format.max() - zeroPoint) + 1.0;
+  scaled = std::clamp(scaled, lo, hi);
+  return std::clamp(roundHalfEven(scaled) + zeroPoint, format.min(),
+                    format.max());
+}
+
+QuantParams kite::numerics::paramsForRange(double lo, double hi,
+                                           IntFormat format, bool symmetric) {
+  QuantParams p;
+  if (symmetric) {
+    double bound = std::max(std::fabs(lo), std::fabs(hi));
+    p.scale = bound > 0 ? bound / double(format.max()) : 1.0;
+    p.zeroPoint = 0;
+    return p;
+  }
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  if (hi - lo <= 0)
+    return p;
+  p.scale = (hi - lo) / double(format.max() - format.min());
+  p.zeroPoint = std::clamp(format.min() - roundHalfEven(lo / p.scale),
+                           format.min(), format.max());
+  return p;
+}
+
+double kite::numerics::quantizationMSE(const std::vector<float> &data,
+                                       QuantParams params, IntFormat format) {
+  if (data.empty())
+    return 0.0;
+  double sum = 0.0;
+  for (float x : data) {
+    double y = dequantize(quantize(x, params.scale, params.zeroPoint, format),
+                          params.scale, params.zeroPoint);
+    sum += (y - x) * (y - x);
+  }
+  return sum / double(data.size());
+}
+
+static double percentileOf(std::vector<float> sorted, double p) {
+  if (sorted.empty())
+    return 0.0;
+  std::sort(sorted.begin(), sorted.end());
+  double rank = std::clamp(p, 0.0, 100.0) / 100.0 * double(sorted.size() - 1);
+  size_t i = size_t(rank);
+  double t = rank - double(i);
+  if (i + 1 >= sorted.size())
+    return sorted.back();
+  return sorted[i] * (1.0 - t) + sorted[i + 1] * t;
+}
+
+QuantParams kite::numerics::calibrate(const std::vector<float> &data,
+                                      IntFormat format, bool symmetric,
+                                      Calibration method, double percentile) {
+  if (data.empty())
+    return {};
+  auto [minIt, maxIt] = std::minmax_element(data.begin(), data.end());
+  double lo = *minIt, hi = *maxIt;
+  switch (method) {
+  case Calibration::MinMax:
+    return paramsForRange(lo, hi, format, symmetric);
+  case Calibration::Percentile:
+    return paramsForRange(percentileOf(data, 100.0 - percentile),
+                          percentileOf(data, percentile), format, symmetric);
+  case Calibration::MSE: {
+    QuantParams best = paramsForRange(lo, hi, format, symmetric);
+    double bestErr = quantizationMSE(data, best, format);
+    constexpr int kSteps = 100;
+    for (int i = kSteps - 1; i >= 1; --i) {
+      double factor = double(i) / kSteps;
+      QuantParams p = paramsForRange(lo * factor, hi * factor, format,
+                                     symmetric);
+      double err = quantizationMSE(data, p, format);
+      if (err < bestErr) {
+        bestErr = err;
+        best = p;
+      }
+    }
+    return best;
+  }
+  }
+  return {};
+}
+
+std::vector<QuantParams> kite::numerics::calibratePerChannel(
+    const std::vector<float> &data, const std::vector<int64_t> &shape,
+    int64_t axis, IntFormat format, bool symmetric, Calibration method,
+    double percentile) {
+  assert(axis >= 0 && axis < int64_t(shape.size()) && "axis out of range");
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < axis; ++i)
+    outer *= shape[i];
+  for (size_t i = size_t(axis) + 1; i < shape.size(); ++i)
+    inner *= shape[i];
+  int64_t channels = shape[axis];
+  std::vector<QuantParams> params;
+  params.reserve(size_t(channels));
+  std::vector<float> channel;
+  for (int64_t c = 0; c < channels; ++c) {
+    channel.clear();
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < inner; ++i)
+        channel.push_back(data[size_t((o * channels + c) * inner + i)]);
+    params.push_back(calibrate(channel, format, symmetric, method, percentile));
+  }
+  return params;
+}

@@ -1,0 +1,207 @@
+//===- LP.cpp - logarithmic posits ----------------------------------------===//
+
+#include "kite/Numerics/LP.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+using namespace kite::numerics;
+
+std::string LPFormat::validate(unsigned n, unsigned es, unsigned rs, int sf) {
+  if (n < 2 || n > 16)
+    return "LP word width n = " + std::to_string(n) +
+           " is out of range: must be in [2, 16]";
+  if (es > 4)
+    return "LP exponent size es = " + std::to_string(es) +
+           " is out of range: must be in [0, 4]";
+  if (rs < 1 || rs > n - 1)
+    return "LP regime cap rs = " + std::to_string(rs) +
+           " is out of range: must be in [1, n - 1] = [1, " +
+           std::to_string(n - 1) + "]";
+  if (sf < -64 || sf > 64)
+    return "LP scale factor sf = " + std::to_string(sf) +
+           " is out of range: must be in [-64, 64]";
+  return "";
+}
+
+std::string LPFormat::str() const {
+  return "LP<" + std::to_string(n) + ", " + std::to_string(es) + ", " +
+         std::to_string(rs) + ", " + std::to_string(sf) + ">";
+}
+
+double LPValue::toDouble() const {
+  switch (kind) {
+  case Kind::Zero:
+    return 0.0;
+  case Kind::NaR:
+    return std::numeric_limits<double>::quiet_NaN();
+  case Kind::Finite:
+    break;
+  }
+  // 2^(log / 2^16) = 2^floor * 2^frac; exp2 of the fraction then an exact
+  // scaling keeps the result independent of how the log splits.
+  int32_t whole = log >> kLogFracBits; // floor for negative logs too
+  double frac = double(log - (whole << kLogFracBits)) / double(kLogOne);
+  double magnitude = std::ldexp(std::exp2(frac), whole);
+  return negative ? -magnitude : magnitude;
+}
+
+LPValue kite::numerics::decodeLP(const LPFormat &f, uint32_t code) {
+  const uint32_t mask = (uint32_t(1) << f.n) - 1;
+  code &= mask;
+  LPValue v;
+  if (code == 0)
+    return v;
+  const uint32_t signBit = uint32_t(1) << (f.n - 1);
+  if (code == signBit) {
+    v.kind = LPValue::Kind::NaR;
+    return v;
+  }
+  v.kind = LPValue::Kind::Finite;
+  if (code & signBit) {
+    v.negative = true;
+    code = (~code + 1) & mask;
+  }
+  // Bits after the sign, most significant first.
+  int remaining = int(f.n) - 1;
+  auto bitAt = [&](int i) { return (code >> i) & 1u; }; // i from n-2 down
+  int pos = remaining - 1;
+  uint32_t r = bitAt(pos);
+  int m = 0;
+  while (pos >= 0 && bitAt(pos) == r && m < int(f.rs)) {
+    ++m;
+    --pos;
+  }
+  // The opposite bit ends the run unless the cap or the word's end did.
+  if (m < int(f.rs) && pos >= 0)
+    --pos;
+  int k = r ? m - 1 : -m;
+  // Exponent: the next es bits; bits past the end read as 0.
+  int e = 0;
+  for (unsigned i = 0; i < f.es; ++i) {
+    e <<= 1;
+    if (pos >= 0)
+      e |= int(bitAt(pos--));
+  }
+  // The rest is the log-fraction, pos + 1 bits.
+  int fracBits = pos + 1;
+  int64_t frac = fracBits > 0 ? int64_t(code & ((1u << fracBits) - 1)) : 0;
+  int64_t log = (int64_t(k) * (int64_t(1) << f.es) + e - f.sf) * kLogOne +
+                (frac << (kLogFracBits - fracBits));
+  v.log = int32_t(log);
+  return v;
+}
+
+LPCodec::LPCodec(const LPFormat &format) : fmt(format) {
+  assert(fmt.validate().empty() && "invalid LP format");
+  uint32_t count = numCodes();
+  decoded.resize(count);
+  values.resize(count);
+  for (uint32_t c = 0; c < count; ++c) {
+    decoded[c] = decodeLP(fmt, c);
+    values[c] = decoded[c].toDouble();
+  }
+  positiveLogs.reserve(narCode() - 1);
+  for (uint32_t c = 1; c < narCode(); ++c) {
+    positiveLogs.push_back(decoded[c].log);
+    assert((c == 1 || positiveLogs[c - 1] > positiveLogs[c - 2]) &&
+           "LP codes must be monotone");
+  }
+}
+
+double LPCodec::dynamicRangeBinades() const {
+  return double(positiveLogs.back() - positiveLogs.front()) / double(kLogOne);
+}
+
+uint32_t LPCodec::encode(double x) const {
+  if (std::isnan(x) || std::isinf(x))
+    return narCode();
+  if (x == 0.0)
+    return 0;
+  bool negative = x < 0;
+  double magnitude = std::fabs(x);
+  // Underflow is decided on the value itself: log2 cannot resolve the last
+  // ulp below minpos / 2.
+  if (magnitude < minpos() / 2)
+    return 0;
+  // log2 in units of 2^-16: the scaling by a power of two is exact.
+  double t = std::log2(magnitude) * double(kLogOne);
+  const int32_t minLog = positiveLogs.front(), maxLog = positiveLogs.back();
+  uint32_t code;
+  if (magnitude <= minpos() || t <= double(minLog)) {
+    code = 1;
+  } else if (t >= double(maxLog)) {
+    code = maxposCode();
+  } else {
+    // Largest i with positiveLogs[i] <= t; then the nearer of i and i + 1.
+    auto it = std::upper_bound(positiveLogs.begin(), positiveLogs.end(), t,
+                               [](double v, int32_t l) { return v < l; });
+    size_t hi = size_t(it - positiveLogs.begin()), lo = hi - 1;
+    double twiceT = 2.0 * t;
+    double mid = double(positiveLogs[lo]) + double(positiveLogs[hi]);
+    uint32_t loCode = uint32_t(lo + 1), hiCode = uint32_t(hi + 1);
+    if (twiceT < mid)
+      code = loCode;
+    else if (twiceT > mid)
+      code = hiCode;
+    else
+      code = (loCode & 1) ? hiCode : loCode;
+  }
+  return negative ? negate(code) : code;
+}
+
+LPValue kite::numerics::multiplyLP(const LPValue &a, const LPValue &b) {
+  LPValue p;
+  if (a.isNaR() || b.isNaR()) {
+    p.kind = LPValue::Kind::NaR;
+    return p;
+  }
+  if (a.isZero() || b.isZero())
+    return p;
+  p.kind = LPValue::Kind::Finite;
+  p.negative = a.negative != b.negative;
+  p.log = a.log + b.log;
+  return p;
+}
+
+namespace {
+/// round(2^(j / 2^16) * 2^30) for every 16-bit log fraction j.
+const std::vector<uint32_t> &antilogTable() {
+  static const std::vector<uint32_t> table = [] {
+    std::vector<uint32_t> t(static_cast<size_t>(kLogOne));
+    for (int64_t j = 0; j < kLogOne; ++j)
+      t[j] = uint32_t(
+          std::llround(std::ldexp(std::exp2(double(j) / double(kLogOne)), 30)));
+    return t;
+  }();
+  return table;
+}
+} // namespace
+
+int64_t kite::numerics::lpToFixed(const LPValue &v, int fracBits, bool *nar) {
+  if (nar)
+    *nar = v.isNaR();
+  if (v.kind != LPValue::Kind::Finite)
+    return 0;
+  int32_t whole = v.log >> kLogFracBits;
+  uint32_t frac = uint32_t(v.log - (whole << kLogFracBits));
+  int64_t mant = antilogTable()[frac]; // in [2^30, 2^31]
+  int shift = whole + fracBits - 30;
+  int64_t result;
+  constexpr int64_t kSaturate = int64_t(1) << 62;
+  if (shift >= 0) {
+    result = shift > 31 ? kSaturate : std::min(mant << shift, kSaturate);
+  } else if (-shift > 32) {
+    result = 0;
+  } else {
+    int s = -shift;
+    int64_t q = mant >> s, rem = mant & ((int64_t(1) << s) - 1);
+    int64_t half = int64_t(1) << (s - 1);
+    if (rem > half || (rem == half && (q & 1)))
+      ++q;
+    result = q;
+  }
+  return v.negative ? -result : result;
+}

@@ -1,0 +1,93 @@
+//===- IntQuantTest.cpp - integer quantization ----------------------------===//
+
+#include "kite/Numerics/IntQuant.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <random>
+
+using namespace kite::numerics;
+
+TEST(IntQuantTest, FormatRanges) {
+  EXPECT_EQ((IntFormat{8, true}.min()), -128);
+  EXPECT_EQ((IntFormat{8, true}.max()), 127);
+  EXPECT_EQ((IntFormat{4, false}.max()), 15);
+  EXPECT_EQ((IntFormat{2, true}.min()), -2);
+  EXPECT_EQ((IntFormat{16, true}.max()), 32767);
+  EXPECT_EQ(IntFormat::validate(1),
+            "integer format width 1 is out of range: must be in [2, 16]");
+  EXPECT_EQ(IntFormat::validate(16), "");
+}
+
+TEST(IntQuantTest, RoundHalfEvenAndSaturate) {
+  EXPECT_EQ(roundHalfEven(2.5), 2);
+  EXPECT_EQ(roundHalfEven(3.5), 4);
+  EXPECT_EQ(roundHalfEven(-2.5), -2);
+  EXPECT_EQ(roundHalfEven(-0.5), 0);
+  EXPECT_EQ(roundHalfEven(2.4999), 2);
+  IntFormat i8{8, true};
+  EXPECT_EQ(quantize(1.25, 0.5, 0, i8), 2);   // 2.5 -> 2
+  EXPECT_EQ(quantize(1.75, 0.5, 0, i8), 4);   // 3.5 -> 4
+  EXPECT_EQ(quantize(1e30, 0.5, 0, i8), 127); // saturates, no overflow
+  EXPECT_EQ(quantize(-1e30, 0.5, 0, i8), -128);
+  EXPECT_EQ(quantize(NAN, 0.5, 3, i8), 3);
+  IntFormat u4{4, false};
+  EXPECT_EQ(quantize(-1.0, 0.1, 8, u4), 0);
+  EXPECT_EQ(quantize(0.0, 0.1, 8, u4), 8);
+  EXPECT_EQ(dequantize(10, 0.1, 8), 0.2);
+}
+
+TEST(IntQuantTest, ParamsForRange) {
+  IntFormat i8{8, true};
+  QuantParams sym = paramsForRange(-2.0, 1.0, i8, /*symmetric=*/true);
+  EXPECT_DOUBLE_EQ(sym.scale, 2.0 / 127);
+  EXPECT_EQ(sym.zeroPoint, 0);
+  QuantParams asym = paramsForRange(-1.0, 3.0, IntFormat{8, false}, false);
+  EXPECT_DOUBLE_EQ(asym.scale, 4.0 / 255);
+  EXPECT_EQ(asym.zeroPoint, 64); // round(1 / (4/255)) = 63.75 -> 64
+  // Zero is exactly representable: it quantizes to the zero point.
+  EXPECT_EQ(quantize(0.0, asym.scale, asym.zeroPoint, IntFormat{8, false}),
+            asym.zeroPoint);
+  // A range that excludes zero is widened to include it.
+  QuantParams pos = paramsForRange(2.0, 4.0, IntFormat{8, false}, false);
+  EXPECT_EQ(pos.zeroPoint, 0);
+  EXPECT_DOUBLE_EQ(pos.scale, 4.0 / 255);
+  EXPECT_EQ(paramsForRange(0, 0, i8, true).scale, 1.0);
+}
+
+TEST(IntQuantTest, CalibrationMethods) {
+  std::mt19937_64 rng(7);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> data(4000);
+  for (float &x : data)
+    x = normal(rng);
+  data[17] = 40.0f; // one outlier
+  IntFormat i4{4, true};
+  QuantParams mm = calibrate(data, i4, true, Calibration::MinMax);
+  QuantParams pc = calibrate(data, i4, true, Calibration::Percentile, 99.9);
+  QuantParams mse = calibrate(data, i4, true, Calibration::MSE);
+  EXPECT_DOUBLE_EQ(mm.scale, 40.0 / 7);
+  EXPECT_LT(pc.scale, mm.scale / 5);
+  // The MSE search clips far below the outlier (whose own clipping error
+  // counts too) and beats both other methods.
+  EXPECT_LT(mse.scale, mm.scale / 4);
+  double errMse = quantizationMSE(data, mse, i4);
+  EXPECT_LT(errMse, quantizationMSE(data, mm, i4));
+  EXPECT_LT(errMse, quantizationMSE(data, pc, i4));
+}
+
+TEST(IntQuantTest, PerChannel) {
+  // Shape 2x3, axis 1: channels are columns.
+  std::vector<float> data = {1, -4, 0.5f, -2, 8, 0.25f};
+  auto params = calibratePerChannel(data, {2, 3}, 1, IntFormat{8, true}, true,
+                                    Calibration::MinMax);
+  ASSERT_EQ(params.size(), 3u);
+  EXPECT_DOUBLE_EQ(params[0].scale, 2.0 / 127);
+  EXPECT_DOUBLE_EQ(params[1].scale, 8.0 / 127);
+  EXPECT_DOUBLE_EQ(params[2].scale, 0.5 / 127);
+  auto rows = calibratePerChannel(data, {2, 3}, 0, IntFormat{8, true}, true,
+                                  Calibration::MinMax);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_DOUBLE_EQ(rows[1].scale, 8.0 / 127);
+}
