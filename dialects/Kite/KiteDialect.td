@@ -28,9 +28,10 @@ def Kite_Dialect : Dialect {
     by the typed `#kite.target<...>` attribute attached to the module as
     `kite.target`.
   }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
   let useDefaultAttributePrinterParser = 1;
   let useDefaultTypePrinterParser = 1;
-  let hasConstantMaterializer = 0;
+  let hasConstantMaterializer = 1;
 }
 
 class Kite_Op<string mnemonic, list<Trait> traits = []>

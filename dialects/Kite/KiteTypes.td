@@ -46,6 +46,11 @@ def Kite_LPType : Kite_Type<"LP", "lp"> {
                         "int":$sf);
   let assemblyFormat = "`<` $n `,` $es `,` $rs `,` $sf `>`";
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    ::kite::numerics::LPFormat getFormat() const {
+      return {getN(), getEs(), getRs(), getSf()};
+    }
+  }];
 }
 
 #endif // KITE_TYPES_TD

@@ -15,25 +15,27 @@ uint64_t LutSoftmaxTables::bytes() const {
 
 std::string LutSoftmaxTables::validate() const {
   if (outBits < 2 || outBits > 16)
-    return "out_bits must be in [2, 16]";
+    return "out_bits " + std::to_string(outBits) +
+           " is out of range: must be in [2, 16]";
+  if (!(inputScale > 0) || !(step > 0))
+    return "input_scale and step must be positive";
+  if (sumShift < 0 || sumShift > 62 || outShift < 0 || outShift > 62)
+    return "sum_shift and out_shift must be in [0, 62]";
   if (expTable.size() < 2)
-    return "exp_table needs at least 2 entries";
+    return "exp_table must have at least 2 entries";
   if (normRows < 1 || normCols < 1 ||
       normTable.size() != size_t(normRows) * normCols)
     return "norm_table must have norm_rows x norm_cols entries";
   if (method == SoftmaxMethod::Rexp && normCols != 1)
-    return "rexp needs a 1-D norm_table";
-  if (!(inputScale > 0) || !(step > 0))
-    return "input_scale and step must be positive";
-  if (sumShift < 0 || sumShift > 62 || outShift < 0 || outShift > 62)
-    return "shifts must be in [0, 62]";
-  int32_t maxEntry = (int32_t(1) << outBits) - 1;
-  for (int32_t e : expTable)
-    if (e < 0 || e > maxEntry)
-      return "exp_table entry out of range";
-  for (int32_t e : normTable)
-    if (e < 0)
-      return "norm_table entry out of range";
+    return "norm_table of method rexp must be 1-D";
+  int64_t maxEntry = (int64_t(1) << outBits) - 1;
+  for (auto [name, table] : {std::pair{"exp_table", &expTable},
+                             std::pair{"norm_table", &normTable}})
+    for (int32_t e : *table)
+      if (e < 0 || e > maxEntry)
+        return std::string(name) + " entry " + std::to_string(e) +
+               " is out of range for " + std::to_string(outBits) +
+               "-bit unsigned entries";
   return "";
 }
 

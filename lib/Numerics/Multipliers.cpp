@@ -352,27 +352,34 @@ static std::string checkSettings(const MulSpec &spec, unsigned aBits,
   return "";
 }
 
+std::string kite::numerics::checkMultiplier(std::string_view name,
+                                            unsigned aBits, unsigned wBits) {
+  for (unsigned bits : {aBits, wBits})
+    if (bits < 2 || bits > 8)
+      return "multiplier operand width " + std::to_string(bits) +
+             " is out of range: must be in [2, 8]";
+  std::string error;
+  std::optional<MulSpec> spec = parseMultiplierName(name, &error);
+  if (!spec)
+    return error;
+  std::string bad = checkSettings(*spec, aBits, wBits);
+  if (!bad.empty())
+    return "multiplier '" + std::string(name) + "' is not defined for " +
+           std::to_string(aBits) + "x" + std::to_string(wBits) +
+           "-bit operands: " + bad;
+  return "";
+}
+
 std::optional<Multiplier> Multiplier::create(std::string_view name,
                                              MulOperand a, MulOperand w,
                                              std::string *error) {
-  auto fail = [&](std::string message) -> std::optional<Multiplier> {
+  std::string problem = checkMultiplier(name, a.bits, w.bits);
+  if (!problem.empty()) {
     if (error)
-      *error = std::move(message);
+      *error = std::move(problem);
     return std::nullopt;
-  };
-  for (const MulOperand *op : {&a, &w})
-    if (op->bits < 2 || op->bits > 8)
-      return fail("multiplier operand width " + std::to_string(op->bits) +
-                  " is out of range: must be in [2, 8]");
-  std::optional<MulSpec> spec = parseMultiplierName(name, error);
-  if (!spec)
-    return std::nullopt;
-  std::string bad = checkSettings(*spec, a.bits, w.bits);
-  if (!bad.empty())
-    return fail("multiplier '" + std::string(name) + "' is not defined for " +
-                std::to_string(a.bits) + "x" + std::to_string(w.bits) +
-                "-bit operands: " + bad);
-
+  }
+  std::optional<MulSpec> spec = parseMultiplierName(name, nullptr);
   Multiplier m;
   m.mulSpec = *spec;
   m.canonicalName = multiplierName(*spec);

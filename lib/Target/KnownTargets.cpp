@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kite/Target/KnownTargets.h"
+#include "kite/Numerics/Multipliers.h"
 
 using namespace mlir;
 using namespace kite;
@@ -29,9 +30,12 @@ static EnergyAttr horowitz45nm(MLIRContext *ctx) {
                          /*lutRead8b=*/APFloat(0.36));
 }
 
+/// Every multiplier of the numerics library.
 static ArrayAttr multiplierLibrary(MLIRContext *ctx) {
-  Builder b(ctx);
-  return b.getStrArrayAttr({"exact"});
+  SmallVector<StringRef> names;
+  for (const std::string &name : numerics::multiplierLibrary())
+    names.push_back(name);
+  return Builder(ctx).getStrArrayAttr(names);
 }
 
 static TargetAttr kiteV1(MLIRContext *ctx) {

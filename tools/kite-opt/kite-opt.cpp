@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -22,6 +23,7 @@ int main(int argc, char **argv) {
                   mlir::func::FuncDialect, mlir::linalg::LinalgDialect,
                   mlir::math::MathDialect, mlir::tensor::TensorDialect,
                   mlir::tosa::TosaDialect>();
+  mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
   kite::registerKitePasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "Kite optimizer: kite dialect passes and pipelines\n",

@@ -54,6 +54,12 @@ struct ErrorMetrics {
 std::optional<MulSpec> parseMultiplierName(std::string_view name,
                                            std::string *error);
 
+/// "" when `name` is a multiplier defined for aBits x wBits operands, else
+/// why not (unknown name, width out of range, settings that do not fit).
+/// Cheap: builds no tables.
+std::string checkMultiplier(std::string_view name, unsigned aBits,
+                            unsigned wBits);
+
 /// The canonical name of a spec (inverse of parseMultiplierName).
 std::string multiplierName(const MulSpec &spec);
 

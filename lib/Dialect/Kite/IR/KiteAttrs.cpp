@@ -1,8 +1,8 @@
 //===- KiteAttrs.cpp - kite dialect attributes ----------------------------===//
 
 #include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Numerics/Multipliers.h"
 
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <cmath>
@@ -36,9 +36,9 @@ void IntFormatAttr::print(AsmPrinter &printer) const {
 
 LogicalResult IntFormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                     unsigned bits, bool) {
-  if (bits < 2 || bits > 16)
-    return emitError() << "integer format width " << bits
-                       << " is out of range: must be in [2, 16]";
+  std::string problem = numerics::IntFormat::validate(bits);
+  if (!problem.empty())
+    return emitError() << problem;
   return success();
 }
 
@@ -69,14 +69,9 @@ LogicalResult NMAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult
 MultiplierAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        StringRef name) {
-  if (name.empty())
-    return emitError() << "multiplier name must not be empty";
-  auto isNameChar = [](char c) {
-    return llvm::isAlnum(c) || c == '_' || c == '-' || c == '.';
-  };
-  if (!llvm::all_of(name, isNameChar))
-    return emitError() << "multiplier name '" << name
-                       << "' may only contain letters, digits, '_', '-', '.'";
+  std::string problem;
+  if (!numerics::parseMultiplierName(name, &problem))
+    return emitError() << problem;
   return success();
 }
 

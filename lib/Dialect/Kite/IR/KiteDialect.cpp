@@ -2,6 +2,8 @@
 
 #include "kite/Dialect/Kite/IR/Kite.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -29,6 +31,18 @@ void KiteDialect::initialize() {
 #define GET_OP_LIST
 #include "kite/dialects/Kite/KiteOps.cpp.inc"
       >();
+}
+
+Operation *KiteDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                           Type type, Location loc) {
+  auto tensorType = dyn_cast<RankedTensorType>(type);
+  auto codes = dyn_cast<DenseIntElementsAttr>(value);
+  if (tensorType && codes && isa<LPType>(tensorType.getElementType()))
+    return ConstantOp::create(builder, loc, tensorType, codes);
+  if (arith::ConstantOp::isBuildableWith(value, type))
+    return arith::ConstantOp::create(builder, loc, type,
+                                     cast<TypedAttr>(value));
+  return nullptr;
 }
 
 FailureOr<APFloat> kite::parseDoubleParameter(AsmParser &parser) {

@@ -1,6 +1,7 @@
 //===- KiteOps.cpp - kite dialect operations ------------------------------===//
 
 #include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Numerics/Multipliers.h"
 
 #include <cmath>
 
@@ -111,6 +112,14 @@ static LogicalResult verifyMacOperands(
     if (*kind != ProductKind::Integer)
       return op->emitOpError()
              << "multiplier " << multiplier << " needs integer operands";
+    auto width = [](Type element, IntFormatAttr format) {
+      return format ? format.getBits() : element.getIntOrFloatBitWidth();
+    };
+    std::string problem = numerics::checkMultiplier(
+        multiplier.getName(), width(lhsElement, lhsFormat),
+        width(rhsElement, rhsFormat));
+    if (!problem.empty())
+      return op->emitOpError() << problem;
     TargetAttr target = lookupTarget(op);
     if (target && !target.hasMultiplier(multiplier.getName()))
       return op->emitOpError()
@@ -245,6 +254,25 @@ LogicalResult SoftmaxOp::verify() {
   return verifyAxis(*this, getAxis(), getInput().getType().getRank());
 }
 
+numerics::LutSoftmaxTables LutSoftmaxOp::getTables() {
+  numerics::LutSoftmaxTables t;
+  t.method = getMethod() == SoftmaxMethod::Rexp ? numerics::SoftmaxMethod::Rexp
+                                                : numerics::SoftmaxMethod::Lut2D;
+  t.inputScale = getInputScale().convertToDouble();
+  t.step = getStep().convertToDouble();
+  t.outBits = unsigned(std::clamp<int64_t>(getOutBits(), 0, 64));
+  t.sumShift = int(std::clamp<int64_t>(getSumShift(), -1, 63));
+  t.outShift = int(std::clamp<int64_t>(getOutShift(), -1, 63));
+  for (const APInt &e : getExpTable().getValues<APInt>())
+    t.expTable.push_back(int32_t(e.getSExtValue()));
+  for (const APInt &e : getNormTable().getValues<APInt>())
+    t.normTable.push_back(int32_t(e.getSExtValue()));
+  auto normType = cast<ShapedType>(getNormTable().getType());
+  t.normRows = unsigned(normType.getDimSize(0));
+  t.normCols = normType.getRank() == 2 ? unsigned(normType.getDimSize(1)) : 1;
+  return t;
+}
+
 LogicalResult LutSoftmaxOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
@@ -252,40 +280,21 @@ LogicalResult LutSoftmaxOp::verify() {
     return failure();
   if (inputType.getShape() != resultType.getShape())
     return emitOpError("result shape must equal input shape");
-  int64_t outBits = getOutBits();
-  if (outBits < 2 || outBits > 16)
-    return emitOpError() << "out_bits " << outBits
-                         << " is out of range: must be in [2, 16]";
-  if (resultType.getElementType().getIntOrFloatBitWidth() <= unsigned(outBits))
-    return emitOpError() << "result element type "
-                         << resultType.getElementType() << " cannot hold "
-                         << outBits << "-bit unsigned probabilities";
-  if (!(getInputScale().convertToDouble() > 0.0) ||
-      !(getStep().convertToDouble() > 0.0))
-    return emitOpError("input_scale and step must be positive");
-  if (getSumShift() < 0 || getSumShift() > 62 || getOutShift() < 0 ||
-      getOutShift() > 62)
-    return emitOpError("sum_shift and out_shift must be in [0, 62]");
-
-  auto expType = cast<ShapedType>(getExpTable().getType());
-  auto normType = cast<ShapedType>(getNormTable().getType());
-  if (expType.getRank() != 1 || expType.getNumElements() < 2)
-    return emitOpError("exp_table must be 1-D with at least 2 entries");
+  if (cast<ShapedType>(getExpTable().getType()).getRank() != 1)
+    return emitOpError("exp_table must be 1-D");
   int64_t normRank = getMethod() == SoftmaxMethod::Rexp ? 1 : 2;
-  if (normType.getRank() != normRank)
+  if (cast<ShapedType>(getNormTable().getType()).getRank() != normRank)
     return emitOpError() << "norm_table of method "
                          << stringifySoftmaxMethod(getMethod()) << " must be "
                          << normRank << "-D";
-  int64_t maxEntry = (int64_t(1) << outBits) - 1;
-  for (auto [name, table] : {std::pair<StringRef, DenseIntElementsAttr>{
-                                 "exp_table", getExpTable()},
-                             {"norm_table", getNormTable()}})
-    for (const APInt &entry : table.getValues<APInt>())
-      if (entry.getSExtValue() < 0 ||
-          (name == "exp_table" && entry.getSExtValue() > maxEntry))
-        return emitOpError() << name << " entry " << entry.getSExtValue()
-                             << " is out of range for " << outBits
-                             << "-bit unsigned entries";
+  std::string problem = getTables().validate();
+  if (!problem.empty())
+    return emitOpError() << problem;
+  if (resultType.getElementType().getIntOrFloatBitWidth() <=
+      unsigned(getOutBits()))
+    return emitOpError() << "result element type "
+                         << resultType.getElementType() << " cannot hold "
+                         << getOutBits() << "-bit unsigned probabilities";
   return success();
 }
 
@@ -396,4 +405,124 @@ LogicalResult LayerNormOp::verify() {
                            << "element type of the input, got " << type;
   }
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ConstantOp and folding
+//===----------------------------------------------------------------------===//
+
+/// Storage width of LP codes: i8 up to 8 bits, i16 above.
+static unsigned lpStorageWidth(LPType type) { return type.getN() <= 8 ? 8 : 16; }
+
+LogicalResult ConstantOp::verify() {
+  auto type = getResult().getType();
+  auto lp = cast<LPType>(type.getElementType());
+  auto valueType = cast<ShapedType>(getValue().getType());
+  if (valueType.getShape() != type.getShape())
+    return emitOpError("value shape must equal result shape");
+  unsigned width = lpStorageWidth(lp);
+  if (valueType.getElementTypeBitWidth() != width)
+    return emitOpError() << "codes of " << lp << " are stored as i" << width
+                         << ", got " << valueType.getElementType();
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+/// Index along `axis` of element `linear` of a row-major tensor of `shape`.
+static int64_t channelOf(int64_t linear, ArrayRef<int64_t> shape,
+                         int64_t axis) {
+  int64_t inner = 1;
+  for (int64_t d = int64_t(shape.size()) - 1; d > axis; --d)
+    inner *= shape[d];
+  return (linear / inner) % shape[axis];
+}
+
+namespace {
+/// Per-element quantization parameters of a quantize/dequantize op.
+struct QuantParamsView {
+  ArrayRef<double> scale;
+  ArrayRef<int64_t> zeroPoint;
+  std::optional<int64_t> axis;
+  ArrayRef<int64_t> shape;
+
+  std::pair<double, int64_t> at(int64_t linear) const {
+    size_t c = axis ? size_t(channelOf(linear, shape, *axis)) : 0;
+    return {scale[c], zeroPoint[c]};
+  }
+};
+
+numerics::IntFormat toNumerics(IntFormatAttr format, IntegerType storage) {
+  if (format)
+    return {format.getBits(), format.getIsSigned()};
+  return {storage.getWidth(), true};
+}
+} // namespace
+
+OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_or_null<DenseFPElementsAttr>(adaptor.getInput());
+  if (!input)
+    return {};
+  RankedTensorType type = getResult().getType();
+  if (!type.hasStaticShape())
+    return {};
+  if (auto lp = dyn_cast<LPType>(type.getElementType())) {
+    numerics::LPCodec codec(lp.getFormat());
+    unsigned width = lpStorageWidth(lp);
+    SmallVector<APInt> codes;
+    for (const APFloat &x : input.getValues<APFloat>())
+      codes.push_back(APInt(width, codec.encode(x.convertToDouble())));
+    auto storage = RankedTensorType::get(
+        type.getShape(), IntegerType::get(getContext(), width));
+    return DenseIntElementsAttr::get(storage, codes);
+  }
+  auto storage = cast<IntegerType>(type.getElementType());
+  numerics::IntFormat format = toNumerics(getFormatAttr(), storage);
+  std::optional<int64_t> axis = getAxis();
+  if (axis && *axis < 0)
+    *axis += type.getRank();
+  QuantParamsView params{*getScale(), *getZeroPoint(), axis, type.getShape()};
+  SmallVector<APInt> values;
+  int64_t i = 0;
+  for (const APFloat &x : input.getValues<APFloat>()) {
+    auto [scale, zero] = params.at(i++);
+    int64_t q = numerics::quantize(x.convertToDouble(), scale, zero, format);
+    values.push_back(APInt(storage.getWidth(), uint64_t(q), /*isSigned=*/true));
+  }
+  return DenseIntElementsAttr::get(type, values);
+}
+
+OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
+  RankedTensorType type = getResult().getType();
+  if (!input || !type.hasStaticShape())
+    return {};
+  auto floatType = cast<FloatType>(type.getElementType());
+  auto toFloat = [&](double v) {
+    bool lost;
+    APFloat f(v);
+    f.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+              &lost);
+    return f;
+  };
+  SmallVector<APFloat> values;
+  Type inputElement = getInput().getType().getElementType();
+  if (auto lp = dyn_cast<LPType>(inputElement)) {
+    numerics::LPCodec codec(lp.getFormat());
+    for (const APInt &code : input.getValues<APInt>())
+      values.push_back(toFloat(codec.decode(uint32_t(code.getZExtValue()))));
+    return DenseFPElementsAttr::get(type, values);
+  }
+  bool isSigned = !getFormatAttr() || getFormatAttr().getIsSigned();
+  std::optional<int64_t> axis = getAxis();
+  if (axis && *axis < 0)
+    *axis += type.getRank();
+  QuantParamsView params{*getScale(), *getZeroPoint(), axis, type.getShape()};
+  int64_t i = 0;
+  for (const APInt &q : input.getValues<APInt>()) {
+    auto [scale, zero] = params.at(i++);
+    int64_t v = isSigned ? q.getSExtValue() : int64_t(q.getZExtValue());
+    values.push_back(toFloat(numerics::dequantize(v, scale, zero)));
+  }
+  return DenseFPElementsAttr::get(type, values);
 }

@@ -86,14 +86,14 @@ func.func @bad_attr() attributes {kite.x = #kite.nm<1, 512>} {
 
 // -----
 
-// expected-error @+1 {{multiplier name must not be empty}}
+// expected-error @+1 {{unknown multiplier ''; known families: exact, trunc<k>, bam_h<h>_v<v>, mitchell, mitchell_t<t>, drum<k>, udm, udm<k>}}
 func.func @bad_attr() attributes {kite.x = #kite.mul<"">} {
   return
 }
 
 // -----
 
-// expected-error @+1 {{multiplier name 'a b' may only contain letters, digits, '_', '-', '.'}}
+// expected-error @+1 {{unknown multiplier 'a b'; known families: exact, trunc<k>, bam_h<h>_v<v>, mitchell, mitchell_t<t>, drum<k>, udm, udm<k>}}
 func.func @bad_attr() attributes {kite.x = #kite.mul<"a b">} {
   return
 }
@@ -531,7 +531,7 @@ func.func @f(%a: tensor<4x8xf32>) {
 // -----
 
 func.func @f(%a: tensor<4x8xf32>) {
-  // expected-error @+1 {{'kite.lut_softmax' op exp_table must be 1-D with at least 2 entries}}
+  // expected-error @+1 {{'kite.lut_softmax' op exp_table must have at least 2 entries}}
   %0 = kite.lut_softmax %a {axis = -1 : i64, method = #kite.softmax_method<rexp>, input_scale = 1.0 : f64, step = 1.0 : f64, out_bits = 8 : i64, sum_shift = 0 : i64, out_shift = 8 : i64, exp_table = dense<[255]> : tensor<1xi32>, norm_table = dense<[255, 128]> : tensor<2xi32>} : tensor<4x8xf32> -> tensor<4x8xi16>
   return
 }
@@ -709,5 +709,45 @@ func.func @f(%a: tensor<4x8xf32>, %g: tensor<4x8xf32>) {
 func.func @f(%a: tensor<4x8xf32>, %b: tensor<8xf16>) {
   // expected-error @+1 {{'kite.layer_norm' op bias must have the normalised shape and element type of the input, got 'tensor<8xf16>'}}
   %0 = kite.layer_norm %a bias(%b) {axis = 1 : i64, epsilon = 1.0e-5 : f64} : (tensor<4x8xf32>, tensor<8xf16>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<8x8xi8>, %b: tensor<8x4xi8>) {
+  // expected-error @+1 {{'kite.matmul' op multiplier 'trunc8' is not defined for 2x2-bit operands: k must be in [1, 2]}}
+  %0 = kite.matmul %a, %b {lhs_format = #kite.int<2, unsigned>, rhs_format = #kite.int<2, signed>, multiplier = #kite.mul<"trunc8">} : (tensor<8x8xi8>, tensor<8x4xi8>) -> tensor<8x4xi32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<8x8xi16>, %b: tensor<8x4xi16>) {
+  // expected-error @+1 {{'kite.matmul' op multiplier operand width 16 is out of range: must be in [2, 8]}}
+  %0 = kite.matmul %a, %b {multiplier = #kite.mul<"drum4">} : (tensor<8x8xi16>, tensor<8x4xi16>) -> tensor<8x4xi32>
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{'kite.constant' op codes of '!kite.lp<8, 0, 7, 0>' are stored as i8, got 'i16'}}
+  %0 = kite.constant dense<[1, 2]> : tensor<2xi16> -> tensor<2x!kite.lp<8, 0, 7, 0>>
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{'kite.constant' op value shape must equal result shape}}
+  %0 = kite.constant dense<[1, 2]> : tensor<2xi8> -> tensor<3x!kite.lp<8, 0, 7, 0>>
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{'kite.constant' op result #0 must be ranked tensor of logarithmic posit number LP<n, es, rs, sf> values, but got 'tensor<2xi8>'}}
+  %0 = kite.constant dense<[1, 2]> : tensor<2xi8> -> tensor<2xi8>
   return
 }

@@ -113,3 +113,12 @@ func.func @normalisation(%x: tensor<16x32xf32>, %g: tensor<32xf32>,
   %3 = kite.gelu %x {approximation = #kite.gelu_approximation<tanh>} : tensor<16x32xf32>
   return
 }
+
+// CHECK-LABEL: func.func @lp_constant
+// CHECK: kite.constant dense<[64, 80, -64]> : tensor<3xi8> -> tensor<3x!kite.lp<8, 0, 7, 0>>
+// CHECK: kite.constant dense<16384> : tensor<2x2xi16> -> tensor<2x2x!kite.lp<16, 1, 15, 0>>
+func.func @lp_constant() {
+  %0 = kite.constant dense<[64, 80, -64]> : tensor<3xi8> -> tensor<3x!kite.lp<8, 0, 7, 0>>
+  %1 = kite.constant dense<16384> : tensor<2x2xi16> -> tensor<2x2x!kite.lp<16, 1, 15, 0>>
+  return
+}

@@ -7,6 +7,10 @@
 #ifndef KITE_DIALECT_KITE_IR_KITE_H
 #define KITE_DIALECT_KITE_IR_KITE_H
 
+#include "kite/Numerics/IntQuant.h"
+#include "kite/Numerics/LP.h"
+#include "kite/Numerics/LutSoftmax.h"
+
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
