@@ -309,6 +309,11 @@ double kite::numerics::coreGateEquivalents(const MulSpec &spec, unsigned aBits,
   return 0;
 }
 
+double kite::numerics::exactEnergyRelativeTo8x8(unsigned aBits,
+                                                unsigned wBits) {
+  return arrayGE(aBits, wBits) / arrayGE(8, 8);
+}
+
 /// The exact design a family is compared against: UDM against the same
 /// composition built from exact 2x2 blocks, everything else against the
 /// exact array multiplier.
@@ -326,6 +331,8 @@ static double referenceGE(const MulSpec &spec, unsigned aBits, unsigned wBits) {
 static std::string checkSettings(const MulSpec &spec, unsigned aBits,
                                  unsigned wBits) {
   auto range = [](const char *what, int lo, int hi) {
+    if (hi < lo)
+      return std::string("no value of ") + what + " fits these widths";
     return std::string(what) + " must be in [" + std::to_string(lo) + ", " +
            std::to_string(hi) + "]";
   };

@@ -107,6 +107,11 @@ private:
   double energy = 1.0;
 };
 
+/// Energy of the exact aBits x wBits multiplier relative to the exact 8x8
+/// one (gate-equivalent ratio); with the target's int8_mul energy this puts
+/// every multiplier in picojoules.
+double exactEnergyRelativeTo8x8(unsigned aBits, unsigned wBits);
+
 /// Gate-equivalent cost of the unsigned core (docs/numerics.md), the basis
 /// of relativeEnergy().
 double coreGateEquivalents(const MulSpec &spec, unsigned aBits,
