@@ -184,6 +184,10 @@ def Kite_TargetAttr : Kite_Attr<"Target", "target"> {
 
     * `clock_mhz`: clock frequency.
     * `array`: rows and columns of the MAC array.
+    * `acc_bits`: width of the MAC accumulators (two's complement,
+      saturating).
+    * `lp_acc_frac_bits`: fractional bits of LP products in the accumulator
+      (the log-to-linear converter's output, `numerics::lpToFixed`).
     * `int_bits`: supported integer operand widths.
     * `lp_bits`: supported logarithmic-posit word widths.
     * `multipliers`: names of the multipliers in the array's library.
@@ -196,7 +200,8 @@ def Kite_TargetAttr : Kite_Attr<"Target", "target"> {
 
     ```mlir
     module attributes {kite.target = #kite.target<"kite-v1", clock_mhz = 1000,
-        array = [16, 16], int_bits = [2, 4, 8], lp_bits = [8],
+        array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16,
+        int_bits = [2, 4, 8], lp_bits = [8],
         multipliers = ["exact"], sparsity = [#kite.nm<2, 4>],
         activation_sparsity = true, softmax = #kite.softmax_unit<...>,
         memory = #kite.memory<...>, energy = #kite.energy<...>>} {}
@@ -205,6 +210,7 @@ def Kite_TargetAttr : Kite_Attr<"Target", "target"> {
   let parameters = (ins StringRefParameter<"target name">:$name,
                         "unsigned":$clockMhz,
                         "unsigned":$arrayRows, "unsigned":$arrayCols,
+                        "unsigned":$accBits, "unsigned":$lpAccFracBits,
                         ArrayRefParameter<"unsigned">:$intBits,
                         ArrayRefParameter<"unsigned">:$lpBits,
                         "::mlir::ArrayAttr":$multipliers,
@@ -215,7 +221,8 @@ def Kite_TargetAttr : Kite_Attr<"Target", "target"> {
                         "EnergyAttr":$energy);
   let assemblyFormat = [{
     `<` $name `,` `clock_mhz` `=` $clockMhz `,` `array` `=` `[` $arrayRows `,`
-    $arrayCols `]` `,` `int_bits` `=` `[` $intBits `]` `,` `lp_bits` `=` `[`
+    $arrayCols `]` `,` `acc_bits` `=` $accBits `,` `lp_acc_frac_bits` `=`
+    $lpAccFracBits `,` `int_bits` `=` `[` $intBits `]` `,` `lp_bits` `=` `[`
     $lpBits `]` `,` `multipliers` `=` $multipliers `,` `sparsity` `=` $sparsity
     `,` `activation_sparsity` `=` $activationSparsity `,` `softmax` `=` $softmax
     `,` `memory` `=` $memory `,` `energy` `=` $energy `>`

@@ -47,6 +47,7 @@ static TargetAttr kiteV1(MLIRContext *ctx) {
                                 /*sramBytesPerCycle=*/APFloat(128.0));
   return TargetAttr::get(
       ctx, "kite-v1", /*clockMhz=*/1000, /*arrayRows=*/16, /*arrayCols=*/16,
+      /*accBits=*/32, /*lpAccFracBits=*/16,
       /*intBits=*/{2, 3, 4, 5, 6, 7, 8}, /*lpBits=*/{3, 4, 5, 6, 7, 8},
       multiplierLibrary(ctx),
       nmPatterns(ctx, {{2, 4}, {1, 4}, {4, 8}, {2, 8}, {1, 8}}),
@@ -61,7 +62,8 @@ static TargetAttr kiteMini(MLIRContext *ctx) {
                                 /*accKib=*/8, /*dramBytesPerCycle=*/APFloat(8.0),
                                 /*sramBytesPerCycle=*/APFloat(32.0));
   return TargetAttr::get(ctx, "kite-mini", /*clockMhz=*/500, /*arrayRows=*/8,
-                         /*arrayCols=*/8, /*intBits=*/{2, 4, 8},
+                         /*arrayCols=*/8, /*accBits=*/24,
+                         /*lpAccFracBits=*/12, /*intBits=*/{2, 4, 8},
                          /*lpBits=*/{4, 8}, multiplierLibrary(ctx),
                          nmPatterns(ctx, {{2, 4}}),
                          /*activationSparsity=*/false, softmax, memory,

@@ -183,6 +183,7 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
   std::string name = base.getName().str();
   unsigned clockMhz = base.getClockMhz();
   unsigned rows = base.getArrayRows(), cols = base.getArrayCols();
+  unsigned accBits = base.getAccBits(), lpAccFracBits = base.getLpAccFracBits();
   SmallVector<unsigned> intBits(base.getIntBits()), lpBits(base.getLpBits());
   SmallVector<std::string> multipliers, sparsity;
   for (Attribute a : base.getMultipliers())
@@ -223,6 +224,10 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
           return e;
         return r.readUnsigned("cols", cols);
       }))
+    return std::move(e);
+  if (llvm::Error e = reader.readUnsigned("acc_bits", accBits))
+    return std::move(e);
+  if (llvm::Error e = reader.readUnsigned("lp_acc_frac_bits", lpAccFracBits))
     return std::move(e);
   if (llvm::Error e = reader.readUnsignedList("int_bits", intBits))
     return std::move(e);
@@ -321,8 +326,8 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
     return invalid();
   SmallVector<StringRef> mulRefs(multipliers.begin(), multipliers.end());
   auto target = TargetAttr::getChecked(
-      emitError, ctx, StringRef(name), clockMhz, rows, cols,
-      ArrayRef<unsigned>(intBits), ArrayRef<unsigned>(lpBits),
+      emitError, ctx, StringRef(name), clockMhz, rows, cols, accBits,
+      lpAccFracBits, ArrayRef<unsigned>(intBits), ArrayRef<unsigned>(lpBits),
       b.getStrArrayAttr(mulRefs), b.getArrayAttr(nmAttrs), actSparsity,
       softmax, memory, energyAttr);
   if (!target)
@@ -367,6 +372,8 @@ json::Value kite::targetToJson(TargetAttr target) {
       {"array",
        json::Object{{"rows", target.getArrayRows()},
                     {"cols", target.getArrayCols()}}},
+      {"acc_bits", target.getAccBits()},
+      {"lp_acc_frac_bits", target.getLpAccFracBits()},
       {"int_bits", json::Array(target.getIntBits())},
       {"lp_bits", json::Array(target.getLpBits())},
       {"multipliers", std::move(multipliers)},

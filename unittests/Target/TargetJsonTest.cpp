@@ -80,6 +80,9 @@ TEST_F(TargetJsonTest, RangeErrorsComeFromTheVerifier) {
             "target: target multipliers must include \"exact\"");
   EXPECT_EQ(errorOf(R"({"int_bits": [8, 4]})"),
             "target: target int_bits must be strictly increasing");
+  EXPECT_EQ(errorOf(R"({"acc_bits": 20, "lp_acc_frac_bits": 20})"),
+            "target: target lp_acc_frac_bits = 20 must be less than "
+            "acc_bits = 20");
   EXPECT_EQ(errorOf(R"({"energy_pj": {"fp32_add": 0}})"),
             "target: energy fp32_add must be a positive finite number, got "
             "0.000000e+00");

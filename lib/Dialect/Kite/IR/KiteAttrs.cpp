@@ -172,7 +172,7 @@ static LogicalResult checkWidths(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult TargetAttr::verify(
     function_ref<InFlightDiagnostic()> emitError, StringRef name,
     unsigned clockMhz, unsigned arrayRows, unsigned arrayCols,
-    ArrayRef<unsigned> intBits, ArrayRef<unsigned> lpBits,
+    unsigned accBits, unsigned lpAccFracBits, ArrayRef<unsigned> intBits, ArrayRef<unsigned> lpBits,
     ArrayAttr multipliers, ArrayAttr sparsity, bool, SoftmaxUnitAttr softmax,
     MemoryAttr memory, EnergyAttr energy) {
   if (name.empty())
@@ -183,6 +183,12 @@ LogicalResult TargetAttr::verify(
       arrayCols > 4096)
     return emitError() << "target array " << arrayRows << "x" << arrayCols
                        << " is out of range: each side must be in [1, 4096]";
+  if (accBits < 16 || accBits > 64)
+    return emitError() << "target acc_bits = " << accBits
+                       << " is out of range: must be in [16, 64]";
+  if (lpAccFracBits >= accBits)
+    return emitError() << "target lp_acc_frac_bits = " << lpAccFracBits
+                       << " must be less than acc_bits = " << accBits;
   if (failed(checkWidths(emitError, "target int_bits", intBits, 2, 16)) ||
       failed(checkWidths(emitError, "target lp_bits", lpBits, 2, 16)))
     return failure();

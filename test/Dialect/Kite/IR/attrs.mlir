@@ -49,9 +49,9 @@ func.func @target_parts() attributes {
 }
 
 // CHECK-LABEL: module @with_target
-// CHECK-SAME: kite.target = #kite.target<"tiny", clock_mhz = 200, array = [4, 8], int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc2"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.000000e+00, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 16, act_kib = 16, acc_kib = 4, dram_bytes_per_cycle = 4.000000e+00, sram_bytes_per_cycle = 1.600000e+01>, energy = <int8_mul = 2.000000e-01, int8_add = 3.000000e-02, int32_add = 1.000000e-01, fp32_mul = 3.700000e+00, fp32_add = 9.000000e-01, sram_read_32b = 5.000000e+00, dram_read_32b = 6.400000e+02, lut_read_8b = 3.600000e-01>>
+// CHECK-SAME: kite.target = #kite.target<"tiny", clock_mhz = 200, array = [4, 8], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc2"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.000000e+00, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 16, act_kib = 16, acc_kib = 4, dram_bytes_per_cycle = 4.000000e+00, sram_bytes_per_cycle = 1.600000e+01>, energy = <int8_mul = 2.000000e-01, int8_add = 3.000000e-02, int32_add = 1.000000e-01, fp32_mul = 3.700000e+00, fp32_add = 9.000000e-01, sram_read_32b = 5.000000e+00, dram_read_32b = 6.400000e+02, lut_read_8b = 3.600000e-01>>
 module @with_target attributes {kite.target = #kite.target<"tiny",
-    clock_mhz = 200, array = [4, 8], int_bits = [4, 8], lp_bits = [8],
+    clock_mhz = 200, array = [4, 8], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8],
     multipliers = ["exact", "trunc2"], sparsity = [], activation_sparsity = false,
     softmax = #kite.softmax_unit<method = lut2d, step = 1.0, out_bits = 8,
                                  exp_entries = 7, norm_rows = 60, norm_cols = 11>,

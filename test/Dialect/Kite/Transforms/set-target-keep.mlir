@@ -5,7 +5,7 @@
 // KEEP: #kite.target<"kite-v1"
 // OVERRIDE: #kite.target<"kite-mini"
 module attributes {kite.target = #kite.target<"kite-v1", clock_mhz = 1000,
-    array = [16, 16], int_bits = [8], lp_bits = [8], multipliers = ["exact"],
+    array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [8], lp_bits = [8], multipliers = ["exact"],
     sparsity = [], activation_sparsity = false,
     softmax = #kite.softmax_unit<method = rexp, step = 1.0, out_bits = 8,
                                  exp_entries = 7, norm_rows = 256, norm_cols = 1>,
