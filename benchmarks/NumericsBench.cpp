@@ -71,9 +71,9 @@ static void BM_LPMultiplyToFixed8(benchmark::State &state) {
   for (auto _ : state) {
     int64_t acc = 0;
     for (size_t i = 0; i < kBatch; ++i)
-      acc += lpToFixed(multiplyLP(codec.value(uint32_t(a[i])),
-                                  codec.value(uint32_t(w[i]))),
-                       16);
+      acc += lpToFixed(
+          multiplyLP(codec.value(uint32_t(a[i])), codec.value(uint32_t(w[i]))),
+          16);
     benchmark::DoNotOptimize(acc);
   }
   state.SetItemsProcessed(state.iterations() * kBatch);
@@ -88,7 +88,8 @@ static void BM_ApproxMultiply8(benchmark::State &state, const char *name) {
     state.SkipWithError(error.c_str());
     return;
   }
-  std::vector<int64_t> a = randomCodes(0, 255, 5), w = randomCodes(-128, 127, 6);
+  std::vector<int64_t> a = randomCodes(0, 255, 5),
+                       w = randomCodes(-128, 127, 6);
   for (auto _ : state) {
     int64_t acc = 0;
     for (size_t i = 0; i < kBatch; ++i)
@@ -102,7 +103,8 @@ BENCHMARK_CAPTURE(BM_ApproxMultiply8, drum4, "drum4");
 
 // The host's own integer multiply-accumulate: the reference.
 static void BM_HostIntMultiply8(benchmark::State &state) {
-  std::vector<int64_t> a = randomCodes(0, 255, 5), w = randomCodes(-128, 127, 6);
+  std::vector<int64_t> a = randomCodes(0, 255, 5),
+                       w = randomCodes(-128, 127, 6);
   for (auto _ : state) {
     int64_t acc = 0;
     for (size_t i = 0; i < kBatch; ++i)

@@ -95,8 +95,8 @@ QuantParams kite::numerics::calibrate(const std::vector<float> &data,
     constexpr int kSteps = 100;
     for (int i = kSteps - 1; i >= 1; --i) {
       double factor = double(i) / kSteps;
-      QuantParams p = paramsForRange(lo * factor, hi * factor, format,
-                                     symmetric);
+      QuantParams p =
+          paramsForRange(lo * factor, hi * factor, format, symmetric);
       double err = quantizationMSE(data, p, format);
       if (err < bestErr) {
         bestErr = err;

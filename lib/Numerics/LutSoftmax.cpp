@@ -29,8 +29,8 @@ std::string LutSoftmaxTables::validate() const {
   if (method == SoftmaxMethod::Rexp && normCols != 1)
     return "norm_table of method rexp must be 1-D";
   int64_t maxEntry = (int64_t(1) << outBits) - 1;
-  for (auto [name, table] : {std::pair{"exp_table", &expTable},
-                             std::pair{"norm_table", &normTable}})
+  for (auto [name, table] :
+       {std::pair{"exp_table", &expTable}, std::pair{"norm_table", &normTable}})
     for (int32_t e : *table)
       if (e < 0 || e > maxEntry)
         return std::string(name) + " entry " + std::to_string(e) +
@@ -41,9 +41,8 @@ std::string LutSoftmaxTables::validate() const {
 
 /// The numerator entry of the row maximum (distance 0).
 static int64_t topEntry(const SoftmaxUnitGeometry &unit) {
-  return unit.method == SoftmaxMethod::Rexp
-             ? (int64_t(1) << unit.outBits) - 1
-             : int64_t(unit.normCols) - 1;
+  return unit.method == SoftmaxMethod::Rexp ? (int64_t(1) << unit.outBits) - 1
+                                            : int64_t(unit.normCols) - 1;
 }
 
 int kite::numerics::maxSumShift(const SoftmaxUnitGeometry &unit,
@@ -67,9 +66,10 @@ static double rowSum(unsigned row, unsigned rows, int shift, uint64_t minSum,
   return (double(lo) + double(hi)) / 2.0;
 }
 
-LutSoftmaxTables kite::numerics::generateLutSoftmax(
-    const SoftmaxUnitGeometry &unit, unsigned rowLength, double inputScale,
-    int sumShift) {
+LutSoftmaxTables
+kite::numerics::generateLutSoftmax(const SoftmaxUnitGeometry &unit,
+                                   unsigned rowLength, double inputScale,
+                                   int sumShift) {
   LutSoftmaxTables t;
   t.method = unit.method;
   t.inputScale = inputScale;
@@ -81,8 +81,8 @@ LutSoftmaxTables kite::numerics::generateLutSoftmax(
   const int64_t full = (int64_t(1) << unit.outBits) - 1;
   const int64_t top = topEntry(unit);
   for (unsigned d = 0; d < unit.expEntries; ++d)
-    t.expTable.push_back(int32_t(
-        roundHalfEven(double(top) * std::exp(-double(d) * unit.step))));
+    t.expTable.push_back(
+        int32_t(roundHalfEven(double(top) * std::exp(-double(d) * unit.step))));
   const uint64_t minSum = uint64_t(top);
   const uint64_t maxSum = uint64_t(top) * std::max(1u, rowLength);
   t.outShift = unit.method == SoftmaxMethod::Rexp ? int(unit.outBits) - 1 : 0;
@@ -100,9 +100,10 @@ LutSoftmaxTables kite::numerics::generateLutSoftmax(
   return t;
 }
 
-LutSoftmaxTables kite::numerics::fitLutSoftmax(
-    const SoftmaxUnitGeometry &unit, unsigned rowLength, double inputScale,
-    const std::vector<double> &samples) {
+LutSoftmaxTables
+kite::numerics::fitLutSoftmax(const SoftmaxUnitGeometry &unit,
+                              unsigned rowLength, double inputScale,
+                              const std::vector<double> &samples) {
   LutSoftmaxTables best;
   double bestErr = INFINITY;
   for (int s = 0; s <= maxSumShift(unit, rowLength); ++s) {
@@ -156,9 +157,9 @@ void kite::numerics::exactSoftmaxRow(const double *x, size_t n, double *out) {
 }
 
 std::vector<double> kite::numerics::syntheticSoftmaxInputs(unsigned rowLength,
-                                                          unsigned rows,
-                                                          double sigma,
-                                                          uint64_t seed) {
+                                                           unsigned rows,
+                                                           double sigma,
+                                                           uint64_t seed) {
   std::mt19937_64 rng(seed);
   // Uniform in (0, 1) from the top 53 bits.
   auto uniform = [&] { return (double(rng() >> 11) + 0.5) * 0x1p-53; };

@@ -47,28 +47,19 @@ kite::numerics::parseMultiplierName(std::string_view name, std::string *error) {
     spec.family = MulFamily::UDM;
     return spec;
   }
-  if (consumePrefix(rest, "mitchell_t") && (a = parseInt(rest)) && *a > 0) {
-    spec.family = MulFamily::Mitchell;
-    spec.p1 = *a;
-    return spec;
-  }
-  rest = name;
-  if (consumePrefix(rest, "trunc") && (a = parseInt(rest)) && *a > 0) {
-    spec.family = MulFamily::Truncated;
-    spec.p1 = *a;
-    return spec;
-  }
-  rest = name;
-  if (consumePrefix(rest, "drum") && (a = parseInt(rest)) && *a > 0) {
-    spec.family = MulFamily::DRUM;
-    spec.p1 = *a;
-    return spec;
-  }
-  rest = name;
-  if (consumePrefix(rest, "udm") && (a = parseInt(rest)) && *a > 0) {
-    spec.family = MulFamily::UDM;
-    spec.p1 = *a;
-    return spec;
+  // Families with one numeric setting: <prefix><p1>, p1 > 0.
+  static const std::pair<std::string_view, MulFamily> oneSetting[] = {
+      {"mitchell_t", MulFamily::Mitchell},
+      {"trunc", MulFamily::Truncated},
+      {"drum", MulFamily::DRUM},
+      {"udm", MulFamily::UDM}};
+  for (auto [prefix, family] : oneSetting) {
+    rest = name;
+    if (consumePrefix(rest, prefix) && (a = parseInt(rest)) && *a > 0) {
+      spec.family = family;
+      spec.p1 = *a;
+      return spec;
+    }
   }
   rest = name;
   if (consumePrefix(rest, "bam_h")) {
@@ -108,12 +99,12 @@ std::string kite::numerics::multiplierName(const MulSpec &spec) {
 
 const std::vector<std::string> &kite::numerics::multiplierLibrary() {
   static const std::vector<std::string> names = {
-      "exact",       "trunc1",      "trunc2",      "trunc3",     "trunc4",
-      "trunc5",      "trunc6",      "trunc7",      "trunc8",     "bam_h1_v0",
-      "bam_h1_v4",   "bam_h1_v6",   "bam_h2_v0",   "bam_h2_v6",  "bam_h2_v8",
-      "mitchell",    "mitchell_t1", "mitchell_t2", "mitchell_t3", "drum2",
-      "drum3",       "drum4",       "drum5",       "drum6",      "udm",
-      "udm4",        "udm8"};
+      "exact",     "trunc1",      "trunc2",      "trunc3",      "trunc4",
+      "trunc5",    "trunc6",      "trunc7",      "trunc8",      "bam_h1_v0",
+      "bam_h1_v4", "bam_h1_v6",   "bam_h2_v0",   "bam_h2_v6",   "bam_h2_v8",
+      "mitchell",  "mitchell_t1", "mitchell_t2", "mitchell_t3", "drum2",
+      "drum3",     "drum4",       "drum5",       "drum6",       "udm",
+      "udm4",      "udm8"};
   return names;
 }
 
@@ -128,7 +119,9 @@ static unsigned floorLog2(uint64_t x) {
   return r;
 }
 
-static unsigned ceilLog2(uint64_t x) { return x <= 1 ? 0 : floorLog2(x - 1) + 1; }
+static unsigned ceilLog2(uint64_t x) {
+  return x <= 1 ? 0 : floorLog2(x - 1) + 1;
+}
 
 /// Partial-product bit a_j * w_i (row i, column i + j) is kept by a broken
 /// array with horizontal break level h and vertical break level v iff
@@ -185,7 +178,8 @@ static uint64_t udm(uint64_t a, uint64_t w, unsigned width, unsigned weight,
   uint64_t lo = (uint64_t(1) << h) - 1;
   uint64_t ah = a >> h, al = a & lo, wh = w >> h, wl = w & lo;
   return (udm(ah, wh, h, weight + 2 * h, limit) << (2 * h)) +
-         ((udm(ah, wl, h, weight + h, limit) + udm(al, wh, h, weight + h, limit))
+         ((udm(ah, wl, h, weight + h, limit) +
+           udm(al, wh, h, weight + h, limit))
           << h) +
          udm(al, wl, h, weight, limit);
 }

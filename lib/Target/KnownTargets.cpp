@@ -39,12 +39,14 @@ static ArrayAttr multiplierLibrary(MLIRContext *ctx) {
 }
 
 static TargetAttr kiteV1(MLIRContext *ctx) {
-  auto softmax = SoftmaxUnitAttr::get(ctx, SoftmaxMethod::Lut2D, /*step=*/APFloat(1.0),
-                                      /*outBits=*/8, /*expEntries=*/7,
-                                      /*normRows=*/60, /*normCols=*/11);
-  auto memory = MemoryAttr::get(ctx, /*weightKib=*/256, /*actKib=*/256,
-                                /*accKib=*/64, /*dramBytesPerCycle=*/APFloat(16.0),
-                                /*sramBytesPerCycle=*/APFloat(128.0));
+  auto softmax =
+      SoftmaxUnitAttr::get(ctx, SoftmaxMethod::Lut2D, /*step=*/APFloat(1.0),
+                           /*outBits=*/8, /*expEntries=*/7,
+                           /*normRows=*/60, /*normCols=*/11);
+  auto memory =
+      MemoryAttr::get(ctx, /*weightKib=*/256, /*actKib=*/256,
+                      /*accKib=*/64, /*dramBytesPerCycle=*/APFloat(16.0),
+                      /*sramBytesPerCycle=*/APFloat(128.0));
   return TargetAttr::get(
       ctx, "kite-v1", /*clockMhz=*/1000, /*arrayRows=*/16, /*arrayCols=*/16,
       /*accBits=*/32, /*lpAccFracBits=*/16,
@@ -55,19 +57,20 @@ static TargetAttr kiteV1(MLIRContext *ctx) {
 }
 
 static TargetAttr kiteMini(MLIRContext *ctx) {
-  auto softmax = SoftmaxUnitAttr::get(ctx, SoftmaxMethod::Rexp, /*step=*/APFloat(1.0),
-                                      /*outBits=*/8, /*expEntries=*/7,
-                                      /*normRows=*/256, /*normCols=*/1);
-  auto memory = MemoryAttr::get(ctx, /*weightKib=*/32, /*actKib=*/32,
-                                /*accKib=*/8, /*dramBytesPerCycle=*/APFloat(8.0),
-                                /*sramBytesPerCycle=*/APFloat(32.0));
-  return TargetAttr::get(ctx, "kite-mini", /*clockMhz=*/500, /*arrayRows=*/8,
-                         /*arrayCols=*/8, /*accBits=*/24,
-                         /*lpAccFracBits=*/12, /*intBits=*/{2, 4, 8},
-                         /*lpBits=*/{4, 8}, multiplierLibrary(ctx),
-                         nmPatterns(ctx, {{2, 4}}),
-                         /*activationSparsity=*/false, softmax, memory,
-                         horowitz45nm(ctx));
+  auto softmax =
+      SoftmaxUnitAttr::get(ctx, SoftmaxMethod::Rexp, /*step=*/APFloat(1.0),
+                           /*outBits=*/8, /*expEntries=*/7,
+                           /*normRows=*/256, /*normCols=*/1);
+  auto memory =
+      MemoryAttr::get(ctx, /*weightKib=*/32, /*actKib=*/32,
+                      /*accKib=*/8, /*dramBytesPerCycle=*/APFloat(8.0),
+                      /*sramBytesPerCycle=*/APFloat(32.0));
+  return TargetAttr::get(
+      ctx, "kite-mini", /*clockMhz=*/500, /*arrayRows=*/8,
+      /*arrayCols=*/8, /*accBits=*/24,
+      /*lpAccFracBits=*/12, /*intBits=*/{2, 4, 8},
+      /*lpBits=*/{4, 8}, multiplierLibrary(ctx), nmPatterns(ctx, {{2, 4}}),
+      /*activationSparsity=*/false, softmax, memory, horowitz45nm(ctx));
 }
 
 ArrayRef<StringRef> kite::getKnownTargetNames() {

@@ -92,8 +92,8 @@ public:
     for (auto [i, element] : llvm::enumerate(*array)) {
       std::optional<int64_t> n = element.getAsInteger();
       if (!n || *n < 0 || *n > 65535)
-        return error(key, "element " + Twine(i) +
-                              " must be a non-negative integer");
+        return error(key,
+                     "element " + Twine(i) + " must be a non-negative integer");
       out.push_back(unsigned(*n));
     }
     return llvm::Error::success();
@@ -219,11 +219,12 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
     return std::move(e);
   if (llvm::Error e = reader.readUnsigned("clock_mhz", clockMhz))
     return std::move(e);
-  if (llvm::Error e = readNested(reader, "array", [&](FieldReader &r) -> llvm::Error {
-        if (llvm::Error e = r.readUnsigned("rows", rows))
-          return e;
-        return r.readUnsigned("cols", cols);
-      }))
+  if (llvm::Error e =
+          readNested(reader, "array", [&](FieldReader &r) -> llvm::Error {
+            if (llvm::Error e = r.readUnsigned("rows", rows))
+              return e;
+            return r.readUnsigned("cols", cols);
+          }))
     return std::move(e);
   if (llvm::Error e = reader.readUnsigned("acc_bits", accBits))
     return std::move(e);
@@ -239,46 +240,50 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
     return std::move(e);
   if (llvm::Error e = reader.readBool("activation_sparsity", actSparsity))
     return std::move(e);
-  if (llvm::Error e = readNested(reader, "softmax", [&](FieldReader &r) -> llvm::Error {
-        if (llvm::Error e = r.readString("method", method))
-          return e;
-        if (llvm::Error e = r.readDouble("step", step))
-          return e;
-        if (llvm::Error e = r.readUnsigned("out_bits", outBits))
-          return e;
-        if (llvm::Error e = r.readUnsigned("exp_entries", expEntries))
-          return e;
-        if (llvm::Error e = r.readUnsigned("norm_rows", normRows))
-          return e;
-        return r.readUnsigned("norm_cols", normCols);
-      }))
+  if (llvm::Error e =
+          readNested(reader, "softmax", [&](FieldReader &r) -> llvm::Error {
+            if (llvm::Error e = r.readString("method", method))
+              return e;
+            if (llvm::Error e = r.readDouble("step", step))
+              return e;
+            if (llvm::Error e = r.readUnsigned("out_bits", outBits))
+              return e;
+            if (llvm::Error e = r.readUnsigned("exp_entries", expEntries))
+              return e;
+            if (llvm::Error e = r.readUnsigned("norm_rows", normRows))
+              return e;
+            return r.readUnsigned("norm_cols", normCols);
+          }))
     return std::move(e);
-  if (llvm::Error e = readNested(reader, "memory", [&](FieldReader &r) -> llvm::Error {
-        if (llvm::Error e = r.readUnsigned("weight_kib", weightKib))
-          return e;
-        if (llvm::Error e = r.readUnsigned("act_kib", actKib))
-          return e;
-        if (llvm::Error e = r.readUnsigned("acc_kib", accKib))
-          return e;
-        if (llvm::Error e = r.readDouble("dram_bytes_per_cycle", dramBw))
-          return e;
-        return r.readDouble("sram_bytes_per_cycle", sramBw);
-      }))
+  if (llvm::Error e =
+          readNested(reader, "memory", [&](FieldReader &r) -> llvm::Error {
+            if (llvm::Error e = r.readUnsigned("weight_kib", weightKib))
+              return e;
+            if (llvm::Error e = r.readUnsigned("act_kib", actKib))
+              return e;
+            if (llvm::Error e = r.readUnsigned("acc_kib", accKib))
+              return e;
+            if (llvm::Error e = r.readDouble("dram_bytes_per_cycle", dramBw))
+              return e;
+            return r.readDouble("sram_bytes_per_cycle", sramBw);
+          }))
     return std::move(e);
-  if (llvm::Error e = readNested(reader, "energy_pj", [&](FieldReader &r) -> llvm::Error {
-        for (auto [key, slot] : llvm::zip(energyKeys, energy))
-          if (llvm::Error e = r.readDouble(key, slot))
-            return e;
-        return llvm::Error::success();
-      }))
+  if (llvm::Error e =
+          readNested(reader, "energy_pj", [&](FieldReader &r) -> llvm::Error {
+            for (auto [key, slot] : llvm::zip(energyKeys, energy))
+              if (llvm::Error e = r.readDouble(key, slot))
+                return e;
+            return llvm::Error::success();
+          }))
     return std::move(e);
   if (llvm::Error e = reader.rejectUnknown())
     return std::move(e);
 
   std::optional<SoftmaxMethod> smMethod = symbolizeSoftmaxMethod(method);
   if (!smMethod)
-    return reader.error("softmax.method", "expected \"rexp\" or \"lut2d\", got \"" +
-                                              method + "\"");
+    return reader.error("softmax.method",
+                        "expected \"rexp\" or \"lut2d\", got \"" + method +
+                            "\"");
   // Checked construction turns a value out of range into a message naming
   // it instead of an assertion.
   std::string message;
@@ -305,31 +310,28 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
     nmAttrs.push_back(nm);
   }
 
-  auto softmax = SoftmaxUnitAttr::getChecked(emitError, ctx, *smMethod,
-                                             APFloat(step),
-                                             outBits, expEntries, normRows,
-                                             normCols);
+  auto softmax =
+      SoftmaxUnitAttr::getChecked(emitError, ctx, *smMethod, APFloat(step),
+                                  outBits, expEntries, normRows, normCols);
   if (!softmax)
     return invalid();
-  auto memory = MemoryAttr::getChecked(emitError, ctx, weightKib, actKib,
-                                       accKib, APFloat(dramBw),
-                                       APFloat(sramBw));
+  auto memory =
+      MemoryAttr::getChecked(emitError, ctx, weightKib, actKib, accKib,
+                             APFloat(dramBw), APFloat(sramBw));
   if (!memory)
     return invalid();
-  auto energyAttr =
-      EnergyAttr::getChecked(emitError, ctx, APFloat(energy[0]),
-                             APFloat(energy[1]), APFloat(energy[2]),
-                             APFloat(energy[3]), APFloat(energy[4]),
-                             APFloat(energy[5]), APFloat(energy[6]),
-                             APFloat(energy[7]));
+  auto energyAttr = EnergyAttr::getChecked(
+      emitError, ctx, APFloat(energy[0]), APFloat(energy[1]),
+      APFloat(energy[2]), APFloat(energy[3]), APFloat(energy[4]),
+      APFloat(energy[5]), APFloat(energy[6]), APFloat(energy[7]));
   if (!energyAttr)
     return invalid();
   SmallVector<StringRef> mulRefs(multipliers.begin(), multipliers.end());
   auto target = TargetAttr::getChecked(
       emitError, ctx, StringRef(name), clockMhz, rows, cols, accBits,
       lpAccFracBits, ArrayRef<unsigned>(intBits), ArrayRef<unsigned>(lpBits),
-      b.getStrArrayAttr(mulRefs), b.getArrayAttr(nmAttrs), actSparsity,
-      softmax, memory, energyAttr);
+      b.getStrArrayAttr(mulRefs), b.getArrayAttr(nmAttrs), actSparsity, softmax,
+      memory, energyAttr);
   if (!target)
     return invalid();
   return target;
@@ -339,14 +341,14 @@ llvm::Expected<TargetAttr> kite::loadTargetFile(MLIRContext *ctx,
                                                 StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer)
-    return llvm::createStringError(buffer.getError(),
-                                   path + ": cannot read target file: " +
-                                       buffer.getError().message());
+    return llvm::createStringError(
+        buffer.getError(),
+        path + ": cannot read target file: " + buffer.getError().message());
   llvm::Expected<json::Value> value = json::parse((*buffer)->getBuffer());
   if (!value)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   path + ": invalid JSON: " +
-                                       llvm::toString(value.takeError()));
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        path + ": invalid JSON: " + llvm::toString(value.takeError()));
   llvm::Expected<TargetAttr> target = targetFromJson(ctx, *value);
   if (!target)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -369,9 +371,8 @@ json::Value kite::targetToJson(TargetAttr target) {
   return json::Object{
       {"name", target.getName()},
       {"clock_mhz", target.getClockMhz()},
-      {"array",
-       json::Object{{"rows", target.getArrayRows()},
-                    {"cols", target.getArrayCols()}}},
+      {"array", json::Object{{"rows", target.getArrayRows()},
+                             {"cols", target.getArrayCols()}}},
       {"acc_bits", target.getAccBits()},
       {"lp_acc_frac_bits", target.getLpAccFracBits()},
       {"int_bits", json::Array(target.getIntBits())},
@@ -386,12 +387,13 @@ json::Value kite::targetToJson(TargetAttr target) {
                     {"exp_entries", sm.getExpEntries()},
                     {"norm_rows", sm.getNormRows()},
                     {"norm_cols", sm.getNormCols()}}},
-      {"memory",
-       json::Object{{"weight_kib", mem.getWeightKib()},
-                    {"act_kib", mem.getActKib()},
-                    {"acc_kib", mem.getAccKib()},
-                    {"dram_bytes_per_cycle", mem.getDramBytesPerCycle().convertToDouble()},
-                    {"sram_bytes_per_cycle", mem.getSramBytesPerCycle().convertToDouble()}}},
+      {"memory", json::Object{{"weight_kib", mem.getWeightKib()},
+                              {"act_kib", mem.getActKib()},
+                              {"acc_kib", mem.getAccKib()},
+                              {"dram_bytes_per_cycle",
+                               mem.getDramBytesPerCycle().convertToDouble()},
+                              {"sram_bytes_per_cycle",
+                               mem.getSramBytesPerCycle().convertToDouble()}}},
       {"energy_pj",
        json::Object{{"int8_mul", en.getInt8Mul().convertToDouble()},
                     {"int8_add", en.getInt8Add().convertToDouble()},

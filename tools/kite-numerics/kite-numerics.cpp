@@ -32,13 +32,14 @@ static cl::SubCommand lpCmd("lp", "Print the value table and dynamic range "
 static cl::SubCommand mulCmd("multipliers",
                              "List the multiplier library with error metrics "
                              "and energy for given operand widths");
-static cl::SubCommand softmaxCmd(
-    "softmax", "Generate LUT-softmax tables for the target's softmax unit and "
+static cl::SubCommand
+    softmaxCmd("softmax",
+               "Generate LUT-softmax tables for the target's softmax unit and "
                "report their size and error against exact softmax");
 
 static cl::opt<bool> json("json", cl::desc("Print JSON instead of text"),
-                          cl::sub(lpCmd), cl::sub(mulCmd),
-                          cl::sub(softmaxCmd), cl::cat(category));
+                          cl::sub(lpCmd), cl::sub(mulCmd), cl::sub(softmaxCmd),
+                          cl::cat(category));
 static cl::opt<std::string>
     targetOpt("target",
               cl::desc("Built-in target name or JSON target file "
@@ -69,8 +70,7 @@ static cl::opt<bool> wSigned("w-signed", cl::desc("Signed weights"),
 
 // softmax
 static cl::opt<std::string>
-    methodOpt("method",
-              cl::desc("rexp or lut2d (default: the target's unit)"),
+    methodOpt("method", cl::desc("rexp or lut2d (default: the target's unit)"),
               cl::sub(softmaxCmd), cl::cat(category));
 static cl::opt<unsigned> rowLength("row-length",
                                    cl::desc("Elements per softmax row"),
@@ -118,7 +118,8 @@ static std::string bitString(uint32_t code, unsigned n) {
 
 static int runLP() {
   if (lpFormat.size() != 4)
-    return fail("--format needs four values n,es,rs,sf (e.g. --format=8,1,7,0)");
+    return fail(
+        "--format needs four values n,es,rs,sf (e.g. --format=8,1,7,0)");
   if (lpFormat[0] < 0 || lpFormat[1] < 0 || lpFormat[2] < 0)
     return fail("--format: n, es and rs must be non-negative");
   LPFormat f{unsigned(lpFormat[0]), unsigned(lpFormat[1]),
@@ -142,11 +143,11 @@ static int runLP() {
           entry["log2"] = double(v.log) / kLogOne;
         codes.push_back(std::move(entry));
       }
-    llvm::json::Object out{{"format", f.str()},
-                           {"maxpos", codec.maxpos()},
-                           {"minpos", codec.minpos()},
-                           {"dynamic_range_binades",
-                            codec.dynamicRangeBinades()}};
+    llvm::json::Object out{
+        {"format", f.str()},
+        {"maxpos", codec.maxpos()},
+        {"minpos", codec.minpos()},
+        {"dynamic_range_binades", codec.dynamicRangeBinades()}};
     if (!lpRangeOnly)
       out["codes"] = std::move(codes);
     llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(out)))
@@ -158,8 +159,8 @@ static int runLP() {
                << ", dynamic range "
                << llvm::format("%g", codec.dynamicRangeBinades())
                << " binades ("
-               << llvm::format("%.1f", codec.dynamicRangeBinades() *
-                                           std::log10(2.0))
+               << llvm::format("%.1f",
+                               codec.dynamicRangeBinades() * std::log10(2.0))
                << " decades)\n";
   if (lpRangeOnly)
     return 0;
@@ -168,10 +169,13 @@ static int runLP() {
   for (uint32_t c = 0; c < codec.numCodes(); ++c) {
     const LPValue &v = codec.value(c);
     std::string value =
-        v.isNaR() ? "NaR" : llvm::formatv("{0}", llvm::format("%.6g", codec.decode(c))).str();
-    std::string log = v.kind == LPValue::Kind::Finite
-                          ? llvm::formatv("{0:f5}", double(v.log) / kLogOne).str()
-                          : "";
+        v.isNaR()
+            ? "NaR"
+            : llvm::formatv("{0}", llvm::format("%.6g", codec.decode(c))).str();
+    std::string log =
+        v.kind == LPValue::Kind::Finite
+            ? llvm::formatv("{0:f5}", double(v.log) / kLogOne).str()
+            : "";
     llvm::outs() << llvm::format("0x%04x  %-18s %14s %10s\n", c,
                                  bitString(c, f.n).c_str(), value.c_str(),
                                  log.c_str());
@@ -189,10 +193,12 @@ static int runMultipliers() {
   MulOperand a{aBits, aSigned}, w{wBits, wSigned};
   llvm::json::Array entries;
   if (!json)
-    llvm::outs() << llvm::formatv(
-        "target {0}: {1}-bit {2} x {3}-bit {4}; exact multiply {5:f4} pJ\n",
-        target->getName(), unsigned(aBits), aSigned ? "signed" : "unsigned",
-        unsigned(wBits), wSigned ? "signed" : "unsigned", exactPj)
+    llvm::outs() << llvm::formatv("target {0}: {1}-bit {2} x {3}-bit {4}; "
+                                  "exact multiply {5:f4} pJ\n",
+                                  target->getName(), unsigned(aBits),
+                                  aSigned ? "signed" : "unsigned",
+                                  unsigned(wBits),
+                                  wSigned ? "signed" : "unsigned", exactPj)
                  << llvm::format("%-12s %10s %8s %10s %8s %10s %10s %8s %9s\n",
                                  "name", "MAE", "WCE", "MRED", "EP", "bias",
                                  "NMED", "energy", "pJ");
@@ -209,12 +215,16 @@ static int runMultipliers() {
     const ErrorMetrics &e = m->metrics();
     double pj = exactPj * m->relativeEnergy();
     if (json) {
-      entries.push_back(llvm::json::Object{
-          {"name", m->name()},           {"mae", e.mae},
-          {"wce", e.wce},                {"mred", e.mred},
-          {"error_probability", e.ep},   {"bias", e.bias},
-          {"nmed", e.nmed},              {"relative_energy", m->relativeEnergy()},
-          {"energy_pj", pj}});
+      entries.push_back(
+          llvm::json::Object{{"name", m->name()},
+                             {"mae", e.mae},
+                             {"wce", e.wce},
+                             {"mred", e.mred},
+                             {"error_probability", e.ep},
+                             {"bias", e.bias},
+                             {"nmed", e.nmed},
+                             {"relative_energy", m->relativeEnergy()},
+                             {"energy_pj", pj}});
       continue;
     }
     llvm::outs() << llvm::format(
@@ -223,17 +233,18 @@ static int runMultipliers() {
         e.nmed, m->relativeEnergy(), pj);
   }
   if (json)
-    llvm::outs() << llvm::formatv(
-                        "{0:2}",
-                        llvm::json::Value(llvm::json::Object{
-                            {"target", target->getName()},
-                            {"a", llvm::json::Object{{"bits", unsigned(aBits)},
-                                                     {"signed", bool(aSigned)}}},
-                            {"w", llvm::json::Object{{"bits", unsigned(wBits)},
-                                                     {"signed", bool(wSigned)}}},
-                            {"exact_energy_pj", exactPj},
-                            {"multipliers", std::move(entries)}}))
-                 << "\n";
+    llvm::outs()
+        << llvm::formatv(
+               "{0:2}",
+               llvm::json::Value(llvm::json::Object{
+                   {"target", target->getName()},
+                   {"a", llvm::json::Object{{"bits", unsigned(aBits)},
+                                            {"signed", bool(aSigned)}}},
+                   {"w", llvm::json::Object{{"bits", unsigned(wBits)},
+                                            {"signed", bool(wSigned)}}},
+                   {"exact_energy_pj", exactPj},
+                   {"multipliers", std::move(entries)}}))
+        << "\n";
   return 0;
 }
 
@@ -251,8 +262,10 @@ static int runSoftmax() {
                                ? numerics::SoftmaxMethod::Rexp
                                : numerics::SoftmaxMethod::Lut2D,
                            unitAttr.getStep().convertToDouble(),
-                           unitAttr.getOutBits(), unitAttr.getExpEntries(),
-                           unitAttr.getNormRows(), unitAttr.getNormCols()};
+                           unitAttr.getOutBits(),
+                           unitAttr.getExpEntries(),
+                           unitAttr.getNormRows(),
+                           unitAttr.getNormCols()};
   if (!methodOpt.empty()) {
     if (methodOpt != "rexp" && methodOpt != "lut2d")
       return fail("--method must be rexp or lut2d, got '" + methodOpt + "'");
@@ -285,10 +298,9 @@ static int runSoftmax() {
         {"out_shift", t.outShift},
         {"table_bytes", int64_t(t.bytes())},
         {"row_length", unsigned(rowLength)},
-        {"distribution",
-         llvm::json::Object{{"normal_sigma", double(sigma)},
-                            {"rows", unsigned(rows)},
-                            {"seed", int64_t(seed + 1)}}},
+        {"distribution", llvm::json::Object{{"normal_sigma", double(sigma)},
+                                            {"rows", unsigned(rows)},
+                                            {"seed", int64_t(seed + 1)}}},
         {"max_abs_error", e.maxAbs},
         {"mean_abs_error", e.meanAbs},
         {"top1_agreement", e.top1Agreement}};

@@ -9,8 +9,12 @@
 using namespace kite::numerics;
 
 namespace {
-SoftmaxUnitGeometry lut2dUnit() { return {SoftmaxMethod::Lut2D, 1.0, 8, 7, 60, 11}; }
-SoftmaxUnitGeometry rexpUnit() { return {SoftmaxMethod::Rexp, 1.0, 8, 7, 256, 1}; }
+SoftmaxUnitGeometry lut2dUnit() {
+  return {SoftmaxMethod::Lut2D, 1.0, 8, 7, 60, 11};
+}
+SoftmaxUnitGeometry rexpUnit() {
+  return {SoftmaxMethod::Rexp, 1.0, 8, 7, 256, 1};
+}
 } // namespace
 
 TEST(LutSoftmaxTest, DefaultTablesFitTheBudget) {
@@ -39,8 +43,7 @@ TEST(LutSoftmaxTest, ExponentTables) {
 
 TEST(LutSoftmaxTest, EvaluatesRows) {
   for (const SoftmaxUnitGeometry &unit : {rexpUnit(), lut2dUnit()}) {
-    LutSoftmaxTables t =
-        generateLutSoftmax(unit, 4, 1.0, maxSumShift(unit, 4));
+    LutSoftmaxTables t = generateLutSoftmax(unit, 4, 1.0, maxSumShift(unit, 4));
     int32_t out[4];
     double confident[4] = {10, 0, -3, 1};
     evalLutSoftmaxRow(t, confident, 4, out);

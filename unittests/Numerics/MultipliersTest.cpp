@@ -29,8 +29,7 @@ std::string binary(uint64_t x) {
 uint64_t fromBinary(const std::string &s) { return std::stoull(s, nullptr, 2); }
 
 /// Sum of the partial-product bits a_j w_i 2^(i+j) that `keep(i, j)` keeps.
-uint64_t partialProducts(uint64_t a, uint64_t w, unsigned aBits,
-                         unsigned wBits,
+uint64_t partialProducts(uint64_t a, uint64_t w, unsigned aBits, unsigned wBits,
                          const std::function<bool(int, int)> &keep) {
   uint64_t sum = 0;
   for (unsigned i = 0; i < wBits; ++i)
@@ -97,13 +96,13 @@ std::vector<Case> cases() {
                      });
                    }});
   for (auto [h, v] : {std::pair{1, 0}, {1, 4}, {2, 6}})
-    all.push_back({"bam_h" + std::to_string(h) + "_v" + std::to_string(v),
-                   [h = h, v = v](uint64_t a, uint64_t w, unsigned ab,
-                                  unsigned wb) {
-                     return partialProducts(a, w, ab, wb, [&](int i, int j) {
-                       return i >= h && i + j >= v;
-                     });
-                   }});
+    all.push_back(
+        {"bam_h" + std::to_string(h) + "_v" + std::to_string(v),
+         [h = h, v = v](uint64_t a, uint64_t w, unsigned ab, unsigned wb) {
+           return partialProducts(a, w, ab, wb, [&](int i, int j) {
+             return i >= h && i + j >= v;
+           });
+         }});
   for (int t : {0, 1, 3})
     all.push_back({t ? "mitchell_t" + std::to_string(t) : "mitchell",
                    [t](uint64_t a, uint64_t w, unsigned, unsigned) {

@@ -1,7 +1,7 @@
 //===- TargetJsonTest.cpp - #kite.target <-> JSON -------------------------===//
 
-#include "kite/Target/KnownTargets.h"
 #include "kite/Target/TargetJson.h"
+#include "kite/Target/KnownTargets.h"
 
 #include "gtest/gtest.h"
 
@@ -29,7 +29,8 @@ TEST_F(TargetJsonTest, KnownTargetsRoundTrip) {
   for (StringRef name : getKnownTargetNames()) {
     TargetAttr target = getKnownTarget(&ctx, name);
     ASSERT_TRUE(target) << name.str();
-    llvm::Expected<TargetAttr> back = targetFromJson(&ctx, targetToJson(target));
+    llvm::Expected<TargetAttr> back =
+        targetFromJson(&ctx, targetToJson(target));
     ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
     EXPECT_EQ(*back, target) << name.str();
   }

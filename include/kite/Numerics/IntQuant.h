@@ -22,8 +22,7 @@ struct IntFormat {
   static std::string validate(unsigned bits);
   int64_t min() const { return isSigned ? -(int64_t(1) << (bits - 1)) : 0; }
   int64_t max() const {
-    return isSigned ? (int64_t(1) << (bits - 1)) - 1
-                    : (int64_t(1) << bits) - 1;
+    return isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
   }
   /// Number of codes, 2^bits.
   uint32_t numCodes() const { return uint32_t(1) << bits; }
@@ -75,8 +74,7 @@ QuantParams calibrate(const std::vector<float> &data, IntFormat format,
 std::vector<QuantParams> calibratePerChannel(const std::vector<float> &data,
                                              const std::vector<int64_t> &shape,
                                              int64_t axis, IntFormat format,
-                                             bool symmetric,
-                                             Calibration method,
+                                             bool symmetric, Calibration method,
                                              double percentile = 99.99);
 
 /// Mean squared error of quantize-dequantize of `data` with `params`.

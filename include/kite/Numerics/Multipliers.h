@@ -24,7 +24,8 @@ enum class MulFamily { Exact, Truncated, BrokenArray, Mitchell, DRUM, UDM };
 /// A parsed multiplier name: family and its settings.
 struct MulSpec {
   MulFamily family = MulFamily::Exact;
-  int p1 = 0; ///< trunc: k; bam: h; mitchell: t (0 = full); drum: k; udm: k (0 = all)
+  int p1 = 0; ///< trunc: k; bam: h; mitchell: t (0 = full); drum: k; udm: k (0
+              ///< = all)
   int p2 = 0; ///< bam: v
 };
 
@@ -41,12 +42,12 @@ struct MulOperand {
 
 /// Error statistics over every operand pair, E = M(a, w) - a * w.
 struct ErrorMetrics {
-  double mae = 0;   ///< mean |E|
-  int64_t wce = 0;  ///< worst-case |E|
-  double mred = 0;  ///< mean |E| / |a * w| over pairs with a * w != 0
-  double ep = 0;    ///< error probability: fraction of pairs with E != 0
-  double bias = 0;  ///< mean E
-  double nmed = 0;  ///< MAE / max |a * w|
+  double mae = 0;  ///< mean |E|
+  int64_t wce = 0; ///< worst-case |E|
+  double mred = 0; ///< mean |E| / |a * w| over pairs with a * w != 0
+  double ep = 0;   ///< error probability: fraction of pairs with E != 0
+  double bias = 0; ///< mean E
+  double nmed = 0; ///< MAE / max |a * w|
 };
 
 /// Parses "exact", "trunc<k>", "bam_h<h>_v<v>", "mitchell", "mitchell_t<t>",
@@ -77,9 +78,8 @@ class Multiplier {
 public:
   /// Fails (nullopt, *error set) for an unknown name, widths outside 2..8,
   /// or settings that do not fit the widths.
-  static std::optional<Multiplier> create(std::string_view name,
-                                          MulOperand a, MulOperand w,
-                                          std::string *error);
+  static std::optional<Multiplier> create(std::string_view name, MulOperand a,
+                                          MulOperand w, std::string *error);
 
   int64_t multiply(int64_t a, int64_t w) const {
     return table[size_t((a - aOp.min()) << wOp.bits | (w - wOp.min()))];
@@ -114,8 +114,7 @@ double exactEnergyRelativeTo8x8(unsigned aBits, unsigned wBits);
 
 /// Gate-equivalent cost of the unsigned core (docs/numerics.md), the basis
 /// of relativeEnergy().
-double coreGateEquivalents(const MulSpec &spec, unsigned aBits,
-                           unsigned wBits);
+double coreGateEquivalents(const MulSpec &spec, unsigned aBits, unsigned wBits);
 
 } // namespace kite::numerics
 

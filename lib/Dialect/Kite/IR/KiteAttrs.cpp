@@ -25,8 +25,8 @@ Attribute IntFormatAttr::parse(AsmParser &parser, Type) {
     parser.emitError(loc, "expected 'signed' or 'unsigned'");
     return {};
   }
-  return getChecked([&] { return parser.emitError(loc); },
-                    parser.getContext(), bits, signedness == "signed");
+  return getChecked([&] { return parser.emitError(loc); }, parser.getContext(),
+                    bits, signedness == "signed");
 }
 
 void IntFormatAttr::print(AsmPrinter &printer) const {
@@ -34,8 +34,9 @@ void IntFormatAttr::print(AsmPrinter &printer) const {
           << ">";
 }
 
-LogicalResult IntFormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                    unsigned bits, bool) {
+LogicalResult
+IntFormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      unsigned bits, bool) {
   std::string problem = numerics::IntFormat::validate(bits);
   if (!problem.empty())
     return emitError() << problem;
@@ -79,9 +80,8 @@ MultiplierAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 // Target description
 //===----------------------------------------------------------------------===//
 
-static LogicalResult
-checkPositive(function_ref<InFlightDiagnostic()> emitError, StringRef what,
-              const APFloat &apValue) {
+static LogicalResult checkPositive(function_ref<InFlightDiagnostic()> emitError,
+                                   StringRef what, const APFloat &apValue) {
   double value = apValue.convertToDouble();
   if (!(value > 0.0) || !std::isfinite(value))
     return emitError() << what << " must be a positive finite number, got "
@@ -131,8 +131,8 @@ LogicalResult MemoryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << ", acc_kib = " << accKib << ")";
   if (failed(checkPositive(emitError, "dram_bytes_per_cycle",
                            dramBytesPerCycle)) ||
-      failed(checkPositive(emitError, "sram_bytes_per_cycle",
-                           sramBytesPerCycle)))
+      failed(
+          checkPositive(emitError, "sram_bytes_per_cycle", sramBytesPerCycle)))
     return failure();
   return success();
 }
@@ -143,9 +143,9 @@ LogicalResult EnergyAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  APFloat fp32Add, APFloat sramRead32b,
                                  APFloat dramRead32b, APFloat lutRead8b) {
   std::pair<StringRef, APFloat> entries[] = {
-      {"int8_mul", int8Mul},         {"int8_add", int8Add},
-      {"int32_add", int32Add},       {"fp32_mul", fp32Mul},
-      {"fp32_add", fp32Add},         {"sram_read_32b", sramRead32b},
+      {"int8_mul", int8Mul},          {"int8_add", int8Add},
+      {"int32_add", int32Add},        {"fp32_mul", fp32Mul},
+      {"fp32_add", fp32Add},          {"sram_read_32b", sramRead32b},
       {"dram_read_32b", dramRead32b}, {"lut_read_8b", lutRead8b}};
   for (auto [name, value] : entries)
     if (failed(checkPositive(emitError, ("energy " + name).str(), value)))
@@ -161,8 +161,8 @@ static LogicalResult checkWidths(function_ref<InFlightDiagnostic()> emitError,
   for (auto [i, bits] : llvm::enumerate(widths)) {
     if (bits < lo || bits > hi)
       return emitError() << what << " entry " << bits
-                         << " is out of range: must be in [" << lo << ", "
-                         << hi << "]";
+                         << " is out of range: must be in [" << lo << ", " << hi
+                         << "]";
     if (i > 0 && bits <= widths[i - 1])
       return emitError() << what << " must be strictly increasing";
   }
@@ -171,16 +171,15 @@ static LogicalResult checkWidths(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult TargetAttr::verify(
     function_ref<InFlightDiagnostic()> emitError, StringRef name,
-    unsigned clockMhz, unsigned arrayRows, unsigned arrayCols,
-    unsigned accBits, unsigned lpAccFracBits, ArrayRef<unsigned> intBits, ArrayRef<unsigned> lpBits,
-    ArrayAttr multipliers, ArrayAttr sparsity, bool, SoftmaxUnitAttr softmax,
-    MemoryAttr memory, EnergyAttr energy) {
+    unsigned clockMhz, unsigned arrayRows, unsigned arrayCols, unsigned accBits,
+    unsigned lpAccFracBits, ArrayRef<unsigned> intBits,
+    ArrayRef<unsigned> lpBits, ArrayAttr multipliers, ArrayAttr sparsity, bool,
+    SoftmaxUnitAttr softmax, MemoryAttr memory, EnergyAttr energy) {
   if (name.empty())
     return emitError() << "target name must not be empty";
   if (clockMhz == 0)
     return emitError() << "target clock_mhz must be positive";
-  if (arrayRows == 0 || arrayCols == 0 || arrayRows > 4096 ||
-      arrayCols > 4096)
+  if (arrayRows == 0 || arrayCols == 0 || arrayRows > 4096 || arrayCols > 4096)
     return emitError() << "target array " << arrayRows << "x" << arrayCols
                        << " is out of range: each side must be in [1, 4096]";
   if (accBits < 16 || accBits > 64)

@@ -34,7 +34,7 @@ void KiteDialect::initialize() {
 }
 
 Operation *KiteDialect::materializeConstant(OpBuilder &builder, Attribute value,
-                                           Type type, Location loc) {
+                                            Type type, Location loc) {
   auto tensorType = dyn_cast<RankedTensorType>(type);
   auto codes = dyn_cast<DenseIntElementsAttr>(value);
   if (tensorType && codes && isa<LPType>(tensorType.getElementType()))

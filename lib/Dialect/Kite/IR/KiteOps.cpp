@@ -33,9 +33,9 @@ static std::optional<ProductKind> getProductKind(Type elementType) {
 /// `axis` in [-rank, rank) names a dimension.
 static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
-    return op->emitOpError() << "axis " << axis
-                             << " is out of range for a tensor of rank "
-                             << rank;
+    return op->emitOpError()
+           << "axis " << axis << " is out of range for a tensor of rank "
+           << rank;
   return success();
 }
 
@@ -45,18 +45,17 @@ static LogicalResult verifyFormat(Operation *op, StringRef operandName,
     return success();
   auto intType = dyn_cast<IntegerType>(elementType);
   if (!intType)
-    return op->emitOpError() << operandName
-                             << " has an integer format but element type "
-                             << elementType;
-  if (format.getBits() > intType.getWidth())
     return op->emitOpError()
-           << operandName << " format " << format << " does not fit in "
+           << operandName << " has an integer format but element type "
            << elementType;
+  if (format.getBits() > intType.getWidth())
+    return op->emitOpError() << operandName << " format " << format
+                             << " does not fit in " << elementType;
   TargetAttr target = lookupTarget(op);
   if (target && !target.supportsIntBits(format.getBits()))
-    return op->emitOpError() << operandName << " format " << format
-                             << " has a width the target '"
-                             << target.getName() << "' does not support";
+    return op->emitOpError()
+           << operandName << " format " << format << " has a width the target '"
+           << target.getName() << "' does not support";
   return success();
 }
 
@@ -66,20 +65,22 @@ static LogicalResult verifySparsity(Operation *op, StringRef operandName,
     return success();
   TargetAttr target = lookupTarget(op);
   if (target && !target.supportsSparsity(pattern))
-    return op->emitOpError() << operandName << " sparsity " << pattern
-                             << " is not supported by the target '"
-                             << target.getName() << "'";
+    return op->emitOpError()
+           << operandName << " sparsity " << pattern
+           << " is not supported by the target '" << target.getName() << "'";
   return success();
 }
 
 /// Checks shared by every op that runs on the MAC array: matching operand
 /// kinds, a result type that can hold the products, and formats, multiplier
 /// and sparsity consistent with those kinds and with the target.
-static LogicalResult verifyMacOperands(
-    Operation *op, StringRef lhsName, Type lhsElement, StringRef rhsName,
-    Type rhsElement, Type resultElement, IntFormatAttr lhsFormat,
-    IntFormatAttr rhsFormat, MultiplierAttr multiplier, NMAttr lhsSparsity,
-    NMAttr rhsSparsity) {
+static LogicalResult verifyMacOperands(Operation *op, StringRef lhsName,
+                                       Type lhsElement, StringRef rhsName,
+                                       Type rhsElement, Type resultElement,
+                                       IntFormatAttr lhsFormat,
+                                       IntFormatAttr rhsFormat,
+                                       MultiplierAttr multiplier,
+                                       NMAttr lhsSparsity, NMAttr rhsSparsity) {
   std::optional<ProductKind> kind = getProductKind(lhsElement);
   if (kind != getProductKind(rhsElement))
     return op->emitOpError() << "operands must both be float, both integer "
@@ -122,10 +123,9 @@ static LogicalResult verifyMacOperands(
       return op->emitOpError() << problem;
     TargetAttr target = lookupTarget(op);
     if (target && !target.hasMultiplier(multiplier.getName()))
-      return op->emitOpError()
-             << "multiplier \"" << multiplier.getName()
-             << "\" is not in the library of target '" << target.getName()
-             << "'";
+      return op->emitOpError() << "multiplier \"" << multiplier.getName()
+                               << "\" is not in the library of target '"
+                               << target.getName() << "'";
   }
   return failure(failed(verifySparsity(op, lhsName, lhsSparsity)) ||
                  failed(verifySparsity(op, rhsName, rhsSparsity)));
@@ -171,11 +171,10 @@ LogicalResult MatmulOp::verify() {
   if (getAcc() && getAcc().getType() != resultType)
     return emitOpError() << "acc type " << getAcc().getType()
                          << " differs from result type " << resultType;
-  return verifyMacOperands(*this, "lhs", lhsType.getElementType(), "rhs",
-                           rhsType.getElementType(),
-                           resultType.getElementType(), getLhsFormatAttr(),
-                           getRhsFormatAttr(), getMultiplierAttr(),
-                           getLhsSparsityAttr(), getRhsSparsityAttr());
+  return verifyMacOperands(
+      *this, "lhs", lhsType.getElementType(), "rhs", rhsType.getElementType(),
+      resultType.getElementType(), getLhsFormatAttr(), getRhsFormatAttr(),
+      getMultiplierAttr(), getLhsSparsityAttr(), getRhsSparsityAttr());
 }
 
 //===----------------------------------------------------------------------===//
@@ -256,8 +255,9 @@ LogicalResult SoftmaxOp::verify() {
 
 numerics::LutSoftmaxTables LutSoftmaxOp::getTables() {
   numerics::LutSoftmaxTables t;
-  t.method = getMethod() == SoftmaxMethod::Rexp ? numerics::SoftmaxMethod::Rexp
-                                                : numerics::SoftmaxMethod::Lut2D;
+  t.method = getMethod() == SoftmaxMethod::Rexp
+                 ? numerics::SoftmaxMethod::Rexp
+                 : numerics::SoftmaxMethod::Lut2D;
   t.inputScale = getInputScale().convertToDouble();
   t.step = getStep().convertToDouble();
   t.outBits = unsigned(std::clamp<int64_t>(getOutBits(), 0, 64));
@@ -304,13 +304,11 @@ LogicalResult LutSoftmaxOp::verify() {
 
 /// Checks the quantization parameters of `op`, whose quantized side has
 /// element type `quantElement` and whose float side has shape `shape`.
-static LogicalResult verifyQuantParams(Operation *op, Type quantElement,
-                                       RankedTensorType floatType,
-                                       IntFormatAttr format,
-                                       std::optional<ArrayRef<double>> scale,
-                                       std::optional<ArrayRef<int64_t>> zero,
-                                       std::optional<int64_t> axis,
-                                       bool formatRequired) {
+static LogicalResult
+verifyQuantParams(Operation *op, Type quantElement, RankedTensorType floatType,
+                  IntFormatAttr format, std::optional<ArrayRef<double>> scale,
+                  std::optional<ArrayRef<int64_t>> zero,
+                  std::optional<int64_t> axis, bool formatRequired) {
   if (isa<LPType>(quantElement)) {
     if (format || scale || zero || axis)
       return op->emitOpError("an LP tensor takes no format, scale, "
@@ -342,16 +340,17 @@ static LogicalResult verifyQuantParams(Operation *op, Type quantElement,
            << ", got " << scale->size();
   for (double s : *scale)
     if (!(s > 0.0) || !std::isfinite(s))
-      return op->emitOpError() << "scale " << s << " must be positive and finite";
-  int64_t lo = format ? format.getMin()
-                      : -(int64_t(1) << (intType.getWidth() - 1));
-  int64_t hi = format ? format.getMax()
-                      : (int64_t(1) << (intType.getWidth() - 1)) - 1;
+      return op->emitOpError()
+             << "scale " << s << " must be positive and finite";
+  int64_t lo =
+      format ? format.getMin() : -(int64_t(1) << (intType.getWidth() - 1));
+  int64_t hi =
+      format ? format.getMax() : (int64_t(1) << (intType.getWidth() - 1)) - 1;
   for (int64_t z : *zero)
     if (z < lo || z > hi)
-      return op->emitOpError() << "zero_point " << z
-                               << " is outside the format's range [" << lo
-                               << ", " << hi << "]";
+      return op->emitOpError()
+             << "zero_point " << z << " is outside the format's range [" << lo
+             << ", " << hi << "]";
   return success();
 }
 
@@ -412,7 +411,9 @@ LogicalResult LayerNormOp::verify() {
 //===----------------------------------------------------------------------===//
 
 /// Storage width of LP codes: i8 up to 8 bits, i16 above.
-static unsigned lpStorageWidth(LPType type) { return type.getN() <= 8 ? 8 : 16; }
+static unsigned lpStorageWidth(LPType type) {
+  return type.getN() <= 8 ? 8 : 16;
+}
 
 LogicalResult ConstantOp::verify() {
   auto type = getResult().getType();
@@ -472,8 +473,8 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
     SmallVector<APInt> codes;
     for (const APFloat &x : input.getValues<APFloat>())
       codes.push_back(APInt(width, codec.encode(x.convertToDouble())));
-    auto storage = RankedTensorType::get(
-        type.getShape(), IntegerType::get(getContext(), width));
+    auto storage = RankedTensorType::get(type.getShape(),
+                                         IntegerType::get(getContext(), width));
     return DenseIntElementsAttr::get(storage, codes);
   }
   auto storage = cast<IntegerType>(type.getElementType());

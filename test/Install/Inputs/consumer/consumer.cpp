@@ -11,7 +11,6 @@ int main() {
   mlir::Type type = mlir::parseType("!kite.lp<8, 1, 7, 0>", &ctx);
   kite::TargetAttr target = kite::getDefaultTarget(&ctx);
   llvm::outs() << type << " " << target.getName() << " "
-               << target.getArrayRows() << "x" << target.getArrayCols()
-               << "\n";
+               << target.getArrayRows() << "x" << target.getArrayCols() << "\n";
   return type && target ? 0 : 1;
 }
