@@ -1,0 +1,139 @@
+//===- Interpreter.cpp - reference execution of tensor-level IR -----------===//
+
+#include "kite/Interpreter/Interpreter.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/DenseMap.h"
+
+using namespace mlir;
+using namespace kite::interp;
+
+int64_t kite::interp::numElements(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+Tensor Tensor::floats(ArrayRef<int64_t> shape, float fill) {
+  Tensor t;
+  t.shape.assign(shape.begin(), shape.end());
+  t.isFloat = true;
+  t.f.assign(size_t(numElements(shape)), fill);
+  return t;
+}
+
+Tensor Tensor::ints(ArrayRef<int64_t> shape, int64_t fill) {
+  Tensor t;
+  t.shape.assign(shape.begin(), shape.end());
+  t.isFloat = false;
+  t.i.assign(size_t(numElements(shape)), fill);
+  return t;
+}
+
+int64_t Tensor::size() const { return numElements(shape); }
+
+Interpreter::Interpreter() {
+  registerBuiltinKernels(*this);
+  registerTosaKernels(*this);
+  registerKiteKernels(*this);
+}
+
+void Interpreter::registerKernel(StringRef opName, Kernel kernel) {
+  kernels[opName] = std::move(kernel);
+}
+
+FailureOr<std::vector<Tensor>> Interpreter::run(func::FuncOp func,
+                                                ArrayRef<Tensor> inputs) {
+  if (func.getBody().getBlocks().size() != 1)
+    return func.emitError("the interpreter runs single-block functions only");
+  Block &body = func.getBody().front();
+  if (inputs.size() != body.getNumArguments())
+    return func.emitError() << "expected " << body.getNumArguments()
+                            << " input(s), got " << inputs.size();
+  DenseMap<Value, Tensor> values;
+  for (auto [arg, input] : llvm::zip(body.getArguments(), inputs)) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type)
+      return func.emitError()
+             << "argument type " << arg.getType() << " is not a ranked tensor";
+    if (!type.hasStaticShape() ||
+        type.getShape() != ArrayRef<int64_t>(input.shape)) {
+      std::string got;
+      llvm::raw_string_ostream os(got);
+      llvm::interleave(input.shape, os, "x");
+      return func.emitError() << "argument #" << arg.getArgNumber()
+                              << " has type " << type << " but the input has "
+                              << "shape " << got;
+    }
+    values[arg] = input;
+  }
+  for (Operation &op : body) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      std::vector<Tensor> results;
+      for (Value v : ret.getOperands())
+        results.push_back(values.lookup(v));
+      return results;
+    }
+    auto kernel = kernels.find(op.getName().getStringRef());
+    if (kernel == kernels.end())
+      return op.emitOpError("has no reference semantics in the interpreter");
+    SmallVector<const Tensor *> operands;
+    for (Value v : op.getOperands()) {
+      auto it = values.find(v);
+      if (it == values.end())
+        return op.emitOpError("uses a value defined outside the function body");
+      operands.push_back(&it->second);
+    }
+    SmallVector<Tensor> results;
+    if (failed(kernel->second(&op, operands, results)))
+      return failure();
+    if (results.size() != op.getNumResults())
+      return op.emitOpError("kernel produced the wrong number of results");
+    for (auto [result, tensor] : llvm::zip(op.getResults(), results))
+      values[result] = std::move(tensor);
+  }
+  return func.emitError("function has no return");
+}
+
+FailureOr<Tensor> kite::interp::tensorFromAttr(Operation *op,
+                                               ElementsAttr attr) {
+  auto type = cast<ShapedType>(attr.getType());
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (!dense)
+    return op->emitOpError("constant is not a dense elements attribute");
+  Type element = type.getElementType();
+  if (isa<FloatType>(element)) {
+    Tensor t = Tensor::floats(type.getShape());
+    size_t k = 0;
+    for (const APFloat &v : dense.getValues<APFloat>())
+      t.f[k++] = float(v.convertToDouble()); // exact for f32 sources
+    return t;
+  }
+  if (element.isIntOrIndex()) {
+    Tensor t = Tensor::ints(type.getShape());
+    size_t k = 0;
+    bool isUnsigned = element.isUnsignedInteger();
+    for (const APInt &v : dense.getValues<APInt>())
+      t.i[k++] = isUnsigned ? int64_t(v.getZExtValue()) : v.getSExtValue();
+    return t;
+  }
+  return op->emitOpError() << "constant element type " << element
+                           << " is not supported by the interpreter";
+}
+
+void kite::interp::registerBuiltinKernels(Interpreter &interp) {
+  interp.registerKernel(
+      "arith.constant",
+      [](Operation *op, ArrayRef<const Tensor *>,
+         SmallVectorImpl<Tensor> &out) -> LogicalResult {
+        auto attr = dyn_cast<ElementsAttr>(op->getAttr("value"));
+        if (!attr)
+          return op->emitOpError("only tensor constants are supported");
+        FailureOr<Tensor> t = tensorFromAttr(op, attr);
+        if (failed(t))
+          return failure();
+        out.push_back(std::move(*t));
+        return success();
+      });
+}

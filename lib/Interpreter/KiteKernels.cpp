@@ -1,0 +1,585 @@
+//===- KiteKernels.cpp - reference semantics of kite ops ------------------===//
+//
+// Bit-exact for quantized computation: integer products go through the
+// numerics library's multiplier tables, LP products through its log-domain
+// multiply and fixed-point conversion, quantization and LUT softmax through
+// its one implementation. The simulator uses the same functions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Interpreter/Interpreter.h"
+#include "kite/Numerics/IntQuant.h"
+#include "kite/Numerics/LP.h"
+#include "kite/Numerics/LutSoftmax.h"
+#include "kite/Numerics/Multipliers.h"
+
+#include <Eigen/Core>
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+
+using namespace mlir;
+using namespace kite;
+using namespace kite::interp;
+
+namespace {
+/// Fractional bits of LP products in the accumulator without a target.
+constexpr int kDefaultLPAccFracBits = 16;
+
+/// Multipliers are built once per (name, formats) and shared.
+const numerics::Multiplier *getMultiplier(StringRef name,
+                                          numerics::MulOperand a,
+                                          numerics::MulOperand w,
+                                          std::string *error) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<numerics::Multiplier>> cache;
+  std::string key = name.str() + "/" + std::to_string(a.bits) +
+                    (a.isSigned ? "s" : "u") + std::to_string(w.bits) +
+                    (w.isSigned ? "s" : "u");
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(key);
+  if (it != cache.end())
+    return it->second.get();
+  std::optional<numerics::Multiplier> m =
+      numerics::Multiplier::create(name, a, w, error);
+  if (!m)
+    return nullptr;
+  auto owned = std::make_unique<numerics::Multiplier>(std::move(*m));
+  const numerics::Multiplier *ptr = owned.get();
+  cache.emplace(key, std::move(owned));
+  return ptr;
+}
+
+const numerics::LPCodec &getCodec(LPType type) {
+  static std::mutex mutex;
+  static std::map<std::tuple<unsigned, unsigned, unsigned, int>,
+                  std::unique_ptr<numerics::LPCodec>>
+      cache;
+  numerics::LPFormat f = type.getFormat();
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &slot = cache[{f.n, f.es, f.rs, f.sf}];
+  if (!slot)
+    slot = std::make_unique<numerics::LPCodec>(f);
+  return *slot;
+}
+
+/// One operand of a MAC op: its element type and integer format.
+struct MacOperand {
+  const Tensor *t;
+  Type element;
+  IntFormatAttr format;
+  NMAttr sparsity;
+
+  numerics::MulOperand mulOperand() const {
+    if (format)
+      return {format.getBits(), format.getIsSigned()};
+    return {element.getIntOrFloatBitWidth(), true};
+  }
+};
+
+/// The integer value of stored element `v` in the operand's format, or
+/// failure if it lies outside the format.
+FailureOr<int64_t> intValue(Operation *op, const MacOperand &o, int64_t v) {
+  unsigned storage = o.element.getIntOrFloatBitWidth();
+  if (o.format && !o.format.getIsSigned() && storage < 64)
+    v &= (int64_t(1) << storage) - 1;
+  if (o.format && (v < o.format.getMin() || v > o.format.getMax()))
+    return op->emitOpError()
+           << "operand value " << v << " is outside " << o.format;
+  return v;
+}
+
+/// Zeroes, in every group of `m` consecutive elements along K, all but the
+/// `n` of largest magnitude (ties to the lower index). Element k of row r is
+/// at r * rowStride + k * kStride.
+template <typename T, typename Mag>
+void selectNM(std::vector<T> &values, int64_t rows, int64_t rowStride,
+              int64_t k, int64_t kStride, unsigned n, unsigned m, Mag mag) {
+  std::vector<int64_t> order;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t g = 0; g < k; g += m) {
+      int64_t len = std::min<int64_t>(m, k - g);
+      order.resize(size_t(len));
+      for (int64_t j = 0; j < len; ++j)
+        order[size_t(j)] = j;
+      auto at = [&](int64_t j) -> T & {
+        return values[size_t(r * rowStride + (g + j) * kStride)];
+      };
+      std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) {
+        return mag(at(x)) > mag(at(y));
+      });
+      for (int64_t j = int64_t(n); j < len; ++j)
+        at(order[size_t(j)]) = T();
+    }
+}
+
+/// Saturates to a signed `width`-bit range.
+int64_t saturate(int64_t v, unsigned width) {
+  if (width >= 64)
+    return v;
+  int64_t hi = (int64_t(1) << (width - 1)) - 1, lo = -hi - 1;
+  return std::min(std::max(v, lo), hi);
+}
+
+/// result[b] = lhs[b] (M x K) * rhs[b] (K x N) for `batches` batches; rhs
+/// has batch stride 0 when shared. Products by element kind.
+LogicalResult macBatched(Operation *op, const MacOperand &lhs,
+                         const MacOperand &rhs, MultiplierAttr multiplier,
+                         Type resultElement, int64_t batches, int64_t m,
+                         int64_t k, int64_t n, bool rhsShared, Tensor &result) {
+  const int64_t lhsSize = m * k, rhsSize = k * n, outSize = m * n;
+  if (isa<FloatType>(lhs.element)) {
+    using Mat =
+        Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    auto magnitude = [](float v) { return std::fabs(v); };
+    for (int64_t b = 0; b < batches; ++b) {
+      std::vector<float> a(lhs.t->f.begin() + b * lhsSize,
+                           lhs.t->f.begin() + (b + 1) * lhsSize);
+      int64_t rb = rhsShared ? 0 : b;
+      std::vector<float> w(rhs.t->f.begin() + rb * rhsSize,
+                           rhs.t->f.begin() + (rb + 1) * rhsSize);
+      if (lhs.sparsity)
+        selectNM(a, m, k, k, 1, lhs.sparsity.getN(), lhs.sparsity.getM(),
+                 magnitude);
+      if (rhs.sparsity)
+        selectNM(w, n, 1, k, n, rhs.sparsity.getN(), rhs.sparsity.getM(),
+                 magnitude);
+      Eigen::Map<const Mat> ma(a.data(), m, k), mw(w.data(), k, n);
+      Eigen::Map<Mat> mr(result.f.data() + b * outSize, m, n);
+      mr.noalias() += ma * mw;
+    }
+    return success();
+  }
+  if (auto lpA = dyn_cast<LPType>(lhs.element)) {
+    const numerics::LPCodec &ca = getCodec(lpA);
+    const numerics::LPCodec &cw = getCodec(cast<LPType>(rhs.element));
+    TargetAttr target = lookupTarget(op);
+    int frac = target ? int(target.getLpAccFracBits()) : kDefaultLPAccFracBits;
+    auto magnitude = [](const numerics::LPValue &v) {
+      return v.isZero() ? -1.0 : double(v.log);
+    };
+    for (int64_t b = 0; b < batches; ++b) {
+      std::vector<numerics::LPValue> a(static_cast<size_t>(lhsSize)),
+          w(static_cast<size_t>(rhsSize));
+      int64_t rb = rhsShared ? 0 : b;
+      for (int64_t j = 0; j < lhsSize; ++j)
+        a[j] = ca.value(uint32_t(lhs.t->i[b * lhsSize + j]));
+      for (int64_t j = 0; j < rhsSize; ++j)
+        w[j] = cw.value(uint32_t(rhs.t->i[rb * rhsSize + j]));
+      if (lhs.sparsity)
+        selectNM(a, m, k, k, 1, lhs.sparsity.getN(), lhs.sparsity.getM(),
+                 magnitude);
+      if (rhs.sparsity)
+        selectNM(w, n, 1, k, n, rhs.sparsity.getN(), rhs.sparsity.getM(),
+                 magnitude);
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          int64_t acc = 0;
+          bool nar = false;
+          for (int64_t x = 0; x < k; ++x) {
+            bool isNar = false;
+            acc += numerics::lpToFixed(
+                numerics::multiplyLP(a[i * k + x], w[x * n + j]), frac, &isNar);
+            nar |= isNar;
+          }
+          float &dst = result.f[b * outSize + i * n + j];
+          dst = nar ? std::numeric_limits<float>::quiet_NaN()
+                    : dst + float(std::ldexp(double(acc), -frac));
+        }
+    }
+    return success();
+  }
+  // Integers.
+  const numerics::Multiplier *table = nullptr;
+  if (multiplier && multiplier.getName() != "exact") {
+    std::string error;
+    table = getMultiplier(multiplier.getName(), lhs.mulOperand(),
+                          rhs.mulOperand(), &error);
+    if (!table)
+      return op->emitOpError() << error;
+  }
+  unsigned width = resultElement.getIntOrFloatBitWidth();
+  auto magnitude = [](int64_t v) { return v < 0 ? -v : v; };
+  for (int64_t b = 0; b < batches; ++b) {
+    std::vector<int64_t> a(static_cast<size_t>(lhsSize)),
+        w(static_cast<size_t>(rhsSize));
+    int64_t rb = rhsShared ? 0 : b;
+    for (int64_t j = 0; j < lhsSize; ++j) {
+      FailureOr<int64_t> v = intValue(op, lhs, lhs.t->i[b * lhsSize + j]);
+      if (failed(v))
+        return failure();
+      a[j] = *v;
+    }
+    for (int64_t j = 0; j < rhsSize; ++j) {
+      FailureOr<int64_t> v = intValue(op, rhs, rhs.t->i[rb * rhsSize + j]);
+      if (failed(v))
+        return failure();
+      w[j] = *v;
+    }
+    if (lhs.sparsity)
+      selectNM(a, m, k, k, 1, lhs.sparsity.getN(), lhs.sparsity.getM(),
+               magnitude);
+    if (rhs.sparsity)
+      selectNM(w, n, 1, k, n, rhs.sparsity.getN(), rhs.sparsity.getM(),
+               magnitude);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t acc = 0;
+        for (int64_t x = 0; x < k; ++x)
+          acc += table ? table->multiply(a[i * k + x], w[x * n + j])
+                       : a[i * k + x] * w[x * n + j];
+        int64_t &dst = result.i[b * outSize + i * n + j];
+        dst = saturate(dst + acc, width);
+      }
+  }
+  return success();
+}
+
+/// A result tensor initialised from the accumulator operand (or zero).
+Tensor initResult(RankedTensorType type, const Tensor *acc) {
+  if (acc)
+    return *acc;
+  return isa<FloatType>(type.getElementType()) ? Tensor::floats(type.getShape())
+                                               : Tensor::ints(type.getShape());
+}
+
+LogicalResult matmulKernel(Operation *o, ArrayRef<const Tensor *> in,
+                           SmallVectorImpl<Tensor> &out) {
+  auto op = cast<MatmulOp>(o);
+  auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
+  auto resultType = op.getResult().getType();
+  MacOperand lhs{in[0], lhsType.getElementType(), op.getLhsFormatAttr(),
+                 op.getLhsSparsityAttr()};
+  MacOperand rhs{in[1], rhsType.getElementType(), op.getRhsFormatAttr(),
+                 op.getRhsSparsityAttr()};
+  ArrayRef<int64_t> ls = in[0]->shape;
+  int64_t m = ls[ls.size() - 2], k = ls.back(), n = in[1]->shape.back();
+  int64_t batches = numElements(ls.drop_back(2));
+  Tensor result = initResult(resultType, op.getAcc() ? in[2] : nullptr);
+  if (failed(macBatched(o, lhs, rhs, op.getMultiplierAttr(),
+                        resultType.getElementType(), batches, m, k, n,
+                        rhsType.getRank() == 2, result)))
+    return failure();
+  out.push_back(std::move(result));
+  return success();
+}
+
+LogicalResult conv2dKernel(Operation *o, ArrayRef<const Tensor *> in,
+                           SmallVectorImpl<Tensor> &out) {
+  auto op = cast<Conv2DOp>(o);
+  const Tensor &x = *in[0], &f = *in[1];
+  auto resultType = op.getResult().getType();
+  int64_t batch = x.shape[0], c = x.shape[1], ih = x.shape[2], iw = x.shape[3];
+  int64_t fc = f.shape[0], cg = f.shape[1], kh = f.shape[2], kw = f.shape[3];
+  int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
+  int64_t groups = op.getGroups(), fg = fc / groups, ck = cg * kh * kw;
+  ArrayRef<int64_t> stride = op.getStrides(), pad = op.getPads(),
+                    dil = op.getDilations();
+  Type inElem = op.getInput().getType().getElementType();
+  Type fElem = op.getFilter().getType().getElementType();
+  bool isFloat = x.isFloat;
+  Tensor result = isa<FloatType>(resultType.getElementType())
+                      ? Tensor::floats(resultType.getShape())
+                      : Tensor::ints(resultType.getShape());
+  for (int64_t g = 0; g < groups; ++g) {
+    // Filter of the group as K x N: (c, kh, kw) rows, one column a filter.
+    Tensor w = isFloat ? Tensor::floats({ck, fg}) : Tensor::ints({ck, fg});
+    for (int64_t col = 0; col < fg; ++col)
+      for (int64_t row = 0; row < ck; ++row) {
+        int64_t src = (g * fg + col) * ck + row;
+        if (isFloat)
+          w.f[row * fg + col] = f.f[src];
+        else
+          w.i[row * fg + col] = f.i[src];
+      }
+    for (int64_t b = 0; b < batch; ++b) {
+      // im2col: one row per output position; padding reads zero (integer
+      // zero and LP code 0 are both zero).
+      Tensor patches =
+          isFloat ? Tensor::floats({oh * ow, ck}) : Tensor::ints({oh * ow, ck});
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t xo = 0; xo < ow; ++xo)
+          for (int64_t ch = 0; ch < cg; ++ch)
+            for (int64_t ky = 0; ky < kh; ++ky)
+              for (int64_t kx = 0; kx < kw; ++kx) {
+                int64_t iy = y * stride[0] + ky * dil[0] - pad[0];
+                int64_t ix = xo * stride[1] + kx * dil[1] - pad[1];
+                if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
+                  continue;
+                int64_t src = ((b * c + g * cg + ch) * ih + iy) * iw + ix;
+                int64_t dst = (y * ow + xo) * ck + (ch * kh + ky) * kw + kx;
+                if (isFloat)
+                  patches.f[dst] = x.f[src];
+                else
+                  patches.i[dst] = x.i[src];
+              }
+      Tensor part = isa<FloatType>(resultType.getElementType())
+                        ? Tensor::floats({oh * ow, fg})
+                        : Tensor::ints({oh * ow, fg});
+      MacOperand lhs{&patches, inElem, op.getInputFormatAttr(),
+                     op.getInputSparsityAttr()};
+      MacOperand rhs{&w, fElem, op.getFilterFormatAttr(),
+                     op.getFilterSparsityAttr()};
+      if (failed(macBatched(o, lhs, rhs, op.getMultiplierAttr(),
+                            resultType.getElementType(), 1, oh * ow, ck, fg,
+                            true, part)))
+        return failure();
+      for (int64_t pos = 0; pos < oh * ow; ++pos)
+        for (int64_t col = 0; col < fg; ++col) {
+          int64_t dst = (b * fc + g * fg + col) * oh * ow + pos;
+          if (result.isFloat)
+            result.f[dst] = part.f[pos * fg + col];
+          else
+            result.i[dst] = part.i[pos * fg + col];
+        }
+    }
+  }
+  if (op.getBias()) {
+    const Tensor &bias = *in[2];
+    unsigned width = result.isFloat
+                         ? 0
+                         : resultType.getElementType().getIntOrFloatBitWidth();
+    for (int64_t idx = 0, n = result.size(); idx < n; ++idx) {
+      int64_t ch = (idx / (oh * ow)) % fc;
+      if (result.isFloat)
+        result.f[idx] += bias.f[ch];
+      else
+        result.i[idx] = saturate(result.i[idx] + bias.i[ch], width);
+    }
+  }
+  out.push_back(std::move(result));
+  return success();
+}
+
+/// Calls fn(rowIndices) for every 1-D row along `axis`; rowIndices are the
+/// flat indices of the row's elements.
+template <typename Fn>
+void forEachRow(ArrayRef<int64_t> shape, int64_t axis, Fn fn) {
+  int64_t len = shape[axis];
+  int64_t inner = numElements(shape.drop_front(axis + 1));
+  int64_t outer = numElements(shape.take_front(axis));
+  std::vector<int64_t> idx(static_cast<size_t>(len));
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t in = 0; in < inner; ++in) {
+      for (int64_t k = 0; k < len; ++k)
+        idx[size_t(k)] = (o * len + k) * inner + in;
+      fn(ArrayRef<int64_t>(idx));
+    }
+}
+
+int64_t normalizeAxis(int64_t axis, int64_t rank) {
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// Per-element scale and zero point of a quantize/dequantize op.
+struct QuantParamsAt {
+  ArrayRef<double> scale;
+  ArrayRef<int64_t> zero;
+  std::optional<int64_t> axis;
+  ArrayRef<int64_t> shape;
+
+  std::pair<double, int64_t> at(int64_t linear) const {
+    if (!axis)
+      return {scale[0], zero[0]};
+    int64_t inner = numElements(shape.drop_front(*axis + 1));
+    size_t c = size_t((linear / inner) % shape[*axis]);
+    return {scale[c], zero[c]};
+  }
+};
+
+template <typename OpTy>
+QuantParamsAt quantParams(OpTy op, ArrayRef<int64_t> shape) {
+  std::optional<int64_t> axis = op.getAxis();
+  if (axis)
+    axis = normalizeAxis(*axis, int64_t(shape.size()));
+  return {op.getScale() ? *op.getScale() : ArrayRef<double>(),
+          op.getZeroPoint() ? *op.getZeroPoint() : ArrayRef<int64_t>(), axis,
+          shape};
+}
+} // namespace
+
+void kite::interp::registerKiteKernels(Interpreter &interp) {
+  interp.registerKernel("kite.matmul", matmulKernel);
+  interp.registerKernel("kite.conv2d", conv2dKernel);
+
+  interp.registerKernel(
+      "kite.constant",
+      [](Operation *o, ArrayRef<const Tensor *>,
+         SmallVectorImpl<Tensor> &out) -> LogicalResult {
+        auto op = cast<ConstantOp>(o);
+        auto lp = cast<LPType>(op.getResult().getType().getElementType());
+        Tensor t = Tensor::ints(op.getResult().getType().getShape());
+        uint64_t mask = (uint64_t(1) << lp.getN()) - 1;
+        size_t k = 0;
+        for (const APInt &v : op.getValue().getValues<APInt>())
+          t.i[k++] = int64_t(v.getZExtValue() & mask);
+        out.push_back(std::move(t));
+        return success();
+      });
+
+  interp.registerKernel(
+      "kite.quantize",
+      [](Operation *o, ArrayRef<const Tensor *> in,
+         SmallVectorImpl<Tensor> &out) -> LogicalResult {
+        auto op = cast<QuantizeOp>(o);
+        const Tensor &x = *in[0];
+        Tensor r = Tensor::ints(x.shape);
+        Type element = op.getResult().getType().getElementType();
+        if (auto lp = dyn_cast<LPType>(element)) {
+          const numerics::LPCodec &codec = getCodec(lp);
+          for (int64_t k = 0, n = x.size(); k < n; ++k)
+            r.i[k] = codec.encode(x.f[k]);
+        } else {
+          auto storage = cast<IntegerType>(element);
+          numerics::IntFormat format{op.getFormatAttr().getBits(),
+                                     op.getFormatAttr().getIsSigned()};
+          QuantParamsAt params = quantParams(op, x.shape);
+          for (int64_t k = 0, n = x.size(); k < n; ++k) {
+            auto [scale, zero] = params.at(k);
+            int64_t q = numerics::quantize(x.f[k], scale, zero, format);
+            // Stored as the storage type's bits, sign-extended.
+            r.i[k] = storage.getWidth() >= 64
+                         ? q
+                         : APInt(storage.getWidth(), uint64_t(q), true)
+                               .getSExtValue();
+          }
+        }
+        out.push_back(std::move(r));
+        return success();
+      });
+
+  interp.registerKernel(
+      "kite.dequantize",
+      [](Operation *o, ArrayRef<const Tensor *> in,
+         SmallVectorImpl<Tensor> &out) -> LogicalResult {
+        auto op = cast<DequantizeOp>(o);
+        const Tensor &q = *in[0];
+        Tensor r = Tensor::floats(q.shape);
+        Type element = op.getInput().getType().getElementType();
+        if (auto lp = dyn_cast<LPType>(element)) {
+          const numerics::LPCodec &codec = getCodec(lp);
+          for (int64_t k = 0, n = q.size(); k < n; ++k)
+            r.f[k] = float(codec.decode(uint32_t(q.i[k])));
+        } else {
+          unsigned width = element.getIntOrFloatBitWidth();
+          bool isUnsigned =
+              op.getFormatAttr() && !op.getFormatAttr().getIsSigned();
+          QuantParamsAt params = quantParams(op, q.shape);
+          for (int64_t k = 0, n = q.size(); k < n; ++k) {
+            auto [scale, zero] = params.at(k);
+            int64_t v = q.i[k];
+            if (isUnsigned && width < 64)
+              v &= (int64_t(1) << width) - 1;
+            r.f[k] = float(numerics::dequantize(v, scale, zero));
+          }
+        }
+        out.push_back(std::move(r));
+        return success();
+      });
+
+  interp.registerKernel(
+      "kite.softmax",
+      [](Operation *o, ArrayRef<const Tensor *> in,
+         SmallVectorImpl<Tensor> &out) -> LogicalResult {
+        auto op = cast<SoftmaxOp>(o);
+        const Tensor &x = *in[0];
+        Tensor r = Tensor::floats(x.shape);
+        forEachRow(x.shape, normalizeAxis(op.getAxis(), x.shape.size()),
+                   [&](ArrayRef<int64_t> idx) {
+                     float mx = -std::numeric_limits<float>::infinity();
+                     for (int64_t k : idx)
+                       mx = std::max(mx, x.f[k]);
+                     float sum = 0;
+                     for (int64_t k : idx)
+                       sum += r.f[k] = std::exp(x.f[k] - mx);
+                     for (int64_t k : idx)
+                       r.f[k] /= sum;
+                   });
+        out.push_back(std::move(r));
+        return success();
+      });
+
+  interp.registerKernel(
+      "kite.lut_softmax",
+      [](Operation *o, ArrayRef<const Tensor *> in,
+         SmallVectorImpl<Tensor> &out) -> LogicalResult {
+        auto op = cast<LutSoftmaxOp>(o);
+        const Tensor &x = *in[0];
+        numerics::LutSoftmaxTables tables = op.getTables();
+        Tensor r = Tensor::ints(x.shape);
+        std::vector<double> row;
+        std::vector<int32_t> probs;
+        forEachRow(x.shape, normalizeAxis(op.getAxis(), x.shape.size()),
+                   [&](ArrayRef<int64_t> idx) {
+                     row.resize(idx.size());
+                     probs.resize(idx.size());
+                     for (size_t k = 0; k < idx.size(); ++k)
+                       row[k] = x.isFloat ? double(x.f[idx[k]])
+                                          : double(x.i[idx[k]]);
+                     numerics::evalLutSoftmaxRow(tables, row.data(), row.size(),
+                                                 probs.data());
+                     for (size_t k = 0; k < idx.size(); ++k)
+                       r.i[idx[k]] = probs[k];
+                   });
+        out.push_back(std::move(r));
+        return success();
+      });
+
+  interp.registerKernel(
+      "kite.layer_norm",
+      [](Operation *o, ArrayRef<const Tensor *> in,
+         SmallVectorImpl<Tensor> &out) -> LogicalResult {
+        auto op = cast<LayerNormOp>(o);
+        const Tensor &x = *in[0];
+        const Tensor *scale = op.getScale() ? in[1] : nullptr;
+        const Tensor *bias = op.getBias() ? in[op.getScale() ? 2 : 1] : nullptr;
+        int64_t axis = op.getNormalizedAxis();
+        int64_t len = numElements(ArrayRef<int64_t>(x.shape).drop_front(axis));
+        float eps = float(op.getEpsilon().convertToDouble());
+        Tensor r = Tensor::floats(x.shape);
+        for (int64_t base = 0, n = x.size(); base < n; base += len) {
+          float mean = 0, var = 0;
+          for (int64_t k = 0; k < len; ++k)
+            mean += x.f[base + k];
+          mean /= float(len);
+          for (int64_t k = 0; k < len; ++k)
+            var += (x.f[base + k] - mean) * (x.f[base + k] - mean);
+          var /= float(len);
+          float inv = 1.0f / std::sqrt(var + eps);
+          for (int64_t k = 0; k < len; ++k) {
+            float y = (x.f[base + k] - mean) * inv;
+            if (scale)
+              y *= scale->f[k];
+            if (bias)
+              y += bias->f[k];
+            r.f[base + k] = y;
+          }
+        }
+        out.push_back(std::move(r));
+        return success();
+      });
+
+  interp.registerKernel(
+      "kite.gelu",
+      [](Operation *o, ArrayRef<const Tensor *> in,
+         SmallVectorImpl<Tensor> &out) -> LogicalResult {
+        bool tanhForm =
+            cast<GeluOp>(o).getApproximation() == GeluApproximation::Tanh;
+        const Tensor &x = *in[0];
+        Tensor r = Tensor::floats(x.shape);
+        const float k = std::sqrt(2.0f / float(M_PI));
+        for (int64_t i = 0, n = x.size(); i < n; ++i) {
+          float v = x.f[i];
+          r.f[i] = tanhForm
+                       ? 0.5f * v *
+                             (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)))
+                       : 0.5f * v * (1.0f + std::erf(v / std::sqrt(2.0f)));
+        }
+        out.push_back(std::move(r));
+        return success();
+      });
+}

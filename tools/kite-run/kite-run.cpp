@@ -1,0 +1,261 @@
+//===- kite-run.cpp - run tensor-level IR with the reference interpreter --===//
+//
+//   kite-run model.mlir -i x.npy [-i ...] [-o out.npy ...] [--labels y.npy]
+//            [--batch] [--entry main]
+//
+// Inputs: .npy, .npz (every array, in order) or ONNX TensorProto .pb.
+// --batch splits inputs whose leading dimension is larger than the
+// function's into batches of the function's size.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kite/Conversion/ImportOnnx/ImportOnnx.h"
+#include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Interpreter/Interpreter.h"
+#include "kite/TensorIO/Npy.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace kite;
+namespace cl = llvm::cl;
+using interp::Tensor;
+using tensorio::HostTensor;
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.mlir>"),
+                                      cl::Required);
+static cl::list<std::string> inputPaths(
+    "i",
+    cl::desc("Input tensor file (.npy, .npz, .pb); one per function argument"),
+    cl::value_desc("file"));
+static cl::list<std::string>
+    outputPaths("o", cl::desc("Write the next result as .npy"),
+                cl::value_desc("file"));
+static cl::opt<std::string> labelsPath(
+    "labels",
+    cl::desc(
+        "Integer labels (.npy): print the top-1 accuracy of the first result"),
+    cl::value_desc("file"));
+static cl::opt<bool> batch(
+    "batch",
+    cl::desc(
+        "Run inputs larger than the function's batch in batches of its size"));
+static cl::opt<std::string>
+    entry("entry",
+          cl::desc("Function to run (default: main, else the first function)"));
+
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "kite-run: " << message << "\n";
+  return 1;
+}
+
+static bool loadInputs(std::vector<HostTensor> &inputs, std::string *error) {
+  for (const std::string &path : inputPaths) {
+    llvm::StringRef p(path);
+    if (p.ends_with(".npz")) {
+      std::vector<std::pair<std::string, HostTensor>> arrays;
+      if (!tensorio::readNpz(path, arrays, error))
+        return false;
+      for (auto &a : arrays)
+        inputs.push_back(std::move(a.second));
+    } else if (p.ends_with(".pb")) {
+      HostTensor t;
+      if (!readOnnxTensorFile(path, t, error))
+        return false;
+      inputs.push_back(std::move(t));
+    } else {
+      HostTensor t;
+      if (!tensorio::readNpy(path, t, error))
+        return false;
+      inputs.push_back(std::move(t));
+    }
+  }
+  return true;
+}
+
+/// Rows [begin, begin + count) along dim 0 of `t` as an interpreter tensor of
+/// `type` (zero-padded to the type's leading dimension).
+static Tensor slice(const HostTensor &t, int64_t begin, int64_t count,
+                    RankedTensorType type) {
+  bool isFloat = isa<FloatType>(type.getElementType());
+  Tensor r =
+      isFloat ? Tensor::floats(type.getShape()) : Tensor::ints(type.getShape());
+  int64_t row =
+      t.shape.empty() ? 1 : t.numElements() / std::max<int64_t>(t.shape[0], 1);
+  for (int64_t k = 0; k < count * row; ++k) {
+    int64_t src = begin * row + k;
+    if (isFloat)
+      r.f[k] = t.isFloat() ? float(t.floats[src]) : float(t.ints[src]);
+    else
+      r.i[k] = t.isFloat() ? int64_t(t.floats[src]) : t.ints[src];
+  }
+  return r;
+}
+
+static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "[";
+  llvm::interleave(shape, os, ", ");
+  os << "]";
+  return s;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "kite-run: run tensor-level MLIR (TOSA, kite) with "
+      "Kite's reference interpreter\n");
+  DialectRegistry registry;
+  registry.insert<arith::ArithDialect, func::FuncDialect, tensor::TensorDialect,
+                  tosa::TosaDialect, KiteDialect>();
+  MLIRContext ctx(registry);
+  llvm::SourceMgr sources;
+  SourceMgrDiagnosticHandler diagnostics(sources, &ctx);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(modelPath, sources, &ctx);
+  if (!module)
+    return 1;
+  func::FuncOp func;
+  module->walk([&](func::FuncOp f) {
+    if ((!entry.empty() && f.getName() == entry) ||
+        (entry.empty() && (f.getName() == "main" || !func)))
+      func = f;
+  });
+  if (!func)
+    return fail(entry.empty() ? "the module has no function"
+                              : "no function named '" + entry + "'");
+  std::vector<HostTensor> inputs;
+  std::string error;
+  if (!loadInputs(inputs, &error))
+    return fail(error);
+  auto argTypes = func.getFunctionType().getInputs();
+  if (inputs.size() != argTypes.size())
+    return fail("@" + func.getName() + " takes " +
+                llvm::Twine(argTypes.size()) + " input(s), got " +
+                llvm::Twine(inputs.size()));
+
+  // Work out the number of samples and the batch size.
+  int64_t samples = -1, batchSize = -1;
+  for (auto [k, pair] : llvm::enumerate(llvm::zip(inputs, argTypes))) {
+    auto &[t, type] = pair;
+    auto tt = dyn_cast<RankedTensorType>(type);
+    if (!tt || !tt.hasStaticShape())
+      return fail("argument #" + llvm::Twine(k) + " is not a static tensor");
+    llvm::ArrayRef<int64_t> want = tt.getShape(), got = t.shape;
+    if (want == got) {
+      samples = want.empty() ? 1 : want[0];
+      batchSize = samples;
+      continue;
+    }
+    bool batchable = !want.empty() && want.size() == got.size() &&
+                     want.drop_front() == got.drop_front();
+    if (!batchable || !batch)
+      return fail("input #" + llvm::Twine(k) + " has shape " +
+                  shapeString(got) + " but @" + func.getName() + " expects " +
+                  shapeString(want) +
+                  (batchable ? " (use --batch to run it in batches)" : ""));
+    if (samples >= 0 && samples != got[0])
+      return fail("inputs disagree on the number of samples");
+    samples = got[0];
+    batchSize = want[0];
+  }
+
+  interp::Interpreter interpreter;
+  std::vector<std::vector<Tensor>> chunks;
+  for (int64_t begin = 0; begin < samples; begin += batchSize) {
+    int64_t count = std::min(batchSize, samples - begin);
+    std::vector<Tensor> args;
+    for (auto [t, type] : llvm::zip(inputs, argTypes))
+      args.push_back(
+          llvm::ArrayRef<int64_t>(t.shape) ==
+                  cast<RankedTensorType>(type).getShape()
+              ? slice(t, 0, t.shape.empty() ? 1 : t.shape[0],
+                      cast<RankedTensorType>(type))
+              : slice(t, begin, count, cast<RankedTensorType>(type)));
+    FailureOr<std::vector<Tensor>> results = interpreter.run(func, args);
+    if (failed(results))
+      return 1;
+    chunks.push_back(std::move(*results));
+  }
+  if (chunks.empty())
+    return fail("no samples to run");
+
+  // Stitch batches together (dropping padding) and write the outputs.
+  size_t numResults = chunks[0].size();
+  std::vector<HostTensor> outputs(numResults);
+  for (size_t r = 0; r < numResults; ++r) {
+    HostTensor &o = outputs[r];
+    const Tensor &first = chunks[0][r];
+    o.dtype = first.isFloat ? tensorio::DType::F32 : tensorio::DType::I64;
+    o.shape.assign(first.shape.begin(), first.shape.end());
+    bool stitched = chunks.size() > 1 || samples != batchSize;
+    if (stitched && !o.shape.empty())
+      o.shape[0] = samples;
+    int64_t row = first.shape.empty()
+                      ? 1
+                      : first.size() / std::max<int64_t>(first.shape[0], 1);
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      const Tensor &t = chunks[c][r];
+      int64_t rows = stitched
+                         ? std::min(batchSize, samples - int64_t(c) * batchSize)
+                         : (t.shape.empty() ? 1 : t.shape[0]);
+      for (int64_t k = 0; k < rows * row; ++k) {
+        if (t.isFloat)
+          o.floats.push_back(t.f[k]);
+        else
+          o.ints.push_back(t.i[k]);
+      }
+    }
+  }
+  if (outputPaths.size() > numResults)
+    return fail("-o given " + llvm::Twine(outputPaths.size()) + " times but @" +
+                func.getName() + " has " + llvm::Twine(numResults) +
+                " result(s)");
+  for (auto [path, out] : llvm::zip(outputPaths, outputs))
+    if (!tensorio::writeNpy(path, out, &error))
+      return fail(error);
+  if (chunks.size() > 1)
+    llvm::errs() << "kite-run: " << samples << " samples in " << chunks.size()
+                 << " batches of " << batchSize << "\n";
+
+  if (!labelsPath.empty()) {
+    HostTensor labels;
+    if (!tensorio::readNpy(labelsPath, labels, &error))
+      return fail(error);
+    const HostTensor &logits = outputs[0];
+    if (logits.shape.size() != 2 || labels.numElements() != logits.shape[0] ||
+        labels.isFloat())
+      return fail("--labels needs one integer label per row of a 2-D first "
+                  "result; got " +
+                  shapeString(labels.shape) + " labels for " +
+                  shapeString(logits.shape));
+    int64_t classes = logits.shape[1], correct = 0;
+    for (int64_t n = 0; n < logits.shape[0]; ++n) {
+      auto row = [&](int64_t c) {
+        return logits.isFloat() ? logits.floats[n * classes + c]
+                                : double(logits.ints[n * classes + c]);
+      };
+      int64_t best = 0;
+      for (int64_t c = 1; c < classes; ++c)
+        if (row(c) > row(best))
+          best = c;
+      correct += best == labels.ints[n];
+    }
+    llvm::outs() << llvm::formatv("top-1 accuracy: {0:f4} ({1}/{2})\n",
+                                  double(correct) / double(logits.shape[0]),
+                                  correct, logits.shape[0]);
+  }
+  return 0;
+}
