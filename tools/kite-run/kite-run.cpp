@@ -32,27 +32,43 @@ namespace cl = llvm::cl;
 using interp::Tensor;
 using tensorio::HostTensor;
 
+static cl::OptionCategory category("kite-run options");
 static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.mlir>"),
-                                      cl::Required);
-static cl::list<std::string> inputPaths(
-    "i",
-    cl::desc("Input tensor file (.npy, .npz, .pb); one per function argument"),
-    cl::value_desc("file"));
+                                      cl::Required, cl::cat(category));
+static cl::list<std::string>
+    inputPaths("i",
+               cl::desc("Input tensor file (.npy, .npz, .pb); one per "
+                        "function argument (an .npz gives all its arrays)"),
+               cl::value_desc("file"), cl::cat(category));
 static cl::list<std::string>
     outputPaths("o", cl::desc("Write the next result as .npy"),
-                cl::value_desc("file"));
-static cl::opt<std::string> labelsPath(
-    "labels",
-    cl::desc(
-        "Integer labels (.npy): print the top-1 accuracy of the first result"),
-    cl::value_desc("file"));
-static cl::opt<bool> batch(
-    "batch",
-    cl::desc(
-        "Run inputs larger than the function's batch in batches of its size"));
+                cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    labelsPath("labels",
+               cl::desc("Integer labels (.npy): print the top-1 accuracy of "
+                        "the first result"),
+               cl::value_desc("file"), cl::cat(category));
+static cl::list<std::string>
+    expectPaths("expect",
+                cl::desc("Compare the next result with this tensor file "
+                         "(.npy, .pb); fail if |got - want| > atol + rtol * "
+                         "|want| anywhere"),
+                cl::value_desc("file"), cl::cat(category));
+static cl::opt<double> relTol("rtol",
+                              cl::desc("Relative tolerance of --expect"),
+                              cl::init(1e-3), cl::cat(category));
+static cl::opt<double> absTol("atol",
+                              cl::desc("Absolute tolerance of --expect"),
+                              cl::init(1e-5), cl::cat(category));
+static cl::opt<bool>
+    batch("batch",
+          cl::desc("Run inputs larger than the function's batch in batches of "
+                   "its size"),
+          cl::cat(category));
 static cl::opt<std::string>
     entry("entry",
-          cl::desc("Function to run (default: main, else the first function)"));
+          cl::desc("Function to run (default: main, else the first function)"),
+          cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "kite-run: " << message << "\n";
@@ -113,6 +129,7 @@ static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
       "kite-run: run tensor-level MLIR (TOSA, kite) with "
@@ -172,6 +189,8 @@ int main(int argc, char **argv) {
     batchSize = want[0];
   }
 
+  if (argTypes.empty())
+    samples = batchSize = 1; // a function without inputs runs once
   interp::Interpreter interpreter;
   std::vector<std::vector<Tensor>> chunks;
   for (int64_t begin = 0; begin < samples; begin += batchSize) {
@@ -229,6 +248,38 @@ int main(int argc, char **argv) {
   if (chunks.size() > 1)
     llvm::errs() << "kite-run: " << samples << " samples in " << chunks.size()
                  << " batches of " << batchSize << "\n";
+
+  for (auto [k, pair] : llvm::enumerate(llvm::zip(expectPaths, outputs))) {
+    auto &[path, got] = pair;
+    HostTensor want;
+    bool ok = llvm::StringRef(path).ends_with(".pb")
+                  ? readOnnxTensorFile(path, want, &error)
+                  : tensorio::readNpy(path, want, &error);
+    if (!ok)
+      return fail(error);
+    if (want.shape != got.shape)
+      return fail("result #" + llvm::Twine(k) + " has shape " +
+                  shapeString(got.shape) + ", " + path + " has " +
+                  shapeString(want.shape));
+    double worst = 0;
+    int64_t bad = 0;
+    for (int64_t n = 0, e = got.numElements(); n < e; ++n) {
+      double g = got.isFloat() ? got.floats[n] : double(got.ints[n]);
+      double w = want.isFloat() ? want.floats[n] : double(want.ints[n]);
+      double diff = std::fabs(g - w);
+      if (std::isnan(g) != std::isnan(w) ||
+          diff > absTol + relTol * std::fabs(w))
+        ++bad;
+      if (!std::isnan(diff))
+        worst = std::max(worst, diff);
+    }
+    llvm::outs() << llvm::formatv(
+        "result #{0}: max abs difference {1:e2} from {2}{3}\n", k, worst, path,
+        bad ? llvm::formatv(" ({0} elements out of tolerance)", bad).str()
+            : std::string());
+    if (bad)
+      return 1;
+  }
 
   if (!labelsPath.empty()) {
     HostTensor labels;

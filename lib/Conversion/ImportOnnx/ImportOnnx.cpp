@@ -336,6 +336,8 @@ Value Importer::unary(StringRef op, Value x) {
     return emit<tosa::SigmoidOp>(s, {x});
   if (op == "rsqrt")
     return emit<tosa::RsqrtOp>(s, {x});
+  if (op == "abs")
+    return emit<tosa::AbsOp>(s, {x});
   if (op == "neg") {
     Value zp = scalarF32(0);
     return emit<tosa::NegateOp>(s, {x, zp, zp});
@@ -585,6 +587,75 @@ LogicalResult Importer::hostNode(const onnx::NodeProto &node,
 // Nodes
 // ----------------------------------------------------------------------------
 
+namespace {
+/// Padding of a 2-D window op in ONNX order [top, left, bottom, right],
+/// resolved from auto_pad, ceil_mode and pads; plus the number of trailing
+/// input rows/columns that no window reads (TOSA needs the padded extent
+/// minus the window to be a multiple of the stride, so those are cropped).
+struct Window {
+  SmallVector<int64_t, 4> pads;
+  int64_t cropH = 0, cropW = 0;
+  int64_t outH = 0, outW = 0;
+};
+
+FailureOr<Window> resolveWindow(const onnx::NodeProto &node,
+                                ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
+                                ArrayRef<int64_t> strides,
+                                ArrayRef<int64_t> dil, bool ceilMode,
+                                std::string &error) {
+  Window w;
+  w.pads = attrInts(node, "pads");
+  if (w.pads.empty())
+    w.pads = {0, 0, 0, 0};
+  std::string autoPad = attrString(node, "auto_pad", "NOTSET");
+  SmallVector<int64_t, 2> out(2);
+  for (int d = 0; d < 2; ++d) {
+    int64_t span = dil[d] * (kernel[d] - 1) + 1;
+    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      out[d] = (in[d] + strides[d] - 1) / strides[d];
+      int64_t total =
+          std::max<int64_t>(0, (out[d] - 1) * strides[d] + span - in[d]);
+      int64_t small = total / 2, large = total - small;
+      w.pads[d] = autoPad == "SAME_UPPER" ? small : large;
+      w.pads[d + 2] = autoPad == "SAME_UPPER" ? large : small;
+    } else if (autoPad == "VALID") {
+      w.pads[d] = w.pads[d + 2] = 0;
+      out[d] = (in[d] - span) / strides[d] + 1;
+    } else if (autoPad == "NOTSET") {
+      int64_t extent = in[d] + w.pads[d] + w.pads[d + 2] - span;
+      out[d] = (ceilMode ? (extent + strides[d] - 1) / strides[d]
+                         : extent / strides[d]) +
+               1;
+      // A ceil-mode window must start inside the input or its left padding.
+      if (ceilMode && (out[d] - 1) * strides[d] >= in[d] + w.pads[d])
+        --out[d];
+    } else {
+      error = "auto_pad '" + autoPad + "' is not supported";
+      return failure();
+    }
+    if (out[d] < 1) {
+      error = "the window is larger than the padded input";
+      return failure();
+    }
+    // Make the padded extent exactly cover the windows: grow the end
+    // padding (ceil mode) or shrink it and crop unread input (floor mode).
+    int64_t needed = (out[d] - 1) * strides[d] + span;
+    int64_t have = in[d] + w.pads[d] + w.pads[d + 2];
+    if (needed > have) {
+      w.pads[d + 2] += needed - have;
+    } else {
+      int64_t extra = have - needed;
+      int64_t fromPad = std::min(extra, w.pads[d + 2]);
+      w.pads[d + 2] -= fromPad;
+      (d == 0 ? w.cropH : w.cropW) = extra - fromPad;
+    }
+  }
+  w.outH = out[0];
+  w.outW = out[1];
+  return w;
+}
+} // namespace
+
 /// Output shape of Reshape: 0 copies the input dimension, -1 is inferred.
 static FailureOr<SmallVector<int64_t, 4>>
 reshapeTarget(ArrayRef<int64_t> in, ArrayRef<int64_t> spec, bool allowZero) {
@@ -789,7 +860,7 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
   }
   if (op == "Relu" || op == "Exp" || op == "Erf" || op == "Tanh" ||
       op == "Sigmoid" || op == "Sqrt" || op == "Log" || op == "Neg" ||
-      op == "Reciprocal") {
+      op == "Reciprocal" || op == "Abs") {
     FailureOr<Value> x = data(0);
     if (failed(x))
       return failure();
@@ -800,14 +871,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
           constF32(SmallVector<int64_t, 4>(shapeOf(*x).size(), 1), {0.5f});
       return out(emit<tosa::PowOp>(shapeOf(*x), {*x, half}));
     }
-    StringRef name = op == "Exp"       ? "exp"
-                     : op == "Erf"     ? "erf"
-                     : op == "Tanh"    ? "tanh"
-                     : op == "Sigmoid" ? "sigmoid"
-                     : op == "Log"     ? "log"
-                     : op == "Neg"     ? "neg"
-                                       : "reciprocal";
-    return out(unary(name, *x));
+    // unary() takes the lower-case ONNX names.
+    return out(unary(op.lower(), *x));
   }
   if (op == "MatMul") {
     FailureOr<Value> a = data(0), c = data(1);
@@ -855,59 +920,53 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
     return out(y);
   }
   if (op == "Conv") {
-    FailureOr<Value> x = data(0);
-    if (failed(x))
+    FailureOr<Value> x = data(0), wv = data(1);
+    if (failed(x) || failed(wv))
       return failure();
-    if (!in[1]->host)
-      return fail() << "the weights must be constant";
     if (attrInt(node, "group", 1) != 1)
       return fail() << "grouped convolution (group = "
                     << attrInt(node, "group", 1) << ") is not supported";
-    if (attrString(node, "auto_pad", "NOTSET") != "NOTSET")
-      return fail() << "auto_pad other than NOTSET is not supported";
-    const Tensor &w = *in[1]->host;
-    if (w.shape.size() != 4 || shapeOf(*x).size() != 4)
+    SmallVector<int64_t, 4> ws = shapeOf(*wv), xs = shapeOf(*x);
+    if (ws.size() != 4 || xs.size() != 4)
       return fail() << "only 2-D convolution (4-D tensors) is supported";
-    int64_t oc = w.shape[0], ic = w.shape[1], kh = w.shape[2], kw = w.shape[3];
-    SmallVector<int64_t, 4> pads = attrInts(node, "pads"),
-                            strides = attrInts(node, "strides"),
-                            dil = attrInts(node, "dilations");
-    if (pads.empty())
-      pads = {0, 0, 0, 0};
+    int64_t oc = ws[0], ic = ws[1];
+    if (xs[1] != ic)
+      return fail() << "input has " << xs[1] << " channels, weights expect "
+                    << ic;
+    SmallVector<int64_t, 4> strides = attrInts(node, "strides"),
+                            dil = attrInts(node, "dilations"),
+                            kernel = {ws[2], ws[3]};
     if (strides.empty())
       strides = {1, 1};
     if (dil.empty())
       dil = {1, 1};
-    // OIHW -> OHWI on the host.
-    Tensor wt = Tensor::floats({oc, kh, kw, ic});
-    for (int64_t o = 0; o < oc; ++o)
-      for (int64_t c = 0; c < ic; ++c)
-        for (int64_t y = 0; y < kh; ++y)
-          for (int64_t z = 0; z < kw; ++z)
-            wt.f[((o * kh + y) * kw + z) * ic + c] =
-                w.f[((o * ic + c) * kh + y) * kw + z];
-    std::vector<float> bias(size_t(oc), 0.0f);
+    std::string error;
+    FailureOr<Window> win =
+        resolveWindow(node, {xs[2], xs[3]}, kernel, strides, dil, false, error);
+    if (failed(win))
+      return fail() << error;
+    Value bias;
     if (in.size() > 2 && in[2]) {
-      if (!in[2]->host)
-        return fail() << "the bias must be constant";
-      bias = in[2]->host->f;
+      FailureOr<Value> bv = data(2);
+      if (failed(bv))
+        return failure();
+      bias = *bv;
+    } else {
+      bias = constF32({oc}, std::vector<float>(size_t(oc), 0.0f));
     }
-    SmallVector<int64_t, 4> xs = shapeOf(*x);
-    int64_t n = xs[0], h = xs[2], wd = xs[3];
-    if (xs[1] != ic)
-      return fail() << "input has " << xs[1] << " channels, weights expect "
-                    << ic;
-    int64_t oh =
-        (h + pads[0] + pads[2] - dil[0] * (kh - 1) - 1) / strides[0] + 1;
-    int64_t ow =
-        (wd + pads[1] + pads[3] - dil[1] * (kw - 1) - 1) / strides[1] + 1;
     Value nhwc = transpose(*x, {0, 2, 3, 1});
+    if (win->cropH || win->cropW)
+      nhwc = emit<tosa::SliceOp>(
+          {xs[0], xs[2] - win->cropH, xs[3] - win->cropW, xs[1]},
+          {nhwc, constShape({0, 0, 0, 0}),
+           constShape({xs[0], xs[2] - win->cropH, xs[3] - win->cropW, xs[1]})});
     Value zp = scalarF32(0);
     Value y = emit<tosa::Conv2DOp>(
-        {n, oh, ow, oc},
-        {nhwc, constF32(wt.shape, wt.f), constF32({oc}, bias), zp, zp},
-        {b.getNamedAttr("pad", b.getDenseI64ArrayAttr(
-                                   {pads[0], pads[2], pads[1], pads[3]})),
+        {xs[0], win->outH, win->outW, oc},
+        {nhwc, transpose(*wv, {0, 2, 3, 1}), bias, zp, zp},
+        {b.getNamedAttr("pad",
+                        b.getDenseI64ArrayAttr({win->pads[0], win->pads[2],
+                                                win->pads[1], win->pads[3]})),
          b.getNamedAttr("stride", b.getDenseI64ArrayAttr(strides)),
          b.getNamedAttr("dilation", b.getDenseI64ArrayAttr(dil)),
          b.getNamedAttr("acc_type", TypeAttr::get(b.getF32Type()))});
@@ -917,34 +976,53 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
     FailureOr<Value> x = data(0);
     if (failed(x))
       return failure();
-    if (attrInt(node, "ceil_mode", 0))
-      return fail() << "ceil_mode = 1 is not supported";
-    if (op == "AveragePool" && attrInt(node, "count_include_pad", 0))
-      return fail() << "count_include_pad = 1 is not supported";
     SmallVector<int64_t, 4> dil = attrInts(node, "dilations");
     if (llvm::any_of(dil, [](int64_t d) { return d != 1; }))
       return fail() << "dilated pooling is not supported";
     if (node.output_size() > 1 && !node.output(1).empty())
       return fail() << "the Indices output is not supported";
     SmallVector<int64_t, 4> k = attrInts(node, "kernel_shape"),
-                            pads = attrInts(node, "pads"),
                             strides = attrInts(node, "strides");
-    if (k.size() != 2)
+    SmallVector<int64_t, 4> xs = shapeOf(*x);
+    if (k.size() != 2 || xs.size() != 4)
       return fail() << "only 2-D pooling is supported";
-    if (pads.empty())
-      pads = {0, 0, 0, 0};
     if (strides.empty())
       strides = {1, 1};
-    SmallVector<int64_t, 4> xs = shapeOf(*x);
-    int64_t oh = (xs[2] + pads[0] + pads[2] - k[0]) / strides[0] + 1;
-    int64_t ow = (xs[3] + pads[1] + pads[3] - k[1]) / strides[1] + 1;
+    std::string error;
+    FailureOr<Window> win =
+        resolveWindow(node, {xs[2], xs[3]}, k, strides, {1, 1},
+                      attrInt(node, "ceil_mode", 0), error);
+    if (failed(win))
+      return fail() << error;
     Value nhwc = transpose(*x, {0, 2, 3, 1});
+    int64_t h = xs[2] - win->cropH, w = xs[3] - win->cropW;
+    if (win->cropH || win->cropW)
+      nhwc = emit<tosa::SliceOp>(
+          {xs[0], h, w, xs[1]},
+          {nhwc, constShape({0, 0, 0, 0}), constShape({xs[0], h, w, xs[1]})});
+    SmallVector<int64_t, 4> pad = {win->pads[0], win->pads[2], win->pads[1],
+                                   win->pads[3]};
+    bool countPad =
+        op == "AveragePool" && attrInt(node, "count_include_pad", 0);
+    if (countPad) {
+      // Zero padding that counts: pad explicitly (only the ONNX pads; the
+      // ceil-mode extension is never counted).
+      SmallVector<int64_t, 4> onnxPads = attrInts(node, "pads");
+      if (onnxPads.empty())
+        onnxPads = {0, 0, 0, 0};
+      int64_t t = onnxPads[0], l = onnxPads[1];
+      int64_t bt = std::min(onnxPads[2], win->pads[2]),
+              r = std::min(onnxPads[3], win->pads[3]);
+      nhwc = emit<tosa::PadOp>(
+          {xs[0], h + t + bt, w + l + r, xs[1]},
+          {nhwc, constShape({0, 0, t, bt, l, r, 0, 0}), scalarF32(0)});
+      pad = {0, win->pads[2] - bt, 0, win->pads[3] - r};
+    }
     SmallVector<NamedAttribute> attrs = {
         b.getNamedAttr("kernel", b.getDenseI64ArrayAttr(k)),
         b.getNamedAttr("stride", b.getDenseI64ArrayAttr(strides)),
-        b.getNamedAttr("pad", b.getDenseI64ArrayAttr(
-                                  {pads[0], pads[2], pads[1], pads[3]}))};
-    SmallVector<int64_t, 4> shape = {xs[0], oh, ow, xs[1]};
+        b.getNamedAttr("pad", b.getDenseI64ArrayAttr(pad))};
+    SmallVector<int64_t, 4> shape = {xs[0], win->outH, win->outW, xs[1]};
     Value y;
     if (op == "MaxPool") {
       y = emit<tosa::MaxPool2dOp>(shape, {nhwc}, attrs);
@@ -972,28 +1050,35 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
     return failed(r) ? failure() : out(*r);
   }
   if (op == "BatchNormalization") {
-    FailureOr<Value> x = data(0);
-    if (failed(x))
-      return failure();
-    for (int i = 1; i <= 4; ++i)
-      if (!in[i] || !in[i]->host)
-        return fail() << "scale, bias, mean and variance must be constant";
     if (attrInt(node, "training_mode", 0))
       return fail() << "training_mode = 1 is not supported";
-    float eps = attrFloat(node, "epsilon", 1e-5f);
-    int64_t c = in[1]->host->size();
-    std::vector<float> scale(static_cast<size_t>(c)),
-        shift(static_cast<size_t>(c));
-    for (int64_t k = 0; k < c; ++k) {
-      scale[k] = in[1]->host->f[k] / std::sqrt(in[4]->host->f[k] + eps);
-      shift[k] = in[2]->host->f[k] - in[3]->host->f[k] * scale[k];
+    SmallVector<Value, 5> v;
+    for (int i = 0; i <= 4; ++i) {
+      FailureOr<Value> vi = data(i);
+      if (failed(vi))
+        return failure();
+      v.push_back(*vi);
     }
-    SmallVector<int64_t, 4> shape(shapeOf(*x).size(), 1);
+    float eps = attrFloat(node, "epsilon", 1e-5f);
+    int64_t c = shapeOf(v[1])[0];
+    SmallVector<int64_t, 4> shape(shapeOf(v[0]).size(), 1);
     shape[1] = c;
-    FailureOr<Value> m = broadcastBinary("mul", *x, constF32(shape, scale));
+    for (int i = 1; i <= 4; ++i)
+      v[i] = reshape(v[i], shape);
+    // y = (x - mean) * scale / sqrt(var + eps) + bias
+    FailureOr<Value> ve = broadcastBinary("add", v[4], scalarF32(eps));
+    if (failed(ve))
+      return failure();
+    FailureOr<Value> k = broadcastBinary("mul", v[1], unary("rsqrt", *ve));
+    if (failed(k))
+      return failure();
+    FailureOr<Value> d = broadcastBinary("sub", v[0], v[3]);
+    if (failed(d))
+      return failure();
+    FailureOr<Value> m = broadcastBinary("mul", *d, *k);
     if (failed(m))
       return failure();
-    FailureOr<Value> r = broadcastBinary("add", *m, constF32(shape, shift));
+    FailureOr<Value> r = broadcastBinary("add", *m, v[2]);
     return failed(r) ? failure() : out(*r);
   }
   if (op == "Softmax" || op == "LogSoftmax") {
@@ -1022,10 +1107,6 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
     FailureOr<Value> x = data(0);
     if (failed(x))
       return failure();
-    if (node.output_size() > 1)
-      for (int i = 1; i < node.output_size(); ++i)
-        if (!node.output(i).empty())
-          return fail() << "the Mean and InvStdDev outputs are not supported";
     SmallVector<int64_t, 4> xs = shapeOf(*x);
     int64_t axis = normAxis(attrInt(node, "axis", -1), xs.size());
     float eps = attrFloat(node, "epsilon", 1e-5f);
@@ -1051,9 +1132,15 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
     FailureOr<Value> ve = broadcastBinary("add", *var, scalarF32(eps));
     if (failed(ve))
       return failure();
-    FailureOr<Value> y = broadcastBinary("mul", *d, unary("rsqrt", *ve));
+    Value invStd = unary("rsqrt", *ve);
+    FailureOr<Value> y = broadcastBinary("mul", *d, invStd);
     if (failed(y))
       return failure();
+    // Optional outputs: the mean and 1/sqrt(var + eps), reduced dims kept.
+    if (node.output_size() > 1 && !node.output(1).empty())
+      define(node, 1, fromValue(*mu));
+    if (node.output_size() > 2 && !node.output(2).empty())
+      define(node, 2, fromValue(invStd));
     for (int i = 1; i <= 2; ++i) {
       if (i >= int(in.size()) || !in[i])
         continue;
@@ -1275,8 +1362,10 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
   for (const onnx::OperatorSetIdProto &set : model.opset_import())
     if (set.domain().empty() || set.domain() == "ai.onnx")
       opset = set.version();
-  if (opset < 13 || opset > 17) {
-    fail() << "opset " << opset << " is not supported (supported: 13-17)";
+  // 13-17 is the target; 11 and 12 have the same semantics for the
+  // supported ops (axes as attributes are handled too).
+  if (opset < 11 || opset > 17) {
+    fail() << "opset " << opset << " is not supported (supported: 11-17)";
     return nullptr;
   }
   ctx->loadDialect<func::FuncDialect, tosa::TosaDialect>();
