@@ -21,6 +21,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -65,6 +66,9 @@ static cl::opt<bool>
           cl::desc("Run inputs larger than the function's batch in batches of "
                    "its size"),
           cl::cat(category));
+static cl::opt<bool> print("print",
+                           cl::desc("Print every result on stdout"),
+                           cl::cat(category));
 static cl::opt<std::string>
     entry("entry",
           cl::desc("Function to run (default: main, else the first function)"),
@@ -249,6 +253,19 @@ int main(int argc, char **argv) {
     llvm::errs() << "kite-run: " << samples << " samples in " << chunks.size()
                  << " batches of " << batchSize << "\n";
 
+  if (print)
+    for (auto [k, o] : llvm::enumerate(outputs)) {
+      llvm::outs() << "result #" << k << ": " << shapeString(o.shape) << " [";
+      for (int64_t n = 0, e = o.numElements(); n < e; ++n) {
+        if (n)
+          llvm::outs() << ", ";
+        if (o.isFloat())
+          llvm::outs() << llvm::format("%g", o.floats[n]);
+        else
+          llvm::outs() << o.ints[n];
+      }
+      llvm::outs() << "]\n";
+    }
   for (auto [k, pair] : llvm::enumerate(llvm::zip(expectPaths, outputs))) {
     auto &[path, got] = pair;
     HostTensor want;
