@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kite/Conversion/Passes.h"
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 
@@ -25,6 +26,7 @@ int main(int argc, char **argv) {
                   mlir::tosa::TosaDialect>();
   mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
   kite::registerKitePasses();
+  kite::registerKiteConversionPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "Kite optimizer: kite dialect passes and pipelines\n",
       registry));

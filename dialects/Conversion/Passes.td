@@ -1,0 +1,44 @@
+//===- Passes.td - conversion passes into and out of kite --*- tablegen -*-===//
+
+#ifndef KITE_CONVERSION_PASSES_TD
+#define KITE_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertTosaToKite : Pass<"convert-tosa-to-kite", "::mlir::func::FuncOp"> {
+  let summary = "Raise TOSA to kite ops the accelerator runs natively";
+  let description = [{
+    Rewrites, on float tensors:
+
+    * `tosa.matmul` (zero zero-points) into a batched `kite.matmul`;
+    * `tosa.conv2d` (NHWC/OHWI) into `kite.conv2d` (NCHW/FCHW) between
+      layout transposes, which `--canonicalize` cancels against the
+      transposes an importer put around the convolution;
+    * softmax that arrives decomposed, `exp(x - reduce_max(x)) *
+      reciprocal(reduce_sum(...))` over one axis, into `kite.softmax`;
+    * LayerNorm that arrives decomposed over the trailing axes —
+      `(x - mean) * rsqrt(var + eps)` with mean and variance as scaled
+      `reduce_sum`s, or the opset-13 form with `pow(., 2)`, `pow(., 0.5)` and
+      `reciprocal` — into `kite.layer_norm`, absorbing a following
+      multiplication by a scale and addition of a bias;
+    * the erf GELU, `(x * (1 + erf(x * 1/sqrt(2)))) * 0.5`, into `kite.gelu`.
+
+    Everything else stays TOSA; the interpreter runs both.
+
+    Example:
+
+    ```mlir
+    %m = tosa.reduce_max %x {axis = 1 : i32} : (tensor<4x10xf32>) -> tensor<4x1xf32>
+    %d = tosa.sub %x, %m : (tensor<4x10xf32>, tensor<4x1xf32>) -> tensor<4x10xf32>
+    %e = tosa.exp %d : (tensor<4x10xf32>) -> tensor<4x10xf32>
+    %s = tosa.reduce_sum %e {axis = 1 : i32} : (tensor<4x10xf32>) -> tensor<4x1xf32>
+    %r = tosa.reciprocal %s : (tensor<4x1xf32>) -> tensor<4x1xf32>
+    %y = tosa.mul %e, %r, %shift : (tensor<4x10xf32>, tensor<4x1xf32>, tensor<1xi8>) -> tensor<4x10xf32>
+    ```
+
+    becomes `%y = kite.softmax %x {axis = 1 : i64} : tensor<4x10xf32>`.
+  }];
+  let dependentDialects = ["::kite::KiteDialect", "::mlir::tosa::TosaDialect"];
+}
+
+#endif // KITE_CONVERSION_PASSES_TD
