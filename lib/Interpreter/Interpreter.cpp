@@ -37,6 +37,12 @@ Interpreter::Interpreter() {
   registerBuiltinKernels(*this);
   registerTosaKernels(*this);
   registerKiteKernels(*this);
+  registerTosaBackward(*this);
+  registerKiteBackward(*this);
+}
+
+void Interpreter::registerBackward(StringRef opName, BackwardKernel kernel) {
+  backward[opName] = std::move(kernel);
 }
 
 void Interpreter::registerKernel(StringRef opName, Kernel kernel) {
@@ -45,13 +51,19 @@ void Interpreter::registerKernel(StringRef opName, Kernel kernel) {
 
 FailureOr<std::vector<Tensor>> Interpreter::run(func::FuncOp func,
                                                 ArrayRef<Tensor> inputs) {
+  DenseMap<Value, Tensor> values;
+  return runKeeping(func, inputs, values);
+}
+
+FailureOr<std::vector<Tensor>>
+Interpreter::runKeeping(func::FuncOp func, ArrayRef<Tensor> inputs,
+                        DenseMap<Value, Tensor> &values) {
   if (func.getBody().getBlocks().size() != 1)
     return func.emitError("the interpreter runs single-block functions only");
   Block &body = func.getBody().front();
   if (inputs.size() != body.getNumArguments())
     return func.emitError() << "expected " << body.getNumArguments()
                             << " input(s), got " << inputs.size();
-  DenseMap<Value, Tensor> values;
   for (auto [arg, input] : llvm::zip(body.getArguments(), inputs)) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
     if (!type)

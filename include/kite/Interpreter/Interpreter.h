@@ -42,6 +42,36 @@ using Kernel = std::function<mlir::LogicalResult(
     mlir::Operation *op, llvm::ArrayRef<const Tensor *> operands,
     llvm::SmallVectorImpl<Tensor> &results)>;
 
+/// Backward rule of an op: from its operands, results and the gradients of
+/// the loss with respect to its results, the gradients with respect to its
+/// operands (left empty for operands without one, e.g. constants' shapes).
+using BackwardKernel = std::function<mlir::LogicalResult(
+    mlir::Operation *op, llvm::ArrayRef<const Tensor *> operands,
+    llvm::ArrayRef<const Tensor *> results,
+    llvm::ArrayRef<const Tensor *> resultGrads,
+    llvm::MutableArrayRef<std::optional<Tensor>> operandGrads)>;
+
+/// The loss a gradient run differentiates, on the function's first result.
+struct Loss {
+  enum class Kind {
+    CrossEntropy, ///< mean over rows of -log softmax(logits)[label]
+    MSE,          ///< mean of (result - target)^2
+  };
+  Kind kind = Kind::CrossEntropy;
+  Tensor target; ///< labels (integers, one per row) or reference values
+};
+
+/// A forward run with every value kept, the loss, and dL/dv for every value
+/// v the loss depends on (float tensors; for an integer tensor the gradient
+/// with respect to its integer values, for an LP tensor with respect to its
+/// real values).
+struct GradientRun {
+  std::vector<Tensor> outputs;
+  double loss = 0;
+  llvm::DenseMap<mlir::Value, Tensor> values;
+  llvm::DenseMap<mlir::Value, Tensor> grads;
+};
+
 class Interpreter {
 public:
   /// An interpreter knowing the arith, tensor, tosa and kite kernels.
@@ -55,14 +85,32 @@ public:
   mlir::FailureOr<std::vector<Tensor>> run(mlir::func::FuncOp func,
                                            llvm::ArrayRef<Tensor> inputs);
 
+  void registerBackward(llvm::StringRef opName, BackwardKernel kernel);
+  bool hasBackward(llvm::StringRef opName) const {
+    return backward.count(opName);
+  }
+
+  /// Runs `func` and differentiates `loss` by reverse mode. Fails with a
+  /// diagnostic on an op without a backward rule that the loss depends on.
+  mlir::FailureOr<GradientRun> runWithGradients(mlir::func::FuncOp func,
+                                                llvm::ArrayRef<Tensor> inputs,
+                                                const Loss &loss);
+
 private:
+  mlir::FailureOr<std::vector<Tensor>>
+  runKeeping(mlir::func::FuncOp func, llvm::ArrayRef<Tensor> inputs,
+             llvm::DenseMap<mlir::Value, Tensor> &values);
+
   llvm::StringMap<Kernel> kernels;
+  llvm::StringMap<BackwardKernel> backward;
 };
 
 /// Kernel sets, one per dialect.
 void registerBuiltinKernels(Interpreter &interp); // arith, tensor constants
 void registerTosaKernels(Interpreter &interp);
 void registerKiteKernels(Interpreter &interp);
+void registerTosaBackward(Interpreter &interp);
+void registerKiteBackward(Interpreter &interp);
 
 /// The tensor an elements attribute holds (float types as f32).
 mlir::FailureOr<Tensor> tensorFromAttr(mlir::Operation *op,

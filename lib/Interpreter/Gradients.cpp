@@ -1,0 +1,765 @@
+//===- Gradients.cpp - reverse-mode differentiation in the interpreter ----===//
+//
+// runWithGradients keeps every value of a forward run, seeds dL/d(result 0)
+// from the loss, and walks the ops backwards, calling each op's backward
+// rule and summing gradients of values used more than once. Quantized ops
+// follow the straight-through view documented in Interpreter.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Interpreter/Interpreter.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace kite;
+using namespace kite::interp;
+
+namespace {
+/// Element k of a tensor as a double, float or integer alike.
+double at(const Tensor &t, int64_t k) {
+  return t.isFloat ? double(t.f[k]) : double(t.i[k]);
+}
+
+SmallVector<int64_t, 4> stridesOf(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t, 4> strides(shape.size(), 1);
+  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
+
+/// For every element of `out`, the index of the element of `in` (same rank,
+/// size-1 dims broadcast) that feeds it.
+std::vector<int64_t> broadcastSources(ArrayRef<int64_t> out,
+                                      ArrayRef<int64_t> in) {
+  SmallVector<int64_t, 4> os = stridesOf(out), is = stridesOf(in);
+  std::vector<int64_t> src(size_t(numElements(out)));
+  for (int64_t k = 0, n = int64_t(src.size()); k < n; ++k) {
+    int64_t rem = k, s = 0;
+    for (size_t d = 0; d < out.size(); ++d) {
+      int64_t c = rem / os[d];
+      rem %= os[d];
+      s += (in[d] == 1 ? 0 : c) * is[d];
+    }
+    src[size_t(k)] = s;
+  }
+  return src;
+}
+
+/// Sums `g` (shaped like the result) into the shape of a broadcast operand.
+Tensor reduceTo(const Tensor &g, ArrayRef<int64_t> shape) {
+  Tensor r = Tensor::floats(shape);
+  std::vector<int64_t> src = broadcastSources(g.shape, shape);
+  for (size_t k = 0; k < src.size(); ++k)
+    r.f[src[k]] += g.f[k];
+  return r;
+}
+
+/// Backward rule of an elementwise op: dL/da_i = g * da(x...), summed into
+/// the operand's (possibly broadcast) shape.
+template <typename Fn> BackwardKernel elementwiseBackward(Fn partial) {
+  return [=](Operation *, ArrayRef<const Tensor *> in,
+             ArrayRef<const Tensor *> res, ArrayRef<const Tensor *> g,
+             MutableArrayRef<std::optional<Tensor>> grads) -> LogicalResult {
+    const Tensor &y = *res[0], &gy = *g[0];
+    size_t arity = std::min<size_t>(in.size(), 2);
+    SmallVector<std::vector<int64_t>, 2> srcs;
+    for (size_t i = 0; i < arity; ++i)
+      srcs.push_back(broadcastSources(y.shape, in[i]->shape));
+    for (size_t i = 0; i < arity; ++i) {
+      Tensor full = Tensor::floats(y.shape);
+      for (int64_t k = 0, n = y.size(); k < n; ++k) {
+        double a = at(*in[0], srcs[0][k]);
+        double b = arity > 1 ? at(*in[1], srcs[1][k]) : 0.0;
+        full.f[k] = float(double(gy.f[k]) * partial(i, a, b, at(y, k)));
+      }
+      grads[i] = reduceTo(full, in[i]->shape);
+    }
+    return success();
+  };
+}
+
+BackwardKernel unaryBackward(double (*partial)(double x, double y)) {
+  return elementwiseBackward(
+      [=](size_t, double a, double, double y) { return partial(a, y); });
+}
+
+/// C[b] = A[b] (m x k) * B[b] (k x n): dA = g B^T, dB = A^T g (summed over
+/// batches when B is shared).
+void matmulBackward(const Tensor &a, const Tensor &b, const Tensor &g,
+                    int64_t batches, int64_t m, int64_t k, int64_t n,
+                    bool bShared, Tensor &ga, Tensor &gb) {
+  for (int64_t t = 0; t < batches; ++t) {
+    int64_t bb = bShared ? 0 : t;
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double gv = g.f[(t * m + i) * n + j];
+        if (gv == 0)
+          continue;
+        for (int64_t x = 0; x < k; ++x) {
+          ga.f[(t * m + i) * k + x] += float(gv * at(b, (bb * k + x) * n + j));
+          gb.f[(bb * k + x) * n + j] += float(gv * at(a, (t * m + i) * k + x));
+        }
+      }
+  }
+}
+
+constexpr double kInvSqrtPi2 = 1.1283791670955126; // 2 / sqrt(pi)
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// The driver
+//===----------------------------------------------------------------------===//
+
+FailureOr<GradientRun> Interpreter::runWithGradients(func::FuncOp func,
+                                                     ArrayRef<Tensor> inputs,
+                                                     const Loss &loss) {
+  GradientRun run;
+  FailureOr<std::vector<Tensor>> outputs = runKeeping(func, inputs, run.values);
+  if (failed(outputs))
+    return failure();
+  run.outputs = std::move(*outputs);
+  if (run.outputs.empty())
+    return func.emitError("a gradient run needs a function result");
+  const Tensor &y = run.outputs[0];
+  Tensor seed = Tensor::floats(y.shape);
+  if (loss.kind == Loss::Kind::CrossEntropy) {
+    if (y.shape.size() != 2 || loss.target.size() != y.shape[0])
+      return func.emitError("cross-entropy needs [rows, classes] logits and "
+                            "one label per row");
+    int64_t rows = y.shape[0], classes = y.shape[1];
+    for (int64_t r = 0; r < rows; ++r) {
+      int64_t label = int64_t(at(loss.target, r));
+      if (label < 0 || label >= classes)
+        return func.emitError() << "label " << label << " is out of range";
+      double mx = -INFINITY, sum = 0;
+      for (int64_t c = 0; c < classes; ++c)
+        mx = std::max(mx, at(y, r * classes + c));
+      for (int64_t c = 0; c < classes; ++c)
+        sum += std::exp(at(y, r * classes + c) - mx);
+      run.loss +=
+          (std::log(sum) + mx - at(y, r * classes + label)) / double(rows);
+      for (int64_t c = 0; c < classes; ++c) {
+        double p = std::exp(at(y, r * classes + c) - mx) / sum;
+        seed.f[r * classes + c] = float((p - (c == label)) / double(rows));
+      }
+    }
+  } else {
+    if (loss.target.size() != y.size())
+      return func.emitError("the MSE reference must have the result's size");
+    double n = double(y.size());
+    for (int64_t k = 0; k < y.size(); ++k) {
+      double d = at(y, k) - at(loss.target, k);
+      run.loss += d * d / n;
+      seed.f[k] = float(2 * d / n);
+    }
+  }
+
+  Block &body = func.getBody().front();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  run.grads[ret.getOperand(0)] = std::move(seed);
+  for (Operation &op : llvm::reverse(body.without_terminator())) {
+    SmallVector<const Tensor *> resultGrads;
+    bool any = false;
+    std::vector<Tensor> zeros;
+    zeros.reserve(op.getNumResults());
+    for (Value r : op.getResults()) {
+      auto it = run.grads.find(r);
+      if (it != run.grads.end()) {
+        resultGrads.push_back(&it->second);
+        any = true;
+      } else {
+        zeros.push_back(Tensor::floats(run.values[r].shape));
+        resultGrads.push_back(&zeros.back());
+      }
+    }
+    if (!any || op.getNumOperands() == 0)
+      continue;
+    auto rule = backward.find(op.getName().getStringRef());
+    if (rule == backward.end())
+      return op.emitOpError("has no backward rule, but the loss depends on it");
+    SmallVector<const Tensor *> operands, results;
+    for (Value v : op.getOperands())
+      operands.push_back(&run.values[v]);
+    for (Value v : op.getResults())
+      results.push_back(&run.values[v]);
+    SmallVector<std::optional<Tensor>> operandGrads(op.getNumOperands());
+    if (failed(rule->second(&op, operands, results, resultGrads, operandGrads)))
+      return failure();
+    for (auto [v, g] : llvm::zip(op.getOperands(), operandGrads)) {
+      if (!g)
+        continue;
+      auto [it, inserted] = run.grads.try_emplace(v, std::move(*g));
+      if (!inserted)
+        for (int64_t k = 0, n = it->second.size(); k < n; ++k)
+          it->second.f[k] += g->f[k];
+    }
+  }
+  return run;
+}
+
+//===----------------------------------------------------------------------===//
+// TOSA
+//===----------------------------------------------------------------------===//
+
+void kite::interp::registerTosaBackward(Interpreter &interp) {
+  interp.registerBackward(
+      "tosa.add",
+      elementwiseBackward([](size_t, double, double, double) { return 1.0; }));
+  interp.registerBackward(
+      "tosa.sub", elementwiseBackward([](size_t i, double, double, double) {
+        return i ? -1.0 : 1.0;
+      }));
+  interp.registerBackward(
+      "tosa.mul", elementwiseBackward([](size_t i, double a, double b, double) {
+        return i ? a : b;
+      }));
+  interp.registerBackward(
+      "tosa.maximum",
+      elementwiseBackward([](size_t i, double a, double b, double) {
+        return (i == 0) == (a >= b) ? 1.0 : 0.0;
+      }));
+  interp.registerBackward(
+      "tosa.minimum",
+      elementwiseBackward([](size_t i, double a, double b, double) {
+        return (i == 0) == (a <= b) ? 1.0 : 0.0;
+      }));
+  interp.registerBackward(
+      "tosa.pow",
+      elementwiseBackward([](size_t i, double a, double b, double y) {
+        return i == 0 ? b * std::pow(a, b - 1)
+                      : (a > 0 ? y * std::log(a) : 0.0);
+      }));
+  interp.registerBackward("tosa.exp",
+                          unaryBackward([](double, double y) { return y; }));
+  interp.registerBackward(
+      "tosa.log", unaryBackward([](double x, double) { return 1 / x; }));
+  interp.registerBackward("tosa.erf", unaryBackward([](double x, double) {
+                            return kInvSqrtPi2 * std::exp(-x * x);
+                          }));
+  interp.registerBackward(
+      "tosa.tanh", unaryBackward([](double, double y) { return 1 - y * y; }));
+  interp.registerBackward("tosa.sigmoid", unaryBackward([](double, double y) {
+                            return y * (1 - y);
+                          }));
+  interp.registerBackward(
+      "tosa.reciprocal",
+      unaryBackward([](double, double y) { return -y * y; }));
+  interp.registerBackward("tosa.rsqrt", unaryBackward([](double, double y) {
+                            return -0.5 * y * y * y;
+                          }));
+  interp.registerBackward("tosa.abs", unaryBackward([](double x, double) {
+                            return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
+                          }));
+  interp.registerBackward(
+      "tosa.negate", [](Operation *, ArrayRef<const Tensor *> in,
+                        ArrayRef<const Tensor *>, ArrayRef<const Tensor *> g,
+                        MutableArrayRef<std::optional<Tensor>> grads) {
+        Tensor r = *g[0];
+        for (float &v : r.f)
+          v = -v;
+        grads[0] = std::move(r);
+        return success();
+      });
+  interp.registerBackward(
+      "tosa.clamp", [](Operation *op, ArrayRef<const Tensor *> in,
+                       ArrayRef<const Tensor *> res, ArrayRef<const Tensor *> g,
+                       MutableArrayRef<std::optional<Tensor>> grads) {
+        // Gradient passes where the clamp is not active.
+        Tensor r = Tensor::floats(in[0]->shape);
+        for (int64_t k = 0, n = r.size(); k < n; ++k)
+          r.f[k] = at(*in[0], k) == at(*res[0], k) ? g[0]->f[k] : 0.0f;
+        grads[0] = std::move(r);
+        return success();
+      });
+  auto passThrough = [](Operation *, ArrayRef<const Tensor *> in,
+                        ArrayRef<const Tensor *>, ArrayRef<const Tensor *> g,
+                        MutableArrayRef<std::optional<Tensor>> grads) {
+    Tensor r = *g[0];
+    r.shape = in[0]->shape;
+    grads[0] = std::move(r);
+    return success();
+  };
+  interp.registerBackward("tosa.reshape", passThrough);
+  interp.registerBackward("tosa.identity", passThrough);
+  interp.registerBackward("tosa.cast", passThrough);
+  interp.registerBackward("tosa.reduce_sum",
+                          [](Operation *, ArrayRef<const Tensor *> in,
+                             ArrayRef<const Tensor *> res,
+                             ArrayRef<const Tensor *> g,
+                             MutableArrayRef<std::optional<Tensor>> grads) {
+                            Tensor r = Tensor::floats(in[0]->shape);
+                            std::vector<int64_t> src =
+                                broadcastSources(in[0]->shape, res[0]->shape);
+                            for (int64_t k = 0, n = r.size(); k < n; ++k)
+                              r.f[k] = g[0]->f[src[k]];
+                            grads[0] = std::move(r);
+                            return success();
+                          });
+  interp.registerBackward(
+      "tosa.reduce_max",
+      [](Operation *, ArrayRef<const Tensor *> in, ArrayRef<const Tensor *> res,
+         ArrayRef<const Tensor *> g,
+         MutableArrayRef<std::optional<Tensor>> grads) {
+        // To the first maximum of each reduced slice.
+        Tensor r = Tensor::floats(in[0]->shape);
+        std::vector<int64_t> src =
+            broadcastSources(in[0]->shape, res[0]->shape);
+        std::vector<bool> taken(size_t(res[0]->size()), false);
+        for (int64_t k = 0, n = r.size(); k < n; ++k)
+          if (!taken[src[k]] && at(*in[0], k) == at(*res[0], src[k])) {
+            taken[src[k]] = true;
+            r.f[k] = g[0]->f[src[k]];
+          }
+        grads[0] = std::move(r);
+        return success();
+      });
+  interp.registerBackward(
+      "tosa.transpose", [](Operation *op, ArrayRef<const Tensor *> in,
+                           ArrayRef<const Tensor *>, ArrayRef<const Tensor *> g,
+                           MutableArrayRef<std::optional<Tensor>> grads) {
+        ArrayRef<int32_t> perms = cast<tosa::TransposeOp>(op).getPerms();
+        const Tensor &x = *in[0];
+        SmallVector<int64_t, 4> xs = stridesOf(x.shape), outShape, gs;
+        for (int32_t p : perms)
+          outShape.push_back(x.shape[p]);
+        gs = stridesOf(outShape);
+        Tensor r = Tensor::floats(x.shape);
+        for (int64_t k = 0, n = r.size(); k < n; ++k) {
+          int64_t rem = k, src = 0;
+          for (size_t d = 0; d < outShape.size(); ++d) {
+            int64_t c = rem / gs[d];
+            rem %= gs[d];
+            src += c * xs[perms[d]];
+          }
+          r.f[src] = g[0]->f[k];
+        }
+        grads[0] = std::move(r);
+        return success();
+      });
+  interp.registerBackward(
+      "tosa.slice", [](Operation *, ArrayRef<const Tensor *> in,
+                       ArrayRef<const Tensor *> res, ArrayRef<const Tensor *> g,
+                       MutableArrayRef<std::optional<Tensor>> grads) {
+        const Tensor &x = *in[0];
+        SmallVector<int64_t, 4> xs = stridesOf(x.shape),
+                                os = stridesOf(res[0]->shape);
+        Tensor r = Tensor::floats(x.shape);
+        for (int64_t k = 0, n = res[0]->size(); k < n; ++k) {
+          int64_t rem = k, dst = 0;
+          for (size_t d = 0; d < x.shape.size(); ++d) {
+            dst += (rem / os[d] + in[1]->i[d]) * xs[d];
+            rem %= os[d];
+          }
+          r.f[dst] = g[0]->f[k];
+        }
+        grads[0] = std::move(r);
+        return success();
+      });
+  interp.registerBackward(
+      "tosa.pad", [](Operation *, ArrayRef<const Tensor *> in,
+                     ArrayRef<const Tensor *> res, ArrayRef<const Tensor *> g,
+                     MutableArrayRef<std::optional<Tensor>> grads) {
+        const Tensor &x = *in[0];
+        SmallVector<int64_t, 4> xs = stridesOf(x.shape),
+                                os = stridesOf(res[0]->shape);
+        Tensor r = Tensor::floats(x.shape);
+        for (int64_t k = 0, n = r.size(); k < n; ++k) {
+          int64_t rem = k, src = 0;
+          for (size_t d = 0; d < x.shape.size(); ++d) {
+            src += (rem / xs[d] + in[1]->i[2 * d]) * os[d];
+            rem %= xs[d];
+          }
+          r.f[k] = g[0]->f[src];
+        }
+        grads[0] = std::move(r);
+        return success();
+      });
+  interp.registerBackward(
+      "tosa.concat",
+      [](Operation *op, ArrayRef<const Tensor *> in,
+         ArrayRef<const Tensor *> res, ArrayRef<const Tensor *> g,
+         MutableArrayRef<std::optional<Tensor>> grads) {
+        int64_t axis = cast<IntegerAttr>(op->getAttr("axis")).getInt();
+        ArrayRef<int64_t> shape = res[0]->shape;
+        int64_t outer = numElements(shape.take_front(axis)),
+                inner = numElements(shape.drop_front(axis + 1));
+        int64_t offset = 0;
+        for (size_t i = 0; i < in.size(); ++i) {
+          int64_t len = in[i]->shape[axis];
+          Tensor r = Tensor::floats(in[i]->shape);
+          for (int64_t o = 0; o < outer; ++o)
+            for (int64_t k = 0; k < len * inner; ++k)
+              r.f[o * len * inner + k] =
+                  g[0]->f[(o * shape[axis] + offset) * inner + k];
+          offset += len;
+          grads[i] = std::move(r);
+        }
+        return success();
+      });
+  interp.registerBackward(
+      "tosa.gather", [](Operation *, ArrayRef<const Tensor *> in,
+                        ArrayRef<const Tensor *>, ArrayRef<const Tensor *> g,
+                        MutableArrayRef<std::optional<Tensor>> grads) {
+        const Tensor &values = *in[0], &idx = *in[1];
+        int64_t n = values.shape[0], k = values.shape[1], c = values.shape[2],
+                w = idx.shape[1];
+        Tensor r = Tensor::floats(values.shape);
+        for (int64_t b = 0; b < n; ++b)
+          for (int64_t j = 0; j < w; ++j)
+            for (int64_t ch = 0; ch < c; ++ch)
+              r.f[(b * k + idx.i[b * w + j]) * c + ch] +=
+                  g[0]->f[(b * w + j) * c + ch];
+        grads[0] = std::move(r);
+        return success();
+      });
+  interp.registerBackward(
+      "tosa.matmul", [](Operation *, ArrayRef<const Tensor *> in,
+                        ArrayRef<const Tensor *>, ArrayRef<const Tensor *> g,
+                        MutableArrayRef<std::optional<Tensor>> grads) {
+        const Tensor &a = *in[0], &b = *in[1];
+        Tensor ga = Tensor::floats(a.shape), gb = Tensor::floats(b.shape);
+        matmulBackward(a, b, *g[0], a.shape[0], a.shape[1], a.shape[2],
+                       b.shape[2], false, ga, gb);
+        grads[0] = std::move(ga);
+        grads[1] = std::move(gb);
+        return success();
+      });
+  interp.registerBackward(
+      "tosa.conv2d",
+      [](Operation *op, ArrayRef<const Tensor *> in,
+         ArrayRef<const Tensor *> res, ArrayRef<const Tensor *> g,
+         MutableArrayRef<std::optional<Tensor>> grads) {
+        auto conv = cast<tosa::Conv2DOp>(op);
+        const Tensor &x = *in[0], &w = *in[1], &gy = *g[0];
+        ArrayRef<int64_t> pad = conv.getPad(), stride = conv.getStride(),
+                          dil = conv.getDilation();
+        int64_t n = x.shape[0], ih = x.shape[1], iw = x.shape[2],
+                c = x.shape[3];
+        int64_t oc = w.shape[0], kh = w.shape[1], kw = w.shape[2];
+        int64_t oh = res[0]->shape[1], ow = res[0]->shape[2];
+        Tensor gx = Tensor::floats(x.shape), gw = Tensor::floats(w.shape),
+               gb = Tensor::floats(in[2]->shape);
+        for (int64_t b = 0; b < n; ++b)
+          for (int64_t y = 0; y < oh; ++y)
+            for (int64_t xo = 0; xo < ow; ++xo)
+              for (int64_t o = 0; o < oc; ++o) {
+                float gv = gy.f[((b * oh + y) * ow + xo) * oc + o];
+                gb.f[gb.size() == 1 ? 0 : o] += gv;
+                for (int64_t ky = 0; ky < kh; ++ky) {
+                  int64_t iy = y * stride[0] + ky * dil[0] - pad[0];
+                  if (iy < 0 || iy >= ih)
+                    continue;
+                  for (int64_t kx = 0; kx < kw; ++kx) {
+                    int64_t ix = xo * stride[1] + kx * dil[1] - pad[2];
+                    if (ix < 0 || ix >= iw)
+                      continue;
+                    for (int64_t ch = 0; ch < c; ++ch) {
+                      int64_t xi = ((b * ih + iy) * iw + ix) * c + ch,
+                              wi = ((o * kh + ky) * kw + kx) * c + ch;
+                      gx.f[xi] += gv * w.f[wi];
+                      gw.f[wi] += gv * x.f[xi];
+                    }
+                  }
+                }
+              }
+        grads[0] = std::move(gx);
+        grads[1] = std::move(gw);
+        grads[2] = std::move(gb);
+        return success();
+      });
+  auto poolBackward = [](bool isMax) -> BackwardKernel {
+    return [isMax](Operation *op, ArrayRef<const Tensor *> in,
+                   ArrayRef<const Tensor *> res, ArrayRef<const Tensor *> g,
+                   MutableArrayRef<std::optional<Tensor>> grads) {
+      auto i64s = [&](StringRef name) {
+        return cast<DenseI64ArrayAttr>(op->getAttr(name)).asArrayRef();
+      };
+      ArrayRef<int64_t> kernel = i64s("kernel"), stride = i64s("stride"),
+                        pad = i64s("pad");
+      const Tensor &x = *in[0];
+      int64_t n = x.shape[0], ih = x.shape[1], iw = x.shape[2], c = x.shape[3];
+      int64_t oh = res[0]->shape[1], ow = res[0]->shape[2];
+      Tensor gx = Tensor::floats(x.shape);
+      for (int64_t b = 0; b < n; ++b)
+        for (int64_t y = 0; y < oh; ++y)
+          for (int64_t xo = 0; xo < ow; ++xo)
+            for (int64_t ch = 0; ch < c; ++ch) {
+              int64_t outIdx = ((b * oh + y) * ow + xo) * c + ch;
+              SmallVector<int64_t, 16> window;
+              for (int64_t ky = 0; ky < kernel[0]; ++ky)
+                for (int64_t kx = 0; kx < kernel[1]; ++kx) {
+                  int64_t iy = y * stride[0] + ky - pad[0],
+                          ix = xo * stride[1] + kx - pad[2];
+                  if (iy >= 0 && iy < ih && ix >= 0 && ix < iw)
+                    window.push_back(((b * ih + iy) * iw + ix) * c + ch);
+                }
+              if (window.empty())
+                continue;
+              if (isMax) {
+                for (int64_t k : window)
+                  if (x.f[k] == res[0]->f[outIdx]) {
+                    gx.f[k] += g[0]->f[outIdx];
+                    break;
+                  }
+              } else {
+                for (int64_t k : window)
+                  gx.f[k] += g[0]->f[outIdx] / float(window.size());
+              }
+            }
+      grads[0] = std::move(gx);
+      return success();
+    };
+  };
+  interp.registerBackward("tosa.max_pool2d", poolBackward(true));
+  interp.registerBackward("tosa.avg_pool2d", poolBackward(false));
+}
+
+//===----------------------------------------------------------------------===//
+// kite
+//===----------------------------------------------------------------------===//
+
+void kite::interp::registerKiteBackward(Interpreter &interp) {
+  interp.registerBackward(
+      "kite.matmul",
+      [](Operation *o, ArrayRef<const Tensor *> in, ArrayRef<const Tensor *>,
+         ArrayRef<const Tensor *> g,
+         MutableArrayRef<std::optional<Tensor>> grads) -> LogicalResult {
+        auto op = cast<MatmulOp>(o);
+        if (op.getLhsSparsity() || op.getRhsSparsity() || op.getMultiplier() ||
+            isa<LPType>(op.getLhs().getType().getElementType()))
+          return op.emitOpError("backward rule covers float and exact-integer "
+                                "products without sparsity only");
+        const Tensor &a = *in[0], &b = *in[1];
+        ArrayRef<int64_t> as = a.shape;
+        int64_t m = as[as.size() - 2], k = as.back(), n = b.shape.back();
+        Tensor ga = Tensor::floats(a.shape), gb = Tensor::floats(b.shape);
+        matmulBackward(a, b, *g[0], numElements(as.drop_back(2)), m, k, n,
+                       b.shape.size() == 2, ga, gb);
+        grads[0] = std::move(ga);
+        grads[1] = std::move(gb);
+        if (op.getAcc())
+          grads[2] = *g[0];
+        return success();
+      });
+  interp.registerBackward(
+      "kite.conv2d",
+      [](Operation *o, ArrayRef<const Tensor *> in,
+         ArrayRef<const Tensor *> res, ArrayRef<const Tensor *> g,
+         MutableArrayRef<std::optional<Tensor>> grads) -> LogicalResult {
+        auto op = cast<Conv2DOp>(o);
+        if (op.getInputSparsity() || op.getFilterSparsity() ||
+            op.getMultiplier() ||
+            isa<LPType>(op.getInput().getType().getElementType()))
+          return op.emitOpError("backward rule covers float and exact-integer "
+                                "products without sparsity only");
+        const Tensor &x = *in[0], &w = *in[1], &gy = *g[0];
+        int64_t n = x.shape[0], c = x.shape[1], ih = x.shape[2],
+                iw = x.shape[3];
+        int64_t f = w.shape[0], cg = w.shape[1], kh = w.shape[2],
+                kw = w.shape[3];
+        int64_t oh = res[0]->shape[2], ow = res[0]->shape[3];
+        int64_t groups = op.getGroups(), fg = f / groups;
+        ArrayRef<int64_t> stride = op.getStrides(), pad = op.getPads(),
+                          dil = op.getDilations();
+        Tensor gx = Tensor::floats(x.shape), gw = Tensor::floats(w.shape);
+        for (int64_t b = 0; b < n; ++b)
+          for (int64_t fo = 0; fo < f; ++fo) {
+            int64_t grp = fo / fg;
+            for (int64_t y = 0; y < oh; ++y)
+              for (int64_t xo = 0; xo < ow; ++xo) {
+                float gv = gy.f[((b * f + fo) * oh + y) * ow + xo];
+                for (int64_t ch = 0; ch < cg; ++ch)
+                  for (int64_t ky = 0; ky < kh; ++ky) {
+                    int64_t iy = y * stride[0] + ky * dil[0] - pad[0];
+                    if (iy < 0 || iy >= ih)
+                      continue;
+                    for (int64_t kx = 0; kx < kw; ++kx) {
+                      int64_t ix = xo * stride[1] + kx * dil[1] - pad[1];
+                      if (ix < 0 || ix >= iw)
+                        continue;
+                      int64_t xi =
+                          ((b * c + grp * cg + ch) * ih + iy) * iw + ix;
+                      int64_t wi = ((fo * cg + ch) * kh + ky) * kw + kx;
+                      gx.f[xi] += float(gv * at(w, wi));
+                      gw.f[wi] += float(gv * at(x, xi));
+                    }
+                  }
+              }
+          }
+        grads[0] = std::move(gx);
+        grads[1] = std::move(gw);
+        if (op.getBias()) {
+          Tensor gb = Tensor::floats(in[2]->shape);
+          for (int64_t k = 0, total = gy.size(); k < total; ++k)
+            gb.f[(k / (oh * ow)) % f] += gy.f[k];
+          grads[2] = std::move(gb);
+        }
+        return success();
+      });
+  interp.registerBackward(
+      "kite.softmax",
+      [](Operation *o, ArrayRef<const Tensor *> in,
+         ArrayRef<const Tensor *> res, ArrayRef<const Tensor *> g,
+         MutableArrayRef<std::optional<Tensor>> grads) {
+        int64_t rank = int64_t(in[0]->shape.size());
+        int64_t axis = cast<SoftmaxOp>(o).getAxis();
+        axis = axis < 0 ? axis + rank : axis;
+        const Tensor &y = *res[0], &gy = *g[0];
+        ArrayRef<int64_t> shape = y.shape;
+        int64_t len = shape[axis],
+                inner = numElements(shape.drop_front(axis + 1)),
+                outer = numElements(shape.take_front(axis));
+        Tensor gx = Tensor::floats(shape);
+        for (int64_t o2 = 0; o2 < outer; ++o2)
+          for (int64_t i = 0; i < inner; ++i) {
+            double dot = 0;
+            for (int64_t k = 0; k < len; ++k) {
+              int64_t idx = (o2 * len + k) * inner + i;
+              dot += double(gy.f[idx]) * y.f[idx];
+            }
+            for (int64_t k = 0; k < len; ++k) {
+              int64_t idx = (o2 * len + k) * inner + i;
+              gx.f[idx] = float(y.f[idx] * (gy.f[idx] - dot));
+            }
+          }
+        grads[0] = std::move(gx);
+        return success();
+      });
+  interp.registerBackward(
+      "kite.layer_norm",
+      [](Operation *o, ArrayRef<const Tensor *> in, ArrayRef<const Tensor *>,
+         ArrayRef<const Tensor *> g,
+         MutableArrayRef<std::optional<Tensor>> grads) {
+        auto op = cast<LayerNormOp>(o);
+        const Tensor &x = *in[0], &gy = *g[0];
+        const Tensor *scale = op.getScale() ? in[1] : nullptr;
+        int64_t len = numElements(
+            ArrayRef<int64_t>(x.shape).drop_front(op.getNormalizedAxis()));
+        double eps = op.getEpsilon().convertToDouble();
+        Tensor gx = Tensor::floats(x.shape);
+        Tensor gs = Tensor::floats({len}), gb = Tensor::floats({len});
+        std::vector<double> xhat(static_cast<size_t>(len)),
+            gxhat(static_cast<size_t>(len));
+        for (int64_t base = 0, n = x.size(); base < n; base += len) {
+          double mean = 0, var = 0;
+          for (int64_t k = 0; k < len; ++k)
+            mean += x.f[base + k];
+          mean /= double(len);
+          for (int64_t k = 0; k < len; ++k)
+            var += (x.f[base + k] - mean) * (x.f[base + k] - mean);
+          var /= double(len);
+          double inv = 1 / std::sqrt(var + eps), sumG = 0, sumGX = 0;
+          for (int64_t k = 0; k < len; ++k) {
+            xhat[k] = (x.f[base + k] - mean) * inv;
+            gxhat[k] = gy.f[base + k] * (scale ? scale->f[k] : 1.0);
+            gs.f[k] += float(gy.f[base + k] * xhat[k]);
+            gb.f[k] += gy.f[base + k];
+            sumG += gxhat[k];
+            sumGX += gxhat[k] * xhat[k];
+          }
+          for (int64_t k = 0; k < len; ++k)
+            gx.f[base + k] =
+                float(inv * (gxhat[k] - sumG / len - xhat[k] * sumGX / len));
+        }
+        grads[0] = std::move(gx);
+        size_t next = 1;
+        if (op.getScale()) {
+          gs.shape = in[next]->shape;
+          grads[next++] = std::move(gs);
+        }
+        if (op.getBias()) {
+          gb.shape = in[next]->shape;
+          grads[next] = std::move(gb);
+        }
+        return success();
+      });
+  interp.registerBackward(
+      "kite.gelu", [](Operation *o, ArrayRef<const Tensor *> in,
+                      ArrayRef<const Tensor *>, ArrayRef<const Tensor *> g,
+                      MutableArrayRef<std::optional<Tensor>> grads) {
+        bool tanhForm =
+            cast<GeluOp>(o).getApproximation() == GeluApproximation::Tanh;
+        const Tensor &x = *in[0];
+        Tensor gx = Tensor::floats(x.shape);
+        const double c = std::sqrt(2 / M_PI);
+        for (int64_t k = 0, n = x.size(); k < n; ++k) {
+          double v = x.f[k], d;
+          if (tanhForm) {
+            double u = c * (v + 0.044715 * v * v * v), t = std::tanh(u);
+            d = 0.5 * (1 + t) +
+                0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v);
+          } else {
+            d = 0.5 * (1 + std::erf(v / M_SQRT2)) +
+                v * std::exp(-0.5 * v * v) / std::sqrt(2 * M_PI);
+          }
+          gx.f[k] = float(g[0]->f[k] * d);
+        }
+        grads[0] = std::move(gx);
+        return success();
+      });
+  // Straight through: an integer tensor's gradient is with respect to its
+  // integer values (so quantize scales by 1/scale and dequantize by scale),
+  // an LP tensor's with respect to its real value. Clamped values pass none.
+  interp.registerBackward(
+      "kite.quantize",
+      [](Operation *o, ArrayRef<const Tensor *> in,
+         ArrayRef<const Tensor *> res, ArrayRef<const Tensor *> g,
+         MutableArrayRef<std::optional<Tensor>> grads) {
+        auto op = cast<QuantizeOp>(o);
+        Tensor gx = Tensor::floats(in[0]->shape);
+        if (!op.getFormatAttr()) {
+          gx.f = g[0]->f;
+        } else {
+          ArrayRef<double> scale = *op.getScale();
+          std::optional<int64_t> axis = op.getAxis();
+          int64_t rank = int64_t(in[0]->shape.size());
+          int64_t ax = axis ? (*axis < 0 ? *axis + rank : *axis) : 0;
+          int64_t inner =
+              axis ? numElements(
+                         ArrayRef<int64_t>(in[0]->shape).drop_front(ax + 1))
+                   : 1;
+          int64_t lo = op.getFormatAttr().getMin(),
+                  hi = op.getFormatAttr().getMax();
+          for (int64_t k = 0, n = gx.size(); k < n; ++k) {
+            size_t c = axis ? size_t((k / inner) % in[0]->shape[ax]) : 0;
+            int64_t q = res[0]->i[k];
+            bool clamped =
+                (q == lo || q == hi) &&
+                std::fabs(in[0]->f[k] / scale[c]) > double(std::max(-lo, hi));
+            gx.f[k] = clamped ? 0.0f : float(g[0]->f[k] / scale[c]);
+          }
+        }
+        grads[0] = std::move(gx);
+        return success();
+      });
+  interp.registerBackward(
+      "kite.dequantize",
+      [](Operation *o, ArrayRef<const Tensor *> in, ArrayRef<const Tensor *>,
+         ArrayRef<const Tensor *> g,
+         MutableArrayRef<std::optional<Tensor>> grads) {
+        auto op = cast<DequantizeOp>(o);
+        Tensor gq = Tensor::floats(in[0]->shape);
+        if (!op.getScale()) {
+          gq.f = g[0]->f;
+        } else {
+          ArrayRef<double> scale = *op.getScale();
+          std::optional<int64_t> axis = op.getAxis();
+          int64_t rank = int64_t(in[0]->shape.size());
+          int64_t ax = axis ? (*axis < 0 ? *axis + rank : *axis) : 0;
+          int64_t inner =
+              axis ? numElements(
+                         ArrayRef<int64_t>(in[0]->shape).drop_front(ax + 1))
+                   : 1;
+          for (int64_t k = 0, n = gq.size(); k < n; ++k)
+            gq.f[k] =
+                float(g[0]->f[k] *
+                      scale[axis ? size_t((k / inner) % in[0]->shape[ax]) : 0]);
+        }
+        grads[0] = std::move(gq);
+        return success();
+      });
+}
