@@ -41,4 +41,34 @@ def ConvertTosaToKite : Pass<"convert-tosa-to-kite", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::kite::KiteDialect", "::mlir::tosa::TosaDialect"];
 }
 
+def ConvertLinalgToKite : Pass<"convert-linalg-to-kite", "::mlir::func::FuncOp"> {
+  let summary = "Raise linalg-on-tensors ops to kite ops";
+  let description = [{
+    Rewrites, on float tensors:
+
+    * `linalg.matmul` and `linalg.batch_matmul` (default indexing maps) into
+      `kite.matmul`; an init that is a `linalg.fill` with zero drops out,
+      any other init becomes the accumulator;
+    * `linalg.softmax` into `kite.softmax`;
+    * `linalg.conv_2d_nchw_fchw` into `kite.conv2d`, and
+      `linalg.conv_2d_nhwc_fhwc` into `kite.conv2d` between layout
+      transposes, when the init is a zero fill or a broadcast of a 1-D bias
+      along the channels (padding arrives as a separate `tensor.pad` and
+      stays).
+
+    Other linalg ops stay; the interpreter runs both.
+
+    Example:
+
+    ```mlir
+    %z = linalg.fill ins(%c0 : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+    %y = linalg.matmul ins(%a, %b : tensor<4x16xf32>, tensor<16x8xf32>)
+                       outs(%z : tensor<4x8xf32>) -> tensor<4x8xf32>
+    ```
+
+    becomes `%y = kite.matmul %a, %b : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x8xf32>`.
+  }];
+  let dependentDialects = ["::kite::KiteDialect", "::mlir::tosa::TosaDialect"];
+}
+
 #endif // KITE_CONVERSION_PASSES_TD

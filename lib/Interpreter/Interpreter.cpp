@@ -2,6 +2,7 @@
 
 #include "kite/Interpreter/Interpreter.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -37,6 +38,7 @@ Interpreter::Interpreter() {
   registerBuiltinKernels(*this);
   registerTosaKernels(*this);
   registerKiteKernels(*this);
+  registerLinalgKernels(*this);
   registerTosaBackward(*this);
   registerKiteBackward(*this);
 }
@@ -88,7 +90,11 @@ Interpreter::runKeeping(func::FuncOp func, ArrayRef<Tensor> inputs,
       return results;
     }
     auto kernel = kernels.find(op.getName().getStringRef());
-    if (kernel == kernels.end())
+    static const Kernel structured = getStructuredKernel();
+    const Kernel *run = kernel != kernels.end() ? &kernel->second : nullptr;
+    if (!run && isa<linalg::LinalgOp>(op))
+      run = &structured;
+    if (!run)
       return op.emitOpError("has no reference semantics in the interpreter");
     SmallVector<const Tensor *> operands;
     for (Value v : op.getOperands()) {
@@ -98,7 +104,7 @@ Interpreter::runKeeping(func::FuncOp func, ArrayRef<Tensor> inputs,
       operands.push_back(&it->second);
     }
     SmallVector<Tensor> results;
-    if (failed(kernel->second(&op, operands, results)))
+    if (failed((*run)(&op, operands, results)))
       return failure();
     if (results.size() != op.getNumResults())
       return op.emitOpError("kernel produced the wrong number of results");
@@ -139,9 +145,24 @@ void kite::interp::registerBuiltinKernels(Interpreter &interp) {
       "arith.constant",
       [](Operation *op, ArrayRef<const Tensor *>,
          SmallVectorImpl<Tensor> &out) -> LogicalResult {
-        auto attr = dyn_cast<ElementsAttr>(op->getAttr("value"));
+        Attribute value = op->getAttr("value");
+        // Scalars (used by linalg bodies and fills) are rank-0 tensors.
+        if (auto f = dyn_cast<FloatAttr>(value)) {
+          Tensor t = Tensor::floats({});
+          t.f = {float(f.getValueAsDouble())};
+          out.push_back(std::move(t));
+          return success();
+        }
+        if (auto i = dyn_cast<IntegerAttr>(value)) {
+          Tensor t = Tensor::ints({});
+          t.i = {i.getValue().getSExtValue()};
+          out.push_back(std::move(t));
+          return success();
+        }
+        auto attr = dyn_cast<ElementsAttr>(value);
         if (!attr)
-          return op->emitOpError("only tensor constants are supported");
+          return op->emitOpError(
+              "constant kind not supported by the interpreter");
         FailureOr<Tensor> t = tensorFromAttr(op, attr);
         if (failed(t))
           return failure();

@@ -16,6 +16,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -66,8 +68,7 @@ static cl::opt<bool>
           cl::desc("Run inputs larger than the function's batch in batches of "
                    "its size"),
           cl::cat(category));
-static cl::opt<bool> print("print",
-                           cl::desc("Print every result on stdout"),
+static cl::opt<bool> print("print", cl::desc("Print every result on stdout"),
                            cl::cat(category));
 static cl::opt<std::string>
     entry("entry",
@@ -139,8 +140,9 @@ int main(int argc, char **argv) {
       "kite-run: run tensor-level MLIR (TOSA, kite) with "
       "Kite's reference interpreter\n");
   DialectRegistry registry;
-  registry.insert<arith::ArithDialect, func::FuncDialect, tensor::TensorDialect,
-                  tosa::TosaDialect, KiteDialect>();
+  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  math::MathDialect, tensor::TensorDialect, tosa::TosaDialect,
+                  KiteDialect>();
   MLIRContext ctx(registry);
   llvm::SourceMgr sources;
   SourceMgrDiagnosticHandler diagnostics(sources, &ctx);

@@ -109,7 +109,12 @@ private:
 void registerBuiltinKernels(Interpreter &interp); // arith, tensor constants
 void registerTosaKernels(Interpreter &interp);
 void registerKiteKernels(Interpreter &interp);
+void registerLinalgKernels(Interpreter &interp); // tensor ops around linalg
 void registerTosaBackward(Interpreter &interp);
+
+/// The kernel of every structured linalg op (generic and named): the
+/// interpreter uses it for any op implementing linalg::LinalgOp.
+Kernel getStructuredKernel();
 void registerKiteBackward(Interpreter &interp);
 
 /// The tensor an elements attribute holds (float types as f32).
