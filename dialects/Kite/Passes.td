@@ -39,4 +39,50 @@ def KiteSetTarget : Pass<"kite-set-target", "::mlir::ModuleOp"> {
   ];
 }
 
+def KiteLutSoftmax : Pass<"kite-lut-softmax", "::mlir::ModuleOp"> {
+  let summary = "Evaluate softmax with the target's look-up-table unit";
+  let description = [{
+    Replaces every float `kite.softmax` by `kite.lut_softmax` followed by a
+    `kite.dequantize` (scale 1/(2^w - 1)), so the rest of the model is
+    unchanged. The tables are generated from the softmax unit of the
+    module's `kite.target` (the built-in default without one): its method
+    unless `method` overrides it, its step, entry width and table shapes.
+
+    The one free parameter, the row quantisation (`sum_shift`), is fitted
+    to the softmax's own inputs: with `calibration` (an .npy/.npz file of
+    inputs for the entry function), the pass runs the reference interpreter
+    on it and collects the rows each softmax sees; it then also quantizes
+    the softmax input to int8 (per tensor, symmetric, max-abs calibrated),
+    as the unit takes it. Without calibration data the rows are drawn from
+    N(0, 2^2) (the documented distribution of `kite-numerics softmax`) and
+    the input stays float.
+
+    Example:
+
+    ```mlir
+    %p = kite.softmax %x {axis = -1 : i64} : tensor<4x16xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %q = kite.quantize %x {format = #kite.int<8, signed>, scale = array<f64: 0.0314>,
+                           zero_point = array<i64: 0>} : tensor<4x16xf32> -> tensor<4x16xi8>
+    %l = kite.lut_softmax %q {axis = -1 : i64, method = #kite.softmax_method<lut2d>,
+           input_scale = 0.0314 : f64, ...} : tensor<4x16xi8> -> tensor<4x16xi16>
+    %p = kite.dequantize %l {scale = array<f64: 0.00392>, zero_point = array<i64: 0>}
+        : tensor<4x16xi16> -> tensor<4x16xf32>
+    ```
+  }];
+  let options = [
+    Option<"method", "method", "std::string", /*default=*/"\"target\"",
+           "rexp, lut2d, or target (the target's unit)">,
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "Calibration inputs (.npy or .npz) of the entry function">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "Function the calibration data is for">
+  ];
+  let dependentDialects = ["::kite::KiteDialect"];
+}
+
 #endif // KITE_PASSES_TD

@@ -170,3 +170,21 @@ void kite::interp::registerBuiltinKernels(Interpreter &interp) {
         return success();
       });
 }
+
+Tensor kite::interp::tensorFromHost(const tensorio::HostTensor &t,
+                                    int64_t firstRow, int64_t rows,
+                                    RankedTensorType type) {
+  bool isFloat = isa<FloatType>(type.getElementType());
+  Tensor r =
+      isFloat ? Tensor::floats(type.getShape()) : Tensor::ints(type.getShape());
+  int64_t row =
+      t.shape.empty() ? 1 : t.numElements() / std::max<int64_t>(t.shape[0], 1);
+  for (int64_t k = 0; k < rows * row && k < r.size(); ++k) {
+    int64_t src = firstRow * row + k;
+    if (isFloat)
+      r.f[k] = t.isFloat() ? float(t.floats[src]) : float(t.ints[src]);
+    else
+      r.i[k] = t.isFloat() ? int64_t(t.floats[src]) : t.ints[src];
+  }
+  return r;
+}

@@ -104,25 +104,6 @@ static bool loadInputs(std::vector<HostTensor> &inputs, std::string *error) {
   return true;
 }
 
-/// Rows [begin, begin + count) along dim 0 of `t` as an interpreter tensor of
-/// `type` (zero-padded to the type's leading dimension).
-static Tensor slice(const HostTensor &t, int64_t begin, int64_t count,
-                    RankedTensorType type) {
-  bool isFloat = isa<FloatType>(type.getElementType());
-  Tensor r =
-      isFloat ? Tensor::floats(type.getShape()) : Tensor::ints(type.getShape());
-  int64_t row =
-      t.shape.empty() ? 1 : t.numElements() / std::max<int64_t>(t.shape[0], 1);
-  for (int64_t k = 0; k < count * row; ++k) {
-    int64_t src = begin * row + k;
-    if (isFloat)
-      r.f[k] = t.isFloat() ? float(t.floats[src]) : float(t.ints[src]);
-    else
-      r.i[k] = t.isFloat() ? int64_t(t.floats[src]) : t.ints[src];
-  }
-  return r;
-}
-
 static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -206,9 +187,10 @@ int main(int argc, char **argv) {
       args.push_back(
           llvm::ArrayRef<int64_t>(t.shape) ==
                   cast<RankedTensorType>(type).getShape()
-              ? slice(t, 0, t.shape.empty() ? 1 : t.shape[0],
-                      cast<RankedTensorType>(type))
-              : slice(t, begin, count, cast<RankedTensorType>(type)));
+              ? interp::tensorFromHost(t, 0, t.shape.empty() ? 1 : t.shape[0],
+                                       cast<RankedTensorType>(type))
+              : interp::tensorFromHost(t, begin, count,
+                                       cast<RankedTensorType>(type)));
     FailureOr<std::vector<Tensor>> results = interpreter.run(func, args);
     if (failed(results))
       return 1;

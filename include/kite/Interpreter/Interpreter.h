@@ -11,6 +11,8 @@
 #ifndef KITE_INTERPRETER_INTERPRETER_H
 #define KITE_INTERPRETER_INTERPRETER_H
 
+#include "kite/TensorIO/Npy.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
@@ -85,6 +87,12 @@ public:
   mlir::FailureOr<std::vector<Tensor>> run(mlir::func::FuncOp func,
                                            llvm::ArrayRef<Tensor> inputs);
 
+  /// Runs `func` and keeps every value (for analyses that need
+  /// intermediate tensors, e.g. calibration).
+  mlir::FailureOr<std::vector<Tensor>>
+  runKeeping(mlir::func::FuncOp func, llvm::ArrayRef<Tensor> inputs,
+             llvm::DenseMap<mlir::Value, Tensor> &values);
+
   void registerBackward(llvm::StringRef opName, BackwardKernel kernel);
   bool hasBackward(llvm::StringRef opName) const {
     return backward.count(opName);
@@ -97,10 +105,6 @@ public:
                                                 const Loss &loss);
 
 private:
-  mlir::FailureOr<std::vector<Tensor>>
-  runKeeping(mlir::func::FuncOp func, llvm::ArrayRef<Tensor> inputs,
-             llvm::DenseMap<mlir::Value, Tensor> &values);
-
   llvm::StringMap<Kernel> kernels;
   llvm::StringMap<BackwardKernel> backward;
 };
@@ -116,6 +120,12 @@ void registerTosaBackward(Interpreter &interp);
 /// interpreter uses it for any op implementing linalg::LinalgOp.
 Kernel getStructuredKernel();
 void registerKiteBackward(Interpreter &interp);
+
+/// Rows [firstRow, firstRow + rows) along dimension 0 of a host tensor, as
+/// an interpreter tensor of `type` (zero-padded up to the type's leading
+/// dimension).
+Tensor tensorFromHost(const tensorio::HostTensor &t, int64_t firstRow,
+                      int64_t rows, mlir::RankedTensorType type);
 
 /// The tensor an elements attribute holds (float types as f32).
 mlir::FailureOr<Tensor> tensorFromAttr(mlir::Operation *op,

@@ -1,0 +1,208 @@
+//===- LutSoftmax.cpp - softmax on the look-up-table unit -----------------===//
+
+#include "kite/Numerics/LutSoftmax.h"
+#include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Interpreter/Interpreter.h"
+#include "kite/Numerics/IntQuant.h"
+#include "kite/Target/KnownTargets.h"
+#include "kite/TensorIO/Npy.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+namespace kite {
+#define GEN_PASS_DEF_KITELUTSOFTMAX
+#include "kite/dialects/Kite/Passes.h.inc"
+} // namespace kite
+
+using namespace mlir;
+using namespace kite;
+
+namespace {
+/// The rows each softmax sees (in its input's real values) and their
+/// largest magnitude, gathered by running the interpreter.
+struct SoftmaxSamples {
+  std::vector<double> rows;
+  double maxAbs = 0;
+};
+
+/// Copies every row of `x` along `axis` into `out`.
+void appendRows(const interp::Tensor &x, int64_t axis, SoftmaxSamples &out) {
+  ArrayRef<int64_t> shape = x.shape;
+  int64_t len = shape[axis],
+          inner = interp::numElements(shape.drop_front(axis + 1));
+  int64_t outer = interp::numElements(shape.take_front(axis));
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i)
+      for (int64_t k = 0; k < len; ++k) {
+        double v = x.f[(o * len + k) * inner + i];
+        out.rows.push_back(v);
+        out.maxAbs = std::max(out.maxAbs, std::fabs(v));
+      }
+}
+
+int64_t normalizedAxis(SoftmaxOp op) {
+  int64_t axis = op.getAxis();
+  return axis < 0 ? axis + op.getInput().getType().getRank() : axis;
+}
+
+struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
+  using KiteLutSoftmaxBase::KiteLutSoftmaxBase;
+
+  /// Runs the entry function on the calibration data and records the input
+  /// rows of every softmax.
+  LogicalResult calibrate(ModuleOp module, ArrayRef<SoftmaxOp> ops,
+                          DenseMap<Operation *, SoftmaxSamples> &samples) {
+    auto func = module.lookupSymbol<func::FuncOp>(entry);
+    if (!func)
+      return module.emitError() << "kite-lut-softmax: no function @" << entry
+                                << " to run the calibration data on";
+    std::vector<tensorio::HostTensor> inputs;
+    std::string error;
+    if (StringRef(calibration).ends_with(".npz")) {
+      std::vector<std::pair<std::string, tensorio::HostTensor>> arrays;
+      if (!tensorio::readNpz(calibration, arrays, &error))
+        return module.emitError() << error;
+      for (auto &a : arrays)
+        inputs.push_back(std::move(a.second));
+    } else {
+      tensorio::HostTensor t;
+      if (!tensorio::readNpy(calibration, t, &error))
+        return module.emitError() << error;
+      inputs.push_back(std::move(t));
+    }
+    auto argTypes = func.getFunctionType().getInputs();
+    if (inputs.size() != argTypes.size())
+      return module.emitError()
+             << "kite-lut-softmax: @" << entry << " takes " << argTypes.size()
+             << " input(s), the calibration file has " << inputs.size();
+    int64_t batch = 0, samplesCount = 0;
+    for (auto [t, type] : llvm::zip(inputs, argTypes)) {
+      auto tt = dyn_cast<RankedTensorType>(type);
+      if (!tt || !tt.hasStaticShape() || tt.getRank() == 0 ||
+          t.shape.size() != size_t(tt.getRank()) ||
+          ArrayRef<int64_t>(t.shape).drop_front() != tt.getShape().drop_front())
+        return module.emitError()
+               << "kite-lut-softmax: calibration data does not match @" << entry
+               << "'s inputs (" << type << ")";
+      batch = tt.getDimSize(0);
+      samplesCount = t.shape[0];
+    }
+    if (samplesCount < batch)
+      return module.emitError()
+             << "kite-lut-softmax: " << samplesCount
+             << " calibration samples are fewer than the batch of " << batch;
+    interp::Interpreter interpreter;
+    for (int64_t begin = 0; begin + batch <= samplesCount; begin += batch) {
+      std::vector<interp::Tensor> args;
+      for (auto [t, type] : llvm::zip(inputs, argTypes))
+        args.push_back(interp::tensorFromHost(t, begin, batch,
+                                              cast<RankedTensorType>(type)));
+      DenseMap<Value, interp::Tensor> values;
+      if (failed(interpreter.runKeeping(func, args, values)))
+        return failure();
+      for (SoftmaxOp op : ops)
+        if (op->getParentOfType<func::FuncOp>() == func)
+          appendRows(values[op.getInput()], normalizedAxis(op),
+                     samples[op.getOperation()]);
+    }
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    TargetAttr target = lookupTarget(module);
+    if (!target)
+      target = getDefaultTarget(&getContext());
+    SoftmaxUnitAttr unitAttr = target.getSoftmax();
+    numerics::SoftmaxUnitGeometry unit{unitAttr.getMethod() ==
+                                               SoftmaxMethod::Rexp
+                                           ? numerics::SoftmaxMethod::Rexp
+                                           : numerics::SoftmaxMethod::Lut2D,
+                                       unitAttr.getStep().convertToDouble(),
+                                       unitAttr.getOutBits(),
+                                       unitAttr.getExpEntries(),
+                                       unitAttr.getNormRows(),
+                                       unitAttr.getNormCols()};
+    if (method == "rexp") {
+      unit.method = numerics::SoftmaxMethod::Rexp;
+      unit.normCols = 1;
+    } else if (method == "lut2d") {
+      if (unit.normCols < 2) {
+        module.emitError() << "kite-lut-softmax: the softmax unit of target '"
+                           << target.getName() << "' is 1-D (rexp)";
+        return signalPassFailure();
+      }
+      unit.method = numerics::SoftmaxMethod::Lut2D;
+    } else if (method != "target") {
+      module.emitError() << "kite-lut-softmax: method must be rexp, lut2d or "
+                            "target, got '"
+                         << method << "'";
+      return signalPassFailure();
+    }
+
+    SmallVector<SoftmaxOp> ops;
+    module.walk([&](SoftmaxOp op) {
+      if (op.getInput().getType().getElementType().isF32() &&
+          op.getInput().getType().hasStaticShape())
+        ops.push_back(op);
+    });
+    DenseMap<Operation *, SoftmaxSamples> samples;
+    if (!calibration.empty() && failed(calibrate(module, ops, samples)))
+      return signalPassFailure();
+
+    MLIRContext *ctx = &getContext();
+    for (SoftmaxOp op : ops) {
+      OpBuilder b(op);
+      Location loc = op.getLoc();
+      auto type = op.getInput().getType();
+      int64_t axis = normalizedAxis(op);
+      unsigned rowLength = unsigned(type.getDimSize(axis));
+      Value input = op.getInput();
+      double inputScale = 1.0;
+      std::vector<double> fitRows;
+      auto it = samples.find(op.getOperation());
+      if (it != samples.end() && !it->second.rows.empty()) {
+        // int8 input, symmetric per tensor, max-abs calibrated; the fit
+        // sees the rows in the quantized units the unit will see.
+        numerics::IntFormat int8{8, true};
+        inputScale = it->second.maxAbs > 0 ? it->second.maxAbs / 127.0 : 1.0;
+        for (double v : it->second.rows)
+          fitRows.push_back(double(numerics::quantize(v, inputScale, 0, int8)));
+        auto qType = RankedTensorType::get(type.getShape(), b.getI8Type());
+        input = QuantizeOp::create(b, loc, qType, input,
+                                   IntFormatAttr::get(ctx, 8, true),
+                                   b.getDenseF64ArrayAttr({inputScale}),
+                                   b.getDenseI64ArrayAttr({0}), nullptr);
+      } else {
+        fitRows = numerics::syntheticSoftmaxInputs(rowLength, 500, 2.0, 1);
+      }
+      numerics::LutSoftmaxTables t =
+          numerics::fitLutSoftmax(unit, rowLength, inputScale, fitRows);
+      auto i32 = b.getI32Type();
+      auto expType = RankedTensorType::get({int64_t(t.expTable.size())}, i32);
+      SmallVector<int64_t, 2> normShape = {int64_t(t.normRows)};
+      if (t.method == numerics::SoftmaxMethod::Lut2D)
+        normShape.push_back(int64_t(t.normCols));
+      auto normType = RankedTensorType::get(normShape, i32);
+      auto outType = RankedTensorType::get(
+          type.getShape(), b.getIntegerType(t.outBits < 16 ? 16 : 32));
+      Value probs = LutSoftmaxOp::create(
+          b, loc, outType, input, b.getI64IntegerAttr(op.getAxis()),
+          SoftmaxMethodAttr::get(ctx, t.method == numerics::SoftmaxMethod::Rexp
+                                          ? SoftmaxMethod::Rexp
+                                          : SoftmaxMethod::Lut2D),
+          b.getF64FloatAttr(t.inputScale), b.getF64FloatAttr(t.step),
+          b.getI64IntegerAttr(t.outBits), b.getI64IntegerAttr(t.sumShift),
+          b.getI64IntegerAttr(t.outShift),
+          DenseIntElementsAttr::get(expType, ArrayRef<int32_t>(t.expTable)),
+          DenseIntElementsAttr::get(normType, ArrayRef<int32_t>(t.normTable)));
+      double full = double((int64_t(1) << t.outBits) - 1);
+      Value result = DequantizeOp::create(b, loc, type, probs, nullptr,
+                                          b.getDenseF64ArrayAttr({1.0 / full}),
+                                          b.getDenseI64ArrayAttr({0}), nullptr);
+      op.replaceAllUsesWith(result);
+      op.erase();
+    }
+  }
+};
+} // namespace
