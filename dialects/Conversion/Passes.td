@@ -21,7 +21,9 @@ def ConvertTosaToKite : Pass<"convert-tosa-to-kite", "::mlir::func::FuncOp"> {
       `reduce_sum`s, or the opset-13 form with `pow(., 2)`, `pow(., 0.5)` and
       `reciprocal` — into `kite.layer_norm`, absorbing a following
       multiplication by a scale and addition of a bias;
-    * the erf GELU, `(x * (1 + erf(x * 1/sqrt(2)))) * 0.5`, into `kite.gelu`.
+    * the erf GELU, `(x * (1 + erf(x * 1/sqrt(2)))) * 0.5`, into `kite.gelu`;
+    * `tosa.transpose` of a constant into the transposed constant, so
+      weights an importer transposed stay visible as constants.
 
     Everything else stays TOSA; the interpreter runs both.
 

@@ -85,4 +85,58 @@ def KiteLutSoftmax : Pass<"kite-lut-softmax", "::mlir::ModuleOp"> {
   let dependentDialects = ["::kite::KiteDialect"];
 }
 
+def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
+  let summary = "Post-training integer quantization of the MAC-array ops";
+  let description = [{
+    The baseline every other technique is measured against. For every float
+    `kite.matmul` whose right operand and every float `kite.conv2d` whose
+    filter is a constant:
+
+    * the weights become signed `weight-bits` integers, symmetric, one scale
+      per output channel (max |w| of the channel), folded at compile time;
+    * the activation input is quantized per tensor, symmetric, to signed
+      `act-bits` integers, its range calibrated on the calibration data
+      (`method`: `minmax`, `percentile` or `mse`; see docs/numerics.md);
+    * the op runs on integers with `#kite.int` operand formats into an i32
+      accumulator; a conv bias is folded in as i32 (round(b / (s_x s_w)));
+    * a per-channel `kite.dequantize` (scale s_x s_w[c]) returns to float.
+
+    Float ops between layers (ReLU, residual adds, LayerNorm, ...) stay
+    float, so a dequantize followed by the next layer's quantize is the
+    requantization between layers. The target's `int_bits` must include
+    both widths.
+
+    Example (`act-bits=8 weight-bits=8`):
+
+    ```mlir
+    %y = kite.matmul %x, %w : (tensor<4x64xf32>, tensor<64x10xf32>) -> tensor<4x10xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %qx = kite.quantize %x {format = #kite.int<8, signed>, scale = array<f64: 0.0078>, ...}
+    %qw = arith.constant dense<...> : tensor<64x10xi8>
+    %acc = kite.matmul %qx, %qw {lhs_format = #kite.int<8, signed>, rhs_format = #kite.int<8, signed>}
+        : (tensor<4x64xi8>, tensor<64x10xi8>) -> tensor<4x10xi32>
+    %y = kite.dequantize %acc {axis = 1 : i64, scale = array<f64: ...>, ...}
+    ```
+  }];
+  let options = [
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "Calibration inputs (.npy or .npz) of the entry function (required)">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "Function the calibration data is for">,
+    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
+           "Activation range: minmax, percentile or mse">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "Percentile for method=percentile">,
+    Option<"actBits", "act-bits", "unsigned", /*default=*/"8",
+           "Activation width (2-8)">,
+    Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
+           "Weight width (2-8)">
+  ];
+  let dependentDialects = ["::kite::KiteDialect", "::mlir::arith::ArithDialect"];
+}
+
 #endif // KITE_PASSES_TD

@@ -1,11 +1,11 @@
 //===- LutSoftmax.cpp - softmax on the look-up-table unit -----------------===//
 
 #include "kite/Numerics/LutSoftmax.h"
+#include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Numerics/IntQuant.h"
 #include "kite/Target/KnownTargets.h"
-#include "kite/TensorIO/Npy.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -48,66 +48,6 @@ int64_t normalizedAxis(SoftmaxOp op) {
 struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
   using KiteLutSoftmaxBase::KiteLutSoftmaxBase;
 
-  /// Runs the entry function on the calibration data and records the input
-  /// rows of every softmax.
-  LogicalResult calibrate(ModuleOp module, ArrayRef<SoftmaxOp> ops,
-                          DenseMap<Operation *, SoftmaxSamples> &samples) {
-    auto func = module.lookupSymbol<func::FuncOp>(entry);
-    if (!func)
-      return module.emitError() << "kite-lut-softmax: no function @" << entry
-                                << " to run the calibration data on";
-    std::vector<tensorio::HostTensor> inputs;
-    std::string error;
-    if (StringRef(calibration).ends_with(".npz")) {
-      std::vector<std::pair<std::string, tensorio::HostTensor>> arrays;
-      if (!tensorio::readNpz(calibration, arrays, &error))
-        return module.emitError() << error;
-      for (auto &a : arrays)
-        inputs.push_back(std::move(a.second));
-    } else {
-      tensorio::HostTensor t;
-      if (!tensorio::readNpy(calibration, t, &error))
-        return module.emitError() << error;
-      inputs.push_back(std::move(t));
-    }
-    auto argTypes = func.getFunctionType().getInputs();
-    if (inputs.size() != argTypes.size())
-      return module.emitError()
-             << "kite-lut-softmax: @" << entry << " takes " << argTypes.size()
-             << " input(s), the calibration file has " << inputs.size();
-    int64_t batch = 0, samplesCount = 0;
-    for (auto [t, type] : llvm::zip(inputs, argTypes)) {
-      auto tt = dyn_cast<RankedTensorType>(type);
-      if (!tt || !tt.hasStaticShape() || tt.getRank() == 0 ||
-          t.shape.size() != size_t(tt.getRank()) ||
-          ArrayRef<int64_t>(t.shape).drop_front() != tt.getShape().drop_front())
-        return module.emitError()
-               << "kite-lut-softmax: calibration data does not match @" << entry
-               << "'s inputs (" << type << ")";
-      batch = tt.getDimSize(0);
-      samplesCount = t.shape[0];
-    }
-    if (samplesCount < batch)
-      return module.emitError()
-             << "kite-lut-softmax: " << samplesCount
-             << " calibration samples are fewer than the batch of " << batch;
-    interp::Interpreter interpreter;
-    for (int64_t begin = 0; begin + batch <= samplesCount; begin += batch) {
-      std::vector<interp::Tensor> args;
-      for (auto [t, type] : llvm::zip(inputs, argTypes))
-        args.push_back(interp::tensorFromHost(t, begin, batch,
-                                              cast<RankedTensorType>(type)));
-      DenseMap<Value, interp::Tensor> values;
-      if (failed(interpreter.runKeeping(func, args, values)))
-        return failure();
-      for (SoftmaxOp op : ops)
-        if (op->getParentOfType<func::FuncOp>() == func)
-          appendRows(values[op.getInput()], normalizedAxis(op),
-                     samples[op.getOperation()]);
-    }
-    return success();
-  }
-
   void runOnOperation() override {
     ModuleOp module = getOperation();
     TargetAttr target = lookupTarget(module);
@@ -147,7 +87,15 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
         ops.push_back(op);
     });
     DenseMap<Operation *, SoftmaxSamples> samples;
-    if (!calibration.empty() && failed(calibrate(module, ops, samples)))
+    if (!calibration.empty() &&
+        failed(runOnCalibrationData(
+            module, "kite-lut-softmax", calibration, entry,
+            [&](DenseMap<Value, interp::Tensor> &values) {
+              for (SoftmaxOp op : ops)
+                if (values.count(op.getInput()))
+                  appendRows(values[op.getInput()], normalizedAxis(op),
+                             samples[op.getOperation()]);
+            })))
       return signalPassFailure();
 
     MLIRContext *ctx = &getContext();

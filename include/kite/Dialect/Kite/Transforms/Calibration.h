@@ -1,0 +1,28 @@
+//===- Calibration.h - run a module on calibration data ---------*- C++ -*-===//
+//
+// Analyses that need the values a model computes (activation ranges, the
+// rows a softmax sees, ...) run the entry function with the reference
+// interpreter over a calibration file and visit every batch's values.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_DIALECT_KITE_TRANSFORMS_CALIBRATION_H
+#define KITE_DIALECT_KITE_TRANSFORMS_CALIBRATION_H
+
+#include "kite/Interpreter/Interpreter.h"
+
+namespace kite {
+
+/// Runs @`entry` of `module` on the inputs in `path` (.npy: one input; .npz:
+/// one array per input, in order), in batches of the function's leading
+/// dimension (a partial last batch is dropped), calling `visit` with every
+/// value of each run. Errors are emitted on the module and name the pass.
+mlir::LogicalResult runOnCalibrationData(
+    mlir::ModuleOp module, llvm::StringRef passName, llvm::StringRef path,
+    llvm::StringRef entry,
+    llvm::function_ref<void(llvm::DenseMap<mlir::Value, interp::Tensor> &)>
+        visit);
+
+} // namespace kite
+
+#endif // KITE_DIALECT_KITE_TRANSFORMS_CALIBRATION_H

@@ -1,0 +1,65 @@
+//===- Calibration.cpp - run a module on calibration data -----------------===//
+
+#include "kite/Dialect/Kite/Transforms/Calibration.h"
+
+#include "kite/TensorIO/Npy.h"
+
+using namespace mlir;
+using namespace kite;
+
+LogicalResult kite::runOnCalibrationData(
+    ModuleOp module, StringRef passName, StringRef path, StringRef entry,
+    function_ref<void(DenseMap<Value, interp::Tensor> &)> visit) {
+  auto func = module.lookupSymbol<func::FuncOp>(entry);
+  if (!func)
+    return module.emitError() << passName << ": no function @" << entry
+                              << " to run the calibration data on";
+  std::vector<tensorio::HostTensor> inputs;
+  std::string error;
+  if (path.ends_with(".npz")) {
+    std::vector<std::pair<std::string, tensorio::HostTensor>> arrays;
+    if (!tensorio::readNpz(path.str(), arrays, &error))
+      return module.emitError() << error;
+    for (auto &a : arrays)
+      inputs.push_back(std::move(a.second));
+  } else {
+    tensorio::HostTensor t;
+    if (!tensorio::readNpy(path.str(), t, &error))
+      return module.emitError() << error;
+    inputs.push_back(std::move(t));
+  }
+  auto argTypes = func.getFunctionType().getInputs();
+  if (inputs.size() != argTypes.size())
+    return module.emitError()
+           << passName << ": @" << entry << " takes " << argTypes.size()
+           << " input(s), the calibration file has " << inputs.size();
+  int64_t batch = 0, samples = 0;
+  for (auto [t, type] : llvm::zip(inputs, argTypes)) {
+    auto tt = dyn_cast<RankedTensorType>(type);
+    if (!tt || !tt.hasStaticShape() || tt.getRank() == 0 ||
+        t.shape.size() != size_t(tt.getRank()) ||
+        ArrayRef<int64_t>(t.shape).drop_front() != tt.getShape().drop_front())
+      return module.emitError()
+             << passName << ": calibration data does not match @" << entry
+             << "'s inputs (" << type << ")";
+    batch = tt.getDimSize(0);
+    samples = t.shape[0];
+  }
+  if (samples < batch)
+    return module.emitError() << passName << ": " << samples
+                              << " calibration samples are fewer than the "
+                                 "batch of "
+                              << batch;
+  interp::Interpreter interpreter;
+  for (int64_t begin = 0; begin + batch <= samples; begin += batch) {
+    std::vector<interp::Tensor> args;
+    for (auto [t, type] : llvm::zip(inputs, argTypes))
+      args.push_back(interp::tensorFromHost(t, begin, batch,
+                                            cast<RankedTensorType>(type)));
+    DenseMap<Value, interp::Tensor> values;
+    if (failed(interpreter.runKeeping(func, args, values)))
+      return failure();
+    visit(values);
+  }
+  return success();
+}

@@ -1,0 +1,181 @@
+//===- Quantize.cpp - post-training integer quantization ------------------===//
+
+#include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Numerics/IntQuant.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
+
+namespace kite {
+#define GEN_PASS_DEF_KITEQUANTIZE
+#include "kite/dialects/Kite/Passes.h.inc"
+} // namespace kite
+
+using namespace mlir;
+using namespace kite;
+namespace nq = kite::numerics;
+
+namespace {
+/// A MAC op to quantize: its activation operand, constant weights (and
+/// bias), and the layout of the output channels.
+struct Layer {
+  Operation *op;
+  Value activation;
+  DenseFPElementsAttr weights;
+  DenseFPElementsAttr bias; ///< conv only, may be null
+  int64_t weightChannelAxis;
+  int64_t resultChannelAxis;
+};
+
+std::optional<Layer> asLayer(Operation *op) {
+  DenseFPElementsAttr w, b;
+  if (auto mm = dyn_cast<MatmulOp>(op)) {
+    if (!mm.getLhs().getType().getElementType().isF32() || mm.getAcc() ||
+        !matchPattern(mm.getRhs(), m_Constant(&w)))
+      return std::nullopt;
+    int64_t rank = mm.getRhs().getType().getRank();
+    return Layer{op,      mm.getLhs(), w,
+                 nullptr, rank - 1,    mm.getResult().getType().getRank() - 1};
+  }
+  auto conv = dyn_cast<Conv2DOp>(op);
+  if (!conv || !conv.getInput().getType().getElementType().isF32() ||
+      !matchPattern(conv.getFilter(), m_Constant(&w)))
+    return std::nullopt;
+  if (conv.getBias() && !matchPattern(conv.getBias(), m_Constant(&b)))
+    return std::nullopt;
+  return Layer{op, conv.getInput(), w, b, 0, 1};
+}
+
+struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
+  using KiteQuantizeBase::KiteQuantizeBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto fail = [&](const Twine &message) {
+      module.emitError() << "kite-quantize: " << message;
+      signalPassFailure();
+    };
+    if (calibration.empty())
+      return fail("needs calibration data (calibration=<file.npy|.npz>)");
+    std::optional<nq::Calibration> calib =
+        method == "minmax"       ? std::optional(nq::Calibration::MinMax)
+        : method == "percentile" ? std::optional(nq::Calibration::Percentile)
+        : method == "mse"        ? std::optional(nq::Calibration::MSE)
+                                 : std::nullopt;
+    if (!calib)
+      return fail("method must be minmax, percentile or mse, got '" + method +
+                  "'");
+    for (unsigned bits : {unsigned(actBits), unsigned(weightBits)})
+      if (bits < 2 || bits > 8)
+        return fail("widths must be in [2, 8], got " + Twine(bits));
+    TargetAttr target = lookupTarget(module);
+    if (target && (!target.supportsIntBits(actBits) ||
+                   !target.supportsIntBits(weightBits)))
+      return fail("target '" + target.getName() +
+                  "' does not support the requested widths");
+
+    SmallVector<Layer> layers;
+    module.walk([&](Operation *op) {
+      if (std::optional<Layer> l = asLayer(op))
+        layers.push_back(*l);
+    });
+    // Activation values each layer sees, over all calibration batches.
+    DenseMap<Operation *, std::vector<float>> seen;
+    if (failed(runOnCalibrationData(
+            module, "kite-quantize", calibration, entry,
+            [&](DenseMap<Value, interp::Tensor> &values) {
+              for (const Layer &l : layers) {
+                auto it = values.find(l.activation);
+                if (it == values.end())
+                  continue;
+                std::vector<float> &dst = seen[l.op];
+                dst.insert(dst.end(), it->second.f.begin(), it->second.f.end());
+              }
+            })))
+      return signalPassFailure();
+
+    nq::IntFormat actFormat{unsigned(actBits), true};
+    nq::IntFormat weightFormat{unsigned(weightBits), true};
+    MLIRContext *ctx = &getContext();
+    for (const Layer &l : layers) {
+      auto it = seen.find(l.op);
+      if (it == seen.end())
+        continue; // not reached from the entry function
+      OpBuilder b(l.op);
+      Location loc = l.op->getLoc();
+      nq::QuantParams act = nq::calibrate(
+          it->second, actFormat, /*symmetric=*/true, *calib, percentile);
+      auto wType = cast<RankedTensorType>(l.weights.getType());
+      std::vector<float> w;
+      for (const APFloat &v : l.weights.getValues<APFloat>())
+        w.push_back(float(v.convertToDouble()));
+      std::vector<nq::QuantParams> wq = nq::calibratePerChannel(
+          w,
+          std::vector<int64_t>(wType.getShape().begin(),
+                               wType.getShape().end()),
+          l.weightChannelAxis, weightFormat, true, nq::Calibration::MinMax);
+      int64_t inner = interp::numElements(
+          wType.getShape().drop_front(l.weightChannelAxis + 1));
+      int64_t channels = wType.getDimSize(l.weightChannelAxis);
+      SmallVector<int8_t> qw;
+      for (int64_t k = 0; k < int64_t(w.size()); ++k) {
+        const nq::QuantParams &p = wq[size_t((k / inner) % channels)];
+        qw.push_back(int8_t(nq::quantize(w[k], p.scale, 0, weightFormat)));
+      }
+      auto i8 = b.getI8Type();
+      Value qWeights = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(RankedTensorType::get(wType.getShape(), i8),
+                                 ArrayRef<int8_t>(qw)));
+      auto actType = cast<RankedTensorType>(l.activation.getType());
+      Value qAct = QuantizeOp::create(
+          b, loc, RankedTensorType::get(actType.getShape(), i8), l.activation,
+          IntFormatAttr::get(ctx, actBits, true),
+          b.getDenseF64ArrayAttr({act.scale}), b.getDenseI64ArrayAttr({0}),
+          nullptr);
+      SmallVector<double> outScales;
+      for (const nq::QuantParams &p : wq)
+        outScales.push_back(act.scale * p.scale);
+      auto resultType = cast<RankedTensorType>(l.op->getResult(0).getType());
+      auto accType =
+          RankedTensorType::get(resultType.getShape(), b.getI32Type());
+      auto actFmt = IntFormatAttr::get(ctx, actBits, true);
+      auto wFmt = IntFormatAttr::get(ctx, weightBits, true);
+      Value acc;
+      if (auto mm = dyn_cast<MatmulOp>(l.op)) {
+        acc =
+            MatmulOp::create(b, loc, accType, qAct, qWeights, Value(), actFmt,
+                             wFmt, mm.getMultiplierAttr(),
+                             mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr());
+      } else {
+        auto conv = cast<Conv2DOp>(l.op);
+        Value bias;
+        if (l.bias) {
+          SmallVector<int32_t> qb;
+          int64_t c = 0;
+          for (const APFloat &v : l.bias.getValues<APFloat>())
+            qb.push_back(int32_t(nq::roundHalfEven(v.convertToDouble() /
+                                                   outScales[size_t(c++)])));
+          bias = arith::ConstantOp::create(
+              b, loc,
+              DenseElementsAttr::get(
+                  RankedTensorType::get({int64_t(qb.size())}, b.getI32Type()),
+                  ArrayRef<int32_t>(qb)));
+        }
+        acc = Conv2DOp::create(
+            b, loc, accType, qAct, qWeights, bias, conv.getStridesAttr(),
+            conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
+            actFmt, wFmt, conv.getMultiplierAttr(), conv.getInputSparsityAttr(),
+            conv.getFilterSparsityAttr());
+      }
+      Value result = DequantizeOp::create(
+          b, loc, resultType, acc, nullptr, b.getDenseF64ArrayAttr(outScales),
+          b.getDenseI64ArrayAttr(SmallVector<int64_t>(outScales.size(), 0)),
+          b.getI64IntegerAttr(l.resultChannelAxis));
+      l.op->getResult(0).replaceAllUsesWith(result);
+      l.op->erase();
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,40 @@
+// RUN: kite-opt %s --split-input-file --kite-quantize="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy" | FileCheck %s
+// RUN: kite-opt %s --split-input-file --kite-quantize="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy act-bits=4 weight-bits=4" | FileCheck %s --check-prefix=INT4
+
+// The digits calibration pixels reach 1.0 (activation scale 1/127); the
+// weight columns' max |w| are 0.5 and 0.25 (scales 0.5/127, 0.25/127), so
+// every weight quantizes to +-127 and the outputs dequantize per column.
+// CHECK-LABEL: func.func @main
+// (0x7F = 127, 0x81 = -127, row-major.)
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<"0x7F81817F7F81817F{{[0-9A-F]*}}"> : tensor<64x2xi8>
+// CHECK-DAG: %[[X:.*]] = kite.quantize %arg0 {format = #kite.int<8, signed>, scale = array<f64: 0.007874{{[0-9]*}}>, zero_point = array<i64: 0>} : tensor<4x64xf32> -> tensor<4x64xi8>
+// CHECK: %[[A:.*]] = kite.matmul %[[X]], %[[W]] {lhs_format = #kite.int<8, signed>, rhs_format = #kite.int<8, signed>} : (tensor<4x64xi8>, tensor<64x2xi8>) -> tensor<4x2xi32>
+// CHECK: %[[Y:.*]] = kite.dequantize %[[A]] {axis = 1 : i64, scale = array<f64: 3.10000{{[0-9]*}}E-5, 1.55000{{[0-9]*}}E-5>, zero_point = array<i64: 0, 0>} : tensor<4x2xi32> -> tensor<4x2xf32>
+// CHECK: return %[[Y]]
+// INT4: arith.constant dense<"0x07F9F90707F9F907{{[0-9A-F]*}}"> : tensor<64x2xi8>
+// INT4: kite.matmul {{.*}}{lhs_format = #kite.int<4, signed>, rhs_format = #kite.int<4, signed>}
+func.func @main(%x: tensor<4x64xf32>) -> tensor<4x2xf32> {
+  // Rows alternate (0.5, -0.25) and (-0.5, 0.25).
+  %w = arith.constant dense<[[0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25]]> : tensor<64x2xf32>
+  %y = kite.matmul %x, %w : (tensor<4x64xf32>, tensor<64x2xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
+
+// -----
+
+// A convolution with bias: per-filter scales along axis 0 of the filter
+// and axis 1 of the result; the bias becomes i32: 0.1 / (1/127 * 1/127)
+// = 1613 and -0.025 / (1/127 * 0.5/127) = -806.
+// CHECK-LABEL: func.func @main
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[1613, -806]> : tensor<2xi32>
+// CHECK: kite.conv2d %{{.*}}, %{{.*}} bias(%[[B]]) {dilations = array<i64: 1, 1>, filter_format = #kite.int<8, signed>, groups = 1 : i64, input_format = #kite.int<8, signed>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<4x1x8x8xi8>, tensor<2x1x3x3xi8>, tensor<2xi32>) -> tensor<4x2x8x8xi32>
+// CHECK: kite.dequantize %{{.*}} {axis = 1 : i64, scale = array<f64: {{.*}}, {{.*}}>, zero_point = array<i64: 0, 0>} : tensor<4x2x8x8xi32> -> tensor<4x2x8x8xf32>
+func.func @main(%x: tensor<4x64xf32>) -> tensor<4x2x8x8xf32> {
+  %s = tosa.const_shape {values = dense<[4, 1, 8, 8]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %img = tosa.reshape %x, %s : (tensor<4x64xf32>, !tosa.shape<4>) -> tensor<4x1x8x8xf32>
+  %w = arith.constant dense<[[[[1.0, 0.0, -1.0], [1.0, 0.0, -1.0], [1.0, 0.0, -1.0]]], [[[0.5, 0.5, 0.5], [0.0, 0.0, 0.0], [-0.5, -0.5, -0.5]]]]> : tensor<2x1x3x3xf32>
+  %b = arith.constant dense<[0.1, -0.025]> : tensor<2xf32>
+  %y = kite.conv2d %img, %w bias(%b) {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64}
+      : (tensor<4x1x8x8xf32>, tensor<2x1x3x3xf32>, tensor<2xf32>) -> tensor<4x2x8x8xf32>
+  return %y : tensor<4x2x8x8xf32>
+}
