@@ -120,6 +120,8 @@ def Kite_SoftmaxUnitAttr : Kite_Attr<"SoftmaxUnit", "softmax_unit"> {
   let extraClassDeclaration = [{
     /// Bytes of both tables at `out_bits` bits per entry.
     uint64_t getTableBytes() const;
+    /// The geometry in the numerics library's terms.
+    ::kite::numerics::SoftmaxUnitGeometry getGeometry() const;
   }];
 }
 

@@ -216,6 +216,10 @@ def Kite_QuantizeOp : Kite_Op<"quantize", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// Scale and zero point of each element (integer tensors only).
+    ::kite::QuantParamsAt getQuantParams();
+  }];
 }
 
 def Kite_DequantizeOp : Kite_Op<"dequantize", [Pure]> {
@@ -242,6 +246,10 @@ def Kite_DequantizeOp : Kite_Op<"dequantize", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// Scale and zero point of each element (integer tensors only).
+    ::kite::QuantParamsAt getQuantParams();
+  }];
 }
 
 def Kite_ConstantOp : Kite_Op<"constant", [ConstantLike, Pure]> {

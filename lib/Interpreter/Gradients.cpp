@@ -24,13 +24,6 @@ double at(const Tensor &t, int64_t k) {
   return t.isFloat ? double(t.f[k]) : double(t.i[k]);
 }
 
-SmallVector<int64_t, 4> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t, 4> strides(shape.size(), 1);
-  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * shape[d + 1];
-  return strides;
-}
-
 /// For every element of `out`, the index of the element of `in` (same rank,
 /// size-1 dims broadcast) that feeds it.
 std::vector<int64_t> broadcastSources(ArrayRef<int64_t> out,
@@ -714,52 +707,36 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
         if (!op.getFormatAttr()) {
           gx.f = g[0]->f;
         } else {
-          ArrayRef<double> scale = *op.getScale();
-          std::optional<int64_t> axis = op.getAxis();
-          int64_t rank = int64_t(in[0]->shape.size());
-          int64_t ax = axis ? (*axis < 0 ? *axis + rank : *axis) : 0;
-          int64_t inner =
-              axis ? numElements(
-                         ArrayRef<int64_t>(in[0]->shape).drop_front(ax + 1))
-                   : 1;
+          QuantParamsAt params = op.getQuantParams();
           int64_t lo = op.getFormatAttr().getMin(),
                   hi = op.getFormatAttr().getMax();
           for (int64_t k = 0, n = gx.size(); k < n; ++k) {
-            size_t c = axis ? size_t((k / inner) % in[0]->shape[ax]) : 0;
+            double scale = params(k).first;
             int64_t q = res[0]->i[k];
             bool clamped =
                 (q == lo || q == hi) &&
-                std::fabs(in[0]->f[k] / scale[c]) > double(std::max(-lo, hi));
-            gx.f[k] = clamped ? 0.0f : float(g[0]->f[k] / scale[c]);
+                std::fabs(in[0]->f[k] / scale) > double(std::max(-lo, hi));
+            gx.f[k] = clamped ? 0.0f : float(g[0]->f[k] / scale);
           }
         }
         grads[0] = std::move(gx);
         return success();
       });
-  interp.registerBackward(
-      "kite.dequantize",
-      [](Operation *o, ArrayRef<const Tensor *> in, ArrayRef<const Tensor *>,
-         ArrayRef<const Tensor *> g,
-         MutableArrayRef<std::optional<Tensor>> grads) {
-        auto op = cast<DequantizeOp>(o);
-        Tensor gq = Tensor::floats(in[0]->shape);
-        if (!op.getScale()) {
-          gq.f = g[0]->f;
-        } else {
-          ArrayRef<double> scale = *op.getScale();
-          std::optional<int64_t> axis = op.getAxis();
-          int64_t rank = int64_t(in[0]->shape.size());
-          int64_t ax = axis ? (*axis < 0 ? *axis + rank : *axis) : 0;
-          int64_t inner =
-              axis ? numElements(
-                         ArrayRef<int64_t>(in[0]->shape).drop_front(ax + 1))
-                   : 1;
-          for (int64_t k = 0, n = gq.size(); k < n; ++k)
-            gq.f[k] =
-                float(g[0]->f[k] *
-                      scale[axis ? size_t((k / inner) % in[0]->shape[ax]) : 0]);
-        }
-        grads[0] = std::move(gq);
-        return success();
-      });
+  interp.registerBackward("kite.dequantize",
+                          [](Operation *o, ArrayRef<const Tensor *> in,
+                             ArrayRef<const Tensor *>,
+                             ArrayRef<const Tensor *> g,
+                             MutableArrayRef<std::optional<Tensor>> grads) {
+                            auto op = cast<DequantizeOp>(o);
+                            Tensor gq = Tensor::floats(in[0]->shape);
+                            if (!op.getScale()) {
+                              gq.f = g[0]->f;
+                            } else {
+                              QuantParamsAt params = op.getQuantParams();
+                              for (int64_t k = 0, n = gq.size(); k < n; ++k)
+                                gq.f[k] = float(g[0]->f[k] * params(k).first);
+                            }
+                            grads[0] = std::move(gq);
+                            return success();
+                          });
 }

@@ -16,6 +16,13 @@ int64_t kite::interp::numElements(ArrayRef<int64_t> shape) {
   return n;
 }
 
+SmallVector<int64_t, 4> kite::interp::stridesOf(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t, 4> strides(shape.size(), 1);
+  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
+
 Tensor Tensor::floats(ArrayRef<int64_t> shape, float fill) {
   Tensor t;
   t.shape.assign(shape.begin(), shape.end());

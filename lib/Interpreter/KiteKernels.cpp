@@ -375,31 +375,6 @@ int64_t normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
-/// Per-element scale and zero point of a quantize/dequantize op.
-struct QuantParamsAt {
-  ArrayRef<double> scale;
-  ArrayRef<int64_t> zero;
-  std::optional<int64_t> axis;
-  ArrayRef<int64_t> shape;
-
-  std::pair<double, int64_t> at(int64_t linear) const {
-    if (!axis)
-      return {scale[0], zero[0]};
-    int64_t inner = numElements(shape.drop_front(*axis + 1));
-    size_t c = size_t((linear / inner) % shape[*axis]);
-    return {scale[c], zero[c]};
-  }
-};
-
-template <typename OpTy>
-QuantParamsAt quantParams(OpTy op, ArrayRef<int64_t> shape) {
-  std::optional<int64_t> axis = op.getAxis();
-  if (axis)
-    axis = normalizeAxis(*axis, int64_t(shape.size()));
-  return {op.getScale() ? *op.getScale() : ArrayRef<double>(),
-          op.getZeroPoint() ? *op.getZeroPoint() : ArrayRef<int64_t>(), axis,
-          shape};
-}
 } // namespace
 
 void kite::interp::registerKiteKernels(Interpreter &interp) {
@@ -437,9 +412,9 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
           auto storage = cast<IntegerType>(element);
           numerics::IntFormat format{op.getFormatAttr().getBits(),
                                      op.getFormatAttr().getIsSigned()};
-          QuantParamsAt params = quantParams(op, x.shape);
+          QuantParamsAt params = op.getQuantParams();
           for (int64_t k = 0, n = x.size(); k < n; ++k) {
-            auto [scale, zero] = params.at(k);
+            auto [scale, zero] = params(k);
             int64_t q = numerics::quantize(x.f[k], scale, zero, format);
             // Stored as the storage type's bits, sign-extended.
             r.i[k] = storage.getWidth() >= 64
@@ -468,9 +443,9 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
           unsigned width = element.getIntOrFloatBitWidth();
           bool isUnsigned =
               op.getFormatAttr() && !op.getFormatAttr().getIsSigned();
-          QuantParamsAt params = quantParams(op, q.shape);
+          QuantParamsAt params = op.getQuantParams();
           for (int64_t k = 0, n = q.size(); k < n; ++k) {
-            auto [scale, zero] = params.at(k);
+            auto [scale, zero] = params(k);
             int64_t v = q.i[k];
             if (isUnsigned && width < 64)
               v &= (int64_t(1) << width) - 1;

@@ -20,12 +20,6 @@ using namespace mlir;
 using namespace kite::interp;
 
 namespace {
-SmallVector<int64_t, 4> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t, 4> strides(shape.size(), 1);
-  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * shape[d + 1];
-  return strides;
-}
 
 /// The static shape of result `i`, or failure with a diagnostic.
 FailureOr<SmallVector<int64_t, 4>> resultShape(Operation *op, unsigned i = 0) {

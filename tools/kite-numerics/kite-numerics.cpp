@@ -258,14 +258,7 @@ static int runSoftmax() {
   if (!(sigma > 0))
     return fail("--sigma must be positive");
   SoftmaxUnitAttr unitAttr = target->getSoftmax();
-  SoftmaxUnitGeometry unit{unitAttr.getMethod() == kite::SoftmaxMethod::Rexp
-                               ? numerics::SoftmaxMethod::Rexp
-                               : numerics::SoftmaxMethod::Lut2D,
-                           unitAttr.getStep().convertToDouble(),
-                           unitAttr.getOutBits(),
-                           unitAttr.getExpEntries(),
-                           unitAttr.getNormRows(),
-                           unitAttr.getNormCols()};
+  SoftmaxUnitGeometry unit = unitAttr.getGeometry();
   if (!methodOpt.empty()) {
     if (methodOpt != "rexp" && methodOpt != "lut2d")
       return fail("--method must be rexp or lut2d, got '" + methodOpt + "'");

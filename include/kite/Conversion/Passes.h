@@ -9,6 +9,19 @@
 #include "mlir/Pass/Pass.h"
 
 namespace kite {
+/// tosa.transpose of `v` by `perms`, with the permuted result type.
+inline mlir::Value createTranspose(mlir::OpBuilder &b, mlir::Location loc,
+                                   mlir::Value v,
+                                   llvm::ArrayRef<int32_t> perms) {
+  auto type = mlir::cast<mlir::RankedTensorType>(v.getType());
+  llvm::SmallVector<int64_t> shape;
+  for (int32_t p : perms)
+    shape.push_back(type.getDimSize(p));
+  return mlir::tosa::TransposeOp::create(
+      b, loc, mlir::RankedTensorType::get(shape, type.getElementType()), v,
+      b.getDenseI32ArrayAttr(perms));
+}
+
 #define GEN_PASS_DECL
 #include "kite/dialects/Conversion/Passes.h.inc"
 

@@ -38,6 +38,9 @@ struct Tensor {
 /// Element count of a shape.
 int64_t numElements(llvm::ArrayRef<int64_t> shape);
 
+/// Row-major strides of a shape.
+llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
+
 /// Computes an op's results from its operands. On failure, emit a
 /// diagnostic on `op` and return failure.
 using Kernel = std::function<mlir::LogicalResult(

@@ -93,14 +93,8 @@ struct ConvToKite : OpRewritePattern<ConvTy> {
       return rewriter.notifyMatchFailure(
           op, "needs float tensors and a zero or broadcast-bias init");
     Location loc = op.getLoc();
-    auto transposed = [&](Value v, ArrayRef<int32_t> perms) -> Value {
-      auto t = cast<RankedTensorType>(v.getType());
-      SmallVector<int64_t> shape;
-      for (int32_t p : perms)
-        shape.push_back(t.getDimSize(p));
-      return tosa::TransposeOp::create(
-          rewriter, loc, RankedTensorType::get(shape, t.getElementType()), v,
-          rewriter.getDenseI32ArrayAttr(perms));
+    auto transposed = [&](Value v, ArrayRef<int32_t> perms) {
+      return createTranspose(rewriter, loc, v, perms);
     };
     Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1];
     auto resultType = cast<RankedTensorType>(op.getResultTypes()[0]);

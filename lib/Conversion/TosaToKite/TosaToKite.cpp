@@ -116,13 +116,7 @@ struct Conv2DToKite : OpRewritePattern<tosa::Conv2DOp> {
       return rewriter.notifyMatchFailure(op, "unsupported conv2d");
     Location loc = op.getLoc();
     auto transposed = [&](Value v, ArrayRef<int32_t> perms) {
-      auto t = cast<RankedTensorType>(v.getType());
-      SmallVector<int64_t> shape;
-      for (int32_t p : perms)
-        shape.push_back(t.getDimSize(p));
-      return tosa::TransposeOp::create(
-          rewriter, loc, RankedTensorType::get(shape, t.getElementType()), v,
-          rewriter.getDenseI32ArrayAttr(perms));
+      return createTranspose(rewriter, loc, v, perms);
     };
     Value x = transposed(op.getInput(), {0, 3, 1, 2});
     Value w = transposed(op.getWeight(), {0, 3, 1, 2});

@@ -121,6 +121,16 @@ uint64_t SoftmaxUnitAttr::getTableBytes() const {
   return (entries * getOutBits() + 7) / 8;
 }
 
+numerics::SoftmaxUnitGeometry SoftmaxUnitAttr::getGeometry() const {
+  return {getMethod() == SoftmaxMethod::Rexp ? numerics::SoftmaxMethod::Rexp
+                                             : numerics::SoftmaxMethod::Lut2D,
+          getStep().convertToDouble(),
+          getOutBits(),
+          getExpEntries(),
+          getNormRows(),
+          getNormCols()};
+}
+
 LogicalResult MemoryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  unsigned weightKib, unsigned actKib,
                                  unsigned accKib, APFloat dramBytesPerCycle,

@@ -430,35 +430,42 @@ LogicalResult ConstantOp::verify() {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
-/// Index along `axis` of element `linear` of a row-major tensor of `shape`.
-static int64_t channelOf(int64_t linear, ArrayRef<int64_t> shape,
-                         int64_t axis) {
-  int64_t inner = 1;
-  for (int64_t d = int64_t(shape.size()) - 1; d > axis; --d)
-    inner *= shape[d];
-  return (linear / inner) % shape[axis];
+/// The per-element parameters of a quantize/dequantize whose float side has
+/// type `floatType`.
+static QuantParamsAt quantParamsOf(std::optional<ArrayRef<double>> scale,
+                                   std::optional<ArrayRef<int64_t>> zero,
+                                   std::optional<int64_t> axis,
+                                   RankedTensorType floatType) {
+  QuantParamsAt p;
+  p.scale = scale ? *scale : ArrayRef<double>();
+  p.zeroPoint = zero ? *zero : ArrayRef<int64_t>();
+  if (axis) {
+    int64_t a = *axis < 0 ? *axis + floatType.getRank() : *axis;
+    p.perChannel = true;
+    p.channels = floatType.getDimSize(a);
+    p.inner = 1;
+    for (int64_t d = a + 1; d < floatType.getRank(); ++d)
+      p.inner *= floatType.getDimSize(d);
+  }
+  return p;
 }
 
-namespace {
-/// Per-element quantization parameters of a quantize/dequantize op.
-struct QuantParamsView {
-  ArrayRef<double> scale;
-  ArrayRef<int64_t> zeroPoint;
-  std::optional<int64_t> axis;
-  ArrayRef<int64_t> shape;
+QuantParamsAt QuantizeOp::getQuantParams() {
+  return quantParamsOf(getScale(), getZeroPoint(), getAxis(),
+                       getInput().getType());
+}
 
-  std::pair<double, int64_t> at(int64_t linear) const {
-    size_t c = axis ? size_t(channelOf(linear, shape, *axis)) : 0;
-    return {scale[c], zeroPoint[c]};
-  }
-};
+QuantParamsAt DequantizeOp::getQuantParams() {
+  return quantParamsOf(getScale(), getZeroPoint(), getAxis(),
+                       getResult().getType());
+}
 
-numerics::IntFormat toNumerics(IntFormatAttr format, IntegerType storage) {
+static numerics::IntFormat toNumerics(IntFormatAttr format,
+                                      IntegerType storage) {
   if (format)
     return {format.getBits(), format.getIsSigned()};
   return {storage.getWidth(), true};
 }
-} // namespace
 
 OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
   auto input = dyn_cast_or_null<DenseFPElementsAttr>(adaptor.getInput());
@@ -479,14 +486,11 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
   }
   auto storage = cast<IntegerType>(type.getElementType());
   numerics::IntFormat format = toNumerics(getFormatAttr(), storage);
-  std::optional<int64_t> axis = getAxis();
-  if (axis && *axis < 0)
-    *axis += type.getRank();
-  QuantParamsView params{*getScale(), *getZeroPoint(), axis, type.getShape()};
+  QuantParamsAt params = getQuantParams();
   SmallVector<APInt> values;
   int64_t i = 0;
   for (const APFloat &x : input.getValues<APFloat>()) {
-    auto [scale, zero] = params.at(i++);
+    auto [scale, zero] = params(i++);
     int64_t q = numerics::quantize(x.convertToDouble(), scale, zero, format);
     values.push_back(APInt(storage.getWidth(), uint64_t(q), /*isSigned=*/true));
   }
@@ -515,13 +519,10 @@ OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
     return DenseFPElementsAttr::get(type, values);
   }
   bool isSigned = !getFormatAttr() || getFormatAttr().getIsSigned();
-  std::optional<int64_t> axis = getAxis();
-  if (axis && *axis < 0)
-    *axis += type.getRank();
-  QuantParamsView params{*getScale(), *getZeroPoint(), axis, type.getShape()};
+  QuantParamsAt params = getQuantParams();
   int64_t i = 0;
   for (const APInt &q : input.getValues<APInt>()) {
-    auto [scale, zero] = params.at(i++);
+    auto [scale, zero] = params(i++);
     int64_t v = isSigned ? q.getSExtValue() : int64_t(q.getZExtValue());
     values.push_back(toFloat(numerics::dequantize(v, scale, zero)));
   }

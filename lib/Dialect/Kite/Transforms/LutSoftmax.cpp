@@ -54,15 +54,7 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
     if (!target)
       target = getDefaultTarget(&getContext());
     SoftmaxUnitAttr unitAttr = target.getSoftmax();
-    numerics::SoftmaxUnitGeometry unit{unitAttr.getMethod() ==
-                                               SoftmaxMethod::Rexp
-                                           ? numerics::SoftmaxMethod::Rexp
-                                           : numerics::SoftmaxMethod::Lut2D,
-                                       unitAttr.getStep().convertToDouble(),
-                                       unitAttr.getOutBits(),
-                                       unitAttr.getExpEntries(),
-                                       unitAttr.getNormRows(),
-                                       unitAttr.getNormCols()};
+    numerics::SoftmaxUnitGeometry unit = unitAttr.getGeometry();
     if (method == "rexp") {
       unit.method = numerics::SoftmaxMethod::Rexp;
       unit.normCols = 1;

@@ -28,6 +28,26 @@ mlir::FailureOr<llvm::APFloat> parseDoubleParameter(mlir::AsmParser &parser);
 mlir::FailureOr<bool> parseBoolParameter(mlir::AsmParser &parser);
 } // namespace kite
 
+namespace kite {
+/// Per-element scale and zero point of a kite.quantize/kite.dequantize over
+/// its row-major float-side tensor: one pair per tensor, or one per index
+/// along the quantization axis.
+struct QuantParamsAt {
+  llvm::ArrayRef<double> scale;
+  llvm::ArrayRef<int64_t> zeroPoint;
+  bool perChannel = false;
+  int64_t inner = 1, channels = 1;
+
+  size_t channelOf(int64_t linear) const {
+    return perChannel ? size_t((linear / inner) % channels) : 0;
+  }
+  std::pair<double, int64_t> operator()(int64_t linear) const {
+    size_t c = channelOf(linear);
+    return {scale[c], zeroPoint[c]};
+  }
+};
+} // namespace kite
+
 #include "kite/dialects/Kite/KiteDialect.h.inc"
 #include "kite/dialects/Kite/KiteEnums.h.inc"
 
