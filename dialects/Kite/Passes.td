@@ -101,6 +101,10 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
       accumulator; a conv bias is folded in as i32 (round(b / (s_x s_w)));
     * a per-channel `kite.dequantize` (scale s_x s_w[c]) returns to float.
 
+    A float `kite.matmul` of two activations (attention's Q K^T and P V)
+    gets both operands quantized per tensor with calibrated scales and one
+    dequantize (s_a s_b), so every MAC-array op runs on integers.
+
     Float ops between layers (ReLU, residual adds, LayerNorm, ...) stay
     float, so a dequantize followed by the next layer's quantize is the
     requantization between layers. The target's `int_bits` must include

@@ -210,7 +210,7 @@ FailureOr<Program> compileBody(Operation *owner, Block &block) {
 void execute(const Program &p, double *s, ArrayRef<int64_t> loop) {
   for (const Instr &i : p.code) {
     double a = i.a >= 0 ? s[i.a] : 0, b = i.b >= 0 ? s[i.b] : 0;
-    double r;
+    double r = 0;
     switch (i.kind) {
     case Instr::Const:
       r = i.value;

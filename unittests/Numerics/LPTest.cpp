@@ -143,8 +143,9 @@ TEST(LPTest, PositiveCodesAreMonotoneAndRoundTrip) {
       if (c == codec.narCode())
         continue;
       ASSERT_EQ(codec.encode(codec.decode(c)), c) << f.str() << " code " << c;
-      if (c >= 2 && c < codec.narCode())
+      if (c >= 2 && c < codec.narCode()) {
         ASSERT_GT(codec.value(c).log, codec.value(c - 1).log) << f.str();
+      }
     }
     ASSERT_EQ(codec.encode(codec.decode(codec.narCode())), codec.narCode());
   });
@@ -246,9 +247,11 @@ TEST(LPTest, SixteenBitRoundTrip) {
   for (unsigned es : {0u, 1u, 2u, 4u})
     for (unsigned rs : {1u, 4u, 15u}) {
       LPCodec codec(LPFormat{16, es, rs, -7});
-      for (uint32_t c = 0; c < codec.numCodes(); c += 7)
-        if (c != codec.narCode())
+      for (uint32_t c = 0; c < codec.numCodes(); c += 7) {
+        if (c != codec.narCode()) {
           ASSERT_EQ(codec.encode(codec.decode(c)), c);
+        }
+      }
     }
 }
 

@@ -15,7 +15,7 @@ using namespace kite;
 //===----------------------------------------------------------------------===//
 
 Attribute IntFormatAttr::parse(AsmParser &parser, Type) {
-  unsigned bits;
+  unsigned bits = 0;
   StringRef signedness;
   SMLoc loc = parser.getCurrentLocation();
   if (parser.parseLess() || parser.parseInteger(bits) || parser.parseComma() ||

@@ -49,7 +49,7 @@ FailureOr<APFloat> kite::parseDoubleParameter(AsmParser &parser) {
   // Hardware numbers are often whole (640 pJ, 16 bytes/cycle): take those
   // without forcing a trailing dot.
   bool negative = succeeded(parser.parseOptionalMinus());
-  uint64_t integer;
+  uint64_t integer = 0;
   OptionalParseResult isInteger = parser.parseOptionalInteger(integer);
   double value;
   if (isInteger.has_value()) {

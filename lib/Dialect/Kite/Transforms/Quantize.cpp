@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace kite {
 #define GEN_PASS_DEF_KITEQUANTIZE
@@ -76,20 +77,31 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
                   "' does not support the requested widths");
 
     SmallVector<Layer> layers;
+    // Products of two activations (attention): both operands calibrated.
+    SmallVector<MatmulOp> activationProducts;
+    SetVector<Value> calibrated;
     module.walk([&](Operation *op) {
-      if (std::optional<Layer> l = asLayer(op))
+      if (std::optional<Layer> l = asLayer(op)) {
         layers.push_back(*l);
+        calibrated.insert(l->activation);
+      } else if (auto mm = dyn_cast<MatmulOp>(op)) {
+        if (mm.getLhs().getType().getElementType().isF32() && !mm.getAcc()) {
+          activationProducts.push_back(mm);
+          calibrated.insert(mm.getLhs());
+          calibrated.insert(mm.getRhs());
+        }
+      }
     });
-    // Activation values each layer sees, over all calibration batches.
-    DenseMap<Operation *, std::vector<float>> seen;
+    // The values each activation takes over all calibration batches.
+    DenseMap<Value, std::vector<float>> seen;
     if (failed(runOnCalibrationData(
             module, "kite-quantize", calibration, entry,
             [&](DenseMap<Value, interp::Tensor> &values) {
-              for (const Layer &l : layers) {
-                auto it = values.find(l.activation);
+              for (Value v : calibrated) {
+                auto it = values.find(v);
                 if (it == values.end())
                   continue;
-                std::vector<float> &dst = seen[l.op];
+                std::vector<float> &dst = seen[v];
                 dst.insert(dst.end(), it->second.f.begin(), it->second.f.end());
               }
             })))
@@ -98,8 +110,42 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     nq::IntFormat actFormat{unsigned(actBits), true};
     nq::IntFormat weightFormat{unsigned(weightBits), true};
     MLIRContext *ctx = &getContext();
+    auto quantizeActivation = [&](OpBuilder &b, Location loc, Value v,
+                                  const nq::QuantParams &p) -> Value {
+      auto type = cast<RankedTensorType>(v.getType());
+      return QuantizeOp::create(
+          b, loc, RankedTensorType::get(type.getShape(), b.getI8Type()), v,
+          IntFormatAttr::get(ctx, actBits, true),
+          b.getDenseF64ArrayAttr({p.scale}), b.getDenseI64ArrayAttr({0}),
+          nullptr);
+    };
+    auto actFmt = IntFormatAttr::get(ctx, actBits, true);
+    for (MatmulOp mm : activationProducts) {
+      auto lhs = seen.find(mm.getLhs()), rhs = seen.find(mm.getRhs());
+      if (lhs == seen.end() || rhs == seen.end())
+        continue; // not reached from the entry function
+      OpBuilder b(mm);
+      Location loc = mm.getLoc();
+      nq::QuantParams pa = nq::calibrate(lhs->second, actFormat, true, *calib,
+                                         percentile);
+      nq::QuantParams pb = nq::calibrate(rhs->second, actFormat, true, *calib,
+                                         percentile);
+      auto resultType = mm.getResult().getType();
+      Value acc = MatmulOp::create(
+          b, loc, RankedTensorType::get(resultType.getShape(), b.getI32Type()),
+          quantizeActivation(b, loc, mm.getLhs(), pa),
+          quantizeActivation(b, loc, mm.getRhs(), pb), Value(), actFmt, actFmt,
+          mm.getMultiplierAttr(), mm.getLhsSparsityAttr(),
+          mm.getRhsSparsityAttr());
+      Value result = DequantizeOp::create(
+          b, loc, resultType, acc, nullptr,
+          b.getDenseF64ArrayAttr({pa.scale * pb.scale}),
+          b.getDenseI64ArrayAttr({0}), nullptr);
+      mm.getResult().replaceAllUsesWith(result);
+      mm.erase();
+    }
     for (const Layer &l : layers) {
-      auto it = seen.find(l.op);
+      auto it = seen.find(l.activation);
       if (it == seen.end())
         continue; // not reached from the entry function
       OpBuilder b(l.op);
@@ -128,19 +174,13 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
           b, loc,
           DenseElementsAttr::get(RankedTensorType::get(wType.getShape(), i8),
                                  ArrayRef<int8_t>(qw)));
-      auto actType = cast<RankedTensorType>(l.activation.getType());
-      Value qAct = QuantizeOp::create(
-          b, loc, RankedTensorType::get(actType.getShape(), i8), l.activation,
-          IntFormatAttr::get(ctx, actBits, true),
-          b.getDenseF64ArrayAttr({act.scale}), b.getDenseI64ArrayAttr({0}),
-          nullptr);
+      Value qAct = quantizeActivation(b, loc, l.activation, act);
       SmallVector<double> outScales;
       for (const nq::QuantParams &p : wq)
         outScales.push_back(act.scale * p.scale);
       auto resultType = cast<RankedTensorType>(l.op->getResult(0).getType());
       auto accType =
           RankedTensorType::get(resultType.getShape(), b.getI32Type());
-      auto actFmt = IntFormatAttr::get(ctx, actBits, true);
       auto wFmt = IntFormatAttr::get(ctx, weightBits, true);
       Value acc;
       if (auto mm = dyn_cast<MatmulOp>(l.op)) {
