@@ -8,6 +8,7 @@
 #include "kite/Conversion/Passes.h"
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -27,6 +28,7 @@ int main(int argc, char **argv) {
   mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
   kite::registerKitePasses();
   kite::registerKiteConversionPasses();
+  kite::registerKitePipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "Kite optimizer: kite dialect passes and pipelines\n",
       registry));

@@ -1,0 +1,62 @@
+//===- Pipelines.h - named Kite pass pipelines ------------------*- C++ -*-===//
+//
+// The pipelines users run with kite-opt --pass-pipeline or the flag of the
+// same name, registered in one place.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_PIPELINES_PIPELINES_H
+#define KITE_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace kite {
+
+/// Options of the kite-compile pipeline.
+struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("Built-in target name"),
+                             llvm::cl::init("kite-v1")};
+  Option<std::string> targetFile{
+      *this, "target-file",
+      llvm::cl::desc("JSON target description (instead of --target)"),
+      llvm::cl::init("")};
+  Option<std::string> calibration{
+      *this, "calibration",
+      llvm::cl::desc("Calibration inputs (.npy/.npz) of the entry function; "
+                     "needed by quantize"),
+      llvm::cl::init("")};
+  Option<std::string> entry{*this, "entry", llvm::cl::desc("Entry function"),
+                            llvm::cl::init("main")};
+  Option<bool> quantize{*this, "quantize",
+                        llvm::cl::desc("Integer post-training quantization "
+                                       "of the MAC-array ops"),
+                        llvm::cl::init(true)};
+  Option<unsigned> bits{*this, "bits",
+                        llvm::cl::desc("Activation and weight width (2-8)"),
+                        llvm::cl::init(8)};
+  Option<std::string> calibrationMethod{
+      *this, "calibration-method",
+      llvm::cl::desc("Activation ranges: minmax, percentile or mse"),
+      llvm::cl::init("mse")};
+  Option<bool> lutSoftmax{*this, "lut-softmax",
+                          llvm::cl::desc("Softmax on the LUT unit"),
+                          llvm::cl::init(true)};
+  Option<std::string> softmaxMethod{*this, "softmax-method",
+                                    llvm::cl::desc("rexp, lut2d or target"),
+                                    llvm::cl::init("target")};
+};
+
+/// Appends kite-compile: attach the target, raise TOSA and linalg to kite
+/// ops, then the enabled techniques. (Lowering to the accelerator joins
+/// when the back end exists.)
+void buildCompilePipeline(mlir::OpPassManager &pm,
+                          const CompileOptions &options);
+
+/// Registers every named pipeline.
+void registerKitePipelines();
+
+} // namespace kite
+
+#endif // KITE_PIPELINES_PIPELINES_H

@@ -1,0 +1,47 @@
+//===- Pipelines.cpp - named Kite pass pipelines --------------------------===//
+
+#include "kite/Pipelines/Pipelines.h"
+#include "kite/Conversion/Passes.h"
+#include "kite/Dialect/Kite/Transforms/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void kite::buildCompilePipeline(OpPassManager &pm,
+                                const CompileOptions &options) {
+  KiteSetTargetOptions target;
+  target.targetName = options.target;
+  target.file = options.targetFile;
+  pm.addPass(createKiteSetTarget(target));
+  pm.addNestedPass<func::FuncOp>(createConvertTosaToKite());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToKite());
+  pm.addPass(createCanonicalizerPass());
+  if (options.quantize) {
+    KiteQuantizeOptions quantize;
+    quantize.calibration = options.calibration;
+    quantize.entry = options.entry;
+    quantize.method = options.calibrationMethod;
+    quantize.actBits = options.bits;
+    quantize.weightBits = options.bits;
+    pm.addPass(createKiteQuantize(quantize));
+  }
+  if (options.lutSoftmax) {
+    KiteLutSoftmaxOptions lut;
+    lut.calibration = options.calibration;
+    lut.entry = options.entry;
+    lut.method = options.softmaxMethod;
+    pm.addPass(createKiteLutSoftmax(lut));
+  }
+  pm.addPass(createCanonicalizerPass());
+}
+
+void kite::registerKitePipelines() {
+  PassPipelineRegistration<CompileOptions>(
+      "kite-compile",
+      "Compile a model for the Kite accelerator: attach the target, raise "
+      "TOSA/linalg to kite ops, quantize, LUT softmax (lowering to the "
+      "accelerator is not part of it yet)",
+      buildCompilePipeline);
+}
