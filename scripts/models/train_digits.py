@@ -12,6 +12,7 @@ split has 450 images. Writes to examples/models/digits/ (or --out):
   test_x_flat.npy float32 [450, 64]       the same, flattened (MLP input)
   test_y.npy      int64   [450]
   calib_x.npy, calib_x_flat.npy           100 training images
+  calib_y.npy                             their labels
   <model>_logits.npy                      PyTorch's outputs on test_x
   accuracy.json                           PyTorch top-1 accuracy per model
 
@@ -133,6 +134,7 @@ def main():
     np.save(out("test_y.npy"), y_test)
     np.save(out("calib_x.npy"), calib)
     np.save(out("calib_x_flat.npy"), calib.reshape(len(calib), 64))
+    np.save(out("calib_y.npy"), y_train[:100])
 
     xt, yt = torch.from_numpy(x_train), torch.from_numpy(y_train)
     xe = torch.from_numpy(x_test)
