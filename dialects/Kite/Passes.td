@@ -107,8 +107,10 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
 
     Float ops between layers (ReLU, residual adds, LayerNorm, ...) stay
     float, so a dequantize followed by the next layer's quantize is the
-    requantization between layers. The target's `int_bits` must include
-    both widths.
+    requantization between layers. Widths are `act-bits` x `weight-bits`
+    unless `layer-bits` gives a layer its own (mixed precision, e.g.
+    `layer-bits=-,4x4,2x8`); the target's `int_bits` must include every
+    width used.
 
     Example (`act-bits=8 weight-bits=8`):
 
@@ -138,7 +140,11 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
     Option<"actBits", "act-bits", "unsigned", /*default=*/"8",
            "Activation width (2-8)">,
     Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
-           "Weight width (2-8)">
+           "Weight width (2-8)">,
+    ListOption<"layerBits", "layer-bits", "std::string",
+               "Per-layer widths, one entry per float MAC op in IR order: "
+               "'-' (the defaults), 'A' (both operands) or 'AxW' "
+               "(activation x weight)">
   ];
   let dependentDialects = ["::kite::KiteDialect", "::mlir::arith::ArithDialect"];
 }

@@ -67,14 +67,37 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     if (!calib)
       return fail("method must be minmax, percentile or mse, got '" + method +
                   "'");
-    for (unsigned bits : {unsigned(actBits), unsigned(weightBits)})
-      if (bits < 2 || bits > 8)
-        return fail("widths must be in [2, 8], got " + Twine(bits));
+    // Widths of every float MAC op, in IR order.
+    SmallVector<Operation *> macOps;
+    module.walk([&](Operation *op) {
+      if (isa<MatmulOp, Conv2DOp>(op) &&
+          isa<FloatType>(getElementTypeOrSelf(op->getOperand(0).getType())))
+        macOps.push_back(op);
+    });
+    if (layerBits.size() > macOps.size())
+      return fail("layer-bits has " + Twine(layerBits.size()) +
+                  " entries but the module has " + Twine(macOps.size()) +
+                  " float MAC ops");
+    DenseMap<Operation *, std::pair<unsigned, unsigned>> widths;
     TargetAttr target = lookupTarget(module);
-    if (target && (!target.supportsIntBits(actBits) ||
-                   !target.supportsIntBits(weightBits)))
-      return fail("target '" + target.getName() +
-                  "' does not support the requested widths");
+    for (auto [i, op] : llvm::enumerate(macOps)) {
+      unsigned a = actBits, w = weightBits;
+      if (i < layerBits.size() && layerBits[i] != "-") {
+        auto [as, ws] = StringRef(layerBits[i]).split('x');
+        if (as.getAsInteger(10, a) ||
+            (ws.empty() ? (w = a, false) : ws.getAsInteger(10, w)))
+          return fail("layer-bits entry '" + layerBits[i] +
+                      "' is not '-', 'A' or 'AxW'");
+      }
+      for (unsigned bits : {a, w})
+        if (bits < 2 || bits > 8)
+          return fail("widths must be in [2, 8], got " + Twine(bits));
+      if (target && (!target.supportsIntBits(a) || !target.supportsIntBits(w)))
+        return fail("target '" + target.getName() +
+                    "' does not support the requested widths " + Twine(a) +
+                    "x" + Twine(w));
+      widths[op] = {a, w};
+    }
 
     SmallVector<Layer> layers;
     // Products of two activations (attention): both operands calibrated.
@@ -107,40 +130,41 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
             })))
       return signalPassFailure();
 
-    nq::IntFormat actFormat{unsigned(actBits), true};
-    nq::IntFormat weightFormat{unsigned(weightBits), true};
     MLIRContext *ctx = &getContext();
     auto quantizeActivation = [&](OpBuilder &b, Location loc, Value v,
-                                  const nq::QuantParams &p) -> Value {
+                                  const nq::QuantParams &p,
+                                  unsigned bits) -> Value {
       auto type = cast<RankedTensorType>(v.getType());
       return QuantizeOp::create(
           b, loc, RankedTensorType::get(type.getShape(), b.getI8Type()), v,
-          IntFormatAttr::get(ctx, actBits, true),
+          IntFormatAttr::get(ctx, bits, true),
           b.getDenseF64ArrayAttr({p.scale}), b.getDenseI64ArrayAttr({0}),
           nullptr);
     };
-    auto actFmt = IntFormatAttr::get(ctx, actBits, true);
     for (MatmulOp mm : activationProducts) {
       auto lhs = seen.find(mm.getLhs()), rhs = seen.find(mm.getRhs());
       if (lhs == seen.end() || rhs == seen.end())
         continue; // not reached from the entry function
       OpBuilder b(mm);
       Location loc = mm.getLoc();
-      nq::QuantParams pa = nq::calibrate(lhs->second, actFormat, true, *calib,
-                                         percentile);
-      nq::QuantParams pb = nq::calibrate(rhs->second, actFormat, true, *calib,
-                                         percentile);
+      auto [aBits, bBits] = widths[mm.getOperation()];
+      nq::IntFormat fa{aBits, true}, fb{bBits, true};
+      nq::QuantParams pa =
+          nq::calibrate(lhs->second, fa, true, *calib, percentile);
+      nq::QuantParams pb =
+          nq::calibrate(rhs->second, fb, true, *calib, percentile);
       auto resultType = mm.getResult().getType();
       Value acc = MatmulOp::create(
           b, loc, RankedTensorType::get(resultType.getShape(), b.getI32Type()),
-          quantizeActivation(b, loc, mm.getLhs(), pa),
-          quantizeActivation(b, loc, mm.getRhs(), pb), Value(), actFmt, actFmt,
-          mm.getMultiplierAttr(), mm.getLhsSparsityAttr(),
-          mm.getRhsSparsityAttr());
-      Value result = DequantizeOp::create(
-          b, loc, resultType, acc, nullptr,
-          b.getDenseF64ArrayAttr({pa.scale * pb.scale}),
-          b.getDenseI64ArrayAttr({0}), nullptr);
+          quantizeActivation(b, loc, mm.getLhs(), pa, aBits),
+          quantizeActivation(b, loc, mm.getRhs(), pb, bBits), Value(),
+          IntFormatAttr::get(ctx, aBits, true),
+          IntFormatAttr::get(ctx, bBits, true), mm.getMultiplierAttr(),
+          mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr());
+      Value result =
+          DequantizeOp::create(b, loc, resultType, acc, nullptr,
+                               b.getDenseF64ArrayAttr({pa.scale * pb.scale}),
+                               b.getDenseI64ArrayAttr({0}), nullptr);
       mm.getResult().replaceAllUsesWith(result);
       mm.erase();
     }
@@ -150,6 +174,8 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
         continue; // not reached from the entry function
       OpBuilder b(l.op);
       Location loc = l.op->getLoc();
+      auto [aBits, wBits] = widths[l.op];
+      nq::IntFormat actFormat{aBits, true}, weightFormat{wBits, true};
       nq::QuantParams act = nq::calibrate(
           it->second, actFormat, /*symmetric=*/true, *calib, percentile);
       auto wType = cast<RankedTensorType>(l.weights.getType());
@@ -174,14 +200,15 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
           b, loc,
           DenseElementsAttr::get(RankedTensorType::get(wType.getShape(), i8),
                                  ArrayRef<int8_t>(qw)));
-      Value qAct = quantizeActivation(b, loc, l.activation, act);
+      Value qAct = quantizeActivation(b, loc, l.activation, act, aBits);
       SmallVector<double> outScales;
       for (const nq::QuantParams &p : wq)
         outScales.push_back(act.scale * p.scale);
       auto resultType = cast<RankedTensorType>(l.op->getResult(0).getType());
       auto accType =
           RankedTensorType::get(resultType.getShape(), b.getI32Type());
-      auto wFmt = IntFormatAttr::get(ctx, weightBits, true);
+      auto actFmt = IntFormatAttr::get(ctx, aBits, true);
+      auto wFmt = IntFormatAttr::get(ctx, wBits, true);
       Value acc;
       if (auto mm = dyn_cast<MatmulOp>(l.op)) {
         acc =
