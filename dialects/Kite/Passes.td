@@ -149,4 +149,57 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
   let dependentDialects = ["::kite::KiteDialect", "::mlir::arith::ArithDialect"];
 }
 
+def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
+  let summary = "Choose an approximate multiplier per layer (FAMES)";
+  let description = [{
+    For every integer `kite.matmul`/`kite.conv2d` (after `kite-quantize`),
+    picks the cheapest multiplier of the target's library that is defined
+    for the layer's operand widths, keeping the model's loss within budget,
+    without running the model once per candidate:
+
+    1. one forward and backward run of the reference interpreter over the
+       calibration data (cross-entropy against `labels`) records per layer
+       the counting matrix C[a][w] (products with operands a, w) and the
+       gradient-weighted matrix G[a][w] (sum of dL/dy over the outputs those
+       products feed; y is the layer's integer accumulator);
+    2. for each multiplier k with error table E_k the Taylor estimate is
+       dL = <G, E_k> (first order) + 1/2 sum_o h_o E[dy_o^2] (order 2), with
+       h_o = B g_o^2 (diagonal Fisher of the mean loss over B rows) and
+       E[dy^2] = K Var(E_k) + K^2 Mean(E_k)^2 under C (K products/output);
+    3. a multiple-choice knapsack minimises multiplier energy (relative
+       energy x exact A x W-bit energy from the target x MAC count) subject
+       to sum |first-order term| + second-order term <= `loss-budget` (a
+       predicted decrease of the loss is not trusted);
+    4. the choice is verified: if top-1 accuracy on the calibration data
+       drops more than `max-drop` below the exact multipliers', the budget
+       is halved and the selection repeated (at most 10 times; exact
+       multipliers if nothing passes).
+
+    Each op gets `multiplier = #kite.mul<"...">`. With `check-estimates`,
+    the pass also measures every single-layer substitution by running the
+    model and prints the Spearman rank correlation between predicted and
+    measured loss changes (stderr); `report` prints the per-layer choice.
+  }];
+  let options = [
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "Calibration inputs (.npy) of the entry function (required)">,
+    Option<"labels", "labels", "std::string", /*default=*/"\"\"",
+           "Integer labels of the calibration inputs (.npy, required)">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "Function to run">,
+    Option<"lossBudget", "loss-budget", "double", /*default=*/"0.01",
+           "Bound on the summed predicted loss increase (nats)">,
+    Option<"maxDrop", "max-drop", "double", /*default=*/"0.0",
+           "Largest allowed top-1 accuracy drop on the calibration data">,
+    Option<"order", "order", "unsigned", /*default=*/"2",
+           "Taylor order: 1 or 2">,
+    Option<"checkEstimates", "check-estimates", "bool", /*default=*/"false",
+           "Measure every single-layer substitution and report the rank "
+           "correlation with the estimates">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print the per-layer choice on stderr">
+  ];
+  let dependentDialects = ["::kite::KiteDialect"];
+}
+
 #endif // KITE_PASSES_TD

@@ -7,9 +7,11 @@
 using namespace mlir;
 using namespace kite;
 
-LogicalResult kite::runOnCalibrationData(
+LogicalResult kite::forEachCalibrationBatch(
     ModuleOp module, StringRef passName, StringRef path, StringRef entry,
-    function_ref<void(DenseMap<Value, interp::Tensor> &)> visit) {
+    function_ref<LogicalResult(func::FuncOp, std::vector<interp::Tensor> &,
+                               int64_t)>
+        run) {
   auto func = module.lookupSymbol<func::FuncOp>(entry);
   if (!func)
     return module.emitError() << passName << ": no function @" << entry
@@ -50,16 +52,28 @@ LogicalResult kite::runOnCalibrationData(
                               << " calibration samples are fewer than the "
                                  "batch of "
                               << batch;
-  interp::Interpreter interpreter;
   for (int64_t begin = 0; begin + batch <= samples; begin += batch) {
     std::vector<interp::Tensor> args;
     for (auto [t, type] : llvm::zip(inputs, argTypes))
       args.push_back(interp::tensorFromHost(t, begin, batch,
                                             cast<RankedTensorType>(type)));
-    DenseMap<Value, interp::Tensor> values;
-    if (failed(interpreter.runKeeping(func, args, values)))
+    if (failed(run(func, args, begin)))
       return failure();
-    visit(values);
   }
   return success();
+}
+
+LogicalResult kite::runOnCalibrationData(
+    ModuleOp module, StringRef passName, StringRef path, StringRef entry,
+    function_ref<void(DenseMap<Value, interp::Tensor> &)> visit) {
+  interp::Interpreter interpreter;
+  return forEachCalibrationBatch(
+      module, passName, path, entry,
+      [&](func::FuncOp func, std::vector<interp::Tensor> &args, int64_t) {
+        DenseMap<Value, interp::Tensor> values;
+        if (failed(interpreter.runKeeping(func, args, values)))
+          return failure();
+        visit(values);
+        return success();
+      });
 }

@@ -13,6 +13,17 @@
 
 namespace kite {
 
+/// Calls `run(func, inputs, firstSample)` for each batch of the inputs in
+/// `path` (.npy: one input; .npz: one array per input, in order), in
+/// batches of @`entry`'s leading dimension (a partial last batch is
+/// dropped). Errors are emitted on the module and name the pass.
+mlir::LogicalResult forEachCalibrationBatch(
+    mlir::ModuleOp module, llvm::StringRef passName, llvm::StringRef path,
+    llvm::StringRef entry,
+    llvm::function_ref<mlir::LogicalResult(
+        mlir::func::FuncOp, std::vector<interp::Tensor> &, int64_t)>
+        run);
+
 /// Runs @`entry` of `module` on the inputs in `path` (.npy: one input; .npz:
 /// one array per input, in order), in batches of the function's leading
 /// dimension (a partial last batch is dropped), calling `visit` with every

@@ -1,0 +1,413 @@
+//===- AppMulSelect.cpp - approximate-multiplier selection (FAMES) --------===//
+
+#include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Numerics/Knapsack.h"
+#include "kite/Numerics/Multipliers.h"
+#include "kite/Target/KnownTargets.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+namespace kite {
+#define GEN_PASS_DEF_KITEAPPMULSELECT
+#include "kite/dialects/Kite/Passes.h.inc"
+} // namespace kite
+
+using namespace mlir;
+using namespace kite;
+namespace nq = kite::numerics;
+
+namespace {
+/// What one integer MAC layer saw over the calibration runs.
+struct LayerStats {
+  Operation *op = nullptr;
+  nq::MulOperand a, w;
+  std::vector<double> count;     ///< C[a][w]
+  std::vector<double> gradSum;   ///< G[a][w]
+  double gradSquares = 0;        ///< sum over outputs and runs of (dL/dy)^2
+  int64_t productsPerOutput = 0; ///< K
+  int64_t macs = 0;              ///< products per run
+};
+
+/// The operand formats of an integer MAC op, or nullopt for other ops.
+std::optional<std::pair<nq::MulOperand, nq::MulOperand>>
+formatsOf(Operation *op) {
+  auto get = [](Value v, IntFormatAttr f) -> std::optional<nq::MulOperand> {
+    Type t = cast<RankedTensorType>(v.getType()).getElementType();
+    if (!t.isSignlessInteger())
+      return std::nullopt;
+    if (f)
+      return nq::MulOperand{f.getBits(), f.getIsSigned()};
+    if (t.getIntOrFloatBitWidth() > 8)
+      return std::nullopt;
+    return nq::MulOperand{t.getIntOrFloatBitWidth(), true};
+  };
+  std::optional<nq::MulOperand> a, w;
+  if (auto mm = dyn_cast<MatmulOp>(op)) {
+    a = get(mm.getLhs(), mm.getLhsFormatAttr());
+    w = get(mm.getRhs(), mm.getRhsFormatAttr());
+  } else if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    a = get(conv.getInput(), conv.getInputFormatAttr());
+    w = get(conv.getFilter(), conv.getFilterFormatAttr());
+  }
+  if (!a || !w || a->bits < 2 || w->bits < 2)
+    return std::nullopt;
+  return std::make_pair(*a, *w);
+}
+
+/// An operand's stored value read in its format.
+int64_t valueIn(int64_t stored, nq::MulOperand f) {
+  if (!f.isSigned)
+    return stored & ((int64_t(1) << f.bits) - 1);
+  return stored;
+}
+
+void setMultiplier(Operation *op, MultiplierAttr mul) {
+  if (auto mm = dyn_cast<MatmulOp>(op))
+    mm.setMultiplierAttr(mul);
+  else
+    cast<Conv2DOp>(op).setMultiplierAttr(mul);
+}
+
+/// Adds one run's products of a layer to its statistics.
+void accumulate(LayerStats &s, const interp::Tensor &lhs,
+                const interp::Tensor &rhs, const interp::Tensor &g) {
+  auto record = [&](int64_t a, int64_t w, double grad) {
+    size_t idx = size_t((valueIn(a, s.a) - s.a.min()) << s.w.bits |
+                        (valueIn(w, s.w) - s.w.min()));
+    s.count[idx] += 1;
+    s.gradSum[idx] += grad;
+  };
+  for (float v : g.f)
+    s.gradSquares += double(v) * v;
+  if (auto mm = dyn_cast<MatmulOp>(s.op)) {
+    ArrayRef<int64_t> ls = lhs.shape;
+    int64_t m = ls[ls.size() - 2], k = ls.back(), n = rhs.shape.back();
+    int64_t batches = interp::numElements(ls.drop_back(2));
+    bool shared = rhs.shape.size() == 2;
+    s.productsPerOutput = k;
+    s.macs = batches * m * n * k;
+    for (int64_t b = 0; b < batches; ++b)
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          double grad = g.f[(b * m + i) * n + j];
+          for (int64_t x = 0; x < k; ++x)
+            record(lhs.i[(b * m + i) * k + x],
+                   rhs.i[((shared ? 0 : b) * k + x) * n + j], grad);
+        }
+    return;
+  }
+  auto conv = cast<Conv2DOp>(s.op);
+  int64_t batch = lhs.shape[0], c = lhs.shape[1], ih = lhs.shape[2],
+          iw = lhs.shape[3];
+  int64_t f = rhs.shape[0], cg = rhs.shape[1], kh = rhs.shape[2],
+          kw = rhs.shape[3];
+  int64_t oh = g.shape[2], ow = g.shape[3], fg = f / conv.getGroups();
+  ArrayRef<int64_t> st = conv.getStrides(), pad = conv.getPads(),
+                    dil = conv.getDilations();
+  s.productsPerOutput = cg * kh * kw;
+  s.macs = batch * f * oh * ow * cg * kh * kw;
+  for (int64_t nb = 0; nb < batch; ++nb)
+    for (int64_t fo = 0; fo < f; ++fo)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t x = 0; x < ow; ++x) {
+          double grad = g.f[((nb * f + fo) * oh + y) * ow + x];
+          for (int64_t ch = 0; ch < cg; ++ch)
+            for (int64_t ky = 0; ky < kh; ++ky)
+              for (int64_t kx = 0; kx < kw; ++kx) {
+                int64_t iy = y * st[0] + ky * dil[0] - pad[0];
+                int64_t ix = x * st[1] + kx * dil[1] - pad[1];
+                // Padding multiplies by zero: no error in any multiplier.
+                if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
+                  continue;
+                record(
+                    lhs.i[((nb * c + (fo / fg) * cg + ch) * ih + iy) * iw + ix],
+                    rhs.i[((fo * cg + ch) * kh + ky) * kw + kx], grad);
+              }
+        }
+}
+
+/// Spearman rank correlation (average ranks for ties).
+double spearman(const std::vector<double> &x, const std::vector<double> &y) {
+  auto ranks = [](const std::vector<double> &v) {
+    std::vector<size_t> idx(v.size());
+    for (size_t i = 0; i < v.size(); ++i)
+      idx[i] = i;
+    std::sort(idx.begin(), idx.end(),
+              [&](size_t a, size_t b) { return v[a] < v[b]; });
+    std::vector<double> r(v.size());
+    for (size_t i = 0; i < idx.size();) {
+      size_t j = i;
+      while (j + 1 < idx.size() && v[idx[j + 1]] == v[idx[i]])
+        ++j;
+      for (size_t k = i; k <= j; ++k)
+        r[idx[k]] = (double(i) + double(j)) / 2;
+      i = j + 1;
+    }
+    return r;
+  };
+  std::vector<double> rx = ranks(x), ry = ranks(y);
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < rx.size(); ++i)
+    mx += rx[i], my += ry[i];
+  mx /= double(rx.size());
+  my /= double(ry.size());
+  double sxy = 0, sxx = 0, syy = 0;
+  for (size_t i = 0; i < rx.size(); ++i) {
+    sxy += (rx[i] - mx) * (ry[i] - my);
+    sxx += (rx[i] - mx) * (rx[i] - mx);
+    syy += (ry[i] - my) * (ry[i] - my);
+  }
+  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0.0;
+}
+
+struct Candidate {
+  std::string name;
+  double estimate = 0; ///< predicted loss change (first + second order)
+  double risk = 0;     ///< |first order| + second order: the knapsack weight
+  double energyPj = 0; ///< multiplier energy per run
+};
+
+struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
+  using KiteAppMulSelectBase::KiteAppMulSelectBase;
+
+  /// Mean cross-entropy and top-1 accuracy over the calibration data with
+  /// the multipliers currently set.
+  FailureOr<std::pair<double, double>> evaluate(ModuleOp module,
+                                                const tensorio::HostTensor &y) {
+    interp::Interpreter interpreter;
+    double loss = 0, correct = 0, rows = 0;
+    if (failed(forEachCalibrationBatch(
+            module, "kite-appmul-select", calibration, entry,
+            [&](func::FuncOp func, std::vector<interp::Tensor> &args,
+                int64_t begin) -> LogicalResult {
+              FailureOr<std::vector<interp::Tensor>> out =
+                  interpreter.run(func, args);
+              if (failed(out))
+                return failure();
+              const interp::Tensor &logits = (*out)[0];
+              int64_t n = logits.shape[0], classes = logits.shape[1];
+              for (int64_t r = 0; r < n; ++r) {
+                double mx = -INFINITY, sum = 0;
+                int64_t best = 0;
+                for (int64_t cl = 0; cl < classes; ++cl) {
+                  double v = logits.f[r * classes + cl];
+                  if (v > mx)
+                    mx = v, best = cl;
+                }
+                for (int64_t cl = 0; cl < classes; ++cl)
+                  sum += std::exp(logits.f[r * classes + cl] - mx);
+                int64_t label = y.ints[size_t(begin + r)];
+                loss += std::log(sum) + mx - logits.f[r * classes + label];
+                correct += best == label;
+                rows += 1;
+              }
+              return success();
+            })))
+      return failure();
+    return std::make_pair(loss / rows, correct / rows);
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto fail = [&](const Twine &message) {
+      module.emitError() << "kite-appmul-select: " << message;
+      signalPassFailure();
+    };
+    if (calibration.empty() || labels.empty())
+      return fail("needs calibration inputs and labels (calibration=, "
+                  "labels=)");
+    if (order != 1 && order != 2)
+      return fail("order must be 1 or 2");
+    tensorio::HostTensor y;
+    std::string error;
+    if (!tensorio::readNpy(labels, y, &error))
+      return fail(error);
+    if (y.isFloat())
+      return fail("labels must be integers");
+    TargetAttr target = lookupTarget(module);
+    if (!target)
+      target = getDefaultTarget(&getContext());
+
+    std::vector<LayerStats> layers;
+    module.walk([&](Operation *op) {
+      if (auto f = formatsOf(op)) {
+        LayerStats s;
+        s.op = op;
+        s.a = f->first;
+        s.w = f->second;
+        size_t size = size_t(1) << (s.a.bits + s.w.bits);
+        s.count.assign(size, 0);
+        s.gradSum.assign(size, 0);
+        layers.push_back(std::move(s));
+      }
+    });
+    if (layers.empty())
+      return; // nothing runs on integers
+
+    // 1. One forward + backward pass over the calibration data.
+    interp::Interpreter interpreter;
+    int64_t runs = 0, rowsPerRun = 0;
+    if (failed(forEachCalibrationBatch(
+            module, "kite-appmul-select", calibration, entry,
+            [&](func::FuncOp func, std::vector<interp::Tensor> &args,
+                int64_t begin) -> LogicalResult {
+              rowsPerRun = args[0].shape[0];
+              interp::Loss loss{interp::Loss::Kind::CrossEntropy,
+                                interp::Tensor::ints({rowsPerRun})};
+              for (int64_t r = 0; r < rowsPerRun; ++r) {
+                if (size_t(begin + r) >= y.ints.size())
+                  return module.emitError()
+                         << "kite-appmul-select: fewer labels than inputs";
+                loss.target.i[r] = y.ints[size_t(begin + r)];
+              }
+              FailureOr<interp::GradientRun> run =
+                  interpreter.runWithGradients(func, args, loss);
+              if (failed(run))
+                return failure();
+              for (LayerStats &s : layers) {
+                Value result = s.op->getResult(0);
+                auto g = run->grads.find(result);
+                if (g == run->grads.end())
+                  continue;
+                accumulate(s, run->values[s.op->getOperand(0)],
+                           run->values[s.op->getOperand(1)], g->second);
+              }
+              ++runs;
+              return success();
+            })))
+      return signalPassFailure();
+
+    // 2. Taylor estimates and energies for every valid multiplier.
+    double int8MulPj = target.getEnergy().getInt8Mul().convertToDouble();
+    std::vector<std::vector<Candidate>> candidates(layers.size());
+    for (auto [l, s] : llvm::enumerate(layers)) {
+      double total = 0;
+      for (double c : s.count)
+        total += c;
+      double exactPj = int8MulPj *
+                       nq::exactEnergyRelativeTo8x8(s.a.bits, s.w.bits) *
+                       double(s.macs);
+      for (Attribute attr : target.getMultipliers()) {
+        StringRef name = cast<StringAttr>(attr).getValue();
+        std::optional<nq::Multiplier> m =
+            nq::Multiplier::create(name, s.a, s.w, nullptr);
+        if (!m)
+          continue;
+        double first = 0, mean = 0, second = 0;
+        for (int64_t a = s.a.min(); a <= s.a.max(); ++a)
+          for (int64_t w = s.w.min(); w <= s.w.max(); ++w) {
+            size_t idx = size_t((a - s.a.min()) << s.w.bits | (w - s.w.min()));
+            double e = double(m->error(a, w));
+            first += s.gradSum[idx] * e;
+            mean += s.count[idx] * e;
+            second += s.count[idx] * e * e;
+          }
+        first /= double(runs);
+        double curvature = 0;
+        if (order == 2 && total > 0) {
+          mean /= total;
+          double var = second / total - mean * mean;
+          double k = double(s.productsPerOutput);
+          double h = double(rowsPerRun) * s.gradSquares / double(runs);
+          curvature = 0.5 * h * (k * var + k * k * mean * mean);
+        }
+        // A predicted decrease is not trusted: the knapsack bounds the size
+        // of the change.
+        candidates[l].push_back({m->name(), first + curvature,
+                                 std::fabs(first) + curvature,
+                                 exactPj * m->relativeEnergy()});
+      }
+    }
+
+    // 3. Knapsack; 4. verify, tightening the budget while the drop is too
+    // large.
+    FailureOr<std::pair<double, double>> exact = evaluate(module, y);
+    if (failed(exact))
+      return signalPassFailure();
+    std::vector<size_t> chosen(layers.size(), 0); // exact is first
+    double budget = lossBudget, measuredAcc = exact->second;
+    bool accepted = false;
+    for (int attempt = 0; attempt < 10 && !accepted; ++attempt) {
+      std::vector<std::vector<nq::KnapsackOption>> groups;
+      for (const auto &cands : candidates) {
+        groups.emplace_back();
+        for (const Candidate &c : cands)
+          groups.back().push_back({c.energyPj, c.risk});
+      }
+      std::optional<std::vector<size_t>> pick =
+          nq::solveMultipleChoiceKnapsack(groups, budget);
+      if (!pick)
+        break;
+      for (auto [l, s] : llvm::enumerate(layers))
+        setMultiplier(s.op, MultiplierAttr::get(
+                                &getContext(), candidates[l][(*pick)[l]].name));
+      FailureOr<std::pair<double, double>> got = evaluate(module, y);
+      if (failed(got))
+        return signalPassFailure();
+      if (report)
+        llvm::errs() << llvm::formatv(
+            "kite-appmul-select: budget {0:e2}: calibration top-1 {1:f4} "
+            "(exact {2:f4}), loss {3:f4} (exact {4:f4})\n",
+            budget, got->second, exact->second, got->first, exact->first);
+      if (exact->second - got->second <= maxDrop + 1e-9) {
+        accepted = true;
+        chosen = *pick;
+        measuredAcc = got->second;
+      } else {
+        budget /= 2;
+      }
+    }
+    double exactEnergy = 0, chosenEnergy = 0;
+    for (auto [l, s] : llvm::enumerate(layers)) {
+      setMultiplier(s.op, MultiplierAttr::get(&getContext(),
+                                              candidates[l][chosen[l]].name));
+      exactEnergy += candidates[l][0].energyPj;
+      chosenEnergy += candidates[l][chosen[l]].energyPj;
+    }
+    if (report) {
+      llvm::errs() << llvm::formatv(
+          "kite-appmul-select: {0} layers, budget {1:e2}; multiplier energy "
+          "{2:f1} -> {3:f1} pJ per run ({4:f1}% saved); calibration top-1 "
+          "{5:f4} -> {6:f4}\n",
+          layers.size(), budget, exactEnergy, chosenEnergy,
+          100 * (1 - chosenEnergy / exactEnergy), exact->second, measuredAcc);
+      for (auto [l, s] : llvm::enumerate(layers))
+        llvm::errs() << llvm::formatv(
+            "  layer {0} ({1}, {2}x{3} bits, {4} MACs): {5}, predicted dL "
+            "{6:e2}\n",
+            l, s.op->getName().getStringRef(), s.a.bits, s.w.bits, s.macs,
+            candidates[l][chosen[l]].name, candidates[l][chosen[l]].estimate);
+    }
+
+    if (!checkEstimates)
+      return;
+    // Every single-layer substitution, measured.
+    std::vector<double> predicted, measured;
+    for (auto [l, s] : llvm::enumerate(layers)) {
+      for (const Candidate &c : candidates[l]) {
+        if (c.name == "exact")
+          continue;
+        for (auto [j, t] : llvm::enumerate(layers))
+          setMultiplier(t.op, MultiplierAttr::get(&getContext(),
+                                                  j == l ? c.name : "exact"));
+        FailureOr<std::pair<double, double>> got = evaluate(module, y);
+        if (failed(got))
+          return signalPassFailure();
+        predicted.push_back(c.estimate);
+        measured.push_back(got->first - exact->first);
+      }
+    }
+    for (auto [l, s] : llvm::enumerate(layers))
+      setMultiplier(s.op, MultiplierAttr::get(&getContext(),
+                                              candidates[l][chosen[l]].name));
+    llvm::errs() << llvm::formatv(
+        "kite-appmul-select: Spearman rank correlation of predicted vs "
+        "measured loss change over {0} single-layer substitutions: {1:f3}\n",
+        predicted.size(), spearman(predicted, measured));
+  }
+};
+} // namespace
