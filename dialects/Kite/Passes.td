@@ -175,6 +175,14 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
        is halved and the selection repeated (at most 10 times; exact
        multipliers if nothing passes).
 
+    `method=ga` is the baseline FAMES is measured against: a genetic
+    algorithm over the same per-layer choices (tournament selection, uniform
+    crossover, per-gene mutation, one elite; seeded, deterministic) whose
+    fitness runs the model on the calibration data: energy, if the measured
+    loss increase is within `loss-budget` and the accuracy drop within
+    `max-drop`, else a penalty. Both methods report their wall time and
+    number of model evaluations with `report`.
+
     Each op gets `multiplier = #kite.mul<"...">`. With `check-estimates`,
     the pass also measures every single-layer substitution by running the
     model and prints the Spearman rank correlation between predicted and
@@ -197,7 +205,16 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
            "Measure every single-layer substitution and report the rank "
            "correlation with the estimates">,
     Option<"report", "report", "bool", /*default=*/"false",
-           "Print the per-layer choice on stderr">
+           "Print the per-layer choice on stderr">,
+    Option<"method", "method", "std::string", /*default=*/"\"taylor\"",
+           "taylor (FAMES) or ga (the genetic-algorithm baseline)">,
+    Option<"population_", "population", "unsigned", /*default=*/"16",
+           "GA population">,
+    Option<"generations", "generations", "unsigned", /*default=*/"20",
+           "GA generations">,
+    Option<"mutation", "mutation", "double", /*default=*/"0.1",
+           "GA per-gene mutation probability">,
+    Option<"seed", "seed", "unsigned", /*default=*/"1", "GA random seed">
   ];
   let dependentDialects = ["::kite::KiteDialect"];
 }

@@ -9,7 +9,10 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cmath>
+#include <map>
+#include <random>
 
 namespace kite {
 #define GEN_PASS_DEF_KITEAPPMULSELECT
@@ -58,6 +61,16 @@ formatsOf(Operation *op) {
   return std::make_pair(*a, *w);
 }
 
+/// Products per run of a MAC op, from its static types.
+int64_t macCount(Operation *op) {
+  auto result = cast<RankedTensorType>(op->getResult(0).getType());
+  if (auto mm = dyn_cast<MatmulOp>(op))
+    return result.getNumElements() * mm.getLhs().getType().getShape().back();
+  auto filter = cast<Conv2DOp>(op).getFilter().getType();
+  return result.getNumElements() * filter.getDimSize(1) * filter.getDimSize(2) *
+         filter.getDimSize(3);
+}
+
 /// An operand's stored value read in its format.
 int64_t valueIn(int64_t stored, nq::MulOperand f) {
   if (!f.isSigned)
@@ -89,7 +102,6 @@ void accumulate(LayerStats &s, const interp::Tensor &lhs,
     int64_t batches = interp::numElements(ls.drop_back(2));
     bool shared = rhs.shape.size() == 2;
     s.productsPerOutput = k;
-    s.macs = batches * m * n * k;
     for (int64_t b = 0; b < batches; ++b)
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j) {
@@ -109,7 +121,6 @@ void accumulate(LayerStats &s, const interp::Tensor &lhs,
   ArrayRef<int64_t> st = conv.getStrides(), pad = conv.getPads(),
                     dil = conv.getDilations();
   s.productsPerOutput = cg * kh * kw;
-  s.macs = batch * f * oh * ow * cg * kh * kw;
   for (int64_t nb = 0; nb < batch; ++nb)
     for (int64_t fo = 0; fo < f; ++fo)
       for (int64_t y = 0; y < oh; ++y)
@@ -211,6 +222,95 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     return std::make_pair(loss / rows, correct / rows);
   }
 
+  /// The genetic-algorithm baseline: fitness measured by running the model.
+  FailureOr<std::vector<size_t>>
+  searchGA(ModuleOp module, const tensorio::HostTensor &y,
+           const std::vector<std::vector<Candidate>> &candidates,
+           std::pair<double, double> exact, int64_t &evaluations) {
+    using Genome = std::vector<size_t>;
+    std::mt19937 rng(seed);
+    std::map<Genome, double> cache;
+    double exactEnergy = 0;
+    for (const auto &c : candidates)
+      exactEnergy += c[0].energyPj;
+    SmallVector<Operation *> ops;
+    module.walk([&](Operation *op) {
+      if (formatsOf(op))
+        ops.push_back(op);
+    });
+    auto fitness = [&](const Genome &g) -> FailureOr<double> {
+      auto it = cache.find(g);
+      if (it != cache.end())
+        return it->second;
+      double energy = 0;
+      for (size_t l = 0; l < g.size(); ++l) {
+        setMultiplier(ops[l], MultiplierAttr::get(&getContext(),
+                                                  candidates[l][g[l]].name));
+        energy += candidates[l][g[l]].energyPj;
+      }
+      FailureOr<std::pair<double, double>> got = evaluate(module, y);
+      if (failed(got))
+        return failure();
+      ++evaluations;
+      bool feasible = got->first - exact.first <= lossBudget &&
+                      exact.second - got->second <= maxDrop + 1e-9;
+      double f =
+          feasible ? energy : exactEnergy * (2 + (got->first - exact.first));
+      cache[g] = f;
+      return f;
+    };
+    auto random = [&](size_t l) {
+      return std::uniform_int_distribution<size_t>(0, candidates[l].size() -
+                                                          1)(rng);
+    };
+    std::vector<Genome> population;
+    population.push_back(Genome(candidates.size(), 0)); // all exact
+    while (population.size() < std::max(2u, unsigned(population_)))
+      population.push_back([&] {
+        Genome g(candidates.size());
+        for (size_t l = 0; l < g.size(); ++l)
+          g[l] = random(l);
+        return g;
+      }());
+    Genome best = population[0];
+    for (unsigned gen = 0; gen < generations; ++gen) {
+      std::vector<double> scores;
+      for (const Genome &g : population) {
+        FailureOr<double> f = fitness(g);
+        if (failed(f))
+          return failure();
+        scores.push_back(*f);
+        if (*f < cache[best])
+          best = g;
+      }
+      // Binary tournament.
+      auto pickParent = [&]() -> const Genome & {
+        std::uniform_int_distribution<size_t> any(0, population.size() - 1);
+        size_t i = any(rng), j = any(rng);
+        return scores[i] <= scores[j] ? population[i] : population[j];
+      };
+      std::vector<Genome> next = {best};
+      std::uniform_real_distribution<double> unit(0, 1);
+      while (next.size() < population.size()) {
+        const Genome &p1 = pickParent(), &p2 = pickParent();
+        Genome child(p1.size());
+        for (size_t l = 0; l < child.size(); ++l) {
+          child[l] = unit(rng) < 0.5 ? p1[l] : p2[l];
+          if (unit(rng) < mutation)
+            child[l] = random(l);
+        }
+        next.push_back(std::move(child));
+      }
+      population = std::move(next);
+      if (report)
+        llvm::errs() << llvm::formatv(
+            "kite-appmul-select: GA generation {0}: best energy {1:f1} pJ, {2} "
+            "evaluations\n",
+            gen, cache[best], evaluations);
+    }
+    return best;
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto fail = [&](const Twine &message) {
@@ -242,84 +342,103 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         size_t size = size_t(1) << (s.a.bits + s.w.bits);
         s.count.assign(size, 0);
         s.gradSum.assign(size, 0);
+        s.macs = macCount(op);
         layers.push_back(std::move(s));
       }
     });
     if (layers.empty())
       return; // nothing runs on integers
 
-    // 1. One forward + backward pass over the calibration data.
-    interp::Interpreter interpreter;
-    int64_t runs = 0, rowsPerRun = 0;
-    if (failed(forEachCalibrationBatch(
-            module, "kite-appmul-select", calibration, entry,
-            [&](func::FuncOp func, std::vector<interp::Tensor> &args,
-                int64_t begin) -> LogicalResult {
-              rowsPerRun = args[0].shape[0];
-              interp::Loss loss{interp::Loss::Kind::CrossEntropy,
-                                interp::Tensor::ints({rowsPerRun})};
-              for (int64_t r = 0; r < rowsPerRun; ++r) {
-                if (size_t(begin + r) >= y.ints.size())
-                  return module.emitError()
-                         << "kite-appmul-select: fewer labels than inputs";
-                loss.target.i[r] = y.ints[size_t(begin + r)];
-              }
-              FailureOr<interp::GradientRun> run =
-                  interpreter.runWithGradients(func, args, loss);
-              if (failed(run))
-                return failure();
-              for (LayerStats &s : layers) {
-                Value result = s.op->getResult(0);
-                auto g = run->grads.find(result);
-                if (g == run->grads.end())
-                  continue;
-                accumulate(s, run->values[s.op->getOperand(0)],
-                           run->values[s.op->getOperand(1)], g->second);
-              }
-              ++runs;
-              return success();
-            })))
-      return signalPassFailure();
+    if (method != "taylor" && method != "ga")
+      return fail("method must be taylor or ga, got '" + method + "'");
+    auto startTime = std::chrono::steady_clock::now();
+    int64_t evaluations = 0;
 
-    // 2. Taylor estimates and energies for every valid multiplier.
+    // Candidates: every library multiplier defined for a layer's widths,
+    // with its energy per run (relative energy x exact A x W-bit energy x
+    // MACs). "exact" comes first.
     double int8MulPj = target.getEnergy().getInt8Mul().convertToDouble();
     std::vector<std::vector<Candidate>> candidates(layers.size());
+    std::vector<std::vector<nq::Multiplier>> multipliers(layers.size());
     for (auto [l, s] : llvm::enumerate(layers)) {
-      double total = 0;
-      for (double c : s.count)
-        total += c;
       double exactPj = int8MulPj *
                        nq::exactEnergyRelativeTo8x8(s.a.bits, s.w.bits) *
                        double(s.macs);
       for (Attribute attr : target.getMultipliers()) {
-        StringRef name = cast<StringAttr>(attr).getValue();
-        std::optional<nq::Multiplier> m =
-            nq::Multiplier::create(name, s.a, s.w, nullptr);
+        std::optional<nq::Multiplier> m = nq::Multiplier::create(
+            cast<StringAttr>(attr).getValue(), s.a, s.w, nullptr);
         if (!m)
           continue;
-        double first = 0, mean = 0, second = 0;
-        for (int64_t a = s.a.min(); a <= s.a.max(); ++a)
-          for (int64_t w = s.w.min(); w <= s.w.max(); ++w) {
-            size_t idx = size_t((a - s.a.min()) << s.w.bits | (w - s.w.min()));
-            double e = double(m->error(a, w));
-            first += s.gradSum[idx] * e;
-            mean += s.count[idx] * e;
-            second += s.count[idx] * e * e;
+        candidates[l].push_back(
+            {m->name(), 0, 0, exactPj * m->relativeEnergy()});
+        multipliers[l].push_back(std::move(*m));
+      }
+    }
+
+    if (method == "taylor") {
+      // 1. One forward + backward pass over the calibration data.
+      interp::Interpreter interpreter;
+      int64_t runs = 0, rowsPerRun = 0;
+      if (failed(forEachCalibrationBatch(
+              module, "kite-appmul-select", calibration, entry,
+              [&](func::FuncOp func, std::vector<interp::Tensor> &args,
+                  int64_t begin) -> LogicalResult {
+                rowsPerRun = args[0].shape[0];
+                interp::Loss loss{interp::Loss::Kind::CrossEntropy,
+                                  interp::Tensor::ints({rowsPerRun})};
+                for (int64_t r = 0; r < rowsPerRun; ++r) {
+                  if (size_t(begin + r) >= y.ints.size())
+                    return module.emitError()
+                           << "kite-appmul-select: fewer labels than inputs";
+                  loss.target.i[r] = y.ints[size_t(begin + r)];
+                }
+                FailureOr<interp::GradientRun> run =
+                    interpreter.runWithGradients(func, args, loss);
+                if (failed(run))
+                  return failure();
+                for (LayerStats &s : layers) {
+                  auto g = run->grads.find(s.op->getResult(0));
+                  if (g == run->grads.end())
+                    continue;
+                  accumulate(s, run->values[s.op->getOperand(0)],
+                             run->values[s.op->getOperand(1)], g->second);
+                }
+                ++runs;
+                return success();
+              })))
+        return signalPassFailure();
+      ++evaluations;
+
+      // 2. Taylor estimates from the tables: no model run per candidate.
+      for (auto [l, s] : llvm::enumerate(layers)) {
+        double total = 0;
+        for (double c : s.count)
+          total += c;
+        for (auto [c, m] : llvm::zip(candidates[l], multipliers[l])) {
+          double first = 0, mean = 0, second = 0;
+          for (int64_t a = s.a.min(); a <= s.a.max(); ++a)
+            for (int64_t w = s.w.min(); w <= s.w.max(); ++w) {
+              size_t idx =
+                  size_t((a - s.a.min()) << s.w.bits | (w - s.w.min()));
+              double e = double(m.error(a, w));
+              first += s.gradSum[idx] * e;
+              mean += s.count[idx] * e;
+              second += s.count[idx] * e * e;
+            }
+          first /= double(runs);
+          double curvature = 0;
+          if (order == 2 && total > 0) {
+            mean /= total;
+            double var = second / total - mean * mean;
+            double k = double(s.productsPerOutput);
+            double h = double(rowsPerRun) * s.gradSquares / double(runs);
+            curvature = 0.5 * h * (k * var + k * k * mean * mean);
           }
-        first /= double(runs);
-        double curvature = 0;
-        if (order == 2 && total > 0) {
-          mean /= total;
-          double var = second / total - mean * mean;
-          double k = double(s.productsPerOutput);
-          double h = double(rowsPerRun) * s.gradSquares / double(runs);
-          curvature = 0.5 * h * (k * var + k * k * mean * mean);
+          // A predicted decrease of the loss is not trusted: the knapsack
+          // bounds the size of the change.
+          c.estimate = first + curvature;
+          c.risk = std::fabs(first) + curvature;
         }
-        // A predicted decrease is not trusted: the knapsack bounds the size
-        // of the change.
-        candidates[l].push_back({m->name(), first + curvature,
-                                 std::fabs(first) + curvature,
-                                 exactPj * m->relativeEnergy()});
       }
     }
 
@@ -328,9 +447,17 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     FailureOr<std::pair<double, double>> exact = evaluate(module, y);
     if (failed(exact))
       return signalPassFailure();
+    ++evaluations;
     std::vector<size_t> chosen(layers.size(), 0); // exact is first
     double budget = lossBudget, measuredAcc = exact->second;
-    bool accepted = false;
+    bool accepted = method != "taylor";
+    if (method == "ga") {
+      FailureOr<std::vector<size_t>> best =
+          searchGA(module, y, candidates, *exact, evaluations);
+      if (failed(best))
+        return signalPassFailure();
+      chosen = *best;
+    }
     for (int attempt = 0; attempt < 10 && !accepted; ++attempt) {
       std::vector<std::vector<nq::KnapsackOption>> groups;
       for (const auto &cands : candidates) {
@@ -348,6 +475,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       FailureOr<std::pair<double, double>> got = evaluate(module, y);
       if (failed(got))
         return signalPassFailure();
+      ++evaluations;
       if (report)
         llvm::errs() << llvm::formatv(
             "kite-appmul-select: budget {0:e2}: calibration top-1 {1:f4} "
@@ -368,7 +496,19 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       exactEnergy += candidates[l][0].energyPj;
       chosenEnergy += candidates[l][chosen[l]].energyPj;
     }
+    double seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - startTime)
+                         .count();
     if (report) {
+      if (method == "ga") {
+        FailureOr<std::pair<double, double>> got = evaluate(module, y);
+        if (failed(got))
+          return signalPassFailure();
+        measuredAcc = got->second;
+      }
+      llvm::errs() << llvm::formatv(
+          "kite-appmul-select: method {0}: {1:f3} s, {2} model evaluations\n",
+          method, seconds, evaluations);
       llvm::errs() << llvm::formatv(
           "kite-appmul-select: {0} layers, budget {1:e2}; multiplier energy "
           "{2:f1} -> {3:f1} pJ per run ({4:f1}% saved); calibration top-1 "
