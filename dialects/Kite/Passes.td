@@ -214,7 +214,11 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
            "GA generations">,
     Option<"mutation", "mutation", "double", /*default=*/"0.1",
            "GA per-gene mutation probability">,
-    Option<"seed", "seed", "unsigned", /*default=*/"1", "GA random seed">
+    Option<"seed", "seed", "unsigned", /*default=*/"1", "GA random seed">,
+    Option<"dumpEstimates", "dump-estimates", "std::string",
+           /*default=*/"\"\"",
+           "Write every layer's candidates (predicted loss change, energy, "
+           "and with check-estimates the measured change) as JSON">
   ];
   let dependentDialects = ["::kite::KiteDialect"];
 }

@@ -7,6 +7,7 @@
 #include "kite/Target/KnownTargets.h"
 
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -180,6 +181,7 @@ struct Candidate {
   double estimate = 0; ///< predicted loss change (first + second order)
   double risk = 0;     ///< |first order| + second order: the knapsack weight
   double energyPj = 0; ///< multiplier energy per run
+  std::optional<double> measured = std::nullopt; ///< with check-estimates
 };
 
 struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
@@ -523,12 +525,27 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
             candidates[l][chosen[l]].name, candidates[l][chosen[l]].estimate);
     }
 
-    if (!checkEstimates)
-      return;
+    if (checkEstimates && failed(measureSubstitutions(
+                              module, y, layers, candidates, chosen, *exact)))
+      return signalPassFailure();
+    if (!dumpEstimates.empty() &&
+        failed(writeEstimates(module, layers, candidates, chosen)))
+      return signalPassFailure();
+  }
+
+  /// Measures every single-layer substitution and reports the rank
+  /// correlation with the estimates.
+  LogicalResult
+  measureSubstitutions(ModuleOp module, const tensorio::HostTensor &y,
+                       std::vector<LayerStats> &layers,
+                       std::vector<std::vector<Candidate>> &candidates,
+                       const std::vector<size_t> &chosen,
+                       std::pair<double, double> exactRun) {
+    auto exact = &exactRun;
     // Every single-layer substitution, measured.
     std::vector<double> predicted, measured;
     for (auto [l, s] : llvm::enumerate(layers)) {
-      for (const Candidate &c : candidates[l]) {
+      for (Candidate &c : candidates[l]) {
         if (c.name == "exact")
           continue;
         for (auto [j, t] : llvm::enumerate(layers))
@@ -536,9 +553,10 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                                                   j == l ? c.name : "exact"));
         FailureOr<std::pair<double, double>> got = evaluate(module, y);
         if (failed(got))
-          return signalPassFailure();
+          return failure();
         predicted.push_back(c.estimate);
         measured.push_back(got->first - exact->first);
+        c.measured = measured.back();
       }
     }
     for (auto [l, s] : llvm::enumerate(layers))
@@ -548,6 +566,39 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         "kite-appmul-select: Spearman rank correlation of predicted vs "
         "measured loss change over {0} single-layer substitutions: {1:f3}\n",
         predicted.size(), spearman(predicted, measured));
+    return success();
+  }
+
+  LogicalResult writeEstimates(ModuleOp module,
+                               const std::vector<LayerStats> &layers,
+                               const std::vector<std::vector<Candidate>> &cands,
+                               const std::vector<size_t> &chosen) {
+    llvm::json::Array out;
+    for (auto [l, s] : llvm::enumerate(layers)) {
+      llvm::json::Array options;
+      for (const Candidate &c : cands[l]) {
+        llvm::json::Object o{{"multiplier", c.name},
+                             {"predicted_dloss", c.estimate},
+                             {"energy_pj", c.energyPj}};
+        if (c.measured)
+          o["measured_dloss"] = *c.measured;
+        options.push_back(std::move(o));
+      }
+      out.push_back(
+          llvm::json::Object{{"layer", int64_t(l)},
+                             {"op", s.op->getName().getStringRef()},
+                             {"bits", llvm::json::Array{s.a.bits, s.w.bits}},
+                             {"macs", s.macs},
+                             {"chosen", cands[l][chosen[l]].name},
+                             {"candidates", std::move(options)}});
+    }
+    std::error_code ec;
+    llvm::raw_fd_ostream os(dumpEstimates, ec);
+    if (ec)
+      return module.emitError() << "kite-appmul-select: cannot write "
+                                << dumpEstimates << ": " << ec.message();
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(out))) << "\n";
+    return success();
   }
 };
 } // namespace
