@@ -149,6 +149,53 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
   let dependentDialects = ["::kite::KiteDialect", "::mlir::arith::ArithDialect"];
 }
 
+def KiteLPQuantize : Pass<"kite-lp-quantize", "::mlir::ModuleOp"> {
+  let summary = "Run the MAC-array ops on logarithmic posits";
+  let description = [{
+    For every float `kite.matmul` whose right operand and every float
+    `kite.conv2d` whose filter is a constant: the weights become a
+    `kite.constant` of `!kite.lp<n, es, rs, sf>` codes (`weight-format`), the
+    activation a `kite.quantize` to `!kite.lp<...>` (`act-format`), and the
+    op multiplies in the log domain and accumulates into f32 (see
+    `kite.matmul`). A product of two activations gets both operands in the
+    activation format.
+
+    Each tensor's scale factor sf is the one in [-32, 32] with the least
+    quantization MSE — over the weights themselves, or over the values the
+    activation takes on the calibration data. `layer-formats` gives layers
+    their own formats (mixed precision, e.g.
+    `layer-formats=-;6,1,5/4,0,3`).
+
+    Example (`act-format=8,1,7 weight-format=6,1,5`):
+
+    ```mlir
+    %y = kite.matmul %x, %w : (tensor<4x64xf32>, tensor<64x10xf32>) -> tensor<4x10xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %lw = kite.constant dense<...> : tensor<64x10xi8> -> tensor<64x10x!kite.lp<6, 1, 5, 2>>
+    %lx = kite.quantize %x : tensor<4x64xf32> -> tensor<4x64x!kite.lp<8, 1, 7, 0>>
+    %y = kite.matmul %lx, %lw : (...) -> tensor<4x10xf32>
+    ```
+  }];
+  let options = [
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "Calibration inputs (.npy or .npz) of the entry function (required)">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "Function the calibration data is for">,
+    Option<"actFormat", "act-format", "std::string", /*default=*/"\"8,1,7\"",
+           "Activation format n,es,rs (sf is calibrated)">,
+    Option<"weightFormat", "weight-format", "std::string",
+           /*default=*/"\"8,1,7\"", "Weight format n,es,rs (sf is fitted)">,
+    Option<"layerFormats", "layer-formats", "std::string", /*default=*/"",
+           "Per-layer formats, ';'-separated, one entry per float MAC op in "
+           "IR order: '-' or 'n,es,rs/n,es,rs' (activation/weight)">
+  ];
+  let dependentDialects = ["::kite::KiteDialect"];
+}
+
 def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
   let summary = "Choose an approximate multiplier per layer (FAMES)";
   let description = [{
