@@ -196,6 +196,55 @@ def KiteLPQuantize : Pass<"kite-lp-quantize", "::mlir::ModuleOp"> {
   let dependentDialects = ["::kite::KiteDialect"];
 }
 
+def KiteLPQuantSearch : Pass<"kite-lp-quant-search", "::mlir::ModuleOp"> {
+  let summary = "Search each layer's logarithmic-posit formats (LPQ)";
+  let description = [{
+    A genetic algorithm over per-layer genes — the activation and the weight
+    format of every float `kite.matmul` and `kite.conv2d`, each one of
+    `candidates` — then the rewrite of `kite-lp-quantize` with the best
+    genome's formats (scale factors fitted by MSE as there).
+
+    A genome is scored by running the LP model with the reference
+    interpreter on the calibration data against the float model:
+    `(1 - top-1 agreement) + 0.1 * relative squared error of the outputs +
+    max(0, average bits - bit-budget)`, lower is better. Average bits is the
+    mean over layers of (activation n + weight n) / 2. The first population
+    holds every uniform assignment, the rest is random; binary tournaments,
+    uniform crossover, per-gene mutation, the best genome kept. Deterministic
+    for a fixed `seed`. Progress per generation and the chosen formats (as a
+    `layer-formats=` value for `kite-lp-quantize`) go to stderr.
+
+    Not yet: evaluation on several threads, the per-layer contrastive
+    fitness term and an energy budget (issue 7).
+
+    Example (`bit-budget=6`, the digits CNN): stderr ends with
+    `chose layer-formats=4,0,3/7,1,6;5,1,4/6,1,5;8,1,7/6,1,5 (6.00 average
+    bits, ...)` and the three MAC ops become LP ops as in `kite-lp-quantize`.
+  }];
+  let options = [
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "Calibration inputs (.npy or .npz) of the entry function (required)">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "Function the calibration data is for">,
+    Option<"candidateFormats", "candidates", "std::string",
+           /*default=*/"\"8,1,7;7,1,6;6,1,5;5,1,4;4,0,3\"",
+           "';'-separated formats n,es,rs a layer may use">,
+    Option<"bitBudget", "bit-budget", "double", /*default=*/"6.0",
+           "Average bits above which genomes are penalised">,
+    Option<"population", "population", "unsigned", /*default=*/"16",
+           "Genomes per generation">,
+    Option<"generations", "generations", "unsigned", /*default=*/"8",
+           "Generations">,
+    Option<"mutation", "mutation", "double", /*default=*/"0.1",
+           "Probability of redrawing each gene">,
+    Option<"crossover", "crossover", "double", /*default=*/"0.9",
+           "Probability that a child mixes two parents">,
+    Option<"seed", "seed", "unsigned", /*default=*/"1",
+           "Random seed">
+  ];
+  let dependentDialects = ["::kite::KiteDialect"];
+}
+
 def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
   let summary = "Choose an approximate multiplier per layer (FAMES)";
   let description = [{

@@ -5,12 +5,16 @@
 #include "kite/Numerics/LP.h"
 
 #include "mlir/IR/Matchers.h"
-#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <map>
+#include <random>
 
 #include <cmath>
 
 namespace kite {
 #define GEN_PASS_DEF_KITELPQUANTIZE
+#define GEN_PASS_DEF_KITELPQUANTSEARCH
 #include "kite/dialects/Kite/Passes.h.inc"
 } // namespace kite
 
@@ -57,6 +61,152 @@ int bestScaleFactor(nq::LPFormat f, const std::vector<float> &data) {
   return best;
 }
 
+/// One float MAC op and the values its operands take: the weights, or an
+/// activation's values on the calibration data.
+struct MacLayer {
+  std::vector<float> lhs, rhs;
+  bool rhsConstant = false;
+  bool reached = false; // run by the entry function on the calibration data
+};
+
+SmallVector<Operation *> floatMacOps(ModuleOp module) {
+  auto isFloat = [](Value v) {
+    return isa<FloatType>(getElementTypeOrSelf(v.getType()));
+  };
+  SmallVector<Operation *> ops;
+  module.walk([&](Operation *op) {
+    if (isa<MatmulOp, Conv2DOp>(op) && isFloat(op->getOperand(0)) &&
+        isFloat(op->getOperand(1)))
+      ops.push_back(op);
+  });
+  return ops;
+}
+
+/// Runs the float model on the calibration data and records every MAC op's
+/// operand values; `output` (if given) gets the entry function's first
+/// result, all batches concatenated.
+LogicalResult observe(ModuleOp module, StringRef passName,
+                      StringRef calibration, StringRef entry,
+                      ArrayRef<Operation *> ops, std::vector<MacLayer> *layers,
+                      interp::Tensor *output) {
+  if (layers) {
+    layers->assign(ops.size(), MacLayer());
+    for (auto [op, layer] : llvm::zip(ops, *layers)) {
+      DenseFPElementsAttr constant;
+      if ((layer.rhsConstant =
+               matchPattern(op->getOperand(1), m_Constant(&constant))))
+        for (const APFloat &x : constant.getValues<APFloat>())
+          layer.rhs.push_back(float(x.convertToDouble()));
+    }
+  }
+  Value result;
+  if (auto func = module.lookupSymbol<func::FuncOp>(entry))
+    if (!func.getBody().empty() && func.getNumResults() > 0)
+      result = func.getBody().back().getTerminator()->getOperand(0);
+  if (output) {
+    if (!result)
+      return module.emitError() << passName << ": entry function '" << entry
+                                << "' has no result to compare";
+    *output = interp::Tensor();
+  }
+  auto append = [](std::vector<float> &to, const interp::Tensor &t) {
+    to.insert(to.end(), t.f.begin(), t.f.end());
+  };
+  return runOnCalibrationData(module, passName, calibration, entry,
+                              [&](DenseMap<Value, interp::Tensor> &values) {
+                                for (auto [i, op] : llvm::enumerate(ops)) {
+                                  auto it = values.find(op->getOperand(0));
+                                  if (!layers || it == values.end())
+                                    continue;
+                                  MacLayer &layer = (*layers)[i];
+                                  layer.reached = true;
+                                  append(layer.lhs, it->second);
+                                  if (!layer.rhsConstant)
+                                    append(layer.rhs,
+                                           values[op->getOperand(1)]);
+                                }
+                                if (output) {
+                                  const interp::Tensor &t = values[result];
+                                  if (output->shape.empty())
+                                    output->shape = t.shape;
+                                  else
+                                    output->shape[0] += t.shape[0];
+                                  append(output->f, t);
+                                }
+                              });
+}
+
+/// Fitted scale factors, keyed by the data and the format, so a search
+/// fits each (tensor, format) pair once.
+class ScaleFactors {
+public:
+  int get(nq::LPFormat f, const std::vector<float> &data) {
+    auto key = std::make_tuple(&data, f.n, f.es, f.rs);
+    auto it = cache.find(key);
+    if (it != cache.end())
+      return it->second;
+    return cache[key] = bestScaleFactor(f, data);
+  }
+
+private:
+  std::map<std::tuple<const void *, unsigned, unsigned, unsigned>, int> cache;
+};
+
+/// Replaces the float MAC op `op` by one on LP operands: weights become LP
+/// constants, activations get a kite.quantize. A product of two
+/// activations uses the activation format for both.
+void rewriteToLP(Operation *op, const MacLayer &layer, nq::LPFormat af,
+                 nq::LPFormat wf, ScaleFactors &sfs) {
+  OpBuilder b(op);
+  Location loc = op->getLoc();
+  auto lpTensor = [&](Value v, nq::LPFormat f) {
+    return RankedTensorType::get(
+        cast<RankedTensorType>(v.getType()).getShape(),
+        LPType::get(b.getContext(), f.n, f.es, f.rs, f.sf));
+  };
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  af.sf = sfs.get(af, layer.lhs);
+  lhs = QuantizeOp::create(b, loc, lpTensor(lhs, af), lhs, nullptr, nullptr,
+                           nullptr, nullptr);
+  if (layer.rhsConstant) {
+    wf.sf = sfs.get(wf, layer.rhs);
+    nq::LPCodec codec(wf);
+    unsigned width = wf.n <= 8 ? 8 : 16;
+    SmallVector<APInt> codes;
+    for (float x : layer.rhs)
+      codes.push_back(APInt(width, codec.encode(x)));
+    auto shape = cast<RankedTensorType>(rhs.getType()).getShape();
+    auto storage = RankedTensorType::get(shape, b.getIntegerType(width));
+    rhs = ConstantOp::create(b, loc, lpTensor(rhs, wf),
+                             DenseIntElementsAttr::get(storage, codes));
+  } else {
+    nq::LPFormat f = af;
+    f.sf = sfs.get(f, layer.rhs);
+    rhs = QuantizeOp::create(b, loc, lpTensor(rhs, f), rhs, nullptr, nullptr,
+                             nullptr, nullptr);
+  }
+  Type resultType = op->getResult(0).getType();
+  Value result;
+  if (auto mm = dyn_cast<MatmulOp>(op)) {
+    result = MatmulOp::create(b, loc, resultType, lhs, rhs, mm.getAcc(),
+                              nullptr, nullptr, nullptr,
+                              mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr());
+  } else {
+    auto conv = cast<Conv2DOp>(op);
+    result = Conv2DOp::create(
+        b, loc, resultType, lhs, rhs, conv.getBias(), conv.getStridesAttr(),
+        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
+        nullptr, nullptr, nullptr, conv.getInputSparsityAttr(),
+        conv.getFilterSparsityAttr());
+  }
+  op->getResult(0).replaceAllUsesWith(result);
+  op->erase();
+}
+
+std::string formatText(nq::LPFormat f) {
+  return llvm::formatv("{0},{1},{2}", f.n, f.es, f.rs).str();
+}
+
 struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
   using KiteLPQuantizeBase::KiteLPQuantizeBase;
 
@@ -73,15 +223,7 @@ struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
     if (!defaultAct || !defaultWeight)
       return fail("formats are 'n,es,rs' with 2 <= n <= 16, es <= 4, "
                   "1 <= rs < n");
-    SmallVector<Operation *> macOps;
-    auto isFloat = [](Value v) {
-      return isa<FloatType>(getElementTypeOrSelf(v.getType()));
-    };
-    module.walk([&](Operation *op) {
-      if (isa<MatmulOp, Conv2DOp>(op) && isFloat(op->getOperand(0)) &&
-          isFloat(op->getOperand(1)))
-        macOps.push_back(op);
-    });
+    SmallVector<Operation *> macOps = floatMacOps(module);
     // Entries are ';'-separated because each format contains commas.
     SmallVector<StringRef> entries;
     if (!layerFormats.empty())
@@ -91,8 +233,8 @@ struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
                   " entries but the module has " + Twine(macOps.size()) +
                   " float MAC ops");
     TargetAttr target = lookupTarget(module);
-    DenseMap<Operation *, std::pair<nq::LPFormat, nq::LPFormat>> formats;
-    for (auto [i, op] : llvm::enumerate(macOps)) {
+    std::vector<std::pair<nq::LPFormat, nq::LPFormat>> formats;
+    for (size_t i = 0; i < macOps.size(); ++i) {
       nq::LPFormat a = *defaultAct, w = *defaultWeight;
       if (i < entries.size() && entries[i] != "-") {
         auto [as, ws] = entries[i].split('/');
@@ -108,83 +250,212 @@ struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
         return fail("target '" + target.getName() +
                     "' does not support LP words of " + Twine(a.n) + " and " +
                     Twine(w.n) + " bits");
-      formats[op] = {a, w};
+      formats.push_back({a, w});
     }
+    std::vector<MacLayer> layers;
+    if (failed(observe(module, "kite-lp-quantize", calibration, entry, macOps,
+                       &layers, nullptr)))
+      return signalPassFailure();
+    ScaleFactors sfs;
+    for (size_t i = 0; i < macOps.size(); ++i)
+      if (layers[i].reached)
+        rewriteToLP(macOps[i], layers[i], formats[i].first, formats[i].second,
+                    sfs);
+  }
+};
 
-    // Activations to calibrate: the left operand of every MAC op, and the
-    // right one where it is not constant.
-    SetVector<Value> activations;
-    for (Operation *op : macOps) {
-      activations.insert(op->getOperand(0));
-      if (!matchPattern(op->getOperand(1), m_Constant()))
-        activations.insert(op->getOperand(1));
+/// LPQ: a genetic search over each layer's (activation, weight) format.
+struct LPQuantSearchPass
+    : kite::impl::KiteLPQuantSearchBase<LPQuantSearchPass> {
+  using KiteLPQuantSearchBase::KiteLPQuantSearchBase;
+
+  /// Per layer: indices into the candidate formats (activation, weight).
+  using Genome = std::vector<std::pair<unsigned, unsigned>>;
+
+  struct Score {
+    double fitness, agreement, relativeError, bits;
+  };
+
+  double averageBits(const Genome &g, ArrayRef<nq::LPFormat> candidates,
+                     const std::vector<MacLayer> &layers) {
+    double bits = 0;
+    for (auto [genes, layer] : llvm::zip(g, layers))
+      bits += (candidates[genes.first].n +
+               candidates[layer.rhsConstant ? genes.second : genes.first].n) /
+              2.0;
+    return bits / g.size();
+  }
+
+  /// Top-1 agreement with the float model and relative squared error of the
+  /// outputs on the calibration data, plus a penalty for every bit above
+  /// the budget.
+  FailureOr<Score> evaluate(ModuleOp module, const Genome &g,
+                            ArrayRef<nq::LPFormat> candidates,
+                            const std::vector<MacLayer> &layers,
+                            const interp::Tensor &reference,
+                            ScaleFactors &sfs) {
+    OwningOpRef<ModuleOp> copy = module.clone();
+    SmallVector<Operation *> ops = floatMacOps(*copy);
+    for (size_t i = 0; i < ops.size(); ++i)
+      if (layers[i].reached)
+        rewriteToLP(ops[i], layers[i], candidates[g[i].first],
+                    candidates[g[i].second], sfs);
+    interp::Tensor out;
+    if (failed(observe(*copy, "kite-lp-quant-search", calibration, entry, {},
+                       nullptr, &out)))
+      return failure();
+    int64_t classes = reference.shape.back();
+    int64_t rows = int64_t(reference.f.size()) / classes;
+    double agree = 0, err = 0, norm = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      auto argmax = [&](const std::vector<float> &v) {
+        auto begin = v.begin() + r * classes;
+        return std::max_element(begin, begin + classes) - begin;
+      };
+      agree += argmax(out.f) == argmax(reference.f);
     }
-    DenseMap<Value, std::vector<float>> seen;
-    if (failed(runOnCalibrationData(
-            module, "kite-lp-quantize", calibration, entry,
-            [&](DenseMap<Value, interp::Tensor> &values) {
-              for (Value v : activations) {
-                auto it = values.find(v);
-                if (it != values.end())
-                  seen[v].insert(seen[v].end(), it->second.f.begin(),
-                                 it->second.f.end());
-              }
-            })))
+    for (size_t i = 0; i < reference.f.size(); ++i) {
+      double d = double(out.f[i]) - reference.f[i];
+      err += d * d;
+      norm += double(reference.f[i]) * reference.f[i];
+    }
+    Score s;
+    s.agreement = agree / rows;
+    s.relativeError = norm > 0 ? err / norm : err;
+    s.bits = averageBits(g, candidates, layers);
+    s.fitness = (1 - s.agreement) + 0.1 * s.relativeError +
+                std::max(0.0, s.bits - bitBudget);
+    return s;
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto fail = [&](const Twine &message) {
+      module.emitError() << "kite-lp-quant-search: " << message;
+      signalPassFailure();
+    };
+    if (calibration.empty())
+      return fail("needs calibration data (calibration=<file.npy|.npz>)");
+    if (population < 2 || generations < 1)
+      return fail("needs population >= 2 and generations >= 1");
+    if (mutation < 0 || mutation > 1 || crossover < 0 || crossover > 1)
+      return fail("mutation and crossover are probabilities in [0, 1]");
+    SmallVector<nq::LPFormat> candidates;
+    TargetAttr target = lookupTarget(module);
+    SmallVector<StringRef> texts;
+    StringRef(candidateFormats).split(texts, ';');
+    for (StringRef text : texts) {
+      std::optional<nq::LPFormat> f = parseFormat(text);
+      if (!f)
+        return fail("candidate '" + text +
+                    "' is not 'n,es,rs' with 2 <= n <= 16, es <= 4, "
+                    "1 <= rs < n");
+      if (target && !target.supportsLPBits(f->n))
+        return fail("target '" + target.getName() +
+                    "' does not support LP words of " + Twine(f->n) + " bits");
+      candidates.push_back(*f);
+    }
+    SmallVector<Operation *> macOps = floatMacOps(module);
+    if (macOps.empty())
+      return; // nothing to search
+    std::vector<MacLayer> layers;
+    interp::Tensor reference;
+    if (failed(observe(module, "kite-lp-quant-search", calibration, entry,
+                       macOps, &layers, &reference)))
       return signalPassFailure();
 
-    MLIRContext *ctx = &getContext();
-    auto lpTensor = [&](Value v, nq::LPFormat f) {
-      return RankedTensorType::get(
-          cast<RankedTensorType>(v.getType()).getShape(),
-          LPType::get(ctx, f.n, f.es, f.rs, f.sf));
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> unit(0, 1);
+    std::uniform_int_distribution<unsigned> anyFormat(0, candidates.size() - 1);
+    ScaleFactors sfs;
+    std::map<Genome, Score> scores;
+    auto score = [&](const Genome &g) -> FailureOr<Score> {
+      auto it = scores.find(g);
+      if (it != scores.end())
+        return it->second;
+      FailureOr<Score> s =
+          evaluate(module, g, candidates, layers, reference, sfs);
+      if (succeeded(s))
+        scores[g] = *s;
+      return s;
     };
-    for (Operation *op : macOps) {
-      if (!seen.count(op->getOperand(0)))
-        continue; // not reached from the entry function
-      auto [af, wf] = formats[op];
-      OpBuilder b(op);
-      Location loc = op->getLoc();
-      auto toLP = [&](Value v, nq::LPFormat f) -> Value {
-        DenseFPElementsAttr constant;
-        if (matchPattern(v, m_Constant(&constant))) {
-          std::vector<float> data;
-          for (const APFloat &x : constant.getValues<APFloat>())
-            data.push_back(float(x.convertToDouble()));
-          f.sf = bestScaleFactor(f, data);
-          nq::LPCodec codec(f);
-          unsigned width = f.n <= 8 ? 8 : 16;
-          SmallVector<APInt> codes;
-          for (float x : data)
-            codes.push_back(APInt(width, codec.encode(x)));
-          auto storage = RankedTensorType::get(constant.getType().getShape(),
-                                               b.getIntegerType(width));
-          return ConstantOp::create(b, loc, lpTensor(v, f),
-                                    DenseIntElementsAttr::get(storage, codes));
-        }
-        f.sf = bestScaleFactor(f, seen[v]);
-        return QuantizeOp::create(b, loc, lpTensor(v, f), v, nullptr, nullptr,
-                                  nullptr, nullptr);
-      };
-      bool activationProduct = !matchPattern(op->getOperand(1), m_Constant());
-      Value lhs = toLP(op->getOperand(0), af);
-      Value rhs = toLP(op->getOperand(1), activationProduct ? af : wf);
-      Type resultType = op->getResult(0).getType();
-      Value result;
-      if (auto mm = dyn_cast<MatmulOp>(op)) {
-        result = MatmulOp::create(
-            b, loc, resultType, lhs, rhs, mm.getAcc(), nullptr, nullptr,
-            nullptr, mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr());
-      } else {
-        auto conv = cast<Conv2DOp>(op);
-        result = Conv2DOp::create(
-            b, loc, resultType, lhs, rhs, conv.getBias(), conv.getStridesAttr(),
-            conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
-            nullptr, nullptr, nullptr, conv.getInputSparsityAttr(),
-            conv.getFilterSparsityAttr());
-      }
-      op->getResult(0).replaceAllUsesWith(result);
-      op->erase();
+    // Start from every uniform assignment, then random ones.
+    std::vector<Genome> pop;
+    for (unsigned c = 0; c < candidates.size() && pop.size() < population; ++c)
+      pop.push_back(Genome(layers.size(), {c, c}));
+    while (pop.size() < population) {
+      Genome g(layers.size());
+      for (auto &genes : g)
+        genes = {anyFormat(rng), anyFormat(rng)};
+      pop.push_back(std::move(g));
     }
+    Genome best = pop.front();
+    for (unsigned gen = 0; gen < generations; ++gen) {
+      std::vector<double> fitness;
+      for (const Genome &g : pop) {
+        FailureOr<Score> s = score(g);
+        if (failed(s))
+          return signalPassFailure();
+        fitness.push_back(s->fitness);
+        if (s->fitness < scores[best].fitness)
+          best = g;
+      }
+      const Score &b = scores[best];
+      llvm::errs() << llvm::formatv(
+          "kite-lp-quant-search: generation {0}/{1}: best fitness {2:f4}, "
+          "top-1 agreement {3:f4}, {4:f2} average bits, {5} evaluations\n",
+          gen + 1, unsigned(generations), b.fitness, b.agreement, b.bits,
+          scores.size());
+      auto tournament = [&]() -> const Genome & {
+        std::uniform_int_distribution<size_t> any(0, pop.size() - 1);
+        size_t i = any(rng), j = any(rng);
+        return fitness[i] <= fitness[j] ? pop[i] : pop[j];
+      };
+      std::vector<Genome> next = {best};
+      while (next.size() < pop.size()) {
+        Genome child = tournament();
+        if (unit(rng) < crossover) {
+          const Genome &other = tournament();
+          for (size_t l = 0; l < child.size(); ++l)
+            if (unit(rng) < 0.5)
+              child[l] = other[l];
+        }
+        for (auto &genes : child) {
+          if (unit(rng) < mutation)
+            genes.first = anyFormat(rng);
+          if (unit(rng) < mutation)
+            genes.second = anyFormat(rng);
+        }
+        next.push_back(std::move(child));
+      }
+      pop = std::move(next);
+    }
+
+    std::string chosen;
+    for (auto [i, genes] : llvm::enumerate(best)) {
+      if (i)
+        chosen += ';';
+      chosen += formatText(candidates[genes.first]) + "/" +
+                formatText(candidates[genes.second]);
+      if (layers[i].reached)
+        rewriteToLP(macOps[i], layers[i], candidates[genes.first],
+                    candidates[genes.second], sfs);
+    }
+    // The uniform assignments of the first generation are the baselines.
+    for (auto [c, format] : llvm::enumerate(candidates)) {
+      auto it = scores.find(Genome(layers.size(), {c, c}));
+      if (it != scores.end())
+        llvm::errs() << llvm::formatv(
+            "kite-lp-quant-search: uniform {0}: top-1 agreement {1:f4}, "
+            "relative error {2:e2}\n",
+            formatText(format), it->second.agreement, it->second.relativeError);
+    }
+    const Score &b = scores[best];
+    llvm::errs() << llvm::formatv(
+        "kite-lp-quant-search: chose layer-formats={0} ({1:f2} average bits, "
+        "top-1 agreement with float {2:f4}, relative error {3:e2} on the "
+        "calibration data)\n",
+        chosen, b.bits, b.agreement, b.relativeError);
   }
 };
 } // namespace
