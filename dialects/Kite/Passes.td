@@ -214,8 +214,10 @@ def KiteLPQuantSearch : Pass<"kite-lp-quant-search", "::mlir::ModuleOp"> {
     for a fixed `seed`. Progress per generation and the chosen formats (as a
     `layer-formats=` value for `kite-lp-quantize`) go to stderr.
 
-    Not yet: evaluation on several threads, the per-layer contrastive
-    fitness term and an energy budget (issue 7).
+    New genomes of a generation are evaluated in parallel on the context's
+    threads (`--mlir-disable-threading` for one); the result does not depend
+    on the thread count. Not yet: the per-layer contrastive fitness term and
+    an energy budget (issue 7).
 
     Example (`bit-budget=6`, the digits CNN): stderr ends with
     `chose layer-formats=4,0,3/7,1,6;5,1,4/6,1,5;8,1,7/6,1,5 (6.00 average

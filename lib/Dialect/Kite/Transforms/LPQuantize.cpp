@@ -5,10 +5,13 @@
 #include "kite/Numerics/LP.h"
 
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Threading.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <map>
+#include <mutex>
 #include <random>
+#include <set>
 
 #include <cmath>
 
@@ -142,13 +145,21 @@ class ScaleFactors {
 public:
   int get(nq::LPFormat f, const std::vector<float> &data) {
     auto key = std::make_tuple(&data, f.n, f.es, f.rs);
-    auto it = cache.find(key);
-    if (it != cache.end())
-      return it->second;
-    return cache[key] = bestScaleFactor(f, data);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      auto it = cache.find(key);
+      if (it != cache.end())
+        return it->second;
+    }
+    // Two threads may fit the same pair; both get the same answer.
+    int sf = bestScaleFactor(f, data);
+    std::lock_guard<std::mutex> lock(mutex);
+    cache.emplace(key, sf);
+    return sf;
   }
 
 private:
+  std::mutex mutex;
   std::map<std::tuple<const void *, unsigned, unsigned, unsigned>, int> cache;
 };
 
@@ -369,15 +380,28 @@ struct LPQuantSearchPass
     std::uniform_int_distribution<unsigned> anyFormat(0, candidates.size() - 1);
     ScaleFactors sfs;
     std::map<Genome, Score> scores;
-    auto score = [&](const Genome &g) -> FailureOr<Score> {
-      auto it = scores.find(g);
-      if (it != scores.end())
-        return it->second;
-      FailureOr<Score> s =
-          evaluate(module, g, candidates, layers, reference, sfs);
-      if (succeeded(s))
-        scores[g] = *s;
-      return s;
+    // Scores the genomes not seen before on the context's threads; the
+    // results do not depend on how many there are.
+    auto scoreAll = [&](const std::vector<Genome> &genomes) -> LogicalResult {
+      std::vector<const Genome *> fresh;
+      std::set<Genome> queued;
+      for (const Genome &g : genomes)
+        if (!scores.count(g) && queued.insert(g).second)
+          fresh.push_back(&g);
+      std::vector<Score> results(fresh.size());
+      if (failed(failableParallelForEachN(
+              &getContext(), 0, fresh.size(), [&](size_t i) -> LogicalResult {
+                FailureOr<Score> s = evaluate(module, *fresh[i], candidates,
+                                              layers, reference, sfs);
+                if (failed(s))
+                  return failure();
+                results[i] = *s;
+                return success();
+              })))
+        return failure();
+      for (size_t i = 0; i < fresh.size(); ++i)
+        scores[*fresh[i]] = results[i];
+      return success();
     };
     // Start from every uniform assignment, then random ones.
     std::vector<Genome> pop;
@@ -391,13 +415,12 @@ struct LPQuantSearchPass
     }
     Genome best = pop.front();
     for (unsigned gen = 0; gen < generations; ++gen) {
+      if (failed(scoreAll(pop)))
+        return signalPassFailure();
       std::vector<double> fitness;
       for (const Genome &g : pop) {
-        FailureOr<Score> s = score(g);
-        if (failed(s))
-          return signalPassFailure();
-        fitness.push_back(s->fitness);
-        if (s->fitness < scores[best].fitness)
+        fitness.push_back(scores[g].fitness);
+        if (fitness.back() < scores[best].fitness)
           best = g;
       }
       const Score &b = scores[best];

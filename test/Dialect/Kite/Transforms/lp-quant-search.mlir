@@ -1,6 +1,6 @@
 // RUN: kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=4 generations=2 bit-budget=5" -o %t.a.mlir 2>&1 | FileCheck %s --check-prefix=PROGRESS
 // RUN: FileCheck %s < %t.a.mlir
-// RUN: kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=4 generations=2 bit-budget=5" -o %t.b.mlir 2>/dev/null
+// RUN: kite-opt %s --mlir-disable-threading --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=4 generations=2 bit-budget=5" -o %t.b.mlir 2>/dev/null
 // RUN: diff %t.a.mlir %t.b.mlir
 // RUN: kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=2 generations=1 candidates=4,0,3" 2>&1 >/dev/null | FileCheck %s --check-prefix=ONE
 // RUN: not kite-opt %s --kite-lp-quant-search 2>&1 | FileCheck %s --check-prefix=NOCAL
