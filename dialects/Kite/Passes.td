@@ -206,8 +206,9 @@ def KiteLPQuantSearch : Pass<"kite-lp-quant-search", "::mlir::ModuleOp"> {
 
     A genome is scored by running the LP model with the reference
     interpreter on the calibration data against the float model:
-    `(1 - top-1 agreement) + 0.1 * relative squared error of the outputs +
-    max(0, average bits - bit-budget)`, lower is better. Average bits is the
+    `relative squared error of the outputs + 0.1 * (1 - top-1 agreement) +
+    max(0, average bits - bit-budget)`, lower is better (the error leads
+    because a small calibration set soon agrees perfectly). Average bits is the
     mean over layers of (activation n + weight n) / 2. The first population
     holds every uniform assignment, the rest is random; binary tournaments,
     uniform crossover, per-gene mutation, the best genome kept. Deterministic
@@ -220,7 +221,7 @@ def KiteLPQuantSearch : Pass<"kite-lp-quant-search", "::mlir::ModuleOp"> {
     an energy budget (issue 7).
 
     Example (`bit-budget=6`, the digits CNN): stderr ends with
-    `chose layer-formats=4,0,3/7,1,6;5,1,4/6,1,5;8,1,7/6,1,5 (6.00 average
+    `chose layer-formats=6,1,5/6,1,5;6,1,5/6,1,5;8,1,7/4,0,3 (6.00 average
     bits, ...)` and the three MAC ops become LP ops as in `kite-lp-quantize`.
   }];
   let options = [

@@ -2,6 +2,7 @@
 
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Numerics/Genetic.h"
 #include "kite/Numerics/Knapsack.h"
 #include "kite/Numerics/Multipliers.h"
 #include "kite/Target/KnownTargets.h"
@@ -13,7 +14,6 @@
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <random>
 
 namespace kite {
 #define GEN_PASS_DEF_KITEAPPMULSELECT
@@ -229,8 +229,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   searchGA(ModuleOp module, const tensorio::HostTensor &y,
            const std::vector<std::vector<Candidate>> &candidates,
            std::pair<double, double> exact, int64_t &evaluations) {
-    using Genome = std::vector<size_t>;
-    std::mt19937 rng(seed);
+    using numerics::Genome;
     std::map<Genome, double> cache;
     double exactEnergy = 0;
     for (const auto &c : candidates)
@@ -261,19 +260,15 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       cache[g] = f;
       return f;
     };
-    auto random = [&](size_t l) {
-      return std::uniform_int_distribution<size_t>(0, candidates[l].size() -
-                                                          1)(rng);
-    };
+    std::vector<unsigned> arity;
+    for (const auto &c : candidates)
+      arity.push_back(c.size());
+    // Every child mixes two parents; mutation alone explores too slowly here.
+    numerics::GeneticSearch ga(arity, {mutation, /*crossover=*/1.0, seed});
     std::vector<Genome> population;
     population.push_back(Genome(candidates.size(), 0)); // all exact
     while (population.size() < std::max(2u, unsigned(population_)))
-      population.push_back([&] {
-        Genome g(candidates.size());
-        for (size_t l = 0; l < g.size(); ++l)
-          g[l] = random(l);
-        return g;
-      }());
+      population.push_back(ga.randomGenome());
     Genome best = population[0];
     for (unsigned gen = 0; gen < generations; ++gen) {
       std::vector<double> scores;
@@ -285,32 +280,14 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         if (*f < cache[best])
           best = g;
       }
-      // Binary tournament.
-      auto pickParent = [&]() -> const Genome & {
-        std::uniform_int_distribution<size_t> any(0, population.size() - 1);
-        size_t i = any(rng), j = any(rng);
-        return scores[i] <= scores[j] ? population[i] : population[j];
-      };
-      std::vector<Genome> next = {best};
-      std::uniform_real_distribution<double> unit(0, 1);
-      while (next.size() < population.size()) {
-        const Genome &p1 = pickParent(), &p2 = pickParent();
-        Genome child(p1.size());
-        for (size_t l = 0; l < child.size(); ++l) {
-          child[l] = unit(rng) < 0.5 ? p1[l] : p2[l];
-          if (unit(rng) < mutation)
-            child[l] = random(l);
-        }
-        next.push_back(std::move(child));
-      }
-      population = std::move(next);
+      population = ga.nextGeneration(population, scores, best);
       if (report)
         llvm::errs() << llvm::formatv(
             "kite-appmul-select: GA generation {0}: best energy {1:f1} pJ, {2} "
             "evaluations\n",
             gen, cache[best], evaluations);
     }
-    return best;
+    return std::vector<size_t>(best.begin(), best.end());
   }
 
   void runOnOperation() override {

@@ -2,6 +2,7 @@
 
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Numerics/Genetic.h"
 #include "kite/Numerics/LP.h"
 
 #include "mlir/IR/Matchers.h"
@@ -10,7 +11,6 @@
 
 #include <map>
 #include <mutex>
-#include <random>
 #include <set>
 
 #include <cmath>
@@ -280,8 +280,9 @@ struct LPQuantSearchPass
     : kite::impl::KiteLPQuantSearchBase<LPQuantSearchPass> {
   using KiteLPQuantSearchBase::KiteLPQuantSearchBase;
 
-  /// Per layer: indices into the candidate formats (activation, weight).
-  using Genome = std::vector<std::pair<unsigned, unsigned>>;
+  /// Genes 2l and 2l + 1: layer l's activation and weight format, as
+  /// indices into the candidates.
+  using Genome = nq::Genome;
 
   struct Score {
     double fitness, agreement, relativeError, bits;
@@ -290,11 +291,11 @@ struct LPQuantSearchPass
   double averageBits(const Genome &g, ArrayRef<nq::LPFormat> candidates,
                      const std::vector<MacLayer> &layers) {
     double bits = 0;
-    for (auto [genes, layer] : llvm::zip(g, layers))
-      bits += (candidates[genes.first].n +
-               candidates[layer.rhsConstant ? genes.second : genes.first].n) /
+    for (auto [l, layer] : llvm::enumerate(layers))
+      bits += (candidates[g[2 * l]].n +
+               candidates[g[layer.rhsConstant ? 2 * l + 1 : 2 * l]].n) /
               2.0;
-    return bits / g.size();
+    return bits / layers.size();
   }
 
   /// Top-1 agreement with the float model and relative squared error of the
@@ -309,8 +310,8 @@ struct LPQuantSearchPass
     SmallVector<Operation *> ops = floatMacOps(*copy);
     for (size_t i = 0; i < ops.size(); ++i)
       if (layers[i].reached)
-        rewriteToLP(ops[i], layers[i], candidates[g[i].first],
-                    candidates[g[i].second], sfs);
+        rewriteToLP(ops[i], layers[i], candidates[g[2 * i]],
+                    candidates[g[2 * i + 1]], sfs);
     interp::Tensor out;
     if (failed(observe(*copy, "kite-lp-quant-search", calibration, entry, {},
                        nullptr, &out)))
@@ -334,7 +335,7 @@ struct LPQuantSearchPass
     s.agreement = agree / rows;
     s.relativeError = norm > 0 ? err / norm : err;
     s.bits = averageBits(g, candidates, layers);
-    s.fitness = (1 - s.agreement) + 0.1 * s.relativeError +
+    s.fitness = s.relativeError + 0.1 * (1 - s.agreement) +
                 std::max(0.0, s.bits - bitBudget);
     return s;
   }
@@ -375,9 +376,9 @@ struct LPQuantSearchPass
                        macOps, &layers, &reference)))
       return signalPassFailure();
 
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<double> unit(0, 1);
-    std::uniform_int_distribution<unsigned> anyFormat(0, candidates.size() - 1);
+    nq::GeneticSearch ga(
+        std::vector<unsigned>(2 * layers.size(), candidates.size()),
+        {mutation, crossover, seed});
     ScaleFactors sfs;
     std::map<Genome, Score> scores;
     // Scores the genomes not seen before on the context's threads; the
@@ -406,13 +407,9 @@ struct LPQuantSearchPass
     // Start from every uniform assignment, then random ones.
     std::vector<Genome> pop;
     for (unsigned c = 0; c < candidates.size() && pop.size() < population; ++c)
-      pop.push_back(Genome(layers.size(), {c, c}));
-    while (pop.size() < population) {
-      Genome g(layers.size());
-      for (auto &genes : g)
-        genes = {anyFormat(rng), anyFormat(rng)};
-      pop.push_back(std::move(g));
-    }
+      pop.push_back(Genome(2 * layers.size(), c));
+    while (pop.size() < population)
+      pop.push_back(ga.randomGenome());
     Genome best = pop.front();
     for (unsigned gen = 0; gen < generations; ++gen) {
       if (failed(scoreAll(pop)))
@@ -429,44 +426,21 @@ struct LPQuantSearchPass
           "top-1 agreement {3:f4}, {4:f2} average bits, {5} evaluations\n",
           gen + 1, unsigned(generations), b.fitness, b.agreement, b.bits,
           scores.size());
-      auto tournament = [&]() -> const Genome & {
-        std::uniform_int_distribution<size_t> any(0, pop.size() - 1);
-        size_t i = any(rng), j = any(rng);
-        return fitness[i] <= fitness[j] ? pop[i] : pop[j];
-      };
-      std::vector<Genome> next = {best};
-      while (next.size() < pop.size()) {
-        Genome child = tournament();
-        if (unit(rng) < crossover) {
-          const Genome &other = tournament();
-          for (size_t l = 0; l < child.size(); ++l)
-            if (unit(rng) < 0.5)
-              child[l] = other[l];
-        }
-        for (auto &genes : child) {
-          if (unit(rng) < mutation)
-            genes.first = anyFormat(rng);
-          if (unit(rng) < mutation)
-            genes.second = anyFormat(rng);
-        }
-        next.push_back(std::move(child));
-      }
-      pop = std::move(next);
+      pop = ga.nextGeneration(pop, fitness, best);
     }
 
     std::string chosen;
-    for (auto [i, genes] : llvm::enumerate(best)) {
+    for (size_t i = 0; i < layers.size(); ++i) {
+      nq::LPFormat a = candidates[best[2 * i]], w = candidates[best[2 * i + 1]];
       if (i)
         chosen += ';';
-      chosen += formatText(candidates[genes.first]) + "/" +
-                formatText(candidates[genes.second]);
+      chosen += formatText(a) + "/" + formatText(w);
       if (layers[i].reached)
-        rewriteToLP(macOps[i], layers[i], candidates[genes.first],
-                    candidates[genes.second], sfs);
+        rewriteToLP(macOps[i], layers[i], a, w, sfs);
     }
     // The uniform assignments of the first generation are the baselines.
     for (auto [c, format] : llvm::enumerate(candidates)) {
-      auto it = scores.find(Genome(layers.size(), {c, c}));
+      auto it = scores.find(Genome(2 * layers.size(), c));
       if (it != scores.end())
         llvm::errs() << llvm::formatv(
             "kite-lp-quant-search: uniform {0}: top-1 agreement {1:f4}, "
