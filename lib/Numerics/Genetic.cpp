@@ -2,6 +2,7 @@
 
 #include "kite/Numerics/Genetic.h"
 
+#include <algorithm>
 #include <cassert>
 
 using namespace kite::numerics;
@@ -9,8 +10,9 @@ using namespace kite::numerics;
 GeneticSearch::GeneticSearch(std::vector<unsigned> arity,
                              GeneticOptions options)
     : arity(std::move(arity)), options(options), rng(options.seed) {
-  for (unsigned a : this->arity)
-    assert(a >= 1 && "a gene needs at least one value");
+  assert(std::all_of(this->arity.begin(), this->arity.end(),
+                     [](unsigned a) { return a >= 1; }) &&
+         "a gene needs at least one value");
 }
 
 unsigned GeneticSearch::randomGene(size_t i) {
