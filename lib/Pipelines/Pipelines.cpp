@@ -18,7 +18,13 @@ void kite::buildCompilePipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertTosaToKite());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToKite());
   pm.addPass(createCanonicalizerPass());
-  if (options.quantize) {
+  if (options.lpBudget > 0) {
+    KiteLPQuantSearchOptions lp;
+    lp.calibration = options.calibration;
+    lp.entry = options.entry;
+    lp.bitBudget = options.lpBudget;
+    pm.addPass(createKiteLPQuantSearch(lp));
+  } else if (options.quantize) {
     KiteQuantizeOptions quantize;
     quantize.calibration = options.calibration;
     quantize.entry = options.entry;
@@ -41,7 +47,8 @@ void kite::registerKitePipelines() {
   PassPipelineRegistration<CompileOptions>(
       "kite-compile",
       "Compile a model for the Kite accelerator: attach the target, raise "
-      "TOSA/linalg to kite ops, quantize, LUT softmax (lowering to the "
+      "TOSA/linalg to kite ops, quantize (integer or LP), LUT softmax "
+      "(lowering to the "
       "accelerator is not part of it yet)",
       buildCompilePipeline);
 }

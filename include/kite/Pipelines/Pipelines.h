@@ -36,6 +36,12 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<unsigned> bits{*this, "bits",
                         llvm::cl::desc("Activation and weight width (2-8)"),
                         llvm::cl::init(8)};
+  Option<double> lpBudget{
+      *this, "lp-budget",
+      llvm::cl::desc("If > 0: logarithmic posits chosen by the LPQ search "
+                     "under this average-bit budget, instead of integer "
+                     "quantization"),
+      llvm::cl::init(0.0)};
   Option<std::string> calibrationMethod{
       *this, "calibration-method",
       llvm::cl::desc("Activation ranges: minmax, percentile or mse"),
