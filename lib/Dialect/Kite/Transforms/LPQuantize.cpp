@@ -290,12 +290,18 @@ struct LPQuantSearchPass
 
   double averageBits(const Genome &g, ArrayRef<nq::LPFormat> candidates,
                      const std::vector<MacLayer> &layers) {
+    // Layers the entry function does not run stay float and do not count.
     double bits = 0;
-    for (auto [l, layer] : llvm::enumerate(layers))
+    unsigned counted = 0;
+    for (auto [l, layer] : llvm::enumerate(layers)) {
+      if (!layer.reached)
+        continue;
       bits += (candidates[g[2 * l]].n +
                candidates[g[layer.rhsConstant ? 2 * l + 1 : 2 * l]].n) /
               2.0;
-    return bits / layers.size();
+      ++counted;
+    }
+    return counted ? bits / counted : 0;
   }
 
   /// Top-1 agreement with the float model and relative squared error of the
@@ -375,6 +381,9 @@ struct LPQuantSearchPass
     if (failed(observe(module, "kite-lp-quant-search", calibration, entry,
                        macOps, &layers, &reference)))
       return signalPassFailure();
+    if (reference.shape.empty() || reference.f.empty())
+      return fail("the entry function's first result must be a float tensor "
+                  "of rank >= 1 (e.g. logits)");
 
     nq::GeneticSearch ga(
         std::vector<unsigned>(2 * layers.size(), candidates.size()),

@@ -8,6 +8,7 @@
 // RUN: not kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=1" 2>&1 | FileCheck %s --check-prefix=POP
 // RUN: not kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy mutation=2" 2>&1 | FileCheck %s --check-prefix=RATE
 // RUN: not kite-opt %s --kite-set-target=target=kite-mini --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy candidates=16,1,15" 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy entry=scalar" 2>&1 | FileCheck %s --check-prefix=SCALAR
 
 // PROGRESS: kite-lp-quant-search: generation 1/2: best fitness {{[0-9.]+}}, top-1 agreement {{[0-9.]+}}, {{[0-9.]+}} average bits, 4 evaluations
 // PROGRESS: kite-lp-quant-search: generation 2/2:
@@ -16,19 +17,30 @@
 // PROGRESS: kite-lp-quant-search: uniform 6,1,5:
 // PROGRESS: kite-lp-quant-search: uniform 5,1,4:
 // PROGRESS-NOT: uniform 4,0,3
-// PROGRESS: kite-lp-quant-search: chose layer-formats={{[0-9]+,[0-9],[0-9]+/[0-9]+,[0-9],[0-9]+}} ({{[0-9.]+}} average bits, top-1 agreement with float {{[0-9.]+}}, relative error {{.*}} on the calibration data)
+// PROGRESS: kite-lp-quant-search: chose layer-formats={{[0-9]+,[0-9],[0-9]+/[0-9]+,[0-9],[0-9]+;[0-9]+,[0-9],[0-9]+/[0-9]+,[0-9],[0-9]+}} ({{[0-9.]+}} average bits, top-1 agreement with float {{[0-9.]+}}, relative error {{.*}} on the calibration data)
 // CHECK-LABEL: func.func @main
 // CHECK-DAG: %[[W:.*]] = kite.constant {{.*}} -> tensor<64x2x!kite.lp<
 // CHECK-DAG: %[[X:.*]] = kite.quantize %arg0 : tensor<4x64xf32> -> tensor<4x64x!kite.lp<
 // CHECK: kite.matmul %[[X]], %[[W]]
-// ONE: chose layer-formats=4,0,3/4,0,3 (4.00 average bits
+// CHECK-LABEL: func.func @scalar
+// CHECK: kite.matmul {{.*}} : (tensor<4x64xf32>, tensor<64x2xf32>)
+// ONE: chose layer-formats=4,0,3/4,0,3;4,0,3/4,0,3 (4.00 average bits
 // NOCAL: error: kite-lp-quant-search: needs calibration data (calibration=<file.npy|.npz>)
 // CAND: error: kite-lp-quant-search: candidate '9,9,9' is not 'n,es,rs' with 2 <= n <= 16, es <= 4, 1 <= rs < n
 // POP: error: kite-lp-quant-search: needs population >= 2 and generations >= 1
 // RATE: error: kite-lp-quant-search: mutation and crossover are probabilities in [0, 1]
+// SCALAR: error: kite-lp-quant-search: the entry function's first result must be a float tensor of rank >= 1 (e.g. logits)
 // TARGET: error: kite-lp-quant-search: target 'kite-mini' does not support LP words of 16 bits
 func.func @main(%x: tensor<4x64xf32>) -> tensor<4x2xf32> {
   %w = arith.constant dense<0.5> : tensor<64x2xf32>
   %y = kite.matmul %x, %w : (tensor<4x64xf32>, tensor<64x2xf32>) -> tensor<4x2xf32>
   return %y : tensor<4x2xf32>
+}
+
+// Not searchable: a scalar output has no top-1.
+func.func @scalar(%x: tensor<4x64xf32>) -> tensor<f32> {
+  %w = arith.constant dense<0.25> : tensor<64x2xf32>
+  %y = kite.matmul %x, %w : (tensor<4x64xf32>, tensor<64x2xf32>) -> tensor<4x2xf32>
+  %e = tensor.extract_slice %y[0, 0] [1, 1] [1, 1] : tensor<4x2xf32> to tensor<f32>
+  return %e : tensor<f32>
 }
