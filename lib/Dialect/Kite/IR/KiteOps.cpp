@@ -415,6 +415,19 @@ static unsigned lpStorageWidth(LPType type) {
   return type.getN() <= 8 ? 8 : 16;
 }
 
+DenseIntElementsAttr kite::encodeLPConstant(RankedTensorType type,
+                                            DenseFPElementsAttr values) {
+  auto lp = cast<LPType>(type.getElementType());
+  numerics::LPCodec codec(lp.getFormat());
+  unsigned width = lpStorageWidth(lp);
+  SmallVector<APInt> codes;
+  for (const APFloat &x : values.getValues<APFloat>())
+    codes.push_back(APInt(width, codec.encode(x.convertToDouble())));
+  auto storage = RankedTensorType::get(
+      type.getShape(), IntegerType::get(type.getContext(), width));
+  return DenseIntElementsAttr::get(storage, codes);
+}
+
 LogicalResult ConstantOp::verify() {
   auto type = getResult().getType();
   auto lp = cast<LPType>(type.getElementType());
@@ -474,16 +487,8 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
   RankedTensorType type = getResult().getType();
   if (!type.hasStaticShape())
     return {};
-  if (auto lp = dyn_cast<LPType>(type.getElementType())) {
-    numerics::LPCodec codec(lp.getFormat());
-    unsigned width = lpStorageWidth(lp);
-    SmallVector<APInt> codes;
-    for (const APFloat &x : input.getValues<APFloat>())
-      codes.push_back(APInt(width, codec.encode(x.convertToDouble())));
-    auto storage = RankedTensorType::get(type.getShape(),
-                                         IntegerType::get(getContext(), width));
-    return DenseIntElementsAttr::get(storage, codes);
-  }
+  if (isa<LPType>(type.getElementType()))
+    return encodeLPConstant(type, input);
   auto storage = cast<IntegerType>(type.getElementType());
   numerics::IntFormat format = toNumerics(getFormatAttr(), storage);
   QuantParamsAt params = getQuantParams();

@@ -170,31 +170,26 @@ void rewriteToLP(Operation *op, const MacLayer &layer, nq::LPFormat af,
                  nq::LPFormat wf, ScaleFactors &sfs) {
   OpBuilder b(op);
   Location loc = op->getLoc();
-  auto lpTensor = [&](Value v, nq::LPFormat f) {
+  // The LP tensor type of `v` in format `f`, sf fitted on `data`.
+  auto lpTensor = [&](Value v, nq::LPFormat f, const std::vector<float> &data) {
+    f.sf = sfs.get(f, data);
     return RankedTensorType::get(
         cast<RankedTensorType>(v.getType()).getShape(),
         LPType::get(b.getContext(), f.n, f.es, f.rs, f.sf));
   };
-  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
-  af.sf = sfs.get(af, layer.lhs);
-  lhs = QuantizeOp::create(b, loc, lpTensor(lhs, af), lhs, nullptr, nullptr,
-                           nullptr, nullptr);
-  if (layer.rhsConstant) {
-    wf.sf = sfs.get(wf, layer.rhs);
-    nq::LPCodec codec(wf);
-    unsigned width = wf.n <= 8 ? 8 : 16;
-    SmallVector<APInt> codes;
-    for (float x : layer.rhs)
-      codes.push_back(APInt(width, codec.encode(x)));
-    auto shape = cast<RankedTensorType>(rhs.getType()).getShape();
-    auto storage = RankedTensorType::get(shape, b.getIntegerType(width));
-    rhs = ConstantOp::create(b, loc, lpTensor(rhs, wf),
-                             DenseIntElementsAttr::get(storage, codes));
+  auto quantize = [&](Value v, nq::LPFormat f,
+                      const std::vector<float> &data) -> Value {
+    return QuantizeOp::create(b, loc, lpTensor(v, f, data), v, nullptr, nullptr,
+                              nullptr, nullptr);
+  };
+  Value lhs = quantize(op->getOperand(0), af, layer.lhs);
+  Value rhs = op->getOperand(1);
+  DenseFPElementsAttr weights;
+  if (matchPattern(rhs, m_Constant(&weights))) {
+    RankedTensorType type = lpTensor(rhs, wf, layer.rhs);
+    rhs = ConstantOp::create(b, loc, type, encodeLPConstant(type, weights));
   } else {
-    nq::LPFormat f = af;
-    f.sf = sfs.get(f, layer.rhs);
-    rhs = QuantizeOp::create(b, loc, lpTensor(rhs, f), rhs, nullptr, nullptr,
-                             nullptr, nullptr);
+    rhs = quantize(rhs, af, layer.rhs);
   }
   Type resultType = op->getResult(0).getType();
   Value result;

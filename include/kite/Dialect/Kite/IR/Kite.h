@@ -57,6 +57,14 @@ struct QuantParamsAt {
 #define GET_ATTRDEF_CLASSES
 #include "kite/dialects/Kite/KiteAttrs.h.inc"
 
+namespace kite {
+/// The codes of `values` in the LP format of `type`'s elements, stored as
+/// kite.constant holds them (i8 up to 8 bits, i16 above); what a
+/// kite.quantize of a constant folds to.
+mlir::DenseIntElementsAttr encodeLPConstant(mlir::RankedTensorType type,
+                                            mlir::DenseFPElementsAttr values);
+} // namespace kite
+
 #define GET_OP_CLASSES
 #include "kite/dialects/Kite/KiteOps.h.inc"
 
