@@ -73,4 +73,43 @@ def ConvertLinalgToKite : Pass<"convert-linalg-to-kite", "::mlir::func::FuncOp">
   let dependentDialects = ["::kite::KiteDialect", "::mlir::tosa::TosaDialect"];
 }
 
+def ConvertKiteToKiteIsa : Pass<"convert-kite-to-kite-isa", "::mlir::ModuleOp"> {
+  let summary = "Lower a quantized tensor-level function to a kite_isa program";
+  let description = [{
+    Replaces the entry function, whose MAC ops are quantized (integer or LP
+    operands) and whose remaining ops are f32 elementwise/layout ops, by a
+    `kite_isa.program` of the same name for the module's `kite.target`:
+
+    * every tensor gets a DRAM address (constants become `kite_isa.data`
+      segments; reshapes alias their operand);
+    * `kite.matmul` and `kite.conv2d` (via `im2col`) are tiled to fit half of
+      the ACT, WEIGHT and ACC buffers each, so that loads of the next tile
+      (the other half) overlap the array working on this one; weight tiles
+      stay loaded across row tiles when the reduction fits one tile;
+      convolution filters are packed at compile time to K x N per group;
+    * the vector unit takes quantize/dequantize, f32 elementwise ops,
+      transposes and slices (strided copies), reductions, pooling, layer
+      norm, GELU; the LUT softmax unit takes `kite.lut_softmax`.
+
+    An op without an instruction (a float `kite.matmul`, `kite.softmax`,
+    an unsupported TOSA op) is an error naming it.
+
+    Example: `kite.matmul %a, %w {lhs_format = #kite.int<8, signed>, ...} :
+    (tensor<4x8xi8>, tensor<8x16xi8>) -> tensor<4x16xi32>` becomes
+
+    ```mlir
+    kite_isa.config_mma {lhs_format = 526592 : i64, multiplier = "exact", ...}
+    kite_isa.dma_load {dst = 0 : i64, row_bytes = 16 : i64, rows = 8 : i64, space = 2 : i64, ...}
+    kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = 1 : i64, ...}
+    kite_isa.mma {a = 0 : i64, accumulate = 0 : i64, b = 0 : i64, c = 0 : i64, k = 8 : i64, m = 4 : i64, n = 16 : i64}
+    kite_isa.store_acc {bias = -1 : i64, cols = 16 : i64, dtype = 3 : i64, rows = 4 : i64, ...}
+    ```
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "The function to lower">,
+  ];
+  let dependentDialects = ["::kite::kiteisa::KiteIsaDialect"];
+}
+
 #endif // KITE_CONVERSION_PASSES_TD

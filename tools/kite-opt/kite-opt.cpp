@@ -7,6 +7,7 @@
 
 #include "kite/Conversion/Passes.h"
 #include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Dialect/KiteIsa/IR/KiteIsa.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Pipelines/Pipelines.h"
 
@@ -21,7 +22,7 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<kite::KiteDialect, mlir::arith::ArithDialect,
+  registry.insert<kite::KiteDialect, kite::kiteisa::KiteIsaDialect, mlir::arith::ArithDialect,
                   mlir::func::FuncDialect, mlir::linalg::LinalgDialect,
                   mlir::math::MathDialect, mlir::tensor::TensorDialect,
                   mlir::tosa::TosaDialect>();

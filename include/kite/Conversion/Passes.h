@@ -4,6 +4,7 @@
 #define KITE_CONVERSION_PASSES_H
 
 #include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Dialect/KiteIsa/IR/KiteIsa.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Pass/Pass.h"

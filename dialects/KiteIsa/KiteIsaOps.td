@@ -1,0 +1,258 @@
+//===- KiteIsaOps.td - the kite_isa dialect ----------------*- tablegen -*-===//
+//
+// One op per accelerator instruction. The attribute names of every
+// instruction op are the field names of the instruction table in
+// include/kite/Runtime/Isa.h, in whose order the emitter encodes them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_ISA_OPS_TD
+#define KITE_ISA_OPS_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/IR/BuiltinAttributes.td"
+
+def KiteIsa_Dialect : Dialect {
+  let name = "kite_isa";
+  let cppNamespace = "::kite::kiteisa";
+  let summary = "The Kite accelerator's instruction set, one op per instruction";
+  let description = [{
+    The exit dialect of Kite. A `kite_isa.program` holds a straight-line
+    instruction stream for one model: DMA between DRAM and the on-chip
+    buffers, the MAC array (configuration, matrix-multiply tiles, accumulator
+    drain), im2col, the vector unit and the LUT softmax unit, and fences.
+    Every decision (tiling, addresses, formats) was made by the lowering;
+    `kite-translate --emit-kbin` only prints these ops as bytes
+    (`docs/binary-format.md`), and `kite-sim` runs the bytes.
+
+    Memory spaces (the `space` of `dma_load`): 0 DRAM, 1 ACT buffer,
+    2 WEIGHT buffer, 3 ACC buffer (4 bytes per accumulator). Element types
+    (`dtype`): 0 f32, 1 i8, 2 i16, 3 i32. Operand formats are packed words
+    (`kite::rt::OperandFormat`); `--emit-kasm` prints them readably.
+  }];
+}
+
+/// A signed 64-bit integer field (addresses, sizes, codes; -1 means none).
+def KiteIsa_I64 : TypedSignlessIntegerAttrBase<I64, "int64_t",
+                                               "64-bit integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
+class KiteIsa_Op<string mnemonic, list<Trait> traits = []>
+    : Op<KiteIsa_Dialect, mnemonic, traits>;
+
+/// An instruction: attributes only, inside a kite_isa.program.
+class KiteIsa_Inst<string mnemonic, list<Trait> traits = []>
+    : KiteIsa_Op<mnemonic, !listconcat(traits, [HasParent<"ProgramOp">])> {
+  let assemblyFormat = "attr-dict";
+}
+
+def KiteIsa_ProgramOp : KiteIsa_Op<"program", [IsolatedFromAbove, NoTerminator,
+    SingleBlock, Symbol]> {
+  let summary = "an instruction stream with its DRAM image and I/O";
+  let description = [{
+    The body holds, in any order, `data` segments (constants placed in DRAM),
+    `input`/`output` descriptors, and the instructions, which run in order.
+    `dram_bytes` is the DRAM the program addresses. The enclosing module's
+    `kite.target` is the hardware the stream was lowered for.
+
+    ```mlir
+    kite_isa.program @main {dram_bytes = 4096 : i64} {
+      kite_isa.input {addr = 0 : i64, index = 0 : i64, type = tensor<4x8xi8>}
+      kite_isa.dma_load {src = 0 : i64, space = 1 : i64, dst = 0 : i64,
+                         rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
+      kite_isa.fence
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, KiteIsa_I64:$dram_bytes);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+def KiteIsa_DataOp : KiteIsa_Op<"data", [HasParent<"ProgramOp">]> {
+  let summary = "constant bytes placed in DRAM at load time";
+  let arguments = (ins KiteIsa_I64:$addr, AnyIntElementsAttr:$bytes);
+  let assemblyFormat = "attr-dict";
+  let hasVerifier = 1;
+}
+
+def KiteIsa_InputOp : KiteIsa_Op<"input", [HasParent<"ProgramOp">]> {
+  let summary = "where the program's input `index` lives in DRAM";
+  let arguments = (ins KiteIsa_I64:$index, KiteIsa_I64:$addr, TypeAttr:$type);
+  let assemblyFormat = "attr-dict";
+  let hasVerifier = 1;
+}
+
+def KiteIsa_OutputOp : KiteIsa_Op<"output", [HasParent<"ProgramOp">]> {
+  let summary = "where the program's output `index` lives in DRAM";
+  let arguments = (ins KiteIsa_I64:$index, KiteIsa_I64:$addr, TypeAttr:$type);
+  let assemblyFormat = "attr-dict";
+  let hasVerifier = 1;
+}
+
+def KiteIsa_DmaLoadOp : KiteIsa_Inst<"dma_load"> {
+  let summary = "DMA `rows` x `row_bytes` from DRAM into an on-chip buffer";
+  let description = [{
+    Row `r` comes from DRAM byte `src + r * src_stride` and lands packed at
+    `dst + r * row_bytes` in buffer `space` (1 ACT, 2 WEIGHT).
+  }];
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$space, KiteIsa_I64:$dst,
+                       KiteIsa_I64:$rows, KiteIsa_I64:$row_bytes, KiteIsa_I64:$src_stride);
+  let hasVerifier = 1;
+}
+
+def KiteIsa_ConfigMmaOp : KiteIsa_Inst<"config_mma"> {
+  let summary = "operand formats and multiplier of the MAC array";
+  let description = [{
+    Holds until the next `config_mma`. Integer operands are multiplied by
+    `multiplier` from the target's library; LP operands by the exact
+    log-domain adder, accumulating in fixed point with the target's
+    `lp_acc_frac_bits`.
+  }];
+  let arguments = (ins KiteIsa_I64:$lhs_format, KiteIsa_I64:$rhs_format,
+                       StrAttr:$multiplier);
+  let hasVerifier = 1;
+}
+
+def KiteIsa_MmaOp : KiteIsa_Inst<"mma"> {
+  let summary = "C[m x n] (+)= A[m x k] * B[k x n] on the MAC array";
+  let description = [{
+    A is at byte `a` of the ACT buffer, B at byte `b` of the WEIGHT buffer
+    (one byte per element, row-major), C at byte `c` of the ACC buffer.
+    With `accumulate = 0` C starts from zero.
+  }];
+  let arguments = (ins KiteIsa_I64:$a, KiteIsa_I64:$b, KiteIsa_I64:$c, KiteIsa_I64:$m,
+                       KiteIsa_I64:$k, KiteIsa_I64:$n, KiteIsa_I64:$accumulate);
+  let hasVerifier = 1;
+}
+
+def KiteIsa_StoreAccOp : KiteIsa_Inst<"store_acc"> {
+  let summary = "drain accumulators to DRAM, saturating (or LP fixed to f32)";
+  let description = [{
+    Element (i, j) of the `rows` x `cols` accumulator tile at ACC byte `src`
+    goes to DRAM `dst + (i * row_stride + j * col_stride) * size(dtype)`.
+    Integer dtypes saturate; f32 converts LP fixed point. With `bias >= 0`,
+    `cols` 32-bit values at that WEIGHT byte are added per column.
+  }];
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$rows, KiteIsa_I64:$cols,
+                       KiteIsa_I64:$dst, KiteIsa_I64:$row_stride, KiteIsa_I64:$col_stride,
+                       KiteIsa_I64:$dtype, KiteIsa_I64:$bias);
+  let hasVerifier = 1;
+}
+
+def KiteIsa_Im2colOp : KiteIsa_Inst<"im2col"> {
+  let summary = "DMA-side patch extraction of one image and channel group";
+  let description = [{
+    From a C x H x W byte image (`input`) at `src`, writes one row of
+    `group_channels * kh * kw` bytes per output position to `dst`,
+    zero where the window falls into the padding (`pads` = top, left).
+  }];
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, DenseI64ArrayAttr:$input,
+                       KiteIsa_I64:$channel_offset, KiteIsa_I64:$group_channels,
+                       DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$output);
+}
+
+def KiteIsa_VecBinaryOp : KiteIsa_Inst<"vec_binary"> {
+  let summary = "f32 add (0), sub (1), mul (2), max (3) or min (4) with strides";
+  let description = [{
+    Over `shape`, reads lhs and rhs at their element strides (0 broadcasts)
+    and writes the result contiguously at `dst`.
+  }];
+  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$lhs, KiteIsa_I64:$rhs,
+                       KiteIsa_I64:$dst, DenseI64ArrayAttr:$shape,
+                       DenseI64ArrayAttr:$lhs_strides,
+                       DenseI64ArrayAttr:$rhs_strides);
+}
+
+def KiteIsa_VecClampOp : KiteIsa_Inst<"vec_clamp"> {
+  let summary = "f32 clamp of `count` elements (NaN passes through)";
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$count,
+                       F64Attr:$min, F64Attr:$max);
+}
+
+def KiteIsa_VecCopyOp : KiteIsa_Inst<"vec_copy"> {
+  let summary = "strided gather into a contiguous tensor (transpose, slice)";
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$elem_bytes,
+                       DenseI64ArrayAttr:$shape,
+                       DenseI64ArrayAttr:$src_strides);
+}
+
+def KiteIsa_VecReduceOp : KiteIsa_Inst<"vec_reduce"> {
+  let summary = "f32 sum over the middle axis of an outer x len x inner tensor";
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$outer,
+                       KiteIsa_I64:$len, KiteIsa_I64:$inner);
+}
+
+def KiteIsa_VecPoolOp : KiteIsa_Inst<"vec_pool"> {
+  let summary = "f32 max (0) or average (1) pooling of an NHWC tensor";
+  let description = [{
+    Padding (`pads` = top, left) is skipped: it neither wins a max nor counts
+    in an average.
+  }];
+  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$src, KiteIsa_I64:$dst,
+                       DenseI64ArrayAttr:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$output);
+}
+
+def KiteIsa_VecQuantizeOp : KiteIsa_Inst<"vec_quantize"> {
+  let summary = "f32 to integer (per tensor or channel) or LP codes";
+  let description = [{
+    Element `e` uses channel `(e / inner) % size(scales)`. For an LP
+    `format` the scales are unused.
+  }];
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$dtype,
+                       KiteIsa_I64:$count, KiteIsa_I64:$inner, KiteIsa_I64:$format,
+                       DenseF64ArrayAttr:$scales,
+                       DenseI64ArrayAttr:$zero_points);
+}
+
+def KiteIsa_VecDequantizeOp : KiteIsa_Inst<"vec_dequantize"> {
+  let summary = "integer (per tensor or channel) or LP codes to f32";
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dtype, KiteIsa_I64:$dst,
+                       KiteIsa_I64:$count, KiteIsa_I64:$inner, KiteIsa_I64:$format,
+                       DenseF64ArrayAttr:$scales,
+                       DenseI64ArrayAttr:$zero_points);
+}
+
+def KiteIsa_VecLayerNormOp : KiteIsa_Inst<"vec_layer_norm"> {
+  let summary = "f32 layer normalisation of `rows` rows of `len`";
+  let description = [{
+    `scale` and `bias` are DRAM addresses of `len` f32 values, or -1.
+  }];
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$rows,
+                       KiteIsa_I64:$len, F64Attr:$epsilon, KiteIsa_I64:$scale,
+                       KiteIsa_I64:$bias);
+}
+
+def KiteIsa_VecGeluOp : KiteIsa_Inst<"vec_gelu"> {
+  let summary = "f32 GELU (erf form, or tanh form when `tanh` = 1)";
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$count,
+                       KiteIsa_I64:$tanh);
+}
+
+def KiteIsa_LutSoftmaxOp : KiteIsa_Inst<"lut_softmax"> {
+  let summary = "the LUT softmax unit over the middle axis";
+  let description = [{
+    Loads the two tables (method 0 rexp, 1 lut2d; see `kite.lut_softmax`)
+    into the unit and evaluates every row of `len` elements.
+  }];
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$src_dtype, KiteIsa_I64:$dst,
+                       KiteIsa_I64:$dtype, KiteIsa_I64:$outer, KiteIsa_I64:$len,
+                       KiteIsa_I64:$inner, KiteIsa_I64:$method, F64Attr:$input_scale,
+                       F64Attr:$step, KiteIsa_I64:$out_bits, KiteIsa_I64:$sum_shift,
+                       KiteIsa_I64:$out_shift, DenseI64ArrayAttr:$exp_table,
+                       DenseI64ArrayAttr:$norm_table, KiteIsa_I64:$norm_rows,
+                       KiteIsa_I64:$norm_cols);
+}
+
+def KiteIsa_FenceOp : KiteIsa_Inst<"fence"> {
+  let summary = "wait until every unit is idle";
+}
+
+#endif // KITE_ISA_OPS_TD

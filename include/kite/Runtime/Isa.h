@@ -1,0 +1,161 @@
+//===- Isa.h - the Kite instruction set and the .kbin format ----*- C++ -*-===//
+//
+// One table describes every instruction: its opcode, the unit that runs it
+// and its fields in encoding order. The kite_isa dialect uses the same field
+// names for its attributes, so the emitter, the decoder and the disassembler
+// are all driven by this table. Plain C++ (no MLIR, no LLVM): the simulator
+// ships alone. The binary format is specified in docs/binary-format.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_RUNTIME_ISA_H
+#define KITE_RUNTIME_ISA_H
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kite::rt {
+
+/// Memory spaces. DRAM holds constants, inputs, outputs and scratch; the
+/// on-chip buffers feed the MAC array.
+enum class Space : int64_t { Dram = 0, Act = 1, Weight = 2, Acc = 3 };
+
+/// Element types of tensors in DRAM (integers are two's complement).
+enum class DType : int64_t { F32 = 0, I8 = 1, I16 = 2, I32 = 3 };
+unsigned dtypeBytes(DType dtype);
+const char *dtypeName(DType dtype);
+
+/// Bytes per accumulator word in the ACC buffer.
+constexpr int64_t kAccWordBytes = 4;
+
+/// The units that run instructions concurrently.
+enum class Unit { Dma, Array, Vector, Control };
+const char *unitName(Unit unit);
+
+enum class Opcode : uint32_t {
+  DmaLoad = 1,
+  ConfigMma = 2,
+  Mma = 3,
+  StoreAcc = 4,
+  Im2col = 5,
+  VecBinary = 6,
+  VecClamp = 7,
+  VecCopy = 8,
+  VecReduce = 9,
+  VecPool = 10,
+  VecQuantize = 11,
+  VecDequantize = 12,
+  VecLayerNorm = 13,
+  VecGelu = 14,
+  LutSoftmax = 15,
+  Fence = 16,
+};
+
+enum class FieldKind { Int, Float, IntArray, FloatArray, String };
+
+struct FieldSpec {
+  const char *name;
+  FieldKind kind;
+};
+
+struct OpSpec {
+  Opcode opcode;
+  const char *name; ///< the kite_isa op name without the dialect prefix
+  Unit unit;
+  std::vector<FieldSpec> fields;
+
+  /// Index of field `name`, or -1.
+  int fieldIndex(std::string_view fieldName) const;
+};
+
+const std::vector<OpSpec> &instructionSet();
+const OpSpec *findOp(Opcode opcode);
+const OpSpec *findOp(std::string_view name);
+
+/// One decoded field; which member is meaningful follows its FieldKind.
+struct Field {
+  int64_t i = 0;
+  double f = 0;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  std::string s;
+};
+
+struct Instr {
+  Opcode opcode = Opcode::Fence;
+  std::vector<Field> fields; ///< in the OpSpec's order
+};
+
+/// Operand format of the MAC array (config_mma), packed into one word.
+struct OperandFormat {
+  bool isLP = false;
+  unsigned bits = 8;
+  bool isSigned = true;
+  unsigned storageBits = 8; ///< integers: bit width of the stored element
+  unsigned es = 0, rs = 0;  ///< LP only
+  int sf = 0;               ///< LP only
+
+  int64_t pack() const;
+  static OperandFormat unpack(int64_t word);
+  std::string str() const; ///< "int8", "uint4", "lp<8,1,7,-2>"
+};
+
+/// The target numbers the simulator needs (a copy of #kite.target).
+struct TargetParams {
+  std::string name;
+  int64_t clockMhz = 1000, rows = 16, cols = 16;
+  int64_t accBits = 32, lpAccFracBits = 16;
+  int64_t actBytes = 0, weightBytes = 0, accBytes = 0;
+  double dramBytesPerCycle = 16, sramBytesPerCycle = 128;
+  // Energies in pJ (docs/target.md gives each source).
+  double int8Mul = 0.2, int8Add = 0.03, int32Add = 0.1, fp32Mul = 3.7,
+         fp32Add = 0.9, sramRead32b = 5, dramRead32b = 640, lutRead8b = 0.36;
+
+  /// FNV-1a over every field: a binary built for another target is refused.
+  uint64_t fingerprint() const;
+  int64_t spaceBytes(Space space) const;
+};
+
+struct IoDesc {
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  int64_t addr = 0; ///< DRAM byte address
+  int64_t numElements() const;
+  int64_t bytes() const { return numElements() * dtypeBytes(dtype); }
+};
+
+struct Segment {
+  int64_t addr = 0; ///< DRAM byte address
+  std::vector<uint8_t> bytes;
+};
+
+struct Program {
+  TargetParams target;
+  int64_t dramBytes = 0;
+  std::vector<IoDesc> inputs, outputs;
+  std::vector<Segment> constants;
+  std::vector<Instr> code;
+};
+
+constexpr uint32_t kKbinVersion = 1;
+
+/// The .kbin bytes of a program (docs/binary-format.md).
+std::vector<uint8_t> encodeKbin(const Program &program);
+
+/// Parses and validates .kbin bytes. On failure returns false and sets
+/// `error` to one line saying what is wrong and where (byte offset).
+bool decodeKbin(const uint8_t *data, size_t size, Program &program,
+                std::string &error);
+
+/// Structural checks that need no execution: field counts, memory ranges of
+/// constants and I/O within DRAM. "" when valid.
+std::string validateProgram(const Program &program);
+
+/// Readable assembly (.kasm): one line per instruction.
+std::string disassemble(const Program &program);
+
+} // namespace kite::rt
+
+#endif // KITE_RUNTIME_ISA_H

@@ -1,0 +1,730 @@
+//===- KiteToKiteIsa.cpp - tensor-level kite to the instruction stream ----===//
+//
+// Walks the entry function once, in order: every value gets a DRAM buffer
+// (reshapes alias), every op becomes instructions. MAC ops are tiled into
+// ping-pong halves of the on-chip buffers; the simulator's scoreboard then
+// overlaps the DMA of one half with the array working on the other.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kite/Conversion/Passes.h"
+#include "kite/Runtime/Isa.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <cstring>
+
+namespace kite {
+#define GEN_PASS_DEF_CONVERTKITETOKITEISA
+#include "kite/dialects/Conversion/Passes.h.inc"
+} // namespace kite
+
+using namespace mlir;
+using namespace kite;
+namespace ki = kite::kiteisa;
+namespace rt = kite::rt;
+
+namespace {
+constexpr int64_t kAlign = 64;
+
+int64_t alignUp(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// A tensor in DRAM.
+struct Buffer {
+  int64_t addr = 0;
+  rt::DType dtype = rt::DType::F32;
+};
+
+/// DRAM storage type of a tensor element, if it has one.
+std::optional<rt::DType> dtypeOf(Type element) {
+  if (element.isF32())
+    return rt::DType::F32;
+  if (isa<LPType>(element))
+    return rt::DType::I8;
+  if (auto i = dyn_cast<IntegerType>(element)) {
+    if (i.getWidth() <= 8)
+      return rt::DType::I8;
+    if (i.getWidth() <= 16)
+      return rt::DType::I16;
+    if (i.getWidth() <= 32)
+      return rt::DType::I32;
+  }
+  return std::nullopt;
+}
+
+SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
+
+int64_t product(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+/// The packed operand format of a MAC operand.
+int64_t operandFormat(Type element, IntFormatAttr format) {
+  rt::OperandFormat f;
+  if (auto lp = dyn_cast<LPType>(element)) {
+    numerics::LPFormat lf = lp.getFormat();
+    f.isLP = true;
+    f.bits = lf.n;
+    f.es = lf.es;
+    f.rs = lf.rs;
+    f.sf = lf.sf;
+    f.storageBits = lf.n;
+    return f.pack();
+  }
+  f.storageBits = element.getIntOrFloatBitWidth();
+  f.bits = format ? format.getBits() : f.storageBits;
+  f.isSigned = format ? format.getIsSigned() : true;
+  return f.pack();
+}
+
+/// Lowers one function into a kite_isa.program.
+class Lowering {
+public:
+  Lowering(func::FuncOp func, TargetAttr target, OpBuilder &b)
+      : func(func), target(target), b(b) {
+    MemoryAttr mem = target.getMemory();
+    actBytes = int64_t(mem.getActKib()) * 1024;
+    weightBytes = int64_t(mem.getWeightKib()) * 1024;
+    accBytes = int64_t(mem.getAccKib()) * 1024;
+  }
+
+  LogicalResult run();
+
+private:
+  // DRAM
+  int64_t allocate(int64_t bytes) {
+    int64_t addr = next;
+    next = alignUp(next + std::max<int64_t>(bytes, 1), kAlign);
+    return addr;
+  }
+  FailureOr<Buffer> newBuffer(Operation *op, Value v) {
+    auto type = cast<RankedTensorType>(v.getType());
+    std::optional<rt::DType> dtype = dtypeOf(type.getElementType());
+    if (!dtype || !type.hasStaticShape())
+      return op->emitOpError() << "result type " << type
+                               << " has no DRAM layout (static f32, i<=32 or "
+                                  "LP tensors only)";
+    Buffer buf{allocate(type.getNumElements() * rt::dtypeBytes(*dtype)),
+               *dtype};
+    buffers[v] = buf;
+    return buf;
+  }
+  FailureOr<Buffer> bufferOf(Operation *op, Value v) {
+    auto it = buffers.find(v);
+    if (it == buffers.end())
+      return op->emitOpError("operand has no DRAM buffer (defined by an op "
+                             "the lowering skipped)");
+    return it->second;
+  }
+  int64_t addData(ArrayRef<char> bytes) {
+    int64_t addr = allocate(int64_t(bytes.size()));
+    SmallVector<int8_t> data(bytes.begin(), bytes.end());
+    auto type = RankedTensorType::get({int64_t(data.size())}, b.getI8Type());
+    ki::DataOp::create(b, loc, addr,
+                   DenseIntElementsAttr::get(type, ArrayRef<int8_t>(data)));
+    return addr;
+  }
+  LogicalResult lowerConstant(Operation *op, Attribute value);
+
+  // Ops
+  LogicalResult lowerOp(Operation *op);
+  LogicalResult lowerMatmul(MatmulOp op);
+  LogicalResult lowerConv(Conv2DOp op);
+  LogicalResult lowerElementwise(Operation *op, int64_t kind);
+  LogicalResult lowerQuantize(Operation *op, bool quantize);
+  LogicalResult lowerTranspose(tosa::TransposeOp op);
+  LogicalResult lowerSlice(tosa::SliceOp op);
+  LogicalResult lowerPool(Operation *op, bool isMax);
+
+  /// Everything a MAC op needs besides its configuration.
+  struct MacProblem {
+    int64_t m, k, n;
+    int64_t lhs, rhs; ///< DRAM: M x K and K x N, row-major bytes
+    int64_t out;      ///< DRAM address of element (0, 0)
+    int64_t outRowStride, outColStride;
+    rt::DType outType;
+    int64_t bias = -1; ///< DRAM address of N 32-bit values, or -1
+  };
+  void emitMac(const MacProblem &p);
+  LogicalResult emitConfig(Operation *op, Type lhsElem, IntFormatAttr lhsFormat,
+                           Type rhsElem, IntFormatAttr rhsFormat,
+                           MultiplierAttr multiplier, NMAttr lhsSparsity,
+                           NMAttr rhsSparsity);
+  void load(rt::Space space, int64_t dst, int64_t src, int64_t rows,
+            int64_t rowBytes, int64_t stride) {
+    ki::DmaLoadOp::create(b, loc, src, int64_t(space), dst, rows, rowBytes, stride);
+  }
+
+  func::FuncOp func;
+  TargetAttr target;
+  OpBuilder &b;
+  Location loc = UnknownLoc::get(b.getContext());
+  int64_t next = 0;
+  int64_t actBytes, weightBytes, accBytes;
+  DenseMap<Value, Buffer> buffers;
+  int slotA = 0, slotW = 0, slotC = 0;
+};
+
+LogicalResult Lowering::lowerConstant(Operation *op, Attribute value) {
+  Value result = op->getResult(0);
+  auto type = cast<RankedTensorType>(result.getType());
+  auto attr = dyn_cast<DenseElementsAttr>(value);
+  std::optional<rt::DType> dtype = dtypeOf(type.getElementType());
+  if (!attr || !dtype)
+    return op->emitOpError("constant has no DRAM layout (dense f32, i<=32 or "
+                           "LP elements only)");
+  unsigned eb = rt::dtypeBytes(*dtype);
+  bool isLP = isa<LPType>(type.getElementType());
+  std::vector<char> bytes;
+  bytes.reserve(size_t(type.getNumElements()) * eb);
+  auto push = [&](const void *p) { // little-endian: the low bytes
+    bytes.insert(bytes.end(), static_cast<const char *>(p),
+                 static_cast<const char *>(p) + eb);
+  };
+  if (isa<FloatType>(attr.getElementType())) {
+    for (const APFloat &v : attr.getValues<APFloat>()) {
+      float f = float(v.convertToDouble());
+      push(&f);
+    }
+  } else {
+    for (const APInt &v : attr.getValues<APInt>()) {
+      int64_t i = isLP ? int64_t(v.getZExtValue()) : v.getSExtValue();
+      push(&i);
+    }
+  }
+  if (attr.isSplat())
+    for (int64_t k = 1; k < type.getNumElements(); ++k)
+      bytes.insert(bytes.end(), bytes.begin(), bytes.begin() + eb);
+  buffers[result] = Buffer{addData(bytes), *dtype};
+  return success();
+}
+
+LogicalResult Lowering::emitConfig(Operation *op, Type lhsElem,
+                                   IntFormatAttr lhsFormat, Type rhsElem,
+                                   IntFormatAttr rhsFormat,
+                                   MultiplierAttr multiplier,
+                                   NMAttr lhsSparsity, NMAttr rhsSparsity) {
+  if (isa<FloatType>(lhsElem) || isa<FloatType>(rhsElem))
+    return op->emitOpError("has float operands; the MAC array runs integer "
+                           "or LP operands (run kite-quantize or "
+                           "kite-lp-quantize first)");
+  if (lhsSparsity || rhsSparsity)
+    return op->emitOpError("N:M sparse operands are not lowered yet");
+  ki::ConfigMmaOp::create(b, loc, operandFormat(lhsElem, lhsFormat),
+                      operandFormat(rhsElem, rhsFormat),
+                      multiplier ? multiplier.getName() : StringRef("exact"));
+  return success();
+}
+
+void Lowering::emitMac(const MacProblem &p) {
+  // Ping-pong halves of each buffer; the bias (if any) sits after the
+  // weight halves.
+  int64_t biasBytes = p.bias >= 0 ? alignUp(p.n * 4, kAlign) : 0;
+  int64_t halfA = actBytes / 2, halfW = (weightBytes - biasBytes) / 2,
+          halfC = accBytes / 2;
+  int64_t tn = std::min<int64_t>(p.n, std::max<int64_t>(target.getArrayCols(),
+                                                         halfC / 4 / 64));
+  tn = std::max<int64_t>(1, std::min(tn, halfW));
+  int64_t tk = std::max<int64_t>(1, std::min(p.k, std::min(halfW / tn, halfA)));
+  int64_t tm = std::max<int64_t>(
+      1, std::min({p.m, halfA / tk, halfC / (4 * tn)}));
+  int64_t kTiles = ceilDiv(p.k, tk);
+  int64_t biasAt = 2 * halfW;
+  if (p.bias >= 0)
+    load(rt::Space::Weight, biasAt, p.bias, 1, p.n * 4, p.n * 4);
+  unsigned eb = rt::dtypeBytes(p.outType);
+  for (int64_t n0 = 0; n0 < p.n; n0 += tn) {
+    int64_t tnr = std::min(tn, p.n - n0);
+    int64_t keptW = -1; // the weight slot holding this column tile, if kept
+    for (int64_t m0 = 0; m0 < p.m; m0 += tm) {
+      int64_t tmr = std::min(tm, p.m - m0);
+      int64_t c = (slotC ^= 1) * halfC;
+      for (int64_t k0 = 0; k0 < p.k; k0 += tk) {
+        int64_t tkr = std::min(tk, p.k - k0);
+        int64_t w;
+        if (kTiles == 1 && keptW >= 0) {
+          w = keptW;
+        } else {
+          w = (slotW ^= 1) * halfW;
+          load(rt::Space::Weight, w, p.rhs + k0 * p.n + n0, tkr, tnr, p.n);
+          if (kTiles == 1)
+            keptW = w;
+        }
+        int64_t a = (slotA ^= 1) * halfA;
+        load(rt::Space::Act, a, p.lhs + m0 * p.k + k0, tmr, tkr, p.k);
+        ki::MmaOp::create(b, loc, a, w, c, tmr, tkr, tnr, k0 > 0 ? 1 : 0);
+      }
+      ki::StoreAccOp::create(
+          b, loc, c, tmr, tnr,
+          p.out + (m0 * p.outRowStride + n0 * p.outColStride) * eb,
+          p.outRowStride, p.outColStride, int64_t(p.outType),
+          p.bias >= 0 ? biasAt + n0 * 4 : -1);
+    }
+  }
+}
+
+LogicalResult Lowering::lowerMatmul(MatmulOp op) {
+  if (op.getAcc())
+    return op.emitOpError("with an accumulator operand is not lowered yet");
+  auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
+  if (failed(emitConfig(op, lhsType.getElementType(), op.getLhsFormatAttr(),
+                        rhsType.getElementType(), op.getRhsFormatAttr(),
+                        op.getMultiplierAttr(), op.getLhsSparsityAttr(),
+                        op.getRhsSparsityAttr())))
+    return failure();
+  FailureOr<Buffer> lhs = bufferOf(op, op.getLhs()),
+                    rhs = bufferOf(op, op.getRhs()),
+                    out = newBuffer(op, op.getResult());
+  if (failed(lhs) || failed(rhs) || failed(out))
+    return failure();
+  ArrayRef<int64_t> ls = lhsType.getShape();
+  int64_t m = ls[ls.size() - 2], k = ls.back(), n = rhsType.getShape().back();
+  int64_t batches = product(ls.drop_back(2));
+  unsigned eb = rt::dtypeBytes(out->dtype);
+  if (rhsType.getRank() == 2) { // shared weights: one M*batches problem
+    emitMac({m * batches, k, n, lhs->addr, rhs->addr, out->addr, n, 1,
+             out->dtype});
+    return success();
+  }
+  for (int64_t bt = 0; bt < batches; ++bt)
+    emitMac({m, k, n, lhs->addr + bt * m * k, rhs->addr + bt * k * n,
+             out->addr + bt * m * n * eb, n, 1, out->dtype});
+  return success();
+}
+
+LogicalResult Lowering::lowerConv(Conv2DOp op) {
+  auto inType = op.getInput().getType(), fType = op.getFilter().getType();
+  auto outType = op.getResult().getType();
+  if (failed(emitConfig(op, inType.getElementType(), op.getInputFormatAttr(),
+                        fType.getElementType(), op.getFilterFormatAttr(),
+                        op.getMultiplierAttr(), op.getInputSparsityAttr(),
+                        op.getFilterSparsityAttr())))
+    return failure();
+  DenseElementsAttr filter;
+  if (!matchPattern(op.getFilter(), m_Constant(&filter)))
+    return op.emitOpError("filter must be a constant (it is packed at "
+                          "compile time)");
+  FailureOr<Buffer> in = bufferOf(op, op.getInput()),
+                    out = newBuffer(op, op.getResult());
+  if (failed(in) || failed(out))
+    return failure();
+  int64_t batch = inType.getDimSize(0), c = inType.getDimSize(1),
+          ih = inType.getDimSize(2), iw = inType.getDimSize(3);
+  int64_t fc = fType.getDimSize(0), cg = fType.getDimSize(1),
+          kh = fType.getDimSize(2), kw = fType.getDimSize(3);
+  int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+  int64_t groups = op.getGroups(), fg = fc / groups, ck = cg * kh * kw;
+  ArrayRef<int64_t> stride = op.getStrides(), pad = op.getPads(),
+                    dil = op.getDilations();
+  // Filter of each group as K x N bytes: (c, kh, kw) rows, one column per
+  // filter.
+  bool isLP = isa<LPType>(fType.getElementType());
+  SmallVector<int64_t> codes;
+  for (const APInt &v : filter.getValues<APInt>())
+    codes.push_back(isLP ? int64_t(v.getZExtValue()) : v.getSExtValue());
+  if (filter.isSplat())
+    codes.assign(size_t(fType.getNumElements()), codes.front());
+  SmallVector<int64_t> packedAddr;
+  for (int64_t g = 0; g < groups; ++g) {
+    std::vector<char> packed(size_t(ck * fg));
+    for (int64_t col = 0; col < fg; ++col)
+      for (int64_t row = 0; row < ck; ++row)
+        packed[size_t(row * fg + col)] =
+            char(codes[size_t((g * fg + col) * ck + row)]);
+    packedAddr.push_back(addData(packed));
+  }
+  int64_t bias = -1;
+  if (op.getBias()) {
+    FailureOr<Buffer> biasBuf = bufferOf(op, op.getBias());
+    if (failed(biasBuf))
+      return failure();
+    bias = biasBuf->addr;
+  }
+  int64_t patches = allocate(oh * ow * ck);
+  unsigned eb = rt::dtypeBytes(out->dtype);
+  for (int64_t bt = 0; bt < batch; ++bt)
+    for (int64_t g = 0; g < groups; ++g) {
+      ki::Im2colOp::create(b, loc, in->addr + bt * c * ih * iw, patches,
+                       ArrayRef<int64_t>({c, ih, iw}), g * cg, cg,
+                       ArrayRef<int64_t>({kh, kw}),
+                       ArrayRef<int64_t>({stride[0], stride[1]}),
+                       ArrayRef<int64_t>({pad[0], pad[1]}),
+                       ArrayRef<int64_t>({dil[0], dil[1]}),
+                       ArrayRef<int64_t>({oh, ow}));
+      // Output position p, channel j lands at NCHW (bt, g*fg + j, p).
+      emitMac({oh * ow, ck, fg, patches, packedAddr[size_t(g)],
+               out->addr + (bt * fc + g * fg) * oh * ow * eb, 1, oh * ow,
+               out->dtype, bias >= 0 ? bias + g * fg * 4 : -1});
+    }
+  return success();
+}
+
+/// Element strides of `operand` broadcast to `shape` (TOSA: equal ranks).
+FailureOr<SmallVector<int64_t>> broadcastStrides(Operation *op, Value operand,
+                                                 ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  if (type.getRank() != int64_t(shape.size()))
+    return op->emitOpError("operands must have the result's rank");
+  SmallVector<int64_t> strides = rowMajorStrides(type.getShape());
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (type.getDimSize(d) == 1 && shape[d] != 1)
+      strides[d] = 0;
+  return strides;
+}
+
+LogicalResult Lowering::lowerElementwise(Operation *op, int64_t kind) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type.getElementType().isF32())
+    return op->emitOpError("has no instruction for non-f32 elements");
+  if (auto mul = dyn_cast<tosa::MulOp>(op)) {
+    DenseElementsAttr shift;
+    if (!matchPattern(mul.getShift(), m_Constant(&shift)) ||
+        !llvm::all_of(shift.getValues<APInt>(),
+                      [](const APInt &v) { return v.isZero(); }))
+      return op->emitOpError("with a non-zero shift has no instruction");
+  }
+  FailureOr<Buffer> lhs = bufferOf(op, op->getOperand(0)),
+                    rhs = bufferOf(op, op->getOperand(1));
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  FailureOr<SmallVector<int64_t>> ls =
+      broadcastStrides(op, op->getOperand(0), type.getShape());
+  FailureOr<SmallVector<int64_t>> rs =
+      broadcastStrides(op, op->getOperand(1), type.getShape());
+  FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
+  if (failed(ls) || failed(rs) || failed(out))
+    return failure();
+  ki::VecBinaryOp::create(b, loc, kind, lhs->addr, rhs->addr, out->addr,
+                      type.getShape(),
+                      ArrayRef<int64_t>(*ls),
+                      ArrayRef<int64_t>(*rs));
+  return success();
+}
+
+LogicalResult Lowering::lowerQuantize(Operation *op, bool quantize) {
+  Value floatSide = quantize ? op->getOperand(0) : op->getResult(0);
+  Value quantSide = quantize ? op->getResult(0) : op->getOperand(0);
+  auto floatType = cast<RankedTensorType>(floatSide.getType());
+  auto quantType = cast<RankedTensorType>(quantSide.getType());
+  IntFormatAttr format = op->getAttrOfType<IntFormatAttr>("format");
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeros;
+  int64_t inner = 1;
+  rt::OperandFormat f = rt::OperandFormat::unpack(
+      operandFormat(quantType.getElementType(), format));
+  if (!f.isLP) {
+    if (auto s = op->getAttrOfType<DenseF64ArrayAttr>("scale"))
+      scales.assign(s.asArrayRef().begin(), s.asArrayRef().end());
+    if (auto z = op->getAttrOfType<DenseI64ArrayAttr>("zero_point"))
+      zeros.assign(z.asArrayRef().begin(), z.asArrayRef().end());
+    if (scales.empty())
+      return op->emitOpError("needs a scale");
+    if (zeros.empty())
+      zeros.assign(scales.size(), 0);
+    if (auto axis = op->getAttrOfType<IntegerAttr>("axis")) {
+      int64_t a = axis.getInt() < 0 ? axis.getInt() + floatType.getRank()
+                                    : axis.getInt();
+      inner = product(floatType.getShape().drop_front(a + 1));
+    }
+  }
+  FailureOr<Buffer> in = bufferOf(op, op->getOperand(0));
+  FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
+  if (failed(in) || failed(out))
+    return failure();
+  int64_t count = floatType.getNumElements();
+  if (quantize)
+    ki::VecQuantizeOp::create(b, loc, in->addr, out->addr, int64_t(out->dtype),
+                          count, inner, f.pack(),
+                          ArrayRef<double>(scales),
+                          ArrayRef<int64_t>(zeros));
+  else
+    ki::VecDequantizeOp::create(b, loc, in->addr, int64_t(in->dtype), out->addr,
+                            count, inner, f.pack(),
+                            ArrayRef<double>(scales),
+                            ArrayRef<int64_t>(zeros));
+  return success();
+}
+
+LogicalResult Lowering::lowerTranspose(tosa::TransposeOp op) {
+  auto inType = cast<RankedTensorType>(op.getInput1().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  FailureOr<Buffer> in = bufferOf(op, op.getInput1());
+  FailureOr<Buffer> out = newBuffer(op, op.getResult());
+  if (failed(in) || failed(out))
+    return failure();
+  SmallVector<int64_t> inStrides = rowMajorStrides(inType.getShape()), src;
+  for (int32_t p : op.getPerms())
+    src.push_back(inStrides[size_t(p)]);
+  ki::VecCopyOp::create(b, loc, in->addr, out->addr,
+                    int64_t(rt::dtypeBytes(in->dtype)),
+                    ArrayRef<int64_t>(outType.getShape()),
+                    ArrayRef<int64_t>(src));
+  return success();
+}
+
+LogicalResult Lowering::lowerSlice(tosa::SliceOp op) {
+  auto inType = cast<RankedTensorType>(op.getInput1().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  DenseElementsAttr start;
+  if (!matchPattern(op.getStart(), m_Constant(&start)))
+    return op.emitOpError("start must be a constant");
+  FailureOr<Buffer> in = bufferOf(op, op.getInput1());
+  FailureOr<Buffer> out = newBuffer(op, op.getResult());
+  if (failed(in) || failed(out))
+    return failure();
+  SmallVector<int64_t> strides = rowMajorStrides(inType.getShape());
+  int64_t offset = 0, d = 0;
+  for (const APInt &s : start.getValues<APInt>())
+    offset += s.getSExtValue() * strides[size_t(d++)];
+  int64_t eb = rt::dtypeBytes(in->dtype);
+  ki::VecCopyOp::create(b, loc, in->addr + offset * eb, out->addr, eb,
+                    ArrayRef<int64_t>(outType.getShape()),
+                    ArrayRef<int64_t>(strides));
+  return success();
+}
+
+LogicalResult Lowering::lowerPool(Operation *op, bool isMax) {
+  auto inType = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!inType.getElementType().isF32())
+    return op->emitOpError("has no instruction for non-f32 elements");
+  auto i64s = [&](StringRef name) {
+    return cast<DenseI64ArrayAttr>(op->getAttr(name)).asArrayRef();
+  };
+  ArrayRef<int64_t> kernel = i64s("kernel"), stride = i64s("stride"),
+                    pad = i64s("pad");
+  FailureOr<Buffer> in = bufferOf(op, op->getOperand(0));
+  FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
+  if (failed(in) || failed(out))
+    return failure();
+  ki::VecPoolOp::create(b, loc, isMax ? 0 : 1, in->addr, out->addr,
+                    ArrayRef<int64_t>(inType.getShape()),
+                    ArrayRef<int64_t>(kernel),
+                    ArrayRef<int64_t>(stride),
+                    ArrayRef<int64_t>({pad[0], pad[2]}),
+                    ArrayRef<int64_t>(
+                        {outType.getDimSize(1), outType.getDimSize(2)}));
+  return success();
+}
+
+/// outer x len x inner around `axis`.
+std::array<int64_t, 3> around(ArrayRef<int64_t> shape, int64_t axis) {
+  return {product(shape.take_front(axis)), shape[size_t(axis)],
+          product(shape.drop_front(axis + 1))};
+}
+
+LogicalResult Lowering::lowerOp(Operation *op) {
+  loc = op->getLoc();
+  if (isa<tosa::ConstShapeOp>(op))
+    return success();
+  if (auto c = dyn_cast<tosa::ConstOp>(op))
+    return lowerConstant(op, c.getValues());
+  if (auto c = dyn_cast<arith::ConstantOp>(op))
+    return lowerConstant(op, c.getValue());
+  if (auto c = dyn_cast<ConstantOp>(op))
+    return lowerConstant(op, c.getValue());
+  if (auto r = dyn_cast<tosa::ReshapeOp>(op)) {
+    FailureOr<Buffer> in = bufferOf(op, r.getInput1());
+    if (failed(in))
+      return failure();
+    buffers[r.getResult()] = *in;
+    return success();
+  }
+  if (auto m = dyn_cast<MatmulOp>(op))
+    return lowerMatmul(m);
+  if (auto c = dyn_cast<Conv2DOp>(op))
+    return lowerConv(c);
+  if (isa<tosa::AddOp>(op))
+    return lowerElementwise(op, 0);
+  if (isa<tosa::SubOp>(op))
+    return lowerElementwise(op, 1);
+  if (isa<tosa::MulOp>(op))
+    return lowerElementwise(op, 2);
+  if (isa<tosa::MaximumOp>(op))
+    return lowerElementwise(op, 3);
+  if (isa<tosa::MinimumOp>(op))
+    return lowerElementwise(op, 4);
+  if (isa<QuantizeOp>(op))
+    return lowerQuantize(op, true);
+  if (isa<DequantizeOp>(op))
+    return lowerQuantize(op, false);
+  if (auto t = dyn_cast<tosa::TransposeOp>(op))
+    return lowerTranspose(t);
+  if (auto s = dyn_cast<tosa::SliceOp>(op))
+    return lowerSlice(s);
+  if (isa<tosa::MaxPool2dOp>(op))
+    return lowerPool(op, true);
+  if (isa<tosa::AvgPool2dOp>(op))
+    return lowerPool(op, false);
+
+  // Ops on f32 tensors with one input and one result.
+  auto f32Unary = [&]() -> FailureOr<std::pair<Buffer, Buffer>> {
+    if (!cast<ShapedType>(op->getOperand(0).getType()).getElementType().isF32())
+      return op->emitOpError("has no instruction for non-f32 elements");
+    FailureOr<Buffer> in = bufferOf(op, op->getOperand(0));
+    if (failed(in))
+      return failure();
+    FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
+    if (failed(out))
+      return failure();
+    return std::make_pair(*in, *out);
+  };
+  auto count = [&] {
+    return cast<ShapedType>(op->getResult(0).getType()).getNumElements();
+  };
+  if (auto clamp = dyn_cast<tosa::ClampOp>(op)) {
+    auto bound = [](Attribute a) {
+      if (auto f = dyn_cast<FloatAttr>(a))
+        return f.getValueAsDouble();
+      return double(cast<IntegerAttr>(a).getValue().getSExtValue());
+    };
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
+    if (failed(io))
+      return failure();
+    ki::VecClampOp::create(b, loc, io->first.addr, io->second.addr, count(),
+                       APFloat(bound(clamp.getMinValAttr())),
+                       APFloat(bound(clamp.getMaxValAttr())));
+    return success();
+  }
+  if (auto sum = dyn_cast<tosa::ReduceSumOp>(op)) {
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
+    if (failed(io))
+      return failure();
+    auto [outer, len, inner] = around(
+        cast<ShapedType>(sum.getInput().getType()).getShape(), sum.getAxis());
+    ki::VecReduceOp::create(b, loc, io->first.addr, io->second.addr, outer, len,
+                        inner);
+    return success();
+  }
+  if (auto gelu = dyn_cast<GeluOp>(op)) {
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
+    if (failed(io))
+      return failure();
+    ki::VecGeluOp::create(
+        b, loc, io->first.addr, io->second.addr, count(),
+        gelu.getApproximation() == GeluApproximation::Tanh ? 1 : 0);
+    return success();
+  }
+  if (auto ln = dyn_cast<LayerNormOp>(op)) {
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
+    if (failed(io))
+      return failure();
+    int64_t scale = -1, bias = -1;
+    for (auto [v, addr] : {std::pair{ln.getScale(), &scale},
+                           std::pair{ln.getBias(), &bias}}) {
+      if (!v)
+        continue;
+      FailureOr<Buffer> buf = bufferOf(op, v);
+      if (failed(buf))
+        return failure();
+      *addr = buf->addr;
+    }
+    ArrayRef<int64_t> shape = ln.getInput().getType().getShape();
+    int64_t len = product(shape.drop_front(ln.getNormalizedAxis()));
+    ki::VecLayerNormOp::create(b, loc, io->first.addr, io->second.addr,
+                           count() / len, len,
+                           APFloat(ln.getEpsilon().convertToDouble()),
+                           scale, bias);
+    return success();
+  }
+  if (auto sm = dyn_cast<LutSoftmaxOp>(op)) {
+    FailureOr<Buffer> in = bufferOf(op, sm.getInput());
+    FailureOr<Buffer> out = newBuffer(op, sm.getResult());
+    if (failed(in) || failed(out))
+      return failure();
+    ArrayRef<int64_t> shape = sm.getInput().getType().getShape();
+    int64_t axis = int64_t(sm.getAxis());
+    if (axis < 0)
+      axis += int64_t(shape.size());
+    auto [outer, len, inner] = around(shape, axis);
+    numerics::LutSoftmaxTables t = sm.getTables();
+    SmallVector<int64_t> expTable(t.expTable.begin(), t.expTable.end());
+    SmallVector<int64_t> normTable(t.normTable.begin(), t.normTable.end());
+    ki::LutSoftmaxOp::create(
+        b, loc, in->addr, int64_t(in->dtype), out->addr, int64_t(out->dtype),
+        outer, len, inner, t.method == numerics::SoftmaxMethod::Rexp ? 0 : 1,
+        APFloat(t.inputScale), APFloat(t.step),
+        int64_t(t.outBits), int64_t(t.sumShift), int64_t(t.outShift),
+        ArrayRef<int64_t>(expTable), ArrayRef<int64_t>(normTable),
+        int64_t(t.normRows), int64_t(t.normCols));
+    return success();
+  }
+  if (isa<SoftmaxOp>(op))
+    return op->emitOpError("has no instruction; run kite-lut-softmax to use "
+                           "the LUT softmax unit");
+  return op->emitOpError("has no lowering to kite_isa");
+}
+
+LogicalResult Lowering::run() {
+  auto program = ki::ProgramOp::create(b, func.getLoc(), func.getSymName(),
+                                   int64_t(0));
+  Block *body = new Block();
+  program.getBody().push_back(body);
+  b.setInsertionPointToEnd(body);
+  for (auto [idx, arg] : llvm::enumerate(func.getArguments())) {
+    FailureOr<Buffer> buf = newBuffer(func, arg);
+    if (failed(buf))
+      return failure();
+    ki::InputOp::create(b, func.getLoc(), int64_t(idx), buf->addr,
+                    arg.getType());
+  }
+  if (!func.getBody().hasOneBlock())
+    return func.emitOpError("must have a single block to be lowered");
+  for (Operation &op : func.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (auto [idx, v] : llvm::enumerate(ret.getOperands())) {
+        FailureOr<Buffer> buf = bufferOf(ret, v);
+        if (failed(buf))
+          return failure();
+        ki::OutputOp::create(b, ret.getLoc(), int64_t(idx), buf->addr,
+                         v.getType());
+      }
+      continue;
+    }
+    if (failed(lowerOp(&op)))
+      return failure();
+  }
+  ki::FenceOp::create(b, func.getLoc());
+  program.setDramBytes(next);
+  return success();
+}
+
+struct ConvertKiteToKiteIsa
+    : kite::impl::ConvertKiteToKiteIsaBase<ConvertKiteToKiteIsa> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto func = module.lookupSymbol<func::FuncOp>(entry);
+    if (!func) {
+      module.emitError() << "convert-kite-to-kite-isa: no function @" << entry;
+      return signalPassFailure();
+    }
+    TargetAttr target = lookupTarget(module);
+    if (!target) {
+      module.emitError("convert-kite-to-kite-isa: the module has no "
+                       "kite.target (run kite-set-target first)");
+      return signalPassFailure();
+    }
+    OpBuilder b(func);
+    Lowering lowering(func, target, b);
+    if (failed(lowering.run())) {
+      // Drop the partial program; the function stays as it was.
+      if (auto partial = dyn_cast_or_null<ki::ProgramOp>(func->getPrevNode()))
+        partial.erase();
+      return signalPassFailure();
+    }
+    func.erase();
+  }
+};
+} // namespace

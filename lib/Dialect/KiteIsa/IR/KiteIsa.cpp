@@ -1,0 +1,197 @@
+//===- KiteIsa.cpp - the kite_isa dialect ---------------------------------===//
+
+#include "kite/Dialect/KiteIsa/IR/KiteIsa.h"
+
+#include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Runtime/Isa.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace kite;
+using namespace kite::kiteisa;
+
+#include "kite/dialects/KiteIsa/KiteIsaDialect.cpp.inc"
+
+void KiteIsaDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "kite/dialects/KiteIsa/KiteIsaOps.cpp.inc"
+      >();
+}
+
+#define GET_OP_CLASSES
+#include "kite/dialects/KiteIsa/KiteIsaOps.cpp.inc"
+
+namespace {
+/// Checks that [offset, offset + bytes) lies in a buffer of `size` bytes.
+LogicalResult checkBuffer(Operation *op, StringRef what, int64_t offset,
+                          int64_t bytes, int64_t size) {
+  if (offset < 0 || bytes < 0 || offset > size || bytes > size - offset)
+    return op->emitOpError() << what << " [" << offset << ", " << offset
+                             << " + " << bytes << ") exceeds the "
+                             << size << "-byte buffer of the target";
+  return success();
+}
+
+int64_t kib(unsigned k) { return int64_t(k) * 1024; }
+
+LogicalResult checkNonNegative(Operation *op,
+                               std::initializer_list<int64_t> values) {
+  for (int64_t v : values)
+    if (v < 0)
+      return op->emitOpError("sizes, strides and addresses must be >= 0");
+  return success();
+}
+
+LogicalResult checkFormat(Operation *op, StringRef which, int64_t word,
+                          TargetAttr target) {
+  rt::OperandFormat f = rt::OperandFormat::unpack(word);
+  if (f.isLP) {
+    std::string problem = numerics::LPFormat{f.bits, f.es, f.rs, f.sf}.validate();
+    if (!problem.empty())
+      return op->emitOpError() << which << ": " << problem;
+    if (target && !target.supportsLPBits(f.bits))
+      return op->emitOpError() << which << " " << f.str()
+                               << " is not supported by target '"
+                               << target.getName() << "'";
+    return success();
+  }
+  if (f.bits < 1 || f.bits > 8 || f.storageBits < f.bits || f.storageBits > 8)
+    return op->emitOpError() << which << " " << f.str()
+                             << " is not a 1-8-bit integer in <= 8-bit storage";
+  if (target && !target.supportsIntBits(f.bits))
+    return op->emitOpError() << which << " " << f.str()
+                             << " is not supported by target '"
+                             << target.getName() << "'";
+  return success();
+}
+
+LogicalResult checkInsideDram(Operation *op, int64_t addr, int64_t bytes) {
+  auto program = op->getParentOfType<ProgramOp>();
+  int64_t size = program.getDramBytes();
+  if (addr < 0 || addr > size || bytes > size - addr)
+    return op->emitOpError() << "[" << addr << ", " << addr << " + " << bytes
+                             << ") lies outside the program's " << size
+                             << " bytes of DRAM";
+  return success();
+}
+
+LogicalResult verifyIo(Operation *op, int64_t index, int64_t addr, Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return op->emitOpError("type must be a statically shaped tensor");
+  Type e = tensor.getElementType();
+  unsigned bytes = 0;
+  if (e.isF32())
+    bytes = 4;
+  else if (e.isSignlessInteger(8) || e.isSignlessInteger(16) ||
+           e.isSignlessInteger(32))
+    bytes = e.getIntOrFloatBitWidth() / 8;
+  else
+    return op->emitOpError("element type must be f32, i8, i16 or i32");
+  if (index < 0)
+    return op->emitOpError("index must be >= 0");
+  return checkInsideDram(op, addr, tensor.getNumElements() * bytes);
+}
+} // namespace
+
+LogicalResult ProgramOp::verify() {
+  if (getDramBytes() < 0)
+    return emitOpError("dram_bytes must be >= 0");
+  return success();
+}
+
+LogicalResult DataOp::verify() {
+  auto type = cast<ShapedType>(getBytes().getType());
+  if (type.getRank() != 1 || !type.getElementType().isSignlessInteger(8))
+    return emitOpError("bytes must be a 1-D i8 tensor");
+  return checkInsideDram(*this, getAddr(), type.getNumElements());
+}
+
+LogicalResult InputOp::verify() {
+  return verifyIo(*this, getIndex(), getAddr(), getType());
+}
+
+LogicalResult OutputOp::verify() {
+  return verifyIo(*this, getIndex(), getAddr(), getType());
+}
+
+LogicalResult DmaLoadOp::verify() {
+  if (failed(checkNonNegative(*this, {getSrc(), getDst(), getRows(),
+                                       getRowBytes(), getSrcStride()})))
+    return failure();
+  if (getSpace() != int64_t(rt::Space::Act) &&
+      getSpace() != int64_t(rt::Space::Weight))
+    return emitOpError("space must be 1 (ACT) or 2 (WEIGHT)");
+  TargetAttr target = lookupTarget(*this);
+  if (!target)
+    return success();
+  int64_t size = getSpace() == int64_t(rt::Space::Act)
+                     ? kib(target.getMemory().getActKib())
+                     : kib(target.getMemory().getWeightKib());
+  return checkBuffer(*this, "destination", getDst(), getRows() * getRowBytes(),
+                     size);
+}
+
+LogicalResult ConfigMmaOp::verify() {
+  TargetAttr target = lookupTarget(*this);
+  if (failed(checkFormat(*this, "lhs_format", getLhsFormat(), target)) ||
+      failed(checkFormat(*this, "rhs_format", getRhsFormat(), target)))
+    return failure();
+  bool lhsLP = rt::OperandFormat::unpack(getLhsFormat()).isLP;
+  if (lhsLP != rt::OperandFormat::unpack(getRhsFormat()).isLP)
+    return emitOpError("operands must both be integer or both LP");
+  if (lhsLP && getMultiplier() != "exact")
+    return emitOpError("LP operands take the exact multiplier");
+  if (target && getMultiplier() != "exact" &&
+      !target.hasMultiplier(getMultiplier()))
+    return emitOpError() << "multiplier '" << getMultiplier()
+                         << "' is not in the library of target '"
+                         << target.getName() << "'";
+  return success();
+}
+
+LogicalResult MmaOp::verify() {
+  if (failed(checkNonNegative(*this, {getA(), getB(), getC(), getM(), getK(),
+                                       getN()})))
+    return failure();
+  if (getC() % rt::kAccWordBytes)
+    return emitOpError("c must be a multiple of 4 (accumulator words)");
+  if (getAccumulate() != 0 && getAccumulate() != 1)
+    return emitOpError("accumulate must be 0 or 1");
+  TargetAttr target = lookupTarget(*this);
+  if (!target)
+    return success();
+  MemoryAttr mem = target.getMemory();
+  if (failed(checkBuffer(*this, "A tile", getA(), getM() * getK(),
+                         kib(mem.getActKib()))) ||
+      failed(checkBuffer(*this, "B tile", getB(), getK() * getN(),
+                         kib(mem.getWeightKib()))))
+    return failure();
+  return checkBuffer(*this, "C tile", getC(),
+                     getM() * getN() * rt::kAccWordBytes, kib(mem.getAccKib()));
+}
+
+LogicalResult StoreAccOp::verify() {
+  if (failed(checkNonNegative(*this, {getSrc(), getRows(), getCols(), getDst(),
+                                       getRowStride(), getColStride()})))
+    return failure();
+  if (getDtype() < 0 || getDtype() > int64_t(rt::DType::I32))
+    return emitOpError("dtype must be 0 (f32), 1 (i8), 2 (i16) or 3 (i32)");
+  if (getSrc() % rt::kAccWordBytes)
+    return emitOpError("src must be a multiple of 4 (accumulator words)");
+  TargetAttr target = lookupTarget(*this);
+  if (!target)
+    return success();
+  MemoryAttr mem = target.getMemory();
+  if (getBias() >= 0 && failed(checkBuffer(*this, "bias", getBias(),
+                                           getCols() * 4,
+                                           kib(mem.getWeightKib()))))
+    return failure();
+  return checkBuffer(*this, "accumulator tile", getSrc(),
+                     getRows() * getCols() * rt::kAccWordBytes,
+                     kib(mem.getAccKib()));
+}

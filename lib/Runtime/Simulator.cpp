@@ -1,0 +1,1088 @@
+//===- Simulator.cpp - functional core and cost model of kite-sim --------===//
+//
+// The functional semantics of every instruction mirrors the reference
+// interpreter's kernel for the tensor-level op it comes from (same float
+// operation order, same numerics-library calls), so outputs agree bit for
+// bit; tests/Runtime and the end-to-end tests check it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kite/Runtime/Simulator.h"
+
+#include "kite/Numerics/IntQuant.h"
+#include "kite/Numerics/LP.h"
+#include "kite/Numerics/LutSoftmax.h"
+#include "kite/Numerics/Multipliers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <sstream>
+
+using namespace kite::rt;
+namespace numerics = kite::numerics;
+
+double Stats::energyJ() const {
+  double pj = 0;
+  for (const auto &[name, e] : energyPj)
+    pj += e;
+  return pj * 1e-12;
+}
+
+double Stats::seconds(const TargetParams &t) const {
+  return double(cycles) / (double(t.clockMhz) * 1e6);
+}
+
+double Stats::edpJs(const TargetParams &t) const {
+  return energyJ() * seconds(t);
+}
+
+double Stats::utilisation(const TargetParams &t) const {
+  return cycles ? double(macs) / (double(cycles) * double(t.rows * t.cols))
+                : 0.0;
+}
+
+namespace {
+/// Largest magnitude accepted for sizes, strides and addresses, so that
+/// products of a few of them cannot overflow int64.
+constexpr int64_t kMaxExtent = int64_t(1) << 40;
+constexpr int64_t kLineBytes = 64;
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+int64_t saturate(int64_t v, unsigned width) {
+  if (width >= 64)
+    return v;
+  int64_t hi = (int64_t(1) << (width - 1)) - 1, lo = -hi - 1;
+  return std::min(std::max(v, lo), hi);
+}
+
+int64_t signExtend(int64_t v, unsigned width) {
+  if (width >= 64)
+    return v;
+  uint64_t mask = (uint64_t(1) << width) - 1, u = uint64_t(v) & mask;
+  if (u >> (width - 1))
+    u |= ~mask;
+  return int64_t(u);
+}
+
+struct Range {
+  Space space;
+  int64_t lo, hi;
+};
+
+/// Per-line completion times of the last write and the last read.
+struct Scoreboard {
+  std::vector<int64_t> writeDone, readDone;
+  explicit Scoreboard(int64_t bytes)
+      : writeDone(size_t(ceilDiv(bytes, kLineBytes)), 0),
+        readDone(writeDone.size(), 0) {}
+};
+} // namespace
+
+struct Simulator::Impl {
+  const Program &program;
+  const TargetParams &target;
+  std::vector<uint8_t> dram, act, weight;
+  std::vector<int64_t> acc; ///< one word per kAccWordBytes of ACC
+  std::vector<uint8_t> accNar;
+  Scoreboard boards[4];
+
+  // MAC array configuration.
+  OperandFormat lhsFormat, rhsFormat;
+  std::optional<numerics::LPCodec> lhsCodec, rhsCodec;
+  std::optional<numerics::Multiplier> multiplier;
+  std::string multiplierName = "exact";
+  double macEnergyPj = 0;
+  std::string macComponent;
+  bool configured = false;
+
+  Stats stats;
+  bool tracing = false;
+  std::vector<TraceEvent> events;
+  int64_t unitFree[4] = {0, 0, 0, 0};
+  int64_t runStart = 0;
+
+  // The instruction being executed, for error messages.
+  size_t index = 0;
+  const OpSpec *spec = nullptr;
+  std::string *error = nullptr;
+
+  explicit Impl(const Program &p)
+      : program(p), target(p.target), dram(size_t(p.dramBytes), 0),
+        act(size_t(p.target.actBytes), 0),
+        weight(size_t(p.target.weightBytes), 0),
+        acc(size_t(p.target.accBytes / kAccWordBytes), 0),
+        accNar(acc.size(), 0),
+        boards{Scoreboard(p.dramBytes), Scoreboard(p.target.actBytes),
+               Scoreboard(p.target.weightBytes),
+               Scoreboard(p.target.accBytes)} {}
+
+  bool fail(const std::string &message) {
+    *error = "instruction " + std::to_string(index) + " (" + spec->name +
+             "): " + message;
+    return false;
+  }
+
+  int64_t spaceBytes(Space s) const {
+    return s == Space::Dram ? program.dramBytes : target.spaceBytes(s);
+  }
+  uint8_t *base(Space s) {
+    switch (s) {
+    case Space::Dram:
+      return dram.data();
+    case Space::Act:
+      return act.data();
+    case Space::Weight:
+      return weight.data();
+    case Space::Acc:
+      return nullptr;
+    }
+    return nullptr;
+  }
+
+  static const char *spaceName(Space s) {
+    static const char *names[] = {"DRAM", "ACT", "WEIGHT", "ACC"};
+    return names[int(s)];
+  }
+
+  /// Checks that [addr, addr + bytes) lies in `space` and records it.
+  bool access(Space space, int64_t addr, int64_t bytes,
+              std::vector<Range> &ranges) {
+    int64_t size = spaceBytes(space);
+    if (addr < 0 || bytes < 0 || addr > size || bytes > size - addr)
+      return fail(std::string(spaceName(space)) + " range [" +
+                  std::to_string(addr) + ", +" + std::to_string(bytes) +
+                  ") is outside the " + std::to_string(size) + "-byte space");
+    if (bytes)
+      ranges.push_back({space, addr, addr + bytes});
+    return true;
+  }
+
+  /// The byte span of a strided walk: `shape` with element `strides`.
+  bool stridedAccess(Space space, int64_t addr, unsigned elemBytes,
+                     const std::vector<int64_t> &shape,
+                     const std::vector<int64_t> &strides,
+                     std::vector<Range> &ranges) {
+    if (shape.size() != strides.size() || shape.size() > 8)
+      return fail("shape and strides must have the same rank (at most 8)");
+    int64_t last = 0;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (shape[d] <= 0 || shape[d] > kMaxExtent || strides[d] < 0 ||
+          strides[d] > kMaxExtent)
+        return fail("bad shape or stride");
+      last += (shape[d] - 1) * strides[d];
+      if (last > kMaxExtent)
+        return fail("strided access too large");
+    }
+    return access(space, addr, (last + 1) * elemBytes, ranges);
+  }
+
+  bool checkExtents(std::initializer_list<int64_t> values) {
+    for (int64_t v : values)
+      if (v < 0 || v > kMaxExtent)
+        return fail("size " + std::to_string(v) + " out of range");
+    return true;
+  }
+
+  // Typed DRAM access (little-endian host assumed, as the format is).
+  float loadF32(int64_t addr) const {
+    float v;
+    std::memcpy(&v, &dram[size_t(addr)], 4);
+    return v;
+  }
+  void storeF32(int64_t addr, float v) { std::memcpy(&dram[size_t(addr)], &v, 4); }
+  int64_t loadInt(int64_t addr, DType t) const {
+    const uint8_t *p = &dram[size_t(addr)];
+    switch (t) {
+    case DType::I8:
+      return int8_t(p[0]);
+    case DType::I16: {
+      int16_t v;
+      std::memcpy(&v, p, 2);
+      return v;
+    }
+    default: {
+      int32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    }
+  }
+  void storeInt(int64_t addr, DType t, int64_t v) {
+    uint8_t *p = &dram[size_t(addr)];
+    switch (t) {
+    case DType::I8:
+      p[0] = uint8_t(v);
+      break;
+    case DType::I16: {
+      int16_t x = int16_t(v);
+      std::memcpy(p, &x, 2);
+      break;
+    }
+    default: {
+      int32_t x = int32_t(v);
+      std::memcpy(p, &x, 4);
+      break;
+    }
+    }
+  }
+
+  bool dtypeOf(int64_t code, DType &out) {
+    if (code < 0 || code > int64_t(DType::I32))
+      return fail("unknown dtype " + std::to_string(code));
+    out = DType(code);
+    return true;
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Timing and energy
+  //===--------------------------------------------------------------------===//
+
+  void charge(const std::string &component, double pj) {
+    stats.energyPj[component] += pj;
+  }
+  void chargeDram(int64_t bytes) {
+    stats.dramBytes += bytes;
+    charge("dram", double(bytes) / 4 * target.dramRead32b);
+  }
+  void chargeSram(int64_t bytes) {
+    charge("sram", double(bytes) / 4 * target.sramRead32b);
+  }
+  int64_t dramCycles(int64_t bytes) const {
+    return int64_t(std::ceil(double(bytes) / target.dramBytesPerCycle));
+  }
+  int64_t vectorCycles(int64_t elements, double opsPerElement,
+                       int64_t dramBytes) const {
+    int64_t compute =
+        int64_t(std::ceil(double(elements) * opsPerElement / double(target.cols)));
+    return std::max<int64_t>({compute, dramCycles(dramBytes), 1});
+  }
+
+  void schedule(Unit unit, int64_t cycles, const std::vector<Range> &reads,
+                const std::vector<Range> &writes) {
+    int64_t start = std::max(runStart, unitFree[int(unit)]);
+    if (unit == Unit::Control)
+      for (int64_t t : unitFree)
+        start = std::max(start, t);
+    auto lines = [](const Range &r, auto fn) {
+      for (int64_t l = r.lo / kLineBytes; l <= (r.hi - 1) / kLineBytes; ++l)
+        fn(size_t(l));
+    };
+    for (const Range &r : reads)
+      lines(r, [&](size_t l) {
+        start = std::max(start, boards[int(r.space)].writeDone[l]);
+      });
+    for (const Range &r : writes)
+      lines(r, [&](size_t l) {
+        Scoreboard &b = boards[int(r.space)];
+        start = std::max({start, b.writeDone[l], b.readDone[l]});
+      });
+    int64_t end = start + cycles;
+    for (const Range &r : reads)
+      lines(r, [&](size_t l) {
+        int64_t &t = boards[int(r.space)].readDone[l];
+        t = std::max(t, end);
+      });
+    for (const Range &r : writes)
+      lines(r, [&](size_t l) { boards[int(r.space)].writeDone[l] = end; });
+    unitFree[int(unit)] = end;
+    stats.busyCycles[unitName(unit)] += cycles;
+    ++stats.instructions;
+    if (tracing)
+      events.push_back({spec->name, unit, start, end});
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Instructions
+  //===--------------------------------------------------------------------===//
+
+  bool dmaLoad(const Instr &x) {
+    int64_t src = x.fields[0].i, space = x.fields[1].i, dst = x.fields[2].i,
+            rows = x.fields[3].i, rowBytes = x.fields[4].i,
+            stride = x.fields[5].i;
+    if (space != int64_t(Space::Act) && space != int64_t(Space::Weight))
+      return fail("destination must be the ACT (1) or WEIGHT (2) buffer");
+    if (!checkExtents({rows, rowBytes, stride}))
+      return false;
+    std::vector<Range> reads, writes;
+    if (rows && (!stridedAccess(Space::Dram, src, 1, {rows, rowBytes},
+                                {stride, 1}, reads) ||
+                 !access(Space(space), dst, rows * rowBytes, writes)))
+      return false;
+    uint8_t *out = base(Space(space));
+    for (int64_t r = 0; r < rows; ++r)
+      std::memcpy(out + dst + r * rowBytes, &dram[size_t(src + r * stride)],
+                  size_t(rowBytes));
+    int64_t bytes = rows * rowBytes;
+    chargeDram(bytes);
+    chargeSram(bytes);
+    schedule(Unit::Dma, std::max<int64_t>(dramCycles(bytes), 1), reads, writes);
+    return true;
+  }
+
+  bool configMma(const Instr &x) {
+    OperandFormat a = OperandFormat::unpack(x.fields[0].i),
+                  w = OperandFormat::unpack(x.fields[1].i);
+    const std::string &name = x.fields[2].s;
+    lhsCodec.reset();
+    rhsCodec.reset();
+    multiplier.reset();
+    for (auto [f, codec] : {std::pair{&a, &lhsCodec}, {&w, &rhsCodec}}) {
+      if (f->isLP) {
+        std::string problem =
+            numerics::LPFormat{f->bits, f->es, f->rs, f->sf}.validate();
+        if (!problem.empty() || f->bits > 8)
+          return fail("bad LP operand format " + f->str() + " " + problem);
+        codec->emplace(numerics::LPFormat{f->bits, f->es, f->rs, f->sf});
+      } else if (f->bits < 1 || f->bits > 8 || f->storageBits < f->bits ||
+                 f->storageBits > 8) {
+        return fail("bad integer operand format " + f->str());
+      }
+    }
+    if (a.isLP != w.isLP)
+      return fail("operands must both be integer or both LP");
+    if (a.isLP) {
+      if (name != "exact")
+        return fail("LP operands take the exact (log-add) multiplier");
+      macEnergyPj = target.int8Add * double(std::max(a.bits, w.bits)) / 8 +
+                    target.int8Add + target.int32Add;
+    } else {
+      double mulEnergy = numerics::exactEnergyRelativeTo8x8(a.bits, w.bits);
+      if (name != "exact") {
+        std::string problem;
+        multiplier = numerics::Multiplier::create(
+            name, {a.bits, a.isSigned}, {w.bits, w.isSigned}, &problem);
+        if (!multiplier)
+          return fail(problem);
+        mulEnergy *= multiplier->relativeEnergy();
+      }
+      macEnergyPj = target.int8Mul * mulEnergy + target.int32Add;
+    }
+    lhsFormat = a;
+    rhsFormat = w;
+    multiplierName = name;
+    macComponent = "mac " + a.str() + "x" + w.str() + " " + name;
+    configured = true;
+    schedule(Unit::Array, 1, {}, {});
+    return true;
+  }
+
+  /// The value of an integer operand byte, or failure outside its format.
+  bool intOperand(const OperandFormat &f, uint8_t byte, int64_t &v) {
+    v = signExtend(int8_t(byte), f.storageBits);
+    if (!f.isSigned)
+      v &= (int64_t(1) << f.storageBits) - 1;
+    int64_t lo = f.isSigned ? -(int64_t(1) << (f.bits - 1)) : 0;
+    int64_t hi = f.isSigned ? (int64_t(1) << (f.bits - 1)) - 1
+                            : (int64_t(1) << f.bits) - 1;
+    if (v < lo || v > hi)
+      return fail("operand value " + std::to_string(v) + " is outside " +
+                  f.str());
+    return true;
+  }
+
+  bool mma(const Instr &x) {
+    int64_t a = x.fields[0].i, b = x.fields[1].i, c = x.fields[2].i,
+            m = x.fields[3].i, k = x.fields[4].i, n = x.fields[5].i;
+    bool accumulate = x.fields[6].i != 0;
+    if (!configured)
+      return fail("no config_mma before the first mma");
+    if (!checkExtents({m, k, n}) || m * k > kMaxExtent || k * n > kMaxExtent ||
+        m * n > kMaxExtent)
+      return false;
+    if (c % kAccWordBytes)
+      return fail("accumulator address must be a multiple of 4");
+    std::vector<Range> reads, writes;
+    if (!access(Space::Act, a, m * k, reads) ||
+        !access(Space::Weight, b, k * n, reads) ||
+        !access(Space::Acc, c, m * n * kAccWordBytes, writes))
+      return false;
+    if (accumulate)
+      reads.push_back(writes.back());
+    int64_t *out = &acc[size_t(c / kAccWordBytes)];
+    uint8_t *nar = &accNar[size_t(c / kAccWordBytes)];
+    if (!accumulate) {
+      std::fill(out, out + m * n, 0);
+      std::fill(nar, nar + m * n, 0);
+    }
+    if (lhsFormat.isLP) {
+      std::vector<numerics::LPValue> va(size_t(m * k)), vw(size_t(k * n));
+      for (int64_t e = 0; e < m * k; ++e)
+        va[size_t(e)] = lhsCodec->value(act[size_t(a + e)]);
+      for (int64_t e = 0; e < k * n; ++e)
+        vw[size_t(e)] = rhsCodec->value(weight[size_t(b + e)]);
+      int frac = int(target.lpAccFracBits);
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          int64_t sum = 0;
+          bool anyNar = false;
+          for (int64_t t = 0; t < k; ++t) {
+            bool isNar = false;
+            sum += numerics::lpToFixed(
+                numerics::multiplyLP(va[size_t(i * k + t)],
+                                     vw[size_t(t * n + j)]),
+                frac, &isNar);
+            anyNar |= isNar;
+          }
+          out[i * n + j] += sum;
+          nar[i * n + j] |= anyNar;
+        }
+    } else {
+      std::vector<int64_t> va(size_t(m * k)), vw(size_t(k * n));
+      for (int64_t e = 0; e < m * k; ++e)
+        if (!intOperand(lhsFormat, act[size_t(a + e)], va[size_t(e)]))
+          return false;
+      for (int64_t e = 0; e < k * n; ++e)
+        if (!intOperand(rhsFormat, weight[size_t(b + e)], vw[size_t(e)]))
+          return false;
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t t = 0; t < k; ++t) {
+          int64_t av = va[size_t(i * k + t)];
+          const int64_t *wrow = &vw[size_t(t * n)];
+          int64_t *orow = out + i * n;
+          if (multiplier)
+            for (int64_t j = 0; j < n; ++j)
+              orow[j] += multiplier->multiply(av, wrow[j]);
+          else
+            for (int64_t j = 0; j < n; ++j)
+              orow[j] += av * wrow[j];
+        }
+    }
+    int64_t macs = m * k * n;
+    stats.macs += macs;
+    charge(macComponent, double(macs) * macEnergyPj);
+    int64_t colPasses = ceilDiv(n, target.cols), rowPasses = ceilDiv(k, target.rows);
+    chargeSram(m * k * colPasses + k * n +
+               2 * m * n * rowPasses * kAccWordBytes);
+    int64_t cycles =
+        std::max<int64_t>(colPasses * rowPasses * (m + target.rows) + target.cols, 1);
+    schedule(Unit::Array, cycles, reads, writes);
+    return true;
+  }
+
+  bool storeAcc(const Instr &x) {
+    int64_t src = x.fields[0].i, rows = x.fields[1].i, cols = x.fields[2].i,
+            dst = x.fields[3].i, rowStride = x.fields[4].i,
+            colStride = x.fields[5].i, bias = x.fields[7].i;
+    DType dtype = DType::F32;
+    if (!dtypeOf(x.fields[6].i, dtype) ||
+        !checkExtents({rows, cols, rowStride, colStride}) ||
+        rows * cols > kMaxExtent)
+      return false;
+    if (src % kAccWordBytes)
+      return fail("accumulator address must be a multiple of 4");
+    std::vector<Range> reads, writes;
+    unsigned eb = dtypeBytes(dtype);
+    if (!access(Space::Acc, src, rows * cols * kAccWordBytes, reads) ||
+        (rows && cols &&
+         !stridedAccess(Space::Dram, dst, eb, {rows, cols},
+                        {rowStride, colStride}, writes)) ||
+        (bias >= 0 && !access(Space::Weight, bias, cols * 4, reads)))
+      return false;
+    const int64_t *in = &acc[size_t(src / kAccWordBytes)];
+    const uint8_t *nar = &accNar[size_t(src / kAccWordBytes)];
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j) {
+        int64_t at = dst + (i * rowStride + j * colStride) * eb;
+        int64_t word = in[i * cols + j];
+        if (dtype == DType::F32) {
+          // LP accumulators: fixed point to float, as the interpreter does.
+          float v = nar[i * cols + j]
+                        ? std::numeric_limits<float>::quiet_NaN()
+                        : 0.0f + float(std::ldexp(double(word),
+                                                  -int(target.lpAccFracBits)));
+          if (bias >= 0) {
+            float bv;
+            std::memcpy(&bv, &weight[size_t(bias + j * 4)], 4);
+            v += bv;
+          }
+          storeF32(at, v);
+        } else {
+          unsigned width = eb * 8;
+          int64_t v = saturate(word, width);
+          if (bias >= 0) {
+            int32_t bv;
+            std::memcpy(&bv, &weight[size_t(bias + j * 4)], 4);
+            v = saturate(v + bv, width);
+          }
+          storeInt(at, dtype, v);
+        }
+      }
+    int64_t bytes = rows * cols * eb;
+    chargeDram(bytes);
+    chargeSram(rows * cols * kAccWordBytes);
+    schedule(Unit::Dma, std::max<int64_t>(dramCycles(bytes), 1), reads, writes);
+    return true;
+  }
+
+  bool im2col(const Instr &x) {
+    int64_t src = x.fields[0].i, dst = x.fields[1].i,
+            chOffset = x.fields[3].i, cg = x.fields[4].i;
+    const auto &in = x.fields[2].ints, &kernel = x.fields[5].ints,
+               &stride = x.fields[6].ints, &pad = x.fields[7].ints,
+               &dil = x.fields[8].ints, &outShape = x.fields[9].ints;
+    if (in.size() != 3 || kernel.size() != 2 || stride.size() != 2 ||
+        pad.size() != 2 || dil.size() != 2 || outShape.size() != 2)
+      return fail("input takes 3 values; kernel, strides, pads, dilations "
+                  "and output take 2");
+    int64_t c = in[0], ih = in[1], iw = in[2], kh = kernel[0], kw = kernel[1],
+            oh = outShape[0], ow = outShape[1];
+    if (!checkExtents({c, ih, iw, kh, kw, oh, ow, cg, chOffset, stride[0],
+                       stride[1], dil[0], dil[1]}) ||
+        chOffset + cg > c || pad[0] < 0 || pad[1] < 0 ||
+        c * ih * iw > kMaxExtent || oh * ow > kMaxExtent ||
+        cg * kh * kw > kMaxExtent)
+      return fail("inconsistent im2col geometry");
+    int64_t ck = cg * kh * kw;
+    std::vector<Range> reads, writes;
+    if (!access(Space::Dram, src, c * ih * iw, reads) ||
+        !access(Space::Dram, dst, oh * ow * ck, writes))
+      return false;
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t xo = 0; xo < ow; ++xo)
+        for (int64_t ch = 0; ch < cg; ++ch)
+          for (int64_t ky = 0; ky < kh; ++ky)
+            for (int64_t kx = 0; kx < kw; ++kx) {
+              int64_t iy = y * stride[0] + ky * dil[0] - pad[0];
+              int64_t ix = xo * stride[1] + kx * dil[1] - pad[1];
+              bool inside = iy >= 0 && iy < ih && ix >= 0 && ix < iw;
+              dram[size_t(dst + (y * ow + xo) * ck + (ch * kh + ky) * kw +
+                          kx)] =
+                  inside ? dram[size_t(src + ((chOffset + ch) * ih + iy) * iw +
+                                       ix)]
+                         : 0;
+            }
+    int64_t bytes = oh * ow * ck;
+    chargeDram(2 * bytes);
+    schedule(Unit::Dma, std::max<int64_t>(dramCycles(2 * bytes), 1), reads,
+             writes);
+    return true;
+  }
+
+  /// Walks `shape` row-major, calling fn(linear, offsets...) with each
+  /// operand's element offset under its strides.
+  template <typename Fn>
+  static void walk(const std::vector<int64_t> &shape,
+                   const std::vector<const std::vector<int64_t> *> &strides,
+                   Fn fn) {
+    size_t rank = shape.size(), ops = strides.size();
+    std::vector<int64_t> idx(rank, 0), off(ops, 0);
+    int64_t total = 1;
+    for (int64_t d : shape)
+      total *= d;
+    for (int64_t linear = 0; linear < total; ++linear) {
+      fn(linear, off);
+      for (size_t d = rank; d-- > 0;) {
+        for (size_t o = 0; o < ops; ++o)
+          off[o] += (*strides[o])[d];
+        if (++idx[d] < shape[d])
+          break;
+        for (size_t o = 0; o < ops; ++o)
+          off[o] -= (*strides[o])[d] * shape[d];
+        idx[d] = 0;
+      }
+    }
+  }
+
+  static int64_t product(const std::vector<int64_t> &shape) {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return n;
+  }
+
+  bool vecBinary(const Instr &x) {
+    int64_t kind = x.fields[0].i, lhs = x.fields[1].i, rhs = x.fields[2].i,
+            dst = x.fields[3].i;
+    const auto &shape = x.fields[4].ints, &ls = x.fields[5].ints,
+               &rs = x.fields[6].ints;
+    if (kind < 0 || kind > 4)
+      return fail("unknown binary kind " + std::to_string(kind));
+    std::vector<Range> reads, writes;
+    std::vector<int64_t> contiguous(shape.size(), 0);
+    if (!stridedAccess(Space::Dram, lhs, 4, shape, ls, reads) ||
+        !stridedAccess(Space::Dram, rhs, 4, shape, rs, reads) ||
+        !access(Space::Dram, dst, product(shape) * 4, writes))
+      return false;
+    walk(shape, {&ls, &rs}, [&](int64_t linear, const std::vector<int64_t> &o) {
+      float a = loadF32(lhs + o[0] * 4), b = loadF32(rhs + o[1] * 4), r = 0;
+      switch (kind) {
+      case 0:
+        r = a + b;
+        break;
+      case 1:
+        r = a - b;
+        break;
+      case 2:
+        r = a * b;
+        break;
+      case 3:
+        r = std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
+        break;
+      default:
+        r = std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
+        break;
+      }
+      storeF32(dst + linear * 4, r);
+    });
+    int64_t n = product(shape);
+    charge("vector", double(n) * (kind == 2 ? target.fp32Mul : target.fp32Add));
+    chargeDram(n * 12);
+    schedule(Unit::Vector, vectorCycles(n, 1, n * 12), reads, writes);
+    return true;
+  }
+
+  bool vecClamp(const Instr &x) {
+    int64_t src = x.fields[0].i, dst = x.fields[1].i, n = x.fields[2].i;
+    float lo = float(x.fields[3].f), hi = float(x.fields[4].f);
+    std::vector<Range> reads, writes;
+    if (!checkExtents({n}) || !access(Space::Dram, src, n * 4, reads) ||
+        !access(Space::Dram, dst, n * 4, writes))
+      return false;
+    for (int64_t k = 0; k < n; ++k) {
+      float a = loadF32(src + k * 4);
+      storeF32(dst + k * 4, std::isnan(a) ? a : std::min(std::max(a, lo), hi));
+    }
+    charge("vector", double(n) * 2 * target.fp32Add);
+    chargeDram(n * 8);
+    schedule(Unit::Vector, vectorCycles(n, 1, n * 8), reads, writes);
+    return true;
+  }
+
+  bool vecCopy(const Instr &x) {
+    int64_t src = x.fields[0].i, dst = x.fields[1].i, eb = x.fields[2].i;
+    const auto &shape = x.fields[3].ints, &strides = x.fields[4].ints;
+    if (eb != 1 && eb != 2 && eb != 4)
+      return fail("element size must be 1, 2 or 4 bytes");
+    std::vector<Range> reads, writes;
+    if (!stridedAccess(Space::Dram, src, unsigned(eb), shape, strides, reads) ||
+        !access(Space::Dram, dst, product(shape) * eb, writes))
+      return false;
+    walk(shape, {&strides}, [&](int64_t linear, const std::vector<int64_t> &o) {
+      std::memmove(&dram[size_t(dst + linear * eb)],
+                   &dram[size_t(src + o[0] * eb)], size_t(eb));
+    });
+    int64_t bytes = product(shape) * eb;
+    chargeDram(2 * bytes);
+    schedule(Unit::Vector, vectorCycles(0, 0, 2 * bytes), reads, writes);
+    return true;
+  }
+
+  bool vecReduce(const Instr &x) {
+    int64_t src = x.fields[0].i, dst = x.fields[1].i, outer = x.fields[2].i,
+            len = x.fields[3].i, inner = x.fields[4].i;
+    std::vector<Range> reads, writes;
+    if (!checkExtents({outer, len, inner}) ||
+        outer * len > kMaxExtent || outer * len * inner > kMaxExtent ||
+        !access(Space::Dram, src, outer * len * inner * 4, reads) ||
+        !access(Space::Dram, dst, outer * inner * 4, writes))
+      return false;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t in = 0; in < inner; ++in) {
+        float sum = 0.0f;
+        for (int64_t k = 0; k < len; ++k)
+          sum = sum + loadF32(src + ((o * len + k) * inner + in) * 4);
+        storeF32(dst + (o * inner + in) * 4, sum);
+      }
+    int64_t n = outer * len * inner;
+    charge("vector", double(n) * target.fp32Add);
+    chargeDram((n + outer * inner) * 4);
+    schedule(Unit::Vector, vectorCycles(n, 1, (n + outer * inner) * 4), reads,
+             writes);
+    return true;
+  }
+
+  bool vecPool(const Instr &x) {
+    int64_t kind = x.fields[0].i, src = x.fields[1].i, dst = x.fields[2].i;
+    const auto &in = x.fields[3].ints, &kernel = x.fields[4].ints,
+               &stride = x.fields[5].ints, &pad = x.fields[6].ints,
+               &outShape = x.fields[7].ints;
+    if (kind != 0 && kind != 1)
+      return fail("pool kind must be 0 (max) or 1 (avg)");
+    if (in.size() != 4 || kernel.size() != 2 || stride.size() != 2 ||
+        pad.size() != 2 || outShape.size() != 2)
+      return fail("input takes 4 values (NHWC); kernel, strides, pads and "
+                  "output take 2");
+    int64_t n = in[0], ih = in[1], iw = in[2], c = in[3], oh = outShape[0],
+            ow = outShape[1];
+    if (!checkExtents({n, ih, iw, c, oh, ow, kernel[0], kernel[1], stride[0],
+                       stride[1], pad[0], pad[1]}) ||
+        n * ih * iw * c > kMaxExtent || n * oh * ow * c > kMaxExtent)
+      return false;
+    std::vector<Range> reads, writes;
+    if (!access(Space::Dram, src, n * ih * iw * c * 4, reads) ||
+        !access(Space::Dram, dst, n * oh * ow * c * 4, writes))
+      return false;
+    bool isMax = kind == 0;
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t xo = 0; xo < ow; ++xo)
+          for (int64_t ch = 0; ch < c; ++ch) {
+            float accum = isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
+            int64_t count = 0;
+            for (int64_t ky = 0; ky < kernel[0]; ++ky)
+              for (int64_t kx = 0; kx < kernel[1]; ++kx) {
+                int64_t iy = y * stride[0] + ky - pad[0];
+                int64_t ix = xo * stride[1] + kx - pad[1];
+                if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
+                  continue;
+                float v = loadF32(src + (((b * ih + iy) * iw + ix) * c + ch) * 4);
+                accum = isMax ? std::max(accum, v) : accum + v;
+                ++count;
+              }
+            storeF32(dst + (((b * oh + y) * ow + xo) * c + ch) * 4,
+                     isMax ? accum
+                           : (count ? accum / float(count) : 0.0f));
+          }
+    int64_t outs = n * oh * ow * c, window = kernel[0] * kernel[1];
+    charge("vector", double(outs * window) * target.fp32Add);
+    int64_t bytes = (n * ih * iw * c + outs) * 4;
+    chargeDram(bytes);
+    schedule(Unit::Vector, vectorCycles(outs, double(window), bytes), reads,
+             writes);
+    return true;
+  }
+
+  /// Shared checks of vec_quantize / vec_dequantize.
+  bool quantParams(const Instr &x, int scalesField, int64_t count,
+                   int64_t inner, OperandFormat &f) {
+    f = OperandFormat::unpack(x.fields[size_t(scalesField - 1)].i);
+    const auto &scales = x.fields[size_t(scalesField)].floats;
+    const auto &zeros = x.fields[size_t(scalesField + 1)].ints;
+    if (!checkExtents({count, inner}) || inner < 1)
+      return false;
+    if (f.isLP) {
+      std::string problem =
+          numerics::LPFormat{f.bits, f.es, f.rs, f.sf}.validate();
+      if (!problem.empty())
+        return fail("bad LP format: " + problem);
+      return true;
+    }
+    if (f.bits < 1 || f.bits > 32 || f.storageBits < f.bits ||
+        f.storageBits > 32)
+      return fail("bad integer format " + f.str());
+    if (scales.empty() || scales.size() != zeros.size())
+      return fail("scales and zero_points must be non-empty and equally long");
+    return true;
+  }
+
+  bool vecQuantize(const Instr &x) {
+    int64_t src = x.fields[0].i, dst = x.fields[1].i, count = x.fields[3].i,
+            inner = x.fields[4].i;
+    DType dtype = DType::F32;
+    OperandFormat f;
+    if (!dtypeOf(x.fields[2].i, dtype) || !quantParams(x, 6, count, inner, f))
+      return false;
+    if (dtype == DType::F32)
+      return fail("the quantized dtype must be an integer");
+    std::vector<Range> reads, writes;
+    unsigned eb = dtypeBytes(dtype);
+    if (!access(Space::Dram, src, count * 4, reads) ||
+        !access(Space::Dram, dst, count * eb, writes))
+      return false;
+    const auto &scales = x.fields[6].floats;
+    const auto &zeros = x.fields[7].ints;
+    std::optional<numerics::LPCodec> codec;
+    if (f.isLP)
+      codec.emplace(numerics::LPFormat{f.bits, f.es, f.rs, f.sf});
+    int64_t channels = int64_t(scales.size());
+    for (int64_t k = 0; k < count; ++k) {
+      float v = loadF32(src + k * 4);
+      if (codec) {
+        storeInt(dst + k * eb, dtype, int64_t(codec->encode(v)));
+        continue;
+      }
+      size_t ch = size_t((k / inner) % channels);
+      int64_t q = numerics::quantize(v, scales[ch], zeros[ch],
+                                     {f.bits, f.isSigned});
+      storeInt(dst + k * eb, dtype, signExtend(q, f.storageBits));
+    }
+    charge("vector", double(count) * (target.fp32Mul + target.fp32Add));
+    chargeDram(count * (4 + eb));
+    schedule(Unit::Vector, vectorCycles(count, 2, count * (4 + eb)), reads,
+             writes);
+    return true;
+  }
+
+  bool vecDequantize(const Instr &x) {
+    int64_t src = x.fields[0].i, dst = x.fields[2].i, count = x.fields[3].i,
+            inner = x.fields[4].i;
+    DType dtype = DType::F32;
+    OperandFormat f;
+    if (!dtypeOf(x.fields[1].i, dtype) || !quantParams(x, 6, count, inner, f))
+      return false;
+    if (dtype == DType::F32)
+      return fail("the quantized dtype must be an integer");
+    std::vector<Range> reads, writes;
+    unsigned eb = dtypeBytes(dtype);
+    if (!access(Space::Dram, src, count * eb, reads) ||
+        !access(Space::Dram, dst, count * 4, writes))
+      return false;
+    const auto &scales = x.fields[6].floats;
+    const auto &zeros = x.fields[7].ints;
+    std::optional<numerics::LPCodec> codec;
+    if (f.isLP)
+      codec.emplace(numerics::LPFormat{f.bits, f.es, f.rs, f.sf});
+    int64_t channels = int64_t(scales.size());
+    for (int64_t k = 0; k < count; ++k) {
+      int64_t v = loadInt(src + k * eb, dtype);
+      if (codec) {
+        storeF32(dst + k * 4, float(codec->decode(uint32_t(v) & 0xff)));
+        continue;
+      }
+      if (!f.isSigned && f.storageBits < 64)
+        v &= (int64_t(1) << f.storageBits) - 1;
+      size_t ch = size_t((k / inner) % channels);
+      storeF32(dst + k * 4,
+               float(numerics::dequantize(v, scales[ch], zeros[ch])));
+    }
+    charge("vector", double(count) * target.fp32Mul);
+    chargeDram(count * (4 + eb));
+    schedule(Unit::Vector, vectorCycles(count, 1, count * (4 + eb)), reads,
+             writes);
+    return true;
+  }
+
+  bool vecLayerNorm(const Instr &x) {
+    int64_t src = x.fields[0].i, dst = x.fields[1].i, rows = x.fields[2].i,
+            len = x.fields[3].i, scale = x.fields[5].i, bias = x.fields[6].i;
+    float eps = float(x.fields[4].f);
+    std::vector<Range> reads, writes;
+    if (!checkExtents({rows, len}) || len < 1 || rows * len > kMaxExtent ||
+        !access(Space::Dram, src, rows * len * 4, reads) ||
+        !access(Space::Dram, dst, rows * len * 4, writes) ||
+        (scale >= 0 && !access(Space::Dram, scale, len * 4, reads)) ||
+        (bias >= 0 && !access(Space::Dram, bias, len * 4, reads)))
+      return false;
+    std::vector<float> row(static_cast<size_t>(len));
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t k = 0; k < len; ++k)
+        row[size_t(k)] = loadF32(src + (r * len + k) * 4);
+      float mean = 0, var = 0;
+      for (float v : row)
+        mean += v;
+      mean /= float(len);
+      for (float v : row)
+        var += (v - mean) * (v - mean);
+      var /= float(len);
+      float inv = 1.0f / std::sqrt(var + eps);
+      for (int64_t k = 0; k < len; ++k) {
+        float y = (row[size_t(k)] - mean) * inv;
+        if (scale >= 0)
+          y *= loadF32(scale + k * 4);
+        if (bias >= 0)
+          y += loadF32(bias + k * 4);
+        storeF32(dst + (r * len + k) * 4, y);
+      }
+    }
+    int64_t n = rows * len;
+    charge("vector", double(n) * (3 * target.fp32Add + 2 * target.fp32Mul));
+    chargeDram(n * 8);
+    schedule(Unit::Vector, vectorCycles(n, 5, n * 8), reads, writes);
+    return true;
+  }
+
+  bool vecGelu(const Instr &x) {
+    int64_t src = x.fields[0].i, dst = x.fields[1].i, n = x.fields[2].i;
+    bool tanhForm = x.fields[3].i != 0;
+    std::vector<Range> reads, writes;
+    if (!checkExtents({n}) || !access(Space::Dram, src, n * 4, reads) ||
+        !access(Space::Dram, dst, n * 4, writes))
+      return false;
+    const float k = std::sqrt(2.0f / float(M_PI));
+    for (int64_t i = 0; i < n; ++i) {
+      float v = loadF32(src + i * 4);
+      storeF32(dst + i * 4,
+               tanhForm
+                   ? 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)))
+                   : 0.5f * v * (1.0f + std::erf(v / std::sqrt(2.0f))));
+    }
+    charge("vector", double(n) * 4 * (target.fp32Add + target.fp32Mul));
+    chargeDram(n * 8);
+    schedule(Unit::Vector, vectorCycles(n, 8, n * 8), reads, writes);
+    return true;
+  }
+
+  bool lutSoftmax(const Instr &x) {
+    int64_t src = x.fields[0].i, dst = x.fields[2].i, outer = x.fields[4].i,
+            len = x.fields[5].i, inner = x.fields[6].i, method = x.fields[7].i;
+    DType srcType = DType::F32, dstType = DType::F32;
+    if (!dtypeOf(x.fields[1].i, srcType) || !dtypeOf(x.fields[3].i, dstType))
+      return false;
+    if (dstType == DType::F32)
+      return fail("probabilities are stored as integers");
+    if (method != 0 && method != 1)
+      return fail("method must be 0 (rexp) or 1 (lut2d)");
+    numerics::LutSoftmaxTables t;
+    t.method = method == 0 ? numerics::SoftmaxMethod::Rexp
+                           : numerics::SoftmaxMethod::Lut2D;
+    t.inputScale = x.fields[8].f;
+    t.step = x.fields[9].f;
+    if (x.fields[10].i < 1 || x.fields[10].i > 16 || x.fields[11].i < -1 ||
+        x.fields[11].i > 63 || x.fields[12].i < -1 || x.fields[12].i > 63 ||
+        x.fields[15].i < 0 || x.fields[15].i > 4096 || x.fields[16].i < 1 ||
+        x.fields[16].i > 4096)
+      return fail("softmax unit parameters out of range");
+    t.outBits = unsigned(x.fields[10].i);
+    t.sumShift = int(x.fields[11].i);
+    t.outShift = int(x.fields[12].i);
+    for (int64_t v : x.fields[13].ints)
+      t.expTable.push_back(int32_t(v));
+    for (int64_t v : x.fields[14].ints)
+      t.normTable.push_back(int32_t(v));
+    t.normRows = unsigned(x.fields[15].i);
+    t.normCols = unsigned(x.fields[16].i);
+    std::string problem = t.validate();
+    if (!problem.empty())
+      return fail("bad tables: " + problem);
+    std::vector<Range> reads, writes;
+    unsigned sb = dtypeBytes(srcType), db = dtypeBytes(dstType);
+    if (!checkExtents({outer, len, inner}) || len < 1 ||
+        outer * len > kMaxExtent || outer * len * inner > kMaxExtent)
+      return false;
+    int64_t n = outer * len * inner;
+    if (!access(Space::Dram, src, n * sb, reads) ||
+        !access(Space::Dram, dst, n * db, writes))
+      return false;
+    std::vector<double> row(static_cast<size_t>(len));
+    std::vector<int32_t> probs(static_cast<size_t>(len));
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t in = 0; in < inner; ++in) {
+        for (int64_t k = 0; k < len; ++k) {
+          int64_t at = (o * len + k) * inner + in;
+          row[size_t(k)] = srcType == DType::F32
+                               ? double(loadF32(src + at * 4))
+                               : double(loadInt(src + at * sb, srcType));
+        }
+        numerics::evalLutSoftmaxRow(t, row.data(), row.size(), probs.data());
+        for (int64_t k = 0; k < len; ++k)
+          storeInt(dst + ((o * len + k) * inner + in) * db, dstType,
+                   probs[size_t(k)]);
+      }
+    charge("lut", double(n) * 2 * target.lutRead8b);
+    charge("vector", double(n) * 2 * target.int8Add);
+    chargeDram(n * (sb + db));
+    schedule(Unit::Vector, vectorCycles(n, 2, n * (sb + db)), reads, writes);
+    return true;
+  }
+
+  bool execute(const Instr &x) {
+    switch (x.opcode) {
+    case Opcode::DmaLoad:
+      return dmaLoad(x);
+    case Opcode::ConfigMma:
+      return configMma(x);
+    case Opcode::Mma:
+      return mma(x);
+    case Opcode::StoreAcc:
+      return storeAcc(x);
+    case Opcode::Im2col:
+      return im2col(x);
+    case Opcode::VecBinary:
+      return vecBinary(x);
+    case Opcode::VecClamp:
+      return vecClamp(x);
+    case Opcode::VecCopy:
+      return vecCopy(x);
+    case Opcode::VecReduce:
+      return vecReduce(x);
+    case Opcode::VecPool:
+      return vecPool(x);
+    case Opcode::VecQuantize:
+      return vecQuantize(x);
+    case Opcode::VecDequantize:
+      return vecDequantize(x);
+    case Opcode::VecLayerNorm:
+      return vecLayerNorm(x);
+    case Opcode::VecGelu:
+      return vecGelu(x);
+    case Opcode::LutSoftmax:
+      return lutSoftmax(x);
+    case Opcode::Fence:
+      schedule(Unit::Control, 0, {}, {});
+      return true;
+    }
+    return fail("unknown opcode");
+  }
+};
+
+Simulator::Simulator(const Program &program)
+    : impl(std::make_unique<Impl>(program)) {}
+Simulator::~Simulator() = default;
+
+const Stats &Simulator::stats() const { return impl->stats; }
+void Simulator::enableTrace(bool on) { impl->tracing = on; }
+const std::vector<TraceEvent> &Simulator::trace() const {
+  return impl->events;
+}
+
+bool Simulator::run(const std::vector<std::vector<uint8_t>> &inputs,
+                    std::vector<std::vector<uint8_t>> &outputs,
+                    std::string &error) {
+  Impl &s = *impl;
+  const Program &p = s.program;
+  if (inputs.size() != p.inputs.size()) {
+    error = "the program takes " + std::to_string(p.inputs.size()) +
+            " inputs, got " + std::to_string(inputs.size());
+    return false;
+  }
+  std::fill(s.dram.begin(), s.dram.end(), 0);
+  for (const Segment &seg : p.constants)
+    std::copy(seg.bytes.begin(), seg.bytes.end(),
+              s.dram.begin() + seg.addr);
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    if (int64_t(inputs[k].size()) != p.inputs[k].bytes()) {
+      error = "input " + std::to_string(k) + " has " +
+              std::to_string(inputs[k].size()) + " bytes, expected " +
+              std::to_string(p.inputs[k].bytes());
+      return false;
+    }
+    std::copy(inputs[k].begin(), inputs[k].end(),
+              s.dram.begin() + p.inputs[k].addr);
+  }
+  s.configured = false;
+  s.error = &error;
+  s.runStart = s.stats.cycles;
+  for (s.index = 0; s.index < p.code.size(); ++s.index) {
+    const Instr &instr = p.code[s.index];
+    s.spec = findOp(instr.opcode);
+    if (!s.spec || s.spec->fields.size() != instr.fields.size()) {
+      error = "instruction " + std::to_string(s.index) + " is malformed";
+      return false;
+    }
+    if (!s.execute(instr))
+      return false;
+  }
+  int64_t end = s.runStart;
+  for (int64_t t : s.unitFree)
+    end = std::max(end, t);
+  s.stats.cycles = end;
+  ++s.stats.runs;
+  outputs.clear();
+  for (const IoDesc &d : p.outputs)
+    outputs.emplace_back(s.dram.begin() + d.addr,
+                         s.dram.begin() + d.addr + d.bytes());
+  return true;
+}
+
+std::string kite::rt::traceJson(const std::vector<TraceEvent> &events,
+                                const TargetParams &target) {
+  std::ostringstream os;
+  os.precision(12);
+  double usPerCycle = 1.0 / double(target.clockMhz);
+  os << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[";
+  const char *units[] = {"dma", "array", "vector", "control"};
+  for (int u = 0; u < 4; ++u)
+    os << (u ? "," : "")
+       << "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":" << u
+       << ",\"args\":{\"name\":\"" << units[u] << "\"}}";
+  for (const TraceEvent &e : events)
+    os << ",{\"name\":\"" << e.name << "\",\"ph\":\"X\",\"pid\":0,\"tid\":"
+       << int(e.unit) << ",\"ts\":" << double(e.start) * usPerCycle
+       << ",\"dur\":" << double(e.end - e.start) * usPerCycle << "}";
+  os << "]}\n";
+  return os.str();
+}

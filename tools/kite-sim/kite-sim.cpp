@@ -1,0 +1,393 @@
+//===- kite-sim.cpp - run a Kite binary -----------------------------------===//
+//
+// Loads a .kbin, runs it on .npy/.npz inputs in the simulator, writes the
+// outputs as .npy, and reports cycles, energy by component, EDP and
+// utilisation (text on stdout, --stats-json) and the instruction timeline
+// (--trace, Chrome/Perfetto JSON).
+//
+//===----------------------------------------------------------------------===//
+
+#include "kite/Runtime/Simulator.h"
+#include "kite/TensorIO/Npy.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+// Plain C++ like the runtime it drives (no LLVM): the simulator ships alone.
+using namespace kite;
+using tensorio::HostTensor;
+
+static const char *kUsage = R"(kite-sim: run a Kite binary (.kbin) in the simulator
+
+usage: kite-sim model.kbin -i x.npy [-i ...] [-o out.npy ...] [options]
+
+Outputs equal kite-run's on the tensor-level IR the binary was lowered from,
+bit for bit. Costs follow docs/simulator.md.
+
+options:
+  -i <file>            input tensor (.npy, or .npz for all its arrays); one
+                       per program input, in order
+  -o <file>            write the next output as .npy
+  --labels <file>      integer labels (.npy): print the top-1 accuracy of the
+                       first output
+  --batch              run inputs with more rows than the program's batch in
+                       runs of its batch (the last one zero-padded)
+  --stats-json <file>  write the statistics as JSON (docs/simulator.md)
+  --trace <file>       write the instruction timeline as a Chrome/Perfetto
+                       trace (JSON)
+  --disassemble        print the program as .kasm and exit
+  --quiet              do not print the statistics
+  --help               this text
+)";
+
+struct Options {
+  std::string binaryPath, labelsPath, statsPath, tracePath;
+  std::vector<std::string> inputPaths, outputPaths;
+  bool batch = false, disassemble = false, quiet = false;
+};
+
+/// Parses argv; "" on success, else the problem.
+static std::string parseArgs(int argc, char **argv, Options &o, bool &help) {
+  for (int k = 1; k < argc; ++k) {
+    std::string arg = argv[k], value;
+    size_t eq = arg.find('=');
+    bool inlineValue = arg.rfind("--", 0) == 0 && eq != std::string::npos;
+    if (inlineValue) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+    }
+    auto next = [&](std::string &dst) -> bool {
+      if (inlineValue) {
+        dst = value;
+        return true;
+      }
+      if (k + 1 >= argc)
+        return false;
+      dst = argv[++k];
+      return true;
+    };
+    std::string v;
+    if (arg == "--help" || arg == "-h") {
+      help = true;
+    } else if (arg == "-i" || arg == "--i") {
+      if (!next(v))
+        return arg + " needs a file";
+      o.inputPaths.push_back(v);
+    } else if (arg == "-o" || arg == "--o") {
+      if (!next(v))
+        return arg + " needs a file";
+      o.outputPaths.push_back(v);
+    } else if (arg == "--labels" || arg == "-labels") {
+      if (!next(o.labelsPath))
+        return arg + " needs a file";
+    } else if (arg == "--stats-json" || arg == "-stats-json") {
+      if (!next(o.statsPath))
+        return arg + " needs a file";
+    } else if (arg == "--trace" || arg == "-trace") {
+      if (!next(o.tracePath))
+        return arg + " needs a file";
+    } else if (arg == "--batch" || arg == "-batch") {
+      o.batch = true;
+    } else if (arg == "--disassemble" || arg == "-disassemble") {
+      o.disassemble = true;
+    } else if (arg == "--quiet" || arg == "-quiet") {
+      o.quiet = true;
+    } else if (!arg.empty() && arg[0] == '-') {
+      return "unknown option " + arg + " (see --help)";
+    } else if (o.binaryPath.empty()) {
+      o.binaryPath = arg;
+    } else {
+      return "more than one binary given (" + o.binaryPath + ", " + arg + ")";
+    }
+  }
+  if (!help && o.binaryPath.empty())
+    return "no binary given (see --help)";
+  return "";
+}
+
+static int fail(const std::string &message) {
+  std::cerr << "kite-sim: " << message << "\n";
+  return 1;
+}
+
+static std::string shapeString(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t k = 0; k < shape.size(); ++k)
+    s += (k ? "x" : "") + std::to_string(shape[k]);
+  return s + "]";
+}
+
+/// Rows [first, first + rows) of `t` in `desc`'s dtype, zero-padded to the
+/// descriptor's leading dimension.
+static std::vector<uint8_t> toBytes(const HostTensor &t, int64_t first,
+                                    const rt::IoDesc &desc) {
+  int64_t rowElems = desc.numElements() / desc.shape[0];
+  int64_t avail = std::min<int64_t>(desc.shape[0],
+                                    (t.numElements() / rowElems) - first);
+  unsigned eb = rt::dtypeBytes(desc.dtype);
+  std::vector<uint8_t> bytes(size_t(desc.bytes()), 0);
+  for (int64_t e = 0; e < avail * rowElems; ++e) {
+    int64_t src = first * rowElems + e;
+    uint8_t *dst = &bytes[size_t(e * eb)];
+    if (desc.dtype == rt::DType::F32) {
+      float v = t.isFloat() ? float(t.floats[size_t(src)])
+                            : float(t.ints[size_t(src)]);
+      std::memcpy(dst, &v, 4);
+    } else {
+      int64_t v = t.isFloat() ? int64_t(t.floats[size_t(src)])
+                              : t.ints[size_t(src)];
+      std::memcpy(dst, &v, eb); // little-endian low bytes
+    }
+  }
+  return bytes;
+}
+
+/// Appends the first `rows` rows of an output's bytes to `t`.
+static void appendRows(HostTensor &t, const std::vector<uint8_t> &bytes,
+                       const rt::IoDesc &desc, int64_t rows) {
+  int64_t rowElems = desc.numElements() / desc.shape[0];
+  unsigned eb = rt::dtypeBytes(desc.dtype);
+  for (int64_t e = 0; e < rows * rowElems; ++e) {
+    const uint8_t *p = &bytes[size_t(e * eb)];
+    switch (desc.dtype) {
+    case rt::DType::F32: {
+      float v;
+      std::memcpy(&v, p, 4);
+      t.floats.push_back(v);
+      break;
+    }
+    case rt::DType::I8:
+      t.ints.push_back(int8_t(p[0]));
+      break;
+    case rt::DType::I16: {
+      int16_t v;
+      std::memcpy(&v, p, 2);
+      t.ints.push_back(v);
+      break;
+    }
+    case rt::DType::I32: {
+      int32_t v;
+      std::memcpy(&v, p, 4);
+      t.ints.push_back(v);
+      break;
+    }
+    }
+  }
+}
+
+static tensorio::DType hostDType(rt::DType d) {
+  switch (d) {
+  case rt::DType::F32:
+    return tensorio::DType::F32;
+  case rt::DType::I8:
+    return tensorio::DType::I8;
+  case rt::DType::I16:
+    return tensorio::DType::I16;
+  case rt::DType::I32:
+    return tensorio::DType::I32;
+  }
+  return tensorio::DType::F32;
+}
+
+static bool writeText(const std::string &path, const std::string &text,
+                      std::string &error) {
+  std::ofstream os(path, std::ios::binary);
+  os << text;
+  if (!os) {
+    error = "cannot write " + path;
+    return false;
+  }
+  return true;
+}
+
+static std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+/// The statistics as JSON; field names in docs/simulator.md.
+static std::string statsJson(const rt::Stats &s, const rt::TargetParams &t) {
+  std::ostringstream os;
+  os << "{\n  \"target\": \"" << t.name << "\",\n  \"runs\": " << s.runs
+     << ",\n  \"instructions\": " << s.instructions
+     << ",\n  \"cycles\": " << s.cycles
+     << ",\n  \"seconds\": " << num(s.seconds(t))
+     << ",\n  \"energy_j\": " << num(s.energyJ())
+     << ",\n  \"edp_js\": " << num(s.edpJs(t)) << ",\n  \"macs\": " << s.macs
+     << ",\n  \"utilisation\": " << num(s.utilisation(t))
+     << ",\n  \"dram_bytes\": " << s.dramBytes
+     << ",\n  \"energy_by_component_j\": {";
+  const char *sep = "";
+  for (const auto &[name, pj] : s.energyPj) {
+    os << sep << "\n    \"" << name << "\": " << num(pj * 1e-12);
+    sep = ",";
+  }
+  os << "\n  },\n  \"busy_cycles\": {";
+  sep = "";
+  for (const auto &[unit, cycles] : s.busyCycles) {
+    os << sep << "\n    \"" << unit << "\": " << cycles;
+    sep = ",";
+  }
+  os << "\n  }\n}\n";
+  return os.str();
+}
+
+int main(int argc, char **argv) {
+  Options opt;
+  bool help = false;
+  std::string error = parseArgs(argc, argv, opt, help);
+  if (help) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (!error.empty())
+    return fail(error);
+
+  std::ifstream in(opt.binaryPath, std::ios::binary);
+  if (!in)
+    return fail("cannot read " + opt.binaryPath);
+  std::vector<uint8_t> file((std::istreambuf_iterator<char>(in)),
+                            std::istreambuf_iterator<char>());
+  rt::Program program;
+  if (!rt::decodeKbin(file.data(), file.size(), program, error))
+    return fail(opt.binaryPath + ": " + error);
+  if (opt.disassemble) {
+    std::cout << rt::disassemble(program);
+    return 0;
+  }
+  std::vector<HostTensor> inputs;
+  for (const std::string &path : opt.inputPaths) {
+    if (path.size() > 4 && path.compare(path.size() - 4, 4, ".npz") == 0) {
+      std::vector<std::pair<std::string, HostTensor>> arrays;
+      if (!tensorio::readNpz(path, arrays, &error))
+        return fail(error);
+      for (auto &[name, t] : arrays)
+        inputs.push_back(std::move(t));
+      continue;
+    }
+    HostTensor t;
+    if (!tensorio::readNpy(path, t, &error))
+      return fail(error);
+    inputs.push_back(std::move(t));
+  }
+  if (inputs.size() != program.inputs.size())
+    return fail("the program takes " + std::to_string(program.inputs.size()) +
+                " inputs, got " + std::to_string(inputs.size()));
+  int64_t total = -1;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    const rt::IoDesc &d = program.inputs[k];
+    std::vector<int64_t> want = d.shape, got = inputs[k].shape;
+    bool rowsDiffer = opt.batch && !got.empty() && got.size() == want.size() &&
+                      std::equal(got.begin() + 1, got.end(), want.begin() + 1);
+    if (got != want && !rowsDiffer)
+      return fail("input " + std::to_string(k) + " has shape " +
+                  shapeString(got) + ", the program expects " +
+                  shapeString(want) +
+                  (opt.batch ? "" : " (--batch runs larger batches)"));
+    int64_t rows = got.empty() ? 1 : got[0];
+    if (total >= 0 && rows != total)
+      return fail("inputs have different numbers of rows");
+    total = rows;
+  }
+  int64_t runRows = program.inputs.empty() || program.inputs[0].shape.empty()
+                        ? 1
+                        : program.inputs[0].shape[0];
+  if (total < 0)
+    total = runRows;
+
+  rt::Simulator sim(program);
+  sim.enableTrace(!opt.tracePath.empty());
+  std::vector<HostTensor> outputs(program.outputs.size());
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    outputs[k].dtype = hostDType(program.outputs[k].dtype);
+    outputs[k].shape = program.outputs[k].shape;
+    if (!outputs[k].shape.empty())
+      outputs[k].shape[0] = 0;
+  }
+  for (int64_t first = 0; first < total; first += runRows) {
+    std::vector<std::vector<uint8_t>> in, out;
+    for (size_t k = 0; k < inputs.size(); ++k)
+      in.push_back(toBytes(inputs[k], first, program.inputs[k]));
+    if (!sim.run(in, out, error))
+      return fail(opt.binaryPath + ": " + error);
+    int64_t rows = std::min(runRows, total - first);
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      appendRows(outputs[k], out[k], program.outputs[k], rows);
+      if (!outputs[k].shape.empty())
+        outputs[k].shape[0] += rows;
+    }
+  }
+
+  for (size_t k = 0; k < opt.outputPaths.size() && k < outputs.size(); ++k)
+    if (!tensorio::writeNpy(opt.outputPaths[k], outputs[k], &error))
+      return fail(error);
+
+  const rt::Stats &s = sim.stats();
+  const rt::TargetParams &t = program.target;
+  if (!opt.quiet) {
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "target %s: %" PRId64 " runs, %" PRId64 " instructions\n"
+                  "cycles %" PRId64 " (%.3e s at %" PRId64 " MHz)\n",
+                  t.name.c_str(), s.runs, s.instructions, s.cycles,
+                  s.seconds(t), t.clockMhz);
+    std::cout << line;
+    std::snprintf(line, sizeof line,
+                  "energy %.4e J, EDP %.4e J*s, MACs %" PRId64
+                  ", array utilisation %.4f, DRAM bytes %" PRId64 "\n",
+                  s.energyJ(), s.edpJs(t), s.macs, s.utilisation(t),
+                  s.dramBytes);
+    std::cout << line;
+    for (const auto &[name, pj] : s.energyPj) {
+      std::snprintf(line, sizeof line, "  energy %-28s %.4e J\n",
+                    name.c_str(), pj * 1e-12);
+      std::cout << line;
+    }
+  }
+  if (!opt.statsPath.empty() &&
+      !writeText(opt.statsPath, statsJson(s, t), error))
+    return fail(error);
+  if (!opt.tracePath.empty() &&
+      !writeText(opt.tracePath, rt::traceJson(sim.trace(), t), error))
+    return fail(error);
+
+  if (!opt.labelsPath.empty()) {
+    HostTensor labels;
+    if (!tensorio::readNpy(opt.labelsPath, labels, &error))
+      return fail(error);
+    if (outputs.empty())
+      return fail("--labels needs an output");
+    const HostTensor &logits = outputs[0];
+    if (logits.shape.size() != 2 || labels.numElements() != logits.shape[0] ||
+        labels.isFloat())
+      return fail("--labels needs one integer label per row of a 2-D first "
+                  "output; got " +
+                  shapeString(labels.shape) + " labels for " +
+                  shapeString(logits.shape));
+    int64_t classes = logits.shape[1], correct = 0;
+    for (int64_t n = 0; n < logits.shape[0]; ++n) {
+      auto row = [&](int64_t c) {
+        return logits.isFloat() ? logits.floats[size_t(n * classes + c)]
+                                : double(logits.ints[size_t(n * classes + c)]);
+      };
+      int64_t best = 0;
+      for (int64_t c = 1; c < classes; ++c)
+        if (row(c) > row(best))
+          best = c;
+      correct += best == labels.ints[size_t(n)];
+    }
+    char line[96];
+    std::snprintf(line, sizeof line,
+                  "top-1 accuracy: %.4f (%" PRId64 "/%" PRId64 ")\n",
+                  double(correct) / double(logits.shape[0]), correct,
+                  logits.shape[0]);
+    std::cout << line;
+  }
+  return 0;
+}
