@@ -298,8 +298,10 @@ int main(int argc, char **argv) {
   int64_t runRows = program.inputs.empty() || program.inputs[0].shape.empty()
                         ? 1
                         : program.inputs[0].shape[0];
-  if (total < 0)
-    total = runRows;
+  if (total < 0) // no inputs: one run gives every row
+    total = runRows = program.outputs.empty() || program.outputs[0].shape.empty()
+                          ? 1
+                          : program.outputs[0].shape[0];
 
   rt::Simulator sim(program);
   sim.enableTrace(!opt.tracePath.empty());

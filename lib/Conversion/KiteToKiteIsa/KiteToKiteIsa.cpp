@@ -177,6 +177,12 @@ private:
 
 LogicalResult Lowering::lowerConstant(Operation *op, Attribute value) {
   Value result = op->getResult(0);
+  // Filters reach DRAM only in the packed layout lowerConv makes.
+  if (!result.use_empty() &&
+      llvm::all_of(result.getUses(), [](OpOperand &use) {
+        return isa<Conv2DOp>(use.getOwner()) && use.getOperandNumber() == 1;
+      }))
+    return success();
   auto type = cast<RankedTensorType>(result.getType());
   auto attr = dyn_cast<DenseElementsAttr>(value);
   std::optional<rt::DType> dtype = dtypeOf(type.getElementType());
@@ -202,9 +208,6 @@ LogicalResult Lowering::lowerConstant(Operation *op, Attribute value) {
       push(&i);
     }
   }
-  if (attr.isSplat())
-    for (int64_t k = 1; k < type.getNumElements(); ++k)
-      bytes.insert(bytes.end(), bytes.begin(), bytes.begin() + eb);
   buffers[result] = Buffer{addData(bytes), *dtype};
   return success();
 }
@@ -332,8 +335,6 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
   SmallVector<int64_t> codes;
   for (const APInt &v : filter.getValues<APInt>())
     codes.push_back(isLP ? int64_t(v.getZExtValue()) : v.getSExtValue());
-  if (filter.isSplat())
-    codes.assign(size_t(fType.getNumElements()), codes.front());
   SmallVector<int64_t> packedAddr;
   for (int64_t g = 0; g < groups; ++g) {
     std::vector<char> packed(size_t(ck * fg));

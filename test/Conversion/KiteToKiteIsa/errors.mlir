@@ -1,0 +1,47 @@
+// RUN: kite-opt %s --split-input-file --kite-set-target --convert-kite-to-kite-isa --verify-diagnostics
+// RUN: not kite-opt %s --split-input-file --convert-kite-to-kite-isa 2>&1 | FileCheck %s --check-prefix=NOTARGET
+// RUN: not kite-opt %s --split-input-file --kite-set-target --convert-kite-to-kite-isa=entry=nope 2>&1 | FileCheck %s --check-prefix=NOENTRY
+
+// NOTARGET: error: convert-kite-to-kite-isa: the module has no kite.target (run kite-set-target first)
+// NOENTRY: error: convert-kite-to-kite-isa: no function @nope
+
+func.func @main(%a: tensor<2x4xf32>, %b: tensor<4x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'kite.matmul' op has float operands; the MAC array runs integer or LP operands (run kite-quantize or kite-lp-quantize first)}}
+  %y = kite.matmul %a, %b : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'kite.softmax' op has no instruction; run kite-lut-softmax to use the LUT softmax unit}}
+  %y = kite.softmax %x {axis = 1 : i64} : tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'tosa.exp' op has no lowering to kite_isa}}
+  %y = tosa.exp %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<2x8xi8>) -> tensor<2x4xi32> {
+  %w = arith.constant dense<1> : tensor<8x4xi8>
+  // expected-error @+1 {{'kite.matmul' op N:M sparse operands are not lowered yet}}
+  %y = kite.matmul %x, %w {rhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x4xi8>) -> tensor<2x4xi32>
+  return %y : tensor<2x4xi32>
+}
+
+// -----
+
+func.func @main(%x: tensor<1x1x3x3xi8>, %w: tensor<1x1x2x2xi8>) -> tensor<1x1x2x2xi32> {
+  // expected-error @+1 {{'kite.conv2d' op filter must be a constant (it is packed at compile time)}}
+  %y = kite.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+                           dilations = array<i64: 1, 1>, groups = 1 : i64}
+      : (tensor<1x1x3x3xi8>, tensor<1x1x2x2xi8>) -> tensor<1x1x2x2xi32>
+  return %y : tensor<1x1x2x2xi32>
+}

@@ -1,0 +1,80 @@
+// RUN: kite-opt %s --split-input-file --kite-set-target --convert-kite-to-kite-isa | FileCheck %s
+// RUN: kite-opt %s --split-input-file --kite-set-target=target=kite-mini --convert-kite-to-kite-isa | FileCheck %s --check-prefix=MINI
+
+// One INT8 matmul fits one tile: configure, load weights and activations
+// into the second halves of the buffers, multiply, drain as i32.
+// CHECK-LABEL: kite_isa.input {addr = 0 : i64, index = 0 : i64, type = tensor<4x8xf32>}
+// CHECK: kite_isa.data {addr = 128 : i64, bytes = dense<1> : tensor<128xi8>}
+// CHECK: kite_isa.vec_quantize {count = 32 : i64, dst = 256 : i64, dtype = 1 : i64, format = [[INT8:134285312]] : i64, inner = 1 : i64, scales = array<f64: 5.000000e-01>, src = 0 : i64, zero_points = array<i64: 0>}
+// CHECK: kite_isa.config_mma {lhs_format = [[INT8]] : i64, multiplier = "exact", rhs_format = [[INT8]] : i64}
+// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 16 : i64, rows = 8 : i64, space = 2 : i64, src = 128 : i64, src_stride = 16 : i64}
+// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = 1 : i64, src = 256 : i64, src_stride = 8 : i64}
+// CHECK: kite_isa.mma {a = 131072 : i64, accumulate = 0 : i64, b = 131072 : i64, c = 32768 : i64, k = 8 : i64, m = 4 : i64, n = 16 : i64}
+// CHECK: kite_isa.store_acc {bias = -1 : i64, col_stride = 1 : i64, cols = 16 : i64, dst = 320 : i64, dtype = 3 : i64, row_stride = 16 : i64, rows = 4 : i64, src = 32768 : i64}
+// CHECK: kite_isa.output {addr = 320 : i64, index = 0 : i64, type = tensor<4x16xi32>}
+// CHECK-NEXT: kite_isa.fence
+// CHECK-NOT: func.func
+func.func @main(%x: tensor<4x8xf32>) -> tensor<4x16xi32> {
+  %w = arith.constant dense<1> : tensor<8x16xi8>
+  %q = kite.quantize %x {format = #kite.int<8, signed>, scale = array<f64: 0.5>, zero_point = array<i64: 0>} : tensor<4x8xf32> -> tensor<4x8xi8>
+  %y = kite.matmul %q, %w {lhs_format = #kite.int<8, signed>, rhs_format = #kite.int<8, signed>} : (tensor<4x8xi8>, tensor<8x16xi8>) -> tensor<4x16xi32>
+  return %y : tensor<4x16xi32>
+}
+
+// -----
+
+// A reduction too long for half of kite-mini's 32 KiB weight buffer is
+// split along K; later tiles accumulate, in alternating buffer halves.
+// MINI-LABEL: kite_isa.program @main attributes {dram_bytes = 41024
+// MINI: kite_isa.mma {a = 16384 : i64, accumulate = 0 : i64, b = 16384 : i64, c = 4096 : i64, k = 2048 : i64, m = 2 : i64, n = 8 : i64}
+// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 2048 : i64, space = 2 : i64, src = 24576 : i64, src_stride = 8 : i64}
+// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 2048 : i64, rows = 2 : i64, space = 1 : i64, src = 2048 : i64, src_stride = 4096 : i64}
+// MINI: kite_isa.mma {a = 0 : i64, accumulate = 1 : i64, b = 0 : i64, c = 4096 : i64, k = 2048 : i64, m = 2 : i64, n = 8 : i64}
+// MINI: kite_isa.store_acc {bias = -1 : i64, col_stride = 1 : i64, cols = 8 : i64
+func.func @main(%x: tensor<2x4096xi8>) -> tensor<2x8xi32> {
+  %w = arith.constant dense<1> : tensor<4096x8xi8>
+  %y = kite.matmul %x, %w : (tensor<2x4096xi8>, tensor<4096x8xi8>) -> tensor<2x8xi32>
+  return %y : tensor<2x8xi32>
+}
+
+// -----
+
+// Convolution: the filter is packed to K x N at compile time (0x01..0x04
+// row-major as 2x2 becomes the column [1, 2, 3, 4]); im2col per image; the
+// drain writes NCHW (column stride = output positions) and adds the bias.
+// The unpacked filter never reaches DRAM.
+// CHECK-LABEL: type = tensor<1x1x3x3xi8>}
+// CHECK-NOT: dense<[1, 2, 3, 4]>
+// CHECK: kite_isa.config_mma
+// CHECK: kite_isa.data {addr = [[PACKED:[0-9]+]] : i64, bytes = dense<[1, 2, 3, 4]> : tensor<4xi8>}
+// CHECK: kite_isa.im2col {channel_offset = 0 : i64, dilations = array<i64: 1, 1>, dst = [[PATCHES:[0-9]+]] : i64, group_channels = 1 : i64, input = array<i64: 1, 3, 3>, kernel = array<i64: 2, 2>, output = array<i64: 2, 2>, pads = array<i64: 0, 0>, src = {{[0-9]+}} : i64, strides = array<i64: 1, 1>}
+// CHECK: kite_isa.dma_load {dst = 262080 : i64, row_bytes = 4 : i64, rows = 1 : i64, space = 2 : i64
+// CHECK: kite_isa.dma_load {dst = 131040 : i64, row_bytes = 1 : i64, rows = 4 : i64, space = 2 : i64, src = [[PACKED]] : i64, src_stride = 1 : i64}
+// CHECK: kite_isa.mma {{.*}}k = 4 : i64, m = 4 : i64, n = 1 : i64}
+// CHECK: kite_isa.store_acc {bias = 262080 : i64, col_stride = 4 : i64, cols = 1 : i64, {{.*}}row_stride = 1 : i64, rows = 4 : i64
+func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x1x2x2xi32> {
+  %w = arith.constant dense<[[[[1, 2], [3, 4]]]]> : tensor<1x1x2x2xi8>
+  %b = arith.constant dense<5> : tensor<1xi32>
+  %y = kite.conv2d %x, %w bias(%b) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+                                   dilations = array<i64: 1, 1>, groups = 1 : i64}
+      : (tensor<1x1x3x3xi8>, tensor<1x1x2x2xi8>, tensor<1xi32>) -> tensor<1x1x2x2xi32>
+  return %y : tensor<1x1x2x2xi32>
+}
+
+// -----
+
+// Float glue runs on the vector unit: a broadcast operand has stride 0, a
+// reshape is free (it aliases), a transpose is a strided copy.
+// CHECK-LABEL: type = tensor<1x3xf32>}
+// CHECK: kite_isa.vec_binary {dst = [[SUM:[0-9]+]] : i64, kind = 0 : i64, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 3, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 1>, shape = array<i64: 2, 3>}
+// CHECK-NEXT: kite_isa.vec_clamp {count = 6 : i64, dst = [[RELU:[0-9]+]] : i64, max = 3.4028234663852886E+38 : f64, min = 0.000000e+00 : f64, src = [[SUM]] : i64}
+// CHECK-NEXT: kite_isa.vec_copy {dst = [[T:[0-9]+]] : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 3>, src = [[RELU]] : i64, src_strides = array<i64: 1, 2>}
+// CHECK-NEXT: kite_isa.output {addr = [[T]] : i64
+func.func @main(%x: tensor<2x3xf32>, %b: tensor<1x3xf32>) -> tensor<2x3xf32> {
+  %s = tosa.add %x, %b : (tensor<2x3xf32>, tensor<1x3xf32>) -> tensor<2x3xf32>
+  %r = tosa.clamp %s {min_val = 0.0 : f32, max_val = 3.40282347E+38 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %shape = tosa.const_shape {values = dense<[3, 2]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %v = tosa.reshape %r, %shape : (tensor<2x3xf32>, !tosa.shape<2>) -> tensor<3x2xf32>
+  %t = tosa.transpose %v {perms = array<i32: 1, 0>} : (tensor<3x2xf32>) -> tensor<2x3xf32>
+  return %t : tensor<2x3xf32>
+}

@@ -1,0 +1,138 @@
+// RUN: kite-opt %s --split-input-file --verify-diagnostics
+// Every kite_isa verifier message, against a target with 1 KiB buffers,
+// 4- and 8-bit integers, LP8 and the multipliers exact and trunc4.
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.dma_load' op space must be 1 (ACT) or 2 (WEIGHT)}}
+  kite_isa.dma_load {src = 0 : i64, space = 3 : i64, dst = 0 : i64, rows = 1 : i64, row_bytes = 1 : i64, src_stride = 1 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.dma_load' op destination [1000, 1000 + 32) exceeds the 1024-byte buffer of the target}}
+  kite_isa.dma_load {src = 0 : i64, space = 1 : i64, dst = 1000 : i64, rows = 2 : i64, row_bytes = 16 : i64, src_stride = 16 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.dma_load' op sizes, strides and addresses must be >= 0}}
+  kite_isa.dma_load {src = -1 : i64, space = 1 : i64, dst = 0 : i64, rows = 1 : i64, row_bytes = 1 : i64, src_stride = 1 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.config_mma' op lhs_format int6 is not supported by target 'kite-t'}}
+  kite_isa.config_mma {lhs_format = 100730368 : i64, rhs_format = 134285312 : i64, multiplier = "exact"}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.config_mma' op multiplier 'drum4' is not in the library of target 'kite-t'}}
+  kite_isa.config_mma {lhs_format = 134285312 : i64, rhs_format = 134285312 : i64, multiplier = "drum4"}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.config_mma' op rhs_format int8/i16 is not a 1-8-bit integer in <= 8-bit storage}}
+  kite_isa.config_mma {lhs_format = 134285312 : i64, rhs_format = 268503040 : i64, multiplier = "exact"}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.config_mma' op operands must both be integer or both LP}}
+  kite_isa.config_mma {lhs_format = 134285312 : i64, rhs_format = 7701010581505 : i64, multiplier = "exact"}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.mma' op c must be a multiple of 4 (accumulator words)}}
+  kite_isa.mma {a = 0 : i64, b = 0 : i64, c = 2 : i64, m = 1 : i64, k = 1 : i64, n = 1 : i64, accumulate = 0 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.mma' op accumulate must be 0 or 1}}
+  kite_isa.mma {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 1 : i64, k = 1 : i64, n = 1 : i64, accumulate = 2 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.mma' op A tile [0, 0 + 2048) exceeds the 1024-byte buffer of the target}}
+  kite_isa.mma {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 64 : i64, k = 32 : i64, n = 1 : i64, accumulate = 0 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.mma' op C tile [0, 0 + 2048) exceeds the 1024-byte buffer of the target}}
+  kite_isa.mma {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 16 : i64, k = 1 : i64, n = 32 : i64, accumulate = 0 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.store_acc' op dtype must be 0 (f32), 1 (i8), 2 (i16) or 3 (i32)}}
+  kite_isa.store_acc {src = 0 : i64, rows = 1 : i64, cols = 1 : i64, dst = 0 : i64, row_stride = 1 : i64, col_stride = 1 : i64, dtype = 7 : i64, bias = -1 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.store_acc' op bias [0, 0 + 1200) exceeds the 1024-byte buffer of the target}}
+  kite_isa.store_acc {src = 0 : i64, rows = 1 : i64, cols = 300 : i64, dst = 0 : i64, row_stride = 1 : i64, col_stride = 1 : i64, dtype = 3 : i64, bias = 0 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.data' op [4090, 4090 + 8) lies outside the program's 4096 bytes of DRAM}}
+  kite_isa.data {addr = 4090 : i64, bytes = dense<1> : tensor<8xi8>}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.data' op bytes must be a 1-D i8 tensor}}
+  kite_isa.data {addr = 0 : i64, bytes = dense<1> : tensor<2x2xi8>}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.input' op element type must be f32, i8, i16 or i32}}
+  kite_isa.input {addr = 0 : i64, index = 0 : i64, type = tensor<2xf64>}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.output' op [4000, 4000 + 400) lies outside the program's 4096 bytes of DRAM}}
+  kite_isa.output {addr = 4000 : i64, index = 0 : i64, type = tensor<100xf32>}
+}
+}

@@ -1,0 +1,46 @@
+// RUN: kite-opt %s | kite-opt | FileCheck %s
+// Every kite_isa op round-trips.
+
+// CHECK-LABEL: kite_isa.program @main attributes {dram_bytes = 4096 : i64}
+module attributes {kite.target = #kite.target<"kite-v1", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [2, 4, 8], lp_bits = [4, 8], multipliers = ["exact", "trunc4"], sparsity = [#kite.nm<2, 4>], activation_sparsity = true, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 256, act_kib = 256, acc_kib = 64, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // CHECK: kite_isa.data {addr = 0 : i64, bytes = dense<[1, 2, 3, 4]> : tensor<4xi8>}
+  kite_isa.data {addr = 0 : i64, bytes = dense<[1, 2, 3, 4]> : tensor<4xi8>}
+  // CHECK: kite_isa.input {addr = 64 : i64, index = 0 : i64, type = tensor<2x2xf32>}
+  kite_isa.input {addr = 64 : i64, index = 0 : i64, type = tensor<2x2xf32>}
+  // CHECK: kite_isa.dma_load
+  kite_isa.dma_load {src = 0 : i64, space = 2 : i64, dst = 0 : i64, rows = 2 : i64, row_bytes = 2 : i64, src_stride = 2 : i64}
+  // CHECK: kite_isa.config_mma {lhs_format = 134285312 : i64, multiplier = "trunc4", rhs_format = 134285312 : i64}
+  kite_isa.config_mma {lhs_format = 134285312 : i64, rhs_format = 134285312 : i64, multiplier = "trunc4"}
+  // CHECK: kite_isa.mma
+  kite_isa.mma {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 2 : i64, k = 2 : i64, n = 2 : i64, accumulate = 0 : i64}
+  // CHECK: kite_isa.store_acc
+  kite_isa.store_acc {src = 0 : i64, rows = 2 : i64, cols = 2 : i64, dst = 128 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 3 : i64, bias = -1 : i64}
+  // CHECK: kite_isa.im2col
+  kite_isa.im2col {src = 0 : i64, dst = 256 : i64, input = array<i64: 1, 2, 2>, channel_offset = 0 : i64, group_channels = 1 : i64, kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1, 1>, output = array<i64: 2, 2>}
+  // CHECK: kite_isa.vec_binary
+  kite_isa.vec_binary {kind = 2 : i64, lhs = 64 : i64, rhs = 64 : i64, dst = 512 : i64, shape = array<i64: 2, 2>, lhs_strides = array<i64: 2, 1>, rhs_strides = array<i64: 0, 1>}
+  // CHECK: kite_isa.vec_clamp
+  kite_isa.vec_clamp {src = 512 : i64, dst = 512 : i64, count = 4 : i64, min = 0.0 : f64, max = 6.0 : f64}
+  // CHECK: kite_isa.vec_copy
+  kite_isa.vec_copy {src = 512 : i64, dst = 576 : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 2>, src_strides = array<i64: 1, 2>}
+  // CHECK: kite_isa.vec_reduce
+  kite_isa.vec_reduce {src = 576 : i64, dst = 640 : i64, outer = 2 : i64, len = 2 : i64, inner = 1 : i64}
+  // CHECK: kite_isa.vec_pool
+  kite_isa.vec_pool {kind = 0 : i64, src = 64 : i64, dst = 704 : i64, input = array<i64: 1, 2, 2, 1>, kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, output = array<i64: 1, 1>}
+  // CHECK: kite_isa.vec_quantize
+  kite_isa.vec_quantize {src = 64 : i64, dst = 768 : i64, dtype = 1 : i64, count = 4 : i64, inner = 1 : i64, format = 134285312 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>}
+  // CHECK: kite_isa.vec_dequantize
+  kite_isa.vec_dequantize {src = 768 : i64, dtype = 1 : i64, dst = 832 : i64, count = 4 : i64, inner = 1 : i64, format = 134285312 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>}
+  // CHECK: kite_isa.vec_layer_norm
+  kite_isa.vec_layer_norm {src = 64 : i64, dst = 896 : i64, rows = 2 : i64, len = 2 : i64, epsilon = 1.0e-5 : f64, scale = -1 : i64, bias = -1 : i64}
+  // CHECK: kite_isa.vec_gelu
+  kite_isa.vec_gelu {src = 64 : i64, dst = 960 : i64, count = 4 : i64, tanh = 0 : i64}
+  // CHECK: kite_isa.lut_softmax
+  kite_isa.lut_softmax {src = 64 : i64, src_dtype = 0 : i64, dst = 1024 : i64, dtype = 2 : i64, outer = 2 : i64, len = 2 : i64, inner = 1 : i64, method = 0 : i64, input_scale = 1.0 : f64, step = 1.0 : f64, out_bits = 8 : i64, sum_shift = 0 : i64, out_shift = 7 : i64, exp_table = array<i64: 255, 94>, norm_table = array<i64: 255, 255>, norm_rows = 2 : i64, norm_cols = 1 : i64}
+  // CHECK: kite_isa.output {addr = 1024 : i64, index = 0 : i64, type = tensor<2x2xi16>}
+  kite_isa.output {addr = 1024 : i64, index = 0 : i64, type = tensor<2x2xi16>}
+  // CHECK: kite_isa.fence
+  kite_isa.fence
+}
+}
