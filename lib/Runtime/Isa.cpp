@@ -276,9 +276,9 @@ uint64_t TargetParams::fingerprint() const {
   for (int64_t v : {clockMhz, rows, cols, accBits, lpAccFracBits, actBytes,
                     weightBytes, accBytes})
     f.word(v);
-  for (double v : {dramBytesPerCycle, sramBytesPerCycle, int8Mul, int8Add,
-                   int32Add, fp32Mul, fp32Add, sramRead32b, dramRead32b,
-                   lutRead8b})
+  for (double v :
+       {dramBytesPerCycle, sramBytesPerCycle, int8Mul, int8Add, int32Add,
+        fp32Mul, fp32Add, sramRead32b, dramRead32b, lutRead8b})
     f.real(v);
   return f.h;
 }
@@ -536,9 +536,9 @@ bool readTarget(Reader &r, Program &p) {
   t.name.resize(len);
   if (!r.padded(t.name.data(), len, "target name"))
     return false;
-  for (int64_t *v : {&t.clockMhz, &t.rows, &t.cols, &t.accBits,
-                     &t.lpAccFracBits, &t.actBytes, &t.weightBytes,
-                     &t.accBytes, &p.dramBytes})
+  for (int64_t *v :
+       {&t.clockMhz, &t.rows, &t.cols, &t.accBits, &t.lpAccFracBits,
+        &t.actBytes, &t.weightBytes, &t.accBytes, &p.dramBytes})
     if (!r.i64(*v, "target field"))
       return false;
   for (double *v : {&t.dramBytesPerCycle, &t.sramBytesPerCycle, &t.int8Mul,
@@ -548,8 +548,8 @@ bool readTarget(Reader &r, Program &p) {
       return false;
   size_t at = r.offset();
   if (t.clockMhz <= 0 || t.rows <= 0 || t.cols <= 0 || t.actBytes < 0 ||
-      t.weightBytes < 0 || t.accBytes < 0 || p.dramBytes < 0 ||
-      t.accBits < 2 || t.accBits > 64 || !(t.dramBytesPerCycle > 0) ||
+      t.weightBytes < 0 || t.accBytes < 0 || p.dramBytes < 0 || t.accBits < 2 ||
+      t.accBits > 64 || !(t.dramBytesPerCycle > 0) ||
       !(t.sramBytesPerCycle > 0))
     return r.fail(at, "target section has a non-positive size or rate");
   return true;
@@ -592,8 +592,7 @@ bool readConstants(Reader &r, Program &p) {
   p.constants.resize(n);
   for (Segment &s : p.constants) {
     uint64_t size = 0;
-    if (!r.i64(s.addr, "segment address") ||
-        !r.count(size, "segment size", 1))
+    if (!r.i64(s.addr, "segment address") || !r.count(size, "segment size", 1))
       return false;
     s.bytes.resize(size);
     if (!r.padded(s.bytes.data(), size, "segment bytes"))
@@ -627,8 +626,7 @@ bool readCode(Reader &r, Program &p) {
     if (r.offset() - body != size_t(words) * 8)
       return r.fail(at, "instruction " + std::to_string(idx) + " (" +
                             spec->name + ") has length " +
-                            std::to_string(words) +
-                            " words, its fields take " +
+                            std::to_string(words) + " words, its fields take " +
                             std::to_string((r.offset() - body) / 8));
   }
   return true;
@@ -654,6 +652,8 @@ bool kite::rt::decodeKbin(const uint8_t *data, size_t size, Program &program,
   h.u64(fileSize, "file size");
   h.u32(crc, "checksum");
   h.u32(reserved, "reserved");
+  if (reserved != 0)
+    return h.fail(36, "reserved header bytes are not zero");
   if (version != kKbinVersion)
     return h.fail(8, "unsupported version " + std::to_string(version) +
                          " (this runtime reads version " +
@@ -682,9 +682,11 @@ bool kite::rt::decodeKbin(const uint8_t *data, size_t size, Program &program,
     t.u32(pad, "section padding");
     t.u64(offset, "section offset");
     t.u64(length, "section size");
+    if (pad != 0)
+      return t.fail(entry + 4, "reserved section-table bytes are not zero");
     if (kind < kTarget || kind > kCode || seen[kind])
-      return t.fail(entry, "bad or repeated section kind " +
-                               std::to_string(kind));
+      return t.fail(entry,
+                    "bad or repeated section kind " + std::to_string(kind));
     seen[kind] = true;
     if (offset > size || length > size - offset)
       return t.fail(entry + 8, "section " + std::to_string(kind) +
@@ -718,9 +720,8 @@ std::string kite::rt::validateProgram(const Program &program) {
   for (size_t k = 0; k < program.constants.size(); ++k)
     if (!inDram(program.constants[k].addr,
                 int64_t(program.constants[k].bytes.size())))
-      return "constant segment " + std::to_string(k) +
-             " lies outside DRAM (" + std::to_string(program.dramBytes) +
-             " bytes)";
+      return "constant segment " + std::to_string(k) + " lies outside DRAM (" +
+             std::to_string(program.dramBytes) + " bytes)";
   for (const auto *list : {&program.inputs, &program.outputs})
     for (size_t k = 0; k < list->size(); ++k) {
       const IoDesc &d = (*list)[k];

@@ -115,10 +115,10 @@ struct Simulator::Impl {
         act(size_t(p.target.actBytes), 0),
         weight(size_t(p.target.weightBytes), 0),
         acc(size_t(p.target.accBytes / kAccWordBytes), 0),
-        accNar(acc.size(), 0),
-        boards{Scoreboard(p.dramBytes), Scoreboard(p.target.actBytes),
-               Scoreboard(p.target.weightBytes),
-               Scoreboard(p.target.accBytes)} {}
+        accNar(acc.size(), 0), boards{Scoreboard(p.dramBytes),
+                                      Scoreboard(p.target.actBytes),
+                                      Scoreboard(p.target.weightBytes),
+                                      Scoreboard(p.target.accBytes)} {}
 
   bool fail(const std::string &message) {
     *error = "instruction " + std::to_string(index) + " (" + spec->name +
@@ -193,7 +193,9 @@ struct Simulator::Impl {
     std::memcpy(&v, &dram[size_t(addr)], 4);
     return v;
   }
-  void storeF32(int64_t addr, float v) { std::memcpy(&dram[size_t(addr)], &v, 4); }
+  void storeF32(int64_t addr, float v) {
+    std::memcpy(&dram[size_t(addr)], &v, 4);
+  }
   int64_t loadInt(int64_t addr, DType t) const {
     const uint8_t *p = &dram[size_t(addr)];
     switch (t) {
@@ -256,8 +258,8 @@ struct Simulator::Impl {
   }
   int64_t vectorCycles(int64_t elements, double opsPerElement,
                        int64_t dramBytes) const {
-    int64_t compute =
-        int64_t(std::ceil(double(elements) * opsPerElement / double(target.cols)));
+    int64_t compute = int64_t(
+        std::ceil(double(elements) * opsPerElement / double(target.cols)));
     return std::max<int64_t>({compute, dramCycles(dramBytes), 1});
   }
 
@@ -421,10 +423,10 @@ struct Simulator::Impl {
           bool anyNar = false;
           for (int64_t t = 0; t < k; ++t) {
             bool isNar = false;
-            sum += numerics::lpToFixed(
-                numerics::multiplyLP(va[size_t(i * k + t)],
-                                     vw[size_t(t * n + j)]),
-                frac, &isNar);
+            sum +=
+                numerics::lpToFixed(numerics::multiplyLP(va[size_t(i * k + t)],
+                                                         vw[size_t(t * n + j)]),
+                                    frac, &isNar);
             anyNar |= isNar;
           }
           out[i * n + j] += sum;
@@ -454,11 +456,12 @@ struct Simulator::Impl {
     int64_t macs = m * k * n;
     stats.macs += macs;
     charge(macComponent, double(macs) * macEnergyPj);
-    int64_t colPasses = ceilDiv(n, target.cols), rowPasses = ceilDiv(k, target.rows);
+    int64_t colPasses = ceilDiv(n, target.cols),
+            rowPasses = ceilDiv(k, target.rows);
     chargeSram(m * k * colPasses + k * n +
                2 * m * n * rowPasses * kAccWordBytes);
-    int64_t cycles =
-        std::max<int64_t>(colPasses * rowPasses * (m + target.rows) + target.cols, 1);
+    int64_t cycles = std::max<int64_t>(
+        colPasses * rowPasses * (m + target.rows) + target.cols, 1);
     schedule(Unit::Array, cycles, reads, writes);
     return true;
   }
@@ -519,8 +522,8 @@ struct Simulator::Impl {
   }
 
   bool im2col(const Instr &x) {
-    int64_t src = x.fields[0].i, dst = x.fields[1].i,
-            chOffset = x.fields[3].i, cg = x.fields[4].i;
+    int64_t src = x.fields[0].i, dst = x.fields[1].i, chOffset = x.fields[3].i,
+            cg = x.fields[4].i;
     const auto &in = x.fields[2].ints, &kernel = x.fields[5].ints,
                &stride = x.fields[6].ints, &pad = x.fields[7].ints,
                &dil = x.fields[8].ints, &outShape = x.fields[9].ints;
@@ -675,8 +678,8 @@ struct Simulator::Impl {
     int64_t src = x.fields[0].i, dst = x.fields[1].i, outer = x.fields[2].i,
             len = x.fields[3].i, inner = x.fields[4].i;
     std::vector<Range> reads, writes;
-    if (!checkExtents({outer, len, inner}) ||
-        outer * len > kMaxExtent || outer * len * inner > kMaxExtent ||
+    if (!checkExtents({outer, len, inner}) || outer * len > kMaxExtent ||
+        outer * len * inner > kMaxExtent ||
         !access(Space::Dram, src, outer * len * inner * 4, reads) ||
         !access(Space::Dram, dst, outer * inner * 4, writes))
       return false;
@@ -721,7 +724,8 @@ struct Simulator::Impl {
       for (int64_t y = 0; y < oh; ++y)
         for (int64_t xo = 0; xo < ow; ++xo)
           for (int64_t ch = 0; ch < c; ++ch) {
-            float accum = isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
+            float accum =
+                isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
             int64_t count = 0;
             for (int64_t ky = 0; ky < kernel[0]; ++ky)
               for (int64_t kx = 0; kx < kernel[1]; ++kx) {
@@ -729,13 +733,13 @@ struct Simulator::Impl {
                 int64_t ix = xo * stride[1] + kx - pad[1];
                 if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
                   continue;
-                float v = loadF32(src + (((b * ih + iy) * iw + ix) * c + ch) * 4);
+                float v =
+                    loadF32(src + (((b * ih + iy) * iw + ix) * c + ch) * 4);
                 accum = isMax ? std::max(accum, v) : accum + v;
                 ++count;
               }
             storeF32(dst + (((b * oh + y) * ow + xo) * c + ch) * 4,
-                     isMax ? accum
-                           : (count ? accum / float(count) : 0.0f));
+                     isMax ? accum : (count ? accum / float(count) : 0.0f));
           }
     int64_t outs = n * oh * ow * c, window = kernel[0] * kernel[1];
     charge("vector", double(outs * window) * target.fp32Add);
@@ -796,8 +800,8 @@ struct Simulator::Impl {
         continue;
       }
       size_t ch = size_t((k / inner) % channels);
-      int64_t q = numerics::quantize(v, scales[ch], zeros[ch],
-                                     {f.bits, f.isSigned});
+      int64_t q =
+          numerics::quantize(v, scales[ch], zeros[ch], {f.bits, f.isSigned});
       storeInt(dst + k * eb, dtype, signExtend(q, f.storageBits));
     }
     charge("vector", double(count) * (target.fp32Mul + target.fp32Add));
@@ -897,7 +901,8 @@ struct Simulator::Impl {
       float v = loadF32(src + i * 4);
       storeF32(dst + i * 4,
                tanhForm
-                   ? 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)))
+                   ? 0.5f * v *
+                         (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)))
                    : 0.5f * v * (1.0f + std::erf(v / std::sqrt(2.0f))));
     }
     charge("vector", double(n) * 4 * (target.fp32Add + target.fp32Mul));
@@ -1015,9 +1020,7 @@ Simulator::~Simulator() = default;
 
 const Stats &Simulator::stats() const { return impl->stats; }
 void Simulator::enableTrace(bool on) { impl->tracing = on; }
-const std::vector<TraceEvent> &Simulator::trace() const {
-  return impl->events;
-}
+const std::vector<TraceEvent> &Simulator::trace() const { return impl->events; }
 
 bool Simulator::run(const std::vector<std::vector<uint8_t>> &inputs,
                     std::vector<std::vector<uint8_t>> &outputs,
@@ -1031,8 +1034,7 @@ bool Simulator::run(const std::vector<std::vector<uint8_t>> &inputs,
   }
   std::fill(s.dram.begin(), s.dram.end(), 0);
   for (const Segment &seg : p.constants)
-    std::copy(seg.bytes.begin(), seg.bytes.end(),
-              s.dram.begin() + seg.addr);
+    std::copy(seg.bytes.begin(), seg.bytes.end(), s.dram.begin() + seg.addr);
   for (size_t k = 0; k < inputs.size(); ++k) {
     if (int64_t(inputs[k].size()) != p.inputs[k].bytes()) {
       error = "input " + std::to_string(k) + " has " +
@@ -1080,8 +1082,9 @@ std::string kite::rt::traceJson(const std::vector<TraceEvent> &events,
        << "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":" << u
        << ",\"args\":{\"name\":\"" << units[u] << "\"}}";
   for (const TraceEvent &e : events)
-    os << ",{\"name\":\"" << e.name << "\",\"ph\":\"X\",\"pid\":0,\"tid\":"
-       << int(e.unit) << ",\"ts\":" << double(e.start) * usPerCycle
+    os << ",{\"name\":\"" << e.name
+       << "\",\"ph\":\"X\",\"pid\":0,\"tid\":" << int(e.unit)
+       << ",\"ts\":" << double(e.start) * usPerCycle
        << ",\"dur\":" << double(e.end - e.start) * usPerCycle << "}";
   os << "]}\n";
   return os.str();

@@ -67,10 +67,10 @@ static LogicalResult addIo(Operation *op, int64_t index, int64_t addr,
   auto tensor = cast<RankedTensorType>(type);
   if (index != int64_t(list.size()))
     return op->emitOpError("I/O descriptors must appear in index order");
-  list.push_back({*ioDType(tensor.getElementType()),
-                  std::vector<int64_t>(tensor.getShape().begin(),
-                                       tensor.getShape().end()),
-                  addr});
+  list.push_back(
+      {*ioDType(tensor.getElementType()),
+       std::vector<int64_t>(tensor.getShape().begin(), tensor.getShape().end()),
+       addr});
   return success();
 }
 
@@ -136,8 +136,8 @@ FailureOr<rt::Program> kite::programFromModule(ModuleOp module) {
       continue;
     }
     if (auto in = dyn_cast<ki::InputOp>(op)) {
-      if (failed(addIo(in, in.getIndex(), in.getAddr(), in.getType(),
-                       p.inputs)))
+      if (failed(
+              addIo(in, in.getIndex(), in.getAddr(), in.getType(), p.inputs)))
         return failure();
       continue;
     }
@@ -196,8 +196,9 @@ OwningOpRef<ModuleOp> kite::moduleFromProgram(MLIRContext *ctx,
   for (const rt::Segment &seg : p.constants) {
     SmallVector<int8_t> bytes(seg.bytes.begin(), seg.bytes.end());
     auto type = RankedTensorType::get({int64_t(bytes.size())}, b.getI8Type());
-    ki::DataOp::create(b, loc, seg.addr,
-                       DenseIntElementsAttr::get(type, ArrayRef<int8_t>(bytes)));
+    ki::DataOp::create(
+        b, loc, seg.addr,
+        DenseIntElementsAttr::get(type, ArrayRef<int8_t>(bytes)));
   }
   auto ioType = [&](const rt::IoDesc &d) {
     return RankedTensorType::get(d.shape, ioElement(ctx, d.dtype));

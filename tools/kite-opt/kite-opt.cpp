@@ -7,8 +7,8 @@
 
 #include "kite/Conversion/Passes.h"
 #include "kite/Dialect/Kite/IR/Kite.h"
-#include "kite/Dialect/KiteIsa/IR/KiteIsa.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Dialect/KiteIsa/IR/KiteIsa.h"
 #include "kite/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -22,10 +22,10 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<kite::KiteDialect, kite::kiteisa::KiteIsaDialect, mlir::arith::ArithDialect,
-                  mlir::func::FuncDialect, mlir::linalg::LinalgDialect,
-                  mlir::math::MathDialect, mlir::tensor::TensorDialect,
-                  mlir::tosa::TosaDialect>();
+  registry.insert<kite::KiteDialect, kite::kiteisa::KiteIsaDialect,
+                  mlir::arith::ArithDialect, mlir::func::FuncDialect,
+                  mlir::linalg::LinalgDialect, mlir::math::MathDialect,
+                  mlir::tensor::TensorDialect, mlir::tosa::TosaDialect>();
   mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
   kite::registerKitePasses();
   kite::registerKiteConversionPasses();

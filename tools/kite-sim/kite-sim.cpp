@@ -22,7 +22,8 @@
 using namespace kite;
 using tensorio::HostTensor;
 
-static const char *kUsage = R"(kite-sim: run a Kite binary (.kbin) in the simulator
+static const char *kUsage =
+    R"(kite-sim: run a Kite binary (.kbin) in the simulator
 
 usage: kite-sim model.kbin -i x.npy [-i ...] [-o out.npy ...] [options]
 
@@ -127,8 +128,8 @@ static std::string shapeString(const std::vector<int64_t> &shape) {
 static std::vector<uint8_t> toBytes(const HostTensor &t, int64_t first,
                                     const rt::IoDesc &desc) {
   int64_t rowElems = desc.numElements() / desc.shape[0];
-  int64_t avail = std::min<int64_t>(desc.shape[0],
-                                    (t.numElements() / rowElems) - first);
+  int64_t avail =
+      std::min<int64_t>(desc.shape[0], (t.numElements() / rowElems) - first);
   unsigned eb = rt::dtypeBytes(desc.dtype);
   std::vector<uint8_t> bytes(size_t(desc.bytes()), 0);
   for (int64_t e = 0; e < avail * rowElems; ++e) {
@@ -139,8 +140,8 @@ static std::vector<uint8_t> toBytes(const HostTensor &t, int64_t first,
                             : float(t.ints[size_t(src)]);
       std::memcpy(dst, &v, 4);
     } else {
-      int64_t v = t.isFloat() ? int64_t(t.floats[size_t(src)])
-                              : t.ints[size_t(src)];
+      int64_t v =
+          t.isFloat() ? int64_t(t.floats[size_t(src)]) : t.ints[size_t(src)];
       std::memcpy(dst, &v, eb); // little-endian low bytes
     }
   }
@@ -299,9 +300,10 @@ int main(int argc, char **argv) {
                         ? 1
                         : program.inputs[0].shape[0];
   if (total < 0) // no inputs: one run gives every row
-    total = runRows = program.outputs.empty() || program.outputs[0].shape.empty()
-                          ? 1
-                          : program.outputs[0].shape[0];
+    total = runRows =
+        program.outputs.empty() || program.outputs[0].shape.empty()
+            ? 1
+            : program.outputs[0].shape[0];
 
   rt::Simulator sim(program);
   sim.enableTrace(!opt.tracePath.empty());
@@ -347,8 +349,8 @@ int main(int argc, char **argv) {
                   s.dramBytes);
     std::cout << line;
     for (const auto &[name, pj] : s.energyPj) {
-      std::snprintf(line, sizeof line, "  energy %-28s %.4e J\n",
-                    name.c_str(), pj * 1e-12);
+      std::snprintf(line, sizeof line, "  energy %-28s %.4e J\n", name.c_str(),
+                    pj * 1e-12);
       std::cout << line;
     }
   }
@@ -385,10 +387,9 @@ int main(int argc, char **argv) {
       correct += best == labels.ints[size_t(n)];
     }
     char line[96];
-    std::snprintf(line, sizeof line,
-                  "top-1 accuracy: %.4f (%" PRId64 "/%" PRId64 ")\n",
-                  double(correct) / double(logits.shape[0]), correct,
-                  logits.shape[0]);
+    std::snprintf(
+        line, sizeof line, "top-1 accuracy: %.4f (%" PRId64 "/%" PRId64 ")\n",
+        double(correct) / double(logits.shape[0]), correct, logits.shape[0]);
     std::cout << line;
   }
   return 0;

@@ -49,20 +49,20 @@ int main(int argc, char **argv) {
     registry.insert<kite::KiteDialect, kite::kiteisa::KiteIsaDialect>();
   };
   // Both emitters print the program of a module lowered to kite_isa.
-  auto emitter = [](std::function<void(const kite::rt::Program &,
-                                       raw_ostream &)>
-                        print) {
-    return [print](Operation *op, raw_ostream &os) -> LogicalResult {
-      auto module = dyn_cast<ModuleOp>(op);
-      if (!module)
-        return op->emitError("expected a module");
-      FailureOr<kite::rt::Program> program = kite::programFromModule(module);
-      if (failed(program))
-        return failure();
-      print(*program, os);
-      return success();
-    };
-  };
+  auto emitter =
+      [](std::function<void(const kite::rt::Program &, raw_ostream &)> print) {
+        return [print](Operation *op, raw_ostream &os) -> LogicalResult {
+          auto module = dyn_cast<ModuleOp>(op);
+          if (!module)
+            return op->emitError("expected a module");
+          FailureOr<kite::rt::Program> program =
+              kite::programFromModule(module);
+          if (failed(program))
+            return failure();
+          print(*program, os);
+          return success();
+        };
+      };
   TranslateFromMLIRRegistration emitKbin(
       "emit-kbin", "Encode a kite_isa program as a Kite binary (.kbin)",
       emitter([](const kite::rt::Program &program, raw_ostream &os) {
@@ -88,8 +88,8 @@ int main(int argc, char **argv) {
         if (!kite::rt::decodeKbin(
                 reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(),
                 program, error)) {
-          emitError(FileLineColLoc::get(ctx, buffer->getBufferIdentifier(), 0,
-                                        0))
+          emitError(
+              FileLineColLoc::get(ctx, buffer->getBufferIdentifier(), 0, 0))
               << error;
           return nullptr;
         }

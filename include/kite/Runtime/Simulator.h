@@ -28,7 +28,7 @@ struct Stats {
   int64_t instructions = 0;
   int64_t macs = 0;
   int64_t dramBytes = 0; ///< bytes moved between DRAM and the chip
-  std::map<std::string, double> energyPj;   ///< by component
+  std::map<std::string, double> energyPj;    ///< by component
   std::map<std::string, int64_t> busyCycles; ///< by unit
 
   double energyJ() const;

@@ -10,8 +10,8 @@
 #include "kite/Conversion/Passes.h"
 #include "kite/Runtime/Isa.h"
 
-#include "mlir/IR/Builders.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
 
 #include <cstring>
 
@@ -131,7 +131,7 @@ private:
     SmallVector<int8_t> data(bytes.begin(), bytes.end());
     auto type = RankedTensorType::get({int64_t(data.size())}, b.getI8Type());
     ki::DataOp::create(b, loc, addr,
-                   DenseIntElementsAttr::get(type, ArrayRef<int8_t>(data)));
+                       DenseIntElementsAttr::get(type, ArrayRef<int8_t>(data)));
     return addr;
   }
   LogicalResult lowerConstant(Operation *op, Attribute value);
@@ -162,7 +162,8 @@ private:
                            NMAttr rhsSparsity);
   void load(rt::Space space, int64_t dst, int64_t src, int64_t rows,
             int64_t rowBytes, int64_t stride) {
-    ki::DmaLoadOp::create(b, loc, src, int64_t(space), dst, rows, rowBytes, stride);
+    ki::DmaLoadOp::create(b, loc, src, int64_t(space), dst, rows, rowBytes,
+                          stride);
   }
 
   func::FuncOp func;
@@ -178,8 +179,7 @@ private:
 LogicalResult Lowering::lowerConstant(Operation *op, Attribute value) {
   Value result = op->getResult(0);
   // Filters reach DRAM only in the packed layout lowerConv makes.
-  if (!result.use_empty() &&
-      llvm::all_of(result.getUses(), [](OpOperand &use) {
+  if (!result.use_empty() && llvm::all_of(result.getUses(), [](OpOperand &use) {
         return isa<Conv2DOp>(use.getOwner()) && use.getOperandNumber() == 1;
       }))
     return success();
@@ -224,8 +224,9 @@ LogicalResult Lowering::emitConfig(Operation *op, Type lhsElem,
   if (lhsSparsity || rhsSparsity)
     return op->emitOpError("N:M sparse operands are not lowered yet");
   ki::ConfigMmaOp::create(b, loc, operandFormat(lhsElem, lhsFormat),
-                      operandFormat(rhsElem, rhsFormat),
-                      multiplier ? multiplier.getName() : StringRef("exact"));
+                          operandFormat(rhsElem, rhsFormat),
+                          multiplier ? multiplier.getName()
+                                     : StringRef("exact"));
   return success();
 }
 
@@ -235,12 +236,12 @@ void Lowering::emitMac(const MacProblem &p) {
   int64_t biasBytes = p.bias >= 0 ? alignUp(p.n * 4, kAlign) : 0;
   int64_t halfA = actBytes / 2, halfW = (weightBytes - biasBytes) / 2,
           halfC = accBytes / 2;
-  int64_t tn = std::min<int64_t>(p.n, std::max<int64_t>(target.getArrayCols(),
-                                                         halfC / 4 / 64));
+  int64_t tn = std::min<int64_t>(
+      p.n, std::max<int64_t>(target.getArrayCols(), halfC / 4 / 64));
   tn = std::max<int64_t>(1, std::min(tn, halfW));
   int64_t tk = std::max<int64_t>(1, std::min(p.k, std::min(halfW / tn, halfA)));
-  int64_t tm = std::max<int64_t>(
-      1, std::min({p.m, halfA / tk, halfC / (4 * tn)}));
+  int64_t tm =
+      std::max<int64_t>(1, std::min({p.m, halfA / tk, halfC / (4 * tn)}));
   int64_t kTiles = ceilDiv(p.k, tk);
   int64_t biasAt = 2 * halfW;
   if (p.bias >= 0)
@@ -295,8 +296,8 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
   int64_t batches = product(ls.drop_back(2));
   unsigned eb = rt::dtypeBytes(out->dtype);
   if (rhsType.getRank() == 2) { // shared weights: one M*batches problem
-    emitMac({m * batches, k, n, lhs->addr, rhs->addr, out->addr, n, 1,
-             out->dtype});
+    emitMac(
+        {m * batches, k, n, lhs->addr, rhs->addr, out->addr, n, 1, out->dtype});
     return success();
   }
   for (int64_t bt = 0; bt < batches; ++bt)
@@ -356,12 +357,12 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
   for (int64_t bt = 0; bt < batch; ++bt)
     for (int64_t g = 0; g < groups; ++g) {
       ki::Im2colOp::create(b, loc, in->addr + bt * c * ih * iw, patches,
-                       ArrayRef<int64_t>({c, ih, iw}), g * cg, cg,
-                       ArrayRef<int64_t>({kh, kw}),
-                       ArrayRef<int64_t>({stride[0], stride[1]}),
-                       ArrayRef<int64_t>({pad[0], pad[1]}),
-                       ArrayRef<int64_t>({dil[0], dil[1]}),
-                       ArrayRef<int64_t>({oh, ow}));
+                           ArrayRef<int64_t>({c, ih, iw}), g * cg, cg,
+                           ArrayRef<int64_t>({kh, kw}),
+                           ArrayRef<int64_t>({stride[0], stride[1]}),
+                           ArrayRef<int64_t>({pad[0], pad[1]}),
+                           ArrayRef<int64_t>({dil[0], dil[1]}),
+                           ArrayRef<int64_t>({oh, ow}));
       // Output position p, channel j lands at NCHW (bt, g*fg + j, p).
       emitMac({oh * ow, ck, fg, patches, packedAddr[size_t(g)],
                out->addr + (bt * fc + g * fg) * oh * ow * eb, 1, oh * ow,
@@ -406,9 +407,8 @@ LogicalResult Lowering::lowerElementwise(Operation *op, int64_t kind) {
   if (failed(ls) || failed(rs) || failed(out))
     return failure();
   ki::VecBinaryOp::create(b, loc, kind, lhs->addr, rhs->addr, out->addr,
-                      type.getShape(),
-                      ArrayRef<int64_t>(*ls),
-                      ArrayRef<int64_t>(*rs));
+                          type.getShape(), ArrayRef<int64_t>(*ls),
+                          ArrayRef<int64_t>(*rs));
   return success();
 }
 
@@ -445,14 +445,12 @@ LogicalResult Lowering::lowerQuantize(Operation *op, bool quantize) {
   int64_t count = floatType.getNumElements();
   if (quantize)
     ki::VecQuantizeOp::create(b, loc, in->addr, out->addr, int64_t(out->dtype),
-                          count, inner, f.pack(),
-                          ArrayRef<double>(scales),
-                          ArrayRef<int64_t>(zeros));
+                              count, inner, f.pack(), ArrayRef<double>(scales),
+                              ArrayRef<int64_t>(zeros));
   else
-    ki::VecDequantizeOp::create(b, loc, in->addr, int64_t(in->dtype), out->addr,
-                            count, inner, f.pack(),
-                            ArrayRef<double>(scales),
-                            ArrayRef<int64_t>(zeros));
+    ki::VecDequantizeOp::create(
+        b, loc, in->addr, int64_t(in->dtype), out->addr, count, inner, f.pack(),
+        ArrayRef<double>(scales), ArrayRef<int64_t>(zeros));
   return success();
 }
 
@@ -466,10 +464,9 @@ LogicalResult Lowering::lowerTranspose(tosa::TransposeOp op) {
   SmallVector<int64_t> inStrides = rowMajorStrides(inType.getShape()), src;
   for (int32_t p : op.getPerms())
     src.push_back(inStrides[size_t(p)]);
-  ki::VecCopyOp::create(b, loc, in->addr, out->addr,
-                    int64_t(rt::dtypeBytes(in->dtype)),
-                    ArrayRef<int64_t>(outType.getShape()),
-                    ArrayRef<int64_t>(src));
+  ki::VecCopyOp::create(
+      b, loc, in->addr, out->addr, int64_t(rt::dtypeBytes(in->dtype)),
+      ArrayRef<int64_t>(outType.getShape()), ArrayRef<int64_t>(src));
   return success();
 }
 
@@ -489,8 +486,8 @@ LogicalResult Lowering::lowerSlice(tosa::SliceOp op) {
     offset += s.getSExtValue() * strides[size_t(d++)];
   int64_t eb = rt::dtypeBytes(in->dtype);
   ki::VecCopyOp::create(b, loc, in->addr + offset * eb, out->addr, eb,
-                    ArrayRef<int64_t>(outType.getShape()),
-                    ArrayRef<int64_t>(strides));
+                        ArrayRef<int64_t>(outType.getShape()),
+                        ArrayRef<int64_t>(strides));
   return success();
 }
 
@@ -508,13 +505,11 @@ LogicalResult Lowering::lowerPool(Operation *op, bool isMax) {
   FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
   if (failed(in) || failed(out))
     return failure();
-  ki::VecPoolOp::create(b, loc, isMax ? 0 : 1, in->addr, out->addr,
-                    ArrayRef<int64_t>(inType.getShape()),
-                    ArrayRef<int64_t>(kernel),
-                    ArrayRef<int64_t>(stride),
-                    ArrayRef<int64_t>({pad[0], pad[2]}),
-                    ArrayRef<int64_t>(
-                        {outType.getDimSize(1), outType.getDimSize(2)}));
+  ki::VecPoolOp::create(
+      b, loc, isMax ? 0 : 1, in->addr, out->addr,
+      ArrayRef<int64_t>(inType.getShape()), ArrayRef<int64_t>(kernel),
+      ArrayRef<int64_t>(stride), ArrayRef<int64_t>({pad[0], pad[2]}),
+      ArrayRef<int64_t>({outType.getDimSize(1), outType.getDimSize(2)}));
   return success();
 }
 
@@ -593,8 +588,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     if (failed(io))
       return failure();
     ki::VecClampOp::create(b, loc, io->first.addr, io->second.addr, count(),
-                       APFloat(bound(clamp.getMinValAttr())),
-                       APFloat(bound(clamp.getMaxValAttr())));
+                           APFloat(bound(clamp.getMinValAttr())),
+                           APFloat(bound(clamp.getMaxValAttr())));
     return success();
   }
   if (auto sum = dyn_cast<tosa::ReduceSumOp>(op)) {
@@ -604,7 +599,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     auto [outer, len, inner] = around(
         cast<ShapedType>(sum.getInput().getType()).getShape(), sum.getAxis());
     ki::VecReduceOp::create(b, loc, io->first.addr, io->second.addr, outer, len,
-                        inner);
+                            inner);
     return success();
   }
   if (auto gelu = dyn_cast<GeluOp>(op)) {
@@ -621,8 +616,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     if (failed(io))
       return failure();
     int64_t scale = -1, bias = -1;
-    for (auto [v, addr] : {std::pair{ln.getScale(), &scale},
-                           std::pair{ln.getBias(), &bias}}) {
+    for (auto [v, addr] :
+         {std::pair{ln.getScale(), &scale}, std::pair{ln.getBias(), &bias}}) {
       if (!v)
         continue;
       FailureOr<Buffer> buf = bufferOf(op, v);
@@ -632,10 +627,9 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     }
     ArrayRef<int64_t> shape = ln.getInput().getType().getShape();
     int64_t len = product(shape.drop_front(ln.getNormalizedAxis()));
-    ki::VecLayerNormOp::create(b, loc, io->first.addr, io->second.addr,
-                           count() / len, len,
-                           APFloat(ln.getEpsilon().convertToDouble()),
-                           scale, bias);
+    ki::VecLayerNormOp::create(
+        b, loc, io->first.addr, io->second.addr, count() / len, len,
+        APFloat(ln.getEpsilon().convertToDouble()), scale, bias);
     return success();
   }
   if (auto sm = dyn_cast<LutSoftmaxOp>(op)) {
@@ -654,10 +648,9 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     ki::LutSoftmaxOp::create(
         b, loc, in->addr, int64_t(in->dtype), out->addr, int64_t(out->dtype),
         outer, len, inner, t.method == numerics::SoftmaxMethod::Rexp ? 0 : 1,
-        APFloat(t.inputScale), APFloat(t.step),
-        int64_t(t.outBits), int64_t(t.sumShift), int64_t(t.outShift),
-        ArrayRef<int64_t>(expTable), ArrayRef<int64_t>(normTable),
-        int64_t(t.normRows), int64_t(t.normCols));
+        APFloat(t.inputScale), APFloat(t.step), int64_t(t.outBits),
+        int64_t(t.sumShift), int64_t(t.outShift), ArrayRef<int64_t>(expTable),
+        ArrayRef<int64_t>(normTable), int64_t(t.normRows), int64_t(t.normCols));
     return success();
   }
   if (isa<SoftmaxOp>(op))
@@ -667,8 +660,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
 }
 
 LogicalResult Lowering::run() {
-  auto program = ki::ProgramOp::create(b, func.getLoc(), func.getSymName(),
-                                   int64_t(0));
+  auto program =
+      ki::ProgramOp::create(b, func.getLoc(), func.getSymName(), int64_t(0));
   Block *body = new Block();
   program.getBody().push_back(body);
   b.setInsertionPointToEnd(body);
@@ -677,7 +670,7 @@ LogicalResult Lowering::run() {
     if (failed(buf))
       return failure();
     ki::InputOp::create(b, func.getLoc(), int64_t(idx), buf->addr,
-                    arg.getType());
+                        arg.getType());
   }
   if (!func.getBody().hasOneBlock())
     return func.emitOpError("must have a single block to be lowered");
@@ -688,7 +681,7 @@ LogicalResult Lowering::run() {
         if (failed(buf))
           return failure();
         ki::OutputOp::create(b, ret.getLoc(), int64_t(idx), buf->addr,
-                         v.getType());
+                             v.getType());
       }
       continue;
     }

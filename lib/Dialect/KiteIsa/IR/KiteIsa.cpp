@@ -30,9 +30,9 @@ namespace {
 LogicalResult checkBuffer(Operation *op, StringRef what, int64_t offset,
                           int64_t bytes, int64_t size) {
   if (offset < 0 || bytes < 0 || offset > size || bytes > size - offset)
-    return op->emitOpError() << what << " [" << offset << ", " << offset
-                             << " + " << bytes << ") exceeds the "
-                             << size << "-byte buffer of the target";
+    return op->emitOpError()
+           << what << " [" << offset << ", " << offset << " + " << bytes
+           << ") exceeds the " << size << "-byte buffer of the target";
   return success();
 }
 
@@ -50,22 +50,23 @@ LogicalResult checkFormat(Operation *op, StringRef which, int64_t word,
                           TargetAttr target) {
   rt::OperandFormat f = rt::OperandFormat::unpack(word);
   if (f.isLP) {
-    std::string problem = numerics::LPFormat{f.bits, f.es, f.rs, f.sf}.validate();
+    std::string problem =
+        numerics::LPFormat{f.bits, f.es, f.rs, f.sf}.validate();
     if (!problem.empty())
       return op->emitOpError() << which << ": " << problem;
     if (target && !target.supportsLPBits(f.bits))
-      return op->emitOpError() << which << " " << f.str()
-                               << " is not supported by target '"
-                               << target.getName() << "'";
+      return op->emitOpError()
+             << which << " " << f.str() << " is not supported by target '"
+             << target.getName() << "'";
     return success();
   }
   if (f.bits < 1 || f.bits > 8 || f.storageBits < f.bits || f.storageBits > 8)
     return op->emitOpError() << which << " " << f.str()
                              << " is not a 1-8-bit integer in <= 8-bit storage";
   if (target && !target.supportsIntBits(f.bits))
-    return op->emitOpError() << which << " " << f.str()
-                             << " is not supported by target '"
-                             << target.getName() << "'";
+    return op->emitOpError()
+           << which << " " << f.str() << " is not supported by target '"
+           << target.getName() << "'";
   return success();
 }
 
@@ -73,9 +74,9 @@ LogicalResult checkInsideDram(Operation *op, int64_t addr, int64_t bytes) {
   auto program = op->getParentOfType<ProgramOp>();
   int64_t size = program.getDramBytes();
   if (addr < 0 || addr > size || bytes > size - addr)
-    return op->emitOpError() << "[" << addr << ", " << addr << " + " << bytes
-                             << ") lies outside the program's " << size
-                             << " bytes of DRAM";
+    return op->emitOpError()
+           << "[" << addr << ", " << addr << " + " << bytes
+           << ") lies outside the program's " << size << " bytes of DRAM";
   return success();
 }
 
@@ -121,7 +122,7 @@ LogicalResult OutputOp::verify() {
 
 LogicalResult DmaLoadOp::verify() {
   if (failed(checkNonNegative(*this, {getSrc(), getDst(), getRows(),
-                                       getRowBytes(), getSrcStride()})))
+                                      getRowBytes(), getSrcStride()})))
     return failure();
   if (getSpace() != int64_t(rt::Space::Act) &&
       getSpace() != int64_t(rt::Space::Weight))
@@ -155,8 +156,8 @@ LogicalResult ConfigMmaOp::verify() {
 }
 
 LogicalResult MmaOp::verify() {
-  if (failed(checkNonNegative(*this, {getA(), getB(), getC(), getM(), getK(),
-                                       getN()})))
+  if (failed(checkNonNegative(
+          *this, {getA(), getB(), getC(), getM(), getK(), getN()})))
     return failure();
   if (getC() % rt::kAccWordBytes)
     return emitOpError("c must be a multiple of 4 (accumulator words)");
@@ -177,7 +178,7 @@ LogicalResult MmaOp::verify() {
 
 LogicalResult StoreAccOp::verify() {
   if (failed(checkNonNegative(*this, {getSrc(), getRows(), getCols(), getDst(),
-                                       getRowStride(), getColStride()})))
+                                      getRowStride(), getColStride()})))
     return failure();
   if (getDtype() < 0 || getDtype() > int64_t(rt::DType::I32))
     return emitOpError("dtype must be 0 (f32), 1 (i8), 2 (i16) or 3 (i32)");
@@ -187,9 +188,9 @@ LogicalResult StoreAccOp::verify() {
   if (!target)
     return success();
   MemoryAttr mem = target.getMemory();
-  if (getBias() >= 0 && failed(checkBuffer(*this, "bias", getBias(),
-                                           getCols() * 4,
-                                           kib(mem.getWeightKib()))))
+  if (getBias() >= 0 &&
+      failed(checkBuffer(*this, "bias", getBias(), getCols() * 4,
+                         kib(mem.getWeightKib()))))
     return failure();
   return checkBuffer(*this, "accumulator tile", getSrc(),
                      getRows() * getCols() * rt::kAccWordBytes,

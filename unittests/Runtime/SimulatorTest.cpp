@@ -1,0 +1,412 @@
+//===- SimulatorTest.cpp - every instruction of the simulator
+//--------------===//
+//
+// Each test runs a small hand-written program and checks the outputs against
+// a direct computation with the numerics library (the same semantics the
+// interpreter has), and the cost model's basic promises.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kite/Runtime/Simulator.h"
+
+#include "kite/Numerics/IntQuant.h"
+#include "kite/Numerics/LP.h"
+#include "kite/Numerics/LutSoftmax.h"
+#include "kite/Numerics/Multipliers.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+using namespace kite::rt;
+namespace numerics = kite::numerics;
+
+namespace {
+Field I(int64_t v) {
+  Field f;
+  f.i = v;
+  return f;
+}
+Field F(double v) {
+  Field f;
+  f.f = v;
+  return f;
+}
+Field IA(std::vector<int64_t> v) {
+  Field f;
+  f.ints = std::move(v);
+  return f;
+}
+Field FA(std::vector<double> v) {
+  Field f;
+  f.floats = std::move(v);
+  return f;
+}
+Field S(std::string v) {
+  Field f;
+  f.s = std::move(v);
+  return f;
+}
+
+OperandFormat int8() { return OperandFormat(); }
+
+/// Builds a program: data at bump-allocated DRAM addresses, instructions in
+/// order; outputs are DRAM regions read back after the run.
+struct Builder {
+  Program p;
+  int64_t next = 0;
+
+  Builder() {
+    p.target.name = "test";
+    p.target.actBytes = p.target.weightBytes = p.target.accBytes = 4096;
+    p.target.rows = p.target.cols = 4;
+    p.dramBytes = 1 << 16;
+  }
+  int64_t alloc(int64_t bytes) {
+    int64_t at = next;
+    next += (bytes + 63) / 64 * 64;
+    return at;
+  }
+  template <typename T> int64_t data(const std::vector<T> &values) {
+    Segment s;
+    s.addr = alloc(int64_t(values.size() * sizeof(T)));
+    s.bytes.resize(values.size() * sizeof(T));
+    std::memcpy(s.bytes.data(), values.data(), s.bytes.size());
+    p.constants.push_back(s);
+    return s.addr;
+  }
+  void op(Opcode code, std::vector<Field> fields) {
+    p.code.push_back({code, std::move(fields)});
+  }
+  int64_t output(DType dtype, std::vector<int64_t> shape) {
+    IoDesc d{dtype, shape, 0};
+    d.addr = alloc(d.bytes());
+    p.outputs.push_back(d);
+    return d.addr;
+  }
+  void matmul(int64_t a, int64_t b, int64_t m, int64_t k, int64_t n,
+              int64_t out, OperandFormat fa, OperandFormat fw,
+              const std::string &mul = "exact", DType dtype = DType::I32) {
+    op(Opcode::ConfigMma, {I(fa.pack()), I(fw.pack()), S(mul)});
+    op(Opcode::DmaLoad, {I(a), I(1), I(0), I(m), I(k), I(k)});
+    op(Opcode::DmaLoad, {I(b), I(2), I(0), I(k), I(n), I(n)});
+    op(Opcode::Mma, {I(0), I(0), I(0), I(m), I(k), I(n), I(0)});
+    op(Opcode::StoreAcc,
+       {I(0), I(m), I(n), I(out), I(n), I(1), I(int64_t(dtype)), I(-1)});
+  }
+  /// Runs once; returns the outputs (or fails the test).
+  std::vector<std::vector<uint8_t>> run(std::string *errorOut = nullptr) {
+    Simulator sim(p);
+    std::vector<std::vector<uint8_t>> out;
+    std::string error;
+    bool ok = sim.run({}, out, error);
+    if (errorOut) {
+      *errorOut = error;
+      return out;
+    }
+    EXPECT_TRUE(ok) << error;
+    lastStats = sim.stats();
+    return out;
+  }
+  Stats lastStats;
+};
+
+template <typename T> std::vector<T> as(const std::vector<uint8_t> &bytes) {
+  std::vector<T> v(bytes.size() / sizeof(T));
+  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(T));
+  return v;
+}
+
+std::vector<int8_t> randomInt8(size_t n, std::mt19937 &rng, int lo = -128,
+                               int hi = 127) {
+  std::uniform_int_distribution<int> d(lo, hi);
+  std::vector<int8_t> v(n);
+  for (int8_t &x : v)
+    x = int8_t(d(rng));
+  return v;
+}
+} // namespace
+
+TEST(Simulator, Int8MatmulIsExact) {
+  std::mt19937 rng(1);
+  int64_t m = 5, k = 7, n = 3;
+  std::vector<int8_t> a = randomInt8(size_t(m * k), rng),
+                      w = randomInt8(size_t(k * n), rng);
+  Builder b;
+  int64_t da = b.data(a), dw = b.data(w);
+  b.matmul(da, dw, m, k, n, b.output(DType::I32, {m, n}), int8(), int8());
+  std::vector<int32_t> y = as<int32_t>(b.run()[0]);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      int32_t want = 0;
+      for (int64_t t = 0; t < k; ++t)
+        want += a[size_t(i * k + t)] * w[size_t(t * n + j)];
+      EXPECT_EQ(y[size_t(i * n + j)], want);
+    }
+  EXPECT_EQ(b.lastStats.macs, m * k * n);
+}
+
+TEST(Simulator, AccumulationAcrossKTilesEqualsOneTile) {
+  std::mt19937 rng(2);
+  int64_t m = 3, k = 8, n = 4;
+  std::vector<int8_t> a = randomInt8(size_t(m * k), rng),
+                      w = randomInt8(size_t(k * n), rng);
+  Builder one;
+  int64_t a1 = one.data(a), w1 = one.data(w);
+  one.matmul(a1, w1, m, k, n, one.output(DType::I32, {m, n}), int8(), int8());
+  Builder two;
+  int64_t a2 = two.data(a), w2 = two.data(w);
+  int64_t out = two.output(DType::I32, {m, n});
+  two.op(Opcode::ConfigMma, {I(int8().pack()), I(int8().pack()), S("exact")});
+  for (int64_t half = 0; half < 2; ++half) {
+    // A columns [4h, 4h+4) and W rows [4h, 4h+4), in the other half of
+    // each buffer.
+    int64_t slot = half * 2048;
+    two.op(Opcode::DmaLoad,
+           {I(a2 + half * 4), I(1), I(slot), I(m), I(4), I(k)});
+    two.op(Opcode::DmaLoad,
+           {I(w2 + half * 4 * n), I(2), I(slot), I(4), I(n), I(n)});
+    two.op(Opcode::Mma, {I(slot), I(slot), I(0), I(m), I(4), I(n), I(half)});
+  }
+  two.op(Opcode::StoreAcc,
+         {I(0), I(m), I(n), I(out), I(n), I(1), I(int64_t(DType::I32)), I(-1)});
+  EXPECT_EQ(one.run()[0], two.run()[0]);
+}
+
+TEST(Simulator, StoreSaturatesAndAddsBias) {
+  Builder b;
+  std::vector<int8_t> a = {127, 127}, w = {127, 127};
+  std::vector<int32_t> bias = {-20000};
+  int64_t da = b.data(a), dw = b.data(w), db = b.data(bias);
+  int64_t out8 = b.output(DType::I8, {1}), out32 = b.output(DType::I32, {1});
+  b.op(Opcode::ConfigMma, {I(int8().pack()), I(int8().pack()), S("exact")});
+  b.op(Opcode::DmaLoad, {I(da), I(1), I(0), I(1), I(2), I(2)});
+  b.op(Opcode::DmaLoad, {I(dw), I(2), I(0), I(2), I(1), I(1)});
+  b.op(Opcode::DmaLoad, {I(db), I(2), I(64), I(1), I(4), I(4)});
+  b.op(Opcode::Mma, {I(0), I(0), I(0), I(1), I(2), I(1), I(0)});
+  b.op(Opcode::StoreAcc,
+       {I(0), I(1), I(1), I(out8), I(1), I(1), I(int64_t(DType::I8)), I(-1)});
+  b.op(Opcode::StoreAcc,
+       {I(0), I(1), I(1), I(out32), I(1), I(1), I(int64_t(DType::I32)), I(64)});
+  auto out = b.run();
+  EXPECT_EQ(as<int8_t>(out[0])[0], 127);            // 32258 saturates
+  EXPECT_EQ(as<int32_t>(out[1])[0], 32258 - 20000); // bias per column
+}
+
+TEST(Simulator, ApproximateProductsComeFromTheMultiplier) {
+  std::mt19937 rng(3);
+  int64_t m = 4, k = 6, n = 5;
+  std::vector<int8_t> a = randomInt8(size_t(m * k), rng),
+                      w = randomInt8(size_t(k * n), rng);
+  Builder b;
+  int64_t da = b.data(a), dw = b.data(w);
+  b.matmul(da, dw, m, k, n, b.output(DType::I32, {m, n}), int8(), int8(),
+           "trunc4");
+  std::vector<int32_t> y = as<int32_t>(b.run()[0]);
+  std::string error;
+  auto mul =
+      numerics::Multiplier::create("trunc4", {8, true}, {8, true}, &error);
+  ASSERT_TRUE(mul) << error;
+  bool differsFromExact = false;
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      int64_t want = 0, exact = 0;
+      for (int64_t t = 0; t < k; ++t) {
+        want += mul->multiply(a[size_t(i * k + t)], w[size_t(t * n + j)]);
+        exact += a[size_t(i * k + t)] * w[size_t(t * n + j)];
+      }
+      EXPECT_EQ(y[size_t(i * n + j)], want);
+      differsFromExact |= want != exact;
+    }
+  EXPECT_TRUE(differsFromExact);
+  // Cheaper than exact: its energy is the multiplier's relative energy.
+  Builder exact;
+  int64_t ea = exact.data(a), ew = exact.data(w);
+  exact.matmul(ea, ew, m, k, n, exact.output(DType::I32, {m, n}), int8(),
+               int8());
+  exact.run();
+  EXPECT_LT(b.lastStats.energyPj.at("mac int8xint8 trunc4"),
+            exact.lastStats.energyPj.at("mac int8xint8 exact"));
+}
+
+TEST(Simulator, LPProductsAccumulateInFixedPoint) {
+  numerics::LPFormat fa{8, 1, 7, 0}, fw{6, 1, 5, -1};
+  numerics::LPCodec ca(fa), cw(fw);
+  std::vector<uint8_t> a = {uint8_t(ca.encode(1.5)), uint8_t(ca.encode(-0.25)),
+                            uint8_t(ca.encode(3.0))};
+  std::vector<uint8_t> w = {uint8_t(cw.encode(0.75)), uint8_t(cw.encode(2.0)),
+                            uint8_t(cw.encode(-1.0))};
+  OperandFormat la, lw;
+  la.isLP = lw.isLP = true;
+  la.bits = 8, la.es = 1, la.rs = 7, la.sf = 0;
+  lw.bits = 6, lw.es = 1, lw.rs = 5, lw.sf = -1;
+  Builder b;
+  int64_t da = b.data(a), dw = b.data(w);
+  b.matmul(da, dw, 1, 3, 1, b.output(DType::F32, {1}), la, lw, "exact",
+           DType::F32);
+  float y = as<float>(b.run()[0])[0];
+  int64_t acc = 0;
+  for (int t = 0; t < 3; ++t)
+    acc += numerics::lpToFixed(
+        numerics::multiplyLP(ca.value(a[size_t(t)]), cw.value(w[size_t(t)])),
+        int(b.p.target.lpAccFracBits));
+  EXPECT_EQ(y, float(std::ldexp(double(acc), -int(b.p.target.lpAccFracBits))));
+  EXPECT_NEAR(y, 1.5 * 0.75 - 0.25 * 2.0 - 3.0, 0.05);
+}
+
+TEST(Simulator, OperandsOutsideTheirFormatAreErrors) {
+  Builder b;
+  OperandFormat int4 = int8();
+  int4.bits = 4;
+  std::vector<int8_t> a = {9}, w = {1};
+  int64_t da = b.data(a), dw = b.data(w);
+  b.matmul(da, dw, 1, 1, 1, b.output(DType::I32, {1}), int4, int8());
+  std::string error;
+  b.run(&error);
+  EXPECT_EQ(error, "instruction 3 (mma): operand value 9 is outside int4/i8");
+}
+
+TEST(Simulator, Im2colZeroesThePadding) {
+  Builder b;
+  std::vector<int8_t> x = {1, 2, 3, 4}; // 1 x 2 x 2
+  int64_t dx = b.data(x);
+  int64_t out = b.output(DType::I8, {4, 4});
+  b.op(Opcode::Im2col, {I(dx), I(out), IA({1, 2, 2}), I(0), I(1), IA({2, 2}),
+                        IA({1, 1}), IA({1, 1}), IA({1, 1}), IA({2, 2})});
+  // Output position (0,0) sees the window at (-1,-1): only x[0][0] inside.
+  std::vector<int8_t> y = as<int8_t>(b.run()[0]);
+  EXPECT_EQ(
+      y, (std::vector<int8_t>{0, 0, 0, 1, 0, 0, 1, 2, 0, 1, 0, 3, 1, 2, 3, 4}));
+}
+
+TEST(Simulator, VectorOpsMatchTheirDefinitions) {
+  Builder b;
+  std::vector<float> x = {1.0f, -2.0f, NAN, 4.0f, 0.5f, -0.25f};
+  std::vector<float> row = {10.0f, 20.0f, 30.0f};
+  int64_t dx = b.data(x), dr = b.data(row);
+  int64_t sum = b.output(DType::F32, {2, 3}), clamp = b.output(DType::F32, {6}),
+          copy = b.output(DType::F32, {3, 2}), red = b.output(DType::F32, {2}),
+          maxp = b.output(DType::F32, {1, 1, 1, 1}),
+          avgp = b.output(DType::F32, {1, 1, 1, 1});
+  b.op(Opcode::VecBinary,
+       {I(0), I(dx), I(dr), I(sum), IA({2, 3}), IA({3, 1}), IA({0, 1})});
+  b.op(Opcode::VecClamp, {I(dx), I(clamp), I(6), F(0.0), F(1.0)});
+  b.op(Opcode::VecCopy, {I(dx), I(copy), I(4), IA({3, 2}), IA({1, 3})});
+  b.op(Opcode::VecReduce, {I(dr), I(red), I(1), I(3), I(1)});
+  // A 1x3 window over the NaN-free pixels x[3..5] (NHWC 1x1x3x1).
+  b.op(Opcode::VecPool, {I(0), I(dx + 12), I(maxp), IA({1, 1, 3, 1}),
+                         IA({1, 3}), IA({1, 1}), IA({0, 0}), IA({1, 1})});
+  b.op(Opcode::VecPool, {I(1), I(dx + 12), I(avgp), IA({1, 1, 3, 1}),
+                         IA({1, 3}), IA({1, 1}), IA({0, 1}), IA({1, 1})});
+  auto out = b.run();
+  std::vector<float> s = as<float>(out[0]), c = as<float>(out[1]),
+                     t = as<float>(out[2]);
+  EXPECT_EQ(s[0], 11.0f);
+  EXPECT_EQ(s[4], 20.5f);
+  EXPECT_TRUE(std::isnan(s[2]));
+  EXPECT_EQ(c[0], 1.0f);
+  EXPECT_EQ(c[1], 0.0f);
+  EXPECT_TRUE(std::isnan(c[2])); // NaN passes through a clamp
+  EXPECT_EQ(t[1], 4.0f);         // transpose: t[0][1] = x[1][0]
+  EXPECT_EQ(t[2], -2.0f);
+  EXPECT_EQ(t[5], -0.25f);
+  EXPECT_EQ(as<float>(out[3])[0], 60.0f);
+  EXPECT_EQ(as<float>(out[4])[0], 4.0f);
+  // Left padding 1: the window covers x[3], x[4] only (padding not counted).
+  EXPECT_EQ(as<float>(out[5])[0], (4.0f + 0.5f) / 2.0f);
+}
+
+TEST(Simulator, QuantizeDequantizePerChannel) {
+  Builder b;
+  std::vector<float> x = {0.5f, -1.0f, 3.0f, 100.0f};
+  int64_t dx = b.data(x);
+  int64_t q = b.output(DType::I8, {4}), d = b.output(DType::F32, {4});
+  OperandFormat f = int8();
+  // Two channels of two elements (inner 2): scales 0.5 and 0.1.
+  b.op(Opcode::VecQuantize, {I(dx), I(q), I(int64_t(DType::I8)), I(4), I(2),
+                             I(f.pack()), FA({0.5, 0.1}), IA({0, 1})});
+  b.op(Opcode::VecDequantize, {I(q), I(int64_t(DType::I8)), I(d), I(4), I(2),
+                               I(f.pack()), FA({0.5, 0.1}), IA({0, 1})});
+  auto out = b.run();
+  std::vector<int8_t> qs = as<int8_t>(out[0]);
+  numerics::IntFormat nf{8, true};
+  EXPECT_EQ(qs[0], numerics::quantize(0.5, 0.5, 0, nf));
+  EXPECT_EQ(qs[1], numerics::quantize(-1.0, 0.5, 0, nf));
+  EXPECT_EQ(qs[2], numerics::quantize(3.0, 0.1, 1, nf));
+  EXPECT_EQ(qs[3], 127); // saturates
+  EXPECT_EQ(as<float>(out[1])[2], float(numerics::dequantize(qs[2], 0.1, 1)));
+}
+
+TEST(Simulator, LayerNormGeluAndLutSoftmax) {
+  Builder b;
+  std::vector<float> x = {1.0f, 2.0f, 3.0f, 4.0f};
+  int64_t dx = b.data(x);
+  int64_t ln = b.output(DType::F32, {4}), ge = b.output(DType::F32, {4}),
+          sm = b.output(DType::I16, {4});
+  b.op(Opcode::VecLayerNorm, {I(dx), I(ln), I(1), I(4), F(1e-5), I(-1), I(-1)});
+  b.op(Opcode::VecGelu, {I(dx), I(ge), I(4), I(0)});
+  numerics::SoftmaxUnitGeometry unit;
+  numerics::LutSoftmaxTables t = numerics::generateLutSoftmax(unit, 4, 1.0, 0);
+  std::vector<int64_t> expT(t.expTable.begin(), t.expTable.end()),
+      normT(t.normTable.begin(), t.normTable.end());
+  b.op(Opcode::LutSoftmax,
+       {I(dx), I(int64_t(DType::F32)), I(sm), I(int64_t(DType::I16)), I(1),
+        I(4), I(1), I(t.method == numerics::SoftmaxMethod::Rexp ? 0 : 1),
+        F(t.inputScale), F(t.step), I(t.outBits), I(t.sumShift), I(t.outShift),
+        IA(expT), IA(normT), I(t.normRows), I(t.normCols)});
+  auto out = b.run();
+  std::vector<float> l = as<float>(out[0]);
+  EXPECT_NEAR(l[0], -1.3416, 1e-3);
+  EXPECT_NEAR(l[3], 1.3416, 1e-3);
+  EXPECT_EQ(as<float>(out[1])[1],
+            0.5f * 2.0f * (1.0f + std::erf(2.0f / std::sqrt(2.0f))));
+  double row[4] = {1, 2, 3, 4};
+  int32_t probs[4];
+  numerics::evalLutSoftmaxRow(t, row, 4, probs);
+  std::vector<int16_t> p = as<int16_t>(out[2]);
+  for (int k = 0; k < 4; ++k)
+    EXPECT_EQ(p[size_t(k)], probs[k]);
+  EXPECT_GT(b.lastStats.energyPj.at("lut"), 0.0);
+}
+
+TEST(Simulator, OutOfBoundsAccessIsAnErrorNotACrash) {
+  Builder b;
+  b.op(Opcode::DmaLoad, {I(0), I(1), I(4000), I(1), I(200), I(200)});
+  std::string error;
+  b.run(&error);
+  EXPECT_EQ(error, "instruction 0 (dma_load): ACT range [4000, +200) is "
+                   "outside the 4096-byte space");
+  Builder c;
+  c.op(Opcode::VecCopy, {I(0), I(0), I(4), IA({2, 2}), IA({1 << 30, 1})});
+  c.run(&error);
+  EXPECT_EQ(error, "instruction 0 (vec_copy): DRAM range [0, +4294967304) is "
+                   "outside the 65536-byte space");
+}
+
+TEST(Simulator, DoubleBufferingOverlapsLoadsWithTheArray) {
+  // Two tiles in the two halves: the second tile's loads run while the
+  // array works on the first, so the run is shorter than the busy sum.
+  Builder b;
+  std::vector<int8_t> a(64 * 16, 1), w(16 * 4, 1);
+  int64_t da = b.data(a), dw = b.data(w);
+  int64_t out = b.output(DType::I32, {128, 4});
+  b.op(Opcode::ConfigMma, {I(int8().pack()), I(int8().pack()), S("exact")});
+  b.op(Opcode::DmaLoad, {I(dw), I(2), I(0), I(16), I(4), I(4)});
+  for (int64_t tile = 0; tile < 2; ++tile) {
+    int64_t slot = tile * 2048;
+    b.op(Opcode::DmaLoad, {I(da), I(1), I(slot), I(64), I(16), I(16)});
+    b.op(Opcode::Mma, {I(slot), I(0), I(slot), I(64), I(16), I(4), I(0)});
+    b.op(Opcode::StoreAcc, {I(slot), I(64), I(4), I(out + tile * 64 * 16), I(4),
+                            I(1), I(int64_t(DType::I32)), I(-1)});
+  }
+  b.run();
+  int64_t busy = 0;
+  for (const auto &[unit, cycles] : b.lastStats.busyCycles)
+    busy += cycles;
+  EXPECT_LT(b.lastStats.cycles, busy);
+  EXPECT_GT(b.lastStats.energyJ(), 0.0);
+  EXPECT_DOUBLE_EQ(b.lastStats.edpJs(b.p.target),
+                   b.lastStats.energyJ() * b.lastStats.seconds(b.p.target));
+}
