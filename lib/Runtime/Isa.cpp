@@ -318,6 +318,8 @@ enum SectionKind : uint32_t {
   kCode = 4,
 };
 constexpr uint32_t kNumSections = 4;
+constexpr int64_t kMaxBufferBytes = int64_t(1) << 30;
+constexpr int64_t kMaxDramBytes = int64_t(1) << 32;
 
 class Writer {
 public:
@@ -472,7 +474,8 @@ public:
     size_t total = n + (8 - n % 8) % 8;
     if (total > end - pos)
       return fail(pos, std::string("truncated ") + what);
-    std::memcpy(dst, data + pos, n);
+    if (n)
+      std::memcpy(dst, data + pos, n);
     pos += total;
     return true;
   }
@@ -547,11 +550,23 @@ bool readTarget(Reader &r, Program &p) {
     if (!r.f64(*v, "target energy"))
       return false;
   size_t at = r.offset();
-  if (t.clockMhz <= 0 || t.rows <= 0 || t.cols <= 0 || t.actBytes < 0 ||
-      t.weightBytes < 0 || t.accBytes < 0 || p.dramBytes < 0 || t.accBits < 2 ||
-      t.accBits > 64 || !(t.dramBytesPerCycle > 0) ||
-      !(t.sramBytesPerCycle > 0))
-    return r.fail(at, "target section has a non-positive size or rate");
+  auto within = [](int64_t v, int64_t hi) { return v >= 0 && v <= hi; };
+  if (!within(t.clockMhz, 1 << 20) || t.clockMhz == 0 ||
+      !within(t.rows, 1 << 16) || t.rows == 0 || !within(t.cols, 1 << 16) ||
+      t.cols == 0 || t.accBits < 2 || t.accBits > 64 ||
+      !within(t.lpAccFracBits, 62))
+    return r.fail(at, "target section: clock, array or accumulator out of "
+                      "range");
+  if (!within(t.actBytes, kMaxBufferBytes) ||
+      !within(t.weightBytes, kMaxBufferBytes) ||
+      !within(t.accBytes, kMaxBufferBytes) ||
+      !within(p.dramBytes, kMaxDramBytes))
+    return r.fail(at, "target section: buffer or DRAM size out of range "
+                      "(buffers <= 1 GiB, DRAM <= 4 GiB)");
+  if (!(t.dramBytesPerCycle > 0) || !(t.sramBytesPerCycle > 0) ||
+      !std::isfinite(t.dramBytesPerCycle) ||
+      !std::isfinite(t.sramBytesPerCycle))
+    return r.fail(at, "target section: bandwidths must be positive");
   return true;
 }
 

@@ -715,6 +715,8 @@ struct Simulator::Impl {
                        stride[1], pad[0], pad[1]}) ||
         n * ih * iw * c > kMaxExtent || n * oh * ow * c > kMaxExtent)
       return false;
+    if (kernel[0] > ih + 2 * pad[0] || kernel[1] > iw + 2 * pad[1])
+      return fail("pooling window larger than the padded input");
     std::vector<Range> reads, writes;
     if (!access(Space::Dram, src, n * ih * iw * c * 4, reads) ||
         !access(Space::Dram, dst, n * oh * ow * c * 4, writes))

@@ -11,7 +11,8 @@ KITE_PACKAGES=(
   cmake ninja-build g++ python3 ccache
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libzstd-dev
   libgtest-dev libbenchmark-dev
-  libonnx-dev libprotobuf-dev libonnx-testdata libeigen3-dev libzip-dev pkg-config
+  libonnx-dev libprotobuf-dev libonnx-testdata libeigen3-dev libzip-dev zlib1g-dev
+  pkg-config
   python3-onnx
 )
 
