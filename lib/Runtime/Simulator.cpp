@@ -68,6 +68,20 @@ int64_t signExtend(int64_t v, unsigned width) {
   return int64_t(u);
 }
 
+/// The integer an operand byte holds: sign-extended from its storage width,
+/// or zero-extended for unsigned formats.
+int64_t operandValue(const OperandFormat &f, uint8_t byte) {
+  int64_t v = signExtend(int8_t(byte), f.storageBits);
+  return f.isSigned ? v : v & ((int64_t(1) << f.storageBits) - 1);
+}
+
+bool inFormat(const OperandFormat &f, int64_t v) {
+  int64_t lo = f.isSigned ? -(int64_t(1) << (f.bits - 1)) : 0;
+  int64_t hi = f.isSigned ? (int64_t(1) << (f.bits - 1)) - 1
+                          : (int64_t(1) << f.bits) - 1;
+  return v >= lo && v <= hi;
+}
+
 struct Range {
   Space space;
   int64_t lo, hi;
@@ -95,6 +109,12 @@ struct Simulator::Impl {
   std::optional<numerics::LPCodec> lhsCodec, rhsCodec;
   std::optional<numerics::Multiplier> multiplier;
   std::string multiplierName = "exact";
+  /// Products of every (lhs byte, rhs byte) pair when they are not plain
+  /// integer products, built by config_mma: approximate multipliers
+  /// (intProducts), or LP in accumulator fixed point with a NaR flag.
+  std::vector<int32_t> intProducts;
+  std::vector<int64_t> lpProducts;
+  std::vector<uint8_t> lpNar;
   double macEnergyPj = 0;
   std::string macComponent;
   bool configured = false;
@@ -366,6 +386,7 @@ struct Simulator::Impl {
     lhsFormat = a;
     rhsFormat = w;
     multiplierName = name;
+    buildProductTables();
     macComponent = "mac " + a.str() + "x" + w.str() + " " + name;
     configured = true;
     schedule(Unit::Array, 1, {}, {});
@@ -374,16 +395,42 @@ struct Simulator::Impl {
 
   /// The value of an integer operand byte, or failure outside its format.
   bool intOperand(const OperandFormat &f, uint8_t byte, int64_t &v) {
-    v = signExtend(int8_t(byte), f.storageBits);
-    if (!f.isSigned)
-      v &= (int64_t(1) << f.storageBits) - 1;
-    int64_t lo = f.isSigned ? -(int64_t(1) << (f.bits - 1)) : 0;
-    int64_t hi = f.isSigned ? (int64_t(1) << (f.bits - 1)) - 1
-                            : (int64_t(1) << f.bits) - 1;
-    if (v < lo || v > hi)
+    v = operandValue(f, byte);
+    if (!inFormat(f, v))
       return fail("operand value " + std::to_string(v) + " is outside " +
                   f.str());
     return true;
+  }
+
+  /// Fills the product tables for the current configuration; leaves them
+  /// empty for exact integers.
+  void buildProductTables() {
+    intProducts.clear();
+    lpProducts.clear();
+    lpNar.clear();
+    if (lhsFormat.isLP) {
+      lpProducts.resize(256 * 256);
+      lpNar.resize(256 * 256);
+      int frac = int(target.lpAccFracBits);
+      for (unsigned x = 0; x < 256; ++x)
+        for (unsigned y = 0; y < 256; ++y) {
+          bool isNar = false;
+          lpProducts[x << 8 | y] = numerics::lpToFixed(
+              numerics::multiplyLP(lhsCodec->value(x), rhsCodec->value(y)),
+              frac, &isNar);
+          lpNar[x << 8 | y] = isNar;
+        }
+    } else if (multiplier) {
+      intProducts.assign(256 * 256, 0);
+      for (unsigned x = 0; x < 256; ++x)
+        for (unsigned y = 0; y < 256; ++y) {
+          int64_t av = operandValue(lhsFormat, uint8_t(x)),
+                  wv = operandValue(rhsFormat, uint8_t(y));
+          // Out-of-range operands never reach the table (mma checks them).
+          if (inFormat(lhsFormat, av) && inFormat(rhsFormat, wv))
+            intProducts[x << 8 | y] = int32_t(multiplier->multiply(av, wv));
+        }
+    }
   }
 
   bool mma(const Instr &x) {
@@ -410,48 +457,56 @@ struct Simulator::Impl {
       std::fill(out, out + m * n, 0);
       std::fill(nar, nar + m * n, 0);
     }
-    if (lhsFormat.isLP) {
-      std::vector<numerics::LPValue> va(size_t(m * k)), vw(size_t(k * n));
+    if (!lhsFormat.isLP) { // range checks; LP codes are all valid
+      int64_t v;
       for (int64_t e = 0; e < m * k; ++e)
-        va[size_t(e)] = lhsCodec->value(act[size_t(a + e)]);
-      for (int64_t e = 0; e < k * n; ++e)
-        vw[size_t(e)] = rhsCodec->value(weight[size_t(b + e)]);
-      int frac = int(target.lpAccFracBits);
-      for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = 0; j < n; ++j) {
-          int64_t sum = 0;
-          bool anyNar = false;
-          for (int64_t t = 0; t < k; ++t) {
-            bool isNar = false;
-            sum +=
-                numerics::lpToFixed(numerics::multiplyLP(va[size_t(i * k + t)],
-                                                         vw[size_t(t * n + j)]),
-                                    frac, &isNar);
-            anyNar |= isNar;
-          }
-          out[i * n + j] += sum;
-          nar[i * n + j] |= anyNar;
-        }
-    } else {
-      std::vector<int64_t> va(size_t(m * k)), vw(size_t(k * n));
-      for (int64_t e = 0; e < m * k; ++e)
-        if (!intOperand(lhsFormat, act[size_t(a + e)], va[size_t(e)]))
+        if (!intOperand(lhsFormat, act[size_t(a + e)], v))
           return false;
       for (int64_t e = 0; e < k * n; ++e)
-        if (!intOperand(rhsFormat, weight[size_t(b + e)], vw[size_t(e)]))
+        if (!intOperand(rhsFormat, weight[size_t(b + e)], v))
           return false;
+    }
+    const uint8_t *wa = &act[size_t(a)], *ww = &weight[size_t(b)];
+    // Table-driven products accumulate row by row: out[i][j] += P[a_it][w_tj].
+    auto gather = [&](const auto &table, auto &&perEntry) {
       for (int64_t i = 0; i < m; ++i)
         for (int64_t t = 0; t < k; ++t) {
-          int64_t av = va[size_t(i * k + t)];
-          const int64_t *wrow = &vw[size_t(t * n)];
-          int64_t *orow = out + i * n;
-          if (multiplier)
-            for (int64_t j = 0; j < n; ++j)
-              orow[j] += multiplier->multiply(av, wrow[j]);
-          else
-            for (int64_t j = 0; j < n; ++j)
-              orow[j] += av * wrow[j];
+          size_t base = size_t(wa[i * k + t]) << 8;
+          const uint8_t *wrow = ww + t * n;
+          for (int64_t j = 0; j < n; ++j)
+            perEntry(i * n + j, base | wrow[j], table);
         }
+    };
+    if (!lpProducts.empty()) {
+      gather(lpProducts, [&](int64_t o, size_t at, const auto &table) {
+        out[o] += table[at];
+        nar[o] |= lpNar[at];
+      });
+    } else if (!intProducts.empty()) {
+      gather(intProducts, [&](int64_t o, size_t at, const auto &table) {
+        out[o] += table[at];
+      });
+    } else {
+      // Exact integers: widen once, multiply-accumulate in int32 over the
+      // tile (|products| < 2^16, so sums of up to 2^15 terms fit) and add
+      // the tile's sums to the 64-bit accumulators.
+      std::vector<int32_t> vw(static_cast<size_t>(k * n)),
+          row(static_cast<size_t>(n));
+      for (int64_t e = 0; e < k * n; ++e)
+        vw[size_t(e)] = int32_t(operandValue(rhsFormat, ww[e]));
+      for (int64_t i = 0; i < m; ++i) {
+        for (int64_t t0 = 0; t0 < k; t0 += 1 << 15) {
+          std::fill(row.begin(), row.end(), 0);
+          for (int64_t t = t0; t < std::min(k, t0 + (1 << 15)); ++t) {
+            int32_t a32 = int32_t(operandValue(lhsFormat, wa[i * k + t]));
+            const int32_t *wrow = &vw[size_t(t * n)];
+            for (int64_t j = 0; j < n; ++j)
+              row[size_t(j)] += a32 * wrow[j];
+          }
+          for (int64_t j = 0; j < n; ++j)
+            out[i * n + j] += row[size_t(j)];
+        }
+      }
     }
     int64_t macs = m * k * n;
     stats.macs += macs;

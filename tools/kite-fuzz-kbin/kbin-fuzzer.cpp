@@ -23,8 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size >= 40 && (data[size - 1] & 1)) {
     uint64_t fileSize = size;
     std::memcpy(&bytes[24], &fileSize, 8);
-    uint32_t crc = uint32_t(crc32(crc32(0L, Z_NULL, 0), bytes.data() + 40,
-                                  uInt(size - 40)));
+    uint32_t crc = uint32_t(
+        crc32(crc32(0L, Z_NULL, 0), bytes.data() + 40, uInt(size - 40)));
     std::memcpy(&bytes[32], &crc, 4);
   }
   kite::rt::Program program;

@@ -1,0 +1,114 @@
+//===- SimulatorBench.cpp - MAC throughput of the simulator ---------------===//
+//
+// The simulator's functional core on one 128x128x128 tile repeated, per
+// operand kind, next to the host's float GEMM (Eigen) on the same shape:
+// scripts/bench-sim prints the ratios. items_per_second counts MACs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kite/Numerics/LP.h"
+#include "kite/Runtime/Simulator.h"
+
+#include <Eigen/Dense>
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+using namespace kite::rt;
+
+namespace {
+constexpr int64_t kDim = 128, kRepeats = 8;
+
+Field word(int64_t v) {
+  Field f;
+  f.i = v;
+  return f;
+}
+
+/// config, loads of A and B, kRepeats MMAs on the same tile, one drain.
+Program tileProgram(OperandFormat format, const std::string &multiplier) {
+  Program p;
+  p.target.name = "bench";
+  p.target.actBytes = p.target.weightBytes = kDim * kDim;
+  p.target.accBytes = kDim * kDim * kAccWordBytes;
+  p.dramBytes = 2 * kDim * kDim + kDim * kDim * 4;
+  std::mt19937 rng(7);
+  Segment a{0, std::vector<uint8_t>(size_t(kDim * kDim))},
+      b{kDim * kDim, std::vector<uint8_t>(size_t(kDim * kDim))};
+  // Codes valid in every format benchmarked (|int| < 8, LP codes of small
+  // magnitude).
+  std::uniform_int_distribution<int> d(-7, 7);
+  for (auto *seg : {&a, &b})
+    for (uint8_t &x : seg->bytes)
+      x = uint8_t(int8_t(d(rng)));
+  p.constants = {a, b};
+  Field mul;
+  mul.s = multiplier;
+  p.code.push_back(
+      {Opcode::ConfigMma, {word(format.pack()), word(format.pack()), mul}});
+  p.code.push_back(
+      {Opcode::DmaLoad,
+       {word(0), word(1), word(0), word(kDim), word(kDim), word(kDim)}});
+  p.code.push_back({Opcode::DmaLoad,
+                    {word(kDim * kDim), word(2), word(0), word(kDim),
+                     word(kDim), word(kDim)}});
+  for (int64_t r = 0; r < kRepeats; ++r)
+    p.code.push_back({Opcode::Mma,
+                      {word(0), word(0), word(0), word(kDim), word(kDim),
+                       word(kDim), word(r > 0)}});
+  p.code.push_back(
+      {Opcode::StoreAcc,
+       {word(0), word(kDim), word(kDim), word(2 * kDim * kDim), word(kDim),
+        word(1), word(int64_t(format.isLP ? DType::F32 : DType::I32)),
+        word(-1)}});
+  return p;
+}
+
+void runTile(benchmark::State &state, OperandFormat format,
+             const std::string &multiplier) {
+  Program p = tileProgram(format, multiplier);
+  Simulator sim(p);
+  std::vector<std::vector<uint8_t>> out;
+  std::string error;
+  for (auto _ : state)
+    if (!sim.run({}, out, error))
+      state.SkipWithError(error.c_str());
+  state.SetItemsProcessed(state.iterations() * kRepeats * kDim * kDim * kDim);
+}
+
+OperandFormat int8() { return OperandFormat(); }
+
+OperandFormat lp8() {
+  OperandFormat f;
+  f.isLP = true;
+  f.bits = 8;
+  f.es = 1;
+  f.rs = 7;
+  return f;
+}
+
+void BM_SimInt8Exact(benchmark::State &s) { runTile(s, int8(), "exact"); }
+void BM_SimInt8Trunc4(benchmark::State &s) { runTile(s, int8(), "trunc4"); }
+void BM_SimInt8Drum4(benchmark::State &s) { runTile(s, int8(), "drum4"); }
+void BM_SimLP8(benchmark::State &s) { runTile(s, lp8(), "exact"); }
+
+void BM_HostFloatGemm(benchmark::State &state) {
+  using Mat =
+      Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  Mat a = Mat::Random(kDim, kDim), b = Mat::Random(kDim, kDim),
+      c = Mat::Zero(kDim, kDim);
+  for (auto _ : state)
+    for (int64_t r = 0; r < kRepeats; ++r) {
+      c.noalias() += a * b;
+      benchmark::DoNotOptimize(c.data());
+    }
+  state.SetItemsProcessed(state.iterations() * kRepeats * kDim * kDim * kDim);
+}
+} // namespace
+
+BENCHMARK(BM_HostFloatGemm)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SimInt8Exact)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SimInt8Trunc4)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SimInt8Drum4)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SimLP8)->Unit(benchmark::kMillisecond);
+BENCHMARK_MAIN();
