@@ -42,6 +42,7 @@ options:
   --trace <file>       write the instruction timeline as a Chrome/Perfetto
                        trace (JSON)
   --disassemble        print the program as .kasm and exit
+  --print-isa          print the instruction table (markdown) and exit
   --quiet              do not print the statistics
   --help               this text
 )";
@@ -49,7 +50,7 @@ options:
 struct Options {
   std::string binaryPath, labelsPath, statsPath, tracePath;
   std::vector<std::string> inputPaths, outputPaths;
-  bool batch = false, disassemble = false, quiet = false;
+  bool batch = false, disassemble = false, quiet = false, printIsa = false;
 };
 
 /// Parses argv; "" on success, else the problem.
@@ -96,6 +97,8 @@ static std::string parseArgs(int argc, char **argv, Options &o, bool &help) {
       o.batch = true;
     } else if (arg == "--disassemble" || arg == "-disassemble") {
       o.disassemble = true;
+    } else if (arg == "--print-isa" || arg == "-print-isa") {
+      o.printIsa = true;
     } else if (arg == "--quiet" || arg == "-quiet") {
       o.quiet = true;
     } else if (!arg.empty() && arg[0] == '-') {
@@ -106,9 +109,26 @@ static std::string parseArgs(int argc, char **argv, Options &o, bool &help) {
       return "more than one binary given (" + o.binaryPath + ", " + arg + ")";
     }
   }
-  if (!help && o.binaryPath.empty())
+  if (!help && !o.printIsa && o.binaryPath.empty())
     return "no binary given (see --help)";
   return "";
+}
+
+/// The instruction table as markdown rows: opcode, name, unit, fields.
+static std::string isaTable() {
+  static const char *kinds[] = {"i64", "f64", "i64[]", "f64[]", "str"};
+  std::ostringstream os;
+  os << "| opcode | instruction | unit | fields, in encoding order |\n"
+     << "| --- | --- | --- | --- |\n";
+  for (const rt::OpSpec &spec : rt::instructionSet()) {
+    os << "| " << unsigned(spec.opcode) << " | `" << spec.name << "` | "
+       << rt::unitName(spec.unit) << " | ";
+    for (size_t k = 0; k < spec.fields.size(); ++k)
+      os << (k ? ", " : "") << "`" << spec.fields[k].name << "` "
+         << kinds[int(spec.fields[k].kind)];
+    os << " |\n";
+  }
+  return os.str();
 }
 
 static int fail(const std::string &message) {
@@ -249,6 +269,10 @@ int main(int argc, char **argv) {
   }
   if (!error.empty())
     return fail(error);
+  if (opt.printIsa) {
+    std::cout << isaTable();
+    return 0;
+  }
 
   std::ifstream in(opt.binaryPath, std::ios::binary);
   if (!in)
