@@ -2,6 +2,8 @@
 
 #include "kite/TensorIO/Npy.h"
 
+#include <cstdio>
+
 #include <zip.h>
 
 #include <cstring>
@@ -319,4 +321,43 @@ bool kite::tensorio::readNpz(
   }
   zip_discard(archive);
   return ok;
+}
+
+static std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t k = 0; k < shape.size(); ++k)
+    s += (k ? ", " : "") + std::to_string(shape[k]);
+  return s + "]";
+}
+
+std::string kite::tensorio::top1Correct(const HostTensor &logits,
+                                        const HostTensor &labels,
+                                        int64_t &correct) {
+  if (logits.shape.size() != 2 || labels.numElements() != logits.shape[0] ||
+      labels.isFloat())
+    return "--labels needs one integer label per row of a 2-D first "
+           "result; got " +
+           shapeText(labels.shape) + " labels for " + shapeText(logits.shape);
+  int64_t classes = logits.shape[1];
+  correct = 0;
+  for (int64_t n = 0; n < logits.shape[0]; ++n) {
+    auto at = [&](int64_t c) {
+      size_t k = size_t(n * classes + c);
+      return logits.isFloat() ? logits.floats[k] : double(logits.ints[k]);
+    };
+    int64_t best = 0;
+    for (int64_t c = 1; c < classes; ++c)
+      if (at(c) > at(best))
+        best = c;
+    correct += best == labels.ints[size_t(n)];
+  }
+  return "";
+}
+
+std::string kite::tensorio::top1Line(int64_t correct, int64_t total) {
+  char line[96];
+  std::snprintf(line, sizeof line, "top-1 accuracy: %.4f (%lld/%lld)",
+                total ? double(correct) / double(total) : 0.0,
+                (long long)correct, (long long)total);
+  return line;
 }

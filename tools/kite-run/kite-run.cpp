@@ -144,88 +144,12 @@ int main(int argc, char **argv) {
   std::string error;
   if (!loadInputs(inputs, &error))
     return fail(error);
-  auto argTypes = func.getFunctionType().getInputs();
-  if (inputs.size() != argTypes.size())
-    return fail("@" + func.getName() + " takes " +
-                llvm::Twine(argTypes.size()) + " input(s), got " +
-                llvm::Twine(inputs.size()));
-
-  // Work out the number of samples and the batch size.
-  int64_t samples = -1, batchSize = -1;
-  for (auto [k, pair] : llvm::enumerate(llvm::zip(inputs, argTypes))) {
-    auto &[t, type] = pair;
-    auto tt = dyn_cast<RankedTensorType>(type);
-    if (!tt || !tt.hasStaticShape())
-      return fail("argument #" + llvm::Twine(k) + " is not a static tensor");
-    llvm::ArrayRef<int64_t> want = tt.getShape(), got = t.shape;
-    if (want == got) {
-      samples = want.empty() ? 1 : want[0];
-      batchSize = samples;
-      continue;
-    }
-    bool batchable = !want.empty() && want.size() == got.size() &&
-                     want.drop_front() == got.drop_front();
-    if (!batchable || !batch)
-      return fail("input #" + llvm::Twine(k) + " has shape " +
-                  shapeString(got) + " but @" + func.getName() + " expects " +
-                  shapeString(want) +
-                  (batchable ? " (use --batch to run it in batches)" : ""));
-    if (samples >= 0 && samples != got[0])
-      return fail("inputs disagree on the number of samples");
-    samples = got[0];
-    batchSize = want[0];
-  }
-
-  if (argTypes.empty())
-    samples = batchSize = 1; // a function without inputs runs once
   interp::Interpreter interpreter;
-  std::vector<std::vector<Tensor>> chunks;
-  for (int64_t begin = 0; begin < samples; begin += batchSize) {
-    int64_t count = std::min(batchSize, samples - begin);
-    std::vector<Tensor> args;
-    for (auto [t, type] : llvm::zip(inputs, argTypes))
-      args.push_back(
-          llvm::ArrayRef<int64_t>(t.shape) ==
-                  cast<RankedTensorType>(type).getShape()
-              ? interp::tensorFromHost(t, 0, t.shape.empty() ? 1 : t.shape[0],
-                                       cast<RankedTensorType>(type))
-              : interp::tensorFromHost(t, begin, count,
-                                       cast<RankedTensorType>(type)));
-    FailureOr<std::vector<Tensor>> results = interpreter.run(func, args);
-    if (failed(results))
-      return 1;
-    chunks.push_back(std::move(*results));
-  }
-  if (chunks.empty())
-    return fail("no samples to run");
-
-  // Stitch batches together (dropping padding) and write the outputs.
-  size_t numResults = chunks[0].size();
-  std::vector<HostTensor> outputs(numResults);
-  for (size_t r = 0; r < numResults; ++r) {
-    HostTensor &o = outputs[r];
-    const Tensor &first = chunks[0][r];
-    o.dtype = first.isFloat ? tensorio::DType::F32 : tensorio::DType::I64;
-    o.shape.assign(first.shape.begin(), first.shape.end());
-    bool stitched = chunks.size() > 1 || samples != batchSize;
-    if (stitched && !o.shape.empty())
-      o.shape[0] = samples;
-    int64_t row = first.shape.empty()
-                      ? 1
-                      : first.size() / std::max<int64_t>(first.shape[0], 1);
-    for (size_t c = 0; c < chunks.size(); ++c) {
-      const Tensor &t = chunks[c][r];
-      int64_t rows = stitched
-                         ? std::min(batchSize, samples - int64_t(c) * batchSize)
-                         : (t.shape.empty() ? 1 : t.shape[0]);
-      for (int64_t k = 0; k < rows * row; ++k) {
-        if (t.isFloat)
-          o.floats.push_back(t.f[k]);
-        else
-          o.ints.push_back(t.i[k]);
-      }
-    }
-  }
+  interp::BatchedRun run;
+  if (failed(interp::runBatched(interpreter, func, inputs, batch, run, error)))
+    return error.empty() ? 1 : fail(error);
+  std::vector<HostTensor> &outputs = run.outputs;
+  size_t numResults = outputs.size();
   if (outputPaths.size() > numResults)
     return fail("-o given " + llvm::Twine(outputPaths.size()) + " times but @" +
                 func.getName() + " has " + llvm::Twine(numResults) +
@@ -233,9 +157,9 @@ int main(int argc, char **argv) {
   for (auto [path, out] : llvm::zip(outputPaths, outputs))
     if (!tensorio::writeNpy(path, out, &error))
       return fail(error);
-  if (chunks.size() > 1)
-    llvm::errs() << "kite-run: " << samples << " samples in " << chunks.size()
-                 << " batches of " << batchSize << "\n";
+  if (run.batches > 1)
+    llvm::errs() << "kite-run: " << run.samples << " samples in " << run.batches
+                 << " batches of " << run.batchSize << "\n";
 
   if (print)
     for (auto [k, o] : llvm::enumerate(outputs)) {
@@ -286,28 +210,11 @@ int main(int argc, char **argv) {
     HostTensor labels;
     if (!tensorio::readNpy(labelsPath, labels, &error))
       return fail(error);
-    const HostTensor &logits = outputs[0];
-    if (logits.shape.size() != 2 || labels.numElements() != logits.shape[0] ||
-        labels.isFloat())
-      return fail("--labels needs one integer label per row of a 2-D first "
-                  "result; got " +
-                  shapeString(labels.shape) + " labels for " +
-                  shapeString(logits.shape));
-    int64_t classes = logits.shape[1], correct = 0;
-    for (int64_t n = 0; n < logits.shape[0]; ++n) {
-      auto row = [&](int64_t c) {
-        return logits.isFloat() ? logits.floats[n * classes + c]
-                                : double(logits.ints[n * classes + c]);
-      };
-      int64_t best = 0;
-      for (int64_t c = 1; c < classes; ++c)
-        if (row(c) > row(best))
-          best = c;
-      correct += best == labels.ints[n];
-    }
-    llvm::outs() << llvm::formatv("top-1 accuracy: {0:f4} ({1}/{2})\n",
-                                  double(correct) / double(logits.shape[0]),
-                                  correct, logits.shape[0]);
+    int64_t correct = 0;
+    std::string problem = tensorio::top1Correct(outputs[0], labels, correct);
+    if (!problem.empty())
+      return fail(problem);
+    llvm::outs() << tensorio::top1Line(correct, outputs[0].shape[0]) << "\n";
   }
   return 0;
 }

@@ -391,30 +391,11 @@ int main(int argc, char **argv) {
       return fail(error);
     if (outputs.empty())
       return fail("--labels needs an output");
-    const HostTensor &logits = outputs[0];
-    if (logits.shape.size() != 2 || labels.numElements() != logits.shape[0] ||
-        labels.isFloat())
-      return fail("--labels needs one integer label per row of a 2-D first "
-                  "output; got " +
-                  shapeString(labels.shape) + " labels for " +
-                  shapeString(logits.shape));
-    int64_t classes = logits.shape[1], correct = 0;
-    for (int64_t n = 0; n < logits.shape[0]; ++n) {
-      auto row = [&](int64_t c) {
-        return logits.isFloat() ? logits.floats[size_t(n * classes + c)]
-                                : double(logits.ints[size_t(n * classes + c)]);
-      };
-      int64_t best = 0;
-      for (int64_t c = 1; c < classes; ++c)
-        if (row(c) > row(best))
-          best = c;
-      correct += best == labels.ints[size_t(n)];
-    }
-    char line[96];
-    std::snprintf(
-        line, sizeof line, "top-1 accuracy: %.4f (%" PRId64 "/%" PRId64 ")\n",
-        double(correct) / double(logits.shape[0]), correct, logits.shape[0]);
-    std::cout << line;
+    int64_t correct = 0;
+    std::string problem = tensorio::top1Correct(outputs[0], labels, correct);
+    if (!problem.empty())
+      return fail(problem);
+    std::cout << tensorio::top1Line(correct, outputs[0].shape[0]) << "\n";
   }
   return 0;
 }

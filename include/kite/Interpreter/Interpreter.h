@@ -134,6 +134,22 @@ Tensor tensorFromHost(const tensorio::HostTensor &t, int64_t firstRow,
 mlir::FailureOr<Tensor> tensorFromAttr(mlir::Operation *op,
                                        mlir::ElementsAttr attr);
 
+/// Host-tensor results of a batched run and how it was split.
+struct BatchedRun {
+  std::vector<tensorio::HostTensor> outputs;
+  int64_t samples = 0, batchSize = 0, batches = 0;
+};
+
+/// Runs `func` on host tensors. With `batch`, inputs with more rows than the
+/// function's leading dimension run in batches of it (the last one
+/// zero-padded) and the results are stitched back. On failure, `error`
+/// says why (shape mismatches), or is empty when the interpreter reported
+/// diagnostics on the IR.
+mlir::LogicalResult runBatched(Interpreter &interpreter,
+                               mlir::func::FuncOp func,
+                               llvm::ArrayRef<tensorio::HostTensor> inputs,
+                               bool batch, BatchedRun &run, std::string &error);
+
 } // namespace kite::interp
 
 #endif // KITE_INTERPRETER_INTERPRETER_H

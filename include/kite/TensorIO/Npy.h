@@ -48,6 +48,14 @@ bool readNpz(const std::string &path,
              std::vector<std::pair<std::string, HostTensor>> &out,
              std::string *error);
 
+/// Top-1 agreement of the rows of 2-D `logits` with integer `labels`: sets
+/// `correct` and returns "" , or a message saying why they do not fit.
+std::string top1Correct(const HostTensor &logits, const HostTensor &labels,
+                        int64_t &correct);
+
+/// "top-1 accuracy: 0.9711 (437/450)"
+std::string top1Line(int64_t correct, int64_t total);
+
 } // namespace kite::tensorio
 
 #endif // KITE_TENSORIO_NPY_H

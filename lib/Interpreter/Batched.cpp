@@ -1,0 +1,119 @@
+//===- Batched.cpp - run a function on host tensors in batches ------------===//
+
+#include "kite/Interpreter/Interpreter.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace kite;
+using namespace kite::interp;
+using tensorio::HostTensor;
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "[";
+  llvm::interleave(shape, os, ", ");
+  os << "]";
+  return s;
+}
+
+LogicalResult kite::interp::runBatched(Interpreter &interpreter,
+                                       func::FuncOp func,
+                                       ArrayRef<HostTensor> inputs, bool batch,
+                                       BatchedRun &run, std::string &error) {
+  auto argTypes = func.getFunctionType().getInputs();
+  if (inputs.size() != argTypes.size()) {
+    error = "@" + func.getName().str() + " takes " +
+            std::to_string(argTypes.size()) + " input(s), got " +
+            std::to_string(inputs.size());
+    return failure();
+  }
+  // The number of samples and the batch size.
+  int64_t samples = -1, batchSize = -1;
+  for (auto [k, pair] : llvm::enumerate(llvm::zip(inputs, argTypes))) {
+    auto &[t, type] = pair;
+    auto tt = dyn_cast<RankedTensorType>(type);
+    if (!tt || !tt.hasStaticShape()) {
+      error = "argument #" + std::to_string(k) + " is not a static tensor";
+      return failure();
+    }
+    ArrayRef<int64_t> want = tt.getShape(), got = t.shape;
+    if (want == got) {
+      samples = want.empty() ? 1 : want[0];
+      batchSize = samples;
+      continue;
+    }
+    bool batchable = !want.empty() && want.size() == got.size() &&
+                     want.drop_front() == got.drop_front();
+    if (!batchable || !batch) {
+      error = "input #" + std::to_string(k) + " has shape " + shapeString(got) +
+              " but @" + func.getName().str() + " expects " +
+              shapeString(want) +
+              (batchable ? " (use --batch to run it in batches)" : "");
+      return failure();
+    }
+    if (samples >= 0 && samples != got[0]) {
+      error = "inputs disagree on the number of samples";
+      return failure();
+    }
+    samples = got[0];
+    batchSize = want[0];
+  }
+  if (argTypes.empty())
+    samples = batchSize = 1; // a function without inputs runs once
+
+  std::vector<std::vector<Tensor>> chunks;
+  for (int64_t begin = 0; begin < samples; begin += batchSize) {
+    int64_t count = std::min(batchSize, samples - begin);
+    std::vector<Tensor> args;
+    for (auto [t, type] : llvm::zip(inputs, argTypes)) {
+      auto tt = cast<RankedTensorType>(type);
+      bool whole = ArrayRef<int64_t>(t.shape) == tt.getShape();
+      args.push_back(
+          whole ? tensorFromHost(t, 0, t.shape.empty() ? 1 : t.shape[0], tt)
+                : tensorFromHost(t, begin, count, tt));
+    }
+    FailureOr<std::vector<Tensor>> results = interpreter.run(func, args);
+    if (failed(results))
+      return failure(); // diagnostics on the IR
+    chunks.push_back(std::move(*results));
+  }
+  if (chunks.empty()) {
+    error = "no samples to run";
+    return failure();
+  }
+
+  // Stitch batches together, dropping the padding.
+  size_t numResults = chunks[0].size();
+  run.outputs.assign(numResults, HostTensor());
+  for (size_t r = 0; r < numResults; ++r) {
+    HostTensor &o = run.outputs[r];
+    const Tensor &first = chunks[0][r];
+    o.dtype = first.isFloat ? tensorio::DType::F32 : tensorio::DType::I64;
+    o.shape.assign(first.shape.begin(), first.shape.end());
+    bool stitched = chunks.size() > 1 || samples != batchSize;
+    if (stitched && !o.shape.empty())
+      o.shape[0] = samples;
+    int64_t row = first.shape.empty()
+                      ? 1
+                      : first.size() / std::max<int64_t>(first.shape[0], 1);
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      const Tensor &t = chunks[c][r];
+      int64_t rows = stitched
+                         ? std::min(batchSize, samples - int64_t(c) * batchSize)
+                         : (t.shape.empty() ? 1 : t.shape[0]);
+      for (int64_t k = 0; k < rows * row; ++k) {
+        if (t.isFloat)
+          o.floats.push_back(t.f[k]);
+        else
+          o.ints.push_back(t.i[k]);
+      }
+    }
+  }
+  run.samples = samples;
+  run.batchSize = batchSize;
+  run.batches = int64_t(chunks.size());
+  return success();
+}
