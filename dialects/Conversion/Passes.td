@@ -108,6 +108,10 @@ def ConvertKiteToKiteIsa : Pass<"convert-kite-to-kite-isa", "::mlir::ModuleOp"> 
   let options = [
     Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
            "The function to lower">,
+    Option<"layerAttrs", "layer-attrs", "bool", /*default=*/"false",
+           "Mark each instruction with `kite.layer = <position of its "
+           "tensor-level op in the function>` (kitec's per-layer report "
+           "uses it; the encoding ignores it)">,
   ];
   let dependentDialects = ["::kite::kiteisa::KiteIsaDialect"];
 }

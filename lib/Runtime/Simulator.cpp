@@ -120,6 +120,9 @@ struct Simulator::Impl {
   bool configured = false;
 
   Stats stats;
+  double totalPj = 0;
+  bool profiling = false;
+  std::vector<InstrCost> costs;
   bool tracing = false;
   std::vector<TraceEvent> events;
   int64_t unitFree[4] = {0, 0, 0, 0};
@@ -265,6 +268,7 @@ struct Simulator::Impl {
 
   void charge(const std::string &component, double pj) {
     stats.energyPj[component] += pj;
+    totalPj += pj;
   }
   void chargeDram(int64_t bytes) {
     stats.dramBytes += bytes;
@@ -312,6 +316,8 @@ struct Simulator::Impl {
       lines(r, [&](size_t l) { boards[int(r.space)].writeDone[l] = end; });
     unitFree[int(unit)] = end;
     stats.busyCycles[unitName(unit)] += cycles;
+    if (profiling)
+      costs[index].cycles += cycles;
     ++stats.instructions;
     if (tracing)
       events.push_back({spec->name, unit, start, end});
@@ -1077,6 +1083,13 @@ Simulator::~Simulator() = default;
 
 const Stats &Simulator::stats() const { return impl->stats; }
 void Simulator::enableTrace(bool on) { impl->tracing = on; }
+void Simulator::enableProfile(bool on) {
+  impl->profiling = on;
+  impl->costs.resize(on ? impl->program.code.size() : 0);
+}
+const std::vector<InstrCost> &Simulator::profile() const {
+  return impl->costs;
+}
 const std::vector<TraceEvent> &Simulator::trace() const { return impl->events; }
 
 bool Simulator::run(const std::vector<std::vector<uint8_t>> &inputs,
@@ -1112,8 +1125,11 @@ bool Simulator::run(const std::vector<std::vector<uint8_t>> &inputs,
       error = "instruction " + std::to_string(s.index) + " is malformed";
       return false;
     }
+    double before = s.totalPj;
     if (!s.execute(instr))
       return false;
+    if (s.profiling)
+      s.costs[s.index].energyPj += s.totalPj - before;
   }
   int64_t end = s.runStart;
   for (int64_t t : s.unitFree)

@@ -10,6 +10,10 @@
 #include "mlir/Pass/Pass.h"
 
 namespace kite {
+/// Discardable attribute convert-kite-to-kite-isa puts on each instruction:
+/// the position of the tensor-level op it came from in the entry function.
+constexpr llvm::StringLiteral kLayerAttrName = "kite.layer";
+
 /// tosa.transpose of `v` by `perms`, with the permuted result type.
 inline mlir::Value createTranspose(mlir::OpBuilder &b, mlir::Location loc,
                                    mlir::Value v,

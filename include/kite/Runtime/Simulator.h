@@ -39,6 +39,12 @@ struct Stats {
   double utilisation(const TargetParams &target) const;
 };
 
+/// What one instruction cost, summed over runs.
+struct InstrCost {
+  int64_t cycles = 0;
+  double energyPj = 0;
+};
+
 struct TraceEvent {
   const char *name;
   Unit unit;
@@ -60,6 +66,10 @@ public:
   const Stats &stats() const;
   void enableTrace(bool on);
   const std::vector<TraceEvent> &trace() const;
+  /// Per-instruction costs (indexed like Program::code), for per-layer
+  /// reports.
+  void enableProfile(bool on);
+  const std::vector<InstrCost> &profile() const;
 
 private:
   struct Impl;

@@ -90,8 +90,9 @@ int64_t operandFormat(Type element, IntFormatAttr format) {
 /// Lowers one function into a kite_isa.program.
 class Lowering {
 public:
-  Lowering(func::FuncOp func, TargetAttr target, OpBuilder &b)
-      : func(func), target(target), b(b) {
+  Lowering(func::FuncOp func, TargetAttr target, OpBuilder &b,
+           bool layerAttrs)
+      : func(func), target(target), b(b), layerAttrs(layerAttrs) {
     MemoryAttr mem = target.getMemory();
     actBytes = int64_t(mem.getActKib()) * 1024;
     weightBytes = int64_t(mem.getWeightKib()) * 1024;
@@ -169,6 +170,7 @@ private:
   func::FuncOp func;
   TargetAttr target;
   OpBuilder &b;
+  bool layerAttrs;
   Location loc = UnknownLoc::get(b.getContext());
   int64_t next = 0;
   int64_t actBytes, weightBytes, accBytes;
@@ -674,7 +676,7 @@ LogicalResult Lowering::run() {
   }
   if (!func.getBody().hasOneBlock())
     return func.emitOpError("must have a single block to be lowered");
-  for (Operation &op : func.getBody().front()) {
+  for (auto [index, op] : llvm::enumerate(func.getBody().front())) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       for (auto [idx, v] : llvm::enumerate(ret.getOperands())) {
         FailureOr<Buffer> buf = bufferOf(ret, v);
@@ -685,8 +687,16 @@ LogicalResult Lowering::run() {
       }
       continue;
     }
+    Operation *last = body->empty() ? nullptr : &body->back();
     if (failed(lowerOp(&op)))
       return failure();
+    if (!layerAttrs)
+      continue;
+    for (Operation &emitted : llvm::make_range(
+             last ? std::next(last->getIterator()) : body->begin(),
+             body->end()))
+      if (!isa<ki::DataOp>(emitted))
+        emitted.setAttr(kLayerAttrName, b.getI64IntegerAttr(int64_t(index)));
   }
   ki::FenceOp::create(b, func.getLoc());
   program.setDramBytes(next);
@@ -711,7 +721,7 @@ struct ConvertKiteToKiteIsa
       return signalPassFailure();
     }
     OpBuilder b(func);
-    Lowering lowering(func, target, b);
+    Lowering lowering(func, target, b, layerAttrs);
     if (failed(lowering.run())) {
       // Drop the partial program; the function stays as it was.
       if (auto partial = dyn_cast_or_null<ki::ProgramOp>(func->getPrevNode()))

@@ -1,5 +1,11 @@
 // RUN: kite-opt %s --split-input-file --kite-set-target --convert-kite-to-kite-isa | FileCheck %s
 // RUN: kite-opt %s --split-input-file --kite-set-target=target=kite-mini --convert-kite-to-kite-isa | FileCheck %s --check-prefix=MINI
+// RUN: kite-opt %s --split-input-file --kite-set-target --convert-kite-to-kite-isa=layer-attrs=true | FileCheck %s --check-prefix=LAYER
+
+// layer-attrs: every instruction names the position of its tensor op.
+// LAYER: kite_isa.vec_quantize {{.*}}kite.layer = 1 : i64
+// LAYER: kite_isa.mma {{.*}}kite.layer = 2 : i64
+// LAYER: kite_isa.store_acc {{.*}}kite.layer = 2 : i64
 
 // One INT8 matmul fits one tile: configure, load weights and activations
 // into the second halves of the buffers, multiply, drain as i32.
