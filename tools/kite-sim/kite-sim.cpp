@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "kite/Runtime/Simulator.h"
+#include "kite/Runtime/HostRun.h"
 #include "kite/TensorIO/Npy.h"
 
 #include <cinttypes>
@@ -136,85 +136,6 @@ static int fail(const std::string &message) {
   return 1;
 }
 
-static std::string shapeString(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t k = 0; k < shape.size(); ++k)
-    s += (k ? "x" : "") + std::to_string(shape[k]);
-  return s + "]";
-}
-
-/// Rows [first, first + rows) of `t` in `desc`'s dtype, zero-padded to the
-/// descriptor's leading dimension.
-static std::vector<uint8_t> toBytes(const HostTensor &t, int64_t first,
-                                    const rt::IoDesc &desc) {
-  int64_t rowElems = desc.numElements() / desc.shape[0];
-  int64_t avail =
-      std::min<int64_t>(desc.shape[0], (t.numElements() / rowElems) - first);
-  unsigned eb = rt::dtypeBytes(desc.dtype);
-  std::vector<uint8_t> bytes(size_t(desc.bytes()), 0);
-  for (int64_t e = 0; e < avail * rowElems; ++e) {
-    int64_t src = first * rowElems + e;
-    uint8_t *dst = &bytes[size_t(e * eb)];
-    if (desc.dtype == rt::DType::F32) {
-      float v = t.isFloat() ? float(t.floats[size_t(src)])
-                            : float(t.ints[size_t(src)]);
-      std::memcpy(dst, &v, 4);
-    } else {
-      int64_t v =
-          t.isFloat() ? int64_t(t.floats[size_t(src)]) : t.ints[size_t(src)];
-      std::memcpy(dst, &v, eb); // little-endian low bytes
-    }
-  }
-  return bytes;
-}
-
-/// Appends the first `rows` rows of an output's bytes to `t`.
-static void appendRows(HostTensor &t, const std::vector<uint8_t> &bytes,
-                       const rt::IoDesc &desc, int64_t rows) {
-  int64_t rowElems = desc.numElements() / desc.shape[0];
-  unsigned eb = rt::dtypeBytes(desc.dtype);
-  for (int64_t e = 0; e < rows * rowElems; ++e) {
-    const uint8_t *p = &bytes[size_t(e * eb)];
-    switch (desc.dtype) {
-    case rt::DType::F32: {
-      float v;
-      std::memcpy(&v, p, 4);
-      t.floats.push_back(v);
-      break;
-    }
-    case rt::DType::I8:
-      t.ints.push_back(int8_t(p[0]));
-      break;
-    case rt::DType::I16: {
-      int16_t v;
-      std::memcpy(&v, p, 2);
-      t.ints.push_back(v);
-      break;
-    }
-    case rt::DType::I32: {
-      int32_t v;
-      std::memcpy(&v, p, 4);
-      t.ints.push_back(v);
-      break;
-    }
-    }
-  }
-}
-
-static tensorio::DType hostDType(rt::DType d) {
-  switch (d) {
-  case rt::DType::F32:
-    return tensorio::DType::F32;
-  case rt::DType::I8:
-    return tensorio::DType::I8;
-  case rt::DType::I16:
-    return tensorio::DType::I16;
-  case rt::DType::I32:
-    return tensorio::DType::I32;
-  }
-  return tensorio::DType::F32;
-}
-
 static bool writeText(const std::string &path, const std::string &text,
                       std::string &error) {
   std::ofstream os(path, std::ios::binary);
@@ -301,56 +222,11 @@ int main(int argc, char **argv) {
       return fail(error);
     inputs.push_back(std::move(t));
   }
-  if (inputs.size() != program.inputs.size())
-    return fail("the program takes " + std::to_string(program.inputs.size()) +
-                " inputs, got " + std::to_string(inputs.size()));
-  int64_t total = -1;
-  for (size_t k = 0; k < inputs.size(); ++k) {
-    const rt::IoDesc &d = program.inputs[k];
-    std::vector<int64_t> want = d.shape, got = inputs[k].shape;
-    bool rowsDiffer = opt.batch && !got.empty() && got.size() == want.size() &&
-                      std::equal(got.begin() + 1, got.end(), want.begin() + 1);
-    if (got != want && !rowsDiffer)
-      return fail("input " + std::to_string(k) + " has shape " +
-                  shapeString(got) + ", the program expects " +
-                  shapeString(want) +
-                  (opt.batch ? "" : " (--batch runs larger batches)"));
-    int64_t rows = got.empty() ? 1 : got[0];
-    if (total >= 0 && rows != total)
-      return fail("inputs have different numbers of rows");
-    total = rows;
-  }
-  int64_t runRows = program.inputs.empty() || program.inputs[0].shape.empty()
-                        ? 1
-                        : program.inputs[0].shape[0];
-  if (total < 0) // no inputs: one run gives every row
-    total = runRows =
-        program.outputs.empty() || program.outputs[0].shape.empty()
-            ? 1
-            : program.outputs[0].shape[0];
-
   rt::Simulator sim(program);
   sim.enableTrace(!opt.tracePath.empty());
-  std::vector<HostTensor> outputs(program.outputs.size());
-  for (size_t k = 0; k < outputs.size(); ++k) {
-    outputs[k].dtype = hostDType(program.outputs[k].dtype);
-    outputs[k].shape = program.outputs[k].shape;
-    if (!outputs[k].shape.empty())
-      outputs[k].shape[0] = 0;
-  }
-  for (int64_t first = 0; first < total; first += runRows) {
-    std::vector<std::vector<uint8_t>> in, out;
-    for (size_t k = 0; k < inputs.size(); ++k)
-      in.push_back(toBytes(inputs[k], first, program.inputs[k]));
-    if (!sim.run(in, out, error))
-      return fail(opt.binaryPath + ": " + error);
-    int64_t rows = std::min(runRows, total - first);
-    for (size_t k = 0; k < outputs.size(); ++k) {
-      appendRows(outputs[k], out[k], program.outputs[k], rows);
-      if (!outputs[k].shape.empty())
-        outputs[k].shape[0] += rows;
-    }
-  }
+  std::vector<HostTensor> outputs;
+  if (!rt::runOnHostTensors(sim, program, inputs, opt.batch, outputs, error))
+    return fail(opt.binaryPath + ": " + error);
 
   for (size_t k = 0; k < opt.outputPaths.size() && k < outputs.size(); ++k)
     if (!tensorio::writeNpy(opt.outputPaths[k], outputs[k], &error))
