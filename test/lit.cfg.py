@@ -22,5 +22,5 @@ llvm_config.use_default_substitutions()
 config.substitutions.append(("%kite_src_root", config.kite_src_root))
 config.substitutions.append(("%kite_obj_root", config.kite_obj_root))
 llvm_config.add_tool_substitutions(
-    ["kite-opt", "kite-numerics", "kite-translate", "kite-run", "kite-sim"],
+    ["kite-opt", "kite-numerics", "kite-translate", "kite-run", "kite-sim", "kitec"],
     [config.kite_tools_dir])

@@ -1,0 +1,517 @@
+//===- kitec.cpp - one command from a model to a Kite binary --------------===//
+//
+// Imports an ONNX model (or reads tensor-level MLIR), runs kite-compile
+// (target, raising, quantization, LUT softmax; optionally LPQ and FAMES),
+// lowers to kite_isa and emits a .kbin. With evaluation data it runs the
+// float model in the interpreter and the binary in the simulator and reports
+// both accuracies; the report (docs/report.md) gives per-layer formats and
+// costs, totals and compile time per pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kite/Conversion/ImportOnnx/ImportOnnx.h"
+#include "kite/Conversion/Passes.h"
+#include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Interpreter/Interpreter.h"
+#include "kite/Pipelines/Pipelines.h"
+#include "kite/Runtime/HostRun.h"
+#include "kite/Target/Kbin.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassInstrumentation.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace kite;
+namespace cl = llvm::cl;
+using tensorio::HostTensor;
+
+static cl::OptionCategory category("kitec options");
+static cl::opt<std::string> modelPath(cl::Positional,
+                                      cl::desc("<model.onnx | model.mlir>"),
+                                      cl::Required, cl::cat(category));
+static cl::opt<std::string>
+    calibPath("calib", cl::desc("Calibration inputs (.npy/.npz, required)"),
+              cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    calibLabelsPath("calib-labels",
+                    cl::desc("Labels of the calibration inputs (--appmul)"),
+                    cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    targetName("target",
+               cl::desc("Built-in target name or a JSON target file "
+                        "(docs/target.md); default kite-v1"),
+               cl::init("kite-v1"), cl::cat(category));
+static cl::opt<int64_t>
+    batchSize("batch-size",
+              cl::desc("Batch the binary runs (ONNX symbolic dimensions; "
+                       "default 50)"),
+              cl::init(50), cl::cat(category));
+static cl::opt<std::string> evalPath("eval",
+                                     cl::desc("Evaluation inputs (.npy)"),
+                                     cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    labelsPath("labels", cl::desc("Evaluation labels (.npy, with --eval)"),
+               cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
+                                       cl::value_desc("file"),
+                                       cl::cat(category));
+static cl::opt<std::string> reportPath("report",
+                                       cl::desc("Write the JSON report"),
+                                       cl::value_desc("file"),
+                                       cl::cat(category));
+static cl::opt<std::string>
+    emit("emit",
+         cl::desc("Stop at: mlir (quantized tensor-level IR), kasm "
+                  "(assembly) or kbin (default)"),
+         cl::init("kbin"), cl::cat(category));
+static cl::opt<unsigned> bits("bits",
+                              cl::desc("Integer width of activations and "
+                                       "weights (2-8, default 8)"),
+                              cl::init(8), cl::cat(category));
+static cl::opt<std::string>
+    lp("lp",
+       cl::desc("Logarithmic posits chosen by the LPQ search instead of "
+                "integers; optional average-bit budget (default 6)"),
+       cl::ValueOptional, cl::value_desc("bits"), cl::cat(category));
+static cl::opt<std::string>
+    appmul("appmul",
+           cl::desc("Approximate multipliers chosen by FAMES; optional "
+                    "largest calibration top-1 drop (default 0.01); needs "
+                    "--calib-labels"),
+           cl::ValueOptional, cl::value_desc("drop"), cl::cat(category));
+static cl::opt<bool> noLutSoftmax("no-lut-softmax",
+                                  cl::desc("Keep softmax off the LUT unit"),
+                                  cl::cat(category));
+
+namespace {
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "kitec: " << message << "\n";
+  return 1;
+}
+
+void progress(const llvm::Twine &message) {
+  llvm::errs() << "kitec: " << message << "\n";
+}
+
+using PassTimes = std::vector<std::pair<std::string, double>>;
+
+/// Times every pass into `seconds` and says on stderr which one runs.
+struct PassClock : PassInstrumentation {
+  explicit PassClock(PassTimes &seconds) : seconds(seconds) {}
+  PassTimes &seconds;
+  std::vector<std::chrono::steady_clock::time_point> started;
+
+  void runBeforePass(Pass *pass, Operation *) override {
+    if (pass->getArgument().empty()) // pipeline adaptors
+      return;
+    progress(pass->getArgument());
+    started.push_back(std::chrono::steady_clock::now());
+  }
+  void runAfterPass(Pass *pass, Operation *) override { done(pass); }
+  void runAfterPassFailed(Pass *pass, Operation *) override { done(pass); }
+  void done(Pass *pass) {
+    if (pass->getArgument().empty() || started.empty())
+      return;
+    std::chrono::duration<double> d =
+        std::chrono::steady_clock::now() - started.back();
+    started.pop_back();
+    seconds.emplace_back(pass->getArgument().str(), d.count());
+  }
+};
+
+bool readTensors(const std::string &path, std::vector<HostTensor> &out,
+                 std::string &error) {
+  if (llvm::StringRef(path).ends_with(".npz")) {
+    std::vector<std::pair<std::string, HostTensor>> arrays;
+    if (!tensorio::readNpz(path, arrays, &error))
+      return false;
+    for (auto &[name, t] : arrays)
+      out.push_back(std::move(t));
+    return true;
+  }
+  HostTensor t;
+  if (!tensorio::readNpy(path, t, &error))
+    return false;
+  out.push_back(std::move(t));
+  return true;
+}
+
+std::string typeString(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+
+/// A MAC operand's format as the report shows it.
+std::string formatString(Type element, IntFormatAttr format) {
+  if (format)
+    return (format.getIsSigned() ? "int" : "uint") +
+           std::to_string(format.getBits());
+  return typeString(element);
+}
+
+/// One tensor-level op of the entry function and what its instructions
+/// cost.
+struct Layer {
+  llvm::json::Object info;
+  int64_t cycles = 0;
+  double energyPj = 0;
+  bool hasInstructions = false;
+};
+
+Layer describe(Operation *op) {
+  Layer l;
+  l.info["op"] = op->getName().getStringRef().str();
+  if (op->getNumResults())
+    l.info["shape"] = typeString(op->getResult(0).getType());
+  auto mac = [&](Type lhs, IntFormatAttr lf, Type rhs, IntFormatAttr rf,
+                 MultiplierAttr mul, NMAttr sparsity, int64_t macs) {
+    l.info["lhs_format"] = formatString(lhs, lf);
+    l.info["rhs_format"] = formatString(rhs, rf);
+    l.info["multiplier"] = mul ? mul.getName().str() : "exact";
+    l.info["sparsity"] =
+        sparsity
+            ? llvm::formatv("{0}:{1}", sparsity.getN(), sparsity.getM()).str()
+            : "dense";
+    l.info["macs"] = macs;
+  };
+  if (auto m = dyn_cast<MatmulOp>(op)) {
+    ArrayRef<int64_t> ls = m.getLhs().getType().getShape();
+    int64_t macs = 1;
+    for (int64_t d : ls)
+      macs *= d;
+    mac(m.getLhs().getType().getElementType(), m.getLhsFormatAttr(),
+        m.getRhs().getType().getElementType(), m.getRhsFormatAttr(),
+        m.getMultiplierAttr(), m.getRhsSparsityAttr(),
+        macs * m.getRhs().getType().getShape().back());
+  } else if (auto c = dyn_cast<Conv2DOp>(op)) {
+    auto f = c.getFilter().getType();
+    int64_t macs = c.getResult().getType().getNumElements() * f.getDimSize(1) *
+                   f.getDimSize(2) * f.getDimSize(3);
+    mac(c.getInput().getType().getElementType(), c.getInputFormatAttr(),
+        f.getElementType(), c.getFilterFormatAttr(), c.getMultiplierAttr(),
+        c.getFilterSparsityAttr(), macs);
+  }
+  return l;
+}
+
+double accuracyOf(const HostTensor &logits, const HostTensor &labels,
+                  std::string &error) {
+  int64_t correct = 0;
+  error = tensorio::top1Correct(logits, labels, correct);
+  return error.empty() ? double(correct) / double(logits.shape[0]) : 0.0;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerPassManagerCLOptions();
+  registerMLIRContextCLOptions();
+  registerAsmPrinterCLOptions();
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "kitec: compile a model to a Kite binary in one command\n\n"
+      "  kitec model.onnx --calib calib.npy [--target t.json] "
+      "[--eval x.npy --labels y.npy]\n        -o model.kbin --report "
+      "report.json\n");
+  auto started = std::chrono::steady_clock::now();
+  if (emit != "mlir" && emit != "kasm" && emit != "kbin")
+    return fail("--emit must be mlir, kasm or kbin");
+  if (calibPath.empty())
+    return fail("--calib <calibration inputs .npy> is required");
+  if (!evalPath.empty() != !labelsPath.empty())
+    return fail("--eval and --labels go together");
+  if (appmul.getNumOccurrences() && calibLabelsPath.empty())
+    return fail("--appmul needs --calib-labels");
+  if (batchSize < 1)
+    return fail("--batch-size must be >= 1");
+
+  DialectRegistry registry;
+  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  math::MathDialect, tensor::TensorDialect, tosa::TosaDialect,
+                  KiteDialect, kiteisa::KiteIsaDialect>();
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  llvm::SourceMgr sources;
+  SourceMgrDiagnosticHandler diagnostics(sources, &ctx);
+
+  // Import.
+  progress("reading " + modelPath);
+  OwningOpRef<ModuleOp> module;
+  if (llvm::StringRef(modelPath).ends_with(".onnx")) {
+    auto file = llvm::MemoryBuffer::getFile(modelPath, /*IsText=*/false);
+    if (!file)
+      return fail("cannot read " + modelPath + ": " +
+                  file.getError().message());
+    OnnxImportOptions options;
+    options.batchSize = batchSize;
+    OwningOpRef<Operation *> imported =
+        importOnnxBytes(&ctx, (*file)->getBuffer(), modelPath, options);
+    if (!imported)
+      return 1;
+    module = OwningOpRef<ModuleOp>(cast<ModuleOp>(imported.release()));
+  } else {
+    module = parseSourceFile<ModuleOp>(modelPath, sources, &ctx);
+    if (!module)
+      return 1;
+  }
+  OwningOpRef<ModuleOp> floatModule = module->clone();
+
+  // Compile to the quantized tensor level.
+  CompileOptions options;
+  llvm::StringRef target(targetName);
+  if (target.ends_with(".json"))
+    options.targetFile = targetName;
+  else
+    options.target = targetName;
+  options.calibration = calibPath;
+  options.bits = bits;
+  options.lutSoftmax = !noLutSoftmax;
+  if (lp.getNumOccurrences()) {
+    double budget = 6.0;
+    if (!lp.empty() && llvm::StringRef(lp).getAsDouble(budget))
+      return fail("--lp takes an average-bit budget, got '" + lp + "'");
+    options.lpBudget = budget;
+  }
+  PassTimes passTimes;
+  PassManager pm(&ctx);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return 1;
+  pm.addInstrumentation(std::make_unique<PassClock>(passTimes));
+  buildCompilePipeline(pm, options);
+  if (appmul.getNumOccurrences()) {
+    KiteAppMulSelectOptions select;
+    select.calibration = calibPath;
+    select.labels = calibLabelsPath;
+    select.maxDrop = 0.01;
+    if (!appmul.empty() && llvm::StringRef(appmul).getAsDouble(select.maxDrop))
+      return fail("--appmul takes an accuracy-drop limit, got '" + appmul +
+                  "'");
+    pm.addPass(createKiteAppMulSelect(select));
+  }
+  if (failed(pm.run(*module)))
+    return 1;
+
+  func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
+  if (!entry)
+    return fail("the model has no @main function");
+  std::vector<Layer> layers;
+  uint64_t lutBytes = 0;
+  for (Operation &op : entry.getBody().front()) {
+    layers.push_back(describe(&op));
+    if (auto sm = dyn_cast<LutSoftmaxOp>(op))
+      lutBytes += sm.getTables().bytes();
+  }
+
+  std::string outFile = outputPath;
+  if (outFile.empty()) {
+    llvm::SmallString<128> p(modelPath);
+    llvm::sys::path::replace_extension(p, emit == "mlir" ? ".kite.mlir"
+                                                         : "." + emit);
+    outFile = std::string(llvm::sys::path::filename(p));
+  }
+  std::string error;
+  auto output = openOutputFile(outFile, &error);
+  if (!output)
+    return fail(error);
+  if (emit == "mlir") {
+    module->print(output->os());
+    output->keep();
+    progress("wrote " + outFile);
+    return 0;
+  }
+
+  // Lower and emit.
+  PassManager lower(&ctx);
+  if (failed(applyPassManagerCLOptions(lower)))
+    return 1;
+  lower.addInstrumentation(std::make_unique<PassClock>(passTimes));
+  ConvertKiteToKiteIsaOptions lowering;
+  lowering.layerAttrs = true;
+  lower.addPass(createConvertKiteToKiteIsa(lowering));
+  if (failed(lower.run(*module)))
+    return 1;
+  FailureOr<rt::Program> program = programFromModule(*module);
+  if (failed(program))
+    return 1;
+  std::vector<int64_t> instrLayer;
+  for (auto p : module->getOps<kiteisa::ProgramOp>())
+    for (Operation &op : p.getBody().front())
+      if (!isa<kiteisa::DataOp, kiteisa::InputOp, kiteisa::OutputOp>(op)) {
+        auto attr = op.getAttrOfType<IntegerAttr>(kLayerAttrName);
+        instrLayer.push_back(attr ? attr.getInt() : -1);
+      }
+  if (emit == "kasm") {
+    output->os() << rt::disassemble(*program);
+  } else {
+    std::vector<uint8_t> bytes = rt::encodeKbin(*program);
+    output->os().write(reinterpret_cast<const char *>(bytes.data()),
+                       bytes.size());
+  }
+  output->keep();
+  double compileSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  progress(llvm::formatv("wrote {0} ({1} instructions, {2:f2} s)", outFile,
+                         program->code.size(), compileSeconds));
+
+  // Evaluate: the float model in the interpreter, the binary in the
+  // simulator. Without evaluation data, cost one batch of calibration data.
+  rt::Simulator sim(*program);
+  sim.enableProfile(true);
+  llvm::json::Object accuracy;
+  std::vector<HostTensor> simInputs;
+  if (!evalPath.empty()) {
+    std::vector<HostTensor> x, y;
+    if (!readTensors(evalPath, x, error) || !readTensors(labelsPath, y, error))
+      return fail(error);
+    progress("running the float model on " + evalPath + " (interpreter)");
+    interp::Interpreter interpreter;
+    interp::BatchedRun floatRun;
+    auto floatEntry = floatModule->lookupSymbol<func::FuncOp>("main");
+    if (failed(interp::runBatched(interpreter, floatEntry, x, true, floatRun,
+                                  error)))
+      return error.empty() ? 1 : fail(error);
+    double floatAcc = accuracyOf(floatRun.outputs[0], y[0], error);
+    if (!error.empty())
+      return fail(error);
+    progress("running " + outFile + " on " + evalPath + " (simulator)");
+    std::vector<HostTensor> simOut;
+    if (!rt::runOnHostTensors(sim, *program, x, true, simOut, error))
+      return fail(error);
+    double compiledAcc = accuracyOf(simOut[0], y[0], error);
+    if (!error.empty())
+      return fail(error);
+    accuracy["float"] = floatAcc;
+    accuracy["compiled"] = compiledAcc;
+    accuracy["samples"] = int64_t(y[0].numElements());
+  } else {
+    std::vector<HostTensor> calib, out;
+    if (!readTensors(calibPath, calib, error))
+      return fail(error);
+    for (HostTensor &t : calib) { // the first batch only
+      int64_t rows = std::min<int64_t>(
+          t.shape.empty() ? 1 : t.shape[0],
+          program->inputs.empty() ? 1 : program->inputs[0].shape[0]);
+      int64_t rowElems = t.numElements() / std::max<int64_t>(t.shape[0], 1);
+      if (t.isFloat())
+        t.floats.resize(size_t(rows * rowElems));
+      else
+        t.ints.resize(size_t(rows * rowElems));
+      t.shape[0] = rows;
+    }
+    if (!rt::runOnHostTensors(sim, *program, calib, true, out, error))
+      return fail(error);
+  }
+
+  // Report.
+  const rt::Stats &stats = sim.stats();
+  const rt::TargetParams &t = program->target;
+  for (size_t k = 0; k < instrLayer.size(); ++k) {
+    int64_t layer = instrLayer[k];
+    if (layer < 0 || layer >= int64_t(layers.size()))
+      continue;
+    layers[size_t(layer)].cycles += sim.profile()[k].cycles;
+    layers[size_t(layer)].energyPj += sim.profile()[k].energyPj;
+    layers[size_t(layer)].hasInstructions = true;
+  }
+  llvm::json::Array layerArray, passArray;
+  llvm::outs() << llvm::formatv("{0,-18} {1,-26} {2,-12} {3,-10} {4,12} "
+                                "{5,10} {6,10}\n",
+                                "op", "result", "formats", "multiplier", "MACs",
+                                "cycles", "energy uJ");
+  for (auto [index, l] : llvm::enumerate(layers)) {
+    if (!l.hasInstructions)
+      continue;
+    l.info["index"] = int64_t(index);
+    if (std::optional<int64_t> perRun = l.info.getInteger("macs"))
+      l.info["macs"] = *perRun * stats.runs; // totals over the runs, as cycles
+
+    l.info["cycles"] = l.cycles;
+    l.info["energy_j"] = l.energyPj * 1e-12;
+    auto str = [&](llvm::StringRef key) {
+      auto v = l.info.getString(key);
+      return v ? v->str() : std::string("-");
+    };
+    std::optional<int64_t> macs = l.info.getInteger("macs");
+    std::string formats =
+        macs ? str("lhs_format") + "x" + str("rhs_format") : "-";
+    llvm::outs() << llvm::formatv(
+        "{0,-18} {1,-26} {2,-12} {3,-10} {4,12} {5,10} {6,10:f3}\n", str("op"),
+        str("shape"), formats, macs ? str("multiplier") : "-",
+        macs ? std::to_string(*macs) : "-", l.cycles, l.energyPj * 1e-6);
+    layerArray.push_back(std::move(l.info));
+  }
+  for (auto &[name, seconds] : passTimes)
+    passArray.push_back(
+        llvm::json::Object{{"pass", name}, {"seconds", seconds}});
+  llvm::outs() << llvm::formatv(
+      "target {0}: {1} runs of batch {2}; cycles {3}, energy {4:e3} J, EDP "
+      "{5:e3} J*s; LUT tables {6} bytes; compiled in {7:f2} s\n",
+      t.name, stats.runs,
+      program->inputs.empty() ? 1 : program->inputs[0].shape[0], stats.cycles,
+      stats.energyJ(), stats.edpJs(t), lutBytes, compileSeconds);
+  if (!accuracy.empty())
+    llvm::outs() << llvm::formatv(
+        "top-1 accuracy: float {0:f4}, compiled {1:f4} ({2} samples)\n",
+        *accuracy.getNumber("float"), *accuracy.getNumber("compiled"),
+        *accuracy.getInteger("samples"));
+
+  if (!reportPath.empty()) {
+    llvm::json::Object energy;
+    for (const auto &[name, pj] : stats.energyPj)
+      energy[name] = pj * 1e-12;
+    llvm::json::Object report{
+        {"model", modelPath},
+        {"target", t.name},
+        {"batch", program->inputs.empty() ? 1 : program->inputs[0].shape[0]},
+        {"output", outFile},
+        {"instructions", int64_t(program->code.size())},
+        {"totals",
+         llvm::json::Object{{"runs", stats.runs},
+                            {"cycles", stats.cycles},
+                            {"seconds", stats.seconds(t)},
+                            {"energy_j", stats.energyJ()},
+                            {"edp_js", stats.edpJs(t)},
+                            {"macs", stats.macs},
+                            {"dram_bytes", stats.dramBytes},
+                            {"utilisation", stats.utilisation(t)},
+                            {"energy_by_component_j", std::move(energy)}}},
+        {"layers", std::move(layerArray)},
+        {"lut_bytes", int64_t(lutBytes)},
+        {"compile_seconds", compileSeconds},
+        {"passes", std::move(passArray)}};
+    if (!accuracy.empty())
+      report["accuracy"] = std::move(accuracy);
+    auto file = openOutputFile(reportPath, &error);
+    if (!file)
+      return fail(error);
+    file->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
+               << "\n";
+    file->keep();
+  }
+  return 0;
+}
