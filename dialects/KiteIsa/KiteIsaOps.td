@@ -129,6 +129,22 @@ def KiteIsa_MmaOp : KiteIsa_Inst<"mma"> {
   let hasVerifier = 1;
 }
 
+def KiteIsa_MmaNMOp : KiteIsa_Inst<"mma_nm"> {
+  let summary = "C[m x n] (+)= A[m x k] * B, B N:M-compressed along k";
+  let description = [{
+    B holds, for every group of `group` (M) rows of the dense k x n weight
+    tile, `keep` (N) rows of values at WEIGHT byte `b` and, at byte `index`,
+    the position of each value within its group (0..M-1, per column). Only
+    the kept products are computed: the array runs N/M of the dense passes.
+    Row `g * keep + s` of both holds the `s`-th kept entry of group `g`.
+  }];
+  let arguments = (ins KiteIsa_I64:$a, KiteIsa_I64:$b, KiteIsa_I64:$index,
+                       KiteIsa_I64:$c, KiteIsa_I64:$m, KiteIsa_I64:$k,
+                       KiteIsa_I64:$n, KiteIsa_I64:$keep, KiteIsa_I64:$group,
+                       KiteIsa_I64:$accumulate);
+  let hasVerifier = 1;
+}
+
 def KiteIsa_StoreAccOp : KiteIsa_Inst<"store_acc"> {
   let summary = "drain accumulators to DRAM, saturating (or LP fixed to f32)";
   let description = [{

@@ -197,6 +197,19 @@ const std::vector<OpSpec> &kite::rt::instructionSet() {
         {"norm_rows", I},
         {"norm_cols", I}}},
       {Opcode::Fence, "fence", Unit::Control, {}},
+      {Opcode::MmaNM,
+       "mma_nm",
+       Unit::Array,
+       {{"a", I},
+        {"b", I},
+        {"index", I},
+        {"c", I},
+        {"m", I},
+        {"k", I},
+        {"n", I},
+        {"keep", I},
+        {"group", I},
+        {"accumulate", I}}},
   };
   return table;
 }

@@ -514,6 +514,15 @@ struct Simulator::Impl {
         }
       }
     }
+    finishMma(m, k, n, reads, writes);
+    return true;
+  }
+
+  /// Costs of an m x k x n product on the array (k: the reduction length
+  /// the array actually runs) and its scheduling.
+  void finishMma(int64_t m, int64_t k, int64_t n,
+                 const std::vector<Range> &reads,
+                 const std::vector<Range> &writes) {
     int64_t macs = m * k * n;
     stats.macs += macs;
     charge(macComponent, double(macs) * macEnergyPj);
@@ -524,6 +533,88 @@ struct Simulator::Impl {
     int64_t cycles = std::max<int64_t>(
         colPasses * rowPasses * (m + target.rows) + target.cols, 1);
     schedule(Unit::Array, cycles, reads, writes);
+  }
+
+  /// mma with B compressed N:M along k: only kept products are computed,
+  /// so the array runs ceil(k / group) * keep reduction steps.
+  bool mmaNM(const Instr &x) {
+    int64_t a = x.fields[0].i, b = x.fields[1].i, idx = x.fields[2].i,
+            c = x.fields[3].i, m = x.fields[4].i, k = x.fields[5].i,
+            n = x.fields[6].i, keep = x.fields[7].i, group = x.fields[8].i;
+    bool accumulate = x.fields[9].i != 0;
+    if (!configured)
+      return fail("no config_mma before the first mma_nm");
+    if (!checkExtents({m, k, n}) || m * k > kMaxExtent || m * n > kMaxExtent ||
+        k * n > kMaxExtent)
+      return false;
+    if (keep < 1 || group < keep || group > 256)
+      return fail("needs 1 <= keep <= group <= 256");
+    if (c % kAccWordBytes)
+      return fail("accumulator address must be a multiple of 4");
+    int64_t rows = ceilDiv(k, group) * keep;
+    std::vector<Range> reads, writes;
+    if (!access(Space::Act, a, m * k, reads) ||
+        !access(Space::Weight, b, rows * n, reads) ||
+        !access(Space::Weight, idx, rows * n, reads) ||
+        !access(Space::Acc, c, m * n * kAccWordBytes, writes))
+      return false;
+    if (accumulate)
+      reads.push_back(writes.back());
+    const uint8_t *va = &act[size_t(a)], *vb = &weight[size_t(b)],
+                  *vi = &weight[size_t(idx)];
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < n; ++j)
+        if (vi[r * n + j] >= group || (r / keep) * group + vi[r * n + j] >= k)
+          return fail("index " + std::to_string(vi[r * n + j]) + " of row " +
+                      std::to_string(r) + " lies outside its group");
+    int64_t v;
+    if (!lhsFormat.isLP) {
+      for (int64_t e = 0; e < m * k; ++e)
+        if (!intOperand(lhsFormat, va[e], v))
+          return false;
+      for (int64_t e = 0; e < rows * n; ++e)
+        if (!intOperand(rhsFormat, vb[e], v))
+          return false;
+    }
+    int64_t *out = &acc[size_t(c / kAccWordBytes)];
+    uint8_t *nar = &accNar[size_t(c / kAccWordBytes)];
+    if (!accumulate) {
+      std::fill(out, out + m * n, 0);
+      std::fill(nar, nar + m * n, 0);
+    }
+    if (lpProducts.empty() && intProducts.empty()) {
+      // Exact integers: widen once, then gather A by the indices.
+      std::vector<int32_t> a32(static_cast<size_t>(m * k)),
+          b32(static_cast<size_t>(rows * n));
+      for (int64_t e = 0; e < m * k; ++e)
+        a32[size_t(e)] = int32_t(operandValue(lhsFormat, va[e]));
+      for (int64_t e = 0; e < rows * n; ++e)
+        b32[size_t(e)] = int32_t(operandValue(rhsFormat, vb[e]));
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t r = 0; r < rows; ++r) {
+          const int32_t *arow = &a32[size_t(i * k + (r / keep) * group)];
+          const int32_t *brow = &b32[size_t(r * n)];
+          const uint8_t *irow = vi + r * n;
+          int64_t *orow = out + i * n;
+          for (int64_t j = 0; j < n; ++j)
+            orow[j] += arow[irow[j]] * brow[j];
+        }
+    } else {
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t r = 0; r < rows; ++r) {
+          const uint8_t *arow = va + i * k + (r / keep) * group;
+          for (int64_t j = 0; j < n; ++j) {
+            size_t at = size_t(arow[vi[r * n + j]]) << 8 | vb[r * n + j];
+            if (!lpProducts.empty()) {
+              out[i * n + j] += lpProducts[at];
+              nar[i * n + j] |= lpNar[at];
+            } else {
+              out[i * n + j] += intProducts[at];
+            }
+          }
+        }
+    }
+    finishMma(m, rows, n, reads, writes);
     return true;
   }
 
@@ -1069,6 +1160,8 @@ struct Simulator::Impl {
       return vecGelu(x);
     case Opcode::LutSoftmax:
       return lutSoftmax(x);
+    case Opcode::MmaNM:
+      return mmaNM(x);
     case Opcode::Fence:
       schedule(Unit::Control, 0, {}, {});
       return true;
@@ -1087,9 +1180,7 @@ void Simulator::enableProfile(bool on) {
   impl->profiling = on;
   impl->costs.resize(on ? impl->program.code.size() : 0);
 }
-const std::vector<InstrCost> &Simulator::profile() const {
-  return impl->costs;
-}
+const std::vector<InstrCost> &Simulator::profile() const { return impl->costs; }
 const std::vector<TraceEvent> &Simulator::trace() const { return impl->events; }
 
 bool Simulator::run(const std::vector<std::vector<uint8_t>> &inputs,

@@ -51,6 +51,7 @@ enum class Opcode : uint32_t {
   VecGelu = 14,
   LutSoftmax = 15,
   Fence = 16,
+  MmaNM = 17,
 };
 
 enum class FieldKind { Int, Float, IntArray, FloatArray, String };

@@ -90,8 +90,7 @@ int64_t operandFormat(Type element, IntFormatAttr format) {
 /// Lowers one function into a kite_isa.program.
 class Lowering {
 public:
-  Lowering(func::FuncOp func, TargetAttr target, OpBuilder &b,
-           bool layerAttrs)
+  Lowering(func::FuncOp func, TargetAttr target, OpBuilder &b, bool layerAttrs)
       : func(func), target(target), b(b), layerAttrs(layerAttrs) {
     MemoryAttr mem = target.getMemory();
     actBytes = int64_t(mem.getActKib()) * 1024;
@@ -155,8 +154,15 @@ private:
     int64_t outRowStride, outColStride;
     rt::DType outType;
     int64_t bias = -1; ///< DRAM address of N 32-bit values, or -1
+    /// N:M weights: rhs holds the kept values, [ceil(K/group)*keep x N],
+    /// rhsIndex their positions within each group (keep = 0: dense).
+    int64_t keep = 0, group = 0, rhsIndex = -1;
   };
   void emitMac(const MacProblem &p);
+  /// Places a K x N weight matrix (row-major codes) in DRAM for the array:
+  /// as is, or N:M-compressed when `nm` is set. Fills the rhs fields of `p`.
+  void placeWeights(ArrayRef<int64_t> codes, int64_t k, int64_t n, NMAttr nm,
+                    Type element, MacProblem &p);
   LogicalResult emitConfig(Operation *op, Type lhsElem, IntFormatAttr lhsFormat,
                            Type rhsElem, IntFormatAttr rhsFormat,
                            MultiplierAttr multiplier, NMAttr lhsSparsity,
@@ -180,9 +186,13 @@ private:
 
 LogicalResult Lowering::lowerConstant(Operation *op, Attribute value) {
   Value result = op->getResult(0);
-  // Filters reach DRAM only in the packed layout lowerConv makes.
+  // Filters and N:M weights reach DRAM only in the layout placeWeights
+  // makes.
   if (!result.use_empty() && llvm::all_of(result.getUses(), [](OpOperand &use) {
-        return isa<Conv2DOp>(use.getOwner()) && use.getOperandNumber() == 1;
+        if (isa<Conv2DOp>(use.getOwner()))
+          return use.getOperandNumber() == 1;
+        auto mm = dyn_cast<MatmulOp>(use.getOwner());
+        return mm && use.getOperandNumber() == 1 && mm.getRhsSparsityAttr();
       }))
     return success();
   auto type = cast<RankedTensorType>(result.getType());
@@ -223,8 +233,9 @@ LogicalResult Lowering::emitConfig(Operation *op, Type lhsElem,
     return op->emitOpError("has float operands; the MAC array runs integer "
                            "or LP operands (run kite-quantize or "
                            "kite-lp-quantize first)");
-  if (lhsSparsity || rhsSparsity)
-    return op->emitOpError("N:M sparse operands are not lowered yet");
+  if (lhsSparsity)
+    return op->emitOpError("N:M activations (run-time decomposition) are not "
+                           "lowered yet");
   ki::ConfigMmaOp::create(b, loc, operandFormat(lhsElem, lhsFormat),
                           operandFormat(rhsElem, rhsFormat),
                           multiplier ? multiplier.getName()
@@ -242,6 +253,12 @@ void Lowering::emitMac(const MacProblem &p) {
       p.n, std::max<int64_t>(target.getArrayCols(), halfC / 4 / 64));
   tn = std::max<int64_t>(1, std::min(tn, halfW));
   int64_t tk = std::max<int64_t>(1, std::min(p.k, std::min(halfW / tn, halfA)));
+  bool sparse = p.keep > 0;
+  if (sparse) { // whole groups; values and indices share the weight half
+    int64_t groups = std::max<int64_t>(1, halfW / 2 / (p.keep * tn));
+    tk = std::min({p.k, groups * p.group, halfA / p.group * p.group});
+    tk = std::max(tk, std::min(p.k, p.group));
+  }
   int64_t tm =
       std::max<int64_t>(1, std::min({p.m, halfA / tk, halfC / (4 * tn)}));
   int64_t kTiles = ceilDiv(p.k, tk);
@@ -262,13 +279,25 @@ void Lowering::emitMac(const MacProblem &p) {
           w = keptW;
         } else {
           w = (slotW ^= 1) * halfW;
-          load(rt::Space::Weight, w, p.rhs + k0 * p.n + n0, tkr, tnr, p.n);
+          if (sparse) {
+            int64_t row0 = k0 / p.group * p.keep,
+                    rows = ceilDiv(tkr, p.group) * p.keep;
+            load(rt::Space::Weight, w, p.rhs + row0 * p.n + n0, rows, tnr, p.n);
+            load(rt::Space::Weight, w + halfW / 2, p.rhsIndex + row0 * p.n + n0,
+                 rows, tnr, p.n);
+          } else {
+            load(rt::Space::Weight, w, p.rhs + k0 * p.n + n0, tkr, tnr, p.n);
+          }
           if (kTiles == 1)
             keptW = w;
         }
         int64_t a = (slotA ^= 1) * halfA;
         load(rt::Space::Act, a, p.lhs + m0 * p.k + k0, tmr, tkr, p.k);
-        ki::MmaOp::create(b, loc, a, w, c, tmr, tkr, tnr, k0 > 0 ? 1 : 0);
+        if (sparse)
+          ki::MmaNMOp::create(b, loc, a, w, w + halfW / 2, c, tmr, tkr, tnr,
+                              p.keep, p.group, k0 > 0 ? 1 : 0);
+        else
+          ki::MmaOp::create(b, loc, a, w, c, tmr, tkr, tnr, k0 > 0 ? 1 : 0);
       }
       ki::StoreAccOp::create(
           b, loc, c, tmr, tnr,
@@ -277,6 +306,62 @@ void Lowering::emitMac(const MacProblem &p) {
           p.bias >= 0 ? biasAt + n0 * 4 : -1);
     }
   }
+}
+
+void Lowering::placeWeights(ArrayRef<int64_t> codes, int64_t k, int64_t n,
+                            NMAttr nm, Type element, MacProblem &p) {
+  if (!nm) {
+    std::vector<char> dense(codes.begin(), codes.end());
+    p.rhs = addData(dense);
+    return;
+  }
+  // The interpreter's N:M selection: in every group of M rows of a column,
+  // the N entries of largest magnitude (ties to the lower index) survive.
+  std::optional<numerics::LPCodec> codec;
+  if (auto lp = dyn_cast<LPType>(element))
+    codec.emplace(lp.getFormat());
+  auto magnitude = [&](int64_t code) {
+    if (codec) {
+      const numerics::LPValue &v = codec->value(uint32_t(code));
+      return v.isZero() ? -1.0 : double(v.log);
+    }
+    return double(code < 0 ? -code : code);
+  };
+  int64_t keep = nm.getN(), group = nm.getM();
+  int64_t rows = ceilDiv(k, group) * keep;
+  std::vector<char> values(size_t(rows * n), 0), index(size_t(rows * n), 0);
+  SmallVector<int64_t> order;
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t g0 = 0; g0 < k; g0 += group) {
+      int64_t len = std::min(group, k - g0);
+      order.resize(size_t(len));
+      for (int64_t t = 0; t < len; ++t)
+        order[size_t(t)] = t;
+      auto at = [&](int64_t t) { return codes[size_t((g0 + t) * n + j)]; };
+      std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) {
+        return magnitude(at(x)) > magnitude(at(y));
+      });
+      order.resize(size_t(std::min(keep, len)));
+      llvm::sort(order);
+      for (auto [slot, t] : llvm::enumerate(order)) {
+        size_t dst = size_t((g0 / group * keep + int64_t(slot)) * n + j);
+        values[dst] = char(at(t));
+        index[dst] = char(t);
+      }
+    }
+  p.rhs = addData(values);
+  p.rhsIndex = addData(index);
+  p.keep = keep;
+  p.group = group;
+}
+
+/// The codes of a constant integer or LP tensor (LP codes zero-extended).
+static SmallVector<int64_t> codesOf(DenseElementsAttr attr, Type element) {
+  SmallVector<int64_t> codes;
+  bool isLP = isa<LPType>(element);
+  for (const APInt &v : attr.getValues<APInt>())
+    codes.push_back(isLP ? int64_t(v.getZExtValue()) : v.getSExtValue());
+  return codes;
 }
 
 LogicalResult Lowering::lowerMatmul(MatmulOp op) {
@@ -288,14 +373,43 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
                         op.getMultiplierAttr(), op.getLhsSparsityAttr(),
                         op.getRhsSparsityAttr())))
     return failure();
+  ArrayRef<int64_t> ls = lhsType.getShape();
+  int64_t m = ls[ls.size() - 2], k = ls.back(), n = rhsType.getShape().back();
+  int64_t batches = product(ls.drop_back(2));
+  if (NMAttr nm = op.getRhsSparsityAttr()) {
+    DenseElementsAttr weights;
+    if (!matchPattern(op.getRhs(), m_Constant(&weights)))
+      return op.emitOpError("N:M weights must be constant (they are "
+                            "compressed at compile time)");
+    FailureOr<Buffer> lhs = bufferOf(op, op.getLhs()),
+                      out = newBuffer(op, op.getResult());
+    if (failed(lhs) || failed(out))
+      return failure();
+    SmallVector<int64_t> codes = codesOf(weights, rhsType.getElementType());
+    bool shared = rhsType.getRank() == 2;
+    unsigned eb = rt::dtypeBytes(out->dtype);
+    for (int64_t bt = 0; bt < (shared ? 1 : batches); ++bt) {
+      MacProblem p{shared ? m * batches : m,
+                   k,
+                   n,
+                   lhs->addr + bt * m * k,
+                   0,
+                   out->addr + bt * m * n * eb,
+                   n,
+                   1,
+                   out->dtype};
+      placeWeights(
+          ArrayRef<int64_t>(codes).slice(size_t(bt * k * n), size_t(k * n)), k,
+          n, nm, rhsType.getElementType(), p);
+      emitMac(p);
+    }
+    return success();
+  }
   FailureOr<Buffer> lhs = bufferOf(op, op.getLhs()),
                     rhs = bufferOf(op, op.getRhs()),
                     out = newBuffer(op, op.getResult());
   if (failed(lhs) || failed(rhs) || failed(out))
     return failure();
-  ArrayRef<int64_t> ls = lhsType.getShape();
-  int64_t m = ls[ls.size() - 2], k = ls.back(), n = rhsType.getShape().back();
-  int64_t batches = product(ls.drop_back(2));
   unsigned eb = rt::dtypeBytes(out->dtype);
   if (rhsType.getRank() == 2) { // shared weights: one M*batches problem
     emitMac(
@@ -334,18 +448,18 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
                     dil = op.getDilations();
   // Filter of each group as K x N bytes: (c, kh, kw) rows, one column per
   // filter.
-  bool isLP = isa<LPType>(fType.getElementType());
-  SmallVector<int64_t> codes;
-  for (const APInt &v : filter.getValues<APInt>())
-    codes.push_back(isLP ? int64_t(v.getZExtValue()) : v.getSExtValue());
-  SmallVector<int64_t> packedAddr;
+  SmallVector<int64_t> codes = codesOf(filter, fType.getElementType());
+  SmallVector<MacProblem> perGroup;
   for (int64_t g = 0; g < groups; ++g) {
-    std::vector<char> packed(size_t(ck * fg));
+    SmallVector<int64_t> packed(size_t(ck * fg));
     for (int64_t col = 0; col < fg; ++col)
       for (int64_t row = 0; row < ck; ++row)
         packed[size_t(row * fg + col)] =
-            char(codes[size_t((g * fg + col) * ck + row)]);
-    packedAddr.push_back(addData(packed));
+            codes[size_t((g * fg + col) * ck + row)];
+    MacProblem p{};
+    placeWeights(packed, ck, fg, op.getFilterSparsityAttr(),
+                 fType.getElementType(), p);
+    perGroup.push_back(p);
   }
   int64_t bias = -1;
   if (op.getBias()) {
@@ -366,9 +480,17 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
                            ArrayRef<int64_t>({dil[0], dil[1]}),
                            ArrayRef<int64_t>({oh, ow}));
       // Output position p, channel j lands at NCHW (bt, g*fg + j, p).
-      emitMac({oh * ow, ck, fg, patches, packedAddr[size_t(g)],
-               out->addr + (bt * fc + g * fg) * oh * ow * eb, 1, oh * ow,
-               out->dtype, bias >= 0 ? bias + g * fg * 4 : -1});
+      MacProblem p = perGroup[size_t(g)];
+      p.m = oh * ow;
+      p.k = ck;
+      p.n = fg;
+      p.lhs = patches;
+      p.out = out->addr + (bt * fc + g * fg) * oh * ow * eb;
+      p.outRowStride = 1;
+      p.outColStride = oh * ow;
+      p.outType = out->dtype;
+      p.bias = bias >= 0 ? bias + g * fg * 4 : -1;
+      emitMac(p);
     }
   return success();
 }
@@ -692,9 +814,9 @@ LogicalResult Lowering::run() {
       return failure();
     if (!layerAttrs)
       continue;
-    for (Operation &emitted : llvm::make_range(
-             last ? std::next(last->getIterator()) : body->begin(),
-             body->end()))
+    for (Operation &emitted :
+         llvm::make_range(last ? std::next(last->getIterator()) : body->begin(),
+                          body->end()))
       if (!isa<ki::DataOp>(emitted))
         emitted.setAttr(kLayerAttrName, b.getI64IntegerAttr(int64_t(index)));
   }

@@ -31,8 +31,8 @@ func.func @main(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 func.func @main(%x: tensor<2x8xi8>) -> tensor<2x4xi32> {
   %w = arith.constant dense<1> : tensor<8x4xi8>
-  // expected-error @+1 {{'kite.matmul' op N:M sparse operands are not lowered yet}}
-  %y = kite.matmul %x, %w {rhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x4xi8>) -> tensor<2x4xi32>
+  // expected-error @+1 {{'kite.matmul' op N:M activations (run-time decomposition) are not lowered yet}}
+  %y = kite.matmul %x, %w {lhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x4xi8>) -> tensor<2x4xi32>
   return %y : tensor<2x4xi32>
 }
 
@@ -44,4 +44,12 @@ func.func @main(%x: tensor<1x1x3x3xi8>, %w: tensor<1x1x2x2xi8>) -> tensor<1x1x2x
                            dilations = array<i64: 1, 1>, groups = 1 : i64}
       : (tensor<1x1x3x3xi8>, tensor<1x1x2x2xi8>) -> tensor<1x1x2x2xi32>
   return %y : tensor<1x1x2x2xi32>
+}
+
+// -----
+
+func.func @main(%x: tensor<2x8xi8>, %w: tensor<8x4xi8>) -> tensor<2x4xi32> {
+  // expected-error @+1 {{'kite.matmul' op N:M weights must be constant (they are compressed at compile time)}}
+  %y = kite.matmul %x, %w {rhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x4xi8>) -> tensor<2x4xi32>
+  return %y : tensor<2x4xi32>
 }

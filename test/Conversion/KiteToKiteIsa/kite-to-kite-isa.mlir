@@ -84,3 +84,21 @@ func.func @main(%x: tensor<2x3xf32>, %b: tensor<1x3xf32>) -> tensor<2x3xf32> {
   %t = tosa.transpose %v {perms = array<i32: 1, 0>} : (tensor<3x2xf32>) -> tensor<2x3xf32>
   return %t : tensor<2x3xf32>
 }
+
+// -----
+
+// 2:4 weights are selected as the interpreter selects them (the two of
+// largest magnitude per group of four, per column) and compressed to values
+// and in-group indices; the array runs mma_nm on them.
+// CHECK-LABEL: type = tensor<2x4xi8>}
+// CHECK-NOT: dense<[1, -5, 3, 2]>
+// CHECK: kite_isa.data {addr = [[VALUES:[0-9]+]] : i64, bytes = dense<[-5, 3]> : tensor<2xi8>}
+// CHECK: kite_isa.data {addr = [[INDEX:[0-9]+]] : i64, bytes = dense<[1, 2]> : tensor<2xi8>}
+// CHECK: kite_isa.dma_load {{{.*}}rows = 2 : i64, space = 2 : i64, src = [[VALUES]] : i64
+// CHECK: kite_isa.dma_load {{{.*}}rows = 2 : i64, space = 2 : i64, src = [[INDEX]] : i64
+// CHECK: kite_isa.mma_nm {{{.*}}group = 4 : i64, {{.*}}k = 4 : i64, keep = 2 : i64, m = 2 : i64, n = 1 : i64}
+func.func @main(%x: tensor<2x4xi8>) -> tensor<2x1xi32> {
+  %w = arith.constant dense<[[1], [-5], [3], [2]]> : tensor<4x1xi8>
+  %y = kite.matmul %x, %w {rhs_sparsity = #kite.nm<2, 4>} : (tensor<2x4xi8>, tensor<4x1xi8>) -> tensor<2x1xi32>
+  return %y : tensor<2x1xi32>
+}

@@ -176,6 +176,37 @@ LogicalResult MmaOp::verify() {
                      getM() * getN() * rt::kAccWordBytes, kib(mem.getAccKib()));
 }
 
+LogicalResult MmaNMOp::verify() {
+  if (failed(checkNonNegative(
+          *this, {getA(), getB(), getIndex(), getC(), getM(), getK(), getN()})))
+    return failure();
+  if (getKeep() < 1 || getGroup() < getKeep())
+    return emitOpError("needs 1 <= keep <= group");
+  if (getC() % rt::kAccWordBytes)
+    return emitOpError("c must be a multiple of 4 (accumulator words)");
+  if (getAccumulate() != 0 && getAccumulate() != 1)
+    return emitOpError("accumulate must be 0 or 1");
+  TargetAttr target = lookupTarget(*this);
+  if (!target)
+    return success();
+  if (!target.supportsSparsity(
+          NMAttr::get(getContext(), unsigned(getKeep()), unsigned(getGroup()))))
+    return emitOpError() << getKeep() << ":" << getGroup()
+                         << " sparsity is not supported by target '"
+                         << target.getName() << "'";
+  MemoryAttr mem = target.getMemory();
+  int64_t rows = (getK() + getGroup() - 1) / getGroup() * getKeep();
+  if (failed(checkBuffer(*this, "A tile", getA(), getM() * getK(),
+                         kib(mem.getActKib()))) ||
+      failed(checkBuffer(*this, "B values", getB(), rows * getN(),
+                         kib(mem.getWeightKib()))) ||
+      failed(checkBuffer(*this, "B indices", getIndex(), rows * getN(),
+                         kib(mem.getWeightKib()))))
+    return failure();
+  return checkBuffer(*this, "C tile", getC(),
+                     getM() * getN() * rt::kAccWordBytes, kib(mem.getAccKib()));
+}
+
 LogicalResult StoreAccOp::verify() {
   if (failed(checkNonNegative(*this, {getSrc(), getRows(), getCols(), getDst(),
                                       getRowStride(), getColStride()})))
