@@ -24,6 +24,13 @@ void kite::buildCompilePipeline(OpPassManager &pm,
     lp.entry = options.entry;
     lp.bitBudget = options.lpBudget;
     pm.addPass(createKiteLPQuantSearch(lp));
+  } else if (!options.lpFormat.empty()) {
+    KiteLPQuantizeOptions lp;
+    lp.calibration = options.calibration;
+    lp.entry = options.entry;
+    lp.actFormat = options.lpFormat;
+    lp.weightFormat = options.lpFormat;
+    pm.addPass(createKiteLPQuantize(lp));
   } else if (options.quantize) {
     KiteQuantizeOptions quantize;
     quantize.calibration = options.calibration;

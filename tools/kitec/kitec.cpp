@@ -41,6 +41,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <chrono>
+#include <functional>
 
 using namespace mlir;
 using namespace kite;
@@ -101,6 +102,11 @@ static cl::opt<std::string>
                     "largest calibration top-1 drop (default 0.01); needs "
                     "--calib-labels"),
            cl::ValueOptional, cl::value_desc("drop"), cl::cat(category));
+static cl::opt<bool>
+    baselines("baselines",
+              cl::desc("Also compile and evaluate uniform INT8, INT4 and (with "
+                       "--lp) uniform LP at the budget's width; needs --eval"),
+              cl::cat(category));
 static cl::opt<bool> noLutSoftmax("no-lut-softmax",
                                   cl::desc("Keep softmax off the LUT unit"),
                                   cl::cat(category));
@@ -218,6 +224,45 @@ Layer describe(Operation *op) {
   return l;
 }
 
+/// Runs kite-compile (and FAMES when `select` is set) on `module`.
+LogicalResult compileModule(MLIRContext &ctx, ModuleOp module,
+                            const CompileOptions &options,
+                            const KiteAppMulSelectOptions *select,
+                            PassTimes &times) {
+  PassManager pm(&ctx);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  pm.addInstrumentation(std::make_unique<PassClock>(times));
+  buildCompilePipeline(pm, options);
+  if (select)
+    pm.addPass(createKiteAppMulSelect(*select));
+  return pm.run(module);
+}
+
+/// Lowers a compiled module to kite_isa and returns its program.
+FailureOr<rt::Program> lowerModule(MLIRContext &ctx, ModuleOp module,
+                                   PassTimes &times) {
+  PassManager pm(&ctx);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  pm.addInstrumentation(std::make_unique<PassClock>(times));
+  ConvertKiteToKiteIsaOptions lowering;
+  lowering.layerAttrs = true;
+  pm.addPass(createConvertKiteToKiteIsa(lowering));
+  if (failed(pm.run(module)))
+    return failure();
+  return programFromModule(module);
+}
+
+/// MAC energy of a run: the "mac ..." components.
+double macEnergyJ(const rt::Stats &stats) {
+  double pj = 0;
+  for (const auto &[name, e] : stats.energyPj)
+    if (llvm::StringRef(name).starts_with("mac "))
+      pj += e;
+  return pj * 1e-12;
+}
+
 double accuracyOf(const HostTensor &logits, const HostTensor &labels,
                   std::string &error) {
   int64_t correct = 0;
@@ -281,38 +326,40 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> floatModule = module->clone();
 
   // Compile to the quantized tensor level.
-  CompileOptions options;
-  llvm::StringRef target(targetName);
-  if (target.ends_with(".json"))
-    options.targetFile = targetName;
-  else
-    options.target = targetName;
-  options.calibration = calibPath;
-  options.bits = bits;
-  options.lutSoftmax = !noLutSoftmax;
+  double lpBudget = 0;
   if (lp.getNumOccurrences()) {
-    double budget = 6.0;
-    if (!lp.empty() && llvm::StringRef(lp).getAsDouble(budget))
+    lpBudget = 6.0;
+    if (!lp.empty() && llvm::StringRef(lp).getAsDouble(lpBudget))
       return fail("--lp takes an average-bit budget, got '" + lp + "'");
-    options.lpBudget = budget;
   }
+  // The requested compilation; baselines change the number format only.
+  auto setOptions = [&](CompileOptions &options) {
+    if (llvm::StringRef(targetName).ends_with(".json"))
+      options.targetFile = targetName;
+    else
+      options.target = targetName;
+    options.calibration = calibPath;
+    options.bits = bits;
+    options.lutSoftmax = !noLutSoftmax;
+    options.lpBudget = lpBudget;
+  };
+  CompileOptions options;
+  setOptions(options);
   PassTimes passTimes;
-  PassManager pm(&ctx);
-  if (failed(applyPassManagerCLOptions(pm)))
-    return 1;
-  pm.addInstrumentation(std::make_unique<PassClock>(passTimes));
-  buildCompilePipeline(pm, options);
+  std::optional<KiteAppMulSelectOptions> select;
   if (appmul.getNumOccurrences()) {
-    KiteAppMulSelectOptions select;
-    select.calibration = calibPath;
-    select.labels = calibLabelsPath;
-    select.maxDrop = 0.01;
-    if (!appmul.empty() && llvm::StringRef(appmul).getAsDouble(select.maxDrop))
+    select.emplace();
+    select->calibration = calibPath;
+    select->labels = calibLabelsPath;
+    select->maxDrop = 0.01;
+    if (!appmul.empty() && llvm::StringRef(appmul).getAsDouble(select->maxDrop))
       return fail("--appmul takes an accuracy-drop limit, got '" + appmul +
                   "'");
-    pm.addPass(createKiteAppMulSelect(select));
   }
-  if (failed(pm.run(*module)))
+  if (baselines && evalPath.empty())
+    return fail("--baselines needs --eval and --labels");
+  if (failed(compileModule(ctx, *module, options, select ? &*select : nullptr,
+                           passTimes)))
     return 1;
 
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
@@ -345,16 +392,7 @@ int main(int argc, char **argv) {
   }
 
   // Lower and emit.
-  PassManager lower(&ctx);
-  if (failed(applyPassManagerCLOptions(lower)))
-    return 1;
-  lower.addInstrumentation(std::make_unique<PassClock>(passTimes));
-  ConvertKiteToKiteIsaOptions lowering;
-  lowering.layerAttrs = true;
-  lower.addPass(createConvertKiteToKiteIsa(lowering));
-  if (failed(lower.run(*module)))
-    return 1;
-  FailureOr<rt::Program> program = programFromModule(*module);
+  FailureOr<rt::Program> program = lowerModule(ctx, *module, passTimes);
   if (failed(program))
     return 1;
   std::vector<int64_t> instrLayer;
@@ -383,7 +421,7 @@ int main(int argc, char **argv) {
   rt::Simulator sim(*program);
   sim.enableProfile(true);
   llvm::json::Object accuracy;
-  std::vector<HostTensor> simInputs;
+  llvm::json::Array baselineArray;
   if (!evalPath.empty()) {
     std::vector<HostTensor> x, y;
     if (!readTensors(evalPath, x, error) || !readTensors(labelsPath, y, error))
@@ -408,6 +446,52 @@ int main(int argc, char **argv) {
     accuracy["float"] = floatAcc;
     accuracy["compiled"] = compiledAcc;
     accuracy["samples"] = int64_t(y[0].numElements());
+    if (baselines) {
+      // Uniform formats on the same target and data, so the value of the
+      // chosen one is measurable.
+      std::vector<std::pair<std::string, std::function<void(CompileOptions &)>>>
+          variants = {
+              {"int8", [](CompileOptions &o) { o.bits = 8; }},
+              {"int4", [](CompileOptions &o) { o.bits = 4; }},
+          };
+      if (lpBudget > 0) {
+        unsigned n = unsigned(std::lround(lpBudget));
+        std::string format = std::to_string(n) + (n >= 5 ? ",1," : ",0,") +
+                             std::to_string(n - 1);
+        variants.push_back({"lp " + format, [format](CompileOptions &o) {
+                              o.lpFormat = format;
+                            }});
+      }
+      for (auto &[name, adjust] : variants) {
+        progress("baseline " + name);
+        CompileOptions o;
+        setOptions(o);
+        o.lpBudget = 0;
+        adjust(o);
+        OwningOpRef<ModuleOp> variant = floatModule->clone();
+        PassTimes ignored;
+        if (failed(compileModule(ctx, *variant, o, nullptr, ignored)))
+          return 1;
+        FailureOr<rt::Program> p = lowerModule(ctx, *variant, ignored);
+        if (failed(p))
+          return 1;
+        rt::Simulator baseSim(*p);
+        std::vector<HostTensor> out;
+        if (!rt::runOnHostTensors(baseSim, *p, x, true, out, error))
+          return fail(error);
+        double acc = accuracyOf(out[0], y[0], error);
+        if (!error.empty())
+          return fail(error);
+        const rt::Stats &st = baseSim.stats();
+        baselineArray.push_back(
+            llvm::json::Object{{"name", name},
+                               {"accuracy", acc},
+                               {"cycles", st.cycles},
+                               {"energy_j", st.energyJ()},
+                               {"mac_energy_j", macEnergyJ(st)},
+                               {"edp_js", st.edpJs(p->target)}});
+      }
+    }
   } else {
     std::vector<HostTensor> calib, out;
     if (!readTensors(calibPath, calib, error))
@@ -480,6 +564,24 @@ int main(int argc, char **argv) {
         *accuracy.getNumber("float"), *accuracy.getNumber("compiled"),
         *accuracy.getInteger("samples"));
 
+  if (!baselineArray.empty()) {
+    llvm::outs() << llvm::formatv("{0,-16} {1,8} {2,12} {3,14} {4,12}\n",
+                                  "format", "top-1", "energy J", "MAC energy J",
+                                  "EDP J*s");
+    llvm::outs() << llvm::formatv(
+        "{0,-16} {1,8:f4} {2,12:e3} {3,14:e3} {4,12:e3}\n", "compiled",
+        *accuracy.getNumber("compiled"), stats.energyJ(), macEnergyJ(stats),
+        stats.edpJs(t));
+    for (const llvm::json::Value &v : baselineArray) {
+      const llvm::json::Object &b = *v.getAsObject();
+      llvm::outs() << llvm::formatv(
+          "{0,-16} {1,8:f4} {2,12:e3} {3,14:e3} {4,12:e3}\n",
+          *b.getString("name"), *b.getNumber("accuracy"),
+          *b.getNumber("energy_j"), *b.getNumber("mac_energy_j"),
+          *b.getNumber("edp_js"));
+    }
+  }
+
   if (!reportPath.empty()) {
     llvm::json::Object energy;
     for (const auto &[name, pj] : stats.energyPj)
@@ -499,6 +601,7 @@ int main(int argc, char **argv) {
                             {"macs", stats.macs},
                             {"dram_bytes", stats.dramBytes},
                             {"utilisation", stats.utilisation(t)},
+                            {"mac_energy_j", macEnergyJ(stats)},
                             {"energy_by_component_j", std::move(energy)}}},
         {"layers", std::move(layerArray)},
         {"lut_bytes", int64_t(lutBytes)},
@@ -506,6 +609,8 @@ int main(int argc, char **argv) {
         {"passes", std::move(passArray)}};
     if (!accuracy.empty())
       report["accuracy"] = std::move(accuracy);
+    if (!baselineArray.empty())
+      report["baselines"] = std::move(baselineArray);
     auto file = openOutputFile(reportPath, &error);
     if (!file)
       return fail(error);

@@ -42,6 +42,12 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                      "under this average-bit budget, instead of integer "
                      "quantization"),
       llvm::cl::init(0.0)};
+  Option<std::string> lpFormat{
+      *this, "lp-format",
+      llvm::cl::desc("If set (n,es,rs): one logarithmic-posit format for "
+                     "every layer's activations and weights (kite-lp-quantize), "
+                     "instead of integer quantization"),
+      llvm::cl::init("")};
   Option<std::string> calibrationMethod{
       *this, "calibration-method",
       llvm::cl::desc("Activation ranges: minmax, percentile or mse"),
@@ -55,8 +61,8 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
 };
 
 /// Appends kite-compile: attach the target, raise TOSA and linalg to kite
-/// ops, then the enabled techniques. (Lowering to the accelerator joins
-/// when the back end exists.)
+/// ops, then the enabled techniques, down to the quantized tensor level
+/// (kitec then lowers with convert-kite-to-kite-isa).
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const CompileOptions &options);
 
