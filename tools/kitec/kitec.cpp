@@ -30,6 +30,7 @@
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -356,6 +357,19 @@ int main(int argc, char **argv) {
       return fail("--appmul takes an accuracy-drop limit, got '" + appmul +
                   "'");
   }
+  // FAMES' per-layer candidates (predicted loss change, energy) go into the
+  // report through the pass's estimate dump.
+  llvm::SmallString<128> estimatesPath;
+  if (select) {
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "kitec-appmul", "json", estimatesPath))
+      return fail("cannot create a temporary file: " + ec.message());
+    select->dumpEstimates = std::string(estimatesPath);
+  }
+  llvm::scope_exit removeEstimates([&] {
+    if (!estimatesPath.empty())
+      llvm::sys::fs::remove(estimatesPath);
+  });
   if (baselines && evalPath.empty())
     return fail("--baselines needs --eval and --labels");
   if (failed(compileModule(ctx, *module, options, select ? &*select : nullptr,
@@ -611,6 +625,17 @@ int main(int argc, char **argv) {
       report["accuracy"] = std::move(accuracy);
     if (!baselineArray.empty())
       report["baselines"] = std::move(baselineArray);
+    if (!estimatesPath.empty()) {
+      auto text = llvm::MemoryBuffer::getFile(estimatesPath);
+      llvm::Expected<llvm::json::Value> estimates =
+          text ? llvm::json::parse((*text)->getBuffer())
+               : llvm::Expected<llvm::json::Value>(
+                     llvm::errorCodeToError(text.getError()));
+      if (!estimates)
+        return fail("cannot read FAMES' estimates: " +
+                    llvm::toString(estimates.takeError()));
+      report["appmul"] = std::move(*estimates);
+    }
     auto file = openOutputFile(reportPath, &error);
     if (!file)
       return fail(error);
