@@ -904,103 +904,104 @@ struct Simulator::Impl {
     return true;
   }
 
-  /// Shared checks of vec_quantize / vec_dequantize.
-  bool quantParams(const Instr &x, int scalesField, int64_t count,
-                   int64_t inner, OperandFormat &f) {
-    f = OperandFormat::unpack(x.fields[size_t(scalesField - 1)].i);
-    const auto &scales = x.fields[size_t(scalesField)].floats;
-    const auto &zeros = x.fields[size_t(scalesField + 1)].ints;
-    if (!checkExtents({count, inner}) || inner < 1)
+  /// What vec_quantize and vec_dequantize share: the integer side's dtype,
+  /// the format (with its LP codec) and the per-channel parameters.
+  struct QuantSide {
+    DType dtype = DType::F32;
+    unsigned eb = 0;
+    OperandFormat f;
+    std::optional<numerics::LPCodec> codec;
+    const std::vector<double> *scales = nullptr;
+    const std::vector<int64_t> *zeros = nullptr;
+    int64_t count = 0, inner = 1;
+
+    std::pair<double, int64_t> params(int64_t k) const {
+      size_t ch = size_t((k / inner) % int64_t(scales->size()));
+      return {(*scales)[ch], (*zeros)[ch]};
+    }
+  };
+
+  bool quantSide(const Instr &x, int dtypeField, QuantSide &q) {
+    q.count = x.fields[3].i;
+    q.inner = x.fields[4].i;
+    q.f = OperandFormat::unpack(x.fields[5].i);
+    q.scales = &x.fields[6].floats;
+    q.zeros = &x.fields[7].ints;
+    if (!dtypeOf(x.fields[size_t(dtypeField)].i, q.dtype) ||
+        !checkExtents({q.count, q.inner}))
       return false;
-    if (f.isLP) {
-      std::string problem =
-          numerics::LPFormat{f.bits, f.es, f.rs, f.sf}.validate();
+    if (q.dtype == DType::F32)
+      return fail("the quantized dtype must be an integer");
+    if (q.inner < 1)
+      return fail("inner must be >= 1");
+    q.eb = dtypeBytes(q.dtype);
+    if (q.f.isLP) {
+      numerics::LPFormat lf{q.f.bits, q.f.es, q.f.rs, q.f.sf};
+      std::string problem = lf.validate();
       if (!problem.empty())
         return fail("bad LP format: " + problem);
+      q.codec.emplace(lf);
       return true;
     }
-    if (f.bits < 1 || f.bits > 32 || f.storageBits < f.bits ||
-        f.storageBits > 32)
-      return fail("bad integer format " + f.str());
-    if (scales.empty() || scales.size() != zeros.size())
+    if (q.f.bits < 1 || q.f.bits > 32 || q.f.storageBits < q.f.bits ||
+        q.f.storageBits > 32)
+      return fail("bad integer format " + q.f.str());
+    if (q.scales->empty() || q.scales->size() != q.zeros->size())
       return fail("scales and zero_points must be non-empty and equally long");
     return true;
   }
 
   bool vecQuantize(const Instr &x) {
-    int64_t src = x.fields[0].i, dst = x.fields[1].i, count = x.fields[3].i,
-            inner = x.fields[4].i;
-    DType dtype = DType::F32;
-    OperandFormat f;
-    if (!dtypeOf(x.fields[2].i, dtype) || !quantParams(x, 6, count, inner, f))
+    int64_t src = x.fields[0].i, dst = x.fields[1].i;
+    QuantSide q;
+    if (!quantSide(x, 2, q))
       return false;
-    if (dtype == DType::F32)
-      return fail("the quantized dtype must be an integer");
     std::vector<Range> reads, writes;
-    unsigned eb = dtypeBytes(dtype);
-    if (!access(Space::Dram, src, count * 4, reads) ||
-        !access(Space::Dram, dst, count * eb, writes))
+    if (!access(Space::Dram, src, q.count * 4, reads) ||
+        !access(Space::Dram, dst, q.count * q.eb, writes))
       return false;
-    const auto &scales = x.fields[6].floats;
-    const auto &zeros = x.fields[7].ints;
-    std::optional<numerics::LPCodec> codec;
-    if (f.isLP)
-      codec.emplace(numerics::LPFormat{f.bits, f.es, f.rs, f.sf});
-    int64_t channels = int64_t(scales.size());
-    for (int64_t k = 0; k < count; ++k) {
+    for (int64_t k = 0; k < q.count; ++k) {
       float v = loadF32(src + k * 4);
-      if (codec) {
-        storeInt(dst + k * eb, dtype, int64_t(codec->encode(v)));
+      if (q.codec) {
+        storeInt(dst + k * q.eb, q.dtype, int64_t(q.codec->encode(v)));
         continue;
       }
-      size_t ch = size_t((k / inner) % channels);
-      int64_t q =
-          numerics::quantize(v, scales[ch], zeros[ch], {f.bits, f.isSigned});
-      storeInt(dst + k * eb, dtype, signExtend(q, f.storageBits));
+      auto [scale, zero] = q.params(k);
+      int64_t code =
+          numerics::quantize(v, scale, zero, {q.f.bits, q.f.isSigned});
+      storeInt(dst + k * q.eb, q.dtype, signExtend(code, q.f.storageBits));
     }
-    charge("vector", double(count) * (target.fp32Mul + target.fp32Add));
-    chargeDram(count * (4 + eb));
-    schedule(Unit::Vector, vectorCycles(count, 2, count * (4 + eb)), reads,
-             writes);
+    int64_t bytes = q.count * (4 + q.eb);
+    charge("vector", double(q.count) * (target.fp32Mul + target.fp32Add));
+    chargeDram(bytes);
+    schedule(Unit::Vector, vectorCycles(q.count, 2, bytes), reads, writes);
     return true;
   }
 
   bool vecDequantize(const Instr &x) {
-    int64_t src = x.fields[0].i, dst = x.fields[2].i, count = x.fields[3].i,
-            inner = x.fields[4].i;
-    DType dtype = DType::F32;
-    OperandFormat f;
-    if (!dtypeOf(x.fields[1].i, dtype) || !quantParams(x, 6, count, inner, f))
+    int64_t src = x.fields[0].i, dst = x.fields[2].i;
+    QuantSide q;
+    if (!quantSide(x, 1, q))
       return false;
-    if (dtype == DType::F32)
-      return fail("the quantized dtype must be an integer");
     std::vector<Range> reads, writes;
-    unsigned eb = dtypeBytes(dtype);
-    if (!access(Space::Dram, src, count * eb, reads) ||
-        !access(Space::Dram, dst, count * 4, writes))
+    if (!access(Space::Dram, src, q.count * q.eb, reads) ||
+        !access(Space::Dram, dst, q.count * 4, writes))
       return false;
-    const auto &scales = x.fields[6].floats;
-    const auto &zeros = x.fields[7].ints;
-    std::optional<numerics::LPCodec> codec;
-    if (f.isLP)
-      codec.emplace(numerics::LPFormat{f.bits, f.es, f.rs, f.sf});
-    int64_t channels = int64_t(scales.size());
-    for (int64_t k = 0; k < count; ++k) {
-      int64_t v = loadInt(src + k * eb, dtype);
-      if (codec) {
-        storeF32(dst + k * 4, float(codec->decode(uint32_t(v) & 0xff)));
+    for (int64_t k = 0; k < q.count; ++k) {
+      int64_t v = loadInt(src + k * q.eb, q.dtype);
+      if (q.codec) {
+        storeF32(dst + k * 4, float(q.codec->decode(uint32_t(v) & 0xff)));
         continue;
       }
-      if (!f.isSigned && f.storageBits < 64)
-        v &= (int64_t(1) << f.storageBits) - 1;
-      size_t ch = size_t((k / inner) % channels);
-      storeF32(dst + k * 4,
-               float(numerics::dequantize(v, scales[ch], zeros[ch])));
+      if (!q.f.isSigned && q.f.storageBits < 64)
+        v &= (int64_t(1) << q.f.storageBits) - 1;
+      auto [scale, zero] = q.params(k);
+      storeF32(dst + k * 4, float(numerics::dequantize(v, scale, zero)));
     }
-    charge("vector", double(count) * target.fp32Mul);
-    chargeDram(count * (4 + eb));
-    schedule(Unit::Vector, vectorCycles(count, 1, count * (4 + eb)), reads,
-             writes);
+    int64_t bytes = q.count * (4 + q.eb);
+    charge("vector", double(q.count) * target.fp32Mul);
+    chargeDram(bytes);
+    schedule(Unit::Vector, vectorCycles(q.count, 1, bytes), reads, writes);
     return true;
   }
 
