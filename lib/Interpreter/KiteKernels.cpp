@@ -9,6 +9,7 @@
 
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Interpreter/Interpreter.h"
+#include "kite/Numerics/NMSelect.h"
 #include "kite/Numerics/IntQuant.h"
 #include "kite/Numerics/LP.h"
 #include "kite/Numerics/LutSoftmax.h"
@@ -94,26 +95,26 @@ FailureOr<int64_t> intValue(Operation *op, const MacOperand &o, int64_t v) {
 }
 
 /// Zeroes, in every group of `m` consecutive elements along K, all but the
-/// `n` of largest magnitude (ties to the lower index). Element k of row r is
-/// at r * rowStride + k * kStride.
+/// `n` the N:M selection keeps (numerics::keptInGroup). Element k of row r
+/// is at r * rowStride + k * kStride.
 template <typename T, typename Mag>
 void selectNM(std::vector<T> &values, int64_t rows, int64_t rowStride,
               int64_t k, int64_t kStride, unsigned n, unsigned m, Mag mag) {
-  std::vector<int64_t> order;
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t g = 0; g < k; g += m) {
       int64_t len = std::min<int64_t>(m, k - g);
-      order.resize(size_t(len));
-      for (int64_t j = 0; j < len; ++j)
-        order[size_t(j)] = j;
       auto at = [&](int64_t j) -> T & {
         return values[size_t(r * rowStride + (g + j) * kStride)];
       };
-      std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) {
-        return mag(at(x)) > mag(at(y));
-      });
-      for (int64_t j = int64_t(n); j < len; ++j)
-        at(order[size_t(j)]) = T();
+      std::vector<int64_t> kept = numerics::keptInGroup(
+          len, n, [&](int64_t j) { return mag(at(j)); });
+      for (int64_t j = 0, next = 0; j < len; ++j) {
+        if (next < int64_t(kept.size()) && kept[size_t(next)] == j) {
+          ++next;
+          continue;
+        }
+        at(j) = T();
+      }
     }
 }
 

@@ -331,8 +331,13 @@ struct Simulator::Impl {
     int64_t src = x.fields[0].i, space = x.fields[1].i, dst = x.fields[2].i,
             rows = x.fields[3].i, rowBytes = x.fields[4].i,
             stride = x.fields[5].i;
-    if (space != int64_t(Space::Act) && space != int64_t(Space::Weight))
-      return fail("destination must be the ACT (1) or WEIGHT (2) buffer");
+    if (space != int64_t(Space::Act) && space != int64_t(Space::Weight) &&
+        space != int64_t(Space::Acc))
+      return fail("destination must be the ACT (1), WEIGHT (2) or ACC (3) "
+                  "buffer");
+    if (space == int64_t(Space::Acc) &&
+        (dst % kAccWordBytes || rowBytes % kAccWordBytes))
+      return fail("loads into ACC move whole 32-bit accumulators");
     if (!checkExtents({rows, rowBytes, stride}))
       return false;
     std::vector<Range> reads, writes;
@@ -340,10 +345,21 @@ struct Simulator::Impl {
                                 {stride, 1}, reads) ||
                  !access(Space(space), dst, rows * rowBytes, writes)))
       return false;
-    uint8_t *out = base(Space(space));
-    for (int64_t r = 0; r < rows; ++r)
-      std::memcpy(out + dst + r * rowBytes, &dram[size_t(src + r * stride)],
-                  size_t(rowBytes));
+    if (space == int64_t(Space::Acc)) {
+      // Initial accumulators (a matmul's acc operand): int32, sign-extended.
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t w = 0; w < rowBytes / kAccWordBytes; ++w) {
+          size_t word =
+              size_t(dst / kAccWordBytes + r * rowBytes / kAccWordBytes + w);
+          acc[word] = loadInt(src + r * stride + w * kAccWordBytes, DType::I32);
+          accNar[word] = 0;
+        }
+    } else {
+      uint8_t *out = base(Space(space));
+      for (int64_t r = 0; r < rows; ++r)
+        std::memcpy(out + dst + r * rowBytes, &dram[size_t(src + r * stride)],
+                    size_t(rowBytes));
+    }
     int64_t bytes = rows * rowBytes;
     chargeDram(bytes);
     chargeSram(bytes);

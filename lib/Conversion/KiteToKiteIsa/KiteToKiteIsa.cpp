@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kite/Conversion/Passes.h"
+#include "kite/Numerics/NMSelect.h"
 #include "kite/Runtime/Isa.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -157,6 +158,8 @@ private:
     /// N:M weights: rhs holds the kept values, [ceil(K/group)*keep x N],
     /// rhsIndex their positions within each group (keep = 0: dense).
     int64_t keep = 0, group = 0, rhsIndex = -1;
+    /// DRAM address of initial accumulators (M x N int32, like out), or -1.
+    int64_t acc = -1;
   };
   void emitMac(const MacProblem &p);
   /// Places a K x N weight matrix (row-major codes) in DRAM for the array:
@@ -272,6 +275,9 @@ void Lowering::emitMac(const MacProblem &p) {
     for (int64_t m0 = 0; m0 < p.m; m0 += tm) {
       int64_t tmr = std::min(tm, p.m - m0);
       int64_t c = (slotC ^= 1) * halfC;
+      if (p.acc >= 0)
+        load(rt::Space::Acc, c, p.acc + (m0 * p.n + n0) * 4, tmr, tnr * 4,
+             p.n * 4);
       for (int64_t k0 = 0; k0 < p.k; k0 += tk) {
         int64_t tkr = std::min(tk, p.k - k0);
         int64_t w;
@@ -295,9 +301,10 @@ void Lowering::emitMac(const MacProblem &p) {
         load(rt::Space::Act, a, p.lhs + m0 * p.k + k0, tmr, tkr, p.k);
         if (sparse)
           ki::MmaNMOp::create(b, loc, a, w, w + halfW / 2, c, tmr, tkr, tnr,
-                              p.keep, p.group, k0 > 0 ? 1 : 0);
+                              p.keep, p.group, k0 > 0 || p.acc >= 0 ? 1 : 0);
         else
-          ki::MmaOp::create(b, loc, a, w, c, tmr, tkr, tnr, k0 > 0 ? 1 : 0);
+          ki::MmaOp::create(b, loc, a, w, c, tmr, tkr, tnr,
+                            k0 > 0 || p.acc >= 0 ? 1 : 0);
       }
       ki::StoreAccOp::create(
           b, loc, c, tmr, tnr,
@@ -330,20 +337,13 @@ void Lowering::placeWeights(ArrayRef<int64_t> codes, int64_t k, int64_t n,
   int64_t keep = nm.getN(), group = nm.getM();
   int64_t rows = ceilDiv(k, group) * keep;
   std::vector<char> values(size_t(rows * n), 0), index(size_t(rows * n), 0);
-  SmallVector<int64_t> order;
   for (int64_t j = 0; j < n; ++j)
     for (int64_t g0 = 0; g0 < k; g0 += group) {
-      int64_t len = std::min(group, k - g0);
-      order.resize(size_t(len));
-      for (int64_t t = 0; t < len; ++t)
-        order[size_t(t)] = t;
       auto at = [&](int64_t t) { return codes[size_t((g0 + t) * n + j)]; };
-      std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) {
-        return magnitude(at(x)) > magnitude(at(y));
-      });
-      order.resize(size_t(std::min(keep, len)));
-      llvm::sort(order);
-      for (auto [slot, t] : llvm::enumerate(order)) {
+      std::vector<int64_t> kept =
+          numerics::keptInGroup(std::min(group, k - g0), unsigned(keep),
+                                [&](int64_t t) { return magnitude(at(t)); });
+      for (auto [slot, t] : llvm::enumerate(kept)) {
         size_t dst = size_t((g0 / group * keep + int64_t(slot)) * n + j);
         values[dst] = char(at(t));
         index[dst] = char(t);
@@ -365,9 +365,17 @@ static SmallVector<int64_t> codesOf(DenseElementsAttr attr, Type element) {
 }
 
 LogicalResult Lowering::lowerMatmul(MatmulOp op) {
-  if (op.getAcc())
-    return op.emitOpError("with an accumulator operand is not lowered yet");
   auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
+  int64_t accAddr = -1;
+  if (op.getAcc()) {
+    if (!op.getResult().getType().getElementType().isSignlessInteger(32))
+      return op.emitOpError("with an accumulator operand is lowered for i32 "
+                            "results only");
+    FailureOr<Buffer> acc = bufferOf(op, op.getAcc());
+    if (failed(acc))
+      return failure();
+    accAddr = acc->addr;
+  }
   if (failed(emitConfig(op, lhsType.getElementType(), op.getLhsFormatAttr(),
                         rhsType.getElementType(), op.getRhsFormatAttr(),
                         op.getMultiplierAttr(), op.getLhsSparsityAttr(),
@@ -398,6 +406,7 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
                    n,
                    1,
                    out->dtype};
+      p.acc = accAddr >= 0 ? accAddr + bt * m * n * 4 : -1;
       placeWeights(
           ArrayRef<int64_t>(codes).slice(size_t(bt * k * n), size_t(k * n)), k,
           n, nm, rhsType.getElementType(), p);
@@ -411,14 +420,20 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
   if (failed(lhs) || failed(rhs) || failed(out))
     return failure();
   unsigned eb = rt::dtypeBytes(out->dtype);
-  if (rhsType.getRank() == 2) { // shared weights: one M*batches problem
-    emitMac(
-        {m * batches, k, n, lhs->addr, rhs->addr, out->addr, n, 1, out->dtype});
-    return success();
+  bool shared = rhsType.getRank() == 2; // one M*batches problem
+  for (int64_t bt = 0; bt < (shared ? 1 : batches); ++bt) {
+    MacProblem p{shared ? m * batches : m,
+                 k,
+                 n,
+                 lhs->addr + bt * m * k,
+                 rhs->addr + (shared ? 0 : bt * k * n),
+                 out->addr + bt * m * n * eb,
+                 n,
+                 1,
+                 out->dtype};
+    p.acc = accAddr >= 0 ? accAddr + bt * m * n * 4 : -1;
+    emitMac(p);
   }
-  for (int64_t bt = 0; bt < batches; ++bt)
-    emitMac({m, k, n, lhs->addr + bt * m * k, rhs->addr + bt * k * n,
-             out->addr + bt * m * n * eb, n, 1, out->dtype});
   return success();
 }
 

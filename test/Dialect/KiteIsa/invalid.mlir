@@ -4,8 +4,8 @@
 
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
-  // expected-error @+1 {{'kite_isa.dma_load' op space must be 1 (ACT) or 2 (WEIGHT)}}
-  kite_isa.dma_load {src = 0 : i64, space = 3 : i64, dst = 0 : i64, rows = 1 : i64, row_bytes = 1 : i64, src_stride = 1 : i64}
+  // expected-error @+1 {{'kite_isa.dma_load' op space must be 1 (ACT), 2 (WEIGHT) or 3 (ACC)}}
+  kite_isa.dma_load {src = 0 : i64, space = 4 : i64, dst = 0 : i64, rows = 1 : i64, row_bytes = 1 : i64, src_stride = 1 : i64}
 }
 }
 // -----

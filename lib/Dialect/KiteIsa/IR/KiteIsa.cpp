@@ -124,15 +124,20 @@ LogicalResult DmaLoadOp::verify() {
   if (failed(checkNonNegative(*this, {getSrc(), getDst(), getRows(),
                                       getRowBytes(), getSrcStride()})))
     return failure();
-  if (getSpace() != int64_t(rt::Space::Act) &&
-      getSpace() != int64_t(rt::Space::Weight))
-    return emitOpError("space must be 1 (ACT) or 2 (WEIGHT)");
+  if (getSpace() < int64_t(rt::Space::Act) ||
+      getSpace() > int64_t(rt::Space::Acc))
+    return emitOpError("space must be 1 (ACT), 2 (WEIGHT) or 3 (ACC)");
+  if (getSpace() == int64_t(rt::Space::Acc) &&
+      (getDst() % rt::kAccWordBytes || getRowBytes() % rt::kAccWordBytes))
+    return emitOpError("loads into ACC move whole 32-bit accumulators");
   TargetAttr target = lookupTarget(*this);
   if (!target)
     return success();
-  int64_t size = getSpace() == int64_t(rt::Space::Act)
-                     ? kib(target.getMemory().getActKib())
-                     : kib(target.getMemory().getWeightKib());
+  MemoryAttr mem = target.getMemory();
+  int64_t size = getSpace() == int64_t(rt::Space::Act) ? kib(mem.getActKib())
+                 : getSpace() == int64_t(rt::Space::Weight)
+                     ? kib(mem.getWeightKib())
+                     : kib(mem.getAccKib());
   return checkBuffer(*this, "destination", getDst(), getRows() * getRowBytes(),
                      size);
 }
