@@ -322,4 +322,47 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
   let dependentDialects = ["::kite::KiteDialect"];
 }
 
+def KiteTasd : Pass<"kite-tasd", "::mlir::ModuleOp"> {
+  let summary = "TASD-W: decompose integer weights into a series of N:M terms";
+  let description = [{
+    Rewrites every integer `kite.matmul` whose weights are a constant (and
+    not already N:M) into a chain of structured-sparse matmuls that share
+    the activations and the accumulator:
+
+    W = T1 + T2 + ... + R, where T1 keeps, in every group of M1 rows of each
+    column, the N1 entries of largest magnitude of W (the same selection the
+    interpreter and the array apply), T2 does the same on W - T1, and so on
+    for the terms of `series` (e.g. `2:4+1:8`). Each term runs as
+    `kite.matmul ... {rhs_sparsity = #kite.nm<Ni, Mi>}` with the previous
+    term's result as `acc`; the residual R is dropped. A term that would
+    keep nothing is not emitted. Every pattern must be supported by the
+    module's target. With `report`, each layer's relative residual
+    ||R|| / ||W|| and the weights kept go to stderr.
+
+    A tensor that is already N:M decomposes into one term with a zero
+    residual; a series with enough capacity (e.g. `2:4+2:4` on groups of 4)
+    reproduces the weights exactly.
+
+    Example (`series=2:4+2:4`):
+
+    ```mlir
+    %y = kite.matmul %x, %w : (tensor<2x4xi8>, tensor<4x1xi8>) -> tensor<2x1xi32>
+    ```
+
+    becomes
+
+    ```mlir
+    %t0 = kite.matmul %x, %w0 {rhs_sparsity = #kite.nm<2, 4>} : ...
+    %y = kite.matmul %x, %w1 acc(%t0) {rhs_sparsity = #kite.nm<2, 4>} : ...
+    ```
+  }];
+  let options = [
+    Option<"series", "series", "std::string", /*default=*/"\"2:4\"",
+           "N:M terms, '+'-separated (e.g. 2:4+1:8)">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print each layer's residual and kept weights on stderr">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // KITE_PASSES_TD

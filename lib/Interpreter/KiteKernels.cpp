@@ -9,11 +9,11 @@
 
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Interpreter/Interpreter.h"
-#include "kite/Numerics/NMSelect.h"
 #include "kite/Numerics/IntQuant.h"
 #include "kite/Numerics/LP.h"
 #include "kite/Numerics/LutSoftmax.h"
 #include "kite/Numerics/Multipliers.h"
+#include "kite/Numerics/NMSelect.h"
 
 #include <Eigen/Core>
 
@@ -106,8 +106,8 @@ void selectNM(std::vector<T> &values, int64_t rows, int64_t rowStride,
       auto at = [&](int64_t j) -> T & {
         return values[size_t(r * rowStride + (g + j) * kStride)];
       };
-      std::vector<int64_t> kept = numerics::keptInGroup(
-          len, n, [&](int64_t j) { return mag(at(j)); });
+      std::vector<int64_t> kept =
+          numerics::keptInGroup(len, n, [&](int64_t j) { return mag(at(j)); });
       for (int64_t j = 0, next = 0; j < len; ++j) {
         if (next < int64_t(kept.size()) && kept[size_t(next)] == j) {
           ++next;
