@@ -14,12 +14,17 @@ split has 450 images. Writes to examples/models/digits/ (or --out):
   calib_x.npy, calib_x_flat.npy           100 training images
   calib_y.npy                             their labels
   <model>_logits.npy                      PyTorch's outputs on test_x
+  <model>_p50/_p75/_p90.onnx              magnitude-pruned variants: 50/75/90 %
+                                          of each layer's weights zeroed
+                                          (unstructured), then a short
+                                          fine-tune with the mask held
   accuracy.json                           PyTorch top-1 accuracy per model
 
 Deterministic for the seed (single thread).
 """
 
 import argparse
+import copy
 import json
 import os
 
@@ -98,7 +103,9 @@ class ViT(nn.Module):
         return self.head(x.mean(dim=1))
 
 
-def train(model, x, y, epochs, lr):
+def train(model, x, y, epochs, lr, masks=None):
+    """Adam on cross-entropy; `masks` (parameter -> 0/1 tensor) are
+    re-applied after every step, so pruned weights stay zero."""
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
     gen = torch.Generator().manual_seed(SEED)
@@ -108,8 +115,30 @@ def train(model, x, y, epochs, lr):
             opt.zero_grad()
             loss_fn(model(x[idx]), y[idx]).backward()
             opt.step()
+            if masks:
+                with torch.no_grad():
+                    for param, mask in masks.items():
+                        param.mul_(mask)
     model.eval()
     return model
+
+
+def prune(model, sparsity):
+    """Zeroes the `sparsity` fraction of smallest-magnitude weights of every
+    Linear and Conv2d layer (unstructured, per layer); returns the masks."""
+    masks = {}
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, (nn.Linear, nn.Conv2d)):
+                w = module.weight
+                k = int(round(sparsity * w.numel()))
+                if k == 0:
+                    continue
+                threshold = w.abs().flatten().kthvalue(k).values
+                mask = (w.abs() > threshold).to(w.dtype)
+                w.mul_(mask)
+                masks[w] = mask
+    return masks
 
 
 def main():
@@ -160,6 +189,19 @@ def main():
                               opset_version=13, input_names=["input"],
                               output_names=["logits"], dynamic_axes=axes)
         print(f"{name}: test accuracy {acc:.4f} ({len(y_test)} images)")
+        # Pruned variants, as a user would bring them: magnitude pruning and
+        # a short fine-tune at a lower learning rate.
+        for percent in (50, 75, 90):
+            pruned = copy.deepcopy(model)
+            masks = prune(pruned, percent / 100)
+            train(pruned, xin, yt, max(epochs // 4, 10), lr / 3, masks)
+            with torch.no_grad():
+                p_acc = float((pruned(xev).argmax(1).numpy() == y_test).mean())
+            accuracy[f"{name}_p{percent}"] = p_acc
+            torch.onnx.export(pruned, dummy, out(f"{name}_p{percent}.onnx"),
+                              opset_version=17, input_names=["input"],
+                              output_names=["logits"], dynamic_axes=axes)
+            print(f"{name}_p{percent}: test accuracy {p_acc:.4f}")
     with open(out("accuracy.json"), "w") as f:
         json.dump({"test_images": int(len(y_test)), "seed": SEED,
                    "pytorch_top1": accuracy}, f, indent=2, sort_keys=True)

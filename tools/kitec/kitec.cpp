@@ -103,6 +103,11 @@ static cl::opt<std::string>
                     "largest calibration top-1 drop (default 0.01); needs "
                     "--calib-labels"),
            cl::ValueOptional, cl::value_desc("drop"), cl::cat(category));
+static cl::opt<std::string>
+    tasd("tasd",
+         cl::desc("Decompose integer matmul weights into this series of N:M "
+                  "terms (kite-tasd, e.g. 2:4+1:8)"),
+         cl::value_desc("series"), cl::cat(category));
 static cl::opt<bool>
     baselines("baselines",
               cl::desc("Also compile and evaluate uniform INT8, INT4 and (with "
@@ -229,12 +234,15 @@ Layer describe(Operation *op) {
 LogicalResult compileModule(MLIRContext &ctx, ModuleOp module,
                             const CompileOptions &options,
                             const KiteAppMulSelectOptions *select,
+                            const KiteTasdOptions *decompose,
                             PassTimes &times) {
   PassManager pm(&ctx);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
   pm.addInstrumentation(std::make_unique<PassClock>(times));
   buildCompilePipeline(pm, options);
+  if (decompose)
+    pm.addPass(createKiteTasd(*decompose));
   if (select)
     pm.addPass(createKiteAppMulSelect(*select));
   return pm.run(module);
@@ -372,8 +380,14 @@ int main(int argc, char **argv) {
   });
   if (baselines && evalPath.empty())
     return fail("--baselines needs --eval and --labels");
+  std::optional<KiteTasdOptions> decompose;
+  if (!tasd.empty()) {
+    decompose.emplace();
+    decompose->series = tasd;
+    decompose->report = true;
+  }
   if (failed(compileModule(ctx, *module, options, select ? &*select : nullptr,
-                           passTimes)))
+                           decompose ? &*decompose : nullptr, passTimes)))
     return 1;
 
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
@@ -484,7 +498,7 @@ int main(int argc, char **argv) {
         adjust(o);
         OwningOpRef<ModuleOp> variant = floatModule->clone();
         PassTimes ignored;
-        if (failed(compileModule(ctx, *variant, o, nullptr, ignored)))
+        if (failed(compileModule(ctx, *variant, o, nullptr, nullptr, ignored)))
           return 1;
         FailureOr<rt::Program> p = lowerModule(ctx, *variant, ignored);
         if (failed(p))
