@@ -365,4 +365,34 @@ def KiteTasd : Pass<"kite-tasd", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
+  let summary = "TASDER: choose each layer's N:M series under an accuracy bound";
+  let description = [{
+    For every integer `kite.matmul` with constant dense weights, picks from
+    `menu` (only the patterns the target supports; `dense` always allowed)
+    the series that minimises the layer's effective MACs (the array's work:
+    MACs x the sum of N/M over the terms), subject to the model's top-1 on
+    the calibration data staying >= `min-accuracy` x the undecomposed
+    model's. Layers are visited largest first; each takes the cheapest
+    series that keeps the bound with the layers chosen so far, evaluated
+    with the reference interpreter. Then it decomposes like `kite-tasd`.
+    The per-layer choice, its predicted MAC fraction and the calibration
+    accuracy go to stderr.
+  }];
+  let options = [
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "Calibration inputs (.npy/.npz) of the entry function (required)">,
+    Option<"labels", "labels", "std::string", /*default=*/"\"\"",
+           "Integer labels of the calibration inputs (.npy, required)">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "Function to run">,
+    Option<"menu", "menu", "std::string",
+           /*default=*/"\"2:4;1:4;2:8;1:8;4:8;2:4+1:8;2:4+2:8;4:8+2:8\"",
+           "Candidate series, ';'-separated">,
+    Option<"minAccuracy", "min-accuracy", "double", /*default=*/"0.99",
+           "Lowest allowed calibration top-1, relative to the original">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // KITE_PASSES_TD

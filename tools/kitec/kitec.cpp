@@ -105,9 +105,13 @@ static cl::opt<std::string>
            cl::ValueOptional, cl::value_desc("drop"), cl::cat(category));
 static cl::opt<std::string>
     tasd("tasd",
-         cl::desc("Decompose integer matmul weights into this series of N:M "
-                  "terms (kite-tasd, e.g. 2:4+1:8)"),
-         cl::value_desc("series"), cl::cat(category));
+         cl::desc("Structured-sparse decomposition of integer matmul weights: "
+                  "a series of N:M terms for every layer (kite-tasd, e.g. "
+                  "2:4+1:8), or without a value / with a minimum relative "
+                  "calibration accuracy (default 0.99) a per-layer choice by "
+                  "TASDER (kite-tasder; needs --calib-labels)"),
+         cl::ValueOptional, cl::value_desc("series|min-accuracy"),
+         cl::cat(category));
 static cl::opt<bool>
     baselines("baselines",
               cl::desc("Also compile and evaluate uniform INT8, INT4 and (with "
@@ -235,7 +239,7 @@ LogicalResult compileModule(MLIRContext &ctx, ModuleOp module,
                             const CompileOptions &options,
                             const KiteAppMulSelectOptions *select,
                             const KiteTasdOptions *decompose,
-                            PassTimes &times) {
+                            const KiteTasderOptions *choose, PassTimes &times) {
   PassManager pm(&ctx);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
@@ -243,6 +247,8 @@ LogicalResult compileModule(MLIRContext &ctx, ModuleOp module,
   buildCompilePipeline(pm, options);
   if (decompose)
     pm.addPass(createKiteTasd(*decompose));
+  if (choose)
+    pm.addPass(createKiteTasder(*choose));
   if (select)
     pm.addPass(createKiteAppMulSelect(*select));
   return pm.run(module);
@@ -381,13 +387,29 @@ int main(int argc, char **argv) {
   if (baselines && evalPath.empty())
     return fail("--baselines needs --eval and --labels");
   std::optional<KiteTasdOptions> decompose;
-  if (!tasd.empty()) {
-    decompose.emplace();
-    decompose->series = tasd;
-    decompose->report = true;
+  std::optional<KiteTasderOptions> choose;
+  if (tasd.getNumOccurrences()) {
+    if (llvm::StringRef(tasd).contains(':')) {
+      decompose.emplace();
+      decompose->series = tasd;
+      decompose->report = true;
+    } else {
+      if (calibLabelsPath.empty())
+        return fail("--tasd without a series runs TASDER, which needs "
+                    "--calib-labels");
+      choose.emplace();
+      choose->calibration = calibPath;
+      choose->labels = calibLabelsPath;
+      if (!tasd.empty() &&
+          llvm::StringRef(tasd).getAsDouble(choose->minAccuracy))
+        return fail("--tasd takes a series (2:4+1:8) or a minimum relative "
+                    "accuracy, got '" +
+                    tasd + "'");
+    }
   }
   if (failed(compileModule(ctx, *module, options, select ? &*select : nullptr,
-                           decompose ? &*decompose : nullptr, passTimes)))
+                           decompose ? &*decompose : nullptr,
+                           choose ? &*choose : nullptr, passTimes)))
     return 1;
 
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
@@ -498,7 +520,8 @@ int main(int argc, char **argv) {
         adjust(o);
         OwningOpRef<ModuleOp> variant = floatModule->clone();
         PassTimes ignored;
-        if (failed(compileModule(ctx, *variant, o, nullptr, nullptr, ignored)))
+        if (failed(compileModule(ctx, *variant, o, nullptr, nullptr, nullptr,
+                                 ignored)))
           return 1;
         FailureOr<rt::Program> p = lowerModule(ctx, *variant, ignored);
         if (failed(p))

@@ -1,7 +1,9 @@
 //===- Tasd.cpp - TASD-W: weights as a series of N:M terms ----------------===//
 
+#include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Numerics/NMSelect.h"
+#include "kite/TensorIO/Npy.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
@@ -12,6 +14,7 @@
 
 namespace kite {
 #define GEN_PASS_DEF_KITETASD
+#define GEN_PASS_DEF_KITETASDER
 #include "kite/dialects/Kite/Passes.h.inc"
 } // namespace kite
 
@@ -65,6 +68,69 @@ double norm(const std::vector<int64_t> &v) {
   return std::sqrt(s);
 }
 
+/// Rewrites `op` into its chain of N:M terms (the first keeps each group's
+/// N1 largest weights, the next the same of what is left, ...); sets the
+/// relative residual ||R|| / ||W|| and the kept / total nonzero weights.
+void decompose(MatmulOp op, ArrayRef<std::pair<unsigned, unsigned>> terms,
+               double &relativeResidual, int64_t &kept, int64_t &nonzero) {
+  DenseIntElementsAttr weights;
+  matchPattern(op.getRhs(), m_Constant(&weights));
+  auto type = op.getRhs().getType();
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t k = shape[shape.size() - 2], n = shape.back();
+  int64_t batches = type.getNumElements() / (k * n);
+  std::vector<int64_t> residual;
+  for (const APInt &v : weights.getValues<APInt>())
+    residual.push_back(v.getSExtValue());
+  double total = norm(residual);
+  nonzero = llvm::count_if(residual, [](int64_t v) { return v; });
+
+  OpBuilder b(op);
+  Value acc = op.getAcc();
+  kept = 0;
+  for (auto [keep, group] : terms) {
+    std::vector<int64_t> term = takeTerm(residual, batches, k, n, keep, group);
+    int64_t termNonzero = llvm::count_if(term, [](int64_t v) { return v; });
+    if (!termNonzero)
+      continue;
+    kept += termNonzero;
+    SmallVector<APInt> values;
+    unsigned width = type.getElementTypeBitWidth();
+    for (int64_t v : term)
+      values.push_back(APInt(width, uint64_t(v), /*isSigned=*/true));
+    Value w = arith::ConstantOp::create(
+        b, op.getLoc(), DenseIntElementsAttr::get(type, values));
+    auto part = cast<MatmulOp>(b.clone(*op));
+    part.getRhsMutable().assign(w);
+    if (acc)
+      part.getAccMutable().assign(acc);
+    else
+      part.getAccMutable().clear();
+    part.setRhsSparsityAttr(NMAttr::get(op.getContext(), keep, group));
+    acc = part.getResult();
+  }
+  relativeResidual = total > 0 ? norm(residual) / total : 0.0;
+  if (!acc) // every term was empty: the weights are all zero
+    return;
+  Operation *dense = op.getRhs().getDefiningOp();
+  op.getResult().replaceAllUsesWith(acc);
+  op.erase();
+  if (dense->use_empty())
+    dense->erase();
+}
+
+/// The matmuls TASD applies to: integer weights, constant, not yet N:M.
+SmallVector<MatmulOp> decomposable(ModuleOp module) {
+  SmallVector<MatmulOp> ops;
+  module.walk([&](MatmulOp op) {
+    if (!op.getRhsSparsityAttr() &&
+        isa<IntegerType>(op.getRhs().getType().getElementType()) &&
+        matchPattern(op.getRhs(), m_Constant()))
+      ops.push_back(op);
+  });
+  return ops;
+}
+
 struct TasdPass : kite::impl::KiteTasdBase<TasdPass> {
   using KiteTasdBase::KiteTasdBase;
 
@@ -86,69 +152,196 @@ struct TasdPass : kite::impl::KiteTasdBase<TasdPass> {
               << " is not supported by target '" << target.getName() << "'";
           return signalPassFailure();
         }
-    SmallVector<MatmulOp> candidates;
-    module.walk([&](MatmulOp op) {
-      if (!op.getRhsSparsityAttr() &&
-          isa<IntegerType>(op.getRhs().getType().getElementType()) &&
-          matchPattern(op.getRhs(), m_Constant()))
-        candidates.push_back(op);
-    });
-    for (auto [index, op] : llvm::enumerate(candidates))
-      decompose(op, *terms, index);
+    SmallVector<MatmulOp> candidates = decomposable(module);
+    for (auto [index, op] : llvm::enumerate(candidates)) {
+      double residual = 0;
+      int64_t kept = 0, nonzero = 0;
+      auto type = op.getRhs().getType();
+      int64_t k = type.getShape()[type.getRank() - 2],
+              n = type.getShape().back();
+      decompose(op, *terms, residual, kept, nonzero);
+      if (report)
+        llvm::errs() << llvm::formatv(
+            "kite-tasd: layer {0} ({1}x{2}): series {3}, kept {4}/{5} "
+            "nonzero weights, relative residual {6:f4}\n",
+            index, k, n, series, kept, nonzero, residual);
+    }
+  }
+};
+
+/// "2:4;2:4+1:8;dense" -> the series (dense: no terms).
+FailureOr<SmallVector<SmallVector<std::pair<unsigned, unsigned>>>>
+parseMenu(StringRef text) {
+  SmallVector<SmallVector<std::pair<unsigned, unsigned>>> menu;
+  SmallVector<StringRef> entries;
+  text.split(entries, ';', -1, /*KeepEmpty=*/false);
+  for (StringRef entry : entries) {
+    if (entry.trim() == "dense")
+      continue; // always a candidate
+    FailureOr<SmallVector<std::pair<unsigned, unsigned>>> terms =
+        parseSeries(entry);
+    if (failed(terms))
+      return failure();
+    menu.push_back(*terms);
+  }
+  return menu;
+}
+
+/// Fraction of the dense MACs a series runs: the sum of N/M.
+double density(ArrayRef<std::pair<unsigned, unsigned>> terms) {
+  double d = 0;
+  for (auto [n, m] : terms)
+    d += double(n) / double(m);
+  return terms.empty() ? 1.0 : d;
+}
+
+std::string seriesName(ArrayRef<std::pair<unsigned, unsigned>> terms) {
+  if (terms.empty())
+    return "dense";
+  std::string s;
+  for (auto [n, m] : terms)
+    s += (s.empty() ? "" : "+") + std::to_string(n) + ":" + std::to_string(m);
+  return s;
+}
+
+struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
+  using KiteTasderBase::KiteTasderBase;
+  using Series = SmallVector<std::pair<unsigned, unsigned>>;
+
+  /// Calibration top-1 of `module` (a clone with some layers decomposed).
+  FailureOr<double> accuracy(ModuleOp module, const tensorio::HostTensor &y) {
+    interp::Interpreter interp;
+    int64_t correct = 0, total = 0;
+    LogicalResult ok = forEachCalibrationBatch(
+        module, "kite-tasder", calibration, entry,
+        [&](func::FuncOp func, std::vector<interp::Tensor> &inputs,
+            int64_t first) -> LogicalResult {
+          FailureOr<std::vector<interp::Tensor>> out = interp.run(func, inputs);
+          if (failed(out))
+            return failure();
+          const interp::Tensor &logits = (*out)[0];
+          int64_t rows = logits.shape[0],
+                  classes = logits.size() / std::max<int64_t>(rows, 1);
+          for (int64_t r = 0; r < rows && first + r < y.numElements(); ++r) {
+            auto at = [&](int64_t c) {
+              size_t k = size_t(r * classes + c);
+              return logits.isFloat ? double(logits.f[k]) : double(logits.i[k]);
+            };
+            int64_t best = 0;
+            for (int64_t c = 1; c < classes; ++c)
+              if (at(c) > at(best))
+                best = c;
+            correct += best == y.ints[size_t(first + r)];
+            ++total;
+          }
+          return success();
+        });
+    if (failed(ok))
+      return failure();
+    return total ? double(correct) / double(total) : 0.0;
   }
 
-  void decompose(MatmulOp op, ArrayRef<std::pair<unsigned, unsigned>> terms,
-                 size_t index) {
-    DenseIntElementsAttr weights;
-    matchPattern(op.getRhs(), m_Constant(&weights));
-    auto type = op.getRhs().getType();
-    ArrayRef<int64_t> shape = type.getShape();
-    int64_t k = shape[shape.size() - 2], n = shape.back();
-    int64_t batches = type.getNumElements() / (k * n);
-    std::vector<int64_t> residual;
-    for (const APInt &v : weights.getValues<APInt>())
-      residual.push_back(v.getSExtValue());
-    double total = norm(residual);
-    int64_t nonzero = llvm::count_if(residual, [](int64_t v) { return v; });
+  /// Accuracy with layer l decomposed by choice[l] (others as chosen).
+  FailureOr<double> tryChoice(ModuleOp module, ArrayRef<Series> choice,
+                              const tensorio::HostTensor &y) {
+    OwningOpRef<ModuleOp> copy = module.clone();
+    SmallVector<MatmulOp> layers = decomposable(*copy);
+    for (auto [l, op] : llvm::enumerate(layers))
+      if (!choice[l].empty()) {
+        double residual;
+        int64_t kept, nonzero;
+        decompose(op, choice[l], residual, kept, nonzero);
+      }
+    return accuracy(*copy, y);
+  }
 
-    OpBuilder b(op);
-    Value acc = op.getAcc();
-    int64_t kept = 0;
-    for (auto [keep, group] : terms) {
-      std::vector<int64_t> term =
-          takeTerm(residual, batches, k, n, keep, group);
-      int64_t termNonzero = llvm::count_if(term, [](int64_t v) { return v; });
-      if (!termNonzero)
-        continue;
-      kept += termNonzero;
-      SmallVector<APInt> values;
-      unsigned width = type.getElementTypeBitWidth();
-      for (int64_t v : term)
-        values.push_back(APInt(width, uint64_t(v), /*isSigned=*/true));
-      Value w = arith::ConstantOp::create(
-          b, op.getLoc(), DenseIntElementsAttr::get(type, values));
-      auto part = cast<MatmulOp>(b.clone(*op));
-      part.getRhsMutable().assign(w);
-      if (acc)
-        part.getAccMutable().assign(acc);
-      else
-        part.getAccMutable().clear();
-      part.setRhsSparsityAttr(NMAttr::get(&getContext(), keep, group));
-      acc = part.getResult();
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto menuOr = parseMenu(menu);
+    if (failed(menuOr)) {
+      module.emitError() << "kite-tasder: bad menu '" << menu
+                         << "' (';'-separated series such as 2:4+1:8, or "
+                            "dense)";
+      return signalPassFailure();
     }
-    if (report)
+    if (calibration.empty() || labels.empty()) {
+      module.emitError("kite-tasder: needs calibration=<inputs> and "
+                       "labels=<labels.npy>");
+      return signalPassFailure();
+    }
+    tensorio::HostTensor y;
+    std::string error;
+    if (!tensorio::readNpy(labels, y, &error) || y.isFloat()) {
+      module.emitError() << "kite-tasder: "
+                         << (error.empty() ? labels + " does not hold integer "
+                                                      "labels"
+                                           : error);
+      return signalPassFailure();
+    }
+    // Candidates the target runs, cheapest first; dense closes the list.
+    SmallVector<Series> candidates;
+    TargetAttr target = lookupTarget(module);
+    for (Series &s : *menuOr)
+      if (!target || llvm::all_of(s, [&](auto nm) {
+            return target.supportsSparsity(
+                NMAttr::get(&getContext(), nm.first, nm.second));
+          }))
+        candidates.push_back(s);
+    llvm::stable_sort(candidates, [](const Series &a, const Series &b) {
+      return density(a) < density(b);
+    });
+    candidates.push_back({});
+
+    SmallVector<MatmulOp> layers = decomposable(module);
+    FailureOr<double> original = accuracy(module, y);
+    if (failed(original))
+      return signalPassFailure();
+    double bound = minAccuracy * *original;
+    SmallVector<int64_t> macs;
+    for (MatmulOp op : layers) {
+      int64_t m = op.getLhs().getType().getNumElements() /
+                  op.getLhs().getType().getShape().back();
+      macs.push_back(m * op.getRhs().getType().getShape().back() *
+                     op.getLhs().getType().getShape().back());
+    }
+    SmallVector<size_t> order(layers.size());
+    for (size_t l = 0; l < order.size(); ++l)
+      order[l] = l;
+    llvm::stable_sort(order,
+                      [&](size_t a, size_t b) { return macs[a] > macs[b]; });
+    SmallVector<Series> choice(layers.size());
+    double last = *original;
+    for (size_t l : order)
+      for (const Series &s : candidates) {
+        choice[l] = s;
+        if (s.empty())
+          break; // dense: the bound held before this layer
+        FailureOr<double> acc = tryChoice(module, choice, y);
+        if (failed(acc))
+          return signalPassFailure();
+        if (*acc >= bound) {
+          last = *acc;
+          break;
+        }
+      }
+    int64_t total = 0;
+    double effective = 0;
+    for (auto [l, op] : llvm::enumerate(layers)) {
       llvm::errs() << llvm::formatv(
-          "kite-tasd: layer {0} ({1}x{2}): series {3}, kept {4}/{5} nonzero "
-          "weights, relative residual {6:f4}\n",
-          index, k, n, series, kept, nonzero,
-          total > 0 ? norm(residual) / total : 0.0);
-    if (!acc) // every term was empty: the weights are all zero
-      return;
-    Operation *dense = op.getRhs().getDefiningOp();
-    op.getResult().replaceAllUsesWith(acc);
-    op.erase();
-    if (dense->use_empty())
-      dense->erase();
+          "kite-tasder: layer {0} ({1} MACs): {2} ({3:f3} of the MACs)\n", l,
+          macs[l], seriesName(choice[l]), density(choice[l]));
+      total += macs[l];
+      effective += double(macs[l]) * density(choice[l]);
+      if (!choice[l].empty()) {
+        double residual;
+        int64_t kept, nonzero;
+        decompose(op, choice[l], residual, kept, nonzero);
+      }
+    }
+    llvm::errs() << llvm::formatv(
+        "kite-tasder: calibration top-1 {0:f4} (original {1:f4}, bound "
+        "{2:f4}); effective MACs {3:f3} of dense\n",
+        last, *original, bound, total ? effective / double(total) : 1.0);
   }
 };
 } // namespace
