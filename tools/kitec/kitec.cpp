@@ -212,7 +212,10 @@ Layer describe(Operation *op) {
         sparsity
             ? llvm::formatv("{0}:{1}", sparsity.getN(), sparsity.getM()).str()
             : "dense";
-    l.info["macs"] = macs;
+    // The array's work: an N:M operand runs N/M of the dense MACs.
+    l.info["macs"] =
+        sparsity ? macs / int64_t(sparsity.getM()) * int64_t(sparsity.getN())
+                 : macs;
   };
   if (auto m = dyn_cast<MatmulOp>(op)) {
     ArrayRef<int64_t> ls = m.getLhs().getType().getShape();
@@ -417,10 +420,28 @@ int main(int argc, char **argv) {
     return fail("the model has no @main function");
   std::vector<Layer> layers;
   uint64_t lutBytes = 0;
+  // A TASD chain (N:M terms accumulating into each other) runs as one layer
+  // on the array: its row shows the series and the summed MACs.
+  llvm::DenseMap<Value, size_t> matmulLayer;
   for (Operation &op : entry.getBody().front()) {
     layers.push_back(describe(&op));
     if (auto sm = dyn_cast<LutSoftmaxOp>(op))
       lutBytes += sm.getTables().bytes();
+    auto mm = dyn_cast<MatmulOp>(op);
+    if (!mm)
+      continue;
+    auto head = mm.getAcc() ? matmulLayer.find(mm.getAcc()) : matmulLayer.end();
+    if (head != matmulLayer.end() && mm.getRhsSparsityAttr()) {
+      llvm::json::Object &chain = layers[head->second].info;
+      chain["sparsity"] = (*chain.getString("sparsity") + "+" +
+                           *layers.back().info.getString("sparsity"))
+                              .str();
+      chain["macs"] =
+          *chain.getInteger("macs") + *layers.back().info.getInteger("macs");
+      matmulLayer[mm.getResult()] = head->second;
+    } else {
+      matmulLayer[mm.getResult()] = layers.size() - 1;
+    }
   }
 
   std::string outFile = outputPath;

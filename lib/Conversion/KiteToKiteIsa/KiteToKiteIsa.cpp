@@ -161,7 +161,17 @@ private:
     /// DRAM address of initial accumulators (M x N int32, like out), or -1.
     int64_t acc = -1;
   };
-  void emitMac(const MacProblem &p);
+  /// Emits the tiles of `chain`: MAC problems with the same activations,
+  /// shape and output whose products add up in the same accumulators (one
+  /// problem, or the N:M terms of a TASD chain); one drain per tile.
+  void emitMac(ArrayRef<MacProblem> chain);
+  void emitMac(const MacProblem &p) { emitMac(ArrayRef<MacProblem>(p)); }
+  /// The matmuls after `head` whose accumulators can stay on chip: a chain
+  /// of `acc` uses with the same activations and configuration whose
+  /// partial sums cannot saturate (so one saturation at the drain equals
+  /// one per matmul).
+  SmallVector<MatmulOp> accumulatorChain(MatmulOp head);
+  LogicalResult lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest);
   /// Places a K x N weight matrix (row-major codes) in DRAM for the array:
   /// as is, or N:M-compressed when `nm` is set. Fills the rhs fields of `p`.
   void placeWeights(ArrayRef<int64_t> codes, int64_t k, int64_t n, NMAttr nm,
@@ -184,6 +194,8 @@ private:
   int64_t next = 0;
   int64_t actBytes, weightBytes, accBytes;
   DenseMap<Value, Buffer> buffers;
+  /// Matmuls lowered as part of the accumulator chain of an earlier one.
+  DenseSet<Operation *> fused;
   int slotA = 0, slotW = 0, slotC = 0;
 };
 
@@ -246,7 +258,8 @@ LogicalResult Lowering::emitConfig(Operation *op, Type lhsElem,
   return success();
 }
 
-void Lowering::emitMac(const MacProblem &p) {
+void Lowering::emitMac(ArrayRef<MacProblem> chain) {
+  const MacProblem &p = chain.front();
   // Ping-pong halves of each buffer; the bias (if any) sits after the
   // weight halves.
   int64_t biasBytes = p.bias >= 0 ? alignUp(p.n * 4, kAlign) : 0;
@@ -255,16 +268,23 @@ void Lowering::emitMac(const MacProblem &p) {
   int64_t tn = std::min<int64_t>(
       p.n, std::max<int64_t>(target.getArrayCols(), halfC / 4 / 64));
   tn = std::max<int64_t>(1, std::min(tn, halfW));
-  int64_t tk = std::max<int64_t>(1, std::min(p.k, std::min(halfW / tn, halfA)));
-  bool sparse = p.keep > 0;
-  if (sparse) { // whole groups; values and indices share the weight half
-    int64_t groups = std::max<int64_t>(1, halfW / 2 / (p.keep * tn));
-    tk = std::min({p.k, groups * p.group, halfA / p.group * p.group});
-    tk = std::max(tk, std::min(p.k, p.group));
-  }
+  // The reduction tile of each term: N:M terms take whole groups, their
+  // values and indices sharing the weight half.
+  auto reductionTile = [&](const MacProblem &t) {
+    int64_t tk =
+        std::max<int64_t>(1, std::min(t.k, std::min(halfW / tn, halfA)));
+    if (t.keep > 0) {
+      int64_t groups = std::max<int64_t>(1, halfW / 2 / (t.keep * tn));
+      tk = std::min({t.k, groups * t.group, halfA / t.group * t.group});
+      tk = std::max(tk, std::min(t.k, t.group));
+    }
+    return tk;
+  };
+  int64_t widestTk = 1;
+  for (const MacProblem &t : chain)
+    widestTk = std::max(widestTk, reductionTile(t));
   int64_t tm =
-      std::max<int64_t>(1, std::min({p.m, halfA / tk, halfC / (4 * tn)}));
-  int64_t kTiles = ceilDiv(p.k, tk);
+      std::max<int64_t>(1, std::min({p.m, halfA / widestTk, halfC / (4 * tn)}));
   int64_t biasAt = 2 * halfW;
   if (p.bias >= 0)
     load(rt::Space::Weight, biasAt, p.bias, 1, p.n * 4, p.n * 4);
@@ -275,36 +295,43 @@ void Lowering::emitMac(const MacProblem &p) {
     for (int64_t m0 = 0; m0 < p.m; m0 += tm) {
       int64_t tmr = std::min(tm, p.m - m0);
       int64_t c = (slotC ^= 1) * halfC;
-      if (p.acc >= 0)
+      bool accumulate = p.acc >= 0;
+      if (accumulate)
         load(rt::Space::Acc, c, p.acc + (m0 * p.n + n0) * 4, tmr, tnr * 4,
              p.n * 4);
-      for (int64_t k0 = 0; k0 < p.k; k0 += tk) {
-        int64_t tkr = std::min(tk, p.k - k0);
-        int64_t w;
-        if (kTiles == 1 && keptW >= 0) {
-          w = keptW;
-        } else {
-          w = (slotW ^= 1) * halfW;
-          if (sparse) {
-            int64_t row0 = k0 / p.group * p.keep,
-                    rows = ceilDiv(tkr, p.group) * p.keep;
-            load(rt::Space::Weight, w, p.rhs + row0 * p.n + n0, rows, tnr, p.n);
-            load(rt::Space::Weight, w + halfW / 2, p.rhsIndex + row0 * p.n + n0,
-                 rows, tnr, p.n);
+      for (const MacProblem &t : chain) {
+        int64_t tk = reductionTile(t);
+        bool reuse = chain.size() == 1 && ceilDiv(t.k, tk) == 1;
+        for (int64_t k0 = 0; k0 < t.k; k0 += tk) {
+          int64_t tkr = std::min(tk, t.k - k0);
+          int64_t w;
+          if (reuse && keptW >= 0) {
+            w = keptW;
           } else {
-            load(rt::Space::Weight, w, p.rhs + k0 * p.n + n0, tkr, tnr, p.n);
+            w = (slotW ^= 1) * halfW;
+            if (t.keep > 0) {
+              int64_t row0 = k0 / t.group * t.keep,
+                      rows = ceilDiv(tkr, t.group) * t.keep;
+              load(rt::Space::Weight, w, t.rhs + row0 * t.n + n0, rows, tnr,
+                   t.n);
+              load(rt::Space::Weight, w + halfW / 2,
+                   t.rhsIndex + row0 * t.n + n0, rows, tnr, t.n);
+            } else {
+              load(rt::Space::Weight, w, t.rhs + k0 * t.n + n0, tkr, tnr, t.n);
+            }
+            if (reuse)
+              keptW = w;
           }
-          if (kTiles == 1)
-            keptW = w;
+          int64_t a = (slotA ^= 1) * halfA;
+          load(rt::Space::Act, a, t.lhs + m0 * t.k + k0, tmr, tkr, t.k);
+          if (t.keep > 0)
+            ki::MmaNMOp::create(b, loc, a, w, w + halfW / 2, c, tmr, tkr, tnr,
+                                t.keep, t.group, accumulate ? 1 : 0);
+          else
+            ki::MmaOp::create(b, loc, a, w, c, tmr, tkr, tnr,
+                              accumulate ? 1 : 0);
+          accumulate = true;
         }
-        int64_t a = (slotA ^= 1) * halfA;
-        load(rt::Space::Act, a, p.lhs + m0 * p.k + k0, tmr, tkr, p.k);
-        if (sparse)
-          ki::MmaNMOp::create(b, loc, a, w, w + halfW / 2, c, tmr, tkr, tnr,
-                              p.keep, p.group, k0 > 0 || p.acc >= 0 ? 1 : 0);
-        else
-          ki::MmaOp::create(b, loc, a, w, c, tmr, tkr, tnr,
-                            k0 > 0 || p.acc >= 0 ? 1 : 0);
       }
       ki::StoreAccOp::create(
           b, loc, c, tmr, tnr,
@@ -313,6 +340,48 @@ void Lowering::emitMac(const MacProblem &p) {
           p.bias >= 0 ? biasAt + n0 * 4 : -1);
     }
   }
+}
+
+SmallVector<MatmulOp> Lowering::accumulatorChain(MatmulOp head) {
+  SmallVector<MatmulOp> chain;
+  auto type = head.getResult().getType();
+  // One weight matrix for every row of the activations.
+  ArrayRef<int64_t> rs = head.getRhs().getType().getShape(),
+                    ls = head.getLhs().getType().getShape();
+  bool sharedWeights = product(rs.drop_back(2)) == 1 &&
+                       (rs.size() == 2 || product(ls.drop_back(2)) == 1);
+  if (head.getAcc() || !type.getElementType().isSignlessInteger(32) ||
+      !sharedWeights)
+    return chain;
+  auto bits = [](Type element, IntFormatAttr format) -> int64_t {
+    return format ? format.getBits() : element.getIntOrFloatBitWidth();
+  };
+  // Bound on |partial sums| with margin 2 for approximate products.
+  int64_t k = head.getLhs().getType().getShape().back();
+  int64_t termBound = k << (bits(head.getLhs().getType().getElementType(),
+                                 head.getLhsFormatAttr()) +
+                            bits(head.getRhs().getType().getElementType(),
+                                 head.getRhsFormatAttr()));
+  int64_t bound = termBound;
+  MatmulOp last = head;
+  while (last.getResult().hasOneUse()) {
+    auto next = dyn_cast<MatmulOp>(*last.getResult().getUsers().begin());
+    if (!next || next.getAcc() != last.getResult() ||
+        next.getLhs() != head.getLhs() || next.getType() != type ||
+        next.getRhs().getType() != head.getRhs().getType() ||
+        next.getLhsFormatAttr() != head.getLhsFormatAttr() ||
+        next.getRhsFormatAttr() != head.getRhsFormatAttr() ||
+        next.getMultiplierAttr() != head.getMultiplierAttr() ||
+        !next.getRhsSparsityAttr() ||
+        !matchPattern(next.getRhs(), m_Constant()))
+      break;
+    bound += termBound;
+    if (bound >= (int64_t(1) << 31))
+      break;
+    chain.push_back(next);
+    last = next;
+  }
+  return chain;
 }
 
 void Lowering::placeWeights(ArrayRef<int64_t> codes, int64_t k, int64_t n,
@@ -364,7 +433,52 @@ static SmallVector<int64_t> codesOf(DenseElementsAttr attr, Type element) {
   return codes;
 }
 
+LogicalResult Lowering::lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest) {
+  auto lhsType = head.getLhs().getType(), rhsType = head.getRhs().getType();
+  if (failed(emitConfig(head, lhsType.getElementType(), head.getLhsFormatAttr(),
+                        rhsType.getElementType(), head.getRhsFormatAttr(),
+                        head.getMultiplierAttr(), head.getLhsSparsityAttr(),
+                        head.getRhsSparsityAttr())))
+    return failure();
+  MatmulOp tail = rest.back();
+  FailureOr<Buffer> lhs = bufferOf(head, head.getLhs()),
+                    out = newBuffer(tail, tail.getResult());
+  if (failed(lhs) || failed(out))
+    return failure();
+  ArrayRef<int64_t> ls = lhsType.getShape();
+  int64_t k = ls.back(), n = rhsType.getShape().back();
+  int64_t m = product(ls.drop_back());
+  SmallVector<MacProblem> problems;
+  SmallVector<MatmulOp> all{head};
+  all.append(rest.begin(), rest.end());
+  for (MatmulOp term : all) {
+    MacProblem p{m, k, n, lhs->addr, 0, out->addr, n, 1, out->dtype};
+    if (NMAttr nm = term.getRhsSparsityAttr()) {
+      DenseElementsAttr weights;
+      if (!matchPattern(term.getRhs(), m_Constant(&weights)))
+        return term.emitOpError("N:M weights must be constant (they are "
+                                "compressed at compile time)");
+      placeWeights(codesOf(weights, rhsType.getElementType()), k, n, nm,
+                   rhsType.getElementType(), p);
+    } else {
+      FailureOr<Buffer> rhs = bufferOf(term, term.getRhs());
+      if (failed(rhs))
+        return failure();
+      p.rhs = rhs->addr;
+    }
+    problems.push_back(p);
+    fused.insert(term);
+  }
+  emitMac(problems);
+  return success();
+}
+
 LogicalResult Lowering::lowerMatmul(MatmulOp op) {
+  if (fused.contains(op))
+    return success();
+  SmallVector<MatmulOp> chain = accumulatorChain(op);
+  if (!chain.empty())
+    return lowerChain(op, chain);
   auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
   int64_t accAddr = -1;
   if (op.getAcc()) {
