@@ -102,3 +102,25 @@ func.func @main(%x: tensor<2x4xi8>) -> tensor<2x1xi32> {
   %y = kite.matmul %x, %w {rhs_sparsity = #kite.nm<2, 4>} : (tensor<2x4xi8>, tensor<4x1xi8>) -> tensor<2x1xi32>
   return %y : tensor<2x1xi32>
 }
+
+// -----
+
+// A TASD chain (terms accumulating into each other, same activations) runs
+// in one accumulator tile with one drain; an accumulator from elsewhere is
+// loaded into ACC first.
+// CHECK-LABEL: type = tensor<2x8xi8>}
+// CHECK: kite_isa.mma_nm {{{.*}}accumulate = 0 : i64, {{.*}}group = 4 : i64, {{.*}}keep = 2 : i64
+// CHECK-NOT: kite_isa.store_acc
+// CHECK: kite_isa.mma_nm {{{.*}}accumulate = 1 : i64, {{.*}}group = 4 : i64, {{.*}}keep = 2 : i64
+// CHECK: kite_isa.store_acc
+// CHECK-NOT: kite_isa.store_acc
+// CHECK: kite_isa.dma_load {{{.*}}row_bytes = 8 : i64, rows = 2 : i64, space = 3 : i64
+// CHECK: kite_isa.mma_nm {{{.*}}accumulate = 1 : i64
+func.func @main(%x: tensor<2x8xi8>, %init: tensor<2x2xi32>) -> (tensor<2x2xi32>, tensor<2x2xi32>) {
+  %w0 = arith.constant dense<[[0, 0], [-5, 2], [3, 0], [0, 7], [0, 1], [0, 0], [9, 0], [0, 4]]> : tensor<8x2xi8>
+  %w1 = arith.constant dense<[[0, 0], [0, 0], [0, 0], [2, 0], [0, 0], [0, -1], [0, 0], [0, 0]]> : tensor<8x2xi8>
+  %y0 = kite.matmul %x, %w0 {rhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x2xi8>) -> tensor<2x2xi32>
+  %y1 = kite.matmul %x, %w1 acc(%y0) {rhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x2xi8>, tensor<2x2xi32>) -> tensor<2x2xi32>
+  %z = kite.matmul %x, %w0 acc(%init) {rhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x2xi8>, tensor<2x2xi32>) -> tensor<2x2xi32>
+  return %y1, %z : tensor<2x2xi32>, tensor<2x2xi32>
+}
