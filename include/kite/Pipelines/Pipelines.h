@@ -44,9 +44,10 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::init(0.0)};
   Option<std::string> lpFormat{
       *this, "lp-format",
-      llvm::cl::desc("If set (n,es,rs): one logarithmic-posit format for "
-                     "every layer's activations and weights (kite-lp-quantize), "
-                     "instead of integer quantization"),
+      llvm::cl::desc(
+          "If set (n,es,rs): one logarithmic-posit format for "
+          "every layer's activations and weights (kite-lp-quantize), "
+          "instead of integer quantization"),
       llvm::cl::init("")};
   Option<std::string> calibrationMethod{
       *this, "calibration-method",
