@@ -10,15 +10,6 @@ using namespace kite;
 using namespace kite::interp;
 using tensorio::HostTensor;
 
-static std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleave(shape, os, ", ");
-  os << "]";
-  return s;
-}
-
 LogicalResult kite::interp::runBatched(Interpreter &interpreter,
                                        func::FuncOp func,
                                        ArrayRef<HostTensor> inputs, bool batch,
@@ -48,9 +39,9 @@ LogicalResult kite::interp::runBatched(Interpreter &interpreter,
     bool batchable = !want.empty() && want.size() == got.size() &&
                      want.drop_front() == got.drop_front();
     if (!batchable || !batch) {
-      error = "input #" + std::to_string(k) + " has shape " + shapeString(got) +
-              " but @" + func.getName().str() + " expects " +
-              shapeString(want) +
+      error = "input #" + std::to_string(k) + " has shape " +
+              tensorio::shapeText(got.vec()) + " but @" + func.getName().str() +
+              " expects " + tensorio::shapeText(want.vec()) +
               (batchable ? " (use --batch to run it in batches)" : "");
       return failure();
     }

@@ -14,13 +14,6 @@ bool failWith(std::string &error, const std::string &message) {
   return false;
 }
 
-std::string shapeString(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t k = 0; k < shape.size(); ++k)
-    s += (k ? "x" : "") + std::to_string(shape[k]);
-  return s + "]";
-}
-
 /// Rows [first, first + rows) of `t` in `desc`'s dtype, zero-padded to the
 /// descriptor's leading dimension.
 std::vector<uint8_t> toBytes(const HostTensor &t, int64_t first,
@@ -112,8 +105,8 @@ bool kite::rt::runOnHostTensors(Simulator &sim, const Program &program,
     if (got != want && !rowsDiffer)
       return failWith(error,
                       "input " + std::to_string(k) + " has shape " +
-                          shapeString(got) + ", the program expects " +
-                          shapeString(want) +
+                          tensorio::shapeText(got) + ", the program expects " +
+                          tensorio::shapeText(want) +
                           (batch ? "" : " (--batch runs larger batches)"));
     int64_t rows = got.empty() ? 1 : got[0];
     if (total >= 0 && rows != total)

@@ -323,7 +323,7 @@ bool kite::tensorio::readNpz(
   return ok;
 }
 
-static std::string shapeText(const std::vector<int64_t> &shape) {
+std::string kite::tensorio::shapeText(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t k = 0; k < shape.size(); ++k)
     s += (k ? ", " : "") + std::to_string(shape[k]);

@@ -104,15 +104,6 @@ static bool loadInputs(std::vector<HostTensor> &inputs, std::string *error) {
   return true;
 }
 
-static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleave(shape, os, ", ");
-  os << "]";
-  return s;
-}
-
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -163,7 +154,8 @@ int main(int argc, char **argv) {
 
   if (print)
     for (auto [k, o] : llvm::enumerate(outputs)) {
-      llvm::outs() << "result #" << k << ": " << shapeString(o.shape) << " [";
+      llvm::outs() << "result #" << k << ": " << tensorio::shapeText(o.shape)
+                   << " [";
       for (int64_t n = 0, e = o.numElements(); n < e; ++n) {
         if (n)
           llvm::outs() << ", ";
@@ -184,8 +176,8 @@ int main(int argc, char **argv) {
       return fail(error);
     if (want.shape != got.shape)
       return fail("result #" + llvm::Twine(k) + " has shape " +
-                  shapeString(got.shape) + ", " + path + " has " +
-                  shapeString(want.shape));
+                  tensorio::shapeText(got.shape) + ", " + path + " has " +
+                  tensorio::shapeText(want.shape));
     double worst = 0;
     int64_t bad = 0;
     for (int64_t n = 0, e = got.numElements(); n < e; ++n) {

@@ -48,6 +48,9 @@ bool readNpz(const std::string &path,
              std::vector<std::pair<std::string, HostTensor>> &out,
              std::string *error);
 
+/// "[2, 3]"
+std::string shapeText(const std::vector<int64_t> &shape);
+
 /// Top-1 agreement of the rows of 2-D `logits` with integer `labels`: sets
 /// `correct` and returns "" , or a message saying why they do not fit.
 std::string top1Correct(const HostTensor &logits, const HostTensor &labels,
