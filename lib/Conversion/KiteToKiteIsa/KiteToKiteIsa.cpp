@@ -15,6 +15,7 @@
 #include "mlir/IR/Builders.h"
 
 #include <cstring>
+#include <map>
 
 namespace kite {
 #define GEN_PASS_DEF_CONVERTKITETOKITEISA
@@ -103,10 +104,53 @@ public:
 
 private:
   // DRAM
+  /// DRAM for the whole run (constants, inputs): bump allocation.
   int64_t allocate(int64_t bytes) {
     int64_t addr = next;
     next = alignUp(next + std::max<int64_t>(bytes, 1), kAlign);
     return addr;
+  }
+  /// DRAM for a value or scratch that dies after op `lastUse`: first fit
+  /// in the blocks freed so far, else bump. (The simulator's scoreboard
+  /// orders a reuse after the last read of the previous contents.)
+  int64_t allocateUntil(int64_t bytes, int64_t lastUse) {
+    int64_t size = alignUp(std::max<int64_t>(bytes, 1), kAlign);
+    int64_t addr = -1;
+    for (auto it = freeBlocks.begin(); it != freeBlocks.end(); ++it)
+      if (it->second >= size) {
+        addr = it->first;
+        if (it->second > size)
+          freeBlocks[addr + size] = it->second - size;
+        freeBlocks.erase(it);
+        break;
+      }
+    if (addr < 0)
+      addr = allocate(size);
+    live[addr] = {size, lastUse};
+    return addr;
+  }
+  /// Returns the blocks whose values are dead after op `index`.
+  void freeDeadAfter(int64_t index) {
+    for (auto it = live.begin(); it != live.end();) {
+      if (it->second.second > index) {
+        ++it;
+        continue;
+      }
+      int64_t addr = it->first, size = it->second.first;
+      auto after = freeBlocks.find(addr + size);
+      if (after != freeBlocks.end()) { // coalesce with the next block
+        size += after->second;
+        freeBlocks.erase(after);
+      }
+      auto before = freeBlocks.lower_bound(addr);
+      if (before != freeBlocks.begin() &&
+          std::prev(before)->first + std::prev(before)->second == addr) {
+        std::prev(before)->second += size;
+      } else {
+        freeBlocks[addr] = size;
+      }
+      it = live.erase(it);
+    }
   }
   FailureOr<Buffer> newBuffer(Operation *op, Value v) {
     auto type = cast<RankedTensorType>(v.getType());
@@ -115,7 +159,10 @@ private:
       return op->emitOpError() << "result type " << type
                                << " has no DRAM layout (static f32, i<=32 or "
                                   "LP tensors only)";
-    Buffer buf{allocate(type.getNumElements() * rt::dtypeBytes(*dtype)),
+    int64_t bytes = type.getNumElements() * rt::dtypeBytes(*dtype);
+    // Function arguments stay for the whole run (the host writes them).
+    Buffer buf{isa<BlockArgument>(v) ? allocate(bytes)
+                                     : allocateUntil(bytes, lastUseOf(v)),
                *dtype};
     buffers[v] = buf;
     return buf;
@@ -194,6 +241,16 @@ private:
   int64_t next = 0;
   int64_t actBytes, weightBytes, accBytes;
   DenseMap<Value, Buffer> buffers;
+  /// Position in the function of each value's last user.
+  DenseMap<Value, int64_t> lastUse;
+  int64_t current = 0; ///< position of the op being lowered
+  int64_t lastUseOf(Value v) const {
+    auto it = lastUse.find(v);
+    return it == lastUse.end() ? current : it->second;
+  }
+  /// Freeable DRAM blocks in use: address -> (size, last user position).
+  std::map<int64_t, std::pair<int64_t, int64_t>> live;
+  std::map<int64_t, int64_t> freeBlocks; ///< address -> size
   /// Matmuls lowered as part of the accumulator chain of an earlier one.
   DenseSet<Operation *> fused;
   int slotA = 0, slotW = 0, slotC = 0;
@@ -597,7 +654,7 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
       return failure();
     bias = biasBuf->addr;
   }
-  int64_t patches = allocate(oh * ow * ck);
+  int64_t patches = allocateUntil(oh * ow * ck, current);
   unsigned eb = rt::dtypeBytes(out->dtype);
   for (int64_t bt = 0; bt < batch; ++bt)
     for (int64_t g = 0; g < groups; ++g) {
@@ -787,6 +844,10 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     if (failed(in))
       return failure();
     buffers[r.getResult()] = *in;
+    auto block = live.find(in->addr);
+    if (block != live.end()) // the alias keeps the block alive
+      block->second.second =
+          std::max(block->second.second, lastUseOf(r.getResult()));
     return success();
   }
   if (auto m = dyn_cast<MatmulOp>(op))
@@ -927,7 +988,11 @@ LogicalResult Lowering::run() {
   }
   if (!func.getBody().hasOneBlock())
     return func.emitOpError("must have a single block to be lowered");
+  for (auto [index, op] : llvm::enumerate(func.getBody().front()))
+    for (Value v : op.getOperands())
+      lastUse[v] = int64_t(index);
   for (auto [index, op] : llvm::enumerate(func.getBody().front())) {
+    current = int64_t(index);
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       for (auto [idx, v] : llvm::enumerate(ret.getOperands())) {
         FailureOr<Buffer> buf = bufferOf(ret, v);
@@ -941,6 +1006,7 @@ LogicalResult Lowering::run() {
     Operation *last = body->empty() ? nullptr : &body->back();
     if (failed(lowerOp(&op)))
       return failure();
+    freeDeadAfter(current);
     if (!layerAttrs)
       continue;
     for (Operation &emitted :

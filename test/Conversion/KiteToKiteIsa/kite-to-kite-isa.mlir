@@ -70,12 +70,14 @@ func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x1x2x2xi32> {
 // -----
 
 // Float glue runs on the vector unit: a broadcast operand has stride 0, a
-// reshape is free (it aliases), a transpose is a strided copy.
+// reshape is free (it aliases), a transpose is a strided copy; DRAM of dead
+// values is reused.
 // CHECK-LABEL: type = tensor<1x3xf32>}
 // CHECK: kite_isa.vec_binary {dst = [[SUM:[0-9]+]] : i64, kind = 0 : i64, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 3, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 1>, shape = array<i64: 2, 3>}
 // CHECK-NEXT: kite_isa.vec_clamp {count = 6 : i64, dst = [[RELU:[0-9]+]] : i64, max = 3.4028234663852886E+38 : f64, min = 0.000000e+00 : f64, src = [[SUM]] : i64}
-// CHECK-NEXT: kite_isa.vec_copy {dst = [[T:[0-9]+]] : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 3>, src = [[RELU]] : i64, src_strides = array<i64: 1, 2>}
-// CHECK-NEXT: kite_isa.output {addr = [[T]] : i64
+// The sum is dead after the clamp, so the transpose reuses its DRAM.
+// CHECK-NEXT: kite_isa.vec_copy {dst = [[SUM]] : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 3>, src = [[RELU]] : i64, src_strides = array<i64: 1, 2>}
+// CHECK-NEXT: kite_isa.output {addr = [[SUM]] : i64
 func.func @main(%x: tensor<2x3xf32>, %b: tensor<1x3xf32>) -> tensor<2x3xf32> {
   %s = tosa.add %x, %b : (tensor<2x3xf32>, tensor<1x3xf32>) -> tensor<2x3xf32>
   %r = tosa.clamp %s {min_val = 0.0 : f32, max_val = 3.40282347E+38 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
