@@ -189,6 +189,15 @@ std::string formatString(Type element, IntFormatAttr format) {
   return typeString(element);
 }
 
+/// Width of a MAC operand: the integer format's bits, the LP word's n.
+unsigned operandBits(Type element, IntFormatAttr format) {
+  if (format)
+    return format.getBits();
+  if (auto lp = dyn_cast<LPType>(element))
+    return lp.getN();
+  return element.getIntOrFloatBitWidth();
+}
+
 /// One tensor-level op of the entry function and what its instructions
 /// cost.
 struct Layer {
@@ -207,6 +216,8 @@ Layer describe(Operation *op) {
                  MultiplierAttr mul, NMAttr sparsity, int64_t macs) {
     l.info["lhs_format"] = formatString(lhs, lf);
     l.info["rhs_format"] = formatString(rhs, rf);
+    l.info["bits"] =
+        llvm::json::Array{operandBits(lhs, lf), operandBits(rhs, rf)};
     l.info["multiplier"] = mul ? mul.getName().str() : "exact";
     l.info["sparsity"] =
         sparsity
@@ -594,6 +605,21 @@ int main(int argc, char **argv) {
     layers[size_t(layer)].energyPj += sim.profile()[k].energyPj;
     layers[size_t(layer)].hasInstructions = true;
   }
+  // Average operand width over the MAC layers (activation and weight
+  // alike), plain and weighted by MACs.
+  double bitsSum = 0, bitsWeighted = 0, macSum = 0;
+  int64_t macLayers = 0;
+  for (const Layer &l : layers) {
+    const llvm::json::Array *b = l.info.getArray("bits");
+    std::optional<int64_t> macs = l.info.getInteger("macs");
+    if (!b || !macs || !l.hasInstructions)
+      continue;
+    double avg = (*(*b)[0].getAsInteger() + *(*b)[1].getAsInteger()) / 2.0;
+    bitsSum += avg;
+    bitsWeighted += avg * double(*macs);
+    macSum += double(*macs);
+    ++macLayers;
+  }
   llvm::json::Array layerArray, passArray;
   llvm::outs() << llvm::formatv("{0,-18} {1,-26} {2,-12} {3,-10} {4,12} "
                                 "{5,10} {6,10}\n",
@@ -630,6 +656,11 @@ int main(int argc, char **argv) {
       t.name, stats.runs,
       program->inputs.empty() ? 1 : program->inputs[0].shape[0], stats.cycles,
       stats.energyJ(), stats.edpJs(t), lutBytes, compileSeconds);
+  if (macLayers)
+    llvm::outs() << llvm::formatv(
+        "average operand bits: {0:f2} over {1} MAC layers ({2:f2} weighted "
+        "by MACs)\n",
+        bitsSum / double(macLayers), macLayers, bitsWeighted / macSum);
   if (!accuracy.empty())
     llvm::outs() << llvm::formatv(
         "top-1 accuracy: float {0:f4}, compiled {1:f4} ({2} samples)\n",
@@ -677,6 +708,10 @@ int main(int argc, char **argv) {
                             {"energy_by_component_j", std::move(energy)}}},
         {"layers", std::move(layerArray)},
         {"lut_bytes", int64_t(lutBytes)},
+        {"average_bits",
+         llvm::json::Object{
+             {"layers", macLayers ? bitsSum / double(macLayers) : 0.0},
+             {"mac_weighted", macSum > 0 ? bitsWeighted / macSum : 0.0}}},
         {"compile_seconds", compileSeconds},
         {"passes", std::move(passArray)}};
     if (!accuracy.empty())
