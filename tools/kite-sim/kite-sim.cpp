@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <sstream>
 
 // Plain C++ like the runtime it drives (no LLVM): the simulator ships alone.
@@ -43,6 +44,7 @@ options:
                        trace (JSON)
   --disassemble        print the program as .kasm and exit
   --print-isa          print the instruction table (markdown) and exit
+  --profile            print count, busy cycles and energy per instruction kind
   --quiet              do not print the statistics
   --help               this text
 )";
@@ -50,7 +52,8 @@ options:
 struct Options {
   std::string binaryPath, labelsPath, statsPath, tracePath;
   std::vector<std::string> inputPaths, outputPaths;
-  bool batch = false, disassemble = false, quiet = false, printIsa = false;
+  bool batch = false, disassemble = false, quiet = false, printIsa = false,
+       profile = false;
 };
 
 /// Parses argv; "" on success, else the problem.
@@ -97,6 +100,8 @@ static std::string parseArgs(int argc, char **argv, Options &o, bool &help) {
       o.batch = true;
     } else if (arg == "--disassemble" || arg == "-disassemble") {
       o.disassemble = true;
+    } else if (arg == "--profile" || arg == "-profile") {
+      o.profile = true;
     } else if (arg == "--print-isa" || arg == "-print-isa") {
       o.printIsa = true;
     } else if (arg == "--quiet" || arg == "-quiet") {
@@ -224,6 +229,7 @@ int main(int argc, char **argv) {
   }
   rt::Simulator sim(program);
   sim.enableTrace(!opt.tracePath.empty());
+  sim.enableProfile(opt.profile);
   std::vector<HostTensor> outputs;
   if (!rt::runOnHostTensors(sim, program, inputs, opt.batch, outputs, error))
     return fail(opt.binaryPath + ": " + error);
@@ -251,6 +257,32 @@ int main(int argc, char **argv) {
     for (const auto &[name, pj] : s.energyPj) {
       std::snprintf(line, sizeof line, "  energy %-28s %.4e J\n", name.c_str(),
                     pj * 1e-12);
+      std::cout << line;
+    }
+  }
+  if (opt.profile) {
+    // Per instruction kind, in the instruction table's order.
+    struct Kind {
+      int64_t count = 0, cycles = 0;
+      double pj = 0;
+    };
+    std::map<rt::Opcode, Kind> kinds;
+    for (size_t k = 0; k < program.code.size(); ++k) {
+      Kind &kind = kinds[program.code[k].opcode];
+      ++kind.count;
+      kind.cycles += sim.profile()[k].cycles;
+      kind.pj += sim.profile()[k].energyPj;
+    }
+    char line[160];
+    std::snprintf(line, sizeof line, "%-16s %8s %14s %14s %8s\n", "instruction",
+                  "count", "busy cycles", "energy J", "energy %");
+    std::cout << line;
+    double total = s.energyJ() > 0 ? s.energyJ() : 1;
+    for (const auto &[opcode, kind] : kinds) {
+      std::snprintf(line, sizeof line, "%-16s %8lld %14lld %14.4e %7.2f%%\n",
+                    rt::findOp(opcode)->name, (long long)kind.count,
+                    (long long)kind.cycles, kind.pj * 1e-12,
+                    100 * kind.pj * 1e-12 / total);
       std::cout << line;
     }
   }
