@@ -9,6 +9,11 @@ using namespace kite::rt;
 using tensorio::HostTensor;
 
 namespace {
+/// Rows of a tensor: its leading dimension (1 for a scalar).
+int64_t rowsOf(const IoDesc &desc) {
+  return desc.shape.empty() ? 1 : desc.shape[0];
+}
+
 bool failWith(std::string &error, const std::string &message) {
   error = message;
   return false;
@@ -18,9 +23,9 @@ bool failWith(std::string &error, const std::string &message) {
 /// descriptor's leading dimension.
 std::vector<uint8_t> toBytes(const HostTensor &t, int64_t first,
                              const IoDesc &desc) {
-  int64_t rowElems = desc.numElements() / desc.shape[0];
+  int64_t rowElems = desc.numElements() / rowsOf(desc);
   int64_t avail =
-      std::min<int64_t>(desc.shape[0], (t.numElements() / rowElems) - first);
+      std::min<int64_t>(rowsOf(desc), (t.numElements() / rowElems) - first);
   unsigned eb = dtypeBytes(desc.dtype);
   std::vector<uint8_t> bytes(size_t(desc.bytes()), 0);
   for (int64_t e = 0; e < avail * rowElems; ++e) {
@@ -42,7 +47,7 @@ std::vector<uint8_t> toBytes(const HostTensor &t, int64_t first,
 /// Appends the first `rows` rows of an output's bytes to `t`.
 void appendRows(HostTensor &t, const std::vector<uint8_t> &bytes,
                 const IoDesc &desc, int64_t rows) {
-  int64_t rowElems = desc.numElements() / desc.shape[0];
+  int64_t rowElems = desc.numElements() / rowsOf(desc);
   unsigned eb = dtypeBytes(desc.dtype);
   for (int64_t e = 0; e < rows * rowElems; ++e) {
     const uint8_t *p = &bytes[size_t(e * eb)];
@@ -113,14 +118,9 @@ bool kite::rt::runOnHostTensors(Simulator &sim, const Program &program,
       return failWith(error, "inputs have different numbers of rows");
     total = rows;
   }
-  int64_t runRows = program.inputs.empty() || program.inputs[0].shape.empty()
-                        ? 1
-                        : program.inputs[0].shape[0];
+  int64_t runRows = program.inputs.empty() ? 1 : rowsOf(program.inputs[0]);
   if (total < 0) // no inputs: one run gives every row
-    total = runRows =
-        program.outputs.empty() || program.outputs[0].shape.empty()
-            ? 1
-            : program.outputs[0].shape[0];
+    total = runRows = program.outputs.empty() ? 1 : rowsOf(program.outputs[0]);
 
   outputs.assign(program.outputs.size(), HostTensor());
   for (size_t k = 0; k < outputs.size(); ++k) {
@@ -137,9 +137,11 @@ bool kite::rt::runOnHostTensors(Simulator &sim, const Program &program,
       return false;
     int64_t rows = std::min(runRows, total - first);
     for (size_t k = 0; k < outputs.size(); ++k) {
-      appendRows(outputs[k], out[k], program.outputs[k], rows);
+      // An output without a batch dimension of the run's size is whole.
+      int64_t outRows = std::min(rows, rowsOf(program.outputs[k]));
+      appendRows(outputs[k], out[k], program.outputs[k], outRows);
       if (!outputs[k].shape.empty())
-        outputs[k].shape[0] += rows;
+        outputs[k].shape[0] += outRows;
     }
   }
 

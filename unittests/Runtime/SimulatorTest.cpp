@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "kite/Runtime/Simulator.h"
+#include "kite/Runtime/HostRun.h"
 
 #include "kite/Numerics/IntQuant.h"
 #include "kite/Numerics/LP.h"
@@ -456,4 +456,37 @@ TEST(Simulator, NMCompressedWeightsEqualTheDenseProduct) {
   sparse.run(&error);
   EXPECT_EQ(error, "instruction 4 (mma_nm): index 4 of row 0 lies outside "
                    "its group");
+}
+
+TEST(HostRun, ScalarsAndOutputsWithoutABatchDimension) {
+  // in: a scalar; out[0]: the clamped scalar (shape [1]).
+  Builder b;
+  int64_t in = b.alloc(4);
+  b.p.inputs.push_back({DType::F32, {}, in});
+  int64_t out = b.output(DType::F32, {1});
+  b.op(Opcode::VecClamp, {I(in), I(out), I(1), F(0.0), F(1.0)});
+  Simulator sim(b.p);
+  kite::tensorio::HostTensor x;
+  x.floats = {2.5};
+  std::vector<kite::tensorio::HostTensor> outputs;
+  std::string error;
+  ASSERT_TRUE(runOnHostTensors(sim, b.p, {x}, false, outputs, error)) << error;
+  ASSERT_EQ(outputs.size(), 1u);
+  EXPECT_EQ(outputs[0].floats, std::vector<double>{1.0});
+
+  // A batch-2 program whose output has one row: four input rows run twice
+  // and give one output row per run, never reading past an output.
+  Builder c;
+  int64_t in2 = c.alloc(2 * 3 * 4);
+  c.p.inputs.push_back({DType::F32, {2, 3}, in2});
+  int64_t out2 = c.output(DType::F32, {1, 3});
+  c.op(Opcode::VecClamp, {I(in2), I(out2), I(3), F(-1.0), F(1.0)});
+  Simulator sim2(c.p);
+  kite::tensorio::HostTensor rows;
+  rows.shape = {4, 3};
+  rows.floats = {-5, 0.5, 5, 0, 0, 0, 2, 2, 2, -2, -2, -2};
+  ASSERT_TRUE(runOnHostTensors(sim2, c.p, {rows}, true, outputs, error))
+      << error;
+  EXPECT_EQ(outputs[0].shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(outputs[0].floats, (std::vector<double>{-1, 0.5, 1, 1, 1, 1}));
 }
