@@ -331,8 +331,8 @@ enum SectionKind : uint32_t {
   kCode = 4,
 };
 constexpr uint32_t kNumSections = 4;
-constexpr int64_t kMaxBufferBytes = int64_t(1) << 30;
-constexpr int64_t kMaxDramBytes = int64_t(1) << 32;
+constexpr int64_t kMaxBufferBytes = int64_t(1) << 28;
+constexpr int64_t kMaxDramBytes = int64_t(1) << 30;
 
 class Writer {
 public:
@@ -575,7 +575,7 @@ bool readTarget(Reader &r, Program &p) {
       !within(t.accBytes, kMaxBufferBytes) ||
       !within(p.dramBytes, kMaxDramBytes))
     return r.fail(at, "target section: buffer or DRAM size out of range "
-                      "(buffers <= 1 GiB, DRAM <= 4 GiB)");
+                      "(buffers <= 256 MiB, DRAM <= 1 GiB)");
   if (!(t.dramBytesPerCycle > 0) || !(t.sramBytesPerCycle > 0) ||
       !std::isfinite(t.dramBytesPerCycle) ||
       !std::isfinite(t.sramBytesPerCycle))

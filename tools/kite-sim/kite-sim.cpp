@@ -17,6 +17,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <new>
 #include <sstream>
 
 // Plain C++ like the runtime it drives (no LLVM): the simulator ships alone.
@@ -185,7 +186,18 @@ static std::string statsJson(const rt::Stats &s, const rt::TargetParams &t) {
   return os.str();
 }
 
+static int simulate(int argc, char **argv);
+
 int main(int argc, char **argv) {
+  // A valid binary may still ask for more memory than this host has.
+  try {
+    return simulate(argc, argv);
+  } catch (const std::bad_alloc &) {
+    return fail("out of host memory for this program");
+  }
+}
+
+static int simulate(int argc, char **argv) {
   Options opt;
   bool help = false;
   std::string error = parseArgs(argc, argv, opt, help);
