@@ -9,6 +9,7 @@
 
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Interpreter/Interpreter.h"
+#include "kite/Numerics/ConvWindow.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -558,6 +559,9 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
         int64_t groups = op.getGroups(), fg = f / groups;
         ArrayRef<int64_t> stride = op.getStrides(), pad = op.getPads(),
                           dil = op.getDilations();
+        numerics::ConvWindow window{ih,        iw,        kh,     kw,
+                                    stride[0], stride[1], pad[0], pad[1],
+                                    dil[0],    dil[1],    oh,     ow};
         Tensor gx = Tensor::floats(x.shape), gw = Tensor::floats(w.shape);
         for (int64_t b = 0; b < n; ++b)
           for (int64_t fo = 0; fo < f; ++fo) {
@@ -566,13 +570,10 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
               for (int64_t xo = 0; xo < ow; ++xo) {
                 float gv = gy.f[((b * f + fo) * oh + y) * ow + xo];
                 for (int64_t ch = 0; ch < cg; ++ch)
-                  for (int64_t ky = 0; ky < kh; ++ky) {
-                    int64_t iy = y * stride[0] + ky * dil[0] - pad[0];
-                    if (iy < 0 || iy >= ih)
-                      continue;
+                  for (int64_t ky = 0; ky < kh; ++ky)
                     for (int64_t kx = 0; kx < kw; ++kx) {
-                      int64_t ix = xo * stride[1] + kx * dil[1] - pad[1];
-                      if (ix < 0 || ix >= iw)
+                      int64_t iy, ix;
+                      if (!window.source(y, xo, ky, kx, iy, ix))
                         continue;
                       int64_t xi =
                           ((b * c + grp * cg + ch) * ih + iy) * iw + ix;
@@ -580,7 +581,6 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
                       gx.f[xi] += float(gv * at(w, wi));
                       gw.f[wi] += float(gv * at(x, xi));
                     }
-                  }
               }
           }
         grads[0] = std::move(gx);

@@ -9,6 +9,7 @@
 
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Interpreter/Interpreter.h"
+#include "kite/Numerics/ConvWindow.h"
 #include "kite/Numerics/IntQuant.h"
 #include "kite/Numerics/LP.h"
 #include "kite/Numerics/LutSoftmax.h"
@@ -280,6 +281,9 @@ LogicalResult conv2dKernel(Operation *o, ArrayRef<const Tensor *> in,
   int64_t groups = op.getGroups(), fg = fc / groups, ck = cg * kh * kw;
   ArrayRef<int64_t> stride = op.getStrides(), pad = op.getPads(),
                     dil = op.getDilations();
+  numerics::ConvWindow window{ih,        iw,        kh,     kw,
+                              stride[0], stride[1], pad[0], pad[1],
+                              dil[0],    dil[1],    oh,     ow};
   Type inElem = op.getInput().getType().getElementType();
   Type fElem = op.getFilter().getType().getElementType();
   bool isFloat = x.isFloat;
@@ -302,22 +306,11 @@ LogicalResult conv2dKernel(Operation *o, ArrayRef<const Tensor *> in,
       // zero and LP code 0 are both zero).
       Tensor patches =
           isFloat ? Tensor::floats({oh * ow, ck}) : Tensor::ints({oh * ow, ck});
-      for (int64_t y = 0; y < oh; ++y)
-        for (int64_t xo = 0; xo < ow; ++xo)
-          for (int64_t ch = 0; ch < cg; ++ch)
-            for (int64_t ky = 0; ky < kh; ++ky)
-              for (int64_t kx = 0; kx < kw; ++kx) {
-                int64_t iy = y * stride[0] + ky * dil[0] - pad[0];
-                int64_t ix = xo * stride[1] + kx * dil[1] - pad[1];
-                if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
-                  continue;
-                int64_t src = ((b * c + g * cg + ch) * ih + iy) * iw + ix;
-                int64_t dst = (y * ow + xo) * ck + (ch * kh + ky) * kw + kx;
-                if (isFloat)
-                  patches.f[dst] = x.f[src];
-                else
-                  patches.i[dst] = x.i[src];
-              }
+      int64_t image = (b * c + g * cg) * ih * iw;
+      if (isFloat)
+        window.im2col(x.f.data() + image, cg, patches.f.data());
+      else
+        window.im2col(x.i.data() + image, cg, patches.i.data());
       Tensor part = isa<FloatType>(resultType.getElementType())
                         ? Tensor::floats({oh * ow, fg})
                         : Tensor::ints({oh * ow, fg});

@@ -9,6 +9,7 @@
 
 #include "kite/Runtime/Simulator.h"
 
+#include "kite/Numerics/ConvWindow.h"
 #include "kite/Numerics/IntQuant.h"
 #include "kite/Numerics/LP.h"
 #include "kite/Numerics/LutSoftmax.h"
@@ -712,20 +713,11 @@ struct Simulator::Impl {
     if (!access(Space::Dram, src, c * ih * iw, reads) ||
         !access(Space::Dram, dst, oh * ow * ck, writes))
       return false;
-    for (int64_t y = 0; y < oh; ++y)
-      for (int64_t xo = 0; xo < ow; ++xo)
-        for (int64_t ch = 0; ch < cg; ++ch)
-          for (int64_t ky = 0; ky < kh; ++ky)
-            for (int64_t kx = 0; kx < kw; ++kx) {
-              int64_t iy = y * stride[0] + ky * dil[0] - pad[0];
-              int64_t ix = xo * stride[1] + kx * dil[1] - pad[1];
-              bool inside = iy >= 0 && iy < ih && ix >= 0 && ix < iw;
-              dram[size_t(dst + (y * ow + xo) * ck + (ch * kh + ky) * kw +
-                          kx)] =
-                  inside ? dram[size_t(src + ((chOffset + ch) * ih + iy) * iw +
-                                       ix)]
-                         : 0;
-            }
+    numerics::ConvWindow window{ih,        iw,        kh,     kw,
+                                stride[0], stride[1], pad[0], pad[1],
+                                dil[0],    dil[1],    oh,     ow};
+    window.im2col(dram.data() + src + chOffset * ih * iw, cg,
+                  dram.data() + dst);
     int64_t bytes = oh * ow * ck;
     chargeDram(2 * bytes);
     schedule(Unit::Dma, std::max<int64_t>(dramCycles(2 * bytes), 1), reads,

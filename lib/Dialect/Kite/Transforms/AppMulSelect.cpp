@@ -2,6 +2,7 @@
 
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Numerics/ConvWindow.h"
 #include "kite/Numerics/Genetic.h"
 #include "kite/Numerics/Knapsack.h"
 #include "kite/Numerics/Multipliers.h"
@@ -121,6 +122,8 @@ void accumulate(LayerStats &s, const interp::Tensor &lhs,
   int64_t oh = g.shape[2], ow = g.shape[3], fg = f / conv.getGroups();
   ArrayRef<int64_t> st = conv.getStrides(), pad = conv.getPads(),
                     dil = conv.getDilations();
+  numerics::ConvWindow window{ih,     iw,     kh,     kw,     st[0], st[1],
+                              pad[0], pad[1], dil[0], dil[1], oh,    ow};
   s.productsPerOutput = cg * kh * kw;
   for (int64_t nb = 0; nb < batch; ++nb)
     for (int64_t fo = 0; fo < f; ++fo)
@@ -130,10 +133,9 @@ void accumulate(LayerStats &s, const interp::Tensor &lhs,
           for (int64_t ch = 0; ch < cg; ++ch)
             for (int64_t ky = 0; ky < kh; ++ky)
               for (int64_t kx = 0; kx < kw; ++kx) {
-                int64_t iy = y * st[0] + ky * dil[0] - pad[0];
-                int64_t ix = x * st[1] + kx * dil[1] - pad[1];
+                int64_t iy, ix;
                 // Padding multiplies by zero: no error in any multiplier.
-                if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
+                if (!window.source(y, x, ky, kx, iy, ix))
                   continue;
                 record(
                     lhs.i[((nb * c + (fo / fg) * cg + ch) * ih + iy) * iw + ix],

@@ -1,0 +1,57 @@
+//===- ConvWindow.h - the input positions of a 2-D convolution window -*- C++
+//-*-===//
+//
+// One definition of which input pixel an output position and a filter tap
+// read, shared by the interpreter's kite.conv2d (im2col), its gradient,
+// FAMES' counting matrices and the simulator's im2col instruction. Plain
+// C++.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_NUMERICS_CONVWINDOW_H
+#define KITE_NUMERICS_CONVWINDOW_H
+
+#include <cstdint>
+
+namespace kite::numerics {
+
+/// Geometry of one image plane of a strided, dilated, padded 2-D window.
+struct ConvWindow {
+  int64_t ih, iw; ///< input height, width
+  int64_t kh, kw; ///< filter height, width
+  int64_t strideY, strideX;
+  int64_t padTop, padLeft;
+  int64_t dilY, dilX;
+  int64_t oh, ow; ///< output height, width
+
+  /// Input position read by output (y, x) at tap (ky, kx); false when it
+  /// falls into the padding.
+  bool source(int64_t y, int64_t x, int64_t ky, int64_t kx, int64_t &iy,
+              int64_t &ix) const {
+    iy = y * strideY + ky * dilY - padTop;
+    ix = x * strideX + kx * dilX - padLeft;
+    return iy >= 0 && iy < ih && ix >= 0 && ix < iw;
+  }
+
+  /// im2col of `channels` planes of an NCHW image starting at `image`: row
+  /// y * ow + x, column (ch * kh + ky) * kw + kx of `patches` holds the
+  /// pixel that tap reads, zero in the padding.
+  template <typename T>
+  void im2col(const T *image, int64_t channels, T *patches) const {
+    int64_t ck = channels * kh * kw;
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t x = 0; x < ow; ++x)
+        for (int64_t ch = 0; ch < channels; ++ch)
+          for (int64_t ky = 0; ky < kh; ++ky)
+            for (int64_t kx = 0; kx < kw; ++kx) {
+              int64_t iy, ix;
+              patches[(y * ow + x) * ck + (ch * kh + ky) * kw + kx] =
+                  source(y, x, ky, kx, iy, ix) ? image[(ch * ih + iy) * iw + ix]
+                                               : T();
+            }
+  }
+};
+
+} // namespace kite::numerics
+
+#endif // KITE_NUMERICS_CONVWINDOW_H
