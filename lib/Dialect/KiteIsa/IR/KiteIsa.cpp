@@ -160,25 +160,37 @@ LogicalResult ConfigMmaOp::verify() {
   return success();
 }
 
+/// What mma and mma_nm share: the accumulator's alignment and flag and,
+/// against the target, the A and C tiles; `weights` checks the B operand.
+static LogicalResult
+verifyMmaTiles(Operation *op, int64_t a, int64_t c, int64_t m, int64_t k,
+               int64_t n, int64_t accumulate,
+               llvm::function_ref<LogicalResult(TargetAttr)> weights) {
+  if (c % rt::kAccWordBytes)
+    return op->emitOpError("c must be a multiple of 4 (accumulator words)");
+  if (accumulate != 0 && accumulate != 1)
+    return op->emitOpError("accumulate must be 0 or 1");
+  TargetAttr target = lookupTarget(op);
+  if (!target)
+    return success();
+  MemoryAttr mem = target.getMemory();
+  if (failed(weights(target)) ||
+      failed(checkBuffer(op, "A tile", a, m * k, kib(mem.getActKib()))))
+    return failure();
+  return checkBuffer(op, "C tile", c, m * n * rt::kAccWordBytes,
+                     kib(mem.getAccKib()));
+}
+
 LogicalResult MmaOp::verify() {
   if (failed(checkNonNegative(
           *this, {getA(), getB(), getC(), getM(), getK(), getN()})))
     return failure();
-  if (getC() % rt::kAccWordBytes)
-    return emitOpError("c must be a multiple of 4 (accumulator words)");
-  if (getAccumulate() != 0 && getAccumulate() != 1)
-    return emitOpError("accumulate must be 0 or 1");
-  TargetAttr target = lookupTarget(*this);
-  if (!target)
-    return success();
-  MemoryAttr mem = target.getMemory();
-  if (failed(checkBuffer(*this, "A tile", getA(), getM() * getK(),
-                         kib(mem.getActKib()))) ||
-      failed(checkBuffer(*this, "B tile", getB(), getK() * getN(),
-                         kib(mem.getWeightKib()))))
-    return failure();
-  return checkBuffer(*this, "C tile", getC(),
-                     getM() * getN() * rt::kAccWordBytes, kib(mem.getAccKib()));
+  return verifyMmaTiles(*this, getA(), getC(), getM(), getK(), getN(),
+                        getAccumulate(), [&](TargetAttr target) {
+                          return checkBuffer(
+                              *this, "B tile", getB(), getK() * getN(),
+                              kib(target.getMemory().getWeightKib()));
+                        });
 }
 
 LogicalResult MmaNMOp::verify() {
@@ -187,29 +199,20 @@ LogicalResult MmaNMOp::verify() {
     return failure();
   if (getKeep() < 1 || getGroup() < getKeep())
     return emitOpError("needs 1 <= keep <= group");
-  if (getC() % rt::kAccWordBytes)
-    return emitOpError("c must be a multiple of 4 (accumulator words)");
-  if (getAccumulate() != 0 && getAccumulate() != 1)
-    return emitOpError("accumulate must be 0 or 1");
-  TargetAttr target = lookupTarget(*this);
-  if (!target)
-    return success();
-  if (!target.supportsSparsity(
-          NMAttr::get(getContext(), unsigned(getKeep()), unsigned(getGroup()))))
-    return emitOpError() << getKeep() << ":" << getGroup()
-                         << " sparsity is not supported by target '"
-                         << target.getName() << "'";
-  MemoryAttr mem = target.getMemory();
-  int64_t rows = (getK() + getGroup() - 1) / getGroup() * getKeep();
-  if (failed(checkBuffer(*this, "A tile", getA(), getM() * getK(),
-                         kib(mem.getActKib()))) ||
-      failed(checkBuffer(*this, "B values", getB(), rows * getN(),
-                         kib(mem.getWeightKib()))) ||
-      failed(checkBuffer(*this, "B indices", getIndex(), rows * getN(),
-                         kib(mem.getWeightKib()))))
-    return failure();
-  return checkBuffer(*this, "C tile", getC(),
-                     getM() * getN() * rt::kAccWordBytes, kib(mem.getAccKib()));
+  return verifyMmaTiles(
+      *this, getA(), getC(), getM(), getK(), getN(), getAccumulate(),
+      [&](TargetAttr target) -> LogicalResult {
+        if (!target.supportsSparsity(NMAttr::get(
+                getContext(), unsigned(getKeep()), unsigned(getGroup()))))
+          return emitOpError() << getKeep() << ":" << getGroup()
+                               << " sparsity is not supported by target '"
+                               << target.getName() << "'";
+        int64_t rows = (getK() + getGroup() - 1) / getGroup() * getKeep();
+        int64_t size = kib(target.getMemory().getWeightKib());
+        if (failed(checkBuffer(*this, "B values", getB(), rows * getN(), size)))
+          return failure();
+        return checkBuffer(*this, "B indices", getIndex(), rows * getN(), size);
+      });
 }
 
 LogicalResult StoreAccOp::verify() {
