@@ -555,54 +555,45 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
   ArrayRef<int64_t> ls = lhsType.getShape();
   int64_t m = ls[ls.size() - 2], k = ls.back(), n = rhsType.getShape().back();
   int64_t batches = product(ls.drop_back(2));
-  if (NMAttr nm = op.getRhsSparsityAttr()) {
+  // N:M weights are compressed per batch below; dense ones are read where
+  // they are.
+  NMAttr nm = op.getRhsSparsityAttr();
+  SmallVector<int64_t> codes;
+  int64_t rhsAddr = 0;
+  if (nm) {
     DenseElementsAttr weights;
     if (!matchPattern(op.getRhs(), m_Constant(&weights)))
       return op.emitOpError("N:M weights must be constant (they are "
                             "compressed at compile time)");
-    FailureOr<Buffer> lhs = bufferOf(op, op.getLhs()),
-                      out = newBuffer(op, op.getResult());
-    if (failed(lhs) || failed(out))
+    codes = codesOf(weights, rhsType.getElementType());
+  } else {
+    FailureOr<Buffer> rhs = bufferOf(op, op.getRhs());
+    if (failed(rhs))
       return failure();
-    SmallVector<int64_t> codes = codesOf(weights, rhsType.getElementType());
-    bool shared = rhsType.getRank() == 2;
-    unsigned eb = rt::dtypeBytes(out->dtype);
-    for (int64_t bt = 0; bt < (shared ? 1 : batches); ++bt) {
-      MacProblem p{shared ? m * batches : m,
-                   k,
-                   n,
-                   lhs->addr + bt * m * k,
-                   0,
-                   out->addr + bt * m * n * eb,
-                   n,
-                   1,
-                   out->dtype};
-      p.acc = accAddr >= 0 ? accAddr + bt * m * n * 4 : -1;
-      placeWeights(
-          ArrayRef<int64_t>(codes).slice(size_t(bt * k * n), size_t(k * n)), k,
-          n, nm, rhsType.getElementType(), p);
-      emitMac(p);
-    }
-    return success();
+    rhsAddr = rhs->addr;
   }
   FailureOr<Buffer> lhs = bufferOf(op, op.getLhs()),
-                    rhs = bufferOf(op, op.getRhs()),
                     out = newBuffer(op, op.getResult());
-  if (failed(lhs) || failed(rhs) || failed(out))
+  if (failed(lhs) || failed(out))
     return failure();
   unsigned eb = rt::dtypeBytes(out->dtype);
   bool shared = rhsType.getRank() == 2; // one M*batches problem
   for (int64_t bt = 0; bt < (shared ? 1 : batches); ++bt) {
+    int64_t weightsAt = shared ? 0 : bt * k * n;
     MacProblem p{shared ? m * batches : m,
                  k,
                  n,
                  lhs->addr + bt * m * k,
-                 rhs->addr + (shared ? 0 : bt * k * n),
+                 rhsAddr + weightsAt,
                  out->addr + bt * m * n * eb,
                  n,
                  1,
                  out->dtype};
     p.acc = accAddr >= 0 ? accAddr + bt * m * n * 4 : -1;
+    if (nm)
+      placeWeights(
+          ArrayRef<int64_t>(codes).slice(size_t(weightsAt), size_t(k * n)), k,
+          n, nm, rhsType.getElementType(), p);
     emitMac(p);
   }
   return success();
