@@ -19,8 +19,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 using namespace kite::rt;
 namespace numerics = kite::numerics;
@@ -105,20 +107,23 @@ struct Simulator::Impl {
   std::vector<uint8_t> accNar;
   Scoreboard boards[4];
 
-  // MAC array configuration.
-  OperandFormat lhsFormat, rhsFormat;
-  std::optional<numerics::LPCodec> lhsCodec, rhsCodec;
-  std::optional<numerics::Multiplier> multiplier;
-  std::string multiplierName = "exact";
-  /// Products of every (lhs byte, rhs byte) pair when they are not plain
-  /// integer products, built by config_mma: approximate multipliers
-  /// (intProducts), or LP in accumulator fixed point with a NaR flag.
-  std::vector<int32_t> intProducts;
-  std::vector<int64_t> lpProducts;
-  std::vector<uint8_t> lpNar;
-  double macEnergyPj = 0;
-  std::string macComponent;
-  bool configured = false;
+  /// A MAC-array configuration: operand formats, multiplier, and the
+  /// products of every (lhs byte, rhs byte) pair when they are not plain
+  /// integer products (approximate multipliers: intProducts; LP:
+  /// accumulator fixed point with a NaR flag).
+  struct MacConfig {
+    OperandFormat lhs, rhs;
+    std::optional<numerics::LPCodec> lhsCodec, rhsCodec;
+    std::optional<numerics::Multiplier> multiplier;
+    std::vector<int32_t> intProducts;
+    std::vector<int64_t> lpProducts;
+    std::vector<uint8_t> lpNar;
+    double energyPj = 0;
+    std::string component;
+  };
+  /// Built once per distinct config_mma, reused by later runs and layers.
+  std::map<std::tuple<int64_t, int64_t, std::string>, MacConfig> macConfigs;
+  const MacConfig *mac = nullptr; ///< the active one; null before config_mma
 
   Stats stats;
   double totalPj = 0;
@@ -369,13 +374,25 @@ struct Simulator::Impl {
   }
 
   bool configMma(const Instr &x) {
-    OperandFormat a = OperandFormat::unpack(x.fields[0].i),
-                  w = OperandFormat::unpack(x.fields[1].i);
-    const std::string &name = x.fields[2].s;
-    lhsCodec.reset();
-    rhsCodec.reset();
-    multiplier.reset();
-    for (auto [f, codec] : {std::pair{&a, &lhsCodec}, {&w, &rhsCodec}}) {
+    auto key = std::make_tuple(x.fields[0].i, x.fields[1].i, x.fields[2].s);
+    auto it = macConfigs.find(key);
+    if (it == macConfigs.end()) {
+      MacConfig config;
+      if (!buildMacConfig(OperandFormat::unpack(x.fields[0].i),
+                          OperandFormat::unpack(x.fields[1].i), x.fields[2].s,
+                          config))
+        return false;
+      it = macConfigs.emplace(key, std::move(config)).first;
+    }
+    mac = &it->second;
+    schedule(Unit::Array, 1, {}, {});
+    return true;
+  }
+
+  bool buildMacConfig(const OperandFormat &a, const OperandFormat &w,
+                      const std::string &name, MacConfig &config) {
+    for (auto [f, codec] :
+         {std::pair{&a, &config.lhsCodec}, {&w, &config.rhsCodec}}) {
       if (f->isLP) {
         std::string problem =
             numerics::LPFormat{f->bits, f->es, f->rs, f->sf}.validate();
@@ -392,27 +409,48 @@ struct Simulator::Impl {
     if (a.isLP) {
       if (name != "exact")
         return fail("LP operands take the exact (log-add) multiplier");
-      macEnergyPj = target.int8Add * double(std::max(a.bits, w.bits)) / 8 +
-                    target.int8Add + target.int32Add;
+      config.energyPj = target.int8Add * double(std::max(a.bits, w.bits)) / 8 +
+                        target.int8Add + target.int32Add;
     } else {
       double mulEnergy = numerics::exactEnergyRelativeTo8x8(a.bits, w.bits);
       if (name != "exact") {
         std::string problem;
-        multiplier = numerics::Multiplier::create(
+        config.multiplier = numerics::Multiplier::create(
             name, {a.bits, a.isSigned}, {w.bits, w.isSigned}, &problem);
-        if (!multiplier)
+        if (!config.multiplier)
           return fail(problem);
-        mulEnergy *= multiplier->relativeEnergy();
+        mulEnergy *= config.multiplier->relativeEnergy();
       }
-      macEnergyPj = target.int8Mul * mulEnergy + target.int32Add;
+      config.energyPj = target.int8Mul * mulEnergy + target.int32Add;
     }
-    lhsFormat = a;
-    rhsFormat = w;
-    multiplierName = name;
-    buildProductTables();
-    macComponent = "mac " + a.str() + "x" + w.str() + " " + name;
-    configured = true;
-    schedule(Unit::Array, 1, {}, {});
+    config.lhs = a;
+    config.rhs = w;
+    config.component = "mac " + a.str() + "x" + w.str() + " " + name;
+    if (a.isLP) {
+      config.lpProducts.resize(256 * 256);
+      config.lpNar.resize(256 * 256);
+      int frac = int(target.lpAccFracBits);
+      for (unsigned x = 0; x < 256; ++x)
+        for (unsigned y = 0; y < 256; ++y) {
+          bool isNar = false;
+          config.lpProducts[x << 8 | y] = numerics::lpToFixed(
+              numerics::multiplyLP(config.lhsCodec->value(x),
+                                   config.rhsCodec->value(y)),
+              frac, &isNar);
+          config.lpNar[x << 8 | y] = isNar;
+        }
+    } else if (config.multiplier) {
+      config.intProducts.assign(256 * 256, 0);
+      for (unsigned x = 0; x < 256; ++x)
+        for (unsigned y = 0; y < 256; ++y) {
+          int64_t av = operandValue(a, uint8_t(x)),
+                  wv = operandValue(w, uint8_t(y));
+          // Out-of-range operands never reach the table (mma checks them).
+          if (inFormat(a, av) && inFormat(w, wv))
+            config.intProducts[x << 8 | y] =
+                int32_t(config.multiplier->multiply(av, wv));
+        }
+    }
     return true;
   }
 
@@ -425,42 +463,11 @@ struct Simulator::Impl {
     return true;
   }
 
-  /// Fills the product tables for the current configuration; leaves them
-  /// empty for exact integers.
-  void buildProductTables() {
-    intProducts.clear();
-    lpProducts.clear();
-    lpNar.clear();
-    if (lhsFormat.isLP) {
-      lpProducts.resize(256 * 256);
-      lpNar.resize(256 * 256);
-      int frac = int(target.lpAccFracBits);
-      for (unsigned x = 0; x < 256; ++x)
-        for (unsigned y = 0; y < 256; ++y) {
-          bool isNar = false;
-          lpProducts[x << 8 | y] = numerics::lpToFixed(
-              numerics::multiplyLP(lhsCodec->value(x), rhsCodec->value(y)),
-              frac, &isNar);
-          lpNar[x << 8 | y] = isNar;
-        }
-    } else if (multiplier) {
-      intProducts.assign(256 * 256, 0);
-      for (unsigned x = 0; x < 256; ++x)
-        for (unsigned y = 0; y < 256; ++y) {
-          int64_t av = operandValue(lhsFormat, uint8_t(x)),
-                  wv = operandValue(rhsFormat, uint8_t(y));
-          // Out-of-range operands never reach the table (mma checks them).
-          if (inFormat(lhsFormat, av) && inFormat(rhsFormat, wv))
-            intProducts[x << 8 | y] = int32_t(multiplier->multiply(av, wv));
-        }
-    }
-  }
-
   bool mma(const Instr &x) {
     int64_t a = x.fields[0].i, b = x.fields[1].i, c = x.fields[2].i,
             m = x.fields[3].i, k = x.fields[4].i, n = x.fields[5].i;
     bool accumulate = x.fields[6].i != 0;
-    if (!configured)
+    if (!mac)
       return fail("no config_mma before the first mma");
     if (!checkExtents({m, k, n}) || m * k > kMaxExtent || k * n > kMaxExtent ||
         m * n > kMaxExtent)
@@ -480,13 +487,13 @@ struct Simulator::Impl {
       std::fill(out, out + m * n, 0);
       std::fill(nar, nar + m * n, 0);
     }
-    if (!lhsFormat.isLP) { // range checks; LP codes are all valid
+    if (!mac->lhs.isLP) { // range checks; LP codes are all valid
       int64_t v;
       for (int64_t e = 0; e < m * k; ++e)
-        if (!intOperand(lhsFormat, act[size_t(a + e)], v))
+        if (!intOperand(mac->lhs, act[size_t(a + e)], v))
           return false;
       for (int64_t e = 0; e < k * n; ++e)
-        if (!intOperand(rhsFormat, weight[size_t(b + e)], v))
+        if (!intOperand(mac->rhs, weight[size_t(b + e)], v))
           return false;
     }
     const uint8_t *wa = &act[size_t(a)], *ww = &weight[size_t(b)];
@@ -500,13 +507,13 @@ struct Simulator::Impl {
             perEntry(i * n + j, base | wrow[j], table);
         }
     };
-    if (!lpProducts.empty()) {
-      gather(lpProducts, [&](int64_t o, size_t at, const auto &table) {
+    if (!mac->lpProducts.empty()) {
+      gather(mac->lpProducts, [&](int64_t o, size_t at, const auto &table) {
         out[o] += table[at];
-        nar[o] |= lpNar[at];
+        nar[o] |= mac->lpNar[at];
       });
-    } else if (!intProducts.empty()) {
-      gather(intProducts, [&](int64_t o, size_t at, const auto &table) {
+    } else if (!mac->intProducts.empty()) {
+      gather(mac->intProducts, [&](int64_t o, size_t at, const auto &table) {
         out[o] += table[at];
       });
     } else {
@@ -516,12 +523,12 @@ struct Simulator::Impl {
       std::vector<int32_t> vw(static_cast<size_t>(k * n)),
           row(static_cast<size_t>(n));
       for (int64_t e = 0; e < k * n; ++e)
-        vw[size_t(e)] = int32_t(operandValue(rhsFormat, ww[e]));
+        vw[size_t(e)] = int32_t(operandValue(mac->rhs, ww[e]));
       for (int64_t i = 0; i < m; ++i) {
         for (int64_t t0 = 0; t0 < k; t0 += 1 << 15) {
           std::fill(row.begin(), row.end(), 0);
           for (int64_t t = t0; t < std::min(k, t0 + (1 << 15)); ++t) {
-            int32_t a32 = int32_t(operandValue(lhsFormat, wa[i * k + t]));
+            int32_t a32 = int32_t(operandValue(mac->lhs, wa[i * k + t]));
             const int32_t *wrow = &vw[size_t(t * n)];
             for (int64_t j = 0; j < n; ++j)
               row[size_t(j)] += a32 * wrow[j];
@@ -542,7 +549,7 @@ struct Simulator::Impl {
                  const std::vector<Range> &writes) {
     int64_t macs = m * k * n;
     stats.macs += macs;
-    charge(macComponent, double(macs) * macEnergyPj);
+    charge(mac->component, double(macs) * mac->energyPj);
     int64_t colPasses = ceilDiv(n, target.cols),
             rowPasses = ceilDiv(k, target.rows);
     chargeSram(m * k * colPasses + k * n +
@@ -559,7 +566,7 @@ struct Simulator::Impl {
             c = x.fields[3].i, m = x.fields[4].i, k = x.fields[5].i,
             n = x.fields[6].i, keep = x.fields[7].i, group = x.fields[8].i;
     bool accumulate = x.fields[9].i != 0;
-    if (!configured)
+    if (!mac)
       return fail("no config_mma before the first mma_nm");
     if (!checkExtents({m, k, n}) || m * k > kMaxExtent || m * n > kMaxExtent ||
         k * n > kMaxExtent)
@@ -585,12 +592,12 @@ struct Simulator::Impl {
           return fail("index " + std::to_string(vi[r * n + j]) + " of row " +
                       std::to_string(r) + " lies outside its group");
     int64_t v;
-    if (!lhsFormat.isLP) {
+    if (!mac->lhs.isLP) {
       for (int64_t e = 0; e < m * k; ++e)
-        if (!intOperand(lhsFormat, va[e], v))
+        if (!intOperand(mac->lhs, va[e], v))
           return false;
       for (int64_t e = 0; e < rows * n; ++e)
-        if (!intOperand(rhsFormat, vb[e], v))
+        if (!intOperand(mac->rhs, vb[e], v))
           return false;
     }
     int64_t *out = &acc[size_t(c / kAccWordBytes)];
@@ -599,14 +606,14 @@ struct Simulator::Impl {
       std::fill(out, out + m * n, 0);
       std::fill(nar, nar + m * n, 0);
     }
-    if (lpProducts.empty() && intProducts.empty()) {
+    if (mac->lpProducts.empty() && mac->intProducts.empty()) {
       // Exact integers: widen once, then gather A by the indices.
       std::vector<int32_t> a32(static_cast<size_t>(m * k)),
           b32(static_cast<size_t>(rows * n));
       for (int64_t e = 0; e < m * k; ++e)
-        a32[size_t(e)] = int32_t(operandValue(lhsFormat, va[e]));
+        a32[size_t(e)] = int32_t(operandValue(mac->lhs, va[e]));
       for (int64_t e = 0; e < rows * n; ++e)
-        b32[size_t(e)] = int32_t(operandValue(rhsFormat, vb[e]));
+        b32[size_t(e)] = int32_t(operandValue(mac->rhs, vb[e]));
       for (int64_t i = 0; i < m; ++i)
         for (int64_t r = 0; r < rows; ++r) {
           const int32_t *arow = &a32[size_t(i * k + (r / keep) * group)];
@@ -622,11 +629,11 @@ struct Simulator::Impl {
           const uint8_t *arow = va + i * k + (r / keep) * group;
           for (int64_t j = 0; j < n; ++j) {
             size_t at = size_t(arow[vi[r * n + j]]) << 8 | vb[r * n + j];
-            if (!lpProducts.empty()) {
-              out[i * n + j] += lpProducts[at];
-              nar[i * n + j] |= lpNar[at];
+            if (!mac->lpProducts.empty()) {
+              out[i * n + j] += mac->lpProducts[at];
+              nar[i * n + j] |= mac->lpNar[at];
             } else {
-              out[i * n + j] += intProducts[at];
+              out[i * n + j] += mac->intProducts[at];
             }
           }
         }
@@ -1215,7 +1222,7 @@ bool Simulator::run(const std::vector<std::vector<uint8_t>> &inputs,
     std::copy(inputs[k].begin(), inputs[k].end(),
               s.dram.begin() + p.inputs[k].addr);
   }
-  s.configured = false;
+  s.mac = nullptr;
   s.error = &error;
   s.runStart = s.stats.cycles;
   for (s.index = 0; s.index < p.code.size(); ++s.index) {
