@@ -128,20 +128,26 @@ def Kite_SoftmaxUnitAttr : Kite_Attr<"SoftmaxUnit", "softmax_unit"> {
 def Kite_MemoryAttr : Kite_Attr<"Memory", "memory"> {
   let summary = "on-chip buffers and bandwidths";
   let description = [{
-    Sizes of the weight, activation and accumulator buffers (KiB) and the
-    DRAM and SRAM bandwidths (bytes per cycle).
+    Sizes of the weight, activation and accumulator buffers (KiB), the
+    DRAM and SRAM bandwidths (bytes per cycle), and the on-chip scratchpad
+    (KiB, default 0 = none) that holds intermediate tensors so that they do
+    not travel to DRAM. Instructions address the scratchpad like DRAM, at
+    `kite::rt::kScratchBase` (1 GiB) and up.
 
     Example: `#kite.memory<weight_kib = 256, act_kib = 256, acc_kib = 64,
-    dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>`.
+    dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0,
+    scratch_kib = 512>`.
   }];
   let parameters = (ins "unsigned":$weightKib, "unsigned":$actKib,
                         "unsigned":$accKib,
                         Kite_DoubleParameter<"DRAM bytes/cycle">:$dramBytesPerCycle,
-                        Kite_DoubleParameter<"SRAM bytes/cycle">:$sramBytesPerCycle);
+                        Kite_DoubleParameter<"SRAM bytes/cycle">:$sramBytesPerCycle,
+                        DefaultValuedParameter<"unsigned", "0">:$scratchKib);
   let assemblyFormat = [{
     `<` `weight_kib` `=` $weightKib `,` `act_kib` `=` $actKib `,` `acc_kib` `=`
     $accKib `,` `dram_bytes_per_cycle` `=` $dramBytesPerCycle `,`
-    `sram_bytes_per_cycle` `=` $sramBytesPerCycle `>`
+    `sram_bytes_per_cycle` `=` $sramBytesPerCycle
+    (`,` `scratch_kib` `=` $scratchKib^)? `>`
   }];
   let genVerifyDecl = 1;
 }

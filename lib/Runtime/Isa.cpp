@@ -4,6 +4,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -287,13 +288,17 @@ uint64_t TargetParams::fingerprint() const {
   Fnv f;
   f.bytes(name.data(), name.size());
   for (int64_t v : {clockMhz, rows, cols, accBits, lpAccFracBits, actBytes,
-                    weightBytes, accBytes})
+                    weightBytes, accBytes, scratchBytes})
     f.word(v);
   for (double v :
        {dramBytesPerCycle, sramBytesPerCycle, int8Mul, int8Add, int32Add,
         fp32Mul, fp32Add, sramRead32b, dramRead32b, lutRead8b})
     f.real(v);
   return f.h;
+}
+
+double TargetParams::scratchRead32b() const {
+  return sramRead32b * std::sqrt(std::max(1.0, double(scratchBytes) / 8192.0));
 }
 
 int64_t TargetParams::spaceBytes(Space space) const {
@@ -306,6 +311,8 @@ int64_t TargetParams::spaceBytes(Space space) const {
     return weightBytes;
   case Space::Acc:
     return accBytes;
+  case Space::Scratch:
+    return scratchBytes;
   }
   return 0;
 }
@@ -332,7 +339,6 @@ enum SectionKind : uint32_t {
 };
 constexpr uint32_t kNumSections = 4;
 constexpr int64_t kMaxBufferBytes = int64_t(1) << 28;
-constexpr int64_t kMaxDramBytes = int64_t(1) << 30;
 
 class Writer {
 public:
@@ -383,8 +389,9 @@ void writeTarget(Writer &w, const Program &p) {
   const TargetParams &t = p.target;
   w.u64(t.name.size());
   w.padded(t.name.data(), t.name.size());
-  for (int64_t v : {t.clockMhz, t.rows, t.cols, t.accBits, t.lpAccFracBits,
-                    t.actBytes, t.weightBytes, t.accBytes, p.dramBytes})
+  for (int64_t v :
+       {t.clockMhz, t.rows, t.cols, t.accBits, t.lpAccFracBits, t.actBytes,
+        t.weightBytes, t.accBytes, t.scratchBytes, p.dramBytes})
     w.i64(v);
   for (double v : {t.dramBytesPerCycle, t.sramBytesPerCycle, t.int8Mul,
                    t.int8Add, t.int32Add, t.fp32Mul, t.fp32Add, t.sramRead32b,
@@ -552,9 +559,9 @@ bool readTarget(Reader &r, Program &p) {
   t.name.resize(len);
   if (!r.padded(t.name.data(), len, "target name"))
     return false;
-  for (int64_t *v :
-       {&t.clockMhz, &t.rows, &t.cols, &t.accBits, &t.lpAccFracBits,
-        &t.actBytes, &t.weightBytes, &t.accBytes, &p.dramBytes})
+  for (int64_t *v : {&t.clockMhz, &t.rows, &t.cols, &t.accBits,
+                     &t.lpAccFracBits, &t.actBytes, &t.weightBytes, &t.accBytes,
+                     &t.scratchBytes, &p.dramBytes})
     if (!r.i64(*v, "target field"))
       return false;
   for (double *v : {&t.dramBytesPerCycle, &t.sramBytesPerCycle, &t.int8Mul,
@@ -573,7 +580,8 @@ bool readTarget(Reader &r, Program &p) {
   if (!within(t.actBytes, kMaxBufferBytes) ||
       !within(t.weightBytes, kMaxBufferBytes) ||
       !within(t.accBytes, kMaxBufferBytes) ||
-      !within(p.dramBytes, kMaxDramBytes))
+      !within(t.scratchBytes, kMaxBufferBytes) ||
+      !within(p.dramBytes, kScratchBase))
     return r.fail(at, "target section: buffer or DRAM size out of range "
                       "(buffers <= 256 MiB, DRAM <= 1 GiB)");
   if (!(t.dramBytesPerCycle > 0) || !(t.sramBytesPerCycle > 0) ||

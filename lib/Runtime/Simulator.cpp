@@ -102,10 +102,10 @@ struct Scoreboard {
 struct Simulator::Impl {
   const Program &program;
   const TargetParams &target;
-  std::vector<uint8_t> dram, act, weight;
+  std::vector<uint8_t> dram, scratch, act, weight;
   std::vector<int64_t> acc; ///< one word per kAccWordBytes of ACC
   std::vector<uint8_t> accNar;
-  Scoreboard boards[4];
+  Scoreboard boards[5]; ///< indexed by Space
 
   /// A MAC-array configuration: operand formats, multiplier, and the
   /// products of every (lhs byte, rhs byte) pair when they are not plain
@@ -141,13 +141,15 @@ struct Simulator::Impl {
 
   explicit Impl(const Program &p)
       : program(p), target(p.target), dram(size_t(p.dramBytes), 0),
+        scratch(size_t(p.target.scratchBytes), 0),
         act(size_t(p.target.actBytes), 0),
         weight(size_t(p.target.weightBytes), 0),
         acc(size_t(p.target.accBytes / kAccWordBytes), 0),
         accNar(acc.size(), 0), boards{Scoreboard(p.dramBytes),
                                       Scoreboard(p.target.actBytes),
                                       Scoreboard(p.target.weightBytes),
-                                      Scoreboard(p.target.accBytes)} {}
+                                      Scoreboard(p.target.accBytes),
+                                      Scoreboard(p.target.scratchBytes)} {}
 
   bool fail(const std::string &message) {
     *error = "instruction " + std::to_string(index) + " (" + spec->name +
@@ -158,6 +160,15 @@ struct Simulator::Impl {
   int64_t spaceBytes(Space s) const {
     return s == Space::Dram ? program.dramBytes : target.spaceBytes(s);
   }
+  /// The host byte behind memory operand address `addr` (DRAM or, from
+  /// kScratchBase up, the scratchpad), once access() has checked it.
+  uint8_t *mem(int64_t addr) {
+    return addr >= kScratchBase ? &scratch[size_t(addr - kScratchBase)]
+                                : &dram[size_t(addr)];
+  }
+  const uint8_t *mem(int64_t addr) const {
+    return const_cast<Impl *>(this)->mem(addr);
+  }
   uint8_t *base(Space s) {
     switch (s) {
     case Space::Dram:
@@ -166,6 +177,8 @@ struct Simulator::Impl {
       return act.data();
     case Space::Weight:
       return weight.data();
+    case Space::Scratch:
+      return scratch.data();
     case Space::Acc:
       return nullptr;
     }
@@ -173,20 +186,26 @@ struct Simulator::Impl {
   }
 
   static const char *spaceName(Space s) {
-    static const char *names[] = {"DRAM", "ACT", "WEIGHT", "ACC"};
+    static const char *names[] = {"DRAM", "ACT", "WEIGHT", "ACC", "scratchpad"};
     return names[int(s)];
   }
 
-  /// Checks that [addr, addr + bytes) lies in `space` and records it.
+  /// Checks that [addr, addr + bytes) lies in `space` and records it. A
+  /// memory operand (space Dram) from kScratchBase up is in the scratchpad.
   bool access(Space space, int64_t addr, int64_t bytes,
               std::vector<Range> &ranges) {
+    int64_t at = addr;
+    if (space == Space::Dram && addr >= kScratchBase) {
+      space = Space::Scratch;
+      at -= kScratchBase;
+    }
     int64_t size = spaceBytes(space);
-    if (addr < 0 || bytes < 0 || addr > size || bytes > size - addr)
+    if (at < 0 || bytes < 0 || at > size || bytes > size - at)
       return fail(std::string(spaceName(space)) + " range [" +
                   std::to_string(addr) + ", +" + std::to_string(bytes) +
                   ") is outside the " + std::to_string(size) + "-byte space");
     if (bytes)
-      ranges.push_back({space, addr, addr + bytes});
+      ranges.push_back({space, at, at + bytes});
     return true;
   }
 
@@ -216,17 +235,15 @@ struct Simulator::Impl {
     return true;
   }
 
-  // Typed DRAM access (little-endian host assumed, as the format is).
+  // Typed memory-operand access (little-endian host assumed, as the format is).
   float loadF32(int64_t addr) const {
     float v;
-    std::memcpy(&v, &dram[size_t(addr)], 4);
+    std::memcpy(&v, mem(addr), 4);
     return v;
   }
-  void storeF32(int64_t addr, float v) {
-    std::memcpy(&dram[size_t(addr)], &v, 4);
-  }
+  void storeF32(int64_t addr, float v) { std::memcpy(mem(addr), &v, 4); }
   int64_t loadInt(int64_t addr, DType t) const {
-    const uint8_t *p = &dram[size_t(addr)];
+    const uint8_t *p = mem(addr);
     switch (t) {
     case DType::I8:
       return int8_t(p[0]);
@@ -243,7 +260,7 @@ struct Simulator::Impl {
     }
   }
   void storeInt(int64_t addr, DType t, int64_t v) {
-    uint8_t *p = &dram[size_t(addr)];
+    uint8_t *p = mem(addr);
     switch (t) {
     case DType::I8:
       p[0] = uint8_t(v);
@@ -276,21 +293,35 @@ struct Simulator::Impl {
     stats.energyPj[component] += pj;
     totalPj += pj;
   }
-  void chargeDram(int64_t bytes) {
-    stats.dramBytes += bytes;
-    charge("dram", double(bytes) / 4 * target.dramRead32b);
+  /// Bytes one instruction moves to or from DRAM and the scratchpad.
+  struct Traffic {
+    int64_t dram = 0, scratch = 0;
+    Traffic &add(int64_t addr, int64_t bytes) {
+      (addr >= kScratchBase ? scratch : dram) += bytes;
+      return *this;
+    }
+  };
+  /// Charges `t` and returns the cycles it needs at the bandwidths.
+  int64_t chargeTraffic(const Traffic &t) {
+    stats.dramBytes += t.dram;
+    stats.scratchBytes += t.scratch;
+    charge("dram", double(t.dram) / 4 * target.dramRead32b);
+    if (t.scratch)
+      charge("scratch", double(t.scratch) / 4 * target.scratchRead32b());
+    return std::max<int64_t>(
+        {int64_t(std::ceil(double(t.dram) / target.dramBytesPerCycle)),
+         int64_t(std::ceil(double(t.scratch) / target.sramBytesPerCycle)), 1});
   }
   void chargeSram(int64_t bytes) {
     charge("sram", double(bytes) / 4 * target.sramRead32b);
   }
-  int64_t dramCycles(int64_t bytes) const {
-    return int64_t(std::ceil(double(bytes) / target.dramBytesPerCycle));
-  }
+  /// A vector instruction: charges its traffic; as many cycles as its
+  /// lanes (one per array column) or its memory traffic need.
   int64_t vectorCycles(int64_t elements, double opsPerElement,
-                       int64_t dramBytes) const {
+                       const Traffic &t) {
     int64_t compute = int64_t(
         std::ceil(double(elements) * opsPerElement / double(target.cols)));
-    return std::max<int64_t>({compute, dramCycles(dramBytes), 1});
+    return std::max(compute, chargeTraffic(t));
   }
 
   void schedule(Unit unit, int64_t cycles, const std::vector<Range> &reads,
@@ -363,13 +394,13 @@ struct Simulator::Impl {
     } else {
       uint8_t *out = base(Space(space));
       for (int64_t r = 0; r < rows; ++r)
-        std::memcpy(out + dst + r * rowBytes, &dram[size_t(src + r * stride)],
+        std::memcpy(out + dst + r * rowBytes, mem(src + r * stride),
                     size_t(rowBytes));
     }
     int64_t bytes = rows * rowBytes;
-    chargeDram(bytes);
     chargeSram(bytes);
-    schedule(Unit::Dma, std::max<int64_t>(dramCycles(bytes), 1), reads, writes);
+    schedule(Unit::Dma, chargeTraffic(Traffic().add(src, bytes)), reads,
+             writes);
     return true;
   }
 
@@ -690,10 +721,9 @@ struct Simulator::Impl {
           storeInt(at, dtype, v);
         }
       }
-    int64_t bytes = rows * cols * eb;
-    chargeDram(bytes);
     chargeSram(rows * cols * kAccWordBytes);
-    schedule(Unit::Dma, std::max<int64_t>(dramCycles(bytes), 1), reads, writes);
+    schedule(Unit::Dma, chargeTraffic(Traffic().add(dst, rows * cols * eb)),
+             reads, writes);
     return true;
   }
 
@@ -723,11 +753,10 @@ struct Simulator::Impl {
     numerics::ConvWindow window{ih,        iw,        kh,     kw,
                                 stride[0], stride[1], pad[0], pad[1],
                                 dil[0],    dil[1],    oh,     ow};
-    window.im2col(dram.data() + src + chOffset * ih * iw, cg,
-                  dram.data() + dst);
+    window.im2col(mem(src + chOffset * ih * iw), cg, mem(dst));
     int64_t bytes = oh * ow * ck;
-    chargeDram(2 * bytes);
-    schedule(Unit::Dma, std::max<int64_t>(dramCycles(2 * bytes), 1), reads,
+    schedule(Unit::Dma,
+             chargeTraffic(Traffic().add(src, bytes).add(dst, bytes)), reads,
              writes);
     return true;
   }
@@ -800,8 +829,13 @@ struct Simulator::Impl {
     });
     int64_t n = product(shape);
     charge("vector", double(n) * (kind == 2 ? target.fp32Mul : target.fp32Add));
-    chargeDram(n * 12);
-    schedule(Unit::Vector, vectorCycles(n, 1, n * 12), reads, writes);
+    // A broadcast operand is read once: its span, not n elements.
+    auto span = [&](size_t k) {
+      return std::min(n * 4, reads[k].hi - reads[k].lo);
+    };
+    Traffic t;
+    t.add(lhs, span(0)).add(rhs, span(1)).add(dst, n * 4);
+    schedule(Unit::Vector, vectorCycles(n, 1, t), reads, writes);
     return true;
   }
 
@@ -817,8 +851,9 @@ struct Simulator::Impl {
       storeF32(dst + k * 4, std::isnan(a) ? a : std::min(std::max(a, lo), hi));
     }
     charge("vector", double(n) * 2 * target.fp32Add);
-    chargeDram(n * 8);
-    schedule(Unit::Vector, vectorCycles(n, 1, n * 8), reads, writes);
+    schedule(Unit::Vector,
+             vectorCycles(n, 1, Traffic().add(src, n * 4).add(dst, n * 4)),
+             reads, writes);
     return true;
   }
 
@@ -832,12 +867,12 @@ struct Simulator::Impl {
         !access(Space::Dram, dst, product(shape) * eb, writes))
       return false;
     walk(shape, {&strides}, [&](int64_t linear, const std::vector<int64_t> &o) {
-      std::memmove(&dram[size_t(dst + linear * eb)],
-                   &dram[size_t(src + o[0] * eb)], size_t(eb));
+      std::memmove(mem(dst + linear * eb), mem(src + o[0] * eb), size_t(eb));
     });
     int64_t bytes = product(shape) * eb;
-    chargeDram(2 * bytes);
-    schedule(Unit::Vector, vectorCycles(0, 0, 2 * bytes), reads, writes);
+    schedule(Unit::Vector,
+             vectorCycles(0, 0, Traffic().add(src, bytes).add(dst, bytes)),
+             reads, writes);
     return true;
   }
 
@@ -859,9 +894,9 @@ struct Simulator::Impl {
       }
     int64_t n = outer * len * inner;
     charge("vector", double(n) * target.fp32Add);
-    chargeDram((n + outer * inner) * 4);
-    schedule(Unit::Vector, vectorCycles(n, 1, (n + outer * inner) * 4), reads,
-             writes);
+    Traffic t;
+    t.add(src, n * 4).add(dst, outer * inner * 4);
+    schedule(Unit::Vector, vectorCycles(n, 1, t), reads, writes);
     return true;
   }
 
@@ -912,9 +947,9 @@ struct Simulator::Impl {
           }
     int64_t outs = n * oh * ow * c, window = kernel[0] * kernel[1];
     charge("vector", double(outs * window) * target.fp32Add);
-    int64_t bytes = (n * ih * iw * c + outs) * 4;
-    chargeDram(bytes);
-    schedule(Unit::Vector, vectorCycles(outs, double(window), bytes), reads,
+    Traffic t;
+    t.add(src, n * ih * iw * c * 4).add(dst, outs * 4);
+    schedule(Unit::Vector, vectorCycles(outs, double(window), t), reads,
              writes);
     return true;
   }
@@ -986,10 +1021,10 @@ struct Simulator::Impl {
           numerics::quantize(v, scale, zero, {q.f.bits, q.f.isSigned});
       storeInt(dst + k * q.eb, q.dtype, signExtend(code, q.f.storageBits));
     }
-    int64_t bytes = q.count * (4 + q.eb);
     charge("vector", double(q.count) * (target.fp32Mul + target.fp32Add));
-    chargeDram(bytes);
-    schedule(Unit::Vector, vectorCycles(q.count, 2, bytes), reads, writes);
+    Traffic t;
+    t.add(src, q.count * 4).add(dst, q.count * q.eb);
+    schedule(Unit::Vector, vectorCycles(q.count, 2, t), reads, writes);
     return true;
   }
 
@@ -1013,10 +1048,10 @@ struct Simulator::Impl {
       auto [scale, zero] = q.params(k);
       storeF32(dst + k * 4, float(numerics::dequantize(v, scale, zero)));
     }
-    int64_t bytes = q.count * (4 + q.eb);
     charge("vector", double(q.count) * target.fp32Mul);
-    chargeDram(bytes);
-    schedule(Unit::Vector, vectorCycles(q.count, 1, bytes), reads, writes);
+    Traffic t;
+    t.add(src, q.count * q.eb).add(dst, q.count * 4);
+    schedule(Unit::Vector, vectorCycles(q.count, 1, t), reads, writes);
     return true;
   }
 
@@ -1054,8 +1089,13 @@ struct Simulator::Impl {
     }
     int64_t n = rows * len;
     charge("vector", double(n) * (3 * target.fp32Add + 2 * target.fp32Mul));
-    chargeDram(n * 8);
-    schedule(Unit::Vector, vectorCycles(n, 5, n * 8), reads, writes);
+    Traffic t;
+    t.add(src, n * 4).add(dst, n * 4);
+    if (scale >= 0)
+      t.add(scale, len * 4);
+    if (bias >= 0)
+      t.add(bias, len * 4);
+    schedule(Unit::Vector, vectorCycles(n, 5, t), reads, writes);
     return true;
   }
 
@@ -1076,8 +1116,9 @@ struct Simulator::Impl {
                    : 0.5f * v * (1.0f + std::erf(v / std::sqrt(2.0f))));
     }
     charge("vector", double(n) * 4 * (target.fp32Add + target.fp32Mul));
-    chargeDram(n * 8);
-    schedule(Unit::Vector, vectorCycles(n, 8, n * 8), reads, writes);
+    schedule(Unit::Vector,
+             vectorCycles(n, 8, Traffic().add(src, n * 4).add(dst, n * 4)),
+             reads, writes);
     return true;
   }
 
@@ -1139,8 +1180,9 @@ struct Simulator::Impl {
       }
     charge("lut", double(n) * 2 * target.lutRead8b);
     charge("vector", double(n) * 2 * target.int8Add);
-    chargeDram(n * (sb + db));
-    schedule(Unit::Vector, vectorCycles(n, 2, n * (sb + db)), reads, writes);
+    schedule(Unit::Vector,
+             vectorCycles(n, 2, Traffic().add(src, n * sb).add(dst, n * db)),
+             reads, writes);
     return true;
   }
 
@@ -1210,6 +1252,7 @@ bool Simulator::run(const std::vector<std::vector<uint8_t>> &inputs,
     return false;
   }
   std::fill(s.dram.begin(), s.dram.end(), 0);
+  std::fill(s.scratch.begin(), s.scratch.end(), 0);
   for (const Segment &seg : p.constants)
     std::copy(seg.bytes.begin(), seg.bytes.end(), s.dram.begin() + seg.addr);
   for (size_t k = 0; k < inputs.size(); ++k) {

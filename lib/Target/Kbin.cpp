@@ -23,6 +23,7 @@ rt::TargetParams kite::targetParams(TargetAttr target) {
   t.actBytes = int64_t(mem.getActKib()) * 1024;
   t.weightBytes = int64_t(mem.getWeightKib()) * 1024;
   t.accBytes = int64_t(mem.getAccKib()) * 1024;
+  t.scratchBytes = int64_t(mem.getScratchKib()) * 1024;
   t.dramBytesPerCycle = mem.getDramBytesPerCycle().convertToDouble();
   t.sramBytesPerCycle = mem.getSramBytesPerCycle().convertToDouble();
   t.int8Mul = e.getInt8Mul().convertToDouble();

@@ -46,7 +46,8 @@ static TargetAttr kiteV1(MLIRContext *ctx) {
   auto memory =
       MemoryAttr::get(ctx, /*weightKib=*/256, /*actKib=*/256,
                       /*accKib=*/64, /*dramBytesPerCycle=*/APFloat(16.0),
-                      /*sramBytesPerCycle=*/APFloat(128.0));
+                      /*sramBytesPerCycle=*/APFloat(128.0),
+                      /*scratchKib=*/1024);
   return TargetAttr::get(
       ctx, "kite-v1", /*clockMhz=*/1000, /*arrayRows=*/16, /*arrayCols=*/16,
       /*accBits=*/32, /*lpAccFracBits=*/16,
@@ -64,7 +65,8 @@ static TargetAttr kiteMini(MLIRContext *ctx) {
   auto memory =
       MemoryAttr::get(ctx, /*weightKib=*/32, /*actKib=*/32,
                       /*accKib=*/8, /*dramBytesPerCycle=*/APFloat(8.0),
-                      /*sramBytesPerCycle=*/APFloat(32.0));
+                      /*sramBytesPerCycle=*/APFloat(32.0),
+                      /*scratchKib=*/64);
   return TargetAttr::get(
       ctx, "kite-mini", /*clockMhz=*/500, /*arrayRows=*/8,
       /*arrayCols=*/8, /*accBits=*/24,

@@ -200,7 +200,7 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
            normRows = sm.getNormRows(), normCols = sm.getNormCols();
   MemoryAttr mem = base.getMemory();
   unsigned weightKib = mem.getWeightKib(), actKib = mem.getActKib(),
-           accKib = mem.getAccKib();
+           accKib = mem.getAccKib(), scratchKib = mem.getScratchKib();
   double dramBw = mem.getDramBytesPerCycle().convertToDouble(),
          sramBw = mem.getSramBytesPerCycle().convertToDouble();
   EnergyAttr en = base.getEnergy();
@@ -265,7 +265,9 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
               return e;
             if (llvm::Error e = r.readDouble("dram_bytes_per_cycle", dramBw))
               return e;
-            return r.readDouble("sram_bytes_per_cycle", sramBw);
+            if (llvm::Error e = r.readDouble("sram_bytes_per_cycle", sramBw))
+              return e;
+            return r.readUnsigned("scratch_kib", scratchKib);
           }))
     return std::move(e);
   if (llvm::Error e =
@@ -317,7 +319,7 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
     return invalid();
   auto memory =
       MemoryAttr::getChecked(emitError, ctx, weightKib, actKib, accKib,
-                             APFloat(dramBw), APFloat(sramBw));
+                             APFloat(dramBw), APFloat(sramBw), scratchKib);
   if (!memory)
     return invalid();
   auto energyAttr = EnergyAttr::getChecked(
@@ -393,7 +395,8 @@ json::Value kite::targetToJson(TargetAttr target) {
                               {"dram_bytes_per_cycle",
                                mem.getDramBytesPerCycle().convertToDouble()},
                               {"sram_bytes_per_cycle",
-                               mem.getSramBytesPerCycle().convertToDouble()}}},
+                               mem.getSramBytesPerCycle().convertToDouble()},
+                              {"scratch_kib", mem.getScratchKib()}}},
       {"energy_pj",
        json::Object{{"int8_mul", en.getInt8Mul().convertToDouble()},
                     {"int8_add", en.getInt8Add().convertToDouble()},

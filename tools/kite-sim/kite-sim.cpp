@@ -170,6 +170,7 @@ static std::string statsJson(const rt::Stats &s, const rt::TargetParams &t) {
      << ",\n  \"edp_js\": " << num(s.edpJs(t)) << ",\n  \"macs\": " << s.macs
      << ",\n  \"utilisation\": " << num(s.utilisation(t))
      << ",\n  \"dram_bytes\": " << s.dramBytes
+     << ",\n  \"scratch_bytes\": " << s.scratchBytes
      << ",\n  \"energy_by_component_j\": {";
   const char *sep = "";
   for (const auto &[name, pj] : s.energyPj) {
@@ -262,9 +263,10 @@ static int simulate(int argc, char **argv) {
     std::cout << line;
     std::snprintf(line, sizeof line,
                   "energy %.4e J, EDP %.4e J*s, MACs %" PRId64
-                  ", array utilisation %.4f, DRAM bytes %" PRId64 "\n",
+                  ", array utilisation %.4f, DRAM bytes %" PRId64
+                  ", scratchpad bytes %" PRId64 "\n",
                   s.energyJ(), s.edpJs(t), s.macs, s.utilisation(t),
-                  s.dramBytes);
+                  s.dramBytes, s.scratchBytes);
     std::cout << line;
     for (const auto &[name, pj] : s.energyPj) {
       std::snprintf(line, sizeof line, "  energy %-28s %.4e J\n", name.c_str(),

@@ -703,6 +703,7 @@ int main(int argc, char **argv) {
                             {"edp_js", stats.edpJs(t)},
                             {"macs", stats.macs},
                             {"dram_bytes", stats.dramBytes},
+                            {"scratch_bytes", stats.scratchBytes},
                             {"utilisation", stats.utilisation(t)},
                             {"mac_energy_j", macEnergyJ(stats)},
                             {"energy_by_component_j", std::move(energy)}}},

@@ -122,8 +122,8 @@ TEST(Isa, ErrorsSayWhere) {
   std::string error;
   bytes[9] = 7; // version
   EXPECT_FALSE(decode(bytes, q, error));
-  EXPECT_EQ(error, "at byte 8: unsupported version 1793 (this runtime reads "
-                   "version 1)");
+  EXPECT_EQ(error, "at byte 8: unsupported version 1794 (this runtime reads "
+                   "version 2)");
 }
 
 TEST(Isa, ValidationRejectsDataOutsideDram) {

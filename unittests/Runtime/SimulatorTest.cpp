@@ -385,6 +385,45 @@ TEST(Simulator, OutOfBoundsAccessIsAnErrorNotACrash) {
                    "outside the 65536-byte space");
 }
 
+TEST(Simulator, TheScratchpadKeepsIntermediatesOffDram) {
+  // x -> clamp -> intermediate -> clamp -> output, with the intermediate
+  // in DRAM or in the scratchpad: same values; scratchpad traffic is
+  // charged as on-chip SRAM and is faster.
+  std::vector<float> x(1024);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = float(i) - 512.0f;
+  auto runWith = [&](bool onChip) {
+    Builder b;
+    b.p.target.scratchBytes = 8192;
+    int64_t dx = b.data(x);
+    int64_t mid = onChip ? kScratchBase : b.alloc(4096);
+    int64_t out = b.output(DType::F32, {1024});
+    b.op(Opcode::VecClamp, {I(dx), I(mid), I(1024), F(-100.0), F(100.0)});
+    b.op(Opcode::VecClamp, {I(mid), I(out), I(1024), F(0.0), F(50.0)});
+    std::vector<float> y = as<float>(b.run()[0]);
+    return std::make_pair(y, b.lastStats);
+  };
+  auto [inDram, dramStats] = runWith(false);
+  auto [onChip, chipStats] = runWith(true);
+  EXPECT_EQ(inDram, onChip);
+  EXPECT_EQ(onChip[600], 50.0f);
+  EXPECT_EQ(dramStats.dramBytes, 4 * 4096);
+  EXPECT_EQ(dramStats.scratchBytes, 0);
+  EXPECT_EQ(chipStats.dramBytes, 2 * 4096);
+  EXPECT_EQ(chipStats.scratchBytes, 2 * 4096);
+  EXPECT_GT(chipStats.energyPj.at("scratch"), 0.0);
+  EXPECT_LT(chipStats.energyJ(), dramStats.energyJ());
+  EXPECT_LT(chipStats.cycles, dramStats.cycles);
+
+  Builder c;
+  c.p.target.scratchBytes = 8192;
+  c.op(Opcode::VecClamp, {I(kScratchBase + 4096), I(0), I(1025), F(0), F(1)});
+  std::string error;
+  c.run(&error);
+  EXPECT_EQ(error, "instruction 0 (vec_clamp): scratchpad range [1073745920, "
+                   "+4100) is outside the 8192-byte space");
+}
+
 TEST(Simulator, DoubleBufferingOverlapsLoadsWithTheArray) {
   // Two tiles in the two halves: the second tile's loads run while the
   // array works on the first, so the run is shorter than the busy sum.

@@ -18,9 +18,21 @@
 
 namespace kite::rt {
 
-/// Memory spaces. DRAM holds constants, inputs, outputs and scratch; the
-/// on-chip buffers feed the MAC array.
-enum class Space : int64_t { Dram = 0, Act = 1, Weight = 2, Acc = 3 };
+/// Memory spaces. DRAM holds constants, inputs and outputs; the on-chip
+/// buffers feed the MAC array; the on-chip scratchpad holds intermediate
+/// tensors. Instructions' memory operands address DRAM at [0, size) and the
+/// scratchpad at [kScratchBase, kScratchBase + size) (space Dram in the
+/// encoding; Scratch is how the simulator tells them apart).
+enum class Space : int64_t {
+  Dram = 0,
+  Act = 1,
+  Weight = 2,
+  Acc = 3,
+  Scratch = 4
+};
+
+/// Where memory operands reach the scratchpad; also the DRAM size limit.
+constexpr int64_t kScratchBase = int64_t(1) << 30;
 
 /// Element types of tensors in DRAM (integers are two's complement).
 enum class DType : int64_t { F32 = 0, I8 = 1, I16 = 2, I32 = 3 };
@@ -109,10 +121,17 @@ struct TargetParams {
   int64_t clockMhz = 1000, rows = 16, cols = 16;
   int64_t accBits = 32, lpAccFracBits = 16;
   int64_t actBytes = 0, weightBytes = 0, accBytes = 0;
+  /// On-chip scratchpad, addressed at [kScratchBase, kScratchBase + size).
+  int64_t scratchBytes = 0;
   double dramBytesPerCycle = 16, sramBytesPerCycle = 128;
   // Energies in pJ (docs/target.md gives each source).
   double int8Mul = 0.2, int8Add = 0.03, int32Add = 0.1, fp32Mul = 3.7,
          fp32Add = 0.9, sramRead32b = 5, dramRead32b = 640, lutRead8b = 0.36;
+
+  /// pJ per 32-bit scratchpad access: `sram_read_32b` (an 8 KiB SRAM)
+  /// scaled by sqrt(capacity / 8 KiB), as bit-line energy grows
+  /// (docs/target.md); never below sram_read_32b.
+  double scratchRead32b() const;
 
   /// FNV-1a over every field: a binary built for another target is refused.
   uint64_t fingerprint() const;
@@ -140,7 +159,7 @@ struct Program {
   std::vector<Instr> code;
 };
 
-constexpr uint32_t kKbinVersion = 1;
+constexpr uint32_t kKbinVersion = 2;
 
 /// The .kbin bytes of a program (docs/binary-format.md).
 std::vector<uint8_t> encodeKbin(const Program &program);

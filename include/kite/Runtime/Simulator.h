@@ -27,7 +27,8 @@ struct Stats {
   int64_t cycles = 0; ///< end of the last instruction, summed over runs
   int64_t instructions = 0;
   int64_t macs = 0;
-  int64_t dramBytes = 0; ///< bytes moved between DRAM and the chip
+  int64_t dramBytes = 0;    ///< bytes moved between DRAM and the chip
+  int64_t scratchBytes = 0; ///< bytes read or written in the scratchpad
   std::map<std::string, double> energyPj;    ///< by component
   std::map<std::string, int64_t> busyCycles; ///< by unit
 

@@ -15,6 +15,7 @@
 #include "mlir/IR/Builders.h"
 
 #include <cstring>
+#include <limits>
 #include <map>
 
 namespace kite {
@@ -90,30 +91,23 @@ int64_t operandFormat(Type element, IntFormatAttr format) {
 }
 
 /// Lowers one function into a kite_isa.program.
-class Lowering {
-public:
-  Lowering(func::FuncOp func, TargetAttr target, OpBuilder &b, bool layerAttrs)
-      : func(func), target(target), b(b), layerAttrs(layerAttrs) {
-    MemoryAttr mem = target.getMemory();
-    actBytes = int64_t(mem.getActKib()) * 1024;
-    weightBytes = int64_t(mem.getWeightKib()) * 1024;
-    accBytes = int64_t(mem.getAccKib()) * 1024;
-  }
+/// Addresses [next, end) to hand out: bump allocation of blocks that live
+/// for the whole run, and first-fit reuse of blocks whose value died. (The
+/// simulator's scoreboard orders a reuse after the last read of the
+/// previous contents.)
+struct MemoryPool {
+  int64_t next = 0, end = 0;
+  /// Freeable blocks in use: address -> (size, last user position).
+  std::map<int64_t, std::pair<int64_t, int64_t>> live;
+  std::map<int64_t, int64_t> freeBlocks; ///< address -> size
 
-  LogicalResult run();
-
-private:
-  // DRAM
-  /// DRAM for the whole run (constants, inputs): bump allocation.
-  int64_t allocate(int64_t bytes) {
+  int64_t bump(int64_t bytes) {
     int64_t addr = next;
     next = alignUp(next + std::max<int64_t>(bytes, 1), kAlign);
     return addr;
   }
-  /// DRAM for a value or scratch that dies after op `lastUse`: first fit
-  /// in the blocks freed so far, else bump. (The simulator's scoreboard
-  /// orders a reuse after the last read of the previous contents.)
-  int64_t allocateUntil(int64_t bytes, int64_t lastUse) {
+  /// A block that dies after op `lastUse`, or nothing if the pool is full.
+  std::optional<int64_t> allocate(int64_t bytes, int64_t lastUse) {
     int64_t size = alignUp(std::max<int64_t>(bytes, 1), kAlign);
     int64_t addr = -1;
     for (auto it = freeBlocks.begin(); it != freeBlocks.end(); ++it)
@@ -124,10 +118,18 @@ private:
         freeBlocks.erase(it);
         break;
       }
-    if (addr < 0)
-      addr = allocate(size);
+    if (addr < 0) {
+      if (size > end - next)
+        return std::nullopt;
+      addr = bump(size);
+    }
     live[addr] = {size, lastUse};
     return addr;
+  }
+  void extendLife(int64_t addr, int64_t lastUse) {
+    auto block = live.find(addr);
+    if (block != live.end())
+      block->second.second = std::max(block->second.second, lastUse);
   }
   /// Returns the blocks whose values are dead after op `index`.
   void freeDeadAfter(int64_t index) {
@@ -152,7 +154,52 @@ private:
       it = live.erase(it);
     }
   }
-  FailureOr<Buffer> newBuffer(Operation *op, Value v) {
+};
+
+class Lowering {
+public:
+  Lowering(func::FuncOp func, TargetAttr target, OpBuilder &b, bool layerAttrs)
+      : func(func), target(target), b(b), layerAttrs(layerAttrs) {
+    MemoryAttr mem = target.getMemory();
+    actBytes = int64_t(mem.getActKib()) * 1024;
+    weightBytes = int64_t(mem.getWeightKib()) * 1024;
+    accBytes = int64_t(mem.getAccKib()) * 1024;
+    scratch.next = rt::kScratchBase;
+    scratch.end = rt::kScratchBase + int64_t(mem.getScratchKib()) * 1024;
+  }
+
+  LogicalResult run();
+
+private:
+  // Memory
+  /// DRAM for the whole run (constants, inputs): bump allocation.
+  int64_t allocate(int64_t bytes) { return dram.bump(bytes); }
+  /// Memory for a value or scratch that dies after op `lastUse`: the
+  /// scratchpad when `onChip` and it fits there, else DRAM.
+  int64_t allocateUntil(int64_t bytes, int64_t lastUse, bool onChip = true) {
+    if (onChip)
+      if (std::optional<int64_t> addr = scratch.allocate(bytes, lastUse))
+        return *addr;
+    return *dram.allocate(bytes, lastUse);
+  }
+  void freeDeadAfter(int64_t index) {
+    dram.freeDeadAfter(index);
+    scratch.freeDeadAfter(index);
+  }
+  /// Whether the host reads `v` (a result, or aliased by one): it stays in
+  /// DRAM.
+  static bool escapes(Value v) {
+    return llvm::any_of(v.getUsers(), [](Operation *user) {
+      if (isa<func::ReturnOp>(user))
+        return true;
+      auto reshape = dyn_cast<tosa::ReshapeOp>(user);
+      return reshape && escapes(reshape.getResult());
+    });
+  }
+  /// Memory for `v`. An elementwise op may name the operand it reads
+  /// element by element as `inPlaceOf`: when that operand dies at this op,
+  /// has v's size and lives where v belongs, v takes its block.
+  FailureOr<Buffer> newBuffer(Operation *op, Value v, Value inPlaceOf = {}) {
     auto type = cast<RankedTensorType>(v.getType());
     std::optional<rt::DType> dtype = dtypeOf(type.getElementType());
     if (!dtype || !type.hasStaticShape())
@@ -160,9 +207,22 @@ private:
                                << " has no DRAM layout (static f32, i<=32 or "
                                   "LP tensors only)";
     int64_t bytes = type.getNumElements() * rt::dtypeBytes(*dtype);
+    bool onChip = !escapes(v);
+    auto operand = inPlaceOf ? buffers.find(inPlaceOf) : buffers.end();
+    if (operand != buffers.end()) {
+      MemoryPool &pool = onChip ? scratch : dram;
+      int64_t addr = operand->second.addr;
+      auto block = pool.live.find(addr);
+      if (block != pool.live.end() && block->second.second == current &&
+          block->second.first == alignUp(std::max<int64_t>(bytes, 1), kAlign)) {
+        pool.extendLife(addr, lastUseOf(v));
+        return buffers[v] = Buffer{addr, *dtype};
+      }
+    }
     // Function arguments stay for the whole run (the host writes them).
-    Buffer buf{isa<BlockArgument>(v) ? allocate(bytes)
-                                     : allocateUntil(bytes, lastUseOf(v)),
+    Buffer buf{isa<BlockArgument>(v)
+                   ? allocate(bytes)
+                   : allocateUntil(bytes, lastUseOf(v), onChip),
                *dtype};
     buffers[v] = buf;
     return buf;
@@ -238,7 +298,9 @@ private:
   OpBuilder &b;
   bool layerAttrs;
   Location loc = UnknownLoc::get(b.getContext());
-  int64_t next = 0;
+  /// DRAM, and the scratchpad the memory operands reach from kScratchBase.
+  /// (DRAM's size is checked once the program is complete.)
+  MemoryPool dram{0, std::numeric_limits<int64_t>::max()}, scratch;
   int64_t actBytes, weightBytes, accBytes;
   DenseMap<Value, Buffer> buffers;
   /// Position in the function of each value's last user.
@@ -248,9 +310,6 @@ private:
     auto it = lastUse.find(v);
     return it == lastUse.end() ? current : it->second;
   }
-  /// Freeable DRAM blocks in use: address -> (size, last user position).
-  std::map<int64_t, std::pair<int64_t, int64_t>> live;
-  std::map<int64_t, int64_t> freeBlocks; ///< address -> size
   /// Matmuls lowered as part of the accumulator chain of an earlier one.
   DenseSet<Operation *> fused;
   int slotA = 0, slotW = 0, slotC = 0;
@@ -704,7 +763,12 @@ LogicalResult Lowering::lowerElementwise(Operation *op, int64_t kind) {
       broadcastStrides(op, op->getOperand(0), type.getShape());
   FailureOr<SmallVector<int64_t>> rs =
       broadcastStrides(op, op->getOperand(1), type.getShape());
-  FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
+  // In place over an operand of the result's shape.
+  Value same;
+  for (Value operand : op->getOperands())
+    if (!same && operand.getType() == type)
+      same = operand;
+  FailureOr<Buffer> out = newBuffer(op, op->getResult(0), same);
   if (failed(ls) || failed(rs) || failed(out))
     return failure();
   ki::VecBinaryOp::create(b, loc, kind, lhs->addr, rhs->addr, out->addr,
@@ -740,7 +804,9 @@ LogicalResult Lowering::lowerQuantize(Operation *op, bool quantize) {
     }
   }
   FailureOr<Buffer> in = bufferOf(op, op->getOperand(0));
-  FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
+  // Dequantizing i32 (a drained accumulator) keeps the size: in place.
+  FailureOr<Buffer> out =
+      newBuffer(op, op->getResult(0), quantize ? Value() : op->getOperand(0));
   if (failed(in) || failed(out))
     return failure();
   int64_t count = floatType.getNumElements();
@@ -835,10 +901,9 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     if (failed(in))
       return failure();
     buffers[r.getResult()] = *in;
-    auto block = live.find(in->addr);
-    if (block != live.end()) // the alias keeps the block alive
-      block->second.second =
-          std::max(block->second.second, lastUseOf(r.getResult()));
+    // The alias keeps the block alive.
+    for (MemoryPool *pool : {&dram, &scratch})
+      pool->extendLife(in->addr, lastUseOf(r.getResult()));
     return success();
   }
   if (auto m = dyn_cast<MatmulOp>(op))
@@ -868,14 +933,16 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   if (isa<tosa::AvgPool2dOp>(op))
     return lowerPool(op, false);
 
-  // Ops on f32 tensors with one input and one result.
-  auto f32Unary = [&]() -> FailureOr<std::pair<Buffer, Buffer>> {
+  // Ops on f32 tensors with one input and one result; elementwise and
+  // row-wise ones may write in place.
+  auto f32Unary = [&](bool inPlace) -> FailureOr<std::pair<Buffer, Buffer>> {
     if (!cast<ShapedType>(op->getOperand(0).getType()).getElementType().isF32())
       return op->emitOpError("has no instruction for non-f32 elements");
     FailureOr<Buffer> in = bufferOf(op, op->getOperand(0));
     if (failed(in))
       return failure();
-    FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
+    FailureOr<Buffer> out =
+        newBuffer(op, op->getResult(0), inPlace ? op->getOperand(0) : Value());
     if (failed(out))
       return failure();
     return std::make_pair(*in, *out);
@@ -889,7 +956,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
         return f.getValueAsDouble();
       return double(cast<IntegerAttr>(a).getValue().getSExtValue());
     };
-    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary(/*inPlace=*/true);
     if (failed(io))
       return failure();
     ki::VecClampOp::create(b, loc, io->first.addr, io->second.addr, count(),
@@ -898,7 +965,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return success();
   }
   if (auto sum = dyn_cast<tosa::ReduceSumOp>(op)) {
-    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary(/*inPlace=*/false);
     if (failed(io))
       return failure();
     auto [outer, len, inner] = around(
@@ -908,7 +975,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return success();
   }
   if (auto gelu = dyn_cast<GeluOp>(op)) {
-    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary(/*inPlace=*/true);
     if (failed(io))
       return failure();
     ki::VecGeluOp::create(
@@ -917,7 +984,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return success();
   }
   if (auto ln = dyn_cast<LayerNormOp>(op)) {
-    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary(/*inPlace=*/true);
     if (failed(io))
       return failure();
     int64_t scale = -1, bias = -1;
@@ -1007,7 +1074,11 @@ LogicalResult Lowering::run() {
         emitted.setAttr(kLayerAttrName, b.getI64IntegerAttr(int64_t(index)));
   }
   ki::FenceOp::create(b, func.getLoc());
-  program.setDramBytes(next);
+  if (dram.next > rt::kScratchBase)
+    return func.emitOpError()
+           << "needs " << dram.next
+           << " bytes of DRAM; programs address at most " << rt::kScratchBase;
+  program.setDramBytes(dram.next);
   return success();
 }
 

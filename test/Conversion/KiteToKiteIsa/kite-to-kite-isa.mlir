@@ -8,16 +8,18 @@
 // LAYER: kite_isa.store_acc {{.*}}kite.layer = 2 : i64
 
 // One INT8 matmul fits one tile: configure, load weights and activations
-// into the second halves of the buffers, multiply, drain as i32.
+// into the second halves of the buffers, multiply, drain as i32. The
+// quantized activations live in the scratchpad (from 1 GiB = 1073741824);
+// the result, which the host reads, in DRAM.
 // CHECK-LABEL: kite_isa.input {addr = 0 : i64, index = 0 : i64, type = tensor<4x8xf32>}
 // CHECK: kite_isa.data {addr = 128 : i64, bytes = dense<1> : tensor<128xi8>}
-// CHECK: kite_isa.vec_quantize {count = 32 : i64, dst = 256 : i64, dtype = 1 : i64, format = [[INT8:134285312]] : i64, inner = 1 : i64, scales = array<f64: 5.000000e-01>, src = 0 : i64, zero_points = array<i64: 0>}
+// CHECK: kite_isa.vec_quantize {count = 32 : i64, dst = 1073741824 : i64, dtype = 1 : i64, format = [[INT8:134285312]] : i64, inner = 1 : i64, scales = array<f64: 5.000000e-01>, src = 0 : i64, zero_points = array<i64: 0>}
 // CHECK: kite_isa.config_mma {lhs_format = [[INT8]] : i64, multiplier = "exact", rhs_format = [[INT8]] : i64}
 // CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 16 : i64, rows = 8 : i64, space = 2 : i64, src = 128 : i64, src_stride = 16 : i64}
-// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = 1 : i64, src = 256 : i64, src_stride = 8 : i64}
+// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = 1 : i64, src = 1073741824 : i64, src_stride = 8 : i64}
 // CHECK: kite_isa.mma {a = 131072 : i64, accumulate = 0 : i64, b = 131072 : i64, c = 32768 : i64, k = 8 : i64, m = 4 : i64, n = 16 : i64}
-// CHECK: kite_isa.store_acc {bias = -1 : i64, col_stride = 1 : i64, cols = 16 : i64, dst = 320 : i64, dtype = 3 : i64, row_stride = 16 : i64, rows = 4 : i64, src = 32768 : i64}
-// CHECK: kite_isa.output {addr = 320 : i64, index = 0 : i64, type = tensor<4x16xi32>}
+// CHECK: kite_isa.store_acc {bias = -1 : i64, col_stride = 1 : i64, cols = 16 : i64, dst = 256 : i64, dtype = 3 : i64, row_stride = 16 : i64, rows = 4 : i64, src = 32768 : i64}
+// CHECK: kite_isa.output {addr = 256 : i64, index = 0 : i64, type = tensor<4x16xi32>}
 // CHECK-NEXT: kite_isa.fence
 // CHECK-NOT: func.func
 func.func @main(%x: tensor<4x8xf32>) -> tensor<4x16xi32> {
@@ -70,21 +72,41 @@ func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x1x2x2xi32> {
 // -----
 
 // Float glue runs on the vector unit: a broadcast operand has stride 0, a
-// reshape is free (it aliases), a transpose is a strided copy; DRAM of dead
-// values is reused.
+// reshape is free (it aliases), a transpose is a strided copy. An
+// elementwise op whose operand dies writes in place; the scratchpad of
+// dead values is reused; the result goes to DRAM.
 // CHECK-LABEL: type = tensor<1x3xf32>}
-// CHECK: kite_isa.vec_binary {dst = [[SUM:[0-9]+]] : i64, kind = 0 : i64, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 3, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 1>, shape = array<i64: 2, 3>}
-// CHECK-NEXT: kite_isa.vec_clamp {count = 6 : i64, dst = [[RELU:[0-9]+]] : i64, max = 3.4028234663852886E+38 : f64, min = 0.000000e+00 : f64, src = [[SUM]] : i64}
-// The sum is dead after the clamp, so the transpose reuses its DRAM.
-// CHECK-NEXT: kite_isa.vec_copy {dst = [[SUM]] : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 3>, src = [[RELU]] : i64, src_strides = array<i64: 1, 2>}
-// CHECK-NEXT: kite_isa.output {addr = [[SUM]] : i64
-func.func @main(%x: tensor<2x3xf32>, %b: tensor<1x3xf32>) -> tensor<2x3xf32> {
+// CHECK: kite_isa.vec_binary {dst = [[SUM:1073741824]] : i64, kind = 0 : i64, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 3, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 1>, shape = array<i64: 2, 3>}
+// CHECK-NEXT: kite_isa.vec_clamp {count = 6 : i64, dst = [[SUM]] : i64, max = 3.4028234663852886E+38 : f64, min = 0.000000e+00 : f64, src = [[SUM]] : i64}
+// CHECK-NEXT: kite_isa.vec_copy {dst = [[T:1073741888]] : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 3>, src = [[SUM]] : i64, src_strides = array<i64: 1, 2>}
+// The clamped sum is dead after the transpose: the next one reuses it.
+// CHECK-NEXT: kite_isa.vec_copy {dst = [[SUM]] : i64, elem_bytes = 4 : i64, shape = array<i64: 3, 2>, src = [[T]] : i64, src_strides = array<i64: 1, 3>}
+// CHECK: kite_isa.vec_binary {dst = [[OUT:[0-9]{3}]] : i64, kind = 2 : i64, lhs = [[SUM]] : i64
+// CHECK-NEXT: kite_isa.output {addr = [[OUT]] : i64
+func.func @main(%x: tensor<2x3xf32>, %b: tensor<1x3xf32>) -> tensor<3x2xf32> {
   %s = tosa.add %x, %b : (tensor<2x3xf32>, tensor<1x3xf32>) -> tensor<2x3xf32>
   %r = tosa.clamp %s {min_val = 0.0 : f32, max_val = 3.40282347E+38 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   %shape = tosa.const_shape {values = dense<[3, 2]> : tensor<2xindex>} : () -> !tosa.shape<2>
   %v = tosa.reshape %r, %shape : (tensor<2x3xf32>, !tosa.shape<2>) -> tensor<3x2xf32>
   %t = tosa.transpose %v {perms = array<i32: 1, 0>} : (tensor<3x2xf32>) -> tensor<2x3xf32>
-  return %t : tensor<2x3xf32>
+  %u = tosa.transpose %t {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  %zero = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %sq = tosa.mul %u, %u, %zero : (tensor<3x2xf32>, tensor<3x2xf32>, tensor<1xi8>) -> tensor<3x2xf32>
+  return %sq : tensor<3x2xf32>
+}
+
+// -----
+
+// A value that does not fit in the scratchpad's free space goes to DRAM:
+// 80,000 bytes fit kite-v1's 512 KiB but not kite-mini's 64 KiB.
+// CHECK-LABEL: type = tensor<20000xf32>}
+// CHECK: kite_isa.vec_clamp {count = 20000 : i64, dst = 1073741824 : i64
+// MINI-LABEL: type = tensor<20000xf32>}
+// MINI: kite_isa.vec_clamp {count = 20000 : i64, dst = 80000 : i64
+func.func @main(%x: tensor<20000xf32>) -> tensor<20000xf32> {
+  %r = tosa.clamp %x {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<20000xf32>) -> tensor<20000xf32>
+  %s = tosa.clamp %r {min_val = 1.0 : f32, max_val = 5.0 : f32} : (tensor<20000xf32>) -> tensor<20000xf32>
+  return %s : tensor<20000xf32>
 }
 
 // -----

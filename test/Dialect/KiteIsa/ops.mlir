@@ -2,7 +2,7 @@
 // Every kite_isa op round-trips.
 
 // CHECK-LABEL: kite_isa.program @main attributes {dram_bytes = 4096 : i64}
-module attributes {kite.target = #kite.target<"kite-v1", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [2, 4, 8], lp_bits = [4, 8], multipliers = ["exact", "trunc4"], sparsity = [#kite.nm<2, 4>], activation_sparsity = true, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 256, act_kib = 256, acc_kib = 64, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+module attributes {kite.target = #kite.target<"kite-v1", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [2, 4, 8], lp_bits = [4, 8], multipliers = ["exact", "trunc4"], sparsity = [#kite.nm<2, 4>], activation_sparsity = true, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 256, act_kib = 256, acc_kib = 64, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0, scratch_kib = 1024>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // CHECK: kite_isa.data {addr = 0 : i64, bytes = dense<[1, 2, 3, 4]> : tensor<4xi8>}
   kite_isa.data {addr = 0 : i64, bytes = dense<[1, 2, 3, 4]> : tensor<4xi8>}

@@ -134,7 +134,12 @@ numerics::SoftmaxUnitGeometry SoftmaxUnitAttr::getGeometry() const {
 LogicalResult MemoryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  unsigned weightKib, unsigned actKib,
                                  unsigned accKib, APFloat dramBytesPerCycle,
-                                 APFloat sramBytesPerCycle) {
+                                 APFloat sramBytesPerCycle,
+                                 unsigned scratchKib) {
+  // The simulator's limit for any on-chip memory (256 MiB).
+  if (scratchKib > 256 * 1024)
+    return emitError() << "scratch_kib must be at most 262144 (256 MiB), got "
+                       << scratchKib;
   if (weightKib == 0 || actKib == 0 || accKib == 0)
     return emitError() << "buffer sizes must be positive (weight_kib = "
                        << weightKib << ", act_kib = " << actKib

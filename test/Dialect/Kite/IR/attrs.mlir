@@ -36,6 +36,7 @@ func.func @enums() attributes {
 // CHECK-LABEL: func.func @target_parts
 // CHECK-SAME: kite.e = #kite.energy<int8_mul = 2.000000e-01, int8_add = 3.000000e-02, int32_add = 1.000000e-01, fp32_mul = 3.700000e+00, fp32_add = 9.000000e-01, sram_read_32b = 5.000000e+00, dram_read_32b = 6.400000e+02, lut_read_8b = 3.600000e-01>
 // CHECK-SAME: kite.m = #kite.memory<weight_kib = 1, act_kib = 2, acc_kib = 3, dram_bytes_per_cycle = 4.000000e+00, sram_bytes_per_cycle = 5.500000e+00>
+// CHECK-SAME: kite.m2 = #kite.memory<weight_kib = 1, act_kib = 2, acc_kib = 3, dram_bytes_per_cycle = 4.000000e+00, sram_bytes_per_cycle = 5.500000e+00, scratch_kib = 64>
 // CHECK-SAME: kite.s = #kite.softmax_unit<method = rexp, step = 5.000000e-01, out_bits = 8, exp_entries = 13, norm_rows = 256, norm_cols = 1>
 func.func @target_parts() attributes {
     kite.e = #kite.energy<int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1,
@@ -43,6 +44,9 @@ func.func @target_parts() attributes {
                           dram_read_32b = 640, lut_read_8b = 0.36>,
     kite.m = #kite.memory<weight_kib = 1, act_kib = 2, acc_kib = 3,
                           dram_bytes_per_cycle = 4, sram_bytes_per_cycle = 5.5>,
+    kite.m2 = #kite.memory<weight_kib = 1, act_kib = 2, acc_kib = 3,
+                           dram_bytes_per_cycle = 4, sram_bytes_per_cycle = 5.5,
+                           scratch_kib = 64>,
     kite.s = #kite.softmax_unit<method = rexp, step = 0.5, out_bits = 8,
                                 exp_entries = 13, norm_rows = 256, norm_cols = 1>} {
   return

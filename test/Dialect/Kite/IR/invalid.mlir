@@ -149,6 +149,13 @@ func.func @bad_attr() attributes {kite.x = #kite.memory<weight_kib = 0, act_kib 
 
 // -----
 
+// expected-error @+1 {{scratch_kib must be at most 262144 (256 MiB), got 300000}}
+func.func @bad_attr() attributes {kite.x = #kite.memory<weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 1, sram_bytes_per_cycle = 1, scratch_kib = 300000>} {
+  return
+}
+
+// -----
+
 // expected-error @+1 {{dram_bytes_per_cycle must be a positive finite number, got -1.000000e+00}}
 func.func @bad_attr() attributes {kite.x = #kite.memory<weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = -1.0, sram_bytes_per_cycle = 1>} {
   return

@@ -9,6 +9,7 @@
 
 // FILE: #kite.target<"edge-4x4", clock_mhz = 250, array = [4, 4], acc_bits = 24, lp_acc_frac_bits = 12, int_bits = [2, 4, 8],
 // FILE-SAME: sparsity = [#kite.nm<2, 4>, #kite.nm<1, 8>]
+// FILE-SAME: scratch_kib = 16
 // FILE-SAME: dram_read_32b = 3.205000e+02
 
 // UNKNOWN: error: unknown target 'kite-x'; built-in targets: kite-v1, kite-mini

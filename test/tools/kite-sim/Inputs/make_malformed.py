@@ -40,7 +40,7 @@ variants = {}
 variants["short"] = good[:20]
 variants["truncated"] = good[:-8]
 bad = bytearray(good); bad[0:1] = b"X"; variants["magic"] = bad
-bad = bytearray(good); struct.pack_into("<I", bad, 8, 2); variants["version"] = bad
+bad = bytearray(good); struct.pack_into("<I", bad, 8, 1); variants["version"] = bad
 bad = bytearray(good); bad[len(bad) // 2] ^= 0x40; variants["corrupt"] = bad
 bad = bytearray(good); struct.pack_into("<Q", bad, 16, 12345); variants["fingerprint"] = bad
 entry, _, _ = section(good, 4)
@@ -55,7 +55,10 @@ variants["opcode"] = with_crc(bad)
 bad = bytearray(good); struct.pack_into("<I", bad, first + 4, 1)
 variants["length"] = with_crc(bad)
 load = next(at for at, op in instructions(good) if op == 1)
-bad = bytearray(good); struct.pack_into("<q", bad, load + 8, 1 << 39)
+bad = bytearray(good); struct.pack_into("<q", bad, load + 8, 1 << 29)
 variants["out-of-bounds"] = with_crc(bad)
+# Past the end of the scratchpad (which starts at 1 GiB).
+bad = bytearray(good); struct.pack_into("<q", bad, load + 8, (1 << 30) + (1 << 20))
+variants["scratch-out-of-bounds"] = with_crc(bad)
 for name, data in variants.items():
     open("%s/%s.kbin" % (out, name), "wb").write(bytes(data))
