@@ -159,6 +159,38 @@ def KiteIsa_StoreAccOp : KiteIsa_Inst<"store_acc"> {
   let hasVerifier = 1;
 }
 
+def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
+  let summary = "drain accumulators through the epilogue: dequantize, bias, "
+                "clamp, requantize";
+  let description = [{
+    Writes element (i, j) of the `rows` x `cols` accumulator tile at ACC
+    byte `src` to `dst + (i * row_stride + j * col_stride) * size(dtype)`
+    (DRAM or scratchpad) after, in order:
+
+    * conversion to f32: with `scales` (one, or one per column) the
+      accumulator saturates to 32 bits, adds the 32-bit `acc_bias[j]` at
+      WEIGHT byte `acc_bias` (if >= 0, saturating) and is dequantized,
+      `(a - zero_points[j]) * scales[j]`; without, it is LP fixed point;
+    * `bias[j]`, f32 at WEIGHT byte `bias` (if >= 0), is added;
+    * the value is clamped to [`clamp_min`, `clamp_max`] (NaN passes);
+    * with `format` >= 0 it is quantized per tensor (`out_scale`,
+      `out_zero_point`; unused for LP) and stored as `dtype`, else stored
+      as f32.
+
+    Each step rounds exactly as the vector instruction it replaces, so the
+    result equals `store_acc` followed by `vec_dequantize`, `vec_binary`,
+    `vec_clamp` and `vec_quantize`, without their memory traffic.
+  }];
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$rows, KiteIsa_I64:$cols,
+                       KiteIsa_I64:$dst, KiteIsa_I64:$row_stride, KiteIsa_I64:$col_stride,
+                       KiteIsa_I64:$dtype, KiteIsa_I64:$acc_bias,
+                       DenseF64ArrayAttr:$scales, DenseI64ArrayAttr:$zero_points,
+                       KiteIsa_I64:$bias, F64Attr:$clamp_min, F64Attr:$clamp_max,
+                       KiteIsa_I64:$format, F64Attr:$out_scale,
+                       KiteIsa_I64:$out_zero_point);
+  let hasVerifier = 1;
+}
+
 def KiteIsa_Im2colOp : KiteIsa_Inst<"im2col"> {
   let summary = "DMA-side patch extraction of one image and channel group";
   let description = [{

@@ -91,6 +91,25 @@ const std::vector<OpSpec> &kite::rt::instructionSet() {
         {"col_stride", I},
         {"dtype", I},
         {"bias", I}}},
+      {Opcode::StoreAccFused,
+       "store_acc_fused",
+       Unit::Dma,
+       {{"src", I},
+        {"rows", I},
+        {"cols", I},
+        {"dst", I},
+        {"row_stride", I},
+        {"col_stride", I},
+        {"dtype", I},
+        {"acc_bias", I},
+        {"scales", FA},
+        {"zero_points", IA},
+        {"bias", I},
+        {"clamp_min", F},
+        {"clamp_max", F},
+        {"format", I},
+        {"out_scale", F},
+        {"out_zero_point", I}}},
       {Opcode::Im2col,
        "im2col",
        Unit::Dma,
@@ -794,7 +813,8 @@ static void printField(std::ostream &os, const FieldSpec &spec,
   };
   switch (spec.kind) {
   case FieldKind::Int:
-    if (std::string_view(spec.name).find("format") != std::string_view::npos)
+    if (std::string_view(spec.name).find("format") != std::string_view::npos &&
+        f.i >= 0) // -1: none
       os << OperandFormat::unpack(f.i).str();
     else
       os << f.i;

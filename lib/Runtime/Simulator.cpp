@@ -673,12 +673,33 @@ struct Simulator::Impl {
     return true;
   }
 
-  bool storeAcc(const Instr &x) {
-    int64_t src = x.fields[0].i, rows = x.fields[1].i, cols = x.fields[2].i,
-            dst = x.fields[3].i, rowStride = x.fields[4].i,
-            colStride = x.fields[5].i, bias = x.fields[7].i;
+  float weightF32(int64_t addr, int64_t j) const {
+    float v;
+    std::memcpy(&v, &weight[size_t(addr + j * 4)], 4);
+    return v;
+  }
+  int32_t weightI32(int64_t addr, int64_t j) const {
+    int32_t v;
+    std::memcpy(&v, &weight[size_t(addr + j * 4)], 4);
+    return v;
+  }
+  /// LP accumulator fixed point to float, as the interpreter converts it.
+  float lpAccToF32(int64_t word, bool nar) const {
+    return nar ? std::numeric_limits<float>::quiet_NaN()
+               : 0.0f + float(std::ldexp(double(word),
+                                         -int(target.lpAccFracBits)));
+  }
+
+  /// A drain of the rows x cols accumulator tile at `src` to `dst`: checks
+  /// it, calls store(address, word, nar, column) per element and charges
+  /// it, with `epilogueOps` float operations per element on the way.
+  template <typename Store>
+  bool drain(int64_t src, int64_t rows, int64_t cols, int64_t dst,
+             int64_t rowStride, int64_t colStride, int64_t dtypeCode,
+             std::initializer_list<int64_t> weightVectors, double epilogueOps,
+             Store store) {
     DType dtype = DType::F32;
-    if (!dtypeOf(x.fields[6].i, dtype) ||
+    if (!dtypeOf(dtypeCode, dtype) ||
         !checkExtents({rows, cols, rowStride, colStride}) ||
         rows * cols > kMaxExtent)
       return false;
@@ -689,42 +710,110 @@ struct Simulator::Impl {
     if (!access(Space::Acc, src, rows * cols * kAccWordBytes, reads) ||
         (rows && cols &&
          !stridedAccess(Space::Dram, dst, eb, {rows, cols},
-                        {rowStride, colStride}, writes)) ||
-        (bias >= 0 && !access(Space::Weight, bias, cols * 4, reads)))
+                        {rowStride, colStride}, writes)))
       return false;
+    for (int64_t v : weightVectors)
+      if (v >= 0 && !access(Space::Weight, v, cols * 4, reads))
+        return false;
     const int64_t *in = &acc[size_t(src / kAccWordBytes)];
     const uint8_t *nar = &accNar[size_t(src / kAccWordBytes)];
     for (int64_t i = 0; i < rows; ++i)
-      for (int64_t j = 0; j < cols; ++j) {
-        int64_t at = dst + (i * rowStride + j * colStride) * eb;
-        int64_t word = in[i * cols + j];
-        if (dtype == DType::F32) {
-          // LP accumulators: fixed point to float, as the interpreter does.
-          float v = nar[i * cols + j]
-                        ? std::numeric_limits<float>::quiet_NaN()
-                        : 0.0f + float(std::ldexp(double(word),
-                                                  -int(target.lpAccFracBits)));
-          if (bias >= 0) {
-            float bv;
-            std::memcpy(&bv, &weight[size_t(bias + j * 4)], 4);
-            v += bv;
-          }
-          storeF32(at, v);
-        } else {
-          unsigned width = eb * 8;
-          int64_t v = saturate(word, width);
-          if (bias >= 0) {
-            int32_t bv;
-            std::memcpy(&bv, &weight[size_t(bias + j * 4)], 4);
-            v = saturate(v + bv, width);
-          }
-          storeInt(at, dtype, v);
-        }
-      }
+      for (int64_t j = 0; j < cols; ++j)
+        store(dst + (i * rowStride + j * colStride) * eb, dtype,
+              in[i * cols + j], nar[i * cols + j] != 0, j);
     chargeSram(rows * cols * kAccWordBytes);
-    schedule(Unit::Dma, chargeTraffic(Traffic().add(dst, rows * cols * eb)),
+    int64_t n = rows * cols;
+    int64_t compute =
+        int64_t(std::ceil(double(n) * epilogueOps / double(target.cols)));
+    schedule(Unit::Dma,
+             std::max(compute, chargeTraffic(Traffic().add(dst, n * eb))),
              reads, writes);
     return true;
+  }
+
+  bool storeAcc(const Instr &x) {
+    int64_t bias = x.fields[7].i;
+    return drain(
+        x.fields[0].i, x.fields[1].i, x.fields[2].i, x.fields[3].i,
+        x.fields[4].i, x.fields[5].i, x.fields[6].i, {bias}, 0,
+        [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j) {
+          if (dtype == DType::F32) { // LP accumulators
+            float v = lpAccToF32(word, nar);
+            storeF32(at, bias >= 0 ? v + weightF32(bias, j) : v);
+            return;
+          }
+          unsigned width = dtypeBytes(dtype) * 8;
+          int64_t v = saturate(word, width);
+          if (bias >= 0)
+            v = saturate(v + weightI32(bias, j), width);
+          storeInt(at, dtype, v);
+        });
+  }
+
+  bool storeAccFused(const Instr &x) {
+    int64_t accBias = x.fields[7].i, bias = x.fields[10].i,
+            format = x.fields[13].i;
+    const std::vector<double> &scales = x.fields[8].floats;
+    const std::vector<int64_t> &zeros = x.fields[9].ints;
+    float lo = float(x.fields[11].f), hi = float(x.fields[12].f);
+    if (zeros.size() != scales.size() ||
+        (scales.size() > 1 && int64_t(scales.size()) != x.fields[2].i))
+      return fail("scales and zero_points must be equally long: empty, one, "
+                  "or one per column");
+    if (scales.empty() && accBias >= 0)
+      return fail("acc_bias needs integer accumulators (scales)");
+    // The requantization: per tensor, like a one-scale vec_quantize.
+    std::vector<double> outScale{x.fields[14].f};
+    std::vector<int64_t> outZero{x.fields[15].i};
+    QuantSide q;
+    if (format >= 0) {
+      q.f = OperandFormat::unpack(format);
+      q.scales = &outScale;
+      q.zeros = &outZero;
+      if (!dtypeOf(x.fields[6].i, q.dtype) || !checkQuantSide(q))
+        return false;
+    } else if (x.fields[6].i != int64_t(DType::F32)) {
+      return fail("without a format the result is f32 (dtype 0)");
+    }
+    // Float operations per element and their energy.
+    bool clamps = lo > -std::numeric_limits<float>::infinity() ||
+                  hi < std::numeric_limits<float>::infinity();
+    double ops = 0, opPj = 0;
+    for (auto [on, count, pj] :
+         {std::tuple{!scales.empty(), 1, target.fp32Mul},
+          {bias >= 0, 1, target.fp32Add},
+          {clamps, 2, target.fp32Add},
+          {format >= 0, 2, (target.fp32Mul + target.fp32Add) / 2}})
+      if (on) {
+        ops += count;
+        opPj += count * pj;
+      }
+    bool ok =
+        drain(x.fields[0].i, x.fields[1].i, x.fields[2].i, x.fields[3].i,
+              x.fields[4].i, x.fields[5].i, x.fields[6].i, {accBias, bias}, ops,
+              [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j) {
+                float v;
+                if (scales.empty()) {
+                  v = lpAccToF32(word, nar);
+                } else {
+                  int64_t a = saturate(word, 32);
+                  if (accBias >= 0)
+                    a = saturate(a + weightI32(accBias, j), 32);
+                  size_t ch = scales.size() == 1 ? 0 : size_t(j);
+                  v = float(numerics::dequantize(a, scales[ch], zeros[ch]));
+                }
+                if (bias >= 0)
+                  v = v + weightF32(bias, j);
+                if (!std::isnan(v))
+                  v = std::min(std::max(v, lo), hi);
+                if (format >= 0)
+                  storeInt(at, dtype, q.encode(v, 0));
+                else
+                  storeF32(at, v);
+              });
+    if (ok)
+      charge("vector", double(x.fields[1].i * x.fields[2].i) * opPj);
+    return ok;
   }
 
   bool im2col(const Instr &x) {
@@ -969,6 +1058,15 @@ struct Simulator::Impl {
       size_t ch = size_t((k / inner) % int64_t(scales->size()));
       return {(*scales)[ch], (*zeros)[ch]};
     }
+    /// The code element `k` of value `v` is stored as.
+    int64_t encode(float v, int64_t k) const {
+      if (codec)
+        return int64_t(codec->encode(v));
+      auto [scale, zero] = params(k);
+      return signExtend(
+          numerics::quantize(v, scale, zero, {f.bits, f.isSigned}),
+          f.storageBits);
+    }
   };
 
   bool quantSide(const Instr &x, int dtypeField, QuantSide &q) {
@@ -980,6 +1078,10 @@ struct Simulator::Impl {
     if (!dtypeOf(x.fields[size_t(dtypeField)].i, q.dtype) ||
         !checkExtents({q.count, q.inner}))
       return false;
+    return checkQuantSide(q);
+  }
+  /// Checks q's dtype, format and scales; makes its LP codec.
+  bool checkQuantSide(QuantSide &q) {
     if (q.dtype == DType::F32)
       return fail("the quantized dtype must be an integer");
     if (q.inner < 1)
@@ -1010,17 +1112,8 @@ struct Simulator::Impl {
     if (!access(Space::Dram, src, q.count * 4, reads) ||
         !access(Space::Dram, dst, q.count * q.eb, writes))
       return false;
-    for (int64_t k = 0; k < q.count; ++k) {
-      float v = loadF32(src + k * 4);
-      if (q.codec) {
-        storeInt(dst + k * q.eb, q.dtype, int64_t(q.codec->encode(v)));
-        continue;
-      }
-      auto [scale, zero] = q.params(k);
-      int64_t code =
-          numerics::quantize(v, scale, zero, {q.f.bits, q.f.isSigned});
-      storeInt(dst + k * q.eb, q.dtype, signExtend(code, q.f.storageBits));
-    }
+    for (int64_t k = 0; k < q.count; ++k)
+      storeInt(dst + k * q.eb, q.dtype, q.encode(loadF32(src + k * 4), k));
     charge("vector", double(q.count) * (target.fp32Mul + target.fp32Add));
     Traffic t;
     t.add(src, q.count * 4).add(dst, q.count * q.eb);
@@ -1194,6 +1287,8 @@ struct Simulator::Impl {
       return configMma(x);
     case Opcode::Mma:
       return mma(x);
+    case Opcode::StoreAccFused:
+      return storeAccFused(x);
     case Opcode::StoreAcc:
       return storeAcc(x);
     case Opcode::Im2col:

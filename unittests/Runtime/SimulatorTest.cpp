@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <set>
 
 using namespace kite::rt;
 namespace numerics = kite::numerics;
@@ -193,6 +194,62 @@ TEST(Simulator, StoreSaturatesAndAddsBias) {
   auto out = b.run();
   EXPECT_EQ(as<int8_t>(out[0])[0], 127);            // 32258 saturates
   EXPECT_EQ(as<int32_t>(out[1])[0], 32258 - 20000); // bias per column
+}
+
+TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
+  // acc -> (+ int bias) -> dequantize per column -> + f32 bias -> clamp ->
+  // quantize (int8, then LP), as one store_acc_fused and as store_acc and
+  // four vector instructions: the same bytes.
+  std::mt19937 rng(11);
+  int64_t m = 6, k = 32, n = 5;
+  std::vector<int8_t> a = randomInt8(size_t(m * k), rng),
+                      w = randomInt8(size_t(k * n), rng);
+  std::vector<int32_t> accBias = {100, -2000, 0, 77, 5};
+  std::vector<float> bias = {0.5f, -1.0f, 0.25f, 2.0f, -0.125f};
+  std::vector<double> scales = {1e-4, 2e-4, 5e-5, 1.5e-4, 1e-4};
+  std::vector<int64_t> zeros(5, 0);
+  OperandFormat lp;
+  lp.isLP = true;
+  lp.bits = 8;
+  lp.es = 1;
+  lp.rs = 7;
+  lp.sf = 0;
+  for (OperandFormat out : {int8(), lp}) {
+    Builder b;
+    b.p.target.scratchBytes = 4096;
+    int64_t da = b.data(a), dw = b.data(w), dab = b.data(accBias),
+            dfb = b.data(bias);
+    int64_t fused = b.output(DType::I8, {m, n}),
+            split = b.output(DType::I8, {m, n});
+    int64_t acc32 = b.alloc(m * n * 4), f32 = b.alloc(m * n * 4);
+    b.op(Opcode::ConfigMma, {I(int8().pack()), I(int8().pack()), S("exact")});
+    b.op(Opcode::DmaLoad, {I(da), I(1), I(0), I(m), I(k), I(k)});
+    b.op(Opcode::DmaLoad, {I(dw), I(2), I(0), I(k), I(n), I(n)});
+    b.op(Opcode::DmaLoad, {I(dab), I(2), I(1024), I(1), I(n * 4), I(n * 4)});
+    b.op(Opcode::DmaLoad, {I(dfb), I(2), I(2048), I(1), I(n * 4), I(n * 4)});
+    b.op(Opcode::Mma, {I(0), I(0), I(0), I(m), I(k), I(n), I(0)});
+    b.op(Opcode::StoreAccFused,
+         {I(0), I(m), I(n), I(fused), I(n), I(1), I(int64_t(DType::I8)),
+          I(1024), FA(scales), IA(zeros), I(2048), F(-1.0), F(3.0),
+          I(out.pack()), F(0.02), I(0)});
+    b.op(Opcode::StoreAcc, {I(0), I(m), I(n), I(acc32), I(n), I(1),
+                            I(int64_t(DType::I32)), I(1024)});
+    OperandFormat i32;
+    i32.bits = i32.storageBits = 32;
+    b.op(Opcode::VecDequantize,
+         {I(acc32), I(int64_t(DType::I32)), I(f32), I(m * n), I(1),
+          I(i32.pack()), FA(scales), IA(zeros)});
+    b.op(Opcode::VecBinary,
+         {I(0), I(f32), I(dfb), I(f32), IA({m, n}), IA({n, 1}), IA({0, 1})});
+    b.op(Opcode::VecClamp, {I(f32), I(f32), I(m * n), F(-1.0), F(3.0)});
+    b.op(Opcode::VecQuantize,
+         {I(f32), I(split), I(int64_t(DType::I8)), I(m * n), I(1),
+          I(out.pack()), FA({0.02}), IA({0})});
+    auto outs = b.run();
+    EXPECT_EQ(outs[0], outs[1]) << out.str();
+    std::set<uint8_t> distinct(outs[0].begin(), outs[0].end());
+    EXPECT_GT(distinct.size(), 5u) << out.str(); // not all clamped away
+  }
 }
 
 TEST(Simulator, ApproximateProductsComeFromTheMultiplier) {

@@ -64,6 +64,7 @@ enum class Opcode : uint32_t {
   LutSoftmax = 15,
   Fence = 16,
   MmaNM = 17,
+  StoreAccFused = 18,
 };
 
 enum class FieldKind { Int, Float, IntArray, FloatArray, String };

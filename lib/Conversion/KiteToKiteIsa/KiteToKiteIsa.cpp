@@ -15,6 +15,7 @@
 #include "mlir/IR/Builders.h"
 
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <map>
 
@@ -156,6 +157,29 @@ struct MemoryPool {
   }
 };
 
+/// A quantize or dequantize op's parameters (integer: per tensor, or per
+/// channel along `axis`, `inner` elements apart).
+struct QuantParams {
+  rt::OperandFormat format;
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeros;
+  int64_t axis = -1, inner = 1;
+};
+FailureOr<QuantParams> quantParams(Operation *op, bool quantize);
+
+/// What a drain does on the way out (store_acc_fused) when the float ops
+/// after a MAC op fold into it.
+struct Epilogue {
+  SmallVector<double> scales; ///< per tensor or column; empty: LP
+  SmallVector<int64_t> zeros;
+  int64_t floatBias = -1; ///< DRAM address of N f32 values, or -1
+  double lo = -std::numeric_limits<double>::infinity(),
+         hi = std::numeric_limits<double>::infinity();
+  int64_t format = -1; ///< packed format of the requantized result, or -1
+  double outScale = 1;
+  int64_t outZero = 0;
+};
+
 class Lowering {
 public:
   Lowering(func::FuncOp func, TargetAttr target, OpBuilder &b, bool layerAttrs)
@@ -227,6 +251,20 @@ private:
     buffers[v] = buf;
     return buf;
   }
+  /// The buffer a MAC op's drain writes: `result`'s, or that of the last op
+  /// its epilogue folds in (then `ep` points to the epilogue).
+  FailureOr<Buffer> drainBuffer(Operation *op, Value result, int64_t n,
+                                bool nchw, bool floatBiasTaken,
+                                const Epilogue *&ep) {
+    Epilogue e;
+    ep = nullptr;
+    if (Value last = matchEpilogue(result, n, nchw, floatBiasTaken, e)) {
+      epilogues.push_back(std::move(e));
+      ep = &epilogues.back();
+      return newBuffer(last.getDefiningOp(), last);
+    }
+    return newBuffer(op, result);
+  }
   FailureOr<Buffer> bufferOf(Operation *op, Value v) {
     auto it = buffers.find(v);
     if (it == buffers.end())
@@ -267,7 +305,19 @@ private:
     int64_t keep = 0, group = 0, rhsIndex = -1;
     /// DRAM address of initial accumulators (M x N int32, like out), or -1.
     int64_t acc = -1;
+    /// The drain's epilogue, and the absolute column of column 0 (its
+    /// per-column vectors cover every column of the op).
+    const Epilogue *epilogue = nullptr;
+    int64_t column0 = 0;
   };
+  /// The ops after MAC result `v` (`n` columns, along the last axis, or
+  /// axis 1 for NCHW convolutions) that fold into its drain: integer
+  /// dequantize (required for integer results), then optionally an f32
+  /// bias add, a clamp, a per-tensor requantization, with reshapes between,
+  /// each value used once. Returns the value the drain then writes, or
+  /// null. `floatBiasTaken`: the MAC op already adds an f32 bias.
+  Value matchEpilogue(Value v, int64_t n, bool nchw, bool floatBiasTaken,
+                      Epilogue &ep);
   /// Emits the tiles of `chain`: MAC problems with the same activations,
   /// shape and output whose products add up in the same accumulators (one
   /// problem, or the N:M terms of a TASD chain); one drain per tile.
@@ -310,8 +360,11 @@ private:
     auto it = lastUse.find(v);
     return it == lastUse.end() ? current : it->second;
   }
-  /// Matmuls lowered as part of the accumulator chain of an earlier one.
+  /// Matmuls lowered as part of the accumulator chain of an earlier one,
+  /// and ops folded into a drain's epilogue.
   DenseSet<Operation *> fused;
+  /// Epilogues of the ops lowered so far (MacProblems point into it).
+  std::deque<Epilogue> epilogues;
   int slotA = 0, slotW = 0, slotC = 0;
 };
 
@@ -376,9 +429,12 @@ LogicalResult Lowering::emitConfig(Operation *op, Type lhsElem,
 
 void Lowering::emitMac(ArrayRef<MacProblem> chain) {
   const MacProblem &p = chain.front();
-  // Ping-pong halves of each buffer; the bias (if any) sits after the
-  // weight halves.
-  int64_t biasBytes = p.bias >= 0 ? alignUp(p.n * 4, kAlign) : 0;
+  const Epilogue *ep = p.epilogue;
+  // Ping-pong halves of each buffer; the bias and the epilogue's f32 bias
+  // (if any) sit after the weight halves.
+  int64_t vectorBytes = alignUp(p.n * 4, kAlign);
+  int64_t biasBytes = (p.bias >= 0 ? vectorBytes : 0) +
+                      (ep && ep->floatBias >= 0 ? vectorBytes : 0);
   int64_t halfA = actBytes / 2, halfW = (weightBytes - biasBytes) / 2,
           halfC = accBytes / 2;
   int64_t tn = std::min<int64_t>(
@@ -401,9 +457,14 @@ void Lowering::emitMac(ArrayRef<MacProblem> chain) {
     widestTk = std::max(widestTk, reductionTile(t));
   int64_t tm =
       std::max<int64_t>(1, std::min({p.m, halfA / widestTk, halfC / (4 * tn)}));
-  int64_t biasAt = 2 * halfW;
+  int64_t biasAt = 2 * halfW, floatBiasAt = -1;
   if (p.bias >= 0)
     load(rt::Space::Weight, biasAt, p.bias, 1, p.n * 4, p.n * 4);
+  if (ep && ep->floatBias >= 0) {
+    floatBiasAt = 2 * halfW + (p.bias >= 0 ? vectorBytes : 0);
+    load(rt::Space::Weight, floatBiasAt, ep->floatBias + p.column0 * 4, 1,
+         p.n * 4, p.n * 4);
+  }
   unsigned eb = rt::dtypeBytes(p.outType);
   for (int64_t n0 = 0; n0 < p.n; n0 += tn) {
     int64_t tnr = std::min(tn, p.n - n0);
@@ -449,13 +510,132 @@ void Lowering::emitMac(ArrayRef<MacProblem> chain) {
           accumulate = true;
         }
       }
-      ki::StoreAccOp::create(
-          b, loc, c, tmr, tnr,
-          p.out + (m0 * p.outRowStride + n0 * p.outColStride) * eb,
-          p.outRowStride, p.outColStride, int64_t(p.outType),
-          p.bias >= 0 ? biasAt + n0 * 4 : -1);
+      int64_t dst = p.out + (m0 * p.outRowStride + n0 * p.outColStride) * eb;
+      int64_t bias = p.bias >= 0 ? biasAt + n0 * 4 : -1;
+      if (!ep) {
+        ki::StoreAccOp::create(b, loc, c, tmr, tnr, dst, p.outRowStride,
+                               p.outColStride, int64_t(p.outType), bias);
+        continue;
+      }
+      // Integer accumulators take the MAC op's bias before dequantizing;
+      // LP ones drain to f32 and add it after (the epilogue then has none
+      // of its own).
+      bool lp = ep->scales.empty();
+      int64_t floatBias = lp && bias >= 0    ? bias
+                          : floatBiasAt >= 0 ? floatBiasAt + n0 * 4
+                                             : -1;
+      auto slice = [&](auto values) { // per-column ones for this tile
+        if (values.size() <= 1)
+          return values;
+        return values.slice(size_t(p.column0 + n0), size_t(tnr));
+      };
+      ki::StoreAccFusedOp::create(
+          b, loc, c, tmr, tnr, dst, p.outRowStride, p.outColStride,
+          int64_t(p.outType), lp ? -1 : bias,
+          slice(ArrayRef<double>(ep->scales)),
+          slice(ArrayRef<int64_t>(ep->zeros)), floatBias, APFloat(ep->lo),
+          APFloat(ep->hi), ep->format, APFloat(ep->outScale), ep->outZero);
     }
   }
+}
+
+Value Lowering::matchEpilogue(Value v, int64_t n, bool nchw,
+                              bool floatBiasTaken, Epilogue &ep) {
+  SmallVector<Operation *> taken, path;
+  // The next op on v's only use, past reshapes (collected in `path`); `in`
+  // is the value it reads.
+  Value in;
+  auto next = [&](Value x) -> Operation * {
+    path.clear();
+    while (x.hasOneUse()) {
+      Operation *user = *x.getUsers().begin();
+      in = x;
+      if (!isa<tosa::ReshapeOp>(user))
+        return user;
+      path.push_back(user);
+      x = user->getResult(0);
+    }
+    return nullptr;
+  };
+  auto take = [&](Operation *op) {
+    taken.append(path.begin(), path.end());
+    taken.push_back(op);
+    v = op->getResult(0);
+  };
+  // The N column values of `x` form its last axis (axis 1 for NCHW).
+  auto columnAxis = [&](ShapedType t) -> int64_t {
+    if (nchw)
+      return t.getRank() == 4 && t.getDimSize(1) == n ? 1 : -1;
+    return t.getRank() >= 1 && t.getShape().back() == n ? t.getRank() - 1 : -1;
+  };
+  auto isIntResult = [](Value x) {
+    return cast<ShapedType>(x.getType()).getElementType().isSignlessInteger(32);
+  };
+  if (isIntResult(v)) {
+    auto dq = dyn_cast_or_null<DequantizeOp>(next(v));
+    if (!dq)
+      return {};
+    FailureOr<QuantParams> q = quantParams(dq, /*quantize=*/false);
+    if (failed(q) || q->format.isLP || q->format.bits != 32 ||
+        !q->format.isSigned)
+      return {};
+    if (q->scales.size() != 1 &&
+        (int64_t(q->scales.size()) != n ||
+         q->axis != columnAxis(dq.getInput().getType())))
+      return {};
+    ep.scales = q->scales;
+    ep.zeros = q->zeros;
+    take(dq);
+  }
+  if (auto add = dyn_cast_or_null<tosa::AddOp>(next(v))) {
+    Value other = add.getInput1() == in ? add.getInput2() : add.getInput1();
+    auto type = cast<ShapedType>(in.getType());
+    auto otherType = cast<ShapedType>(other.getType());
+    int64_t axis = columnAxis(type);
+    bool perColumn =
+        axis >= 0 && otherType.getRank() == type.getRank() &&
+        llvm::all_of(llvm::seq<int64_t>(0, type.getRank()), [&](int64_t d) {
+          return otherType.getDimSize(d) == (d == axis ? n : 1);
+        });
+    auto bias = buffers.find(other);
+    if (!floatBiasTaken && perColumn && add.getType() == type &&
+        type.getElementType().isF32() && matchPattern(other, m_Constant()) &&
+        bias != buffers.end()) {
+      ep.floatBias = bias->second.addr;
+      take(add);
+    }
+  }
+  if (auto clamp = dyn_cast_or_null<tosa::ClampOp>(next(v))) {
+    auto bound = [](Attribute a) {
+      if (auto f = dyn_cast<FloatAttr>(a))
+        return f.getValueAsDouble();
+      return double(cast<IntegerAttr>(a).getValue().getSExtValue());
+    };
+    if (cast<ShapedType>(in.getType()).getElementType().isF32()) {
+      ep.lo = bound(clamp.getMinValAttr());
+      ep.hi = bound(clamp.getMaxValAttr());
+      take(clamp);
+    }
+  }
+  if (auto quant = dyn_cast_or_null<QuantizeOp>(next(v))) {
+    FailureOr<QuantParams> q = quantParams(quant, /*quantize=*/true);
+    std::optional<rt::DType> dtype =
+        dtypeOf(quant.getResult().getType().getElementType());
+    if (succeeded(q) && dtype == rt::DType::I8 &&
+        (q->format.isLP || q->scales.size() == 1)) {
+      ep.format = q->format.pack();
+      if (!q->format.isLP) {
+        ep.outScale = q->scales[0];
+        ep.outZero = q->zeros[0];
+      }
+      take(quant);
+    }
+  }
+  // Plain LP accumulators drain to f32 without help.
+  if (taken.empty())
+    return {};
+  fused.insert(taken.begin(), taken.end());
+  return v;
 }
 
 SmallVector<MatmulOp> Lowering::accumulatorChain(MatmulOp head) {
@@ -557,18 +737,21 @@ LogicalResult Lowering::lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest) {
                         head.getRhsSparsityAttr())))
     return failure();
   MatmulOp tail = rest.back();
-  FailureOr<Buffer> lhs = bufferOf(head, head.getLhs()),
-                    out = newBuffer(tail, tail.getResult());
-  if (failed(lhs) || failed(out))
-    return failure();
   ArrayRef<int64_t> ls = lhsType.getShape();
   int64_t k = ls.back(), n = rhsType.getShape().back();
+  const Epilogue *ep;
+  FailureOr<Buffer> lhs = bufferOf(head, head.getLhs()),
+                    out = drainBuffer(tail, tail.getResult(), n,
+                                      /*nchw=*/false, false, ep);
+  if (failed(lhs) || failed(out))
+    return failure();
   int64_t m = product(ls.drop_back());
   SmallVector<MacProblem> problems;
   SmallVector<MatmulOp> all{head};
   all.append(rest.begin(), rest.end());
   for (MatmulOp term : all) {
     MacProblem p{m, k, n, lhs->addr, 0, out->addr, n, 1, out->dtype};
+    p.epilogue = ep;
     if (NMAttr nm = term.getRhsSparsityAttr()) {
       DenseElementsAttr weights;
       if (!matchPattern(term.getRhs(), m_Constant(&weights)))
@@ -590,8 +773,6 @@ LogicalResult Lowering::lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest) {
 }
 
 LogicalResult Lowering::lowerMatmul(MatmulOp op) {
-  if (fused.contains(op))
-    return success();
   SmallVector<MatmulOp> chain = accumulatorChain(op);
   if (!chain.empty())
     return lowerChain(op, chain);
@@ -631,8 +812,10 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
       return failure();
     rhsAddr = rhs->addr;
   }
+  const Epilogue *ep;
   FailureOr<Buffer> lhs = bufferOf(op, op.getLhs()),
-                    out = newBuffer(op, op.getResult());
+                    out = drainBuffer(op, op.getResult(), n, /*nchw=*/false,
+                                      false, ep);
   if (failed(lhs) || failed(out))
     return failure();
   unsigned eb = rt::dtypeBytes(out->dtype);
@@ -649,6 +832,7 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
                  1,
                  out->dtype};
     p.acc = accAddr >= 0 ? accAddr + bt * m * n * 4 : -1;
+    p.epilogue = ep;
     if (nm)
       placeWeights(
           ArrayRef<int64_t>(codes).slice(size_t(weightsAt), size_t(k * n)), k,
@@ -670,8 +854,12 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
   if (!matchPattern(op.getFilter(), m_Constant(&filter)))
     return op.emitOpError("filter must be a constant (it is packed at "
                           "compile time)");
+  // An LP convolution's f32 bias is added on the drain already.
+  bool floatBias = op.getBias() && outType.getElementType().isF32();
+  const Epilogue *ep;
   FailureOr<Buffer> in = bufferOf(op, op.getInput()),
-                    out = newBuffer(op, op.getResult());
+                    out = drainBuffer(op, op.getResult(), fType.getDimSize(0),
+                                      /*nchw=*/true, floatBias, ep);
   if (failed(in) || failed(out))
     return failure();
   int64_t batch = inType.getDimSize(0), c = inType.getDimSize(1),
@@ -726,6 +914,8 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
       p.outColStride = oh * ow;
       p.outType = out->dtype;
       p.bias = bias >= 0 ? bias + g * fg * 4 : -1;
+      p.epilogue = ep;
+      p.column0 = g * fg;
       emitMac(p);
     }
   return success();
@@ -777,32 +967,42 @@ LogicalResult Lowering::lowerElementwise(Operation *op, int64_t kind) {
   return success();
 }
 
-LogicalResult Lowering::lowerQuantize(Operation *op, bool quantize) {
+FailureOr<QuantParams> quantParams(Operation *op, bool quantize) {
   Value floatSide = quantize ? op->getOperand(0) : op->getResult(0);
   Value quantSide = quantize ? op->getResult(0) : op->getOperand(0);
   auto floatType = cast<RankedTensorType>(floatSide.getType());
   auto quantType = cast<RankedTensorType>(quantSide.getType());
-  IntFormatAttr format = op->getAttrOfType<IntFormatAttr>("format");
-  SmallVector<double> scales;
-  SmallVector<int64_t> zeros;
-  int64_t inner = 1;
-  rt::OperandFormat f = rt::OperandFormat::unpack(
-      operandFormat(quantType.getElementType(), format));
-  if (!f.isLP) {
-    if (auto s = op->getAttrOfType<DenseF64ArrayAttr>("scale"))
-      scales.assign(s.asArrayRef().begin(), s.asArrayRef().end());
-    if (auto z = op->getAttrOfType<DenseI64ArrayAttr>("zero_point"))
-      zeros.assign(z.asArrayRef().begin(), z.asArrayRef().end());
-    if (scales.empty())
-      return op->emitOpError("needs a scale");
-    if (zeros.empty())
-      zeros.assign(scales.size(), 0);
-    if (auto axis = op->getAttrOfType<IntegerAttr>("axis")) {
-      int64_t a = axis.getInt() < 0 ? axis.getInt() + floatType.getRank()
-                                    : axis.getInt();
-      inner = product(floatType.getShape().drop_front(a + 1));
-    }
+  QuantParams q;
+  q.format = rt::OperandFormat::unpack(operandFormat(
+      quantType.getElementType(), op->getAttrOfType<IntFormatAttr>("format")));
+  if (q.format.isLP)
+    return q;
+  if (auto s = op->getAttrOfType<DenseF64ArrayAttr>("scale"))
+    q.scales.assign(s.asArrayRef().begin(), s.asArrayRef().end());
+  if (auto z = op->getAttrOfType<DenseI64ArrayAttr>("zero_point"))
+    q.zeros.assign(z.asArrayRef().begin(), z.asArrayRef().end());
+  if (q.scales.empty())
+    return op->emitOpError("needs a scale");
+  if (q.zeros.empty())
+    q.zeros.assign(q.scales.size(), 0);
+  if (auto axis = op->getAttrOfType<IntegerAttr>("axis")) {
+    q.axis =
+        axis.getInt() < 0 ? axis.getInt() + floatType.getRank() : axis.getInt();
+    q.inner = product(floatType.getShape().drop_front(q.axis + 1));
   }
+  return q;
+}
+
+LogicalResult Lowering::lowerQuantize(Operation *op, bool quantize) {
+  FailureOr<QuantParams> q = quantParams(op, quantize);
+  if (failed(q))
+    return failure();
+  Value floatSide = quantize ? op->getOperand(0) : op->getResult(0);
+  auto floatType = cast<RankedTensorType>(floatSide.getType());
+  ArrayRef<double> scales = q->scales;
+  ArrayRef<int64_t> zeros = q->zeros;
+  int64_t inner = q->inner;
+  const rt::OperandFormat &f = q->format;
   FailureOr<Buffer> in = bufferOf(op, op->getOperand(0));
   // Dequantizing i32 (a drained accumulator) keeps the size: in place.
   FailureOr<Buffer> out =
@@ -812,12 +1012,10 @@ LogicalResult Lowering::lowerQuantize(Operation *op, bool quantize) {
   int64_t count = floatType.getNumElements();
   if (quantize)
     ki::VecQuantizeOp::create(b, loc, in->addr, out->addr, int64_t(out->dtype),
-                              count, inner, f.pack(), ArrayRef<double>(scales),
-                              ArrayRef<int64_t>(zeros));
+                              count, inner, f.pack(), scales, zeros);
   else
-    ki::VecDequantizeOp::create(
-        b, loc, in->addr, int64_t(in->dtype), out->addr, count, inner, f.pack(),
-        ArrayRef<double>(scales), ArrayRef<int64_t>(zeros));
+    ki::VecDequantizeOp::create(b, loc, in->addr, int64_t(in->dtype), out->addr,
+                                count, inner, f.pack(), scales, zeros);
   return success();
 }
 
@@ -888,6 +1086,8 @@ std::array<int64_t, 3> around(ArrayRef<int64_t> shape, int64_t axis) {
 
 LogicalResult Lowering::lowerOp(Operation *op) {
   loc = op->getLoc();
+  if (fused.contains(op)) // lowered with an earlier op
+    return success();
   if (isa<tosa::ConstShapeOp>(op))
     return success();
   if (auto c = dyn_cast<tosa::ConstOp>(op))

@@ -148,3 +148,39 @@ func.func @main(%x: tensor<2x8xi8>, %init: tensor<2x2xi32>) -> (tensor<2x2xi32>,
   %z = kite.matmul %x, %w0 acc(%init) {rhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x2xi8>, tensor<2x2xi32>) -> tensor<2x2xi32>
   return %y1, %z : tensor<2x2xi32>, tensor<2x2xi32>
 }
+
+// -----
+
+// The float ops after a matmul fold into its drain: dequantize (per
+// column), f32 bias add, clamp and requantization run in store_acc_fused,
+// with no vector-unit instruction and no i32 or f32 tensor in memory.
+// CHECK-LABEL: type = tensor<4x8xi8>}
+// CHECK: kite_isa.store_acc_fused {acc_bias = -1 : i64, bias = [[BIAS:[0-9]+]] : i64, clamp_max = 6.000000e+00 : f64, clamp_min = 0.000000e+00 : f64, col_stride = 1 : i64, cols = 2 : i64, dst = [[OUT:[0-9]+]] : i64, dtype = 1 : i64, format = 134285312 : i64, out_scale = 1.000000e-01 : f64, out_zero_point = 0 : i64, row_stride = 2 : i64, rows = 4 : i64, scales = array<f64: 2.500000e-01, 5.000000e-01>, src = {{[0-9]+}} : i64, zero_points = array<i64: 0, 0>}
+// CHECK-NOT: kite_isa.vec_
+// CHECK: kite_isa.output {addr = [[OUT]] : i64, index = 0 : i64, type = tensor<4x2xi8>}
+func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
+  %w = arith.constant dense<1> : tensor<8x2xi8>
+  %b = "tosa.const"() <{values = dense<[[0.5, -0.5]]> : tensor<1x2xf32>}> : () -> tensor<1x2xf32>
+  %y = kite.matmul %x, %w : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
+  %d = kite.dequantize %y {axis = 1 : i64, scale = array<f64: 0.25, 0.5>, zero_point = array<i64: 0, 0>} : tensor<4x2xi32> -> tensor<4x2xf32>
+  %s = tosa.add %d, %b : (tensor<4x2xf32>, tensor<1x2xf32>) -> tensor<4x2xf32>
+  %r = tosa.clamp %s {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4x2xf32>) -> tensor<4x2xf32>
+  %q = kite.quantize %r {format = #kite.int<8, signed>, scale = array<f64: 0.1>, zero_point = array<i64: 0>} : tensor<4x2xf32> -> tensor<4x2xi8>
+  return %q : tensor<4x2xi8>
+}
+
+// -----
+
+// A value the epilogue would consume that has another use stays in memory:
+// here the dequantized result is also returned, so only the dequantize
+// folds into the drain.
+// CHECK-LABEL: type = tensor<4x8xi8>}
+// CHECK: kite_isa.store_acc_fused {{{.*}}clamp_max = 0x7FF0000000000000 : f64, clamp_min = 0xFFF0000000000000 : f64, {{.*}}dst = [[D:[0-9]+]] : i64, dtype = 0 : i64, format = -1 : i64
+// CHECK: kite_isa.vec_clamp {count = 8 : i64, dst = {{[0-9]+}} : i64, {{.*}}src = [[D]] : i64}
+func.func @main(%x: tensor<4x8xi8>) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
+  %w = arith.constant dense<1> : tensor<8x2xi8>
+  %y = kite.matmul %x, %w : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
+  %d = kite.dequantize %y {scale = array<f64: 0.25>, zero_point = array<i64: 0>} : tensor<4x2xi32> -> tensor<4x2xf32>
+  %r = tosa.clamp %d {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %d, %r : tensor<4x2xf32>, tensor<4x2xf32>
+}

@@ -215,23 +215,53 @@ LogicalResult MmaNMOp::verify() {
       });
 }
 
-LogicalResult StoreAccOp::verify() {
-  if (failed(checkNonNegative(*this, {getSrc(), getRows(), getCols(), getDst(),
-                                      getRowStride(), getColStride()})))
+/// The checks store_acc and store_acc_fused share: the tile, the output
+/// dtype and per-column vectors in the WEIGHT buffer (-1: none).
+static LogicalResult
+verifyDrain(Operation *op, int64_t src, int64_t rows, int64_t cols, int64_t dst,
+            int64_t rowStride, int64_t colStride, int64_t dtype,
+            ArrayRef<std::pair<StringRef, int64_t>> vectors) {
+  if (failed(
+          checkNonNegative(op, {src, rows, cols, dst, rowStride, colStride})))
     return failure();
-  if (getDtype() < 0 || getDtype() > int64_t(rt::DType::I32))
-    return emitOpError("dtype must be 0 (f32), 1 (i8), 2 (i16) or 3 (i32)");
-  if (getSrc() % rt::kAccWordBytes)
-    return emitOpError("src must be a multiple of 4 (accumulator words)");
-  TargetAttr target = lookupTarget(*this);
+  if (dtype < 0 || dtype > int64_t(rt::DType::I32))
+    return op->emitOpError("dtype must be 0 (f32), 1 (i8), 2 (i16) or 3 (i32)");
+  if (src % rt::kAccWordBytes)
+    return op->emitOpError("src must be a multiple of 4 (accumulator words)");
+  TargetAttr target = lookupTarget(op);
   if (!target)
     return success();
   MemoryAttr mem = target.getMemory();
-  if (getBias() >= 0 &&
-      failed(checkBuffer(*this, "bias", getBias(), getCols() * 4,
-                         kib(mem.getWeightKib()))))
-    return failure();
-  return checkBuffer(*this, "accumulator tile", getSrc(),
-                     getRows() * getCols() * rt::kAccWordBytes,
-                     kib(mem.getAccKib()));
+  for (auto [what, addr] : vectors)
+    if (addr >= 0 &&
+        failed(checkBuffer(op, what, addr, cols * 4, kib(mem.getWeightKib()))))
+      return failure();
+  return checkBuffer(op, "accumulator tile", src,
+                     rows * cols * rt::kAccWordBytes, kib(mem.getAccKib()));
+}
+
+LogicalResult StoreAccOp::verify() {
+  return verifyDrain(*this, getSrc(), getRows(), getCols(), getDst(),
+                     getRowStride(), getColStride(), getDtype(),
+                     {{"bias", getBias()}});
+}
+
+LogicalResult StoreAccFusedOp::verify() {
+  size_t n = getScales().size();
+  if (getZeroPoints().size() != n || (n > 1 && int64_t(n) != getCols()))
+    return emitOpError("scales and zero_points must be equally long: empty "
+                       "(LP accumulators), one, or one per column");
+  if (n == 0 && getAccBias() >= 0)
+    return emitOpError("acc_bias needs integer accumulators (scales)");
+  if (getFormat() >= 0) {
+    if (failed(checkFormat(*this, "format", getFormat(), TargetAttr())))
+      return failure();
+    if (getDtype() != int64_t(rt::DType::I8))
+      return emitOpError("a quantized result is stored as i8 (dtype 1)");
+  } else if (getDtype() != int64_t(rt::DType::F32)) {
+    return emitOpError("without a format the result is f32 (dtype 0)");
+  }
+  return verifyDrain(*this, getSrc(), getRows(), getCols(), getDst(),
+                     getRowStride(), getColStride(), getDtype(),
+                     {{"acc_bias", getAccBias()}, {"bias", getBias()}});
 }
