@@ -173,7 +173,7 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
       `(a - zero_points[j]) * scales[j]`; without, it is LP fixed point;
     * `bias[j]`, f32 at WEIGHT byte `bias` (if >= 0), is added;
     * the value is clamped to [`clamp_min`, `clamp_max`] (NaN passes);
-    * with `format` >= 0 it is quantized per tensor (`out_scale`,
+    * with `format` other than -1 (none) it is quantized per tensor (`out_scale`,
       `out_zero_point`; unused for LP) and stored as `dtype`, else stored
       as f32.
 

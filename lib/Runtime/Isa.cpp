@@ -814,7 +814,7 @@ static void printField(std::ostream &os, const FieldSpec &spec,
   switch (spec.kind) {
   case FieldKind::Int:
     if (std::string_view(spec.name).find("format") != std::string_view::npos &&
-        f.i >= 0) // -1: none
+        f.i != kNoFormat)
       os << OperandFormat::unpack(f.i).str();
     else
       os << f.i;

@@ -766,7 +766,7 @@ struct Simulator::Impl {
     std::vector<double> outScale{x.fields[14].f};
     std::vector<int64_t> outZero{x.fields[15].i};
     QuantSide q;
-    if (format >= 0) {
+    if (format != kNoFormat) {
       q.f = OperandFormat::unpack(format);
       q.scales = &outScale;
       q.zeros = &outZero;
@@ -783,7 +783,7 @@ struct Simulator::Impl {
          {std::tuple{!scales.empty(), 1, target.fp32Mul},
           {bias >= 0, 1, target.fp32Add},
           {clamps, 2, target.fp32Add},
-          {format >= 0, 2, (target.fp32Mul + target.fp32Add) / 2}})
+          {format != kNoFormat, 2, (target.fp32Mul + target.fp32Add) / 2}})
       if (on) {
         ops += count;
         opPj += count * pj;
@@ -806,7 +806,7 @@ struct Simulator::Impl {
                   v = v + weightF32(bias, j);
                 if (!std::isnan(v))
                   v = std::min(std::max(v, lo), hi);
-                if (format >= 0)
+                if (format != kNoFormat)
                   storeInt(at, dtype, q.encode(v, 0));
                 else
                   storeF32(at, v);

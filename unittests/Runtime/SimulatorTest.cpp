@@ -213,7 +213,7 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
   lp.bits = 8;
   lp.es = 1;
   lp.rs = 7;
-  lp.sf = 0;
+  lp.sf = -2; // negative: the packed word is negative too
   for (OperandFormat out : {int8(), lp}) {
     Builder b;
     b.p.target.scratchBytes = 4096;

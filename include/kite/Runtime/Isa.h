@@ -111,10 +111,14 @@ struct OperandFormat {
   unsigned es = 0, rs = 0;  ///< LP only
   int sf = 0;               ///< LP only
 
+  /// The packed word; negative when sf is (it fills the top bits).
   int64_t pack() const;
   static OperandFormat unpack(int64_t word);
   std::string str() const; ///< "int8", "uint4", "lp<8,1,7,-2>"
 };
+
+/// A format field's "none" (an invalid packed word: width 255).
+constexpr int64_t kNoFormat = -1;
 
 /// The target numbers the simulator needs (a copy of #kite.target).
 struct TargetParams {

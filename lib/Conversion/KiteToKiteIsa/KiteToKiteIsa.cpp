@@ -175,7 +175,8 @@ struct Epilogue {
   int64_t floatBias = -1; ///< DRAM address of N f32 values, or -1
   double lo = -std::numeric_limits<double>::infinity(),
          hi = std::numeric_limits<double>::infinity();
-  int64_t format = -1; ///< packed format of the requantized result, or -1
+  /// Packed format of the requantized result, or none.
+  int64_t format = rt::kNoFormat;
   double outScale = 1;
   int64_t outZero = 0;
 };

@@ -253,7 +253,7 @@ LogicalResult StoreAccFusedOp::verify() {
                        "(LP accumulators), one, or one per column");
   if (n == 0 && getAccBias() >= 0)
     return emitOpError("acc_bias needs integer accumulators (scales)");
-  if (getFormat() >= 0) {
+  if (getFormat() != rt::kNoFormat) {
     if (failed(checkFormat(*this, "format", getFormat(), TargetAttr())))
       return failure();
     if (getDtype() != int64_t(rt::DType::I8))
