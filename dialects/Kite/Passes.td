@@ -112,6 +112,16 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
     `layer-bits=-,4x4,2x8`); the target's `int_bits` must include every
     width used.
 
+    With `weight-bit-budget` > 0 the weight widths are chosen instead, by
+    sensitivity: every layer alone is quantized at each of `weight-widths`
+    (activations at `act-bits`, the other layers float) and the relative
+    output error on the calibration data, sum((y - y_float)^2) /
+    sum(y_float^2), is its sensitivity at that width. Starting from the
+    widest, the layer whose next narrower width adds the least error per
+    MAC-weighted weight bit saved is narrowed, until the MAC-weighted
+    average weight width is at most the budget. The choice and every
+    sensitivity are printed on stderr.
+
     Example (`act-bits=8 weight-bits=8`):
 
     ```mlir
@@ -144,7 +154,13 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
     ListOption<"layerBits", "layer-bits", "std::string",
                "Per-layer widths, one entry per float MAC op in IR order: "
                "'-' (the defaults), 'A' (both operands) or 'AxW' "
-               "(activation x weight)">
+               "(activation x weight)">,
+    Option<"weightBitBudget", "weight-bit-budget", "double", /*default=*/"0",
+           "If > 0: choose weight widths by sensitivity so that the "
+           "MAC-weighted average is at most this">,
+    ListOption<"weightWidths", "weight-widths", "unsigned",
+               "Weight widths the sensitivity search may choose "
+               "(default 8,4,2)">
   ];
   let dependentDialects = ["::kite::KiteDialect", "::mlir::arith::ArithDialect"];
 }

@@ -622,6 +622,51 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
         grads[0] = std::move(gx);
         return success();
       });
+  // Straight through: the LUT unit's gradient is the exact softmax's at its
+  // real input (codes x input_scale), with outputs in units of
+  // 1 / (2^out_bits - 1).
+  interp.registerBackward(
+      "kite.lut_softmax",
+      [](Operation *o, ArrayRef<const Tensor *> in, ArrayRef<const Tensor *>,
+         ArrayRef<const Tensor *> g,
+         MutableArrayRef<std::optional<Tensor>> grads) {
+        auto op = cast<LutSoftmaxOp>(o);
+        const Tensor &x = *in[0], &gy = *g[0];
+        int64_t rank = int64_t(x.shape.size());
+        int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+        ArrayRef<int64_t> shape = x.shape;
+        int64_t len = shape[axis],
+                inner = numElements(shape.drop_front(axis + 1)),
+                outer = numElements(shape.take_front(axis));
+        double scale = op.getInputScale().convertToDouble(),
+               unit = double((int64_t(1) << op.getOutBits()) - 1);
+        Tensor gx = Tensor::floats(shape);
+        std::vector<double> y(static_cast<size_t>(len));
+        for (int64_t o2 = 0; o2 < outer; ++o2)
+          for (int64_t i = 0; i < inner; ++i) {
+            auto at = [&](int64_t k) { return (o2 * len + k) * inner + i; };
+            auto value = [&](int64_t k) {
+              size_t idx = size_t(at(k));
+              return (x.isFloat ? double(x.f[idx]) : double(x.i[idx])) * scale;
+            };
+            double top = value(0), sum = 0, dot = 0;
+            for (int64_t k = 1; k < len; ++k)
+              top = std::max(top, value(k));
+            for (int64_t k = 0; k < len; ++k)
+              sum += y[size_t(k)] = std::exp(value(k) - top);
+            for (int64_t k = 0; k < len; ++k) {
+              y[size_t(k)] /= sum;
+              dot += double(gy.f[size_t(at(k))]) * unit * y[size_t(k)];
+            }
+            for (int64_t k = 0; k < len; ++k) {
+              double gReal =
+                  y[size_t(k)] * (double(gy.f[size_t(at(k))]) * unit - dot);
+              gx.f[size_t(at(k))] = float(gReal * scale);
+            }
+          }
+        grads[0] = std::move(gx);
+        return success();
+      });
   interp.registerBackward(
       "kite.layer_norm",
       [](Operation *o, ArrayRef<const Tensor *> in, ArrayRef<const Tensor *>,

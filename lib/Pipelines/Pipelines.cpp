@@ -38,6 +38,9 @@ void kite::buildCompilePipeline(OpPassManager &pm,
     quantize.method = options.calibrationMethod;
     quantize.actBits = options.bits;
     quantize.weightBits = options.bits;
+    quantize.layerBits.assign(options.layerBits.begin(),
+                              options.layerBits.end());
+    quantize.weightBitBudget = options.weightBitBudget;
     pm.addPass(createKiteQuantize(quantize));
   }
   if (options.lutSoftmax) {

@@ -92,6 +92,25 @@ static cl::opt<unsigned> bits("bits",
                               cl::desc("Integer width of activations and "
                                        "weights (2-8, default 8)"),
                               cl::init(8), cl::cat(category));
+static cl::opt<double> appmulLossBudget(
+    "appmul-loss-budget",
+    cl::desc("FAMES' starting loss budget in nats (default 0.01), halved "
+             "until the --appmul accuracy limit holds on the calibration "
+             "data; low-bit models, whose loss is far above INT8's, need "
+             "more (e.g. 0.25)"),
+    cl::init(0.01), cl::value_desc("nats"), cl::cat(category));
+static cl::opt<std::string>
+    layerBits("layer-bits",
+              cl::desc("Per-layer integer widths, comma-separated, one per "
+                       "MAC layer in order: '-', 'A' or 'AxW' (activation x "
+                       "weight); layers past the list use --bits"),
+              cl::value_desc("map"), cl::cat(category));
+static cl::opt<double> weightBitBudget(
+    "weight-bits",
+    cl::desc("Choose each layer's weight width (8, 4 or 2) by its "
+             "sensitivity so that the MAC-weighted average is at most this; "
+             "activations stay at --bits"),
+    cl::init(0.0), cl::value_desc("average"), cl::cat(category));
 static cl::opt<std::string>
     lp("lp",
        cl::desc("Logarithmic posits chosen by the LPQ search instead of "
@@ -369,6 +388,10 @@ int main(int argc, char **argv) {
       options.target = targetName;
     options.calibration = calibPath;
     options.bits = bits;
+    if (!layerBits.empty())
+      for (llvm::StringRef entry : llvm::split(layerBits, ','))
+        options.layerBits.push_back(entry.str());
+    options.weightBitBudget = weightBitBudget;
     options.lutSoftmax = !noLutSoftmax;
     options.lpBudget = lpBudget;
   };
@@ -381,6 +404,7 @@ int main(int argc, char **argv) {
     select->calibration = calibPath;
     select->labels = calibLabelsPath;
     select->maxDrop = 0.01;
+    select->lossBudget = appmulLossBudget;
     if (!appmul.empty() && llvm::StringRef(appmul).getAsDouble(select->maxDrop))
       return fail("--appmul takes an accuracy-drop limit, got '" + appmul +
                   "'");
@@ -533,8 +557,18 @@ int main(int argc, char **argv) {
       // chosen one is measurable.
       std::vector<std::pair<std::string, std::function<void(CompileOptions &)>>>
           variants = {
-              {"int8", [](CompileOptions &o) { o.bits = 8; }},
-              {"int4", [](CompileOptions &o) { o.bits = 4; }},
+              {"int8",
+               [](CompileOptions &o) {
+                 o.bits = 8;
+                 o.layerBits.clear();
+                 o.weightBitBudget = 0;
+               }},
+              {"int4",
+               [](CompileOptions &o) {
+                 o.bits = 4;
+                 o.layerBits.clear();
+                 o.weightBitBudget = 0;
+               }},
           };
       if (lpBudget > 0) {
         unsigned n = unsigned(std::lround(lpBudget));

@@ -258,6 +258,38 @@ func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
   EXPECT_EQ(g.f[3], 0.0f);
 }
 
+// The LUT softmax is straight through too: its gradient is the exact
+// softmax's at the real input (codes x input_scale), outputs counting in
+// units of 1/255 for 8-bit probabilities.
+TEST_F(GradientTest, LutSoftmaxIsStraightThroughTheExactSoftmax) {
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"(
+func.func @f(%a: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %q = kite.quantize %a {format = #kite.int<8, signed>, scale = array<f64: 0.125>, zero_point = array<i64: 0>} : tensor<1x4xf32> -> tensor<1x4xi8>
+  %l = kite.lut_softmax %q {axis = 1 : i64, exp_table = dense<[255, 94, 35, 13, 5, 2, 1]> : tensor<7xi32>, input_scale = 1.250000e-01 : f64, method = #kite.softmax_method<rexp>, norm_table = dense<[255, 128, 85, 64]> : tensor<4xi32>, out_bits = 8 : i64, out_shift = 8 : i64, step = 1.000000e+00 : f64, sum_shift = 7 : i64} : tensor<1x4xi8> -> tensor<1x4xi16>
+  %p = kite.dequantize %l {scale = array<f64: 0.00392156862745098>, zero_point = array<i64: 0>} : tensor<1x4xi16> -> tensor<1x4xf32>
+  return %p : tensor<1x4xf32>
+})",
+                                                             &ctx);
+  ASSERT_TRUE(module);
+  auto func = module->lookupSymbol<func::FuncOp>("f");
+  Tensor x = Tensor::floats({1, 4});
+  x.f = {0.5f, -0.25f, 1.0f, 0.125f};                 // multiples of the scale
+  Loss loss{Loss::Kind::MSE, Tensor::floats({1, 4})}; // target 0
+  Interpreter interp;
+  FailureOr<GradientRun> run = interp.runWithGradients(func, {x}, loss);
+  ASSERT_TRUE(succeeded(run));
+  const Tensor &y = run->outputs[0];
+  const Tensor &g = run->grads[func.getBody().front().getArgument(0)];
+  // dL/dp = 2 p / 4; exact softmax s of x; dL/dx = s (dL/dp - <dL/dp, s>).
+  double sum = 0, dot = 0, s[4];
+  for (int k = 0; k < 4; ++k)
+    sum += s[k] = std::exp(double(x.f[k]));
+  for (int k = 0; k < 4; ++k)
+    dot += (s[k] /= sum) * 2 * y.f[k] / 4;
+  for (int k = 0; k < 4; ++k)
+    EXPECT_NEAR(g.f[k], s[k] * (2 * y.f[k] / 4 - dot), 1e-6) << k;
+}
+
 TEST_F(GradientTest, CrossEntropyLoss) {
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"(
 func.func @f(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {

@@ -36,6 +36,14 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<unsigned> bits{*this, "bits",
                         llvm::cl::desc("Activation and weight width (2-8)"),
                         llvm::cl::init(8)};
+  ListOption<std::string> layerBits{
+      *this, "layer-bits",
+      llvm::cl::desc("Per-layer integer widths (kite-quantize layer-bits)")};
+  Option<double> weightBitBudget{
+      *this, "weight-bit-budget",
+      llvm::cl::desc("If > 0: weight widths chosen by sensitivity under "
+                     "this MAC-weighted average (kite-quantize)"),
+      llvm::cl::init(0.0)};
   Option<double> lpBudget{
       *this, "lp-budget",
       llvm::cl::desc("If > 0: logarithmic posits chosen by the LPQ search "

@@ -5,8 +5,10 @@
 #include "kite/Numerics/IntQuant.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace kite {
 #define GEN_PASS_DEF_KITEQUANTIZE
@@ -48,8 +50,315 @@ std::optional<Layer> asLayer(Operation *op) {
   return Layer{op, conv.getInput(), w, b, 0, 1};
 }
 
+using Widths = DenseMap<Operation *, std::pair<unsigned, unsigned>>;
+using Seen = DenseMap<Value, std::vector<float>>;
+
+/// The float MAC ops of `module`, in IR order.
+SmallVector<Operation *> floatMacOps(ModuleOp module) {
+  SmallVector<Operation *> ops;
+  module.walk([&](Operation *op) {
+    if (isa<MatmulOp, Conv2DOp>(op) &&
+        isa<FloatType>(getElementTypeOrSelf(op->getOperand(0).getType())))
+      ops.push_back(op);
+  });
+  return ops;
+}
+
+/// Multiply-accumulates of a MAC op per run.
+int64_t macCount(Operation *op) {
+  auto result = cast<ShapedType>(op->getResult(0).getType());
+  if (auto mm = dyn_cast<MatmulOp>(op))
+    return result.getNumElements() * mm.getLhs().getType().getShape().back();
+  auto filter = cast<ShapedType>(cast<Conv2DOp>(op).getFilter().getType());
+  return result.getNumElements() * filter.getNumElements() /
+         filter.getDimSize(0);
+}
+
+/// Rewrites every float MAC op of `module` that `widths` names into
+/// integer form (activation x weight bits), with activation ranges from
+/// `seen` (values of `module`); the others stay float.
+void quantizeLayers(ModuleOp module, const Widths &widths, const Seen &seen,
+                    nq::Calibration calib, double percentile) {
+  MLIRContext *ctx = module.getContext();
+  SmallVector<Layer> layers;
+  // Products of two activations (attention): both operands calibrated.
+  SmallVector<MatmulOp> activationProducts;
+  module.walk([&](Operation *op) {
+    if (!widths.count(op))
+      return;
+    if (std::optional<Layer> l = asLayer(op))
+      layers.push_back(*l);
+    else if (auto mm = dyn_cast<MatmulOp>(op))
+      if (mm.getLhs().getType().getElementType().isF32() && !mm.getAcc())
+        activationProducts.push_back(mm);
+  });
+  auto quantizeActivation = [&](OpBuilder &b, Location loc, Value v,
+                                const nq::QuantParams &p,
+                                unsigned bits) -> Value {
+    auto type = cast<RankedTensorType>(v.getType());
+    return QuantizeOp::create(
+        b, loc, RankedTensorType::get(type.getShape(), b.getI8Type()), v,
+        IntFormatAttr::get(ctx, bits, true), b.getDenseF64ArrayAttr({p.scale}),
+        b.getDenseI64ArrayAttr({0}), nullptr);
+  };
+  for (MatmulOp mm : activationProducts) {
+    auto lhs = seen.find(mm.getLhs()), rhs = seen.find(mm.getRhs());
+    if (lhs == seen.end() || rhs == seen.end())
+      continue; // not reached from the entry function
+    OpBuilder b(mm);
+    Location loc = mm.getLoc();
+    auto [aBits, bBits] = widths.lookup(mm.getOperation());
+    nq::IntFormat fa{aBits, true}, fb{bBits, true};
+    nq::QuantParams pa =
+        nq::calibrate(lhs->second, fa, true, calib, percentile);
+    nq::QuantParams pb =
+        nq::calibrate(rhs->second, fb, true, calib, percentile);
+    auto resultType = mm.getResult().getType();
+    Value acc = MatmulOp::create(
+        b, loc, RankedTensorType::get(resultType.getShape(), b.getI32Type()),
+        quantizeActivation(b, loc, mm.getLhs(), pa, aBits),
+        quantizeActivation(b, loc, mm.getRhs(), pb, bBits), Value(),
+        IntFormatAttr::get(ctx, aBits, true),
+        IntFormatAttr::get(ctx, bBits, true), mm.getMultiplierAttr(),
+        mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr());
+    Value result =
+        DequantizeOp::create(b, loc, resultType, acc, nullptr,
+                             b.getDenseF64ArrayAttr({pa.scale * pb.scale}),
+                             b.getDenseI64ArrayAttr({0}), nullptr);
+    mm.getResult().replaceAllUsesWith(result);
+    mm.erase();
+  }
+  for (const Layer &l : layers) {
+    auto it = seen.find(l.activation);
+    if (it == seen.end())
+      continue; // not reached from the entry function
+    OpBuilder b(l.op);
+    Location loc = l.op->getLoc();
+    auto [aBits, wBits] = widths.lookup(l.op);
+    nq::IntFormat actFormat{aBits, true}, weightFormat{wBits, true};
+    nq::QuantParams act = nq::calibrate(it->second, actFormat,
+                                        /*symmetric=*/true, calib, percentile);
+    auto wType = cast<RankedTensorType>(l.weights.getType());
+    std::vector<float> w;
+    for (const APFloat &v : l.weights.getValues<APFloat>())
+      w.push_back(float(v.convertToDouble()));
+    std::vector<nq::QuantParams> wq = nq::calibratePerChannel(
+        w,
+        std::vector<int64_t>(wType.getShape().begin(), wType.getShape().end()),
+        l.weightChannelAxis, weightFormat, true, nq::Calibration::MinMax);
+    int64_t inner = interp::numElements(
+        wType.getShape().drop_front(l.weightChannelAxis + 1));
+    int64_t channels = wType.getDimSize(l.weightChannelAxis);
+    SmallVector<int8_t> qw;
+    for (int64_t k = 0; k < int64_t(w.size()); ++k) {
+      const nq::QuantParams &p = wq[size_t((k / inner) % channels)];
+      qw.push_back(int8_t(nq::quantize(w[k], p.scale, 0, weightFormat)));
+    }
+    auto i8 = b.getI8Type();
+    Value qWeights = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get(wType.getShape(), i8),
+                               ArrayRef<int8_t>(qw)));
+    Value qAct = quantizeActivation(b, loc, l.activation, act, aBits);
+    SmallVector<double> outScales;
+    for (const nq::QuantParams &p : wq)
+      outScales.push_back(act.scale * p.scale);
+    auto resultType = cast<RankedTensorType>(l.op->getResult(0).getType());
+    auto accType = RankedTensorType::get(resultType.getShape(), b.getI32Type());
+    auto actFmt = IntFormatAttr::get(ctx, aBits, true);
+    auto wFmt = IntFormatAttr::get(ctx, wBits, true);
+    Value acc;
+    if (auto mm = dyn_cast<MatmulOp>(l.op)) {
+      acc = MatmulOp::create(b, loc, accType, qAct, qWeights, Value(), actFmt,
+                             wFmt, mm.getMultiplierAttr(),
+                             mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr());
+    } else {
+      auto conv = cast<Conv2DOp>(l.op);
+      Value bias;
+      if (l.bias) {
+        SmallVector<int32_t> qb;
+        int64_t c = 0;
+        for (const APFloat &v : l.bias.getValues<APFloat>())
+          qb.push_back(int32_t(
+              nq::roundHalfEven(v.convertToDouble() / outScales[size_t(c++)])));
+        bias = arith::ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(
+                RankedTensorType::get({int64_t(qb.size())}, b.getI32Type()),
+                ArrayRef<int32_t>(qb)));
+      }
+      acc = Conv2DOp::create(
+          b, loc, accType, qAct, qWeights, bias, conv.getStridesAttr(),
+          conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
+          actFmt, wFmt, conv.getMultiplierAttr(), conv.getInputSparsityAttr(),
+          conv.getFilterSparsityAttr());
+    }
+    Value result = DequantizeOp::create(
+        b, loc, resultType, acc, nullptr, b.getDenseF64ArrayAttr(outScales),
+        b.getDenseI64ArrayAttr(SmallVector<int64_t>(outScales.size(), 0)),
+        b.getI64IntegerAttr(l.resultChannelAxis));
+    l.op->getResult(0).replaceAllUsesWith(result);
+    l.op->erase();
+  }
+}
+
+/// The values the MAC ops' activation operands take over the calibration
+/// data.
+LogicalResult observeActivations(ModuleOp module, StringRef calibration,
+                                 StringRef entry, Seen &seen) {
+  SetVector<Value> calibrated;
+  for (Operation *op : floatMacOps(module)) {
+    if (std::optional<Layer> l = asLayer(op)) {
+      calibrated.insert(l->activation);
+    } else if (auto mm = dyn_cast<MatmulOp>(op)) {
+      if (!mm.getAcc()) {
+        calibrated.insert(mm.getLhs());
+        calibrated.insert(mm.getRhs());
+      }
+    }
+  }
+  return runOnCalibrationData(module, "kite-quantize", calibration, entry,
+                              [&](DenseMap<Value, interp::Tensor> &values) {
+                                for (Value v : calibrated) {
+                                  auto it = values.find(v);
+                                  if (it == values.end())
+                                    continue;
+                                  std::vector<float> &dst = seen[v];
+                                  dst.insert(dst.end(), it->second.f.begin(),
+                                             it->second.f.end());
+                                }
+                              });
+}
+
+/// The first result of @entry on every calibration batch.
+FailureOr<std::vector<std::vector<float>>>
+calibrationOutputs(ModuleOp module, StringRef calibration, StringRef entry) {
+  interp::Interpreter interp;
+  std::vector<std::vector<float>> outputs;
+  if (failed(forEachCalibrationBatch(
+          module, "kite-quantize", calibration, entry,
+          [&](func::FuncOp func, std::vector<interp::Tensor> &inputs,
+              int64_t) -> LogicalResult {
+            FailureOr<std::vector<interp::Tensor>> out =
+                interp.run(func, inputs);
+            if (failed(out) || out->empty() || !(*out)[0].isFloat)
+              return failure();
+            outputs.push_back((*out)[0].f);
+            return success();
+          })))
+    return failure();
+  return outputs;
+}
+
 struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
   using KiteQuantizeBase::KiteQuantizeBase;
+
+  /// Relative output error, on the calibration data, of `module` with
+  /// the layers `widths` names quantized (the others float).
+  FailureOr<double> outputError(ModuleOp module, const Widths &widths,
+                                const Seen &seen, nq::Calibration calib,
+                                ArrayRef<std::vector<float>> reference) {
+    IRMapping mapping;
+    OwningOpRef<ModuleOp> copy =
+        cast<ModuleOp>(module.getOperation()->clone(mapping));
+    Widths copyWidths;
+    for (auto [op, w] : widths)
+      copyWidths[mapping.lookup(op)] = w;
+    Seen copySeen;
+    for (const auto &[v, values] : seen)
+      copySeen[mapping.lookup(v)] = values;
+    quantizeLayers(*copy, copyWidths, copySeen, calib, percentile);
+    FailureOr<std::vector<std::vector<float>>> out =
+        calibrationOutputs(*copy, calibration, entry);
+    if (failed(out))
+      return failure();
+    double err = 0, norm = 0;
+    for (size_t b = 0; b < out->size() && b < reference.size(); ++b)
+      for (size_t k = 0; k < (*out)[b].size() && k < reference[b].size(); ++k) {
+        double d = double((*out)[b][k]) - double(reference[b][k]);
+        err += d * d;
+        norm += double(reference[b][k]) * double(reference[b][k]);
+      }
+    return norm > 0 ? err / norm : err;
+  }
+
+  /// Weight widths by sensitivity (see the pass description).
+  LogicalResult chooseWeightWidths(ModuleOp module,
+                                   ArrayRef<Operation *> macOps, Widths &widths,
+                                   const Seen &seen, nq::Calibration calib) {
+    SmallVector<unsigned> candidates(weightWidths.begin(), weightWidths.end());
+    if (candidates.empty())
+      candidates = {8, 4, 2};
+    llvm::sort(candidates, std::greater<unsigned>());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                     candidates.end());
+    TargetAttr target = lookupTarget(module);
+    for (unsigned w : candidates)
+      if (w < 2 || w > 8 || (target && !target.supportsIntBits(w)))
+        return module.emitError()
+               << "kite-quantize: weight width " << w
+               << " is outside [2, 8] or not supported by the target";
+    FailureOr<std::vector<std::vector<float>>> reference =
+        calibrationOutputs(module, calibration, entry);
+    if (failed(reference))
+      return failure();
+    // error[l][c]: layer l alone at candidates[c].
+    SmallVector<SmallVector<double>> error(macOps.size());
+    SmallVector<int64_t> macs;
+    int64_t totalMacs = 0;
+    for (auto [l, op] : llvm::enumerate(macOps)) {
+      macs.push_back(macCount(op));
+      totalMacs += macs.back();
+      for (unsigned w : candidates) {
+        Widths one{{op, {widths.lookup(op).first, w}}};
+        FailureOr<double> e = outputError(module, one, seen, calib, *reference);
+        if (failed(e))
+          return failure();
+        error[l].push_back(*e);
+        llvm::errs() << llvm::formatv(
+            "kite-quantize: layer {0} ({1} MACs) at {2}-bit weights: relative "
+            "output error {3:e2}\n",
+            l, macs[l], w, *e);
+      }
+    }
+    // Greedy narrowing from the widest candidate.
+    SmallVector<size_t> at(macOps.size(), 0);
+    auto average = [&] {
+      double bits = 0;
+      for (size_t l = 0; l < at.size(); ++l)
+        bits += double(macs[l]) * candidates[at[l]];
+      return totalMacs ? bits / double(totalMacs) : 0.0;
+    };
+    while (average() > weightBitBudget) {
+      std::optional<size_t> best;
+      double bestCost = 0;
+      for (size_t l = 0; l < at.size(); ++l) {
+        if (at[l] + 1 >= candidates.size())
+          continue;
+        double saved =
+            double(macs[l]) * (candidates[at[l]] - candidates[at[l] + 1]);
+        double cost = (error[l][at[l] + 1] - error[l][at[l]]) / saved;
+        if (!best || cost < bestCost) {
+          best = l;
+          bestCost = cost;
+        }
+      }
+      if (!best)
+        break; // every layer at the narrowest candidate
+      ++at[*best];
+    }
+    std::string map;
+    for (auto [l, op] : llvm::enumerate(macOps)) {
+      widths[op].second = candidates[at[l]];
+      map += (l ? "," : "") + std::to_string(widths[op].first) + "x" +
+             std::to_string(widths[op].second);
+    }
+    llvm::errs() << llvm::formatv(
+        "kite-quantize: chose layer-bits={0} ({1:f2} MAC-weighted average "
+        "weight bits, budget {2:f2})\n",
+        map, average(), weightBitBudget.getValue());
+    return success();
+  }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -68,17 +377,14 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
       return fail("method must be minmax, percentile or mse, got '" + method +
                   "'");
     // Widths of every float MAC op, in IR order.
-    SmallVector<Operation *> macOps;
-    module.walk([&](Operation *op) {
-      if (isa<MatmulOp, Conv2DOp>(op) &&
-          isa<FloatType>(getElementTypeOrSelf(op->getOperand(0).getType())))
-        macOps.push_back(op);
-    });
+    SmallVector<Operation *> macOps = floatMacOps(module);
     if (layerBits.size() > macOps.size())
       return fail("layer-bits has " + Twine(layerBits.size()) +
                   " entries but the module has " + Twine(macOps.size()) +
                   " float MAC ops");
-    DenseMap<Operation *, std::pair<unsigned, unsigned>> widths;
+    if (weightBitBudget > 0 && !layerBits.empty())
+      return fail("give layer-bits or weight-bit-budget, not both");
+    Widths widths;
     TargetAttr target = lookupTarget(module);
     for (auto [i, op] : llvm::enumerate(macOps)) {
       unsigned a = actBits, w = weightBits;
@@ -98,151 +404,13 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
                     "x" + Twine(w));
       widths[op] = {a, w};
     }
-
-    SmallVector<Layer> layers;
-    // Products of two activations (attention): both operands calibrated.
-    SmallVector<MatmulOp> activationProducts;
-    SetVector<Value> calibrated;
-    module.walk([&](Operation *op) {
-      if (std::optional<Layer> l = asLayer(op)) {
-        layers.push_back(*l);
-        calibrated.insert(l->activation);
-      } else if (auto mm = dyn_cast<MatmulOp>(op)) {
-        if (mm.getLhs().getType().getElementType().isF32() && !mm.getAcc()) {
-          activationProducts.push_back(mm);
-          calibrated.insert(mm.getLhs());
-          calibrated.insert(mm.getRhs());
-        }
-      }
-    });
-    // The values each activation takes over all calibration batches.
-    DenseMap<Value, std::vector<float>> seen;
-    if (failed(runOnCalibrationData(
-            module, "kite-quantize", calibration, entry,
-            [&](DenseMap<Value, interp::Tensor> &values) {
-              for (Value v : calibrated) {
-                auto it = values.find(v);
-                if (it == values.end())
-                  continue;
-                std::vector<float> &dst = seen[v];
-                dst.insert(dst.end(), it->second.f.begin(), it->second.f.end());
-              }
-            })))
+    Seen seen;
+    if (failed(observeActivations(module, calibration, entry, seen)))
       return signalPassFailure();
-
-    MLIRContext *ctx = &getContext();
-    auto quantizeActivation = [&](OpBuilder &b, Location loc, Value v,
-                                  const nq::QuantParams &p,
-                                  unsigned bits) -> Value {
-      auto type = cast<RankedTensorType>(v.getType());
-      return QuantizeOp::create(
-          b, loc, RankedTensorType::get(type.getShape(), b.getI8Type()), v,
-          IntFormatAttr::get(ctx, bits, true),
-          b.getDenseF64ArrayAttr({p.scale}), b.getDenseI64ArrayAttr({0}),
-          nullptr);
-    };
-    for (MatmulOp mm : activationProducts) {
-      auto lhs = seen.find(mm.getLhs()), rhs = seen.find(mm.getRhs());
-      if (lhs == seen.end() || rhs == seen.end())
-        continue; // not reached from the entry function
-      OpBuilder b(mm);
-      Location loc = mm.getLoc();
-      auto [aBits, bBits] = widths[mm.getOperation()];
-      nq::IntFormat fa{aBits, true}, fb{bBits, true};
-      nq::QuantParams pa =
-          nq::calibrate(lhs->second, fa, true, *calib, percentile);
-      nq::QuantParams pb =
-          nq::calibrate(rhs->second, fb, true, *calib, percentile);
-      auto resultType = mm.getResult().getType();
-      Value acc = MatmulOp::create(
-          b, loc, RankedTensorType::get(resultType.getShape(), b.getI32Type()),
-          quantizeActivation(b, loc, mm.getLhs(), pa, aBits),
-          quantizeActivation(b, loc, mm.getRhs(), pb, bBits), Value(),
-          IntFormatAttr::get(ctx, aBits, true),
-          IntFormatAttr::get(ctx, bBits, true), mm.getMultiplierAttr(),
-          mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr());
-      Value result =
-          DequantizeOp::create(b, loc, resultType, acc, nullptr,
-                               b.getDenseF64ArrayAttr({pa.scale * pb.scale}),
-                               b.getDenseI64ArrayAttr({0}), nullptr);
-      mm.getResult().replaceAllUsesWith(result);
-      mm.erase();
-    }
-    for (const Layer &l : layers) {
-      auto it = seen.find(l.activation);
-      if (it == seen.end())
-        continue; // not reached from the entry function
-      OpBuilder b(l.op);
-      Location loc = l.op->getLoc();
-      auto [aBits, wBits] = widths[l.op];
-      nq::IntFormat actFormat{aBits, true}, weightFormat{wBits, true};
-      nq::QuantParams act = nq::calibrate(
-          it->second, actFormat, /*symmetric=*/true, *calib, percentile);
-      auto wType = cast<RankedTensorType>(l.weights.getType());
-      std::vector<float> w;
-      for (const APFloat &v : l.weights.getValues<APFloat>())
-        w.push_back(float(v.convertToDouble()));
-      std::vector<nq::QuantParams> wq = nq::calibratePerChannel(
-          w,
-          std::vector<int64_t>(wType.getShape().begin(),
-                               wType.getShape().end()),
-          l.weightChannelAxis, weightFormat, true, nq::Calibration::MinMax);
-      int64_t inner = interp::numElements(
-          wType.getShape().drop_front(l.weightChannelAxis + 1));
-      int64_t channels = wType.getDimSize(l.weightChannelAxis);
-      SmallVector<int8_t> qw;
-      for (int64_t k = 0; k < int64_t(w.size()); ++k) {
-        const nq::QuantParams &p = wq[size_t((k / inner) % channels)];
-        qw.push_back(int8_t(nq::quantize(w[k], p.scale, 0, weightFormat)));
-      }
-      auto i8 = b.getI8Type();
-      Value qWeights = arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(RankedTensorType::get(wType.getShape(), i8),
-                                 ArrayRef<int8_t>(qw)));
-      Value qAct = quantizeActivation(b, loc, l.activation, act, aBits);
-      SmallVector<double> outScales;
-      for (const nq::QuantParams &p : wq)
-        outScales.push_back(act.scale * p.scale);
-      auto resultType = cast<RankedTensorType>(l.op->getResult(0).getType());
-      auto accType =
-          RankedTensorType::get(resultType.getShape(), b.getI32Type());
-      auto actFmt = IntFormatAttr::get(ctx, aBits, true);
-      auto wFmt = IntFormatAttr::get(ctx, wBits, true);
-      Value acc;
-      if (auto mm = dyn_cast<MatmulOp>(l.op)) {
-        acc =
-            MatmulOp::create(b, loc, accType, qAct, qWeights, Value(), actFmt,
-                             wFmt, mm.getMultiplierAttr(),
-                             mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr());
-      } else {
-        auto conv = cast<Conv2DOp>(l.op);
-        Value bias;
-        if (l.bias) {
-          SmallVector<int32_t> qb;
-          int64_t c = 0;
-          for (const APFloat &v : l.bias.getValues<APFloat>())
-            qb.push_back(int32_t(nq::roundHalfEven(v.convertToDouble() /
-                                                   outScales[size_t(c++)])));
-          bias = arith::ConstantOp::create(
-              b, loc,
-              DenseElementsAttr::get(
-                  RankedTensorType::get({int64_t(qb.size())}, b.getI32Type()),
-                  ArrayRef<int32_t>(qb)));
-        }
-        acc = Conv2DOp::create(
-            b, loc, accType, qAct, qWeights, bias, conv.getStridesAttr(),
-            conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
-            actFmt, wFmt, conv.getMultiplierAttr(), conv.getInputSparsityAttr(),
-            conv.getFilterSparsityAttr());
-      }
-      Value result = DequantizeOp::create(
-          b, loc, resultType, acc, nullptr, b.getDenseF64ArrayAttr(outScales),
-          b.getDenseI64ArrayAttr(SmallVector<int64_t>(outScales.size(), 0)),
-          b.getI64IntegerAttr(l.resultChannelAxis));
-      l.op->getResult(0).replaceAllUsesWith(result);
-      l.op->erase();
-    }
+    if (weightBitBudget > 0 &&
+        failed(chooseWeightWidths(module, macOps, widths, seen, *calib)))
+      return signalPassFailure();
+    quantizeLayers(module, widths, seen, *calib, percentile);
   }
 };
 } // namespace

@@ -6,6 +6,10 @@
 // RUN: not kite-opt %s --kite-quantize="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy layer-bits=8,4" 2>&1 | FileCheck %s --check-prefix=COUNT
 // RUN: not kite-opt %s --kite-quantize="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy layer-bits=4y4" 2>&1 | FileCheck %s --check-prefix=ENTRY
 // RUN: not kite-opt %s --kite-set-target=target=kite-mini --kite-quantize="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy layer-bits=8x3" 2>&1 | FileCheck %s --check-prefix=LAYERTARGET
+// RUN: not kite-opt %s --kite-quantize="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy layer-bits=8 weight-bit-budget=4" 2>&1 | FileCheck %s --check-prefix=BOTH
+// RUN: not kite-opt %s --kite-quantize="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy weight-bit-budget=4 weight-widths=8,9" 2>&1 | FileCheck %s --check-prefix=WIDTHS
+// BOTH: error: kite-quantize: give layer-bits or weight-bit-budget, not both
+// WIDTHS: error: kite-quantize: weight width 9 is outside [2, 8] or not supported by the target
 // COUNT: error: kite-quantize: layer-bits has 2 entries but the module has 1 float MAC ops
 // ENTRY: error: kite-quantize: layer-bits entry '4y4' is not '-', 'A' or 'AxW'
 // LAYERTARGET: error: kite-quantize: target 'kite-mini' does not support the requested widths 8x3
