@@ -386,14 +386,20 @@ def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
   let description = [{
     For every integer `kite.matmul` with constant dense weights, picks from
     `menu` (only the patterns the target supports; `dense` always allowed)
-    the series that minimises the layer's effective MACs (the array's work:
-    MACs x the sum of N/M over the terms), subject to the model's top-1 on
-    the calibration data staying >= `min-accuracy` x the undecomposed
-    model's. Layers are visited largest first; each takes the cheapest
-    series that keeps the bound with the layers chosen so far, evaluated
-    with the reference interpreter. Then it decomposes like `kite-tasd`.
-    The per-layer choice, its predicted MAC fraction and the calibration
-    accuracy go to stderr.
+    a series subject to the model's top-1 on the calibration data staying
+    >= `min-accuracy` x the undecomposed model's. Layers are visited
+    largest first; with the layers chosen so far, each takes, among the
+    series that keep the bound (reference interpreter), the one with the
+    lowest `objective`:
+
+    * `edp` (default): the model's energy-delay product per run from the
+      cost model — the candidate is lowered with `convert-kite-to-kite-isa`
+      and run once in the simulator (its cycles and energy do not depend on
+      the data), so N:M index bytes, tiling and the fused drain count;
+    * `macs`: the layer's effective MACs (MACs x the sum of N/M).
+
+    Then it decomposes like `kite-tasd`. The per-layer choice, its MAC
+    fraction, the predicted EDP and the calibration accuracy go to stderr.
   }];
   let options = [
     Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
@@ -407,6 +413,8 @@ def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
            "Candidate series, ';'-separated">,
     Option<"minAccuracy", "min-accuracy", "double", /*default=*/"0.99",
            "Lowest allowed calibration top-1, relative to the original">,
+    Option<"objective", "objective", "std::string", /*default=*/"\"edp\"",
+           "What the choice minimises: edp (simulated) or macs">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
