@@ -248,21 +248,13 @@ Layer describe(Operation *op) {
                  : macs;
   };
   if (auto m = dyn_cast<MatmulOp>(op)) {
-    ArrayRef<int64_t> ls = m.getLhs().getType().getShape();
-    int64_t macs = 1;
-    for (int64_t d : ls)
-      macs *= d;
     mac(m.getLhs().getType().getElementType(), m.getLhsFormatAttr(),
         m.getRhs().getType().getElementType(), m.getRhsFormatAttr(),
-        m.getMultiplierAttr(), m.getRhsSparsityAttr(),
-        macs * m.getRhs().getType().getShape().back());
+        m.getMultiplierAttr(), m.getRhsSparsityAttr(), macCount(m));
   } else if (auto c = dyn_cast<Conv2DOp>(op)) {
-    auto f = c.getFilter().getType();
-    int64_t macs = c.getResult().getType().getNumElements() * f.getDimSize(1) *
-                   f.getDimSize(2) * f.getDimSize(3);
     mac(c.getInput().getType().getElementType(), c.getInputFormatAttr(),
-        f.getElementType(), c.getFilterFormatAttr(), c.getMultiplierAttr(),
-        c.getFilterSparsityAttr(), macs);
+        c.getFilter().getType().getElementType(), c.getFilterFormatAttr(),
+        c.getMultiplierAttr(), c.getFilterSparsityAttr(), macCount(c));
   }
   return l;
 }

@@ -533,3 +533,12 @@ OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
   }
   return DenseFPElementsAttr::get(type, values);
 }
+
+int64_t kite::macCount(Operation *op) {
+  auto result = cast<ShapedType>(op->getResult(0).getType());
+  if (auto mm = dyn_cast<MatmulOp>(op))
+    return result.getNumElements() * mm.getLhs().getType().getShape().back();
+  auto filter = cast<Conv2DOp>(op).getFilter().getType();
+  return result.getNumElements() * filter.getDimSize(1) * filter.getDimSize(2) *
+         filter.getDimSize(3);
+}

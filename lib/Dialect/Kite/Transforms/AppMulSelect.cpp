@@ -63,16 +63,6 @@ formatsOf(Operation *op) {
   return std::make_pair(*a, *w);
 }
 
-/// Products per run of a MAC op, from its static types.
-int64_t macCount(Operation *op) {
-  auto result = cast<RankedTensorType>(op->getResult(0).getType());
-  if (auto mm = dyn_cast<MatmulOp>(op))
-    return result.getNumElements() * mm.getLhs().getType().getShape().back();
-  auto filter = cast<Conv2DOp>(op).getFilter().getType();
-  return result.getNumElements() * filter.getDimSize(1) * filter.getDimSize(2) *
-         filter.getDimSize(3);
-}
-
 /// An operand's stored value read in its format.
 int64_t valueIn(int64_t stored, nq::MulOperand f) {
   if (!f.isSigned)

@@ -64,16 +64,6 @@ SmallVector<Operation *> floatMacOps(ModuleOp module) {
   return ops;
 }
 
-/// Multiply-accumulates of a MAC op per run.
-int64_t macCount(Operation *op) {
-  auto result = cast<ShapedType>(op->getResult(0).getType());
-  if (auto mm = dyn_cast<MatmulOp>(op))
-    return result.getNumElements() * mm.getLhs().getType().getShape().back();
-  auto filter = cast<ShapedType>(cast<Conv2DOp>(op).getFilter().getType());
-  return result.getNumElements() * filter.getNumElements() /
-         filter.getDimSize(0);
-}
-
 /// Rewrites every float MAC op of `module` that `widths` names into
 /// integer form (activation x weight bits), with activation ranges from
 /// `seen` (values of `module`); the others stay float.

@@ -324,12 +324,8 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       return signalPassFailure();
     double bound = minAccuracy * *original;
     SmallVector<int64_t> macs;
-    for (MatmulOp op : layers) {
-      int64_t m = op.getLhs().getType().getNumElements() /
-                  op.getLhs().getType().getShape().back();
-      macs.push_back(m * op.getRhs().getType().getShape().back() *
-                     op.getLhs().getType().getShape().back());
-    }
+    for (MatmulOp op : layers)
+      macs.push_back(macCount(op));
     SmallVector<size_t> order(layers.size());
     for (size_t l = 0; l < order.size(); ++l)
       order[l] = l;

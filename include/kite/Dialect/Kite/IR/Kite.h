@@ -63,6 +63,10 @@ namespace kite {
 /// kite.quantize of a constant folds to.
 mlir::DenseIntElementsAttr encodeLPConstant(mlir::RankedTensorType type,
                                             mlir::DenseFPElementsAttr values);
+
+/// Products per run of a kite.matmul or kite.conv2d (dense), from its
+/// static types.
+int64_t macCount(mlir::Operation *op);
 } // namespace kite
 
 #define GET_OP_CLASSES
