@@ -1,6 +1,7 @@
 //===- Isa.cpp - instruction table, .kbin encoding and decoding -----------===//
 
 #include "kite/Runtime/Isa.h"
+#include "kite/Numerics/Multipliers.h"
 
 #include <zlib.h>
 
@@ -318,6 +319,17 @@ uint64_t TargetParams::fingerprint() const {
 
 double TargetParams::scratchRead32b() const {
   return sramRead32b * std::sqrt(std::max(1.0, double(scratchBytes) / 8192.0));
+}
+
+double TargetParams::intMacPj(unsigned a, unsigned w,
+                              double relativeEnergy) const {
+  return int8Mul * kite::numerics::exactEnergyRelativeTo8x8(a, w) *
+             relativeEnergy +
+         int32Add;
+}
+
+double TargetParams::lpMacPj(unsigned a, unsigned w) const {
+  return int8Add * double(std::max(a, w)) / 8 + int8Add + int32Add;
 }
 
 int64_t TargetParams::spaceBytes(Space space) const {

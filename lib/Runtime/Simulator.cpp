@@ -440,19 +440,18 @@ struct Simulator::Impl {
     if (a.isLP) {
       if (name != "exact")
         return fail("LP operands take the exact (log-add) multiplier");
-      config.energyPj = target.int8Add * double(std::max(a.bits, w.bits)) / 8 +
-                        target.int8Add + target.int32Add;
+      config.energyPj = target.lpMacPj(a.bits, w.bits);
     } else {
-      double mulEnergy = numerics::exactEnergyRelativeTo8x8(a.bits, w.bits);
+      double relative = 1;
       if (name != "exact") {
         std::string problem;
         config.multiplier = numerics::Multiplier::create(
             name, {a.bits, a.isSigned}, {w.bits, w.isSigned}, &problem);
         if (!config.multiplier)
           return fail(problem);
-        mulEnergy *= config.multiplier->relativeEnergy();
+        relative = config.multiplier->relativeEnergy();
       }
-      config.energyPj = target.int8Mul * mulEnergy + target.int32Add;
+      config.energyPj = target.intMacPj(a.bits, w.bits, relative);
     }
     config.lhs = a;
     config.rhs = w;

@@ -137,6 +137,12 @@ struct TargetParams {
   /// scaled by sqrt(capacity / 8 KiB), as bit-line energy grows
   /// (docs/target.md); never below sram_read_32b.
   double scratchRead32b() const;
+  /// pJ per MAC (product and 32-bit accumulation): integer a x w bits with
+  /// a multiplier of `relativeEnergy` x the exact one's (gate-equivalent
+  /// model, docs/numerics.md); LP: a log-domain adder of the wider word, a
+  /// log-to-linear shift and the accumulation.
+  double intMacPj(unsigned a, unsigned w, double relativeEnergy = 1) const;
+  double lpMacPj(unsigned a, unsigned w) const;
 
   /// FNV-1a over every field: a binary built for another target is refused.
   uint64_t fingerprint() const;

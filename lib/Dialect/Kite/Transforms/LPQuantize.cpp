@@ -4,6 +4,7 @@
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Numerics/Genetic.h"
 #include "kite/Numerics/LP.h"
+#include "kite/Target/Kbin.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Threading.h"
@@ -280,8 +281,22 @@ struct LPQuantSearchPass
   using Genome = nq::Genome;
 
   struct Score {
-    double fitness, agreement, relativeError, bits;
+    double fitness, agreement, relativeError, bits, energy;
   };
+
+  /// The target's cost model and each layer's MACs per run, for the MAC
+  /// energy of a genome.
+  rt::TargetParams costs;
+  std::vector<int64_t> layerMacs;
+
+  /// Layer l's (activation, weight) word widths in genome g; a product of
+  /// two activations uses the activation gene for both.
+  std::pair<unsigned, unsigned> widthsOf(const Genome &g, size_t l,
+                                         ArrayRef<nq::LPFormat> candidates,
+                                         const std::vector<MacLayer> &layers) {
+    return {candidates[g[2 * l]].n,
+            candidates[g[layers[l].rhsConstant ? 2 * l + 1 : 2 * l]].n};
+  }
 
   double averageBits(const Genome &g, ArrayRef<nq::LPFormat> candidates,
                      const std::vector<MacLayer> &layers) {
@@ -291,12 +306,26 @@ struct LPQuantSearchPass
     for (auto [l, layer] : llvm::enumerate(layers)) {
       if (!layer.reached)
         continue;
-      bits += (candidates[g[2 * l]].n +
-               candidates[g[layer.rhsConstant ? 2 * l + 1 : 2 * l]].n) /
-              2.0;
+      auto [a, w] = widthsOf(g, l, candidates, layers);
+      bits += (a + w) / 2.0;
       ++counted;
     }
     return counted ? bits / counted : 0;
+  }
+
+  /// MAC energy per run of genome g relative to INT8 MACs (exact 8 x 8
+  /// multipliers) on the same target.
+  double relativeMacEnergy(const Genome &g, ArrayRef<nq::LPFormat> candidates,
+                           const std::vector<MacLayer> &layers) {
+    double lp = 0, int8 = 0;
+    for (auto [l, layer] : llvm::enumerate(layers)) {
+      if (!layer.reached)
+        continue;
+      auto [a, w] = widthsOf(g, l, candidates, layers);
+      lp += double(layerMacs[l]) * costs.lpMacPj(a, w);
+      int8 += double(layerMacs[l]) * costs.intMacPj(8, 8);
+    }
+    return int8 > 0 ? lp / int8 : 0;
   }
 
   /// Top-1 agreement with the float model and relative squared error of the
@@ -336,8 +365,10 @@ struct LPQuantSearchPass
     s.agreement = agree / rows;
     s.relativeError = norm > 0 ? err / norm : err;
     s.bits = averageBits(g, candidates, layers);
+    s.energy = relativeMacEnergy(g, candidates, layers);
     s.fitness = s.relativeError + 0.1 * (1 - s.agreement) +
-                std::max(0.0, s.bits - bitBudget);
+                std::max(0.0, s.bits - bitBudget) +
+                (energyBudget > 0 ? std::max(0.0, s.energy - energyBudget) : 0);
     return s;
   }
 
@@ -353,8 +384,11 @@ struct LPQuantSearchPass
       return fail("needs population >= 2 and generations >= 1");
     if (mutation < 0 || mutation > 1 || crossover < 0 || crossover > 1)
       return fail("mutation and crossover are probabilities in [0, 1]");
+    if (energyBudget < 0)
+      return fail("energy-budget must be >= 0 (0: none)");
     SmallVector<nq::LPFormat> candidates;
     TargetAttr target = lookupTarget(module);
+    costs = target ? targetParams(target) : rt::TargetParams();
     SmallVector<StringRef> texts;
     StringRef(candidateFormats).split(texts, ';');
     for (StringRef text : texts) {
@@ -379,6 +413,9 @@ struct LPQuantSearchPass
     if (reference.shape.empty() || reference.f.empty())
       return fail("the entry function's first result must be a float tensor "
                   "of rank >= 1 (e.g. logits)");
+    layerMacs.clear();
+    for (Operation *op : macOps)
+      layerMacs.push_back(macCount(op));
 
     nq::GeneticSearch ga(
         std::vector<unsigned>(2 * layers.size(), candidates.size()),
@@ -427,9 +464,10 @@ struct LPQuantSearchPass
       const Score &b = scores[best];
       llvm::errs() << llvm::formatv(
           "kite-lp-quant-search: generation {0}/{1}: best fitness {2:f4}, "
-          "top-1 agreement {3:f4}, {4:f2} average bits, {5} evaluations\n",
+          "top-1 agreement {3:f4}, {4:f2} average bits, MAC energy {5:f3} of "
+          "INT8, {6} evaluations\n",
           gen + 1, unsigned(generations), b.fitness, b.agreement, b.bits,
-          scores.size());
+          b.energy, scores.size());
       pop = ga.nextGeneration(pop, fitness, best);
     }
 
@@ -454,9 +492,9 @@ struct LPQuantSearchPass
     const Score &b = scores[best];
     llvm::errs() << llvm::formatv(
         "kite-lp-quant-search: chose layer-formats={0} ({1:f2} average bits, "
-        "top-1 agreement with float {2:f4}, relative error {3:e2} on the "
-        "calibration data)\n",
-        chosen, b.bits, b.agreement, b.relativeError);
+        "MAC energy {2:f3} of INT8, top-1 agreement with float {3:f4}, "
+        "relative error {4:e2} on the calibration data)\n",
+        chosen, b.bits, b.energy, b.agreement, b.relativeError);
   }
 };
 } // namespace

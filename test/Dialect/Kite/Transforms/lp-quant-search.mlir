@@ -3,6 +3,15 @@
 // RUN: kite-opt %s --mlir-disable-threading --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=4 generations=2 bit-budget=5" -o %t.b.mlir 2>/dev/null
 // RUN: diff %t.a.mlir %t.b.mlir
 // RUN: kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=2 generations=1 candidates=4,0,3" 2>&1 >/dev/null | FileCheck %s --check-prefix=ONE
+// Without a bit budget to speak of, the lowest error wins (LP8, 0.533 of
+// INT8's MAC energy on kite-v1's cost model); an energy budget of 0.49
+// pushes the search to 5-bit words.
+// RUN: kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=4 generations=2 bit-budget=8" 2>&1 >/dev/null | FileCheck %s --check-prefix=NOENERGY
+// RUN: kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=4 generations=2 bit-budget=8 energy-budget=0.49" 2>&1 >/dev/null | FileCheck %s --check-prefix=ENERGY
+// NOENERGY: chose layer-formats=8,1,7/8,1,7;8,1,7/8,1,7 (8.00 average bits, MAC energy 0.533 of INT8,
+// ENERGY: chose layer-formats=5,1,4/5,1,4;5,1,4/5,1,4 (5.00 average bits, MAC energy 0.496 of INT8,
+// RUN: not kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy energy-budget=-1" 2>&1 | FileCheck %s --check-prefix=NEGENERGY
+// NEGENERGY: error: kite-lp-quant-search: energy-budget must be >= 0 (0: none)
 // RUN: not kite-opt %s --kite-lp-quant-search 2>&1 | FileCheck %s --check-prefix=NOCAL
 // RUN: not kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy candidates=8,1,7;9,9,9" 2>&1 | FileCheck %s --check-prefix=CAND
 // RUN: not kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=1" 2>&1 | FileCheck %s --check-prefix=POP
@@ -10,14 +19,14 @@
 // RUN: not kite-opt %s --kite-set-target=target=kite-mini --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy candidates=16,1,15" 2>&1 | FileCheck %s --check-prefix=TARGET
 // RUN: not kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy entry=scalar" 2>&1 | FileCheck %s --check-prefix=SCALAR
 
-// PROGRESS: kite-lp-quant-search: generation 1/2: best fitness {{[0-9.]+}}, top-1 agreement {{[0-9.]+}}, {{[0-9.]+}} average bits, 4 evaluations
+// PROGRESS: kite-lp-quant-search: generation 1/2: best fitness {{[0-9.]+}}, top-1 agreement {{[0-9.]+}}, {{[0-9.]+}} average bits, MAC energy {{[0-9.]+}} of INT8, 4 evaluations
 // PROGRESS: kite-lp-quant-search: generation 2/2:
 // PROGRESS: kite-lp-quant-search: uniform 8,1,7: top-1 agreement {{[0-9.]+}}, relative error
 // PROGRESS: kite-lp-quant-search: uniform 7,1,6:
 // PROGRESS: kite-lp-quant-search: uniform 6,1,5:
 // PROGRESS: kite-lp-quant-search: uniform 5,1,4:
 // PROGRESS-NOT: uniform 4,0,3
-// PROGRESS: kite-lp-quant-search: chose layer-formats={{[0-9]+,[0-9],[0-9]+/[0-9]+,[0-9],[0-9]+;[0-9]+,[0-9],[0-9]+/[0-9]+,[0-9],[0-9]+}} ({{[0-9.]+}} average bits, top-1 agreement with float {{[0-9.]+}}, relative error {{.*}} on the calibration data)
+// PROGRESS: kite-lp-quant-search: chose layer-formats={{[0-9]+,[0-9],[0-9]+/[0-9]+,[0-9],[0-9]+;[0-9]+,[0-9],[0-9]+/[0-9]+,[0-9],[0-9]+}} ({{[0-9.]+}} average bits, MAC energy {{[0-9.]+}} of INT8, top-1 agreement with float {{[0-9.]+}}, relative error {{.*}} on the calibration data)
 // CHECK-LABEL: func.func @main
 // CHECK-DAG: %[[W:.*]] = kite.constant {{.*}} -> tensor<64x2x!kite.lp<
 // CHECK-DAG: %[[X:.*]] = kite.quantize %arg0 : tensor<4x64xf32> -> tensor<4x64x!kite.lp<
