@@ -223,9 +223,15 @@ def KiteLPQuantSearch : Pass<"kite-lp-quant-search", "::mlir::ModuleOp"> {
     A genome is scored by running the LP model with the reference
     interpreter on the calibration data against the float model:
     `relative squared error of the outputs + 0.1 * (1 - top-1 agreement) +
-    max(0, average bits - bit-budget) + max(0, MAC energy - energy-budget)`
-    (the last with `energy-budget` > 0), lower is better (the error leads
-    because a small calibration set soon agrees perfectly). Average bits is the
+    contrastive * C + max(0, average bits - bit-budget) + max(0, MAC energy
+    - energy-budget)` (the last with `energy-budget` > 0), lower is better
+    (the error leads because a small calibration set soon agrees
+    perfectly). C is the per-layer contrastive term: for every layer, the
+    InfoNCE of its LP output against its float output over the samples of
+    each calibration batch (cosine similarity, temperature 0.1; the same
+    sample is the positive, the batch's others the negatives), minus the
+    float output's against itself, clamped at 0, in units of log(batch),
+    averaged over layers — how much worse the layer tells samples apart. Average bits is the
     mean over layers of (activation n + weight n) / 2; MAC energy is the
     genome's per run on the target's cost model (the simulator's LP MAC:
     log-domain adder of the wider word, shift, 32-bit accumulate) relative
@@ -237,8 +243,7 @@ def KiteLPQuantSearch : Pass<"kite-lp-quant-search", "::mlir::ModuleOp"> {
 
     New genomes of a generation are evaluated in parallel on the context's
     threads (`--mlir-disable-threading` for one); the result does not depend
-    on the thread count. Not yet: the per-layer contrastive fitness term
-    (issue 7).
+    on the thread count.
 
     Example (`bit-budget=6`, the digits CNN): stderr ends with
     `chose layer-formats=6,1,5/6,1,5;6,1,5/6,1,5;8,1,7/4,0,3 (6.00 average
@@ -254,6 +259,8 @@ def KiteLPQuantSearch : Pass<"kite-lp-quant-search", "::mlir::ModuleOp"> {
            "';'-separated formats n,es,rs a layer may use">,
     Option<"bitBudget", "bit-budget", "double", /*default=*/"6.0",
            "Average bits above which genomes are penalised">,
+    Option<"contrastive", "contrastive", "double", /*default=*/"0.1",
+           "Weight of the per-layer contrastive term (0: off)">,
     Option<"energyBudget", "energy-budget", "double", /*default=*/"0",
            "If > 0: MAC energy per run, relative to INT8 MACs on the "
            "target, above which genomes are penalised">,

@@ -2,6 +2,7 @@
 
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Numerics/Contrastive.h"
 #include "kite/Numerics/Genetic.h"
 #include "kite/Numerics/LP.h"
 #include "kite/Target/Kbin.h"
@@ -69,8 +70,10 @@ int bestScaleFactor(nq::LPFormat f, const std::vector<float> &data) {
 /// activation's values on the calibration data.
 struct MacLayer {
   std::vector<float> lhs, rhs;
+  std::vector<float> out; ///< the float model's result, all batches
   bool rhsConstant = false;
-  bool reached = false; // run by the entry function on the calibration data
+  bool reached = false;    // run by the entry function on the calibration data
+  double selfContrast = 0; ///< contrastive loss of `out` against itself
 };
 
 SmallVector<Operation *> floatMacOps(ModuleOp module) {
@@ -128,6 +131,7 @@ LogicalResult observe(ModuleOp module, StringRef passName,
                                   if (!layer.rhsConstant)
                                     append(layer.rhs,
                                            values[op->getOperand(1)]);
+                                  append(layer.out, values[op->getResult(0)]);
                                 }
                                 if (output) {
                                   const interp::Tensor &t = values[result];
@@ -166,9 +170,9 @@ private:
 
 /// Replaces the float MAC op `op` by one on LP operands: weights become LP
 /// constants, activations get a kite.quantize. A product of two
-/// activations uses the activation format for both.
-void rewriteToLP(Operation *op, const MacLayer &layer, nq::LPFormat af,
-                 nq::LPFormat wf, ScaleFactors &sfs) {
+/// activations uses the activation format for both. Returns the new result.
+Value rewriteToLP(Operation *op, const MacLayer &layer, nq::LPFormat af,
+                  nq::LPFormat wf, ScaleFactors &sfs) {
   OpBuilder b(op);
   Location loc = op->getLoc();
   // The LP tensor type of `v` in format `f`, sf fitted on `data`.
@@ -208,6 +212,27 @@ void rewriteToLP(Operation *op, const MacLayer &layer, nq::LPFormat af,
   }
   op->getResult(0).replaceAllUsesWith(result);
   op->erase();
+  return result;
+}
+
+/// Mean contrastive loss (numerics::contrastiveLoss, temperature 0.1) of
+/// layer outputs `q` against `f` over the calibration batches: each of the
+/// `samples` samples owns a contiguous share of a layer's output (the
+/// models keep the batch dimension outermost), and the negatives are the
+/// other samples of its batch.
+double batchContrast(const std::vector<float> &q, const std::vector<float> &f,
+                     int64_t samples, int64_t batch) {
+  int64_t dim = samples ? int64_t(f.size()) / samples : 0;
+  if (dim == 0 || q.size() != f.size() || batch <= 1)
+    return 0;
+  double sum = 0;
+  int64_t batches = 0;
+  for (int64_t first = 0; first + batch <= samples; first += batch) {
+    sum += nq::contrastiveLoss(q.data() + first * dim, f.data() + first * dim,
+                               batch, dim, 0.1);
+    ++batches;
+  }
+  return batches ? sum / double(batches) : 0;
 }
 
 std::string formatText(nq::LPFormat f) {
@@ -281,8 +306,10 @@ struct LPQuantSearchPass
   using Genome = nq::Genome;
 
   struct Score {
-    double fitness, agreement, relativeError, bits, energy;
+    double fitness, agreement, relativeError, bits, energy, contrast;
   };
+  /// Calibration samples and the entry function's batch.
+  int64_t samples = 0, batch = 0;
 
   /// The target's cost model and each layer's MACs per run, for the MAC
   /// energy of a genome.
@@ -338,13 +365,28 @@ struct LPQuantSearchPass
                             ScaleFactors &sfs) {
     OwningOpRef<ModuleOp> copy = module.clone();
     SmallVector<Operation *> ops = floatMacOps(*copy);
+    SmallVector<Value> results(ops.size());
     for (size_t i = 0; i < ops.size(); ++i)
       if (layers[i].reached)
-        rewriteToLP(ops[i], layers[i], candidates[g[2 * i]],
-                    candidates[g[2 * i + 1]], sfs);
+        results[i] = rewriteToLP(ops[i], layers[i], candidates[g[2 * i]],
+                                 candidates[g[2 * i + 1]], sfs);
     interp::Tensor out;
-    if (failed(observe(*copy, "kite-lp-quant-search", calibration, entry, {},
-                       nullptr, &out)))
+    std::vector<std::vector<float>> layerOut(ops.size());
+    Value output = copy->lookupSymbol<func::FuncOp>(entry)
+                       .getBody()
+                       .back()
+                       .getTerminator()
+                       ->getOperand(0);
+    if (failed(runOnCalibrationData(
+            *copy, "kite-lp-quant-search", calibration, entry,
+            [&](DenseMap<Value, interp::Tensor> &values) {
+              const interp::Tensor &t = values[output];
+              out.f.insert(out.f.end(), t.f.begin(), t.f.end());
+              for (auto [i, v] : llvm::enumerate(results))
+                if (v && contrastive > 0)
+                  layerOut[i].insert(layerOut[i].end(), values[v].f.begin(),
+                                     values[v].f.end());
+            })))
       return failure();
     int64_t classes = reference.shape.back();
     int64_t rows = int64_t(reference.f.size()) / classes;
@@ -366,8 +408,21 @@ struct LPQuantSearchPass
     s.relativeError = norm > 0 ? err / norm : err;
     s.bits = averageBits(g, candidates, layers);
     s.energy = relativeMacEnergy(g, candidates, layers);
+    // Per layer, how much worse the LP output tells the samples of a batch
+    // apart than the float one, in units of log(batch) (all-equal features).
+    s.contrast = 0;
+    unsigned counted = 0;
+    for (auto [l, layer] : llvm::enumerate(layers))
+      if (layer.reached && contrastive > 0 && batch > 1) {
+        double excess = batchContrast(layerOut[l], layer.out, samples, batch) -
+                        layer.selfContrast;
+        s.contrast += std::max(0.0, excess) / std::log(double(batch));
+        ++counted;
+      }
+    if (counted)
+      s.contrast /= counted;
     s.fitness = s.relativeError + 0.1 * (1 - s.agreement) +
-                std::max(0.0, s.bits - bitBudget) +
+                contrastive * s.contrast + std::max(0.0, s.bits - bitBudget) +
                 (energyBudget > 0 ? std::max(0.0, s.energy - energyBudget) : 0);
     return s;
   }
@@ -416,6 +471,17 @@ struct LPQuantSearchPass
     layerMacs.clear();
     for (Operation *op : macOps)
       layerMacs.push_back(macCount(op));
+    samples = reference.shape[0];
+    batch = 0;
+    auto func = module.lookupSymbol<func::FuncOp>(entry);
+    if (func.getNumArguments() > 0)
+      if (auto type = dyn_cast<ShapedType>(func.getArgumentTypes()[0]))
+        batch = type.hasRank() && type.getRank() > 0 ? type.getDimSize(0) : 0;
+    if (contrastive > 0)
+      for (MacLayer &layer : layers)
+        if (layer.reached)
+          layer.selfContrast =
+              batchContrast(layer.out, layer.out, samples, batch);
 
     nq::GeneticSearch ga(
         std::vector<unsigned>(2 * layers.size(), candidates.size()),
@@ -493,8 +559,9 @@ struct LPQuantSearchPass
     llvm::errs() << llvm::formatv(
         "kite-lp-quant-search: chose layer-formats={0} ({1:f2} average bits, "
         "MAC energy {2:f3} of INT8, top-1 agreement with float {3:f4}, "
-        "relative error {4:e2} on the calibration data)\n",
-        chosen, b.bits, b.energy, b.agreement, b.relativeError);
+        "relative error {4:e2}, contrastive excess {5:e2} on the calibration "
+        "data)\n",
+        chosen, b.bits, b.energy, b.agreement, b.relativeError, b.contrast);
   }
 };
 } // namespace

@@ -26,7 +26,7 @@
 // PROGRESS: kite-lp-quant-search: uniform 6,1,5:
 // PROGRESS: kite-lp-quant-search: uniform 5,1,4:
 // PROGRESS-NOT: uniform 4,0,3
-// PROGRESS: kite-lp-quant-search: chose layer-formats={{[0-9]+,[0-9],[0-9]+/[0-9]+,[0-9],[0-9]+;[0-9]+,[0-9],[0-9]+/[0-9]+,[0-9],[0-9]+}} ({{[0-9.]+}} average bits, MAC energy {{[0-9.]+}} of INT8, top-1 agreement with float {{[0-9.]+}}, relative error {{.*}} on the calibration data)
+// PROGRESS: kite-lp-quant-search: chose layer-formats={{[0-9]+,[0-9],[0-9]+/[0-9]+,[0-9],[0-9]+;[0-9]+,[0-9],[0-9]+/[0-9]+,[0-9],[0-9]+}} ({{[0-9.]+}} average bits, MAC energy {{[0-9.]+}} of INT8, top-1 agreement with float {{[0-9.]+}}, relative error {{.*}}, contrastive excess {{.*}} on the calibration data)
 // CHECK-LABEL: func.func @main
 // CHECK-DAG: %[[W:.*]] = kite.constant {{.*}} -> tensor<64x2x!kite.lp<
 // CHECK-DAG: %[[X:.*]] = kite.quantize %arg0 : tensor<4x64xf32> -> tensor<4x64x!kite.lp<
