@@ -133,10 +133,12 @@ def KiteIsa_MmaNMOp : KiteIsa_Inst<"mma_nm"> {
   let summary = "C[m x n] (+)= A[m x k] * B, B N:M-compressed along k";
   let description = [{
     B holds, for every group of `group` (M) rows of the dense k x n weight
-    tile, `keep` (N) rows of values at WEIGHT byte `b` and, at byte `index`,
-    the position of each value within its group (0..M-1, per column). Only
-    the kept products are computed: the array runs N/M of the dense passes.
-    Row `g * keep + s` of both holds the `s`-th kept entry of group `g`.
+    tile, `keep` (N) rows of values at WEIGHT byte `b` (n bytes each) and,
+    at byte `index`, the position of each value within its group (0..M-1,
+    per column) in ceil(log2 M) bits, packed LSB first into rows of
+    ceil(n * bits / 8) bytes (`rt::packNMIndices`). Only the kept products
+    are computed: the array runs N/M of the dense passes. Row `g * keep + s`
+    of both holds the `s`-th kept entry of group `g`.
   }];
   let arguments = (ins KiteIsa_I64:$a, KiteIsa_I64:$b, KiteIsa_I64:$index,
                        KiteIsa_I64:$c, KiteIsa_I64:$m, KiteIsa_I64:$k,

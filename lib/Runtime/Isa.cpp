@@ -321,6 +321,42 @@ double TargetParams::scratchRead32b() const {
   return sramRead32b * std::sqrt(std::max(1.0, double(scratchBytes) / 8192.0));
 }
 
+unsigned kite::rt::nmIndexBits(int64_t group) {
+  unsigned bits = 0;
+  while ((int64_t(1) << bits) < group)
+    ++bits;
+  return bits;
+}
+
+int64_t kite::rt::nmIndexRowBytes(int64_t n, int64_t group) {
+  return (n * nmIndexBits(group) + 7) / 8;
+}
+
+std::vector<uint8_t> kite::rt::packNMIndices(const std::vector<uint8_t> &idx,
+                                             int64_t rows, int64_t n,
+                                             int64_t group) {
+  unsigned bits = nmIndexBits(group);
+  int64_t rowBytes = nmIndexRowBytes(n, group);
+  std::vector<uint8_t> packed(size_t(rows * rowBytes), 0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < n; ++j)
+      for (unsigned b = 0; b < bits; ++b)
+        if ((idx[size_t(r * n + j)] >> b) & 1) {
+          int64_t bit = j * bits + b;
+          packed[size_t(r * rowBytes + bit / 8)] |= uint8_t(1u << (bit % 8));
+        }
+  return packed;
+}
+
+unsigned kite::rt::nmIndexAt(const uint8_t *row, int64_t j, unsigned bits) {
+  unsigned v = 0;
+  for (unsigned b = 0; b < bits; ++b) {
+    int64_t bit = j * bits + b;
+    v |= unsigned((row[bit / 8] >> (bit % 8)) & 1) << b;
+  }
+  return v;
+}
+
 double TargetParams::intMacPj(unsigned a, unsigned w,
                               double relativeEnergy) const {
   return int8Mul * kite::numerics::exactEnergyRelativeTo8x8(a, w) *

@@ -606,16 +606,24 @@ struct Simulator::Impl {
     if (c % kAccWordBytes)
       return fail("accumulator address must be a multiple of 4");
     int64_t rows = ceilDiv(k, group) * keep;
+    int64_t indexRowBytes = nmIndexRowBytes(n, group);
     std::vector<Range> reads, writes;
     if (!access(Space::Act, a, m * k, reads) ||
         !access(Space::Weight, b, rows * n, reads) ||
-        !access(Space::Weight, idx, rows * n, reads) ||
+        !access(Space::Weight, idx, rows * indexRowBytes, reads) ||
         !access(Space::Acc, c, m * n * kAccWordBytes, writes))
       return false;
     if (accumulate)
       reads.push_back(writes.back());
+    // The packed indices, one byte each from here on.
+    std::vector<uint8_t> unpacked(size_t(rows * n));
+    unsigned bits = nmIndexBits(group);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < n; ++j)
+        unpacked[size_t(r * n + j)] = uint8_t(
+            nmIndexAt(&weight[size_t(idx + r * indexRowBytes)], j, bits));
     const uint8_t *va = &act[size_t(a)], *vb = &weight[size_t(b)],
-                  *vi = &weight[size_t(idx)];
+                  *vi = unpacked.data();
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t j = 0; j < n; ++j)
         if (vi[r * n + j] >= group || (r / keep) * group + vi[r * n + j] >= k)

@@ -513,7 +513,8 @@ TEST(Simulator, NMCompressedWeightsEqualTheDenseProduct) {
   std::mt19937 rng(5);
   int64_t m = 3, k = 8, n = 2;
   std::vector<int8_t> a = randomInt8(size_t(m * k), rng);
-  std::vector<int8_t> w(size_t(k * n), 0), values, index;
+  std::vector<int8_t> w(size_t(k * n), 0), values;
+  std::vector<uint8_t> index;
   const int keptRows[2][4] = {{1, 2, 4, 7}, {0, 3, 5, 6}}; // per column
   for (int j = 0; j < 2; ++j)
     for (int r : keptRows[j])
@@ -524,21 +525,25 @@ TEST(Simulator, NMCompressedWeightsEqualTheDenseProduct) {
     for (int s = 0; s < 4; ++s) {
       int r = keptRows[j][s]; // group r / 4, slot s % 2
       values[size_t(s * n + j)] = w[size_t(r * n + j)];
-      index[size_t(s * n + j)] = int8_t(r % 4);
+      index[size_t(s * n + j)] = uint8_t(r % 4);
     }
+  // Two bits per index: each row of two packs into one byte.
+  std::vector<uint8_t> packed = packNMIndices(index, 4, n, 4);
+  ASSERT_EQ(packed.size(), 4u);
+  EXPECT_EQ(packed[0], uint8_t(1 | 0 << 2)); // rows 1 and 0 of group 0
   Builder dense;
   int64_t da = dense.data(a), dw = dense.data(w);
   dense.matmul(da, dw, m, k, n, dense.output(DType::I32, {m, n}), int8(),
                int8());
   Builder sparse;
   int64_t sa = sparse.data(a), sv = sparse.data(values),
-          si = sparse.data(index);
+          si = sparse.data(packed);
   int64_t out = sparse.output(DType::I32, {m, n});
   sparse.op(Opcode::ConfigMma,
             {I(int8().pack()), I(int8().pack()), S("exact")});
   sparse.op(Opcode::DmaLoad, {I(sa), I(1), I(0), I(m), I(k), I(k)});
   sparse.op(Opcode::DmaLoad, {I(sv), I(2), I(0), I(4), I(n), I(n)});
-  sparse.op(Opcode::DmaLoad, {I(si), I(2), I(64), I(4), I(n), I(n)});
+  sparse.op(Opcode::DmaLoad, {I(si), I(2), I(64), I(4), I(1), I(1)});
   sparse.op(Opcode::MmaNM,
             {I(0), I(0), I(64), I(0), I(m), I(k), I(n), I(2), I(4), I(0)});
   sparse.op(Opcode::StoreAcc, {I(0), I(m), I(n), I(out), I(n), I(1),
@@ -546,11 +551,13 @@ TEST(Simulator, NMCompressedWeightsEqualTheDenseProduct) {
   EXPECT_EQ(sparse.run()[0], dense.run()[0]);
   EXPECT_EQ(sparse.lastStats.macs * 2, dense.lastStats.macs);
 
-  // An index outside its group is an error, not a wrong read.
-  sparse.p.constants[2].bytes[0] = 4;
+  // An index outside its group is an error, not a wrong read: with k = 7
+  // the second group has three positions, and column 0's row 3 names the
+  // fourth.
+  sparse.p.code[4].fields[5].i = 7;
   std::string error;
   sparse.run(&error);
-  EXPECT_EQ(error, "instruction 4 (mma_nm): index 4 of row 0 lies outside "
+  EXPECT_EQ(error, "instruction 4 (mma_nm): index 3 of row 3 lies outside "
                    "its group");
 }
 

@@ -42,6 +42,17 @@ const char *dtypeName(DType dtype);
 /// Bytes per accumulator word in the ACC buffer.
 constexpr int64_t kAccWordBytes = 4;
 
+/// N:M weight metadata: each kept value's position in its group of `group`
+/// takes ceil(log2(group)) bits; a row of `n` of them is packed LSB first
+/// into nmIndexRowBytes(n, group) bytes.
+unsigned nmIndexBits(int64_t group);
+int64_t nmIndexRowBytes(int64_t n, int64_t group);
+/// Packs `rows` rows of `n` indices (row-major, each < group).
+std::vector<uint8_t> packNMIndices(const std::vector<uint8_t> &indices,
+                                   int64_t rows, int64_t n, int64_t group);
+/// Index `j` of a packed row.
+unsigned nmIndexAt(const uint8_t *row, int64_t j, unsigned bits);
+
 /// The units that run instructions concurrently.
 enum class Unit { Dma, Array, Vector, Control };
 const char *unitName(Unit unit);

@@ -441,6 +441,10 @@ void Lowering::emitMac(ArrayRef<MacProblem> chain) {
   int64_t tn = std::min<int64_t>(
       p.n, std::max<int64_t>(target.getArrayCols(), halfC / 4 / 64));
   tn = std::max<int64_t>(1, std::min(tn, halfW));
+  // Packed N:M indices (up to 8 per 3 bytes) start a column tile on a byte.
+  if (tn < p.n &&
+      llvm::any_of(chain, [](const MacProblem &t) { return t.keep > 0; }))
+    tn = std::max<int64_t>(8, tn / 8 * 8);
   // The reduction tile of each term: N:M terms take whole groups, their
   // values and indices sharing the weight half.
   auto reductionTile = [&](const MacProblem &t) {
@@ -492,8 +496,11 @@ void Lowering::emitMac(ArrayRef<MacProblem> chain) {
                       rows = ceilDiv(tkr, t.group) * t.keep;
               load(rt::Space::Weight, w, t.rhs + row0 * t.n + n0, rows, tnr,
                    t.n);
+              unsigned bits = rt::nmIndexBits(t.group);
+              int64_t rowBytes = rt::nmIndexRowBytes(t.n, t.group);
               load(rt::Space::Weight, w + halfW / 2,
-                   t.rhsIndex + row0 * t.n + n0, rows, tnr, t.n);
+                   t.rhsIndex + row0 * rowBytes + n0 * bits / 8, rows,
+                   rt::nmIndexRowBytes(tnr, t.group), rowBytes);
             } else {
               load(rt::Space::Weight, w, t.rhs + k0 * t.n + n0, tkr, tnr, t.n);
             }
@@ -702,7 +709,8 @@ void Lowering::placeWeights(ArrayRef<int64_t> codes, int64_t k, int64_t n,
   };
   int64_t keep = nm.getN(), group = nm.getM();
   int64_t rows = ceilDiv(k, group) * keep;
-  std::vector<char> values(size_t(rows * n), 0), index(size_t(rows * n), 0);
+  std::vector<char> values(size_t(rows * n), 0);
+  std::vector<uint8_t> index(size_t(rows * n), 0);
   for (int64_t j = 0; j < n; ++j)
     for (int64_t g0 = 0; g0 < k; g0 += group) {
       auto at = [&](int64_t t) { return codes[size_t((g0 + t) * n + j)]; };
@@ -712,11 +720,13 @@ void Lowering::placeWeights(ArrayRef<int64_t> codes, int64_t k, int64_t n,
       for (auto [slot, t] : llvm::enumerate(kept)) {
         size_t dst = size_t((g0 / group * keep + int64_t(slot)) * n + j);
         values[dst] = char(at(t));
-        index[dst] = char(t);
+        index[dst] = uint8_t(t);
       }
     }
   p.rhs = addData(values);
-  p.rhsIndex = addData(index);
+  std::vector<uint8_t> packed = rt::packNMIndices(index, rows, n, group);
+  p.rhsIndex = addData(ArrayRef<char>(
+      reinterpret_cast<const char *>(packed.data()), packed.size()));
   p.keep = keep;
   p.group = group;
 }

@@ -211,7 +211,9 @@ LogicalResult MmaNMOp::verify() {
         int64_t size = kib(target.getMemory().getWeightKib());
         if (failed(checkBuffer(*this, "B values", getB(), rows * getN(), size)))
           return failure();
-        return checkBuffer(*this, "B indices", getIndex(), rows * getN(), size);
+        return checkBuffer(*this, "B indices", getIndex(),
+                           rows * rt::nmIndexRowBytes(getN(), getGroup()),
+                           size);
       });
 }
 
