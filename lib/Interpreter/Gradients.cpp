@@ -52,6 +52,49 @@ Tensor reduceTo(const Tensor &g, ArrayRef<int64_t> shape) {
   return r;
 }
 
+/// Calls fn(index) for every row of `shape` along `axis` (negative counts
+/// from the end), `index(k)` being the flat index of the row's k-th element.
+template <typename Fn>
+void forEachRow(ArrayRef<int64_t> shape, int64_t axis, Fn fn) {
+  int64_t rank = int64_t(shape.size());
+  axis = axis < 0 ? axis + rank : axis;
+  int64_t len = shape[axis], inner = numElements(shape.drop_front(axis + 1)),
+          outer = numElements(shape.take_front(axis));
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i)
+      fn(len, [=](int64_t k) { return size_t((o * len + k) * inner + i); });
+}
+
+/// Softmax of `x` along `axis`, in float.
+Tensor softmaxRows(const Tensor &x, int64_t axis) {
+  Tensor y = Tensor::floats(x.shape);
+  forEachRow(x.shape, axis, [&](int64_t len, auto index) {
+    double top = at(x, int64_t(index(0))), sum = 0;
+    for (int64_t k = 1; k < len; ++k)
+      top = std::max(top, at(x, int64_t(index(k))));
+    for (int64_t k = 0; k < len; ++k)
+      sum += y.f[index(k)] = float(std::exp(at(x, int64_t(index(k))) - top));
+    for (int64_t k = 0; k < len; ++k)
+      y.f[index(k)] = float(y.f[index(k)] / sum);
+  });
+  return y;
+}
+
+/// dL/dx of y = softmax(x) along `axis`, times `scale`: per row,
+/// y * (gy - <gy, y>).
+Tensor softmaxVjp(const Tensor &y, const Tensor &gy, int64_t axis,
+                  double scale) {
+  Tensor gx = Tensor::floats(y.shape);
+  forEachRow(y.shape, axis, [&](int64_t len, auto index) {
+    double dot = 0;
+    for (int64_t k = 0; k < len; ++k)
+      dot += double(gy.f[index(k)]) * y.f[index(k)];
+    for (int64_t k = 0; k < len; ++k)
+      gx.f[index(k)] = float(y.f[index(k)] * (gy.f[index(k)] - dot) * scale);
+  });
+  return gx;
+}
+
 /// Backward rule of an elementwise op: dL/da_i = g * da(x...), summed into
 /// the operand's (possibly broadcast) shape.
 template <typename Fn> BackwardKernel elementwiseBackward(Fn partial) {
@@ -595,31 +638,11 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
       });
   interp.registerBackward(
       "kite.softmax",
-      [](Operation *o, ArrayRef<const Tensor *> in,
-         ArrayRef<const Tensor *> res, ArrayRef<const Tensor *> g,
+      [](Operation *o, ArrayRef<const Tensor *>, ArrayRef<const Tensor *> res,
+         ArrayRef<const Tensor *> g,
          MutableArrayRef<std::optional<Tensor>> grads) {
-        int64_t rank = int64_t(in[0]->shape.size());
-        int64_t axis = cast<SoftmaxOp>(o).getAxis();
-        axis = axis < 0 ? axis + rank : axis;
-        const Tensor &y = *res[0], &gy = *g[0];
-        ArrayRef<int64_t> shape = y.shape;
-        int64_t len = shape[axis],
-                inner = numElements(shape.drop_front(axis + 1)),
-                outer = numElements(shape.take_front(axis));
-        Tensor gx = Tensor::floats(shape);
-        for (int64_t o2 = 0; o2 < outer; ++o2)
-          for (int64_t i = 0; i < inner; ++i) {
-            double dot = 0;
-            for (int64_t k = 0; k < len; ++k) {
-              int64_t idx = (o2 * len + k) * inner + i;
-              dot += double(gy.f[idx]) * y.f[idx];
-            }
-            for (int64_t k = 0; k < len; ++k) {
-              int64_t idx = (o2 * len + k) * inner + i;
-              gx.f[idx] = float(y.f[idx] * (gy.f[idx] - dot));
-            }
-          }
-        grads[0] = std::move(gx);
+        grads[0] =
+            softmaxVjp(*res[0], *g[0], cast<SoftmaxOp>(o).getAxis(), 1.0);
         return success();
       });
   // Straight through: the LUT unit's gradient is the exact softmax's at its
@@ -631,40 +654,17 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
          ArrayRef<const Tensor *> g,
          MutableArrayRef<std::optional<Tensor>> grads) {
         auto op = cast<LutSoftmaxOp>(o);
-        const Tensor &x = *in[0], &gy = *g[0];
-        int64_t rank = int64_t(x.shape.size());
-        int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
-        ArrayRef<int64_t> shape = x.shape;
-        int64_t len = shape[axis],
-                inner = numElements(shape.drop_front(axis + 1)),
-                outer = numElements(shape.take_front(axis));
-        double scale = op.getInputScale().convertToDouble(),
-               unit = double((int64_t(1) << op.getOutBits()) - 1);
-        Tensor gx = Tensor::floats(shape);
-        std::vector<double> y(static_cast<size_t>(len));
-        for (int64_t o2 = 0; o2 < outer; ++o2)
-          for (int64_t i = 0; i < inner; ++i) {
-            auto at = [&](int64_t k) { return (o2 * len + k) * inner + i; };
-            auto value = [&](int64_t k) {
-              size_t idx = size_t(at(k));
-              return (x.isFloat ? double(x.f[idx]) : double(x.i[idx])) * scale;
-            };
-            double top = value(0), sum = 0, dot = 0;
-            for (int64_t k = 1; k < len; ++k)
-              top = std::max(top, value(k));
-            for (int64_t k = 0; k < len; ++k)
-              sum += y[size_t(k)] = std::exp(value(k) - top);
-            for (int64_t k = 0; k < len; ++k) {
-              y[size_t(k)] /= sum;
-              dot += double(gy.f[size_t(at(k))]) * unit * y[size_t(k)];
-            }
-            for (int64_t k = 0; k < len; ++k) {
-              double gReal =
-                  y[size_t(k)] * (double(gy.f[size_t(at(k))]) * unit - dot);
-              gx.f[size_t(at(k))] = float(gReal * scale);
-            }
-          }
-        grads[0] = std::move(gx);
+        const Tensor &x = *in[0];
+        double scale = op.getInputScale().convertToDouble();
+        Tensor real = Tensor::floats(x.shape);
+        for (int64_t k = 0, n = real.size(); k < n; ++k)
+          real.f[size_t(k)] = float(at(x, k) * scale);
+        Tensor y = softmaxRows(real, op.getAxis());
+        Tensor gy = *g[0];
+        double unit = double((int64_t(1) << op.getOutBits()) - 1);
+        for (float &v : gy.f)
+          v = float(v * unit);
+        grads[0] = softmaxVjp(y, gy, op.getAxis(), scale);
         return success();
       });
   interp.registerBackward(
