@@ -347,7 +347,8 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
     Option<"dumpEstimates", "dump-estimates", "std::string",
            /*default=*/"\"\"",
            "Write every layer's candidates (predicted loss change, energy, "
-           "and with check-estimates the measured change) as JSON">
+           "and with check-estimates the measured change) and the final "
+           "choice's predicted and measured loss change as JSON">
   ];
   let dependentDialects = ["::kite::KiteDialect"];
 }

@@ -754,6 +754,15 @@ int main(int argc, char **argv) {
       if (!estimates)
         return fail("cannot read FAMES' estimates: " +
                     llvm::toString(estimates.takeError()));
+      if (const llvm::json::Object *final =
+              estimates->getAsObject()
+                  ? estimates->getAsObject()->getObject("final")
+                  : nullptr)
+        llvm::outs() << llvm::formatv(
+            "FAMES: loss change on the calibration data predicted {0:e2}, "
+            "measured {1:e2}\n",
+            final->getNumber("predicted_dloss").value_or(0),
+            final->getNumber("measured_dloss").value_or(0));
       report["appmul"] = std::move(*estimates);
     }
     auto file = openOutputFile(reportPath, &error);

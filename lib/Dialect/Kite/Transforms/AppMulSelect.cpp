@@ -497,9 +497,26 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     if (checkEstimates && failed(measureSubstitutions(
                               module, y, layers, candidates, chosen, *exact)))
       return signalPassFailure();
-    if (!dumpEstimates.empty() &&
-        failed(writeEstimates(module, layers, candidates, chosen)))
-      return signalPassFailure();
+    if (!dumpEstimates.empty()) {
+      // The final choice, predicted and measured on the calibration data.
+      FailureOr<std::pair<double, double>> final = evaluate(module, y);
+      if (failed(final))
+        return signalPassFailure();
+      double predicted = 0;
+      for (auto [l, c] : llvm::enumerate(chosen))
+        predicted += candidates[l][c].estimate;
+      llvm::json::Object summary{
+          {"predicted_dloss", predicted},
+          {"measured_dloss", final->first - exact->first},
+          {"calibration_top1", llvm::json::Object{{"exact", exact->second},
+                                                  {"chosen", final->second}}},
+          {"multiplier_energy_pj",
+           llvm::json::Object{{"exact", exactEnergy},
+                              {"chosen", chosenEnergy}}}};
+      if (failed(writeEstimates(module, layers, candidates, chosen,
+                                std::move(summary))))
+        return signalPassFailure();
+    }
   }
 
   /// Measures every single-layer substitution and reports the rank
@@ -541,7 +558,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   LogicalResult writeEstimates(ModuleOp module,
                                const std::vector<LayerStats> &layers,
                                const std::vector<std::vector<Candidate>> &cands,
-                               const std::vector<size_t> &chosen) {
+                               const std::vector<size_t> &chosen,
+                               llvm::json::Object final) {
     llvm::json::Array out;
     for (auto [l, s] : llvm::enumerate(layers)) {
       llvm::json::Array options;
@@ -566,7 +584,9 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     if (ec)
       return module.emitError() << "kite-appmul-select: cannot write "
                                 << dumpEstimates << ": " << ec.message();
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(out))) << "\n";
+    llvm::json::Object doc{{"layers", std::move(out)},
+                           {"final", std::move(final)}};
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(doc))) << "\n";
     return success();
   }
 };
