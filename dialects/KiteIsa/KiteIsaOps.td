@@ -205,6 +205,7 @@ def KiteIsa_Im2colOp : KiteIsa_Inst<"im2col"> {
                        DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
                        DenseI64ArrayAttr:$output);
+  let hasVerifier = 1;
 }
 
 def KiteIsa_VecBinaryOp : KiteIsa_Inst<"vec_binary"> {
@@ -217,12 +218,14 @@ def KiteIsa_VecBinaryOp : KiteIsa_Inst<"vec_binary"> {
                        KiteIsa_I64:$dst, DenseI64ArrayAttr:$shape,
                        DenseI64ArrayAttr:$lhs_strides,
                        DenseI64ArrayAttr:$rhs_strides);
+  let hasVerifier = 1;
 }
 
 def KiteIsa_VecClampOp : KiteIsa_Inst<"vec_clamp"> {
   let summary = "f32 clamp of `count` elements (NaN passes through)";
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$count,
                        F64Attr:$min, F64Attr:$max);
+  let hasVerifier = 1;
 }
 
 def KiteIsa_VecCopyOp : KiteIsa_Inst<"vec_copy"> {
@@ -230,12 +233,14 @@ def KiteIsa_VecCopyOp : KiteIsa_Inst<"vec_copy"> {
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$elem_bytes,
                        DenseI64ArrayAttr:$shape,
                        DenseI64ArrayAttr:$src_strides);
+  let hasVerifier = 1;
 }
 
 def KiteIsa_VecReduceOp : KiteIsa_Inst<"vec_reduce"> {
   let summary = "f32 sum over the middle axis of an outer x len x inner tensor";
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$outer,
                        KiteIsa_I64:$len, KiteIsa_I64:$inner);
+  let hasVerifier = 1;
 }
 
 def KiteIsa_VecPoolOp : KiteIsa_Inst<"vec_pool"> {
@@ -248,6 +253,7 @@ def KiteIsa_VecPoolOp : KiteIsa_Inst<"vec_pool"> {
                        DenseI64ArrayAttr:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$output);
+  let hasVerifier = 1;
 }
 
 def KiteIsa_VecQuantizeOp : KiteIsa_Inst<"vec_quantize"> {
@@ -260,6 +266,7 @@ def KiteIsa_VecQuantizeOp : KiteIsa_Inst<"vec_quantize"> {
                        KiteIsa_I64:$count, KiteIsa_I64:$inner, KiteIsa_I64:$format,
                        DenseF64ArrayAttr:$scales,
                        DenseI64ArrayAttr:$zero_points);
+  let hasVerifier = 1;
 }
 
 def KiteIsa_VecDequantizeOp : KiteIsa_Inst<"vec_dequantize"> {
@@ -268,6 +275,7 @@ def KiteIsa_VecDequantizeOp : KiteIsa_Inst<"vec_dequantize"> {
                        KiteIsa_I64:$count, KiteIsa_I64:$inner, KiteIsa_I64:$format,
                        DenseF64ArrayAttr:$scales,
                        DenseI64ArrayAttr:$zero_points);
+  let hasVerifier = 1;
 }
 
 def KiteIsa_VecLayerNormOp : KiteIsa_Inst<"vec_layer_norm"> {
@@ -278,12 +286,14 @@ def KiteIsa_VecLayerNormOp : KiteIsa_Inst<"vec_layer_norm"> {
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$rows,
                        KiteIsa_I64:$len, F64Attr:$epsilon, KiteIsa_I64:$scale,
                        KiteIsa_I64:$bias);
+  let hasVerifier = 1;
 }
 
 def KiteIsa_VecGeluOp : KiteIsa_Inst<"vec_gelu"> {
   let summary = "f32 GELU (erf form, or tanh form when `tanh` = 1)";
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$count,
                        KiteIsa_I64:$tanh);
+  let hasVerifier = 1;
 }
 
 def KiteIsa_LutSoftmaxOp : KiteIsa_Inst<"lut_softmax"> {
@@ -299,6 +309,7 @@ def KiteIsa_LutSoftmaxOp : KiteIsa_Inst<"lut_softmax"> {
                        KiteIsa_I64:$out_shift, DenseI64ArrayAttr:$exp_table,
                        DenseI64ArrayAttr:$norm_table, KiteIsa_I64:$norm_rows,
                        KiteIsa_I64:$norm_cols);
+  let hasVerifier = 1;
 }
 
 def KiteIsa_FenceOp : KiteIsa_Inst<"fence"> {

@@ -194,3 +194,67 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 1020 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64}
 }
 }
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_clamp' op dst [4000, 4000 + 400) lies outside the program's 4096 bytes of DRAM}}
+  kite_isa.vec_clamp {src = 0 : i64, dst = 4000 : i64, count = 100 : i64, min = 0.0 : f64, max = 1.0 : f64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_binary' op rhs [0, 0 + 4808) lies outside the program's 4096 bytes of DRAM}}
+  kite_isa.vec_binary {kind = 0 : i64, lhs = 0 : i64, rhs = 0 : i64, dst = 0 : i64, shape = array<i64: 2, 2>, lhs_strides = array<i64: 2, 1>, rhs_strides = array<i64: 1200, 1>}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_copy' op src: shape and strides differ in rank}}
+  kite_isa.vec_copy {src = 0 : i64, dst = 64 : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 2>, src_strides = array<i64: 1>}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_copy' op elem_bytes must be 1, 2 or 4}}
+  kite_isa.vec_copy {src = 0 : i64, dst = 64 : i64, elem_bytes = 3 : i64, shape = array<i64: 2>, src_strides = array<i64: 1>}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.store_acc' op dst [1073741824, 1073741824 + 16) lies outside target 'kite-t''s 0-byte scratchpad at 1073741824}}
+  kite_isa.store_acc {src = 0 : i64, rows = 2 : i64, cols = 2 : i64, dst = 1073741824 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 3 : i64, bias = -1 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.dma_load' op src [3000, 3000 + 2001) lies outside the program's 4096 bytes of DRAM}}
+  kite_isa.dma_load {src = 3000 : i64, space = 1 : i64, dst = 0 : i64, rows = 3 : i64, row_bytes = 1 : i64, src_stride = 1000 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.lut_softmax' op src_dtype must be 0 (f32), 1 (i8), 2 (i16) or 3 (i32)}}
+  kite_isa.lut_softmax {src = 64 : i64, src_dtype = 9 : i64, dst = 1024 : i64, dtype = 2 : i64, outer = 2 : i64, len = 2 : i64, inner = 1 : i64, method = 0 : i64, input_scale = 1.0 : f64, step = 1.0 : f64, out_bits = 8 : i64, sum_shift = 0 : i64, out_shift = 7 : i64, exp_table = array<i64: 255, 94>, norm_table = array<i64: 255, 255>, norm_rows = 2 : i64, norm_cols = 1 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_quantize' op src: sizes and strides must be in [0, 2^40]}}
+  kite_isa.vec_quantize {src = 0 : i64, dst = 0 : i64, dtype = 1 : i64, count = 1099511627776000 : i64, inner = 1 : i64, format = 134285312 : i64, scales = array<f64: 1.0>, zero_points = array<i64: 0>}
+}
+}

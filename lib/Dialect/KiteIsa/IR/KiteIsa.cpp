@@ -70,14 +70,81 @@ LogicalResult checkFormat(Operation *op, StringRef which, int64_t word,
   return success();
 }
 
-LogicalResult checkInsideDram(Operation *op, int64_t addr, int64_t bytes) {
+LogicalResult checkInsideDram(Operation *op, int64_t addr, int64_t bytes,
+                              StringRef what = "") {
   auto program = op->getParentOfType<ProgramOp>();
   int64_t size = program.getDramBytes();
   if (addr < 0 || addr > size || bytes > size - addr)
     return op->emitOpError()
-           << "[" << addr << ", " << addr << " + " << bytes
-           << ") lies outside the program's " << size << " bytes of DRAM";
+           << what << (what.empty() ? "" : " ") << "[" << addr << ", " << addr
+           << " + " << bytes << ") lies outside the program's " << size
+           << " bytes of DRAM";
   return success();
+}
+
+/// Largest size, stride or count a memory check multiplies, so that the
+/// products of a few cannot overflow.
+constexpr int64_t kMaxExtent = int64_t(1) << 40;
+
+/// Checks that memory operand `what` — `shape` elements of `elemBytes` at
+/// element `strides` from `addr` — lies in the program's DRAM or, from
+/// rt::kScratchBase, in the target's scratchpad (as the simulator does).
+LogicalResult checkMemory(Operation *op, StringRef what, int64_t addr,
+                          ArrayRef<int64_t> shape, ArrayRef<int64_t> strides,
+                          int64_t elemBytes) {
+  if (shape.size() != strides.size())
+    return op->emitOpError() << what << ": shape and strides differ in rank";
+  int64_t last = 0;
+  for (auto [n, s] : llvm::zip(shape, strides)) {
+    if (n < 0 || s < 0 || n > kMaxExtent || s > kMaxExtent)
+      return op->emitOpError()
+             << what << ": sizes and strides must be in [0, 2^40]";
+    if (n == 0)
+      return success(); // nothing is touched
+    last += (n - 1) * s;
+    if (last > kMaxExtent)
+      return op->emitOpError() << what << ": access too large";
+  }
+  int64_t bytes = (last + 1) * elemBytes;
+  if (addr < rt::kScratchBase)
+    return checkInsideDram(op, addr, bytes, what);
+  TargetAttr target = lookupTarget(op);
+  if (!target)
+    return success();
+  int64_t size = kib(target.getMemory().getScratchKib()),
+          at = addr - rt::kScratchBase;
+  if (at > size || bytes > size - at)
+    return op->emitOpError()
+           << what << " [" << addr << ", " << addr << " + " << bytes
+           << ") lies outside target '" << target.getName() << "''s " << size
+           << "-byte scratchpad at " << rt::kScratchBase;
+  return success();
+}
+LogicalResult checkMemory(Operation *op, StringRef what, int64_t addr,
+                          int64_t bytes) {
+  return checkMemory(op, what, addr, {bytes}, {1}, 1);
+}
+
+/// The bytes of an element of dtype `code` (f32, i8, i16, i32).
+FailureOr<int64_t> dtypeBytes(Operation *op, StringRef what, int64_t code) {
+  if (code < 0 || code > int64_t(rt::DType::I32))
+    return op->emitOpError()
+           << what << " must be 0 (f32), 1 (i8), 2 (i16) or 3 (i32)";
+  return int64_t(rt::dtypeBytes(rt::DType(code)));
+}
+
+/// The product of `factors`, or 2^40 + 1 if it is larger (which every
+/// memory check then rejects).
+int64_t product(ArrayRef<int64_t> factors) {
+  int64_t n = 1;
+  for (int64_t d : factors) {
+    if (d <= 0)
+      return 0;
+    if (d > kMaxExtent || n > kMaxExtent / d)
+      return kMaxExtent + 1;
+    n *= d;
+  }
+  return n;
 }
 
 LogicalResult verifyIo(Operation *op, int64_t index, int64_t addr, Type type) {
@@ -130,6 +197,9 @@ LogicalResult DmaLoadOp::verify() {
   if (getSpace() == int64_t(rt::Space::Acc) &&
       (getDst() % rt::kAccWordBytes || getRowBytes() % rt::kAccWordBytes))
     return emitOpError("loads into ACC move whole 32-bit accumulators");
+  if (failed(checkMemory(*this, "src", getSrc(), {getRows(), getRowBytes()},
+                         {getSrcStride(), 1}, 1)))
+    return failure();
   TargetAttr target = lookupTarget(*this);
   if (!target)
     return success();
@@ -230,6 +300,9 @@ verifyDrain(Operation *op, int64_t src, int64_t rows, int64_t cols, int64_t dst,
     return op->emitOpError("dtype must be 0 (f32), 1 (i8), 2 (i16) or 3 (i32)");
   if (src % rt::kAccWordBytes)
     return op->emitOpError("src must be a multiple of 4 (accumulator words)");
+  if (failed(checkMemory(op, "dst", dst, {rows, cols}, {rowStride, colStride},
+                         rt::dtypeBytes(rt::DType(dtype)))))
+    return failure();
   TargetAttr target = lookupTarget(op);
   if (!target)
     return success();
@@ -266,4 +339,125 @@ LogicalResult StoreAccFusedOp::verify() {
   return verifyDrain(*this, getSrc(), getRows(), getCols(), getDst(),
                      getRowStride(), getColStride(), getDtype(),
                      {{"acc_bias", getAccBias()}, {"bias", getBias()}});
+}
+
+//===----------------------------------------------------------------------===//
+// Memory operands of the DMA and vector instructions
+//===----------------------------------------------------------------------===//
+
+LogicalResult Im2colOp::verify() {
+  ArrayRef<int64_t> in = getInput(), kernel = getKernel(), out = getOutput();
+  if (in.size() != 3 || kernel.size() != 2 || getStrides().size() != 2 ||
+      getPads().size() != 2 || getDilations().size() != 2 || out.size() != 2)
+    return emitOpError("input takes 3 values; kernel, strides, pads, "
+                       "dilations and output take 2");
+  if (getChannelOffset() < 0 || getGroupChannels() < 1 ||
+      getChannelOffset() + getGroupChannels() > in[0])
+    return emitOpError("channels [channel_offset, + group_channels) must lie "
+                       "in the input's");
+  return failure(failed(checkMemory(*this, "src", getSrc(), product(in))) ||
+                 failed(checkMemory(*this, "dst", getDst(),
+                                    product({out[0], out[1], getGroupChannels(),
+                                             kernel[0], kernel[1]}))));
+}
+
+LogicalResult VecBinaryOp::verify() {
+  if (getKind() < 0 || getKind() > 4)
+    return emitOpError("kind must be 0 (add) to 4 (min)");
+  ArrayRef<int64_t> shape = getShape();
+  return failure(
+      failed(checkMemory(*this, "lhs", getLhs(), shape, getLhsStrides(), 4)) ||
+      failed(checkMemory(*this, "rhs", getRhs(), shape, getRhsStrides(), 4)) ||
+      failed(
+          checkMemory(*this, "dst", getDst(), product({product(shape), 4}))));
+}
+
+LogicalResult VecClampOp::verify() {
+  int64_t bytes = product({getCount(), 4});
+  return failure(failed(checkMemory(*this, "src", getSrc(), bytes)) ||
+                 failed(checkMemory(*this, "dst", getDst(), bytes)));
+}
+
+LogicalResult VecCopyOp::verify() {
+  int64_t eb = getElemBytes();
+  if (eb != 1 && eb != 2 && eb != 4)
+    return emitOpError("elem_bytes must be 1, 2 or 4");
+  return failure(failed(checkMemory(*this, "src", getSrc(), getShape(),
+                                    getSrcStrides(), eb)) ||
+                 failed(checkMemory(*this, "dst", getDst(),
+                                    product({product(getShape()), eb}))));
+}
+
+LogicalResult VecReduceOp::verify() {
+  return failure(
+      failed(checkMemory(*this, "src", getSrc(),
+                         product({getOuter(), getLen(), getInner(), 4}))) ||
+      failed(checkMemory(*this, "dst", getDst(),
+                         product({getOuter(), getInner(), 4}))));
+}
+
+LogicalResult VecPoolOp::verify() {
+  ArrayRef<int64_t> in = getInput(), out = getOutput();
+  if (in.size() != 4 || out.size() != 2 || getKernel().size() != 2 ||
+      getStrides().size() != 2 || getPads().size() != 2)
+    return emitOpError("input (NHWC) takes 4 values; kernel, strides, pads "
+                       "and output take 2");
+  if (getKind() != 0 && getKind() != 1)
+    return emitOpError("kind must be 0 (max) or 1 (average)");
+  return failure(
+      failed(checkMemory(*this, "src", getSrc(), product({product(in), 4}))) ||
+      failed(checkMemory(*this, "dst", getDst(),
+                         product({in[0], out[0], out[1], in[3], 4}))));
+}
+
+/// vec_quantize and vec_dequantize: `count` f32 values on one side, as many
+/// `dtype` codes on the other.
+static LogicalResult verifyQuantization(Operation *op, int64_t floats,
+                                        int64_t codes, int64_t dtype,
+                                        int64_t count, StringRef floatSide,
+                                        StringRef codeSide) {
+  FailureOr<int64_t> eb = dtypeBytes(op, "dtype", dtype);
+  if (failed(eb))
+    return failure();
+  return failure(
+      failed(checkMemory(op, floatSide, floats, product({count, 4}))) ||
+      failed(checkMemory(op, codeSide, codes, product({count, *eb}))));
+}
+
+LogicalResult VecQuantizeOp::verify() {
+  return verifyQuantization(*this, getSrc(), getDst(), getDtype(), getCount(),
+                            "src", "dst");
+}
+
+LogicalResult VecDequantizeOp::verify() {
+  return verifyQuantization(*this, getDst(), getSrc(), getDtype(), getCount(),
+                            "dst", "src");
+}
+
+LogicalResult VecLayerNormOp::verify() {
+  int64_t bytes = product({getRows(), getLen(), 4}),
+          vector = product({getLen(), 4});
+  return failure(failed(checkMemory(*this, "src", getSrc(), bytes)) ||
+                 failed(checkMemory(*this, "dst", getDst(), bytes)) ||
+                 (getScale() >= 0 &&
+                  failed(checkMemory(*this, "scale", getScale(), vector))) ||
+                 (getBias() >= 0 &&
+                  failed(checkMemory(*this, "bias", getBias(), vector))));
+}
+
+LogicalResult VecGeluOp::verify() {
+  int64_t bytes = product({getCount(), 4});
+  return failure(failed(checkMemory(*this, "src", getSrc(), bytes)) ||
+                 failed(checkMemory(*this, "dst", getDst(), bytes)));
+}
+
+LogicalResult kiteisa::LutSoftmaxOp::verify() {
+  FailureOr<int64_t> sb = dtypeBytes(*this, "src_dtype", getSrcDtype()),
+                     db = dtypeBytes(*this, "dtype", getDtype());
+  if (failed(sb) || failed(db))
+    return failure();
+  int64_t n = product({getOuter(), getLen(), getInner()});
+  return failure(
+      failed(checkMemory(*this, "src", getSrc(), product({n, *sb}))) ||
+      failed(checkMemory(*this, "dst", getDst(), product({n, *db}))));
 }
