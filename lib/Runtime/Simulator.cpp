@@ -78,6 +78,11 @@ int64_t operandValue(const OperandFormat &f, uint8_t byte) {
   return f.isSigned ? v : v & ((int64_t(1) << f.storageBits) - 1);
 }
 
+/// vec_clamp's element function (the interpreter's tosa.clamp): NaN passes.
+float clampKeepingNaN(float v, float lo, float hi) {
+  return std::isnan(v) ? v : std::min(std::max(v, lo), hi);
+}
+
 bool inFormat(const OperandFormat &f, int64_t v) {
   int64_t lo = f.isSigned ? -(int64_t(1) << (f.bits - 1)) : 0;
   int64_t hi = f.isSigned ? (int64_t(1) << (f.bits - 1)) - 1
@@ -811,8 +816,7 @@ struct Simulator::Impl {
                 }
                 if (bias >= 0)
                   v = v + weightF32(bias, j);
-                if (!std::isnan(v))
-                  v = std::min(std::max(v, lo), hi);
+                v = clampKeepingNaN(v, lo, hi);
                 if (format != kNoFormat)
                   storeInt(at, dtype, q.encode(v, 0));
                 else
@@ -944,7 +948,7 @@ struct Simulator::Impl {
       return false;
     for (int64_t k = 0; k < n; ++k) {
       float a = loadF32(src + k * 4);
-      storeF32(dst + k * 4, std::isnan(a) ? a : std::min(std::max(a, lo), hi));
+      storeF32(dst + k * 4, clampKeepingNaN(a, lo, hi));
     }
     charge("vector", double(n) * 2 * target.fp32Add);
     schedule(Unit::Vector,
