@@ -9,6 +9,18 @@
 using namespace mlir;
 using namespace kite::interp;
 
+int64_t kite::interp::argmaxRow(const Tensor &t, int64_t row, int64_t classes) {
+  auto at = [&](int64_t c) {
+    size_t k = size_t(row * classes + c);
+    return t.isFloat ? double(t.f[k]) : double(t.i[k]);
+  };
+  int64_t best = 0;
+  for (int64_t c = 1; c < classes; ++c)
+    if (at(c) > at(best))
+      best = c;
+  return best;
+}
+
 int64_t kite::interp::numElements(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape)

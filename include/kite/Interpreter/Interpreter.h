@@ -38,6 +38,10 @@ struct Tensor {
 /// Element count of a shape.
 int64_t numElements(llvm::ArrayRef<int64_t> shape);
 
+/// The class of row `row` of `t` read as rows of `classes` scores: the
+/// index of its first largest element (float or integer data).
+int64_t argmaxRow(const Tensor &t, int64_t row, int64_t classes);
+
 /// Row-major strides of a shape.
 llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
 

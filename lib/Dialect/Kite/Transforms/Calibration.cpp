@@ -77,3 +77,14 @@ LogicalResult kite::runOnCalibrationData(
         return success();
       });
 }
+
+double kite::relativeSquaredError(ArrayRef<float> out,
+                                  ArrayRef<float> reference) {
+  double err = 0, norm = 0;
+  for (size_t k = 0; k < out.size() && k < reference.size(); ++k) {
+    double d = double(out[k]) - double(reference[k]);
+    err += d * d;
+    norm += double(reference[k]) * double(reference[k]);
+  }
+  return norm > 0 ? err / norm : err;
+}

@@ -390,22 +390,13 @@ struct LPQuantSearchPass
       return failure();
     int64_t classes = reference.shape.back();
     int64_t rows = int64_t(reference.f.size()) / classes;
-    double agree = 0, err = 0, norm = 0;
-    for (int64_t r = 0; r < rows; ++r) {
-      auto argmax = [&](const std::vector<float> &v) {
-        auto begin = v.begin() + r * classes;
-        return std::max_element(begin, begin + classes) - begin;
-      };
-      agree += argmax(out.f) == argmax(reference.f);
-    }
-    for (size_t i = 0; i < reference.f.size(); ++i) {
-      double d = double(out.f[i]) - reference.f[i];
-      err += d * d;
-      norm += double(reference.f[i]) * reference.f[i];
-    }
+    double agree = 0;
+    for (int64_t r = 0; r < rows; ++r)
+      agree += interp::argmaxRow(out, r, classes) ==
+               interp::argmaxRow(reference, r, classes);
     Score s;
     s.agreement = agree / rows;
-    s.relativeError = norm > 0 ? err / norm : err;
+    s.relativeError = relativeSquaredError(out.f, reference.f);
     s.bits = averageBits(g, candidates, layers);
     s.energy = relativeMacEnergy(g, candidates, layers);
     // Per layer, how much worse the LP output tells the samples of a batch

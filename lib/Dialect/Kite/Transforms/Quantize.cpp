@@ -220,11 +220,11 @@ LogicalResult observeActivations(ModuleOp module, StringRef calibration,
                               });
 }
 
-/// The first result of @entry on every calibration batch.
-FailureOr<std::vector<std::vector<float>>>
+/// The first result of @entry on the calibration batches, concatenated.
+FailureOr<std::vector<float>>
 calibrationOutputs(ModuleOp module, StringRef calibration, StringRef entry) {
   interp::Interpreter interp;
-  std::vector<std::vector<float>> outputs;
+  std::vector<float> outputs;
   if (failed(forEachCalibrationBatch(
           module, "kite-quantize", calibration, entry,
           [&](func::FuncOp func, std::vector<interp::Tensor> &inputs,
@@ -233,7 +233,8 @@ calibrationOutputs(ModuleOp module, StringRef calibration, StringRef entry) {
                 interp.run(func, inputs);
             if (failed(out) || out->empty() || !(*out)[0].isFloat)
               return failure();
-            outputs.push_back((*out)[0].f);
+            outputs.insert(outputs.end(), (*out)[0].f.begin(),
+                           (*out)[0].f.end());
             return success();
           })))
     return failure();
@@ -247,7 +248,7 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
   /// the layers `widths` names quantized (the others float).
   FailureOr<double> outputError(ModuleOp module, const Widths &widths,
                                 const Seen &seen, nq::Calibration calib,
-                                ArrayRef<std::vector<float>> reference) {
+                                ArrayRef<float> reference) {
     IRMapping mapping;
     OwningOpRef<ModuleOp> copy =
         cast<ModuleOp>(module.getOperation()->clone(mapping));
@@ -258,18 +259,11 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     for (const auto &[v, values] : seen)
       copySeen[mapping.lookup(v)] = values;
     quantizeLayers(*copy, copyWidths, copySeen, calib, percentile);
-    FailureOr<std::vector<std::vector<float>>> out =
+    FailureOr<std::vector<float>> out =
         calibrationOutputs(*copy, calibration, entry);
     if (failed(out))
       return failure();
-    double err = 0, norm = 0;
-    for (size_t b = 0; b < out->size() && b < reference.size(); ++b)
-      for (size_t k = 0; k < (*out)[b].size() && k < reference[b].size(); ++k) {
-        double d = double((*out)[b][k]) - double(reference[b][k]);
-        err += d * d;
-        norm += double(reference[b][k]) * double(reference[b][k]);
-      }
-    return norm > 0 ? err / norm : err;
+    return relativeSquaredError(*out, reference);
   }
 
   /// Weight widths by sensitivity (see the pass description).
@@ -288,7 +282,7 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
         return module.emitError()
                << "kite-quantize: weight width " << w
                << " is outside [2, 8] or not supported by the target";
-    FailureOr<std::vector<std::vector<float>>> reference =
+    FailureOr<std::vector<float>> reference =
         calibrationOutputs(module, calibration, entry);
     if (failed(reference))
       return failure();

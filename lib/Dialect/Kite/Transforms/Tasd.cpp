@@ -227,15 +227,8 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
           int64_t rows = logits.shape[0],
                   classes = logits.size() / std::max<int64_t>(rows, 1);
           for (int64_t r = 0; r < rows && first + r < y.numElements(); ++r) {
-            auto at = [&](int64_t c) {
-              size_t k = size_t(r * classes + c);
-              return logits.isFloat ? double(logits.f[k]) : double(logits.i[k]);
-            };
-            int64_t best = 0;
-            for (int64_t c = 1; c < classes; ++c)
-              if (at(c) > at(best))
-                best = c;
-            correct += best == y.ints[size_t(first + r)];
+            correct += interp::argmaxRow(logits, r, classes) ==
+                       y.ints[size_t(first + r)];
             ++total;
           }
           return success();

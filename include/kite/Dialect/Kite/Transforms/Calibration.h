@@ -34,6 +34,12 @@ mlir::LogicalResult runOnCalibrationData(
     llvm::function_ref<void(llvm::DenseMap<mlir::Value, interp::Tensor> &)>
         visit);
 
+/// sum((out - reference)^2) / sum(reference^2) over the elements both
+/// have (the plain sum when the reference is all zero): how far a
+/// transformed model's outputs are from the original's.
+double relativeSquaredError(llvm::ArrayRef<float> out,
+                            llvm::ArrayRef<float> reference);
+
 } // namespace kite
 
 #endif // KITE_DIALECT_KITE_TRANSFORMS_CALIBRATION_H
