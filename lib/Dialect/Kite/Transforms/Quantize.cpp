@@ -52,6 +52,8 @@ std::optional<Layer> asLayer(Operation *op) {
 
 using Widths = DenseMap<Operation *, std::pair<unsigned, unsigned>>;
 using Seen = DenseMap<Value, std::vector<float>>;
+/// The observed values of another module's (a clone's) values.
+using SeenRefs = DenseMap<Value, const std::vector<float> *>;
 
 /// The float MAC ops of `module`, in IR order.
 SmallVector<Operation *> floatMacOps(ModuleOp module) {
@@ -67,7 +69,7 @@ SmallVector<Operation *> floatMacOps(ModuleOp module) {
 /// Rewrites every float MAC op of `module` that `widths` names into
 /// integer form (activation x weight bits), with activation ranges from
 /// `seen` (values of `module`); the others stay float.
-void quantizeLayers(ModuleOp module, const Widths &widths, const Seen &seen,
+void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
                     nq::Calibration calib, double percentile) {
   MLIRContext *ctx = module.getContext();
   SmallVector<Layer> layers;
@@ -100,9 +102,9 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const Seen &seen,
     auto [aBits, bBits] = widths.lookup(mm.getOperation());
     nq::IntFormat fa{aBits, true}, fb{bBits, true};
     nq::QuantParams pa =
-        nq::calibrate(lhs->second, fa, true, calib, percentile);
+        nq::calibrate(*lhs->second, fa, true, calib, percentile);
     nq::QuantParams pb =
-        nq::calibrate(rhs->second, fb, true, calib, percentile);
+        nq::calibrate(*rhs->second, fb, true, calib, percentile);
     auto resultType = mm.getResult().getType();
     Value acc = MatmulOp::create(
         b, loc, RankedTensorType::get(resultType.getShape(), b.getI32Type()),
@@ -126,7 +128,7 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const Seen &seen,
     Location loc = l.op->getLoc();
     auto [aBits, wBits] = widths.lookup(l.op);
     nq::IntFormat actFormat{aBits, true}, weightFormat{wBits, true};
-    nq::QuantParams act = nq::calibrate(it->second, actFormat,
+    nq::QuantParams act = nq::calibrate(*it->second, actFormat,
                                         /*symmetric=*/true, calib, percentile);
     auto wType = cast<RankedTensorType>(l.weights.getType());
     std::vector<float> w;
@@ -255,9 +257,9 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     Widths copyWidths;
     for (auto [op, w] : widths)
       copyWidths[mapping.lookup(op)] = w;
-    Seen copySeen;
+    SeenRefs copySeen;
     for (const auto &[v, values] : seen)
-      copySeen[mapping.lookup(v)] = values;
+      copySeen[mapping.lookup(v)] = &values;
     quantizeLayers(*copy, copyWidths, copySeen, calib, percentile);
     FailureOr<std::vector<float>> out =
         calibrationOutputs(*copy, calibration, entry);
@@ -394,7 +396,10 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     if (weightBitBudget > 0 &&
         failed(chooseWeightWidths(module, macOps, widths, seen, *calib)))
       return signalPassFailure();
-    quantizeLayers(module, widths, seen, *calib, percentile);
+    SeenRefs refs;
+    for (const auto &[v, values] : seen)
+      refs[v] = &values;
+    quantizeLayers(module, widths, refs, *calib, percentile);
   }
 };
 } // namespace
