@@ -83,9 +83,11 @@ def ConvertKiteToKiteIsa : Pass<"convert-kite-to-kite-isa", "::mlir::ModuleOp"> 
     * every tensor gets a DRAM address (constants become `kite_isa.data`
       segments; reshapes alias their operand);
     * `kite.matmul` and `kite.conv2d` (via `im2col`) are tiled to fit half of
-      the ACT, WEIGHT and ACC buffers each, so that loads of the next tile
-      (the other half) overlap the array working on this one; weight tiles
-      stay loaded across row tiles when the reduction fits one tile;
+      the ACT, WEIGHT and ACC buffers each (biases: one of two slots after
+      the weight halves), alternating halves from tile to tile, so that
+      `kite-isa-schedule-dma` can load the next tile while the array works
+      on this one; weight tiles stay loaded across row tiles when the
+      reduction fits one tile;
       convolution filters are packed at compile time to K x N per group;
     * the vector unit takes quantize/dequantize, f32 elementwise ops,
       transposes and slices (strided copies), reductions, pooling, layer

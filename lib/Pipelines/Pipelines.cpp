@@ -3,6 +3,7 @@
 #include "kite/Pipelines/Pipelines.h"
 #include "kite/Conversion/Passes.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Dialect/KiteIsa/Transforms/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -53,6 +54,14 @@ void kite::buildCompilePipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 }
 
+void kite::buildLowerPipeline(OpPassManager &pm, const LowerOptions &options) {
+  ConvertKiteToKiteIsaOptions lowering;
+  lowering.entry = options.entry;
+  lowering.layerAttrs = options.layerAttrs;
+  pm.addPass(createConvertKiteToKiteIsa(lowering));
+  pm.addNestedPass<kiteisa::ProgramOp>(kiteisa::createKiteIsaScheduleDma());
+}
+
 void kite::registerKitePipelines() {
   PassPipelineRegistration<CompileOptions>(
       "kite-compile",
@@ -61,4 +70,9 @@ void kite::registerKitePipelines() {
       "(lowering to the "
       "accelerator is not part of it yet)",
       buildCompilePipeline);
+  PassPipelineRegistration<LowerOptions>(
+      "kite-lower",
+      "Lower the output of kite-compile to a kite_isa program: "
+      "convert-kite-to-kite-isa, then kite-isa-schedule-dma",
+      buildLowerPipeline);
 }

@@ -1,12 +1,12 @@
 // Emission is a thin printer: kite_isa -> .kbin -> kite_isa -> .kbin gives
 // the same bytes, and the readable assembly shows every field.
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: kite-translate --emit-kbin %S/../Dialect/KiteIsa/ops.mlir -o %t/ops.kbin
+// RUN: kite-translate --emit-kbin %S/../Dialect/KiteIsa/IR/ops.mlir -o %t/ops.kbin
 // RUN: kite-translate --import-kbin %t/ops.kbin -o %t/ops.mlir
 // RUN: kite-translate --emit-kbin %t/ops.mlir -o %t/ops2.kbin
 // RUN: cmp %t/ops.kbin %t/ops2.kbin
 // RUN: FileCheck %s --check-prefix=IMPORT < %t/ops.mlir
-// RUN: kite-translate --emit-kasm %S/../Dialect/KiteIsa/ops.mlir | FileCheck %s
+// RUN: kite-translate --emit-kasm %S/../Dialect/KiteIsa/IR/ops.mlir | FileCheck %s
 // RUN: kite-sim --disassemble %t/ops.kbin | FileCheck %s
 
 // The target's numbers match built-in kite-v1's, so the import names it.

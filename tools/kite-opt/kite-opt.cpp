@@ -9,6 +9,7 @@
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Dialect/KiteIsa/IR/KiteIsa.h"
+#include "kite/Dialect/KiteIsa/Transforms/Passes.h"
 #include "kite/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -29,6 +30,7 @@ int main(int argc, char **argv) {
   mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
   kite::registerKitePasses();
   kite::registerKiteConversionPasses();
+  kite::kiteisa::registerKiteIsaPasses();
   kite::registerKitePipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "Kite optimizer: kite dialect passes and pipelines\n",

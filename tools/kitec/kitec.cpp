@@ -286,9 +286,9 @@ FailureOr<rt::Program> lowerModule(MLIRContext &ctx, ModuleOp module,
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
   pm.addInstrumentation(std::make_unique<PassClock>(times));
-  ConvertKiteToKiteIsaOptions lowering;
+  LowerOptions lowering;
   lowering.layerAttrs = true;
-  pm.addPass(createConvertKiteToKiteIsa(lowering));
+  buildLowerPipeline(pm, lowering);
   if (failed(pm.run(module)))
     return failure();
   return programFromModule(module);

@@ -75,6 +75,22 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const CompileOptions &options);
 
+/// Options of the kite-lower pipeline.
+struct LowerOptions : mlir::PassPipelineOptions<LowerOptions> {
+  Option<std::string> entry{*this, "entry",
+                            llvm::cl::desc("The function to lower"),
+                            llvm::cl::init("main")};
+  Option<bool> layerAttrs{
+      *this, "layer-attrs",
+      llvm::cl::desc("Mark each instruction with the position of its "
+                     "tensor-level op (convert-kite-to-kite-isa)"),
+      llvm::cl::init(false)};
+};
+
+/// Appends kite-lower: convert-kite-to-kite-isa, then the kite_isa passes
+/// that schedule the instruction stream.
+void buildLowerPipeline(mlir::OpPassManager &pm, const LowerOptions &options);
+
 /// Registers every named pipeline.
 void registerKitePipelines();
 

@@ -366,7 +366,7 @@ private:
   DenseSet<Operation *> fused;
   /// Epilogues of the ops lowered so far (MacProblems point into it).
   std::deque<Epilogue> epilogues;
-  int slotA = 0, slotW = 0, slotC = 0;
+  int slotA = 0, slotW = 0, slotC = 0, slotB = 0;
 };
 
 LogicalResult Lowering::lowerConstant(Operation *op, Attribute value) {
@@ -432,11 +432,12 @@ void Lowering::emitMac(ArrayRef<MacProblem> chain) {
   const MacProblem &p = chain.front();
   const Epilogue *ep = p.epilogue;
   // Ping-pong halves of each buffer; the bias and the epilogue's f32 bias
-  // (if any) sit after the weight halves.
+  // (if any) sit after the weight halves, in one of two slots so that the
+  // next op's can load while this op's drains read them.
   int64_t vectorBytes = alignUp(p.n * 4, kAlign);
   int64_t biasBytes = (p.bias >= 0 ? vectorBytes : 0) +
                       (ep && ep->floatBias >= 0 ? vectorBytes : 0);
-  int64_t halfA = actBytes / 2, halfW = (weightBytes - biasBytes) / 2,
+  int64_t halfA = actBytes / 2, halfW = (weightBytes - 2 * biasBytes) / 2,
           halfC = accBytes / 2;
   int64_t tn = std::min<int64_t>(
       p.n, std::max<int64_t>(target.getArrayCols(), halfC / 4 / 64));
@@ -462,11 +463,12 @@ void Lowering::emitMac(ArrayRef<MacProblem> chain) {
     widestTk = std::max(widestTk, reductionTile(t));
   int64_t tm =
       std::max<int64_t>(1, std::min({p.m, halfA / widestTk, halfC / (4 * tn)}));
-  int64_t biasAt = 2 * halfW, floatBiasAt = -1;
+  int64_t biasAt = 2 * halfW + (biasBytes ? (slotB ^= 1) : 0) * biasBytes,
+          floatBiasAt = -1;
   if (p.bias >= 0)
     load(rt::Space::Weight, biasAt, p.bias, 1, p.n * 4, p.n * 4);
   if (ep && ep->floatBias >= 0) {
-    floatBiasAt = 2 * halfW + (p.bias >= 0 ? vectorBytes : 0);
+    floatBiasAt = biasAt + (p.bias >= 0 ? vectorBytes : 0);
     load(rt::Space::Weight, floatBiasAt, ep->floatBias + p.column0 * 4, 1,
          p.n * 4, p.n * 4);
   }

@@ -57,7 +57,7 @@ func.func @main(%x: tensor<2x4096xi8>) -> tensor<2x8xi32> {
 // CHECK: kite_isa.data {addr = [[PACKED:[0-9]+]] : i64, bytes = dense<[1, 2, 3, 4]> : tensor<4xi8>}
 // CHECK: kite_isa.im2col {channel_offset = 0 : i64, dilations = array<i64: 1, 1>, dst = [[PATCHES:[0-9]+]] : i64, group_channels = 1 : i64, input = array<i64: 1, 3, 3>, kernel = array<i64: 2, 2>, output = array<i64: 2, 2>, pads = array<i64: 0, 0>, src = {{[0-9]+}} : i64, strides = array<i64: 1, 1>}
 // CHECK: kite_isa.dma_load {dst = 262080 : i64, row_bytes = 4 : i64, rows = 1 : i64, space = 2 : i64
-// CHECK: kite_isa.dma_load {dst = 131040 : i64, row_bytes = 1 : i64, rows = 4 : i64, space = 2 : i64, src = [[PACKED]] : i64, src_stride = 1 : i64}
+// CHECK: kite_isa.dma_load {dst = 131008 : i64, row_bytes = 1 : i64, rows = 4 : i64, space = 2 : i64, src = [[PACKED]] : i64, src_stride = 1 : i64}
 // CHECK: kite_isa.mma {{.*}}k = 4 : i64, m = 4 : i64, n = 1 : i64}
 // CHECK: kite_isa.store_acc {bias = 262080 : i64, col_stride = 4 : i64, cols = 1 : i64, {{.*}}row_stride = 1 : i64, rows = 4 : i64
 func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x1x2x2xi32> {

@@ -3,6 +3,7 @@
 #include "kite/Conversion/Passes.h"
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Dialect/KiteIsa/Transforms/Passes.h"
 #include "kite/Numerics/NMSelect.h"
 #include "kite/Runtime/Simulator.h"
 #include "kite/Target/Kbin.h"
@@ -246,6 +247,7 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     ConvertKiteToKiteIsaOptions lowering;
     lowering.entry = entry;
     pm.addPass(createConvertKiteToKiteIsa(lowering));
+    pm.addNestedPass<kiteisa::ProgramOp>(kiteisa::createKiteIsaScheduleDma());
     if (failed(pm.run(*copy)))
       return failure();
     FailureOr<rt::Program> program = programFromModule(*copy);

@@ -1,0 +1,218 @@
+//===- ScheduleDma.cpp - issue DMA loads as early as they may -------------===//
+//
+// The DMA engine works through its instructions in program order, drains
+// included. When each tile's loads sit right before its mma, they queue
+// behind the previous tile's drain, which waits for the previous mma: the
+// engine and the array take turns. Moving every load up to just after the
+// last instruction it depends on lets it fill the other ping-pong half
+// while the array works on this one.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kite/Dialect/KiteIsa/Transforms/Passes.h"
+#include "kite/Runtime/Isa.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace kite::kiteisa {
+#define GEN_PASS_DEF_KITEISASCHEDULEDMA
+#include "kite/dialects/KiteIsa/Passes.h.inc"
+} // namespace kite::kiteisa
+
+using namespace mlir;
+using namespace kite;
+using namespace kite::kiteisa;
+namespace rt = kite::rt;
+
+namespace {
+/// Bytes [lo, hi) of a space: an on-chip buffer, or (Space::Dram) the
+/// address space of DRAM and, from rt::kScratchBase, the scratchpad.
+struct Span {
+  rt::Space space;
+  int64_t lo, hi;
+  bool overlaps(const Span &o) const {
+    return space == o.space && lo < o.hi && o.lo < hi;
+  }
+};
+
+/// What a load moving past an instruction must not cross: the on-chip
+/// bytes the instruction touches and the memory bytes it writes.
+struct Effects {
+  SmallVector<Span> onChip, memoryWrites;
+};
+
+Span memory(int64_t addr, int64_t bytes) {
+  return {rt::Space::Dram, addr, addr + bytes};
+}
+
+/// The bytes a row-major `rows` x `cols` tile of `elemBytes` elements at
+/// element strides spans from `addr`.
+Span stridedMemory(int64_t addr, int64_t rows, int64_t cols, int64_t rowStride,
+                   int64_t colStride, int64_t elemBytes) {
+  if (rows == 0 || cols == 0)
+    return memory(addr, 0);
+  return memory(addr, ((rows - 1) * rowStride + (cols - 1) * colStride + 1) *
+                          elemBytes);
+}
+
+int64_t product(ArrayRef<int64_t> values) {
+  int64_t p = 1;
+  for (int64_t v : values)
+    p *= v;
+  return p;
+}
+
+/// The effects of an instruction; none for an op this pass does not know
+/// (nothing moves past it).
+std::optional<Effects> effectsOf(Operation *op) {
+  Effects e;
+  auto drain = [&](int64_t src, int64_t rows, int64_t cols, int64_t dst,
+                   int64_t rowStride, int64_t colStride, int64_t dtype,
+                   std::initializer_list<int64_t> weightVectors) {
+    e.onChip.push_back({rt::Space::Acc, src, src + rows * cols * 4});
+    for (int64_t v : weightVectors)
+      if (v >= 0)
+        e.onChip.push_back({rt::Space::Weight, v, v + cols * 4});
+    e.memoryWrites.push_back(stridedMemory(dst, rows, cols, rowStride,
+                                           colStride,
+                                           rt::dtypeBytes(rt::DType(dtype))));
+  };
+  auto f32s = [](int64_t count) { return count * 4; };
+  bool known =
+      TypeSwitch<Operation *, bool>(op)
+          .Case([&](DmaLoadOp o) {
+            e.onChip.push_back({rt::Space(o.getSpace()), o.getDst(),
+                                o.getDst() + o.getRows() * o.getRowBytes()});
+            return true;
+          })
+          .Case([&](ConfigMmaOp) { return true; })
+          .Case([&](MmaOp o) {
+            e.onChip = {
+                {rt::Space::Act, o.getA(), o.getA() + o.getM() * o.getK()},
+                {rt::Space::Weight, o.getB(), o.getB() + o.getK() * o.getN()},
+                {rt::Space::Acc, o.getC(), o.getC() + o.getM() * o.getN() * 4}};
+            return true;
+          })
+          .Case([&](MmaNMOp o) {
+            int64_t rows =
+                (o.getK() + o.getGroup() - 1) / o.getGroup() * o.getKeep();
+            e.onChip = {
+                {rt::Space::Act, o.getA(), o.getA() + o.getM() * o.getK()},
+                {rt::Space::Weight, o.getB(), o.getB() + rows * o.getN()},
+                {rt::Space::Weight, o.getIndex(),
+                 o.getIndex() +
+                     rows * rt::nmIndexRowBytes(o.getN(), o.getGroup())},
+                {rt::Space::Acc, o.getC(), o.getC() + o.getM() * o.getN() * 4}};
+            return true;
+          })
+          .Case([&](StoreAccOp o) {
+            drain(o.getSrc(), o.getRows(), o.getCols(), o.getDst(),
+                  o.getRowStride(), o.getColStride(), o.getDtype(),
+                  {o.getBias()});
+            return true;
+          })
+          .Case([&](StoreAccFusedOp o) {
+            drain(o.getSrc(), o.getRows(), o.getCols(), o.getDst(),
+                  o.getRowStride(), o.getColStride(), o.getDtype(),
+                  {o.getAccBias(), o.getBias()});
+            return true;
+          })
+          .Case([&](Im2colOp o) {
+            ArrayRef<int64_t> kernel = o.getKernel(), out = o.getOutput();
+            e.memoryWrites.push_back(
+                memory(o.getDst(), product({out[0], out[1], kernel[0],
+                                            kernel[1], o.getGroupChannels()})));
+            return true;
+          })
+          .Case([&](VecBinaryOp o) {
+            e.memoryWrites.push_back(
+                memory(o.getDst(), f32s(product(o.getShape()))));
+            return true;
+          })
+          .Case([&](VecClampOp o) {
+            e.memoryWrites.push_back(memory(o.getDst(), f32s(o.getCount())));
+            return true;
+          })
+          .Case([&](VecCopyOp o) {
+            e.memoryWrites.push_back(
+                memory(o.getDst(), product(o.getShape()) * o.getElemBytes()));
+            return true;
+          })
+          .Case([&](VecReduceOp o) {
+            e.memoryWrites.push_back(
+                memory(o.getDst(), f32s(o.getOuter() * o.getInner())));
+            return true;
+          })
+          .Case([&](VecPoolOp o) {
+            ArrayRef<int64_t> in = o.getInput(), out = o.getOutput();
+            e.memoryWrites.push_back(memory(
+                o.getDst(), f32s(product({in[0], out[0], out[1], in[3]}))));
+            return true;
+          })
+          .Case([&](VecQuantizeOp o) {
+            e.memoryWrites.push_back(
+                memory(o.getDst(),
+                       o.getCount() * rt::dtypeBytes(rt::DType(o.getDtype()))));
+            return true;
+          })
+          .Case([&](VecDequantizeOp o) {
+            e.memoryWrites.push_back(memory(o.getDst(), f32s(o.getCount())));
+            return true;
+          })
+          .Case([&](VecLayerNormOp o) {
+            e.memoryWrites.push_back(
+                memory(o.getDst(), f32s(o.getRows() * o.getLen())));
+            return true;
+          })
+          .Case([&](VecGeluOp o) {
+            e.memoryWrites.push_back(memory(o.getDst(), f32s(o.getCount())));
+            return true;
+          })
+          .Case([&](LutSoftmaxOp o) {
+            e.memoryWrites.push_back(memory(
+                o.getDst(), o.getOuter() * o.getLen() * o.getInner() *
+                                rt::dtypeBytes(rt::DType(o.getDtype()))));
+            return true;
+          })
+          .Default([](Operation *) { return false; });
+  if (!known)
+    return std::nullopt;
+  return e;
+}
+
+/// Whether `load` may be issued before `op`: `op` is not a load (loads keep
+/// their order, or a later tile's would delay an earlier one's), does not
+/// write what the load reads, and does not touch what the load writes.
+bool mayPass(DmaLoadOp load, Operation *op) {
+  if (isa<DmaLoadOp>(op))
+    return false;
+  std::optional<Effects> effects = effectsOf(op);
+  if (!effects)
+    return false;
+  Span reads = stridedMemory(load.getSrc(), load.getRows(), load.getRowBytes(),
+                             load.getSrcStride(), 1, 1);
+  Span writes = effectsOf(load)->onChip.front();
+  return llvm::none_of(effects->memoryWrites,
+                       [&](const Span &s) { return s.overlaps(reads); }) &&
+         llvm::none_of(effects->onChip,
+                       [&](const Span &s) { return s.overlaps(writes); });
+}
+
+struct ScheduleDma : kiteisa::impl::KiteIsaScheduleDmaBase<ScheduleDma> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<DmaLoadOp> loads(getOperation().getOps<DmaLoadOp>());
+    for (DmaLoadOp load : loads) {
+      Operation *first = load;
+      while (Operation *prev = first->getPrevNode()) {
+        if (!mayPass(load, prev))
+          break;
+        first = prev;
+      }
+      if (first != load.getOperation())
+        load->moveBefore(first);
+    }
+  }
+};
+} // namespace
