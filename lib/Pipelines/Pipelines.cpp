@@ -67,8 +67,7 @@ void kite::registerKitePipelines() {
       "kite-compile",
       "Compile a model for the Kite accelerator: attach the target, raise "
       "TOSA/linalg to kite ops, quantize (integer or LP), LUT softmax "
-      "(lowering to the "
-      "accelerator is not part of it yet)",
+      "(kite-lower then lowers the result to the accelerator)",
       buildCompilePipeline);
   PassPipelineRegistration<LowerOptions>(
       "kite-lower",
