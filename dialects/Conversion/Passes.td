@@ -82,12 +82,14 @@ def ConvertKiteToKiteIsa : Pass<"convert-kite-to-kite-isa", "::mlir::ModuleOp"> 
 
     * every tensor gets a DRAM address (constants become `kite_isa.data`
       segments; reshapes alias their operand);
-    * `kite.matmul` and `kite.conv2d` (via `im2col`) are tiled to fit half of
-      the ACT, WEIGHT and ACC buffers each (biases: one of two slots after
-      the weight halves), alternating halves from tile to tile, so that
+    * `kite.matmul` and `kite.conv2d` (via `im2col`) are cut into the tiles
+      their `tile` attribute names (`kite-tile`; without one, the tile
+      `kite-tile` would choose), each in half of the ACT, WEIGHT and ACC
+      buffers, alternating halves from tile to tile (biases: a slot at the
+      end of a weight half, alternating from op to op), so that
       `kite-isa-schedule-dma` can load the next tile while the array works
-      on this one; weight tiles stay loaded across row tiles when the
-      reduction fits one tile;
+      on this one; a tile that does not fit the target is an error; weight
+      tiles stay loaded across row tiles when the reduction fits one tile;
       convolution filters are packed at compile time to K x N per group;
     * the vector unit takes quantize/dequantize, f32 elementwise ops,
       transposes and slices (strided copies), reductions, pooling, layer

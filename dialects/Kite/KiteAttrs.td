@@ -61,6 +61,23 @@ def Kite_NMAttr : Kite_Attr<"NM", "nm"> {
   let genVerifyDecl = 1;
 }
 
+def Kite_TileAttr : Kite_Attr<"Tile", "tile"> {
+  let summary = "tile of a MAC op on the array: m x k activations, k x n weights";
+  let description = [{
+    How `convert-kite-to-kite-isa` cuts a `kite.matmul` or `kite.conv2d`
+    into array passes: `m` rows of activations (im2col rows for a
+    convolution), `k` of the reduction and `n` output columns per tile.
+    Values above the op's sizes mean the whole extent. `kite-tile` sets it
+    from the target's buffers; the lowering checks that a tile fits half of
+    each on-chip buffer and rejects one that does not.
+
+    Example: `#kite.tile<50, 64, 32>`.
+  }];
+  let parameters = (ins "int64_t":$m, "int64_t":$k, "int64_t":$n);
+  let assemblyFormat = "`<` $m `,` $k `,` $n `>`";
+  let genVerifyDecl = 1;
+}
+
 def Kite_MultiplierAttr : Kite_Attr<"Multiplier", "mul"> {
   let summary = "a multiplier from the target's multiplier library";
   let description = [{

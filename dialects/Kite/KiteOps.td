@@ -44,6 +44,9 @@ def Kite_MatmulOp : Kite_Op<"matmul", [Pure]> {
     go to the lower index) and the others read as zero. An operand that is
     already N:M sparse is read unchanged.
 
+    `tile` (`#kite.tile`, set by `kite-tile`) only tells the lowering how to
+    cut the op into array passes; it does not change the result.
+
     Example:
 
     ```mlir
@@ -59,7 +62,8 @@ def Kite_MatmulOp : Kite_Op<"matmul", [Pure]> {
                        OptionalAttr<Kite_IntFormatAttr>:$rhs_format,
                        OptionalAttr<Kite_MultiplierAttr>:$multiplier,
                        OptionalAttr<Kite_NMAttr>:$lhs_sparsity,
-                       OptionalAttr<Kite_NMAttr>:$rhs_sparsity);
+                       OptionalAttr<Kite_NMAttr>:$rhs_sparsity,
+                       OptionalAttr<Kite_TileAttr>:$tile);
   let results = (outs Kite_Tensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`acc` `(` $acc^ `)`)? attr-dict `:` functional-type(operands, results)
@@ -80,8 +84,9 @@ def Kite_Conv2DOp : Kite_Op<"conv2d", [Pure]> {
     oh*stride_h + kh*dilation_h - pad_top, ...], filter[f, c, kh, kw])`
     with `g = f / (F / groups)`.
 
-    Element types, products, formats and multipliers are as for
-    `kite.matmul`. The reduction dimension for `*_sparsity` is the flattened
+    Element types, products, formats, multipliers and `tile` are as for
+    `kite.matmul` (a tile's rows are output positions of one image, its
+    columns the filters of one group). The reduction dimension for `*_sparsity` is the flattened
     `(c, kh, kw)` in row-major order (the im2col row).
 
     `pads` is `[top, left, bottom, right]`; `strides` and `dilations` are
@@ -104,7 +109,8 @@ def Kite_Conv2DOp : Kite_Op<"conv2d", [Pure]> {
                        OptionalAttr<Kite_IntFormatAttr>:$filter_format,
                        OptionalAttr<Kite_MultiplierAttr>:$multiplier,
                        OptionalAttr<Kite_NMAttr>:$input_sparsity,
-                       OptionalAttr<Kite_NMAttr>:$filter_sparsity);
+                       OptionalAttr<Kite_NMAttr>:$filter_sparsity,
+                       OptionalAttr<Kite_TileAttr>:$tile);
   let results = (outs Kite_Tensor:$result);
   let assemblyFormat = [{
     $input `,` $filter (`bias` `(` $bias^ `)`)? attr-dict `:` functional-type(operands, results)

@@ -39,6 +39,45 @@ def KiteSetTarget : Pass<"kite-set-target", "::mlir::ModuleOp"> {
   ];
 }
 
+def KiteTile : Pass<"kite-tile", "::mlir::ModuleOp"> {
+  let summary = "Choose each MAC op's tile for the target's array and buffers";
+  let description = [{
+    Sets `tile = #kite.tile<m, k, n>` on every `kite.matmul` and
+    `kite.conv2d`: the rows, reduction and columns of one array pass, which
+    `convert-kite-to-kite-isa` then uses. A tile takes at most half of the
+    module target's ACT, WEIGHT (less two slots of per-column vectors) and
+    ACC buffers, so that the next tile can load into the other half while
+    the array works on this one. Within that it takes as many output columns
+    as the array has (more when the accumulator half holds them), then the
+    longest reduction, then as many rows as fit; N:M weights take whole
+    groups along k, their values and packed indices sharing the weight half,
+    and a multiple of 8 columns when a tile does not cover them all.
+
+    An op that already has a tile (written by hand, to try another
+    cut) keeps it unless `override` is set; a tile that does not fit the
+    target is an error naming the buffer.
+
+    The problem a tile cuts: a matmul whose weights every batch shares is
+    one (batch x M) x K x N problem, other batched matmuls one M x K x N
+    problem per batch; a convolution is one (output positions) x
+    (channels x kernel) x (filters) problem per image and group.
+
+    Example, on kite-mini (ACT 32 KiB, WEIGHT 32 KiB, ACC 8 KiB, 8 x 8
+    array):
+
+    ```mlir
+    %y = kite.matmul %x, %w {lhs_format = #kite.int<8, signed>, ...}
+        : (tensor<64x512xi8>, tensor<512x256xi8>) -> tensor<64x256xi32>
+    ```
+
+    gets `tile = #kite.tile<32, 512, 16>`.
+  }];
+  let options = [
+    Option<"override", "override", "bool", /*default=*/"false",
+           "Replace tiles the ops already have">
+  ];
+}
+
 def KiteLutSoftmax : Pass<"kite-lut-softmax", "::mlir::ModuleOp"> {
   let summary = "Evaluate softmax with the target's look-up-table unit";
   let description = [{

@@ -19,7 +19,8 @@ def KiteIsaScheduleDma : Pass<"kite-isa-schedule-dma", "::kite::kiteisa::Program
     This pass moves each `dma_load` up, past every instruction that neither
     writes the DRAM or scratchpad bytes it reads nor touches the on-chip
     bytes it writes, stopping at the previous load (loads keep their order)
-    and at any instruction whose effects it does not know. With the
+    and at any instruction whose effects it does not know. (`data`, `input`
+    and `output` too: the lowering puts them first and last). With the
     lowering's ping-pong halves this is double buffering: the next tile's
     operands fill one half while the array reads the other.
 

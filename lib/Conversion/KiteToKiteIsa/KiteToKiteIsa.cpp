@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kite/Conversion/Passes.h"
+#include "kite/Conversion/Tiling.h"
 #include "kite/Numerics/NMSelect.h"
 #include "kite/Runtime/Isa.h"
 
@@ -186,9 +187,6 @@ public:
   Lowering(func::FuncOp func, TargetAttr target, OpBuilder &b, bool layerAttrs)
       : func(func), target(target), b(b), layerAttrs(layerAttrs) {
     MemoryAttr mem = target.getMemory();
-    actBytes = int64_t(mem.getActKib()) * 1024;
-    weightBytes = int64_t(mem.getWeightKib()) * 1024;
-    accBytes = int64_t(mem.getAccKib()) * 1024;
     scratch.next = rt::kScratchBase;
     scratch.end = rt::kScratchBase + int64_t(mem.getScratchKib()) * 1024;
   }
@@ -273,12 +271,19 @@ private:
                              "the lowering skipped)");
     return it->second;
   }
+  /// A constant segment; segments go with the inputs, before every
+  /// instruction.
   int64_t addData(ArrayRef<char> bytes) {
     int64_t addr = allocate(int64_t(bytes.size()));
     SmallVector<int8_t> data(bytes.begin(), bytes.end());
     auto type = RankedTensorType::get({int64_t(data.size())}, b.getI8Type());
-    ki::DataOp::create(b, loc, addr,
-                       DenseIntElementsAttr::get(type, ArrayRef<int8_t>(data)));
+    OpBuilder::InsertionGuard guard(b);
+    if (lastDescriptor)
+      b.setInsertionPointAfter(lastDescriptor);
+    else
+      b.setInsertionPointToStart(b.getInsertionBlock());
+    lastDescriptor = ki::DataOp::create(
+        b, loc, addr, DenseIntElementsAttr::get(type, ArrayRef<int8_t>(data)));
     return addr;
   }
   LogicalResult lowerConstant(Operation *op, Attribute value);
@@ -310,6 +315,9 @@ private:
     /// per-column vectors cover every column of the op).
     const Epilogue *epilogue = nullptr;
     int64_t column0 = 0;
+    /// The op it comes from, and its tile (#kite.tile) if it has one.
+    Operation *op = nullptr;
+    TileAttr tile;
   };
   /// The ops after MAC result `v` (`n` columns, along the last axis, or
   /// axis 1 for NCHW convolutions) that fold into its drain: integer
@@ -322,8 +330,10 @@ private:
   /// Emits the tiles of `chain`: MAC problems with the same activations,
   /// shape and output whose products add up in the same accumulators (one
   /// problem, or the N:M terms of a TASD chain); one drain per tile.
-  void emitMac(ArrayRef<MacProblem> chain);
-  void emitMac(const MacProblem &p) { emitMac(ArrayRef<MacProblem>(p)); }
+  LogicalResult emitMac(ArrayRef<MacProblem> chain);
+  LogicalResult emitMac(const MacProblem &p) {
+    return emitMac(ArrayRef<MacProblem>(p));
+  }
   /// The matmuls after `head` whose accumulators can stay on chip: a chain
   /// of `acc` uses with the same activations and configuration whose
   /// partial sums cannot saturate (so one saturation at the drain equals
@@ -352,7 +362,6 @@ private:
   /// DRAM, and the scratchpad the memory operands reach from kScratchBase.
   /// (DRAM's size is checked once the program is complete.)
   MemoryPool dram{0, std::numeric_limits<int64_t>::max()}, scratch;
-  int64_t actBytes, weightBytes, accBytes;
   DenseMap<Value, Buffer> buffers;
   /// Position in the function of each value's last user.
   DenseMap<Value, int64_t> lastUse;
@@ -366,6 +375,8 @@ private:
   DenseSet<Operation *> fused;
   /// Epilogues of the ops lowered so far (MacProblems point into it).
   std::deque<Epilogue> epilogues;
+  /// The last input or data descriptor: the next data segment goes after it.
+  Operation *lastDescriptor = nullptr;
   int slotA = 0, slotW = 0, slotC = 0, slotB = 0;
 };
 
@@ -428,47 +439,44 @@ LogicalResult Lowering::emitConfig(Operation *op, Type lhsElem,
   return success();
 }
 
-void Lowering::emitMac(ArrayRef<MacProblem> chain) {
+LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
   const MacProblem &p = chain.front();
   const Epilogue *ep = p.epilogue;
-  // Ping-pong halves of each buffer; the bias and the epilogue's f32 bias
-  // (if any) sit after the weight halves, in one of two slots so that the
-  // next op's can load while this op's drains read them.
-  int64_t vectorBytes = alignUp(p.n * 4, kAlign);
-  int64_t biasBytes = (p.bias >= 0 ? vectorBytes : 0) +
-                      (ep && ep->floatBias >= 0 ? vectorBytes : 0);
-  int64_t halfA = actBytes / 2, halfW = (weightBytes - 2 * biasBytes) / 2,
-          halfC = accBytes / 2;
-  int64_t tn = std::min<int64_t>(
-      p.n, std::max<int64_t>(target.getArrayCols(), halfC / 4 / 64));
-  tn = std::max<int64_t>(1, std::min(tn, halfW));
-  // Packed N:M indices (up to 8 per 3 bytes) start a column tile on a byte.
+  // Ping-pong halves of each buffer. The bias and the epilogue's f32 bias
+  // (if any) sit at the end of a weight half, alternating between the two
+  // from op to op, so that the next op's can load while this op's drains
+  // read them; the halves start at fixed addresses whatever the op's
+  // columns, so the next op's weights do not wait for this op either.
+  TileBudget budget = tileBudget(target, p.n);
+  int64_t halfA = budget.act, halfW = budget.weight, halfC = budget.acc;
+  int64_t weightStride = halfW + budget.vectorSlot;
+  int64_t vectorBytes = budget.vectorSlot / 2;
+  // The terms of a chain share the row and column tiles: the smallest.
+  int64_t tm = p.m, tn = p.n;
+  SmallVector<int64_t> tks;
+  for (const MacProblem &t : chain) {
+    MacShape shape{t.m, t.k, t.n, t.keep, t.group};
+    TileAttr tile =
+        t.tile ? t.tile : defaultTile(b.getContext(), budget, shape);
+    tm = std::min(tm, tile.getM());
+    tn = std::min(tn, tile.getN());
+    tks.push_back(std::min(t.k, tile.getK()));
+  }
+  // Packed N:M indices start a column tile on a byte.
   if (tn < p.n &&
       llvm::any_of(chain, [](const MacProblem &t) { return t.keep > 0; }))
     tn = std::max<int64_t>(8, tn / 8 * 8);
-  // The reduction tile of each term: N:M terms take whole groups, their
-  // values and indices sharing the weight half.
-  auto reductionTile = [&](const MacProblem &t) {
-    int64_t tk =
-        std::max<int64_t>(1, std::min(t.k, std::min(halfW / tn, halfA)));
-    if (t.keep > 0) {
-      int64_t groups = std::max<int64_t>(1, halfW / 2 / (t.keep * tn));
-      tk = std::min({t.k, groups * t.group, halfA / t.group * t.group});
-      tk = std::max(tk, std::min(t.k, t.group));
-    }
-    return tk;
-  };
-  int64_t widestTk = 1;
-  for (const MacProblem &t : chain)
-    widestTk = std::max(widestTk, reductionTile(t));
-  int64_t tm =
-      std::max<int64_t>(1, std::min({p.m, halfA / widestTk, halfC / (4 * tn)}));
-  int64_t biasAt = 2 * halfW + (biasBytes ? (slotB ^= 1) : 0) * biasBytes,
-          floatBiasAt = -1;
+  for (auto [t, tk] : llvm::zip(chain, tks))
+    if (std::optional<std::string> problem =
+            tileProblem(budget, {t.m, t.k, t.n, t.keep, t.group}, tm, tk, tn))
+      return t.op->emitOpError() << "tile <" << tm << ", " << tk << ", " << tn
+                                 << "> does not fit target '"
+                                 << target.getName() << "': " << *problem;
+  int64_t biasAt = (slotB ^= 1) * weightStride + halfW, floatBiasAt = -1;
   if (p.bias >= 0)
     load(rt::Space::Weight, biasAt, p.bias, 1, p.n * 4, p.n * 4);
   if (ep && ep->floatBias >= 0) {
-    floatBiasAt = biasAt + (p.bias >= 0 ? vectorBytes : 0);
+    floatBiasAt = biasAt + vectorBytes;
     load(rt::Space::Weight, floatBiasAt, ep->floatBias + p.column0 * 4, 1,
          p.n * 4, p.n * 4);
   }
@@ -483,8 +491,7 @@ void Lowering::emitMac(ArrayRef<MacProblem> chain) {
       if (accumulate)
         load(rt::Space::Acc, c, p.acc + (m0 * p.n + n0) * 4, tmr, tnr * 4,
              p.n * 4);
-      for (const MacProblem &t : chain) {
-        int64_t tk = reductionTile(t);
+      for (auto [t, tk] : llvm::zip(chain, tks)) {
         bool reuse = chain.size() == 1 && ceilDiv(t.k, tk) == 1;
         for (int64_t k0 = 0; k0 < t.k; k0 += tk) {
           int64_t tkr = std::min(tk, t.k - k0);
@@ -492,7 +499,7 @@ void Lowering::emitMac(ArrayRef<MacProblem> chain) {
           if (reuse && keptW >= 0) {
             w = keptW;
           } else {
-            w = (slotW ^= 1) * halfW;
+            w = (slotW ^= 1) * weightStride;
             if (t.keep > 0) {
               int64_t row0 = k0 / t.group * t.keep,
                       rows = ceilDiv(tkr, t.group) * t.keep;
@@ -547,6 +554,7 @@ void Lowering::emitMac(ArrayRef<MacProblem> chain) {
           APFloat(ep->hi), ep->format, APFloat(ep->outScale), ep->outZero);
     }
   }
+  return success();
 }
 
 Value Lowering::matchEpilogue(Value v, int64_t n, bool nchw,
@@ -765,6 +773,8 @@ LogicalResult Lowering::lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest) {
   for (MatmulOp term : all) {
     MacProblem p{m, k, n, lhs->addr, 0, out->addr, n, 1, out->dtype};
     p.epilogue = ep;
+    p.op = term;
+    p.tile = term.getTileAttr();
     if (NMAttr nm = term.getRhsSparsityAttr()) {
       DenseElementsAttr weights;
       if (!matchPattern(term.getRhs(), m_Constant(&weights)))
@@ -781,8 +791,7 @@ LogicalResult Lowering::lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest) {
     problems.push_back(p);
     fused.insert(term);
   }
-  emitMac(problems);
-  return success();
+  return emitMac(problems);
 }
 
 LogicalResult Lowering::lowerMatmul(MatmulOp op) {
@@ -846,11 +855,14 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
                  out->dtype};
     p.acc = accAddr >= 0 ? accAddr + bt * m * n * 4 : -1;
     p.epilogue = ep;
+    p.op = op;
+    p.tile = op.getTileAttr();
     if (nm)
       placeWeights(
           ArrayRef<int64_t>(codes).slice(size_t(weightsAt), size_t(k * n)), k,
           n, nm, rhsType.getElementType(), p);
-    emitMac(p);
+    if (failed(emitMac(p)))
+      return failure();
   }
   return success();
 }
@@ -929,7 +941,10 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
       p.bias = bias >= 0 ? bias + g * fg * 4 : -1;
       p.epilogue = ep;
       p.column0 = g * fg;
-      emitMac(p);
+      p.op = op;
+      p.tile = op.getTileAttr();
+      if (failed(emitMac(p)))
+        return failure();
     }
   return success();
 }
@@ -1254,8 +1269,8 @@ LogicalResult Lowering::run() {
     FailureOr<Buffer> buf = newBuffer(func, arg);
     if (failed(buf))
       return failure();
-    ki::InputOp::create(b, func.getLoc(), int64_t(idx), buf->addr,
-                        arg.getType());
+    lastDescriptor = ki::InputOp::create(b, func.getLoc(), int64_t(idx),
+                                         buf->addr, arg.getType());
   }
   if (!func.getBody().hasOneBlock())
     return func.emitOpError("must have a single block to be lowered");

@@ -64,7 +64,7 @@ template <typename OpTy> struct MatmulToKite : OpRewritePattern<OpTy> {
     rewriter.replaceOpWithNewOp<MatmulOp>(
         op, op.getResultTypes()[0], op.getDpsInputs()[0], op.getDpsInputs()[1],
         isZeroFill(init) ? Value() : init, nullptr, nullptr, nullptr, nullptr,
-        nullptr);
+        nullptr, nullptr);
     return success();
   }
 };
@@ -114,7 +114,7 @@ struct ConvToKite : OpRewritePattern<ConvTy> {
         rewriter, loc, resultType, x, w, *bias, i64s(op.getStrides()),
         rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}), i64s(op.getDilations()),
         rewriter.getI64IntegerAttr(1), nullptr, nullptr, nullptr, nullptr,
-        nullptr);
+        nullptr, nullptr);
     rewriter.replaceOp(op, IsNhwc ? transposed(y, {0, 2, 3, 1}) : y);
     return success();
   }

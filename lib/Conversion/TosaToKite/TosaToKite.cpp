@@ -98,7 +98,7 @@ struct MatmulToKite : OpRewritePattern<tosa::MatMulOp> {
     rewriter.replaceOpWithNewOp<MatmulOp>(
         op, op.getType(), op.getA(), op.getB(), /*acc=*/Value(),
         /*lhs_format=*/nullptr, /*rhs_format=*/nullptr, /*multiplier=*/nullptr,
-        /*lhs_sparsity=*/nullptr, /*rhs_sparsity=*/nullptr);
+        /*lhs_sparsity=*/nullptr, /*rhs_sparsity=*/nullptr, /*tile=*/nullptr);
     return success();
   }
 };
@@ -130,7 +130,7 @@ struct Conv2DToKite : OpRewritePattern<tosa::Conv2DOp> {
         rewriter.getDenseI64ArrayAttr({pad[0], pad[2], pad[1], pad[3]}),
         rewriter.getDenseI64ArrayAttr(op.getDilation()),
         rewriter.getI64IntegerAttr(1), nullptr, nullptr, nullptr, nullptr,
-        nullptr);
+        nullptr, nullptr);
     rewriter.replaceOp(op, transposed(y, {0, 2, 3, 1}));
     return success();
   }

@@ -53,3 +53,13 @@ func.func @main(%x: tensor<2x8xi8>, %w: tensor<8x4xi8>) -> tensor<2x4xi32> {
   %y = kite.matmul %x, %w {rhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x4xi8>) -> tensor<2x4xi32>
   return %y : tensor<2x4xi32>
 }
+
+// -----
+
+// A tile is checked against the target when it is used (kite-v1's ACC half
+// is 32 KiB).
+func.func @main(%x: tensor<512x8xi8>, %w: tensor<8x32xi8>) -> tensor<512x32xi32> {
+  // expected-error @+1 {{'kite.matmul' op tile <512, 8, 32> does not fit target 'kite-v1': the accumulator tile (m x n x 4) needs 65536 bytes, more than the 32768 of the ACC buffer a tile may use}}
+  %y = kite.matmul %x, %w {tile = #kite.tile<512, 8, 32>} : (tensor<512x8xi8>, tensor<8x32xi8>) -> tensor<512x32xi32>
+  return %y : tensor<512x32xi32>
+}

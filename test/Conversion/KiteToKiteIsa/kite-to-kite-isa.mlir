@@ -31,13 +31,15 @@ func.func @main(%x: tensor<4x8xf32>) -> tensor<4x16xi32> {
 
 // -----
 
-// A reduction too long for half of kite-mini's 32 KiB weight buffer is
-// split along K; later tiles accumulate, in alternating buffer halves.
+// A reduction too long for half of kite-mini's 32 KiB weight buffer (less
+// two 128-byte slots for per-column vectors) is split along K; later tiles
+// accumulate, in alternating buffer halves.
 // MINI-LABEL: kite_isa.program @main attributes {dram_bytes = 41024
-// MINI: kite_isa.mma {a = 16384 : i64, accumulate = 0 : i64, b = 16384 : i64, c = 4096 : i64, k = 2048 : i64, m = 2 : i64, n = 8 : i64}
-// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 2048 : i64, space = 2 : i64, src = 24576 : i64, src_stride = 8 : i64}
-// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 2048 : i64, rows = 2 : i64, space = 1 : i64, src = 2048 : i64, src_stride = 4096 : i64}
-// MINI: kite_isa.mma {a = 0 : i64, accumulate = 1 : i64, b = 0 : i64, c = 4096 : i64, k = 2048 : i64, m = 2 : i64, n = 8 : i64}
+// MINI: kite_isa.mma {a = 16384 : i64, accumulate = 0 : i64, b = 16384 : i64, c = 4096 : i64, k = 2032 : i64, m = 2 : i64, n = 8 : i64}
+// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 2032 : i64, space = 2 : i64, src = 24448 : i64, src_stride = 8 : i64}
+// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 2032 : i64, rows = 2 : i64, space = 1 : i64, src = 2032 : i64, src_stride = 4096 : i64}
+// MINI: kite_isa.mma {a = 0 : i64, accumulate = 1 : i64, b = 0 : i64, c = 4096 : i64, k = 2032 : i64, m = 2 : i64, n = 8 : i64}
+// MINI: kite_isa.mma {a = 16384 : i64, accumulate = 1 : i64, b = 16384 : i64, c = 4096 : i64, k = 32 : i64, m = 2 : i64, n = 8 : i64}
 // MINI: kite_isa.store_acc {bias = -1 : i64, col_stride = 1 : i64, cols = 8 : i64
 func.func @main(%x: tensor<2x4096xi8>) -> tensor<2x8xi32> {
   %w = arith.constant dense<1> : tensor<4096x8xi8>
@@ -52,14 +54,14 @@ func.func @main(%x: tensor<2x4096xi8>) -> tensor<2x8xi32> {
 // drain writes NCHW (column stride = output positions) and adds the bias.
 // The unpacked filter never reaches DRAM.
 // CHECK-LABEL: type = tensor<1x1x3x3xi8>}
+// CHECK: kite_isa.data {addr = [[PACKED:[0-9]+]] : i64, bytes = dense<[1, 2, 3, 4]> : tensor<4xi8>}
 // CHECK-NOT: dense<[1, 2, 3, 4]>
 // CHECK: kite_isa.config_mma
-// CHECK: kite_isa.data {addr = [[PACKED:[0-9]+]] : i64, bytes = dense<[1, 2, 3, 4]> : tensor<4xi8>}
 // CHECK: kite_isa.im2col {channel_offset = 0 : i64, dilations = array<i64: 1, 1>, dst = [[PATCHES:[0-9]+]] : i64, group_channels = 1 : i64, input = array<i64: 1, 3, 3>, kernel = array<i64: 2, 2>, output = array<i64: 2, 2>, pads = array<i64: 0, 0>, src = {{[0-9]+}} : i64, strides = array<i64: 1, 1>}
-// CHECK: kite_isa.dma_load {dst = 262080 : i64, row_bytes = 4 : i64, rows = 1 : i64, space = 2 : i64
-// CHECK: kite_isa.dma_load {dst = 131008 : i64, row_bytes = 1 : i64, rows = 4 : i64, space = 2 : i64, src = [[PACKED]] : i64, src_stride = 1 : i64}
+// CHECK: kite_isa.dma_load {dst = 262016 : i64, row_bytes = 4 : i64, rows = 1 : i64, space = 2 : i64
+// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 1 : i64, rows = 4 : i64, space = 2 : i64, src = [[PACKED]] : i64, src_stride = 1 : i64}
 // CHECK: kite_isa.mma {{.*}}k = 4 : i64, m = 4 : i64, n = 1 : i64}
-// CHECK: kite_isa.store_acc {bias = 262080 : i64, col_stride = 4 : i64, cols = 1 : i64, {{.*}}row_stride = 1 : i64, rows = 4 : i64
+// CHECK: kite_isa.store_acc {bias = 262016 : i64, col_stride = 4 : i64, cols = 1 : i64, {{.*}}row_stride = 1 : i64, rows = 4 : i64
 func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x1x2x2xi32> {
   %w = arith.constant dense<[[[[1, 2], [3, 4]]]]> : tensor<1x1x2x2xi8>
   %b = arith.constant dense<5> : tensor<1xi32>
@@ -183,4 +185,17 @@ func.func @main(%x: tensor<4x8xi8>) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
   %d = kite.dequantize %y {scale = array<f64: 0.25>, zero_point = array<i64: 0>} : tensor<4x2xi32> -> tensor<4x2xf32>
   %r = tosa.clamp %d {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4x2xf32>) -> tensor<4x2xf32>
   return %d, %r : tensor<4x2xf32>, tensor<4x2xf32>
+}
+
+// -----
+
+// A tile on the op (#kite.tile, from kite-tile or by hand) decides the cut:
+// 4 x 16 outputs in 2 x 8 tiles are four array passes.
+// CHECK-LABEL: type = tensor<4x8xi8>}
+// CHECK-COUNT-4: kite_isa.mma {{.*}}k = 8 : i64, m = 2 : i64, n = 8 : i64}
+// CHECK-NOT: kite_isa.mma
+func.func @main(%x: tensor<4x8xi8>) -> tensor<4x16xi32> {
+  %w = arith.constant dense<1> : tensor<8x16xi8>
+  %y = kite.matmul %x, %w {tile = #kite.tile<2, 8, 8>} : (tensor<4x8xi8>, tensor<8x16xi8>) -> tensor<4x16xi32>
+  return %y : tensor<4x16xi32>
 }

@@ -56,6 +56,16 @@ int64_t IntFormatAttr::getMax() const {
 // NMAttr, MultiplierAttr
 //===----------------------------------------------------------------------===//
 
+LogicalResult TileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               int64_t m, int64_t k, int64_t n) {
+  constexpr int64_t kMax = int64_t(1) << 31;
+  for (int64_t v : {m, k, n})
+    if (v < 1 || v > kMax)
+      return emitError() << "tile sizes must be in [1, 2^31], got <" << m
+                         << ", " << k << ", " << n << ">";
+  return success();
+}
+
 LogicalResult NMAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                              unsigned n, unsigned m) {
   if (m == 0 || m > 256)

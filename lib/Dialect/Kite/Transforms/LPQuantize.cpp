@@ -199,16 +199,16 @@ Value rewriteToLP(Operation *op, const MacLayer &layer, nq::LPFormat af,
   Type resultType = op->getResult(0).getType();
   Value result;
   if (auto mm = dyn_cast<MatmulOp>(op)) {
-    result = MatmulOp::create(b, loc, resultType, lhs, rhs, mm.getAcc(),
-                              nullptr, nullptr, nullptr,
-                              mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr());
+    result = MatmulOp::create(
+        b, loc, resultType, lhs, rhs, mm.getAcc(), nullptr, nullptr, nullptr,
+        mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr(), mm.getTileAttr());
   } else {
     auto conv = cast<Conv2DOp>(op);
     result = Conv2DOp::create(
         b, loc, resultType, lhs, rhs, conv.getBias(), conv.getStridesAttr(),
         conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
         nullptr, nullptr, nullptr, conv.getInputSparsityAttr(),
-        conv.getFilterSparsityAttr());
+        conv.getFilterSparsityAttr(), conv.getTileAttr());
   }
   op->getResult(0).replaceAllUsesWith(result);
   op->erase();

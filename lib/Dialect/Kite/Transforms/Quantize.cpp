@@ -112,7 +112,7 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
         quantizeActivation(b, loc, mm.getRhs(), pb, bBits), Value(),
         IntFormatAttr::get(ctx, aBits, true),
         IntFormatAttr::get(ctx, bBits, true), mm.getMultiplierAttr(),
-        mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr());
+        mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr(), mm.getTileAttr());
     Value result =
         DequantizeOp::create(b, loc, resultType, acc, nullptr,
                              b.getDenseF64ArrayAttr({pa.scale * pb.scale}),
@@ -163,7 +163,8 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
     if (auto mm = dyn_cast<MatmulOp>(l.op)) {
       acc = MatmulOp::create(b, loc, accType, qAct, qWeights, Value(), actFmt,
                              wFmt, mm.getMultiplierAttr(),
-                             mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr());
+                             mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr(),
+                             mm.getTileAttr());
     } else {
       auto conv = cast<Conv2DOp>(l.op);
       Value bias;
@@ -183,7 +184,7 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
           b, loc, accType, qAct, qWeights, bias, conv.getStridesAttr(),
           conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
           actFmt, wFmt, conv.getMultiplierAttr(), conv.getInputSparsityAttr(),
-          conv.getFilterSparsityAttr());
+          conv.getFilterSparsityAttr(), conv.getTileAttr());
     }
     Value result = DequantizeOp::create(
         b, loc, resultType, acc, nullptr, b.getDenseF64ArrayAttr(outScales),

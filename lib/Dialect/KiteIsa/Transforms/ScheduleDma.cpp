@@ -55,13 +55,6 @@ Span stridedMemory(int64_t addr, int64_t rows, int64_t cols, int64_t rowStride,
                           elemBytes);
 }
 
-int64_t product(ArrayRef<int64_t> values) {
-  int64_t p = 1;
-  for (int64_t v : values)
-    p *= v;
-  return p;
-}
-
 /// The effects of an instruction; none for an op this pass does not know
 /// (nothing moves past it).
 std::optional<Effects> effectsOf(Operation *op) {
@@ -119,14 +112,15 @@ std::optional<Effects> effectsOf(Operation *op) {
           })
           .Case([&](Im2colOp o) {
             ArrayRef<int64_t> kernel = o.getKernel(), out = o.getOutput();
-            e.memoryWrites.push_back(
-                memory(o.getDst(), product({out[0], out[1], kernel[0],
+            e.memoryWrites.push_back(memory(
+                o.getDst(),
+                ShapedType::getNumElements({out[0], out[1], kernel[0],
                                             kernel[1], o.getGroupChannels()})));
             return true;
           })
           .Case([&](VecBinaryOp o) {
-            e.memoryWrites.push_back(
-                memory(o.getDst(), f32s(product(o.getShape()))));
+            e.memoryWrites.push_back(memory(
+                o.getDst(), f32s(ShapedType::getNumElements(o.getShape()))));
             return true;
           })
           .Case([&](VecClampOp o) {
@@ -135,7 +129,8 @@ std::optional<Effects> effectsOf(Operation *op) {
           })
           .Case([&](VecCopyOp o) {
             e.memoryWrites.push_back(
-                memory(o.getDst(), product(o.getShape()) * o.getElemBytes()));
+                memory(o.getDst(), ShapedType::getNumElements(o.getShape()) *
+                                       o.getElemBytes()));
             return true;
           })
           .Case([&](VecReduceOp o) {
@@ -145,8 +140,9 @@ std::optional<Effects> effectsOf(Operation *op) {
           })
           .Case([&](VecPoolOp o) {
             ArrayRef<int64_t> in = o.getInput(), out = o.getOutput();
-            e.memoryWrites.push_back(memory(
-                o.getDst(), f32s(product({in[0], out[0], out[1], in[3]}))));
+            e.memoryWrites.push_back(
+                memory(o.getDst(), f32s(ShapedType::getNumElements(
+                                       {in[0], out[0], out[1], in[3]}))));
             return true;
           })
           .Case([&](VecQuantizeOp o) {

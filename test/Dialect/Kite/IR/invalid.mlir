@@ -778,3 +778,12 @@ func.func @f(%a: tensor<8x8xf32>) {
   %0 = kite.lut_softmax %a {axis = -1 : i64, method = #kite.softmax_method<rexp>, input_scale = 1.0 : f64, step = 1.0 : f64, out_bits = 8 : i64, sum_shift = 0 : i64, out_shift = 8 : i64, exp_table = dense<[[255, 94]]> : tensor<1x2xi32>, norm_table = dense<[255, 128]> : tensor<2xi32>} : tensor<8x8xf32> -> tensor<8x8xi16>
   return
 }
+
+// -----
+
+func.func @sizes(%x: tensor<8x64xi8>, %w: tensor<64x16xi8>) -> tensor<8x16xi32> {
+  // expected-error@below {{tile sizes must be in [1, 2^31], got <0, 64, 16>}}
+  %y = kite.matmul %x, %w {tile = #kite.tile<0, 64, 16>}
+      : (tensor<8x64xi8>, tensor<64x16xi8>) -> tensor<8x16xi32>
+  return %y : tensor<8x16xi32>
+}

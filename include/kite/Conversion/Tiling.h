@@ -1,0 +1,57 @@
+//===- Tiling.h - MAC tiles on the array and its buffers --------*- C++ -*-===//
+//
+// How a MAC op is cut into array passes: kite-tile picks tiles with these
+// functions, convert-kite-to-kite-isa checks and uses them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_CONVERSION_TILING_H
+#define KITE_CONVERSION_TILING_H
+
+#include "kite/Dialect/Kite/IR/Kite.h"
+
+#include <optional>
+#include <string>
+
+namespace kite {
+
+/// A MAC problem as the array sees it: M x K activations times K x N
+/// weights, N:M-compressed along K when keep > 0.
+struct MacShape {
+  int64_t m, k, n;
+  int64_t keep = 0, group = 0;
+};
+
+/// The problem one array pass of `op` (kite.matmul or kite.conv2d) belongs
+/// to: a matmul whose weights every batch shares is one (batch x M) x K
+/// problem, other batched matmuls one per batch; a convolution is one
+/// problem per image and group (im2col rows x filters of the group).
+std::optional<MacShape> macShape(mlir::Operation *op);
+
+/// The bytes a MAC op's tiles may use: half of each on-chip buffer (the
+/// halves alternate), the weight halves less two slots for the op's
+/// per-column vectors (integer and f32 bias, `n` values each).
+struct TileBudget {
+  int64_t act, weight, acc;
+  int64_t arrayCols;
+  int64_t vectorSlot; ///< bytes of one slot of per-column vectors
+};
+TileBudget tileBudget(TargetAttr target, int64_t n);
+
+/// The tile the lowering uses unless told otherwise: as many columns as the
+/// array has (more when the accumulator half holds them), then the longest
+/// reduction, then as many rows as fit. N:M tiles take whole groups and, when
+/// they do not cover N, a multiple of 8 columns (packed indices start on a
+/// byte).
+TileAttr defaultTile(mlir::MLIRContext *ctx, const TileBudget &budget,
+                     const MacShape &shape);
+
+/// Why an m x k x n tile (each at most the shape's) does not fit `budget`,
+/// or nothing.
+std::optional<std::string> tileProblem(const TileBudget &budget,
+                                       const MacShape &shape, int64_t m,
+                                       int64_t k, int64_t n);
+
+} // namespace kite
+
+#endif // KITE_CONVERSION_TILING_H

@@ -1,0 +1,98 @@
+//===- Tiling.cpp - MAC tiles on the array and its buffers ----------------===//
+
+#include "kite/Conversion/Tiling.h"
+#include "kite/Runtime/Isa.h"
+
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace kite;
+
+namespace {
+constexpr int64_t kAlign = 64;
+MacShape withSparsity(MacShape shape, NMAttr nm) {
+  if (nm) {
+    shape.keep = nm.getN();
+    shape.group = nm.getM();
+  }
+  return shape;
+}
+} // namespace
+
+std::optional<MacShape> kite::macShape(Operation *op) {
+  if (auto mm = dyn_cast<MatmulOp>(op)) {
+    ArrayRef<int64_t> ls = mm.getLhs().getType().getShape(),
+                      rs = mm.getRhs().getType().getShape();
+    int64_t m = rs.size() == 2 ? ShapedType::getNumElements(ls.drop_back())
+                               : ls[ls.size() - 2];
+    return withSparsity({m, ls.back(), rs.back()}, mm.getRhsSparsityAttr());
+  }
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    ArrayRef<int64_t> fs = conv.getFilter().getType().getShape(),
+                      os = conv.getResult().getType().getShape();
+    return withSparsity({os[2] * os[3], fs[1] * fs[2] * fs[3],
+                         fs[0] / int64_t(conv.getGroups())},
+                        conv.getFilterSparsityAttr());
+  }
+  return std::nullopt;
+}
+
+TileBudget kite::tileBudget(TargetAttr target, int64_t n) {
+  MemoryAttr mem = target.getMemory();
+  int64_t vectorSlot = 2 * int64_t(llvm::alignTo(n * 4, kAlign));
+  return {int64_t(mem.getActKib()) * 1024 / 2,
+          (int64_t(mem.getWeightKib()) * 1024 - 2 * vectorSlot) / 2,
+          int64_t(mem.getAccKib()) * 1024 / 2, int64_t(target.getArrayCols()),
+          vectorSlot};
+}
+
+TileAttr kite::defaultTile(MLIRContext *ctx, const TileBudget &budget,
+                           const MacShape &s) {
+  int64_t tn = std::min(s.n, std::max(budget.arrayCols, budget.acc / 4 / 64));
+  tn = std::max<int64_t>(1, std::min(tn, budget.weight));
+  if (s.keep > 0 && tn < s.n)
+    tn = std::max<int64_t>(8, tn / 8 * 8);
+  int64_t tk = std::max<int64_t>(
+      1, std::min(s.k, std::min(budget.weight / tn, budget.act)));
+  if (s.keep > 0) {
+    int64_t groups = std::max<int64_t>(1, budget.weight / 2 / (s.keep * tn));
+    tk = std::min({s.k, groups * s.group, budget.act / s.group * s.group});
+    tk = std::max(tk, std::min(s.k, s.group));
+  }
+  int64_t tm = std::max<int64_t>(
+      1, std::min({s.m, budget.act / tk, budget.acc / (4 * tn)}));
+  return TileAttr::get(ctx, tm, tk, tn);
+}
+
+std::optional<std::string> kite::tileProblem(const TileBudget &budget,
+                                             const MacShape &s, int64_t m,
+                                             int64_t k, int64_t n) {
+  auto exceeds = [](const char *what, int64_t bytes, const char *buffer,
+                    int64_t half) {
+    return std::string(what) + " needs " + std::to_string(bytes) +
+           " bytes, more than the " + std::to_string(half) + " of the " +
+           buffer + " buffer a tile may use";
+  };
+  if (m * k > budget.act)
+    return exceeds("the activation tile (m x k)", m * k, "ACT", budget.act);
+  if (m * n * rt::kAccWordBytes > budget.acc)
+    return exceeds("the accumulator tile (m x n x 4)",
+                   m * n * rt::kAccWordBytes, "ACC", budget.acc);
+  if (s.keep == 0) {
+    if (k * n > budget.weight)
+      return exceeds("the weight tile (k x n)", k * n, "WEIGHT", budget.weight);
+    return std::nullopt;
+  }
+  if (k % s.group && k != s.k)
+    return "an N:M tile takes whole groups: k must be a multiple of " +
+           std::to_string(s.group);
+  if (n % 8 && n != s.n)
+    return std::string("an N:M tile's n must be a multiple of 8 (packed "
+                       "indices start on a byte)");
+  int64_t rows = llvm::divideCeil(k, s.group) * s.keep;
+  int64_t bytes = std::max(rows * n, rows * rt::nmIndexRowBytes(n, s.group));
+  if (bytes > budget.weight / 2)
+    return exceeds("the N:M values or indices", bytes, "WEIGHT",
+                   budget.weight / 2);
+  return std::nullopt;
+}
