@@ -113,9 +113,9 @@ def ConvertKiteToKiteIsa : Pass<"convert-kite-to-kite-isa", "::mlir::ModuleOp"> 
     Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
            "The function to lower">,
     Option<"layerAttrs", "layer-attrs", "bool", /*default=*/"false",
-           "Mark each instruction with `kite.layer = <position of its "
-           "tensor-level op in the function>` (kitec's per-layer report "
-           "uses it; the encoding ignores it)">,
+           "Mark each instruction with `kite.layer = <the kite.layer of "
+           "its tensor-level op, or the op's position in the function>` "
+           "(kitec's per-layer report uses it; the encoding ignores it)">,
   ];
   let dependentDialects = ["::kite::kiteisa::KiteIsaDialect"];
 }

@@ -279,6 +279,50 @@ def Kite_ConstantOp : Kite_Op<"constant", [ConstantLike, Pure]> {
   let hasFolder = 1;
 }
 
+def Kite_PackedWeightsOp : Kite_Op<"packed_weights", [Pure]> {
+  let summary = "constant MAC weights in the array's layout";
+  let description = [{
+    The weights of a `kite.matmul` (`[B...] x K x N`) or, with `filter`, of
+    a `kite.conv2d` (`F x C x kh x kw`) as the lowering copies them to
+    DRAM: `groups` K x N matrices of one-byte codes, row-major, one after
+    the other — one per batch of matmul weights; one per convolution group,
+    K = C·kh·kw (the im2col row) and column j of group g the filter
+    `g·F/groups + j`. With `sparsity` = N:M a matrix keeps only the N
+    entries of largest magnitude in every group of M rows of a column (ties
+    to the lower row, as `kite.matmul` selects them): ⌈K/M⌉·N rows of
+    values, row `g·N + s` holding the s-th kept entry of row group g, and
+    in `index` their positions within the group, ⌈log2 M⌉ bits each packed
+    per row (`docs/binary-format.md`).
+
+    The result is the tensor these bytes stand for: the weights, with the
+    entries N:M drops set to zero. `kite-pack-weights` creates it; the
+    interpreter unpacks it.
+
+    Example: the 2:4 weights `[[1, 2], [3, -4], [5, 6], [7, 0]]` keep rows
+    2 and 3 of column 0 and rows 1 and 2 of column 1:
+
+    ```mlir
+    %w = kite.packed_weights {groups = 1 : i64, sparsity = #kite.nm<2, 4>,
+                              values = dense<[5, -4, 7, 6]> : tensor<4xi8>,
+                              index = dense<[6, 11]> : tensor<2xi8>}
+        -> tensor<4x2xi8>
+    ```
+
+    stands for `[[0, 0], [0, -4], [5, 6], [7, 0]]`.
+  }];
+  let arguments = (ins AnyIntElementsAttr:$values,
+                       OptionalAttr<AnyIntElementsAttr>:$index,
+                       OptionalAttr<Kite_NMAttr>:$sparsity,
+                       I64Attr:$groups, UnitAttr:$filter);
+  let results = (outs Kite_Tensor:$result);
+  let assemblyFormat = "attr-dict `->` type($result)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// How the result splits into the packed matrices.
+    WeightLayout getLayout();
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Normalisation and activation
 //===----------------------------------------------------------------------===//

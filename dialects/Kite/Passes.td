@@ -78,6 +78,46 @@ def KiteTile : Pass<"kite-tile", "::mlir::ModuleOp"> {
   ];
 }
 
+def KitePackWeights : Pass<"kite-pack-weights", "::mlir::ModuleOp"> {
+  let summary = "Put constant MAC weights in the array's layout";
+  let description = [{
+    Replaces each constant convolution filter, and each constant
+    `kite.matmul` weight tensor with `rhs_sparsity` = N:M, by a
+    `kite.packed_weights` holding the bytes the lowering copies to DRAM:
+    filters as one K x N matrix per group (K = C·kh·kw, the im2col row; one
+    column per filter), N:M weights compressed to the N kept entries of
+    every group of M along K (the ones `kite.matmul` selects) and their
+    in-group positions in ⌈log2 M⌉ bits each (below: column 0 keeps rows 2
+    and 3, column 1 rows 1 and 2; index row 0 is 2 | 1 << 2 = 6). Dense matmul weights are
+    already K x N row-major and stay constants; so do weights of other
+    types than integers or LP of at most 8 bits (the lowering rejects their
+    ops).
+
+    The model computes the same values: `kite.packed_weights` stands for
+    the weights with the entries N:M drops set to zero, which the MAC op
+    would not read anyway. Constants left without uses are erased.
+    `convert-kite-to-kite-isa` packs constants itself when this pass has
+    not run, with the same code.
+
+    Example:
+
+    ```mlir
+    %w = arith.constant dense<[[1, 2], [3, -4], [5, 6], [7, 0]]> : tensor<4x2xi8>
+    %y = kite.matmul %x, %w {rhs_sparsity = #kite.nm<2, 4>} : ...
+    ```
+
+    becomes
+
+    ```mlir
+    %w = kite.packed_weights {groups = 1 : i64, sparsity = #kite.nm<2, 4>,
+                              values = dense<[5, -4, 7, 6]> : tensor<4xi8>,
+                              index = dense<[6, 11]> : tensor<2xi8>}
+        -> tensor<4x2xi8>
+    %y = kite.matmul %x, %w {rhs_sparsity = #kite.nm<2, 4>} : ...
+    ```
+  }];
+}
+
 def KiteLutSoftmax : Pass<"kite-lut-softmax", "::mlir::ModuleOp"> {
   let summary = "Evaluate softmax with the target's look-up-table unit";
   let description = [{

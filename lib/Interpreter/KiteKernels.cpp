@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Dialect/Kite/IR/PackedWeights.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Numerics/ConvWindow.h"
 #include "kite/Numerics/IntQuant.h"
@@ -161,9 +162,7 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
     const numerics::LPCodec &cw = getCodec(cast<LPType>(rhs.element));
     TargetAttr target = lookupTarget(op);
     int frac = target ? int(target.getLpAccFracBits()) : kDefaultLPAccFracBits;
-    auto magnitude = [](const numerics::LPValue &v) {
-      return v.isZero() ? -1.0 : double(v.log);
-    };
+    auto magnitude = [](const numerics::LPValue &v) { return v.magnitude(); };
     for (int64_t b = 0; b < batches; ++b) {
       std::vector<numerics::LPValue> a(static_cast<size_t>(lhsSize)),
           w(static_cast<size_t>(rhsSize));
@@ -386,6 +385,26 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
         size_t k = 0;
         for (const APInt &v : op.getValue().getValues<APInt>())
           t.i[k++] = int64_t(v.getZExtValue() & mask);
+        out.push_back(std::move(t));
+        return success();
+      });
+
+  interp.registerKernel(
+      "kite.packed_weights",
+      [](Operation *o, ArrayRef<const Tensor *>,
+         SmallVectorImpl<Tensor> &out) -> LogicalResult {
+        auto op = cast<PackedWeightsOp>(o);
+        auto type = op.getResult().getType();
+        std::vector<int8_t> values;
+        for (const APInt &v : op.getValues().getValues<APInt>())
+          values.push_back(int8_t(v.getSExtValue()));
+        std::vector<uint8_t> index;
+        if (DenseIntElementsAttr bits = op.getIndexAttr())
+          for (const APInt &v : bits.getValues<APInt>())
+            index.push_back(uint8_t(v.getZExtValue()));
+        Tensor t = Tensor::ints(type.getShape());
+        t.i = unpackWeights(values, index, op.getLayout(), op.getSparsityAttr(),
+                            type.getElementType());
         out.push_back(std::move(t));
         return success();
       });

@@ -55,6 +55,7 @@ void kite::buildCompilePipeline(OpPassManager &pm,
 }
 
 void kite::buildLowerPipeline(OpPassManager &pm, const LowerOptions &options) {
+  pm.addPass(createKitePackWeights());
   pm.addPass(createKiteTile());
   ConvertKiteToKiteIsaOptions lowering;
   lowering.entry = options.entry;
@@ -72,7 +73,8 @@ void kite::registerKitePipelines() {
       buildCompilePipeline);
   PassPipelineRegistration<LowerOptions>(
       "kite-lower",
-      "Lower the output of kite-compile to a kite_isa program: kite-tile, "
-      "convert-kite-to-kite-isa, kite-isa-schedule-dma",
+      "Lower the output of kite-compile to a kite_isa program: "
+      "kite-pack-weights, kite-tile, convert-kite-to-kite-isa, "
+      "kite-isa-schedule-dma",
       buildLowerPipeline);
 }

@@ -489,7 +489,10 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  // Lower and emit.
+  // Lower and emit; instructions name the layer table's row of their op.
+  for (auto [index, op] : llvm::enumerate(entry.getBody().front()))
+    op.setAttr(kLayerAttrName,
+               IntegerAttr::get(IntegerType::get(&ctx, 64), int64_t(index)));
   FailureOr<rt::Program> program = lowerModule(ctx, *module, passTimes);
   if (failed(program))
     return 1;

@@ -11,7 +11,8 @@
 
 namespace kite {
 /// Discardable attribute convert-kite-to-kite-isa puts on each instruction:
-/// the position of the tensor-level op it came from in the entry function.
+/// the layer of the tensor-level op it came from (that op's own kite.layer,
+/// else its position in the entry function).
 constexpr llvm::StringLiteral kLayerAttrName = "kite.layer";
 
 /// tosa.transpose of `v` by `perms`, with the permuted result type.

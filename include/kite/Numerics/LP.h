@@ -10,6 +10,7 @@
 #define KITE_NUMERICS_LP_H
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,10 @@ struct LPValue {
 
   bool isZero() const { return kind == Kind::Zero; }
   bool isNaR() const { return kind == Kind::NaR; }
+  /// Orders words by |value| (what N:M selection keeps): zero lowest.
+  double magnitude() const {
+    return isZero() ? -std::numeric_limits<double>::infinity() : double(log);
+  }
   /// The exact value as a double (NaR is NaN).
   double toDouble() const;
 };

@@ -87,8 +87,9 @@ struct LowerOptions : mlir::PassPipelineOptions<LowerOptions> {
       llvm::cl::init(false)};
 };
 
-/// Appends kite-lower: kite-tile, convert-kite-to-kite-isa, then the
-/// kite_isa passes that schedule the instruction stream.
+/// Appends kite-lower: kite-pack-weights, kite-tile,
+/// convert-kite-to-kite-isa, then the kite_isa passes that schedule the
+/// instruction stream.
 void buildLowerPipeline(mlir::OpPassManager &pm, const LowerOptions &options);
 
 /// Registers every named pipeline.

@@ -9,7 +9,7 @@
 
 #include "kite/Conversion/Passes.h"
 #include "kite/Conversion/Tiling.h"
-#include "kite/Numerics/NMSelect.h"
+#include "kite/Dialect/Kite/IR/PackedWeights.h"
 #include "kite/Runtime/Isa.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -340,10 +340,14 @@ private:
   /// one per matmul).
   SmallVector<MatmulOp> accumulatorChain(MatmulOp head);
   LogicalResult lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest);
-  /// Places a K x N weight matrix (row-major codes) in DRAM for the array:
-  /// as is, or N:M-compressed when `nm` is set. Fills the rhs fields of `p`.
-  void placeWeights(ArrayRef<int64_t> codes, int64_t k, int64_t n, NMAttr nm,
-                    Type element, MacProblem &p);
+  /// The array layout of constant MAC weights: a kite.packed_weights's, or
+  /// packed here from a constant.
+  FailureOr<PackedWeights> packedWeights(Operation *op, Value weights,
+                                         const WeightLayout &layout, NMAttr nm);
+  /// Places matrix `matrix` of `packed` in DRAM; fills the rhs fields of
+  /// `p`.
+  void placeWeights(const PackedWeights &packed, const WeightLayout &layout,
+                    int64_t matrix, NMAttr nm, MacProblem &p);
   LogicalResult emitConfig(Operation *op, Type lhsElem, IntFormatAttr lhsFormat,
                            Type rhsElem, IntFormatAttr rhsFormat,
                            MultiplierAttr multiplier, NMAttr lhsSparsity,
@@ -380,16 +384,22 @@ private:
   int slotA = 0, slotW = 0, slotC = 0, slotB = 0;
 };
 
+/// Whether every use of `v` reads it as packed weights: a filter, or N:M
+/// matmul weights.
+static bool readOnlyPacked(Value v) {
+  return llvm::all_of(v.getUses(), [](OpOperand &use) {
+    if (isa<Conv2DOp>(use.getOwner()))
+      return use.getOperandNumber() == 1;
+    auto mm = dyn_cast<MatmulOp>(use.getOwner());
+    return mm && use.getOperandNumber() == 1 && mm.getRhsSparsityAttr();
+  });
+}
+
 LogicalResult Lowering::lowerConstant(Operation *op, Attribute value) {
   Value result = op->getResult(0);
   // Filters and N:M weights reach DRAM only in the layout placeWeights
-  // makes.
-  if (!result.use_empty() && llvm::all_of(result.getUses(), [](OpOperand &use) {
-        if (isa<Conv2DOp>(use.getOwner()))
-          return use.getOperandNumber() == 1;
-        auto mm = dyn_cast<MatmulOp>(use.getOwner());
-        return mm && use.getOperandNumber() == 1 && mm.getRhsSparsityAttr();
-      }))
+  // makes (and unused constants not at all).
+  if (readOnlyPacked(result))
     return success();
   auto type = cast<RankedTensorType>(result.getType());
   auto attr = dyn_cast<DenseElementsAttr>(value);
@@ -687,7 +697,8 @@ SmallVector<MatmulOp> Lowering::accumulatorChain(MatmulOp head) {
         next.getRhsFormatAttr() != head.getRhsFormatAttr() ||
         next.getMultiplierAttr() != head.getMultiplierAttr() ||
         !next.getRhsSparsityAttr() ||
-        !matchPattern(next.getRhs(), m_Constant()))
+        !(matchPattern(next.getRhs(), m_Constant()) ||
+          next.getRhs().getDefiningOp<PackedWeightsOp>()))
       break;
     bound += termBound;
     if (bound >= (int64_t(1) << 31))
@@ -698,56 +709,47 @@ SmallVector<MatmulOp> Lowering::accumulatorChain(MatmulOp head) {
   return chain;
 }
 
-void Lowering::placeWeights(ArrayRef<int64_t> codes, int64_t k, int64_t n,
-                            NMAttr nm, Type element, MacProblem &p) {
-  if (!nm) {
-    std::vector<char> dense(codes.begin(), codes.end());
-    p.rhs = addData(dense);
-    return;
+FailureOr<PackedWeights> Lowering::packedWeights(Operation *op, Value weights,
+                                                 const WeightLayout &layout,
+                                                 NMAttr nm) {
+  Type element = cast<ShapedType>(weights.getType()).getElementType();
+  if (auto packed = weights.getDefiningOp<PackedWeightsOp>()) {
+    WeightLayout l = packed.getLayout();
+    if (packed.getSparsityAttr() != nm || l.filter != layout.filter ||
+        l.groups != layout.groups)
+      return op->emitOpError("weights are packed for another op (groups or "
+                             "sparsity differ)");
+    PackedWeights p;
+    for (const APInt &v : packed.getValues().getValues<APInt>())
+      p.values.push_back(int8_t(v.getSExtValue()));
+    if (DenseIntElementsAttr index = packed.getIndexAttr())
+      for (const APInt &v : index.getValues<APInt>())
+        p.index.push_back(uint8_t(v.getZExtValue()));
+    return p;
   }
-  // The interpreter's N:M selection: in every group of M rows of a column,
-  // the N entries of largest magnitude (ties to the lower index) survive.
-  std::optional<numerics::LPCodec> codec;
-  if (auto lp = dyn_cast<LPType>(element))
-    codec.emplace(lp.getFormat());
-  auto magnitude = [&](int64_t code) {
-    if (codec) {
-      const numerics::LPValue &v = codec->value(uint32_t(code));
-      return v.isZero() ? -1.0 : double(v.log);
-    }
-    return double(code < 0 ? -code : code);
-  };
-  int64_t keep = nm.getN(), group = nm.getM();
-  int64_t rows = ceilDiv(k, group) * keep;
-  std::vector<char> values(size_t(rows * n), 0);
-  std::vector<uint8_t> index(size_t(rows * n), 0);
-  for (int64_t j = 0; j < n; ++j)
-    for (int64_t g0 = 0; g0 < k; g0 += group) {
-      auto at = [&](int64_t t) { return codes[size_t((g0 + t) * n + j)]; };
-      std::vector<int64_t> kept =
-          numerics::keptInGroup(std::min(group, k - g0), unsigned(keep),
-                                [&](int64_t t) { return magnitude(at(t)); });
-      for (auto [slot, t] : llvm::enumerate(kept)) {
-        size_t dst = size_t((g0 / group * keep + int64_t(slot)) * n + j);
-        values[dst] = char(at(t));
-        index[dst] = uint8_t(t);
-      }
-    }
-  p.rhs = addData(values);
-  std::vector<uint8_t> packed = rt::packNMIndices(index, rows, n, group);
-  p.rhsIndex = addData(ArrayRef<char>(
-      reinterpret_cast<const char *>(packed.data()), packed.size()));
-  p.keep = keep;
-  p.group = group;
+  DenseElementsAttr attr;
+  if (!matchPattern(weights, m_Constant(&attr)))
+    return op->emitOpError(layout.filter
+                               ? "filter must be a constant (it is packed at "
+                                 "compile time)"
+                               : "N:M weights must be constant (they are "
+                                 "compressed at compile time)");
+  return packWeights(weightCodes(attr, element), layout, nm, element);
 }
 
-/// The codes of a constant integer or LP tensor (LP codes zero-extended).
-static SmallVector<int64_t> codesOf(DenseElementsAttr attr, Type element) {
-  SmallVector<int64_t> codes;
-  bool isLP = isa<LPType>(element);
-  for (const APInt &v : attr.getValues<APInt>())
-    codes.push_back(isLP ? int64_t(v.getZExtValue()) : v.getSExtValue());
-  return codes;
+void Lowering::placeWeights(const PackedWeights &packed,
+                            const WeightLayout &layout, int64_t matrix,
+                            NMAttr nm, MacProblem &p) {
+  auto slice = [](const auto &bytes, int64_t size, int64_t at) {
+    return ArrayRef<char>(
+        reinterpret_cast<const char *>(bytes.data()) + at * size, size_t(size));
+  };
+  p.rhs = addData(slice(packed.values, layout.valueBytes(nm), matrix));
+  if (!nm)
+    return;
+  p.rhsIndex = addData(slice(packed.index, layout.indexBytes(nm), matrix));
+  p.keep = nm.getN();
+  p.group = nm.getM();
 }
 
 LogicalResult Lowering::lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest) {
@@ -776,12 +778,12 @@ LogicalResult Lowering::lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest) {
     p.op = term;
     p.tile = term.getTileAttr();
     if (NMAttr nm = term.getRhsSparsityAttr()) {
-      DenseElementsAttr weights;
-      if (!matchPattern(term.getRhs(), m_Constant(&weights)))
-        return term.emitOpError("N:M weights must be constant (they are "
-                                "compressed at compile time)");
-      placeWeights(codesOf(weights, rhsType.getElementType()), k, n, nm,
-                   rhsType.getElementType(), p);
+      WeightLayout layout{1, k, n, false};
+      FailureOr<PackedWeights> packed =
+          packedWeights(term, term.getRhs(), layout, nm);
+      if (failed(packed))
+        return failure();
+      placeWeights(*packed, layout, 0, nm, p);
     } else {
       FailureOr<Buffer> rhs = bufferOf(term, term.getRhs());
       if (failed(rhs))
@@ -820,14 +822,13 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
   // N:M weights are compressed per batch below; dense ones are read where
   // they are.
   NMAttr nm = op.getRhsSparsityAttr();
-  SmallVector<int64_t> codes;
+  WeightLayout layout = *weightLayout(rhsType.getShape(), false, 1);
+  FailureOr<PackedWeights> packed;
   int64_t rhsAddr = 0;
   if (nm) {
-    DenseElementsAttr weights;
-    if (!matchPattern(op.getRhs(), m_Constant(&weights)))
-      return op.emitOpError("N:M weights must be constant (they are "
-                            "compressed at compile time)");
-    codes = codesOf(weights, rhsType.getElementType());
+    packed = packedWeights(op, op.getRhs(), layout, nm);
+    if (failed(packed))
+      return failure();
   } else {
     FailureOr<Buffer> rhs = bufferOf(op, op.getRhs());
     if (failed(rhs))
@@ -858,9 +859,7 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
     p.op = op;
     p.tile = op.getTileAttr();
     if (nm)
-      placeWeights(
-          ArrayRef<int64_t>(codes).slice(size_t(weightsAt), size_t(k * n)), k,
-          n, nm, rhsType.getElementType(), p);
+      placeWeights(*packed, layout, shared ? 0 : bt, nm, p);
     if (failed(emitMac(p)))
       return failure();
   }
@@ -875,10 +874,13 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
                         op.getMultiplierAttr(), op.getInputSparsityAttr(),
                         op.getFilterSparsityAttr())))
     return failure();
-  DenseElementsAttr filter;
-  if (!matchPattern(op.getFilter(), m_Constant(&filter)))
-    return op.emitOpError("filter must be a constant (it is packed at "
-                          "compile time)");
+  NMAttr nm = op.getFilterSparsityAttr();
+  WeightLayout layout =
+      *weightLayout(fType.getShape(), /*filter=*/true, op.getGroups());
+  FailureOr<PackedWeights> packed =
+      packedWeights(op, op.getFilter(), layout, nm);
+  if (failed(packed))
+    return failure();
   // An LP convolution's f32 bias is added on the drain already.
   bool floatBias = op.getBias() && outType.getElementType().isF32();
   const Epilogue *ep;
@@ -895,19 +897,10 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
   int64_t groups = op.getGroups(), fg = fc / groups, ck = cg * kh * kw;
   ArrayRef<int64_t> stride = op.getStrides(), pad = op.getPads(),
                     dil = op.getDilations();
-  // Filter of each group as K x N bytes: (c, kh, kw) rows, one column per
-  // filter.
-  SmallVector<int64_t> codes = codesOf(filter, fType.getElementType());
   SmallVector<MacProblem> perGroup;
   for (int64_t g = 0; g < groups; ++g) {
-    SmallVector<int64_t> packed(size_t(ck * fg));
-    for (int64_t col = 0; col < fg; ++col)
-      for (int64_t row = 0; row < ck; ++row)
-        packed[size_t(row * fg + col)] =
-            codes[size_t((g * fg + col) * ck + row)];
     MacProblem p{};
-    placeWeights(packed, ck, fg, op.getFilterSparsityAttr(),
-                 fType.getElementType(), p);
+    placeWeights(*packed, layout, g, nm, p);
     perGroup.push_back(p);
   }
   int64_t bias = -1;
@@ -1124,6 +1117,11 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return lowerConstant(op, c.getValue());
   if (auto c = dyn_cast<ConstantOp>(op))
     return lowerConstant(op, c.getValue());
+  if (auto packed = dyn_cast<PackedWeightsOp>(op)) // read by its MAC ops
+    return readOnlyPacked(packed.getResult())
+               ? success()
+               : op->emitOpError("feeds an op other than a convolution's "
+                                 "filter or N:M matmul weights");
   if (auto r = dyn_cast<tosa::ReshapeOp>(op)) {
     FailureOr<Buffer> in = bufferOf(op, r.getInput1());
     if (failed(in))
@@ -1295,11 +1293,16 @@ LogicalResult Lowering::run() {
     freeDeadAfter(current);
     if (!layerAttrs)
       continue;
+    // The op's own kite.layer (kitec numbers the ops before the passes
+    // that run ahead of this one add any), else its position.
+    auto layer = op.getAttrOfType<IntegerAttr>(kLayerAttrName);
+    if (!layer)
+      layer = b.getI64IntegerAttr(int64_t(index));
     for (Operation &emitted :
          llvm::make_range(last ? std::next(last->getIterator()) : body->begin(),
                           body->end()))
       if (!isa<ki::DataOp>(emitted))
-        emitted.setAttr(kLayerAttrName, b.getI64IntegerAttr(int64_t(index)));
+        emitted.setAttr(kLayerAttrName, layer);
   }
   ki::FenceOp::create(b, func.getLoc());
   if (dram.next > rt::kScratchBase)

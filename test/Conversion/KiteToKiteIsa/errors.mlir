@@ -63,3 +63,20 @@ func.func @main(%x: tensor<512x8xi8>, %w: tensor<8x32xi8>) -> tensor<512x32xi32>
   %y = kite.matmul %x, %w {tile = #kite.tile<512, 8, 32>} : (tensor<512x8xi8>, tensor<8x32xi8>) -> tensor<512x32xi32>
   return %y : tensor<512x32xi32>
 }
+
+// -----
+
+func.func @main(%x: tensor<2x4xi8>) -> tensor<4x2xi8> {
+  // expected-error @+1 {{'kite.packed_weights' op feeds an op other than a convolution's filter or N:M matmul weights}}
+  %w = kite.packed_weights {groups = 1 : i64, values = dense<1> : tensor<8xi8>} -> tensor<4x2xi8>
+  return %w : tensor<4x2xi8>
+}
+
+// -----
+
+func.func @main(%x: tensor<2x4xi8>) -> tensor<2x2xi32> {
+  %w = kite.packed_weights {groups = 1 : i64, sparsity = #kite.nm<2, 4>, values = dense<1> : tensor<4xi8>, index = dense<0> : tensor<2xi8>} -> tensor<4x2xi8>
+  // expected-error @+1 {{'kite.matmul' op weights are packed for another op (groups or sparsity differ)}}
+  %y = kite.matmul %x, %w {rhs_sparsity = #kite.nm<1, 4>} : (tensor<2x4xi8>, tensor<4x2xi8>) -> tensor<2x2xi32>
+  return %y : tensor<2x2xi32>
+}

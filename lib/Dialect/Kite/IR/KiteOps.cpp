@@ -1,6 +1,7 @@
 //===- KiteOps.cpp - kite dialect operations ------------------------------===//
 
 #include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Dialect/Kite/IR/PackedWeights.h"
 #include "kite/Numerics/Multipliers.h"
 
 #include <cmath>
@@ -541,4 +542,49 @@ int64_t kite::macCount(Operation *op) {
   auto filter = cast<Conv2DOp>(op).getFilter().getType();
   return result.getNumElements() * filter.getDimSize(1) * filter.getDimSize(2) *
          filter.getDimSize(3);
+}
+
+//===----------------------------------------------------------------------===//
+// PackedWeightsOp
+//===----------------------------------------------------------------------===//
+
+WeightLayout PackedWeightsOp::getLayout() {
+  return *weightLayout(getResult().getType().getShape(), getFilter(),
+                       getGroups());
+}
+
+LogicalResult PackedWeightsOp::verify() {
+  auto type = getResult().getType();
+  Type element = type.getElementType();
+  auto lp = dyn_cast<LPType>(element);
+  if (!(lp ? lp.getN() <= 8
+           : element.isSignlessInteger() &&
+                 element.getIntOrFloatBitWidth() <= 8))
+    return emitOpError() << "packs integer or LP codes of at most 8 bits, "
+                            "not "
+                         << element;
+  std::optional<WeightLayout> layout =
+      weightLayout(type.getShape(), getFilter(), getGroups());
+  if (!layout)
+    return emitOpError() << "cannot split " << type << " into "
+                         << (getFilter() ? "the filters of " : "")
+                         << getGroups() << " groups";
+  if (!getFilter() && layout->groups != int64_t(getGroups()))
+    return emitOpError() << "matmul weights " << type << " are "
+                         << layout->groups << " matrices, not " << getGroups();
+  auto bytes = [](DenseIntElementsAttr attr) {
+    return cast<ShapedType>(attr.getType()).getElementType().isInteger(8)
+               ? attr.getNumElements()
+               : int64_t(-1);
+  };
+  NMAttr nm = getSparsityAttr();
+  int64_t values = layout->groups * layout->valueBytes(nm);
+  if (bytes(getValues()) != values)
+    return emitOpError() << "values must be " << values << " i8 codes";
+  int64_t index = layout->groups * layout->indexBytes(nm);
+  if (!nm && getIndexAttr())
+    return emitOpError("index is for N:M (sparsity) weights only");
+  if (nm && (!getIndexAttr() || bytes(getIndexAttr()) != index))
+    return emitOpError() << "index must be " << index << " i8 bytes";
+  return success();
 }

@@ -787,3 +787,33 @@ func.func @sizes(%x: tensor<8x64xi8>, %w: tensor<64x16xi8>) -> tensor<8x16xi32> 
       : (tensor<8x64xi8>, tensor<64x16xi8>) -> tensor<8x16xi32>
   return %y : tensor<8x16xi32>
 }
+
+// -----
+
+// expected-error @+1 {{'kite.packed_weights' op values must be 8 i8 codes}}
+%w = kite.packed_weights {groups = 1 : i64, values = dense<1> : tensor<4xi8>} -> tensor<4x2xi8>
+
+// -----
+
+// expected-error @+1 {{'kite.packed_weights' op index must be 2 i8 bytes}}
+%w = kite.packed_weights {groups = 1 : i64, sparsity = #kite.nm<2, 4>, values = dense<1> : tensor<4xi8>} -> tensor<4x2xi8>
+
+// -----
+
+// expected-error @+1 {{'kite.packed_weights' op index is for N:M (sparsity) weights only}}
+%w = kite.packed_weights {groups = 1 : i64, values = dense<1> : tensor<8xi8>, index = dense<0> : tensor<2xi8>} -> tensor<4x2xi8>
+
+// -----
+
+// expected-error @+1 {{'kite.packed_weights' op cannot split 'tensor<3x1x1x2xi8>' into the filters of 2 groups}}
+%w = kite.packed_weights {filter, groups = 2 : i64, values = dense<1> : tensor<6xi8>} -> tensor<3x1x1x2xi8>
+
+// -----
+
+// expected-error @+1 {{'kite.packed_weights' op matmul weights 'tensor<2x4x2xi8>' are 2 matrices, not 1}}
+%w = kite.packed_weights {groups = 1 : i64, values = dense<1> : tensor<16xi8>} -> tensor<2x4x2xi8>
+
+// -----
+
+// expected-error @+1 {{'kite.packed_weights' op packs integer or LP codes of at most 8 bits, not 'f32'}}
+%w = kite.packed_weights {groups = 1 : i64, values = dense<1> : tensor<8xi8>} -> tensor<4x2xf32>

@@ -67,6 +67,21 @@ mlir::DenseIntElementsAttr encodeLPConstant(mlir::RankedTensorType type,
 /// Products per run of a kite.matmul or kite.conv2d (dense), from its
 /// static types.
 int64_t macCount(mlir::Operation *op);
+
+/// How constant MAC weights split into the array's `groups` K x N matrices
+/// (kite.packed_weights): a matmul's [B...] x K x N weights are one matrix
+/// per batch; a convolution filter F x C x kh x kw is one (C kh kw) x
+/// (F / groups) matrix per group (column j of group g is filter
+/// g * F / groups + j). Functions in PackedWeights.h.
+struct WeightLayout {
+  int64_t groups, k, n;
+  bool filter;
+  /// Rows of one packed matrix: K, or ceil(K / M) * N kept rows for N:M.
+  int64_t valueRows(NMAttr nm) const;
+  int64_t valueBytes(NMAttr nm) const { return valueRows(nm) * n; }
+  /// Bytes of one matrix's packed in-group indices (N:M only).
+  int64_t indexBytes(NMAttr nm) const;
+};
 } // namespace kite
 
 #define GET_OP_CLASSES
