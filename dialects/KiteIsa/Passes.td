@@ -6,7 +6,7 @@
 include "mlir/Pass/PassBase.td"
 
 def KiteIsaScheduleDma : Pass<"kite-isa-schedule-dma", "::kite::kiteisa::ProgramOp"> {
-  let summary = "Issue every DMA load as early as its dependences allow";
+  let summary = "Issue every DMA load and im2col as early as its dependences allow";
   let description = [{
     The accelerator runs its DMA engine, MAC array and vector unit side by
     side, each taking its own instructions in program order; a scoreboard
@@ -16,13 +16,16 @@ def KiteIsaScheduleDma : Pass<"kite-isa-schedule-dma", "::kite::kiteisa::Program
     the next tile's loads queue behind this tile's drain (`store_acc`, also
     a DMA instruction), which waits for the `mma`.
 
-    This pass moves each `dma_load` up, past every instruction that neither
-    writes the DRAM or scratchpad bytes it reads nor touches the on-chip
-    bytes it writes, stopping at the previous load (loads keep their order)
+    This pass moves each `dma_load` and `im2col` (the DMA engine's other
+    producer) up, past every instruction that neither writes the bytes it
+    reads nor touches the bytes it writes (vector instructions count as
+    reading all of memory), stopping at the previous load or im2col (they
+    keep their order)
     and at any instruction whose effects it does not know. (`data`, `input`
     and `output` too: the lowering puts them first and last). With the
     lowering's ping-pong halves this is double buffering: the next tile's
-    operands fill one half while the array reads the other.
+    operands fill one half while the array reads the other, and the next
+    image's patches are built while the array works on this one's.
 
     The program computes the same values (nothing that depends on a load
     moves across it); only the cycle count changes.

@@ -35,10 +35,12 @@ struct Span {
   }
 };
 
-/// What a load moving past an instruction must not cross: the on-chip
-/// bytes the instruction touches and the memory bytes it writes.
+/// The bytes an instruction touches: on chip (read or written), and in
+/// memory (DRAM and scratchpad) those it reads and writes. Vector
+/// instructions' reads are not described: they may read anything.
 struct Effects {
-  SmallVector<Span> onChip, memoryWrites;
+  SmallVector<Span> onChip, memoryReads, memoryWrites;
+  bool readsAnyMemory = false;
 };
 
 Span memory(int64_t addr, int64_t bytes) {
@@ -74,6 +76,9 @@ std::optional<Effects> effectsOf(Operation *op) {
   bool known =
       TypeSwitch<Operation *, bool>(op)
           .Case([&](DmaLoadOp o) {
+            e.memoryReads.push_back(stridedMemory(o.getSrc(), o.getRows(),
+                                                  o.getRowBytes(),
+                                                  o.getSrcStride(), 1, 1));
             e.onChip.push_back({rt::Space(o.getSpace()), o.getDst(),
                                 o.getDst() + o.getRows() * o.getRowBytes()});
             return true;
@@ -112,6 +117,8 @@ std::optional<Effects> effectsOf(Operation *op) {
           })
           .Case([&](Im2colOp o) {
             ArrayRef<int64_t> kernel = o.getKernel(), out = o.getOutput();
+            e.memoryReads.push_back(
+                memory(o.getSrc(), ShapedType::getNumElements(o.getInput())));
             e.memoryWrites.push_back(memory(
                 o.getDst(),
                 ShapedType::getNumElements({out[0], out[1], kernel[0],
@@ -173,41 +180,53 @@ std::optional<Effects> effectsOf(Operation *op) {
           .Default([](Operation *) { return false; });
   if (!known)
     return std::nullopt;
+  if (isa<VecBinaryOp, VecClampOp, VecCopyOp, VecReduceOp, VecPoolOp,
+          VecQuantizeOp, VecDequantizeOp, VecLayerNormOp, VecGeluOp,
+          LutSoftmaxOp>(op))
+    e.readsAnyMemory = true;
   return e;
 }
 
-/// Whether `load` may be issued before `op`: `op` is not a load (loads keep
-/// their order, or a later tile's would delay an earlier one's), does not
-/// write what the load reads, and does not touch what the load writes.
-bool mayPass(DmaLoadOp load, Operation *op) {
-  if (isa<DmaLoadOp>(op))
+bool overlap(ArrayRef<Span> a, ArrayRef<Span> b) {
+  return llvm::any_of(a, [&](const Span &x) {
+    return llvm::any_of(b, [&](const Span &y) { return x.overlaps(y); });
+  });
+}
+
+/// Whether DMA instruction `dma` (a load or an im2col) may be issued before
+/// `op`: `op` is not one of them (they keep their order, or a later tile's
+/// would delay an earlier one's) and neither writes what the other touches.
+bool mayPass(Operation *dma, Operation *op) {
+  if (isa<DmaLoadOp, Im2colOp>(op))
     return false;
-  std::optional<Effects> effects = effectsOf(op);
-  if (!effects)
+  std::optional<Effects> other = effectsOf(op), self = effectsOf(dma);
+  if (!other)
     return false;
-  Span reads = stridedMemory(load.getSrc(), load.getRows(), load.getRowBytes(),
-                             load.getSrcStride(), 1, 1);
-  Span writes = effectsOf(load)->onChip.front();
-  return llvm::none_of(effects->memoryWrites,
-                       [&](const Span &s) { return s.overlaps(reads); }) &&
-         llvm::none_of(effects->onChip,
-                       [&](const Span &s) { return s.overlaps(writes); });
+  bool writesMemory = !self->memoryWrites.empty();
+  return !overlap(other->memoryWrites, self->memoryReads) &&
+         !overlap(other->memoryWrites, self->memoryWrites) &&
+         !(writesMemory && other->readsAnyMemory) &&
+         !overlap(other->memoryReads, self->memoryWrites) &&
+         !overlap(other->onChip, self->onChip);
 }
 
 struct ScheduleDma : kiteisa::impl::KiteIsaScheduleDmaBase<ScheduleDma> {
   using Base::Base;
 
   void runOnOperation() override {
-    SmallVector<DmaLoadOp> loads(getOperation().getOps<DmaLoadOp>());
-    for (DmaLoadOp load : loads) {
-      Operation *first = load;
+    SmallVector<Operation *> dma;
+    for (Operation &op : getOperation().getBody().front())
+      if (isa<DmaLoadOp, Im2colOp>(op))
+        dma.push_back(&op);
+    for (Operation *op : dma) {
+      Operation *first = op;
       while (Operation *prev = first->getPrevNode()) {
-        if (!mayPass(load, prev))
+        if (!mayPass(op, prev))
           break;
         first = prev;
       }
-      if (first != load.getOperation())
-        load->moveBefore(first);
+      if (first != op)
+        op->moveBefore(first);
     }
   }
 };

@@ -70,3 +70,27 @@ kite_isa.program @onchip attributes {dram_bytes = 1024 : i64} {
   kite_isa.dma_load {src = 0 : i64, space = 2 : i64, dst = 80 : i64, rows = 1 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
   kite_isa.fence
 }
+
+// -----
+
+// im2col (also on the DMA engine) moves like a load: the next image's
+// patches are built while the array works on this one. It writes memory,
+// so it stays after a vector instruction (whose reads are not described)
+// and after the load that reads its previous patches.
+// CHECK-LABEL: kite_isa.program @im2col
+// CHECK:      kite_isa.dma_load {{.*}}src = 512 : i64
+// CHECK-NEXT: kite_isa.im2col {{.*}}dst = 512 : i64{{.*}}src = 64 : i64
+// CHECK-NEXT: kite_isa.mma
+// CHECK-NEXT: kite_isa.store_acc
+// CHECK-NEXT: kite_isa.vec_clamp
+// CHECK-NEXT: kite_isa.im2col {{.*}}src = 128 : i64
+kite_isa.program @im2col attributes {dram_bytes = 1024 : i64} {
+  kite_isa.input {addr = 0 : i64, index = 0 : i64, type = tensor<2x1x4x4xf32>}
+  kite_isa.dma_load {src = 512 : i64, space = 1 : i64, dst = 0 : i64, rows = 4 : i64, row_bytes = 4 : i64, src_stride = 4 : i64}
+  kite_isa.mma {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 4 : i64, k = 4 : i64, n = 1 : i64, accumulate = 0 : i64}
+  kite_isa.store_acc {src = 0 : i64, rows = 4 : i64, cols = 1 : i64, dst = 768 : i64, row_stride = 1 : i64, col_stride = 4 : i64, dtype = 3 : i64, bias = -1 : i64}
+  kite_isa.im2col {src = 64 : i64, dst = 512 : i64, input = array<i64: 1, 4, 4>, channel_offset = 0 : i64, group_channels = 1 : i64, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0>, dilations = array<i64: 1, 1>, output = array<i64: 2, 2>}
+  kite_isa.vec_clamp {src = 896 : i64, dst = 896 : i64, count = 4 : i64, min = 0.0 : f64, max = 6.0 : f64}
+  kite_isa.im2col {src = 128 : i64, dst = 960 : i64, input = array<i64: 1, 4, 4>, channel_offset = 0 : i64, group_channels = 1 : i64, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0>, dilations = array<i64: 1, 1>, output = array<i64: 2, 2>}
+  kite_isa.fence
+}
