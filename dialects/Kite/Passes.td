@@ -51,7 +51,11 @@ def KiteTile : Pass<"kite-tile", "::mlir::ModuleOp"> {
     as the array has (more when the accumulator half holds them), then the
     longest reduction, then as many rows as fit; N:M weights take whole
     groups along k, their values and packed indices sharing the weight half,
-    and a multiple of 8 columns when a tile does not cover them all.
+    and a multiple of 8 columns when a tile does not cover them all. An op
+    that would be one tile in all — one problem, in an accumulator chain of
+    at most two terms, with at least two array heights of rows — gets two
+    row tiles instead, so that loading, multiplying and draining overlap
+    (on the digits MLP: 21 % fewer cycles).
 
     An op that already has a tile (written by hand, to try another
     cut) keeps it unless `override` is set; a tile that does not fit the

@@ -20,6 +20,12 @@ namespace kite {
 struct MacShape {
   int64_t m, k, n;
   int64_t keep = 0, group = 0;
+  /// How many such problems the op runs (batches, images x groups).
+  int64_t problems = 1;
+  /// Matmuls in the accumulator chain (a TASD series) the op belongs to:
+  /// its terms share accumulator tiles, and beyond two of them their
+  /// weights are loaded again for every row tile.
+  int64_t chainTerms = 1;
 };
 
 /// The problem one array pass of `op` (kite.matmul or kite.conv2d) belongs
@@ -33,7 +39,7 @@ std::optional<MacShape> macShape(mlir::Operation *op);
 /// per-column vectors (integer and f32 bias, `n` values each).
 struct TileBudget {
   int64_t act, weight, acc;
-  int64_t arrayCols;
+  int64_t arrayRows, arrayCols;
   int64_t vectorSlot; ///< bytes of one slot of per-column vectors
 };
 TileBudget tileBudget(TargetAttr target, int64_t n);
@@ -42,7 +48,9 @@ TileBudget tileBudget(TargetAttr target, int64_t n);
 /// array has (more when the accumulator half holds them), then the longest
 /// reduction, then as many rows as fit. N:M tiles take whole groups and, when
 /// they do not cover N, a multiple of 8 columns (packed indices start on a
-/// byte).
+/// byte). An op that would be one tile in all, in a chain of at most two
+/// terms, is cut in two row tiles (when it has at least two array heights
+/// of rows), so that loading, multiplying and draining overlap.
 TileAttr defaultTile(mlir::MLIRContext *ctx, const TileBudget &budget,
                      const MacShape &shape);
 

@@ -466,6 +466,9 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
   SmallVector<int64_t> tks;
   for (const MacProblem &t : chain) {
     MacShape shape{t.m, t.k, t.n, t.keep, t.group};
+    std::optional<MacShape> ofOp = macShape(t.op);
+    shape.problems = ofOp->problems;
+    shape.chainTerms = ofOp->chainTerms;
     TileAttr tile =
         t.tile ? t.tile : defaultTile(b.getContext(), budget, shape);
     tm = std::min(tm, tile.getM());
@@ -493,7 +496,10 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
   unsigned eb = rt::dtypeBytes(p.outType);
   for (int64_t n0 = 0; n0 < p.n; n0 += tn) {
     int64_t tnr = std::min(tn, p.n - n0);
-    int64_t keptW = -1; // the weight slot holding this column tile, if kept
+    // The weight half holding each term's column tile, when it stays loaded
+    // for every row tile: a term whose reduction is one tile, in a chain of
+    // at most two (each then owns a half).
+    SmallVector<int64_t, 2> keptW(chain.size(), -1);
     for (int64_t m0 = 0; m0 < p.m; m0 += tm) {
       int64_t tmr = std::min(tm, p.m - m0);
       int64_t c = (slotC ^= 1) * halfC;
@@ -501,13 +507,13 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
       if (accumulate)
         load(rt::Space::Acc, c, p.acc + (m0 * p.n + n0) * 4, tmr, tnr * 4,
              p.n * 4);
-      for (auto [t, tk] : llvm::zip(chain, tks)) {
-        bool reuse = chain.size() == 1 && ceilDiv(t.k, tk) == 1;
+      for (auto [term, t, tk] : llvm::enumerate(chain, tks)) {
+        bool reuse = chain.size() <= 2 && ceilDiv(t.k, tk) == 1;
         for (int64_t k0 = 0; k0 < t.k; k0 += tk) {
           int64_t tkr = std::min(tk, t.k - k0);
           int64_t w;
-          if (reuse && keptW >= 0) {
-            w = keptW;
+          if (reuse && keptW[term] >= 0) {
+            w = keptW[term];
           } else {
             w = (slotW ^= 1) * weightStride;
             if (t.keep > 0) {
@@ -524,7 +530,7 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
               load(rt::Space::Weight, w, t.rhs + k0 * t.n + n0, tkr, tnr, t.n);
             }
             if (reuse)
-              keptW = w;
+              keptW[term] = w;
           }
           int64_t a = (slotA ^= 1) * halfA;
           load(rt::Space::Act, a, t.lhs + m0 * t.k + k0, tmr, tkr, t.k);

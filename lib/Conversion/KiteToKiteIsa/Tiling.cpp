@@ -3,6 +3,7 @@
 #include "kite/Conversion/Tiling.h"
 #include "kite/Runtime/Isa.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -23,16 +24,32 @@ std::optional<MacShape> kite::macShape(Operation *op) {
   if (auto mm = dyn_cast<MatmulOp>(op)) {
     ArrayRef<int64_t> ls = mm.getLhs().getType().getShape(),
                       rs = mm.getRhs().getType().getShape();
-    int64_t m = rs.size() == 2 ? ShapedType::getNumElements(ls.drop_back())
-                               : ls[ls.size() - 2];
-    return withSparsity({m, ls.back(), rs.back()}, mm.getRhsSparsityAttr());
+    bool shared = rs.size() == 2;
+    int64_t m =
+        shared ? ShapedType::getNumElements(ls.drop_back()) : ls[ls.size() - 2];
+    MacShape shape{m, ls.back(), rs.back()};
+    shape.problems = shared ? 1 : ShapedType::getNumElements(ls.drop_back(2));
+    // Count the chain from its head (no accumulator from a matmul).
+    MatmulOp head = mm;
+    while (auto prev = head.getAcc() ? head.getAcc().getDefiningOp<MatmulOp>()
+                                     : MatmulOp())
+      head = prev;
+    for (MatmulOp term = head; term.getResult().hasOneUse();
+         ++shape.chainTerms) {
+      auto next = dyn_cast<MatmulOp>(*term.getResult().getUsers().begin());
+      if (!next || next.getAcc() != term.getResult())
+        break;
+      term = next;
+    }
+    return withSparsity(shape, mm.getRhsSparsityAttr());
   }
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     ArrayRef<int64_t> fs = conv.getFilter().getType().getShape(),
                       os = conv.getResult().getType().getShape();
-    return withSparsity({os[2] * os[3], fs[1] * fs[2] * fs[3],
-                         fs[0] / int64_t(conv.getGroups())},
-                        conv.getFilterSparsityAttr());
+    int64_t groups = int64_t(conv.getGroups());
+    MacShape shape{os[2] * os[3], fs[1] * fs[2] * fs[3], fs[0] / groups};
+    shape.problems = os[0] * groups;
+    return withSparsity(shape, conv.getFilterSparsityAttr());
   }
   return std::nullopt;
 }
@@ -42,7 +59,9 @@ TileBudget kite::tileBudget(TargetAttr target, int64_t n) {
   int64_t vectorSlot = 2 * int64_t(llvm::alignTo(n * 4, kAlign));
   return {int64_t(mem.getActKib()) * 1024 / 2,
           (int64_t(mem.getWeightKib()) * 1024 - 2 * vectorSlot) / 2,
-          int64_t(mem.getAccKib()) * 1024 / 2, int64_t(target.getArrayCols()),
+          int64_t(mem.getAccKib()) * 1024 / 2,
+          int64_t(target.getArrayRows()),
+          int64_t(target.getArrayCols()),
           vectorSlot};
 }
 
@@ -61,6 +80,9 @@ TileAttr kite::defaultTile(MLIRContext *ctx, const TileBudget &budget,
   }
   int64_t tm = std::max<int64_t>(
       1, std::min({s.m, budget.act / tk, budget.acc / (4 * tn)}));
+  if (s.problems == 1 && s.chainTerms <= 2 && tm == s.m && tk == s.k &&
+      tn == s.n && s.m >= 2 * budget.arrayRows)
+    tm = llvm::divideCeil(s.m, 2);
   return TileAttr::get(ctx, tm, tk, tn);
 }
 

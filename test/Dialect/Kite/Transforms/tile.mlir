@@ -5,14 +5,15 @@
 
 // NOTARGET: error: kite-tile: the module has no kite.target (run kite-set-target first)
 
-// kite-v1 (ACT 256 KiB, WEIGHT 256 KiB, ACC 64 KiB, 16 x 16 array) holds
-// each problem in one tile. kite-mini (32 / 32 / 8 KiB, 8 x 8) cuts: 16
+// kite-v1 (ACT 256 KiB, WEIGHT 256 KiB, ACC 64 KiB, 16 x 16 array) could
+// hold each problem in one tile; an op that would be a single tile gets two
+// row tiles, so that loading, multiplying and draining overlap. kite-mini (32 / 32 / 8 KiB, 8 x 8) cuts: 16
 // columns (its 4 KiB accumulator half holds 16 x 64 rows), the reduction
 // to what 16 columns of the weight half hold (half of 32 KiB less two
 // 128-byte slots for per-column vectors: 16,256 bytes / 16 = 1,016), the
 // rows to what the ACT half holds at that reduction (16,384 / 1,016).
 // V1-LABEL: func.func @dense
-// V1: tile = #kite.tile<64, 2048, 16>
+// V1: tile = #kite.tile<32, 2048, 16>
 // V1: tile = #kite.tile<8, 64, 8>
 // MINI-LABEL: func.func @dense
 // MINI: tile = #kite.tile<16, 1016, 16>
@@ -34,10 +35,11 @@ func.func @dense(%x: tensor<64x2048xi8>, %w: tensor<2048x16xi8>, %x2: tensor<8x6
 
 // N:M weights take whole groups along k (2:4: values and 2-bit indices
 // share the weight half) and a multiple of 8 columns. Shared weights make
-// the batch one 128-row problem; a convolution's problem is one image and
-// group: 8 x 8 positions, 3 x 3 x 3 reduction, 16 filters.
+// the batch one 128-row problem (two row tiles on kite-v1); a
+// convolution's problem is one image and group: 8 x 8 positions, 3 x 3 x 3
+// reduction, 16 filters, and its two images already overlap.
 // V1-LABEL: func.func @sparse_and_conv
-// V1: tile = #kite.tile<128, 48, 40>
+// V1: tile = #kite.tile<64, 48, 40>
 // V1: tile = #kite.tile<64, 27, 16>
 // MINI-LABEL: func.func @sparse_and_conv
 // MINI: tile = #kite.tile<64, 48, 16>
