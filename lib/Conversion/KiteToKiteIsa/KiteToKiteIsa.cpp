@@ -493,6 +493,9 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
     load(rt::Space::Weight, floatBiasAt, ep->floatBias + p.column0 * 4, 1,
          p.n * 4, p.n * 4);
   }
+  bool oneActTile = llvm::all_of(llvm::zip(chain, tks), [](auto termTk) {
+    return std::get<1>(termTk) >= std::get<0>(termTk).k;
+  });
   unsigned eb = rt::dtypeBytes(p.outType);
   for (int64_t n0 = 0; n0 < p.n; n0 += tn) {
     int64_t tnr = std::min(tn, p.n - n0);
@@ -507,6 +510,9 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
       if (accumulate)
         load(rt::Space::Acc, c, p.acc + (m0 * p.n + n0) * 4, tmr, tnr * 4,
              p.n * 4);
+      // The terms of a chain read the same activations: when every term's
+      // reduction is one tile, they share one activation tile.
+      int64_t sharedA = -1;
       for (auto [term, t, tk] : llvm::enumerate(chain, tks)) {
         bool reuse = chain.size() <= 2 && ceilDiv(t.k, tk) == 1;
         for (int64_t k0 = 0; k0 < t.k; k0 += tk) {
@@ -532,8 +538,13 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
             if (reuse)
               keptW[term] = w;
           }
-          int64_t a = (slotA ^= 1) * halfA;
-          load(rt::Space::Act, a, t.lhs + m0 * t.k + k0, tmr, tkr, t.k);
+          int64_t a = sharedA;
+          if (a < 0) {
+            a = (slotA ^= 1) * halfA;
+            load(rt::Space::Act, a, t.lhs + m0 * t.k + k0, tmr, tkr, t.k);
+            if (oneActTile)
+              sharedA = a;
+          }
           if (t.keep > 0)
             ki::MmaNMOp::create(b, loc, a, w, w + halfW / 2, c, tmr, tkr, tnr,
                                 t.keep, t.group, accumulate ? 1 : 0);
