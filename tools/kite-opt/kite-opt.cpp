@@ -11,6 +11,7 @@
 #include "kite/Dialect/KiteIsa/IR/KiteIsa.h"
 #include "kite/Dialect/KiteIsa/Transforms/Passes.h"
 #include "kite/Pipelines/Pipelines.h"
+#include "kite/Support/CommandLine.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -32,6 +33,7 @@ int main(int argc, char **argv) {
   kite::registerKiteConversionPasses();
   kite::kiteisa::registerKiteIsaPasses();
   kite::registerKitePipelines();
+  kite::hideBackendOptions();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "Kite optimizer: kite dialect passes and pipelines\n",
       registry));

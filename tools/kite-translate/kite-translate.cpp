@@ -8,6 +8,7 @@
 
 #include "kite/Conversion/ImportOnnx/ImportOnnx.h"
 #include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Support/CommandLine.h"
 #include "kite/Target/Kbin.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -96,5 +97,6 @@ int main(int argc, char **argv) {
         return kite::moduleFromProgram(ctx, program);
       },
       isaDialects);
+  kite::hideBackendOptions();
   return failed(mlirTranslateMain(argc, argv, "Kite translations\n"));
 }

@@ -16,6 +16,7 @@
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Pipelines/Pipelines.h"
 #include "kite/Runtime/HostRun.h"
+#include "kite/Support/CommandLine.h"
 #include "kite/Target/Kbin.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -316,6 +317,7 @@ int main(int argc, char **argv) {
   registerPassManagerCLOptions();
   registerMLIRContextCLOptions();
   registerAsmPrinterCLOptions();
+  kite::hideBackendOptions({&category});
   cl::ParseCommandLineOptions(
       argc, argv,
       "kitec: compile a model to a Kite binary in one command\n\n"
