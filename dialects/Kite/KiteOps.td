@@ -71,16 +71,16 @@ def Kite_MatmulOp : Kite_Op<"matmul", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Kite_Conv2DOp : Kite_Op<"conv2d", [Pure]> {
+def Kite_Conv2DOp : Kite_Op<"conv2d", [Pure, AttrSizedOperandSegments]> {
   let summary = "2-D convolution (NCHW input, FCHW filter) on the MAC array";
   let description = [{
     `input` is `N x C x H x W`, `filter` is `F x C/groups x KH x KW`, the
-    optional `bias` is `F` (same element type as the result), the result is
-    `N x F x OH x OW` with
+    optional `bias` is `F` (same element type as the result), the optional
+    `acc` and the result are `N x F x OH x OW` with
     `OH = (H + pad_top + pad_bottom - dilation_h * (KH - 1) - 1) / stride_h + 1`
     (likewise OW). Padding reads zero.
 
-    `result[n, f, oh, ow] = bias[f] + sum_{c, kh, kw} P(input[n, g*C/groups + c,
+    `result[n, f, oh, ow] = acc[n, f, oh, ow] + bias[f] + sum_{c, kh, kw} P(input[n, g*C/groups + c,
     oh*stride_h + kh*dilation_h - pad_top, ...], filter[f, c, kh, kw])`
     with `g = f / (F / groups)`.
 
@@ -102,7 +102,7 @@ def Kite_Conv2DOp : Kite_Op<"conv2d", [Pure]> {
     ```
   }];
   let arguments = (ins Kite_Tensor:$input, Kite_Tensor:$filter,
-                       Optional<Kite_Tensor>:$bias,
+                       Optional<Kite_Tensor>:$bias, Optional<Kite_Tensor>:$acc,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$dilations, I64Attr:$groups,
                        OptionalAttr<Kite_IntFormatAttr>:$input_format,
@@ -113,7 +113,7 @@ def Kite_Conv2DOp : Kite_Op<"conv2d", [Pure]> {
                        OptionalAttr<Kite_TileAttr>:$tile);
   let results = (outs Kite_Tensor:$result);
   let assemblyFormat = [{
-    $input `,` $filter (`bias` `(` $bias^ `)`)? attr-dict `:` functional-type(operands, results)
+    $input `,` $filter (`bias` `(` $bias^ `)`)? (`acc` `(` $acc^ `)`)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }

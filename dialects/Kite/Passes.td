@@ -439,16 +439,19 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
 def KiteTasd : Pass<"kite-tasd", "::mlir::ModuleOp"> {
   let summary = "TASD-W: decompose integer weights into a series of N:M terms";
   let description = [{
-    Rewrites every integer `kite.matmul` whose weights are a constant (and
-    not already N:M) into a chain of structured-sparse matmuls that share
-    the activations and the accumulator:
+    Rewrites every integer `kite.matmul` and `kite.conv2d` whose weights
+    are a constant (and not already N:M) into a chain of structured-sparse
+    ops of its kind that share the activations and the accumulator:
 
     W = T1 + T2 + ... + R, where T1 keeps, in every group of M1 rows of each
     column, the N1 entries of largest magnitude of W (the same selection the
     interpreter and the array apply), T2 does the same on W - T1, and so on
     for the terms of `series` (e.g. `2:4+1:8`). Each term runs as
     `kite.matmul ... {rhs_sparsity = #kite.nm<Ni, Mi>}` with the previous
-    term's result as `acc`; the residual R is dropped. A term that would
+    term's result as `acc`; the residual R is dropped. A convolution's
+    groups run along each filter's flattened `(c, kh, kw)` (its im2col
+    reduction), its terms are `kite.conv2d ... {filter_sparsity = ...}`, and
+    the first term keeps the bias. A term that would
     keep nothing is not emitted. Every pattern must be supported by the
     module's target. With `report`, each layer's relative residual
     ||R|| / ||W|| and the weights kept go to stderr.
@@ -482,7 +485,8 @@ def KiteTasd : Pass<"kite-tasd", "::mlir::ModuleOp"> {
 def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
   let summary = "TASDER: choose each layer's N:M series under an accuracy bound";
   let description = [{
-    For every integer `kite.matmul` with constant dense weights, picks from
+    For every integer `kite.matmul` and `kite.conv2d` with constant dense
+    weights, picks from
     `menu` (only the patterns the target supports; `dense` always allowed)
     a series subject to the model's top-1 on the calibration data staying
     >= `min-accuracy` x the undecomposed model's. Layers are visited

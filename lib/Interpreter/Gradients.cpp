@@ -634,6 +634,8 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
             gb.f[(k / (oh * ow)) % f] += gy.f[k];
           grads[2] = std::move(gb);
         }
+        if (op.getAcc())
+          grads[op.getBias() ? 3 : 2] = gy;
         return success();
       });
   interp.registerBackward(

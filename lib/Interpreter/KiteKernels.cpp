@@ -286,9 +286,10 @@ LogicalResult conv2dKernel(Operation *o, ArrayRef<const Tensor *> in,
   Type inElem = op.getInput().getType().getElementType();
   Type fElem = op.getFilter().getType().getElementType();
   bool isFloat = x.isFloat;
-  Tensor result = isa<FloatType>(resultType.getElementType())
-                      ? Tensor::floats(resultType.getShape())
-                      : Tensor::ints(resultType.getShape());
+  const Tensor *acc = op.getAcc() ? in[op.getBias() ? 3 : 2] : nullptr;
+  Tensor result = initResult(resultType, acc);
+  unsigned width =
+      result.isFloat ? 0 : resultType.getElementType().getIntOrFloatBitWidth();
   for (int64_t g = 0; g < groups; ++g) {
     // Filter of the group as K x N: (c, kh, kw) rows, one column a filter.
     Tensor w = isFloat ? Tensor::floats({ck, fg}) : Tensor::ints({ck, fg});
@@ -325,17 +326,15 @@ LogicalResult conv2dKernel(Operation *o, ArrayRef<const Tensor *> in,
         for (int64_t col = 0; col < fg; ++col) {
           int64_t dst = (b * fc + g * fg + col) * oh * ow + pos;
           if (result.isFloat)
-            result.f[dst] = part.f[pos * fg + col];
+            result.f[dst] += part.f[pos * fg + col];
           else
-            result.i[dst] = part.i[pos * fg + col];
+            result.i[dst] =
+                saturate(result.i[dst] + part.i[pos * fg + col], width);
         }
     }
   }
   if (op.getBias()) {
     const Tensor &bias = *in[2];
-    unsigned width = result.isFloat
-                         ? 0
-                         : resultType.getElementType().getIntOrFloatBitWidth();
     for (int64_t idx = 0, n = result.size(); idx < n; ++idx) {
       int64_t ch = (idx / (oh * ow)) % fc;
       if (result.isFloat)

@@ -100,14 +100,26 @@ func.func @lut_softmax() -> tensor<1x3xi16> {
 
 // 3x3 input 1..9, 2x2 filter of ones, bias 0.5, no padding.
 // CONV: result #0: [1, 1, 2, 2] [12.5, 16.5, 24.5, 28.5]
-func.func @conv() -> tensor<1x1x2x2xf32> {
+// Integer, with an accumulator: (1, 0, 0, 1) under the 1:4 selection is
+// (1, 0, 0, 0) (ties go to the lower index): acc 101 + bias -1 + each
+// window's top-left input.
+// CONV: result #1: [1, 1, 2, 2] [100, 101, 103, 104]
+func.func @conv() -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi32>) {
   %x = arith.constant dense<[[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]]> : tensor<1x1x3x3xf32>
   %w = arith.constant dense<1.0> : tensor<1x1x2x2xf32>
   %b = arith.constant dense<0.5> : tensor<1xf32>
   %y = kite.conv2d %x, %w bias(%b) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
                                    dilations = array<i64: 1, 1>, groups = 1 : i64}
       : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>, tensor<1xf32>) -> tensor<1x1x2x2xf32>
-  return %y : tensor<1x1x2x2xf32>
+  %qx = arith.constant dense<[[[[0, 1, 2], [3, 4, 5], [6, 7, 8]]]]> : tensor<1x1x3x3xi8>
+  %qw = arith.constant dense<[[[[1, 0], [0, 1]]]]> : tensor<1x1x2x2xi8>
+  %qb = arith.constant dense<-1> : tensor<1xi32>
+  %acc = arith.constant dense<[[[[101, 101], [101, 101]]]]> : tensor<1x1x2x2xi32>
+  %s = kite.conv2d %qx, %qw bias(%qb) acc(%acc) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+                                   dilations = array<i64: 1, 1>, groups = 1 : i64,
+                                   filter_sparsity = #kite.nm<1, 4>}
+      : (tensor<1x1x3x3xi8>, tensor<1x1x2x2xi8>, tensor<1xi32>, tensor<1x1x2x2xi32>) -> tensor<1x1x2x2xi32>
+  return %y, %s : tensor<1x1x2x2xf32>, tensor<1x1x2x2xi32>
 }
 
 // NORM: result #0: [1, 2] [-1, 1]

@@ -125,7 +125,8 @@ static cl::opt<std::string>
            cl::ValueOptional, cl::value_desc("drop"), cl::cat(category));
 static cl::opt<std::string>
     tasd("tasd",
-         cl::desc("Structured-sparse decomposition of integer matmul weights: "
+         cl::desc("Structured-sparse decomposition of integer matmul and "
+                  "convolution weights: "
                   "a series of N:M terms for every layer (kite-tasd, e.g. "
                   "2:4+1:8), or without a value / with a minimum relative "
                   "calibration accuracy (default 0.99) a per-layer choice by "
@@ -451,25 +452,33 @@ int main(int argc, char **argv) {
   uint64_t lutBytes = 0;
   // A TASD chain (N:M terms accumulating into each other) runs as one layer
   // on the array: its row shows the series and the summed MACs.
-  llvm::DenseMap<Value, size_t> matmulLayer;
+  llvm::DenseMap<Value, size_t> macLayer;
   for (Operation &op : entry.getBody().front()) {
     layers.push_back(describe(&op));
     if (auto sm = dyn_cast<LutSoftmaxOp>(op))
       lutBytes += sm.getTables().bytes();
-    auto mm = dyn_cast<MatmulOp>(op);
-    if (!mm)
+    Value acc;
+    NMAttr sparsity;
+    if (auto mm = dyn_cast<MatmulOp>(op)) {
+      acc = mm.getAcc();
+      sparsity = mm.getRhsSparsityAttr();
+    } else if (auto conv = dyn_cast<Conv2DOp>(op)) {
+      acc = conv.getAcc();
+      sparsity = conv.getFilterSparsityAttr();
+    } else {
       continue;
-    auto head = mm.getAcc() ? matmulLayer.find(mm.getAcc()) : matmulLayer.end();
-    if (head != matmulLayer.end() && mm.getRhsSparsityAttr()) {
+    }
+    auto head = acc ? macLayer.find(acc) : macLayer.end();
+    if (head != macLayer.end() && sparsity) {
       llvm::json::Object &chain = layers[head->second].info;
       chain["sparsity"] = (*chain.getString("sparsity") + "+" +
                            *layers.back().info.getString("sparsity"))
                               .str();
       chain["macs"] =
           *chain.getInteger("macs") + *layers.back().info.getInteger("macs");
-      matmulLayer[mm.getResult()] = head->second;
+      macLayer[op.getResult(0)] = head->second;
     } else {
-      matmulLayer[mm.getResult()] = layers.size() - 1;
+      macLayer[op.getResult(0)] = layers.size() - 1;
     }
   }
 

@@ -339,6 +339,8 @@ private:
   /// partial sums cannot saturate (so one saturation at the drain equals
   /// one per matmul).
   SmallVector<MatmulOp> accumulatorChain(MatmulOp head);
+  /// The same for convolutions (the terms also share the im2col patches).
+  SmallVector<Conv2DOp> accumulatorChain(Conv2DOp head);
   LogicalResult lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest);
   /// The array layout of constant MAC weights: a kite.packed_weights's, or
   /// packed here from a constant.
@@ -683,39 +685,32 @@ Value Lowering::matchEpilogue(Value v, int64_t n, bool nchw,
   return v;
 }
 
-SmallVector<MatmulOp> Lowering::accumulatorChain(MatmulOp head) {
-  SmallVector<MatmulOp> chain;
+namespace {
+int64_t operandBits(Type element, IntFormatAttr format) {
+  return format ? format.getBits() : element.getIntOrFloatBitWidth();
+}
+
+/// Whether `head` can start an accumulator chain: an integer op (i32 result)
+/// that does not continue one.
+template <typename OpTy> bool startsChain(OpTy head) {
+  return !head.getAcc() &&
+         head.getResult().getType().getElementType().isSignlessInteger(32);
+}
+
+/// The ops after `head` that take the previous one's result as their
+/// accumulator and that `sameTerm` accepts, as long as the partial sums stay
+/// below 2^31 given `termBound`, a bound on one term's |partial sums|.
+template <typename OpTy>
+SmallVector<OpTy> chainAfter(OpTy head, int64_t termBound,
+                             llvm::function_ref<bool(OpTy)> sameTerm) {
+  SmallVector<OpTy> chain;
   auto type = head.getResult().getType();
-  // One weight matrix for every row of the activations.
-  ArrayRef<int64_t> rs = head.getRhs().getType().getShape(),
-                    ls = head.getLhs().getType().getShape();
-  bool sharedWeights = product(rs.drop_back(2)) == 1 &&
-                       (rs.size() == 2 || product(ls.drop_back(2)) == 1);
-  if (head.getAcc() || !type.getElementType().isSignlessInteger(32) ||
-      !sharedWeights)
-    return chain;
-  auto bits = [](Type element, IntFormatAttr format) -> int64_t {
-    return format ? format.getBits() : element.getIntOrFloatBitWidth();
-  };
-  // Bound on |partial sums| with margin 2 for approximate products.
-  int64_t k = head.getLhs().getType().getShape().back();
-  int64_t termBound = k << (bits(head.getLhs().getType().getElementType(),
-                                 head.getLhsFormatAttr()) +
-                            bits(head.getRhs().getType().getElementType(),
-                                 head.getRhsFormatAttr()));
   int64_t bound = termBound;
-  MatmulOp last = head;
+  OpTy last = head;
   while (last.getResult().hasOneUse()) {
-    auto next = dyn_cast<MatmulOp>(*last.getResult().getUsers().begin());
-    if (!next || next.getAcc() != last.getResult() ||
-        next.getLhs() != head.getLhs() || next.getType() != type ||
-        next.getRhs().getType() != head.getRhs().getType() ||
-        next.getLhsFormatAttr() != head.getLhsFormatAttr() ||
-        next.getRhsFormatAttr() != head.getRhsFormatAttr() ||
-        next.getMultiplierAttr() != head.getMultiplierAttr() ||
-        !next.getRhsSparsityAttr() ||
-        !(matchPattern(next.getRhs(), m_Constant()) ||
-          next.getRhs().getDefiningOp<PackedWeightsOp>()))
+    auto next = dyn_cast<OpTy>(*last.getResult().getUsers().begin());
+    if (!next || next.getAcc() != last.getResult() || next.getType() != type ||
+        !sameTerm(next))
       break;
     bound += termBound;
     if (bound >= (int64_t(1) << 31))
@@ -723,6 +718,68 @@ SmallVector<MatmulOp> Lowering::accumulatorChain(MatmulOp head) {
     chain.push_back(next);
     last = next;
   }
+  return chain;
+}
+
+bool constantWeights(Value weights) {
+  return matchPattern(weights, m_Constant()) ||
+         weights.getDefiningOp<PackedWeightsOp>();
+}
+} // namespace
+
+SmallVector<MatmulOp> Lowering::accumulatorChain(MatmulOp head) {
+  // One weight matrix for every row of the activations.
+  ArrayRef<int64_t> rs = head.getRhs().getType().getShape(),
+                    ls = head.getLhs().getType().getShape();
+  if (!startsChain(head) || product(rs.drop_back(2)) != 1 ||
+      (rs.size() != 2 && product(ls.drop_back(2)) != 1))
+    return {};
+  // Bound on |partial sums| with margin 2 for approximate products.
+  int64_t termBound = ls.back()
+                      << (operandBits(head.getLhs().getType().getElementType(),
+                                      head.getLhsFormatAttr()) +
+                          operandBits(head.getRhs().getType().getElementType(),
+                                      head.getRhsFormatAttr()));
+  return chainAfter<MatmulOp>(head, termBound, [&](MatmulOp next) {
+    return next.getLhs() == head.getLhs() &&
+           next.getRhs().getType() == head.getRhs().getType() &&
+           next.getLhsFormatAttr() == head.getLhsFormatAttr() &&
+           next.getRhsFormatAttr() == head.getRhsFormatAttr() &&
+           next.getMultiplierAttr() == head.getMultiplierAttr() &&
+           next.getRhsSparsityAttr() && constantWeights(next.getRhs());
+  });
+}
+
+SmallVector<Conv2DOp> Lowering::accumulatorChain(Conv2DOp head) {
+  auto filterType = head.getFilter().getType();
+  // The head's bias joins at the drain, after every term.
+  int64_t biasBound = 0;
+  DenseIntElementsAttr bias;
+  if (!startsChain(head) ||
+      (head.getBias() && !matchPattern(head.getBias(), m_Constant(&bias))))
+    return {};
+  if (bias)
+    for (const APInt &v : bias.getValues<APInt>())
+      biasBound = std::max<int64_t>(biasBound, std::llabs(v.getSExtValue()));
+  int64_t termBound =
+      (filterType.getNumElements() / filterType.getDimSize(0))
+      << (operandBits(head.getInput().getType().getElementType(),
+                      head.getInputFormatAttr()) +
+          operandBits(filterType.getElementType(), head.getFilterFormatAttr()));
+  SmallVector<Conv2DOp> chain =
+      chainAfter<Conv2DOp>(head, termBound + biasBound, [&](Conv2DOp next) {
+        return next.getInput() == head.getInput() && !next.getBias() &&
+               next.getFilter().getType() == filterType &&
+               next.getStrides() == head.getStrides() &&
+               next.getPads() == head.getPads() &&
+               next.getDilations() == head.getDilations() &&
+               next.getGroups() == head.getGroups() &&
+               next.getInputFormatAttr() == head.getInputFormatAttr() &&
+               next.getFilterFormatAttr() == head.getFilterFormatAttr() &&
+               next.getMultiplierAttr() == head.getMultiplierAttr() &&
+               next.getFilterSparsityAttr() &&
+               constantWeights(next.getFilter());
+      });
   return chain;
 }
 
@@ -884,6 +941,10 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
 }
 
 LogicalResult Lowering::lowerConv(Conv2DOp op) {
+  if (op.getAcc())
+    return op.emitOpError("with an accumulator operand is lowered only as a "
+                          "later term of a chain of N:M convolutions (the "
+                          "terms of kite-tasd)");
   auto inType = op.getInput().getType(), fType = op.getFilter().getType();
   auto outType = op.getResult().getType();
   if (failed(emitConfig(op, inType.getElementType(), op.getInputFormatAttr(),
@@ -891,19 +952,36 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
                         op.getMultiplierAttr(), op.getInputSparsityAttr(),
                         op.getFilterSparsityAttr())))
     return failure();
-  NMAttr nm = op.getFilterSparsityAttr();
+  SmallVector<Conv2DOp> terms{op};
+  llvm::append_range(terms, accumulatorChain(op));
   WeightLayout layout =
       *weightLayout(fType.getShape(), /*filter=*/true, op.getGroups());
-  FailureOr<PackedWeights> packed =
-      packedWeights(op, op.getFilter(), layout, nm);
-  if (failed(packed))
-    return failure();
+  // Each term's weights for each group.
+  SmallVector<SmallVector<MacProblem>> perTerm;
+  for (Conv2DOp term : terms) {
+    NMAttr nm = term.getFilterSparsityAttr();
+    FailureOr<PackedWeights> packed =
+        packedWeights(term, term.getFilter(), layout, nm);
+    if (failed(packed))
+      return failure();
+    SmallVector<MacProblem> &perGroup = perTerm.emplace_back();
+    for (int64_t g = 0; g < int64_t(op.getGroups()); ++g) {
+      MacProblem p{};
+      placeWeights(*packed, layout, g, nm, p);
+      p.op = term;
+      p.tile = term.getTileAttr();
+      perGroup.push_back(p);
+    }
+    fused.insert(term);
+  }
+  Conv2DOp tail = terms.back();
   // An LP convolution's f32 bias is added on the drain already.
   bool floatBias = op.getBias() && outType.getElementType().isF32();
   const Epilogue *ep;
   FailureOr<Buffer> in = bufferOf(op, op.getInput()),
-                    out = drainBuffer(op, op.getResult(), fType.getDimSize(0),
-                                      /*nchw=*/true, floatBias, ep);
+                    out =
+                        drainBuffer(tail, tail.getResult(), fType.getDimSize(0),
+                                    /*nchw=*/true, floatBias, ep);
   if (failed(in) || failed(out))
     return failure();
   int64_t batch = inType.getDimSize(0), c = inType.getDimSize(1),
@@ -914,12 +992,6 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
   int64_t groups = op.getGroups(), fg = fc / groups, ck = cg * kh * kw;
   ArrayRef<int64_t> stride = op.getStrides(), pad = op.getPads(),
                     dil = op.getDilations();
-  SmallVector<MacProblem> perGroup;
-  for (int64_t g = 0; g < groups; ++g) {
-    MacProblem p{};
-    placeWeights(*packed, layout, g, nm, p);
-    perGroup.push_back(p);
-  }
   int64_t bias = -1;
   if (op.getBias()) {
     FailureOr<Buffer> biasBuf = bufferOf(op, op.getBias());
@@ -939,21 +1011,23 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
                            ArrayRef<int64_t>({dil[0], dil[1]}),
                            ArrayRef<int64_t>({oh, ow}));
       // Output position p, channel j lands at NCHW (bt, g*fg + j, p).
-      MacProblem p = perGroup[size_t(g)];
-      p.m = oh * ow;
-      p.k = ck;
-      p.n = fg;
-      p.lhs = patches;
-      p.out = out->addr + (bt * fc + g * fg) * oh * ow * eb;
-      p.outRowStride = 1;
-      p.outColStride = oh * ow;
-      p.outType = out->dtype;
-      p.bias = bias >= 0 ? bias + g * fg * 4 : -1;
-      p.epilogue = ep;
-      p.column0 = g * fg;
-      p.op = op;
-      p.tile = op.getTileAttr();
-      if (failed(emitMac(p)))
+      SmallVector<MacProblem> chain;
+      for (ArrayRef<MacProblem> perGroup : perTerm) {
+        MacProblem p = perGroup[size_t(g)];
+        p.m = oh * ow;
+        p.k = ck;
+        p.n = fg;
+        p.lhs = patches;
+        p.out = out->addr + (bt * fc + g * fg) * oh * ow * eb;
+        p.outRowStride = 1;
+        p.outColStride = oh * ow;
+        p.outType = out->dtype;
+        p.bias = bias >= 0 ? bias + g * fg * 4 : -1;
+        p.epilogue = ep;
+        p.column0 = g * fg;
+        chain.push_back(p);
+      }
+      if (failed(emitMac(chain)))
         return failure();
     }
   return success();

@@ -18,6 +18,24 @@ MacShape withSparsity(MacShape shape, NMAttr nm) {
   }
   return shape;
 }
+
+/// Terms in the accumulator chain `op` belongs to: ops of its kind, each
+/// taking the previous one's result as its accumulator.
+template <typename OpTy> int64_t chainLength(OpTy op) {
+  OpTy head = op;
+  while (auto prev = head.getAcc()
+                         ? head.getAcc().template getDefiningOp<OpTy>()
+                         : OpTy())
+    head = prev;
+  int64_t terms = 1;
+  for (OpTy term = head; term.getResult().hasOneUse(); ++terms) {
+    auto next = dyn_cast<OpTy>(*term.getResult().getUsers().begin());
+    if (!next || next.getAcc() != term.getResult())
+      break;
+    term = next;
+  }
+  return terms;
+}
 } // namespace
 
 std::optional<MacShape> kite::macShape(Operation *op) {
@@ -29,18 +47,7 @@ std::optional<MacShape> kite::macShape(Operation *op) {
         shared ? ShapedType::getNumElements(ls.drop_back()) : ls[ls.size() - 2];
     MacShape shape{m, ls.back(), rs.back()};
     shape.problems = shared ? 1 : ShapedType::getNumElements(ls.drop_back(2));
-    // Count the chain from its head (no accumulator from a matmul).
-    MatmulOp head = mm;
-    while (auto prev = head.getAcc() ? head.getAcc().getDefiningOp<MatmulOp>()
-                                     : MatmulOp())
-      head = prev;
-    for (MatmulOp term = head; term.getResult().hasOneUse();
-         ++shape.chainTerms) {
-      auto next = dyn_cast<MatmulOp>(*term.getResult().getUsers().begin());
-      if (!next || next.getAcc() != term.getResult())
-        break;
-      term = next;
-    }
+    shape.chainTerms = chainLength(mm);
     return withSparsity(shape, mm.getRhsSparsityAttr());
   }
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
@@ -49,6 +56,7 @@ std::optional<MacShape> kite::macShape(Operation *op) {
     int64_t groups = int64_t(conv.getGroups());
     MacShape shape{os[2] * os[3], fs[1] * fs[2] * fs[3], fs[0] / groups};
     shape.problems = os[0] * groups;
+    shape.chainTerms = chainLength(conv);
     return withSparsity(shape, conv.getFilterSparsityAttr());
   }
   return std::nullopt;

@@ -111,7 +111,7 @@ struct ConvToKite : OpRewritePattern<ConvTy> {
           llvm::to_vector(attr.getValues<int64_t>()));
     };
     Value y = Conv2DOp::create(
-        rewriter, loc, resultType, x, w, *bias, i64s(op.getStrides()),
+        rewriter, loc, resultType, x, w, *bias, Value(), i64s(op.getStrides()),
         rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}), i64s(op.getDilations()),
         rewriter.getI64IntegerAttr(1), nullptr, nullptr, nullptr, nullptr,
         nullptr, nullptr);

@@ -125,7 +125,7 @@ struct Conv2DToKite : OpRewritePattern<tosa::Conv2DOp> {
                                        type.getDimSize(1), type.getDimSize(2)},
                                       type.getElementType());
     Value y = Conv2DOp::create(
-        rewriter, loc, nchw, x, w, op.getBias(),
+        rewriter, loc, nchw, x, w, op.getBias(), Value(),
         rewriter.getDenseI64ArrayAttr(op.getStride()),
         rewriter.getDenseI64ArrayAttr({pad[0], pad[2], pad[1], pad[3]}),
         rewriter.getDenseI64ArrayAttr(op.getDilation()),

@@ -80,3 +80,12 @@ func.func @main(%x: tensor<2x4xi8>) -> tensor<2x2xi32> {
   %y = kite.matmul %x, %w {rhs_sparsity = #kite.nm<1, 4>} : (tensor<2x4xi8>, tensor<4x2xi8>) -> tensor<2x2xi32>
   return %y : tensor<2x2xi32>
 }
+
+// -----
+
+func.func @main(%x: tensor<1x1x3x3xi8>, %init: tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xi32> {
+  %w = arith.constant dense<1> : tensor<2x1x2x2xi8>
+  // expected-error @+1 {{'kite.conv2d' op with an accumulator operand is lowered only as a later term of a chain of N:M convolutions (the terms of kite-tasd)}}
+  %y = kite.conv2d %x, %w acc(%init) {dilations = array<i64: 1, 1>, filter_sparsity = #kite.nm<2, 4>, groups = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xi8>, tensor<2x1x2x2xi8>, tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xi32>
+  return %y : tensor<1x2x2x2xi32>
+}

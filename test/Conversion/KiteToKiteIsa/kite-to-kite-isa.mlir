@@ -153,6 +153,27 @@ func.func @main(%x: tensor<2x8xi8>, %init: tensor<2x2xi32>) -> (tensor<2x2xi32>,
 
 // -----
 
+// A TASD chain of convolutions unfolds the image once; its terms share the
+// patches and one accumulator tile, and the bias joins at the one drain.
+// CHECK-LABEL: type = tensor<1x1x3x3xi8>}
+// CHECK: kite_isa.im2col
+// CHECK-NOT: kite_isa.im2col
+// CHECK: kite_isa.mma_nm {{{.*}}accumulate = 0 : i64, {{.*}}group = 4 : i64, {{.*}}keep = 2 : i64
+// CHECK-NOT: kite_isa.store_acc
+// CHECK: kite_isa.mma_nm {{{.*}}accumulate = 1 : i64, {{.*}}group = 4 : i64, {{.*}}keep = 2 : i64
+// CHECK: kite_isa.store_acc {bias = {{[0-9]+}} : i64
+// CHECK-NOT: kite_isa.store_acc
+func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x2x2x2xi32> {
+  %w0 = arith.constant dense<[[[[0, -5], [3, 0]]], [[[0, 2], [7, 0]]]]> : tensor<2x1x2x2xi8>
+  %w1 = arith.constant dense<[[[[0, 0], [0, 2]]], [[[0, 0], [0, -1]]]]> : tensor<2x1x2x2xi8>
+  %b = arith.constant dense<[10, -20]> : tensor<2xi32>
+  %y0 = kite.conv2d %x, %w0 bias(%b) {dilations = array<i64: 1, 1>, filter_sparsity = #kite.nm<2, 4>, groups = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xi8>, tensor<2x1x2x2xi8>, tensor<2xi32>) -> tensor<1x2x2x2xi32>
+  %y1 = kite.conv2d %x, %w1 acc(%y0) {dilations = array<i64: 1, 1>, filter_sparsity = #kite.nm<2, 4>, groups = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xi8>, tensor<2x1x2x2xi8>, tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xi32>
+  return %y1 : tensor<1x2x2x2xi32>
+}
+
+// -----
+
 // The float ops after a matmul fold into its drain: dequantize (per
 // column), f32 bias add, clamp and requantization run in store_acc_fused,
 // with no vector-unit instruction and no i32 or f32 tensor in memory.

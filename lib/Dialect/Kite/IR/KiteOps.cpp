@@ -239,6 +239,9 @@ LogicalResult Conv2DOp::verify() {
       return emitOpError() << "bias element type " << biasType.getElementType()
                            << " differs from the result's";
   }
+  if (getAcc() && getAcc().getType() != resultType)
+    return emitOpError() << "acc type " << getAcc().getType()
+                         << " differs from result type " << resultType;
   return verifyMacOperands(*this, "input", inputType.getElementType(), "filter",
                            filterType.getElementType(),
                            resultType.getElementType(), getInputFormatAttr(),

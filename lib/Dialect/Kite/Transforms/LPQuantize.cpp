@@ -204,11 +204,12 @@ Value rewriteToLP(Operation *op, const MacLayer &layer, nq::LPFormat af,
         mm.getLhsSparsityAttr(), mm.getRhsSparsityAttr(), mm.getTileAttr());
   } else {
     auto conv = cast<Conv2DOp>(op);
-    result = Conv2DOp::create(
-        b, loc, resultType, lhs, rhs, conv.getBias(), conv.getStridesAttr(),
-        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
-        nullptr, nullptr, nullptr, conv.getInputSparsityAttr(),
-        conv.getFilterSparsityAttr(), conv.getTileAttr());
+    result = Conv2DOp::create(b, loc, resultType, lhs, rhs, conv.getBias(),
+                              conv.getAcc(), conv.getStridesAttr(),
+                              conv.getPadsAttr(), conv.getDilationsAttr(),
+                              conv.getGroupsAttr(), nullptr, nullptr, nullptr,
+                              conv.getInputSparsityAttr(),
+                              conv.getFilterSparsityAttr(), conv.getTileAttr());
   }
   op->getResult(0).replaceAllUsesWith(result);
   op->erase();

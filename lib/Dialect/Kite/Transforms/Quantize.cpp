@@ -43,7 +43,7 @@ std::optional<Layer> asLayer(Operation *op) {
   }
   auto conv = dyn_cast<Conv2DOp>(op);
   if (!conv || !conv.getInput().getType().getElementType().isF32() ||
-      !matchPattern(conv.getFilter(), m_Constant(&w)))
+      conv.getAcc() || !matchPattern(conv.getFilter(), m_Constant(&w)))
     return std::nullopt;
   if (conv.getBias() && !matchPattern(conv.getBias(), m_Constant(&b)))
     return std::nullopt;
@@ -181,7 +181,7 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
                 ArrayRef<int32_t>(qb)));
       }
       acc = Conv2DOp::create(
-          b, loc, accType, qAct, qWeights, bias, conv.getStridesAttr(),
+          b, loc, accType, qAct, qWeights, bias, Value(), conv.getStridesAttr(),
           conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupsAttr(),
           actFmt, wFmt, conv.getMultiplierAttr(), conv.getInputSparsityAttr(),
           conv.getFilterSparsityAttr(), conv.getTileAttr());

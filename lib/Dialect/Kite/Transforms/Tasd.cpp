@@ -44,22 +44,46 @@ parseSeries(StringRef text) {
   return terms;
 }
 
-/// Takes the N:M selection of `residual` (K x N per batch slice, along K)
-/// out of it and returns it.
-std::vector<int64_t> takeTerm(std::vector<int64_t> &residual, int64_t batches,
-                              int64_t k, int64_t n, unsigned keep,
+/// A MAC op's constant integer weights as `batches` K x N matrices, N:M
+/// groups running along K: a matmul's rhs ([B...] x K x N), or a
+/// convolution's filter (F x C/groups x KH x KW: K = C/groups * KH * KW
+/// per filter, N = F).
+struct WeightView {
+  Value weights;
+  int64_t batches, k, n, kStride, nStride;
+  int64_t at(int64_t b, int64_t kk, int64_t j) const {
+    return b * k * n + kk * kStride + j * nStride;
+  }
+};
+
+WeightView weightView(Operation *op) {
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    auto type = conv.getFilter().getType();
+    int64_t f = type.getDimSize(0), k = type.getNumElements() / f;
+    return {conv.getFilter(), 1, k, f, 1, k};
+  }
+  auto mm = cast<MatmulOp>(op);
+  auto type = mm.getRhs().getType();
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t k = shape[shape.size() - 2], n = shape.back();
+  return {mm.getRhs(), type.getNumElements() / (k * n), k, n, n, 1};
+}
+
+/// Takes the N:M selection of `residual` (along K) out of it and returns it.
+std::vector<int64_t> takeTerm(std::vector<int64_t> &residual,
+                              const WeightView &view, unsigned keep,
                               unsigned group) {
   std::vector<int64_t> term(residual.size(), 0);
-  for (int64_t b = 0; b < batches; ++b)
-    for (int64_t j = 0; j < n; ++j)
-      for (int64_t g0 = 0; g0 < k; g0 += group) {
+  for (int64_t b = 0; b < view.batches; ++b)
+    for (int64_t j = 0; j < view.n; ++j)
+      for (int64_t g0 = 0; g0 < view.k; g0 += group) {
         auto at = [&](int64_t t) -> int64_t & {
-          return residual[size_t((b * k + g0 + t) * n + j)];
+          return residual[size_t(view.at(b, g0 + t, j))];
         };
         for (int64_t t : numerics::keptInGroup(
-                 std::min<int64_t>(group, k - g0), keep,
+                 std::min<int64_t>(group, view.k - g0), keep,
                  [&](int64_t t) { return std::llabs(at(t)); })) {
-          term[size_t((b * k + g0 + t) * n + j)] = at(t);
+          term[size_t(view.at(b, g0 + t, j))] = at(t);
           at(t) = 0;
         }
       }
@@ -73,17 +97,41 @@ double norm(const std::vector<int64_t> &v) {
   return std::sqrt(s);
 }
 
+/// A copy of MAC op `op` before it that reads `weights` through `nm`, adds
+/// to `acc` (if any) and, unless `first`, leaves the bias to the first term.
+Operation *cloneTerm(OpBuilder &b, Operation *op, Value weights, Value acc,
+                     bool first, NMAttr nm) {
+  Operation *part = b.clone(*op);
+  if (auto mm = dyn_cast<MatmulOp>(part)) {
+    mm.getRhsMutable().assign(weights);
+    if (acc)
+      mm.getAccMutable().assign(acc);
+    else
+      mm.getAccMutable().clear();
+    mm.setRhsSparsityAttr(nm);
+    return part;
+  }
+  auto conv = cast<Conv2DOp>(part);
+  conv.getFilterMutable().assign(weights);
+  if (acc)
+    conv.getAccMutable().assign(acc);
+  else
+    conv.getAccMutable().clear();
+  if (!first)
+    conv.getBiasMutable().clear();
+  conv.setFilterSparsityAttr(nm);
+  return part;
+}
+
 /// Rewrites `op` into its chain of N:M terms (the first keeps each group's
 /// N1 largest weights, the next the same of what is left, ...); sets the
 /// relative residual ||R|| / ||W|| and the kept / total nonzero weights.
-void decompose(MatmulOp op, ArrayRef<std::pair<unsigned, unsigned>> terms,
+void decompose(Operation *op, ArrayRef<std::pair<unsigned, unsigned>> terms,
                double &relativeResidual, int64_t &kept, int64_t &nonzero) {
+  WeightView view = weightView(op);
   DenseIntElementsAttr weights;
-  matchPattern(op.getRhs(), m_Constant(&weights));
-  auto type = op.getRhs().getType();
-  ArrayRef<int64_t> shape = type.getShape();
-  int64_t k = shape[shape.size() - 2], n = shape.back();
-  int64_t batches = type.getNumElements() / (k * n);
+  matchPattern(view.weights, m_Constant(&weights));
+  auto type = cast<RankedTensorType>(view.weights.getType());
   std::vector<int64_t> residual;
   for (const APInt &v : weights.getValues<APInt>())
     residual.push_back(v.getSExtValue());
@@ -91,10 +139,12 @@ void decompose(MatmulOp op, ArrayRef<std::pair<unsigned, unsigned>> terms,
   nonzero = llvm::count_if(residual, [](int64_t v) { return v; });
 
   OpBuilder b(op);
-  Value acc = op.getAcc();
+  Value acc = isa<MatmulOp>(op) ? cast<MatmulOp>(op).getAcc()
+                                : cast<Conv2DOp>(op).getAcc();
+  bool first = true;
   kept = 0;
   for (auto [keep, group] : terms) {
-    std::vector<int64_t> term = takeTerm(residual, batches, k, n, keep, group);
+    std::vector<int64_t> term = takeTerm(residual, view, keep, group);
     int64_t termNonzero = llvm::count_if(term, [](int64_t v) { return v; });
     if (!termNonzero)
       continue;
@@ -104,34 +154,39 @@ void decompose(MatmulOp op, ArrayRef<std::pair<unsigned, unsigned>> terms,
     for (int64_t v : term)
       values.push_back(APInt(width, uint64_t(v), /*isSigned=*/true));
     Value w = arith::ConstantOp::create(
-        b, op.getLoc(), DenseIntElementsAttr::get(type, values));
-    auto part = cast<MatmulOp>(b.clone(*op));
-    part.getRhsMutable().assign(w);
-    if (acc)
-      part.getAccMutable().assign(acc);
-    else
-      part.getAccMutable().clear();
-    part.setRhsSparsityAttr(NMAttr::get(op.getContext(), keep, group));
-    acc = part.getResult();
+        b, op->getLoc(), DenseIntElementsAttr::get(type, values));
+    acc = cloneTerm(b, op, w, acc, first,
+                    NMAttr::get(op->getContext(), keep, group))
+              ->getResult(0);
+    first = false;
   }
   relativeResidual = total > 0 ? norm(residual) / total : 0.0;
-  if (!acc) // every term was empty: the weights are all zero
+  if (first) // every term was empty: the weights are all zero
     return;
-  Operation *dense = op.getRhs().getDefiningOp();
-  op.getResult().replaceAllUsesWith(acc);
-  op.erase();
+  Operation *dense = view.weights.getDefiningOp();
+  op->getResult(0).replaceAllUsesWith(acc);
+  op->erase();
   if (dense->use_empty())
     dense->erase();
 }
 
-/// The matmuls TASD applies to: integer weights, constant, not yet N:M.
-SmallVector<MatmulOp> decomposable(ModuleOp module) {
-  SmallVector<MatmulOp> ops;
-  module.walk([&](MatmulOp op) {
-    if (!op.getRhsSparsityAttr() &&
-        isa<IntegerType>(op.getRhs().getType().getElementType()) &&
-        matchPattern(op.getRhs(), m_Constant()))
-      ops.push_back(op);
+/// The MAC ops TASD applies to: integer weights, constant, not yet N:M;
+/// convolutions that do not continue an accumulator chain.
+SmallVector<Operation *> decomposable(ModuleOp module) {
+  SmallVector<Operation *> ops;
+  auto integerConstant = [](Value w) {
+    return isa<IntegerType>(getElementTypeOrSelf(w.getType())) &&
+           matchPattern(w, m_Constant());
+  };
+  module.walk([&](Operation *op) {
+    if (auto mm = dyn_cast<MatmulOp>(op)) {
+      if (!mm.getRhsSparsityAttr() && integerConstant(mm.getRhs()))
+        ops.push_back(op);
+    } else if (auto conv = dyn_cast<Conv2DOp>(op)) {
+      if (!conv.getFilterSparsityAttr() && !conv.getAcc() &&
+          integerConstant(conv.getFilter()))
+        ops.push_back(op);
+    }
   });
   return ops;
 }
@@ -157,13 +212,12 @@ struct TasdPass : kite::impl::KiteTasdBase<TasdPass> {
               << " is not supported by target '" << target.getName() << "'";
           return signalPassFailure();
         }
-    SmallVector<MatmulOp> candidates = decomposable(module);
+    SmallVector<Operation *> candidates = decomposable(module);
     for (auto [index, op] : llvm::enumerate(candidates)) {
       double residual = 0;
       int64_t kept = 0, nonzero = 0;
-      auto type = op.getRhs().getType();
-      int64_t k = type.getShape()[type.getRank() - 2],
-              n = type.getShape().back();
+      WeightView view = weightView(op);
+      int64_t k = view.k, n = view.n;
       decompose(op, *terms, residual, kept, nonzero);
       if (report)
         llvm::errs() << llvm::formatv(
@@ -266,7 +320,7 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
   /// The model with every layer decomposed by its entry in `choice`.
   OwningOpRef<ModuleOp> withChoice(ModuleOp module, ArrayRef<Series> choice) {
     OwningOpRef<ModuleOp> copy = module.clone();
-    SmallVector<MatmulOp> layers = decomposable(*copy);
+    SmallVector<Operation *> layers = decomposable(*copy);
     for (auto [l, op] : llvm::enumerate(layers))
       if (!choice[l].empty()) {
         double residual;
@@ -313,13 +367,13 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     });
     candidates.push_back({});
 
-    SmallVector<MatmulOp> layers = decomposable(module);
+    SmallVector<Operation *> layers = decomposable(module);
     FailureOr<double> original = accuracy(module, y);
     if (failed(original))
       return signalPassFailure();
     double bound = minAccuracy * *original;
     SmallVector<int64_t> macs;
-    for (MatmulOp op : layers)
+    for (Operation *op : layers)
       macs.push_back(macCount(op));
     SmallVector<size_t> order(layers.size());
     for (size_t l = 0; l < order.size(); ++l)

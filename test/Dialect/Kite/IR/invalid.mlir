@@ -299,6 +299,14 @@ func.func @f(%a: tensor<8x8xf32>, %b: tensor<8x4xf32>, %c: tensor<8x4xf16>) {
 
 // -----
 
+func.func @f(%x: tensor<1x1x3x3xi8>, %w: tensor<2x1x2x2xi8>, %c: tensor<1x2x2x2xi16>) {
+  // expected-error @+1 {{'kite.conv2d' op acc type 'tensor<1x2x2x2xi16>' differs from result type 'tensor<1x2x2x2xi32>'}}
+  %0 = kite.conv2d %x, %w acc(%c) {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xi8>, tensor<2x1x2x2xi8>, tensor<1x2x2x2xi16>) -> tensor<1x2x2x2xi32>
+  return
+}
+
+// -----
+
 func.func @f(%a: tensor<8x8xf32>, %b: tensor<8x4xi8>) {
   // expected-error @+1 {{'kite.matmul' op operands must both be float, both integer or both LP, got 'f32' and 'i8'}}
   %0 = kite.matmul %a, %b : (tensor<8x8xf32>, tensor<8x4xi8>) -> tensor<8x4xf32>

@@ -36,3 +36,22 @@ func.func @main(%x: tensor<2x4xi8>) -> tensor<2x1xi32> {
   %y = kite.matmul %x, %w : (tensor<2x4xi8>, tensor<4x1xi8>) -> tensor<2x1xi32>
   return %y : tensor<2x1xi32>
 }
+
+// -----
+
+// A convolution's groups run along each filter's flattened (c, kh, kw); the
+// first term keeps the bias, the second adds to it through `acc`.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[T0:.*]] = arith.constant dense<{{\[\[\[\[}}0, -5], [3, 0]]], {{\[\[\[}}0, 2], [7, 0]]]]> : tensor<2x1x2x2xi8>
+// CHECK: %[[Y0:.*]] = kite.conv2d %arg0, %[[T0]] bias(%{{.*}}) {{{.*}}filter_sparsity = #kite.nm<2, 4>
+// CHECK: %[[T1:.*]] = arith.constant dense<{{\[\[\[\[}}0, 0], [0, 2]]], {{\[\[\[}}0, 0], [0, -1]]]]> : tensor<2x1x2x2xi8>
+// CHECK: %[[Y1:.*]] = kite.conv2d %arg0, %[[T1]] acc(%[[Y0]]) {{{.*}}filter_sparsity = #kite.nm<1, 8>
+// CHECK: return %[[Y1]]
+// REPORT: kite-tasd: layer 0 (4x2): series 2:4+1:8, kept 6/7 nonzero weights, relative residual 0.1037
+// EXACT: kite-tasd: layer 0 (4x2): series 2:4+2:4, kept 7/7 nonzero weights, relative residual 0.0000
+func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x2x2x2xi32> {
+  %w = arith.constant dense<[[[[1, -5], [3, 2]]], [[[0, 2], [7, -1]]]]> : tensor<2x1x2x2xi8>
+  %b = arith.constant dense<[10, -20]> : tensor<2xi32>
+  %y = kite.conv2d %x, %w bias(%b) {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xi8>, tensor<2x1x2x2xi8>, tensor<2xi32>) -> tensor<1x2x2x2xi32>
+  return %y : tensor<1x2x2x2xi32>
+}
