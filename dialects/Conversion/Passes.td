@@ -24,6 +24,10 @@ def ConvertTosaToKite : Pass<"convert-tosa-to-kite", "::mlir::func::FuncOp"> {
     * the erf GELU, `(x * (1 + erf(x * 1/sqrt(2)))) * 0.5`, into `kite.gelu`;
     * `tosa.transpose` of a constant into the transposed constant, so
       weights an importer transposed stay visible as constants.
+    * NCHW -> NHWC transpose, `tosa.max_pool2d` / `tosa.avg_pool2d`, NHWC ->
+      NCHW transpose (an importer's pooling of an NCHW tensor) into the
+      pooling of each channel plane in place — the tensor reshaped to
+      `N*C x H x W x 1` and back — so no transpose copies the tensor.
 
     Everything else stays TOSA; the interpreter runs both.
 

@@ -2,6 +2,8 @@
 
 #include "kite/Conversion/Passes.h"
 
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -352,11 +354,53 @@ struct FoldConstantTranspose : OpRewritePattern<tosa::TransposeOp> {
   }
 };
 
+/// NCHW -> NHWC transpose, pooling, NHWC -> NCHW transpose (how an importer
+/// pools an NCHW tensor) becomes pooling each channel plane in place: the
+/// NCHW tensor viewed as N*C images of one channel. The reshapes are free;
+/// the transposes were two copies of the tensor through the vector unit.
+template <typename PoolOp>
+struct PoolChannelPlanes : OpRewritePattern<tosa::TransposeOp> {
+  using OpRewritePattern<tosa::TransposeOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto pool = op.getInput1().getDefiningOp<PoolOp>();
+    if (!pool || !pool->hasOneUse() ||
+        op.getPerms() != ArrayRef<int32_t>{0, 3, 1, 2})
+      return rewriter.notifyMatchFailure(op, "not NHWC pooling back to NCHW");
+    auto toNhwc = pool.getInput().template getDefiningOp<tosa::TransposeOp>();
+    if (!toNhwc || !toNhwc->hasOneUse() ||
+        toNhwc.getPerms() != ArrayRef<int32_t>{0, 2, 3, 1})
+      return rewriter.notifyMatchFailure(op, "pool input is not from NCHW");
+    Value nchw = toNhwc.getInput1();
+    auto inType = cast<RankedTensorType>(nchw.getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    if (!inType.hasStaticShape() || !outType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    ArrayRef<int64_t> in = inType.getShape(), out = outType.getShape();
+    Location loc = op.getLoc();
+    auto reshape = [&](Value v, ArrayRef<int64_t> shape) -> Value {
+      return tosa::ReshapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, inType.getElementType()),
+          v, tosa::getTosaConstShape(rewriter, loc, shape));
+    };
+    Value planes = reshape(nchw, {in[0] * in[1], in[2], in[3], 1});
+    IRMapping map;
+    map.map(pool.getInput(), planes);
+    Operation *pooled = rewriter.clone(*pool, map);
+    pooled->getResult(0).setType(RankedTensorType::get(
+        {out[0] * out[1], out[2], out[3], 1}, outType.getElementType()));
+    rewriter.replaceOp(op, reshape(pooled->getResult(0), out));
+    return success();
+  }
+};
+
 struct ConvertTosaToKitePass
     : kite::impl::ConvertTosaToKiteBase<ConvertTosaToKitePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<MatmulToKite, Conv2DToKite, FoldConstantTranspose,
+                 PoolChannelPlanes<tosa::MaxPool2dOp>,
+                 PoolChannelPlanes<tosa::AvgPool2dOp>,
                  AbsorbLayerNormAffine<tosa::MulOp>,
                  AbsorbLayerNormAffine<tosa::AddOp>>(&getContext());
     // Whole decompositions first: they contain multiplications the smaller

@@ -148,3 +148,33 @@ func.func @not_gelu(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = tosa.mul %m, %k, %shift : (tensor<4xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+// Pooling an NCHW tensor through NHWC transposes pools each channel plane
+// in place: N*C one-channel images, between free reshapes.
+// CHECK-LABEL: func.func @pool_planes
+// CHECK-NOT: tosa.transpose
+// CHECK: %[[P:.*]] = tosa.reshape %arg0, %{{.*}} : (tensor<2x3x4x4xf32>, !tosa.shape<4>) -> tensor<6x4x4x1xf32>
+// CHECK: %[[M:.*]] = tosa.max_pool2d %[[P]] {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<6x4x4x1xf32>) -> tensor<6x2x2x1xf32>
+// CHECK: tosa.reshape %[[M]], %{{.*}} : (tensor<6x2x2x1xf32>, !tosa.shape<4>) -> tensor<2x3x2x2xf32>
+// CHECK-NOT: tosa.transpose
+func.func @pool_planes(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x2x2xf32> {
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<2x3x4x4xf32>) -> tensor<2x4x4x3xf32>
+  %p = tosa.max_pool2d %t {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<2x4x4x3xf32>) -> tensor<2x2x2x3xf32>
+  %y = tosa.transpose %p {perms = array<i32: 0, 3, 1, 2>} : (tensor<2x2x2x3xf32>) -> tensor<2x3x2x2xf32>
+  return %y : tensor<2x3x2x2xf32>
+}
+
+// -----
+
+// The NHWC tensor has another use: the transposes stay.
+// CHECK-LABEL: func.func @pool_shared
+// CHECK: tosa.transpose
+// CHECK: tosa.max_pool2d {{.*}} : (tensor<2x4x4x3xf32>) -> tensor<2x2x2x3xf32>
+func.func @pool_shared(%x: tensor<2x3x4x4xf32>) -> (tensor<2x3x2x2xf32>, tensor<2x4x4x3xf32>) {
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<2x3x4x4xf32>) -> tensor<2x4x4x3xf32>
+  %p = tosa.max_pool2d %t {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<2x4x4x3xf32>) -> tensor<2x2x2x3xf32>
+  %y = tosa.transpose %p {perms = array<i32: 0, 3, 1, 2>} : (tensor<2x2x2x3xf32>) -> tensor<2x3x2x2xf32>
+  return %y, %t : tensor<2x3x2x2xf32>, tensor<2x4x4x3xf32>
+}
