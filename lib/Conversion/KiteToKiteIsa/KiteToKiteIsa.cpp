@@ -318,6 +318,8 @@ private:
     /// The op it comes from, and its tile (#kite.tile) if it has one.
     Operation *op = nullptr;
     TileAttr tile;
+    /// rhs is a constant: no instruction writes it.
+    bool constantRhs = false;
   };
   /// The ops after MAC result `v` (`n` columns, along the last axis, or
   /// axis 1 for NCHW convolutions) that fold into its drain: integer
@@ -356,9 +358,23 @@ private:
                            NMAttr rhsSparsity);
   void load(rt::Space space, int64_t dst, int64_t src, int64_t rows,
             int64_t rowBytes, int64_t stride) {
+    if (space == rt::Space::Weight)
+      llvm::erase_if(residentWeights, [&](const ResidentTile &r) {
+        return dst < r.end && r.at < dst + rows * rowBytes;
+      });
     ki::DmaLoadOp::create(b, loc, src, int64_t(space), dst, rows, rowBytes,
                           stride);
   }
+  /// A weight tile that an array pass left in WEIGHT at `at` (its half ends
+  /// at `end`), for later passes over the same tile to read without a
+  /// reload: the next row tile, or the next image of a convolution.
+  struct ResidentTile {
+    int64_t at, end;
+    /// values, index (-1 if dense), rows, row bytes, source stride
+    std::array<int64_t, 5> source;
+    bool constant; ///< may outlive its MAC op (nothing writes the source)
+  };
+  SmallVector<ResidentTile, 4> residentWeights;
 
   func::FuncOp func;
   TargetAttr target;
@@ -499,12 +515,11 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
     return std::get<1>(termTk) >= std::get<0>(termTk).k;
   });
   unsigned eb = rt::dtypeBytes(p.outType);
+  // Other ops may have written the weights of the tiles still resident.
+  llvm::erase_if(residentWeights,
+                 [](const ResidentTile &r) { return !r.constant; });
   for (int64_t n0 = 0; n0 < p.n; n0 += tn) {
     int64_t tnr = std::min(tn, p.n - n0);
-    // The weight half holding each term's column tile, when it stays loaded
-    // for every row tile: a term whose reduction is one tile, in a chain of
-    // at most two (each then owns a half).
-    SmallVector<int64_t, 2> keptW(chain.size(), -1);
     for (int64_t m0 = 0; m0 < p.m; m0 += tm) {
       int64_t tmr = std::min(tm, p.m - m0);
       int64_t c = (slotC ^= 1) * halfC;
@@ -515,30 +530,33 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
       // The terms of a chain read the same activations: when every term's
       // reduction is one tile, they share one activation tile.
       int64_t sharedA = -1;
-      for (auto [term, t, tk] : llvm::enumerate(chain, tks)) {
-        bool reuse = chain.size() <= 2 && ceilDiv(t.k, tk) == 1;
+      for (auto [t, tk] : llvm::zip(chain, tks)) {
         for (int64_t k0 = 0; k0 < t.k; k0 += tk) {
           int64_t tkr = std::min(tk, t.k - k0);
+          // N:M: the kept values of the tile's groups, and their indices.
+          int64_t row0 = t.keep ? k0 / t.group * t.keep : k0,
+                  rows = t.keep ? ceilDiv(tkr, t.group) * t.keep : tkr;
+          unsigned bits = t.keep ? rt::nmIndexBits(t.group) : 0;
+          int64_t indexRowBytes =
+              t.keep ? rt::nmIndexRowBytes(t.n, t.group) : 0;
+          std::array<int64_t, 5> source{
+              t.rhs + row0 * t.n + n0,
+              t.keep ? t.rhsIndex + row0 * indexRowBytes + n0 * bits / 8 : -1,
+              rows, tnr, t.n};
+          const ResidentTile *resident =
+              llvm::find_if(residentWeights, [&](const ResidentTile &r) {
+                return r.source == source;
+              });
           int64_t w;
-          if (reuse && keptW[term] >= 0) {
-            w = keptW[term];
+          if (resident != residentWeights.end()) {
+            w = resident->at;
           } else {
             w = (slotW ^= 1) * weightStride;
-            if (t.keep > 0) {
-              int64_t row0 = k0 / t.group * t.keep,
-                      rows = ceilDiv(tkr, t.group) * t.keep;
-              load(rt::Space::Weight, w, t.rhs + row0 * t.n + n0, rows, tnr,
-                   t.n);
-              unsigned bits = rt::nmIndexBits(t.group);
-              int64_t rowBytes = rt::nmIndexRowBytes(t.n, t.group);
-              load(rt::Space::Weight, w + halfW / 2,
-                   t.rhsIndex + row0 * rowBytes + n0 * bits / 8, rows,
-                   rt::nmIndexRowBytes(tnr, t.group), rowBytes);
-            } else {
-              load(rt::Space::Weight, w, t.rhs + k0 * t.n + n0, tkr, tnr, t.n);
-            }
-            if (reuse)
-              keptW[term] = w;
+            load(rt::Space::Weight, w, source[0], rows, tnr, t.n);
+            if (t.keep)
+              load(rt::Space::Weight, w + halfW / 2, source[1], rows,
+                   rt::nmIndexRowBytes(tnr, t.group), indexRowBytes);
+            residentWeights.push_back({w, w + halfW, source, t.constantRhs});
           }
           int64_t a = sharedA;
           if (a < 0) {
@@ -819,6 +837,7 @@ void Lowering::placeWeights(const PackedWeights &packed,
         reinterpret_cast<const char *>(bytes.data()) + at * size, size_t(size));
   };
   p.rhs = addData(slice(packed.values, layout.valueBytes(nm), matrix));
+  p.constantRhs = true;
   if (!nm)
     return;
   p.rhsIndex = addData(slice(packed.index, layout.indexBytes(nm), matrix));
@@ -863,6 +882,7 @@ LogicalResult Lowering::lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest) {
       if (failed(rhs))
         return failure();
       p.rhs = rhs->addr;
+      p.constantRhs = matchPattern(term.getRhs(), m_Constant());
     }
     problems.push_back(p);
     fused.insert(term);
@@ -932,6 +952,7 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
     p.epilogue = ep;
     p.op = op;
     p.tile = op.getTileAttr();
+    p.constantRhs = matchPattern(op.getRhs(), m_Constant());
     if (nm)
       placeWeights(*packed, layout, shared ? 0 : bt, nm, p);
     if (failed(emitMac(p)))

@@ -174,6 +174,44 @@ func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x2x2x2xi32> {
 
 // -----
 
+// A weight tile stays in WEIGHT until something overwrites it: the second
+// image of a convolution reads the filter loaded for the first.
+// CHECK-LABEL: type = tensor<2x1x3x3xi8>}
+// CHECK: kite_isa.dma_load {dst = [[W:[0-9]+]] : i64, {{.*}}space = 2 : i64
+// CHECK: kite_isa.mma {{{.*}}b = [[W]] : i64
+// CHECK: kite_isa.im2col
+// CHECK-NOT: space = 2 : i64
+// CHECK: kite_isa.mma {{{.*}}b = [[W]] : i64
+func.func @main(%x: tensor<2x1x3x3xi8>) -> tensor<2x2x2x2xi32> {
+  %w = arith.constant dense<[[[[1, -5], [3, 2]]], [[[0, 2], [7, -1]]]]> : tensor<2x1x2x2xi8>
+  %y = kite.conv2d %x, %w {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x1x3x3xi8>, tensor<2x1x2x2xi8>) -> tensor<2x2x2x2xi32>
+  return %y : tensor<2x2x2x2xi32>
+}
+
+// -----
+
+// Only constant weights stay valid from one MAC op to the next: a second
+// matmul with the constant %w reads the resident tile, one with the
+// argument %v (which other instructions could have written) reloads it.
+// CHECK-LABEL: type = tensor<4x8xi8>}
+// CHECK: kite_isa.dma_load {{{.*}}space = 2 : i64
+// CHECK-NOT: space = 2 : i64
+// CHECK: kite_isa.mma
+// CHECK: kite_isa.mma
+// CHECK-COUNT-2: kite_isa.dma_load {{{.*}}space = 2 : i64, src = 64 : i64
+// CHECK-NOT: space = 2 : i64
+// CHECK: kite_isa.output
+func.func @main(%x: tensor<4x8xi8>, %v: tensor<8x2xi8>) -> (tensor<4x2xi32>, tensor<4x2xi32>, tensor<4x2xi32>, tensor<4x2xi32>) {
+  %w = arith.constant dense<1> : tensor<8x2xi8>
+  %y0 = kite.matmul %x, %w : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
+  %y1 = kite.matmul %x, %w : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
+  %z0 = kite.matmul %x, %v : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
+  %z1 = kite.matmul %x, %v : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
+  return %y0, %y1, %z0, %z1 : tensor<4x2xi32>, tensor<4x2xi32>, tensor<4x2xi32>, tensor<4x2xi32>
+}
+
+// -----
+
 // The float ops after a matmul fold into its drain: dequantize (per
 // column), f32 bias add, clamp and requantization run in store_acc_fused,
 // with no vector-unit instruction and no i32 or f32 tensor in memory.
