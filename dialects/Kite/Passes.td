@@ -482,6 +482,31 @@ def KiteTasd : Pass<"kite-tasd", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def KiteTasdActivations : Pass<"kite-tasd-activations", "::mlir::ModuleOp"> {
+  let summary = "TASD-A: read ReLU activations through a run-time N:M selection";
+  let description = [{
+    Sets `lhs_sparsity` (`kite.matmul`) or `input_sparsity` (`kite.conv2d`)
+    to `pattern` on every integer MAC op whose activations are ReLU outputs
+    — a `kite.quantize` of a `tosa.clamp` with `min_val >= 0`, through
+    reshapes and max pooling — and whose weights are dense. ReLU outputs are mostly zero,
+    so in each group of M along the reduction the N largest usually hold
+    every nonzero; the array's activation unit makes the selection at run
+    time (`kite_isa.mma_act_nm`) and runs N/M of the dense passes. The
+    module's target must have `activation_sparsity` and support `pattern`.
+    With `report`, the ops marked go to stderr.
+
+    Example (`pattern=2:4`): `%y = kite.matmul %q, %w` where `%q` quantizes
+    `tosa.clamp %h {min_val = 0.0 ...}` becomes
+    `%y = kite.matmul %q, %w {lhs_sparsity = #kite.nm<2, 4>}`.
+  }];
+  let options = [
+    Option<"pattern", "pattern", "std::string", /*default=*/"\"2:4\"",
+           "N:M pattern of the run-time selection">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "List the ops marked on stderr">,
+  ];
+}
+
 def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
   let summary = "TASDER: choose each layer's N:M series under an accuracy bound";
   let description = [{

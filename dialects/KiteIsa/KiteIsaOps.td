@@ -147,6 +147,23 @@ def KiteIsa_MmaNMOp : KiteIsa_Inst<"mma_nm"> {
   let hasVerifier = 1;
 }
 
+def KiteIsa_MmaActNMOp : KiteIsa_Inst<"mma_act_nm"> {
+  let summary = "C[m x n] (+)= N:M(A)[m x k] * B[k x n], A selected at run time";
+  let description = [{
+    TASD-A: like `mma`, but the array's activation unit keeps, in every
+    group of `group` (M) consecutive elements along k of each row of A, the
+    `keep` (N) of largest magnitude (ties to the lower index; the last group
+    may be shorter) and reads the others as zero, so it runs N/M of the
+    dense passes. Integer operands only; the target must have
+    `activation_sparsity` and support N:M.
+  }];
+  let arguments = (ins KiteIsa_I64:$a, KiteIsa_I64:$b, KiteIsa_I64:$c,
+                       KiteIsa_I64:$m, KiteIsa_I64:$k, KiteIsa_I64:$n,
+                       KiteIsa_I64:$keep, KiteIsa_I64:$group,
+                       KiteIsa_I64:$accumulate);
+  let hasVerifier = 1;
+}
+
 def KiteIsa_StoreAccOp : KiteIsa_Inst<"store_acc"> {
   let summary = "drain accumulators to DRAM, saturating (or LP fixed to f32)";
   let description = [{

@@ -231,6 +231,18 @@ const std::vector<OpSpec> &kite::rt::instructionSet() {
         {"keep", I},
         {"group", I},
         {"accumulate", I}}},
+      {Opcode::MmaActNM,
+       "mma_act_nm",
+       Unit::Array,
+       {{"a", I},
+        {"b", I},
+        {"c", I},
+        {"m", I},
+        {"k", I},
+        {"n", I},
+        {"keep", I},
+        {"group", I},
+        {"accumulate", I}}},
   };
   return table;
 }

@@ -14,6 +14,7 @@
 #include "kite/Numerics/LP.h"
 #include "kite/Numerics/LutSoftmax.h"
 #include "kite/Numerics/Multipliers.h"
+#include "kite/Numerics/NMSelect.h"
 
 #include <algorithm>
 #include <cmath>
@@ -498,12 +499,21 @@ struct Simulator::Impl {
     return true;
   }
 
-  bool mma(const Instr &x) {
+  /// mma, and with `actNM` mma_act_nm: the A tile read through the
+  /// run-time N:M selection along k (numerics::keptInGroup on the operand
+  /// values), the array running ceil(k / group) * keep reduction steps.
+  bool mma(const Instr &x, bool actNM = false) {
     int64_t a = x.fields[0].i, b = x.fields[1].i, c = x.fields[2].i,
             m = x.fields[3].i, k = x.fields[4].i, n = x.fields[5].i;
-    bool accumulate = x.fields[6].i != 0;
+    int64_t keep = actNM ? x.fields[6].i : 0, group = actNM ? x.fields[7].i : 0;
+    bool accumulate = x.fields[actNM ? 8 : 6].i != 0;
     if (!mac)
       return fail("no config_mma before the first mma");
+    if (actNM && (keep < 1 || group < keep || group > 256))
+      return fail("needs 1 <= keep <= group <= 256");
+    if (keep && mac->lhs.isLP)
+      return fail("mma_act_nm selects integer activations; the active "
+                  "config_mma has LP operands");
     if (!checkExtents({m, k, n}) || m * k > kMaxExtent || k * n > kMaxExtent ||
         m * n > kMaxExtent)
       return false;
@@ -532,6 +542,26 @@ struct Simulator::Impl {
           return false;
     }
     const uint8_t *wa = &act[size_t(a)], *ww = &weight[size_t(b)];
+    std::vector<uint8_t> selected;
+    if (keep) {
+      selected.assign(wa, wa + m * k);
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t g0 = 0; g0 < k; g0 += group) {
+          uint8_t *row = &selected[size_t(i * k + g0)];
+          int64_t len = std::min(group, k - g0);
+          std::vector<int64_t> kept =
+              numerics::keptInGroup(len, unsigned(keep), [&](int64_t t) {
+                return std::abs(operandValue(mac->lhs, wa[i * k + g0 + t]));
+              });
+          for (int64_t t = 0, next = 0; t < len; ++t) {
+            if (next < int64_t(kept.size()) && kept[size_t(next)] == t)
+              ++next;
+            else
+              row[t] = 0; // integer zero
+          }
+        }
+      wa = selected.data();
+    }
     // Table-driven products accumulate row by row: out[i][j] += P[a_it][w_tj].
     auto gather = [&](const auto &table, auto &&perEntry) {
       for (int64_t i = 0; i < m; ++i)
@@ -573,7 +603,7 @@ struct Simulator::Impl {
         }
       }
     }
-    finishMma(m, k, n, reads, writes);
+    finishMma(m, keep ? ceilDiv(k, group) * keep : k, n, reads, writes);
     return true;
   }
 
@@ -1326,6 +1356,8 @@ struct Simulator::Impl {
       return lutSoftmax(x);
     case Opcode::MmaNM:
       return mmaNM(x);
+    case Opcode::MmaActNM:
+      return mma(x, /*actNM=*/true);
     case Opcode::Fence:
       schedule(Unit::Control, 0, {}, {});
       return true;

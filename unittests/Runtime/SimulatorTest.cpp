@@ -561,6 +561,41 @@ TEST(Simulator, NMCompressedWeightsEqualTheDenseProduct) {
                    "its group");
 }
 
+TEST(Simulator, RunTimeNMActivationsKeepTheLargestOfEachGroup) {
+  // A row (1, -2, 3, -4 | 5, 0, 0, -1) reads as (0, 0, 3, -4 | 5, 0, 0, -1)
+  // under 2:4, (7, 7, 7, 7 | ...) keeps its first two (ties go to the lower
+  // index); mma_act_nm equals mma on the selected activations and runs half
+  // the MACs.
+  std::vector<int8_t> a = {1, -2, 3, -4, 5, 0, 0, -1, 7, 7, 7, 7, -1, 2, -3, 4};
+  std::vector<int8_t> selected = {0, 0, 3, -4, 5, 0, 0,  -1,
+                                  7, 7, 0, 0,  0, 0, -3, 4};
+  std::mt19937 rng(9);
+  int64_t m = 2, k = 8, n = 3;
+  std::vector<int8_t> w = randomInt8(size_t(k * n), rng);
+  Builder dense;
+  int64_t da = dense.data(selected), dw = dense.data(w);
+  dense.matmul(da, dw, m, k, n, dense.output(DType::I32, {m, n}), int8(),
+               int8());
+  Builder act;
+  int64_t aa = act.data(a), aw = act.data(w);
+  int64_t out = act.output(DType::I32, {m, n});
+  act.op(Opcode::ConfigMma, {I(int8().pack()), I(int8().pack()), S("exact")});
+  act.op(Opcode::DmaLoad, {I(aa), I(1), I(0), I(m), I(k), I(k)});
+  act.op(Opcode::DmaLoad, {I(aw), I(2), I(0), I(k), I(n), I(n)});
+  act.op(Opcode::MmaActNM,
+         {I(0), I(0), I(0), I(m), I(k), I(n), I(2), I(4), I(0)});
+  act.op(Opcode::StoreAcc,
+         {I(0), I(m), I(n), I(out), I(n), I(1), I(int64_t(DType::I32)), I(-1)});
+  EXPECT_EQ(act.run()[0], dense.run()[0]);
+  EXPECT_EQ(act.lastStats.macs * 2, dense.lastStats.macs);
+
+  std::string error;
+  act.p.code[3].fields[6].i = 5; // keep > group
+  act.run(&error);
+  EXPECT_EQ(error, "instruction 3 (mma_act_nm): needs 1 <= keep <= group <= "
+                   "256");
+}
+
 TEST(HostRun, ScalarsAndOutputsWithoutABatchDimension) {
   // in: a scalar; out[0]: the clamped scalar (shape [1]).
   Builder b;

@@ -76,6 +76,7 @@ enum class Opcode : uint32_t {
   Fence = 16,
   MmaNM = 17,
   StoreAccFused = 18,
+  MmaActNM = 19,
 };
 
 enum class FieldKind { Int, Float, IntArray, FloatArray, String };

@@ -320,6 +320,14 @@ private:
     TileAttr tile;
     /// rhs is a constant: no instruction writes it.
     bool constantRhs = false;
+    /// TASD-A: lhs read through the run-time N:M selection (0: dense).
+    int64_t actKeep = 0, actGroup = 0;
+    void setActivationSparsity(NMAttr nm) {
+      if (nm) {
+        actKeep = nm.getN();
+        actGroup = nm.getM();
+      }
+    }
   };
   /// The ops after MAC result `v` (`n` columns, along the last axis, or
   /// axis 1 for NCHW convolutions) that fold into its drain: integer
@@ -457,9 +465,18 @@ LogicalResult Lowering::emitConfig(Operation *op, Type lhsElem,
     return op->emitOpError("has float operands; the MAC array runs integer "
                            "or LP operands (run kite-quantize or "
                            "kite-lp-quantize first)");
-  if (lhsSparsity)
-    return op->emitOpError("N:M activations (run-time decomposition) are not "
-                           "lowered yet");
+  if (lhsSparsity) {
+    if (!target.getActivationSparsity())
+      return op->emitOpError() << "N:M activations need run-time activation "
+                                  "sparsity, which target '"
+                               << target.getName() << "' does not have";
+    if (isa<LPType>(lhsElem))
+      return op->emitOpError("N:M activations are selected at run time for "
+                             "integer operands only");
+    if (rhsSparsity)
+      return op->emitOpError("N:M activations together with N:M weights are "
+                             "not lowered");
+  }
   ki::ConfigMmaOp::create(b, loc, operandFormat(lhsElem, lhsFormat),
                           operandFormat(rhsElem, rhsFormat),
                           multiplier ? multiplier.getName()
@@ -568,6 +585,9 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
           if (t.keep > 0)
             ki::MmaNMOp::create(b, loc, a, w, w + halfW / 2, c, tmr, tkr, tnr,
                                 t.keep, t.group, accumulate ? 1 : 0);
+          else if (t.actKeep > 0)
+            ki::MmaActNMOp::create(b, loc, a, w, c, tmr, tkr, tnr, t.actKeep,
+                                   t.actGroup, accumulate ? 1 : 0);
           else
             ki::MmaOp::create(b, loc, a, w, c, tmr, tkr, tnr,
                               accumulate ? 1 : 0);
@@ -870,6 +890,7 @@ LogicalResult Lowering::lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest) {
     p.epilogue = ep;
     p.op = term;
     p.tile = term.getTileAttr();
+    p.setActivationSparsity(term.getLhsSparsityAttr());
     if (NMAttr nm = term.getRhsSparsityAttr()) {
       WeightLayout layout{1, k, n, false};
       FailureOr<PackedWeights> packed =
@@ -952,6 +973,7 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op) {
     p.epilogue = ep;
     p.op = op;
     p.tile = op.getTileAttr();
+    p.setActivationSparsity(op.getLhsSparsityAttr());
     p.constantRhs = matchPattern(op.getRhs(), m_Constant());
     if (nm)
       placeWeights(*packed, layout, shared ? 0 : bt, nm, p);
@@ -991,6 +1013,7 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
       placeWeights(*packed, layout, g, nm, p);
       p.op = term;
       p.tile = term.getTileAttr();
+      p.setActivationSparsity(term.getInputSparsityAttr());
       perGroup.push_back(p);
     }
     fused.insert(term);

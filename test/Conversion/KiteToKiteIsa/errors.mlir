@@ -31,8 +31,8 @@ func.func @main(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 func.func @main(%x: tensor<2x8xi8>) -> tensor<2x4xi32> {
   %w = arith.constant dense<1> : tensor<8x4xi8>
-  // expected-error @+1 {{'kite.matmul' op N:M activations (run-time decomposition) are not lowered yet}}
-  %y = kite.matmul %x, %w {lhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x4xi8>) -> tensor<2x4xi32>
+  // expected-error @+1 {{'kite.matmul' op N:M activations together with N:M weights are not lowered}}
+  %y = kite.matmul %x, %w {lhs_sparsity = #kite.nm<2, 4>, rhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x4xi8>) -> tensor<2x4xi32>
   return %y : tensor<2x4xi32>
 }
 
@@ -89,3 +89,13 @@ func.func @main(%x: tensor<1x1x3x3xi8>, %init: tensor<1x2x2x2xi32>) -> tensor<1x
   %y = kite.conv2d %x, %w acc(%init) {dilations = array<i64: 1, 1>, filter_sparsity = #kite.nm<2, 4>, groups = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xi8>, tensor<2x1x2x2xi8>, tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xi32>
   return %y : tensor<1x2x2x2xi32>
 }
+
+// -----
+
+func.func @main(%x: tensor<2x8x!kite.lp<8, 1, 7, 0>>) -> tensor<2x4xf32> {
+  %wl = kite.constant dense<64> : tensor<8x4xi8> -> tensor<8x4x!kite.lp<8, 1, 7, 0>>
+  // expected-error @+1 {{'kite.matmul' op N:M activations are selected at run time for integer operands only}}
+  %y = kite.matmul %x, %wl {lhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8x!kite.lp<8, 1, 7, 0>>, tensor<8x4x!kite.lp<8, 1, 7, 0>>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+

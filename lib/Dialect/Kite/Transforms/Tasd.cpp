@@ -10,6 +10,7 @@
 #include "kite/TensorIO/Npy.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
@@ -19,6 +20,7 @@
 
 namespace kite {
 #define GEN_PASS_DEF_KITETASD
+#define GEN_PASS_DEF_KITETASDACTIVATIONS
 #define GEN_PASS_DEF_KITETASDER
 #include "kite/dialects/Kite/Passes.h.inc"
 } // namespace kite
@@ -225,6 +227,84 @@ struct TasdPass : kite::impl::KiteTasdBase<TasdPass> {
             "nonzero weights, relative residual {6:f4}\n",
             index, k, n, series, kept, nonzero, residual);
     }
+  }
+};
+
+/// Whether `v` is a ReLU output: a kite.quantize of a tosa.clamp with a
+/// lower bound of at least zero, looking through reshapes and max pooling.
+bool isReluOutput(Value v) {
+  auto q = v.getDefiningOp<QuantizeOp>();
+  if (!q)
+    return false;
+  Value in = q.getInput();
+  while (Operation *def = in.getDefiningOp()) {
+    if (auto r = dyn_cast<tosa::ReshapeOp>(def))
+      in = r.getInput1();
+    else if (auto pool = dyn_cast<tosa::MaxPool2dOp>(def))
+      in = pool.getInput();
+    else
+      break;
+  }
+  auto clamp = in.getDefiningOp<tosa::ClampOp>();
+  auto min = clamp ? dyn_cast<FloatAttr>(clamp.getMinValAttr()) : FloatAttr();
+  return min && min.getValueAsDouble() >= 0;
+}
+
+struct TasdActivationsPass
+    : kite::impl::KiteTasdActivationsBase<TasdActivationsPass> {
+  using KiteTasdActivationsBase::KiteTasdActivationsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    FailureOr<SmallVector<std::pair<unsigned, unsigned>>> terms =
+        parseSeries(pattern);
+    if (failed(terms) || terms->size() != 1) {
+      module.emitError() << "kite-tasd-activations: bad pattern '" << pattern
+                         << "' (expected one N:M, e.g. 2:4)";
+      return signalPassFailure();
+    }
+    NMAttr nm =
+        NMAttr::get(&getContext(), terms->front().first, terms->front().second);
+    TargetAttr target = lookupTarget(module);
+    if (!target) {
+      module.emitError("kite-tasd-activations: the module has no kite.target "
+                       "(run kite-set-target first)");
+      return signalPassFailure();
+    }
+    if (!target.getActivationSparsity() || !target.supportsSparsity(nm)) {
+      module.emitError() << "kite-tasd-activations: target '"
+                         << target.getName() << "' does not select "
+                         << nm.getN() << ":" << nm.getM()
+                         << " activations at run time";
+      return signalPassFailure();
+    }
+    int64_t index = 0;
+    module.walk([&](Operation *op) {
+      Value activations;
+      bool denseWeights = false;
+      if (auto mm = dyn_cast<MatmulOp>(op)) {
+        activations = mm.getLhs();
+        denseWeights = !mm.getRhsSparsityAttr() && !mm.getLhsSparsityAttr();
+      } else if (auto conv = dyn_cast<Conv2DOp>(op)) {
+        activations = conv.getInput();
+        denseWeights =
+            !conv.getFilterSparsityAttr() && !conv.getInputSparsityAttr();
+      } else {
+        return;
+      }
+      int64_t layer = index++;
+      if (!denseWeights || !isReluOutput(activations) ||
+          !isa<IntegerType>(getElementTypeOrSelf(activations.getType())))
+        return;
+      if (auto mm = dyn_cast<MatmulOp>(op))
+        mm.setLhsSparsityAttr(nm);
+      else
+        cast<Conv2DOp>(op).setInputSparsityAttr(nm);
+      if (report)
+        llvm::errs() << llvm::formatv(
+            "kite-tasd-activations: layer {0} ({1}): activations {2}:{3}\n",
+            layer, op->getName().getStringRef(), nm.getN(), nm.getM());
+    });
   }
 };
 

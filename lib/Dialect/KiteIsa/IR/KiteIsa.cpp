@@ -287,6 +287,28 @@ LogicalResult MmaNMOp::verify() {
       });
 }
 
+LogicalResult MmaActNMOp::verify() {
+  if (failed(checkNonNegative(
+          *this, {getA(), getB(), getC(), getM(), getK(), getN()})))
+    return failure();
+  if (getKeep() < 1 || getGroup() < getKeep() || getGroup() > 256)
+    return emitOpError("needs 1 <= keep <= group <= 256");
+  return verifyMmaTiles(
+      *this, getA(), getC(), getM(), getK(), getN(), getAccumulate(),
+      [&](TargetAttr target) -> LogicalResult {
+        if (!target.getActivationSparsity())
+          return emitOpError() << "target '" << target.getName()
+                               << "' has no run-time activation sparsity";
+        if (!target.supportsSparsity(NMAttr::get(
+                getContext(), unsigned(getKeep()), unsigned(getGroup()))))
+          return emitOpError() << getKeep() << ":" << getGroup()
+                               << " sparsity is not supported by target '"
+                               << target.getName() << "'";
+        return checkBuffer(*this, "B tile", getB(), getK() * getN(),
+                           kib(target.getMemory().getWeightKib()));
+      });
+}
+
 /// The checks store_acc and store_acc_fused share: the tile, the output
 /// dtype and per-column vectors in the WEIGHT buffer (-1: none).
 static LogicalResult

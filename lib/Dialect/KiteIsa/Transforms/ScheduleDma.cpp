@@ -84,7 +84,7 @@ std::optional<Effects> effectsOf(Operation *op) {
             return true;
           })
           .Case([&](ConfigMmaOp) { return true; })
-          .Case([&](MmaOp o) {
+          .Case<MmaOp, MmaActNMOp>([&](auto o) {
             e.onChip = {
                 {rt::Space::Act, o.getA(), o.getA() + o.getM() * o.getK()},
                 {rt::Space::Weight, o.getB(), o.getB() + o.getK() * o.getN()},

@@ -1,0 +1,31 @@
+// RUN: kite-opt %s --split-input-file --kite-set-target --kite-tasd-activations="pattern=2:4 report=true" 2> %t.report | FileCheck %s
+// RUN: FileCheck %s --check-prefix=REPORT < %t.report
+// RUN: not kite-opt %s --split-input-file --kite-set-target=target=kite-mini --kite-tasd-activations -o /dev/null 2>&1 | FileCheck %s --check-prefix=MINI
+// RUN: not kite-opt %s --split-input-file --kite-set-target --kite-tasd-activations=pattern=2:4+1:8 -o /dev/null 2>&1 | FileCheck %s --check-prefix=PATTERN
+// RUN: not kite-opt %s --split-input-file --kite-tasd-activations -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTARGET
+
+// Only the matmul that reads a quantized ReLU output (through a reshape)
+// selects its activations at run time; the one that reads the quantized
+// input, and the one whose weights are already N:M, stay as they are.
+// CHECK-LABEL: func.func @main
+// CHECK: kite.matmul %{{.*}}, %{{.*}} {lhs_format = #kite.int<8, signed>} :
+// CHECK: kite.matmul %{{.*}}, %{{.*}} {lhs_format = #kite.int<8, signed>, lhs_sparsity = #kite.nm<2, 4>} :
+// CHECK: kite.matmul %{{.*}}, %{{.*}} {lhs_format = #kite.int<8, signed>, rhs_sparsity = #kite.nm<2, 4>} :
+// REPORT: kite-tasd-activations: layer 1 (kite.matmul): activations 2:4
+// REPORT-NOT: layer
+// MINI: error: kite-tasd-activations: target 'kite-mini' does not select 2:4 activations at run time
+// PATTERN: error: kite-tasd-activations: bad pattern '2:4+1:8' (expected one N:M, e.g. 2:4)
+// NOTARGET: error: kite-tasd-activations: the module has no kite.target (run kite-set-target first)
+func.func @main(%x: tensor<2x8xf32>) -> (tensor<1x2x8xi32>, tensor<1x2x8xi32>) {
+  %w = arith.constant dense<1> : tensor<8x8xi8>
+  %q0 = kite.quantize %x {format = #kite.int<8, signed>, scale = array<f64: 0.1>, zero_point = array<i64: 0>} : tensor<2x8xf32> -> tensor<2x8xi8>
+  %y0 = kite.matmul %q0, %w {lhs_format = #kite.int<8, signed>} : (tensor<2x8xi8>, tensor<8x8xi8>) -> tensor<2x8xi32>
+  %d = kite.dequantize %y0 {scale = array<f64: 0.1>, zero_point = array<i64: 0>} : tensor<2x8xi32> -> tensor<2x8xf32>
+  %r = tosa.clamp %d {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  %s = tosa.const_shape {values = dense<[1, 2, 8]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %r3 = tosa.reshape %r, %s : (tensor<2x8xf32>, !tosa.shape<3>) -> tensor<1x2x8xf32>
+  %q1 = kite.quantize %r3 {format = #kite.int<8, signed>, scale = array<f64: 0.1>, zero_point = array<i64: 0>} : tensor<1x2x8xf32> -> tensor<1x2x8xi8>
+  %y1 = kite.matmul %q1, %w {lhs_format = #kite.int<8, signed>} : (tensor<1x2x8xi8>, tensor<8x8xi8>) -> tensor<1x2x8xi32>
+  %y2 = kite.matmul %q1, %w {lhs_format = #kite.int<8, signed>, rhs_sparsity = #kite.nm<2, 4>} : (tensor<1x2x8xi8>, tensor<8x8xi8>) -> tensor<1x2x8xi32>
+  return %y1, %y2 : tensor<1x2x8xi32>, tensor<1x2x8xi32>
+}
