@@ -250,6 +250,33 @@ bool isReluOutput(Value v) {
   return min && min.getValueAsDouble() >= 0;
 }
 
+/// Whether TASD-A applies to MAC op `op`: integer ReLU activations, dense
+/// weights, no selection yet.
+bool activationsSelectable(Operation *op) {
+  Value activations;
+  bool dense = false;
+  if (auto mm = dyn_cast<MatmulOp>(op)) {
+    activations = mm.getLhs();
+    dense = !mm.getRhsSparsityAttr() && !mm.getLhsSparsityAttr();
+  } else if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    activations = conv.getInput();
+    dense = !conv.getFilterSparsityAttr() && !conv.getInputSparsityAttr();
+  }
+  return dense && isReluOutput(activations) &&
+         isa<IntegerType>(getElementTypeOrSelf(activations.getType()));
+}
+
+/// Reads `op`'s activations through `nm` if TASD-A applies to it.
+bool selectActivations(Operation *op, NMAttr nm) {
+  if (!activationsSelectable(op))
+    return false;
+  if (auto mm = dyn_cast<MatmulOp>(op))
+    mm.setLhsSparsityAttr(nm);
+  else
+    cast<Conv2DOp>(op).setInputSparsityAttr(nm);
+  return true;
+}
+
 struct TasdActivationsPass
     : kite::impl::KiteTasdActivationsBase<TasdActivationsPass> {
   using KiteTasdActivationsBase::KiteTasdActivationsBase;
@@ -280,26 +307,11 @@ struct TasdActivationsPass
     }
     int64_t index = 0;
     module.walk([&](Operation *op) {
-      Value activations;
-      bool denseWeights = false;
-      if (auto mm = dyn_cast<MatmulOp>(op)) {
-        activations = mm.getLhs();
-        denseWeights = !mm.getRhsSparsityAttr() && !mm.getLhsSparsityAttr();
-      } else if (auto conv = dyn_cast<Conv2DOp>(op)) {
-        activations = conv.getInput();
-        denseWeights =
-            !conv.getFilterSparsityAttr() && !conv.getInputSparsityAttr();
-      } else {
+      if (!isa<MatmulOp, Conv2DOp>(op))
         return;
-      }
       int64_t layer = index++;
-      if (!denseWeights || !isReluOutput(activations) ||
-          !isa<IntegerType>(getElementTypeOrSelf(activations.getType())))
+      if (!selectActivations(op, nm))
         return;
-      if (auto mm = dyn_cast<MatmulOp>(op))
-        mm.setLhsSparsityAttr(nm);
-      else
-        cast<Conv2DOp>(op).setInputSparsityAttr(nm);
       if (report)
         llvm::errs() << llvm::formatv(
             "kite-tasd-activations: layer {0} ({1}): activations {2}:{3}\n",
@@ -308,44 +320,69 @@ struct TasdActivationsPass
   }
 };
 
-/// "2:4;2:4+1:8;dense" -> the series (dense: no terms).
-FailureOr<SmallVector<SmallVector<std::pair<unsigned, unsigned>>>>
-parseMenu(StringRef text) {
-  SmallVector<SmallVector<std::pair<unsigned, unsigned>>> menu;
+/// A TASDER candidate: N:M terms of the weights (TASD-W) or, with
+/// `activations`, one run-time N:M selection of the activations (TASD-A).
+/// No terms: dense.
+struct Series {
+  SmallVector<std::pair<unsigned, unsigned>> terms;
+  bool activations = false;
+};
+
+/// "2:4;2:4+1:8;A4:8;dense" -> the series (dense: no terms).
+FailureOr<SmallVector<Series>> parseMenu(StringRef text) {
+  SmallVector<Series> menu;
   SmallVector<StringRef> entries;
   text.split(entries, ';', -1, /*KeepEmpty=*/false);
   for (StringRef entry : entries) {
-    if (entry.trim() == "dense")
+    entry = entry.trim();
+    if (entry == "dense")
       continue; // always a candidate
+    Series s;
+    s.activations = entry.consume_front("A");
     FailureOr<SmallVector<std::pair<unsigned, unsigned>>> terms =
         parseSeries(entry);
-    if (failed(terms))
+    if (failed(terms) || (s.activations && terms->size() != 1))
       return failure();
-    menu.push_back(*terms);
+    s.terms = *terms;
+    menu.push_back(s);
   }
   return menu;
 }
 
 /// Fraction of the dense MACs a series runs: the sum of N/M.
-double density(ArrayRef<std::pair<unsigned, unsigned>> terms) {
+double density(const Series &s) {
   double d = 0;
-  for (auto [n, m] : terms)
+  for (auto [n, m] : s.terms)
     d += double(n) / double(m);
-  return terms.empty() ? 1.0 : d;
+  return s.terms.empty() ? 1.0 : d;
 }
 
-std::string seriesName(ArrayRef<std::pair<unsigned, unsigned>> terms) {
-  if (terms.empty())
+std::string seriesName(const Series &s) {
+  if (s.terms.empty())
     return "dense";
-  std::string s;
-  for (auto [n, m] : terms)
-    s += (s.empty() ? "" : "+") + std::to_string(n) + ":" + std::to_string(m);
-  return s;
+  std::string name = s.activations ? "A" : "";
+  for (auto [n, m] : s.terms)
+    name += (name.empty() || name == "A" ? "" : "+") + std::to_string(n) + ":" +
+            std::to_string(m);
+  return name;
+}
+
+/// Applies candidate `s` to MAC op `op`.
+void applySeries(Operation *op, const Series &s) {
+  if (s.terms.empty())
+    return;
+  if (s.activations) {
+    auto [n, m] = s.terms.front();
+    selectActivations(op, NMAttr::get(op->getContext(), n, m));
+    return;
+  }
+  double residual;
+  int64_t kept, nonzero;
+  decompose(op, s.terms, residual, kept, nonzero);
 }
 
 struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
   using KiteTasderBase::KiteTasderBase;
-  using Series = SmallVector<std::pair<unsigned, unsigned>>;
 
   /// Calibration top-1 of `module` (a clone with some layers decomposed).
   FailureOr<double> accuracy(ModuleOp module, const tensorio::HostTensor &y) {
@@ -402,11 +439,7 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     OwningOpRef<ModuleOp> copy = module.clone();
     SmallVector<Operation *> layers = decomposable(*copy);
     for (auto [l, op] : llvm::enumerate(layers))
-      if (!choice[l].empty()) {
-        double residual;
-        int64_t kept, nonzero;
-        decompose(op, choice[l], residual, kept, nonzero);
-      }
+      applySeries(op, choice[l]);
     return copy;
   }
 
@@ -415,8 +448,8 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     auto menuOr = parseMenu(menu);
     if (failed(menuOr)) {
       module.emitError() << "kite-tasder: bad menu '" << menu
-                         << "' (';'-separated series such as 2:4+1:8, or "
-                            "dense)";
+                         << "' (';'-separated series such as 2:4+1:8, "
+                            "activation patterns such as A4:8, or dense)";
       return signalPassFailure();
     }
     if (calibration.empty() || labels.empty()) {
@@ -437,10 +470,11 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     SmallVector<Series> candidates;
     TargetAttr target = lookupTarget(module);
     for (Series &s : *menuOr)
-      if (!target || llvm::all_of(s, [&](auto nm) {
-            return target.supportsSparsity(
-                NMAttr::get(&getContext(), nm.first, nm.second));
-          }))
+      if (!target || ((!s.activations || target.getActivationSparsity()) &&
+                      llvm::all_of(s.terms, [&](auto nm) {
+                        return target.supportsSparsity(
+                            NMAttr::get(&getContext(), nm.first, nm.second));
+                      })))
         candidates.push_back(s);
     llvm::stable_sort(candidates, [](const Series &a, const Series &b) {
       return density(a) < density(b);
@@ -478,8 +512,10 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       Series best;
       double bestCost = byEdp ? edp : 1.0, bestAcc = last;
       for (const Series &s : candidates) {
-        if (s.empty())
+        if (s.terms.empty())
           break;
+        if (s.activations && !activationsSelectable(layers[l]))
+          continue;
         choice[l] = s;
         OwningOpRef<ModuleOp> model = withChoice(module, choice);
         FailureOr<double> acc = accuracy(*model, y);
@@ -512,11 +548,7 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
           macs[l], seriesName(choice[l]), density(choice[l]));
       total += macs[l];
       effective += double(macs[l]) * density(choice[l]);
-      if (!choice[l].empty()) {
-        double residual;
-        int64_t kept, nonzero;
-        decompose(op, choice[l], residual, kept, nonzero);
-      }
+      applySeries(op, choice[l]);
     }
     llvm::errs() << llvm::formatv(
         "kite-tasder: calibration top-1 {0:f4} (original {1:f4}, bound "
