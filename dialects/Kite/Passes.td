@@ -500,7 +500,7 @@ def KiteTasdActivations : Pass<"kite-tasd-activations", "::mlir::ModuleOp"> {
     `%y = kite.matmul %q, %w {lhs_sparsity = #kite.nm<2, 4>}`.
   }];
   let options = [
-    Option<"pattern", "pattern", "std::string", /*default=*/"\"2:4\"",
+    Option<"pattern", "pattern", "std::string", /*default=*/"\"4:8\"",
            "N:M pattern of the run-time selection">,
     Option<"report", "report", "bool", /*default=*/"false",
            "List the ops marked on stderr">,

@@ -133,6 +133,12 @@ static cl::opt<std::string>
                   "TASDER (kite-tasder; needs --calib-labels)"),
          cl::ValueOptional, cl::value_desc("series|min-accuracy"),
          cl::cat(category));
+static cl::opt<std::string> tasdActivations(
+    "tasd-activations",
+    cl::desc("TASD-A: layers whose activations are ReLU outputs read them "
+             "through a run-time N:M selection (kite-tasd-activations; "
+             "default pattern 4:8), after --tasd"),
+    cl::ValueOptional, cl::value_desc("N:M"), cl::cat(category));
 static cl::opt<bool>
     baselines("baselines",
               cl::desc("Also compile and evaluate uniform INT8, INT4 and (with "
@@ -234,16 +240,22 @@ Layer describe(Operation *op) {
   if (op->getNumResults())
     l.info["shape"] = typeString(op->getResult(0).getType());
   auto mac = [&](Type lhs, IntFormatAttr lf, Type rhs, IntFormatAttr rf,
-                 MultiplierAttr mul, NMAttr sparsity, int64_t macs) {
+                 MultiplierAttr mul, NMAttr lhsSparsity, NMAttr sparsity,
+                 int64_t macs) {
+    // TASD-A's run-time selection shows as A<N:M>.
+    std::string prefix = lhsSparsity && !sparsity ? "A" : "";
+    if (!sparsity)
+      sparsity = lhsSparsity;
     l.info["lhs_format"] = formatString(lhs, lf);
     l.info["rhs_format"] = formatString(rhs, rf);
     l.info["bits"] =
         llvm::json::Array{operandBits(lhs, lf), operandBits(rhs, rf)};
     l.info["multiplier"] = mul ? mul.getName().str() : "exact";
-    l.info["sparsity"] =
-        sparsity
-            ? llvm::formatv("{0}:{1}", sparsity.getN(), sparsity.getM()).str()
-            : "dense";
+    l.info["sparsity"] = sparsity
+                             ? llvm::formatv("{0}{1}:{2}", prefix,
+                                             sparsity.getN(), sparsity.getM())
+                                   .str()
+                             : "dense";
     // The array's work: an N:M operand runs N/M of the dense MACs.
     l.info["macs"] =
         sparsity ? macs / int64_t(sparsity.getM()) * int64_t(sparsity.getN())
@@ -252,21 +264,23 @@ Layer describe(Operation *op) {
   if (auto m = dyn_cast<MatmulOp>(op)) {
     mac(m.getLhs().getType().getElementType(), m.getLhsFormatAttr(),
         m.getRhs().getType().getElementType(), m.getRhsFormatAttr(),
-        m.getMultiplierAttr(), m.getRhsSparsityAttr(), macCount(m));
+        m.getMultiplierAttr(), m.getLhsSparsityAttr(), m.getRhsSparsityAttr(),
+        macCount(m));
   } else if (auto c = dyn_cast<Conv2DOp>(op)) {
     mac(c.getInput().getType().getElementType(), c.getInputFormatAttr(),
         c.getFilter().getType().getElementType(), c.getFilterFormatAttr(),
-        c.getMultiplierAttr(), c.getFilterSparsityAttr(), macCount(c));
+        c.getMultiplierAttr(), c.getInputSparsityAttr(),
+        c.getFilterSparsityAttr(), macCount(c));
   }
   return l;
 }
 
 /// Runs kite-compile (and FAMES when `select` is set) on `module`.
-LogicalResult compileModule(MLIRContext &ctx, ModuleOp module,
-                            const CompileOptions &options,
-                            const KiteAppMulSelectOptions *select,
-                            const KiteTasdOptions *decompose,
-                            const KiteTasderOptions *choose, PassTimes &times) {
+LogicalResult
+compileModule(MLIRContext &ctx, ModuleOp module, const CompileOptions &options,
+              const KiteAppMulSelectOptions *select,
+              const KiteTasdOptions *decompose, const KiteTasderOptions *choose,
+              const KiteTasdActivationsOptions *activations, PassTimes &times) {
   PassManager pm(&ctx);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
@@ -276,6 +290,8 @@ LogicalResult compileModule(MLIRContext &ctx, ModuleOp module,
     pm.addPass(createKiteTasd(*decompose));
   if (choose)
     pm.addPass(createKiteTasder(*choose));
+  if (activations)
+    pm.addPass(createKiteTasdActivations(*activations));
   if (select)
     pm.addPass(createKiteAppMulSelect(*select));
   return pm.run(module);
@@ -440,9 +456,17 @@ int main(int argc, char **argv) {
                     tasd + "'");
     }
   }
+  std::optional<KiteTasdActivationsOptions> activations;
+  if (tasdActivations.getNumOccurrences()) {
+    activations.emplace();
+    if (!tasdActivations.empty())
+      activations->pattern = tasdActivations;
+    activations->report = true;
+  }
   if (failed(compileModule(ctx, *module, options, select ? &*select : nullptr,
                            decompose ? &*decompose : nullptr,
-                           choose ? &*choose : nullptr, passTimes)))
+                           choose ? &*choose : nullptr,
+                           activations ? &*activations : nullptr, passTimes)))
     return 1;
 
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
@@ -593,7 +617,7 @@ int main(int argc, char **argv) {
         OwningOpRef<ModuleOp> variant = floatModule->clone();
         PassTimes ignored;
         if (failed(compileModule(ctx, *variant, o, nullptr, nullptr, nullptr,
-                                 ignored)))
+                                 nullptr, ignored)))
           return 1;
         FailureOr<rt::Program> p = lowerModule(ctx, *variant, ignored);
         if (failed(p))

@@ -13,7 +13,7 @@
 // CHECK: kite.matmul %{{.*}}, %{{.*}} {lhs_format = #kite.int<8, signed>, rhs_sparsity = #kite.nm<2, 4>} :
 // REPORT: kite-tasd-activations: layer 1 (kite.matmul): activations 2:4
 // REPORT-NOT: layer
-// MINI: error: kite-tasd-activations: target 'kite-mini' does not select 2:4 activations at run time
+// MINI: error: kite-tasd-activations: target 'kite-mini' does not select 4:8 activations at run time
 // PATTERN: error: kite-tasd-activations: bad pattern '2:4+1:8' (expected one N:M, e.g. 2:4)
 // NOTARGET: error: kite-tasd-activations: the module has no kite.target (run kite-set-target first)
 func.func @main(%x: tensor<2x8xf32>) -> (tensor<1x2x8xi32>, tensor<1x2x8xi32>) {
