@@ -84,8 +84,11 @@ def ConvertKiteToKiteIsa : Pass<"convert-kite-to-kite-isa", "::mlir::ModuleOp"> 
     operands) and whose remaining ops are f32 elementwise/layout ops, by a
     `kite_isa.program` of the same name for the module's `kite.target`:
 
-    * every tensor gets a DRAM address (constants become `kite_isa.data`
-      segments; reshapes alias their operand);
+    * every tensor lives where its `kite.buffer` says (`kite-bufferize`;
+      without any, the lowering makes the same plan itself); constants
+      become `kite_isa.data` segments after the planned DRAM, reshapes
+      alias their operand; a buffer smaller than its tensor or outside the
+      target's memory is an error;
     * `kite.matmul` and `kite.conv2d` (via `im2col`) are cut into the tiles
       their `tile` attribute names (`kite-tile`; without one, the tile
       `kite-tile` would choose), each in half of the ACT, WEIGHT and ACC

@@ -78,6 +78,33 @@ def Kite_TileAttr : Kite_Attr<"Tile", "tile"> {
   let genVerifyDecl = 1;
 }
 
+def Kite_MemorySpace : I32EnumAttr<"MemorySpace",
+    "memory a tensor lives in while a program runs", [
+  I32EnumAttrCase<"Dram", 0, "dram">,
+  I32EnumAttrCase<"Scratch", 1, "scratch">
+]> {
+  let cppNamespace = "::kite";
+  let genSpecializedAttr = 0;
+}
+
+def Kite_BufferAttr : Kite_Attr<"Buffer", "buffer"> {
+  let summary = "where a tensor lives while the program runs";
+  let description = [{
+    The memory `convert-kite-to-kite-isa` keeps a tensor in: `bytes` bytes
+    at byte `offset` of DRAM or of the on-chip scratchpad. `kite-bufferize`
+    sets it as `kite.buffer` on the op defining each tensor the program
+    materializes (and on the entry function's arguments); tensors whose
+    lifetimes do not overlap may share an offset. `kite.patches` on a
+    convolution is the scratch its im2col patches use.
+
+    Example: `#kite.buffer<scratch, 4096, 1600>`.
+  }];
+  let parameters = (ins EnumParameter<Kite_MemorySpace>:$space,
+                        "int64_t":$offset, "int64_t":$bytes);
+  let assemblyFormat = "`<` $space `,` $offset `,` $bytes `>`";
+  let genVerifyDecl = 1;
+}
+
 def Kite_MultiplierAttr : Kite_Attr<"Multiplier", "mul"> {
   let summary = "a multiplier from the target's multiplier library";
   let description = [{

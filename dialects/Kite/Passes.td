@@ -82,6 +82,54 @@ def KiteTile : Pass<"kite-tile", "::mlir::ModuleOp"> {
   ];
 }
 
+def KiteBufferize : Pass<"kite-bufferize", "::mlir::ModuleOp"> {
+  let summary = "Place every tensor the program materializes in DRAM or the scratchpad";
+  let description = [{
+    Plans the memory of the entry function for the module's target and
+    records it as `kite.buffer = #kite.buffer<space, offset, bytes>` on the
+    op defining each tensor `convert-kite-to-kite-isa` materializes (on the
+    function's arguments as argument attributes), and as `kite.patches` on
+    each convolution for its im2col patches. The lowering then emits these
+    addresses; without the attributes it makes the same plan itself.
+
+    In program order: arguments get DRAM for the whole run; every other
+    tensor gets a block that is free again after its last use, in the
+    on-chip scratchpad (first fit, 64-byte aligned) unless the host reads it
+    back (a function result, or a reshape of one) or the scratchpad is
+    full, then in DRAM. An elementwise or row-wise op (add, sub, mul,
+    maximum, minimum, clamp, GELU, layer norm, dequantize) whose operand
+    dies at it and has its size writes over that operand. Reshapes alias
+    their operand; constants become data segments after the planned DRAM.
+    Tensors that never exist in memory get no buffer: the ops a MAC op's
+    drain covers (dequantize, f32 bias add, clamp, requantize: its
+    epilogue) and the inner terms of a TASD accumulator chain.
+
+    Edit the attributes to try another placement: the lowering checks that
+    each buffer holds its tensor and lies inside the target's memory (not
+    that the blocks of live tensors stay apart). Run the pass again after
+    changing the function.
+
+    Example, on kite-v1:
+
+    ```mlir
+    func.func @main(%x: tensor<4x8xi8>) -> tensor<4x16xf32> {
+      %y = kite.matmul %x, %w {...} : (...) -> tensor<4x16xi32>
+      %z = kite.dequantize %y {scale = array<f64: 0.5>} : ... -> tensor<4x16xf32>
+      %r = tosa.clamp %z {...} : (tensor<4x16xf32>) -> tensor<4x16xf32>
+      return %r : tensor<4x16xf32>
+    }
+    ```
+
+    gets `{kite.buffer = #kite.buffer<dram, 0, 32>}` on `%x` and
+    `kite.buffer = #kite.buffer<dram, 64, 256>` on the clamp, into which the
+    matmul's drain dequantizes and clamps; `%y` and `%z` get none.
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "The function to plan (the one convert-kite-to-kite-isa lowers)">,
+  ];
+}
+
 def KitePackWeights : Pass<"kite-pack-weights", "::mlir::ModuleOp"> {
   let summary = "Put constant MAC weights in the array's layout";
   let description = [{

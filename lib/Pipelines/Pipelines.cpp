@@ -57,6 +57,9 @@ void kite::buildCompilePipeline(OpPassManager &pm,
 void kite::buildLowerPipeline(OpPassManager &pm, const LowerOptions &options) {
   pm.addPass(createKitePackWeights());
   pm.addPass(createKiteTile());
+  KiteBufferizeOptions bufferize;
+  bufferize.entry = options.entry;
+  pm.addPass(createKiteBufferize(bufferize));
   ConvertKiteToKiteIsaOptions lowering;
   lowering.entry = options.entry;
   lowering.layerAttrs = options.layerAttrs;
@@ -74,7 +77,8 @@ void kite::registerKitePipelines() {
   PassPipelineRegistration<LowerOptions>(
       "kite-lower",
       "Lower the output of kite-compile to a kite_isa program: "
-      "kite-pack-weights, kite-tile, convert-kite-to-kite-isa, "
+      "kite-pack-weights, kite-tile, kite-bufferize, "
+      "convert-kite-to-kite-isa, "
       "kite-isa-schedule-dma",
       buildLowerPipeline);
 }

@@ -1,12 +1,15 @@
 //===- KiteToKiteIsa.cpp - tensor-level kite to the instruction stream ----===//
 //
-// Walks the entry function once, in order: every value gets a DRAM buffer
-// (reshapes alias), every op becomes instructions. MAC ops are tiled into
-// ping-pong halves of the on-chip buffers; the simulator's scoreboard then
-// overlaps the DMA of one half with the array working on the other.
+// Walks the entry function once, in order: every op becomes instructions
+// on the buffers kite-bufferize planned (reshapes alias their operand). MAC ops
+// are tiled into ping-pong halves of the on-chip buffers; the simulator's
+// scoreboard then overlaps the DMA of one half with the array working on the
+// other.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Fusion.h"
+#include "kite/Conversion/Bufferization.h"
 #include "kite/Conversion/Passes.h"
 #include "kite/Conversion/Tiling.h"
 #include "kite/Dialect/Kite/IR/PackedWeights.h"
@@ -18,7 +21,6 @@
 #include <cstring>
 #include <deque>
 #include <limits>
-#include <map>
 
 namespace kite {
 #define GEN_PASS_DEF_CONVERTKITETOKITEISA
@@ -42,23 +44,6 @@ struct Buffer {
   rt::DType dtype = rt::DType::F32;
 };
 
-/// DRAM storage type of a tensor element, if it has one.
-std::optional<rt::DType> dtypeOf(Type element) {
-  if (element.isF32())
-    return rt::DType::F32;
-  if (isa<LPType>(element))
-    return rt::DType::I8;
-  if (auto i = dyn_cast<IntegerType>(element)) {
-    if (i.getWidth() <= 8)
-      return rt::DType::I8;
-    if (i.getWidth() <= 16)
-      return rt::DType::I16;
-    if (i.getWidth() <= 32)
-      return rt::DType::I32;
-  }
-  return std::nullopt;
-}
-
 SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> strides(shape.size(), 1);
   for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
@@ -73,100 +58,12 @@ int64_t product(ArrayRef<int64_t> shape) {
   return n;
 }
 
-/// The packed operand format of a MAC operand.
-int64_t operandFormat(Type element, IntFormatAttr format) {
-  rt::OperandFormat f;
-  if (auto lp = dyn_cast<LPType>(element)) {
-    numerics::LPFormat lf = lp.getFormat();
-    f.isLP = true;
-    f.bits = lf.n;
-    f.es = lf.es;
-    f.rs = lf.rs;
-    f.sf = lf.sf;
-    f.storageBits = lf.n;
-    return f.pack();
-  }
-  f.storageBits = element.getIntOrFloatBitWidth();
-  f.bits = format ? format.getBits() : f.storageBits;
-  f.isSigned = format ? format.getIsSigned() : true;
-  return f.pack();
+/// A tosa.clamp bound.
+double clampBound(Attribute a) {
+  if (auto f = dyn_cast<FloatAttr>(a))
+    return f.getValueAsDouble();
+  return double(cast<IntegerAttr>(a).getValue().getSExtValue());
 }
-
-/// Lowers one function into a kite_isa.program.
-/// Addresses [next, end) to hand out: bump allocation of blocks that live
-/// for the whole run, and first-fit reuse of blocks whose value died. (The
-/// simulator's scoreboard orders a reuse after the last read of the
-/// previous contents.)
-struct MemoryPool {
-  int64_t next = 0, end = 0;
-  /// Freeable blocks in use: address -> (size, last user position).
-  std::map<int64_t, std::pair<int64_t, int64_t>> live;
-  std::map<int64_t, int64_t> freeBlocks; ///< address -> size
-
-  int64_t bump(int64_t bytes) {
-    int64_t addr = next;
-    next = alignUp(next + std::max<int64_t>(bytes, 1), kAlign);
-    return addr;
-  }
-  /// A block that dies after op `lastUse`, or nothing if the pool is full.
-  std::optional<int64_t> allocate(int64_t bytes, int64_t lastUse) {
-    int64_t size = alignUp(std::max<int64_t>(bytes, 1), kAlign);
-    int64_t addr = -1;
-    for (auto it = freeBlocks.begin(); it != freeBlocks.end(); ++it)
-      if (it->second >= size) {
-        addr = it->first;
-        if (it->second > size)
-          freeBlocks[addr + size] = it->second - size;
-        freeBlocks.erase(it);
-        break;
-      }
-    if (addr < 0) {
-      if (size > end - next)
-        return std::nullopt;
-      addr = bump(size);
-    }
-    live[addr] = {size, lastUse};
-    return addr;
-  }
-  void extendLife(int64_t addr, int64_t lastUse) {
-    auto block = live.find(addr);
-    if (block != live.end())
-      block->second.second = std::max(block->second.second, lastUse);
-  }
-  /// Returns the blocks whose values are dead after op `index`.
-  void freeDeadAfter(int64_t index) {
-    for (auto it = live.begin(); it != live.end();) {
-      if (it->second.second > index) {
-        ++it;
-        continue;
-      }
-      int64_t addr = it->first, size = it->second.first;
-      auto after = freeBlocks.find(addr + size);
-      if (after != freeBlocks.end()) { // coalesce with the next block
-        size += after->second;
-        freeBlocks.erase(after);
-      }
-      auto before = freeBlocks.lower_bound(addr);
-      if (before != freeBlocks.begin() &&
-          std::prev(before)->first + std::prev(before)->second == addr) {
-        std::prev(before)->second += size;
-      } else {
-        freeBlocks[addr] = size;
-      }
-      it = live.erase(it);
-    }
-  }
-};
-
-/// A quantize or dequantize op's parameters (integer: per tensor, or per
-/// channel along `axis`, `inner` elements apart).
-struct QuantParams {
-  rt::OperandFormat format;
-  SmallVector<double> scales;
-  SmallVector<int64_t> zeros;
-  int64_t axis = -1, inner = 1;
-};
-FailureOr<QuantParams> quantParams(Operation *op, bool quantize);
 
 /// What a drain does on the way out (store_acc_fused) when the float ops
 /// after a MAC op fold into it.
@@ -182,71 +79,34 @@ struct Epilogue {
   int64_t outZero = 0;
 };
 
+/// Lowers one function into a kite_isa.program.
 class Lowering {
 public:
-  Lowering(func::FuncOp func, TargetAttr target, OpBuilder &b, bool layerAttrs)
-      : func(func), target(target), b(b), layerAttrs(layerAttrs) {
-    MemoryAttr mem = target.getMemory();
-    scratch.next = rt::kScratchBase;
-    scratch.end = rt::kScratchBase + int64_t(mem.getScratchKib()) * 1024;
-  }
+  Lowering(func::FuncOp func, TargetAttr target, const BufferPlan &plan,
+           OpBuilder &b, bool layerAttrs)
+      : func(func), target(target), plan(plan), b(b), layerAttrs(layerAttrs),
+        dramNext(plan.dramBytes) {}
 
   LogicalResult run();
 
 private:
   // Memory
-  /// DRAM for the whole run (constants, inputs): bump allocation.
-  int64_t allocate(int64_t bytes) { return dram.bump(bytes); }
-  /// Memory for a value or scratch that dies after op `lastUse`: the
-  /// scratchpad when `onChip` and it fits there, else DRAM.
-  int64_t allocateUntil(int64_t bytes, int64_t lastUse, bool onChip = true) {
-    if (onChip)
-      if (std::optional<int64_t> addr = scratch.allocate(bytes, lastUse))
-        return *addr;
-    return *dram.allocate(bytes, lastUse);
+  /// DRAM for the whole run (data segments), after the planned buffers.
+  int64_t allocate(int64_t bytes) {
+    int64_t addr = dramNext;
+    dramNext = alignUp(dramNext + std::max<int64_t>(bytes, 1), kAlign);
+    return addr;
   }
-  void freeDeadAfter(int64_t index) {
-    dram.freeDeadAfter(index);
-    scratch.freeDeadAfter(index);
-  }
-  /// Whether the host reads `v` (a result, or aliased by one): it stays in
-  /// DRAM.
-  static bool escapes(Value v) {
-    return llvm::any_of(v.getUsers(), [](Operation *user) {
-      if (isa<func::ReturnOp>(user))
-        return true;
-      auto reshape = dyn_cast<tosa::ReshapeOp>(user);
-      return reshape && escapes(reshape.getResult());
-    });
-  }
-  /// Memory for `v`. An elementwise op may name the operand it reads
-  /// element by element as `inPlaceOf`: when that operand dies at this op,
-  /// has v's size and lives where v belongs, v takes its block.
-  FailureOr<Buffer> newBuffer(Operation *op, Value v, Value inPlaceOf = {}) {
-    auto type = cast<RankedTensorType>(v.getType());
-    std::optional<rt::DType> dtype = dtypeOf(type.getElementType());
-    if (!dtype || !type.hasStaticShape())
-      return op->emitOpError() << "result type " << type
-                               << " has no DRAM layout (static f32, i<=32 or "
-                                  "LP tensors only)";
-    int64_t bytes = type.getNumElements() * rt::dtypeBytes(*dtype);
-    bool onChip = !escapes(v);
-    auto operand = inPlaceOf ? buffers.find(inPlaceOf) : buffers.end();
-    if (operand != buffers.end()) {
-      MemoryPool &pool = onChip ? scratch : dram;
-      int64_t addr = operand->second.addr;
-      auto block = pool.live.find(addr);
-      if (block != pool.live.end() && block->second.second == current &&
-          block->second.first == alignUp(std::max<int64_t>(bytes, 1), kAlign)) {
-        pool.extendLife(addr, lastUseOf(v));
-        return buffers[v] = Buffer{addr, *dtype};
-      }
-    }
-    // Function arguments stay for the whole run (the host writes them).
-    Buffer buf{isa<BlockArgument>(v)
-                   ? allocate(bytes)
-                   : allocateUntil(bytes, lastUseOf(v), onChip),
-               *dtype};
+  /// The planned buffer of `v`, which `op` defines.
+  FailureOr<Buffer> newBuffer(Operation *op, Value v) {
+    auto block = plan.values.find(v);
+    if (block == plan.values.end())
+      return op->emitOpError()
+             << "has no " << kBufferAttrName
+             << " for its result (run kite-bufferize again after changing "
+                "the function)";
+    Buffer buf{block->second.addr,
+               *dtypeOf(cast<ShapedType>(v.getType()).getElementType())};
     buffers[v] = buf;
     return buf;
   }
@@ -254,16 +114,7 @@ private:
   /// its epilogue folds in (then `ep` points to the epilogue).
   FailureOr<Buffer> drainBuffer(Operation *op, Value result, int64_t n,
                                 bool nchw, bool floatBiasTaken,
-                                const Epilogue *&ep) {
-    Epilogue e;
-    ep = nullptr;
-    if (Value last = matchEpilogue(result, n, nchw, floatBiasTaken, e)) {
-      epilogues.push_back(std::move(e));
-      ep = &epilogues.back();
-      return newBuffer(last.getDefiningOp(), last);
-    }
-    return newBuffer(op, result);
-  }
+                                const Epilogue *&ep);
   FailureOr<Buffer> bufferOf(Operation *op, Value v) {
     auto it = buffers.find(v);
     if (it == buffers.end())
@@ -329,14 +180,6 @@ private:
       }
     }
   };
-  /// The ops after MAC result `v` (`n` columns, along the last axis, or
-  /// axis 1 for NCHW convolutions) that fold into its drain: integer
-  /// dequantize (required for integer results), then optionally an f32
-  /// bias add, a clamp, a per-tensor requantization, with reshapes between,
-  /// each value used once. Returns the value the drain then writes, or
-  /// null. `floatBiasTaken`: the MAC op already adds an f32 bias.
-  Value matchEpilogue(Value v, int64_t n, bool nchw, bool floatBiasTaken,
-                      Epilogue &ep);
   /// Emits the tiles of `chain`: MAC problems with the same activations,
   /// shape and output whose products add up in the same accumulators (one
   /// problem, or the N:M terms of a TASD chain); one drain per tile.
@@ -344,13 +187,6 @@ private:
   LogicalResult emitMac(const MacProblem &p) {
     return emitMac(ArrayRef<MacProblem>(p));
   }
-  /// The matmuls after `head` whose accumulators can stay on chip: a chain
-  /// of `acc` uses with the same activations and configuration whose
-  /// partial sums cannot saturate (so one saturation at the drain equals
-  /// one per matmul).
-  SmallVector<MatmulOp> accumulatorChain(MatmulOp head);
-  /// The same for convolutions (the terms also share the im2col patches).
-  SmallVector<Conv2DOp> accumulatorChain(Conv2DOp head);
   LogicalResult lowerChain(MatmulOp head, ArrayRef<MatmulOp> rest);
   /// The array layout of constant MAC weights: a kite.packed_weights's, or
   /// packed here from a constant.
@@ -389,17 +225,11 @@ private:
   OpBuilder &b;
   bool layerAttrs;
   Location loc = UnknownLoc::get(b.getContext());
-  /// DRAM, and the scratchpad the memory operands reach from kScratchBase.
-  /// (DRAM's size is checked once the program is complete.)
-  MemoryPool dram{0, std::numeric_limits<int64_t>::max()}, scratch;
+  const BufferPlan &plan;
+  /// The end of DRAM in use (its size is checked once the program is
+  /// complete).
+  int64_t dramNext;
   DenseMap<Value, Buffer> buffers;
-  /// Position in the function of each value's last user.
-  DenseMap<Value, int64_t> lastUse;
-  int64_t current = 0; ///< position of the op being lowered
-  int64_t lastUseOf(Value v) const {
-    auto it = lastUse.find(v);
-    return it == lastUse.end() ? current : it->second;
-  }
   /// Matmuls lowered as part of the accumulator chain of an earlier one,
   /// and ops folded into a drain's epilogue.
   DenseSet<Operation *> fused;
@@ -624,201 +454,41 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
   return success();
 }
 
-Value Lowering::matchEpilogue(Value v, int64_t n, bool nchw,
-                              bool floatBiasTaken, Epilogue &ep) {
-  SmallVector<Operation *> taken, path;
-  // The next op on v's only use, past reshapes (collected in `path`); `in`
-  // is the value it reads.
-  Value in;
-  auto next = [&](Value x) -> Operation * {
-    path.clear();
-    while (x.hasOneUse()) {
-      Operation *user = *x.getUsers().begin();
-      in = x;
-      if (!isa<tosa::ReshapeOp>(user))
-        return user;
-      path.push_back(user);
-      x = user->getResult(0);
-    }
-    return nullptr;
-  };
-  auto take = [&](Operation *op) {
-    taken.append(path.begin(), path.end());
-    taken.push_back(op);
-    v = op->getResult(0);
-  };
-  // The N column values of `x` form its last axis (axis 1 for NCHW).
-  auto columnAxis = [&](ShapedType t) -> int64_t {
-    if (nchw)
-      return t.getRank() == 4 && t.getDimSize(1) == n ? 1 : -1;
-    return t.getRank() >= 1 && t.getShape().back() == n ? t.getRank() - 1 : -1;
-  };
-  auto isIntResult = [](Value x) {
-    return cast<ShapedType>(x.getType()).getElementType().isSignlessInteger(32);
-  };
-  if (isIntResult(v)) {
-    auto dq = dyn_cast_or_null<DequantizeOp>(next(v));
-    if (!dq)
-      return {};
-    FailureOr<QuantParams> q = quantParams(dq, /*quantize=*/false);
-    if (failed(q) || q->format.isLP || q->format.bits != 32 ||
-        !q->format.isSigned)
-      return {};
-    if (q->scales.size() != 1 &&
-        (int64_t(q->scales.size()) != n ||
-         q->axis != columnAxis(dq.getInput().getType())))
-      return {};
-    ep.scales = q->scales;
-    ep.zeros = q->zeros;
-    take(dq);
+FailureOr<Buffer> Lowering::drainBuffer(Operation *op, Value result, int64_t n,
+                                        bool nchw, bool floatBiasTaken,
+                                        const Epilogue *&ep) {
+  ep = nullptr;
+  std::optional<EpilogueMatch> match =
+      matchEpilogue(result, n, nchw, floatBiasTaken);
+  if (!match)
+    return newBuffer(op, result);
+  Epilogue &e = epilogues.emplace_back();
+  if (match->dequantize) {
+    FailureOr<QuantParams> q = quantParams(match->dequantize, false);
+    e.scales = q->scales;
+    e.zeros = q->zeros;
   }
-  if (auto add = dyn_cast_or_null<tosa::AddOp>(next(v))) {
-    Value other = add.getInput1() == in ? add.getInput2() : add.getInput1();
-    auto type = cast<ShapedType>(in.getType());
-    auto otherType = cast<ShapedType>(other.getType());
-    int64_t axis = columnAxis(type);
-    bool perColumn =
-        axis >= 0 && otherType.getRank() == type.getRank() &&
-        llvm::all_of(llvm::seq<int64_t>(0, type.getRank()), [&](int64_t d) {
-          return otherType.getDimSize(d) == (d == axis ? n : 1);
-        });
-    auto bias = buffers.find(other);
-    if (!floatBiasTaken && perColumn && add.getType() == type &&
-        type.getElementType().isF32() && matchPattern(other, m_Constant()) &&
-        bias != buffers.end()) {
-      ep.floatBias = bias->second.addr;
-      take(add);
+  if (match->bias) {
+    FailureOr<Buffer> bias = bufferOf(op, match->bias);
+    if (failed(bias))
+      return failure();
+    e.floatBias = bias->addr;
+  }
+  if (tosa::ClampOp clamp = match->clamp) {
+    e.lo = clampBound(clamp.getMinValAttr());
+    e.hi = clampBound(clamp.getMaxValAttr());
+  }
+  if (match->requantize) {
+    FailureOr<QuantParams> q = quantParams(match->requantize, true);
+    e.format = q->format.pack();
+    if (!q->format.isLP) {
+      e.outScale = q->scales[0];
+      e.outZero = q->zeros[0];
     }
   }
-  if (auto clamp = dyn_cast_or_null<tosa::ClampOp>(next(v))) {
-    auto bound = [](Attribute a) {
-      if (auto f = dyn_cast<FloatAttr>(a))
-        return f.getValueAsDouble();
-      return double(cast<IntegerAttr>(a).getValue().getSExtValue());
-    };
-    if (cast<ShapedType>(in.getType()).getElementType().isF32()) {
-      ep.lo = bound(clamp.getMinValAttr());
-      ep.hi = bound(clamp.getMaxValAttr());
-      take(clamp);
-    }
-  }
-  if (auto quant = dyn_cast_or_null<QuantizeOp>(next(v))) {
-    FailureOr<QuantParams> q = quantParams(quant, /*quantize=*/true);
-    std::optional<rt::DType> dtype =
-        dtypeOf(quant.getResult().getType().getElementType());
-    if (succeeded(q) && dtype == rt::DType::I8 &&
-        (q->format.isLP || q->scales.size() == 1)) {
-      ep.format = q->format.pack();
-      if (!q->format.isLP) {
-        ep.outScale = q->scales[0];
-        ep.outZero = q->zeros[0];
-      }
-      take(quant);
-    }
-  }
-  // Plain LP accumulators drain to f32 without help.
-  if (taken.empty())
-    return {};
-  fused.insert(taken.begin(), taken.end());
-  return v;
-}
-
-namespace {
-int64_t operandBits(Type element, IntFormatAttr format) {
-  return format ? format.getBits() : element.getIntOrFloatBitWidth();
-}
-
-/// Whether `head` can start an accumulator chain: an integer op (i32 result)
-/// that does not continue one.
-template <typename OpTy> bool startsChain(OpTy head) {
-  return !head.getAcc() &&
-         head.getResult().getType().getElementType().isSignlessInteger(32);
-}
-
-/// The ops after `head` that take the previous one's result as their
-/// accumulator and that `sameTerm` accepts, as long as the partial sums stay
-/// below 2^31 given `termBound`, a bound on one term's |partial sums|.
-template <typename OpTy>
-SmallVector<OpTy> chainAfter(OpTy head, int64_t termBound,
-                             llvm::function_ref<bool(OpTy)> sameTerm) {
-  SmallVector<OpTy> chain;
-  auto type = head.getResult().getType();
-  int64_t bound = termBound;
-  OpTy last = head;
-  while (last.getResult().hasOneUse()) {
-    auto next = dyn_cast<OpTy>(*last.getResult().getUsers().begin());
-    if (!next || next.getAcc() != last.getResult() || next.getType() != type ||
-        !sameTerm(next))
-      break;
-    bound += termBound;
-    if (bound >= (int64_t(1) << 31))
-      break;
-    chain.push_back(next);
-    last = next;
-  }
-  return chain;
-}
-
-bool constantWeights(Value weights) {
-  return matchPattern(weights, m_Constant()) ||
-         weights.getDefiningOp<PackedWeightsOp>();
-}
-} // namespace
-
-SmallVector<MatmulOp> Lowering::accumulatorChain(MatmulOp head) {
-  // One weight matrix for every row of the activations.
-  ArrayRef<int64_t> rs = head.getRhs().getType().getShape(),
-                    ls = head.getLhs().getType().getShape();
-  if (!startsChain(head) || product(rs.drop_back(2)) != 1 ||
-      (rs.size() != 2 && product(ls.drop_back(2)) != 1))
-    return {};
-  // Bound on |partial sums| with margin 2 for approximate products.
-  int64_t termBound = ls.back()
-                      << (operandBits(head.getLhs().getType().getElementType(),
-                                      head.getLhsFormatAttr()) +
-                          operandBits(head.getRhs().getType().getElementType(),
-                                      head.getRhsFormatAttr()));
-  return chainAfter<MatmulOp>(head, termBound, [&](MatmulOp next) {
-    return next.getLhs() == head.getLhs() &&
-           next.getRhs().getType() == head.getRhs().getType() &&
-           next.getLhsFormatAttr() == head.getLhsFormatAttr() &&
-           next.getRhsFormatAttr() == head.getRhsFormatAttr() &&
-           next.getMultiplierAttr() == head.getMultiplierAttr() &&
-           next.getRhsSparsityAttr() && constantWeights(next.getRhs());
-  });
-}
-
-SmallVector<Conv2DOp> Lowering::accumulatorChain(Conv2DOp head) {
-  auto filterType = head.getFilter().getType();
-  // The head's bias joins at the drain, after every term.
-  int64_t biasBound = 0;
-  DenseIntElementsAttr bias;
-  if (!startsChain(head) ||
-      (head.getBias() && !matchPattern(head.getBias(), m_Constant(&bias))))
-    return {};
-  if (bias)
-    for (const APInt &v : bias.getValues<APInt>())
-      biasBound = std::max<int64_t>(biasBound, std::llabs(v.getSExtValue()));
-  int64_t termBound =
-      (filterType.getNumElements() / filterType.getDimSize(0))
-      << (operandBits(head.getInput().getType().getElementType(),
-                      head.getInputFormatAttr()) +
-          operandBits(filterType.getElementType(), head.getFilterFormatAttr()));
-  SmallVector<Conv2DOp> chain =
-      chainAfter<Conv2DOp>(head, termBound + biasBound, [&](Conv2DOp next) {
-        return next.getInput() == head.getInput() && !next.getBias() &&
-               next.getFilter().getType() == filterType &&
-               next.getStrides() == head.getStrides() &&
-               next.getPads() == head.getPads() &&
-               next.getDilations() == head.getDilations() &&
-               next.getGroups() == head.getGroups() &&
-               next.getInputFormatAttr() == head.getInputFormatAttr() &&
-               next.getFilterFormatAttr() == head.getFilterFormatAttr() &&
-               next.getMultiplierAttr() == head.getMultiplierAttr() &&
-               next.getFilterSparsityAttr() &&
-               constantWeights(next.getFilter());
-      });
-  return chain;
+  fused.insert(match->ops.begin(), match->ops.end());
+  ep = &e;
+  return newBuffer(match->result.getDefiningOp(), match->result);
 }
 
 FailureOr<PackedWeights> Lowering::packedWeights(Operation *op, Value weights,
@@ -1043,7 +713,12 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
       return failure();
     bias = biasBuf->addr;
   }
-  int64_t patches = allocateUntil(oh * ow * ck, current);
+  auto planned = plan.patches.find(op);
+  if (planned == plan.patches.end())
+    return op.emitOpError() << "has no " << kPatchesAttrName
+                            << " (run kite-bufferize again after changing "
+                               "the function)";
+  int64_t patches = planned->second.addr;
   unsigned eb = rt::dtypeBytes(out->dtype);
   for (int64_t bt = 0; bt < batch; ++bt)
     for (int64_t g = 0; g < groups; ++g) {
@@ -1114,39 +789,13 @@ LogicalResult Lowering::lowerElementwise(Operation *op, int64_t kind) {
   for (Value operand : op->getOperands())
     if (!same && operand.getType() == type)
       same = operand;
-  FailureOr<Buffer> out = newBuffer(op, op->getResult(0), same);
+  FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
   if (failed(ls) || failed(rs) || failed(out))
     return failure();
   ki::VecBinaryOp::create(b, loc, kind, lhs->addr, rhs->addr, out->addr,
                           type.getShape(), ArrayRef<int64_t>(*ls),
                           ArrayRef<int64_t>(*rs));
   return success();
-}
-
-FailureOr<QuantParams> quantParams(Operation *op, bool quantize) {
-  Value floatSide = quantize ? op->getOperand(0) : op->getResult(0);
-  Value quantSide = quantize ? op->getResult(0) : op->getOperand(0);
-  auto floatType = cast<RankedTensorType>(floatSide.getType());
-  auto quantType = cast<RankedTensorType>(quantSide.getType());
-  QuantParams q;
-  q.format = rt::OperandFormat::unpack(operandFormat(
-      quantType.getElementType(), op->getAttrOfType<IntFormatAttr>("format")));
-  if (q.format.isLP)
-    return q;
-  if (auto s = op->getAttrOfType<DenseF64ArrayAttr>("scale"))
-    q.scales.assign(s.asArrayRef().begin(), s.asArrayRef().end());
-  if (auto z = op->getAttrOfType<DenseI64ArrayAttr>("zero_point"))
-    q.zeros.assign(z.asArrayRef().begin(), z.asArrayRef().end());
-  if (q.scales.empty())
-    return op->emitOpError("needs a scale");
-  if (q.zeros.empty())
-    q.zeros.assign(q.scales.size(), 0);
-  if (auto axis = op->getAttrOfType<IntegerAttr>("axis")) {
-    q.axis =
-        axis.getInt() < 0 ? axis.getInt() + floatType.getRank() : axis.getInt();
-    q.inner = product(floatType.getShape().drop_front(q.axis + 1));
-  }
-  return q;
 }
 
 LogicalResult Lowering::lowerQuantize(Operation *op, bool quantize) {
@@ -1160,9 +809,7 @@ LogicalResult Lowering::lowerQuantize(Operation *op, bool quantize) {
   int64_t inner = q->inner;
   const rt::OperandFormat &f = q->format;
   FailureOr<Buffer> in = bufferOf(op, op->getOperand(0));
-  // Dequantizing i32 (a drained accumulator) keeps the size: in place.
-  FailureOr<Buffer> out =
-      newBuffer(op, op->getResult(0), quantize ? Value() : op->getOperand(0));
+  FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
   if (failed(in) || failed(out))
     return failure();
   int64_t count = floatType.getNumElements();
@@ -1262,9 +909,6 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     if (failed(in))
       return failure();
     buffers[r.getResult()] = *in;
-    // The alias keeps the block alive.
-    for (MemoryPool *pool : {&dram, &scratch})
-      pool->extendLife(in->addr, lastUseOf(r.getResult()));
     return success();
   }
   if (auto m = dyn_cast<MatmulOp>(op))
@@ -1294,16 +938,14 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   if (isa<tosa::AvgPool2dOp>(op))
     return lowerPool(op, false);
 
-  // Ops on f32 tensors with one input and one result; elementwise and
-  // row-wise ones may write in place.
-  auto f32Unary = [&](bool inPlace) -> FailureOr<std::pair<Buffer, Buffer>> {
+  // Ops on f32 tensors with one input and one result.
+  auto f32Unary = [&]() -> FailureOr<std::pair<Buffer, Buffer>> {
     if (!cast<ShapedType>(op->getOperand(0).getType()).getElementType().isF32())
       return op->emitOpError("has no instruction for non-f32 elements");
     FailureOr<Buffer> in = bufferOf(op, op->getOperand(0));
     if (failed(in))
       return failure();
-    FailureOr<Buffer> out =
-        newBuffer(op, op->getResult(0), inPlace ? op->getOperand(0) : Value());
+    FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
     if (failed(out))
       return failure();
     return std::make_pair(*in, *out);
@@ -1312,21 +954,16 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return cast<ShapedType>(op->getResult(0).getType()).getNumElements();
   };
   if (auto clamp = dyn_cast<tosa::ClampOp>(op)) {
-    auto bound = [](Attribute a) {
-      if (auto f = dyn_cast<FloatAttr>(a))
-        return f.getValueAsDouble();
-      return double(cast<IntegerAttr>(a).getValue().getSExtValue());
-    };
-    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary(/*inPlace=*/true);
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
     if (failed(io))
       return failure();
     ki::VecClampOp::create(b, loc, io->first.addr, io->second.addr, count(),
-                           APFloat(bound(clamp.getMinValAttr())),
-                           APFloat(bound(clamp.getMaxValAttr())));
+                           APFloat(clampBound(clamp.getMinValAttr())),
+                           APFloat(clampBound(clamp.getMaxValAttr())));
     return success();
   }
   if (auto sum = dyn_cast<tosa::ReduceSumOp>(op)) {
-    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary(/*inPlace=*/false);
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
     if (failed(io))
       return failure();
     auto [outer, len, inner] = around(
@@ -1336,7 +973,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return success();
   }
   if (auto gelu = dyn_cast<GeluOp>(op)) {
-    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary(/*inPlace=*/true);
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
     if (failed(io))
       return failure();
     ki::VecGeluOp::create(
@@ -1345,7 +982,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return success();
   }
   if (auto ln = dyn_cast<LayerNormOp>(op)) {
-    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary(/*inPlace=*/true);
+    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
     if (failed(io))
       return failure();
     int64_t scale = -1, bias = -1;
@@ -1407,11 +1044,17 @@ LogicalResult Lowering::run() {
   }
   if (!func.getBody().hasOneBlock())
     return func.emitOpError("must have a single block to be lowered");
-  for (auto [index, op] : llvm::enumerate(func.getBody().front()))
-    for (Value v : op.getOperands())
-      lastUse[v] = int64_t(index);
+  // Data segments first: a drain's epilogue may read a constant defined
+  // after its MAC op.
+  auto isConstant = [](Operation &op) {
+    return isa<tosa::ConstOp, arith::ConstantOp, ConstantOp>(op);
+  };
+  for (Operation &op : func.getBody().front())
+    if (isConstant(op) && failed(lowerOp(&op)))
+      return failure();
   for (auto [index, op] : llvm::enumerate(func.getBody().front())) {
-    current = int64_t(index);
+    if (isConstant(op))
+      continue;
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       for (auto [idx, v] : llvm::enumerate(ret.getOperands())) {
         FailureOr<Buffer> buf = bufferOf(ret, v);
@@ -1425,7 +1068,6 @@ LogicalResult Lowering::run() {
     Operation *last = body->empty() ? nullptr : &body->back();
     if (failed(lowerOp(&op)))
       return failure();
-    freeDeadAfter(current);
     if (!layerAttrs)
       continue;
     // The op's own kite.layer (kitec numbers the ops before the passes
@@ -1440,11 +1082,11 @@ LogicalResult Lowering::run() {
         emitted.setAttr(kLayerAttrName, layer);
   }
   ki::FenceOp::create(b, func.getLoc());
-  if (dram.next > rt::kScratchBase)
+  if (dramNext > rt::kScratchBase)
     return func.emitOpError()
-           << "needs " << dram.next
+           << "needs " << dramNext
            << " bytes of DRAM; programs address at most " << rt::kScratchBase;
-  program.setDramBytes(dram.next);
+  program.setDramBytes(dramNext);
   return success();
 }
 
@@ -1465,8 +1107,17 @@ struct ConvertKiteToKiteIsa
                        "kite.target (run kite-set-target first)");
       return signalPassFailure();
     }
+    // The plan kite-bufferize recorded, else the one it would record.
+    FailureOr<std::optional<BufferPlan>> recorded = readBuffers(func, target);
+    if (failed(recorded))
+      return signalPassFailure();
+    FailureOr<BufferPlan> plan =
+        *recorded ? FailureOr<BufferPlan>(std::move(**recorded))
+                  : planBuffers(func, target);
+    if (failed(plan))
+      return signalPassFailure();
     OpBuilder b(func);
-    Lowering lowering(func, target, b, layerAttrs);
+    Lowering lowering(func, target, *plan, b, layerAttrs);
     if (failed(lowering.run())) {
       // Drop the partial program; the function stays as it was.
       if (auto partial = dyn_cast_or_null<ki::ProgramOp>(func->getPrevNode()))

@@ -99,3 +99,55 @@ func.func @main(%x: tensor<2x8x!kite.lp<8, 1, 7, 0>>) -> tensor<2x4xf32> {
   return %y : tensor<2x4xf32>
 }
 
+
+// -----
+
+// A plan (kite-bufferize, or by hand) must hold every tensor, inside the
+// target's memory.
+func.func @main(%x: tensor<2x3xf32> {kite.buffer = #kite.buffer<dram, 0, 24>}) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tosa.clamp' op kite.buffer #kite.buffer<scratch, 0, 12> is smaller than the 24 bytes it must hold}}
+  %r = tosa.clamp %x {min_val = 0.0 : f32, max_val = 3.0 : f32, kite.buffer = #kite.buffer<scratch, 0, 12>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %r : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<2x3xf32> {kite.buffer = #kite.buffer<dram, 0, 24>}) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tosa.clamp' op kite.buffer #kite.buffer<scratch, 1048570, 24> ends past the scratchpad of target 'kite-v1' (1048576 bytes)}}
+  %r = tosa.clamp %x {min_val = 0.0 : f32, max_val = 3.0 : f32, kite.buffer = #kite.buffer<scratch, 1048570, 24>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %r : tensor<2x3xf32>
+}
+
+// -----
+
+// A tensor the plan does not place (the function changed after
+// kite-bufferize).
+func.func @main(%x: tensor<2x3xf32> {kite.buffer = #kite.buffer<dram, 0, 24>}) -> tensor<2x3xf32> {
+  %r = tosa.clamp %x {min_val = 0.0 : f32, max_val = 3.0 : f32, kite.buffer = #kite.buffer<dram, 64, 24>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  // expected-error @+1 {{'tosa.transpose' op has no kite.buffer for its result (run kite-bufferize again after changing the function)}}
+  %t = tosa.transpose %r {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %r : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<2x3xf32> {kite.buffer = #kite.buffer<dram, 0, 24>}) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'tosa.clamp' op kite.patches belongs on a kite.conv2d}}
+  %r = tosa.clamp %x {min_val = 0.0 : f32, max_val = 3.0 : f32, kite.patches = #kite.buffer<scratch, 0, 24>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %r : tensor<2x3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op kite.buffer must be a #kite.buffer, got 7 : i64}}
+func.func @main(%x: tensor<2x3xf32> {kite.buffer = 7 : i64}) -> tensor<2x3xf32> {
+  return %x : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<2xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{'tosa.clamp' op result type 'tensor<?xf32>' has no DRAM layout (static f32, i<=32 or LP tensors only)}}
+  %r = tosa.clamp %x {min_val = 0.0 : f32, max_val = 3.0 : f32} : (tensor<2xf32>) -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}

@@ -12,14 +12,14 @@
 // quantized activations live in the scratchpad (from 1 GiB = 1073741824);
 // the result, which the host reads, in DRAM.
 // CHECK-LABEL: kite_isa.input {addr = 0 : i64, index = 0 : i64, type = tensor<4x8xf32>}
-// CHECK: kite_isa.data {addr = 128 : i64, bytes = dense<1> : tensor<128xi8>}
+// CHECK: kite_isa.data {addr = 384 : i64, bytes = dense<1> : tensor<128xi8>}
 // CHECK: kite_isa.vec_quantize {count = 32 : i64, dst = 1073741824 : i64, dtype = 1 : i64, format = [[INT8:134285312]] : i64, inner = 1 : i64, scales = array<f64: 5.000000e-01>, src = 0 : i64, zero_points = array<i64: 0>}
 // CHECK: kite_isa.config_mma {lhs_format = [[INT8]] : i64, multiplier = "exact", rhs_format = [[INT8]] : i64}
-// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 16 : i64, rows = 8 : i64, space = 2 : i64, src = 128 : i64, src_stride = 16 : i64}
+// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 16 : i64, rows = 8 : i64, space = 2 : i64, src = 384 : i64, src_stride = 16 : i64}
 // CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = 1 : i64, src = 1073741824 : i64, src_stride = 8 : i64}
 // CHECK: kite_isa.mma {a = 131072 : i64, accumulate = 0 : i64, b = 131072 : i64, c = 32768 : i64, k = 8 : i64, m = 4 : i64, n = 16 : i64}
-// CHECK: kite_isa.store_acc {bias = -1 : i64, col_stride = 1 : i64, cols = 16 : i64, dst = 256 : i64, dtype = 3 : i64, row_stride = 16 : i64, rows = 4 : i64, src = 32768 : i64}
-// CHECK: kite_isa.output {addr = 256 : i64, index = 0 : i64, type = tensor<4x16xi32>}
+// CHECK: kite_isa.store_acc {bias = -1 : i64, col_stride = 1 : i64, cols = 16 : i64, dst = 128 : i64, dtype = 3 : i64, row_stride = 16 : i64, rows = 4 : i64, src = 32768 : i64}
+// CHECK: kite_isa.output {addr = 128 : i64, index = 0 : i64, type = tensor<4x16xi32>}
 // CHECK-NEXT: kite_isa.fence
 // CHECK-NOT: func.func
 func.func @main(%x: tensor<4x8xf32>) -> tensor<4x16xi32> {
@@ -36,7 +36,7 @@ func.func @main(%x: tensor<4x8xf32>) -> tensor<4x16xi32> {
 // accumulate, in alternating buffer halves.
 // MINI-LABEL: kite_isa.program @main attributes {dram_bytes = 41024
 // MINI: kite_isa.mma {a = 16384 : i64, accumulate = 0 : i64, b = 16384 : i64, c = 4096 : i64, k = 2032 : i64, m = 2 : i64, n = 8 : i64}
-// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 2032 : i64, space = 2 : i64, src = 24448 : i64, src_stride = 8 : i64}
+// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 2032 : i64, space = 2 : i64, src = 24512 : i64, src_stride = 8 : i64}
 // MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 2032 : i64, rows = 2 : i64, space = 1 : i64, src = 2032 : i64, src_stride = 4096 : i64}
 // MINI: kite_isa.mma {a = 0 : i64, accumulate = 1 : i64, b = 0 : i64, c = 4096 : i64, k = 2032 : i64, m = 2 : i64, n = 8 : i64}
 // MINI: kite_isa.mma {a = 16384 : i64, accumulate = 1 : i64, b = 16384 : i64, c = 4096 : i64, k = 32 : i64, m = 2 : i64, n = 8 : i64}

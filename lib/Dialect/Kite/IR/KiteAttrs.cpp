@@ -66,6 +66,14 @@ LogicalResult TileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+LogicalResult BufferAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 MemorySpace, int64_t offset, int64_t bytes) {
+  if (offset < 0 || bytes < 0)
+    return emitError() << "buffer offset and size must be non-negative, got "
+                       << offset << " and " << bytes;
+  return success();
+}
+
 LogicalResult NMAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                              unsigned n, unsigned m) {
   if (m == 0 || m > 256)

@@ -33,6 +33,14 @@ func.func @enums() attributes {
   return
 }
 
+// CHECK-LABEL: func.func @buffers
+// CHECK-SAME: kite.a = #kite.buffer<dram, 0, 128>
+// CHECK-SAME: kite.b = #kite.buffer<scratch, 4096, 24>
+func.func @buffers() attributes {kite.a = #kite.buffer<dram, 0, 128>,
+                                 kite.b = #kite.buffer<scratch, 4096, 24>} {
+  return
+}
+
 // CHECK-LABEL: func.func @target_parts
 // CHECK-SAME: kite.e = #kite.energy<int8_mul = 2.000000e-01, int8_add = 3.000000e-02, int32_add = 1.000000e-01, fp32_mul = 3.700000e+00, fp32_add = 9.000000e-01, sram_read_32b = 5.000000e+00, dram_read_32b = 6.400000e+02, lut_read_8b = 3.600000e-01>
 // CHECK-SAME: kite.m = #kite.memory<weight_kib = 1, act_kib = 2, acc_kib = 3, dram_bytes_per_cycle = 4.000000e+00, sram_bytes_per_cycle = 5.500000e+00>

@@ -825,3 +825,18 @@ func.func @sizes(%x: tensor<8x64xi8>, %w: tensor<64x16xi8>) -> tensor<8x16xi32> 
 
 // expected-error @+1 {{'kite.packed_weights' op packs integer or LP codes of at most 8 bits, not 'f32'}}
 %w = kite.packed_weights {groups = 1 : i64, values = dense<1> : tensor<8xi8>} -> tensor<4x2xf32>
+
+// -----
+
+// expected-error @+1 {{buffer offset and size must be non-negative, got -64 and 24}}
+func.func @buffer() attributes {kite.a = #kite.buffer<dram, -64, 24>} {
+  return
+}
+
+// -----
+
+// expected-error @+2 {{expected ::kite::MemorySpace to be one of: dram, scratch}}
+// expected-error @+1 {{failed to parse Kite_BufferAttr parameter 'space'}}
+func.func @space() attributes {kite.a = #kite.buffer<sram, 0, 24>} {
+  return
+}

@@ -1,0 +1,388 @@
+//===- Bufferization.cpp - where each tensor lives while a program runs ---===//
+
+#include "kite/Conversion/Bufferization.h"
+#include "Fusion.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <limits>
+#include <map>
+
+using namespace mlir;
+using namespace kite;
+
+namespace {
+constexpr int64_t kAlign = 64;
+
+int64_t alignUp(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+
+/// Addresses [next, end) to hand out: bump allocation of blocks that live
+/// for the whole run, and first-fit reuse of blocks whose value died. (The
+/// simulator's scoreboard orders a reuse after the last read of the
+/// previous contents.)
+struct MemoryPool {
+  int64_t next = 0, end = 0;
+  /// Freeable blocks in use: address -> (size, last user position).
+  std::map<int64_t, std::pair<int64_t, int64_t>> live;
+  std::map<int64_t, int64_t> freeBlocks; ///< address -> size
+
+  int64_t bump(int64_t bytes) {
+    int64_t addr = next;
+    next = alignUp(next + std::max<int64_t>(bytes, 1), kAlign);
+    return addr;
+  }
+  /// A block that dies after op `lastUse`, or nothing if the pool is full.
+  std::optional<int64_t> allocate(int64_t bytes, int64_t lastUse) {
+    int64_t size = alignUp(std::max<int64_t>(bytes, 1), kAlign);
+    int64_t addr = -1;
+    for (auto it = freeBlocks.begin(); it != freeBlocks.end(); ++it)
+      if (it->second >= size) {
+        addr = it->first;
+        if (it->second > size)
+          freeBlocks[addr + size] = it->second - size;
+        freeBlocks.erase(it);
+        break;
+      }
+    if (addr < 0) {
+      if (size > end - next)
+        return std::nullopt;
+      addr = bump(size);
+    }
+    live[addr] = {size, lastUse};
+    return addr;
+  }
+  void extendLife(int64_t addr, int64_t lastUse) {
+    auto block = live.find(addr);
+    if (block != live.end())
+      block->second.second = std::max(block->second.second, lastUse);
+  }
+  /// Returns the blocks whose values are dead after op `index`.
+  void freeDeadAfter(int64_t index) {
+    for (auto it = live.begin(); it != live.end();) {
+      if (it->second.second > index) {
+        ++it;
+        continue;
+      }
+      int64_t addr = it->first, size = it->second.first;
+      auto after = freeBlocks.find(addr + size);
+      if (after != freeBlocks.end()) { // coalesce with the next block
+        size += after->second;
+        freeBlocks.erase(after);
+      }
+      auto before = freeBlocks.lower_bound(addr);
+      if (before != freeBlocks.begin() &&
+          std::prev(before)->first + std::prev(before)->second == addr) {
+        std::prev(before)->second += size;
+      } else {
+        freeBlocks[addr] = size;
+      }
+      it = live.erase(it);
+    }
+  }
+};
+
+/// Bytes of a tensor in memory, if it has a layout there.
+std::optional<int64_t> tensorBytes(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return std::nullopt;
+  std::optional<rt::DType> dtype = dtypeOf(tensor.getElementType());
+  if (!dtype)
+    return std::nullopt;
+  return tensor.getNumElements() * rt::dtypeBytes(*dtype);
+}
+
+/// Bytes of a convolution's im2col patches (one image and group).
+int64_t patchBytes(Conv2DOp conv) {
+  auto filter = conv.getFilter().getType();
+  auto out = conv.getResult().getType();
+  return out.getDimSize(2) * out.getDimSize(3) * filter.getDimSize(1) *
+         filter.getDimSize(2) * filter.getDimSize(3);
+}
+
+class Planner {
+public:
+  Planner(func::FuncOp func, TargetAttr target) : func(func) {
+    scratch.next = rt::kScratchBase;
+    scratch.end =
+        rt::kScratchBase + int64_t(target.getMemory().getScratchKib()) * 1024;
+  }
+
+  FailureOr<BufferPlan> run() {
+    for (BlockArgument arg : func.getArguments())
+      if (failed(place(func, arg)))
+        return failure();
+    if (!func.getBody().hasOneBlock())
+      return func.emitOpError("must have a single block to be lowered");
+    Block &body = func.getBody().front();
+    for (auto [index, op] : llvm::enumerate(body))
+      for (Value v : op.getOperands())
+        lastUse[v] = int64_t(index);
+    for (auto [index, op] : llvm::enumerate(body)) {
+      current = int64_t(index);
+      if (failed(planOp(op)))
+        return failure();
+      dram.freeDeadAfter(current);
+      scratch.freeDeadAfter(current);
+    }
+    plan.dramBytes = dram.next;
+    return std::move(plan);
+  }
+
+private:
+  int64_t lastUseOf(Value v) const {
+    auto it = lastUse.find(v);
+    return it == lastUse.end() ? current : it->second;
+  }
+
+  /// Whether the host reads `v` (a result, or aliased by one): it stays in
+  /// DRAM.
+  static bool escapes(Value v) {
+    return llvm::any_of(v.getUsers(), [](Operation *user) {
+      if (isa<func::ReturnOp>(user))
+        return true;
+      auto reshape = dyn_cast<tosa::ReshapeOp>(user);
+      return reshape && escapes(reshape.getResult());
+    });
+  }
+
+  int64_t allocateUntil(int64_t bytes, int64_t until, bool onChip) {
+    if (onChip)
+      if (std::optional<int64_t> addr = scratch.allocate(bytes, until))
+        return *addr;
+    return *dram.allocate(bytes, until);
+  }
+
+  /// Memory for `v`, defined by `op`. `inPlaceOf` names the operand an
+  /// elementwise op reads element by element: when it dies at this op, has
+  /// v's size and lives where v belongs, v takes its block.
+  LogicalResult place(Operation *op, Value v, Value inPlaceOf = {}) {
+    std::optional<int64_t> bytes = tensorBytes(v.getType());
+    if (!bytes)
+      return op->emitOpError() << "result type " << v.getType()
+                               << " has no DRAM layout (static f32, i<=32 or "
+                                  "LP tensors only)";
+    bool onChip = !escapes(v);
+    auto operand = inPlaceOf ? addr.find(inPlaceOf) : addr.end();
+    if (operand != addr.end()) {
+      MemoryPool &pool = onChip ? scratch : dram;
+      auto block = pool.live.find(operand->second);
+      if (block != pool.live.end() && block->second.second == current &&
+          block->second.first ==
+              alignUp(std::max<int64_t>(*bytes, 1), kAlign)) {
+        pool.extendLife(operand->second, lastUseOf(v));
+        return record(v, operand->second, *bytes);
+      }
+    }
+    // Function arguments stay for the whole run (the host writes them).
+    return record(v,
+                  isa<BlockArgument>(v)
+                      ? dram.bump(*bytes)
+                      : allocateUntil(*bytes, lastUseOf(v), onChip),
+                  *bytes);
+  }
+  LogicalResult record(Value v, int64_t at, int64_t bytes) {
+    addr[v] = at;
+    plan.values[v] = {at, bytes};
+    return success();
+  }
+
+  /// The buffer a MAC op's drain writes: `result`'s, or that of the last op
+  /// its epilogue folds in.
+  LogicalResult placeDrain(Operation *op, Value result, int64_t n, bool nchw,
+                           bool floatBiasTaken) {
+    std::optional<EpilogueMatch> ep =
+        matchEpilogue(result, n, nchw, floatBiasTaken);
+    if (!ep)
+      return place(op, result);
+    fused.insert(ep->ops.begin(), ep->ops.end());
+    return place(ep->result.getDefiningOp(), ep->result);
+  }
+
+  LogicalResult planOp(Operation &op) {
+    if (fused.contains(&op))
+      return success();
+    if (isa<func::ReturnOp, tosa::ConstShapeOp, tosa::ConstOp,
+            arith::ConstantOp, ConstantOp, PackedWeightsOp>(op))
+      return success();
+    if (auto r = dyn_cast<tosa::ReshapeOp>(op)) {
+      auto in = addr.find(r.getInput1());
+      if (in == addr.end())
+        return success(); // a constant or argument: it stays
+      addr[r.getResult()] = in->second;
+      // The alias keeps the block alive.
+      for (MemoryPool *pool : {&dram, &scratch})
+        pool->extendLife(in->second, lastUseOf(r.getResult()));
+      return success();
+    }
+    if (auto m = dyn_cast<MatmulOp>(op)) {
+      SmallVector<MatmulOp> chain = accumulatorChain(m);
+      MatmulOp tail = chain.empty() ? m : chain.back();
+      for (MatmulOp term : chain)
+        fused.insert(term);
+      return placeDrain(tail, tail.getResult(),
+                        m.getRhs().getType().getShape().back(),
+                        /*nchw=*/false, /*floatBiasTaken=*/false);
+    }
+    if (auto c = dyn_cast<Conv2DOp>(op)) {
+      SmallVector<Conv2DOp> chain = accumulatorChain(c);
+      Conv2DOp tail = chain.empty() ? c : chain.back();
+      for (Conv2DOp term : chain)
+        fused.insert(term);
+      // An LP convolution's f32 bias is added on the drain already.
+      bool floatBias =
+          c.getBias() && c.getResult().getType().getElementType().isF32();
+      if (failed(placeDrain(tail, tail.getResult(),
+                            c.getFilter().getType().getDimSize(0),
+                            /*nchw=*/true, floatBias)))
+        return failure();
+      int64_t bytes = patchBytes(c);
+      plan.patches[c] = {allocateUntil(bytes, current, /*onChip=*/true), bytes};
+      return success();
+    }
+    // Elementwise and row-wise ops may write over an operand.
+    if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
+            tosa::MinimumOp>(op)) {
+      Value same;
+      for (Value operand : op.getOperands())
+        if (!same && operand.getType() == op.getResult(0).getType())
+          same = operand;
+      return place(&op, op.getResult(0), same);
+    }
+    // Dequantizing i32 (a drained accumulator) keeps the size.
+    if (isa<DequantizeOp, tosa::ClampOp, GeluOp, LayerNormOp>(op))
+      return place(&op, op.getResult(0), op.getOperand(0));
+    if (isa<QuantizeOp, tosa::TransposeOp, tosa::SliceOp, tosa::MaxPool2dOp,
+            tosa::AvgPool2dOp, tosa::ReduceSumOp, LutSoftmaxOp>(op))
+      return place(&op, op.getResult(0));
+    return success(); // no instruction: the lowering says so
+  }
+
+  func::FuncOp func;
+  BufferPlan plan;
+  /// DRAM, and the scratchpad from rt::kScratchBase.
+  MemoryPool dram{0, std::numeric_limits<int64_t>::max()}, scratch;
+  /// Address of every planned value and reshape alias.
+  DenseMap<Value, int64_t> addr;
+  /// Position in the function of each value's last user.
+  DenseMap<Value, int64_t> lastUse;
+  int64_t current = 0; ///< position of the op being planned
+  /// Ops the lowering covers with an earlier one.
+  DenseSet<Operation *> fused;
+};
+
+BufferAttr toAttr(MLIRContext *ctx, BufferPlan::Block block) {
+  bool onChip = block.addr >= rt::kScratchBase;
+  return BufferAttr::get(ctx, onChip ? MemorySpace::Scratch : MemorySpace::Dram,
+                         onChip ? block.addr - rt::kScratchBase : block.addr,
+                         block.bytes);
+}
+} // namespace
+
+FailureOr<BufferPlan> kite::planBuffers(func::FuncOp func, TargetAttr target) {
+  return Planner(func, target).run();
+}
+
+void kite::recordBuffers(func::FuncOp func, const BufferPlan &plan) {
+  MLIRContext *ctx = func.getContext();
+  for (BlockArgument arg : func.getArguments()) {
+    auto it = plan.values.find(arg);
+    if (it != plan.values.end())
+      func.setArgAttr(arg.getArgNumber(), kBufferAttrName,
+                      toAttr(ctx, it->second));
+    else
+      func.removeArgAttr(arg.getArgNumber(), kBufferAttrName);
+  }
+  func.walk([&](Operation *op) {
+    op->removeAttr(kBufferAttrName);
+    op->removeAttr(kPatchesAttrName);
+    if (op->getNumResults() == 1) {
+      auto it = plan.values.find(op->getResult(0));
+      if (it != plan.values.end())
+        op->setAttr(kBufferAttrName, toAttr(ctx, it->second));
+    }
+    auto patches = plan.patches.find(op);
+    if (patches != plan.patches.end())
+      op->setAttr(kPatchesAttrName, toAttr(ctx, patches->second));
+  });
+}
+
+FailureOr<std::optional<BufferPlan>> kite::readBuffers(func::FuncOp func,
+                                                       TargetAttr target) {
+  int64_t scratchBytes = int64_t(target.getMemory().getScratchKib()) * 1024;
+  BufferPlan plan;
+  bool any = false;
+  // Checks `attr` (named `name`, on `op`) for a tensor of `bytes` bytes.
+  auto read = [&](Operation *op, StringRef name, Attribute attr,
+                  int64_t bytes) -> FailureOr<BufferPlan::Block> {
+    auto buffer = dyn_cast<BufferAttr>(attr);
+    if (!buffer)
+      return op->emitOpError()
+             << name << " must be a #kite.buffer, got " << attr;
+    if (buffer.getBytes() < bytes)
+      return op->emitOpError()
+             << name << " " << buffer << " is smaller than the " << bytes
+             << " bytes it must hold";
+    bool onChip = buffer.getSpace() == MemorySpace::Scratch;
+    int64_t end = buffer.getOffset() + buffer.getBytes();
+    if (end > (onChip ? scratchBytes : rt::kScratchBase))
+      return op->emitOpError()
+             << name << " " << buffer << " ends past the "
+             << (onChip ? "scratchpad" : "DRAM") << " of target '"
+             << target.getName() << "' ("
+             << (onChip ? scratchBytes : rt::kScratchBase) << " bytes)";
+    any = true;
+    if (!onChip)
+      plan.dramBytes = std::max(plan.dramBytes, alignUp(end, kAlign));
+    return BufferPlan::Block{onChip ? rt::kScratchBase + buffer.getOffset()
+                                    : buffer.getOffset(),
+                             buffer.getBytes()};
+  };
+  auto readValue = [&](Operation *op, Value v,
+                       Attribute attr) -> LogicalResult {
+    if (!attr)
+      return success();
+    std::optional<int64_t> bytes = tensorBytes(v.getType());
+    if (!bytes)
+      return op->emitOpError() << kBufferAttrName << " on a tensor of type "
+                               << v.getType() << ", which has no layout";
+    FailureOr<BufferPlan::Block> block =
+        read(op, kBufferAttrName, attr, *bytes);
+    if (failed(block))
+      return failure();
+    plan.values[v] = *block;
+    return success();
+  };
+  for (BlockArgument arg : func.getArguments())
+    if (failed(readValue(func, arg,
+                         func.getArgAttr(arg.getArgNumber(), kBufferAttrName))))
+      return failure();
+  WalkResult walk = func.walk([&](Operation *op) {
+    if (Attribute attr = op->getAttr(kBufferAttrName)) {
+      if (op->getNumResults() != 1) {
+        op->emitOpError() << kBufferAttrName << " needs an op with one result";
+        return WalkResult::interrupt();
+      }
+      if (failed(readValue(op, op->getResult(0), attr)))
+        return WalkResult::interrupt();
+    }
+    if (Attribute attr = op->getAttr(kPatchesAttrName)) {
+      auto conv = dyn_cast<Conv2DOp>(op);
+      if (!conv) {
+        op->emitOpError() << kPatchesAttrName << " belongs on a kite.conv2d";
+        return WalkResult::interrupt();
+      }
+      FailureOr<BufferPlan::Block> block =
+          read(op, kPatchesAttrName, attr, patchBytes(conv));
+      if (failed(block))
+        return WalkResult::interrupt();
+      plan.patches[op] = *block;
+    }
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (!any)
+    return std::optional<BufferPlan>();
+  return std::optional<BufferPlan>(std::move(plan));
+}

@@ -1,0 +1,251 @@
+//===- Fusion.cpp - which tensor ops one instruction sequence covers ------===//
+
+#include "Fusion.h"
+
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+namespace kite {
+
+std::optional<rt::DType> dtypeOf(Type element) {
+  if (element.isF32())
+    return rt::DType::F32;
+  if (isa<LPType>(element))
+    return rt::DType::I8;
+  if (auto i = dyn_cast<IntegerType>(element)) {
+    if (i.getWidth() <= 8)
+      return rt::DType::I8;
+    if (i.getWidth() <= 16)
+      return rt::DType::I16;
+    if (i.getWidth() <= 32)
+      return rt::DType::I32;
+  }
+  return std::nullopt;
+}
+
+int64_t operandFormat(Type element, IntFormatAttr format) {
+  rt::OperandFormat f;
+  if (auto lp = dyn_cast<LPType>(element)) {
+    numerics::LPFormat lf = lp.getFormat();
+    f.isLP = true;
+    f.bits = lf.n;
+    f.es = lf.es;
+    f.rs = lf.rs;
+    f.sf = lf.sf;
+    f.storageBits = lf.n;
+    return f.pack();
+  }
+  f.storageBits = element.getIntOrFloatBitWidth();
+  f.bits = format ? format.getBits() : f.storageBits;
+  f.isSigned = format ? format.getIsSigned() : true;
+  return f.pack();
+}
+
+FailureOr<QuantParams> quantParams(Operation *op, bool quantize) {
+  Value floatSide = quantize ? op->getOperand(0) : op->getResult(0);
+  Value quantSide = quantize ? op->getResult(0) : op->getOperand(0);
+  auto floatType = cast<RankedTensorType>(floatSide.getType());
+  auto quantType = cast<RankedTensorType>(quantSide.getType());
+  QuantParams q;
+  q.format = rt::OperandFormat::unpack(operandFormat(
+      quantType.getElementType(), op->getAttrOfType<IntFormatAttr>("format")));
+  if (q.format.isLP)
+    return q;
+  if (auto s = op->getAttrOfType<DenseF64ArrayAttr>("scale"))
+    q.scales.assign(s.asArrayRef().begin(), s.asArrayRef().end());
+  if (auto z = op->getAttrOfType<DenseI64ArrayAttr>("zero_point"))
+    q.zeros.assign(z.asArrayRef().begin(), z.asArrayRef().end());
+  if (q.scales.empty())
+    return op->emitOpError("needs a scale");
+  if (q.zeros.empty())
+    q.zeros.assign(q.scales.size(), 0);
+  if (auto axis = op->getAttrOfType<IntegerAttr>("axis")) {
+    q.axis =
+        axis.getInt() < 0 ? axis.getInt() + floatType.getRank() : axis.getInt();
+    q.inner =
+        ShapedType::getNumElements(floatType.getShape().drop_front(q.axis + 1));
+  }
+  return q;
+}
+
+std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
+                                           bool floatBiasTaken) {
+  EpilogueMatch match;
+  SmallVector<Operation *> path;
+  // The next op on v's only use, past reshapes (collected in `path`); `in`
+  // is the value it reads.
+  Value in;
+  auto next = [&](Value x) -> Operation * {
+    path.clear();
+    while (x.hasOneUse()) {
+      Operation *user = *x.getUsers().begin();
+      in = x;
+      if (!isa<tosa::ReshapeOp>(user))
+        return user;
+      path.push_back(user);
+      x = user->getResult(0);
+    }
+    return nullptr;
+  };
+  auto take = [&](Operation *op) {
+    match.ops.append(path.begin(), path.end());
+    match.ops.push_back(op);
+    v = op->getResult(0);
+  };
+  // The N column values of `x` form its last axis (axis 1 for NCHW).
+  auto columnAxis = [&](ShapedType t) -> int64_t {
+    if (nchw)
+      return t.getRank() == 4 && t.getDimSize(1) == n ? 1 : -1;
+    return t.getRank() >= 1 && t.getShape().back() == n ? t.getRank() - 1 : -1;
+  };
+  if (cast<ShapedType>(v.getType()).getElementType().isSignlessInteger(32)) {
+    auto dq = dyn_cast_or_null<DequantizeOp>(next(v));
+    if (!dq)
+      return std::nullopt;
+    FailureOr<QuantParams> q = quantParams(dq, /*quantize=*/false);
+    if (failed(q) || q->format.isLP || q->format.bits != 32 ||
+        !q->format.isSigned)
+      return std::nullopt;
+    if (q->scales.size() != 1 &&
+        (int64_t(q->scales.size()) != n ||
+         q->axis != columnAxis(dq.getInput().getType())))
+      return std::nullopt;
+    match.dequantize = dq;
+    take(dq);
+  }
+  if (auto add = dyn_cast_or_null<tosa::AddOp>(next(v))) {
+    Value other = add.getInput1() == in ? add.getInput2() : add.getInput1();
+    auto type = cast<ShapedType>(in.getType());
+    auto otherType = cast<ShapedType>(other.getType());
+    int64_t axis = columnAxis(type);
+    bool perColumn =
+        axis >= 0 && otherType.getRank() == type.getRank() &&
+        llvm::all_of(llvm::seq<int64_t>(0, type.getRank()), [&](int64_t d) {
+          return otherType.getDimSize(d) == (d == axis ? n : 1);
+        });
+    if (!floatBiasTaken && perColumn && add.getType() == type &&
+        type.getElementType().isF32() && matchPattern(other, m_Constant())) {
+      match.bias = other;
+      take(add);
+    }
+  }
+  if (auto clamp = dyn_cast_or_null<tosa::ClampOp>(next(v))) {
+    if (cast<ShapedType>(in.getType()).getElementType().isF32()) {
+      match.clamp = clamp;
+      take(clamp);
+    }
+  }
+  if (auto quant = dyn_cast_or_null<QuantizeOp>(next(v))) {
+    FailureOr<QuantParams> q = quantParams(quant, /*quantize=*/true);
+    std::optional<rt::DType> dtype =
+        dtypeOf(quant.getResult().getType().getElementType());
+    if (succeeded(q) && dtype == rt::DType::I8 &&
+        (q->format.isLP || q->scales.size() == 1)) {
+      match.requantize = quant;
+      take(quant);
+    }
+  }
+  // Plain LP accumulators drain to f32 without help.
+  if (match.ops.empty())
+    return std::nullopt;
+  match.result = v;
+  return match;
+}
+
+namespace {
+int64_t operandBits(Type element, IntFormatAttr format) {
+  return format ? format.getBits() : element.getIntOrFloatBitWidth();
+}
+
+/// Whether `head` can start an accumulator chain: an integer op (i32 result)
+/// that does not continue one.
+template <typename OpTy> bool startsChain(OpTy head) {
+  return !head.getAcc() &&
+         head.getResult().getType().getElementType().isSignlessInteger(32);
+}
+
+/// The ops after `head` that take the previous one's result as their
+/// accumulator and that `sameTerm` accepts, as long as the partial sums stay
+/// below 2^31 given `termBound`, a bound on one term's |partial sums|.
+template <typename OpTy>
+SmallVector<OpTy> chainAfter(OpTy head, int64_t termBound,
+                             llvm::function_ref<bool(OpTy)> sameTerm) {
+  SmallVector<OpTy> chain;
+  auto type = head.getResult().getType();
+  int64_t bound = termBound;
+  OpTy last = head;
+  while (last.getResult().hasOneUse()) {
+    auto next = dyn_cast<OpTy>(*last.getResult().getUsers().begin());
+    if (!next || next.getAcc() != last.getResult() || next.getType() != type ||
+        !sameTerm(next))
+      break;
+    bound += termBound;
+    if (bound >= (int64_t(1) << 31))
+      break;
+    chain.push_back(next);
+    last = next;
+  }
+  return chain;
+}
+
+bool constantWeights(Value weights) {
+  return matchPattern(weights, m_Constant()) ||
+         weights.getDefiningOp<PackedWeightsOp>();
+}
+} // namespace
+
+SmallVector<MatmulOp> accumulatorChain(MatmulOp head) {
+  // One weight matrix for every row of the activations.
+  ArrayRef<int64_t> rs = head.getRhs().getType().getShape(),
+                    ls = head.getLhs().getType().getShape();
+  if (!startsChain(head) || ShapedType::getNumElements(rs.drop_back(2)) != 1 ||
+      (rs.size() != 2 && ShapedType::getNumElements(ls.drop_back(2)) != 1))
+    return {};
+  // Bound on |partial sums| with margin 2 for approximate products.
+  int64_t termBound = ls.back()
+                      << (operandBits(head.getLhs().getType().getElementType(),
+                                      head.getLhsFormatAttr()) +
+                          operandBits(head.getRhs().getType().getElementType(),
+                                      head.getRhsFormatAttr()));
+  return chainAfter<MatmulOp>(head, termBound, [&](MatmulOp next) {
+    return next.getLhs() == head.getLhs() &&
+           next.getRhs().getType() == head.getRhs().getType() &&
+           next.getLhsFormatAttr() == head.getLhsFormatAttr() &&
+           next.getRhsFormatAttr() == head.getRhsFormatAttr() &&
+           next.getMultiplierAttr() == head.getMultiplierAttr() &&
+           next.getRhsSparsityAttr() && constantWeights(next.getRhs());
+  });
+}
+
+SmallVector<Conv2DOp> accumulatorChain(Conv2DOp head) {
+  auto filterType = head.getFilter().getType();
+  // The head's bias joins at the drain, after every term.
+  int64_t biasBound = 0;
+  DenseIntElementsAttr bias;
+  if (!startsChain(head) ||
+      (head.getBias() && !matchPattern(head.getBias(), m_Constant(&bias))))
+    return {};
+  if (bias)
+    for (const APInt &v : bias.getValues<APInt>())
+      biasBound = std::max<int64_t>(biasBound, std::llabs(v.getSExtValue()));
+  int64_t termBound =
+      (filterType.getNumElements() / filterType.getDimSize(0))
+      << (operandBits(head.getInput().getType().getElementType(),
+                      head.getInputFormatAttr()) +
+          operandBits(filterType.getElementType(), head.getFilterFormatAttr()));
+  return chainAfter<Conv2DOp>(head, termBound + biasBound, [&](Conv2DOp next) {
+    return next.getInput() == head.getInput() && !next.getBias() &&
+           next.getFilter().getType() == filterType &&
+           next.getStrides() == head.getStrides() &&
+           next.getPads() == head.getPads() &&
+           next.getDilations() == head.getDilations() &&
+           next.getGroups() == head.getGroups() &&
+           next.getInputFormatAttr() == head.getInputFormatAttr() &&
+           next.getFilterFormatAttr() == head.getFilterFormatAttr() &&
+           next.getMultiplierAttr() == head.getMultiplierAttr() &&
+           next.getFilterSparsityAttr() && constantWeights(next.getFilter());
+  });
+}
+
+} // namespace kite

@@ -1,0 +1,68 @@
+//===- Fusion.h - tensor ops one instruction sequence covers ---*- C++ -*-===//
+//
+// The lowering folds some ops into others: the float ops after a MAC op
+// into its drain (the epilogue), and the terms of a TASD chain into one
+// set of accumulator tiles. kite-bufferize and convert-kite-to-kite-isa
+// both ask these functions, so they agree on which values exist in memory.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_CONVERSION_KITETOKITEISA_FUSION_H
+#define KITE_CONVERSION_KITETOKITEISA_FUSION_H
+
+#include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Runtime/Isa.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <optional>
+
+namespace kite {
+
+/// Memory storage type of a tensor element, if it has one.
+std::optional<rt::DType> dtypeOf(mlir::Type element);
+
+/// The packed operand format of a MAC operand.
+int64_t operandFormat(mlir::Type element, IntFormatAttr format);
+
+/// A quantize or dequantize op's parameters (integer: per tensor, or per
+/// channel along `axis`, `inner` elements apart).
+struct QuantParams {
+  rt::OperandFormat format;
+  llvm::SmallVector<double> scales;
+  llvm::SmallVector<int64_t> zeros;
+  int64_t axis = -1, inner = 1;
+};
+mlir::FailureOr<QuantParams> quantParams(mlir::Operation *op, bool quantize);
+
+/// The ops after a MAC result that fold into its drain: an integer
+/// dequantize (required for integer results), then optionally an f32
+/// bias add, a clamp and a per-tensor requantization to 8 bits, with
+/// reshapes between, each value used once.
+struct EpilogueMatch {
+  /// Every op folded in (reshapes included), in order.
+  llvm::SmallVector<mlir::Operation *> ops;
+  /// The value the drain writes (the last op's result).
+  mlir::Value result;
+  DequantizeOp dequantize;
+  mlir::Value bias; ///< constant per-column f32 bias, or null
+  mlir::tosa::ClampOp clamp;
+  QuantizeOp requantize;
+};
+/// The epilogue of MAC result `v` with `n` columns along the last axis (or
+/// axis 1 when `nchw`); `floatBiasTaken`: the MAC op adds an f32 bias
+/// itself.
+std::optional<EpilogueMatch> matchEpilogue(mlir::Value v, int64_t n, bool nchw,
+                                           bool floatBiasTaken);
+
+/// The matmuls after `head` whose accumulators can stay on chip: a chain
+/// of `acc` uses with the same activations and configuration whose
+/// partial sums cannot saturate (so one saturation at the drain equals
+/// one per matmul).
+llvm::SmallVector<MatmulOp> accumulatorChain(MatmulOp head);
+/// The same for convolutions (the terms also share the im2col patches).
+llvm::SmallVector<Conv2DOp> accumulatorChain(Conv2DOp head);
+
+} // namespace kite
+
+#endif // KITE_CONVERSION_KITETOKITEISA_FUSION_H
