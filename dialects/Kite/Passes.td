@@ -224,7 +224,11 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
     filter is a constant:
 
     * the weights become signed `weight-bits` integers, symmetric, one scale
-      per output channel (max |w| of the channel), folded at compile time;
+      per output channel, folded at compile time; the channel's range is
+      max |w| (`weight-method=minmax`) or the clipping threshold with the
+      least quantization MSE (`mse`); `auto` (default) takes MSE at 4 bits
+      and below, where rounding error dominates (2-bit MLP layers: 0.70 ->
+      0.96 top-1), and max |w| above;
     * the activation input is quantized per tensor, symmetric, to signed
       `act-bits` integers, its range calibrated on the calibration data
       (`method`: `minmax`, `percentile` or `mse`; see docs/numerics.md);
@@ -278,6 +282,10 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
            "Activation range: minmax, percentile or mse">,
     Option<"percentile", "percentile", "double", /*default=*/"99.99",
            "Percentile for method=percentile">,
+    Option<"weightMethod", "weight-method", "std::string",
+           /*default=*/"\"auto\"",
+           "Weight channel range: minmax (max |w|), mse (least quantization "
+           "error) or auto (mse at 4 bits and below, minmax above)">,
     Option<"actBits", "act-bits", "unsigned", /*default=*/"8",
            "Activation width (2-8)">,
     Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
