@@ -100,6 +100,12 @@ static cl::opt<double> appmulLossBudget(
              "data; low-bit models, whose loss is far above INT8's, need "
              "more (e.g. 0.25)"),
     cl::init(0.01), cl::value_desc("nats"), cl::cat(category));
+static cl::opt<bool> appmulScreen(
+    "appmul-screen",
+    cl::desc("FAMES runs each multiplier it picks alone once and uses the "
+             "measured loss change in place of the Taylor estimate (catches "
+             "estimates that miss by orders of magnitude; more model runs)"),
+    cl::cat(category));
 static cl::opt<std::string>
     layerBits("layer-bits",
               cl::desc("Per-layer integer widths, comma-separated, one per "
@@ -350,6 +356,9 @@ int main(int argc, char **argv) {
     return fail("--eval and --labels go together");
   if (appmul.getNumOccurrences() && calibLabelsPath.empty())
     return fail("--appmul needs --calib-labels");
+  if (!appmul.getNumOccurrences() &&
+      (appmulScreen || appmulLossBudget.getNumOccurrences()))
+    return fail("--appmul-screen and --appmul-loss-budget need --appmul");
   if (batchSize < 1)
     return fail("--batch-size must be >= 1");
 
@@ -416,6 +425,7 @@ int main(int argc, char **argv) {
     select->labels = calibLabelsPath;
     select->maxDrop = 0.01;
     select->lossBudget = appmulLossBudget;
+    select->screen = appmulScreen;
     if (!appmul.empty() && llvm::StringRef(appmul).getAsDouble(select->maxDrop))
       return fail("--appmul takes an accuracy-drop limit, got '" + appmul +
                   "'");
