@@ -263,20 +263,33 @@ LogicalResult MmaOp::verify() {
                         });
 }
 
+/// An N:M pattern of an mma_nm / mma_act_nm: valid, and one the target's
+/// array runs.
+static LogicalResult verifyPattern(Operation *op, int64_t keep, int64_t group) {
+  if (keep < 1 || group < keep || group > 256)
+    return op->emitOpError("needs 1 <= keep <= group <= 256");
+  return success();
+}
+static LogicalResult checkTargetPattern(Operation *op, TargetAttr target,
+                                        int64_t keep, int64_t group) {
+  if (!target.supportsSparsity(
+          NMAttr::get(op->getContext(), unsigned(keep), unsigned(group))))
+    return op->emitOpError()
+           << keep << ":" << group << " sparsity is not supported by target '"
+           << target.getName() << "'";
+  return success();
+}
+
 LogicalResult MmaNMOp::verify() {
-  if (failed(checkNonNegative(
-          *this, {getA(), getB(), getIndex(), getC(), getM(), getK(), getN()})))
+  if (failed(checkNonNegative(*this, {getA(), getB(), getIndex(), getC(),
+                                      getM(), getK(), getN()})) ||
+      failed(verifyPattern(*this, getKeep(), getGroup())))
     return failure();
-  if (getKeep() < 1 || getGroup() < getKeep())
-    return emitOpError("needs 1 <= keep <= group");
   return verifyMmaTiles(
       *this, getA(), getC(), getM(), getK(), getN(), getAccumulate(),
       [&](TargetAttr target) -> LogicalResult {
-        if (!target.supportsSparsity(NMAttr::get(
-                getContext(), unsigned(getKeep()), unsigned(getGroup()))))
-          return emitOpError() << getKeep() << ":" << getGroup()
-                               << " sparsity is not supported by target '"
-                               << target.getName() << "'";
+        if (failed(checkTargetPattern(*this, target, getKeep(), getGroup())))
+          return failure();
         int64_t rows = (getK() + getGroup() - 1) / getGroup() * getKeep();
         int64_t size = kib(target.getMemory().getWeightKib());
         if (failed(checkBuffer(*this, "B values", getB(), rows * getN(), size)))
@@ -289,21 +302,17 @@ LogicalResult MmaNMOp::verify() {
 
 LogicalResult MmaActNMOp::verify() {
   if (failed(checkNonNegative(
-          *this, {getA(), getB(), getC(), getM(), getK(), getN()})))
+          *this, {getA(), getB(), getC(), getM(), getK(), getN()})) ||
+      failed(verifyPattern(*this, getKeep(), getGroup())))
     return failure();
-  if (getKeep() < 1 || getGroup() < getKeep() || getGroup() > 256)
-    return emitOpError("needs 1 <= keep <= group <= 256");
   return verifyMmaTiles(
       *this, getA(), getC(), getM(), getK(), getN(), getAccumulate(),
       [&](TargetAttr target) -> LogicalResult {
         if (!target.getActivationSparsity())
           return emitOpError() << "target '" << target.getName()
                                << "' has no run-time activation sparsity";
-        if (!target.supportsSparsity(NMAttr::get(
-                getContext(), unsigned(getKeep()), unsigned(getGroup()))))
-          return emitOpError() << getKeep() << ":" << getGroup()
-                               << " sparsity is not supported by target '"
-                               << target.getName() << "'";
+        if (failed(checkTargetPattern(*this, target, getKeep(), getGroup())))
+          return failure();
         return checkBuffer(*this, "B tile", getB(), getK() * getN(),
                            kib(target.getMemory().getWeightKib()));
       });
