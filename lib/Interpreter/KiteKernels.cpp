@@ -33,30 +33,6 @@ namespace {
 /// Fractional bits of LP products in the accumulator without a target.
 constexpr int kDefaultLPAccFracBits = 16;
 
-/// Multipliers are built once per (name, formats) and shared.
-const numerics::Multiplier *getMultiplier(StringRef name,
-                                          numerics::MulOperand a,
-                                          numerics::MulOperand w,
-                                          std::string *error) {
-  static std::mutex mutex;
-  static std::map<std::string, std::unique_ptr<numerics::Multiplier>> cache;
-  std::string key = name.str() + "/" + std::to_string(a.bits) +
-                    (a.isSigned ? "s" : "u") + std::to_string(w.bits) +
-                    (w.isSigned ? "s" : "u");
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = cache.find(key);
-  if (it != cache.end())
-    return it->second.get();
-  std::optional<numerics::Multiplier> m =
-      numerics::Multiplier::create(name, a, w, error);
-  if (!m)
-    return nullptr;
-  auto owned = std::make_unique<numerics::Multiplier>(std::move(*m));
-  const numerics::Multiplier *ptr = owned.get();
-  cache.emplace(key, std::move(owned));
-  return ptr;
-}
-
 const numerics::LPCodec &getCodec(LPType type) {
   static std::mutex mutex;
   static std::map<std::tuple<unsigned, unsigned, unsigned, int>,
@@ -198,8 +174,8 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
   const numerics::Multiplier *table = nullptr;
   if (multiplier && multiplier.getName() != "exact") {
     std::string error;
-    table = getMultiplier(multiplier.getName(), lhs.mulOperand(),
-                          rhs.mulOperand(), &error);
+    table = numerics::Multiplier::shared(multiplier.getName(), lhs.mulOperand(),
+                                         rhs.mulOperand(), &error);
     if (!table)
       return op->emitOpError() << error;
   }

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
 
 using namespace kite::numerics;
 
@@ -417,4 +420,22 @@ std::optional<Multiplier> Multiplier::create(std::string_view name,
   m.energy = coreGateEquivalents(*spec, a.bits, w.bits) /
              referenceGE(*spec, a.bits, w.bits);
   return m;
+}
+
+const Multiplier *Multiplier::shared(std::string_view name, MulOperand a,
+                                     MulOperand w, std::string *error) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<Multiplier>> cache;
+  std::string key = std::string(name) + "/" + std::to_string(a.bits) +
+                    (a.isSigned ? "s" : "u") + std::to_string(w.bits) +
+                    (w.isSigned ? "s" : "u");
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(key);
+  if (it != cache.end())
+    return it->second.get();
+  std::optional<Multiplier> m = create(name, a, w, error);
+  if (!m)
+    return nullptr;
+  return cache.emplace(key, std::make_unique<Multiplier>(std::move(*m)))
+      .first->second.get();
 }

@@ -80,6 +80,10 @@ public:
   /// or settings that do not fit the widths.
   static std::optional<Multiplier> create(std::string_view name, MulOperand a,
                                           MulOperand w, std::string *error);
+  /// The same, built once per (name, formats) for the whole process and
+  /// shared (thread-safe): a table is 2^(a+w) products.
+  static const Multiplier *shared(std::string_view name, MulOperand a,
+                                  MulOperand w, std::string *error);
 
   int64_t multiply(int64_t a, int64_t w) const {
     return table[size_t((a - aOp.min()) << wOp.bits | (w - wOp.min()))];

@@ -346,19 +346,19 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     // MACs). "exact" comes first.
     double int8MulPj = target.getEnergy().getInt8Mul().convertToDouble();
     std::vector<std::vector<Candidate>> candidates(layers.size());
-    std::vector<std::vector<nq::Multiplier>> multipliers(layers.size());
+    std::vector<std::vector<const nq::Multiplier *>> multipliers(layers.size());
     for (auto [l, s] : llvm::enumerate(layers)) {
       double exactPj = int8MulPj *
                        nq::exactEnergyRelativeTo8x8(s.a.bits, s.w.bits) *
                        double(s.macs);
       for (Attribute attr : target.getMultipliers()) {
-        std::optional<nq::Multiplier> m = nq::Multiplier::create(
+        const nq::Multiplier *m = nq::Multiplier::shared(
             cast<StringAttr>(attr).getValue(), s.a, s.w, nullptr);
         if (!m)
           continue;
         candidates[l].push_back(
             {m->name(), 0, 0, exactPj * m->relativeEnergy()});
-        multipliers[l].push_back(std::move(*m));
+        multipliers[l].push_back(m);
       }
     }
 
@@ -407,7 +407,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
             for (int64_t w = s.w.min(); w <= s.w.max(); ++w) {
               size_t idx =
                   size_t((a - s.a.min()) << s.w.bits | (w - s.w.min()));
-              double e = double(m.error(a, w));
+              double e = double(m->error(a, w));
               first += s.gradSum[idx] * e;
               mean += s.count[idx] * e;
               second += s.count[idx] * e * e;
