@@ -228,3 +228,23 @@ TEST(MultipliersTest, EnergyOrdering) {
   for (const std::string &name : multiplierLibrary())
     EXPECT_GT(energy(name.c_str()), 0.0) << name;
 }
+
+TEST(MultipliersTest, SharedTablesAreBuiltOncePerFormat) {
+  std::string error;
+  const Multiplier *a =
+      Multiplier::shared("drum4", {8, false}, {8, true}, &error);
+  ASSERT_TRUE(a) << error;
+  EXPECT_EQ(a, Multiplier::shared("drum4", {8, false}, {8, true}, &error));
+  const Multiplier *narrow =
+      Multiplier::shared("drum4", {4, false}, {8, true}, &error);
+  ASSERT_TRUE(narrow) << error;
+  EXPECT_NE(a, narrow);
+  std::optional<Multiplier> fresh =
+      Multiplier::create("drum4", {8, false}, {8, true}, &error);
+  ASSERT_TRUE(fresh);
+  for (int64_t x = 0; x < 256; x += 17)
+    for (int64_t y = -128; y < 128; y += 13)
+      EXPECT_EQ(a->multiply(x, y), fresh->multiply(x, y));
+  EXPECT_EQ(Multiplier::shared("nope", {8, false}, {8, true}, &error), nullptr);
+  EXPECT_NE(error.find("nope"), std::string::npos) << error;
+}
