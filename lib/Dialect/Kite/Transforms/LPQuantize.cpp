@@ -308,6 +308,7 @@ struct LPQuantSearchPass
 
   struct Score {
     double fitness, agreement, relativeError, bits, energy, contrast;
+    double quality; ///< the fitness without the budget penalties
   };
   /// Calibration samples and the entry function's batch.
   int64_t samples = 0, batch = 0;
@@ -413,10 +414,97 @@ struct LPQuantSearchPass
       }
     if (counted)
       s.contrast /= counted;
-    s.fitness = s.relativeError + 0.1 * (1 - s.agreement) +
-                contrastive * s.contrast + std::max(0.0, s.bits - bitBudget) +
+    s.quality =
+        s.relativeError + 0.1 * (1 - s.agreement) + contrastive * s.contrast;
+    s.fitness = s.quality + std::max(0.0, s.bits - bitBudget) +
                 (energyBudget > 0 ? std::max(0.0, s.energy - energyBudget) : 0);
     return s;
+  }
+
+  /// The candidate with the next larger (`wider`) or smaller word than
+  /// candidate `c`, if any.
+  static std::optional<unsigned> neighbour(ArrayRef<nq::LPFormat> candidates,
+                                           unsigned c, bool wider) {
+    std::optional<unsigned> next;
+    for (auto [i, f] : llvm::enumerate(candidates)) {
+      bool beyond = wider ? f.n > candidates[c].n : f.n < candidates[c].n;
+      if (beyond && (!next || (wider ? f.n < candidates[*next].n
+                                     : f.n > candidates[*next].n)))
+        next = unsigned(i);
+    }
+    return next;
+  }
+
+  /// Trades after the GA: a mutation changes one gene at a time, so under a
+  /// tight bit budget it rarely finds a layer that needs a wider format
+  /// paid for by another that tolerates a narrower one (the ViT's patch
+  /// embedding reads the image: its activations want 8 bits). Each round
+  /// scores every one-step widening and narrowing of `best` alone, pairs
+  /// the kTop that hurt least (by quality, without the budget penalty),
+  /// and moves to the fittest genome found if it beats `best`.
+  template <typename ScoreAll>
+  LogicalResult trade(Genome &best, ArrayRef<nq::LPFormat> candidates,
+                      const std::vector<MacLayer> &layers,
+                      std::map<Genome, Score> &scores, ScoreAll scoreAll) {
+    constexpr size_t kTop = 3;
+    for (unsigned round = 0; round < tradeRounds; ++round) {
+      // One step of one used gene: (gene, candidate).
+      using Step = std::pair<size_t, unsigned>;
+      std::vector<Step> wider, narrower;
+      for (auto [l, layer] : llvm::enumerate(layers)) {
+        if (!layer.reached)
+          continue;
+        for (size_t gene : {2 * l, 2 * l + 1}) {
+          if (gene == 2 * l + 1 && !layer.rhsConstant)
+            continue; // an activation product reads gene 2l for both
+          if (std::optional<unsigned> c =
+                  neighbour(candidates, best[gene], true))
+            wider.push_back({gene, *c});
+          if (std::optional<unsigned> c =
+                  neighbour(candidates, best[gene], false))
+            narrower.push_back({gene, *c});
+        }
+      }
+      auto apply = [&](Genome g, ArrayRef<Step> steps) {
+        for (const Step &st : steps)
+          g[st.first] = st.second;
+        return g;
+      };
+      std::vector<Genome> singles;
+      for (const std::vector<Step> *set : {&wider, &narrower})
+        for (const Step &st : *set)
+          singles.push_back(apply(best, st));
+      if (failed(scoreAll(singles)))
+        return failure();
+      auto leastHurt = [&](std::vector<Step> set) {
+        llvm::stable_sort(set, [&](const Step &a, const Step &b) {
+          return scores[apply(best, a)].quality <
+                 scores[apply(best, b)].quality;
+        });
+        set.resize(std::min(set.size(), kTop));
+        return set;
+      };
+      std::vector<Genome> tried = singles;
+      for (const Step &w : leastHurt(wider))
+        for (const Step &n : leastHurt(narrower))
+          if (w.first != n.first)
+            tried.push_back(apply(best, {w, n}));
+      if (failed(scoreAll(tried)))
+        return failure();
+      Genome next = best;
+      for (const Genome &g : tried)
+        if (scores[g].fitness < scores[next].fitness)
+          next = g;
+      if (next == best)
+        break;
+      llvm::errs() << llvm::formatv(
+          "kite-lp-quant-search: trade {0}: fitness {1:f4} -> {2:f4}, {3:f2} "
+          "average bits, {4} evaluations\n",
+          round + 1, scores[best].fitness, scores[next].fitness,
+          scores[next].bits, scores.size());
+      best = next;
+    }
+    return success();
   }
 
   void runOnOperation() override {
@@ -528,6 +616,8 @@ struct LPQuantSearchPass
           b.energy, scores.size());
       pop = ga.nextGeneration(pop, fitness, best);
     }
+    if (failed(trade(best, candidates, layers, scores, scoreAll)))
+      return signalPassFailure();
 
     std::string chosen;
     for (size_t i = 0; i < layers.size(); ++i) {
