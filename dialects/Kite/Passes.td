@@ -416,6 +416,13 @@ def KiteLPQuantSearch : Pass<"kite-lp-quant-search", "::mlir::ModuleOp"> {
            "Genomes per generation">,
     Option<"generations", "generations", "unsigned", /*default=*/"8",
            "Generations">,
+    Option<"calibrationSize", "calibration-size", "unsigned",
+           /*default=*/"0",
+           "Score genomes on the first this many calibration samples "
+           "(0: all; whole batches)">,
+    Option<"threads", "threads", "unsigned", /*default=*/"0",
+           "Threads scoring genomes (0: the context's, which "
+           "--mlir-disable-threading makes one)">,
     Option<"tradeRounds", "trade-rounds", "unsigned", /*default=*/"1",
            "Rounds of one-step trades (one layer wider, another narrower) "
            "after the GA (0: none)">,

@@ -11,7 +11,8 @@ LogicalResult kite::forEachCalibrationBatch(
     ModuleOp module, StringRef passName, StringRef path, StringRef entry,
     function_ref<LogicalResult(func::FuncOp, std::vector<interp::Tensor> &,
                                int64_t)>
-        run) {
+        run,
+    int64_t maxSamples) {
   auto func = module.lookupSymbol<func::FuncOp>(entry);
   if (!func)
     return module.emitError() << passName << ": no function @" << entry
@@ -47,6 +48,13 @@ LogicalResult kite::forEachCalibrationBatch(
     batch = tt.getDimSize(0);
     samples = t.shape[0];
   }
+  if (maxSamples > 0) {
+    if (maxSamples > samples)
+      return module.emitError()
+             << passName << ": asked for " << maxSamples
+             << " calibration samples, the file has " << samples;
+    samples = maxSamples;
+  }
   if (samples < batch)
     return module.emitError() << passName << ": " << samples
                               << " calibration samples are fewer than the "
@@ -65,7 +73,8 @@ LogicalResult kite::forEachCalibrationBatch(
 
 LogicalResult kite::runOnCalibrationData(
     ModuleOp module, StringRef passName, StringRef path, StringRef entry,
-    function_ref<void(DenseMap<Value, interp::Tensor> &)> visit) {
+    function_ref<void(DenseMap<Value, interp::Tensor> &)> visit,
+    int64_t maxSamples) {
   interp::Interpreter interpreter;
   return forEachCalibrationBatch(
       module, passName, path, entry,
@@ -75,7 +84,8 @@ LogicalResult kite::runOnCalibrationData(
           return failure();
         visit(values);
         return success();
-      });
+      },
+      maxSamples);
 }
 
 double kite::relativeSquaredError(ArrayRef<float> out,

@@ -10,7 +10,9 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Threading.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/ThreadPool.h"
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -89,13 +91,14 @@ SmallVector<Operation *> floatMacOps(ModuleOp module) {
   return ops;
 }
 
-/// Runs the float model on the calibration data and records every MAC op's
-/// operand values; `output` (if given) gets the entry function's first
-/// result, all batches concatenated.
+/// Runs the float model on the calibration data (the first `maxSamples`
+/// samples if not 0) and records every MAC op's operand values; `output`
+/// (if given) gets the entry function's first result, all batches
+/// concatenated.
 LogicalResult observe(ModuleOp module, StringRef passName,
                       StringRef calibration, StringRef entry,
                       ArrayRef<Operation *> ops, std::vector<MacLayer> *layers,
-                      interp::Tensor *output) {
+                      interp::Tensor *output, int64_t maxSamples = 0) {
   if (layers) {
     layers->assign(ops.size(), MacLayer());
     for (auto [op, layer] : llvm::zip(ops, *layers)) {
@@ -119,29 +122,30 @@ LogicalResult observe(ModuleOp module, StringRef passName,
   auto append = [](std::vector<float> &to, const interp::Tensor &t) {
     to.insert(to.end(), t.f.begin(), t.f.end());
   };
-  return runOnCalibrationData(module, passName, calibration, entry,
-                              [&](DenseMap<Value, interp::Tensor> &values) {
-                                for (auto [i, op] : llvm::enumerate(ops)) {
-                                  auto it = values.find(op->getOperand(0));
-                                  if (!layers || it == values.end())
-                                    continue;
-                                  MacLayer &layer = (*layers)[i];
-                                  layer.reached = true;
-                                  append(layer.lhs, it->second);
-                                  if (!layer.rhsConstant)
-                                    append(layer.rhs,
-                                           values[op->getOperand(1)]);
-                                  append(layer.out, values[op->getResult(0)]);
-                                }
-                                if (output) {
-                                  const interp::Tensor &t = values[result];
-                                  if (output->shape.empty())
-                                    output->shape = t.shape;
-                                  else
-                                    output->shape[0] += t.shape[0];
-                                  append(output->f, t);
-                                }
-                              });
+  return runOnCalibrationData(
+      module, passName, calibration, entry,
+      [&](DenseMap<Value, interp::Tensor> &values) {
+        for (auto [i, op] : llvm::enumerate(ops)) {
+          auto it = values.find(op->getOperand(0));
+          if (!layers || it == values.end())
+            continue;
+          MacLayer &layer = (*layers)[i];
+          layer.reached = true;
+          append(layer.lhs, it->second);
+          if (!layer.rhsConstant)
+            append(layer.rhs, values[op->getOperand(1)]);
+          append(layer.out, values[op->getResult(0)]);
+        }
+        if (output) {
+          const interp::Tensor &t = values[result];
+          if (output->shape.empty())
+            output->shape = t.shape;
+          else
+            output->shape[0] += t.shape[0];
+          append(output->f, t);
+        }
+      },
+      maxSamples);
 }
 
 /// Fitted scale factors, keyed by the data and the format, so a search
@@ -388,7 +392,8 @@ struct LPQuantSearchPass
                 if (v && contrastive > 0)
                   layerOut[i].insert(layerOut[i].end(), values[v].f.begin(),
                                      values[v].f.end());
-            })))
+            },
+            calibrationSize)))
       return failure();
     int64_t classes = reference.shape.back();
     int64_t rows = int64_t(reference.f.size()) / classes;
@@ -419,6 +424,23 @@ struct LPQuantSearchPass
     s.fitness = s.quality + std::max(0.0, s.bits - bitBudget) +
                 (energyBudget > 0 ? std::max(0.0, s.energy - energyBudget) : 0);
     return s;
+  }
+
+  /// Runs `fn` on [0, n): on the context's threads (`threads` = 0), or on
+  /// a pool of `threads`.
+  LogicalResult forEachIndex(size_t n,
+                             llvm::function_ref<LogicalResult(size_t)> fn) {
+    if (threads == 0)
+      return failableParallelForEachN(&getContext(), 0, n, fn);
+    llvm::StdThreadPool pool(llvm::hardware_concurrency(threads));
+    std::atomic<bool> ok{true};
+    for (size_t i = 0; i < n; ++i)
+      pool.async([&, i] {
+        if (ok && failed(fn(i)))
+          ok = false;
+      });
+    pool.wait();
+    return success(ok);
   }
 
   /// The candidate with the next larger (`wider`) or smaller word than
@@ -543,7 +565,7 @@ struct LPQuantSearchPass
     std::vector<MacLayer> layers;
     interp::Tensor reference;
     if (failed(observe(module, "kite-lp-quant-search", calibration, entry,
-                       macOps, &layers, &reference)))
+                       macOps, &layers, &reference, calibrationSize)))
       return signalPassFailure();
     if (reference.shape.empty() || reference.f.empty())
       return fail("the entry function's first result must be a float tensor "
@@ -577,15 +599,14 @@ struct LPQuantSearchPass
         if (!scores.count(g) && queued.insert(g).second)
           fresh.push_back(&g);
       std::vector<Score> results(fresh.size());
-      if (failed(failableParallelForEachN(
-              &getContext(), 0, fresh.size(), [&](size_t i) -> LogicalResult {
-                FailureOr<Score> s = evaluate(module, *fresh[i], candidates,
-                                              layers, reference, sfs);
-                if (failed(s))
-                  return failure();
-                results[i] = *s;
-                return success();
-              })))
+      if (failed(forEachIndex(fresh.size(), [&](size_t i) -> LogicalResult {
+            FailureOr<Score> s =
+                evaluate(module, *fresh[i], candidates, layers, reference, sfs);
+            if (failed(s))
+              return failure();
+            results[i] = *s;
+            return success();
+          })))
         return failure();
       for (size_t i = 0; i < fresh.size(); ++i)
         scores[*fresh[i]] = results[i];

@@ -16,23 +16,27 @@ namespace kite {
 /// Calls `run(func, inputs, firstSample)` for each batch of the inputs in
 /// `path` (.npy: one input; .npz: one array per input, in order), in
 /// batches of @`entry`'s leading dimension (a partial last batch is
-/// dropped). Errors are emitted on the module and name the pass.
+/// dropped), from the first `maxSamples` samples if that is not 0. Errors
+/// are emitted on the module and name the pass.
 mlir::LogicalResult forEachCalibrationBatch(
     mlir::ModuleOp module, llvm::StringRef passName, llvm::StringRef path,
     llvm::StringRef entry,
     llvm::function_ref<mlir::LogicalResult(
         mlir::func::FuncOp, std::vector<interp::Tensor> &, int64_t)>
-        run);
+        run,
+    int64_t maxSamples = 0);
 
 /// Runs @`entry` of `module` on the inputs in `path` (.npy: one input; .npz:
 /// one array per input, in order), in batches of the function's leading
-/// dimension (a partial last batch is dropped), calling `visit` with every
-/// value of each run. Errors are emitted on the module and name the pass.
+/// dimension (a partial last batch is dropped; the first `maxSamples`
+/// samples if that is not 0), calling `visit` with every value of each run.
+/// Errors are emitted on the module and name the pass.
 mlir::LogicalResult runOnCalibrationData(
     mlir::ModuleOp module, llvm::StringRef passName, llvm::StringRef path,
     llvm::StringRef entry,
     llvm::function_ref<void(llvm::DenseMap<mlir::Value, interp::Tensor> &)>
-        visit);
+        visit,
+    int64_t maxSamples = 0);
 
 /// sum((out - reference)^2) / sum(reference^2) over the elements both
 /// have (the plain sum when the reference is all zero): how far a
