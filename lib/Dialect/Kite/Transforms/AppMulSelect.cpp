@@ -398,20 +398,27 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
 
       // 2. Taylor estimates from the tables: no model run per candidate.
       for (auto [l, s] : llvm::enumerate(layers)) {
+        // Only operand pairs that occur contribute (a pair without products
+        // has no gradient either).
         double total = 0;
-        for (double c : s.count)
-          total += c;
+        std::vector<std::pair<int64_t, int64_t>> seen;
+        for (int64_t a = s.a.min(); a <= s.a.max(); ++a)
+          for (int64_t w = s.w.min(); w <= s.w.max(); ++w) {
+            size_t idx = size_t((a - s.a.min()) << s.w.bits | (w - s.w.min()));
+            if (s.count[idx] > 0) {
+              seen.push_back({a, w});
+              total += s.count[idx];
+            }
+          }
         for (auto [c, m] : llvm::zip(candidates[l], multipliers[l])) {
           double first = 0, mean = 0, second = 0;
-          for (int64_t a = s.a.min(); a <= s.a.max(); ++a)
-            for (int64_t w = s.w.min(); w <= s.w.max(); ++w) {
-              size_t idx =
-                  size_t((a - s.a.min()) << s.w.bits | (w - s.w.min()));
-              double e = double(m->error(a, w));
-              first += s.gradSum[idx] * e;
-              mean += s.count[idx] * e;
-              second += s.count[idx] * e * e;
-            }
+          for (auto [a, w] : seen) {
+            size_t idx = size_t((a - s.a.min()) << s.w.bits | (w - s.w.min()));
+            double e = double(m->error(a, w));
+            first += s.gradSum[idx] * e;
+            mean += s.count[idx] * e;
+            second += s.count[idx] * e * e;
+          }
           first /= double(runs);
           double curvature = 0;
           if (order == 2 && total > 0) {
