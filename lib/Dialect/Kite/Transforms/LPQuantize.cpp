@@ -460,7 +460,7 @@ struct LPQuantSearchPass
   /// Trades after the GA: a mutation changes one gene at a time, so under a
   /// tight bit budget it rarely finds a layer that needs a wider format
   /// paid for by another that tolerates a narrower one (the ViT's patch
-  /// embedding reads the image: its activations want 8 bits). Each round
+  /// embedding reads the image: its activations want more bits). Each round
   /// scores every one-step widening and narrowing of `best` alone, pairs
   /// the kTop that hurt least (by quality, without the budget penalty),
   /// and moves to the fittest genome found if it beats `best`.
