@@ -37,6 +37,7 @@ void kite::buildCompilePipeline(OpPassManager &pm,
     quantize.calibration = options.calibration;
     quantize.entry = options.entry;
     quantize.method = options.calibrationMethod;
+    quantize.weightMethod = options.weightMethod;
     quantize.actBits = options.bits;
     quantize.weightBits = options.bits;
     quantize.layerBits.assign(options.layerBits.begin(),

@@ -61,6 +61,11 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       *this, "calibration-method",
       llvm::cl::desc("Activation ranges: minmax, percentile or mse"),
       llvm::cl::init("mse")};
+  Option<std::string> weightMethod{
+      *this, "weight-method",
+      llvm::cl::desc("Weight channel ranges: auto (least-MSE at <= 4 bits, "
+                     "max |w| above), minmax or mse"),
+      llvm::cl::init("auto")};
   Option<bool> lutSoftmax{*this, "lut-softmax",
                           llvm::cl::desc("Softmax on the LUT unit"),
                           llvm::cl::init(true)};
