@@ -400,20 +400,23 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       for (auto [l, s] : llvm::enumerate(layers)) {
         // Only operand pairs that occur contribute (a pair without products
         // has no gradient either).
+        struct Pair {
+          int64_t a, w;
+          size_t idx; ///< into count and gradSum
+        };
         double total = 0;
-        std::vector<std::pair<int64_t, int64_t>> seen;
+        std::vector<Pair> seen;
         for (int64_t a = s.a.min(); a <= s.a.max(); ++a)
           for (int64_t w = s.w.min(); w <= s.w.max(); ++w) {
             size_t idx = size_t((a - s.a.min()) << s.w.bits | (w - s.w.min()));
             if (s.count[idx] > 0) {
-              seen.push_back({a, w});
+              seen.push_back({a, w, idx});
               total += s.count[idx];
             }
           }
         for (auto [c, m] : llvm::zip(candidates[l], multipliers[l])) {
           double first = 0, mean = 0, second = 0;
-          for (auto [a, w] : seen) {
-            size_t idx = size_t((a - s.a.min()) << s.w.bits | (w - s.w.min()));
+          for (auto [a, w, idx] : seen) {
             double e = double(m->error(a, w));
             first += s.gradSum[idx] * e;
             mean += s.count[idx] * e;
