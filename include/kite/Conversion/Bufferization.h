@@ -22,6 +22,8 @@ namespace kite {
 constexpr llvm::StringLiteral kBufferAttrName = "kite.buffer";
 /// Attribute (a #kite.buffer) on a convolution: its im2col patches.
 constexpr llvm::StringLiteral kPatchesAttrName = "kite.patches";
+/// Alignment in bytes of planned blocks and of the data segments after them.
+constexpr int64_t kBufferAlign = 64;
 
 /// Where the lowering keeps the tensors of a function.
 struct BufferPlan {

@@ -12,9 +12,10 @@ using namespace mlir;
 using namespace kite;
 
 namespace {
-constexpr int64_t kAlign = 64;
-
-int64_t alignUp(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+/// `bytes` (at least 1) rounded up to whole blocks.
+int64_t blockSize(int64_t bytes) {
+  return int64_t(llvm::alignTo(std::max<int64_t>(bytes, 1), kBufferAlign));
+}
 
 /// Addresses [next, end) to hand out: bump allocation of blocks that live
 /// for the whole run, and first-fit reuse of blocks whose value died. (The
@@ -28,12 +29,12 @@ struct MemoryPool {
 
   int64_t bump(int64_t bytes) {
     int64_t addr = next;
-    next = alignUp(next + std::max<int64_t>(bytes, 1), kAlign);
+    next += blockSize(bytes);
     return addr;
   }
   /// A block that dies after op `lastUse`, or nothing if the pool is full.
   std::optional<int64_t> allocate(int64_t bytes, int64_t lastUse) {
-    int64_t size = alignUp(std::max<int64_t>(bytes, 1), kAlign);
+    int64_t size = blockSize(bytes);
     int64_t addr = -1;
     for (auto it = freeBlocks.begin(); it != freeBlocks.end(); ++it)
       if (it->second >= size) {
@@ -168,8 +169,7 @@ private:
       MemoryPool &pool = onChip ? scratch : dram;
       auto block = pool.live.find(operand->second);
       if (block != pool.live.end() && block->second.second == current &&
-          block->second.first ==
-              alignUp(std::max<int64_t>(*bytes, 1), kAlign)) {
+          block->second.first == blockSize(*bytes)) {
         pool.extendLife(operand->second, lastUseOf(v));
         return record(v, operand->second, *bytes);
       }
@@ -333,7 +333,8 @@ FailureOr<std::optional<BufferPlan>> kite::readBuffers(func::FuncOp func,
              << (onChip ? scratchBytes : rt::kScratchBase) << " bytes)";
     any = true;
     if (!onChip)
-      plan.dramBytes = std::max(plan.dramBytes, alignUp(end, kAlign));
+      plan.dramBytes =
+          std::max(plan.dramBytes, int64_t(llvm::alignTo(end, kBufferAlign)));
     return BufferPlan::Block{onChip ? rt::kScratchBase + buffer.getOffset()
                                     : buffer.getOffset(),
                              buffer.getBytes()};

@@ -33,9 +33,6 @@ namespace ki = kite::kiteisa;
 namespace rt = kite::rt;
 
 namespace {
-constexpr int64_t kAlign = 64;
-
-int64_t alignUp(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// A tensor in DRAM.
@@ -94,7 +91,8 @@ private:
   /// DRAM for the whole run (data segments), after the planned buffers.
   int64_t allocate(int64_t bytes) {
     int64_t addr = dramNext;
-    dramNext = alignUp(dramNext + std::max<int64_t>(bytes, 1), kAlign);
+    dramNext +=
+        int64_t(llvm::alignTo(std::max<int64_t>(bytes, 1), kBufferAlign));
     return addr;
   }
   /// The planned buffer of `v`, which `op` defines.
@@ -222,10 +220,10 @@ private:
 
   func::FuncOp func;
   TargetAttr target;
+  const BufferPlan &plan;
   OpBuilder &b;
   bool layerAttrs;
   Location loc = UnknownLoc::get(b.getContext());
-  const BufferPlan &plan;
   /// The end of DRAM in use (its size is checked once the program is
   /// complete).
   int64_t dramNext;
