@@ -1099,12 +1099,9 @@ struct ConvertKiteToKiteIsa
       module.emitError() << "convert-kite-to-kite-isa: no function @" << entry;
       return signalPassFailure();
     }
-    TargetAttr target = lookupTarget(module);
-    if (!target) {
-      module.emitError("convert-kite-to-kite-isa: the module has no "
-                       "kite.target (run kite-set-target first)");
+    TargetAttr target = requireTarget(module, "convert-kite-to-kite-isa");
+    if (!target)
       return signalPassFailure();
-    }
     // The plan kite-bufferize recorded, else the one it would record.
     FailureOr<std::optional<BufferPlan>> recorded = readBuffers(func, target);
     if (failed(recorded))

@@ -80,3 +80,12 @@ TargetAttr kite::lookupTarget(Operation *op) {
       return target;
   return {};
 }
+
+TargetAttr kite::requireTarget(Operation *op, StringRef passName) {
+  TargetAttr target = lookupTarget(op);
+  if (!target)
+    op->emitError() << passName
+                    << ": the module has no kite.target (run kite-set-target "
+                       "first)";
+  return target;
+}

@@ -17,12 +17,9 @@ struct Bufferize : kite::impl::KiteBufferizeBase<Bufferize> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    TargetAttr target = lookupTarget(module);
-    if (!target) {
-      module.emitError("kite-bufferize: the module has no kite.target (run "
-                       "kite-set-target first)");
+    TargetAttr target = requireTarget(module, "kite-bufferize");
+    if (!target)
       return signalPassFailure();
-    }
     auto func = module.lookupSymbol<func::FuncOp>(entry);
     if (!func) {
       module.emitError() << "kite-bufferize: no function @" << entry;

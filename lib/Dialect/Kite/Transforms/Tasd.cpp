@@ -292,12 +292,9 @@ struct TasdActivationsPass
     }
     NMAttr nm =
         NMAttr::get(&getContext(), terms->front().first, terms->front().second);
-    TargetAttr target = lookupTarget(module);
-    if (!target) {
-      module.emitError("kite-tasd-activations: the module has no kite.target "
-                       "(run kite-set-target first)");
+    TargetAttr target = requireTarget(module, "kite-tasd-activations");
+    if (!target)
       return signalPassFailure();
-    }
     if (!target.getActivationSparsity() || !target.supportsSparsity(nm)) {
       module.emitError() << "kite-tasd-activations: target '"
                          << target.getName() << "' does not select "

@@ -17,12 +17,9 @@ struct Tile : kite::impl::KiteTileBase<Tile> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    TargetAttr target = lookupTarget(module);
-    if (!target) {
-      module.emitError("kite-tile: the module has no kite.target (run "
-                       "kite-set-target first)");
+    TargetAttr target = requireTarget(module, "kite-tile");
+    if (!target)
       return signalPassFailure();
-    }
     WalkResult result = module.walk([&](Operation *op) {
       std::optional<MacShape> shape = macShape(op);
       if (!shape)

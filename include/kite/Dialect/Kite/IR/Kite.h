@@ -93,6 +93,9 @@ constexpr llvm::StringLiteral kTargetAttrName = "kite.target";
 
 /// The `#kite.target` of the module enclosing `op`, or null.
 TargetAttr lookupTarget(mlir::Operation *op);
+/// The same for a pass that needs one: null after an error on `op` naming
+/// `passName` and kite-set-target.
+TargetAttr requireTarget(mlir::Operation *op, llvm::StringRef passName);
 } // namespace kite
 
 #endif // KITE_DIALECT_KITE_IR_KITE_H
