@@ -389,27 +389,46 @@ std::optional<Multiplier> Multiplier::create(std::string_view name,
   m.canonicalName = multiplierName(*spec);
   m.aOp = a;
   m.wOp = w;
-  m.table.reserve(size_t(1) << (a.bits + w.bits));
+  // Sign-magnitude: the core multiplies magnitudes, so the table and its
+  // error metrics need each magnitude pair once. `count` is how many
+  // operands of the range have magnitude u, `sign` the sum of their signs.
+  uint64_t aMag = uint64_t(std::max(-a.min(), a.max())),
+           wMag = uint64_t(std::max(-w.min(), w.max()));
+  auto count = [](MulOperand f, uint64_t u) {
+    return u == 0 ? 1
+                  : int64_t(int64_t(u) <= f.max()) + (-int64_t(u) >= f.min());
+  };
+  auto sign = [](MulOperand f, uint64_t u) {
+    return u == 0 ? 0
+                  : int64_t(int64_t(u) <= f.max()) - (-int64_t(u) >= f.min());
+  };
+  std::vector<uint64_t> cores((aMag + 1) * (wMag + 1));
   double absSum = 0, sum = 0, relSum = 0, maxExact = 0;
   int64_t wce = 0, errors = 0, nonZero = 0;
-  for (int64_t x = a.min(); x <= a.max(); ++x) {
-    for (int64_t y = w.min(); y <= w.max(); ++y) {
-      uint64_t core = coreProduct(*spec, uint64_t(std::llabs(x)),
-                                  uint64_t(std::llabs(y)), a.bits, w.bits);
-      int64_t product = ((x < 0) != (y < 0)) ? -int64_t(core) : int64_t(core);
-      m.table.push_back(int32_t(product));
-      int64_t exact = x * y, e = product - exact;
-      absSum += double(std::llabs(e));
-      sum += double(e);
+  for (uint64_t x = 0; x <= aMag; ++x) {
+    for (uint64_t y = 0; y <= wMag; ++y) {
+      uint64_t core = coreProduct(*spec, x, y, a.bits, w.bits);
+      cores[x * (wMag + 1) + y] = core;
+      int64_t n = count(a, x) * count(w, y), exact = int64_t(x * y),
+              e = int64_t(core) - exact;
+      absSum += double(n * std::llabs(e));
+      sum += double(sign(a, x) * sign(w, y) * e);
       wce = std::max<int64_t>(wce, std::llabs(e));
-      errors += e != 0;
-      maxExact = std::max(maxExact, double(std::llabs(exact)));
+      errors += e != 0 ? n : 0;
+      maxExact = std::max(maxExact, double(exact));
       if (exact != 0) {
-        relSum += double(std::llabs(e)) / double(std::llabs(exact));
-        ++nonZero;
+        relSum += double(n * std::llabs(e)) / double(exact);
+        nonZero += n;
       }
     }
   }
+  m.table.reserve(size_t(1) << (a.bits + w.bits));
+  for (int64_t x = a.min(); x <= a.max(); ++x)
+    for (int64_t y = w.min(); y <= w.max(); ++y) {
+      int64_t core = int64_t(cores[uint64_t(std::llabs(x)) * (wMag + 1) +
+                                   uint64_t(std::llabs(y))]);
+      m.table.push_back(int32_t((x < 0) != (y < 0) ? -core : core));
+    }
   double pairs = double(m.table.size());
   m.errorMetrics.mae = absSum / pairs;
   m.errorMetrics.wce = wce;
