@@ -451,23 +451,34 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
        products feed; y is the layer's integer accumulator);
     2. for each multiplier k with error table E_k the Taylor estimate is
        dL = <G, E_k> (first order) + 1/2 sum_o h_o E[dy_o^2] (order 2), with
-       h_o = B g_o^2 (diagonal Fisher of the mean loss over B rows) and
-       E[dy^2] = K Var(E_k) + K^2 Mean(E_k)^2 under C (K products/output);
-    3. a multiple-choice knapsack minimises multiplier energy (relative
+       h_o = B g_o^2 (diagonal Fisher of the mean loss over B rows). An
+       output's error is the sum of its K products' errors, which add up or
+       cancel depending on its weights (a truncated product errs towards
+       zero, so the error's sign follows the weight's): with n_o(w) of its
+       weights equal to w, E[dy_o^2] = sum_w n_o(w) Var(E_k | w) +
+       (sum_w n_o(w) Mean(E_k | w))^2, the statistics of E_k given w under
+       C;
+    3. trust region: a candidate whose expected output error power
+       sum_o E[dy_o^2] exceeds `max-noise` x the layer's output power
+       sum_o y_o^2 is dropped. The Taylor expansion only holds for small
+       perturbations, and a well-trained model's gradients are near zero on
+       its calibration data, so the second-order term misses large ones (on
+       the ViT, 8 truncated product bits in the QKV projection are
+       predicted at -0.017 nats and measured at +5.6; their error power is
+       37 % of the output's);
+    4. a multiple-choice knapsack minimises multiplier energy (relative
        energy x exact A x W-bit energy from the target x MAC count) subject
        to sum |first-order term| + second-order term <= `loss-budget` (a
        predicted decrease of the loss is not trusted);
-    4. with `screen`, each substitution the knapsack picks is run
+    5. with `screen`, each substitution the knapsack picks is run
        alone on the calibration data once, and its |measured loss change|
        replaces its estimate as knapsack weight; the knapsack is solved
-       again until every substitution it picks is measured (a Taylor
-       estimate can miss a large perturbation by orders of magnitude: on
-       the ViT, 8 truncated product bits in the QKV projection are
-       predicted at -0.017 nats and measured at +5.6);
-    5. the choice is verified: if top-1 accuracy on the calibration data
-       drops more than `max-drop` below the exact multipliers', the budget
-       is halved and the selection repeated (at most 10 times; exact
-       multipliers if nothing passes).
+       again until every substitution it picks is measured;
+    6. the choice is verified on the calibration data: if top-1 accuracy
+       drops more than `max-drop` below the exact multipliers' or the loss
+       rises more than `loss-budget`, the knapsack's budget is halved and
+       the selection repeated (at most 10 times; exact multipliers if
+       nothing passes).
 
     `method=ga` is the baseline FAMES is measured against: a genetic
     algorithm over the same per-layer choices (tournament selection, uniform
@@ -489,8 +500,12 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
            "Integer labels of the calibration inputs (.npy, required)">,
     Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
            "Function to run">,
-    Option<"lossBudget", "loss-budget", "double", /*default=*/"0.01",
-           "Bound on the summed predicted loss increase (nats)">,
+    Option<"lossBudget", "loss-budget", "double", /*default=*/"0.05",
+           "Bound on the loss increase (nats): on the summed estimates, and "
+           "on the measured change when the choice is verified">,
+    Option<"maxNoise", "max-noise", "double", /*default=*/"0.05",
+           "Trust region: largest expected output error power of a "
+           "candidate, as a fraction of the layer's output power">,
     Option<"maxDrop", "max-drop", "double", /*default=*/"0.0",
            "Largest allowed top-1 accuracy drop on the calibration data">,
     Option<"order", "order", "unsigned", /*default=*/"2",

@@ -95,11 +95,11 @@ static cl::opt<unsigned> bits("bits",
                               cl::init(8), cl::cat(category));
 static cl::opt<double> appmulLossBudget(
     "appmul-loss-budget",
-    cl::desc("FAMES' starting loss budget in nats (default 0.01), halved "
-             "until the --appmul accuracy limit holds on the calibration "
-             "data; low-bit models, whose loss is far above INT8's, need "
-             "more (e.g. 0.25)"),
-    cl::init(0.01), cl::value_desc("nats"), cl::cat(category));
+    cl::desc("FAMES' bound on the loss increase in nats (default 0.05): "
+             "the knapsack's budget on the summed estimates, halved until "
+             "the measured increase and the --appmul accuracy drop hold on "
+             "the calibration data"),
+    cl::init(0.05), cl::value_desc("nats"), cl::cat(category));
 static cl::opt<bool> appmulScreen(
     "appmul-screen",
     cl::desc("FAMES runs each multiplier it picks alone once and uses the "

@@ -26,15 +26,54 @@ using namespace kite;
 namespace nq = kite::numerics;
 
 namespace {
+/// Second moments of output errors from per-weight-value error statistics.
+/// An output's error is the sum of its K products' errors, and whether those
+/// add up or cancel depends on its weights (a truncated product errs towards
+/// zero, so its sign follows the weight's). So the statistics are kept per
+/// weight column c (the K weights one output multiplies) with a weight u_c
+/// and n_c(w) = how many of c's weights equal w:
+/// load[w] = sum_c u_c n_c(w), pairs[w][w'] = sum_c u_c n_c(w) n_c(w').
+struct ColumnMoments {
+  unsigned bits = 0;
+  std::vector<double> load, pairs;
+
+  explicit ColumnMoments(unsigned bits = 0)
+      : bits(bits), load(size_t(1) << bits), pairs(size_t(1) << (2 * bits)) {}
+
+  void add(double weight, const llvm::SmallDenseMap<size_t, double, 32> &n) {
+    for (auto [w, count] : n) {
+      load[w] += weight * count;
+      for (auto [w2, count2] : n)
+        pairs[(w << bits) + w2] += weight * count * count2;
+    }
+  }
+
+  /// sum_c u_c E[err_c^2] = sum_c u_c (sum_w n_c(w) var(w) +
+  /// (sum_w n_c(w) mean(w))^2), taking the activations independent given
+  /// the weight; `mean` and `var` are per weight value.
+  double expectedSquare(ArrayRef<size_t> values, ArrayRef<double> mean,
+                        ArrayRef<double> var) const {
+    double sum = 0;
+    for (size_t w : values) {
+      sum += load[w] * var[w];
+      for (size_t w2 : values)
+        sum += pairs[(w << bits) + w2] * mean[w] * mean[w2];
+    }
+    return sum;
+  }
+};
+
 /// What one integer MAC layer saw over the calibration runs.
 struct LayerStats {
   Operation *op = nullptr;
   nq::MulOperand a, w;
-  std::vector<double> count;     ///< C[a][w]
-  std::vector<double> gradSum;   ///< G[a][w]
-  double gradSquares = 0;        ///< sum over outputs and runs of (dL/dy)^2
-  int64_t productsPerOutput = 0; ///< K
-  int64_t macs = 0;              ///< products per run
+  std::vector<double> count;   ///< C[a][w]
+  std::vector<double> gradSum; ///< G[a][w]
+  /// The outputs' errors, per weight column (below): weighted by the
+  /// squared gradients for the loss, by the output count for the noise.
+  ColumnMoments gradWeighted, outputWeighted;
+  double outputSquares = 0; ///< sum over outputs and runs of y^2
+  int64_t macs = 0;         ///< products per run
 };
 
 /// The operand formats of an integer MAC op, or nullopt for other ops.
@@ -77,31 +116,51 @@ void setMultiplier(Operation *op, MultiplierAttr mul) {
     cast<Conv2DOp>(op).setMultiplierAttr(mul);
 }
 
+/// Adds one weight column to the statistics: `weightAt(x)` for x < k are
+/// its weights, `outputs` its outputs, `gradSquares` their summed squared
+/// gradients.
+template <typename WeightAt>
+void addColumn(LayerStats &s, int64_t k, double outputs, double gradSquares,
+               WeightAt weightAt) {
+  llvm::SmallDenseMap<size_t, double, 32> histogram;
+  for (int64_t x = 0; x < k; ++x)
+    histogram[size_t(valueIn(weightAt(x), s.w) - s.w.min())] += 1;
+  s.gradWeighted.add(gradSquares, histogram);
+  s.outputWeighted.add(outputs, histogram);
+}
+
 /// Adds one run's products of a layer to its statistics.
 void accumulate(LayerStats &s, const interp::Tensor &lhs,
-                const interp::Tensor &rhs, const interp::Tensor &g) {
+                const interp::Tensor &rhs, const interp::Tensor &y,
+                const interp::Tensor &g) {
+  for (int64_t v : y.i)
+    s.outputSquares += double(v) * double(v);
   auto record = [&](int64_t a, int64_t w, double grad) {
     size_t idx = size_t((valueIn(a, s.a) - s.a.min()) << s.w.bits |
                         (valueIn(w, s.w) - s.w.min()));
     s.count[idx] += 1;
     s.gradSum[idx] += grad;
   };
-  for (float v : g.f)
-    s.gradSquares += double(v) * v;
   if (auto mm = dyn_cast<MatmulOp>(s.op)) {
     ArrayRef<int64_t> ls = lhs.shape;
     int64_t m = ls[ls.size() - 2], k = ls.back(), n = rhs.shape.back();
     int64_t batches = interp::numElements(ls.drop_back(2));
     bool shared = rhs.shape.size() == 2;
-    s.productsPerOutput = k;
+    std::vector<double> columnGrads(size_t(shared ? n : batches * n), 0);
     for (int64_t b = 0; b < batches; ++b)
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j) {
           double grad = g.f[(b * m + i) * n + j];
+          columnGrads[size_t((shared ? 0 : b) * n + j)] += grad * grad;
           for (int64_t x = 0; x < k; ++x)
             record(lhs.i[(b * m + i) * k + x],
                    rhs.i[((shared ? 0 : b) * k + x) * n + j], grad);
         }
+    for (int64_t b = 0; b < (shared ? 1 : batches); ++b)
+      for (int64_t j = 0; j < n; ++j)
+        addColumn(s, k, double(shared ? batches * m : m),
+                  columnGrads[size_t(b * n + j)],
+                  [&](int64_t x) { return rhs.i[(b * k + x) * n + j]; });
     return;
   }
   auto conv = cast<Conv2DOp>(s.op);
@@ -114,12 +173,14 @@ void accumulate(LayerStats &s, const interp::Tensor &lhs,
                     dil = conv.getDilations();
   numerics::ConvWindow window{ih,     iw,     kh,     kw,     st[0], st[1],
                               pad[0], pad[1], dil[0], dil[1], oh,    ow};
-  s.productsPerOutput = cg * kh * kw;
+  int64_t filterSize = cg * kh * kw;
+  std::vector<double> filterGrads(size_t(f), 0);
   for (int64_t nb = 0; nb < batch; ++nb)
     for (int64_t fo = 0; fo < f; ++fo)
       for (int64_t y = 0; y < oh; ++y)
         for (int64_t x = 0; x < ow; ++x) {
           double grad = g.f[((nb * f + fo) * oh + y) * ow + x];
+          filterGrads[size_t(fo)] += grad * grad;
           for (int64_t ch = 0; ch < cg; ++ch)
             for (int64_t ky = 0; ky < kh; ++ky)
               for (int64_t kx = 0; kx < kw; ++kx) {
@@ -132,6 +193,11 @@ void accumulate(LayerStats &s, const interp::Tensor &lhs,
                     rhs.i[((fo * cg + ch) * kh + ky) * kw + kx], grad);
               }
         }
+  // Windows over the padding have fewer products; counting the whole filter
+  // for them overstates their error slightly.
+  for (int64_t fo = 0; fo < f; ++fo)
+    addColumn(s, filterSize, double(batch * oh * ow), filterGrads[size_t(fo)],
+              [&](int64_t x) { return rhs.i[fo * filterSize + x]; });
 }
 
 /// Spearman rank correlation (average ranks for ties).
@@ -173,6 +239,7 @@ struct Candidate {
   double estimate = 0; ///< predicted loss change (first + second order)
   double risk = 0;     ///< |first order| + second order: the knapsack weight
   double energyPj = 0; ///< multiplier energy per run
+  double noise = 0;    ///< expected output error power / output power
   /// The loss change with this multiplier in this layer alone, measured
   /// (screening or check-estimates).
   std::optional<double> measured = std::nullopt;
@@ -192,6 +259,41 @@ cheapestWithin(const std::vector<std::vector<Candidate>> &candidates,
   return nq::solveMultipleChoiceKnapsack(groups, budget);
 }
 
+/// Cross-entropy and top-1 accuracy of logits against labels, summed over
+/// calibration batches.
+struct LossAndAccuracy {
+  double loss = 0, correct = 0, rows = 0;
+
+  /// Adds a batch whose `logits` rows have the labels from `begin` on;
+  /// false if there are fewer labels.
+  bool add(const interp::Tensor &logits, const tensorio::HostTensor &y,
+           int64_t begin) {
+    int64_t n = logits.shape[0], classes = logits.shape[1];
+    if (size_t(begin + n) > y.ints.size())
+      return false;
+    for (int64_t r = 0; r < n; ++r) {
+      double mx = -INFINITY, sum = 0;
+      int64_t best = 0;
+      for (int64_t cl = 0; cl < classes; ++cl) {
+        double v = logits.f[r * classes + cl];
+        if (v > mx)
+          mx = v, best = cl;
+      }
+      for (int64_t cl = 0; cl < classes; ++cl)
+        sum += std::exp(logits.f[r * classes + cl] - mx);
+      int64_t label = y.ints[size_t(begin + r)];
+      loss += std::log(sum) + mx - logits.f[r * classes + label];
+      correct += best == label;
+      rows += 1;
+    }
+    return true;
+  }
+
+  std::pair<double, double> mean() const {
+    return {loss / rows, correct / rows};
+  }
+};
+
 struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   using KiteAppMulSelectBase::KiteAppMulSelectBase;
 
@@ -200,7 +302,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   FailureOr<std::pair<double, double>> evaluate(ModuleOp module,
                                                 const tensorio::HostTensor &y) {
     interp::Interpreter interpreter;
-    double loss = 0, correct = 0, rows = 0;
+    LossAndAccuracy score;
     if (failed(forEachCalibrationBatch(
             module, "kite-appmul-select", calibration, entry,
             [&](func::FuncOp func, std::vector<interp::Tensor> &args,
@@ -209,27 +311,13 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                   interpreter.run(func, args);
               if (failed(out))
                 return failure();
-              const interp::Tensor &logits = (*out)[0];
-              int64_t n = logits.shape[0], classes = logits.shape[1];
-              for (int64_t r = 0; r < n; ++r) {
-                double mx = -INFINITY, sum = 0;
-                int64_t best = 0;
-                for (int64_t cl = 0; cl < classes; ++cl) {
-                  double v = logits.f[r * classes + cl];
-                  if (v > mx)
-                    mx = v, best = cl;
-                }
-                for (int64_t cl = 0; cl < classes; ++cl)
-                  sum += std::exp(logits.f[r * classes + cl] - mx);
-                int64_t label = y.ints[size_t(begin + r)];
-                loss += std::log(sum) + mx - logits.f[r * classes + label];
-                correct += best == label;
-                rows += 1;
-              }
+              if (!score.add((*out)[0], y, begin))
+                return module.emitError()
+                       << "kite-appmul-select: fewer labels than inputs";
               return success();
             })))
       return failure();
-    return std::make_pair(loss / rows, correct / rows);
+    return score.mean();
   }
 
   /// The genetic-algorithm baseline: fitness measured by running the model.
@@ -309,6 +397,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                   "labels=)");
     if (order != 1 && order != 2)
       return fail("order must be 1 or 2");
+    if (!(lossBudget >= 0) || !(maxNoise >= 0))
+      return fail("loss-budget and max-noise must be non-negative");
     tensorio::HostTensor y;
     std::string error;
     if (!tensorio::readNpy(labels, y, &error))
@@ -329,6 +419,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         size_t size = size_t(1) << (s.a.bits + s.w.bits);
         s.count.assign(size, 0);
         s.gradSum.assign(size, 0);
+        s.gradWeighted = s.outputWeighted = ColumnMoments(s.w.bits);
         s.macs = macCount(op);
         layers.push_back(std::move(s));
       }
@@ -362,8 +453,11 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       }
     }
 
+    // The exact multipliers' calibration loss and accuracy.
+    LossAndAccuracy exactScore;
     if (method == "taylor") {
-      // 1. One forward + backward pass over the calibration data.
+      // 1. One forward + backward pass over the calibration data (its
+      // forward half also scores the exact multipliers).
       interp::Interpreter interpreter;
       int64_t runs = 0, rowsPerRun = 0;
       if (failed(forEachCalibrationBatch(
@@ -371,24 +465,25 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
               [&](func::FuncOp func, std::vector<interp::Tensor> &args,
                   int64_t begin) -> LogicalResult {
                 rowsPerRun = args[0].shape[0];
+                if (size_t(begin + rowsPerRun) > y.ints.size())
+                  return module.emitError()
+                         << "kite-appmul-select: fewer labels than inputs";
                 interp::Loss loss{interp::Loss::Kind::CrossEntropy,
                                   interp::Tensor::ints({rowsPerRun})};
-                for (int64_t r = 0; r < rowsPerRun; ++r) {
-                  if (size_t(begin + r) >= y.ints.size())
-                    return module.emitError()
-                           << "kite-appmul-select: fewer labels than inputs";
+                for (int64_t r = 0; r < rowsPerRun; ++r)
                   loss.target.i[r] = y.ints[size_t(begin + r)];
-                }
                 FailureOr<interp::GradientRun> run =
                     interpreter.runWithGradients(func, args, loss);
                 if (failed(run))
                   return failure();
+                exactScore.add(run->outputs[0], y, begin);
                 for (LayerStats &s : layers) {
                   auto g = run->grads.find(s.op->getResult(0));
                   if (g == run->grads.end())
                     continue;
                   accumulate(s, run->values[s.op->getOperand(0)],
-                             run->values[s.op->getOperand(1)], g->second);
+                             run->values[s.op->getOperand(1)],
+                             run->values[s.op->getResult(0)], g->second);
                 }
                 ++runs;
                 return success();
@@ -404,47 +499,62 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           int64_t a, w;
           size_t idx; ///< into count and gradSum
         };
-        double total = 0;
         std::vector<Pair> seen;
         for (int64_t a = s.a.min(); a <= s.a.max(); ++a)
           for (int64_t w = s.w.min(); w <= s.w.max(); ++w) {
             size_t idx = size_t((a - s.a.min()) << s.w.bits | (w - s.w.min()));
-            if (s.count[idx] > 0) {
+            if (s.count[idx] > 0)
               seen.push_back({a, w, idx});
-              total += s.count[idx];
-            }
           }
+        // The weight values some output column holds.
+        size_t values = size_t(1) << s.w.bits;
+        SmallVector<size_t> weights;
+        std::vector<double> products(values), mean(values), var(values);
+        for (auto [a, w, idx] : seen)
+          products[size_t(w - s.w.min())] += s.count[idx];
+        for (size_t w = 0; w < values; ++w)
+          if (s.outputWeighted.load[w] > 0 && products[w] > 0)
+            weights.push_back(w);
         for (auto [c, m] : llvm::zip(candidates[l], multipliers[l])) {
-          double first = 0, mean = 0, second = 0;
+          double first = 0;
+          std::fill(mean.begin(), mean.end(), 0.0);
+          std::fill(var.begin(), var.end(), 0.0);
           for (auto [a, w, idx] : seen) {
             double e = double(m->error(a, w));
             first += s.gradSum[idx] * e;
-            mean += s.count[idx] * e;
-            second += s.count[idx] * e * e;
+            mean[size_t(w - s.w.min())] += s.count[idx] * e;
+            var[size_t(w - s.w.min())] += s.count[idx] * e * e;
           }
           first /= double(runs);
-          double curvature = 0;
-          if (order == 2 && total > 0) {
-            mean /= total;
-            double var = second / total - mean * mean;
-            double k = double(s.productsPerOutput);
-            double h = double(rowsPerRun) * s.gradSquares / double(runs);
-            curvature = 0.5 * h * (k * var + k * k * mean * mean);
+          for (size_t w : weights) {
+            mean[w] /= products[w];
+            var[w] = var[w] / products[w] - mean[w] * mean[w];
           }
+          c.noise = s.outputSquares > 0
+                        ? s.outputWeighted.expectedSquare(weights, mean, var) /
+                              s.outputSquares
+                        : 0.0;
+          double curvature =
+              order == 2 ? 0.5 * double(rowsPerRun) / double(runs) *
+                               s.gradWeighted.expectedSquare(weights, mean, var)
+                         : 0.0;
           // A predicted decrease of the loss is not trusted: the knapsack
           // bounds the size of the change.
           c.estimate = first + curvature;
-          c.risk = std::fabs(first) + curvature;
+          c.risk = c.noise > maxNoise ? INFINITY : std::fabs(first) + curvature;
         }
       }
     }
 
     // 3. Knapsack; 4. verify, tightening the budget while the drop is too
     // large.
-    FailureOr<std::pair<double, double>> exact = evaluate(module, y);
-    if (failed(exact))
-      return signalPassFailure();
-    ++evaluations;
+    FailureOr<std::pair<double, double>> exact = exactScore.mean();
+    if (method != "taylor") {
+      exact = evaluate(module, y);
+      if (failed(exact))
+        return signalPassFailure();
+      ++evaluations;
+    }
     std::vector<size_t> chosen(layers.size(), 0); // exact is first
     double budget = lossBudget, measuredAcc = exact->second;
     bool accepted = method != "taylor";
@@ -481,7 +591,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
             "kite-appmul-select: budget {0:e2}: calibration top-1 {1:f4} "
             "(exact {2:f4}), loss {3:f4} (exact {4:f4})\n",
             budget, got->second, exact->second, got->first, exact->first);
-      if (exact->second - got->second <= maxDrop + 1e-9) {
+      if (exact->second - got->second <= maxDrop + 1e-9 &&
+          got->first - exact->first <= lossBudget) {
         accepted = true;
         chosen = *pick;
         measuredAcc = got->second;
@@ -519,9 +630,9 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         const Candidate &c = candidates[l][chosen[l]];
         llvm::errs() << llvm::formatv(
             "  layer {0} ({1}, {2}x{3} bits, {4} MACs): {5}, predicted dL "
-            "{6:e2}",
+            "{6:e2}, noise-to-signal {7:e2}",
             l, s.op->getName().getStringRef(), s.a.bits, s.w.bits, s.macs,
-            c.name, c.estimate);
+            c.name, c.estimate, c.noise);
         if (c.measured)
           llvm::errs() << llvm::formatv(", measured alone {0:e2}", *c.measured);
         llvm::errs() << "\n";
@@ -615,7 +726,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                        std::pair<double, double> exactRun) {
     auto exact = &exactRun;
     // Every single-layer substitution, measured.
-    std::vector<double> predicted, measured;
+    std::vector<double> predicted, measured, noise, trustedPredicted,
+        trustedMeasured;
     for (auto [l, s] : llvm::enumerate(layers)) {
       for (Candidate &c : candidates[l]) {
         if (c.name == "exact")
@@ -626,6 +738,11 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           return failure();
         predicted.push_back(c.estimate);
         measured.push_back(*dloss);
+        noise.push_back(c.noise);
+        if (c.noise <= maxNoise) {
+          trustedPredicted.push_back(c.estimate);
+          trustedMeasured.push_back(*dloss);
+        }
         c.measured = *dloss;
       }
     }
@@ -634,8 +751,12 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                                               candidates[l][chosen[l]].name));
     llvm::errs() << llvm::formatv(
         "kite-appmul-select: Spearman rank correlation of predicted vs "
-        "measured loss change over {0} single-layer substitutions: {1:f3}\n",
-        predicted.size(), spearman(predicted, measured));
+        "measured loss change over {0} single-layer substitutions: {1:f3} "
+        "({2:f3} over the {3} within max-noise); of noise-to-signal vs "
+        "measured: {4:f3}\n",
+        predicted.size(), spearman(predicted, measured),
+        spearman(trustedPredicted, trustedMeasured), trustedPredicted.size(),
+        spearman(noise, measured));
     return success();
   }
 
@@ -650,6 +771,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       for (const Candidate &c : cands[l]) {
         llvm::json::Object o{{"multiplier", c.name},
                              {"predicted_dloss", c.estimate},
+                             {"noise_to_signal", c.noise},
                              {"energy_pj", c.energyPj}};
         if (c.measured)
           o["measured_dloss"] = *c.measured;
