@@ -54,10 +54,20 @@ def Kite_NMAttr : Kite_Attr<"NM", "nm"> {
     At most `N` non-zero values in every group of `M` consecutive elements
     along the reduction dimension. Requires 0 < N <= M <= 256.
 
-    Example: `#kite.nm<2, 4>`.
+    `threshold` (integer activations selected at run time only, TASD-A of
+    GELU-like activations): magnitudes below it count as zero, so the
+    selection keeps at most the N largest of those at or above it.
+
+    Examples: `#kite.nm<2, 4>`, `#kite.nm<4, 8, threshold = 8>`.
   }];
-  let parameters = (ins "unsigned":$n, "unsigned":$m);
-  let assemblyFormat = "`<` $n `,` $m `>`";
+  let parameters = (ins "unsigned":$n, "unsigned":$m,
+                        DefaultValuedParameter<"unsigned", "0">:$threshold);
+  let builders = [
+    AttrBuilder<(ins "unsigned":$n, "unsigned":$m), [{
+      return $_get($_ctxt, n, m, 0);
+    }]>
+  ];
+  let assemblyFormat = "`<` $n `,` $m (`,` `threshold` `=` $threshold^)? `>`";
   let genVerifyDecl = 1;
 }
 

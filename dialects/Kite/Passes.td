@@ -584,7 +584,8 @@ def KiteTasd : Pass<"kite-tasd", "::mlir::ModuleOp"> {
 }
 
 def KiteTasdActivations : Pass<"kite-tasd-activations", "::mlir::ModuleOp"> {
-  let summary = "TASD-A: read ReLU activations through a run-time N:M selection";
+  let summary = "TASD-A: read ReLU (and GELU) activations through a run-time "
+                "N:M selection";
   let description = [{
     Sets `lhs_sparsity` (`kite.matmul`) or `input_sparsity` (`kite.conv2d`)
     to `pattern` on every integer MAC op whose activations are ReLU outputs
@@ -596,13 +597,25 @@ def KiteTasdActivations : Pass<"kite-tasd-activations", "::mlir::ModuleOp"> {
     module's target must have `activation_sparsity` and support `pattern`.
     With `report`, the ops marked go to stderr.
 
+    GELU outputs are rarely zero, but its negative tail is small (down to
+    -0.17). With `gelu-threshold` = t > 0, activations that quantize a
+    `kite.gelu` (per tensor, zero point 0, through reshapes) are marked
+    too, and magnitudes below t read as zero: the pattern gets
+    `threshold = ceil(t / scale)`, applied by the activation unit after
+    the selection.
+
     Example (`pattern=2:4`): `%y = kite.matmul %q, %w` where `%q` quantizes
     `tosa.clamp %h {min_val = 0.0 ...}` becomes
-    `%y = kite.matmul %q, %w {lhs_sparsity = #kite.nm<2, 4>}`.
+    `%y = kite.matmul %q, %w {lhs_sparsity = #kite.nm<2, 4>}`; with
+    `gelu-threshold=0.17`, where `%q` quantizes `kite.gelu %h` with scale
+    0.024, `{lhs_sparsity = #kite.nm<2, 4, threshold = 8>}`.
   }];
   let options = [
     Option<"pattern", "pattern", "std::string", /*default=*/"\"4:8\"",
            "N:M pattern of the run-time selection">,
+    Option<"geluThreshold_", "gelu-threshold", "double", /*default=*/"0.0",
+           "Also select GELU outputs, magnitudes below this (real units) "
+           "as zero; 0: ReLU outputs only">,
     Option<"report", "report", "bool", /*default=*/"false",
            "List the ops marked on stderr">,
   ];
@@ -629,7 +642,8 @@ def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
     A menu entry `A<N:M>` (e.g. `A4:8`) is TASD-A instead: the layer reads
     its activations through a run-time N:M selection, as
     `kite-tasd-activations` marks it; it is tried only on layers whose
-    activations are ReLU outputs and on targets with `activation_sparsity`.
+    activations are ReLU outputs (or GELU outputs, with `gelu-threshold`)
+    and on targets with `activation_sparsity`.
     The default menu has none: which activations a selection drops depends
     on the input, and the digits calibration set (100 images) is too small
     to bound that (on the 50 %-pruned CNN, `A2:4` keeps the calibration
@@ -652,6 +666,9 @@ def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
            "Lowest allowed calibration top-1, relative to the original">,
     Option<"objective", "objective", "std::string", /*default=*/"\"edp\"",
            "What the choice minimises: edp (simulated) or macs">,
+    Option<"geluThreshold_", "gelu-threshold", "double", /*default=*/"0.0",
+           "A<N:M> entries also select GELU outputs, magnitudes below this "
+           "(real units) as zero (kite-tasd-activations)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }

@@ -154,13 +154,14 @@ def KiteIsa_MmaActNMOp : KiteIsa_Inst<"mma_act_nm"> {
     group of `group` (M) consecutive elements along k of each row of A, the
     `keep` (N) of largest magnitude (ties to the lower index; the last group
     may be shorter) and reads the others as zero, so it runs N/M of the
-    dense passes. Integer operands only; the target must have
-    `activation_sparsity` and support N:M.
+    dense passes. Magnitudes below `threshold` (0 to 128; 0: none) also read
+    as zero (GELU-like activations). Integer operands only; the target must
+    have `activation_sparsity` and support N:M.
   }];
   let arguments = (ins KiteIsa_I64:$a, KiteIsa_I64:$b, KiteIsa_I64:$c,
                        KiteIsa_I64:$m, KiteIsa_I64:$k, KiteIsa_I64:$n,
                        KiteIsa_I64:$keep, KiteIsa_I64:$group,
-                       KiteIsa_I64:$accumulate);
+                       KiteIsa_I64:$threshold, KiteIsa_I64:$accumulate);
   let hasVerifier = 1;
 }
 

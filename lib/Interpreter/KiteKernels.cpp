@@ -197,9 +197,16 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
         return failure();
       w[j] = *v;
     }
-    if (lhs.sparsity)
+    if (lhs.sparsity) {
       selectNM(a, m, k, k, 1, lhs.sparsity.getN(), lhs.sparsity.getM(),
                magnitude);
+      // Below the threshold counts as zero; the selection has already kept
+      // the largest, so zeroing afterwards gives the same values.
+      if (unsigned threshold = lhs.sparsity.getThreshold())
+        for (int64_t &v : a)
+          if (magnitude(v) < int64_t(threshold))
+            v = 0;
+    }
     if (rhs.sparsity)
       selectNM(w, n, 1, k, n, rhs.sparsity.getN(), rhs.sparsity.getM(),
                magnitude);

@@ -242,6 +242,7 @@ const std::vector<OpSpec> &kite::rt::instructionSet() {
         {"n", I},
         {"keep", I},
         {"group", I},
+        {"threshold", I},
         {"accumulate", I}}},
   };
   return table;

@@ -505,12 +505,15 @@ struct Simulator::Impl {
   bool mma(const Instr &x, bool actNM = false) {
     int64_t a = x.fields[0].i, b = x.fields[1].i, c = x.fields[2].i,
             m = x.fields[3].i, k = x.fields[4].i, n = x.fields[5].i;
-    int64_t keep = actNM ? x.fields[6].i : 0, group = actNM ? x.fields[7].i : 0;
-    bool accumulate = x.fields[actNM ? 8 : 6].i != 0;
+    int64_t keep = actNM ? x.fields[6].i : 0, group = actNM ? x.fields[7].i : 0,
+            threshold = actNM ? x.fields[8].i : 0;
+    bool accumulate = x.fields[actNM ? 9 : 6].i != 0;
     if (!mac)
       return fail("no config_mma before the first mma");
     if (actNM && (keep < 1 || group < keep || group > 256))
       return fail("needs 1 <= keep <= group <= 256");
+    if (threshold < 0 || threshold > 128)
+      return fail("threshold must be in [0, 128]");
     if (keep && mac->lhs.isLP)
       return fail("mma_act_nm selects integer activations; the active "
                   "config_mma has LP operands");
@@ -554,10 +557,12 @@ struct Simulator::Impl {
                 return std::abs(operandValue(mac->lhs, wa[i * k + g0 + t]));
               });
           for (int64_t t = 0, next = 0; t < len; ++t) {
-            if (next < int64_t(kept.size()) && kept[size_t(next)] == t)
+            if (next < int64_t(kept.size()) && kept[size_t(next)] == t) {
               ++next;
-            else
-              row[t] = 0; // integer zero
+              if (std::abs(operandValue(mac->lhs, row[t])) >= threshold)
+                continue;
+            }
+            row[t] = 0; // integer zero
           }
         }
       wa = selected.data();

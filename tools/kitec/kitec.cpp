@@ -145,6 +145,11 @@ static cl::opt<std::string> tasdActivations(
              "through a run-time N:M selection (kite-tasd-activations; "
              "default pattern 4:8), after --tasd"),
     cl::ValueOptional, cl::value_desc("N:M"), cl::cat(category));
+static cl::opt<double> tasdGeluThreshold(
+    "tasd-gelu-threshold",
+    cl::desc("With --tasd-activations, also select GELU outputs, magnitudes "
+             "below this as zero"),
+    cl::init(0.0), cl::value_desc("t"), cl::cat(category));
 static cl::opt<bool>
     baselines("baselines",
               cl::desc("Also compile and evaluate uniform INT8, INT4 and (with "
@@ -467,10 +472,14 @@ int main(int argc, char **argv) {
     }
   }
   std::optional<KiteTasdActivationsOptions> activations;
+  if (tasdGeluThreshold.getNumOccurrences() &&
+      !tasdActivations.getNumOccurrences())
+    return fail("--tasd-gelu-threshold needs --tasd-activations");
   if (tasdActivations.getNumOccurrences()) {
     activations.emplace();
     if (!tasdActivations.empty())
       activations->pattern = tasdActivations;
+    activations->geluThreshold_ = tasdGeluThreshold;
     activations->report = true;
   }
   if (failed(compileModule(ctx, *module, options, select ? &*select : nullptr,

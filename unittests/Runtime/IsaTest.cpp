@@ -122,8 +122,8 @@ TEST(Isa, ErrorsSayWhere) {
   std::string error;
   bytes[9] = 7; // version
   EXPECT_FALSE(decode(bytes, q, error));
-  EXPECT_EQ(error, "at byte 8: unsupported version 1794 (this runtime reads "
-                   "version 2)");
+  EXPECT_EQ(error, "at byte 8: unsupported version 1795 (this runtime reads "
+                   "version 3)");
 }
 
 TEST(Isa, ValidationRejectsDataOutsideDram) {

@@ -583,13 +583,29 @@ TEST(Simulator, RunTimeNMActivationsKeepTheLargestOfEachGroup) {
   act.op(Opcode::DmaLoad, {I(aa), I(1), I(0), I(m), I(k), I(k)});
   act.op(Opcode::DmaLoad, {I(aw), I(2), I(0), I(k), I(n), I(n)});
   act.op(Opcode::MmaActNM,
-         {I(0), I(0), I(0), I(m), I(k), I(n), I(2), I(4), I(0)});
+         {I(0), I(0), I(0), I(m), I(k), I(n), I(2), I(4), I(0), I(0)});
   act.op(Opcode::StoreAcc,
          {I(0), I(m), I(n), I(out), I(n), I(1), I(int64_t(DType::I32)), I(-1)});
   EXPECT_EQ(act.run()[0], dense.run()[0]);
   EXPECT_EQ(act.lastStats.macs * 2, dense.lastStats.macs);
 
+  // Threshold 4: of the kept values, magnitudes below 4 read as zero too.
+  std::vector<int8_t> thresholded = {0, 0, 0, -4, 5, 0, 0, 0,
+                                     7, 7, 0, 0,  0, 0, 0, 4};
+  Builder denseThresholded;
+  int64_t ta = denseThresholded.data(thresholded),
+          tw = denseThresholded.data(w);
+  denseThresholded.matmul(ta, tw, m, k, n,
+                          denseThresholded.output(DType::I32, {m, n}), int8(),
+                          int8());
+  act.p.code[3].fields[8].i = 4;
+  EXPECT_EQ(act.run()[0], denseThresholded.run()[0]);
+
   std::string error;
+  act.p.code[3].fields[8].i = 129;
+  act.run(&error);
+  EXPECT_EQ(error, "instruction 3 (mma_act_nm): threshold must be in [0, 128]");
+  act.p.code[3].fields[8].i = 0;
   act.p.code[3].fields[6].i = 5; // keep > group
   act.run(&error);
   EXPECT_EQ(error, "instruction 3 (mma_act_nm): needs 1 <= keep <= group <= "

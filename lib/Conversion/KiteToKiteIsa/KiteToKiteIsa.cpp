@@ -169,12 +169,14 @@ private:
     TileAttr tile;
     /// rhs is a constant: no instruction writes it.
     bool constantRhs = false;
-    /// TASD-A: lhs read through the run-time N:M selection (0: dense).
-    int64_t actKeep = 0, actGroup = 0;
+    /// TASD-A: lhs read through the run-time N:M selection (0: dense),
+    /// magnitudes below the threshold as zero.
+    int64_t actKeep = 0, actGroup = 0, actThreshold = 0;
     void setActivationSparsity(NMAttr nm) {
       if (nm) {
         actKeep = nm.getN();
         actGroup = nm.getM();
+        actThreshold = nm.getThreshold();
       }
     }
   };
@@ -415,7 +417,8 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
                                 t.keep, t.group, accumulate ? 1 : 0);
           else if (t.actKeep > 0)
             ki::MmaActNMOp::create(b, loc, a, w, c, tmr, tkr, tnr, t.actKeep,
-                                   t.actGroup, accumulate ? 1 : 0);
+                                   t.actGroup, t.actThreshold,
+                                   accumulate ? 1 : 0);
           else
             ki::MmaOp::create(b, loc, a, w, c, tmr, tkr, tnr,
                               accumulate ? 1 : 0);

@@ -75,7 +75,10 @@ LogicalResult BufferAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 }
 
 LogicalResult NMAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                             unsigned n, unsigned m) {
+                             unsigned n, unsigned m, unsigned threshold) {
+  if (threshold > 128)
+    return emitError() << "N:M threshold " << threshold
+                       << " is out of range: must be at most 128";
   if (m == 0 || m > 256)
     return emitError() << "N:M group size M = " << m
                        << " is out of range: must be in [1, 256]";
@@ -239,10 +242,15 @@ LogicalResult TargetAttr::verify(
   }
   if (!seen.contains("exact"))
     return emitError() << "target multipliers must include \"exact\"";
-  for (Attribute attr : sparsity)
-    if (!isa<NMAttr>(attr))
+  for (Attribute attr : sparsity) {
+    auto nm = dyn_cast<NMAttr>(attr);
+    if (!nm)
       return emitError() << "target sparsity entries must be #kite.nm, got "
                          << attr;
+    if (nm.getThreshold())
+      return emitError() << "target sparsity entry " << nm
+                         << " has a threshold; thresholds belong to ops";
+  }
   if (!softmax || !memory || !energy)
     return emitError() << "target needs softmax, memory and energy";
   return success();
@@ -263,5 +271,9 @@ bool TargetAttr::hasMultiplier(StringRef name) const {
 }
 
 bool TargetAttr::supportsSparsity(NMAttr pattern) const {
-  return llvm::is_contained(getSparsity().getValue(), pattern);
+  // A threshold is the activation unit's, not part of the pattern.
+  return llvm::any_of(getSparsity().getValue(), [&](Attribute a) {
+    auto nm = cast<NMAttr>(a);
+    return nm.getN() == pattern.getN() && nm.getM() == pattern.getM();
+  });
 }

@@ -128,6 +128,16 @@ static LogicalResult verifyMacOperands(Operation *op, StringRef lhsName,
                                << "\" is not in the library of target '"
                                << target.getName() << "'";
   }
+  if (rhsSparsity && rhsSparsity.getThreshold())
+    return op->emitOpError()
+           << rhsName << " sparsity " << rhsSparsity
+           << " has a threshold, which applies to activations selected at "
+              "run time only";
+  if (lhsSparsity && lhsSparsity.getThreshold() &&
+      *kind != ProductKind::Integer)
+    return op->emitOpError() << lhsName << " sparsity " << lhsSparsity
+                             << " has a threshold, which needs integer "
+                                "operands";
   return failure(failed(verifySparsity(op, lhsName, lhsSparsity)) ||
                  failed(verifySparsity(op, rhsName, rhsSparsity)));
 }

@@ -250,9 +250,30 @@ bool isReluOutput(Value v) {
   return min && min.getValueAsDouble() >= 0;
 }
 
-/// Whether TASD-A applies to MAC op `op`: integer ReLU activations, dense
-/// weights, no selection yet.
-bool activationsSelectable(Operation *op) {
+/// For a GELU output `v` — a per-tensor kite.quantize with zero point 0 of
+/// a kite.gelu, looking through reshapes — the integer magnitude below
+/// which values are smaller than `threshold` (real units): ceil(threshold /
+/// scale), at least 1.
+std::optional<unsigned> geluThreshold(Value v, double threshold) {
+  auto q = v.getDefiningOp<QuantizeOp>();
+  if (!q || threshold <= 0 || !q.getScale() || q.getScale()->size() != 1 ||
+      (*q.getZeroPoint())[0] != 0)
+    return std::nullopt;
+  Value in = q.getInput();
+  while (auto r = in.getDefiningOp<tosa::ReshapeOp>())
+    in = r.getInput1();
+  if (!in.getDefiningOp<GeluOp>())
+    return std::nullopt;
+  double steps = std::ceil(threshold / (*q.getScale())[0]);
+  return unsigned(std::clamp(steps, 1.0, 128.0));
+}
+
+/// The run-time selection TASD-A gives MAC op `op` for pattern n:m, or
+/// nullptr if it does not apply: integer activations that are ReLU outputs
+/// (as they are) or, with `geluThresholdReal` > 0, GELU outputs (magnitudes
+/// below the threshold read as zero); dense weights; no selection yet.
+NMAttr activationSelection(Operation *op, unsigned n, unsigned m,
+                           double geluThresholdReal) {
   Value activations;
   bool dense = false;
   if (auto mm = dyn_cast<MatmulOp>(op)) {
@@ -262,13 +283,26 @@ bool activationsSelectable(Operation *op) {
     activations = conv.getInput();
     dense = !conv.getFilterSparsityAttr() && !conv.getInputSparsityAttr();
   }
-  return dense && isReluOutput(activations) &&
-         isa<IntegerType>(getElementTypeOrSelf(activations.getType()));
+  if (!dense || !isa<IntegerType>(getElementTypeOrSelf(activations.getType())))
+    return nullptr;
+  if (isReluOutput(activations))
+    return NMAttr::get(op->getContext(), n, m);
+  if (std::optional<unsigned> t = geluThreshold(activations, geluThresholdReal))
+    return NMAttr::get(op->getContext(), n, m, *t);
+  return nullptr;
 }
 
-/// Reads `op`'s activations through `nm` if TASD-A applies to it.
-bool selectActivations(Operation *op, NMAttr nm) {
-  if (!activationsSelectable(op))
+/// Whether TASD-A applies to MAC op `op` (activationSelection).
+bool activationsSelectable(Operation *op, double geluThresholdReal) {
+  return bool(activationSelection(op, 1, 1, geluThresholdReal));
+}
+
+/// Reads `op`'s activations through the n:m selection if TASD-A applies to
+/// it.
+bool selectActivations(Operation *op, unsigned n, unsigned m,
+                       double geluThresholdReal) {
+  NMAttr nm = activationSelection(op, n, m, geluThresholdReal);
+  if (!nm)
     return false;
   if (auto mm = dyn_cast<MatmulOp>(op))
     mm.setLhsSparsityAttr(nm);
@@ -292,6 +326,11 @@ struct TasdActivationsPass
     }
     NMAttr nm =
         NMAttr::get(&getContext(), terms->front().first, terms->front().second);
+    if (!(geluThreshold_ >= 0)) {
+      module.emitError()
+          << "kite-tasd-activations: gelu-threshold must be non-negative";
+      return signalPassFailure();
+    }
     TargetAttr target = requireTarget(module, "kite-tasd-activations");
     if (!target)
       return signalPassFailure();
@@ -307,12 +346,20 @@ struct TasdActivationsPass
       if (!isa<MatmulOp, Conv2DOp>(op))
         return;
       int64_t layer = index++;
-      if (!selectActivations(op, nm))
+      if (!selectActivations(op, nm.getN(), nm.getM(), geluThreshold_))
         return;
-      if (report)
-        llvm::errs() << llvm::formatv(
-            "kite-tasd-activations: layer {0} ({1}): activations {2}:{3}\n",
-            layer, op->getName().getStringRef(), nm.getN(), nm.getM());
+      if (!report)
+        return;
+      NMAttr chosen = isa<MatmulOp>(op)
+                          ? cast<MatmulOp>(op).getLhsSparsityAttr()
+                          : cast<Conv2DOp>(op).getInputSparsityAttr();
+      llvm::errs() << llvm::formatv(
+          "kite-tasd-activations: layer {0} ({1}): activations {2}:{3}", layer,
+          op->getName().getStringRef(), chosen.getN(), chosen.getM());
+      if (chosen.getThreshold())
+        llvm::errs() << ", magnitudes below " << chosen.getThreshold()
+                     << " as zero (GELU)";
+      llvm::errs() << "\n";
     });
   }
 };
@@ -364,13 +411,14 @@ std::string seriesName(const Series &s) {
   return name;
 }
 
-/// Applies candidate `s` to MAC op `op`.
-void applySeries(Operation *op, const Series &s) {
+/// Applies candidate `s` to MAC op `op` (`geluThresholdReal`:
+/// activationSelection).
+void applySeries(Operation *op, const Series &s, double geluThresholdReal) {
   if (s.terms.empty())
     return;
   if (s.activations) {
     auto [n, m] = s.terms.front();
-    selectActivations(op, NMAttr::get(op->getContext(), n, m));
+    selectActivations(op, n, m, geluThresholdReal);
     return;
   }
   double residual;
@@ -436,12 +484,16 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     OwningOpRef<ModuleOp> copy = module.clone();
     SmallVector<Operation *> layers = decomposable(*copy);
     for (auto [l, op] : llvm::enumerate(layers))
-      applySeries(op, choice[l]);
+      applySeries(op, choice[l], geluThreshold_);
     return copy;
   }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (!(geluThreshold_ >= 0)) {
+      module.emitError() << "kite-tasder: gelu-threshold must be non-negative";
+      return signalPassFailure();
+    }
     auto menuOr = parseMenu(menu);
     if (failed(menuOr)) {
       module.emitError() << "kite-tasder: bad menu '" << menu
@@ -511,7 +563,7 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       for (const Series &s : candidates) {
         if (s.terms.empty())
           break;
-        if (s.activations && !activationsSelectable(layers[l]))
+        if (s.activations && !activationsSelectable(layers[l], geluThreshold_))
           continue;
         choice[l] = s;
         OwningOpRef<ModuleOp> model = withChoice(module, choice);
@@ -545,7 +597,7 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
           macs[l], seriesName(choice[l]), density(choice[l]));
       total += macs[l];
       effective += double(macs[l]) * density(choice[l]);
-      applySeries(op, choice[l]);
+      applySeries(op, choice[l], geluThreshold_);
     }
     llvm::errs() << llvm::formatv(
         "kite-tasder: calibration top-1 {0:f4} (original {1:f4}, bound "

@@ -305,6 +305,9 @@ LogicalResult MmaActNMOp::verify() {
           *this, {getA(), getB(), getC(), getM(), getK(), getN()})) ||
       failed(verifyPattern(*this, getKeep(), getGroup())))
     return failure();
+  if (getThreshold() < 0 || getThreshold() > 128)
+    return emitOpError() << "threshold must be in [0, 128], got "
+                         << getThreshold();
   return verifyMmaTiles(
       *this, getA(), getC(), getM(), getK(), getN(), getAccumulate(),
       [&](TargetAttr target) -> LogicalResult {

@@ -17,9 +17,9 @@ func.func @formats() attributes {kite.a = #kite.int<4, signed>,
 
 // CHECK-LABEL: func.func @sparsity_and_multipliers
 // CHECK-SAME: kite.mul = [#kite.mul<"exact">, #kite.mul<"drum4">]
-// CHECK-SAME: kite.nm = [#kite.nm<2, 4>, #kite.nm<1, 1>, #kite.nm<256, 256>]
+// CHECK-SAME: kite.nm = [#kite.nm<2, 4>, #kite.nm<1, 1>, #kite.nm<256, 256>, #kite.nm<4, 8, threshold = 8>, #kite.nm<2, 4>]
 func.func @sparsity_and_multipliers() attributes {
-    kite.nm = [#kite.nm<2, 4>, #kite.nm<1, 1>, #kite.nm<256, 256>],
+    kite.nm = [#kite.nm<2, 4>, #kite.nm<1, 1>, #kite.nm<256, 256>, #kite.nm<4, 8, threshold = 8>, #kite.nm<2, 4, threshold = 0>],
     kite.mul = [#kite.mul<"exact">, #kite.mul<"drum4">]} {
   return
 }

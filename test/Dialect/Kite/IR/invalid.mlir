@@ -86,6 +86,13 @@ func.func @bad_attr() attributes {kite.x = #kite.nm<1, 512>} {
 
 // -----
 
+// expected-error @+1 {{N:M threshold 129 is out of range: must be at most 128}}
+func.func @bad_attr() attributes {kite.x = #kite.nm<2, 4, threshold = 129>} {
+  return
+}
+
+// -----
+
 // expected-error @+1 {{unknown multiplier ''; known families: exact, trunc<k>, bam_h<h>_v<v>, mitchell, mitchell_t<t>, drum<k>, udm, udm<k>}}
 func.func @bad_attr() attributes {kite.x = #kite.mul<"">} {
   return
@@ -379,6 +386,29 @@ func.func @f(%a: tensor<8x8xi8>, %b: tensor<8x4xi8>) {
   %0 = kite.matmul %a, %b {rhs_sparsity = #kite.nm<1, 8>} : (tensor<8x8xi8>, tensor<8x4xi8>) -> tensor<8x4xi32>
   return
 }
+}
+
+// -----
+
+// A threshold belongs to a run-time selection of integer activations.
+func.func @f(%a: tensor<8x8xi8>, %b: tensor<8x4xi8>) {
+  // expected-error @+1 {{'kite.matmul' op rhs sparsity #kite.nm<2, 4, threshold = 3> has a threshold, which applies to activations selected at run time only}}
+  %0 = kite.matmul %a, %b {rhs_sparsity = #kite.nm<2, 4, threshold = 3>} : (tensor<8x8xi8>, tensor<8x4xi8>) -> tensor<8x4xi32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<8x8xf32>, %y: tensor<8x4xf32>) {
+  // expected-error @+1 {{'kite.matmul' op lhs sparsity #kite.nm<2, 4, threshold = 3> has a threshold, which needs integer operands}}
+  %0 = kite.matmul %x, %y {lhs_sparsity = #kite.nm<2, 4, threshold = 3>} : (tensor<8x8xf32>, tensor<8x4xf32>) -> tensor<8x4xf32>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{target sparsity entry #kite.nm<2, 4, threshold = 1> has a threshold; thresholds belong to ops}}
+module attributes {kite.target = #kite.target<"t", clock_mhz = 100, array = [4, 4], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact"], sparsity = [#kite.nm<2, 4, threshold = 1>], activation_sparsity = true, softmax = #kite.softmax_unit<method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = #kite.memory<weight_kib = 16, act_kib = 16, acc_kib = 4, dram_bytes_per_cycle = 4, sram_bytes_per_cycle = 16>, energy = #kite.energy<int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5, dram_read_32b = 640, lut_read_8b = 0.36>>} {
 }
 
 // -----

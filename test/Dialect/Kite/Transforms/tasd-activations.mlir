@@ -3,6 +3,9 @@
 // RUN: not kite-opt %s --split-input-file --kite-set-target=target=kite-mini --kite-tasd-activations -o /dev/null 2>&1 | FileCheck %s --check-prefix=MINI
 // RUN: not kite-opt %s --split-input-file --kite-set-target --kite-tasd-activations=pattern=2:4+1:8 -o /dev/null 2>&1 | FileCheck %s --check-prefix=PATTERN
 // RUN: not kite-opt %s --split-input-file --kite-tasd-activations -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTARGET
+// RUN: kite-opt %s --split-input-file --kite-set-target --kite-tasd-activations="pattern=2:4 gelu-threshold=0.17 report=true" 2> %t.gelu | FileCheck %s --check-prefix=GELU
+// RUN: FileCheck %s --check-prefix=GELUREPORT < %t.gelu
+// RUN: not kite-opt %s --split-input-file --kite-set-target --kite-tasd-activations=gelu-threshold=-1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 
 // Only the matmul that reads a quantized ReLU output (through a reshape)
 // selects its activations at run time; the one that reads the quantized
@@ -28,4 +31,28 @@ func.func @main(%x: tensor<2x8xf32>) -> (tensor<1x2x8xi32>, tensor<1x2x8xi32>) {
   %y1 = kite.matmul %q1, %w {lhs_format = #kite.int<8, signed>} : (tensor<1x2x8xi8>, tensor<8x8xi8>) -> tensor<1x2x8xi32>
   %y2 = kite.matmul %q1, %w {lhs_format = #kite.int<8, signed>, rhs_sparsity = #kite.nm<2, 4>} : (tensor<1x2x8xi8>, tensor<8x8xi8>) -> tensor<1x2x8xi32>
   return %y1, %y2 : tensor<1x2x8xi32>, tensor<1x2x8xi32>
+}
+
+// -----
+
+// GELU outputs are selected only with gelu-threshold: magnitudes below
+// 0.17 / 0.024 -> 8 steps read as zero. A GELU output quantized with a zero
+// point is not (its stored magnitudes are not its values').
+// CHECK-LABEL: func.func @gelu
+// CHECK: kite.matmul %{{.*}}, %{{.*}} {lhs_format = #kite.int<8, signed>} :
+// CHECK: kite.matmul %{{.*}}, %{{.*}} {lhs_format = #kite.int<8, signed>} :
+// GELU-LABEL: func.func @gelu
+// GELU: kite.matmul %{{.*}}, %{{.*}} {lhs_format = #kite.int<8, signed>, lhs_sparsity = #kite.nm<2, 4, threshold = 8>} :
+// GELU: kite.matmul %{{.*}}, %{{.*}} {lhs_format = #kite.int<8, signed>} :
+// GELUREPORT: kite-tasd-activations: layer 0 (kite.matmul): activations 2:4, magnitudes below 8 as zero (GELU)
+// GELUREPORT-NOT: layer 1
+// NEGATIVE: error: kite-tasd-activations: gelu-threshold must be non-negative
+func.func @gelu(%h: tensor<2x8xf32>) -> (tensor<2x8xi32>, tensor<2x8xi32>) {
+  %w = arith.constant dense<1> : tensor<8x8xi8>
+  %g = kite.gelu %h {approximation = #kite.gelu_approximation<none>} : tensor<2x8xf32>
+  %q = kite.quantize %g {format = #kite.int<8, signed>, scale = array<f64: 0.024>, zero_point = array<i64: 0>} : tensor<2x8xf32> -> tensor<2x8xi8>
+  %y = kite.matmul %q, %w {lhs_format = #kite.int<8, signed>} : (tensor<2x8xi8>, tensor<8x8xi8>) -> tensor<2x8xi32>
+  %qz = kite.quantize %g {format = #kite.int<8, signed>, scale = array<f64: 0.024>, zero_point = array<i64: -3>} : tensor<2x8xf32> -> tensor<2x8xi8>
+  %yz = kite.matmul %qz, %w {lhs_format = #kite.int<8, signed>} : (tensor<2x8xi8>, tensor<8x8xi8>) -> tensor<2x8xi32>
+  return %y, %yz : tensor<2x8xi32>, tensor<2x8xi32>
 }
