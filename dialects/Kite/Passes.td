@@ -469,7 +469,9 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
     4. a multiple-choice knapsack minimises multiplier energy (relative
        energy x exact A x W-bit energy from the target x MAC count) subject
        to sum |first-order term| + second-order term <= `loss-budget` (a
-       predicted decrease of the loss is not trusted);
+       predicted decrease of the loss is not trusted), solved exactly by a
+       dynamic program over the budget (`solver=dp`) or by a Lagrangian
+       sweep (`solver=lagrangian`: within the budget, possibly dearer);
     5. with `screen`, each substitution the knapsack picks is run
        alone on the calibration data once, and its |measured loss change|
        replaces its estimate as knapsack weight; the knapsack is solved
@@ -506,6 +508,12 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
     Option<"maxNoise", "max-noise", "double", /*default=*/"0.05",
            "Trust region: largest expected output error power of a "
            "candidate, as a fraction of the layer's output power">,
+    Option<"solver", "solver", "std::string", /*default=*/"\"dp\"",
+           "Knapsack solver: dp (exact over the budget in 2000 steps) or "
+           "lagrangian (bisection on the multiplier of the loss)">,
+    Option<"calibrationSize", "calibration-size", "unsigned",
+           /*default=*/"0",
+           "Use the first N calibration inputs (whole batches; 0: all)">,
     Option<"maxDrop", "max-drop", "double", /*default=*/"0.0",
            "Largest allowed top-1 accuracy drop on the calibration data">,
     Option<"order", "order", "unsigned", /*default=*/"2",

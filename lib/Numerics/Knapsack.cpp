@@ -62,3 +62,54 @@ std::optional<std::vector<size_t>> kite::numerics::solveMultipleChoiceKnapsack(
   }
   return picked;
 }
+
+std::optional<std::vector<size_t>>
+kite::numerics::solveMultipleChoiceKnapsackLagrangian(
+    const std::vector<std::vector<KnapsackOption>> &groups, double budget) {
+  if (budget < 0)
+    return std::nullopt;
+  // Each group's choice at `lambda` (ties to the lighter option, so a large
+  // lambda reaches each group's lightest) and its total weight.
+  auto choose = [&](double lambda, std::vector<size_t> &picked) {
+    double total = 0;
+    picked.assign(groups.size(), 0);
+    for (size_t g = 0; g < groups.size(); ++g) {
+      double best = std::numeric_limits<double>::infinity();
+      double bestWeight = best;
+      for (size_t o = 0; o < groups[g].size(); ++o) {
+        const KnapsackOption &opt = groups[g][o];
+        if (!std::isfinite(opt.weight))
+          continue;
+        double v = opt.cost + lambda * opt.weight;
+        if (v < best || (v == best && opt.weight < bestWeight)) {
+          best = v;
+          bestWeight = opt.weight;
+          picked[g] = o;
+        }
+      }
+      if (!std::isfinite(bestWeight))
+        return std::numeric_limits<double>::infinity();
+      total += bestWeight;
+    }
+    return total;
+  };
+  std::vector<size_t> picked;
+  if (choose(0, picked) <= budget)
+    return picked;
+  // Grow lambda until the choice fits, then bisect down to the boundary.
+  double lo = 0, hi = 1;
+  while (choose(hi, picked) > budget) {
+    hi *= 2;
+    if (hi > 1e300)
+      return std::nullopt; // even the lightest options do not fit
+  }
+  for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
+    double mid = (lo + hi) / 2;
+    if (choose(mid, picked) <= budget)
+      hi = mid;
+    else
+      lo = mid;
+  }
+  choose(hi, picked);
+  return picked;
+}

@@ -28,6 +28,16 @@ std::optional<std::vector<size_t>> solveMultipleChoiceKnapsack(
     const std::vector<std::vector<KnapsackOption>> &groups, double budget,
     unsigned resolution = 2000);
 
+/// The Lagrangian relaxation of the same problem: for a multiplier lambda
+/// every group independently takes the option of least cost + lambda *
+/// weight; the smallest lambda whose choice fits the budget is found by
+/// bisection. Always within the budget, not always the least cost (it only
+/// reaches choices on the lower convex hull of cost against weight), but
+/// its time does not grow with a resolution. Options of infinite weight
+/// are never taken; nullopt if no choice fits.
+std::optional<std::vector<size_t>> solveMultipleChoiceKnapsackLagrangian(
+    const std::vector<std::vector<KnapsackOption>> &groups, double budget);
+
 } // namespace kite::numerics
 
 #endif // KITE_NUMERICS_KNAPSACK_H

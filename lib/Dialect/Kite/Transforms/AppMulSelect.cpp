@@ -246,16 +246,19 @@ struct Candidate {
 };
 
 /// Per layer, the candidate of least total energy whose risks sum to at
-/// most `budget` (nothing if even the exact multipliers do not fit).
+/// most `budget` (nothing if even the exact multipliers do not fit), by
+/// `solver` (dp or lagrangian).
 std::optional<std::vector<size_t>>
 cheapestWithin(const std::vector<std::vector<Candidate>> &candidates,
-               double budget) {
+               double budget, StringRef solver) {
   std::vector<std::vector<nq::KnapsackOption>> groups;
   for (const auto &cands : candidates) {
     groups.emplace_back();
     for (const Candidate &c : cands)
       groups.back().push_back({c.energyPj, c.risk});
   }
+  if (solver == "lagrangian")
+    return nq::solveMultipleChoiceKnapsackLagrangian(groups, budget);
   return nq::solveMultipleChoiceKnapsack(groups, budget);
 }
 
@@ -315,7 +318,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                 return module.emitError()
                        << "kite-appmul-select: fewer labels than inputs";
               return success();
-            })))
+            },
+            calibrationSize)))
       return failure();
     return score.mean();
   }
@@ -399,6 +403,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       return fail("order must be 1 or 2");
     if (!(lossBudget >= 0) || !(maxNoise >= 0))
       return fail("loss-budget and max-noise must be non-negative");
+    if (solver != "dp" && solver != "lagrangian")
+      return fail("solver must be dp or lagrangian, got '" + solver + "'");
     tensorio::HostTensor y;
     std::string error;
     if (!tensorio::readNpy(labels, y, &error))
@@ -487,7 +493,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                 }
                 ++runs;
                 return success();
-              })))
+              },
+              calibrationSize)))
         return signalPassFailure();
       ++evaluations;
 
@@ -567,7 +574,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     }
     for (int attempt = 0; attempt < 10 && !accepted; ++attempt) {
       std::optional<std::vector<size_t>> pick =
-          cheapestWithin(candidates, budget);
+          cheapestWithin(candidates, budget, solver);
       if (!pick)
         break;
       if (screen) {
@@ -709,7 +716,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       if (!measuredAny)
         return std::optional<std::vector<size_t>>(std::move(pick));
       std::optional<std::vector<size_t>> next =
-          cheapestWithin(candidates, budget);
+          cheapestWithin(candidates, budget, solver);
       if (!next)
         return std::optional<std::vector<size_t>>();
       pick = std::move(*next);
