@@ -98,7 +98,7 @@ static cl::opt<double> appmulLossBudget(
     cl::desc("FAMES' bound on the loss increase in nats (default 0.05): "
              "the knapsack's budget on the summed estimates, halved until "
              "the measured increase and the --appmul accuracy drop hold on "
-             "the calibration data"),
+             "the calibration data, then refined by bisection"),
     cl::init(0.05), cl::value_desc("nats"), cl::cat(category));
 static cl::opt<bool> appmulScreen(
     "appmul-screen",

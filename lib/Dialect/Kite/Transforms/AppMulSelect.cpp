@@ -572,39 +572,73 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         return signalPassFailure();
       chosen = *best;
     }
-    for (int attempt = 0; attempt < 10 && !accepted; ++attempt) {
-      std::optional<std::vector<size_t>> pick =
-          cheapestWithin(candidates, budget, solver);
+    // Whether the knapsack's choice at `at` passes verification: the
+    // calibration accuracy drop within max-drop, the measured loss increase
+    // within loss-budget. Sets `pick` to the choice (nullopt: none fits).
+    std::optional<std::vector<size_t>> pick;
+    auto passes = [&](double at) -> FailureOr<bool> {
+      pick = cheapestWithin(candidates, at, solver);
       if (!pick)
-        break;
+        return false;
       if (screen) {
         FailureOr<std::optional<std::vector<size_t>>> screened = screenPick(
-            module, y, layers, candidates, *pick, budget, *exact, evaluations);
+            module, y, layers, candidates, *pick, at, *exact, evaluations);
         if (failed(screened))
-          return signalPassFailure();
-        if (!*screened)
-          break;
-        pick = **screened;
+          return failure();
+        pick = *screened;
+        if (!pick)
+          return false;
       }
       for (auto [l, s] : llvm::enumerate(layers))
         setMultiplier(s.op, MultiplierAttr::get(
                                 &getContext(), candidates[l][(*pick)[l]].name));
       FailureOr<std::pair<double, double>> got = evaluate(module, y);
       if (failed(got))
-        return signalPassFailure();
+        return failure();
       ++evaluations;
       if (report)
         llvm::errs() << llvm::formatv(
             "kite-appmul-select: budget {0:e2}: calibration top-1 {1:f4} "
             "(exact {2:f4}), loss {3:f4} (exact {4:f4})\n",
-            budget, got->second, exact->second, got->first, exact->first);
-      if (exact->second - got->second <= maxDrop + 1e-9 &&
-          got->first - exact->first <= lossBudget) {
+            at, got->second, exact->second, got->first, exact->first);
+      bool ok = exact->second - got->second <= maxDrop + 1e-9 &&
+                got->first - exact->first <= lossBudget;
+      if (ok)
+        measuredAcc = got->second;
+      return ok;
+    };
+    double failedBudget = 0; // the smallest budget that failed, 0: none
+    for (int attempt = 0; attempt < 10 && !accepted; ++attempt) {
+      FailureOr<bool> ok = passes(budget);
+      if (failed(ok))
+        return signalPassFailure();
+      if (!pick)
+        break;
+      if (*ok) {
         accepted = true;
         chosen = *pick;
-        measuredAcc = got->second;
       } else {
+        failedBudget = budget;
         budget /= 2;
+      }
+    }
+    // Halving can overshoot: bisect between the budget that passed and the
+    // smallest that failed (a budget whose choice is unchanged needs no run).
+    for (unsigned step = 0; accepted && failedBudget > 0 && step < refine;
+         ++step) {
+      double mid = (budget + failedBudget) / 2;
+      if (cheapestWithin(candidates, mid, solver) == chosen) {
+        budget = mid;
+        continue;
+      }
+      FailureOr<bool> ok = passes(mid);
+      if (failed(ok))
+        return signalPassFailure();
+      if (*ok) {
+        budget = mid;
+        chosen = *pick;
+      } else {
+        failedBudget = mid;
       }
     }
     double exactEnergy = 0, chosenEnergy = 0;
