@@ -268,28 +268,27 @@ struct LossAndAccuracy {
   double loss = 0, correct = 0, rows = 0;
 
   /// Adds a batch whose `logits` rows have the labels from `begin` on;
-  /// false if there are fewer labels.
-  bool add(const interp::Tensor &logits, const tensorio::HostTensor &y,
-           int64_t begin) {
+  /// what is wrong with the labels, or "" if nothing.
+  std::string add(const interp::Tensor &logits, const tensorio::HostTensor &y,
+                  int64_t begin) {
     int64_t n = logits.shape[0], classes = logits.shape[1];
     if (size_t(begin + n) > y.ints.size())
-      return false;
+      return "fewer labels than inputs";
     for (int64_t r = 0; r < n; ++r) {
-      double mx = -INFINITY, sum = 0;
-      int64_t best = 0;
-      for (int64_t cl = 0; cl < classes; ++cl) {
-        double v = logits.f[r * classes + cl];
-        if (v > mx)
-          mx = v, best = cl;
-      }
+      int64_t label = y.ints[size_t(begin + r)];
+      if (label < 0 || label >= classes)
+        return "label " + std::to_string(label) + " of input " +
+               std::to_string(begin + r) + " is not one of the " +
+               std::to_string(classes) + " classes";
+      int64_t best = interp::argmaxRow(logits, r, classes);
+      double mx = logits.f[r * classes + best], sum = 0;
       for (int64_t cl = 0; cl < classes; ++cl)
         sum += std::exp(logits.f[r * classes + cl] - mx);
-      int64_t label = y.ints[size_t(begin + r)];
       loss += std::log(sum) + mx - logits.f[r * classes + label];
       correct += best == label;
       rows += 1;
     }
-    return true;
+    return "";
   }
 
   std::pair<double, double> mean() const {
@@ -314,9 +313,9 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                   interpreter.run(func, args);
               if (failed(out))
                 return failure();
-              if (!score.add((*out)[0], y, begin))
-                return module.emitError()
-                       << "kite-appmul-select: fewer labels than inputs";
+              std::string wrong = score.add((*out)[0], y, begin);
+              if (!wrong.empty())
+                return module.emitError() << "kite-appmul-select: " << wrong;
               return success();
             },
             calibrationSize)))
@@ -482,7 +481,9 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                     interpreter.runWithGradients(func, args, loss);
                 if (failed(run))
                   return failure();
-                exactScore.add(run->outputs[0], y, begin);
+                std::string wrong = exactScore.add(run->outputs[0], y, begin);
+                if (!wrong.empty())
+                  return module.emitError() << "kite-appmul-select: " << wrong;
                 for (LayerStats &s : layers) {
                   auto g = run->grads.find(s.op->getResult(0));
                   if (g == run->grads.end())
@@ -555,13 +556,12 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
 
     // 3. Knapsack; 4. verify, tightening the budget while the drop is too
     // large.
-    FailureOr<std::pair<double, double>> exact = exactScore.mean();
-    if (method != "taylor") {
-      exact = evaluate(module, y);
-      if (failed(exact))
-        return signalPassFailure();
+    FailureOr<std::pair<double, double>> exact =
+        method == "taylor" ? exactScore.mean() : evaluate(module, y);
+    if (failed(exact))
+      return signalPassFailure();
+    if (method != "taylor")
       ++evaluations;
-    }
     std::vector<size_t> chosen(layers.size(), 0); // exact is first
     double budget = lossBudget, measuredAcc = exact->second;
     bool accepted = method != "taylor";
