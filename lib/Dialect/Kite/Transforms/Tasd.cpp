@@ -292,23 +292,18 @@ NMAttr activationSelection(Operation *op, unsigned n, unsigned m,
   return nullptr;
 }
 
-/// Whether TASD-A applies to MAC op `op` (activationSelection).
-bool activationsSelectable(Operation *op, double geluThresholdReal) {
-  return bool(activationSelection(op, 1, 1, geluThresholdReal));
-}
-
 /// Reads `op`'s activations through the n:m selection if TASD-A applies to
-/// it.
-bool selectActivations(Operation *op, unsigned n, unsigned m,
-                       double geluThresholdReal) {
+/// it; the selection set, or nullptr.
+NMAttr selectActivations(Operation *op, unsigned n, unsigned m,
+                         double geluThresholdReal) {
   NMAttr nm = activationSelection(op, n, m, geluThresholdReal);
   if (!nm)
-    return false;
+    return nullptr;
   if (auto mm = dyn_cast<MatmulOp>(op))
     mm.setLhsSparsityAttr(nm);
   else
     cast<Conv2DOp>(op).setInputSparsityAttr(nm);
-  return true;
+  return nm;
 }
 
 struct TasdActivationsPass
@@ -346,13 +341,10 @@ struct TasdActivationsPass
       if (!isa<MatmulOp, Conv2DOp>(op))
         return;
       int64_t layer = index++;
-      if (!selectActivations(op, nm.getN(), nm.getM(), geluThreshold_))
+      NMAttr chosen =
+          selectActivations(op, nm.getN(), nm.getM(), geluThreshold_);
+      if (!chosen || !report)
         return;
-      if (!report)
-        return;
-      NMAttr chosen = isa<MatmulOp>(op)
-                          ? cast<MatmulOp>(op).getLhsSparsityAttr()
-                          : cast<Conv2DOp>(op).getInputSparsityAttr();
       llvm::errs() << llvm::formatv(
           "kite-tasd-activations: layer {0} ({1}): activations {2}:{3}", layer,
           op->getName().getStringRef(), chosen.getN(), chosen.getM());
@@ -563,7 +555,9 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       for (const Series &s : candidates) {
         if (s.terms.empty())
           break;
-        if (s.activations && !activationsSelectable(layers[l], geluThreshold_))
+        if (s.activations &&
+            !activationSelection(layers[l], s.terms.front().first,
+                                 s.terms.front().second, geluThreshold_))
           continue;
         choice[l] = s;
         OwningOpRef<ModuleOp> model = withChoice(module, choice);
