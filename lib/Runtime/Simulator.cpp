@@ -512,8 +512,9 @@ struct Simulator::Impl {
       return fail("no config_mma before the first mma");
     if (actNM && (keep < 1 || group < keep || group > 256))
       return fail("needs 1 <= keep <= group <= 256");
-    if (threshold < 0 || threshold > 128)
-      return fail("threshold must be in [0, 128]");
+    if (threshold < 0 || threshold > numerics::kMaxSelectionThreshold)
+      return fail("threshold must be in [0, " +
+                  std::to_string(numerics::kMaxSelectionThreshold) + "]");
     if (keep && mac->lhs.isLP)
       return fail("mma_act_nm selects integer activations; the active "
                   "config_mma has LP operands");

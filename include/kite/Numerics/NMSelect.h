@@ -17,6 +17,10 @@
 
 namespace kite::numerics {
 
+/// Largest threshold of a run-time activation selection (kept magnitudes
+/// below it read as zero): the int8 magnitude range.
+constexpr int64_t kMaxSelectionThreshold = 128;
+
 /// Positions (ascending) kept in one group of `len` elements, where
 /// `magnitude(t)` is the magnitude of the group's element t.
 template <typename Magnitude>

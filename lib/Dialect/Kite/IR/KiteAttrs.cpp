@@ -2,6 +2,7 @@
 
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Numerics/Multipliers.h"
+#include "kite/Numerics/NMSelect.h"
 
 #include "llvm/ADT/StringSet.h"
 
@@ -76,9 +77,10 @@ LogicalResult BufferAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult NMAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                              unsigned n, unsigned m, unsigned threshold) {
-  if (threshold > 128)
+  if (threshold > numerics::kMaxSelectionThreshold)
     return emitError() << "N:M threshold " << threshold
-                       << " is out of range: must be at most 128";
+                       << " is out of range: must be at most "
+                       << numerics::kMaxSelectionThreshold;
   if (m == 0 || m > 256)
     return emitError() << "N:M group size M = " << m
                        << " is out of range: must be in [1, 256]";

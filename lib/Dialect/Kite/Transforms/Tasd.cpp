@@ -265,7 +265,8 @@ std::optional<unsigned> geluThreshold(Value v, double threshold) {
   if (!in.getDefiningOp<GeluOp>())
     return std::nullopt;
   double steps = std::ceil(threshold / (*q.getScale())[0]);
-  return unsigned(std::clamp(steps, 1.0, 128.0));
+  return unsigned(
+      std::clamp(steps, 1.0, double(numerics::kMaxSelectionThreshold)));
 }
 
 /// The run-time selection TASD-A gives MAC op `op` for pattern n:m, or

@@ -3,6 +3,7 @@
 #include "kite/Dialect/KiteIsa/IR/KiteIsa.h"
 
 #include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Numerics/NMSelect.h"
 #include "kite/Runtime/Isa.h"
 
 #include "mlir/IR/Builders.h"
@@ -305,8 +306,9 @@ LogicalResult MmaActNMOp::verify() {
           *this, {getA(), getB(), getC(), getM(), getK(), getN()})) ||
       failed(verifyPattern(*this, getKeep(), getGroup())))
     return failure();
-  if (getThreshold() < 0 || getThreshold() > 128)
-    return emitOpError() << "threshold must be in [0, 128], got "
+  if (getThreshold() < 0 || getThreshold() > numerics::kMaxSelectionThreshold)
+    return emitOpError() << "threshold must be in [0, "
+                         << numerics::kMaxSelectionThreshold << "], got "
                          << getThreshold();
   return verifyMmaTiles(
       *this, getA(), getC(), getM(), getK(), getN(), getAccumulate(),
