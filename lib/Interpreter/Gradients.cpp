@@ -126,9 +126,18 @@ BackwardKernel unaryBackward(double (*partial)(double x, double y)) {
 
 /// C[b] = A[b] (m x k) * B[b] (k x n): dA = g B^T, dB = A^T g (summed over
 /// batches when B is shared).
+/// Whether a value's gradient can be used: a constant's flows nowhere, so
+/// the MAC rules (the expensive ones) leave it out.
+bool wantsGradient(Value v) {
+  Operation *def = v.getDefiningOp();
+  return !def || !def->hasTrait<OpTrait::ConstantLike>();
+}
+
+/// dL/da and dL/db of batched a[m,k] x b[k,n] (b shared by the batches or
+/// not); a null output is not computed.
 void matmulBackward(const Tensor &a, const Tensor &b, const Tensor &g,
                     int64_t batches, int64_t m, int64_t k, int64_t n,
-                    bool bShared, Tensor &ga, Tensor &gb) {
+                    bool bShared, Tensor *ga, Tensor *gb) {
   for (int64_t t = 0; t < batches; ++t) {
     int64_t bb = bShared ? 0 : t;
     for (int64_t i = 0; i < m; ++i)
@@ -136,12 +145,30 @@ void matmulBackward(const Tensor &a, const Tensor &b, const Tensor &g,
         double gv = g.f[(t * m + i) * n + j];
         if (gv == 0)
           continue;
-        for (int64_t x = 0; x < k; ++x) {
-          ga.f[(t * m + i) * k + x] += float(gv * at(b, (bb * k + x) * n + j));
-          gb.f[(bb * k + x) * n + j] += float(gv * at(a, (t * m + i) * k + x));
-        }
+        if (ga)
+          for (int64_t x = 0; x < k; ++x)
+            ga->f[(t * m + i) * k + x] +=
+                float(gv * at(b, (bb * k + x) * n + j));
+        if (gb)
+          for (int64_t x = 0; x < k; ++x)
+            gb->f[(bb * k + x) * n + j] +=
+                float(gv * at(a, (t * m + i) * k + x));
       }
   }
+}
+
+/// matmulBackward into `grads[0]` and `grads[1]` for the operands of `op`
+/// that want one.
+void matmulBackwardInto(Operation *op, const Tensor &a, const Tensor &b,
+                        const Tensor &g, int64_t batches, int64_t m, int64_t k,
+                        int64_t n, bool bShared,
+                        MutableArrayRef<std::optional<Tensor>> grads) {
+  for (unsigned i = 0; i < 2; ++i)
+    if (wantsGradient(op->getOperand(i)))
+      grads[i] = Tensor::floats((i == 0 ? a : b).shape);
+  matmulBackward(a, b, g, batches, m, k, n, bShared,
+                 grads[0] ? &*grads[0] : nullptr,
+                 grads[1] ? &*grads[1] : nullptr);
 }
 
 constexpr double kInvSqrtPi2 = 1.1283791670955126; // 2 / sqrt(pi)
@@ -454,15 +481,12 @@ void kite::interp::registerTosaBackward(Interpreter &interp) {
         return success();
       });
   interp.registerBackward(
-      "tosa.matmul", [](Operation *, ArrayRef<const Tensor *> in,
+      "tosa.matmul", [](Operation *op, ArrayRef<const Tensor *> in,
                         ArrayRef<const Tensor *>, ArrayRef<const Tensor *> g,
                         MutableArrayRef<std::optional<Tensor>> grads) {
         const Tensor &a = *in[0], &b = *in[1];
-        Tensor ga = Tensor::floats(a.shape), gb = Tensor::floats(b.shape);
-        matmulBackward(a, b, *g[0], a.shape[0], a.shape[1], a.shape[2],
-                       b.shape[2], false, ga, gb);
-        grads[0] = std::move(ga);
-        grads[1] = std::move(gb);
+        matmulBackwardInto(op, a, b, *g[0], a.shape[0], a.shape[1], a.shape[2],
+                           b.shape[2], false, grads);
         return success();
       });
   interp.registerBackward(
@@ -573,11 +597,8 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
         const Tensor &a = *in[0], &b = *in[1];
         ArrayRef<int64_t> as = a.shape;
         int64_t m = as[as.size() - 2], k = as.back(), n = b.shape.back();
-        Tensor ga = Tensor::floats(a.shape), gb = Tensor::floats(b.shape);
-        matmulBackward(a, b, *g[0], numElements(as.drop_back(2)), m, k, n,
-                       b.shape.size() == 2, ga, gb);
-        grads[0] = std::move(ga);
-        grads[1] = std::move(gb);
+        matmulBackwardInto(op, a, b, *g[0], numElements(as.drop_back(2)), m, k,
+                           n, b.shape.size() == 2, grads);
         if (op.getAcc())
           grads[2] = *g[0];
         return success();
@@ -605,7 +626,9 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
         numerics::ConvWindow window{ih,        iw,        kh,     kw,
                                     stride[0], stride[1], pad[0], pad[1],
                                     dil[0],    dil[1],    oh,     ow};
-        Tensor gx = Tensor::floats(x.shape), gw = Tensor::floats(w.shape);
+        bool wantW = wantsGradient(op.getFilter());
+        Tensor gx = Tensor::floats(x.shape),
+               gw = wantW ? Tensor::floats(w.shape) : Tensor();
         for (int64_t b = 0; b < n; ++b)
           for (int64_t fo = 0; fo < f; ++fo) {
             int64_t grp = fo / fg;
@@ -622,12 +645,14 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
                           ((b * c + grp * cg + ch) * ih + iy) * iw + ix;
                       int64_t wi = ((fo * cg + ch) * kh + ky) * kw + kx;
                       gx.f[xi] += float(gv * at(w, wi));
-                      gw.f[wi] += float(gv * at(x, xi));
+                      if (wantW)
+                        gw.f[wi] += float(gv * at(x, xi));
                     }
               }
           }
         grads[0] = std::move(gx);
-        grads[1] = std::move(gw);
+        if (wantW)
+          grads[1] = std::move(gw);
         if (op.getBias()) {
           Tensor gb = Tensor::floats(in[2]->shape);
           for (int64_t k = 0, total = gy.size(); k < total; ++k)

@@ -73,7 +73,8 @@ struct Loss {
 /// A forward run with every value kept, the loss, and dL/dv for every value
 /// v the loss depends on (float tensors; for an integer tensor the gradient
 /// with respect to its integer values, for an LP tensor with respect to its
-/// real values).
+/// real values). Matmuls and convolutions leave out constant operands
+/// (weights): their gradient flows nowhere.
 struct GradientRun {
   std::vector<Tensor> outputs;
   double loss = 0;

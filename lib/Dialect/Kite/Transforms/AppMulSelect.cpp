@@ -63,12 +63,18 @@ struct ColumnMoments {
   }
 };
 
+/// Products of one operand pair (a, w): how many (C[a][w]) and their
+/// summed output gradients (G[a][w]). Kept together: the calibration run
+/// touches both for every product.
+struct PairStats {
+  double count = 0, gradSum = 0;
+};
+
 /// What one integer MAC layer saw over the calibration runs.
 struct LayerStats {
   Operation *op = nullptr;
   nq::MulOperand a, w;
-  std::vector<double> count;   ///< C[a][w]
-  std::vector<double> gradSum; ///< G[a][w]
+  std::vector<PairStats> pairs; ///< at (a - a.min) << w.bits | (w - w.min)
   /// The outputs' errors, per weight column (below): weighted by the
   /// squared gradients for the loss, by the output count for the noise.
   ColumnMoments gradWeighted, outputWeighted;
@@ -116,15 +122,25 @@ void setMultiplier(Operation *op, MultiplierAttr mul) {
     cast<Conv2DOp>(op).setMultiplierAttr(mul);
 }
 
-/// Adds one weight column to the statistics: `weightAt(x)` for x < k are
-/// its weights, `outputs` its outputs, `gradSquares` their summed squared
-/// gradients.
-template <typename WeightAt>
+/// Every element's offset from its format's minimum, shifted by `shift`:
+/// its part of a PairStats index.
+std::vector<uint32_t> pairIndices(const interp::Tensor &t, nq::MulOperand f,
+                                  unsigned shift) {
+  std::vector<uint32_t> out(t.i.size());
+  for (size_t k = 0; k < out.size(); ++k)
+    out[k] = uint32_t(valueIn(t.i[k], f) - f.min()) << shift;
+  return out;
+}
+
+/// Adds one weight column to the statistics: `weightIdx(x)` for x < k are
+/// its weights' indices, `outputs` its outputs, `gradSquares` their summed
+/// squared gradients.
+template <typename WeightIdx>
 void addColumn(LayerStats &s, int64_t k, double outputs, double gradSquares,
-               WeightAt weightAt) {
+               WeightIdx weightIdx) {
   llvm::SmallDenseMap<size_t, double, 32> histogram;
   for (int64_t x = 0; x < k; ++x)
-    histogram[size_t(valueIn(weightAt(x), s.w) - s.w.min())] += 1;
+    histogram[weightIdx(x)] += 1;
   s.gradWeighted.add(gradSquares, histogram);
   s.outputWeighted.add(outputs, histogram);
 }
@@ -135,32 +151,38 @@ void accumulate(LayerStats &s, const interp::Tensor &lhs,
                 const interp::Tensor &g) {
   for (int64_t v : y.i)
     s.outputSquares += double(v) * double(v);
-  auto record = [&](int64_t a, int64_t w, double grad) {
-    size_t idx = size_t((valueIn(a, s.a) - s.a.min()) << s.w.bits |
-                        (valueIn(w, s.w) - s.w.min()));
-    s.count[idx] += 1;
-    s.gradSum[idx] += grad;
-  };
+  std::vector<uint32_t> aIdx = pairIndices(lhs, s.a, s.w.bits),
+                        wIdx = pairIndices(rhs, s.w, 0);
+  PairStats *pairs = s.pairs.data();
   if (auto mm = dyn_cast<MatmulOp>(s.op)) {
     ArrayRef<int64_t> ls = lhs.shape;
     int64_t m = ls[ls.size() - 2], k = ls.back(), n = rhs.shape.back();
     int64_t batches = interp::numElements(ls.drop_back(2));
     bool shared = rhs.shape.size() == 2;
     std::vector<double> columnGrads(size_t(shared ? n : batches * n), 0);
-    for (int64_t b = 0; b < batches; ++b)
-      for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = 0; j < n; ++j) {
-          double grad = g.f[(b * m + i) * n + j];
-          columnGrads[size_t((shared ? 0 : b) * n + j)] += grad * grad;
-          for (int64_t x = 0; x < k; ++x)
-            record(lhs.i[(b * m + i) * k + x],
-                   rhs.i[((shared ? 0 : b) * k + x) * n + j], grad);
+    for (int64_t b = 0; b < batches; ++b) {
+      const uint32_t *wb = &wIdx[size_t((shared ? 0 : b) * k * n)];
+      double *cg = &columnGrads[size_t((shared ? 0 : b) * n)];
+      for (int64_t i = 0; i < m; ++i) {
+        const float *grow = &g.f[size_t((b * m + i) * n)];
+        for (int64_t j = 0; j < n; ++j)
+          cg[j] += double(grow[j]) * grow[j];
+        for (int64_t x = 0; x < k; ++x) {
+          uint32_t a = aIdx[size_t((b * m + i) * k + x)];
+          const uint32_t *wrow = wb + x * n;
+          for (int64_t j = 0; j < n; ++j) {
+            PairStats &p = pairs[a | wrow[j]];
+            p.count += 1;
+            p.gradSum += grow[j];
+          }
         }
+      }
+    }
     for (int64_t b = 0; b < (shared ? 1 : batches); ++b)
       for (int64_t j = 0; j < n; ++j)
         addColumn(s, k, double(shared ? batches * m : m),
                   columnGrads[size_t(b * n + j)],
-                  [&](int64_t x) { return rhs.i[(b * k + x) * n + j]; });
+                  [&](int64_t x) { return wIdx[size_t((b * k + x) * n + j)]; });
     return;
   }
   auto conv = cast<Conv2DOp>(s.op);
@@ -176,28 +198,34 @@ void accumulate(LayerStats &s, const interp::Tensor &lhs,
   int64_t filterSize = cg * kh * kw;
   std::vector<double> filterGrads(size_t(f), 0);
   for (int64_t nb = 0; nb < batch; ++nb)
-    for (int64_t fo = 0; fo < f; ++fo)
-      for (int64_t y = 0; y < oh; ++y)
-        for (int64_t x = 0; x < ow; ++x) {
-          double grad = g.f[((nb * f + fo) * oh + y) * ow + x];
-          filterGrads[size_t(fo)] += grad * grad;
-          for (int64_t ch = 0; ch < cg; ++ch)
-            for (int64_t ky = 0; ky < kh; ++ky)
-              for (int64_t kx = 0; kx < kw; ++kx) {
+    for (int64_t fo = 0; fo < f; ++fo) {
+      const float *gmap = &g.f[size_t((nb * f + fo) * oh * ow)];
+      for (int64_t p = 0; p < oh * ow; ++p)
+        filterGrads[size_t(fo)] += double(gmap[p]) * gmap[p];
+      for (int64_t ch = 0; ch < cg; ++ch) {
+        const uint32_t *plane =
+            &aIdx[size_t((nb * c + (fo / fg) * cg + ch) * ih * iw)];
+        for (int64_t ky = 0; ky < kh; ++ky)
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            uint32_t w = wIdx[size_t(((fo * cg + ch) * kh + ky) * kw + kx)];
+            for (int64_t y = 0; y < oh; ++y)
+              for (int64_t x = 0; x < ow; ++x) {
                 int64_t iy, ix;
                 // Padding multiplies by zero: no error in any multiplier.
                 if (!window.source(y, x, ky, kx, iy, ix))
                   continue;
-                record(
-                    lhs.i[((nb * c + (fo / fg) * cg + ch) * ih + iy) * iw + ix],
-                    rhs.i[((fo * cg + ch) * kh + ky) * kw + kx], grad);
+                PairStats &p = pairs[plane[iy * iw + ix] | w];
+                p.count += 1;
+                p.gradSum += gmap[y * ow + x];
               }
-        }
+          }
+      }
+    }
   // Windows over the padding have fewer products; counting the whole filter
   // for them overstates their error slightly.
   for (int64_t fo = 0; fo < f; ++fo)
     addColumn(s, filterSize, double(batch * oh * ow), filterGrads[size_t(fo)],
-              [&](int64_t x) { return rhs.i[fo * filterSize + x]; });
+              [&](int64_t x) { return wIdx[size_t(fo * filterSize + x)]; });
 }
 
 /// Spearman rank correlation (average ranks for ties).
@@ -327,7 +355,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   FailureOr<std::vector<size_t>>
   searchGA(ModuleOp module, const tensorio::HostTensor &y,
            const std::vector<std::vector<Candidate>> &candidates,
-           std::pair<double, double> exact, int64_t &evaluations) {
+           std::pair<double, double> exact, int64_t &evaluations,
+           std::chrono::steady_clock::time_point start) {
     using numerics::Genome;
     std::map<Genome, double> cache;
     double exactEnergy = 0;
@@ -383,8 +412,11 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       if (report)
         llvm::errs() << llvm::formatv(
             "kite-appmul-select: GA generation {0}: best energy {1:f1} pJ, {2} "
-            "evaluations\n",
-            gen, cache[best], evaluations);
+            "evaluations, {3:f3} s\n",
+            gen, cache[best], evaluations,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                          start)
+                .count());
     }
     return std::vector<size_t>(best.begin(), best.end());
   }
@@ -422,8 +454,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         s.a = f->first;
         s.w = f->second;
         size_t size = size_t(1) << (s.a.bits + s.w.bits);
-        s.count.assign(size, 0);
-        s.gradSum.assign(size, 0);
+        s.pairs.assign(size, PairStats());
         s.gradWeighted = s.outputWeighted = ColumnMoments(s.w.bits);
         s.macs = macCount(op);
         layers.push_back(std::move(s));
@@ -503,35 +534,39 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       for (auto [l, s] : llvm::enumerate(layers)) {
         // Only operand pairs that occur contribute (a pair without products
         // has no gradient either).
+        // A candidate's table is indexed like `pairs` (same formats).
         struct Pair {
-          int64_t a, w;
-          size_t idx; ///< into count and gradSum
+          uint32_t idx, w; ///< into pairs; the weight's offset from w.min
+          int64_t exact;   ///< a * w
+          PairStats stats;
         };
         std::vector<Pair> seen;
         for (int64_t a = s.a.min(); a <= s.a.max(); ++a)
           for (int64_t w = s.w.min(); w <= s.w.max(); ++w) {
-            size_t idx = size_t((a - s.a.min()) << s.w.bits | (w - s.w.min()));
-            if (s.count[idx] > 0)
-              seen.push_back({a, w, idx});
+            uint32_t wv = uint32_t(w - s.w.min());
+            uint32_t idx = uint32_t(a - s.a.min()) << s.w.bits | wv;
+            if (s.pairs[idx].count > 0)
+              seen.push_back({idx, wv, a * w, s.pairs[idx]});
           }
         // The weight values some output column holds.
         size_t values = size_t(1) << s.w.bits;
         SmallVector<size_t> weights;
         std::vector<double> products(values), mean(values), var(values);
-        for (auto [a, w, idx] : seen)
-          products[size_t(w - s.w.min())] += s.count[idx];
+        for (const Pair &p : seen)
+          products[p.w] += p.stats.count;
         for (size_t w = 0; w < values; ++w)
           if (s.outputWeighted.load[w] > 0 && products[w] > 0)
             weights.push_back(w);
         for (auto [c, m] : llvm::zip(candidates[l], multipliers[l])) {
+          const int32_t *table = m->productTable().data();
           double first = 0;
           std::fill(mean.begin(), mean.end(), 0.0);
           std::fill(var.begin(), var.end(), 0.0);
-          for (auto [a, w, idx] : seen) {
-            double e = double(m->error(a, w));
-            first += s.gradSum[idx] * e;
-            mean[size_t(w - s.w.min())] += s.count[idx] * e;
-            var[size_t(w - s.w.min())] += s.count[idx] * e * e;
+          for (const Pair &p : seen) {
+            double e = double(table[p.idx] - p.exact);
+            first += p.stats.gradSum * e;
+            mean[p.w] += p.stats.count * e;
+            var[p.w] += p.stats.count * e * e;
           }
           first /= double(runs);
           for (size_t w : weights) {
@@ -567,7 +602,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     bool accepted = method != "taylor";
     if (method == "ga") {
       FailureOr<std::vector<size_t>> best =
-          searchGA(module, y, candidates, *exact, evaluations);
+          searchGA(module, y, candidates, *exact, evaluations, startTime);
       if (failed(best))
         return signalPassFailure();
       chosen = *best;
@@ -575,11 +610,24 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     // Whether the knapsack's choice at `at` passes verification: the
     // calibration accuracy drop within max-drop, the measured loss increase
     // within loss-budget. Sets `pick` to the choice (nullopt: none fits).
+    // Budgets close together often pick the same multipliers: each choice
+    // is verified once.
     std::optional<std::vector<size_t>> pick;
+    std::map<std::vector<size_t>, std::optional<double>>
+        verified; // accuracy if it passed
     auto passes = [&](double at) -> FailureOr<bool> {
       pick = cheapestWithin(candidates, at, solver);
       if (!pick)
         return false;
+      if (auto it = verified.find(*pick); it != verified.end()) {
+        if (report)
+          llvm::errs() << llvm::formatv(
+              "kite-appmul-select: budget {0:e2}: the same choice as before\n",
+              at);
+        if (it->second)
+          measuredAcc = *it->second;
+        return bool(it->second);
+      }
       if (screen) {
         FailureOr<std::optional<std::vector<size_t>>> screened = screenPick(
             module, y, layers, candidates, *pick, at, *exact, evaluations);
@@ -605,6 +653,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                 got->first - exact->first <= lossBudget;
       if (ok)
         measuredAcc = got->second;
+      verified[*pick] = ok ? std::optional<double>(got->second) : std::nullopt;
       return ok;
     };
     double failedBudget = 0; // the smallest budget that failed, 0: none
@@ -623,14 +672,10 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       }
     }
     // Halving can overshoot: bisect between the budget that passed and the
-    // smallest that failed (a budget whose choice is unchanged needs no run).
+    // smallest that failed.
     for (unsigned step = 0; accepted && failedBudget > 0 && step < refine;
          ++step) {
       double mid = (budget + failedBudget) / 2;
-      if (cheapestWithin(candidates, mid, solver) == chosen) {
-        budget = mid;
-        continue;
-      }
       FailureOr<bool> ok = passes(mid);
       if (failed(ok))
         return signalPassFailure();
