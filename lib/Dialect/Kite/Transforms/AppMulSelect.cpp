@@ -34,30 +34,50 @@ namespace {
 /// and n_c(w) = how many of c's weights equal w:
 /// load[w] = sum_c u_c n_c(w), pairs[w][w'] = sum_c u_c n_c(w) n_c(w').
 struct ColumnMoments {
-  unsigned bits = 0;
+  size_t values = 0; ///< weight values, indexed 0 .. values - 1
   std::vector<double> load, pairs;
 
-  explicit ColumnMoments(unsigned bits = 0)
-      : bits(bits), load(size_t(1) << bits), pairs(size_t(1) << (2 * bits)) {}
+  explicit ColumnMoments(size_t values = 0)
+      : values(values), load(values), pairs(values * values) {}
 
   void add(double weight, const llvm::SmallDenseMap<size_t, double, 32> &n) {
     for (auto [w, count] : n) {
       load[w] += weight * count;
       for (auto [w2, count2] : n)
-        pairs[(w << bits) + w2] += weight * count * count2;
+        pairs[w * values + w2] += weight * count * count2;
     }
+  }
+
+  /// The moments of the weight values `kept` only, renumbered 0, 1, ...:
+  /// every candidate's sums then run over dense rows.
+  ColumnMoments restrictedTo(ArrayRef<size_t> kept) const {
+    ColumnMoments r(kept.size());
+    for (auto [i, w] : llvm::enumerate(kept)) {
+      r.load[i] = load[w];
+      for (auto [j, w2] : llvm::enumerate(kept))
+        r.pairs[i * r.values + j] = pairs[w * values + w2];
+    }
+    return r;
   }
 
   /// sum_c u_c E[err_c^2] = sum_c u_c (sum_w n_c(w) var(w) +
   /// (sum_w n_c(w) mean(w))^2), taking the activations independent given
   /// the weight; `mean` and `var` are per weight value.
-  double expectedSquare(ArrayRef<size_t> values, ArrayRef<double> mean,
-                        ArrayRef<double> var) const {
+  double expectedSquare(ArrayRef<double> mean, ArrayRef<double> var) const {
     double sum = 0;
-    for (size_t w : values) {
-      sum += load[w] * var[w];
-      for (size_t w2 : values)
-        sum += pairs[(w << bits) + w2] * mean[w] * mean[w2];
+    for (size_t w = 0; w < values; ++w) {
+      // pairs is symmetric: the diagonal once, the upper triangle twice.
+      // Four partial sums keep the row's additions independent.
+      const double *row = &pairs[w * values];
+      double part[4] = {0, 0, 0, 0};
+      size_t w2 = w + 1;
+      for (; w2 + 4 <= values; w2 += 4)
+        for (size_t u = 0; u < 4; ++u)
+          part[u] += row[w2 + u] * mean[w2 + u];
+      for (; w2 < values; ++w2)
+        part[0] += row[w2] * mean[w2];
+      double off = (part[0] + part[1]) + (part[2] + part[3]);
+      sum += load[w] * var[w] + mean[w] * (row[w] * mean[w] + 2 * off);
     }
     return sum;
   }
@@ -455,7 +475,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         s.w = f->second;
         size_t size = size_t(1) << (s.a.bits + s.w.bits);
         s.pairs.assign(size, PairStats());
-        s.gradWeighted = s.outputWeighted = ColumnMoments(s.w.bits);
+        s.gradWeighted = s.outputWeighted =
+            ColumnMoments(size_t(1) << s.w.bits);
         s.macs = macCount(op);
         layers.push_back(std::move(s));
       }
@@ -557,6 +578,9 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         for (size_t w = 0; w < values; ++w)
           if (s.outputWeighted.load[w] > 0 && products[w] > 0)
             weights.push_back(w);
+        ColumnMoments gradWeighted = s.gradWeighted.restrictedTo(weights),
+                      outputWeighted = s.outputWeighted.restrictedTo(weights);
+        std::vector<double> keptMean(weights.size()), keptVar(weights.size());
         for (auto [c, m] : llvm::zip(candidates[l], multipliers[l])) {
           const int32_t *table = m->productTable().data();
           double first = 0;
@@ -569,17 +593,17 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
             var[p.w] += p.stats.count * e * e;
           }
           first /= double(runs);
-          for (size_t w : weights) {
-            mean[w] /= products[w];
-            var[w] = var[w] / products[w] - mean[w] * mean[w];
+          for (auto [i, w] : llvm::enumerate(weights)) {
+            keptMean[i] = mean[w] / products[w];
+            keptVar[i] = var[w] / products[w] - keptMean[i] * keptMean[i];
           }
           c.noise = s.outputSquares > 0
-                        ? s.outputWeighted.expectedSquare(weights, mean, var) /
+                        ? outputWeighted.expectedSquare(keptMean, keptVar) /
                               s.outputSquares
                         : 0.0;
           double curvature =
               order == 2 ? 0.5 * double(rowsPerRun) / double(runs) *
-                               s.gradWeighted.expectedSquare(weights, mean, var)
+                               gradWeighted.expectedSquare(keptMean, keptVar)
                          : 0.0;
           // A predicted decrease of the loss is not trusted: the knapsack
           // bounds the size of the change.
