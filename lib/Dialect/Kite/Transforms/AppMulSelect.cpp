@@ -429,14 +429,14 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           best = g;
       }
       population = ga.nextGeneration(population, scores, best);
-      if (report)
-        llvm::errs() << llvm::formatv(
-            "kite-appmul-select: GA generation {0}: best energy {1:f1} pJ, {2} "
-            "evaluations, {3:f3} s\n",
-            gen, cache[best], evaluations,
-            std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                          start)
-                .count());
+      // Progress: a GA over a large model runs for minutes.
+      llvm::errs() << llvm::formatv(
+          "kite-appmul-select: GA generation {0}/{1}: best energy {2:f1} pJ, "
+          "{3} evaluations, {4:f3} s\n",
+          gen + 1, unsigned(generations), cache[best], evaluations,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                        start)
+              .count());
     }
     return std::vector<size_t>(best.begin(), best.end());
   }
