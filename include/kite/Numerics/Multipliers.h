@@ -38,6 +38,11 @@ struct MulOperand {
   int64_t max() const {
     return isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
   }
+  /// A stored (sign-extended) integer read in this format: an unsigned
+  /// format takes its low `bits` bits.
+  int64_t read(int64_t stored) const {
+    return isSigned ? stored : stored & ((int64_t(1) << bits) - 1);
+  }
 };
 
 /// Error statistics over every operand pair, E = M(a, w) - a * w.

@@ -3,6 +3,7 @@
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Numerics/ConvWindow.h"
+#include "kite/Numerics/CountingMatrix.h"
 #include "kite/Numerics/Genetic.h"
 #include "kite/Numerics/Knapsack.h"
 #include "kite/Numerics/Multipliers.h"
@@ -83,18 +84,11 @@ struct ColumnMoments {
   }
 };
 
-/// Products of one operand pair (a, w): how many (C[a][w]) and their
-/// summed output gradients (G[a][w]). Kept together: the calibration run
-/// touches both for every product.
-struct PairStats {
-  double count = 0, gradSum = 0;
-};
-
 /// What one integer MAC layer saw over the calibration runs.
 struct LayerStats {
   Operation *op = nullptr;
   nq::MulOperand a, w;
-  std::vector<PairStats> pairs; ///< at (a - a.min) << w.bits | (w - w.min)
+  nq::CountingMatrices counts;
   /// The outputs' errors, per weight column (below): weighted by the
   /// squared gradients for the loss, by the output count for the noise.
   ColumnMoments gradWeighted, outputWeighted;
@@ -128,13 +122,6 @@ formatsOf(Operation *op) {
   return std::make_pair(*a, *w);
 }
 
-/// An operand's stored value read in its format.
-int64_t valueIn(int64_t stored, nq::MulOperand f) {
-  if (!f.isSigned)
-    return stored & ((int64_t(1) << f.bits) - 1);
-  return stored;
-}
-
 void setMultiplier(Operation *op, MultiplierAttr mul) {
   if (auto mm = dyn_cast<MatmulOp>(op))
     mm.setMultiplierAttr(mul);
@@ -142,25 +129,15 @@ void setMultiplier(Operation *op, MultiplierAttr mul) {
     cast<Conv2DOp>(op).setMultiplierAttr(mul);
 }
 
-/// Every element's offset from its format's minimum, shifted by `shift`:
-/// its part of a PairStats index.
-std::vector<uint32_t> pairIndices(const interp::Tensor &t, nq::MulOperand f,
-                                  unsigned shift) {
-  std::vector<uint32_t> out(t.i.size());
-  for (size_t k = 0; k < out.size(); ++k)
-    out[k] = uint32_t(valueIn(t.i[k], f) - f.min()) << shift;
-  return out;
-}
-
-/// Adds one weight column to the statistics: `weightIdx(x)` for x < k are
-/// its weights' indices, `outputs` its outputs, `gradSquares` their summed
+/// Adds one weight column to the statistics: `weightAt(x)` for x < k are
+/// its stored weights, `outputs` its outputs, `gradSquares` their summed
 /// squared gradients.
-template <typename WeightIdx>
+template <typename WeightAt>
 void addColumn(LayerStats &s, int64_t k, double outputs, double gradSquares,
-               WeightIdx weightIdx) {
+               WeightAt weightAt) {
   llvm::SmallDenseMap<size_t, double, 32> histogram;
   for (int64_t x = 0; x < k; ++x)
-    histogram[weightIdx(x)] += 1;
+    histogram[size_t(s.w.read(weightAt(x)) - s.w.min())] += 1;
   s.gradWeighted.add(gradSquares, histogram);
   s.outputWeighted.add(outputs, histogram);
 }
@@ -171,38 +148,26 @@ void accumulate(LayerStats &s, const interp::Tensor &lhs,
                 const interp::Tensor &g) {
   for (int64_t v : y.i)
     s.outputSquares += double(v) * double(v);
-  std::vector<uint32_t> aIdx = pairIndices(lhs, s.a, s.w.bits),
-                        wIdx = pairIndices(rhs, s.w, 0);
-  PairStats *pairs = s.pairs.data();
   if (auto mm = dyn_cast<MatmulOp>(s.op)) {
     ArrayRef<int64_t> ls = lhs.shape;
     int64_t m = ls[ls.size() - 2], k = ls.back(), n = rhs.shape.back();
     int64_t batches = interp::numElements(ls.drop_back(2));
     bool shared = rhs.shape.size() == 2;
+    s.counts.addMatmul(lhs.i.data(), rhs.i.data(), g.f.data(), batches, m, k, n,
+                       shared);
     std::vector<double> columnGrads(size_t(shared ? n : batches * n), 0);
-    for (int64_t b = 0; b < batches; ++b) {
-      const uint32_t *wb = &wIdx[size_t((shared ? 0 : b) * k * n)];
-      double *cg = &columnGrads[size_t((shared ? 0 : b) * n)];
-      for (int64_t i = 0; i < m; ++i) {
-        const float *grow = &g.f[size_t((b * m + i) * n)];
-        for (int64_t j = 0; j < n; ++j)
-          cg[j] += double(grow[j]) * grow[j];
-        for (int64_t x = 0; x < k; ++x) {
-          uint32_t a = aIdx[size_t((b * m + i) * k + x)];
-          const uint32_t *wrow = wb + x * n;
-          for (int64_t j = 0; j < n; ++j) {
-            PairStats &p = pairs[a | wrow[j]];
-            p.count += 1;
-            p.gradSum += grow[j];
-          }
+    for (int64_t b = 0; b < batches; ++b)
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          double grad = g.f[size_t((b * m + i) * n + j)];
+          columnGrads[size_t((shared ? 0 : b) * n + j)] += grad * grad;
         }
-      }
-    }
     for (int64_t b = 0; b < (shared ? 1 : batches); ++b)
       for (int64_t j = 0; j < n; ++j)
         addColumn(s, k, double(shared ? batches * m : m),
-                  columnGrads[size_t(b * n + j)],
-                  [&](int64_t x) { return wIdx[size_t((b * k + x) * n + j)]; });
+                  columnGrads[size_t(b * n + j)], [&](int64_t x) {
+                    return rhs.i[size_t((b * k + x) * n + j)];
+                  });
     return;
   }
   auto conv = cast<Conv2DOp>(s.op);
@@ -210,42 +175,26 @@ void accumulate(LayerStats &s, const interp::Tensor &lhs,
           iw = lhs.shape[3];
   int64_t f = rhs.shape[0], cg = rhs.shape[1], kh = rhs.shape[2],
           kw = rhs.shape[3];
-  int64_t oh = g.shape[2], ow = g.shape[3], fg = f / conv.getGroups();
+  int64_t oh = g.shape[2], ow = g.shape[3];
   ArrayRef<int64_t> st = conv.getStrides(), pad = conv.getPads(),
                     dil = conv.getDilations();
   numerics::ConvWindow window{ih,     iw,     kh,     kw,     st[0], st[1],
                               pad[0], pad[1], dil[0], dil[1], oh,    ow};
-  int64_t filterSize = cg * kh * kw;
+  s.counts.addConv2D(lhs.i.data(), rhs.i.data(), g.f.data(), batch, c, f,
+                     conv.getGroups(), window);
   std::vector<double> filterGrads(size_t(f), 0);
   for (int64_t nb = 0; nb < batch; ++nb)
-    for (int64_t fo = 0; fo < f; ++fo) {
-      const float *gmap = &g.f[size_t((nb * f + fo) * oh * ow)];
-      for (int64_t p = 0; p < oh * ow; ++p)
-        filterGrads[size_t(fo)] += double(gmap[p]) * gmap[p];
-      for (int64_t ch = 0; ch < cg; ++ch) {
-        const uint32_t *plane =
-            &aIdx[size_t((nb * c + (fo / fg) * cg + ch) * ih * iw)];
-        for (int64_t ky = 0; ky < kh; ++ky)
-          for (int64_t kx = 0; kx < kw; ++kx) {
-            uint32_t w = wIdx[size_t(((fo * cg + ch) * kh + ky) * kw + kx)];
-            for (int64_t y = 0; y < oh; ++y)
-              for (int64_t x = 0; x < ow; ++x) {
-                int64_t iy, ix;
-                // Padding multiplies by zero: no error in any multiplier.
-                if (!window.source(y, x, ky, kx, iy, ix))
-                  continue;
-                PairStats &p = pairs[plane[iy * iw + ix] | w];
-                p.count += 1;
-                p.gradSum += gmap[y * ow + x];
-              }
-          }
+    for (int64_t fo = 0; fo < f; ++fo)
+      for (int64_t p = 0; p < oh * ow; ++p) {
+        double grad = g.f[size_t((nb * f + fo) * oh * ow + p)];
+        filterGrads[size_t(fo)] += grad * grad;
       }
-    }
   // Windows over the padding have fewer products; counting the whole filter
   // for them overstates their error slightly.
+  int64_t filterSize = cg * kh * kw;
   for (int64_t fo = 0; fo < f; ++fo)
     addColumn(s, filterSize, double(batch * oh * ow), filterGrads[size_t(fo)],
-              [&](int64_t x) { return wIdx[size_t(fo * filterSize + x)]; });
+              [&](int64_t x) { return rhs.i[size_t(fo * filterSize + x)]; });
 }
 
 /// Spearman rank correlation (average ranks for ties).
@@ -473,8 +422,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         s.op = op;
         s.a = f->first;
         s.w = f->second;
-        size_t size = size_t(1) << (s.a.bits + s.w.bits);
-        s.pairs.assign(size, PairStats());
+        s.counts = nq::CountingMatrices(s.a, s.w);
         s.gradWeighted = s.outputWeighted =
             ColumnMoments(size_t(1) << s.w.bits);
         s.macs = macCount(op);
@@ -555,20 +503,18 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       for (auto [l, s] : llvm::enumerate(layers)) {
         // Only operand pairs that occur contribute (a pair without products
         // has no gradient either).
-        // A candidate's table is indexed like `pairs` (same formats).
         struct Pair {
-          uint32_t idx, w; ///< into pairs; the weight's offset from w.min
-          int64_t exact;   ///< a * w
-          PairStats stats;
+          size_t idx;    ///< into a candidate's product table (same formats)
+          size_t w;      ///< the weight's offset from w.min
+          int64_t exact; ///< a * w
+          nq::PairStats stats;
         };
         std::vector<Pair> seen;
         for (int64_t a = s.a.min(); a <= s.a.max(); ++a)
-          for (int64_t w = s.w.min(); w <= s.w.max(); ++w) {
-            uint32_t wv = uint32_t(w - s.w.min());
-            uint32_t idx = uint32_t(a - s.a.min()) << s.w.bits | wv;
-            if (s.pairs[idx].count > 0)
-              seen.push_back({idx, wv, a * w, s.pairs[idx]});
-          }
+          for (int64_t w = s.w.min(); w <= s.w.max(); ++w)
+            if (const nq::PairStats &p = s.counts.at(a, w); p.count > 0)
+              seen.push_back(
+                  {s.counts.index(a, w), size_t(w - s.w.min()), a * w, p});
         // The weight values some output column holds.
         size_t values = size_t(1) << s.w.bits;
         SmallVector<size_t> weights;

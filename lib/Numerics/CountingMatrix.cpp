@@ -1,0 +1,78 @@
+//===- CountingMatrix.cpp - FAMES' per-operand-pair statistics ------------===//
+
+#include "kite/Numerics/CountingMatrix.h"
+
+using namespace kite::numerics;
+
+CountingMatrices::CountingMatrices(MulOperand lhs, MulOperand rhs)
+    : a(lhs), w(rhs), stats(size_t(1) << (lhs.bits + rhs.bits)) {}
+
+std::vector<uint32_t> CountingMatrices::offsets(const int64_t *stored,
+                                                int64_t count, MulOperand f,
+                                                unsigned shift) {
+  std::vector<uint32_t> out(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i)
+    out[size_t(i)] = uint32_t(f.read(stored[i]) - f.min()) << shift;
+  return out;
+}
+
+void CountingMatrices::addMatmul(const int64_t *lhs, const int64_t *rhs,
+                                 const float *grad, int64_t batches, int64_t m,
+                                 int64_t k, int64_t n, bool rhsShared) {
+  // Precomputed offsets make a product's index one OR; the loop order
+  // walks rhs and grad rows contiguously.
+  std::vector<uint32_t> aIdx = offsets(lhs, batches * m * k, a, w.bits),
+                        wIdx = offsets(rhs, (rhsShared ? 1 : batches) * k * n,
+                                       w, 0);
+  PairStats *pairs = stats.data();
+  for (int64_t b = 0; b < batches; ++b) {
+    const uint32_t *wb = &wIdx[size_t((rhsShared ? 0 : b) * k * n)];
+    for (int64_t i = 0; i < m; ++i) {
+      const float *gRow = &grad[(b * m + i) * n];
+      for (int64_t x = 0; x < k; ++x) {
+        uint32_t ai = aIdx[size_t((b * m + i) * k + x)];
+        const uint32_t *wRow = wb + x * n;
+        for (int64_t j = 0; j < n; ++j) {
+          PairStats &p = pairs[ai | wRow[j]];
+          p.count += 1;
+          p.gradSum += gRow[j];
+        }
+      }
+    }
+  }
+}
+
+void CountingMatrices::addConv2D(const int64_t *input, const int64_t *filter,
+                                 const float *grad, int64_t batch,
+                                 int64_t channels, int64_t filters,
+                                 int64_t groups, const ConvWindow &window) {
+  const int64_t cg = channels / groups, fg = filters / groups;
+  const int64_t plane = window.ih * window.iw, out = window.oh * window.ow;
+  std::vector<uint32_t> aIdx =
+                            offsets(input, batch * channels * plane, a, w.bits),
+                        wIdx = offsets(
+                            filter, filters * cg * window.kh * window.kw, w, 0);
+  PairStats *pairs = stats.data();
+  for (int64_t nb = 0; nb < batch; ++nb)
+    for (int64_t fo = 0; fo < filters; ++fo) {
+      const float *gMap = &grad[(nb * filters + fo) * out];
+      for (int64_t ch = 0; ch < cg; ++ch) {
+        const uint32_t *image =
+            &aIdx[size_t((nb * channels + (fo / fg) * cg + ch) * plane)];
+        for (int64_t ky = 0; ky < window.kh; ++ky)
+          for (int64_t kx = 0; kx < window.kw; ++kx) {
+            uint32_t wi = wIdx[size_t(
+                ((fo * cg + ch) * window.kh + ky) * window.kw + kx)];
+            for (int64_t y = 0; y < window.oh; ++y)
+              for (int64_t x = 0; x < window.ow; ++x) {
+                int64_t iy, ix;
+                if (!window.source(y, x, ky, kx, iy, ix))
+                  continue;
+                PairStats &p = pairs[image[iy * window.iw + ix] | wi];
+                p.count += 1;
+                p.gradSum += gMap[y * window.ow + x];
+              }
+          }
+      }
+    }
+}
