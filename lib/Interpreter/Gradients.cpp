@@ -124,8 +124,6 @@ BackwardKernel unaryBackward(double (*partial)(double x, double y)) {
       [=](size_t, double a, double, double y) { return partial(a, y); });
 }
 
-/// C[b] = A[b] (m x k) * B[b] (k x n): dA = g B^T, dB = A^T g (summed over
-/// batches when B is shared).
 /// Whether a value's gradient can be used: a constant's flows nowhere, so
 /// the MAC rules (the expensive ones) leave it out.
 bool wantsGradient(Value v) {
@@ -133,8 +131,8 @@ bool wantsGradient(Value v) {
   return !def || !def->hasTrait<OpTrait::ConstantLike>();
 }
 
-/// dL/da and dL/db of batched a[m,k] x b[k,n] (b shared by the batches or
-/// not); a null output is not computed.
+/// C[b] = A[b] (m x k) * B[b] (k x n): dA = g B^T, dB = A^T g (summed over
+/// batches when B is shared); a null output is not computed.
 void matmulBackward(const Tensor &a, const Tensor &b, const Tensor &g,
                     int64_t batches, int64_t m, int64_t k, int64_t n,
                     bool bShared, Tensor *ga, Tensor *gb) {
@@ -502,7 +500,9 @@ void kite::interp::registerTosaBackward(Interpreter &interp) {
                 c = x.shape[3];
         int64_t oc = w.shape[0], kh = w.shape[1], kw = w.shape[2];
         int64_t oh = res[0]->shape[1], ow = res[0]->shape[2];
-        Tensor gx = Tensor::floats(x.shape), gw = Tensor::floats(w.shape),
+        bool wantW = wantsGradient(conv.getWeight());
+        Tensor gx = Tensor::floats(x.shape),
+               gw = wantW ? Tensor::floats(w.shape) : Tensor(),
                gb = Tensor::floats(in[2]->shape);
         for (int64_t b = 0; b < n; ++b)
           for (int64_t y = 0; y < oh; ++y)
@@ -522,13 +522,15 @@ void kite::interp::registerTosaBackward(Interpreter &interp) {
                       int64_t xi = ((b * ih + iy) * iw + ix) * c + ch,
                               wi = ((o * kh + ky) * kw + kx) * c + ch;
                       gx.f[xi] += gv * w.f[wi];
-                      gw.f[wi] += gv * x.f[xi];
+                      if (wantW)
+                        gw.f[wi] += gv * x.f[xi];
                     }
                   }
                 }
               }
         grads[0] = std::move(gx);
-        grads[1] = std::move(gw);
+        if (wantW)
+          grads[1] = std::move(gw);
         grads[2] = std::move(gb);
         return success();
       });
