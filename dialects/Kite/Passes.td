@@ -482,16 +482,16 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
        the selection repeated (at most 10 times; exact multipliers if
        nothing passes); then `refine` bisection steps between the budget
        that passed and the smallest that failed look for a cheaper choice
-       that still passes (a step whose choice does not change runs
-       nothing).
+       that still passes. A choice already verified is not run again.
 
     `method=ga` is the baseline FAMES is measured against: a genetic
     algorithm over the same per-layer choices (tournament selection, uniform
     crossover, per-gene mutation, one elite; seeded, deterministic) whose
     fitness runs the model on the calibration data: energy, if the measured
     loss increase is within `loss-budget` and the accuracy drop within
-    `max-drop`, else a penalty. Both methods report their wall time and
-    number of model evaluations with `report`.
+    `max-drop`, else a penalty. Its progress (best energy, evaluations and
+    elapsed time per generation) goes to stderr. Both methods report their
+    wall time and number of model evaluations with `report`.
 
     Each op gets `multiplier = #kite.mul<"...">`. With `check-estimates`,
     the pass also measures every single-layer substitution by running the
