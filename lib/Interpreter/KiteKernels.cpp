@@ -73,19 +73,21 @@ FailureOr<int64_t> intValue(Operation *op, const MacOperand &o, int64_t v) {
 }
 
 /// Zeroes, in every group of `m` consecutive elements along K, all but the
-/// `n` the N:M selection keeps (numerics::keptInGroup). Element k of row r
-/// is at r * rowStride + k * kStride.
+/// `n` the N:M selection keeps, and those below `threshold`
+/// (numerics::keptInGroup). Element k of row r is at r * rowStride + k *
+/// kStride.
 template <typename T, typename Mag>
 void selectNM(std::vector<T> &values, int64_t rows, int64_t rowStride,
-              int64_t k, int64_t kStride, unsigned n, unsigned m, Mag mag) {
+              int64_t k, int64_t kStride, unsigned n, unsigned m, Mag mag,
+              int64_t threshold = 0) {
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t g = 0; g < k; g += m) {
       int64_t len = std::min<int64_t>(m, k - g);
       auto at = [&](int64_t j) -> T & {
         return values[size_t(r * rowStride + (g + j) * kStride)];
       };
-      std::vector<int64_t> kept =
-          numerics::keptInGroup(len, n, [&](int64_t j) { return mag(at(j)); });
+      std::vector<int64_t> kept = numerics::keptInGroup(
+          len, n, [&](int64_t j) { return mag(at(j)); }, threshold);
       for (int64_t j = 0, next = 0; j < len; ++j) {
         if (next < int64_t(kept.size()) && kept[size_t(next)] == j) {
           ++next;
@@ -197,16 +199,9 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
         return failure();
       w[j] = *v;
     }
-    if (lhs.sparsity) {
+    if (lhs.sparsity)
       selectNM(a, m, k, k, 1, lhs.sparsity.getN(), lhs.sparsity.getM(),
-               magnitude);
-      // Below the threshold counts as zero; the selection has already kept
-      // the largest, so zeroing afterwards gives the same values.
-      if (unsigned threshold = lhs.sparsity.getThreshold())
-        for (int64_t &v : a)
-          if (magnitude(v) < int64_t(threshold))
-            v = 0;
-    }
+               magnitude, lhs.sparsity.getThreshold());
     if (rhs.sparsity)
       selectNM(w, n, 1, k, n, rhs.sparsity.getN(), rhs.sparsity.getM(),
                magnitude);

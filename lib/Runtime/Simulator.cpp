@@ -553,17 +553,17 @@ struct Simulator::Impl {
         for (int64_t g0 = 0; g0 < k; g0 += group) {
           uint8_t *row = &selected[size_t(i * k + g0)];
           int64_t len = std::min(group, k - g0);
-          std::vector<int64_t> kept =
-              numerics::keptInGroup(len, unsigned(keep), [&](int64_t t) {
+          std::vector<int64_t> kept = numerics::keptInGroup(
+              len, unsigned(keep),
+              [&](int64_t t) {
                 return std::abs(operandValue(mac->lhs, wa[i * k + g0 + t]));
-              });
+              },
+              threshold);
           for (int64_t t = 0, next = 0; t < len; ++t) {
-            if (next < int64_t(kept.size()) && kept[size_t(next)] == t) {
+            if (next < int64_t(kept.size()) && kept[size_t(next)] == t)
               ++next;
-              if (std::abs(operandValue(mac->lhs, row[t])) >= threshold)
-                continue;
-            }
-            row[t] = 0; // integer zero
+            else
+              row[t] = 0; // integer zero
           }
         }
       wa = selected.data();

@@ -22,9 +22,13 @@ namespace kite::numerics {
 constexpr int64_t kMaxSelectionThreshold = 128;
 
 /// Positions (ascending) kept in one group of `len` elements, where
-/// `magnitude(t)` is the magnitude of the group's element t.
+/// `magnitude(t)` orders the group's element t by magnitude (any key: LP
+/// words use their log). With a positive `threshold` (run-time selection of
+/// integer activations), those of the N whose magnitude is below it are not
+/// kept either: they read as zero.
 template <typename Magnitude>
-std::vector<int64_t> keptInGroup(int64_t len, unsigned n, Magnitude magnitude) {
+std::vector<int64_t> keptInGroup(int64_t len, unsigned n, Magnitude magnitude,
+                                 int64_t threshold = 0) {
   std::vector<int64_t> order(static_cast<size_t>(len));
   for (int64_t t = 0; t < len; ++t)
     order[size_t(t)] = t;
@@ -32,6 +36,11 @@ std::vector<int64_t> keptInGroup(int64_t len, unsigned n, Magnitude magnitude) {
     return magnitude(x) > magnitude(y);
   });
   order.resize(std::min<size_t>(n, order.size()));
+  if (threshold > 0)
+    order.erase(
+        std::remove_if(order.begin(), order.end(),
+                       [&](int64_t t) { return magnitude(t) < threshold; }),
+        order.end());
   std::sort(order.begin(), order.end());
   return order;
 }
