@@ -589,15 +589,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       pick = cheapestWithin(candidates, at, solver);
       if (!pick)
         return false;
-      if (auto it = verified.find(*pick); it != verified.end()) {
-        if (report)
-          llvm::errs() << llvm::formatv(
-              "kite-appmul-select: budget {0:e2}: the same choice as before\n",
-              at);
-        if (it->second)
-          measuredAcc = *it->second;
-        return bool(it->second);
-      }
+      // Screening runs only substitutions not measured yet, so a repeated
+      // pick screens to the same choice without a model run.
       if (screen) {
         FailureOr<std::optional<std::vector<size_t>>> screened = screenPick(
             module, y, layers, candidates, *pick, at, *exact, evaluations);
@@ -606,6 +599,15 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         pick = *screened;
         if (!pick)
           return false;
+      }
+      if (auto it = verified.find(*pick); it != verified.end()) {
+        if (report)
+          llvm::errs() << llvm::formatv(
+              "kite-appmul-select: budget {0:e2}: the same choice as before\n",
+              at);
+        if (it->second)
+          measuredAcc = *it->second;
+        return bool(it->second);
       }
       for (auto [l, s] : llvm::enumerate(layers))
         setMultiplier(s.op, MultiplierAttr::get(
