@@ -58,17 +58,31 @@ def Kite_NMAttr : Kite_Attr<"NM", "nm"> {
     GELU-like activations): magnitudes below it count as zero, so the
     selection keeps at most the N largest of those at or above it.
 
-    Examples: `#kite.nm<2, 4>`, `#kite.nm<4, 8, threshold = 8>`.
+    `residual_of` (activations selected at run time only): this pattern is a
+    later term of a TASD series and selects from what the earlier terms
+    left — `residual_of` is the previous term, itself possibly the later
+    term of another. The series shares the outermost `threshold`; nested
+    terms carry none. The terms of a series, each read by one MAC op of an
+    accumulator chain, keep disjoint elements.
+
+    Examples: `#kite.nm<2, 4>`, `#kite.nm<4, 8, threshold = 8>`,
+    `#kite.nm<1, 8, residual_of = #kite.nm<2, 4>>` (the 1:8 term of 2:4+1:8).
   }];
   let parameters = (ins "unsigned":$n, "unsigned":$m,
-                        DefaultValuedParameter<"unsigned", "0">:$threshold);
+                        DefaultValuedParameter<"unsigned", "0">:$threshold,
+                        OptionalParameter<"NMAttr">:$residual_of);
   let builders = [
-    AttrBuilder<(ins "unsigned":$n, "unsigned":$m), [{
-      return $_get($_ctxt, n, m, 0);
+    AttrBuilder<(ins "unsigned":$n, "unsigned":$m,
+                     CArg<"unsigned", "0">:$threshold), [{
+      return $_get($_ctxt, n, m, threshold, NMAttr());
     }]>
   ];
-  let assemblyFormat = "`<` $n `,` $m (`,` `threshold` `=` $threshold^)? `>`";
+  let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The series up to and including this term, first term first.
+    std::vector<numerics::NMPattern> getSeries() const;
+  }];
 }
 
 def Kite_TileAttr : Kite_Attr<"Tile", "tile"> {

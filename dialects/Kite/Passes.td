@@ -623,10 +623,21 @@ def KiteTasdActivations : Pass<"kite-tasd-activations", "::mlir::ModuleOp"> {
     `%y = kite.matmul %q, %w {lhs_sparsity = #kite.nm<2, 4>}`; with
     `gelu-threshold=0.17`, where `%q` quantizes `kite.gelu %h` with scale
     0.024, `{lhs_sparsity = #kite.nm<2, 4, threshold = 8>}`.
+
+    `pattern` may be a TASD series, N:M terms joined by `+`: the op becomes
+    one MAC op per term, sharing its weights and accumulating into each
+    other (`acc`), the first reading its activations through the first
+    term's selection, each later one through its term's selection of what
+    the earlier terms left (`residual_of`). With `pattern=2:4+1:8`, the
+    example becomes `%t = kite.matmul %q, %w {lhs_sparsity = #kite.nm<2,
+    4>}` and `%y = kite.matmul %q, %w acc(%t) {lhs_sparsity = #kite.nm<1,
+    8, residual_of = #kite.nm<2, 4>>}`: 62.5 % of the dense passes, and a
+    series that covers every element (`4:8+4:8`) gives the dense result.
   }];
   let options = [
     Option<"pattern", "pattern", "std::string", /*default=*/"\"4:8\"",
-           "N:M pattern of the run-time selection">,
+           "N:M pattern of the run-time selection, or a series of them "
+           "joined by '+'">,
     Option<"geluThreshold_", "gelu-threshold", "double", /*default=*/"0.0",
            "Also select GELU outputs, magnitudes below this (real units) "
            "as zero; 0: ReLU outputs only">,
@@ -653,8 +664,8 @@ def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
       the data), so N:M index bytes, tiling and the fused drain count;
     * `macs`: the layer's effective MACs (MACs x the sum of N/M).
 
-    A menu entry `A<N:M>` (e.g. `A4:8`) is TASD-A instead: the layer reads
-    its activations through a run-time N:M selection, as
+    A menu entry `A<series>` (e.g. `A4:8`, `A2:4+1:8`) is TASD-A instead:
+    the layer reads its activations through run-time N:M selections, as
     `kite-tasd-activations` marks it; it is tried only on layers whose
     activations are ReLU outputs (or GELU outputs, with `gelu-threshold`)
     and on targets with `activation_sparsity`.
@@ -675,7 +686,7 @@ def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
            "Function to run">,
     Option<"menu", "menu", "std::string",
            /*default=*/"\"2:4;1:4;2:8;1:8;4:8;2:4+1:8;2:4+2:8;4:8+2:8\"",
-           "Candidate series, ';'-separated (A<N:M>: activations)">,
+           "Candidate series, ';'-separated (A<series>: activations)">,
     Option<"minAccuracy", "min-accuracy", "double", /*default=*/"0.99",
            "Lowest allowed calibration top-1, relative to the original">,
     Option<"objective", "objective", "std::string", /*default=*/"\"edp\"",

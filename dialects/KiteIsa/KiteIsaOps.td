@@ -157,11 +157,19 @@ def KiteIsa_MmaActNMOp : KiteIsa_Inst<"mma_act_nm"> {
     dense passes. Magnitudes below `threshold` (0 to 128; 0: none) also read
     as zero (GELU-like activations). Integer operands only; the target must
     have `activation_sparsity` and support N:M.
+
+    `prior` (keep, group pairs, first term first; empty for one selection)
+    makes it a later term of a TASD-A series: the earlier terms' selections
+    are made first, and this one keeps, in each of its groups, the `keep`
+    largest of what they left (`threshold` holds for every term). Groups
+    start at element 0 of the tile's rows, so a tile of a longer reduction
+    must cut no term's group.
   }];
   let arguments = (ins KiteIsa_I64:$a, KiteIsa_I64:$b, KiteIsa_I64:$c,
                        KiteIsa_I64:$m, KiteIsa_I64:$k, KiteIsa_I64:$n,
                        KiteIsa_I64:$keep, KiteIsa_I64:$group,
-                       KiteIsa_I64:$threshold, KiteIsa_I64:$accumulate);
+                       KiteIsa_I64:$threshold, KiteIsa_I64:$accumulate,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$prior);
   let hasVerifier = 1;
 }
 

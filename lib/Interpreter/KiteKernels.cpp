@@ -72,30 +72,28 @@ FailureOr<int64_t> intValue(Operation *op, const MacOperand &o, int64_t v) {
   return v;
 }
 
-/// Zeroes, in every group of `m` consecutive elements along K, all but the
-/// `n` the N:M selection keeps, and those below `threshold`
-/// (numerics::keptInGroup). Element k of row r is at r * rowStride + k *
-/// kStride.
+/// Zeroes, in every row, all but the elements the N:M selection `nm` keeps
+/// (numerics::keptByLastTerm: for a later term of a series, those it takes
+/// from what the earlier terms left; the threshold included). Element k of
+/// row r is at r * rowStride + k * kStride.
 template <typename T, typename Mag>
 void selectNM(std::vector<T> &values, int64_t rows, int64_t rowStride,
-              int64_t k, int64_t kStride, unsigned n, unsigned m, Mag mag,
-              int64_t threshold = 0) {
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t g = 0; g < k; g += m) {
-      int64_t len = std::min<int64_t>(m, k - g);
-      auto at = [&](int64_t j) -> T & {
-        return values[size_t(r * rowStride + (g + j) * kStride)];
-      };
-      std::vector<int64_t> kept = numerics::keptInGroup(
-          len, n, [&](int64_t j) { return mag(at(j)); }, threshold);
-      for (int64_t j = 0, next = 0; j < len; ++j) {
-        if (next < int64_t(kept.size()) && kept[size_t(next)] == j) {
-          ++next;
-          continue;
-        }
-        at(j) = T();
+              int64_t k, int64_t kStride, NMAttr nm, Mag mag) {
+  std::vector<numerics::NMPattern> series = nm.getSeries();
+  for (int64_t r = 0; r < rows; ++r) {
+    auto at = [&](int64_t j) -> T & {
+      return values[size_t(r * rowStride + j * kStride)];
+    };
+    std::vector<int64_t> kept = numerics::keptByLastTerm(
+        k, series, [&](int64_t j) { return mag(at(j)); }, nm.getThreshold());
+    for (int64_t j = 0, next = 0; j < k; ++j) {
+      if (next < int64_t(kept.size()) && kept[size_t(next)] == j) {
+        ++next;
+        continue;
       }
+      at(j) = T();
     }
+  }
 }
 
 /// Saturates to a signed `width`-bit range.
@@ -124,11 +122,9 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
       std::vector<float> w(rhs.t->f.begin() + rb * rhsSize,
                            rhs.t->f.begin() + (rb + 1) * rhsSize);
       if (lhs.sparsity)
-        selectNM(a, m, k, k, 1, lhs.sparsity.getN(), lhs.sparsity.getM(),
-                 magnitude);
+        selectNM(a, m, k, k, 1, lhs.sparsity, magnitude);
       if (rhs.sparsity)
-        selectNM(w, n, 1, k, n, rhs.sparsity.getN(), rhs.sparsity.getM(),
-                 magnitude);
+        selectNM(w, n, 1, k, n, rhs.sparsity, magnitude);
       Eigen::Map<const Mat> ma(a.data(), m, k), mw(w.data(), k, n);
       Eigen::Map<Mat> mr(result.f.data() + b * outSize, m, n);
       mr.noalias() += ma * mw;
@@ -150,11 +146,9 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
       for (int64_t j = 0; j < rhsSize; ++j)
         w[j] = cw.value(uint32_t(rhs.t->i[rb * rhsSize + j]));
       if (lhs.sparsity)
-        selectNM(a, m, k, k, 1, lhs.sparsity.getN(), lhs.sparsity.getM(),
-                 magnitude);
+        selectNM(a, m, k, k, 1, lhs.sparsity, magnitude);
       if (rhs.sparsity)
-        selectNM(w, n, 1, k, n, rhs.sparsity.getN(), rhs.sparsity.getM(),
-                 magnitude);
+        selectNM(w, n, 1, k, n, rhs.sparsity, magnitude);
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j) {
           int64_t acc = 0;
@@ -200,11 +194,9 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
       w[j] = *v;
     }
     if (lhs.sparsity)
-      selectNM(a, m, k, k, 1, lhs.sparsity.getN(), lhs.sparsity.getM(),
-               magnitude, lhs.sparsity.getThreshold());
+      selectNM(a, m, k, k, 1, lhs.sparsity, magnitude);
     if (rhs.sparsity)
-      selectNM(w, n, 1, k, n, rhs.sparsity.getN(), rhs.sparsity.getM(),
-               magnitude);
+      selectNM(w, n, 1, k, n, rhs.sparsity, magnitude);
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
         int64_t acc = 0;

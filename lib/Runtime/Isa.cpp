@@ -243,7 +243,8 @@ const std::vector<OpSpec> &kite::rt::instructionSet() {
         {"keep", I},
         {"group", I},
         {"threshold", I},
-        {"accumulate", I}}},
+        {"accumulate", I},
+        {"prior", IA}}},
   };
   return table;
 }

@@ -500,8 +500,9 @@ struct Simulator::Impl {
   }
 
   /// mma, and with `actNM` mma_act_nm: the A tile read through the
-  /// run-time N:M selection along k (numerics::keptInGroup on the operand
-  /// values), the array running ceil(k / group) * keep reduction steps.
+  /// run-time N:M selection along k (numerics::keptByLastTerm on the operand
+  /// values, after the `prior` terms of its series), the array running
+  /// ceil(k / group) * keep reduction steps.
   bool mma(const Instr &x, bool actNM = false) {
     int64_t a = x.fields[0].i, b = x.fields[1].i, c = x.fields[2].i,
             m = x.fields[3].i, k = x.fields[4].i, n = x.fields[5].i;
@@ -510,8 +511,19 @@ struct Simulator::Impl {
     bool accumulate = x.fields[actNM ? 9 : 6].i != 0;
     if (!mac)
       return fail("no config_mma before the first mma");
-    if (actNM && (keep < 1 || group < keep || group > 256))
-      return fail("needs 1 <= keep <= group <= 256");
+    std::vector<numerics::NMPattern> series;
+    if (actNM) {
+      const std::vector<int64_t> &prior = x.fields[10].ints;
+      if (prior.size() % 2)
+        return fail("prior must hold (keep, group) pairs");
+      for (size_t t = 0; t <= prior.size(); t += 2) {
+        int64_t termKeep = t < prior.size() ? prior[t] : keep,
+                termGroup = t < prior.size() ? prior[t + 1] : group;
+        if (termKeep < 1 || termGroup < termKeep || termGroup > 256)
+          return fail("needs 1 <= keep <= group <= 256");
+        series.push_back({unsigned(termKeep), unsigned(termGroup)});
+      }
+    }
     if (threshold < 0 || threshold > numerics::kMaxSelectionThreshold)
       return fail("threshold must be in [0, " +
                   std::to_string(numerics::kMaxSelectionThreshold) + "]");
@@ -549,23 +561,21 @@ struct Simulator::Impl {
     std::vector<uint8_t> selected;
     if (keep) {
       selected.assign(wa, wa + m * k);
-      for (int64_t i = 0; i < m; ++i)
-        for (int64_t g0 = 0; g0 < k; g0 += group) {
-          uint8_t *row = &selected[size_t(i * k + g0)];
-          int64_t len = std::min(group, k - g0);
-          std::vector<int64_t> kept = numerics::keptInGroup(
-              len, unsigned(keep),
-              [&](int64_t t) {
-                return std::abs(operandValue(mac->lhs, wa[i * k + g0 + t]));
-              },
-              threshold);
-          for (int64_t t = 0, next = 0; t < len; ++t) {
-            if (next < int64_t(kept.size()) && kept[size_t(next)] == t)
-              ++next;
-            else
-              row[t] = 0; // integer zero
-          }
+      for (int64_t i = 0; i < m; ++i) {
+        uint8_t *row = &selected[size_t(i * k)];
+        std::vector<int64_t> kept = numerics::keptByLastTerm(
+            k, series,
+            [&](int64_t t) {
+              return std::abs(operandValue(mac->lhs, wa[i * k + t]));
+            },
+            threshold);
+        for (int64_t t = 0, next = 0; t < k; ++t) {
+          if (next < int64_t(kept.size()) && kept[size_t(next)] == t)
+            ++next;
+          else
+            row[t] = 0; // integer zero
         }
+      }
       wa = selected.data();
     }
     // Table-driven products accumulate row by row: out[i][j] += P[a_it][w_tj].

@@ -96,6 +96,10 @@ static FailureOr<rt::Field> fieldOf(Operation *op, const rt::FieldSpec &spec) {
       f.ints.assign(a.asArrayRef().begin(), a.asArrayRef().end());
       return f;
     }
+    // A default-valued array left out is empty (the verifier makes sure
+    // the required ones are there).
+    if (!attr)
+      return f;
     break;
   case rt::FieldKind::FloatArray:
     if (auto a = dyn_cast_or_null<DenseF64ArrayAttr>(attr)) {

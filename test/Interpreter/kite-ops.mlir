@@ -44,14 +44,21 @@ func.func @approx_matmul() -> (tensor<1x2xi32>, tensor<1x1xi32>) {
 // (1, 5, 2, -3) reads as (0, 5, 0, -3); lhs row (4, 1, 1, 1) as (4, 0, 1, 0).
 // NM: result #0: [1, 1] [2]
 // NM: result #1: [1, 1] [5]
-func.func @sparse_matmul() -> (tensor<1x1xi32>, tensor<1x1xi32>) {
+// A run-time series 1:2+1:4: the 1:4 term selects from what 1:2 left,
+// (0, 1, 0, 1), its first 1 (ties to the lower index): with weights
+// (1, 10, 100, 1000), 4 + 100 from the first term, then + 10.
+// NM: result #2: [1, 1] [114]
+func.func @sparse_matmul() -> (tensor<1x1xi32>, tensor<1x1xi32>, tensor<1x1xi32>) {
   %ones = arith.constant dense<[[1, 1, 1, 1]]> : tensor<1x4xi8>
   %w = arith.constant dense<[[1], [5], [2], [-3]]> : tensor<4x1xi8>
   %r = kite.matmul %ones, %w {rhs_sparsity = #kite.nm<1, 2>} : (tensor<1x4xi8>, tensor<4x1xi8>) -> tensor<1x1xi32>
   %a = arith.constant dense<[[4, 1, 1, 1]]> : tensor<1x4xi8>
   %w1 = arith.constant dense<[[1], [1], [1], [1]]> : tensor<4x1xi8>
   %s = kite.matmul %a, %w1 {lhs_sparsity = #kite.nm<1, 2>} : (tensor<1x4xi8>, tensor<4x1xi8>) -> tensor<1x1xi32>
-  return %r, %s : tensor<1x1xi32>, tensor<1x1xi32>
+  %w2 = arith.constant dense<[[1], [10], [100], [1000]]> : tensor<4x1xi16>
+  %t1 = kite.matmul %a, %w2 {lhs_sparsity = #kite.nm<1, 2>} : (tensor<1x4xi8>, tensor<4x1xi16>) -> tensor<1x1xi32>
+  %t2 = kite.matmul %a, %w2 acc(%t1) {lhs_sparsity = #kite.nm<1, 4, residual_of = #kite.nm<1, 2>>} : (tensor<1x4xi8>, tensor<4x1xi16>, tensor<1x1xi32>) -> tensor<1x1xi32>
+  return %r, %s, %t2 : tensor<1x1xi32>, tensor<1x1xi32>, tensor<1x1xi32>
 }
 
 // LP<8,0,7,0>: 64 is 1.0 and 80 is 2^0.5, so [1, 2^.5] . [2^.5, 2^.5] =

@@ -16,15 +16,16 @@
 // IMPORT: kite_isa.input {addr = 64 : i64, index = 0 : i64, type = tensor<2x2xf32>}
 // IMPORT: kite_isa.config_mma {lhs_format = 134285312 : i64, multiplier = "trunc4", rhs_format = 134285312 : i64}
 
-// CHECK: ; kbin v3 target kite-v1 fingerprint 0x{{[0-9a-f]+}}
-// CHECK-NEXT: ; dram 4096 bytes, 1 constant segments, 19 instructions
+// CHECK: ; kbin v4 target kite-v1 fingerprint 0x{{[0-9a-f]+}}
+// CHECK-NEXT: ; dram 4096 bytes, 1 constant segments, 20 instructions
 // CHECK-NEXT: ; input 0 f32 @64
 // CHECK-NEXT: ; output 0 i16 @1024
 // CHECK-NEXT: dma_load src=0, space=2, dst=0, rows=2, row_bytes=2, src_stride=2
 // CHECK-NEXT: config_mma lhs_format=int8, rhs_format=int8, multiplier="trunc4"
 // CHECK-NEXT: mma a=0, b=0, c=0, m=2, k=2, n=2, accumulate=0
 // CHECK-NEXT: mma_nm a=0, b=0, index=8, c=0, m=2, k=4, n=2, keep=2, group=4, accumulate=1
-// CHECK-NEXT: mma_act_nm a=0, b=0, c=0, m=2, k=4, n=2, keep=2, group=4, threshold=0, accumulate=1
+// CHECK-NEXT: mma_act_nm a=0, b=0, c=0, m=2, k=4, n=2, keep=2, group=4, threshold=0, accumulate=1, prior=[]
+// CHECK-NEXT: mma_act_nm a=0, b=0, c=0, m=2, k=8, n=2, keep=2, group=4, threshold=3, accumulate=1, prior=[2,4]
 // CHECK-NEXT: store_acc src=0, rows=2, cols=2, dst=128, row_stride=2, col_stride=1, dtype=3, bias=-1
 // CHECK-NEXT: store_acc_fused src=0, rows=2, cols=2, dst=1073741824, row_stride=2, col_stride=1, dtype=1, acc_bias=-1, scales=[0.5,0.25], zero_points=[0,0], bias=64, clamp_min=0, clamp_max=6, format=int8, out_scale=0.10000000000000001, out_zero_point=0
 // CHECK-NEXT: im2col src=0, dst=256, input=[1,2,2], channel_offset=0, group_channels=1, kernel=[1,1], strides=[1,1], pads=[0,0], dilations=[1,1], output=[2,2]

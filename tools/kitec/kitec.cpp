@@ -142,9 +142,9 @@ static cl::opt<std::string>
 static cl::opt<std::string> tasdActivations(
     "tasd-activations",
     cl::desc("TASD-A: layers whose activations are ReLU outputs read them "
-             "through a run-time N:M selection (kite-tasd-activations; "
-             "default pattern 4:8), after --tasd"),
-    cl::ValueOptional, cl::value_desc("N:M"), cl::cat(category));
+             "through a run-time N:M selection, or a series such as 2:4+1:8 "
+             "(kite-tasd-activations; default pattern 4:8), after --tasd"),
+    cl::ValueOptional, cl::value_desc("N:M[+N:M...]"), cl::cat(category));
 static cl::opt<double> tasdGeluThreshold(
     "tasd-gelu-threshold",
     cl::desc("With --tasd-activations, also select GELU outputs, magnitudes "

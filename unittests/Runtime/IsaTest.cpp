@@ -122,8 +122,8 @@ TEST(Isa, ErrorsSayWhere) {
   std::string error;
   bytes[9] = 7; // version
   EXPECT_FALSE(decode(bytes, q, error));
-  EXPECT_EQ(error, "at byte 8: unsupported version 1795 (this runtime reads "
-                   "version 3)");
+  EXPECT_EQ(error, "at byte 8: unsupported version 1796 (this runtime reads "
+                   "version 4)");
 }
 
 TEST(Isa, ValidationRejectsDataOutsideDram) {

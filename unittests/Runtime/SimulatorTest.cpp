@@ -583,7 +583,7 @@ TEST(Simulator, RunTimeNMActivationsKeepTheLargestOfEachGroup) {
   act.op(Opcode::DmaLoad, {I(aa), I(1), I(0), I(m), I(k), I(k)});
   act.op(Opcode::DmaLoad, {I(aw), I(2), I(0), I(k), I(n), I(n)});
   act.op(Opcode::MmaActNM,
-         {I(0), I(0), I(0), I(m), I(k), I(n), I(2), I(4), I(0), I(0)});
+         {I(0), I(0), I(0), I(m), I(k), I(n), I(2), I(4), I(0), I(0), IA({})});
   act.op(Opcode::StoreAcc,
          {I(0), I(m), I(n), I(out), I(n), I(1), I(int64_t(DType::I32)), I(-1)});
   EXPECT_EQ(act.run()[0], dense.run()[0]);
@@ -601,7 +601,35 @@ TEST(Simulator, RunTimeNMActivationsKeepTheLargestOfEachGroup) {
   act.p.code[3].fields[8].i = 4;
   EXPECT_EQ(act.run()[0], denseThresholded.run()[0]);
 
+  // The 1:8 term of the series 2:4+1:8 selects from what 2:4 left: row 0
+  // (1, -2, 0, 0 | 0, 0, 0, 0) keeps -2, row 1 (0, 0, 7, 7 | -1, 2, 0, 0)
+  // its first 7; one of eight MACs.
+  std::vector<int8_t> residual = {0, -2, 0, 0, 0, 0, 0, 0,
+                                  0, 0,  7, 0, 0, 0, 0, 0};
+  Builder denseResidual;
+  int64_t ra = denseResidual.data(residual), rw = denseResidual.data(w);
+  denseResidual.matmul(ra, rw, m, k, n,
+                       denseResidual.output(DType::I32, {m, n}), int8(),
+                       int8());
+  act.p.code[3].fields[8].i = 0;
+  act.p.code[3].fields[6].i = 1;
+  act.p.code[3].fields[7].i = 8;
+  act.p.code[3].fields[10].ints = {2, 4};
+  EXPECT_EQ(act.run()[0], denseResidual.run()[0]);
+  EXPECT_EQ(act.lastStats.macs * 8, denseResidual.lastStats.macs);
+
   std::string error;
+  act.p.code[3].fields[10].ints = {2};
+  act.run(&error);
+  EXPECT_EQ(error, "instruction 3 (mma_act_nm): prior must hold (keep, group) "
+                   "pairs");
+  act.p.code[3].fields[10].ints = {5, 4};
+  act.run(&error);
+  EXPECT_EQ(error, "instruction 3 (mma_act_nm): needs 1 <= keep <= group <= "
+                   "256");
+  act.p.code[3].fields[10].ints = {};
+  act.p.code[3].fields[6].i = 2;
+  act.p.code[3].fields[7].i = 4;
   act.p.code[3].fields[8].i = 129;
   act.run(&error);
   EXPECT_EQ(error, "instruction 3 (mma_act_nm): threshold must be in [0, 128]");

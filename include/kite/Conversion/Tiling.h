@@ -26,6 +26,9 @@ struct MacShape {
   /// its terms share accumulator tiles, and beyond two of them their
   /// weights are loaded again for every row tile.
   int64_t chainTerms = 1;
+  /// Run-time N:M activations: a k tile must not cut a group of any term of
+  /// their series (numerics::seriesPeriod; 1: dense activations).
+  int64_t actPeriod = 1;
 };
 
 /// The problem one array pass of `op` (kite.matmul or kite.conv2d) belongs

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <numeric>
 #include <vector>
 
 namespace kite::numerics {
@@ -43,6 +44,52 @@ std::vector<int64_t> keptInGroup(int64_t len, unsigned n, Magnitude magnitude,
         order.end());
   std::sort(order.begin(), order.end());
   return order;
+}
+
+/// One term of a decomposition series: N kept in every group of M.
+struct NMPattern {
+  unsigned n, m;
+  bool operator==(const NMPattern &o) const { return n == o.n && m == o.m; }
+};
+
+/// Positions (ascending) of a row of `len` elements that the last term of
+/// `series` keeps when the terms decompose the row in order (TASD, R_0 = row,
+/// A_t = the selection of R_{t-1}, R_t = R_{t-1} - A_t): term t keeps, in
+/// every group of M_t consecutive elements, the N_t of largest magnitude
+/// among those the earlier terms left (keptInGroup, `threshold` included).
+/// A one-term series is keptInGroup on every group.
+template <typename Magnitude>
+std::vector<int64_t>
+keptByLastTerm(int64_t len, const std::vector<NMPattern> &series,
+               Magnitude magnitude, int64_t threshold = 0) {
+  std::vector<char> taken(static_cast<size_t>(len), 0);
+  std::vector<int64_t> kept, left;
+  for (const NMPattern &term : series) {
+    kept.clear();
+    for (int64_t g0 = 0; g0 < len; g0 += term.m) {
+      left.clear();
+      for (int64_t j = g0; j < std::min<int64_t>(len, g0 + term.m); ++j)
+        if (!taken[size_t(j)])
+          left.push_back(j);
+      for (int64_t x : keptInGroup(
+               int64_t(left.size()), term.n,
+               [&](int64_t y) { return magnitude(left[size_t(y)]); },
+               threshold))
+        kept.push_back(left[size_t(x)]);
+    }
+    for (int64_t j : kept)
+      taken[size_t(j)] = 1;
+  }
+  return kept;
+}
+
+/// The least common multiple of the series' group sizes: a tile of the
+/// reduction that is a multiple of it cuts no group of any term.
+inline int64_t seriesPeriod(const std::vector<NMPattern> &series) {
+  int64_t period = 1;
+  for (const NMPattern &term : series)
+    period = std::lcm<int64_t>(period, term.m);
+  return period;
 }
 
 } // namespace kite::numerics

@@ -214,7 +214,8 @@ SmallVector<MatmulOp> accumulatorChain(MatmulOp head) {
            next.getLhsFormatAttr() == head.getLhsFormatAttr() &&
            next.getRhsFormatAttr() == head.getRhsFormatAttr() &&
            next.getMultiplierAttr() == head.getMultiplierAttr() &&
-           next.getRhsSparsityAttr() && constantWeights(next.getRhs());
+           (next.getRhsSparsityAttr() || next.getLhsSparsityAttr()) &&
+           constantWeights(next.getRhs());
   });
 }
 
@@ -244,7 +245,8 @@ SmallVector<Conv2DOp> accumulatorChain(Conv2DOp head) {
            next.getInputFormatAttr() == head.getInputFormatAttr() &&
            next.getFilterFormatAttr() == head.getFilterFormatAttr() &&
            next.getMultiplierAttr() == head.getMultiplierAttr() &&
-           next.getFilterSparsityAttr() && constantWeights(next.getFilter());
+           (next.getFilterSparsityAttr() || next.getInputSparsityAttr()) &&
+           constantWeights(next.getFilter());
   });
 }
 

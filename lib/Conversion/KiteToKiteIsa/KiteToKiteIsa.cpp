@@ -170,14 +170,21 @@ private:
     /// rhs is a constant: no instruction writes it.
     bool constantRhs = false;
     /// TASD-A: lhs read through the run-time N:M selection (0: dense),
-    /// magnitudes below the threshold as zero.
+    /// magnitudes below the threshold as zero; for a later term of a
+    /// series, the earlier terms' (keep, group) pairs.
     int64_t actKeep = 0, actGroup = 0, actThreshold = 0;
+    SmallVector<int64_t> actPrior;
     void setActivationSparsity(NMAttr nm) {
-      if (nm) {
-        actKeep = nm.getN();
-        actGroup = nm.getM();
-        actThreshold = nm.getThreshold();
-      }
+      actKeep = actGroup = actThreshold = 0;
+      actPrior.clear();
+      if (!nm)
+        return;
+      actKeep = nm.getN();
+      actGroup = nm.getM();
+      actThreshold = nm.getThreshold();
+      std::vector<numerics::NMPattern> series = nm.getSeries();
+      for (const numerics::NMPattern &term : ArrayRef(series).drop_back())
+        actPrior.append({int64_t(term.n), int64_t(term.m)});
     }
   };
   /// Emits the tiles of `chain`: MAC problems with the same activations,
@@ -329,11 +336,14 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
   // The terms of a chain share the row and column tiles: the smallest.
   int64_t tm = p.m, tn = p.n;
   SmallVector<int64_t> tks;
+  SmallVector<MacShape> shapes;
   for (const MacProblem &t : chain) {
-    MacShape shape{t.m, t.k, t.n, t.keep, t.group};
-    std::optional<MacShape> ofOp = macShape(t.op);
-    shape.problems = ofOp->problems;
-    shape.chainTerms = ofOp->chainTerms;
+    MacShape &shape = shapes.emplace_back(*macShape(t.op));
+    shape.m = t.m;
+    shape.k = t.k;
+    shape.n = t.n;
+    shape.keep = t.keep;
+    shape.group = t.group;
     TileAttr tile =
         t.tile ? t.tile : defaultTile(b.getContext(), budget, shape);
     tm = std::min(tm, tile.getM());
@@ -344,9 +354,9 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
   if (tn < p.n &&
       llvm::any_of(chain, [](const MacProblem &t) { return t.keep > 0; }))
     tn = std::max<int64_t>(8, tn / 8 * 8);
-  for (auto [t, tk] : llvm::zip(chain, tks))
+  for (auto [t, shape, tk] : llvm::zip(chain, shapes, tks))
     if (std::optional<std::string> problem =
-            tileProblem(budget, {t.m, t.k, t.n, t.keep, t.group}, tm, tk, tn))
+            tileProblem(budget, shape, tm, tk, tn))
       return t.op->emitOpError() << "tile <" << tm << ", " << tk << ", " << tn
                                  << "> does not fit target '"
                                  << target.getName() << "': " << *problem;
@@ -418,7 +428,7 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
           else if (t.actKeep > 0)
             ki::MmaActNMOp::create(b, loc, a, w, c, tmr, tkr, tnr, t.actKeep,
                                    t.actGroup, t.actThreshold,
-                                   accumulate ? 1 : 0);
+                                   accumulate ? 1 : 0, t.actPrior);
           else
             ki::MmaOp::create(b, loc, a, w, c, tmr, tkr, tnr,
                               accumulate ? 1 : 0);
@@ -672,21 +682,31 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
       *weightLayout(fType.getShape(), /*filter=*/true, op.getGroups());
   // Each term's weights for each group.
   SmallVector<SmallVector<MacProblem>> perTerm;
-  for (Conv2DOp term : terms) {
+  for (auto [i, term] : llvm::enumerate(terms)) {
     NMAttr nm = term.getFilterSparsityAttr();
-    FailureOr<PackedWeights> packed =
-        packedWeights(term, term.getFilter(), layout, nm);
-    if (failed(packed))
-      return failure();
-    SmallVector<MacProblem> &perGroup = perTerm.emplace_back();
-    for (int64_t g = 0; g < int64_t(op.getGroups()); ++g) {
-      MacProblem p{};
-      placeWeights(*packed, layout, g, nm, p);
+    // The terms of a TASD-A series read one filter: it is placed once.
+    auto earlier = ArrayRef(terms).take_front(i);
+    auto same = llvm::find_if(earlier, [&](Conv2DOp prev) {
+      return prev.getFilter() == term.getFilter() &&
+             prev.getFilterSparsityAttr() == nm;
+    });
+    SmallVector<MacProblem> perGroup;
+    if (same != earlier.end()) {
+      perGroup = perTerm[size_t(same - earlier.begin())];
+    } else {
+      FailureOr<PackedWeights> packed =
+          packedWeights(term, term.getFilter(), layout, nm);
+      if (failed(packed))
+        return failure();
+      for (int64_t g = 0; g < int64_t(op.getGroups()); ++g)
+        placeWeights(*packed, layout, g, nm, perGroup.emplace_back());
+    }
+    for (MacProblem &p : perGroup) {
       p.op = term;
       p.tile = term.getTileAttr();
       p.setActivationSparsity(term.getInputSparsityAttr());
-      perGroup.push_back(p);
     }
+    perTerm.push_back(std::move(perGroup));
     fused.insert(term);
   }
   Conv2DOp tail = terms.back();

@@ -11,11 +11,13 @@ using namespace kite;
 
 namespace {
 constexpr int64_t kAlign = 64;
-MacShape withSparsity(MacShape shape, NMAttr nm) {
-  if (nm) {
-    shape.keep = nm.getN();
-    shape.group = nm.getM();
+MacShape withSparsity(MacShape shape, NMAttr weights, NMAttr activations) {
+  if (weights) {
+    shape.keep = weights.getN();
+    shape.group = weights.getM();
   }
+  if (activations)
+    shape.actPeriod = numerics::seriesPeriod(activations.getSeries());
   return shape;
 }
 
@@ -48,7 +50,8 @@ std::optional<MacShape> kite::macShape(Operation *op) {
     MacShape shape{m, ls.back(), rs.back()};
     shape.problems = shared ? 1 : ShapedType::getNumElements(ls.drop_back(2));
     shape.chainTerms = chainLength(mm);
-    return withSparsity(shape, mm.getRhsSparsityAttr());
+    return withSparsity(shape, mm.getRhsSparsityAttr(),
+                        mm.getLhsSparsityAttr());
   }
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     ArrayRef<int64_t> fs = conv.getFilter().getType().getShape(),
@@ -57,7 +60,8 @@ std::optional<MacShape> kite::macShape(Operation *op) {
     MacShape shape{os[2] * os[3], fs[1] * fs[2] * fs[3], fs[0] / groups};
     shape.problems = os[0] * groups;
     shape.chainTerms = chainLength(conv);
-    return withSparsity(shape, conv.getFilterSparsityAttr());
+    return withSparsity(shape, conv.getFilterSparsityAttr(),
+                        conv.getInputSparsityAttr());
   }
   return std::nullopt;
 }
@@ -86,6 +90,8 @@ TileAttr kite::defaultTile(MLIRContext *ctx, const TileBudget &budget,
     tk = std::min({s.k, groups * s.group, budget.act / s.group * s.group});
     tk = std::max(tk, std::min(s.k, s.group));
   }
+  if (tk < s.k && s.actPeriod > 1)
+    tk = std::max(s.actPeriod, tk / s.actPeriod * s.actPeriod);
   int64_t tm = std::max<int64_t>(
       1, std::min({s.m, budget.act / tk, budget.acc / (4 * tn)}));
   if (s.problems == 1 && s.chainTerms <= 2 && tm == s.m && tk == s.k &&
@@ -108,6 +114,10 @@ std::optional<std::string> kite::tileProblem(const TileBudget &budget,
   if (m * n * rt::kAccWordBytes > budget.acc)
     return exceeds("the accumulator tile (m x n x 4)",
                    m * n * rt::kAccWordBytes, "ACC", budget.acc);
+  if (k % s.actPeriod && k != s.k)
+    return "a tile of N:M activations cuts no group: k must be a multiple "
+           "of " +
+           std::to_string(s.actPeriod);
   if (s.keep == 0) {
     if (k * n > budget.weight)
       return exceeds("the weight tile (k x n)", k * n, "WEIGHT", budget.weight);

@@ -24,3 +24,23 @@ func.func @main(%x: tensor<2x8xi8>) -> tensor<2x2xi32> {
   %y = kite.matmul %x, %w {lhs_sparsity = #kite.nm<2, 4, threshold = 3>} : (tensor<2x8xi8>, tensor<8x2xi8>) -> tensor<2x2xi32>
   return %y : tensor<2x2xi32>
 }
+
+// -----
+
+// A TASD-A series 2:4+1:8: one accumulator chain, the weights and the
+// activation tile loaded once, the 1:8 term naming the term before it in
+// `prior`, one drain.
+// CHECK: kite_isa.program @main
+// CHECK-COUNT-2: kite_isa.dma_load
+// CHECK-NOT: kite_isa.dma_load
+// CHECK: kite_isa.mma_act_nm {{{.*}}accumulate = 0 : i64{{.*}}group = 4 : i64{{.*}}keep = 2 : i64
+// CHECK-NOT: kite_isa.dma_load
+// CHECK-NEXT: kite_isa.mma_act_nm {{{.*}}accumulate = 1 : i64{{.*}}group = 8 : i64{{.*}}keep = 1 : i64{{.*}}prior = array<i64: 2, 4>
+// CHECK-NEXT: kite_isa.store_acc
+// CHECK-NOT: kite_isa.mma
+func.func @main(%x: tensor<2x8xi8>) -> tensor<2x2xi32> {
+  %w = arith.constant dense<[[1, 0], [-5, 2], [3, 0], [2, 7], [0, 1], [0, -1], [9, 0], [0, 4]]> : tensor<8x2xi8>
+  %t = kite.matmul %x, %w {lhs_sparsity = #kite.nm<2, 4>} : (tensor<2x8xi8>, tensor<8x2xi8>) -> tensor<2x2xi32>
+  %y = kite.matmul %x, %w acc(%t) {lhs_sparsity = #kite.nm<1, 8, residual_of = #kite.nm<2, 4>>} : (tensor<2x8xi8>, tensor<8x2xi8>, tensor<2x2xi32>) -> tensor<2x2xi32>
+  return %y : tensor<2x2xi32>
+}

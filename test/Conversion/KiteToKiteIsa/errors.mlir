@@ -66,6 +66,17 @@ func.func @main(%x: tensor<512x8xi8>, %w: tensor<8x32xi8>) -> tensor<512x32xi32>
 
 // -----
 
+// The activation unit selects within a tile's rows, so a tile of a TASD-A
+// series cuts no group of any term (lcm(4, 8) = 8).
+func.func @main(%x: tensor<2x16xi8>, %w: tensor<16x2xi8>) -> tensor<2x2xi32> {
+  %t = kite.matmul %x, %w {lhs_sparsity = #kite.nm<2, 4>, tile = #kite.tile<2, 4, 2>} : (tensor<2x16xi8>, tensor<16x2xi8>) -> tensor<2x2xi32>
+  // expected-error @+1 {{'kite.matmul' op tile <2, 4, 2> does not fit target 'kite-v1': a tile of N:M activations cuts no group: k must be a multiple of 8}}
+  %y = kite.matmul %x, %w acc(%t) {lhs_sparsity = #kite.nm<1, 8, residual_of = #kite.nm<2, 4>>, tile = #kite.tile<2, 4, 2>} : (tensor<2x16xi8>, tensor<16x2xi8>, tensor<2x2xi32>) -> tensor<2x2xi32>
+  return %y : tensor<2x2xi32>
+}
+
+// -----
+
 func.func @main(%x: tensor<2x4xi8>) -> tensor<4x2xi8> {
   // expected-error @+1 {{'kite.packed_weights' op feeds an op other than a convolution's filter or N:M matmul weights}}
   %w = kite.packed_weights {groups = 1 : i64, values = dense<1> : tensor<8xi8>} -> tensor<4x2xi8>

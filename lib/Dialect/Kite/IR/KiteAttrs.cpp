@@ -75,8 +75,52 @@ LogicalResult BufferAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+Attribute NMAttr::parse(AsmParser &parser, Type) {
+  unsigned n = 0, m = 0, threshold = 0;
+  NMAttr residualOf;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseInteger(n) || parser.parseComma() ||
+      parser.parseInteger(m))
+    return {};
+  while (succeeded(parser.parseOptionalComma())) {
+    StringRef key;
+    if (parser.parseKeyword(&key) || parser.parseEqual())
+      return {};
+    if (key == "threshold") {
+      if (parser.parseInteger(threshold))
+        return {};
+    } else if (key == "residual_of") {
+      if (parser.parseAttribute(residualOf))
+        return {};
+    } else {
+      parser.emitError(parser.getCurrentLocation(),
+                       "expected 'threshold' or 'residual_of', got '")
+          << key << "'";
+      return {};
+    }
+  }
+  if (parser.parseGreater())
+    return {};
+  return getChecked([&] { return parser.emitError(loc); }, parser.getContext(),
+                    n, m, threshold, residualOf);
+}
+
+void NMAttr::print(AsmPrinter &printer) const {
+  printer << "<" << getN() << ", " << getM();
+  if (getThreshold())
+    printer << ", threshold = " << getThreshold();
+  if (getResidualOf())
+    printer << ", residual_of = " << Attribute(getResidualOf());
+  printer << ">";
+}
+
 LogicalResult NMAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                             unsigned n, unsigned m, unsigned threshold) {
+                             unsigned n, unsigned m, unsigned threshold,
+                             NMAttr residualOf) {
+  if (residualOf && residualOf.getThreshold())
+    return emitError() << "N:M term " << residualOf
+                       << " inside residual_of has a threshold; the series "
+                          "takes the outermost term's";
   if (threshold > numerics::kMaxSelectionThreshold)
     return emitError() << "N:M threshold " << threshold
                        << " is out of range: must be at most "
@@ -88,6 +132,13 @@ LogicalResult NMAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "N:M pattern " << n << ":" << m
                        << " is invalid: requires 0 < N <= M";
   return success();
+}
+
+std::vector<numerics::NMPattern> NMAttr::getSeries() const {
+  std::vector<numerics::NMPattern> series;
+  for (NMAttr term = *this; term; term = term.getResidualOf())
+    series.insert(series.begin(), {term.getN(), term.getM()});
+  return series;
 }
 
 LogicalResult
@@ -249,9 +300,10 @@ LogicalResult TargetAttr::verify(
     if (!nm)
       return emitError() << "target sparsity entries must be #kite.nm, got "
                          << attr;
-    if (nm.getThreshold())
+    if (nm.getThreshold() || nm.getResidualOf())
       return emitError() << "target sparsity entry " << nm
-                         << " has a threshold; thresholds belong to ops";
+                         << " has a threshold or residual_of; those belong "
+                            "to ops";
   }
   if (!softmax || !memory || !energy)
     return emitError() << "target needs softmax, memory and energy";
@@ -273,9 +325,12 @@ bool TargetAttr::hasMultiplier(StringRef name) const {
 }
 
 bool TargetAttr::supportsSparsity(NMAttr pattern) const {
-  // A threshold is the activation unit's, not part of the pattern.
-  return llvm::any_of(getSparsity().getValue(), [&](Attribute a) {
-    auto nm = cast<NMAttr>(a);
-    return nm.getN() == pattern.getN() && nm.getM() == pattern.getM();
+  // A threshold is the activation unit's, not part of the pattern; every
+  // term of a series is one the array runs.
+  return llvm::all_of(pattern.getSeries(), [&](numerics::NMPattern term) {
+    return llvm::any_of(getSparsity().getValue(), [&](Attribute a) {
+      auto nm = cast<NMAttr>(a);
+      return nm.getN() == term.n && nm.getM() == term.m;
+    });
   });
 }

@@ -128,16 +128,18 @@ static LogicalResult verifyMacOperands(Operation *op, StringRef lhsName,
                                << "\" is not in the library of target '"
                                << target.getName() << "'";
   }
-  if (rhsSparsity && rhsSparsity.getThreshold())
+  if (rhsSparsity &&
+      (rhsSparsity.getThreshold() || rhsSparsity.getResidualOf()))
     return op->emitOpError()
            << rhsName << " sparsity " << rhsSparsity
-           << " has a threshold, which applies to activations selected at "
-              "run time only";
-  if (lhsSparsity && lhsSparsity.getThreshold() &&
+           << " has a threshold or residual_of, which apply to activations "
+              "selected at run time only";
+  if (lhsSparsity &&
+      (lhsSparsity.getThreshold() || lhsSparsity.getResidualOf()) &&
       *kind != ProductKind::Integer)
     return op->emitOpError() << lhsName << " sparsity " << lhsSparsity
-                             << " has a threshold, which needs integer "
-                                "operands";
+                             << " has a threshold or residual_of, which "
+                                "need integer operands";
   return failure(failed(verifySparsity(op, lhsName, lhsSparsity)) ||
                  failed(verifySparsity(op, rhsName, rhsSparsity)));
 }
@@ -591,6 +593,10 @@ LogicalResult PackedWeightsOp::verify() {
                : int64_t(-1);
   };
   NMAttr nm = getSparsityAttr();
+  if (nm && (nm.getThreshold() || nm.getResidualOf()))
+    return emitOpError() << "sparsity " << nm
+                         << " has a threshold or residual_of, which apply to "
+                            "activations selected at run time only";
   int64_t values = layout->groups * layout->valueBytes(nm);
   if (bytes(getValues()) != values)
     return emitOpError() << "values must be " << values << " i8 codes";

@@ -99,10 +99,12 @@ double norm(const std::vector<int64_t> &v) {
   return std::sqrt(s);
 }
 
-/// A copy of MAC op `op` before it that reads `weights` through `nm`, adds
-/// to `acc` (if any) and, unless `first`, leaves the bias to the first term.
+/// A copy of MAC op `op` at `b` that reads `weights` through `weightsNM`
+/// and its activations through `activationsNM`, adds to `acc` (if any) and,
+/// unless `first`, leaves the bias to the first term.
 Operation *cloneTerm(OpBuilder &b, Operation *op, Value weights, Value acc,
-                     bool first, NMAttr nm) {
+                     bool first, NMAttr weightsNM,
+                     NMAttr activationsNM = nullptr) {
   Operation *part = b.clone(*op);
   if (auto mm = dyn_cast<MatmulOp>(part)) {
     mm.getRhsMutable().assign(weights);
@@ -110,7 +112,8 @@ Operation *cloneTerm(OpBuilder &b, Operation *op, Value weights, Value acc,
       mm.getAccMutable().assign(acc);
     else
       mm.getAccMutable().clear();
-    mm.setRhsSparsityAttr(nm);
+    mm.setRhsSparsityAttr(weightsNM);
+    mm.setLhsSparsityAttr(activationsNM);
     return part;
   }
   auto conv = cast<Conv2DOp>(part);
@@ -121,7 +124,8 @@ Operation *cloneTerm(OpBuilder &b, Operation *op, Value weights, Value acc,
     conv.getAccMutable().clear();
   if (!first)
     conv.getBiasMutable().clear();
-  conv.setFilterSparsityAttr(nm);
+  conv.setFilterSparsityAttr(weightsNM);
+  conv.setInputSparsityAttr(activationsNM);
   return part;
 }
 
@@ -293,18 +297,50 @@ NMAttr activationSelection(Operation *op, unsigned n, unsigned m,
   return nullptr;
 }
 
-/// Reads `op`'s activations through the n:m selection if TASD-A applies to
-/// it; the selection set, or nullptr.
-NMAttr selectActivations(Operation *op, unsigned n, unsigned m,
+/// If TASD-A applies to `op` (activationSelection of the first term),
+/// rewrites it into a chain of MAC ops, one per term of `terms`, that share
+/// its weights and accumulate into each other: `op` reads its activations
+/// through the first term's selection, each later copy through its term's
+/// selection of what the earlier terms left (`residual_of`). Returns the
+/// first term's selection, or nullptr.
+NMAttr selectActivations(Operation *op,
+                         ArrayRef<std::pair<unsigned, unsigned>> terms,
                          double geluThresholdReal) {
-  NMAttr nm = activationSelection(op, n, m, geluThresholdReal);
-  if (!nm)
+  auto [n0, m0] = terms.front();
+  NMAttr first = activationSelection(op, n0, m0, geluThresholdReal);
+  if (!first)
     return nullptr;
   if (auto mm = dyn_cast<MatmulOp>(op))
-    mm.setLhsSparsityAttr(nm);
+    mm.setLhsSparsityAttr(first);
   else
-    cast<Conv2DOp>(op).setInputSparsityAttr(nm);
-  return nm;
+    cast<Conv2DOp>(op).setInputSparsityAttr(first);
+  MLIRContext *ctx = op->getContext();
+  // The series shares the first term's threshold; nested terms carry none.
+  NMAttr earlier = NMAttr::get(ctx, n0, m0);
+  Value weights = weightView(op).weights;
+  OpBuilder b(ctx);
+  Operation *last = op, *second = nullptr;
+  for (auto [n, m] : terms.drop_front()) {
+    NMAttr nm = NMAttr::get(ctx, n, m, first.getThreshold(), earlier);
+    earlier = NMAttr::get(ctx, n, m, 0, earlier);
+    b.setInsertionPointAfter(last);
+    last = cloneTerm(b, op, weights, last->getResult(0), /*first=*/false,
+                     nullptr, nm);
+    if (!second)
+      second = last;
+  }
+  if (second)
+    op->getResult(0).replaceAllUsesExcept(last->getResult(0), second);
+  return first;
+}
+
+/// "2:4+1:8" for the series `terms`.
+std::string seriesText(ArrayRef<std::pair<unsigned, unsigned>> terms) {
+  std::string text;
+  for (auto [n, m] : terms)
+    text +=
+        (text.empty() ? "" : "+") + std::to_string(n) + ":" + std::to_string(m);
+  return text;
 }
 
 struct TasdActivationsPass
@@ -315,13 +351,12 @@ struct TasdActivationsPass
     ModuleOp module = getOperation();
     FailureOr<SmallVector<std::pair<unsigned, unsigned>>> terms =
         parseSeries(pattern);
-    if (failed(terms) || terms->size() != 1) {
+    if (failed(terms)) {
       module.emitError() << "kite-tasd-activations: bad pattern '" << pattern
-                         << "' (expected one N:M, e.g. 2:4)";
+                         << "' (expected N:M terms joined by '+', e.g. 4:8 "
+                            "or 2:4+1:8)";
       return signalPassFailure();
     }
-    NMAttr nm =
-        NMAttr::get(&getContext(), terms->front().first, terms->front().second);
     if (!(geluThreshold_ >= 0)) {
       module.emitError()
           << "kite-tasd-activations: gelu-threshold must be non-negative";
@@ -330,36 +365,37 @@ struct TasdActivationsPass
     TargetAttr target = requireTarget(module, "kite-tasd-activations");
     if (!target)
       return signalPassFailure();
-    if (!target.getActivationSparsity() || !target.supportsSparsity(nm)) {
-      module.emitError() << "kite-tasd-activations: target '"
-                         << target.getName() << "' does not select "
-                         << nm.getN() << ":" << nm.getM()
-                         << " activations at run time";
-      return signalPassFailure();
-    }
-    int64_t index = 0;
+    for (auto [n, m] : *terms)
+      if (!target.getActivationSparsity() ||
+          !target.supportsSparsity(NMAttr::get(&getContext(), n, m))) {
+        module.emitError() << "kite-tasd-activations: target '"
+                           << target.getName() << "' does not select " << n
+                           << ":" << m << " activations at run time";
+        return signalPassFailure();
+      }
+    SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
-      if (!isa<MatmulOp, Conv2DOp>(op))
-        return;
-      int64_t layer = index++;
-      NMAttr chosen =
-          selectActivations(op, nm.getN(), nm.getM(), geluThreshold_);
+      if (isa<MatmulOp, Conv2DOp>(op))
+        ops.push_back(op);
+    });
+    for (auto [layer, op] : llvm::enumerate(ops)) {
+      NMAttr chosen = selectActivations(op, *terms, geluThreshold_);
       if (!chosen || !report)
-        return;
+        continue;
       llvm::errs() << llvm::formatv(
-          "kite-tasd-activations: layer {0} ({1}): activations {2}:{3}", layer,
-          op->getName().getStringRef(), chosen.getN(), chosen.getM());
+          "kite-tasd-activations: layer {0} ({1}): activations {2}", layer,
+          op->getName().getStringRef(), seriesText(*terms));
       if (chosen.getThreshold())
         llvm::errs() << ", magnitudes below " << chosen.getThreshold()
                      << " as zero (GELU)";
       llvm::errs() << "\n";
-    });
+    }
   }
 };
 
 /// A TASDER candidate: N:M terms of the weights (TASD-W) or, with
-/// `activations`, one run-time N:M selection of the activations (TASD-A).
-/// No terms: dense.
+/// `activations`, of the activations selected at run time (TASD-A). No
+/// terms: dense.
 struct Series {
   SmallVector<std::pair<unsigned, unsigned>> terms;
   bool activations = false;
@@ -378,7 +414,7 @@ FailureOr<SmallVector<Series>> parseMenu(StringRef text) {
     s.activations = entry.consume_front("A");
     FailureOr<SmallVector<std::pair<unsigned, unsigned>>> terms =
         parseSeries(entry);
-    if (failed(terms) || (s.activations && terms->size() != 1))
+    if (failed(terms))
       return failure();
     s.terms = *terms;
     menu.push_back(s);
@@ -397,11 +433,7 @@ double density(const Series &s) {
 std::string seriesName(const Series &s) {
   if (s.terms.empty())
     return "dense";
-  std::string name = s.activations ? "A" : "";
-  for (auto [n, m] : s.terms)
-    name += (name.empty() || name == "A" ? "" : "+") + std::to_string(n) + ":" +
-            std::to_string(m);
-  return name;
+  return (s.activations ? "A" : "") + seriesText(s.terms);
 }
 
 /// Applies candidate `s` to MAC op `op` (`geluThresholdReal`:
@@ -410,8 +442,7 @@ void applySeries(Operation *op, const Series &s, double geluThresholdReal) {
   if (s.terms.empty())
     return;
   if (s.activations) {
-    auto [n, m] = s.terms.front();
-    selectActivations(op, n, m, geluThresholdReal);
+    selectActivations(op, s.terms, geluThresholdReal);
     return;
   }
   double residual;

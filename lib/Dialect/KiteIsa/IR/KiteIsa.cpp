@@ -310,6 +310,12 @@ LogicalResult MmaActNMOp::verify() {
     return emitOpError() << "threshold must be in [0, "
                          << numerics::kMaxSelectionThreshold << "], got "
                          << getThreshold();
+  ArrayRef<int64_t> prior = getPrior();
+  if (prior.size() % 2)
+    return emitOpError("prior must hold (keep, group) pairs");
+  for (size_t t = 0; t < prior.size(); t += 2)
+    if (failed(verifyPattern(*this, prior[t], prior[t + 1])))
+      return failure();
   return verifyMmaTiles(
       *this, getA(), getC(), getM(), getK(), getN(), getAccumulate(),
       [&](TargetAttr target) -> LogicalResult {
@@ -318,6 +324,10 @@ LogicalResult MmaActNMOp::verify() {
                                << "' has no run-time activation sparsity";
         if (failed(checkTargetPattern(*this, target, getKeep(), getGroup())))
           return failure();
+        for (size_t t = 0; t < getPrior().size(); t += 2)
+          if (failed(checkTargetPattern(*this, target, getPrior()[t],
+                                        getPrior()[t + 1])))
+            return failure();
         return checkBuffer(*this, "B tile", getB(), getK() * getN(),
                            kib(target.getMemory().getWeightKib()));
       });

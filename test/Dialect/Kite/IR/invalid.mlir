@@ -93,6 +93,21 @@ func.func @bad_attr() attributes {kite.x = #kite.nm<2, 4, threshold = 129>} {
 
 // -----
 
+// expected-error @+1 {{expected 'threshold' or 'residual_of', got 'offset'}}
+func.func @bad_attr() attributes {kite.x = #kite.nm<2, 4, offset = 1>} {
+  return
+}
+
+// -----
+
+// The series takes the outermost term's threshold.
+// expected-error @+1 {{N:M term #kite.nm<2, 4, threshold = 3> inside residual_of has a threshold; the series takes the outermost term's}}
+func.func @bad_attr() attributes {kite.x = #kite.nm<1, 8, residual_of = #kite.nm<2, 4, threshold = 3>>} {
+  return
+}
+
+// -----
+
 // expected-error @+1 {{unknown multiplier ''; known families: exact, trunc<k>, bam_h<h>_v<v>, mitchell, mitchell_t<t>, drum<k>, udm, udm<k>}}
 func.func @bad_attr() attributes {kite.x = #kite.mul<"">} {
   return
@@ -392,22 +407,31 @@ func.func @f(%a: tensor<8x8xi8>, %b: tensor<8x4xi8>) {
 
 // A threshold belongs to a run-time selection of integer activations.
 func.func @f(%a: tensor<8x8xi8>, %b: tensor<8x4xi8>) {
-  // expected-error @+1 {{'kite.matmul' op rhs sparsity #kite.nm<2, 4, threshold = 3> has a threshold, which applies to activations selected at run time only}}
+  // expected-error @+1 {{'kite.matmul' op rhs sparsity #kite.nm<2, 4, threshold = 3> has a threshold or residual_of, which apply to activations selected at run time only}}
   %0 = kite.matmul %a, %b {rhs_sparsity = #kite.nm<2, 4, threshold = 3>} : (tensor<8x8xi8>, tensor<8x4xi8>) -> tensor<8x4xi32>
   return
 }
 
 // -----
 
+// Later terms of a series are selected at run time too.
+func.func @f(%a: tensor<8x8xi8>, %b: tensor<8x4xi8>) {
+  // expected-error @+1 {{'kite.matmul' op rhs sparsity #kite.nm<1, 4, residual_of = #kite.nm<2, 4>> has a threshold or residual_of, which apply to activations selected at run time only}}
+  %0 = kite.matmul %a, %b {rhs_sparsity = #kite.nm<1, 4, residual_of = #kite.nm<2, 4>>} : (tensor<8x8xi8>, tensor<8x4xi8>) -> tensor<8x4xi32>
+  return
+}
+
+// -----
+
 func.func @f(%x: tensor<8x8xf32>, %y: tensor<8x4xf32>) {
-  // expected-error @+1 {{'kite.matmul' op lhs sparsity #kite.nm<2, 4, threshold = 3> has a threshold, which needs integer operands}}
+  // expected-error @+1 {{'kite.matmul' op lhs sparsity #kite.nm<2, 4, threshold = 3> has a threshold or residual_of, which need integer operands}}
   %0 = kite.matmul %x, %y {lhs_sparsity = #kite.nm<2, 4, threshold = 3>} : (tensor<8x8xf32>, tensor<8x4xf32>) -> tensor<8x4xf32>
   return
 }
 
 // -----
 
-// expected-error @+1 {{target sparsity entry #kite.nm<2, 4, threshold = 1> has a threshold; thresholds belong to ops}}
+// expected-error @+1 {{target sparsity entry #kite.nm<2, 4, threshold = 1> has a threshold or residual_of; those belong to ops}}
 module attributes {kite.target = #kite.target<"t", clock_mhz = 100, array = [4, 4], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact"], sparsity = [#kite.nm<2, 4, threshold = 1>], activation_sparsity = true, softmax = #kite.softmax_unit<method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = #kite.memory<weight_kib = 16, act_kib = 16, acc_kib = 4, dram_bytes_per_cycle = 4, sram_bytes_per_cycle = 16>, energy = #kite.energy<int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5, dram_read_32b = 640, lut_read_8b = 0.36>>} {
 }
 
@@ -835,6 +859,11 @@ func.func @sizes(%x: tensor<8x64xi8>, %w: tensor<64x16xi8>) -> tensor<8x16xi32> 
 
 // expected-error @+1 {{'kite.packed_weights' op index must be 2 i8 bytes}}
 %w = kite.packed_weights {groups = 1 : i64, sparsity = #kite.nm<2, 4>, values = dense<1> : tensor<4xi8>} -> tensor<4x2xi8>
+
+// -----
+
+// expected-error @+1 {{'kite.packed_weights' op sparsity #kite.nm<1, 4, residual_of = #kite.nm<2, 4>> has a threshold or residual_of, which apply to activations selected at run time only}}
+%w = kite.packed_weights {groups = 1 : i64, sparsity = #kite.nm<1, 4, residual_of = #kite.nm<2, 4>>, values = dense<1> : tensor<2xi8>, index = dense<0> : tensor<1xi8>} -> tensor<4x2xi8>
 
 // -----
 

@@ -33,6 +33,24 @@ func.func @matmul_quantized(%x: tensor<8x64xi8>, %w: tensor<64x32xi8>,
   return
 }
 
+// A run-time TASD-A series 4:8+2:8 (+1:8 with a GELU threshold): each later
+// term selects from what the earlier ones left.
+// CHECK-LABEL: func.func @activation_series
+// CHECK: %[[T0:.*]] = kite.matmul %{{.*}}, %{{.*}} {lhs_sparsity = #kite.nm<4, 8>}
+// CHECK: kite.matmul %{{.*}}, %{{.*}} acc(%[[T0]]) {lhs_sparsity = #kite.nm<2, 8, residual_of = #kite.nm<4, 8>>}
+// CHECK: kite.matmul %{{.*}}, %{{.*}} {lhs_sparsity = #kite.nm<1, 8, threshold = 5, residual_of = #kite.nm<2, 8, residual_of = #kite.nm<4, 8>>>}
+func.func @activation_series(%x: tensor<8x64xi8>, %w: tensor<64x32xi8>) {
+  %0 = kite.matmul %x, %w {lhs_sparsity = #kite.nm<4, 8>}
+      : (tensor<8x64xi8>, tensor<64x32xi8>) -> tensor<8x32xi32>
+  %1 = kite.matmul %x, %w acc(%0)
+      {lhs_sparsity = #kite.nm<2, 8, residual_of = #kite.nm<4, 8>>}
+      : (tensor<8x64xi8>, tensor<64x32xi8>, tensor<8x32xi32>) -> tensor<8x32xi32>
+  %2 = kite.matmul %x, %w {lhs_sparsity = #kite.nm<1, 8, threshold = 5,
+      residual_of = #kite.nm<2, 8, residual_of = #kite.nm<4, 8>>>}
+      : (tensor<8x64xi8>, tensor<64x32xi8>) -> tensor<8x32xi32>
+  return
+}
+
 // CHECK-LABEL: func.func @conv
 // CHECK: kite.conv2d %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x1x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x8x8xf32>
 // CHECK: kite.conv2d %{{.*}}, %{{.*}} bias(%{{.*}}) {dilations = array<i64: 2, 1>, filter_format = #kite.int<4, signed>, filter_sparsity = #kite.nm<2, 4>, groups = 2 : i64, input_format = #kite.int<8, signed>, multiplier = #kite.mul<"exact">, pads = array<i64: 0, 1, 0, 1>, strides = array<i64: 2, 2>} : (tensor<2x4x9x8xi8>, tensor<6x2x3x3xi8>, tensor<6xi32>) -> tensor<2x6x3x4xi32>

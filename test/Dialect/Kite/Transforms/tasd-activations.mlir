@@ -1,7 +1,10 @@
 // RUN: kite-opt %s --split-input-file --kite-set-target --kite-tasd-activations="pattern=2:4 report=true" 2> %t.report | FileCheck %s
 // RUN: FileCheck %s --check-prefix=REPORT < %t.report
 // RUN: not kite-opt %s --split-input-file --kite-set-target=target=kite-mini --kite-tasd-activations -o /dev/null 2>&1 | FileCheck %s --check-prefix=MINI
-// RUN: not kite-opt %s --split-input-file --kite-set-target --kite-tasd-activations=pattern=2:4+1:8 -o /dev/null 2>&1 | FileCheck %s --check-prefix=PATTERN
+// RUN: not kite-opt %s --split-input-file --kite-set-target --kite-tasd-activations=pattern=2:4+1:9 -o /dev/null 2>&1 | FileCheck %s --check-prefix=PATTERN
+// RUN: not kite-opt %s --split-input-file --kite-set-target --kite-tasd-activations=pattern=2:4+4 -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADPATTERN
+// RUN: kite-opt %s --split-input-file --kite-set-target --kite-tasd-activations="pattern=2:4+1:8+1:8 gelu-threshold=0.17 report=true" 2> %t.series | FileCheck %s --check-prefix=SERIES
+// RUN: FileCheck %s --check-prefix=SERIESREPORT < %t.series
 // RUN: not kite-opt %s --split-input-file --kite-tasd-activations -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTARGET
 // RUN: kite-opt %s --split-input-file --kite-set-target --kite-tasd-activations="pattern=2:4 gelu-threshold=0.17 report=true" 2> %t.gelu | FileCheck %s --check-prefix=GELU
 // RUN: FileCheck %s --check-prefix=GELUREPORT < %t.gelu
@@ -17,7 +20,23 @@
 // REPORT: kite-tasd-activations: layer 1 (kite.matmul): activations 2:4
 // REPORT-NOT: layer
 // MINI: error: kite-tasd-activations: target 'kite-mini' does not select 4:8 activations at run time
-// PATTERN: error: kite-tasd-activations: bad pattern '2:4+1:8' (expected one N:M, e.g. 2:4)
+// PATTERN: error: kite-tasd-activations: target 'kite-v1' does not select 1:9 activations at run time
+// BADPATTERN: error: kite-tasd-activations: bad pattern '2:4+4' (expected N:M terms joined by '+', e.g. 4:8 or 2:4+1:8)
+// A series: one matmul per term, sharing the weights and accumulating into
+// each other; each later term selects from what the earlier ones left.
+// SERIES-LABEL: func.func @main
+// SERIES: %[[W:.*]] = arith.constant dense<1> : tensor<8x8xi8>
+// SERIES: kite.matmul %{{.*}}, %[[W]] {lhs_format = #kite.int<8, signed>} :
+// SERIES: %[[T0:.*]] = kite.matmul %[[Q1:.*]], %[[W]] {lhs_format = #kite.int<8, signed>, lhs_sparsity = #kite.nm<2, 4>} :
+// SERIES-NEXT: %[[T1:.*]] = kite.matmul %[[Q1]], %[[W]] acc(%[[T0]]) {lhs_format = #kite.int<8, signed>, lhs_sparsity = #kite.nm<1, 8, residual_of = #kite.nm<2, 4>>} :
+// SERIES-NEXT: %[[T2:.*]] = kite.matmul %[[Q1]], %[[W]] acc(%[[T1]]) {lhs_format = #kite.int<8, signed>, lhs_sparsity = #kite.nm<1, 8, residual_of = #kite.nm<1, 8, residual_of = #kite.nm<2, 4>>>} :
+// SERIES: return %[[T2]],
+// SERIES-LABEL: func.func @gelu
+// SERIES: %[[G0:.*]] = kite.matmul {{.*}}lhs_sparsity = #kite.nm<2, 4, threshold = 8>}
+// SERIES-NEXT: %[[G1:.*]] = kite.matmul {{.*}} acc(%[[G0]]) {{.*}}lhs_sparsity = #kite.nm<1, 8, threshold = 8, residual_of = #kite.nm<2, 4>>}
+// SERIES-NEXT: kite.matmul {{.*}} acc(%[[G1]]) {{.*}}lhs_sparsity = #kite.nm<1, 8, threshold = 8, residual_of = #kite.nm<1, 8, residual_of = #kite.nm<2, 4>>>}
+// SERIESREPORT: kite-tasd-activations: layer 1 (kite.matmul): activations 2:4+1:8+1:8
+// SERIESREPORT: kite-tasd-activations: layer 0 (kite.matmul): activations 2:4+1:8+1:8, magnitudes below 8 as zero (GELU)
 // NOTARGET: error: kite-tasd-activations: the module has no kite.target (run kite-set-target first)
 func.func @main(%x: tensor<2x8xf32>) -> (tensor<1x2x8xi32>, tensor<1x2x8xi32>) {
   %w = arith.constant dense<1> : tensor<8x8xi8>

@@ -278,6 +278,20 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 // -----
 
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.mma_act_nm' op prior must hold (keep, group) pairs}}
+  kite_isa.mma_act_nm {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 2 : i64, k = 4 : i64, n = 2 : i64, keep = 2 : i64, group = 4 : i64, threshold = 0 : i64, accumulate = 0 : i64, prior = array<i64: 2>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.mma_act_nm' op needs 1 <= keep <= group <= 256}}
+  kite_isa.mma_act_nm {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 2 : i64, k = 4 : i64, n = 2 : i64, keep = 2 : i64, group = 4 : i64, threshold = 0 : i64, accumulate = 0 : i64, prior = array<i64: 0, 4>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.mma_act_nm' op threshold must be in [0, 128], got 129}}
   kite_isa.mma_act_nm {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 2 : i64, k = 4 : i64, n = 2 : i64, keep = 2 : i64, group = 4 : i64, threshold = 129 : i64, accumulate = 0 : i64}
 }

@@ -18,6 +18,8 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   kite_isa.mma_nm {a = 0 : i64, b = 0 : i64, index = 8 : i64, c = 0 : i64, m = 2 : i64, k = 4 : i64, n = 2 : i64, keep = 2 : i64, group = 4 : i64, threshold = 0 : i64, accumulate = 1 : i64}
   // CHECK: kite_isa.mma_act_nm
   kite_isa.mma_act_nm {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 2 : i64, k = 4 : i64, n = 2 : i64, keep = 2 : i64, group = 4 : i64, threshold = 0 : i64, accumulate = 1 : i64}
+  // CHECK: kite_isa.mma_act_nm {{.*}}prior = array<i64: 2, 4>
+  kite_isa.mma_act_nm {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 2 : i64, k = 8 : i64, n = 2 : i64, keep = 2 : i64, group = 4 : i64, threshold = 3 : i64, accumulate = 1 : i64, prior = array<i64: 2, 4>}
   // CHECK: kite_isa.store_acc
   kite_isa.store_acc {src = 0 : i64, rows = 2 : i64, cols = 2 : i64, dst = 128 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 3 : i64, bias = -1 : i64}
   // CHECK: kite_isa.store_acc_fused
