@@ -193,21 +193,15 @@ FailureOr<GradientRun> Interpreter::runWithGradients(func::FuncOp func,
       return func.emitError("cross-entropy needs [rows, classes] logits and "
                             "one label per row");
     int64_t rows = y.shape[0], classes = y.shape[1];
+    std::vector<double> gradient(static_cast<size_t>(classes));
     for (int64_t r = 0; r < rows; ++r) {
       int64_t label = int64_t(at(loss.target, r));
       if (label < 0 || label >= classes)
         return func.emitError() << "label " << label << " is out of range";
-      double mx = -INFINITY, sum = 0;
-      for (int64_t c = 0; c < classes; ++c)
-        mx = std::max(mx, at(y, r * classes + c));
-      for (int64_t c = 0; c < classes; ++c)
-        sum += std::exp(at(y, r * classes + c) - mx);
       run.loss +=
-          (std::log(sum) + mx - at(y, r * classes + label)) / double(rows);
-      for (int64_t c = 0; c < classes; ++c) {
-        double p = std::exp(at(y, r * classes + c) - mx) / sum;
-        seed.f[r * classes + c] = float((p - (c == label)) / double(rows));
-      }
+          crossEntropyRow(y, r, classes, label, gradient.data()) / double(rows);
+      for (int64_t c = 0; c < classes; ++c)
+        seed.f[r * classes + c] = float(gradient[size_t(c)] / double(rows));
     }
   } else {
     if (loss.target.size() != y.size())

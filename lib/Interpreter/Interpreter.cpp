@@ -6,6 +6,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace kite::interp;
 
@@ -19,6 +21,22 @@ int64_t kite::interp::argmaxRow(const Tensor &t, int64_t row, int64_t classes) {
     if (at(c) > at(best))
       best = c;
   return best;
+}
+
+double kite::interp::crossEntropyRow(const Tensor &t, int64_t row,
+                                     int64_t classes, int64_t label,
+                                     double *gradient) {
+  auto at = [&](int64_t c) {
+    size_t k = size_t(row * classes + c);
+    return t.isFloat ? double(t.f[k]) : double(t.i[k]);
+  };
+  double mx = at(argmaxRow(t, row, classes)), sum = 0;
+  for (int64_t c = 0; c < classes; ++c)
+    sum += std::exp(at(c) - mx);
+  if (gradient)
+    for (int64_t c = 0; c < classes; ++c)
+      gradient[c] = std::exp(at(c) - mx) / sum - (c == label);
+  return std::log(sum) + mx - at(label);
 }
 
 int64_t kite::interp::numElements(ArrayRef<int64_t> shape) {

@@ -42,6 +42,12 @@ int64_t numElements(llvm::ArrayRef<int64_t> shape);
 /// index of its first largest element (float or integer data).
 int64_t argmaxRow(const Tensor &t, int64_t row, int64_t classes);
 
+/// Softmax cross-entropy (natural log) of row `row` of `t`, read as rows of
+/// `classes` logits, against class `label`; with `gradient` (`classes`
+/// values), also its derivative by each logit: softmax minus one-hot.
+double crossEntropyRow(const Tensor &t, int64_t row, int64_t classes,
+                       int64_t label, double *gradient = nullptr);
+
 /// Row-major strides of a shape.
 llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
 

@@ -277,12 +277,8 @@ struct LossAndAccuracy {
         return "label " + std::to_string(label) + " of input " +
                std::to_string(begin + r) + " is not one of the " +
                std::to_string(classes) + " classes";
-      int64_t best = interp::argmaxRow(logits, r, classes);
-      double mx = logits.f[r * classes + best], sum = 0;
-      for (int64_t cl = 0; cl < classes; ++cl)
-        sum += std::exp(logits.f[r * classes + cl] - mx);
-      loss += std::log(sum) + mx - logits.f[r * classes + label];
-      correct += best == label;
+      loss += interp::crossEntropyRow(logits, r, classes, label);
+      correct += interp::argmaxRow(logits, r, classes) == label;
       rows += 1;
     }
     return "";
