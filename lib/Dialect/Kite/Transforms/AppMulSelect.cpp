@@ -87,8 +87,9 @@ struct ColumnMoments {
 /// What one integer MAC layer saw over the calibration runs.
 struct LayerStats {
   Operation *op = nullptr;
-  nq::MulOperand a, w;
   nq::CountingMatrices counts;
+  nq::MulOperand a() const { return counts.lhs(); }
+  nq::MulOperand w() const { return counts.rhs(); }
   /// The outputs' errors, per weight column (below): weighted by the
   /// squared gradients for the loss, by the output count for the noise.
   ColumnMoments gradWeighted, outputWeighted;
@@ -137,7 +138,7 @@ void addColumn(LayerStats &s, int64_t k, double outputs, double gradSquares,
                WeightAt weightAt) {
   llvm::SmallDenseMap<size_t, double, 32> histogram;
   for (int64_t x = 0; x < k; ++x)
-    histogram[size_t(s.w.read(weightAt(x)) - s.w.min())] += 1;
+    histogram[size_t(s.w().read(weightAt(x)) - s.w().min())] += 1;
   s.gradWeighted.add(gradSquares, histogram);
   s.outputWeighted.add(outputs, histogram);
 }
@@ -416,11 +417,9 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       if (auto f = formatsOf(op)) {
         LayerStats s;
         s.op = op;
-        s.a = f->first;
-        s.w = f->second;
-        s.counts = nq::CountingMatrices(s.a, s.w);
+        s.counts = nq::CountingMatrices(f->first, f->second);
         s.gradWeighted = s.outputWeighted =
-            ColumnMoments(size_t(1) << s.w.bits);
+            ColumnMoments(size_t(1) << s.w().bits);
         s.macs = macCount(op);
         layers.push_back(std::move(s));
       }
@@ -441,11 +440,11 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     std::vector<std::vector<const nq::Multiplier *>> multipliers(layers.size());
     for (auto [l, s] : llvm::enumerate(layers)) {
       double exactPj = int8MulPj *
-                       nq::exactEnergyRelativeTo8x8(s.a.bits, s.w.bits) *
+                       nq::exactEnergyRelativeTo8x8(s.a().bits, s.w().bits) *
                        double(s.macs);
       for (Attribute attr : target.getMultipliers()) {
         const nq::Multiplier *m = nq::Multiplier::shared(
-            cast<StringAttr>(attr).getValue(), s.a, s.w, nullptr);
+            cast<StringAttr>(attr).getValue(), s.a(), s.w(), nullptr);
         if (!m)
           continue;
         candidates[l].push_back(
@@ -506,13 +505,13 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           nq::PairStats stats;
         };
         std::vector<Pair> seen;
-        for (int64_t a = s.a.min(); a <= s.a.max(); ++a)
-          for (int64_t w = s.w.min(); w <= s.w.max(); ++w)
+        for (int64_t a = s.a().min(); a <= s.a().max(); ++a)
+          for (int64_t w = s.w().min(); w <= s.w().max(); ++w)
             if (const nq::PairStats &p = s.counts.at(a, w); p.count > 0)
               seen.push_back(
-                  {s.counts.index(a, w), size_t(w - s.w.min()), a * w, p});
+                  {s.counts.index(a, w), size_t(w - s.w().min()), a * w, p});
         // The weight values some output column holds.
-        size_t values = size_t(1) << s.w.bits;
+        size_t values = size_t(1) << s.w().bits;
         SmallVector<size_t> weights;
         std::vector<double> products(values), mean(values), var(values);
         for (const Pair &p : seen)
@@ -685,7 +684,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         llvm::errs() << llvm::formatv(
             "  layer {0} ({1}, {2}x{3} bits, {4} MACs): {5}, predicted dL "
             "{6:e2}, noise-to-signal {7:e2}",
-            l, s.op->getName().getStringRef(), s.a.bits, s.w.bits, s.macs,
+            l, s.op->getName().getStringRef(), s.a().bits, s.w().bits, s.macs,
             c.name, c.estimate, c.noise);
         if (c.measured)
           llvm::errs() << llvm::formatv(", measured alone {0:e2}", *c.measured);
@@ -831,13 +830,13 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           o["measured_dloss"] = *c.measured;
         options.push_back(std::move(o));
       }
-      out.push_back(
-          llvm::json::Object{{"layer", int64_t(l)},
-                             {"op", s.op->getName().getStringRef()},
-                             {"bits", llvm::json::Array{s.a.bits, s.w.bits}},
-                             {"macs", s.macs},
-                             {"chosen", cands[l][chosen[l]].name},
-                             {"candidates", std::move(options)}});
+      out.push_back(llvm::json::Object{
+          {"layer", int64_t(l)},
+          {"op", s.op->getName().getStringRef()},
+          {"bits", llvm::json::Array{s.a().bits, s.w().bits}},
+          {"macs", s.macs},
+          {"chosen", cands[l][chosen[l]].name},
+          {"candidates", std::move(options)}});
     }
     std::error_code ec;
     llvm::raw_fd_ostream os(dumpEstimates, ec);
