@@ -147,7 +147,9 @@ def KitePackWeights : Pass<"kite-pack-weights", "::mlir::ModuleOp"> {
 
     The model computes the same values: `kite.packed_weights` stands for
     the weights with the entries N:M drops set to zero, which the MAC op
-    would not read anyway. Constants left without uses are erased.
+    would not read anyway. Ops in one block that read a constant the same
+    way (the terms of a TASD-A series) share one packed copy, so DRAM holds
+    it once. Constants left without uses are erased.
     `convert-kite-to-kite-isa` packs constants itself when this pass has
     not run, with the same code.
 

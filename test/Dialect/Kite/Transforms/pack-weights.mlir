@@ -30,11 +30,15 @@ func.func @filter(%x: tensor<1x2x3x3xi8>) -> tensor<1x4x3x2xi32> {
 // -----
 
 // LP weights keep their codes (zero-extended from the byte) and zero ranks
-// below every value (column 1 keeps code 3, a tiny value); shared by two
-// ops, each gets its own packed copy and the constant goes.
+// below every value (column 1 keeps code 3, a tiny value); two ops that
+// read it the same way share one packed copy (DRAM holds it once), and the
+// constant goes.
 // CHECK-LABEL: func.func @lp_shared
 // CHECK-NOT: kite.constant
-// CHECK-COUNT-2: kite.packed_weights {groups = 1 : i64, index = dense<2> : tensor<1xi8>, sparsity = #kite.nm<1, 2>, values = dense<[-56, 3]> : tensor<2xi8>} -> tensor<2x2x!kite.lp<8, 1, 7, 0>>
+// CHECK: %[[P:.*]] = kite.packed_weights {groups = 1 : i64, index = dense<2> : tensor<1xi8>, sparsity = #kite.nm<1, 2>, values = dense<[-56, 3]> : tensor<2xi8>} -> tensor<2x2x!kite.lp<8, 1, 7, 0>>
+// CHECK-NOT: kite.packed_weights
+// CHECK: kite.matmul %{{.*}}, %[[P]]
+// CHECK: kite.matmul %{{.*}}, %[[P]]
 func.func @lp_shared(%x: tensor<1x2x!kite.lp<8, 1, 7, 0>>) -> (tensor<1x2xf32>, tensor<1x2xf32>) {
   %w = kite.constant dense<[[-56, 0], [1, 3]]> : tensor<2x2xi8> -> tensor<2x2x!kite.lp<8, 1, 7, 0>>
   %a = kite.matmul %x, %w {rhs_sparsity = #kite.nm<1, 2>} : (tensor<1x2x!kite.lp<8, 1, 7, 0>>, tensor<2x2x!kite.lp<8, 1, 7, 0>>) -> tensor<1x2xf32>
