@@ -115,8 +115,8 @@ std::optional<std::string> kite::tileProblem(const TileBudget &budget,
     return exceeds("the accumulator tile (m x n x 4)",
                    m * n * rt::kAccWordBytes, "ACC", budget.acc);
   if (k % s.actPeriod && k != s.k)
-    return "a tile of N:M activations cuts no group: k must be a multiple "
-           "of " +
+    return "a tile must not cut a group of N:M activations: k must be a "
+           "multiple of " +
            std::to_string(s.actPeriod);
   if (s.keep == 0) {
     if (k * n > budget.weight)

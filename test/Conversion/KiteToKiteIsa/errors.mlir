@@ -70,7 +70,7 @@ func.func @main(%x: tensor<512x8xi8>, %w: tensor<8x32xi8>) -> tensor<512x32xi32>
 // series cuts no group of any term (lcm(4, 8) = 8).
 func.func @main(%x: tensor<2x16xi8>, %w: tensor<16x2xi8>) -> tensor<2x2xi32> {
   %t = kite.matmul %x, %w {lhs_sparsity = #kite.nm<2, 4>, tile = #kite.tile<2, 4, 2>} : (tensor<2x16xi8>, tensor<16x2xi8>) -> tensor<2x2xi32>
-  // expected-error @+1 {{'kite.matmul' op tile <2, 4, 2> does not fit target 'kite-v1': a tile of N:M activations cuts no group: k must be a multiple of 8}}
+  // expected-error @+1 {{'kite.matmul' op tile <2, 4, 2> does not fit target 'kite-v1': a tile must not cut a group of N:M activations: k must be a multiple of 8}}
   %y = kite.matmul %x, %w acc(%t) {lhs_sparsity = #kite.nm<1, 8, residual_of = #kite.nm<2, 4>>, tile = #kite.tile<2, 4, 2>} : (tensor<2x16xi8>, tensor<16x2xi8>, tensor<2x2xi32>) -> tensor<2x2xi32>
   return %y : tensor<2x2xi32>
 }
