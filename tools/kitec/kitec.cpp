@@ -500,23 +500,25 @@ int main(int argc, char **argv) {
     layers.push_back(describe(&op));
     if (auto sm = dyn_cast<LutSoftmaxOp>(op))
       lutBytes += sm.getTables().bytes();
+    // A later N:M term of a TASD series (weights or activations) joins the
+    // layer whose accumulator it continues.
     Value acc;
-    NMAttr sparsity;
+    bool term = false;
     if (auto mm = dyn_cast<MatmulOp>(op)) {
       acc = mm.getAcc();
-      sparsity = mm.getRhsSparsityAttr();
+      term = mm.getRhsSparsityAttr() || mm.getLhsSparsityAttr();
     } else if (auto conv = dyn_cast<Conv2DOp>(op)) {
       acc = conv.getAcc();
-      sparsity = conv.getFilterSparsityAttr();
+      term = conv.getFilterSparsityAttr() || conv.getInputSparsityAttr();
     } else {
       continue;
     }
     auto head = acc ? macLayer.find(acc) : macLayer.end();
-    if (head != macLayer.end() && sparsity) {
+    if (head != macLayer.end() && term) {
       llvm::json::Object &chain = layers[head->second].info;
-      chain["sparsity"] = (*chain.getString("sparsity") + "+" +
-                           *layers.back().info.getString("sparsity"))
-                              .str();
+      llvm::StringRef added = *layers.back().info.getString("sparsity");
+      added.consume_front("A"); // "A2:4+1:8", not "A2:4+A1:8"
+      chain["sparsity"] = (*chain.getString("sparsity") + "+" + added).str();
       chain["macs"] =
           *chain.getInteger("macs") + *layers.back().info.getInteger("macs");
       macLayer[op.getResult(0)] = head->second;
