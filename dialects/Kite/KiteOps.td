@@ -85,8 +85,9 @@ def Kite_Conv2DOp : Kite_Op<"conv2d", [Pure, AttrSizedOperandSegments]> {
     with `g = f / (F / groups)`.
 
     Element types, products, formats, multipliers and `tile` are as for
-    `kite.matmul` (a tile's rows are output positions of one image, its
-    columns the filters of one group). The reduction dimension for `*_sparsity` is the flattened
+    `kite.matmul` (a tile's rows are im2col rows — output positions of the
+    images one problem stacks, image after image — its columns the filters
+    of one group). The reduction dimension for `*_sparsity` is the flattened
     `(c, kh, kw)` in row-major order (the im2col row).
 
     `pads` is `[top, left, bottom, right]`; `strides` and `dilations` are

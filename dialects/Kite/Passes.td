@@ -63,8 +63,11 @@ def KiteTile : Pass<"kite-tile", "::mlir::ModuleOp"> {
 
     The problem a tile cuts: a matmul whose weights every batch shares is
     one (batch x M) x K x N problem, other batched matmuls one M x K x N
-    problem per batch; a convolution is one (output positions) x
-    (channels x kernel) x (filters) problem per image and group.
+    problem per batch; a convolution is one (images x output positions) x
+    (channels x kernel) x (filters) problem per group and block of images:
+    as many images as make eight array heights of rows (within half the ACT
+    buffer), so that a weight-stationary pass is not mostly filling and
+    draining the array.
 
     Example, on kite-mini (ACT 32 KiB, WEIGHT 32 KiB, ACC 8 KiB, 8 x 8
     array):

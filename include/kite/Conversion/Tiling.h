@@ -31,11 +31,19 @@ struct MacShape {
   int64_t actPeriod = 1;
 };
 
+/// Images of convolution `conv` whose im2col rows one MAC problem stacks,
+/// so that every weight-stationary pass streams their output positions
+/// together: enough for eight array heights of rows, as long as their
+/// patches fit half of `target`'s ACT buffer (at least one, at most the
+/// batch).
+int64_t imagesPerPass(Conv2DOp conv, TargetAttr target);
+
 /// The problem one array pass of `op` (kite.matmul or kite.conv2d) belongs
 /// to: a matmul whose weights every batch shares is one (batch x M) x K
 /// problem, other batched matmuls one per batch; a convolution is one
-/// problem per image and group (im2col rows x filters of the group).
-std::optional<MacShape> macShape(mlir::Operation *op);
+/// problem per group and block of imagesPerPass images (their im2col rows
+/// x the filters of the group).
+std::optional<MacShape> macShape(mlir::Operation *op, TargetAttr target);
 
 /// The bytes a MAC op's tiles may use: half of each on-chip buffer (the
 /// halves alternate), the weight halves less two slots for the op's

@@ -2,6 +2,7 @@
 
 #include "kite/Conversion/Bufferization.h"
 #include "Fusion.h"
+#include "kite/Conversion/Tiling.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
@@ -93,17 +94,18 @@ std::optional<int64_t> tensorBytes(Type type) {
   return tensor.getNumElements() * rt::dtypeBytes(*dtype);
 }
 
-/// Bytes of a convolution's im2col patches (one image and group).
-int64_t patchBytes(Conv2DOp conv) {
+/// Bytes of a convolution's im2col patches: one group of the images one
+/// MAC problem covers (imagesPerPass).
+int64_t patchBytes(Conv2DOp conv, TargetAttr target) {
   auto filter = conv.getFilter().getType();
   auto out = conv.getResult().getType();
-  return out.getDimSize(2) * out.getDimSize(3) * filter.getDimSize(1) *
-         filter.getDimSize(2) * filter.getDimSize(3);
+  return imagesPerPass(conv, target) * out.getDimSize(2) * out.getDimSize(3) *
+         filter.getDimSize(1) * filter.getDimSize(2) * filter.getDimSize(3);
 }
 
 class Planner {
 public:
-  Planner(func::FuncOp func, TargetAttr target) : func(func) {
+  Planner(func::FuncOp func, TargetAttr target) : func(func), target(target) {
     scratch.next = rt::kScratchBase;
     scratch.end =
         rt::kScratchBase + int64_t(target.getMemory().getScratchKib()) * 1024;
@@ -236,7 +238,7 @@ private:
                             c.getFilter().getType().getDimSize(0),
                             /*nchw=*/true, floatBias)))
         return failure();
-      int64_t bytes = patchBytes(c);
+      int64_t bytes = patchBytes(c, target);
       plan.patches[c] = {allocateUntil(bytes, current, /*onChip=*/true), bytes};
       return success();
     }
@@ -259,6 +261,7 @@ private:
   }
 
   func::FuncOp func;
+  TargetAttr target;
   BufferPlan plan;
   /// DRAM, and the scratchpad from rt::kScratchBase.
   MemoryPool dram{0, std::numeric_limits<int64_t>::max()}, scratch;
@@ -374,7 +377,7 @@ FailureOr<std::optional<BufferPlan>> kite::readBuffers(func::FuncOp func,
         return WalkResult::interrupt();
       }
       FailureOr<BufferPlan::Block> block =
-          read(op, kPatchesAttrName, attr, patchBytes(conv));
+          read(op, kPatchesAttrName, attr, patchBytes(conv, target));
       if (failed(block))
         return WalkResult::interrupt();
       plan.patches[op] = *block;

@@ -164,6 +164,10 @@ private:
     /// per-column vectors cover every column of the op).
     const Epilogue *epilogue = nullptr;
     int64_t column0 = 0;
+    /// Rows stacked from several images (a convolution): row r is position
+    /// r % rowsPerImage of image r / rowsPerImage, whose outputs start
+    /// imageStride elements after the previous image's (0: one image).
+    int64_t rowsPerImage = 0, imageStride = 0;
     /// The op it comes from, and its tile (#kite.tile) if it has one.
     Operation *op = nullptr;
     TileAttr tile;
@@ -173,7 +177,7 @@ private:
     /// magnitudes below the threshold as zero; for a later term of a
     /// series, the earlier terms' (keep, group) pairs.
     int64_t actKeep = 0, actGroup = 0, actThreshold = 0;
-    SmallVector<int64_t> actPrior;
+    std::vector<int64_t> actPrior;
     void setActivationSparsity(NMAttr nm) {
       actKeep = actGroup = actThreshold = 0;
       actPrior.clear();
@@ -184,7 +188,7 @@ private:
       actThreshold = nm.getThreshold();
       std::vector<numerics::NMPattern> series = nm.getSeries();
       for (const numerics::NMPattern &term : ArrayRef(series).drop_back())
-        actPrior.append({int64_t(term.n), int64_t(term.m)});
+        actPrior.insert(actPrior.end(), {int64_t(term.n), int64_t(term.m)});
     }
   };
   /// Emits the tiles of `chain`: MAC problems with the same activations,
@@ -338,7 +342,7 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
   SmallVector<int64_t> tks;
   SmallVector<MacShape> shapes;
   for (const MacProblem &t : chain) {
-    MacShape &shape = shapes.emplace_back(*macShape(t.op));
+    MacShape &shape = shapes.emplace_back(*macShape(t.op, target));
     shape.m = t.m;
     shape.k = t.k;
     shape.n = t.n;
@@ -435,31 +439,41 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
           accumulate = true;
         }
       }
-      int64_t dst = p.out + (m0 * p.outRowStride + n0 * p.outColStride) * eb;
       int64_t bias = p.bias >= 0 ? biasAt + n0 * 4 : -1;
-      if (!ep) {
-        ki::StoreAccOp::create(b, loc, c, tmr, tnr, dst, p.outRowStride,
-                               p.outColStride, int64_t(p.outType), bias);
-        continue;
-      }
       // Integer accumulators take the MAC op's bias before dequantizing;
       // LP ones drain to f32 and add it after (the epilogue then has none
       // of its own).
-      bool lp = ep->scales.empty();
-      int64_t floatBias = lp && bias >= 0    ? bias
-                          : floatBiasAt >= 0 ? floatBiasAt + n0 * 4
-                                             : -1;
+      bool lp = ep && ep->scales.empty();
+      int64_t floatBias = lp && bias >= 0          ? bias
+                          : ep && floatBiasAt >= 0 ? floatBiasAt + n0 * 4
+                                                   : -1;
       auto slice = [&](auto values) { // per-column ones for this tile
         if (values.size() <= 1)
           return values;
         return values.slice(size_t(p.column0 + n0), size_t(tnr));
       };
-      ki::StoreAccFusedOp::create(
-          b, loc, c, tmr, tnr, dst, p.outRowStride, p.outColStride,
-          int64_t(p.outType), lp ? -1 : bias,
-          slice(ArrayRef<double>(ep->scales)),
-          slice(ArrayRef<int64_t>(ep->zeros)), floatBias, APFloat(ep->lo),
-          APFloat(ep->hi), ep->format, APFloat(ep->outScale), ep->outZero);
+      // One drain per image the tile's rows reach.
+      for (int64_t r0 = m0, r1; r0 < m0 + tmr; r0 = r1) {
+        int64_t image = p.rowsPerImage ? r0 / p.rowsPerImage : 0,
+                row = r0 - image * p.rowsPerImage;
+        r1 = p.rowsPerImage ? std::min(m0 + tmr, (image + 1) * p.rowsPerImage)
+                            : m0 + tmr;
+        int64_t src = c + (r0 - m0) * tnr * rt::kAccWordBytes;
+        int64_t dst = p.out + (image * p.imageStride + row * p.outRowStride +
+                               n0 * p.outColStride) *
+                                  eb;
+        if (!ep) {
+          ki::StoreAccOp::create(b, loc, src, r1 - r0, tnr, dst, p.outRowStride,
+                                 p.outColStride, int64_t(p.outType), bias);
+          continue;
+        }
+        ki::StoreAccFusedOp::create(
+            b, loc, src, r1 - r0, tnr, dst, p.outRowStride, p.outColStride,
+            int64_t(p.outType), lp ? -1 : bias,
+            slice(ArrayRef<double>(ep->scales)),
+            slice(ArrayRef<int64_t>(ep->zeros)), floatBias, APFloat(ep->lo),
+            APFloat(ep->hi), ep->format, APFloat(ep->outScale), ep->outZero);
+      }
     }
   }
   return success();
@@ -741,26 +755,33 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
                                "the function)";
   int64_t patches = planned->second.addr;
   unsigned eb = rt::dtypeBytes(out->dtype);
-  for (int64_t bt = 0; bt < batch; ++bt)
+  int64_t images = imagesPerPass(op, target), positions = oh * ow;
+  for (int64_t b0 = 0; b0 < batch; b0 += images)
     for (int64_t g = 0; g < groups; ++g) {
-      ki::Im2colOp::create(b, loc, in->addr + bt * c * ih * iw, patches,
-                           ArrayRef<int64_t>({c, ih, iw}), g * cg, cg,
-                           ArrayRef<int64_t>({kh, kw}),
-                           ArrayRef<int64_t>({stride[0], stride[1]}),
-                           ArrayRef<int64_t>({pad[0], pad[1]}),
-                           ArrayRef<int64_t>({dil[0], dil[1]}),
-                           ArrayRef<int64_t>({oh, ow}));
-      // Output position p, channel j lands at NCHW (bt, g*fg + j, p).
+      // The images' patches stack: rows (image, output position).
+      int64_t count = std::min(images, batch - b0);
+      for (int64_t i = 0; i < count; ++i)
+        ki::Im2colOp::create(
+            b, loc, in->addr + (b0 + i) * c * ih * iw,
+            patches + i * positions * ck, ArrayRef<int64_t>({c, ih, iw}),
+            g * cg, cg, ArrayRef<int64_t>({kh, kw}),
+            ArrayRef<int64_t>({stride[0], stride[1]}),
+            ArrayRef<int64_t>({pad[0], pad[1]}),
+            ArrayRef<int64_t>({dil[0], dil[1]}), ArrayRef<int64_t>({oh, ow}));
+      // Output position p of image b0 + i, channel j lands at NCHW
+      // (b0 + i, g*fg + j, p).
       SmallVector<MacProblem> chain;
       for (ArrayRef<MacProblem> perGroup : perTerm) {
         MacProblem p = perGroup[size_t(g)];
-        p.m = oh * ow;
+        p.m = count * positions;
         p.k = ck;
         p.n = fg;
         p.lhs = patches;
-        p.out = out->addr + (bt * fc + g * fg) * oh * ow * eb;
+        p.out = out->addr + (b0 * fc + g * fg) * positions * eb;
         p.outRowStride = 1;
-        p.outColStride = oh * ow;
+        p.outColStride = positions;
+        p.rowsPerImage = positions;
+        p.imageStride = fc * positions;
         p.outType = out->dtype;
         p.bias = bias >= 0 ? bias + g * fg * 4 : -1;
         p.epilogue = ep;

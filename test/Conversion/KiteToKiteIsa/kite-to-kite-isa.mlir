@@ -174,18 +174,24 @@ func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x2x2x2xi32> {
 
 // -----
 
-// A weight tile stays in WEIGHT until something overwrites it: the second
-// image of a convolution reads the filter loaded for the first.
-// CHECK-LABEL: type = tensor<2x1x3x3xi8>}
+// A convolution stacks the im2col rows of as many images as make eight
+// array heights (128 rows on kite-v1: 32 images of 4 output positions), so
+// one mma streams them all; one drain per image writes its NCHW block. A
+// weight tile stays in WEIGHT until something overwrites it: the second
+// block of images reads the filter loaded for the first.
+// CHECK-LABEL: type = tensor<40x1x3x3xi8>}
+// CHECK-COUNT-32: kite_isa.im2col
+// CHECK-NOT: kite_isa.im2col
 // CHECK: kite_isa.dma_load {dst = [[W:[0-9]+]] : i64, {{.*}}space = 2 : i64
-// CHECK: kite_isa.mma {{{.*}}b = [[W]] : i64
-// CHECK: kite_isa.im2col
+// CHECK: kite_isa.mma {{{.*}}b = [[W]] : i64, {{.*}}m = 128 : i64
+// CHECK-COUNT-32: kite_isa.store_acc {{{.*}}rows = 4 : i64
+// CHECK-COUNT-8: kite_isa.im2col
 // CHECK-NOT: space = 2 : i64
-// CHECK: kite_isa.mma {{{.*}}b = [[W]] : i64
-func.func @main(%x: tensor<2x1x3x3xi8>) -> tensor<2x2x2x2xi32> {
+// CHECK: kite_isa.mma {{{.*}}b = [[W]] : i64, {{.*}}m = 32 : i64
+func.func @main(%x: tensor<40x1x3x3xi8>) -> tensor<40x2x2x2xi32> {
   %w = arith.constant dense<[[[[1, -5], [3, 2]]], [[[0, 2], [7, -1]]]]> : tensor<2x1x2x2xi8>
-  %y = kite.conv2d %x, %w {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x1x3x3xi8>, tensor<2x1x2x2xi8>) -> tensor<2x2x2x2xi32>
-  return %y : tensor<2x2x2x2xi32>
+  %y = kite.conv2d %x, %w {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<40x1x3x3xi8>, tensor<2x1x2x2xi8>) -> tensor<40x2x2x2xi32>
+  return %y : tensor<40x2x2x2xi32>
 }
 
 // -----

@@ -21,7 +21,7 @@ struct Tile : kite::impl::KiteTileBase<Tile> {
     if (!target)
       return signalPassFailure();
     WalkResult result = module.walk([&](Operation *op) {
-      std::optional<MacShape> shape = macShape(op);
+      std::optional<MacShape> shape = macShape(op, target);
       if (!shape)
         return WalkResult::advance();
       TileBudget budget = tileBudget(target, shape->n);
