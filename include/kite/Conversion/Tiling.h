@@ -38,6 +38,10 @@ struct MacShape {
 /// batch).
 int64_t imagesPerPass(Conv2DOp conv, TargetAttr target);
 
+/// Bytes of the im2col patches one problem of `conv` reads: one group of
+/// imagesPerPass images.
+int64_t patchBytes(Conv2DOp conv, TargetAttr target);
+
 /// The problem one array pass of `op` (kite.matmul or kite.conv2d) belongs
 /// to: a matmul whose weights every batch shares is one (batch x M) x K
 /// problem, other batched matmuls one per batch; a convolution is one

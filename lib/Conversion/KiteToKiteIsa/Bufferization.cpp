@@ -94,15 +94,6 @@ std::optional<int64_t> tensorBytes(Type type) {
   return tensor.getNumElements() * rt::dtypeBytes(*dtype);
 }
 
-/// Bytes of a convolution's im2col patches: one group of the images one
-/// MAC problem covers (imagesPerPass).
-int64_t patchBytes(Conv2DOp conv, TargetAttr target) {
-  auto filter = conv.getFilter().getType();
-  auto out = conv.getResult().getType();
-  return imagesPerPass(conv, target) * out.getDimSize(2) * out.getDimSize(3) *
-         filter.getDimSize(1) * filter.getDimSize(2) * filter.getDimSize(3);
-}
-
 class Planner {
 public:
   Planner(func::FuncOp func, TargetAttr target) : func(func), target(target) {

@@ -38,14 +38,23 @@ template <typename OpTy> int64_t chainLength(OpTy op) {
   }
   return terms;
 }
-} // namespace
 
-int64_t kite::imagesPerPass(Conv2DOp conv, TargetAttr target) {
+/// Bytes of one image's im2col patches for one group.
+int64_t imagePatchBytes(Conv2DOp conv) {
   auto filter = conv.getFilter().getType();
   auto out = conv.getResult().getType();
+  return out.getDimSize(2) * out.getDimSize(3) * filter.getDimSize(1) *
+         filter.getDimSize(2) * filter.getDimSize(3);
+}
+} // namespace
+
+int64_t kite::patchBytes(Conv2DOp conv, TargetAttr target) {
+  return imagesPerPass(conv, target) * imagePatchBytes(conv);
+}
+
+int64_t kite::imagesPerPass(Conv2DOp conv, TargetAttr target) {
+  auto out = conv.getResult().getType();
   int64_t positions = out.getDimSize(2) * out.getDimSize(3);
-  int64_t patchBytes = positions * filter.getDimSize(1) * filter.getDimSize(2) *
-                       filter.getDimSize(3);
   // Eight array heights of rows: a pass's fill and drain (rows + cols
   // cycles) then cost a small part of its streaming, and a batch still
   // makes several problems, so that one's im2col and drain overlap
@@ -54,7 +63,7 @@ int64_t kite::imagesPerPass(Conv2DOp conv, TargetAttr target) {
   int64_t wanted =
       llvm::divideCeil(8 * int64_t(target.getArrayRows()), positions);
   int64_t fit = int64_t(target.getMemory().getActKib()) * 1024 / 2 /
-                std::max<int64_t>(patchBytes, 1);
+                std::max<int64_t>(imagePatchBytes(conv), 1);
   return std::clamp<int64_t>(std::min(wanted, fit), 1, out.getDimSize(0));
 }
 
