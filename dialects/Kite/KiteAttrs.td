@@ -82,6 +82,9 @@ def Kite_NMAttr : Kite_Attr<"NM", "nm"> {
   let extraClassDeclaration = [{
     /// The series up to and including this term, first term first.
     std::vector<numerics::NMPattern> getSeries() const;
+    /// Whether only a run-time selection of integer activations can apply
+    /// the pattern: it has a threshold or earlier terms.
+    bool isRunTimeOnly() const { return getThreshold() || getResidualOf(); }
   }];
 }
 

@@ -49,7 +49,6 @@ std::vector<int64_t> keptInGroup(int64_t len, unsigned n, Magnitude magnitude,
 /// One term of a decomposition series: N kept in every group of M.
 struct NMPattern {
   unsigned n, m;
-  bool operator==(const NMPattern &o) const { return n == o.n && m == o.m; }
 };
 
 /// Positions (ascending) of a row of `len` elements that the last term of

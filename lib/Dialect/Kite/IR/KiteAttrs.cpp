@@ -300,7 +300,7 @@ LogicalResult TargetAttr::verify(
     if (!nm)
       return emitError() << "target sparsity entries must be #kite.nm, got "
                          << attr;
-    if (nm.getThreshold() || nm.getResidualOf())
+    if (nm.isRunTimeOnly())
       return emitError() << "target sparsity entry " << nm
                          << " has a threshold or residual_of; those belong "
                             "to ops";

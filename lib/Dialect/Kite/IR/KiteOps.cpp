@@ -128,14 +128,12 @@ static LogicalResult verifyMacOperands(Operation *op, StringRef lhsName,
                                << "\" is not in the library of target '"
                                << target.getName() << "'";
   }
-  if (rhsSparsity &&
-      (rhsSparsity.getThreshold() || rhsSparsity.getResidualOf()))
+  if (rhsSparsity && rhsSparsity.isRunTimeOnly())
     return op->emitOpError()
            << rhsName << " sparsity " << rhsSparsity
            << " has a threshold or residual_of, which apply to activations "
               "selected at run time only";
-  if (lhsSparsity &&
-      (lhsSparsity.getThreshold() || lhsSparsity.getResidualOf()) &&
+  if (lhsSparsity && lhsSparsity.isRunTimeOnly() &&
       *kind != ProductKind::Integer)
     return op->emitOpError() << lhsName << " sparsity " << lhsSparsity
                              << " has a threshold or residual_of, which "
@@ -593,7 +591,7 @@ LogicalResult PackedWeightsOp::verify() {
                : int64_t(-1);
   };
   NMAttr nm = getSparsityAttr();
-  if (nm && (nm.getThreshold() || nm.getResidualOf()))
+  if (nm && nm.isRunTimeOnly())
     return emitOpError() << "sparsity " << nm
                          << " has a threshold or residual_of, which apply to "
                             "activations selected at run time only";
