@@ -270,13 +270,15 @@ def KiteIsa_VecReduceOp : KiteIsa_Inst<"vec_reduce"> {
 }
 
 def KiteIsa_VecPoolOp : KiteIsa_Inst<"vec_pool"> {
-  let summary = "f32 max (0) or average (1) pooling of an NHWC tensor";
+  let summary = "max (0) or average (1) pooling of an NHWC tensor";
   let description = [{
     Padding (`pads` = top, left) is skipped: it neither wins a max nor counts
-    in an average.
+    in an average. Elements are `dtype` f32 or, for max pooling, i8 (max
+    commutes with a per-tensor quantization, so a quantized model pools its
+    int8 codes).
   }];
   let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$src, KiteIsa_I64:$dst,
-                       DenseI64ArrayAttr:$input, DenseI64ArrayAttr:$kernel,
+                       KiteIsa_I64:$dtype, DenseI64ArrayAttr:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$output);
   let hasVerifier = 1;

@@ -557,8 +557,14 @@ void kite::interp::registerTosaBackward(Interpreter &interp) {
               if (window.empty())
                 continue;
               if (isMax) {
+                // The first input equal to the maximum (float values or
+                // integer codes) takes the gradient.
+                auto isMaximum = [&](int64_t k) {
+                  return x.isFloat ? x.f[k] == res[0]->f[outIdx]
+                                   : x.i[k] == res[0]->i[outIdx];
+                };
                 for (int64_t k : window)
-                  if (x.f[k] == res[0]->f[outIdx]) {
+                  if (isMaximum(k)) {
                     gx.f[k] += g[0]->f[outIdx];
                     break;
                   }

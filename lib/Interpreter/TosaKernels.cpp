@@ -260,7 +260,7 @@ template <bool IsMax>
 LogicalResult poolKernel(Operation *op, ArrayRef<const Tensor *> in,
                          SmallVectorImpl<Tensor> &out) {
   const Tensor &x = *in[0];
-  if (!x.isFloat)
+  if (!x.isFloat && !IsMax)
     return op->emitOpError("is only supported on float tensors");
   FailureOr<SmallVector<int64_t, 4>> shape = resultShape(op);
   if (failed(shape))
@@ -272,25 +272,32 @@ LogicalResult poolKernel(Operation *op, ArrayRef<const Tensor *> in,
                     pad = i64s("pad");
   int64_t n = x.shape[0], ih = x.shape[1], iw = x.shape[2], c = x.shape[3];
   int64_t oh = (*shape)[1], ow = (*shape)[2];
-  Tensor r = Tensor::floats(*shape);
+  Tensor r = x.isFloat ? Tensor::floats(*shape) : Tensor::ints(*shape);
   for (int64_t b = 0; b < n; ++b)
     for (int64_t y = 0; y < oh; ++y)
       for (int64_t xo = 0; xo < ow; ++xo)
         for (int64_t ch = 0; ch < c; ++ch) {
           float acc = IsMax ? -std::numeric_limits<float>::infinity() : 0.0f;
-          int64_t count = 0;
+          int64_t maxInt = std::numeric_limits<int64_t>::min(), count = 0;
           for (int64_t ky = 0; ky < kernel[0]; ++ky)
             for (int64_t kx = 0; kx < kernel[1]; ++kx) {
               int64_t iy = y * stride[0] + ky - pad[0];
               int64_t ix = xo * stride[1] + kx - pad[2];
               if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
                 continue; // padding: -inf for max, not counted for avg
-              float v = x.f[((b * ih + iy) * iw + ix) * c + ch];
-              acc = IsMax ? std::max(acc, v) : acc + v;
+              int64_t at = ((b * ih + iy) * iw + ix) * c + ch;
+              if (!x.isFloat) {
+                maxInt = std::max(maxInt, x.i[at]);
+                continue;
+              }
+              acc = IsMax ? std::max(acc, x.f[at]) : acc + x.f[at];
               ++count;
             }
-          r.f[((b * oh + y) * ow + xo) * c + ch] =
-              IsMax ? acc : (count ? acc / float(count) : 0.0f);
+          int64_t at = ((b * oh + y) * ow + xo) * c + ch;
+          if (!x.isFloat)
+            r.i[at] = maxInt;
+          else
+            r.f[at] = IsMax ? acc : (count ? acc / float(count) : 0.0f);
         }
   out.push_back(std::move(r));
   return success();

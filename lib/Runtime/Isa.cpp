@@ -156,6 +156,7 @@ const std::vector<OpSpec> &kite::rt::instructionSet() {
        {{"kind", I},
         {"src", I},
         {"dst", I},
+        {"dtype", I},
         {"input", IA},
         {"kernel", IA},
         {"strides", IA},

@@ -1048,11 +1048,17 @@ struct Simulator::Impl {
 
   bool vecPool(const Instr &x) {
     int64_t kind = x.fields[0].i, src = x.fields[1].i, dst = x.fields[2].i;
-    const auto &in = x.fields[3].ints, &kernel = x.fields[4].ints,
-               &stride = x.fields[5].ints, &pad = x.fields[6].ints,
-               &outShape = x.fields[7].ints;
+    const auto &in = x.fields[4].ints, &kernel = x.fields[5].ints,
+               &stride = x.fields[6].ints, &pad = x.fields[7].ints,
+               &outShape = x.fields[8].ints;
+    DType dtype = DType::F32;
     if (kind != 0 && kind != 1)
       return fail("pool kind must be 0 (max) or 1 (avg)");
+    if (!dtypeOf(x.fields[3].i, dtype))
+      return false;
+    bool isMax = kind == 0, isF32 = dtype == DType::F32;
+    if (!isF32 && (dtype != DType::I8 || !isMax))
+      return fail("pooling takes f32, or i8 for max pooling");
     if (in.size() != 4 || kernel.size() != 2 || stride.size() != 2 ||
         pad.size() != 2 || outShape.size() != 2)
       return fail("input takes 4 values (NHWC); kernel, strides, pads and "
@@ -1065,36 +1071,45 @@ struct Simulator::Impl {
       return false;
     if (kernel[0] > ih + 2 * pad[0] || kernel[1] > iw + 2 * pad[1])
       return fail("pooling window larger than the padded input");
+    int64_t eb = dtypeBytes(dtype);
     std::vector<Range> reads, writes;
-    if (!access(Space::Dram, src, n * ih * iw * c * 4, reads) ||
-        !access(Space::Dram, dst, n * oh * ow * c * 4, writes))
+    if (!access(Space::Dram, src, n * ih * iw * c * eb, reads) ||
+        !access(Space::Dram, dst, n * oh * ow * c * eb, writes))
       return false;
-    bool isMax = kind == 0;
     for (int64_t b = 0; b < n; ++b)
       for (int64_t y = 0; y < oh; ++y)
         for (int64_t xo = 0; xo < ow; ++xo)
           for (int64_t ch = 0; ch < c; ++ch) {
             float accum =
                 isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
-            int64_t count = 0;
+            int64_t maxCode = std::numeric_limits<int64_t>::min(), count = 0;
             for (int64_t ky = 0; ky < kernel[0]; ++ky)
               for (int64_t kx = 0; kx < kernel[1]; ++kx) {
                 int64_t iy = y * stride[0] + ky - pad[0];
                 int64_t ix = xo * stride[1] + kx - pad[1];
                 if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
                   continue;
-                float v =
-                    loadF32(src + (((b * ih + iy) * iw + ix) * c + ch) * 4);
+                int64_t at = src + (((b * ih + iy) * iw + ix) * c + ch) * eb;
+                if (!isF32) {
+                  maxCode = std::max(maxCode, loadInt(at, dtype));
+                  continue;
+                }
+                float v = loadF32(at);
                 accum = isMax ? std::max(accum, v) : accum + v;
                 ++count;
               }
-            storeF32(dst + (((b * oh + y) * ow + xo) * c + ch) * 4,
-                     isMax ? accum : (count ? accum / float(count) : 0.0f));
+            int64_t at = dst + (((b * oh + y) * ow + xo) * c + ch) * eb;
+            if (!isF32)
+              storeInt(at, dtype, maxCode);
+            else
+              storeF32(at,
+                       isMax ? accum : (count ? accum / float(count) : 0.0f));
           }
     int64_t outs = n * oh * ow * c, window = kernel[0] * kernel[1];
-    charge("vector", double(outs * window) * target.fp32Add);
+    charge("vector",
+           double(outs * window) * (isF32 ? target.fp32Add : target.int8Add));
     Traffic t;
-    t.add(src, n * ih * iw * c * 4).add(dst, outs * 4);
+    t.add(src, n * ih * iw * c * eb).add(dst, outs * eb);
     schedule(Unit::Vector, vectorCycles(outs, double(window), t), reads,
              writes);
     return true;

@@ -16,7 +16,7 @@
 // IMPORT: kite_isa.input {addr = 64 : i64, index = 0 : i64, type = tensor<2x2xf32>}
 // IMPORT: kite_isa.config_mma {lhs_format = 134285312 : i64, multiplier = "trunc4", rhs_format = 134285312 : i64}
 
-// CHECK: ; kbin v4 target kite-v1 fingerprint 0x{{[0-9a-f]+}}
+// CHECK: ; kbin v5 target kite-v1 fingerprint 0x{{[0-9a-f]+}}
 // CHECK-NEXT: ; dram 4096 bytes, 1 constant segments, 20 instructions
 // CHECK-NEXT: ; input 0 f32 @64
 // CHECK-NEXT: ; output 0 i16 @1024
@@ -33,7 +33,7 @@
 // CHECK-NEXT: vec_clamp src=512, dst=512, count=4, min=0, max=6
 // CHECK-NEXT: vec_copy src=512, dst=576, elem_bytes=4, shape=[2,2], src_strides=[1,2]
 // CHECK-NEXT: vec_reduce src=576, dst=640, outer=2, len=2, inner=1
-// CHECK-NEXT: vec_pool kind=0, src=64, dst=704, input=[1,2,2,1], kernel=[2,2], strides=[1,1], pads=[0,0], output=[1,1]
+// CHECK-NEXT: vec_pool kind=0, src=64, dst=704, dtype=0, input=[1,2,2,1], kernel=[2,2], strides=[1,1], pads=[0,0], output=[1,1]
 // CHECK-NEXT: vec_quantize src=64, dst=768, dtype=1, count=4, inner=1, format=int8, scales=[0.5], zero_points=[0]
 // CHECK-NEXT: vec_dequantize src=768, dtype=1, dst=832, count=4, inner=1, format=int8, scales=[0.5], zero_points=[0]
 // CHECK-NEXT: vec_layer_norm src=64, dst=896, rows=2, len=2, epsilon=1.0000000000000001e-05, scale=-1, bias=-1

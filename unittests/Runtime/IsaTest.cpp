@@ -122,8 +122,8 @@ TEST(Isa, ErrorsSayWhere) {
   std::string error;
   bytes[9] = 7; // version
   EXPECT_FALSE(decode(bytes, q, error));
-  EXPECT_EQ(error, "at byte 8: unsupported version 1796 (this runtime reads "
-                   "version 4)");
+  EXPECT_EQ(error, "at byte 8: unsupported version 1797 (this runtime reads "
+                   "version 5)");
 }
 
 TEST(Isa, ValidationRejectsDataOutsideDram) {

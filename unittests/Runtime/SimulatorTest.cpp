@@ -353,9 +353,10 @@ TEST(Simulator, VectorOpsMatchTheirDefinitions) {
   b.op(Opcode::VecCopy, {I(dx), I(copy), I(4), IA({3, 2}), IA({1, 3})});
   b.op(Opcode::VecReduce, {I(dr), I(red), I(1), I(3), I(1)});
   // A 1x3 window over the NaN-free pixels x[3..5] (NHWC 1x1x3x1).
-  b.op(Opcode::VecPool, {I(0), I(dx + 12), I(maxp), IA({1, 1, 3, 1}),
+  int64_t f32 = int64_t(DType::F32);
+  b.op(Opcode::VecPool, {I(0), I(dx + 12), I(maxp), I(f32), IA({1, 1, 3, 1}),
                          IA({1, 3}), IA({1, 1}), IA({0, 0}), IA({1, 1})});
-  b.op(Opcode::VecPool, {I(1), I(dx + 12), I(avgp), IA({1, 1, 3, 1}),
+  b.op(Opcode::VecPool, {I(1), I(dx + 12), I(avgp), I(f32), IA({1, 1, 3, 1}),
                          IA({1, 3}), IA({1, 1}), IA({0, 1}), IA({1, 1})});
   auto out = b.run();
   std::vector<float> s = as<float>(out[0]), c = as<float>(out[1]),
@@ -373,6 +374,33 @@ TEST(Simulator, VectorOpsMatchTheirDefinitions) {
   EXPECT_EQ(as<float>(out[4])[0], 4.0f);
   // Left padding 1: the window covers x[3], x[4] only (padding not counted).
   EXPECT_EQ(as<float>(out[5])[0], (4.0f + 0.5f) / 2.0f);
+}
+
+TEST(Simulator, MaxPoolsSignedInt8Codes) {
+  Builder b;
+  // NHWC 1x2x3x1, 2x2 windows at stride 1 with left padding 1: the padding
+  // never wins, and -128 loses to every code.
+  std::vector<int8_t> x = {-128, -5, 7, -1, -128, 6};
+  int64_t dx = b.data(x);
+  int64_t out = b.output(DType::I8, {1, 1, 4, 1});
+  b.op(Opcode::VecPool,
+       {I(0), I(dx), I(out), I(int64_t(DType::I8)), IA({1, 2, 3, 1}),
+        IA({2, 2}), IA({1, 1}), IA({0, 1}), IA({1, 4})});
+  EXPECT_EQ(as<int8_t>(b.run()[0]), (std::vector<int8_t>{-1, -1, 7, 7}));
+}
+
+TEST(Simulator, AveragePoolingTakesF32Only) {
+  Builder b;
+  std::vector<int8_t> x = {1, 2};
+  int64_t dx = b.data(x);
+  int64_t out = b.output(DType::I8, {1, 1, 1, 1});
+  b.op(Opcode::VecPool,
+       {I(1), I(dx), I(out), I(int64_t(DType::I8)), IA({1, 1, 2, 1}),
+        IA({1, 2}), IA({1, 1}), IA({0, 0}), IA({1, 1})});
+  std::string error;
+  b.run(&error);
+  EXPECT_EQ(error, "instruction 0 (vec_pool): pooling takes f32, or i8 for "
+                   "max pooling");
 }
 
 TEST(Simulator, QuantizeDequantizePerChannel) {

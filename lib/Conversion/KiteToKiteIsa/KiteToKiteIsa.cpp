@@ -904,8 +904,11 @@ LogicalResult Lowering::lowerSlice(tosa::SliceOp op) {
 LogicalResult Lowering::lowerPool(Operation *op, bool isMax) {
   auto inType = cast<RankedTensorType>(op->getOperand(0).getType());
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
-  if (!inType.getElementType().isF32())
-    return op->emitOpError("has no instruction for non-f32 elements");
+  Type element = inType.getElementType();
+  if (!element.isF32() && !(isMax && element.isSignlessInteger(8)))
+    return op->emitOpError(isMax ? "has no instruction for elements other "
+                                   "than f32 and i8"
+                                 : "has no instruction for non-f32 elements");
   auto i64s = [&](StringRef name) {
     return cast<DenseI64ArrayAttr>(op->getAttr(name)).asArrayRef();
   };
@@ -916,7 +919,7 @@ LogicalResult Lowering::lowerPool(Operation *op, bool isMax) {
   if (failed(in) || failed(out))
     return failure();
   ki::VecPoolOp::create(
-      b, loc, isMax ? 0 : 1, in->addr, out->addr,
+      b, loc, isMax ? 0 : 1, in->addr, out->addr, int64_t(*dtypeOf(element)),
       ArrayRef<int64_t>(inType.getShape()), ArrayRef<int64_t>(kernel),
       ArrayRef<int64_t>(stride), ArrayRef<int64_t>({pad[0], pad[2]}),
       ArrayRef<int64_t>({outType.getDimSize(1), outType.getDimSize(2)}));

@@ -162,3 +162,13 @@ func.func @main(%x: tensor<2xf32>) -> tensor<?xf32> {
   %r = tosa.clamp %x {min_val = 0.0 : f32, max_val = 3.0 : f32} : (tensor<2xf32>) -> tensor<?xf32>
   return %r : tensor<?xf32>
 }
+
+// -----
+
+// Averages of int8 codes are not the codes of averages: no instruction.
+func.func @main(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8> {
+  %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  // expected-error @+1 {{'tosa.avg_pool2d' op has no instruction for non-f32 elements}}
+  %p = tosa.avg_pool2d %x, %zp, %zp {acc_type = i32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x2xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi8>
+  return %p : tensor<1x2x2x2xi8>
+}

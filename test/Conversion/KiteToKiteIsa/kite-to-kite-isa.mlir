@@ -73,6 +73,17 @@ func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x1x2x2xi32> {
 
 // -----
 
+// Max pooling of int8 codes (kite-quantize moves a per-tensor quantize
+// above a max pool): one byte per element in and out.
+// CHECK-LABEL: type = tensor<1x4x4x2xi8>}
+// CHECK: kite_isa.vec_pool {dst = {{[0-9]+}} : i64, dtype = 1 : i64, input = array<i64: 1, 4, 4, 2>, kernel = array<i64: 2, 2>, kind = 0 : i64, output = array<i64: 2, 2>, pads = array<i64: 0, 0>, src = 0 : i64, strides = array<i64: 2, 2>}
+func.func @main(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8> {
+  %p = tosa.max_pool2d %x {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8>
+  return %p : tensor<1x2x2x2xi8>
+}
+
+// -----
+
 // Float glue runs on the vector unit: a broadcast operand has stride 0, a
 // reshape is free (it aliases), a transpose is a strided copy. An
 // elementwise op whose operand dies writes in place; the scratchpad of

@@ -5,6 +5,7 @@
 #include "kite/Numerics/IntQuant.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SetVector.h"
@@ -206,6 +207,52 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
         b.getI64IntegerAttr(l.resultChannelAxis));
     l.op->getResult(0).replaceAllUsesWith(result);
     l.op->erase();
+  }
+}
+
+/// Moves each per-tensor quantize above the max pools (and reshapes) that
+/// feed it alone: with one positive scale, rounding and clamping are
+/// monotone, so a window's largest code is the code of its largest value
+/// (NaNs aside). The pools then move int8 codes, a quarter of the bytes, and
+/// the op before them can requantize as it drains.
+void quantizeBeforeMaxPools(ModuleOp module) {
+  SmallVector<QuantizeOp> quantizes;
+  module.walk([&](QuantizeOp q) { quantizes.push_back(q); });
+  for (QuantizeOp q : quantizes) {
+    IntFormatAttr format = q.getFormatAttr();
+    if (!format || !format.getIsSigned() || q.getScaleAttr().size() != 1)
+      continue;
+    // The ops from q's input up to the earliest max pool, each read by the
+    // next alone.
+    SmallVector<Operation *> chain;
+    size_t throughLastPool = 0;
+    for (Value v = q.getInput(); v.hasOneUse();) {
+      Operation *def = v.getDefiningOp();
+      if (!isa_and_nonnull<tosa::ReshapeOp, tosa::MaxPool2dOp>(def))
+        break;
+      chain.push_back(def);
+      if (isa<tosa::MaxPool2dOp>(def))
+        throughLastPool = chain.size();
+      v = def->getOperand(0);
+    }
+    chain.resize(throughLastPool);
+    if (chain.empty())
+      continue;
+    Type code = q.getType().getElementType();
+    auto retype = [&](Operation *op, Value input, Type floatType) {
+      op->setOperand(0, input);
+      op->getResult(0).setType(cast<RankedTensorType>(floatType).clone(code));
+      return op->getResult(0);
+    };
+    OpBuilder b(chain.back());
+    Value in = chain.back()->getOperand(0);
+    Value codes = retype(b.clone(*q), in, in.getType());
+    for (Operation *op : llvm::reverse(chain))
+      codes = retype(b.clone(*op), codes, op->getResult(0).getType());
+    q.replaceAllUsesWith(codes);
+    q.erase();
+    for (Operation *op : chain)
+      op->erase();
   }
 }
 
@@ -427,6 +474,7 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     for (const auto &[v, values] : seen)
       refs[v] = &values;
     quantizeLayers(module, widths, refs, *calib, percentile, *weightRange);
+    quantizeBeforeMaxPools(module);
   }
 };
 } // namespace

@@ -234,22 +234,25 @@ struct TasdPass : kite::impl::KiteTasdBase<TasdPass> {
   }
 };
 
+/// `v`'s source past reshapes and max pooling, which keep a ReLU output one.
+Value throughReshapesAndMaxPools(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!isa<tosa::ReshapeOp, tosa::MaxPool2dOp>(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return v;
+}
+
 /// Whether `v` is a ReLU output: a kite.quantize of a tosa.clamp with a
-/// lower bound of at least zero, looking through reshapes and max pooling.
+/// lower bound of at least zero, looking through reshapes and max pooling
+/// (on either side of the quantize).
 bool isReluOutput(Value v) {
-  auto q = v.getDefiningOp<QuantizeOp>();
+  auto q = throughReshapesAndMaxPools(v).getDefiningOp<QuantizeOp>();
   if (!q)
     return false;
-  Value in = q.getInput();
-  while (Operation *def = in.getDefiningOp()) {
-    if (auto r = dyn_cast<tosa::ReshapeOp>(def))
-      in = r.getInput1();
-    else if (auto pool = dyn_cast<tosa::MaxPool2dOp>(def))
-      in = pool.getInput();
-    else
-      break;
-  }
-  auto clamp = in.getDefiningOp<tosa::ClampOp>();
+  auto clamp =
+      throughReshapesAndMaxPools(q.getInput()).getDefiningOp<tosa::ClampOp>();
   auto min = clamp ? dyn_cast<FloatAttr>(clamp.getMinValAttr()) : FloatAttr();
   return min && min.getValueAsDouble() >= 0;
 }

@@ -450,10 +450,15 @@ LogicalResult VecPoolOp::verify() {
                        "and output take 2");
   if (getKind() != 0 && getKind() != 1)
     return emitOpError("kind must be 0 (max) or 1 (average)");
+  if (getDtype() != int64_t(rt::DType::F32) &&
+      (getDtype() != int64_t(rt::DType::I8) || getKind() != 0))
+    return emitOpError("pools f32, or i8 for max pooling, got dtype ")
+           << getDtype();
+  int64_t eb = rt::dtypeBytes(rt::DType(getDtype()));
   return failure(
-      failed(checkMemory(*this, "src", getSrc(), product({product(in), 4}))) ||
+      failed(checkMemory(*this, "src", getSrc(), product({product(in), eb}))) ||
       failed(checkMemory(*this, "dst", getDst(),
-                         product({in[0], out[0], out[1], in[3], 4}))));
+                         product({in[0], out[0], out[1], in[3], eb}))));
 }
 
 /// vec_quantize and vec_dequantize: `count` f32 values on one side, as many

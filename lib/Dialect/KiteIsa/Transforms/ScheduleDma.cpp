@@ -147,9 +147,10 @@ std::optional<Effects> effectsOf(Operation *op) {
           })
           .Case([&](VecPoolOp o) {
             ArrayRef<int64_t> in = o.getInput(), out = o.getOutput();
-            e.memoryWrites.push_back(
-                memory(o.getDst(), f32s(ShapedType::getNumElements(
-                                       {in[0], out[0], out[1], in[3]}))));
+            e.memoryWrites.push_back(memory(
+                o.getDst(),
+                ShapedType::getNumElements({in[0], out[0], out[1], in[3]}) *
+                    rt::dtypeBytes(rt::DType(o.getDtype()))));
             return true;
           })
           .Case([&](VecQuantizeOp o) {

@@ -58,3 +58,48 @@ func.func @main(%x: tensor<4x64xf32>) -> tensor<4x4xf32> {
   %y = kite.matmul %x, %t : (tensor<4x64xf32>, tensor<64x4xf32>) -> tensor<4x4xf32>
   return %y : tensor<4x4xf32>
 }
+
+// -----
+
+// A per-tensor quantize moves above the max pool (and reshapes) that feed
+// it alone: rounding and clamping are monotone, so the pool takes the same
+// maximum of int8 codes. The scale is the one calibrated after the pool.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[R:.*]] = tosa.reshape %arg0
+// CHECK: %[[Q:.*]] = kite.quantize %[[R]] {format = #kite.int<8, signed>, scale = array<f64: 0.00787{{[0-9]*}}>, zero_point = array<i64: 0>} : tensor<4x8x8x1xf32> -> tensor<4x8x8x1xi8>
+// CHECK: %[[P:.*]] = tosa.max_pool2d %[[Q]] {{.*}} : (tensor<4x8x8x1xi8>) -> tensor<4x4x4x1xi8>
+// CHECK: %[[F:.*]] = tosa.reshape %[[P]], %{{.*}} : (tensor<4x4x4x1xi8>, !tosa.shape<2>) -> tensor<4x16xi8>
+// CHECK: kite.matmul %[[F]], %{{.*}} {lhs_format
+func.func @main(%x: tensor<4x64xf32>) -> tensor<4x2xf32> {
+  %s4 = tosa.const_shape {values = dense<[4, 8, 8, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s2 = tosa.const_shape {values = dense<[4, 16]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %img = tosa.reshape %x, %s4 : (tensor<4x64xf32>, !tosa.shape<4>) -> tensor<4x8x8x1xf32>
+  %p = tosa.max_pool2d %img {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<4x8x8x1xf32>) -> tensor<4x4x4x1xf32>
+  %f = tosa.reshape %p, %s2 : (tensor<4x4x4x1xf32>, !tosa.shape<2>) -> tensor<4x16xf32>
+  %w = arith.constant dense<0.5> : tensor<16x2xf32>
+  %y = kite.matmul %f, %w : (tensor<4x16xf32>, tensor<16x2xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
+
+// -----
+
+// It stays below a pool whose result is read elsewhere too, and below an
+// average pool (averages of codes are not codes of averages).
+// CHECK-LABEL: func.func @main
+// CHECK: tosa.max_pool2d %{{.*}} : (tensor<4x8x8x1xf32>) -> tensor<4x4x4x1xf32>
+// CHECK: tosa.avg_pool2d %{{.*}} : (tensor<4x8x8x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x4x4x1xf32>
+// CHECK-COUNT-2: kite.quantize %{{.*}} : tensor<4x16xf32> -> tensor<4x16xi8>
+func.func @main(%x: tensor<4x64xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x4x4x1xf32>) {
+  %s4 = tosa.const_shape {values = dense<[4, 8, 8, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s2 = tosa.const_shape {values = dense<[4, 16]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %zero = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %img = tosa.reshape %x, %s4 : (tensor<4x64xf32>, !tosa.shape<4>) -> tensor<4x8x8x1xf32>
+  %p = tosa.max_pool2d %img {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<4x8x8x1xf32>) -> tensor<4x4x4x1xf32>
+  %a = tosa.avg_pool2d %img, %zero, %zero {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<4x8x8x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x4x4x1xf32>
+  %fp = tosa.reshape %p, %s2 : (tensor<4x4x4x1xf32>, !tosa.shape<2>) -> tensor<4x16xf32>
+  %fa = tosa.reshape %a, %s2 : (tensor<4x4x4x1xf32>, !tosa.shape<2>) -> tensor<4x16xf32>
+  %w = arith.constant dense<0.5> : tensor<16x2xf32>
+  %y = kite.matmul %fp, %w : (tensor<4x16xf32>, tensor<16x2xf32>) -> tensor<4x2xf32>
+  %z = kite.matmul %fa, %w : (tensor<4x16xf32>, tensor<16x2xf32>) -> tensor<4x2xf32>
+  return %y, %z, %p : tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x4x4x1xf32>
+}

@@ -295,3 +295,12 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.mma_act_nm' op threshold must be in [0, 128], got 129}}
   kite_isa.mma_act_nm {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 2 : i64, k = 4 : i64, n = 2 : i64, keep = 2 : i64, group = 4 : i64, threshold = 129 : i64, accumulate = 0 : i64}
 }
+
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_pool' op pools f32, or i8 for max pooling, got dtype 1}}
+  kite_isa.vec_pool {kind = 1 : i64, src = 0 : i64, dst = 64 : i64, dtype = 1 : i64, input = array<i64: 1, 2, 2, 1>, kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, output = array<i64: 1, 1>}
+}
+}

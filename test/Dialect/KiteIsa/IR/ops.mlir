@@ -35,7 +35,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // CHECK: kite_isa.vec_reduce
   kite_isa.vec_reduce {src = 576 : i64, dst = 640 : i64, outer = 2 : i64, len = 2 : i64, inner = 1 : i64}
   // CHECK: kite_isa.vec_pool
-  kite_isa.vec_pool {kind = 0 : i64, src = 64 : i64, dst = 704 : i64, input = array<i64: 1, 2, 2, 1>, kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, output = array<i64: 1, 1>}
+  kite_isa.vec_pool {kind = 0 : i64, src = 64 : i64, dst = 704 : i64, dtype = 0 : i64, input = array<i64: 1, 2, 2, 1>, kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, output = array<i64: 1, 1>}
   // CHECK: kite_isa.vec_quantize
   kite_isa.vec_quantize {src = 64 : i64, dst = 768 : i64, dtype = 1 : i64, count = 4 : i64, inner = 1 : i64, format = 134285312 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>}
   // CHECK: kite_isa.vec_dequantize
