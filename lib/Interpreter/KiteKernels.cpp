@@ -11,6 +11,7 @@
 #include "kite/Dialect/Kite/IR/PackedWeights.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Numerics/ConvWindow.h"
+#include "kite/Numerics/Gelu.h"
 #include "kite/Numerics/IntQuant.h"
 #include "kite/Numerics/LP.h"
 #include "kite/Numerics/LutSoftmax.h"
@@ -520,23 +521,16 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
         return success();
       });
 
-  interp.registerKernel(
-      "kite.gelu",
-      [](Operation *o, ArrayRef<const Tensor *> in,
-         SmallVectorImpl<Tensor> &out) -> LogicalResult {
-        bool tanhForm =
-            cast<GeluOp>(o).getApproximation() == GeluApproximation::Tanh;
-        const Tensor &x = *in[0];
-        Tensor r = Tensor::floats(x.shape);
-        const float k = std::sqrt(2.0f / float(M_PI));
-        for (int64_t i = 0, n = x.size(); i < n; ++i) {
-          float v = x.f[i];
-          r.f[i] = tanhForm
-                       ? 0.5f * v *
-                             (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)))
-                       : 0.5f * v * (1.0f + std::erf(v / std::sqrt(2.0f)));
-        }
-        out.push_back(std::move(r));
-        return success();
-      });
+  interp.registerKernel("kite.gelu",
+                        [](Operation *o, ArrayRef<const Tensor *> in,
+                           SmallVectorImpl<Tensor> &out) -> LogicalResult {
+                          bool tanhForm = cast<GeluOp>(o).getApproximation() ==
+                                          GeluApproximation::Tanh;
+                          const Tensor &x = *in[0];
+                          Tensor r = Tensor::floats(x.shape);
+                          for (int64_t i = 0, n = x.size(); i < n; ++i)
+                            r.f[i] = numerics::gelu(x.f[i], tanhForm);
+                          out.push_back(std::move(r));
+                          return success();
+                        });
 }

@@ -10,6 +10,7 @@
 #include "kite/Runtime/Simulator.h"
 
 #include "kite/Numerics/ConvWindow.h"
+#include "kite/Numerics/Gelu.h"
 #include "kite/Numerics/IntQuant.h"
 #include "kite/Numerics/LP.h"
 #include "kite/Numerics/LutSoftmax.h"
@@ -810,7 +811,7 @@ struct Simulator::Impl {
 
   bool storeAccFused(const Instr &x) {
     int64_t accBias = x.fields[7].i, bias = x.fields[10].i,
-            format = x.fields[13].i;
+            format = x.fields[13].i, activation = x.fields[16].i;
     const std::vector<double> &scales = x.fields[8].floats;
     const std::vector<int64_t> &zeros = x.fields[9].ints;
     float lo = float(x.fields[11].f), hi = float(x.fields[12].f);
@@ -820,6 +821,8 @@ struct Simulator::Impl {
                   "or one per column");
     if (scales.empty() && accBias >= 0)
       return fail("acc_bias needs integer accumulators (scales)");
+    if (activation < 0 || activation > 2)
+      return fail("activation must be 0 (none), 1 (GELU) or 2 (tanh GELU)");
     // The requantization: per tensor, like a one-scale vec_quantize.
     std::vector<double> outScale{x.fields[14].f};
     std::vector<int64_t> outZero{x.fields[15].i};
@@ -841,6 +844,7 @@ struct Simulator::Impl {
          {std::tuple{!scales.empty(), 1, target.fp32Mul},
           {bias >= 0, 1, target.fp32Add},
           {clamps, 2, target.fp32Add},
+          {activation != 0, 8, (target.fp32Mul + target.fp32Add) / 2},
           {format != kNoFormat, 2, (target.fp32Mul + target.fp32Add) / 2}})
       if (on) {
         ops += count;
@@ -863,6 +867,8 @@ struct Simulator::Impl {
                 if (bias >= 0)
                   v = v + weightF32(bias, j);
                 v = clampKeepingNaN(v, lo, hi);
+                if (activation != 0)
+                  v = numerics::gelu(v, activation == 2);
                 if (format != kNoFormat)
                   storeInt(at, dtype, q.encode(v, 0));
                 else
@@ -1271,15 +1277,8 @@ struct Simulator::Impl {
     if (!checkExtents({n}) || !access(Space::Dram, src, n * 4, reads) ||
         !access(Space::Dram, dst, n * 4, writes))
       return false;
-    const float k = std::sqrt(2.0f / float(M_PI));
-    for (int64_t i = 0; i < n; ++i) {
-      float v = loadF32(src + i * 4);
-      storeF32(dst + i * 4,
-               tanhForm
-                   ? 0.5f * v *
-                         (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)))
-                   : 0.5f * v * (1.0f + std::erf(v / std::sqrt(2.0f))));
-    }
+    for (int64_t i = 0; i < n; ++i)
+      storeF32(dst + i * 4, numerics::gelu(loadF32(src + i * 4), tanhForm));
     charge("vector", double(n) * 4 * (target.fp32Add + target.fp32Mul));
     schedule(Unit::Vector,
              vectorCycles(n, 8, Traffic().add(src, n * 4).add(dst, n * 4)),

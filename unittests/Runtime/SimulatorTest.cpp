@@ -214,7 +214,9 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
   lp.es = 1;
   lp.rs = 7;
   lp.sf = -2; // negative: the packed word is negative too
-  for (OperandFormat out : {int8(), lp}) {
+  // activation: 0 none, 1 GELU, 2 tanh GELU.
+  for (auto [out, activation] :
+       {std::pair{int8(), 0}, {lp, 0}, {int8(), 1}, {int8(), 2}}) {
     Builder b;
     b.p.target.scratchBytes = 4096;
     int64_t da = b.data(a), dw = b.data(w), dab = b.data(accBias),
@@ -231,7 +233,7 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
     b.op(Opcode::StoreAccFused,
          {I(0), I(m), I(n), I(fused), I(n), I(1), I(int64_t(DType::I8)),
           I(1024), FA(scales), IA(zeros), I(2048), F(-1.0), F(3.0),
-          I(out.pack()), F(0.02), I(0)});
+          I(out.pack()), F(0.02), I(0), I(activation)});
     b.op(Opcode::StoreAcc, {I(0), I(m), I(n), I(acc32), I(n), I(1),
                             I(int64_t(DType::I32)), I(1024)});
     OperandFormat i32;
@@ -242,11 +244,13 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
     b.op(Opcode::VecBinary,
          {I(0), I(f32), I(dfb), I(f32), IA({m, n}), IA({n, 1}), IA({0, 1})});
     b.op(Opcode::VecClamp, {I(f32), I(f32), I(m * n), F(-1.0), F(3.0)});
+    if (activation)
+      b.op(Opcode::VecGelu, {I(f32), I(f32), I(m * n), I(activation - 1)});
     b.op(Opcode::VecQuantize,
          {I(f32), I(split), I(int64_t(DType::I8)), I(m * n), I(1),
           I(out.pack()), FA({0.02}), IA({0})});
     auto outs = b.run();
-    EXPECT_EQ(outs[0], outs[1]) << out.str();
+    EXPECT_EQ(outs[0], outs[1]) << out.str() << " activation " << activation;
     std::set<uint8_t> distinct(outs[0].begin(), outs[0].end());
     EXPECT_GT(distinct.size(), 5u) << out.str(); // not all clamped away
   }

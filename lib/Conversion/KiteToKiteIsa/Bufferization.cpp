@@ -53,9 +53,14 @@ struct MemoryPool {
     live[addr] = {size, lastUse};
     return addr;
   }
+  /// Keeps the block holding `addr` (an alias may point inside it) alive
+  /// until op `lastUse`.
   void extendLife(int64_t addr, int64_t lastUse) {
-    auto block = live.find(addr);
-    if (block != live.end())
+    auto block = live.upper_bound(addr);
+    if (block == live.begin())
+      return;
+    --block;
+    if (addr < block->first + block->second.first)
       block->second.second = std::max(block->second.second, lastUse);
   }
   /// Returns the blocks whose values are dead after op `index`.
@@ -129,14 +134,21 @@ private:
     return it == lastUse.end() ? current : it->second;
   }
 
+  /// Whether `op` reads its input in place: a reshape, or a slice that is
+  /// one contiguous run of it.
+  static bool isAlias(Operation *op) {
+    auto slice = dyn_cast<tosa::SliceOp>(op);
+    return isa<tosa::ReshapeOp>(op) ||
+           (slice && contiguousSliceOffset(slice).has_value());
+  }
+
   /// Whether the host reads `v` (a result, or aliased by one): it stays in
   /// DRAM.
   static bool escapes(Value v) {
     return llvm::any_of(v.getUsers(), [](Operation *user) {
       if (isa<func::ReturnOp>(user))
         return true;
-      auto reshape = dyn_cast<tosa::ReshapeOp>(user);
-      return reshape && escapes(reshape.getResult());
+      return isAlias(user) && escapes(user->getResult(0));
     });
   }
 
@@ -198,14 +210,23 @@ private:
     if (isa<func::ReturnOp, tosa::ConstShapeOp, tosa::ConstOp,
             arith::ConstantOp, ConstantOp, PackedWeightsOp>(op))
       return success();
-    if (auto r = dyn_cast<tosa::ReshapeOp>(op)) {
-      auto in = addr.find(r.getInput1());
-      if (in == addr.end())
-        return success(); // a constant or argument: it stays
-      addr[r.getResult()] = in->second;
+    if (isAlias(&op)) {
+      Value input = op.getOperand(0), alias = op.getResult(0);
+      auto in = addr.find(input);
+      if (in == addr.end()) {
+        if (isa<tosa::ReshapeOp>(op))
+          return success(); // a constant: it stays
+        return place(&op, alias);
+      }
+      int64_t offset = 0;
+      if (auto slice = dyn_cast<tosa::SliceOp>(op))
+        offset = *contiguousSliceOffset(slice) *
+                 rt::dtypeBytes(*dtypeOf(
+                     cast<ShapedType>(input.getType()).getElementType()));
+      addr[alias] = in->second + offset;
       // The alias keeps the block alive.
       for (MemoryPool *pool : {&dram, &scratch})
-        pool->extendLife(in->second, lastUseOf(r.getResult()));
+        pool->extendLife(in->second, lastUseOf(alias));
       return success();
     }
     if (auto m = dyn_cast<MatmulOp>(op)) {

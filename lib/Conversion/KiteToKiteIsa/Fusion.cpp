@@ -136,6 +136,10 @@ std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
       take(clamp);
     }
   }
+  if (auto gelu = dyn_cast_or_null<GeluOp>(next(v))) {
+    match.gelu = gelu;
+    take(gelu);
+  }
   if (auto quant = dyn_cast_or_null<QuantizeOp>(next(v))) {
     FailureOr<QuantParams> q = quantParams(quant, /*quantize=*/true);
     std::optional<rt::DType> dtype =
@@ -151,6 +155,28 @@ std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
     return std::nullopt;
   match.result = v;
   return match;
+}
+
+std::optional<int64_t> contiguousSliceOffset(tosa::SliceOp op) {
+  DenseElementsAttr start;
+  if (!matchPattern(op.getStart(), m_Constant(&start)))
+    return std::nullopt;
+  ArrayRef<int64_t> in = op.getInput1().getType().getShape(),
+                    out = op.getType().getShape();
+  // Outside the innermost dimension the slice cuts, one index each.
+  size_t cut = in.size();
+  while (cut > 0 && out[cut - 1] == in[cut - 1])
+    --cut;
+  for (size_t d = 0; d + 1 < cut; ++d)
+    if (out[d] != 1)
+      return std::nullopt;
+  int64_t offset = 0, stride = 1, d = int64_t(in.size());
+  SmallVector<APInt> begin(start.getValues<APInt>());
+  while (d-- > 0) {
+    offset += begin[size_t(d)].getSExtValue() * stride;
+    stride *= in[size_t(d)];
+  }
+  return offset;
 }
 
 namespace {

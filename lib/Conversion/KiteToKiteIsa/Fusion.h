@@ -37,8 +37,8 @@ mlir::FailureOr<QuantParams> quantParams(mlir::Operation *op, bool quantize);
 
 /// The ops after a MAC result that fold into its drain: an integer
 /// dequantize (required for integer results), then optionally an f32
-/// bias add, a clamp and a per-tensor requantization to 8 bits, with
-/// reshapes between, each value used once.
+/// bias add, a clamp, a GELU and a per-tensor requantization to 8 bits,
+/// with reshapes between, each value used once.
 struct EpilogueMatch {
   /// Every op folded in (reshapes included), in order.
   llvm::SmallVector<mlir::Operation *> ops;
@@ -47,6 +47,7 @@ struct EpilogueMatch {
   DequantizeOp dequantize;
   mlir::Value bias; ///< constant per-column f32 bias, or null
   mlir::tosa::ClampOp clamp;
+  GeluOp gelu;
   QuantizeOp requantize;
 };
 /// The epilogue of MAC result `v` with `n` columns along the last axis (or
@@ -54,6 +55,12 @@ struct EpilogueMatch {
 /// itself.
 std::optional<EpilogueMatch> matchEpilogue(mlir::Value v, int64_t n, bool nchw,
                                            bool floatBiasTaken);
+
+/// The element offset at which slice `op` starts in its input, when its
+/// result is one contiguous run of the input (constant start; the sliced
+/// dimensions before the first partial one have size 1, those after it
+/// are whole): the lowering then reads it in place instead of copying.
+std::optional<int64_t> contiguousSliceOffset(mlir::tosa::SliceOp op);
 
 /// The matmuls after `head` whose accumulators can stay on chip: a chain
 /// of `acc` uses with the same activations and configuration whose

@@ -70,6 +70,7 @@ struct Epilogue {
   int64_t floatBias = -1; ///< DRAM address of N f32 values, or -1
   double lo = -std::numeric_limits<double>::infinity(),
          hi = std::numeric_limits<double>::infinity();
+  int64_t activation = 0; ///< store_acc_fused's: 0 none, 1 GELU, 2 tanh GELU
   /// Packed format of the requantized result, or none.
   int64_t format = rt::kNoFormat;
   double outScale = 1;
@@ -472,7 +473,8 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
             int64_t(p.outType), lp ? -1 : bias,
             slice(ArrayRef<double>(ep->scales)),
             slice(ArrayRef<int64_t>(ep->zeros)), floatBias, APFloat(ep->lo),
-            APFloat(ep->hi), ep->format, APFloat(ep->outScale), ep->outZero);
+            APFloat(ep->hi), ep->format, APFloat(ep->outScale), ep->outZero,
+            ep->activation);
       }
     }
   }
@@ -503,6 +505,8 @@ FailureOr<Buffer> Lowering::drainBuffer(Operation *op, Value result, int64_t n,
     e.lo = clampBound(clamp.getMinValAttr());
     e.hi = clampBound(clamp.getMaxValAttr());
   }
+  if (GeluOp gelu = match->gelu)
+    e.activation = gelu.getApproximation() == GeluApproximation::Tanh ? 2 : 1;
   if (match->requantize) {
     FailureOr<QuantParams> q = quantParams(match->requantize, true);
     e.format = q->format.pack();
@@ -887,8 +891,16 @@ LogicalResult Lowering::lowerSlice(tosa::SliceOp op) {
   if (!matchPattern(op.getStart(), m_Constant(&start)))
     return op.emitOpError("start must be a constant");
   FailureOr<Buffer> in = bufferOf(op, op.getInput1());
+  if (failed(in))
+    return failure();
+  if (std::optional<int64_t> offset = contiguousSliceOffset(op);
+      offset && !plan.values.count(op.getResult())) { // read in place
+    buffers[op.getResult()] = {in->addr + *offset * rt::dtypeBytes(in->dtype),
+                               in->dtype};
+    return success();
+  }
   FailureOr<Buffer> out = newBuffer(op, op.getResult());
-  if (failed(in) || failed(out))
+  if (failed(out))
     return failure();
   SmallVector<int64_t> strides = rowMajorStrides(inType.getShape());
   int64_t offset = 0, d = 0;

@@ -124,6 +124,43 @@ func.func @main(%x: tensor<20000xf32>) -> tensor<20000xf32> {
 
 // -----
 
+// A GELU between the dequantize and the requantize runs in the drain
+// (activation 1: erf form); nothing runs on the vector unit.
+// CHECK-LABEL: type = tensor<4x8xi8>}
+// CHECK-NOT: kite_isa.vec_
+// CHECK: kite_isa.store_acc_fused {{{.*}}activation = 1 : i64
+// CHECK-NOT: kite_isa.vec_
+// CHECK: kite_isa.output
+func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
+  %w = arith.constant dense<3> : tensor<8x2xi8>
+  %a = kite.matmul %x, %w : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
+  %d = kite.dequantize %a {scale = array<f64: 0.01>, zero_point = array<i64: 0>} : tensor<4x2xi32> -> tensor<4x2xf32>
+  %g = kite.gelu %d {approximation = #kite.gelu_approximation<none>} : tensor<4x2xf32>
+  %q = kite.quantize %g {format = #kite.int<8, signed>, scale = array<f64: 0.05>, zero_point = array<i64: 0>} : tensor<4x2xf32> -> tensor<4x2xi8>
+  return %q : tensor<4x2xi8>
+}
+
+// -----
+
+// A slice that is one contiguous run of its input (here the second of
+// three 2 x 4 blocks, at byte 32) is read in place; one that is not (every
+// row's first two columns) is copied.
+// CHECK-LABEL: type = tensor<3x2x4xf32>}
+// CHECK: kite_isa.vec_clamp {count = 8 : i64, dst = {{[0-9]+}} : i64, max = 1.000000e+00 : f64, min = 0.000000e+00 : f64, src = 32 : i64}
+// CHECK: kite_isa.vec_copy {dst = {{[0-9]+}} : i64, elem_bytes = 4 : i64, shape = array<i64: 3, 2, 2>
+func.func @main(%x: tensor<3x2x4xf32>) -> (tensor<1x2x4xf32>, tensor<3x2x2xf32>) {
+  %b1 = tosa.const_shape {values = dense<[1, 0, 0]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s1 = tosa.const_shape {values = dense<[1, 2, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %b2 = tosa.const_shape {values = dense<[0, 0, 0]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s2 = tosa.const_shape {values = dense<[3, 2, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %m = tosa.slice %x, %b1, %s1 : (tensor<3x2x4xf32>, !tosa.shape<3>, !tosa.shape<3>) -> tensor<1x2x4xf32>
+  %c = tosa.clamp %m {min_val = 0.0 : f32, max_val = 1.0 : f32} : (tensor<1x2x4xf32>) -> tensor<1x2x4xf32>
+  %e = tosa.slice %x, %b2, %s2 : (tensor<3x2x4xf32>, !tosa.shape<3>, !tosa.shape<3>) -> tensor<3x2x2xf32>
+  return %c, %e : tensor<1x2x4xf32>, tensor<3x2x2xf32>
+}
+
+// -----
+
 // 2:4 weights are selected as the interpreter selects them (the two of
 // largest magnitude per group of four, per column) and compressed to values
 // and in-group indices; the array runs mma_nm on them.

@@ -374,6 +374,10 @@ LogicalResult StoreAccFusedOp::verify() {
                        "(LP accumulators), one, or one per column");
   if (n == 0 && getAccBias() >= 0)
     return emitOpError("acc_bias needs integer accumulators (scales)");
+  if (getActivation() < 0 || getActivation() > 2)
+    return emitOpError("activation must be 0 (none), 1 (GELU) or 2 (tanh "
+                       "GELU), got ")
+           << getActivation();
   if (getFormat() != rt::kNoFormat) {
     if (failed(checkFormat(*this, "format", getFormat(), TargetAttr())))
       return failure();
