@@ -188,8 +188,8 @@ def KiteIsa_StoreAccOp : KiteIsa_Inst<"store_acc"> {
 }
 
 def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
-  let summary = "drain accumulators through the epilogue: dequantize, bias, "
-                "clamp, GELU, requantize";
+  let summary = "drain accumulators through the epilogue: dequantize, "
+                "scale, bias, clamp, GELU, requantize";
   let description = [{
     Writes element (i, j) of the `rows` x `cols` accumulator tile at ACC
     byte `src` to `dst + (i * row_stride + j * col_stride) * size(dtype)`
@@ -199,6 +199,7 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
       accumulator saturates to 32 bits, adds the 32-bit `acc_bias[j]` at
       WEIGHT byte `acc_bias` (if >= 0, saturating) and is dequantized,
       `(a - zero_points[j]) * scales[j]`; without, it is LP fixed point;
+    * it is multiplied by `multiply` (1 leaves it as it is);
     * `bias[j]`, f32 at WEIGHT byte `bias` (if >= 0), is added;
     * the value is clamped to [`clamp_min`, `clamp_max`] (NaN passes);
     * `activation` 1 applies GELU (erf form), 2 its tanh form, 0 nothing;
@@ -207,9 +208,9 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
       as f32.
 
     Each step rounds exactly as the vector instruction it replaces, so the
-    result equals `store_acc` followed by `vec_dequantize`, `vec_binary`,
-    `vec_clamp`, `vec_gelu` and `vec_quantize`, without their memory
-    traffic.
+    result equals `store_acc` followed by `vec_dequantize`, `vec_binary`
+    (multiply, add), `vec_clamp`, `vec_gelu` and `vec_quantize`, without
+    their memory traffic.
   }];
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$rows, KiteIsa_I64:$cols,
                        KiteIsa_I64:$dst, KiteIsa_I64:$row_stride, KiteIsa_I64:$col_stride,
@@ -217,8 +218,8 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
                        DenseF64ArrayAttr:$scales, DenseI64ArrayAttr:$zero_points,
                        KiteIsa_I64:$bias, F64Attr:$clamp_min, F64Attr:$clamp_max,
                        KiteIsa_I64:$format, F64Attr:$out_scale,
-                       KiteIsa_I64:$out_zero_point,
-                       DefaultValuedAttr<KiteIsa_I64, "0">:$activation);
+                       KiteIsa_I64:$out_zero_point, F64Attr:$multiply,
+                       KiteIsa_I64:$activation);
   let hasVerifier = 1;
 }
 

@@ -111,6 +111,7 @@ const std::vector<OpSpec> &kite::rt::instructionSet() {
         {"format", I},
         {"out_scale", F},
         {"out_zero_point", I},
+        {"multiply", F},
         {"activation", I}}},
       {Opcode::Im2col,
        "im2col",

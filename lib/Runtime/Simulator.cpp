@@ -811,7 +811,8 @@ struct Simulator::Impl {
 
   bool storeAccFused(const Instr &x) {
     int64_t accBias = x.fields[7].i, bias = x.fields[10].i,
-            format = x.fields[13].i, activation = x.fields[16].i;
+            format = x.fields[13].i, activation = x.fields[17].i;
+    float multiply = float(x.fields[16].f);
     const std::vector<double> &scales = x.fields[8].floats;
     const std::vector<int64_t> &zeros = x.fields[9].ints;
     float lo = float(x.fields[11].f), hi = float(x.fields[12].f);
@@ -842,6 +843,7 @@ struct Simulator::Impl {
     double ops = 0, opPj = 0;
     for (auto [on, count, pj] :
          {std::tuple{!scales.empty(), 1, target.fp32Mul},
+          {multiply != 1.0f, 1, target.fp32Mul},
           {bias >= 0, 1, target.fp32Add},
           {clamps, 2, target.fp32Add},
           {activation != 0, 8, (target.fp32Mul + target.fp32Add) / 2},
@@ -864,6 +866,8 @@ struct Simulator::Impl {
                   size_t ch = scales.size() == 1 ? 0 : size_t(j);
                   v = float(numerics::dequantize(a, scales[ch], zeros[ch]));
                 }
+                if (multiply != 1.0f)
+                  v = v * multiply;
                 if (bias >= 0)
                   v = v + weightF32(bias, j);
                 v = clampKeepingNaN(v, lo, hi);

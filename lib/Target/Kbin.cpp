@@ -84,10 +84,6 @@ static FailureOr<rt::Field> fieldOf(Operation *op, const rt::FieldSpec &spec) {
       f.i = a.getValue().getSExtValue();
       return f;
     }
-    // A default-valued integer left out is 0 (every such field defaults
-    // to 0; the verifier makes sure the required ones are there).
-    if (!attr)
-      return f;
     break;
   case rt::FieldKind::Float:
     if (auto a = dyn_cast_or_null<FloatAttr>(attr)) {

@@ -114,6 +114,16 @@ std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
     match.dequantize = dq;
     take(dq);
   }
+  if (auto mul = dyn_cast_or_null<tosa::MulOp>(next(v))) {
+    Value other = mul.getInput1() == in ? mul.getInput2() : mul.getInput1();
+    DenseFPElementsAttr factor;
+    if (mul.getType() == in.getType() &&
+        cast<ShapedType>(in.getType()).getElementType().isF32() &&
+        matchPattern(other, m_Constant(&factor)) && factor.isSplat()) {
+      match.multiply = factor.getSplatValue<APFloat>().convertToDouble();
+      take(mul);
+    }
+  }
   if (auto add = dyn_cast_or_null<tosa::AddOp>(next(v))) {
     Value other = add.getInput1() == in ? add.getInput2() : add.getInput1();
     auto type = cast<ShapedType>(in.getType());

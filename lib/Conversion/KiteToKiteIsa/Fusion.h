@@ -36,16 +36,17 @@ struct QuantParams {
 mlir::FailureOr<QuantParams> quantParams(mlir::Operation *op, bool quantize);
 
 /// The ops after a MAC result that fold into its drain: an integer
-/// dequantize (required for integer results), then optionally an f32
-/// bias add, a clamp, a GELU and a per-tensor requantization to 8 bits,
-/// with reshapes between, each value used once.
+/// dequantize (required for integer results), then optionally a multiply
+/// by one f32 constant, an f32 bias add, a clamp, a GELU and a per-tensor
+/// requantization to 8 bits, with reshapes between, each value used once.
 struct EpilogueMatch {
   /// Every op folded in (reshapes included), in order.
   llvm::SmallVector<mlir::Operation *> ops;
   /// The value the drain writes (the last op's result).
   mlir::Value result;
   DequantizeOp dequantize;
-  mlir::Value bias; ///< constant per-column f32 bias, or null
+  double multiply = 1; ///< the constant of a folded multiply (1: none)
+  mlir::Value bias;    ///< constant per-column f32 bias, or null
   mlir::tosa::ClampOp clamp;
   GeluOp gelu;
   QuantizeOp requantize;

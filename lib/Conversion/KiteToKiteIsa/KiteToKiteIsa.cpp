@@ -70,6 +70,7 @@ struct Epilogue {
   int64_t floatBias = -1; ///< DRAM address of N f32 values, or -1
   double lo = -std::numeric_limits<double>::infinity(),
          hi = std::numeric_limits<double>::infinity();
+  double multiply = 1;
   int64_t activation = 0; ///< store_acc_fused's: 0 none, 1 GELU, 2 tanh GELU
   /// Packed format of the requantized result, or none.
   int64_t format = rt::kNoFormat;
@@ -474,7 +475,7 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
             slice(ArrayRef<double>(ep->scales)),
             slice(ArrayRef<int64_t>(ep->zeros)), floatBias, APFloat(ep->lo),
             APFloat(ep->hi), ep->format, APFloat(ep->outScale), ep->outZero,
-            ep->activation);
+            APFloat(ep->multiply), ep->activation);
       }
     }
   }
@@ -495,6 +496,7 @@ FailureOr<Buffer> Lowering::drainBuffer(Operation *op, Value result, int64_t n,
     e.scales = q->scales;
     e.zeros = q->zeros;
   }
+  e.multiply = match->multiply;
   if (match->bias) {
     FailureOr<Buffer> bias = bufferOf(op, match->bias);
     if (failed(bias))

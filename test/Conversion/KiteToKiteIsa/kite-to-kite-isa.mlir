@@ -124,17 +124,21 @@ func.func @main(%x: tensor<20000xf32>) -> tensor<20000xf32> {
 
 // -----
 
-// A GELU between the dequantize and the requantize runs in the drain
-// (activation 1: erf form); nothing runs on the vector unit.
+// A multiply by a constant after the dequantize and a GELU before the
+// requantize run in the drain (multiply 0.5, activation 1: erf form);
+// nothing runs on the vector unit.
 // CHECK-LABEL: type = tensor<4x8xi8>}
 // CHECK-NOT: kite_isa.vec_
-// CHECK: kite_isa.store_acc_fused {{{.*}}activation = 1 : i64
+// CHECK: kite_isa.store_acc_fused {{{.*}}activation = 1 : i64{{.*}}multiply = 5.000000e-01 : f64
 // CHECK-NOT: kite_isa.vec_
 // CHECK: kite_isa.output
 func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
   %w = arith.constant dense<3> : tensor<8x2xi8>
+  %half = "tosa.const"() <{values = dense<0.5> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
   %a = kite.matmul %x, %w : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
-  %d = kite.dequantize %a {scale = array<f64: 0.01>, zero_point = array<i64: 0>} : tensor<4x2xi32> -> tensor<4x2xf32>
+  %d0 = kite.dequantize %a {scale = array<f64: 0.01>, zero_point = array<i64: 0>} : tensor<4x2xi32> -> tensor<4x2xf32>
+  %d = tosa.mul %d0, %half, %shift : (tensor<4x2xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<4x2xf32>
   %g = kite.gelu %d {approximation = #kite.gelu_approximation<none>} : tensor<4x2xf32>
   %q = kite.quantize %g {format = #kite.int<8, signed>, scale = array<f64: 0.05>, zero_point = array<i64: 0>} : tensor<4x2xf32> -> tensor<4x2xi8>
   return %q : tensor<4x2xi8>
@@ -270,7 +274,7 @@ func.func @main(%x: tensor<4x8xi8>, %v: tensor<8x2xi8>) -> (tensor<4x2xi32>, ten
 // column), f32 bias add, clamp and requantization run in store_acc_fused,
 // with no vector-unit instruction and no i32 or f32 tensor in memory.
 // CHECK-LABEL: type = tensor<4x8xi8>}
-// CHECK: kite_isa.store_acc_fused {acc_bias = -1 : i64, bias = [[BIAS:[0-9]+]] : i64, clamp_max = 6.000000e+00 : f64, clamp_min = 0.000000e+00 : f64, col_stride = 1 : i64, cols = 2 : i64, dst = [[OUT:[0-9]+]] : i64, dtype = 1 : i64, format = 134285312 : i64, out_scale = 1.000000e-01 : f64, out_zero_point = 0 : i64, row_stride = 2 : i64, rows = 4 : i64, scales = array<f64: 2.500000e-01, 5.000000e-01>, src = {{[0-9]+}} : i64, zero_points = array<i64: 0, 0>}
+// CHECK: kite_isa.store_acc_fused {acc_bias = -1 : i64, activation = 0 : i64, bias = [[BIAS:[0-9]+]] : i64, clamp_max = 6.000000e+00 : f64, clamp_min = 0.000000e+00 : f64, col_stride = 1 : i64, cols = 2 : i64, dst = [[OUT:[0-9]+]] : i64, dtype = 1 : i64, format = 134285312 : i64, multiply = 1.000000e+00 : f64, out_scale = 1.000000e-01 : f64, out_zero_point = 0 : i64, row_stride = 2 : i64, rows = 4 : i64, scales = array<f64: 2.500000e-01, 5.000000e-01>, src = {{[0-9]+}} : i64, zero_points = array<i64: 0, 0>}
 // CHECK-NOT: kite_isa.vec_
 // CHECK: kite_isa.output {addr = [[OUT]] : i64, index = 0 : i64, type = tensor<4x2xi8>}
 func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
