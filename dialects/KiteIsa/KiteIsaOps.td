@@ -313,11 +313,15 @@ def KiteIsa_VecDequantizeOp : KiteIsa_Inst<"vec_dequantize"> {
 def KiteIsa_VecLayerNormOp : KiteIsa_Inst<"vec_layer_norm"> {
   let summary = "f32 layer normalisation of `rows` rows of `len`";
   let description = [{
-    `scale` and `bias` are DRAM addresses of `len` f32 values, or -1.
+    `scale` and `bias` are DRAM addresses of `len` f32 values, or -1. With
+    `format` other than -1 (none) the results are quantized per tensor
+    (`out_scale`, `out_zero_point`; unused for LP) to i8 codes, rounding as
+    `vec_quantize` does; else they are stored as f32.
   }];
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$rows,
                        KiteIsa_I64:$len, F64Attr:$epsilon, KiteIsa_I64:$scale,
-                       KiteIsa_I64:$bias);
+                       KiteIsa_I64:$bias, KiteIsa_I64:$format,
+                       F64Attr:$out_scale, KiteIsa_I64:$out_zero_point);
   let hasVerifier = 1;
 }
 

@@ -1232,12 +1232,27 @@ struct Simulator::Impl {
 
   bool vecLayerNorm(const Instr &x) {
     int64_t src = x.fields[0].i, dst = x.fields[1].i, rows = x.fields[2].i,
-            len = x.fields[3].i, scale = x.fields[5].i, bias = x.fields[6].i;
+            len = x.fields[3].i, scale = x.fields[5].i, bias = x.fields[6].i,
+            format = x.fields[7].i;
     float eps = float(x.fields[4].f);
+    // The optional quantization: per tensor, like a one-scale vec_quantize.
+    std::vector<double> outScale{x.fields[8].f};
+    std::vector<int64_t> outZero{x.fields[9].i};
+    QuantSide q;
+    q.dtype = DType::I8;
+    q.scales = &outScale;
+    q.zeros = &outZero;
+    bool quantized = format != kNoFormat;
+    if (quantized) {
+      q.f = OperandFormat::unpack(format);
+      if (!checkQuantSide(q))
+        return false;
+    }
+    int64_t ob = quantized ? 1 : 4;
     std::vector<Range> reads, writes;
     if (!checkExtents({rows, len}) || len < 1 || rows * len > kMaxExtent ||
         !access(Space::Dram, src, rows * len * 4, reads) ||
-        !access(Space::Dram, dst, rows * len * 4, writes) ||
+        !access(Space::Dram, dst, rows * len * ob, writes) ||
         (scale >= 0 && !access(Space::Dram, scale, len * 4, reads)) ||
         (bias >= 0 && !access(Space::Dram, bias, len * 4, reads)))
       return false;
@@ -1259,18 +1274,24 @@ struct Simulator::Impl {
           y *= loadF32(scale + k * 4);
         if (bias >= 0)
           y += loadF32(bias + k * 4);
-        storeF32(dst + (r * len + k) * 4, y);
+        if (quantized)
+          storeInt(dst + r * len + k, DType::I8, q.encode(y, 0));
+        else
+          storeF32(dst + (r * len + k) * 4, y);
       }
     }
     int64_t n = rows * len;
-    charge("vector", double(n) * (3 * target.fp32Add + 2 * target.fp32Mul));
+    charge("vector",
+           double(n) * (3 * target.fp32Add + 2 * target.fp32Mul +
+                        (quantized ? target.fp32Mul + target.fp32Add : 0.0)));
     Traffic t;
-    t.add(src, n * 4).add(dst, n * 4);
+    t.add(src, n * 4).add(dst, n * ob);
     if (scale >= 0)
       t.add(scale, len * 4);
     if (bias >= 0)
       t.add(bias, len * 4);
-    schedule(Unit::Vector, vectorCycles(n, 5, t), reads, writes);
+    schedule(Unit::Vector, vectorCycles(n, quantized ? 7 : 5, t), reads,
+             writes);
     return true;
   }
 

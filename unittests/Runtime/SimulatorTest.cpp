@@ -441,7 +441,8 @@ TEST(Simulator, LayerNormGeluAndLutSoftmax) {
   int64_t dx = b.data(x);
   int64_t ln = b.output(DType::F32, {4}), ge = b.output(DType::F32, {4}),
           sm = b.output(DType::I16, {4});
-  b.op(Opcode::VecLayerNorm, {I(dx), I(ln), I(1), I(4), F(1e-5), I(-1), I(-1)});
+  b.op(Opcode::VecLayerNorm, {I(dx), I(ln), I(1), I(4), F(1e-5), I(-1), I(-1),
+                              I(kNoFormat), F(1.0), I(0)});
   b.op(Opcode::VecGelu, {I(dx), I(ge), I(4), I(0)});
   numerics::SoftmaxUnitGeometry unit;
   numerics::LutSoftmaxTables t = numerics::generateLutSoftmax(unit, 4, 1.0, 0);
@@ -465,6 +466,26 @@ TEST(Simulator, LayerNormGeluAndLutSoftmax) {
   for (int k = 0; k < 4; ++k)
     EXPECT_EQ(p[size_t(k)], probs[k]);
   EXPECT_GT(b.lastStats.energyPj.at("lut"), 0.0);
+}
+
+TEST(Simulator, QuantizedLayerNormEqualsLayerNormThenQuantize) {
+  Builder b;
+  std::vector<float> x = {1.0f, -2.0f, 3.5f, 0.25f, 7.0f, -1.5f};
+  std::vector<float> gamma = {0.5f, 2.0f, -1.0f}, beta = {0.1f, 0.0f, -0.3f};
+  int64_t dx = b.data(x), dg = b.data(gamma), db = b.data(beta);
+  int64_t fused = b.output(DType::I8, {6}), split = b.output(DType::I8, {6});
+  int64_t f32 = b.alloc(6 * 4);
+  OperandFormat f = int8();
+  b.op(Opcode::VecLayerNorm, {I(dx), I(fused), I(2), I(3), F(1e-5), I(dg),
+                              I(db), I(f.pack()), F(0.03), I(0)});
+  b.op(Opcode::VecLayerNorm, {I(dx), I(f32), I(2), I(3), F(1e-5), I(dg), I(db),
+                              I(kNoFormat), F(1.0), I(0)});
+  b.op(Opcode::VecQuantize, {I(f32), I(split), I(int64_t(DType::I8)), I(6),
+                             I(1), I(f.pack()), FA({0.03}), IA({0})});
+  auto out = b.run();
+  EXPECT_EQ(out[0], out[1]);
+  std::set<uint8_t> distinct(out[0].begin(), out[0].end());
+  EXPECT_GT(distinct.size(), 3u);
 }
 
 TEST(Simulator, OutOfBoundsAccessIsAnErrorNotACrash) {

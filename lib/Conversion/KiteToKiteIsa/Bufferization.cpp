@@ -264,6 +264,13 @@ private:
       return place(&op, op.getResult(0), same);
     }
     // Dequantizing i32 (a drained accumulator) keeps the size.
+    // A layer norm whose result a per-tensor quantize reads alone writes
+    // the codes.
+    if (auto ln = dyn_cast<LayerNormOp>(op))
+      if (std::optional<RequantizeMatch> rq = matchRequantize(ln.getResult())) {
+        fused.insert(rq->ops.begin(), rq->ops.end());
+        return place(rq->quantize, rq->quantize.getResult());
+      }
     if (isa<DequantizeOp, tosa::ClampOp, GeluOp, LayerNormOp>(op))
       return place(&op, op.getResult(0), op.getOperand(0));
     if (isa<QuantizeOp, tosa::TransposeOp, tosa::SliceOp, tosa::MaxPool2dOp,

@@ -69,6 +69,28 @@ FailureOr<QuantParams> quantParams(Operation *op, bool quantize) {
   return q;
 }
 
+std::optional<RequantizeMatch> matchRequantize(Value v) {
+  RequantizeMatch match;
+  while (v.hasOneUse()) {
+    Operation *user = *v.getUsers().begin();
+    match.ops.push_back(user);
+    if (auto quant = dyn_cast<QuantizeOp>(user)) {
+      FailureOr<QuantParams> q = quantParams(quant, /*quantize=*/true);
+      if (failed(q) ||
+          dtypeOf(quant.getResult().getType().getElementType()) !=
+              rt::DType::I8 ||
+          (!q->format.isLP && q->scales.size() != 1))
+        return std::nullopt;
+      match.quantize = quant;
+      return match;
+    }
+    if (!isa<tosa::ReshapeOp>(user))
+      return std::nullopt;
+    v = user->getResult(0);
+  }
+  return std::nullopt;
+}
+
 std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
                                            bool floatBiasTaken) {
   EpilogueMatch match;
@@ -150,15 +172,10 @@ std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
     match.gelu = gelu;
     take(gelu);
   }
-  if (auto quant = dyn_cast_or_null<QuantizeOp>(next(v))) {
-    FailureOr<QuantParams> q = quantParams(quant, /*quantize=*/true);
-    std::optional<rt::DType> dtype =
-        dtypeOf(quant.getResult().getType().getElementType());
-    if (succeeded(q) && dtype == rt::DType::I8 &&
-        (q->format.isLP || q->scales.size() == 1)) {
-      match.requantize = quant;
-      take(quant);
-    }
+  if (std::optional<RequantizeMatch> rq = matchRequantize(v)) {
+    match.ops.append(rq->ops.begin(), rq->ops.end());
+    match.requantize = rq->quantize;
+    v = rq->quantize.getResult();
   }
   // Plain LP accumulators drain to f32 without help.
   if (match.ops.empty())

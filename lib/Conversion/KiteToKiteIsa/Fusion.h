@@ -35,6 +35,14 @@ struct QuantParams {
 };
 mlir::FailureOr<QuantParams> quantParams(mlir::Operation *op, bool quantize);
 
+/// A per-tensor quantization to 8-bit codes (integer or LP) that reads `v`
+/// alone, past reshapes: the op producing v can write the codes itself.
+struct RequantizeMatch {
+  llvm::SmallVector<mlir::Operation *> ops; ///< reshapes, then the quantize
+  QuantizeOp quantize;
+};
+std::optional<RequantizeMatch> matchRequantize(mlir::Value v);
+
 /// The ops after a MAC result that fold into its drain: an integer
 /// dequantize (required for integer results), then optionally a multiply
 /// by one f32 constant, an f32 bias add, a clamp, a GELU and a per-tensor

@@ -78,6 +78,20 @@ struct Epilogue {
   int64_t outZero = 0;
 };
 
+/// A per-tensor quantization to 8-bit codes done by the op that produces
+/// its input (a drain, a layer norm), as its instruction's fields.
+struct Requantization {
+  int64_t format = rt::kNoFormat;
+  double scale = 1;
+  int64_t zero = 0;
+};
+Requantization requantization(QuantizeOp quantize) {
+  QuantParams q = *quantParams(quantize, /*quantize=*/true);
+  if (q.format.isLP)
+    return {q.format.pack()};
+  return {q.format.pack(), q.scales[0], q.zeros[0]};
+}
+
 /// Lowers one function into a kite_isa.program.
 class Lowering {
 public:
@@ -510,12 +524,10 @@ FailureOr<Buffer> Lowering::drainBuffer(Operation *op, Value result, int64_t n,
   if (GeluOp gelu = match->gelu)
     e.activation = gelu.getApproximation() == GeluApproximation::Tanh ? 2 : 1;
   if (match->requantize) {
-    FailureOr<QuantParams> q = quantParams(match->requantize, true);
-    e.format = q->format.pack();
-    if (!q->format.isLP) {
-      e.outScale = q->scales[0];
-      e.outZero = q->zeros[0];
-    }
+    Requantization r = requantization(match->requantize);
+    e.format = r.format;
+    e.outScale = r.scale;
+    e.outZero = r.zero;
   }
   fused.insert(match->ops.begin(), match->ops.end());
   ep = &e;
@@ -1041,9 +1053,20 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return success();
   }
   if (auto ln = dyn_cast<LayerNormOp>(op)) {
-    FailureOr<std::pair<Buffer, Buffer>> io = f32Unary();
-    if (failed(io))
+    // The codes of a per-tensor quantize that reads the result alone, or
+    // the f32 result.
+    std::optional<RequantizeMatch> rq = matchRequantize(ln.getResult());
+    Requantization out;
+    FailureOr<Buffer> in = bufferOf(op, ln.getInput());
+    FailureOr<Buffer> dst =
+        rq ? newBuffer(rq->quantize, rq->quantize.getResult())
+           : newBuffer(op, ln.getResult());
+    if (failed(in) || failed(dst))
       return failure();
+    if (rq) {
+      out = requantization(rq->quantize);
+      fused.insert(rq->ops.begin(), rq->ops.end());
+    }
     int64_t scale = -1, bias = -1;
     for (auto [v, addr] :
          {std::pair{ln.getScale(), &scale}, std::pair{ln.getBias(), &bias}}) {
@@ -1056,9 +1079,10 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     }
     ArrayRef<int64_t> shape = ln.getInput().getType().getShape();
     int64_t len = product(shape.drop_front(ln.getNormalizedAxis()));
-    ki::VecLayerNormOp::create(
-        b, loc, io->first.addr, io->second.addr, count() / len, len,
-        APFloat(ln.getEpsilon().convertToDouble()), scale, bias);
+    ki::VecLayerNormOp::create(b, loc, in->addr, dst->addr, count() / len, len,
+                               APFloat(ln.getEpsilon().convertToDouble()),
+                               scale, bias, out.format, APFloat(out.scale),
+                               out.zero);
     return success();
   }
   if (auto sm = dyn_cast<LutSoftmaxOp>(op)) {

@@ -146,6 +146,25 @@ func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
 
 // -----
 
+// A layer norm whose result only a per-tensor quantize reads (past a
+// reshape) writes the int8 codes itself; one with another reader does not.
+// CHECK-LABEL: type = tensor<4x8xf32>}
+// CHECK: kite_isa.vec_layer_norm {bias = -1 : i64, dst = {{[0-9]+}} : i64, epsilon = 1.000000e-05 : f64, format = 134285312 : i64, len = 8 : i64, out_scale = 2.500000e-02 : f64, out_zero_point = 0 : i64, rows = 4 : i64, scale = -1 : i64, src = 0 : i64}
+// CHECK-NOT: kite_isa.vec_quantize
+// CHECK: kite_isa.vec_layer_norm {bias = -1 : i64, dst = {{[0-9]+}} : i64, epsilon = 1.000000e-05 : f64, format = -1 : i64
+// CHECK: kite_isa.vec_quantize
+func.func @main(%x: tensor<4x8xf32>) -> (tensor<32xi8>, tensor<4x8xi8>, tensor<4x8xf32>) {
+  %flat = tosa.const_shape {values = dense<32> : tensor<1xindex>} : () -> !tosa.shape<1>
+  %n = kite.layer_norm %x {axis = -1 : i64, epsilon = 1.0e-05 : f64} : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  %r = tosa.reshape %n, %flat : (tensor<4x8xf32>, !tosa.shape<1>) -> tensor<32xf32>
+  %q = kite.quantize %r {format = #kite.int<8, signed>, scale = array<f64: 0.025>, zero_point = array<i64: 0>} : tensor<32xf32> -> tensor<32xi8>
+  %m = kite.layer_norm %x {axis = -1 : i64, epsilon = 1.0e-05 : f64} : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  %p = kite.quantize %m {format = #kite.int<8, signed>, scale = array<f64: 0.025>, zero_point = array<i64: 0>} : tensor<4x8xf32> -> tensor<4x8xi8>
+  return %q, %p, %m : tensor<32xi8>, tensor<4x8xi8>, tensor<4x8xf32>
+}
+
+// -----
+
 // A slice that is one contiguous run of its input (here the second of
 // three 2 x 4 blocks, at byte 32) is read in place; one that is not (every
 // row's first two columns) is copied.

@@ -490,10 +490,14 @@ LogicalResult VecDequantizeOp::verify() {
 }
 
 LogicalResult VecLayerNormOp::verify() {
+  bool quantized = getFormat() != rt::kNoFormat;
+  if (quantized && failed(checkFormat(*this, "format", getFormat(), {})))
+    return failure();
   int64_t bytes = product({getRows(), getLen(), 4}),
+          outBytes = product({getRows(), getLen(), quantized ? 1 : 4}),
           vector = product({getLen(), 4});
   return failure(failed(checkMemory(*this, "src", getSrc(), bytes)) ||
-                 failed(checkMemory(*this, "dst", getDst(), bytes)) ||
+                 failed(checkMemory(*this, "dst", getDst(), outBytes)) ||
                  (getScale() >= 0 &&
                   failed(checkMemory(*this, "scale", getScale(), vector))) ||
                  (getBias() >= 0 &&

@@ -164,8 +164,9 @@ std::optional<Effects> effectsOf(Operation *op) {
             return true;
           })
           .Case([&](VecLayerNormOp o) {
+            int64_t codeBytes = o.getFormat() == rt::kNoFormat ? 4 : 1;
             e.memoryWrites.push_back(
-                memory(o.getDst(), f32s(o.getRows() * o.getLen())));
+                memory(o.getDst(), o.getRows() * o.getLen() * codeBytes));
             return true;
           })
           .Case([&](VecGeluOp o) {

@@ -41,7 +41,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // CHECK: kite_isa.vec_dequantize
   kite_isa.vec_dequantize {src = 768 : i64, dtype = 1 : i64, dst = 832 : i64, count = 4 : i64, inner = 1 : i64, format = 134285312 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>}
   // CHECK: kite_isa.vec_layer_norm
-  kite_isa.vec_layer_norm {src = 64 : i64, dst = 896 : i64, rows = 2 : i64, len = 2 : i64, epsilon = 1.0e-5 : f64, scale = -1 : i64, bias = -1 : i64}
+  kite_isa.vec_layer_norm {src = 64 : i64, dst = 896 : i64, rows = 2 : i64, len = 2 : i64, epsilon = 1.0e-5 : f64, scale = -1 : i64, bias = -1 : i64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64}
   // CHECK: kite_isa.vec_gelu
   kite_isa.vec_gelu {src = 64 : i64, dst = 960 : i64, count = 4 : i64, tanh = 0 : i64}
   // CHECK: kite_isa.lut_softmax
