@@ -263,7 +263,6 @@ private:
           same = operand;
       return place(&op, op.getResult(0), same);
     }
-    // Dequantizing i32 (a drained accumulator) keeps the size.
     // A layer norm whose result a per-tensor quantize reads alone writes
     // the codes.
     if (auto ln = dyn_cast<LayerNormOp>(op))
@@ -271,6 +270,7 @@ private:
         fused.insert(rq->ops.begin(), rq->ops.end());
         return place(rq->quantize, rq->quantize.getResult());
       }
+    // Dequantizing i32 (a drained accumulator) keeps the size.
     if (isa<DequantizeOp, tosa::ClampOp, GeluOp, LayerNormOp>(op))
       return place(&op, op.getResult(0), op.getOperand(0));
     if (isa<QuantizeOp, tosa::TransposeOp, tosa::SliceOp, tosa::MaxPool2dOp,

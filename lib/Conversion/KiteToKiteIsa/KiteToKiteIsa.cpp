@@ -1053,6 +1053,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return success();
   }
   if (auto ln = dyn_cast<LayerNormOp>(op)) {
+    if (!ln.getInput().getType().getElementType().isF32())
+      return op->emitOpError("has no instruction for non-f32 elements");
     // The codes of a per-tensor quantize that reads the result alone, or
     // the f32 result.
     std::optional<RequantizeMatch> rq = matchRequantize(ln.getResult());
