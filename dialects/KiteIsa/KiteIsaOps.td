@@ -189,7 +189,7 @@ def KiteIsa_StoreAccOp : KiteIsa_Inst<"store_acc"> {
 
 def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
   let summary = "drain accumulators through the epilogue: dequantize, "
-                "scale, bias, clamp, GELU, requantize";
+                "scale, bias, residual, clamp, GELU, requantize";
   let description = [{
     Writes element (i, j) of the `rows` x `cols` accumulator tile at ACC
     byte `src` to `dst + (i * row_stride + j * col_stride) * size(dtype)`
@@ -201,6 +201,8 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
       `(a - zero_points[j]) * scales[j]`; without, it is LP fixed point;
     * it is multiplied by `multiply` (1 leaves it as it is);
     * `bias[j]`, f32 at WEIGHT byte `bias` (if >= 0), is added;
+    * with `residual` >= 0, the f32 at DRAM byte `residual + (i *
+      row_stride + j * col_stride) * 4` is added (a residual connection);
     * the value is clamped to [`clamp_min`, `clamp_max`] (NaN passes);
     * `activation` 1 applies GELU (erf form), 2 its tanh form, 0 nothing;
     * with `format` other than -1 (none) it is quantized per tensor (`out_scale`,
@@ -219,7 +221,7 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
                        KiteIsa_I64:$bias, F64Attr:$clamp_min, F64Attr:$clamp_max,
                        KiteIsa_I64:$format, F64Attr:$out_scale,
                        KiteIsa_I64:$out_zero_point, F64Attr:$multiply,
-                       KiteIsa_I64:$activation);
+                       KiteIsa_I64:$activation, KiteIsa_I64:$residual);
   let hasVerifier = 1;
 }
 

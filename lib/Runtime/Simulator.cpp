@@ -750,13 +750,15 @@ struct Simulator::Impl {
   }
 
   /// A drain of the rows x cols accumulator tile at `src` to `dst`: checks
-  /// it, calls store(address, word, nar, column) per element and charges
-  /// it, with `epilogueOps` float operations per element on the way.
+  /// it, calls store(address, word, nar, column, element offset) per
+  /// element and charges it, with `epilogueOps` float operations per
+  /// element on the way and, with `residual` >= 0, an f32 read per element
+  /// laid out like the result.
   template <typename Store>
   bool drain(int64_t src, int64_t rows, int64_t cols, int64_t dst,
              int64_t rowStride, int64_t colStride, int64_t dtypeCode,
              std::initializer_list<int64_t> weightVectors, double epilogueOps,
-             Store store) {
+             int64_t residual, Store store) {
     DType dtype = DType::F32;
     if (!dtypeOf(dtypeCode, dtype) ||
         !checkExtents({rows, cols, rowStride, colStride}) ||
@@ -774,44 +776,54 @@ struct Simulator::Impl {
     for (int64_t v : weightVectors)
       if (v >= 0 && !access(Space::Weight, v, cols * 4, reads))
         return false;
+    if (residual >= 0 && rows && cols &&
+        !stridedAccess(Space::Dram, residual, 4, {rows, cols},
+                       {rowStride, colStride}, reads))
+      return false;
     const int64_t *in = &acc[size_t(src / kAccWordBytes)];
     const uint8_t *nar = &accNar[size_t(src / kAccWordBytes)];
     for (int64_t i = 0; i < rows; ++i)
-      for (int64_t j = 0; j < cols; ++j)
-        store(dst + (i * rowStride + j * colStride) * eb, dtype,
-              in[i * cols + j], nar[i * cols + j] != 0, j);
+      for (int64_t j = 0; j < cols; ++j) {
+        int64_t element = i * rowStride + j * colStride;
+        store(dst + element * eb, dtype, in[i * cols + j],
+              nar[i * cols + j] != 0, j, element);
+      }
     chargeSram(rows * cols * kAccWordBytes);
     int64_t n = rows * cols;
     int64_t compute =
         int64_t(std::ceil(double(n) * epilogueOps / double(target.cols)));
-    schedule(Unit::Dma,
-             std::max(compute, chargeTraffic(Traffic().add(dst, n * eb))),
-             reads, writes);
+    Traffic traffic;
+    traffic.add(dst, n * eb);
+    if (residual >= 0)
+      traffic.add(residual, n * 4);
+    schedule(Unit::Dma, std::max(compute, chargeTraffic(traffic)), reads,
+             writes);
     return true;
   }
 
   bool storeAcc(const Instr &x) {
     int64_t bias = x.fields[7].i;
-    return drain(
-        x.fields[0].i, x.fields[1].i, x.fields[2].i, x.fields[3].i,
-        x.fields[4].i, x.fields[5].i, x.fields[6].i, {bias}, 0,
-        [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j) {
-          if (dtype == DType::F32) { // LP accumulators
-            float v = lpAccToF32(word, nar);
-            storeF32(at, bias >= 0 ? v + weightF32(bias, j) : v);
-            return;
-          }
-          unsigned width = dtypeBytes(dtype) * 8;
-          int64_t v = saturate(word, width);
-          if (bias >= 0)
-            v = saturate(v + weightI32(bias, j), width);
-          storeInt(at, dtype, v);
-        });
+    return drain(x.fields[0].i, x.fields[1].i, x.fields[2].i, x.fields[3].i,
+                 x.fields[4].i, x.fields[5].i, x.fields[6].i, {bias}, 0, -1,
+                 [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j,
+                     int64_t) {
+                   if (dtype == DType::F32) { // LP accumulators
+                     float v = lpAccToF32(word, nar);
+                     storeF32(at, bias >= 0 ? v + weightF32(bias, j) : v);
+                     return;
+                   }
+                   unsigned width = dtypeBytes(dtype) * 8;
+                   int64_t v = saturate(word, width);
+                   if (bias >= 0)
+                     v = saturate(v + weightI32(bias, j), width);
+                   storeInt(at, dtype, v);
+                 });
   }
 
   bool storeAccFused(const Instr &x) {
     int64_t accBias = x.fields[7].i, bias = x.fields[10].i,
-            format = x.fields[13].i, activation = x.fields[17].i;
+            format = x.fields[13].i, activation = x.fields[17].i,
+            residual = x.fields[18].i;
     float multiply = float(x.fields[16].f);
     const std::vector<double> &scales = x.fields[8].floats;
     const std::vector<int64_t> &zeros = x.fields[9].ints;
@@ -845,6 +857,7 @@ struct Simulator::Impl {
          {std::tuple{!scales.empty(), 1, target.fp32Mul},
           {multiply != 1.0f, 1, target.fp32Mul},
           {bias >= 0, 1, target.fp32Add},
+          {residual >= 0, 1, target.fp32Add},
           {clamps, 2, target.fp32Add},
           {activation != 0, 8, (target.fp32Mul + target.fp32Add) / 2},
           {format != kNoFormat, 2, (target.fp32Mul + target.fp32Add) / 2}})
@@ -855,7 +868,9 @@ struct Simulator::Impl {
     bool ok =
         drain(x.fields[0].i, x.fields[1].i, x.fields[2].i, x.fields[3].i,
               x.fields[4].i, x.fields[5].i, x.fields[6].i, {accBias, bias}, ops,
-              [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j) {
+              residual,
+              [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j,
+                  int64_t element) {
                 float v;
                 if (scales.empty()) {
                   v = lpAccToF32(word, nar);
@@ -870,6 +885,8 @@ struct Simulator::Impl {
                   v = v * multiply;
                 if (bias >= 0)
                   v = v + weightF32(bias, j);
+                if (residual >= 0)
+                  v = v + loadF32(residual + element * 4);
                 v = clampKeepingNaN(v, lo, hi);
                 if (activation != 0)
                   v = numerics::gelu(v, activation == 2);

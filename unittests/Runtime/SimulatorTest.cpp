@@ -214,16 +214,21 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
   lp.es = 1;
   lp.rs = 7;
   lp.sf = -2; // negative: the packed word is negative too
+  std::vector<float> residual(size_t(m * n));
+  for (size_t e = 0; e < residual.size(); ++e)
+    residual[e] = 0.125f * float(int(e % 7) - 3);
   // A multiply by 1 is none; activation: 0 none, 1 GELU, 2 tanh GELU.
-  for (auto [out, multiply, activation] : {std::tuple{int8(), 1.0f, 0},
-                                           {lp, 1.0f, 0},
-                                           {int8(), 0.75f, 1},
-                                           {int8(), 1.0f, 2}}) {
+  for (auto [out, multiply, activation, addResidual] :
+       {std::tuple{int8(), 1.0f, 0, false},
+        {lp, 1.0f, 0, true},
+        {int8(), 0.75f, 1, true},
+        {int8(), 1.0f, 2, false}}) {
     Builder b;
     b.p.target.scratchBytes = 4096;
     std::vector<float> factor = {multiply};
     int64_t da = b.data(a), dw = b.data(w), dab = b.data(accBias),
-            dfb = b.data(bias), dfactor = b.data(factor);
+            dfb = b.data(bias), dfactor = b.data(factor),
+            dres = b.data(residual);
     int64_t fused = b.output(DType::I8, {m, n}),
             split = b.output(DType::I8, {m, n});
     int64_t acc32 = b.alloc(m * n * 4), f32 = b.alloc(m * n * 4);
@@ -236,7 +241,8 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
     b.op(Opcode::StoreAccFused,
          {I(0), I(m), I(n), I(fused), I(n), I(1), I(int64_t(DType::I8)),
           I(1024), FA(scales), IA(zeros), I(2048), F(-1.0), F(3.0),
-          I(out.pack()), F(0.02), I(0), F(multiply), I(activation)});
+          I(out.pack()), F(0.02), I(0), F(multiply), I(activation),
+          I(addResidual ? dres : -1)});
     b.op(Opcode::StoreAcc, {I(0), I(m), I(n), I(acc32), I(n), I(1),
                             I(int64_t(DType::I32)), I(1024)});
     OperandFormat i32;
@@ -249,6 +255,9 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
                                IA({n, 1}), IA({0, 0})});
     b.op(Opcode::VecBinary,
          {I(0), I(f32), I(dfb), I(f32), IA({m, n}), IA({n, 1}), IA({0, 1})});
+    if (addResidual)
+      b.op(Opcode::VecBinary,
+           {I(0), I(f32), I(dres), I(f32), IA({m, n}), IA({n, 1}), IA({n, 1})});
     b.op(Opcode::VecClamp, {I(f32), I(f32), I(m * n), F(-1.0), F(3.0)});
     if (activation)
       b.op(Opcode::VecGelu, {I(f32), I(f32), I(m * n), I(activation - 1)});
@@ -256,8 +265,9 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
          {I(f32), I(split), I(int64_t(DType::I8)), I(m * n), I(1),
           I(out.pack()), FA({0.02}), IA({0})});
     auto outs = b.run();
-    EXPECT_EQ(outs[0], outs[1]) << out.str() << " multiply " << multiply
-                                << " activation " << activation;
+    EXPECT_EQ(outs[0], outs[1])
+        << out.str() << " multiply " << multiply << " activation " << activation
+        << " residual " << addResidual;
     std::set<uint8_t> distinct(outs[0].begin(), outs[0].end());
     EXPECT_GT(distinct.size(), 5u) << out.str(); // not all clamped away
   }

@@ -160,9 +160,11 @@ private:
   }
 
   /// Memory for `v`, defined by `op`. `inPlaceOf` names the operand an
-  /// elementwise op reads element by element: when it dies at this op, has
-  /// v's size and lives where v belongs, v takes its block.
-  LogicalResult place(Operation *op, Value v, Value inPlaceOf = {}) {
+  /// elementwise op reads element by element: when it dies at this op (or
+  /// at position `diesAt`, for an op a drain folds in), has v's size and
+  /// lives where v belongs, v takes its block.
+  LogicalResult place(Operation *op, Value v, Value inPlaceOf = {},
+                      std::optional<int64_t> diesAt = std::nullopt) {
     std::optional<int64_t> bytes = tensorBytes(v.getType());
     if (!bytes)
       return op->emitOpError() << "result type " << v.getType()
@@ -173,7 +175,8 @@ private:
     if (operand != addr.end()) {
       MemoryPool &pool = onChip ? scratch : dram;
       auto block = pool.live.find(operand->second);
-      if (block != pool.live.end() && block->second.second == current &&
+      if (block != pool.live.end() &&
+          block->second.second == diesAt.value_or(current) &&
           block->second.first == blockSize(*bytes)) {
         pool.extendLife(operand->second, lastUseOf(v));
         return record(v, operand->second, *bytes);
@@ -201,7 +204,15 @@ private:
     if (!ep)
       return place(op, result);
     fused.insert(ep->ops.begin(), ep->ops.end());
-    return place(ep->result.getDefiningOp(), ep->result);
+    if (!ep->residual)
+      return place(ep->result.getDefiningOp(), ep->result);
+    // The drain reads each residual element before writing the result's:
+    // the result may take the residual's block if the add is its last use.
+    tosa::AddOp add = ep->residualAdd;
+    Value drained =
+        add.getInput1() == ep->residual ? add.getInput2() : add.getInput1();
+    return place(ep->result.getDefiningOp(), ep->result, ep->residual,
+                 lastUseOf(drained));
   }
 
   LogicalResult planOp(Operation &op) {

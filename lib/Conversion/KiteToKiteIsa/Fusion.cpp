@@ -91,9 +91,29 @@ std::optional<RequantizeMatch> matchRequantize(Value v) {
   return std::nullopt;
 }
 
+/// Whether `v` is an argument or computed before `op` and the accumulator
+/// chain `op` ends (the drain runs where the chain starts).
+static bool computedBefore(Value v, Operation *op) {
+  Operation *head = op;
+  while (head) {
+    Value acc;
+    if (auto mm = dyn_cast<MatmulOp>(head))
+      acc = mm.getAcc();
+    else if (auto conv = dyn_cast<Conv2DOp>(head))
+      acc = conv.getAcc();
+    if (!acc || !acc.getDefiningOp())
+      break;
+    head = acc.getDefiningOp();
+  }
+  Operation *def = v.getDefiningOp();
+  return !def || (head && def->getBlock() == head->getBlock() &&
+                  def->isBeforeInBlock(head));
+}
+
 std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
                                            bool floatBiasTaken) {
   EpilogueMatch match;
+  Operation *macOp = v.getDefiningOp();
   SmallVector<Operation *> path;
   // The next op on v's only use, past reshapes (collected in `path`); `in`
   // is the value it reads.
@@ -159,6 +179,17 @@ std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
     if (!floatBiasTaken && perColumn && add.getType() == type &&
         type.getElementType().isF32() && matchPattern(other, m_Constant())) {
       match.bias = other;
+      take(add);
+    }
+  }
+  if (auto add = dyn_cast_or_null<tosa::AddOp>(next(v))) {
+    Value other = add.getInput1() == in ? add.getInput2() : add.getInput1();
+    if (other != in && other.getType() == in.getType() &&
+        add.getType() == in.getType() &&
+        cast<ShapedType>(in.getType()).getElementType().isF32() &&
+        !matchPattern(other, m_Constant()) && computedBefore(other, macOp)) {
+      match.residual = other;
+      match.residualAdd = add;
       take(add);
     }
   }

@@ -45,7 +45,8 @@ std::optional<RequantizeMatch> matchRequantize(mlir::Value v);
 
 /// The ops after a MAC result that fold into its drain: an integer
 /// dequantize (required for integer results), then optionally a multiply
-/// by one f32 constant, an f32 bias add, a clamp, a GELU and a per-tensor
+/// by one f32 constant, an f32 bias add, an add of a tensor computed before
+/// the MAC op (a residual connection), a clamp, a GELU and a per-tensor
 /// requantization to 8 bits, with reshapes between, each value used once.
 struct EpilogueMatch {
   /// Every op folded in (reshapes included), in order.
@@ -53,8 +54,10 @@ struct EpilogueMatch {
   /// The value the drain writes (the last op's result).
   mlir::Value result;
   DequantizeOp dequantize;
-  double multiply = 1; ///< the constant of a folded multiply (1: none)
-  mlir::Value bias;    ///< constant per-column f32 bias, or null
+  double multiply = 1;  ///< the constant of a folded multiply (1: none)
+  mlir::Value bias;     ///< constant per-column f32 bias, or null
+  mlir::Value residual; ///< f32 tensor laid out like the result, or null
+  mlir::tosa::AddOp residualAdd; ///< the add that reads it
   mlir::tosa::ClampOp clamp;
   GeluOp gelu;
   QuantizeOp requantize;

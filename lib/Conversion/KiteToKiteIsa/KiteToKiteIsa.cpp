@@ -68,6 +68,8 @@ struct Epilogue {
   SmallVector<double> scales; ///< per tensor or column; empty: LP
   SmallVector<int64_t> zeros;
   int64_t floatBias = -1; ///< DRAM address of N f32 values, or -1
+  /// DRAM address of an f32 tensor laid out like the result, or -1.
+  int64_t residual = -1;
   double lo = -std::numeric_limits<double>::infinity(),
          hi = std::numeric_limits<double>::infinity();
   double multiply = 1;
@@ -475,9 +477,9 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
         r1 = p.rowsPerImage ? std::min(m0 + tmr, (image + 1) * p.rowsPerImage)
                             : m0 + tmr;
         int64_t src = c + (r0 - m0) * tnr * rt::kAccWordBytes;
-        int64_t dst = p.out + (image * p.imageStride + row * p.outRowStride +
-                               n0 * p.outColStride) *
-                                  eb;
+        int64_t element = image * p.imageStride + row * p.outRowStride +
+                          n0 * p.outColStride,
+                dst = p.out + element * eb;
         if (!ep) {
           ki::StoreAccOp::create(b, loc, src, r1 - r0, tnr, dst, p.outRowStride,
                                  p.outColStride, int64_t(p.outType), bias);
@@ -489,7 +491,8 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
             slice(ArrayRef<double>(ep->scales)),
             slice(ArrayRef<int64_t>(ep->zeros)), floatBias, APFloat(ep->lo),
             APFloat(ep->hi), ep->format, APFloat(ep->outScale), ep->outZero,
-            APFloat(ep->multiply), ep->activation);
+            APFloat(ep->multiply), ep->activation,
+            ep->residual >= 0 ? ep->residual + element * 4 : -1);
       }
     }
   }
@@ -511,6 +514,12 @@ FailureOr<Buffer> Lowering::drainBuffer(Operation *op, Value result, int64_t n,
     e.zeros = q->zeros;
   }
   e.multiply = match->multiply;
+  if (match->residual) {
+    FailureOr<Buffer> residual = bufferOf(op, match->residual);
+    if (failed(residual))
+      return failure();
+    e.residual = residual->addr;
+  }
   if (match->bias) {
     FailureOr<Buffer> bias = bufferOf(op, match->bias);
     if (failed(bias))

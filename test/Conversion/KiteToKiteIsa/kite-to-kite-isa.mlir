@@ -165,6 +165,31 @@ func.func @main(%x: tensor<4x8xf32>) -> (tensor<32xi8>, tensor<4x8xi8>, tensor<4
 
 // -----
 
+// A residual connection computed before the matmul is added in its drain,
+// which writes over the residual's block (the add was its last use); one
+// computed after the matmul is added on the vector unit.
+// CHECK-LABEL: type = tensor<4x2xf32>}
+// CHECK: kite_isa.vec_clamp {count = 8 : i64, dst = [[R:[0-9]+]] : i64
+// CHECK: kite_isa.store_acc_fused {{{.*}}dst = [[R]] : i64{{.*}}residual = [[R]] : i64
+// CHECK: kite_isa.store_acc_fused {{{.*}}residual = -1 : i64
+// CHECK: kite_isa.vec_binary {dst = {{[0-9]+}} : i64, kind = 0 : i64
+func.func @main(%x: tensor<4x8xi8>, %y: tensor<4x2xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
+  %w = arith.constant dense<3> : tensor<8x2xi8>
+  %r = tosa.clamp %y {min_val = 0.0 : f32, max_val = 1.0 : f32} : (tensor<4x2xf32>) -> tensor<4x2xf32>
+  %a = kite.matmul %x, %w : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
+  %d = kite.dequantize %a {scale = array<f64: 0.01>, zero_point = array<i64: 0>} : tensor<4x2xi32> -> tensor<4x2xf32>
+  %h = tosa.add %d, %r : (tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %sq = tosa.mul %h, %h, %shift : (tensor<4x2xf32>, tensor<4x2xf32>, tensor<1xi8>) -> tensor<4x2xf32>
+  %a2 = kite.matmul %x, %w : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
+  %late = tosa.clamp %y {min_val = 0.0 : f32, max_val = 2.0 : f32} : (tensor<4x2xf32>) -> tensor<4x2xf32>
+  %d2 = kite.dequantize %a2 {scale = array<f64: 0.01>, zero_point = array<i64: 0>} : tensor<4x2xi32> -> tensor<4x2xf32>
+  %h2 = tosa.add %d2, %late : (tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %sq, %h2 : tensor<4x2xf32>, tensor<4x2xf32>
+}
+
+// -----
+
 // A slice that is one contiguous run of its input (here the second of
 // three 2 x 4 blocks, at byte 32) is read in place; one that is not (every
 // row's first two columns) is copied.
@@ -293,7 +318,7 @@ func.func @main(%x: tensor<4x8xi8>, %v: tensor<8x2xi8>) -> (tensor<4x2xi32>, ten
 // column), f32 bias add, clamp and requantization run in store_acc_fused,
 // with no vector-unit instruction and no i32 or f32 tensor in memory.
 // CHECK-LABEL: type = tensor<4x8xi8>}
-// CHECK: kite_isa.store_acc_fused {acc_bias = -1 : i64, activation = 0 : i64, bias = [[BIAS:[0-9]+]] : i64, clamp_max = 6.000000e+00 : f64, clamp_min = 0.000000e+00 : f64, col_stride = 1 : i64, cols = 2 : i64, dst = [[OUT:[0-9]+]] : i64, dtype = 1 : i64, format = 134285312 : i64, multiply = 1.000000e+00 : f64, out_scale = 1.000000e-01 : f64, out_zero_point = 0 : i64, row_stride = 2 : i64, rows = 4 : i64, scales = array<f64: 2.500000e-01, 5.000000e-01>, src = {{[0-9]+}} : i64, zero_points = array<i64: 0, 0>}
+// CHECK: kite_isa.store_acc_fused {acc_bias = -1 : i64, activation = 0 : i64, bias = [[BIAS:[0-9]+]] : i64, clamp_max = 6.000000e+00 : f64, clamp_min = 0.000000e+00 : f64, col_stride = 1 : i64, cols = 2 : i64, dst = [[OUT:[0-9]+]] : i64, dtype = 1 : i64, format = 134285312 : i64, multiply = 1.000000e+00 : f64, out_scale = 1.000000e-01 : f64, out_zero_point = 0 : i64, residual = -1 : i64, row_stride = 2 : i64, rows = 4 : i64, scales = array<f64: 2.500000e-01, 5.000000e-01>, src = {{[0-9]+}} : i64, zero_points = array<i64: 0, 0>}
 // CHECK-NOT: kite_isa.vec_
 // CHECK: kite_isa.output {addr = [[OUT]] : i64, index = 0 : i64, type = tensor<4x2xi8>}
 func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {

@@ -378,6 +378,11 @@ LogicalResult StoreAccFusedOp::verify() {
     return emitOpError("activation must be 0 (none), 1 (GELU) or 2 (tanh "
                        "GELU), got ")
            << getActivation();
+  if (getResidual() >= 0 &&
+      failed(checkMemory(*this, "residual", getResidual(),
+                         {getRows(), getCols()},
+                         {getRowStride(), getColStride()}, 4)))
+    return failure();
   if (getFormat() != rt::kNoFormat) {
     if (failed(checkFormat(*this, "format", getFormat(), TargetAttr())))
       return failure();

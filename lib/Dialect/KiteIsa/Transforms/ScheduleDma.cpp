@@ -113,6 +113,10 @@ std::optional<Effects> effectsOf(Operation *op) {
             drain(o.getSrc(), o.getRows(), o.getCols(), o.getDst(),
                   o.getRowStride(), o.getColStride(), o.getDtype(),
                   {o.getAccBias(), o.getBias()});
+            if (o.getResidual() >= 0)
+              e.memoryReads.push_back(
+                  stridedMemory(o.getResidual(), o.getRows(), o.getCols(),
+                                o.getRowStride(), o.getColStride(), 4));
             return true;
           })
           .Case([&](Im2colOp o) {
