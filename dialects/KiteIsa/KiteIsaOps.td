@@ -338,7 +338,11 @@ def KiteIsa_LutSoftmaxOp : KiteIsa_Inst<"lut_softmax"> {
   let summary = "the LUT softmax unit over the middle axis";
   let description = [{
     Loads the two tables (method 0 rexp, 1 lut2d; see `kite.lut_softmax`)
-    into the unit and evaluates every row of `len` elements.
+    into the unit and evaluates every row of `len` elements. With `format`
+    other than -1 (none), each probability p is dequantized,
+    `(p - prob_zero_point) * prob_scale` in f32, and quantized per tensor
+    (`out_scale`, `out_zero_point`; unused for LP) to the i8 codes stored,
+    rounding as `vec_dequantize` and `vec_quantize` do.
   }];
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$src_dtype, KiteIsa_I64:$dst,
                        KiteIsa_I64:$dtype, KiteIsa_I64:$outer, KiteIsa_I64:$len,
@@ -346,7 +350,9 @@ def KiteIsa_LutSoftmaxOp : KiteIsa_Inst<"lut_softmax"> {
                        F64Attr:$step, KiteIsa_I64:$out_bits, KiteIsa_I64:$sum_shift,
                        KiteIsa_I64:$out_shift, DenseI64ArrayAttr:$exp_table,
                        DenseI64ArrayAttr:$norm_table, KiteIsa_I64:$norm_rows,
-                       KiteIsa_I64:$norm_cols);
+                       KiteIsa_I64:$norm_cols, F64Attr:$prob_scale,
+                       KiteIsa_I64:$prob_zero_point, KiteIsa_I64:$format,
+                       F64Attr:$out_scale, KiteIsa_I64:$out_zero_point);
   let hasVerifier = 1;
 }
 

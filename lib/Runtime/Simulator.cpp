@@ -1360,6 +1360,22 @@ struct Simulator::Impl {
     std::string problem = t.validate();
     if (!problem.empty())
       return fail("bad tables: " + problem);
+    // The optional requantization: dequantize, then per tensor like a
+    // one-scale vec_quantize.
+    double probScale = x.fields[17].f;
+    int64_t probZero = x.fields[18].i, format = x.fields[19].i;
+    std::vector<double> outScale{x.fields[20].f};
+    std::vector<int64_t> outZero{x.fields[21].i};
+    QuantSide q;
+    q.dtype = dstType;
+    q.scales = &outScale;
+    q.zeros = &outZero;
+    bool requantized = format != kNoFormat;
+    if (requantized) {
+      q.f = OperandFormat::unpack(format);
+      if (!checkQuantSide(q))
+        return false;
+    }
     std::vector<Range> reads, writes;
     unsigned sb = dtypeBytes(srcType), db = dtypeBytes(dstType);
     if (!checkExtents({outer, len, inner}) || len < 1 ||
@@ -1380,14 +1396,25 @@ struct Simulator::Impl {
                                : double(loadInt(src + at * sb, srcType));
         }
         numerics::evalLutSoftmaxRow(t, row.data(), row.size(), probs.data());
-        for (int64_t k = 0; k < len; ++k)
-          storeInt(dst + ((o * len + k) * inner + in) * db, dstType,
-                   probs[size_t(k)]);
+        for (int64_t k = 0; k < len; ++k) {
+          int64_t at = dst + ((o * len + k) * inner + in) * db;
+          if (!requantized) {
+            storeInt(at, dstType, probs[size_t(k)]);
+            continue;
+          }
+          float v = float(
+              numerics::dequantize(probs[size_t(k)], probScale, probZero));
+          storeInt(at, dstType, q.encode(v, 0));
+        }
       }
     charge("lut", double(n) * 2 * target.lutRead8b);
-    charge("vector", double(n) * 2 * target.int8Add);
+    charge("vector",
+           double(n) *
+               (2 * target.int8Add +
+                (requantized ? 2 * target.fp32Mul + target.fp32Add : 0.0)));
     schedule(Unit::Vector,
-             vectorCycles(n, 2, Traffic().add(src, n * sb).add(dst, n * db)),
+             vectorCycles(n, requantized ? 5 : 2,
+                          Traffic().add(src, n * sb).add(dst, n * db)),
              reads, writes);
     return true;
   }

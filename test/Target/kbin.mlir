@@ -38,7 +38,7 @@
 // CHECK-NEXT: vec_dequantize src=768, dtype=1, dst=832, count=4, inner=1, format=int8, scales=[0.5], zero_points=[0]
 // CHECK-NEXT: vec_layer_norm src=64, dst=896, rows=2, len=2, epsilon=1.0000000000000001e-05, scale=-1, bias=-1
 // CHECK-NEXT: vec_gelu src=64, dst=960, count=4, tanh=0
-// CHECK-NEXT: lut_softmax src=64, src_dtype=0, dst=1024, dtype=2, outer=2, len=2, inner=1, method=0, input_scale=1, step=1, out_bits=8, sum_shift=0, out_shift=7, exp_table=[255,94], norm_table=[255,255], norm_rows=2, norm_cols=1
+// CHECK-NEXT: lut_softmax src=64, src_dtype=0, dst=1024, dtype=2, outer=2, len=2, inner=1, method=0, input_scale=1, step=1, out_bits=8, sum_shift=0, out_shift=7, exp_table=[255,94], norm_table=[255,255], norm_rows=2, norm_cols=1, prob_scale=1, prob_zero_point=0, format=-1, out_scale=1, out_zero_point=0
 // CHECK-NEXT: fence
 
 // A module that was not lowered has nothing to emit.

@@ -459,10 +459,28 @@ TEST(Simulator, LayerNormGeluAndLutSoftmax) {
   std::vector<int64_t> expT(t.expTable.begin(), t.expTable.end()),
       normT(t.normTable.begin(), t.normTable.end());
   b.op(Opcode::LutSoftmax,
-       {I(dx), I(int64_t(DType::F32)), I(sm), I(int64_t(DType::I16)), I(1),
-        I(4), I(1), I(t.method == numerics::SoftmaxMethod::Rexp ? 0 : 1),
-        F(t.inputScale), F(t.step), I(t.outBits), I(t.sumShift), I(t.outShift),
-        IA(expT), IA(normT), I(t.normRows), I(t.normCols)});
+       {I(dx),
+        I(int64_t(DType::F32)),
+        I(sm),
+        I(int64_t(DType::I16)),
+        I(1),
+        I(4),
+        I(1),
+        I(t.method == numerics::SoftmaxMethod::Rexp ? 0 : 1),
+        F(t.inputScale),
+        F(t.step),
+        I(t.outBits),
+        I(t.sumShift),
+        I(t.outShift),
+        IA(expT),
+        IA(normT),
+        I(t.normRows),
+        I(t.normCols),
+        F(1.0),
+        I(0),
+        I(kNoFormat),
+        F(1.0),
+        I(0)});
   auto out = b.run();
   std::vector<float> l = as<float>(out[0]);
   EXPECT_NEAR(l[0], -1.3416, 1e-3);
@@ -492,6 +510,56 @@ TEST(Simulator, QuantizedLayerNormEqualsLayerNormThenQuantize) {
                               I(kNoFormat), F(1.0), I(0)});
   b.op(Opcode::VecQuantize, {I(f32), I(split), I(int64_t(DType::I8)), I(6),
                              I(1), I(f.pack()), FA({0.03}), IA({0})});
+  auto out = b.run();
+  EXPECT_EQ(out[0], out[1]);
+  std::set<uint8_t> distinct(out[0].begin(), out[0].end());
+  EXPECT_GT(distinct.size(), 3u);
+}
+
+TEST(Simulator, RequantizedLutSoftmaxEqualsDequantizeThenQuantize) {
+  Builder b;
+  std::vector<float> x = {1.0f, 2.0f, 3.0f, 4.0f, -1.0f, 0.5f, 0.0f, 2.5f};
+  int64_t dx = b.data(x);
+  int64_t fused = b.output(DType::I8, {8}), split = b.output(DType::I8, {8});
+  int64_t probs = b.alloc(8 * 2), f32 = b.alloc(8 * 4);
+  numerics::SoftmaxUnitGeometry unit;
+  numerics::LutSoftmaxTables t = numerics::generateLutSoftmax(unit, 4, 1.0, 0);
+  std::vector<int64_t> expT(t.expTable.begin(), t.expTable.end()),
+      normT(t.normTable.begin(), t.normTable.end());
+  OperandFormat i8 = int8(), i16;
+  i16.bits = i16.storageBits = 16;
+  double probScale = 1.0 / 255, outScale = 0.004;
+  auto softmax = [&](int64_t dst, DType dtype, int64_t format) {
+    b.op(Opcode::LutSoftmax,
+         {I(dx),
+          I(int64_t(DType::F32)),
+          I(dst),
+          I(int64_t(dtype)),
+          I(2),
+          I(4),
+          I(1),
+          I(t.method == numerics::SoftmaxMethod::Rexp ? 0 : 1),
+          F(t.inputScale),
+          F(t.step),
+          I(t.outBits),
+          I(t.sumShift),
+          I(t.outShift),
+          IA(expT),
+          IA(normT),
+          I(t.normRows),
+          I(t.normCols),
+          F(probScale),
+          I(0),
+          I(format),
+          F(outScale),
+          I(0)});
+  };
+  softmax(fused, DType::I8, i8.pack());
+  softmax(probs, DType::I16, kNoFormat);
+  b.op(Opcode::VecDequantize, {I(probs), I(int64_t(DType::I16)), I(f32), I(8),
+                               I(1), I(i16.pack()), FA({probScale}), IA({0})});
+  b.op(Opcode::VecQuantize, {I(f32), I(split), I(int64_t(DType::I8)), I(8),
+                             I(1), I(i8.pack()), FA({outScale}), IA({0})});
   auto out = b.run();
   EXPECT_EQ(out[0], out[1]);
   std::set<uint8_t> distinct(out[0].begin(), out[0].end());

@@ -281,6 +281,13 @@ private:
         fused.insert(rq->ops.begin(), rq->ops.end());
         return place(rq->quantize, rq->quantize.getResult());
       }
+    // So does the LUT softmax when its probabilities are requantized.
+    if (auto sm = dyn_cast<LutSoftmaxOp>(op))
+      if (std::optional<SoftmaxRequantizeMatch> rq =
+              matchSoftmaxRequantize(sm)) {
+        fused.insert(rq->ops.begin(), rq->ops.end());
+        return place(rq->quantize, rq->quantize.getResult());
+      }
     // Dequantizing i32 (a drained accumulator) keeps the size.
     if (isa<DequantizeOp, tosa::ClampOp, GeluOp, LayerNormOp>(op))
       return place(&op, op.getResult(0), op.getOperand(0));

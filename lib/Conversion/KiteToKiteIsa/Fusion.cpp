@@ -110,6 +110,32 @@ static bool computedBefore(Value v, Operation *op) {
                   def->isBeforeInBlock(head));
 }
 
+std::optional<SoftmaxRequantizeMatch> matchSoftmaxRequantize(LutSoftmaxOp op) {
+  auto storage = dyn_cast<IntegerType>(op.getType().getElementType());
+  if (!storage || op.getTables().outBits >= storage.getWidth())
+    return std::nullopt;
+  SoftmaxRequantizeMatch match;
+  Value v = op.getResult();
+  while (v.hasOneUse()) {
+    Operation *user = *v.getUsers().begin();
+    match.ops.push_back(user);
+    if (auto dq = dyn_cast<DequantizeOp>(user)) {
+      FailureOr<QuantParams> q = quantParams(dq, /*quantize=*/false);
+      std::optional<RequantizeMatch> rq = matchRequantize(dq.getResult());
+      if (failed(q) || q->format.isLP || q->scales.size() != 1 || !rq)
+        return std::nullopt;
+      match.dequantize = dq;
+      match.quantize = rq->quantize;
+      match.ops.append(rq->ops.begin(), rq->ops.end());
+      return match;
+    }
+    if (!isa<tosa::ReshapeOp>(user))
+      return std::nullopt;
+    v = user->getResult(0);
+  }
+  return std::nullopt;
+}
+
 std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
                                            bool floatBiasTaken) {
   EpilogueMatch match;

@@ -43,6 +43,17 @@ struct RequantizeMatch {
 };
 std::optional<RequantizeMatch> matchRequantize(mlir::Value v);
 
+/// A per-tensor integer dequantize that reads LUT softmax probabilities
+/// alone (past reshapes), followed by a requantization: the softmax unit
+/// can write the codes. Only when every probability fits its storage type
+/// as a non-negative value, so that reading it back changes nothing.
+struct SoftmaxRequantizeMatch {
+  llvm::SmallVector<mlir::Operation *> ops; ///< every op folded in
+  DequantizeOp dequantize;
+  QuantizeOp quantize;
+};
+std::optional<SoftmaxRequantizeMatch> matchSoftmaxRequantize(LutSoftmaxOp op);
+
 /// The ops after a MAC result that fold into its drain: an integer
 /// dequantize (required for integer results), then optionally a multiply
 /// by one f32 constant, an f32 bias add, an add of a tensor computed before

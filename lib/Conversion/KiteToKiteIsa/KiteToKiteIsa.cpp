@@ -1097,10 +1097,25 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return success();
   }
   if (auto sm = dyn_cast<LutSoftmaxOp>(op)) {
+    // The codes of a dequantize-requantize pair that reads the
+    // probabilities alone, or the probabilities.
+    std::optional<SoftmaxRequantizeMatch> rq = matchSoftmaxRequantize(sm);
     FailureOr<Buffer> in = bufferOf(op, sm.getInput());
-    FailureOr<Buffer> out = newBuffer(op, sm.getResult());
+    FailureOr<Buffer> out =
+        rq ? newBuffer(rq->quantize, rq->quantize.getResult())
+           : newBuffer(op, sm.getResult());
     if (failed(in) || failed(out))
       return failure();
+    Requantization requant;
+    double probScale = 1;
+    int64_t probZero = 0;
+    if (rq) {
+      QuantParams dq = *quantParams(rq->dequantize, /*quantize=*/false);
+      probScale = dq.scales[0];
+      probZero = dq.zeros[0];
+      requant = requantization(rq->quantize);
+      fused.insert(rq->ops.begin(), rq->ops.end());
+    }
     ArrayRef<int64_t> shape = sm.getInput().getType().getShape();
     int64_t axis = int64_t(sm.getAxis());
     if (axis < 0)
@@ -1114,7 +1129,9 @@ LogicalResult Lowering::lowerOp(Operation *op) {
         outer, len, inner, t.method == numerics::SoftmaxMethod::Rexp ? 0 : 1,
         APFloat(t.inputScale), APFloat(t.step), int64_t(t.outBits),
         int64_t(t.sumShift), int64_t(t.outShift), ArrayRef<int64_t>(expTable),
-        ArrayRef<int64_t>(normTable), int64_t(t.normRows), int64_t(t.normCols));
+        ArrayRef<int64_t>(normTable), int64_t(t.normRows), int64_t(t.normCols),
+        APFloat(probScale), probZero, requant.format, APFloat(requant.scale),
+        requant.zero);
     return success();
   }
   if (isa<SoftmaxOp>(op))

@@ -190,6 +190,27 @@ func.func @main(%x: tensor<4x8xi8>, %y: tensor<4x2xf32>) -> (tensor<4x2xf32>, te
 
 // -----
 
+// LUT softmax probabilities that are dequantized and requantized, each
+// read once, leave the unit as int8 codes; nothing runs on the vector unit.
+// CHECK-LABEL: type = tensor<4x10xi8>}
+// CHECK-NOT: kite_isa.vec_
+// CHECK: kite_isa.lut_softmax {{{.*}}dtype = 1 : i64{{.*}}format = 134285312 : i64{{.*}}out_scale = 4.000000e-03 : f64{{.*}}prob_scale = 0.0039215686274509803 : f64
+// CHECK-NOT: kite_isa.vec_
+// CHECK: kite_isa.output
+func.func @main(%q: tensor<4x10xi8>) -> tensor<4x10xi8> {
+  %p = kite.lut_softmax %q {axis = 1 : i64, method = #kite.softmax_method<rexp>,
+         input_scale = 0.125 : f64, step = 1.0 : f64, out_bits = 8 : i64,
+         sum_shift = 7 : i64, out_shift = 8 : i64,
+         exp_table = dense<[255, 94, 35, 13, 5, 2, 1]> : tensor<7xi32>,
+         norm_table = dense<[255, 128, 85, 64]> : tensor<4xi32>}
+      : tensor<4x10xi8> -> tensor<4x10xi16>
+  %f = kite.dequantize %p {scale = array<f64: 0.0039215686274509803>, zero_point = array<i64: 0>} : tensor<4x10xi16> -> tensor<4x10xf32>
+  %c = kite.quantize %f {format = #kite.int<8, signed>, scale = array<f64: 0.004>, zero_point = array<i64: 0>} : tensor<4x10xf32> -> tensor<4x10xi8>
+  return %c : tensor<4x10xi8>
+}
+
+// -----
+
 // A slice that is one contiguous run of its input (here the second of
 // three 2 x 4 blocks, at byte 32) is read in place; one that is not (every
 // row's first two columns) is copied.

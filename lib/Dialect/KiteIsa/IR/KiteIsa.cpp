@@ -520,6 +520,13 @@ LogicalResult kiteisa::LutSoftmaxOp::verify() {
                      db = dtypeBytes(*this, "dtype", getDtype());
   if (failed(sb) || failed(db))
     return failure();
+  if (getFormat() != rt::kNoFormat) {
+    if (failed(checkFormat(*this, "format", getFormat(), TargetAttr())))
+      return failure();
+    if (getDtype() != int64_t(rt::DType::I8))
+      return emitOpError("requantized probabilities are stored as i8 (dtype "
+                         "1)");
+  }
   int64_t n = product({getOuter(), getLen(), getInner()});
   return failure(
       failed(checkMemory(*this, "src", getSrc(), product({n, *sb}))) ||

@@ -247,7 +247,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.lut_softmax' op src_dtype must be 0 (f32), 1 (i8), 2 (i16) or 3 (i32)}}
-  kite_isa.lut_softmax {src = 64 : i64, src_dtype = 9 : i64, dst = 1024 : i64, dtype = 2 : i64, outer = 2 : i64, len = 2 : i64, inner = 1 : i64, method = 0 : i64, input_scale = 1.0 : f64, step = 1.0 : f64, out_bits = 8 : i64, sum_shift = 0 : i64, out_shift = 7 : i64, exp_table = array<i64: 255, 94>, norm_table = array<i64: 255, 255>, norm_rows = 2 : i64, norm_cols = 1 : i64}
+  kite_isa.lut_softmax {src = 64 : i64, src_dtype = 9 : i64, dst = 1024 : i64, dtype = 2 : i64, outer = 2 : i64, len = 2 : i64, inner = 1 : i64, method = 0 : i64, input_scale = 1.0 : f64, step = 1.0 : f64, out_bits = 8 : i64, sum_shift = 0 : i64, out_shift = 7 : i64, exp_table = array<i64: 255, 94>, norm_table = array<i64: 255, 255>, norm_rows = 2 : i64, norm_cols = 1 : i64, prob_scale = 1.0 : f64, prob_zero_point = 0 : i64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64}
 }
 }
 // -----
