@@ -210,32 +210,37 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
   }
 }
 
-/// Moves each per-tensor quantize above the max pools (and reshapes) that
-/// feed it alone: with one positive scale, rounding and clamping are
-/// monotone, so a window's largest code is the code of its largest value
-/// (NaNs aside). The pools then move int8 codes, a quarter of the bytes, and
-/// the op before them can requantize as it drains.
-void quantizeBeforeMaxPools(ModuleOp module) {
+/// Moves each per-tensor quantize above the transposes, max pools and
+/// reshapes that feed it alone, so that they move int8 codes (a quarter of
+/// the bytes) and the op before them can requantize as it produces its
+/// result. Any per-tensor quantization commutes with data movement; a max
+/// pool needs a signed integer format with one positive scale, so that
+/// rounding and clamping are monotone and a window's largest code is the
+/// code of its largest value (NaNs aside).
+void quantizeBeforeDataMovement(ModuleOp module) {
   SmallVector<QuantizeOp> quantizes;
   module.walk([&](QuantizeOp q) { quantizes.push_back(q); });
   for (QuantizeOp q : quantizes) {
     IntFormatAttr format = q.getFormatAttr();
-    if (!format || !format.getIsSigned() || q.getScaleAttr().size() != 1)
-      continue;
-    // The ops from q's input up to the earliest max pool, each read by the
-    // next alone.
+    if (format && q.getScaleAttr().size() != 1)
+      continue; // per channel: the channel axis would move
+    bool monotone = format && format.getIsSigned();
+    // The ops from q's input up to the earliest transpose or pool, each
+    // read by the next alone.
     SmallVector<Operation *> chain;
-    size_t throughLastPool = 0;
+    size_t throughLastMove = 0;
     for (Value v = q.getInput(); v.hasOneUse();) {
       Operation *def = v.getDefiningOp();
-      if (!isa_and_nonnull<tosa::ReshapeOp, tosa::MaxPool2dOp>(def))
+      bool pool = isa_and_nonnull<tosa::MaxPool2dOp>(def);
+      if (!isa_and_nonnull<tosa::ReshapeOp, tosa::TransposeOp>(def) &&
+          !(pool && monotone))
         break;
       chain.push_back(def);
-      if (isa<tosa::MaxPool2dOp>(def))
-        throughLastPool = chain.size();
+      if (!isa<tosa::ReshapeOp>(def))
+        throughLastMove = chain.size();
       v = def->getOperand(0);
     }
-    chain.resize(throughLastPool);
+    chain.resize(throughLastMove);
     if (chain.empty())
       continue;
     Type code = q.getType().getElementType();
@@ -474,7 +479,7 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     for (const auto &[v, values] : seen)
       refs[v] = &values;
     quantizeLayers(module, widths, refs, *calib, percentile, *weightRange);
-    quantizeBeforeMaxPools(module);
+    quantizeBeforeDataMovement(module);
   }
 };
 } // namespace

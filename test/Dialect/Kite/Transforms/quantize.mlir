@@ -47,10 +47,12 @@ func.func @main(%x: tensor<4x64xf32>) -> tensor<4x2x8x8xf32> {
 // -----
 
 // A product of two activations: both operands calibrated (the pixels reach
-// 1.0, their square too), one per-tensor dequantize.
+// 1.0, their square too), one per-tensor dequantize. The right operand's
+// quantize moves above its transpose, which then moves int8 codes.
 // CHECK-LABEL: func.func @main
-// CHECK-DAG: %[[A:.*]] = kite.quantize %arg0 {format = #kite.int<8, signed>, scale = array<f64: 0.00787{{[0-9]*}}>
-// CHECK-DAG: %[[B:.*]] = kite.quantize %{{.*}} {format = #kite.int<8, signed>, scale = array<f64: 0.00787{{[0-9]*}}>, zero_point = array<i64: 0>} : tensor<64x4xf32> -> tensor<64x4xi8>
+// CHECK: %[[BQ:.*]] = kite.quantize %arg0 {format = #kite.int<8, signed>, scale = array<f64: 0.00787{{[0-9]*}}>, zero_point = array<i64: 0>} : tensor<4x64xf32> -> tensor<4x64xi8>
+// CHECK: %[[B:.*]] = tosa.transpose %[[BQ]] {perms = array<i32: 1, 0>} : (tensor<4x64xi8>) -> tensor<64x4xi8>
+// CHECK: %[[A:.*]] = kite.quantize %arg0 {format = #kite.int<8, signed>, scale = array<f64: 0.00787{{[0-9]*}}>
 // CHECK: %[[P:.*]] = kite.matmul %[[A]], %[[B]] {lhs_format = #kite.int<8, signed>, rhs_format = #kite.int<8, signed>} : (tensor<4x64xi8>, tensor<64x4xi8>) -> tensor<4x4xi32>
 // CHECK: kite.dequantize %[[P]] {scale = array<f64: 6.2000{{[0-9]*}}E-5>, zero_point = array<i64: 0>} : tensor<4x4xi32> -> tensor<4x4xf32>
 func.func @main(%x: tensor<4x64xf32>) -> tensor<4x4xf32> {
