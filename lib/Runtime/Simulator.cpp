@@ -836,19 +836,13 @@ struct Simulator::Impl {
       return fail("acc_bias needs integer accumulators (scales)");
     if (activation < 0 || activation > 2)
       return fail("activation must be 0 (none), 1 (GELU) or 2 (tanh GELU)");
-    // The requantization: per tensor, like a one-scale vec_quantize.
-    std::vector<double> outScale{x.fields[14].f};
-    std::vector<int64_t> outZero{x.fields[15].i};
-    QuantSide q;
-    if (format != kNoFormat) {
-      q.f = OperandFormat::unpack(format);
-      q.scales = &outScale;
-      q.zeros = &outZero;
-      if (!dtypeOf(x.fields[6].i, q.dtype) || !checkQuantSide(q))
-        return false;
-    } else if (x.fields[6].i != int64_t(DType::F32)) {
+    Requantization rq;
+    if (format == kNoFormat && x.fields[6].i != int64_t(DType::F32))
       return fail("without a format the result is f32 (dtype 0)");
-    }
+    DType dtype = DType::F32;
+    if (!dtypeOf(x.fields[6].i, dtype) ||
+        !requantization(format, x.fields[14].f, x.fields[15].i, dtype, rq))
+      return false;
     // Float operations per element and their energy.
     bool clamps = lo > -std::numeric_limits<float>::infinity() ||
                   hi < std::numeric_limits<float>::infinity();
@@ -890,8 +884,8 @@ struct Simulator::Impl {
                 v = clampKeepingNaN(v, lo, hi);
                 if (activation != 0)
                   v = numerics::gelu(v, activation == 2);
-                if (format != kNoFormat)
-                  storeInt(at, dtype, q.encode(v, 0));
+                if (rq.on)
+                  storeInt(at, dtype, rq.q.encode(v, 0));
                 else
                   storeF32(at, v);
               });
@@ -1179,6 +1173,30 @@ struct Simulator::Impl {
       return false;
     return checkQuantSide(q);
   }
+  /// The per-tensor quantization an instruction may apply to its results
+  /// (store_acc_fused, vec_layer_norm, lut_softmax), like a one-scale
+  /// vec_quantize. Set up in place: q points into it.
+  struct Requantization {
+    std::vector<double> scale;
+    std::vector<int64_t> zero;
+    QuantSide q;
+    bool on = false;
+  };
+  /// Sets `r` up for `format` (kNoFormat: off) and checks it.
+  bool requantization(int64_t format, double scale, int64_t zero, DType dtype,
+                      Requantization &r) {
+    r.scale = {scale};
+    r.zero = {zero};
+    r.q.dtype = dtype;
+    r.q.scales = &r.scale;
+    r.q.zeros = &r.zero;
+    r.on = format != kNoFormat;
+    if (!r.on)
+      return true;
+    r.q.f = OperandFormat::unpack(format);
+    return checkQuantSide(r.q);
+  }
+
   /// Checks q's dtype, format and scales; makes its LP codec.
   bool checkQuantSide(QuantSide &q) {
     if (q.dtype == DType::F32)
@@ -1252,19 +1270,10 @@ struct Simulator::Impl {
             len = x.fields[3].i, scale = x.fields[5].i, bias = x.fields[6].i,
             format = x.fields[7].i;
     float eps = float(x.fields[4].f);
-    // The optional quantization: per tensor, like a one-scale vec_quantize.
-    std::vector<double> outScale{x.fields[8].f};
-    std::vector<int64_t> outZero{x.fields[9].i};
-    QuantSide q;
-    q.dtype = DType::I8;
-    q.scales = &outScale;
-    q.zeros = &outZero;
-    bool quantized = format != kNoFormat;
-    if (quantized) {
-      q.f = OperandFormat::unpack(format);
-      if (!checkQuantSide(q))
-        return false;
-    }
+    Requantization rq;
+    if (!requantization(format, x.fields[8].f, x.fields[9].i, DType::I8, rq))
+      return false;
+    bool quantized = rq.on;
     int64_t ob = quantized ? 1 : 4;
     std::vector<Range> reads, writes;
     if (!checkExtents({rows, len}) || len < 1 || rows * len > kMaxExtent ||
@@ -1292,7 +1301,7 @@ struct Simulator::Impl {
         if (bias >= 0)
           y += loadF32(bias + k * 4);
         if (quantized)
-          storeInt(dst + r * len + k, DType::I8, q.encode(y, 0));
+          storeInt(dst + r * len + k, DType::I8, rq.q.encode(y, 0));
         else
           storeF32(dst + (r * len + k) * 4, y);
       }
@@ -1360,22 +1369,14 @@ struct Simulator::Impl {
     std::string problem = t.validate();
     if (!problem.empty())
       return fail("bad tables: " + problem);
-    // The optional requantization: dequantize, then per tensor like a
-    // one-scale vec_quantize.
+    // The optional requantization: dequantize, then quantize.
     double probScale = x.fields[17].f;
-    int64_t probZero = x.fields[18].i, format = x.fields[19].i;
-    std::vector<double> outScale{x.fields[20].f};
-    std::vector<int64_t> outZero{x.fields[21].i};
-    QuantSide q;
-    q.dtype = dstType;
-    q.scales = &outScale;
-    q.zeros = &outZero;
-    bool requantized = format != kNoFormat;
-    if (requantized) {
-      q.f = OperandFormat::unpack(format);
-      if (!checkQuantSide(q))
-        return false;
-    }
+    int64_t probZero = x.fields[18].i;
+    Requantization rq;
+    if (!requantization(x.fields[19].i, x.fields[20].f, x.fields[21].i, dstType,
+                        rq))
+      return false;
+    bool requantized = rq.on;
     std::vector<Range> reads, writes;
     unsigned sb = dtypeBytes(srcType), db = dtypeBytes(dstType);
     if (!checkExtents({outer, len, inner}) || len < 1 ||
@@ -1404,7 +1405,7 @@ struct Simulator::Impl {
           }
           float v = float(
               numerics::dequantize(probs[size_t(k)], probScale, probZero));
-          storeInt(at, dstType, q.encode(v, 0));
+          storeInt(at, dstType, rq.q.encode(v, 0));
         }
       }
     charge("lut", double(n) * 2 * target.lutRead8b);

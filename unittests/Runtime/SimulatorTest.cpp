@@ -130,6 +130,40 @@ std::vector<int8_t> randomInt8(size_t n, std::mt19937 &rng, int lo = -128,
 }
 } // namespace
 
+/// A lut_softmax over `outer` rows of 4 f32 logits at `src` with tables
+/// `t`, storing `dtype` at `dst`; with a `format`, the probabilities are
+/// dequantized by `probScale` and requantized by `outScale`.
+std::vector<Field> lutSoftmaxFields(const numerics::LutSoftmaxTables &t,
+                                    int64_t src, int64_t dst, DType dtype,
+                                    int64_t outer, double probScale = 1.0,
+                                    int64_t format = kNoFormat,
+                                    double outScale = 1.0) {
+  std::vector<int64_t> expT(t.expTable.begin(), t.expTable.end()),
+      normT(t.normTable.begin(), t.normTable.end());
+  return {I(src),
+          I(int64_t(DType::F32)),
+          I(dst),
+          I(int64_t(dtype)),
+          I(outer),
+          I(4),
+          I(1),
+          I(t.method == numerics::SoftmaxMethod::Rexp ? 0 : 1),
+          F(t.inputScale),
+          F(t.step),
+          I(t.outBits),
+          I(t.sumShift),
+          I(t.outShift),
+          IA(expT),
+          IA(normT),
+          I(t.normRows),
+          I(t.normCols),
+          F(probScale),
+          I(0),
+          I(format),
+          F(outScale),
+          I(0)};
+}
+
 TEST(Simulator, Int8MatmulIsExact) {
   std::mt19937 rng(1);
   int64_t m = 5, k = 7, n = 3;
@@ -456,31 +490,7 @@ TEST(Simulator, LayerNormGeluAndLutSoftmax) {
   b.op(Opcode::VecGelu, {I(dx), I(ge), I(4), I(0)});
   numerics::SoftmaxUnitGeometry unit;
   numerics::LutSoftmaxTables t = numerics::generateLutSoftmax(unit, 4, 1.0, 0);
-  std::vector<int64_t> expT(t.expTable.begin(), t.expTable.end()),
-      normT(t.normTable.begin(), t.normTable.end());
-  b.op(Opcode::LutSoftmax,
-       {I(dx),
-        I(int64_t(DType::F32)),
-        I(sm),
-        I(int64_t(DType::I16)),
-        I(1),
-        I(4),
-        I(1),
-        I(t.method == numerics::SoftmaxMethod::Rexp ? 0 : 1),
-        F(t.inputScale),
-        F(t.step),
-        I(t.outBits),
-        I(t.sumShift),
-        I(t.outShift),
-        IA(expT),
-        IA(normT),
-        I(t.normRows),
-        I(t.normCols),
-        F(1.0),
-        I(0),
-        I(kNoFormat),
-        F(1.0),
-        I(0)});
+  b.op(Opcode::LutSoftmax, lutSoftmaxFields(t, dx, sm, DType::I16, 1));
   auto out = b.run();
   std::vector<float> l = as<float>(out[0]);
   EXPECT_NEAR(l[0], -1.3416, 1e-3);
@@ -524,38 +534,13 @@ TEST(Simulator, RequantizedLutSoftmaxEqualsDequantizeThenQuantize) {
   int64_t probs = b.alloc(8 * 2), f32 = b.alloc(8 * 4);
   numerics::SoftmaxUnitGeometry unit;
   numerics::LutSoftmaxTables t = numerics::generateLutSoftmax(unit, 4, 1.0, 0);
-  std::vector<int64_t> expT(t.expTable.begin(), t.expTable.end()),
-      normT(t.normTable.begin(), t.normTable.end());
   OperandFormat i8 = int8(), i16;
   i16.bits = i16.storageBits = 16;
   double probScale = 1.0 / 255, outScale = 0.004;
-  auto softmax = [&](int64_t dst, DType dtype, int64_t format) {
-    b.op(Opcode::LutSoftmax,
-         {I(dx),
-          I(int64_t(DType::F32)),
-          I(dst),
-          I(int64_t(dtype)),
-          I(2),
-          I(4),
-          I(1),
-          I(t.method == numerics::SoftmaxMethod::Rexp ? 0 : 1),
-          F(t.inputScale),
-          F(t.step),
-          I(t.outBits),
-          I(t.sumShift),
-          I(t.outShift),
-          IA(expT),
-          IA(normT),
-          I(t.normRows),
-          I(t.normCols),
-          F(probScale),
-          I(0),
-          I(format),
-          F(outScale),
-          I(0)});
-  };
-  softmax(fused, DType::I8, i8.pack());
-  softmax(probs, DType::I16, kNoFormat);
+
+  b.op(Opcode::LutSoftmax, lutSoftmaxFields(t, dx, fused, DType::I8, 2,
+                                            probScale, i8.pack(), outScale));
+  b.op(Opcode::LutSoftmax, lutSoftmaxFields(t, dx, probs, DType::I16, 2));
   b.op(Opcode::VecDequantize, {I(probs), I(int64_t(DType::I16)), I(f32), I(8),
                                I(1), I(i16.pack()), FA({probScale}), IA({0})});
   b.op(Opcode::VecQuantize, {I(f32), I(split), I(int64_t(DType::I8)), I(8),
