@@ -69,26 +69,37 @@ FailureOr<QuantParams> quantParams(Operation *op, bool quantize) {
   return q;
 }
 
-std::optional<RequantizeMatch> matchRequantize(Value v) {
-  RequantizeMatch match;
+/// The op that alone reads `v`, past reshapes that alone read it (appended
+/// to `reshapes`); `read` gets the value that op reads. Null when a value on
+/// the way has another reader.
+static Operation *soleUserPastReshapes(Value v,
+                                       SmallVectorImpl<Operation *> &reshapes,
+                                       Value *read = nullptr) {
   while (v.hasOneUse()) {
     Operation *user = *v.getUsers().begin();
-    match.ops.push_back(user);
-    if (auto quant = dyn_cast<QuantizeOp>(user)) {
-      FailureOr<QuantParams> q = quantParams(quant, /*quantize=*/true);
-      if (failed(q) ||
-          dtypeOf(quant.getResult().getType().getElementType()) !=
-              rt::DType::I8 ||
-          (!q->format.isLP && q->scales.size() != 1))
-        return std::nullopt;
-      match.quantize = quant;
-      return match;
-    }
+    if (read)
+      *read = v;
     if (!isa<tosa::ReshapeOp>(user))
-      return std::nullopt;
+      return user;
+    reshapes.push_back(user);
     v = user->getResult(0);
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+std::optional<RequantizeMatch> matchRequantize(Value v) {
+  RequantizeMatch match;
+  auto quant = dyn_cast_or_null<QuantizeOp>(soleUserPastReshapes(v, match.ops));
+  if (!quant)
+    return std::nullopt;
+  FailureOr<QuantParams> q = quantParams(quant, /*quantize=*/true);
+  if (failed(q) ||
+      dtypeOf(quant.getResult().getType().getElementType()) != rt::DType::I8 ||
+      (!q->format.isLP && q->scales.size() != 1))
+    return std::nullopt;
+  match.ops.push_back(quant);
+  match.quantize = quant;
+  return match;
 }
 
 /// Whether `v` is an argument or computed before `op` and the accumulator
@@ -115,25 +126,19 @@ std::optional<SoftmaxRequantizeMatch> matchSoftmaxRequantize(LutSoftmaxOp op) {
   if (!storage || op.getTables().outBits >= storage.getWidth())
     return std::nullopt;
   SoftmaxRequantizeMatch match;
-  Value v = op.getResult();
-  while (v.hasOneUse()) {
-    Operation *user = *v.getUsers().begin();
-    match.ops.push_back(user);
-    if (auto dq = dyn_cast<DequantizeOp>(user)) {
-      FailureOr<QuantParams> q = quantParams(dq, /*quantize=*/false);
-      std::optional<RequantizeMatch> rq = matchRequantize(dq.getResult());
-      if (failed(q) || q->format.isLP || q->scales.size() != 1 || !rq)
-        return std::nullopt;
-      match.dequantize = dq;
-      match.quantize = rq->quantize;
-      match.ops.append(rq->ops.begin(), rq->ops.end());
-      return match;
-    }
-    if (!isa<tosa::ReshapeOp>(user))
-      return std::nullopt;
-    v = user->getResult(0);
-  }
-  return std::nullopt;
+  auto dq = dyn_cast_or_null<DequantizeOp>(
+      soleUserPastReshapes(op.getResult(), match.ops));
+  if (!dq)
+    return std::nullopt;
+  FailureOr<QuantParams> q = quantParams(dq, /*quantize=*/false);
+  std::optional<RequantizeMatch> rq = matchRequantize(dq.getResult());
+  if (failed(q) || q->format.isLP || q->scales.size() != 1 || !rq)
+    return std::nullopt;
+  match.ops.push_back(dq);
+  match.ops.append(rq->ops.begin(), rq->ops.end());
+  match.dequantize = dq;
+  match.quantize = rq->quantize;
+  return match;
 }
 
 std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
@@ -146,15 +151,7 @@ std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
   Value in;
   auto next = [&](Value x) -> Operation * {
     path.clear();
-    while (x.hasOneUse()) {
-      Operation *user = *x.getUsers().begin();
-      in = x;
-      if (!isa<tosa::ReshapeOp>(user))
-        return user;
-      path.push_back(user);
-      x = user->getResult(0);
-    }
-    return nullptr;
+    return soleUserPastReshapes(x, path, &in);
   };
   auto take = [&](Operation *op) {
     match.ops.append(path.begin(), path.end());

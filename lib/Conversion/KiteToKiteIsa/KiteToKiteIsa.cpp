@@ -62,6 +62,22 @@ double clampBound(Attribute a) {
   return double(cast<IntegerAttr>(a).getValue().getSExtValue());
 }
 
+/// A per-tensor quantization to 8-bit codes done by the op that produces
+/// its input (a drain, a layer norm, the LUT softmax), as its instruction's
+/// fields.
+struct Requantization {
+  int64_t format = rt::kNoFormat;
+  double scale = 1;
+  int64_t zero = 0;
+};
+/// The fields for the per-tensor quantize `quantize` (matchRequantize's).
+Requantization requantization(QuantizeOp quantize) {
+  QuantParams q = *quantParams(quantize, /*quantize=*/true);
+  if (q.format.isLP)
+    return {q.format.pack()};
+  return {q.format.pack(), q.scales[0], q.zeros[0]};
+}
+
 /// What a drain does on the way out (store_acc_fused) when the float ops
 /// after a MAC op fold into it.
 struct Epilogue {
@@ -74,25 +90,9 @@ struct Epilogue {
          hi = std::numeric_limits<double>::infinity();
   double multiply = 1;
   int64_t activation = 0; ///< store_acc_fused's: 0 none, 1 GELU, 2 tanh GELU
-  /// Packed format of the requantized result, or none.
-  int64_t format = rt::kNoFormat;
-  double outScale = 1;
-  int64_t outZero = 0;
+  /// The requantization of the result (format none: f32).
+  Requantization requant;
 };
-
-/// A per-tensor quantization to 8-bit codes done by the op that produces
-/// its input (a drain, a layer norm), as its instruction's fields.
-struct Requantization {
-  int64_t format = rt::kNoFormat;
-  double scale = 1;
-  int64_t zero = 0;
-};
-Requantization requantization(QuantizeOp quantize) {
-  QuantParams q = *quantParams(quantize, /*quantize=*/true);
-  if (q.format.isLP)
-    return {q.format.pack()};
-  return {q.format.pack(), q.scales[0], q.zeros[0]};
-}
 
 /// Lowers one function into a kite_isa.program.
 class Lowering {
@@ -490,8 +490,8 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
             int64_t(p.outType), lp ? -1 : bias,
             slice(ArrayRef<double>(ep->scales)),
             slice(ArrayRef<int64_t>(ep->zeros)), floatBias, APFloat(ep->lo),
-            APFloat(ep->hi), ep->format, APFloat(ep->outScale), ep->outZero,
-            APFloat(ep->multiply), ep->activation,
+            APFloat(ep->hi), ep->requant.format, APFloat(ep->requant.scale),
+            ep->requant.zero, APFloat(ep->multiply), ep->activation,
             ep->residual >= 0 ? ep->residual + element * 4 : -1);
       }
     }
@@ -532,12 +532,8 @@ FailureOr<Buffer> Lowering::drainBuffer(Operation *op, Value result, int64_t n,
   }
   if (GeluOp gelu = match->gelu)
     e.activation = gelu.getApproximation() == GeluApproximation::Tanh ? 2 : 1;
-  if (match->requantize) {
-    Requantization r = requantization(match->requantize);
-    e.format = r.format;
-    e.outScale = r.scale;
-    e.outZero = r.zero;
-  }
+  if (match->requantize)
+    e.requant = requantization(match->requantize);
   fused.insert(match->ops.begin(), match->ops.end());
   ep = &e;
   return newBuffer(match->result.getDefiningOp(), match->result);
