@@ -85,15 +85,9 @@ void selectNM(std::vector<T> &values, int64_t rows, int64_t rowStride,
     auto at = [&](int64_t j) -> T & {
       return values[size_t(r * rowStride + j * kStride)];
     };
-    std::vector<int64_t> kept = numerics::keptByLastTerm(
-        k, series, [&](int64_t j) { return mag(at(j)); }, nm.getThreshold());
-    for (int64_t j = 0, next = 0; j < k; ++j) {
-      if (next < int64_t(kept.size()) && kept[size_t(next)] == j) {
-        ++next;
-        continue;
-      }
-      at(j) = T();
-    }
+    numerics::dropAllButLastTerm(
+        k, series, [&](int64_t j) { return mag(at(j)); }, nm.getThreshold(),
+        [&](int64_t j) { at(j) = T(); });
   }
 }
 

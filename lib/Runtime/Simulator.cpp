@@ -564,18 +564,12 @@ struct Simulator::Impl {
       selected.assign(wa, wa + m * k);
       for (int64_t i = 0; i < m; ++i) {
         uint8_t *row = &selected[size_t(i * k)];
-        std::vector<int64_t> kept = numerics::keptByLastTerm(
+        numerics::dropAllButLastTerm(
             k, series,
             [&](int64_t t) {
               return std::abs(operandValue(mac->lhs, wa[i * k + t]));
             },
-            threshold);
-        for (int64_t t = 0, next = 0; t < k; ++t) {
-          if (next < int64_t(kept.size()) && kept[size_t(next)] == t)
-            ++next;
-          else
-            row[t] = 0; // integer zero
-        }
+            threshold, [&](int64_t t) { row[t] = 0; }); // integer zero
       }
       wa = selected.data();
     }

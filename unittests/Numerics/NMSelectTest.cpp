@@ -87,4 +87,14 @@ TEST(NMSelect, ThresholdHoldsForEveryTerm) {
   EXPECT_EQ(kept[1], (std::vector<int64_t>{6, 7}));
   EXPECT_EQ(seriesPeriod({{2, 4}, {1, 8}, {1, 6}}), 24);
 }
+
+TEST(NMSelect, DropClearsWhatTheLastTermDoesNotKeep) {
+  // Clearing in place while the magnitudes read the same row: the
+  // selection is made first.
+  std::vector<int64_t> row{9, 1, -2, 0, 3, -6, 5, -4};
+  dropAllButLastTerm(
+      8, {{1, 4}, {1, 4}}, [&](int64_t t) { return std::llabs(row[t]); }, 0,
+      [&](int64_t t) { row[size_t(t)] = 0; });
+  EXPECT_EQ(row, (std::vector<int64_t>{0, 0, -2, 0, 0, 0, 5, 0}));
+}
 } // namespace

@@ -82,6 +82,22 @@ keptByLastTerm(int64_t len, const std::vector<NMPattern> &series,
   return kept;
 }
 
+/// Calls `drop(j)` for every position of a row of `len` elements that the
+/// last term of `series` does not keep (keptByLastTerm), in ascending
+/// order, after the selection is made: `drop` may clear what `magnitude`
+/// reads.
+template <typename Magnitude, typename Drop>
+void dropAllButLastTerm(int64_t len, const std::vector<NMPattern> &series,
+                        Magnitude magnitude, int64_t threshold, Drop drop) {
+  std::vector<int64_t> kept = keptByLastTerm(len, series, magnitude, threshold);
+  for (int64_t j = 0, next = 0; j < len; ++j) {
+    if (next < int64_t(kept.size()) && kept[size_t(next)] == j)
+      ++next;
+    else
+      drop(j);
+  }
+}
+
 /// The least common multiple of the series' group sizes: a tile of the
 /// reduction that is a multiple of it cuts no group of any term.
 inline int64_t seriesPeriod(const std::vector<NMPattern> &series) {
