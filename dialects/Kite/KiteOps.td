@@ -259,6 +259,36 @@ def Kite_DequantizeOp : Kite_Op<"dequantize", [Pure]> {
   }];
 }
 
+def Kite_BitcastOp : Kite_Op<"bitcast", [Pure]> {
+  let summary = "logarithmic-posit codes as i8 integers, or back";
+  let description = [{
+    Reinterprets a tensor of `!kite.lp<n, ...>` words (n <= 8) as `i8`, or
+    `i8` as such words, element by element with the shape unchanged. The
+    `i8` side holds the word's code sign-extended from n bits, so signed
+    integer order is the order of the values (posit codes are two's
+    complement; NaR is the lowest); the other direction keeps the low n
+    bits. Integer data-movement ops (transposes, reshapes, max pooling)
+    can then move LP codes: `kite-lp-quantize` and `kite-lp-quant-search`
+    place the quantize above them. The lowering emits nothing (the buffer
+    holds the same bytes).
+
+    Example:
+
+    ```mlir
+    %c = kite.bitcast %q : tensor<1x4x4x1x!kite.lp<6, 1, 5, 0>> -> tensor<1x4x4x1xi8>
+    %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>,
+                             stride = array<i64: 2, 2>}
+        : (tensor<1x4x4x1xi8>) -> tensor<1x2x2x1xi8>
+    %l = kite.bitcast %p : tensor<1x2x2x1xi8> -> tensor<1x2x2x1x!kite.lp<6, 1, 5, 0>>
+    ```
+  }];
+  let arguments = (ins Kite_QuantTensor:$input);
+  let results = (outs Kite_QuantTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def Kite_ConstantOp : Kite_Op<"constant", [ConstantLike, Pure]> {
   let summary = "constant tensor of logarithmic posits";
   let description = [{

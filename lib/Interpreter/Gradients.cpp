@@ -796,6 +796,14 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
         grads[0] = std::move(gx);
         return success();
       });
+  // The codes stand for the same values on both sides.
+  interp.registerBackward(
+      "kite.bitcast", [](Operation *, ArrayRef<const Tensor *>,
+                         ArrayRef<const Tensor *>, ArrayRef<const Tensor *> g,
+                         MutableArrayRef<std::optional<Tensor>> grads) {
+        grads[0] = *g[0];
+        return success();
+      });
   interp.registerBackward("kite.dequantize",
                           [](Operation *o, ArrayRef<const Tensor *> in,
                              ArrayRef<const Tensor *>,

@@ -434,6 +434,23 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
       });
 
   interp.registerKernel(
+      "kite.bitcast",
+      [](Operation *o, ArrayRef<const Tensor *> in,
+         SmallVectorImpl<Tensor> &out) -> LogicalResult {
+        auto op = cast<BitcastOp>(o);
+        Type from = op.getInput().getType().getElementType();
+        auto lp = dyn_cast<LPType>(from);
+        unsigned n =
+            lp ? lp.getN() : cast<LPType>(op.getType().getElementType()).getN();
+        Tensor r = *in[0];
+        for (int64_t &code : r.i)
+          code = lp ? numerics::signExtend(code, n)
+                    : code & ((int64_t(1) << n) - 1);
+        out.push_back(std::move(r));
+        return success();
+      });
+
+  interp.registerKernel(
       "kite.softmax",
       [](Operation *o, ArrayRef<const Tensor *> in,
          SmallVectorImpl<Tensor> &out) -> LogicalResult {

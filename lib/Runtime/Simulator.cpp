@@ -27,6 +27,7 @@
 #include <tuple>
 
 using namespace kite::rt;
+using kite::numerics::signExtend;
 namespace numerics = kite::numerics;
 
 double Stats::energyJ() const {
@@ -62,15 +63,6 @@ int64_t saturate(int64_t v, unsigned width) {
     return v;
   int64_t hi = (int64_t(1) << (width - 1)) - 1, lo = -hi - 1;
   return std::min(std::max(v, lo), hi);
-}
-
-int64_t signExtend(int64_t v, unsigned width) {
-  if (width >= 64)
-    return v;
-  uint64_t mask = (uint64_t(1) << width) - 1, u = uint64_t(v) & mask;
-  if (u >> (width - 1))
-    u |= ~mask;
-  return int64_t(u);
 }
 
 /// The integer an operand byte holds: sign-extended from its storage width,
@@ -1147,8 +1139,8 @@ struct Simulator::Impl {
     }
     /// The code element `k` of value `v` is stored as.
     int64_t encode(float v, int64_t k) const {
-      if (codec)
-        return int64_t(codec->encode(v));
+      if (codec) // sign-extended: signed order is value order (kite.bitcast)
+        return signExtend(codec->encode(v), f.bits);
       auto [scale, zero] = params(k);
       return signExtend(
           numerics::quantize(v, scale, zero, {f.bits, f.isSigned}),

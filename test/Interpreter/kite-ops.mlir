@@ -4,6 +4,7 @@
 // RUN: kite-run %s --entry=sparse_matmul --print | FileCheck %s --check-prefix=NM
 // RUN: kite-run %s --entry=lp_matmul --print | FileCheck %s --check-prefix=LP
 // RUN: kite-run %s --entry=quantization --print | FileCheck %s --check-prefix=Q
+// RUN: kite-run %s --entry=lp_bitcast --print | FileCheck %s --check-prefix=BITCAST
 // RUN: kite-run %s --entry=lut_softmax --print | FileCheck %s --check-prefix=LUT
 // RUN: kite-run %s --entry=conv --print | FileCheck %s --check-prefix=CONV
 // RUN: kite-run %s --entry=normalisation --print | FileCheck %s --check-prefix=NORM
@@ -88,6 +89,23 @@ func.func @quantization() -> (tensor<2x2xi8>, tensor<2x2xf32>, tensor<2x!kite.lp
   %y = arith.constant dense<[1.0, 3.0]> : tensor<2xf32>
   %l = kite.quantize %y : tensor<2xf32> -> tensor<2x!kite.lp<8, 0, 7, 0>>
   return %q, %d, %l : tensor<2x2xi8>, tensor<2x2xf32>, tensor<2x!kite.lp<8, 0, 7, 0>>
+}
+
+// LP<6,1,5,0> codes of 1, -1, -2, 0.5 are 16, 48, 44, 12; as i8 they are
+// sign-extended (48 = -16, 44 = -20), so the integer max pool picks 1.0
+// (unsigned codes would pick -1); i8 back to LP keeps the low 6 bits.
+// BITCAST: result #0: [1, 2, 2, 1] [16, -16, -20, 12]
+// BITCAST: result #1: [1, 1, 1, 1] [1]
+// BITCAST: result #2: [1, 2, 2, 1] [16, 48, 44, 12]
+func.func @lp_bitcast() -> (tensor<1x2x2x1xi8>, tensor<1x1x1x1xf32>, tensor<1x2x2x1x!kite.lp<6, 1, 5, 0>>) {
+  %x = arith.constant dense<[[[[1.0], [-1.0]], [[-2.0], [0.5]]]]> : tensor<1x2x2x1xf32>
+  %l = kite.quantize %x : tensor<1x2x2x1xf32> -> tensor<1x2x2x1x!kite.lp<6, 1, 5, 0>>
+  %c = kite.bitcast %l : tensor<1x2x2x1x!kite.lp<6, 1, 5, 0>> -> tensor<1x2x2x1xi8>
+  %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x2x2x1xi8>) -> tensor<1x1x1x1xi8>
+  %m = kite.bitcast %p : tensor<1x1x1x1xi8> -> tensor<1x1x1x1x!kite.lp<6, 1, 5, 0>>
+  %v = kite.dequantize %m : tensor<1x1x1x1x!kite.lp<6, 1, 5, 0>> -> tensor<1x1x1x1xf32>
+  %b = kite.bitcast %c : tensor<1x2x2x1xi8> -> tensor<1x2x2x1x!kite.lp<6, 1, 5, 0>>
+  return %c, %v, %b : tensor<1x2x2x1xi8>, tensor<1x1x1x1xf32>, tensor<1x2x2x1x!kite.lp<6, 1, 5, 0>>
 }
 
 // rexp, Δ = 1: distances (0, 1, 9 -> 6); e = (255, 94, 1), S = 350, row

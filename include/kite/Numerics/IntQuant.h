@@ -38,6 +38,16 @@ inline double dequantize(int64_t q, double scale, int64_t zeroPoint) {
   return double(q - zeroPoint) * scale;
 }
 
+/// The low `width` bits of v read as a two's-complement integer.
+inline int64_t signExtend(int64_t v, unsigned width) {
+  if (width >= 64)
+    return v;
+  uint64_t mask = (uint64_t(1) << width) - 1, u = uint64_t(v) & mask;
+  if (u >> (width - 1))
+    u |= ~mask;
+  return int64_t(u);
+}
+
 /// Scale and zero point for one tensor or channel.
 struct QuantParams {
   double scale = 1.0;

@@ -134,11 +134,11 @@ private:
     return it == lastUse.end() ? current : it->second;
   }
 
-  /// Whether `op` reads its input in place: a reshape, or a slice that is
-  /// one contiguous run of it.
+  /// Whether `op` reads its input in place: a reshape, a bitcast, or a
+  /// slice that is one contiguous run of it.
   static bool isAlias(Operation *op) {
     auto slice = dyn_cast<tosa::SliceOp>(op);
-    return isa<tosa::ReshapeOp>(op) ||
+    return isa<tosa::ReshapeOp, BitcastOp>(op) ||
            (slice && contiguousSliceOffset(slice).has_value());
   }
 
@@ -225,7 +225,7 @@ private:
       Value input = op.getOperand(0), alias = op.getResult(0);
       auto in = addr.find(input);
       if (in == addr.end()) {
-        if (isa<tosa::ReshapeOp>(op))
+        if (isa<tosa::ReshapeOp, BitcastOp>(op))
           return success(); // a constant: it stays
         return place(&op, alias);
       }

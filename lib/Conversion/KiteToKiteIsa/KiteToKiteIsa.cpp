@@ -13,6 +13,7 @@
 #include "kite/Conversion/Passes.h"
 #include "kite/Conversion/Tiling.h"
 #include "kite/Dialect/Kite/IR/PackedWeights.h"
+#include "kite/Numerics/IntQuant.h"
 #include "kite/Runtime/Isa.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -293,7 +294,9 @@ LogicalResult Lowering::lowerConstant(Operation *op, Attribute value) {
     return op->emitOpError("constant has no DRAM layout (dense f32, i<=32 or "
                            "LP elements only)");
   unsigned eb = rt::dtypeBytes(*dtype);
-  bool isLP = isa<LPType>(type.getElementType());
+  // LP codes are stored sign-extended, as vec_quantize writes them (the
+  // order kite.bitcast's i8 readers rely on).
+  auto lp = dyn_cast<LPType>(type.getElementType());
   std::vector<char> bytes;
   bytes.reserve(size_t(type.getNumElements()) * eb);
   auto push = [&](const void *p) { // little-endian: the low bytes
@@ -307,7 +310,9 @@ LogicalResult Lowering::lowerConstant(Operation *op, Attribute value) {
     }
   } else {
     for (const APInt &v : attr.getValues<APInt>()) {
-      int64_t i = isLP ? int64_t(v.getZExtValue()) : v.getSExtValue();
+      int64_t i =
+          lp ? numerics::signExtend(int64_t(v.getZExtValue()), lp.getN())
+             : v.getSExtValue();
       push(&i);
     }
   }
@@ -980,11 +985,11 @@ LogicalResult Lowering::lowerOp(Operation *op) {
                ? success()
                : op->emitOpError("feeds an op other than a convolution's "
                                  "filter or N:M matmul weights");
-  if (auto r = dyn_cast<tosa::ReshapeOp>(op)) {
-    FailureOr<Buffer> in = bufferOf(op, r.getInput1());
+  if (isa<tosa::ReshapeOp, BitcastOp>(op)) { // the same bytes
+    FailureOr<Buffer> in = bufferOf(op, op->getOperand(0));
     if (failed(in))
       return failure();
-    buffers[r.getResult()] = *in;
+    buffers[op->getResult(0)] = *in;
     return success();
   }
   if (auto m = dyn_cast<MatmulOp>(op))

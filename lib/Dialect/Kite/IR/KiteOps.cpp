@@ -389,6 +389,35 @@ LogicalResult DequantizeOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// BitcastOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BitcastOp::verify() {
+  RankedTensorType inputType = getInput().getType();
+  RankedTensorType resultType = getResult().getType();
+  if (inputType.getShape() != resultType.getShape())
+    return emitOpError("result shape must equal input shape");
+  Type in = inputType.getElementType(), out = resultType.getElementType();
+  auto lp = dyn_cast<LPType>(isa<LPType>(in) ? in : out);
+  Type other = lp == in ? out : in;
+  if (!lp || !other.isSignlessInteger(8))
+    return emitOpError("casts between !kite.lp words and i8, not ")
+           << in << " and " << out;
+  if (lp.getN() > 8)
+    return emitOpError("LP words of ") << lp.getN() << " bits do not fit i8";
+  return success();
+}
+
+OpFoldResult BitcastOp::fold(FoldAdaptor) {
+  // LP -> i8 -> LP gives the codes back; i8 -> LP -> i8 drops high bits.
+  auto inner = getInput().getDefiningOp<BitcastOp>();
+  if (inner && inner.getInput().getType() == getType() &&
+      isa<LPType>(getType().getElementType()))
+    return inner.getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
 // LayerNormOp
 //===----------------------------------------------------------------------===//
 

@@ -1,6 +1,7 @@
 //===- LPQuantize.cpp - MAC-array ops on logarithmic posits ---------------===//
 
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Transforms/DataMovement.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Numerics/Contrastive.h"
 #include "kite/Numerics/Genetic.h"
@@ -298,6 +299,7 @@ struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
       if (layers[i].reached)
         rewriteToLP(macOps[i], layers[i], formats[i].first, formats[i].second,
                     sfs);
+    quantizeBeforeDataMovement(module);
   }
 };
 
@@ -649,6 +651,7 @@ struct LPQuantSearchPass
       if (layers[i].reached)
         rewriteToLP(macOps[i], layers[i], a, w, sfs);
     }
+    quantizeBeforeDataMovement(module);
     // The uniform assignments of the first generation are the baselines.
     for (auto [c, format] : llvm::enumerate(candidates)) {
       auto it = scores.find(Genome(2 * layers.size(), c));

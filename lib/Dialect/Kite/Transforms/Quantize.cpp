@@ -1,6 +1,7 @@
 //===- Quantize.cpp - post-training integer quantization ------------------===//
 
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Transforms/DataMovement.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Numerics/IntQuant.h"
 
@@ -207,57 +208,6 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
         b.getI64IntegerAttr(l.resultChannelAxis));
     l.op->getResult(0).replaceAllUsesWith(result);
     l.op->erase();
-  }
-}
-
-/// Moves each per-tensor quantize above the transposes, max pools and
-/// reshapes that feed it alone, so that they move int8 codes (a quarter of
-/// the bytes) and the op before them can requantize as it produces its
-/// result. Any per-tensor quantization commutes with data movement; a max
-/// pool needs a signed integer format with one positive scale, so that
-/// rounding and clamping are monotone and a window's largest code is the
-/// code of its largest value (NaNs aside).
-void quantizeBeforeDataMovement(ModuleOp module) {
-  SmallVector<QuantizeOp> quantizes;
-  module.walk([&](QuantizeOp q) { quantizes.push_back(q); });
-  for (QuantizeOp q : quantizes) {
-    IntFormatAttr format = q.getFormatAttr();
-    if (format && q.getScaleAttr().size() != 1)
-      continue; // per channel: the channel axis would move
-    bool monotone = format && format.getIsSigned();
-    // The ops from q's input up to the earliest transpose or pool, each
-    // read by the next alone.
-    SmallVector<Operation *> chain;
-    size_t throughLastMove = 0;
-    for (Value v = q.getInput(); v.hasOneUse();) {
-      Operation *def = v.getDefiningOp();
-      bool pool = isa_and_nonnull<tosa::MaxPool2dOp>(def);
-      if (!isa_and_nonnull<tosa::ReshapeOp, tosa::TransposeOp>(def) &&
-          !(pool && monotone))
-        break;
-      chain.push_back(def);
-      if (!isa<tosa::ReshapeOp>(def))
-        throughLastMove = chain.size();
-      v = def->getOperand(0);
-    }
-    chain.resize(throughLastMove);
-    if (chain.empty())
-      continue;
-    Type code = q.getType().getElementType();
-    auto retype = [&](Operation *op, Value input, Type floatType) {
-      op->setOperand(0, input);
-      op->getResult(0).setType(cast<RankedTensorType>(floatType).clone(code));
-      return op->getResult(0);
-    };
-    OpBuilder b(chain.back());
-    Value in = chain.back()->getOperand(0);
-    Value codes = retype(b.clone(*q), in, in.getType());
-    for (Operation *op : llvm::reverse(chain))
-      codes = retype(b.clone(*op), codes, op->getResult(0).getType());
-    q.replaceAllUsesWith(codes);
-    q.erase();
-    for (Operation *op : chain)
-      op->erase();
   }
 }
 

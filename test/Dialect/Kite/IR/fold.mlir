@@ -70,3 +70,19 @@ func.func @not_constant(%x: tensor<4xf32>) -> tensor<4xi8> {
       : tensor<4xf32> -> tensor<4xi8>
   return %q : tensor<4xi8>
 }
+
+// LP -> i8 -> LP gives the codes back; i8 -> LP -> i8 would drop the high
+// bits of an i8 that is not a sign-extended code, so it stays.
+// CHECK-LABEL: func.func @bitcast_round_trip
+// CHECK-SAME: (%[[L:.*]]: tensor<4x!kite.lp<6, 1, 5, 0>>, %[[I:.*]]: tensor<4xi8>)
+// CHECK: %[[A:.*]] = kite.bitcast %[[I]]
+// CHECK: %[[B:.*]] = kite.bitcast %[[A]]
+// CHECK: return %[[L]], %[[B]]
+func.func @bitcast_round_trip(%l: tensor<4x!kite.lp<6, 1, 5, 0>>, %i: tensor<4xi8>)
+    -> (tensor<4x!kite.lp<6, 1, 5, 0>>, tensor<4xi8>) {
+  %0 = kite.bitcast %l : tensor<4x!kite.lp<6, 1, 5, 0>> -> tensor<4xi8>
+  %1 = kite.bitcast %0 : tensor<4xi8> -> tensor<4x!kite.lp<6, 1, 5, 0>>
+  %2 = kite.bitcast %i : tensor<4xi8> -> tensor<4x!kite.lp<6, 1, 5, 0>>
+  %3 = kite.bitcast %2 : tensor<4x!kite.lp<6, 1, 5, 0>> -> tensor<4xi8>
+  return %1, %3 : tensor<4x!kite.lp<6, 1, 5, 0>>, tensor<4xi8>
+}

@@ -899,3 +899,35 @@ func.func @buffer() attributes {kite.a = #kite.buffer<dram, -64, 24>} {
 func.func @space() attributes {kite.a = #kite.buffer<sram, 0, 24>} {
   return
 }
+
+// -----
+
+func.func @f(%a: tensor<4x8x!kite.lp<6, 1, 5, 0>>) {
+  // expected-error @+1 {{'kite.bitcast' op result shape must equal input shape}}
+  %0 = kite.bitcast %a : tensor<4x8x!kite.lp<6, 1, 5, 0>> -> tensor<4x9xi8>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4x8xi8>) {
+  // expected-error @+1 {{'kite.bitcast' op casts between !kite.lp words and i8, not 'i8' and 'i16'}}
+  %0 = kite.bitcast %a : tensor<4x8xi8> -> tensor<4x8xi16>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4x8x!kite.lp<6, 1, 5, 0>>) {
+  // expected-error @+1 {{'kite.bitcast' op casts between !kite.lp words and i8, not '!kite.lp<6, 1, 5, 0>' and 'i16'}}
+  %0 = kite.bitcast %a : tensor<4x8x!kite.lp<6, 1, 5, 0>> -> tensor<4x8xi16>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4x8x!kite.lp<12, 1, 5, 0>>) {
+  // expected-error @+1 {{'kite.bitcast' op LP words of 12 bits do not fit i8}}
+  %0 = kite.bitcast %a : tensor<4x8x!kite.lp<12, 1, 5, 0>> -> tensor<4x8xi8>
+  return
+}

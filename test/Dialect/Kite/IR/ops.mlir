@@ -140,3 +140,12 @@ func.func @lp_constant() {
   %1 = kite.constant dense<16384> : tensor<2x2xi16> -> tensor<2x2x!kite.lp<16, 1, 15, 0>>
   return
 }
+
+// CHECK-LABEL: func.func @lp_bitcast
+// CHECK: %[[C:.*]] = kite.bitcast %{{.*}} : tensor<2x3x!kite.lp<6, 1, 5, -2>> -> tensor<2x3xi8>
+// CHECK: kite.bitcast %[[C]] : tensor<2x3xi8> -> tensor<2x3x!kite.lp<6, 1, 5, -2>>
+func.func @lp_bitcast(%l: tensor<2x3x!kite.lp<6, 1, 5, -2>>) {
+  %0 = kite.bitcast %l : tensor<2x3x!kite.lp<6, 1, 5, -2>> -> tensor<2x3xi8>
+  %1 = kite.bitcast %0 : tensor<2x3xi8> -> tensor<2x3x!kite.lp<6, 1, 5, -2>>
+  return
+}

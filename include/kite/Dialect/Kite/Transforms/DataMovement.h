@@ -1,0 +1,24 @@
+//===- DataMovement.h - quantize before data movement -----------*- C++ -*-===//
+//
+// The quantization passes finish by moving each quantize above the
+// transposes, max pools and reshapes that feed it alone, so that these move
+// one-byte codes instead of f32 values.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_DIALECT_KITE_TRANSFORMS_DATAMOVEMENT_H
+#define KITE_DIALECT_KITE_TRANSFORMS_DATAMOVEMENT_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+namespace kite {
+
+/// Moves every per-tensor integer quantize and every LP quantize of
+/// `module` above the transposes, max pools and reshapes that feed it
+/// alone. LP codes move as i8 between two kite.bitcast ops (TOSA takes no
+/// LP element types).
+void quantizeBeforeDataMovement(mlir::ModuleOp module);
+
+} // namespace kite
+
+#endif // KITE_DIALECT_KITE_TRANSFORMS_DATAMOVEMENT_H
