@@ -205,9 +205,9 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
       row_stride + j * col_stride) * 4` is added (a residual connection);
     * the value is clamped to [`clamp_min`, `clamp_max`] (NaN passes);
     * `activation` 1 applies GELU (erf form), 2 its tanh form, 0 nothing;
-    * with `format` other than -1 (none) it is quantized per tensor (`out_scale`,
-      `out_zero_point`; unused for LP) and stored as `dtype`, else stored
-      as f32.
+    * with `format` other than -1 (none) it is quantized (`out_scales`:
+      one, or one per column; `out_zero_point`; both unused for LP) and
+      stored as `dtype`, else stored as f32.
 
     Each step rounds exactly as the vector instruction it replaces, so the
     result equals `store_acc` followed by `vec_dequantize`, `vec_binary`
@@ -219,7 +219,7 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
                        KiteIsa_I64:$dtype, KiteIsa_I64:$acc_bias,
                        DenseF64ArrayAttr:$scales, DenseI64ArrayAttr:$zero_points,
                        KiteIsa_I64:$bias, F64Attr:$clamp_min, F64Attr:$clamp_max,
-                       KiteIsa_I64:$format, F64Attr:$out_scale,
+                       KiteIsa_I64:$format, DenseF64ArrayAttr:$out_scales,
                        KiteIsa_I64:$out_zero_point, F64Attr:$multiply,
                        KiteIsa_I64:$activation, KiteIsa_I64:$residual);
   let hasVerifier = 1;

@@ -109,7 +109,7 @@ const std::vector<OpSpec> &kite::rt::instructionSet() {
         {"clamp_min", F},
         {"clamp_max", F},
         {"format", I},
-        {"out_scale", F},
+        {"out_scales", FA},
         {"out_zero_point", I},
         {"multiply", F},
         {"activation", I},

@@ -827,8 +827,11 @@ struct Simulator::Impl {
       return fail("without a format the result is f32 (dtype 0)");
     DType dtype = DType::F32;
     if (!dtypeOf(x.fields[6].i, dtype) ||
-        !requantization(format, x.fields[14].f, x.fields[15].i, dtype, rq))
+        !requantization(format, x.fields[14].floats, x.fields[15].i, dtype, rq))
       return false;
+    if (rq.on && !rq.q.f.isLP && rq.scales.size() != 1 &&
+        int64_t(rq.scales.size()) != x.fields[2].i)
+      return fail("out_scales must hold one scale or one per column");
     // Float operations per element and their energy.
     bool clamps = lo > -std::numeric_limits<float>::infinity() ||
                   hi < std::numeric_limits<float>::infinity();
@@ -871,7 +874,7 @@ struct Simulator::Impl {
                 if (activation != 0)
                   v = numerics::gelu(v, activation == 2);
                 if (rq.on)
-                  storeInt(at, dtype, rq.q.encode(v, 0));
+                  storeInt(at, dtype, rq.q.encode(v, j));
                 else
                   storeF32(at, v);
               });
@@ -1163,19 +1166,20 @@ struct Simulator::Impl {
   /// (store_acc_fused, vec_layer_norm, lut_softmax), like a one-scale
   /// vec_quantize. Set up in place: q points into it.
   struct Requantization {
-    std::vector<double> scale;
-    std::vector<int64_t> zero;
+    std::vector<double> scales;
+    std::vector<int64_t> zeros;
     QuantSide q;
     bool on = false;
   };
-  /// Sets `r` up for `format` (kNoFormat: off) and checks it.
-  bool requantization(int64_t format, double scale, int64_t zero, DType dtype,
-                      Requantization &r) {
-    r.scale = {scale};
-    r.zero = {zero};
+  /// Sets `r` up for `format` (kNoFormat: off) with `scales` (one, or one
+  /// per column: encode element j of a row with k = j) and checks it.
+  bool requantization(int64_t format, std::vector<double> scales, int64_t zero,
+                      DType dtype, Requantization &r) {
+    r.scales = std::move(scales);
+    r.zeros.assign(r.scales.size(), zero);
     r.q.dtype = dtype;
-    r.q.scales = &r.scale;
-    r.q.zeros = &r.zero;
+    r.q.scales = &r.scales;
+    r.q.zeros = &r.zeros;
     r.on = format != kNoFormat;
     if (!r.on)
       return true;
@@ -1257,7 +1261,7 @@ struct Simulator::Impl {
             format = x.fields[7].i;
     float eps = float(x.fields[4].f);
     Requantization rq;
-    if (!requantization(format, x.fields[8].f, x.fields[9].i, DType::I8, rq))
+    if (!requantization(format, {x.fields[8].f}, x.fields[9].i, DType::I8, rq))
       return false;
     bool quantized = rq.on;
     int64_t ob = quantized ? 1 : 4;
@@ -1359,8 +1363,8 @@ struct Simulator::Impl {
     double probScale = x.fields[17].f;
     int64_t probZero = x.fields[18].i;
     Requantization rq;
-    if (!requantization(x.fields[19].i, x.fields[20].f, x.fields[21].i, dstType,
-                        rq))
+    if (!requantization(x.fields[19].i, {x.fields[20].f}, x.fields[21].i,
+                        dstType, rq))
       return false;
     bool requantized = rq.on;
     std::vector<Range> reads, writes;

@@ -16,7 +16,7 @@
 // IMPORT: kite_isa.input {addr = 64 : i64, index = 0 : i64, type = tensor<2x2xf32>}
 // IMPORT: kite_isa.config_mma {lhs_format = 134285312 : i64, multiplier = "trunc4", rhs_format = 134285312 : i64}
 
-// CHECK: ; kbin v5 target kite-v1 fingerprint 0x{{[0-9a-f]+}}
+// CHECK: ; kbin v6 target kite-v1 fingerprint 0x{{[0-9a-f]+}}
 // CHECK-NEXT: ; dram 4096 bytes, 1 constant segments, 20 instructions
 // CHECK-NEXT: ; input 0 f32 @64
 // CHECK-NEXT: ; output 0 i16 @1024
@@ -27,7 +27,7 @@
 // CHECK-NEXT: mma_act_nm a=0, b=0, c=0, m=2, k=4, n=2, keep=2, group=4, threshold=0, accumulate=1, prior=[]
 // CHECK-NEXT: mma_act_nm a=0, b=0, c=0, m=2, k=8, n=2, keep=2, group=4, threshold=3, accumulate=1, prior=[2,4]
 // CHECK-NEXT: store_acc src=0, rows=2, cols=2, dst=128, row_stride=2, col_stride=1, dtype=3, bias=-1
-// CHECK-NEXT: store_acc_fused src=0, rows=2, cols=2, dst=1073741824, row_stride=2, col_stride=1, dtype=1, acc_bias=-1, scales=[0.5,0.25], zero_points=[0,0], bias=64, clamp_min=0, clamp_max=6, format=int8, out_scale=0.10000000000000001, out_zero_point=0, multiply=1, activation=0, residual=-1
+// CHECK-NEXT: store_acc_fused src=0, rows=2, cols=2, dst=1073741824, row_stride=2, col_stride=1, dtype=1, acc_bias=-1, scales=[0.5,0.25], zero_points=[0,0], bias=64, clamp_min=0, clamp_max=6, format=int8, out_scales=[0.10000000000000001], out_zero_point=0, multiply=1, activation=0, residual=-1
 // CHECK-NEXT: im2col src=0, dst=256, input=[1,2,2], channel_offset=0, group_channels=1, kernel=[1,1], strides=[1,1], pads=[0,0], dilations=[1,1], output=[2,2]
 // CHECK-NEXT: vec_binary kind=2, lhs=64, rhs=64, dst=512, shape=[2,2], lhs_strides=[2,1], rhs_strides=[0,1]
 // CHECK-NEXT: vec_clamp src=512, dst=512, count=4, min=0, max=6

@@ -251,12 +251,15 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
   std::vector<float> residual(size_t(m * n));
   for (size_t e = 0; e < residual.size(); ++e)
     residual[e] = 0.125f * float(int(e % 7) - 3);
-  // A multiply by 1 is none; activation: 0 none, 1 GELU, 2 tanh GELU.
-  for (auto [out, multiply, activation, addResidual] :
-       {std::tuple{int8(), 1.0f, 0, false},
-        {lp, 1.0f, 0, true},
-        {int8(), 0.75f, 1, true},
-        {int8(), 1.0f, 2, false}}) {
+  // A multiply by 1 is none; activation: 0 none, 1 GELU, 2 tanh GELU;
+  // the int8 result per tensor or per column.
+  std::vector<double> perTensor = {0.02},
+                      perColumn = {0.02, 0.03, 0.01, 0.025, 0.04};
+  for (auto [out, multiply, activation, addResidual, outScales] :
+       {std::tuple{int8(), 1.0f, 0, false, perTensor},
+        {lp, 1.0f, 0, true, perTensor},
+        {int8(), 0.75f, 1, true, perColumn},
+        {int8(), 1.0f, 2, false, perTensor}}) {
     Builder b;
     b.p.target.scratchBytes = 4096;
     std::vector<float> factor = {multiply};
@@ -275,7 +278,7 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
     b.op(Opcode::StoreAccFused,
          {I(0), I(m), I(n), I(fused), I(n), I(1), I(int64_t(DType::I8)),
           I(1024), FA(scales), IA(zeros), I(2048), F(-1.0), F(3.0),
-          I(out.pack()), F(0.02), I(0), F(multiply), I(activation),
+          I(out.pack()), FA(outScales), I(0), F(multiply), I(activation),
           I(addResidual ? dres : -1)});
     b.op(Opcode::StoreAcc, {I(0), I(m), I(n), I(acc32), I(n), I(1),
                             I(int64_t(DType::I32)), I(1024)});
@@ -295,9 +298,9 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
     b.op(Opcode::VecClamp, {I(f32), I(f32), I(m * n), F(-1.0), F(3.0)});
     if (activation)
       b.op(Opcode::VecGelu, {I(f32), I(f32), I(m * n), I(activation - 1)});
-    b.op(Opcode::VecQuantize,
-         {I(f32), I(split), I(int64_t(DType::I8)), I(m * n), I(1),
-          I(out.pack()), FA({0.02}), IA({0})});
+    b.op(Opcode::VecQuantize, {I(f32), I(split), I(int64_t(DType::I8)),
+                               I(m * n), I(1), I(out.pack()), FA(outScales),
+                               IA(std::vector<int64_t>(outScales.size(), 0))});
     auto outs = b.run();
     EXPECT_EQ(outs[0], outs[1])
         << out.str() << " multiply " << multiply << " activation " << activation
@@ -442,6 +445,36 @@ TEST(Simulator, MaxPoolsSignedInt8Codes) {
        {I(0), I(dx), I(out), I(int64_t(DType::I8)), IA({1, 2, 3, 1}),
         IA({2, 2}), IA({1, 1}), IA({0, 1}), IA({1, 4})});
   EXPECT_EQ(as<int8_t>(b.run()[0]), (std::vector<int8_t>{-1, -1, 7, 7}));
+}
+
+TEST(Simulator, LPCodesAreStoredSignExtended) {
+  // LP<6,1,5,0>: 1.0 is code 16, -1.0 its two's complement 48, stored as
+  // -16 so that i8 max pooling orders codes like values.
+  Builder b;
+  std::vector<float> x = {1.0f, -1.0f};
+  int64_t dx = b.data(x);
+  int64_t out = b.output(DType::I8, {2});
+  OperandFormat lp;
+  lp.isLP = true;
+  lp.bits = lp.storageBits = 6;
+  lp.es = 1;
+  lp.rs = 5;
+  b.op(Opcode::VecQuantize, {I(dx), I(out), I(int64_t(DType::I8)), I(2), I(1),
+                             I(lp.pack()), FA({}), IA({})});
+  EXPECT_EQ(as<int8_t>(b.run()[0]), (std::vector<int8_t>{16, -16}));
+}
+
+TEST(Simulator, DrainOutScalesAreOneOrOnePerColumn) {
+  Builder b;
+  int64_t out = b.output(DType::I8, {1, 3});
+  b.op(Opcode::StoreAccFused,
+       {I(0), I(1), I(3), I(out), I(3), I(1), I(int64_t(DType::I8)), I(-1),
+        FA({0.5}), IA({0}), I(-1), F(-1.0), F(1.0), I(int8().pack()),
+        FA({1.0, 0.5}), I(0), F(1.0), I(0), I(-1)});
+  std::string error;
+  b.run(&error);
+  EXPECT_EQ(error, "instruction 0 (store_acc_fused): out_scales must hold "
+                   "one scale or one per column");
 }
 
 TEST(Simulator, AveragePoolingTakesF32Only) {

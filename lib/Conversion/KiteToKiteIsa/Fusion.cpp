@@ -87,15 +87,21 @@ static Operation *soleUserPastReshapes(Value v,
   return nullptr;
 }
 
-std::optional<RequantizeMatch> matchRequantize(Value v) {
+std::optional<RequantizeMatch> matchRequantize(Value v, int64_t columns) {
   RequantizeMatch match;
   auto quant = dyn_cast_or_null<QuantizeOp>(soleUserPastReshapes(v, match.ops));
   if (!quant)
     return std::nullopt;
   FailureOr<QuantParams> q = quantParams(quant, /*quantize=*/true);
   if (failed(q) ||
-      dtypeOf(quant.getResult().getType().getElementType()) != rt::DType::I8 ||
-      (!q->format.isLP && q->scales.size() != 1))
+      dtypeOf(quant.getResult().getType().getElementType()) != rt::DType::I8)
+    return std::nullopt;
+  // Element k of rows of `columns` is in channel (k / inner) % C: it
+  // depends on the column alone when C * inner divides the row.
+  int64_t channels = int64_t(q->scales.size());
+  if (!q->format.isLP && channels != 1 &&
+      !(columns > 0 && columns % (channels * q->inner) == 0 &&
+        llvm::all_equal(q->zeros)))
     return std::nullopt;
   match.ops.push_back(quant);
   match.quantize = quant;
@@ -226,7 +232,7 @@ std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
     match.gelu = gelu;
     take(gelu);
   }
-  if (std::optional<RequantizeMatch> rq = matchRequantize(v)) {
+  if (std::optional<RequantizeMatch> rq = matchRequantize(v, nchw ? 0 : n)) {
     match.ops.append(rq->ops.begin(), rq->ops.end());
     match.requantize = rq->quantize;
     v = rq->quantize.getResult();

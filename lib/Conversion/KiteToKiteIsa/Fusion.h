@@ -35,13 +35,16 @@ struct QuantParams {
 };
 mlir::FailureOr<QuantParams> quantParams(mlir::Operation *op, bool quantize);
 
-/// A per-tensor quantization to 8-bit codes (integer or LP) that reads `v`
-/// alone, past reshapes: the op producing v can write the codes itself.
+/// A quantization to 8-bit codes (integer or LP) that reads `v` alone, past
+/// reshapes: the op producing v can write the codes itself. Per tensor;
+/// with `columns` > 0 (v is rows of that many columns) also per channel
+/// when the channel depends on the column alone (one zero point).
 struct RequantizeMatch {
   llvm::SmallVector<mlir::Operation *> ops; ///< reshapes, then the quantize
   QuantizeOp quantize;
 };
-std::optional<RequantizeMatch> matchRequantize(mlir::Value v);
+std::optional<RequantizeMatch> matchRequantize(mlir::Value v,
+                                               int64_t columns = 0);
 
 /// A per-tensor integer dequantize that reads LUT softmax probabilities
 /// alone (past reshapes), followed by a requantization: the softmax unit
@@ -57,8 +60,9 @@ std::optional<SoftmaxRequantizeMatch> matchSoftmaxRequantize(LutSoftmaxOp op);
 /// The ops after a MAC result that fold into its drain: an integer
 /// dequantize (required for integer results), then optionally a multiply
 /// by one f32 constant, an f32 bias add, an add of a tensor computed before
-/// the MAC op (a residual connection), a clamp, a GELU and a per-tensor
-/// requantization to 8 bits, with reshapes between, each value used once.
+/// the MAC op (a residual connection), a clamp, a GELU and a requantization
+/// to 8 bits (per tensor or per column), with reshapes between, each value
+/// used once.
 struct EpilogueMatch {
   /// Every op folded in (reshapes included), in order.
   llvm::SmallVector<mlir::Operation *> ops;

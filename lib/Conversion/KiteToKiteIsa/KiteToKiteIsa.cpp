@@ -63,20 +63,26 @@ double clampBound(Attribute a) {
   return double(cast<IntegerAttr>(a).getValue().getSExtValue());
 }
 
-/// A per-tensor quantization to 8-bit codes done by the op that produces
-/// its input (a drain, a layer norm, the LUT softmax), as its instruction's
-/// fields.
+/// A quantization to 8-bit codes done by the op that produces its input (a
+/// drain, a layer norm, the LUT softmax), as its instruction's fields.
 struct Requantization {
   int64_t format = rt::kNoFormat;
-  double scale = 1;
+  SmallVector<double> scales = {1.0}; ///< one, or one per column (drains)
   int64_t zero = 0;
 };
-/// The fields for the per-tensor quantize `quantize` (matchRequantize's).
-Requantization requantization(QuantizeOp quantize) {
+/// The fields for `quantize` (a matchRequantize match); a per-channel one
+/// gets the scale of each of the `columns` its input's rows have.
+Requantization requantization(QuantizeOp quantize, int64_t columns = 0) {
   QuantParams q = *quantParams(quantize, /*quantize=*/true);
   if (q.format.isLP)
     return {q.format.pack()};
-  return {q.format.pack(), q.scales[0], q.zeros[0]};
+  Requantization r{q.format.pack(), {q.scales[0]}, q.zeros[0]};
+  if (q.scales.size() > 1) {
+    r.scales.clear();
+    for (int64_t j = 0; j < columns; ++j)
+      r.scales.push_back(q.scales[size_t((j / q.inner) % q.scales.size())]);
+  }
+  return r;
 }
 
 /// What a drain does on the way out (store_acc_fused) when the float ops
@@ -495,8 +501,9 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
             int64_t(p.outType), lp ? -1 : bias,
             slice(ArrayRef<double>(ep->scales)),
             slice(ArrayRef<int64_t>(ep->zeros)), floatBias, APFloat(ep->lo),
-            APFloat(ep->hi), ep->requant.format, APFloat(ep->requant.scale),
-            ep->requant.zero, APFloat(ep->multiply), ep->activation,
+            APFloat(ep->hi), ep->requant.format,
+            slice(ArrayRef<double>(ep->requant.scales)), ep->requant.zero,
+            APFloat(ep->multiply), ep->activation,
             ep->residual >= 0 ? ep->residual + element * 4 : -1);
       }
     }
@@ -538,7 +545,7 @@ FailureOr<Buffer> Lowering::drainBuffer(Operation *op, Value result, int64_t n,
   if (GeluOp gelu = match->gelu)
     e.activation = gelu.getApproximation() == GeluApproximation::Tanh ? 2 : 1;
   if (match->requantize)
-    e.requant = requantization(match->requantize);
+    e.requant = requantization(match->requantize, n);
   fused.insert(match->ops.begin(), match->ops.end());
   ep = &e;
   return newBuffer(match->result.getDefiningOp(), match->result);
@@ -1093,7 +1100,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     int64_t len = product(shape.drop_front(ln.getNormalizedAxis()));
     ki::VecLayerNormOp::create(b, loc, in->addr, dst->addr, count() / len, len,
                                APFloat(ln.getEpsilon().convertToDouble()),
-                               scale, bias, out.format, APFloat(out.scale),
+                               scale, bias, out.format, APFloat(out.scales[0]),
                                out.zero);
     return success();
   }
@@ -1131,8 +1138,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
         APFloat(t.inputScale), APFloat(t.step), int64_t(t.outBits),
         int64_t(t.sumShift), int64_t(t.outShift), ArrayRef<int64_t>(expTable),
         ArrayRef<int64_t>(normTable), int64_t(t.normRows), int64_t(t.normCols),
-        APFloat(probScale), probZero, requant.format, APFloat(requant.scale),
-        requant.zero);
+        APFloat(probScale), probZero, requant.format,
+        APFloat(requant.scales[0]), requant.zero);
     return success();
   }
   if (isa<SoftmaxOp>(op))

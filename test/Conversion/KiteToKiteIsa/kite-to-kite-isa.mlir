@@ -339,7 +339,7 @@ func.func @main(%x: tensor<4x8xi8>, %v: tensor<8x2xi8>) -> (tensor<4x2xi32>, ten
 // column), f32 bias add, clamp and requantization run in store_acc_fused,
 // with no vector-unit instruction and no i32 or f32 tensor in memory.
 // CHECK-LABEL: type = tensor<4x8xi8>}
-// CHECK: kite_isa.store_acc_fused {acc_bias = -1 : i64, activation = 0 : i64, bias = [[BIAS:[0-9]+]] : i64, clamp_max = 6.000000e+00 : f64, clamp_min = 0.000000e+00 : f64, col_stride = 1 : i64, cols = 2 : i64, dst = [[OUT:[0-9]+]] : i64, dtype = 1 : i64, format = 134285312 : i64, multiply = 1.000000e+00 : f64, out_scale = 1.000000e-01 : f64, out_zero_point = 0 : i64, residual = -1 : i64, row_stride = 2 : i64, rows = 4 : i64, scales = array<f64: 2.500000e-01, 5.000000e-01>, src = {{[0-9]+}} : i64, zero_points = array<i64: 0, 0>}
+// CHECK: kite_isa.store_acc_fused {acc_bias = -1 : i64, activation = 0 : i64, bias = [[BIAS:[0-9]+]] : i64, clamp_max = 6.000000e+00 : f64, clamp_min = 0.000000e+00 : f64, col_stride = 1 : i64, cols = 2 : i64, dst = [[OUT:[0-9]+]] : i64, dtype = 1 : i64, format = 134285312 : i64, multiply = 1.000000e+00 : f64, out_scales = array<f64: 1.000000e-01>, out_zero_point = 0 : i64, residual = -1 : i64, row_stride = 2 : i64, rows = 4 : i64, scales = array<f64: 2.500000e-01, 5.000000e-01>, src = {{[0-9]+}} : i64, zero_points = array<i64: 0, 0>}
 // CHECK-NOT: kite_isa.vec_
 // CHECK: kite_isa.output {addr = [[OUT]] : i64, index = 0 : i64, type = tensor<4x2xi8>}
 func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
@@ -380,4 +380,38 @@ func.func @main(%x: tensor<4x8xi8>) -> tensor<4x16xi32> {
   %w = arith.constant dense<1> : tensor<8x16xi8>
   %y = kite.matmul %x, %w {tile = #kite.tile<2, 8, 8>} : (tensor<4x8xi8>, tensor<8x16xi8>) -> tensor<4x16xi32>
   return %y : tensor<4x16xi32>
+}
+
+// -----
+
+// A per-channel quantize whose channel depends on the column alone (here
+// 3 channels of 4 columns each) folds into the drain: one output scale per
+// column.
+// CHECK-LABEL: type = tensor<4x16xi8>}
+// CHECK: kite_isa.store_acc_fused {{.*}}cols = 12 : i64, {{.*}}dtype = 1 : i64, format = [[INT8]] : i64, {{.*}}out_scales = array<f64: 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 2.500000e-01, 2.500000e-01, 2.500000e-01, 2.500000e-01, 1.250000e-01, 1.250000e-01, 1.250000e-01, 1.250000e-01>
+// CHECK-NOT: vec_quantize
+func.func @main(%x: tensor<4x16xi8>) -> tensor<4x3x4xi8> {
+  %w = arith.constant dense<3> : tensor<16x12xi8>
+  %s = tosa.const_shape {values = dense<[4, 3, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %acc = kite.matmul %x, %w : (tensor<4x16xi8>, tensor<16x12xi8>) -> tensor<4x12xi32>
+  %f = kite.dequantize %acc {scale = array<f64: 0.001>, zero_point = array<i64: 0>} : tensor<4x12xi32> -> tensor<4x12xf32>
+  %r = tosa.reshape %f, %s : (tensor<4x12xf32>, !tosa.shape<3>) -> tensor<4x3x4xf32>
+  %q = kite.quantize %r {format = #kite.int<8, signed>, axis = 1 : i64, scale = array<f64: 0.5, 0.25, 0.125>, zero_point = array<i64: 0, 0, 0>} : tensor<4x3x4xf32> -> tensor<4x3x4xi8>
+  return %q : tensor<4x3x4xi8>
+}
+
+// -----
+
+// Per row it does not: the drain writes f32 and vec_quantize follows.
+// CHECK-LABEL: type = tensor<4x16xi8>}
+// CHECK: kite_isa.store_acc_fused {{.*}}dtype = 0 : i64, format = -1 : i64
+// CHECK: kite_isa.vec_quantize {{.*}}inner = 12 : i64
+func.func @main(%x: tensor<4x16xi8>) -> tensor<4x3x4xi8> {
+  %w = arith.constant dense<3> : tensor<16x12xi8>
+  %s = tosa.const_shape {values = dense<[4, 3, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %acc = kite.matmul %x, %w : (tensor<4x16xi8>, tensor<16x12xi8>) -> tensor<4x12xi32>
+  %f = kite.dequantize %acc {scale = array<f64: 0.001>, zero_point = array<i64: 0>} : tensor<4x12xi32> -> tensor<4x12xf32>
+  %r = tosa.reshape %f, %s : (tensor<4x12xf32>, !tosa.shape<3>) -> tensor<4x3x4xf32>
+  %q = kite.quantize %r {format = #kite.int<8, signed>, axis = 0 : i64, scale = array<f64: 0.5, 0.25, 0.125, 0.5>, zero_point = array<i64: 0, 0, 0, 0>} : tensor<4x3x4xf32> -> tensor<4x3x4xi8>
+  return %q : tensor<4x3x4xi8>
 }

@@ -4,66 +4,189 @@
 #include "kite/Dialect/Kite/IR/Kite.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace kite;
+
+namespace {
+/// A slice of a tensor that one per-tensor integer quantize reads alone,
+/// past reshapes.
+struct QuantizedSlice {
+  tosa::SliceOp slice;
+  SmallVector<Operation *> reshapes;
+  QuantizeOp quantize;
+};
+
+/// Whether `a` and `b` quantize to the same format and zero point.
+bool sameCodes(QuantizeOp a, QuantizeOp b) {
+  return a.getFormatAttr() == b.getFormatAttr() &&
+         a.getType().getElementType() == b.getType().getElementType() &&
+         *a.getZeroPoint() == *b.getZeroPoint();
+}
+
+/// When every reader of the f32 tensor `t` is a slice along one axis that
+/// a per-tensor integer quantize reads alone (past reshapes), and the
+/// slices cover that axis once: one per-channel quantize of `t` along the
+/// axis, each index with the scale of the slice that covers it, and the
+/// slices and reshapes move its codes. (The ViT's Q, K and V come out of
+/// one transpose this way; the quantize then moves above it too.)
+QuantizeOp quantizeBeforeSlices(Value t) {
+  auto type = dyn_cast<RankedTensorType>(t.getType());
+  if (!type || !type.getElementType().isF32() || !type.hasStaticShape() ||
+      t.use_empty())
+    return {};
+  ArrayRef<int64_t> shape = type.getShape();
+  SmallVector<QuantizedSlice> cuts;
+  int64_t axis = -1;
+  SmallVector<double> scales;
+  for (Operation *user : t.getUsers()) {
+    auto slice = dyn_cast<tosa::SliceOp>(user);
+    DenseElementsAttr start;
+    if (!slice || !matchPattern(slice.getStart(), m_Constant(&start)))
+      return {};
+    ArrayRef<int64_t> out = slice.getType().getShape();
+    SmallVector<int64_t> cutDims;
+    for (auto [d, size] : llvm::enumerate(shape))
+      if (out[d] != size)
+        cutDims.push_back(int64_t(d));
+    if (cutDims.size() != 1 || (axis >= 0 && cutDims[0] != axis))
+      return {};
+    if (axis < 0) {
+      axis = cutDims[0];
+      scales.assign(size_t(shape[axis]), 0.0);
+    }
+    QuantizedSlice cut{slice, {}, {}};
+    Value v = slice.getResult();
+    while (v.hasOneUse() && isa<tosa::ReshapeOp>(*v.getUsers().begin())) {
+      cut.reshapes.push_back(*v.getUsers().begin());
+      v = cut.reshapes.back()->getResult(0);
+    }
+    cut.quantize = v.hasOneUse() ? dyn_cast<QuantizeOp>(*v.getUsers().begin())
+                                 : QuantizeOp();
+    if (!cut.quantize || !cut.quantize.getFormatAttr() ||
+        cut.quantize.getScaleAttr().size() != 1 ||
+        (!cuts.empty() && !sameCodes(cut.quantize, cuts.front().quantize)))
+      return {};
+    int64_t begin = start.getValues<APInt>()[axis].getSExtValue();
+    for (int64_t i = begin; i < begin + out[axis]; ++i) {
+      if (scales[size_t(i)] != 0.0)
+        return {}; // covered twice
+      scales[size_t(i)] = (*cut.quantize.getScale())[0];
+    }
+    cuts.push_back(std::move(cut));
+  }
+  if (llvm::is_contained(scales, 0.0))
+    return {}; // a part no slice reads
+  QuantizeOp first = cuts.front().quantize;
+  Type code = first.getType().getElementType();
+  OpBuilder b(t.getContext());
+  b.setInsertionPointAfterValue(t);
+  auto codes =
+      QuantizeOp::create(b, first.getLoc(), type.clone(code), t,
+                         first.getFormatAttr(), b.getDenseF64ArrayAttr(scales),
+                         b.getDenseI64ArrayAttr(SmallVector<int64_t>(
+                             scales.size(), (*first.getZeroPoint())[0])),
+                         b.getI64IntegerAttr(axis));
+  for (QuantizedSlice &cut : cuts) {
+    b.setInsertionPoint(cut.quantize);
+    Value v = codes;
+    SmallVector<Operation *> moved = {cut.slice};
+    moved.append(cut.reshapes);
+    for (Operation *op : moved) {
+      Operation *clone = b.clone(*op);
+      clone->setOperand(0, v);
+      v = clone->getResult(0);
+      v.setType(cast<RankedTensorType>(v.getType()).clone(code));
+    }
+    cut.quantize.replaceAllUsesWith(v);
+    cut.quantize.erase();
+    for (Operation *op : llvm::reverse(cut.reshapes))
+      op->erase();
+    cut.slice.erase();
+  }
+  return codes;
+}
 
 /// Quantization commutes with data movement, so a transpose or reshape may
 /// move the codes instead of the values. A max pool may too when the
 /// quantization is monotone and the codes' signed order is the values'
 /// order, so that a window's largest code is the code of its largest value
 /// (NaNs aside): a signed integer format with one positive scale, or LP
-/// words read as sign-extended i8 (kite.bitcast). The op before the moved
-/// ones can then requantize as it produces its result.
+/// words read as sign-extended i8 (kite.bitcast). A per-channel quantize
+/// moves above transposes only (its axis goes with them). The op before the
+/// moved ones can then requantize as it produces its result.
+void moveAboveDataMovement(QuantizeOp q) {
+  IntFormatAttr format = q.getFormatAttr();
+  auto lp = dyn_cast<LPType>(q.getType().getElementType());
+  if (lp ? lp.getN() > 8 : !format)
+    return;
+  bool perChannel = !lp && q.getScaleAttr().size() != 1;
+  bool monotone = !perChannel && (lp || format.getIsSigned());
+  // The ops from q's input up to the earliest transpose or pool, each
+  // read by the next alone; the channel axis in each one's input.
+  SmallVector<Operation *> chain;
+  size_t throughLastMove = 0;
+  int64_t axis = perChannel ? *q.getAxis() : 0, movedAxis = axis;
+  for (Value v = q.getInput(); v.hasOneUse();) {
+    Operation *def = v.getDefiningOp();
+    auto transpose = dyn_cast_or_null<tosa::TransposeOp>(def);
+    bool pool = isa_and_nonnull<tosa::MaxPool2dOp>(def);
+    bool reshape = isa_and_nonnull<tosa::ReshapeOp>(def);
+    if (!transpose && !(reshape && !perChannel) && !(pool && monotone))
+      break;
+    chain.push_back(def);
+    if (transpose)
+      axis = transpose.getPerms()[size_t(axis)];
+    if (!reshape) {
+      throughLastMove = chain.size();
+      movedAxis = axis;
+    }
+    v = def->getOperand(0);
+  }
+  chain.resize(throughLastMove);
+  if (chain.empty())
+    return;
+  OpBuilder b(chain.back());
+  Type code = lp ? b.getI8Type() : q.getType().getElementType();
+  auto retype = [&](Operation *op, Value input, Type floatType) {
+    op->setOperand(0, input);
+    op->getResult(0).setType(cast<RankedTensorType>(floatType).clone(code));
+    return op->getResult(0);
+  };
+  Value in = chain.back()->getOperand(0);
+  auto inType = cast<RankedTensorType>(in.getType());
+  auto moved = cast<QuantizeOp>(b.clone(*q));
+  moved->setOperand(0, in);
+  moved.getResult().setType(inType.clone(q.getType().getElementType()));
+  if (perChannel)
+    moved.setAxis(movedAxis);
+  Value codes = moved.getResult();
+  if (lp)
+    codes = BitcastOp::create(b, q.getLoc(), inType.clone(code), codes);
+  for (Operation *op : llvm::reverse(chain))
+    codes = retype(b.clone(*op), codes, op->getResult(0).getType());
+  if (lp)
+    codes = BitcastOp::create(b, q.getLoc(), q.getType(), codes);
+  q.replaceAllUsesWith(codes);
+  q.erase();
+  for (Operation *op : chain)
+    op->erase();
+}
+} // namespace
+
 void kite::quantizeBeforeDataMovement(ModuleOp module) {
   SmallVector<QuantizeOp> quantizes;
   module.walk([&](QuantizeOp q) { quantizes.push_back(q); });
-  for (QuantizeOp q : quantizes) {
-    IntFormatAttr format = q.getFormatAttr();
-    auto lp = dyn_cast<LPType>(q.getType().getElementType());
-    if (lp ? lp.getN() > 8 : !format || q.getScaleAttr().size() != 1)
-      continue; // per channel: the channel axis would move
-    bool monotone = lp || format.getIsSigned();
-    // The ops from q's input up to the earliest transpose or pool, each
-    // read by the next alone.
-    SmallVector<Operation *> chain;
-    size_t throughLastMove = 0;
-    for (Value v = q.getInput(); v.hasOneUse();) {
-      Operation *def = v.getDefiningOp();
-      bool pool = isa_and_nonnull<tosa::MaxPool2dOp>(def);
-      if (!isa_and_nonnull<tosa::ReshapeOp, tosa::TransposeOp>(def) &&
-          !(pool && monotone))
-        break;
-      chain.push_back(def);
-      if (!isa<tosa::ReshapeOp>(def))
-        throughLastMove = chain.size();
-      v = def->getOperand(0);
-    }
-    chain.resize(throughLastMove);
-    if (chain.empty())
-      continue;
-    OpBuilder b(chain.back());
-    Type code = lp ? b.getI8Type() : q.getType().getElementType();
-    auto retype = [&](Operation *op, Value input, Type floatType) {
-      op->setOperand(0, input);
-      op->getResult(0).setType(cast<RankedTensorType>(floatType).clone(code));
-      return op->getResult(0);
-    };
-    Value in = chain.back()->getOperand(0);
-    auto inType = cast<RankedTensorType>(in.getType());
-    Operation *moved = b.clone(*q);
-    moved->setOperand(0, in);
-    Value codes = moved->getResult(0);
-    codes.setType(inType.clone(q.getType().getElementType()));
-    if (lp)
-      codes = BitcastOp::create(b, q.getLoc(), inType.clone(code), codes);
-    for (Operation *op : llvm::reverse(chain))
-      codes = retype(b.clone(*op), codes, op->getResult(0).getType());
-    if (lp)
-      codes = BitcastOp::create(b, q.getLoc(), q.getType(), codes);
-    q.replaceAllUsesWith(codes);
-    q.erase();
-    for (Operation *op : chain)
-      op->erase();
-  }
+  for (QuantizeOp q : quantizes)
+    moveAboveDataMovement(q);
+  // Then the quantizes of slices (now past their own data movement).
+  SmallVector<Value> sliced;
+  module.walk([&](tosa::SliceOp s) {
+    if (!llvm::is_contained(sliced, s.getInput1()))
+      sliced.push_back(s.getInput1());
+  });
+  for (Value t : sliced)
+    if (QuantizeOp q = quantizeBeforeSlices(t))
+      moveAboveDataMovement(q);
 }

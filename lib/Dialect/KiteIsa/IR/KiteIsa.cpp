@@ -386,6 +386,10 @@ LogicalResult StoreAccFusedOp::verify() {
   if (getFormat() != rt::kNoFormat) {
     if (failed(checkFormat(*this, "format", getFormat(), TargetAttr())))
       return failure();
+    size_t outScales = getOutScales().size();
+    if (!rt::OperandFormat::unpack(getFormat()).isLP && outScales != 1 &&
+        int64_t(outScales) != getCols())
+      return emitOpError("out_scales must hold one scale or one per column");
     if (getDtype() != int64_t(rt::DType::I8))
       return emitOpError("a quantized result is stored as i8 (dtype 1)");
   } else if (getDtype() != int64_t(rt::DType::F32)) {

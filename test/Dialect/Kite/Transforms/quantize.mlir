@@ -105,3 +105,69 @@ func.func @main(%x: tensor<4x64xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>, tens
   %z = kite.matmul %fa, %w : (tensor<4x16xf32>, tensor<16x2xf32>) -> tensor<4x2xf32>
   return %y, %z, %p : tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x4x4x1xf32>
 }
+
+// -----
+
+// Slices that cover one axis of a tensor once, each quantized per tensor
+// (past reshapes; the ViT's Q, K and V): one per-channel quantize along
+// that axis, each index with its slice's scale (the doubled half's is
+// twice the other's), then moved above the transpose with its axis. The
+// slices cut int8 codes.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[R:.*]] = tosa.reshape %{{.*}} -> tensor<4x2x64xf32>
+// CHECK: %[[Q:.*]] = kite.quantize %[[R]] {axis = 1 : i64, format = #kite.int<8, signed>, scale = array<f64: 0.0078740157480314959, 0.015748031496062992>, zero_point = array<i64: 0, 0>} : tensor<4x2x64xf32> -> tensor<4x2x64xi8>
+// CHECK: %[[T:.*]] = tosa.transpose %[[Q]] {perms = array<i32: 1, 0, 2>} : (tensor<4x2x64xi8>) -> tensor<2x4x64xi8>
+// CHECK: tosa.slice %[[T]], {{.*}} -> tensor<1x4x64xi8>
+// CHECK: tosa.slice %[[T]], {{.*}} -> tensor<1x4x64xi8>
+// CHECK-NOT: kite.quantize
+func.func @main(%x: tensor<4x64xf32>) -> tensor<4x2xf32> {
+  %two = "tosa.const"() <{values = dense<2.0> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %x2 = tosa.mul %x, %two, %shift : (tensor<4x64xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<4x64xf32>
+  %c = tosa.concat %x, %x2 {axis = 1 : i32} : (tensor<4x64xf32>, tensor<4x64xf32>) -> tensor<4x128xf32>
+  %s3 = tosa.const_shape {values = dense<[4, 2, 64]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %r = tosa.reshape %c, %s3 : (tensor<4x128xf32>, !tosa.shape<3>) -> tensor<4x2x64xf32>
+  %t = tosa.transpose %r {perms = array<i32: 1, 0, 2>} : (tensor<4x2x64xf32>) -> tensor<2x4x64xf32>
+  %size = tosa.const_shape {values = dense<[1, 4, 64]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %at0 = tosa.const_shape {values = dense<[0, 0, 0]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %at1 = tosa.const_shape {values = dense<[1, 0, 0]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %a3 = tosa.slice %t, %at0, %size : (tensor<2x4x64xf32>, !tosa.shape<3>, !tosa.shape<3>) -> tensor<1x4x64xf32>
+  %b3 = tosa.slice %t, %at1, %size : (tensor<2x4x64xf32>, !tosa.shape<3>, !tosa.shape<3>) -> tensor<1x4x64xf32>
+  %s2 = tosa.const_shape {values = dense<[4, 64]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %a = tosa.reshape %a3, %s2 : (tensor<1x4x64xf32>, !tosa.shape<2>) -> tensor<4x64xf32>
+  %b = tosa.reshape %b3, %s2 : (tensor<1x4x64xf32>, !tosa.shape<2>) -> tensor<4x64xf32>
+  %w = arith.constant dense<0.5> : tensor<64x2xf32>
+  %ya = kite.matmul %a, %w : (tensor<4x64xf32>, tensor<64x2xf32>) -> tensor<4x2xf32>
+  %yb = kite.matmul %b, %w : (tensor<4x64xf32>, tensor<64x2xf32>) -> tensor<4x2xf32>
+  %y = tosa.add %ya, %yb : (tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
+
+// -----
+
+// A slice read by another op too keeps the float tensor: nothing moves.
+// CHECK-LABEL: func.func @main
+// CHECK: tosa.transpose %{{.*}} : (tensor<4x2x64xf32>) -> tensor<2x4x64xf32>
+// CHECK-COUNT-2: kite.quantize %{{.*}} : tensor<4x64xf32> -> tensor<4x64xi8>
+func.func @main(%x: tensor<4x64xf32>) -> (tensor<4x2xf32>, tensor<4x64xf32>) {
+  %two = "tosa.const"() <{values = dense<2.0> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %x2 = tosa.mul %x, %two, %shift : (tensor<4x64xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<4x64xf32>
+  %c = tosa.concat %x, %x2 {axis = 1 : i32} : (tensor<4x64xf32>, tensor<4x64xf32>) -> tensor<4x128xf32>
+  %s3 = tosa.const_shape {values = dense<[4, 2, 64]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %r = tosa.reshape %c, %s3 : (tensor<4x128xf32>, !tosa.shape<3>) -> tensor<4x2x64xf32>
+  %t = tosa.transpose %r {perms = array<i32: 1, 0, 2>} : (tensor<4x2x64xf32>) -> tensor<2x4x64xf32>
+  %size = tosa.const_shape {values = dense<[1, 4, 64]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %at0 = tosa.const_shape {values = dense<[0, 0, 0]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %at1 = tosa.const_shape {values = dense<[1, 0, 0]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %a3 = tosa.slice %t, %at0, %size : (tensor<2x4x64xf32>, !tosa.shape<3>, !tosa.shape<3>) -> tensor<1x4x64xf32>
+  %b3 = tosa.slice %t, %at1, %size : (tensor<2x4x64xf32>, !tosa.shape<3>, !tosa.shape<3>) -> tensor<1x4x64xf32>
+  %s2 = tosa.const_shape {values = dense<[4, 64]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %a = tosa.reshape %a3, %s2 : (tensor<1x4x64xf32>, !tosa.shape<2>) -> tensor<4x64xf32>
+  %b = tosa.reshape %b3, %s2 : (tensor<1x4x64xf32>, !tosa.shape<2>) -> tensor<4x64xf32>
+  %w = arith.constant dense<0.5> : tensor<64x2xf32>
+  %ya = kite.matmul %a, %w : (tensor<4x64xf32>, tensor<64x2xf32>) -> tensor<4x2xf32>
+  %yb = kite.matmul %b, %w : (tensor<4x64xf32>, tensor<64x2xf32>) -> tensor<4x2xf32>
+  %y = tosa.add %ya, %yb : (tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %y, %b : tensor<4x2xf32>, tensor<4x64xf32>
+}

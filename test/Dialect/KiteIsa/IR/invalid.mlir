@@ -159,7 +159,15 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op scales and zero_points must be equally long: empty (LP accumulators), one, or one per column}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 3 : i64, dst = 0 : i64, row_stride = 3 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5, 0.25>, zero_points = array<i64: 0, 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 3 : i64, dst = 0 : i64, row_stride = 3 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5, 0.25>, zero_points = array<i64: 0, 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+}
+}
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.store_acc_fused' op out_scales must hold one scale or one per column}}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 3 : i64, dst = 0 : i64, row_stride = 3 : i64, col_stride = 1 : i64, dtype = 1 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = 134285312 : i64, out_scales = array<f64: 1.0, 0.5>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
 }
 }
 // -----
@@ -167,7 +175,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op acc_bias needs integer accumulators (scales)}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = 0 : i64, scales = array<f64>, zero_points = array<i64>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = 0 : i64, scales = array<f64>, zero_points = array<i64>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
 }
 }
 // -----
@@ -175,7 +183,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op a quantized result is stored as i8 (dtype 1)}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 3 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = 134285312 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 3 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = 134285312 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
 }
 }
 // -----
@@ -183,7 +191,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op without a format the result is f32 (dtype 0)}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 1 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 1 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
 }
 }
 // -----
@@ -191,7 +199,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op bias [1020, 1020 + 8) exceeds the 1024-byte buffer of the target}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 1020 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 1020 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
 }
 }
 // -----

@@ -23,7 +23,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // CHECK: kite_isa.store_acc
   kite_isa.store_acc {src = 0 : i64, rows = 2 : i64, cols = 2 : i64, dst = 128 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 3 : i64, bias = -1 : i64}
   // CHECK: kite_isa.store_acc_fused
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 2 : i64, cols = 2 : i64, dst = 1073741824 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 1 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5, 0.25>, zero_points = array<i64: 0, 0>, bias = 64 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = 134285312 : i64, out_scale = 0.1 : f64, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 2 : i64, cols = 2 : i64, dst = 1073741824 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 1 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5, 0.25>, zero_points = array<i64: 0, 0>, bias = 64 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = 134285312 : i64, out_scales = array<f64: 0.1>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
   // CHECK: kite_isa.im2col
   kite_isa.im2col {src = 0 : i64, dst = 256 : i64, input = array<i64: 1, 2, 2>, channel_offset = 0 : i64, group_channels = 1 : i64, kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1, 1>, output = array<i64: 2, 2>}
   // CHECK: kite_isa.vec_binary

@@ -63,10 +63,10 @@ kite_isa.program @dependences attributes {dram_bytes = 1024 : i64} {
 // CHECK-NEXT: kite_isa.dma_load {{.*}}space = 2 : i64
 kite_isa.program @onchip attributes {dram_bytes = 1024 : i64} {
   kite_isa.input {addr = 0 : i64, index = 0 : i64, type = tensor<128xi32>}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 512 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 64 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 512 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 64 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
   kite_isa.dma_load {src = 0 : i64, space = 3 : i64, dst = 96 : i64, rows = 1 : i64, row_bytes = 32 : i64, src_stride = 32 : i64}
   kite_isa.fence
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 512 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 64 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 512 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 64 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
   kite_isa.dma_load {src = 0 : i64, space = 2 : i64, dst = 80 : i64, rows = 1 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
   kite_isa.fence
 }
