@@ -16,7 +16,9 @@ namespace kite {
 /// Moves every per-tensor integer quantize and every LP quantize of
 /// `module` above the transposes, max pools and reshapes that feed it
 /// alone. LP codes move as i8 between two kite.bitcast ops (TOSA takes no
-/// LP element types).
+/// LP element types). Then per-tensor integer quantizes of slices that
+/// cover one axis of a tensor once become one per-channel quantize of that
+/// tensor, which moves above the transposes that feed it.
 void quantizeBeforeDataMovement(mlir::ModuleOp module);
 
 } // namespace kite
