@@ -10,27 +10,42 @@ using namespace mlir;
 using namespace kite;
 
 namespace {
-/// A slice of a tensor that one per-tensor integer quantize reads alone,
-/// past reshapes.
+/// A slice of a tensor that one quantize (per-tensor integer, or LP) reads
+/// alone, past reshapes.
 struct QuantizedSlice {
   tosa::SliceOp slice;
   SmallVector<Operation *> reshapes;
   QuantizeOp quantize;
 };
 
-/// Whether `a` and `b` quantize to the same format and zero point.
+/// Replaces LP quantize `q` by `codes`, its words as i8: readers that cast
+/// q to i8 take the codes as they are, the others through a kite.bitcast.
+void replaceByCodes(QuantizeOp q, Value codes, OpBuilder &b) {
+  for (Operation *user : llvm::make_early_inc_range(q->getUsers()))
+    if (auto cast = dyn_cast<BitcastOp>(user)) {
+      cast.replaceAllUsesWith(codes);
+      cast.erase();
+    }
+  if (!q.use_empty())
+    q.replaceAllUsesWith(
+        BitcastOp::create(b, q.getLoc(), q.getType(), codes).getResult());
+}
+
+/// Whether `a` and `b` quantize to the same type, format and zero point.
 bool sameCodes(QuantizeOp a, QuantizeOp b) {
-  return a.getFormatAttr() == b.getFormatAttr() &&
-         a.getType().getElementType() == b.getType().getElementType() &&
-         *a.getZeroPoint() == *b.getZeroPoint();
+  return a.getType().getElementType() == b.getType().getElementType() &&
+         a.getFormatAttr() == b.getFormatAttr() &&
+         a.getZeroPointAttr() == b.getZeroPointAttr();
 }
 
 /// When every reader of the f32 tensor `t` is a slice along one axis that
-/// a per-tensor integer quantize reads alone (past reshapes), and the
-/// slices cover that axis once: one per-channel quantize of `t` along the
-/// axis, each index with the scale of the slice that covers it, and the
-/// slices and reshapes move its codes. (The ViT's Q, K and V come out of
-/// one transpose this way; the quantize then moves above it too.)
+/// a quantize reads alone (past reshapes), and the slices cover that axis
+/// once: one quantize of `t` — per channel along the axis, each index with
+/// the scale of the slice that covers it, for per-tensor integer
+/// quantizes; per tensor for LP ones of one type (their codes move as i8
+/// between kite.bitcast ops) — and the slices and reshapes move its codes.
+/// (The ViT's Q, K and V come out of one transpose this way; the quantize
+/// then moves above it too.)
 QuantizeOp quantizeBeforeSlices(Value t) {
   auto type = dyn_cast<RankedTensorType>(t.getType());
   if (!type || !type.getElementType().isF32() || !type.hasStaticShape() ||
@@ -64,30 +79,42 @@ QuantizeOp quantizeBeforeSlices(Value t) {
     }
     cut.quantize = v.hasOneUse() ? dyn_cast<QuantizeOp>(*v.getUsers().begin())
                                  : QuantizeOp();
-    if (!cut.quantize || !cut.quantize.getFormatAttr() ||
-        cut.quantize.getScaleAttr().size() != 1 ||
+    if (!cut.quantize ||
         (!cuts.empty() && !sameCodes(cut.quantize, cuts.front().quantize)))
+      return {};
+    auto lp = dyn_cast<LPType>(cut.quantize.getType().getElementType());
+    if (lp ? lp.getN() > 8
+           : !cut.quantize.getFormatAttr() ||
+                 cut.quantize.getScaleAttr().size() != 1)
       return {};
     int64_t begin = start.getValues<APInt>()[axis].getSExtValue();
     for (int64_t i = begin; i < begin + out[axis]; ++i) {
       if (scales[size_t(i)] != 0.0)
         return {}; // covered twice
-      scales[size_t(i)] = (*cut.quantize.getScale())[0];
+      scales[size_t(i)] = lp ? 1.0 : (*cut.quantize.getScale())[0];
     }
     cuts.push_back(std::move(cut));
   }
   if (llvm::is_contained(scales, 0.0))
     return {}; // a part no slice reads
   QuantizeOp first = cuts.front().quantize;
-  Type code = first.getType().getElementType();
+  Type element = first.getType().getElementType();
+  bool lp = isa<LPType>(element);
   OpBuilder b(t.getContext());
   b.setInsertionPointAfterValue(t);
-  auto codes =
-      QuantizeOp::create(b, first.getLoc(), type.clone(code), t,
-                         first.getFormatAttr(), b.getDenseF64ArrayAttr(scales),
-                         b.getDenseI64ArrayAttr(SmallVector<int64_t>(
-                             scales.size(), (*first.getZeroPoint())[0])),
-                         b.getI64IntegerAttr(axis));
+  Type code = lp ? b.getI8Type() : element;
+  QuantizeOp quantize =
+      lp ? QuantizeOp::create(b, first.getLoc(), type.clone(element), t,
+                              nullptr, nullptr, nullptr, nullptr)
+         : QuantizeOp::create(
+               b, first.getLoc(), type.clone(element), t,
+               first.getFormatAttr(), b.getDenseF64ArrayAttr(scales),
+               b.getDenseI64ArrayAttr(SmallVector<int64_t>(
+                   scales.size(), (*first.getZeroPoint())[0])),
+               b.getI64IntegerAttr(axis));
+  Value codes = quantize;
+  if (lp)
+    codes = BitcastOp::create(b, first.getLoc(), type.clone(code), codes);
   for (QuantizedSlice &cut : cuts) {
     b.setInsertionPoint(cut.quantize);
     Value v = codes;
@@ -99,13 +126,16 @@ QuantizeOp quantizeBeforeSlices(Value t) {
       v = clone->getResult(0);
       v.setType(cast<RankedTensorType>(v.getType()).clone(code));
     }
-    cut.quantize.replaceAllUsesWith(v);
+    if (lp)
+      replaceByCodes(cut.quantize, v, b);
+    else
+      cut.quantize.replaceAllUsesWith(v);
     cut.quantize.erase();
     for (Operation *op : llvm::reverse(cut.reshapes))
       op->erase();
     cut.slice.erase();
   }
-  return codes;
+  return quantize;
 }
 
 /// Quantization commutes with data movement, so a transpose or reshape may
@@ -167,8 +197,9 @@ void moveAboveDataMovement(QuantizeOp q) {
   for (Operation *op : llvm::reverse(chain))
     codes = retype(b.clone(*op), codes, op->getResult(0).getType());
   if (lp)
-    codes = BitcastOp::create(b, q.getLoc(), q.getType(), codes);
-  q.replaceAllUsesWith(codes);
+    replaceByCodes(q, codes, b);
+  else
+    q.replaceAllUsesWith(codes);
   q.erase();
   for (Operation *op : chain)
     op->erase();
