@@ -106,12 +106,12 @@ QuantizeOp quantizeBeforeSlices(Value t) {
   QuantizeOp quantize =
       lp ? QuantizeOp::create(b, first.getLoc(), type.clone(element), t,
                               nullptr, nullptr, nullptr, nullptr)
-         : QuantizeOp::create(
-               b, first.getLoc(), type.clone(element), t,
-               first.getFormatAttr(), b.getDenseF64ArrayAttr(scales),
-               b.getDenseI64ArrayAttr(SmallVector<int64_t>(
-                   scales.size(), (*first.getZeroPoint())[0])),
-               b.getI64IntegerAttr(axis));
+         : QuantizeOp::create(b, first.getLoc(), type.clone(element), t,
+                              first.getFormatAttr(),
+                              b.getDenseF64ArrayAttr(scales),
+                              b.getDenseI64ArrayAttr(SmallVector<int64_t>(
+                                  scales.size(), (*first.getZeroPoint())[0])),
+                              b.getI64IntegerAttr(axis));
   Value codes = quantize;
   if (lp)
     codes = BitcastOp::create(b, first.getLoc(), type.clone(code), codes);
