@@ -8,8 +8,10 @@
 #include "kite/Numerics/LP.h"
 #include "kite/Target/Kbin.h"
 
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Threading.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/ThreadPool.h"
 
@@ -73,6 +75,10 @@ int bestScaleFactor(nq::LPFormat f, const std::vector<float> &data) {
 /// activation's values on the calibration data.
 struct MacLayer {
   std::vector<float> lhs, rhs;
+  /// For an activation sliced from a tensor that other MAC operands are
+  /// sliced from too: all their values, on which the shared scale factor
+  /// is fitted (null: the operand's own).
+  std::shared_ptr<const std::vector<float>> lhsScaleData, rhsScaleData;
   std::vector<float> out; ///< the float model's result, all batches
   bool rhsConstant = false;
   bool reached = false;    // run by the entry function on the calibration data
@@ -149,6 +155,52 @@ LogicalResult observe(ModuleOp module, StringRef passName,
       maxSamples);
 }
 
+/// The tensor `v` is sliced from, past reshapes and transposes; null if
+/// none.
+Value slicedFrom(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto slice = dyn_cast<tosa::SliceOp>(def))
+      return slice.getInput1();
+    if (!isa<tosa::ReshapeOp, tosa::TransposeOp>(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return {};
+}
+
+/// Activations sliced from one tensor (the ViT's Q, K and V) share one
+/// scale factor, fitted on all their values: with one format they then have
+/// one LP type, and one quantize of that tensor before the slices can
+/// replace theirs (quantizeBeforeDataMovement).
+void shareScalesOfSlices(ArrayRef<Operation *> ops,
+                         std::vector<MacLayer> &layers) {
+  llvm::MapVector<Value, SmallVector<std::vector<float> *>> groups;
+  DenseMap<std::vector<float> *, std::shared_ptr<const std::vector<float>> *>
+      slots;
+  for (auto [op, layer] : llvm::zip(ops, layers)) {
+    if (!layer.reached)
+      continue;
+    for (unsigned side : {0u, 1u}) {
+      if (side == 1 && layer.rhsConstant)
+        continue;
+      if (Value from = slicedFrom(op->getOperand(side))) {
+        std::vector<float> *data = side ? &layer.rhs : &layer.lhs;
+        groups[from].push_back(data);
+        slots[data] = side ? &layer.rhsScaleData : &layer.lhsScaleData;
+      }
+    }
+  }
+  for (auto &[from, members] : groups) {
+    if (members.size() < 2)
+      continue;
+    auto all = std::make_shared<std::vector<float>>();
+    for (std::vector<float> *data : members)
+      all->insert(all->end(), data->begin(), data->end());
+    for (std::vector<float> *data : members)
+      *slots[data] = all;
+  }
+}
+
 /// Fitted scale factors, keyed by the data and the format, so a search
 /// fits each (tensor, format) pair once.
 class ScaleFactors {
@@ -192,14 +244,17 @@ Value rewriteToLP(Operation *op, const MacLayer &layer, nq::LPFormat af,
     return QuantizeOp::create(b, loc, lpTensor(v, f, data), v, nullptr, nullptr,
                               nullptr, nullptr);
   };
-  Value lhs = quantize(op->getOperand(0), af, layer.lhs);
+  auto scaleData = [](const auto &shared, const std::vector<float> &own)
+      -> const std::vector<float> & { return shared ? *shared : own; };
+  Value lhs =
+      quantize(op->getOperand(0), af, scaleData(layer.lhsScaleData, layer.lhs));
   Value rhs = op->getOperand(1);
   DenseFPElementsAttr weights;
   if (matchPattern(rhs, m_Constant(&weights))) {
     RankedTensorType type = lpTensor(rhs, wf, layer.rhs);
     rhs = ConstantOp::create(b, loc, type, encodeLPConstant(type, weights));
   } else {
-    rhs = quantize(rhs, af, layer.rhs);
+    rhs = quantize(rhs, af, scaleData(layer.rhsScaleData, layer.rhs));
   }
   Type resultType = op->getResult(0).getType();
   Value result;
@@ -294,6 +349,7 @@ struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
     if (failed(observe(module, "kite-lp-quantize", calibration, entry, macOps,
                        &layers, nullptr)))
       return signalPassFailure();
+    shareScalesOfSlices(macOps, layers);
     ScaleFactors sfs;
     for (size_t i = 0; i < macOps.size(); ++i)
       if (layers[i].reached)
@@ -569,6 +625,7 @@ struct LPQuantSearchPass
     if (failed(observe(module, "kite-lp-quant-search", calibration, entry,
                        macOps, &layers, &reference, calibrationSize)))
       return signalPassFailure();
+    shareScalesOfSlices(macOps, layers);
     if (reference.shape.empty() || reference.f.empty())
       return fail("the entry function's first result must be a float tensor "
                   "of rank >= 1 (e.g. logits)");
