@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
 using namespace kite;
@@ -18,17 +19,39 @@ struct QuantizedSlice {
   QuantizeOp quantize;
 };
 
-/// Replaces LP quantize `q` by `codes`, its words as i8: readers that cast
-/// q to i8 take the codes as they are, the others through a kite.bitcast.
+/// The codes data movement moves for quantize `q`: its result, or for LP
+/// words the same bytes as i8 (kite.bitcast; TOSA takes no LP types).
+Value codesOf(OpBuilder &b, QuantizeOp q) {
+  if (!isa<LPType>(q.getType().getElementType()))
+    return q.getResult();
+  return BitcastOp::create(b, q.getLoc(), q.getType().clone(b.getI8Type()), q);
+}
+
+/// A copy of data-movement op `op` that moves `codes` instead of its input.
+Value moveCodes(OpBuilder &b, Operation *op, Value codes) {
+  Operation *clone = b.clone(*op);
+  clone->setOperand(0, codes);
+  Value moved = clone->getResult(0);
+  moved.setType(cast<RankedTensorType>(moved.getType())
+                    .clone(getElementTypeOrSelf(codes.getType())));
+  return moved;
+}
+
+/// Replaces quantize `q` by `codes`, which codesOf would give for it: for
+/// LP words, readers that cast q to i8 take the codes as they are, the
+/// others through a kite.bitcast back.
 void replaceByCodes(QuantizeOp q, Value codes, OpBuilder &b) {
-  for (Operation *user : llvm::make_early_inc_range(q->getUsers()))
-    if (auto cast = dyn_cast<BitcastOp>(user)) {
-      cast.replaceAllUsesWith(codes);
-      cast.erase();
-    }
-  if (!q.use_empty())
-    q.replaceAllUsesWith(
-        BitcastOp::create(b, q.getLoc(), q.getType(), codes).getResult());
+  if (codes.getType() != q.getType()) {
+    for (Operation *user : llvm::make_early_inc_range(q->getUsers()))
+      if (auto cast = dyn_cast<BitcastOp>(user)) {
+        cast.replaceAllUsesWith(codes);
+        cast.erase();
+      }
+    if (q.use_empty())
+      return;
+    codes = BitcastOp::create(b, q.getLoc(), q.getType(), codes);
+  }
+  q.replaceAllUsesWith(codes);
 }
 
 /// Whether `a` and `b` quantize to the same type, format and zero point.
@@ -102,7 +125,6 @@ QuantizeOp quantizeBeforeSlices(Value t) {
   bool lp = isa<LPType>(element);
   OpBuilder b(t.getContext());
   b.setInsertionPointAfterValue(t);
-  Type code = lp ? b.getI8Type() : element;
   QuantizeOp quantize =
       lp ? QuantizeOp::create(b, first.getLoc(), type.clone(element), t,
                               nullptr, nullptr, nullptr, nullptr)
@@ -112,24 +134,13 @@ QuantizeOp quantizeBeforeSlices(Value t) {
                               b.getDenseI64ArrayAttr(SmallVector<int64_t>(
                                   scales.size(), (*first.getZeroPoint())[0])),
                               b.getI64IntegerAttr(axis));
-  Value codes = quantize;
-  if (lp)
-    codes = BitcastOp::create(b, first.getLoc(), type.clone(code), codes);
+  Value codes = codesOf(b, quantize);
   for (QuantizedSlice &cut : cuts) {
     b.setInsertionPoint(cut.quantize);
-    Value v = codes;
-    SmallVector<Operation *> moved = {cut.slice};
-    moved.append(cut.reshapes);
-    for (Operation *op : moved) {
-      Operation *clone = b.clone(*op);
-      clone->setOperand(0, v);
-      v = clone->getResult(0);
-      v.setType(cast<RankedTensorType>(v.getType()).clone(code));
-    }
-    if (lp)
-      replaceByCodes(cut.quantize, v, b);
-    else
-      cut.quantize.replaceAllUsesWith(v);
+    Value v = moveCodes(b, cut.slice, codes);
+    for (Operation *reshape : cut.reshapes)
+      v = moveCodes(b, reshape, v);
+    replaceByCodes(cut.quantize, v, b);
     cut.quantize.erase();
     for (Operation *op : llvm::reverse(cut.reshapes))
       op->erase();
@@ -178,28 +189,17 @@ void moveAboveDataMovement(QuantizeOp q) {
   if (chain.empty())
     return;
   OpBuilder b(chain.back());
-  Type code = lp ? b.getI8Type() : q.getType().getElementType();
-  auto retype = [&](Operation *op, Value input, Type floatType) {
-    op->setOperand(0, input);
-    op->getResult(0).setType(cast<RankedTensorType>(floatType).clone(code));
-    return op->getResult(0);
-  };
   Value in = chain.back()->getOperand(0);
-  auto inType = cast<RankedTensorType>(in.getType());
   auto moved = cast<QuantizeOp>(b.clone(*q));
   moved->setOperand(0, in);
-  moved.getResult().setType(inType.clone(q.getType().getElementType()));
+  moved.getResult().setType(
+      cast<RankedTensorType>(in.getType()).clone(q.getType().getElementType()));
   if (perChannel)
     moved.setAxis(movedAxis);
-  Value codes = moved.getResult();
-  if (lp)
-    codes = BitcastOp::create(b, q.getLoc(), inType.clone(code), codes);
+  Value codes = codesOf(b, moved);
   for (Operation *op : llvm::reverse(chain))
-    codes = retype(b.clone(*op), codes, op->getResult(0).getType());
-  if (lp)
-    replaceByCodes(q, codes, b);
-  else
-    q.replaceAllUsesWith(codes);
+    codes = moveCodes(b, op, codes);
+  replaceByCodes(q, codes, b);
   q.erase();
   for (Operation *op : chain)
     op->erase();
@@ -212,11 +212,8 @@ void kite::quantizeBeforeDataMovement(ModuleOp module) {
   for (QuantizeOp q : quantizes)
     moveAboveDataMovement(q);
   // Then the quantizes of slices (now past their own data movement).
-  SmallVector<Value> sliced;
-  module.walk([&](tosa::SliceOp s) {
-    if (!llvm::is_contained(sliced, s.getInput1()))
-      sliced.push_back(s.getInput1());
-  });
+  SetVector<Value> sliced;
+  module.walk([&](tosa::SliceOp s) { sliced.insert(s.getInput1()); });
   for (Value t : sliced)
     if (QuantizeOp q = quantizeBeforeSlices(t))
       moveAboveDataMovement(q);

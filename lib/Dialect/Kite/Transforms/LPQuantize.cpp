@@ -174,30 +174,28 @@ Value slicedFrom(Value v) {
 /// replace theirs (quantizeBeforeDataMovement).
 void shareScalesOfSlices(ArrayRef<Operation *> ops,
                          std::vector<MacLayer> &layers) {
-  llvm::MapVector<Value, SmallVector<std::vector<float> *>> groups;
-  DenseMap<std::vector<float> *, std::shared_ptr<const std::vector<float>> *>
-      slots;
+  // Per sliced tensor: each operand's values and where its shared data go.
+  struct Member {
+    const std::vector<float> *data;
+    std::shared_ptr<const std::vector<float>> *shared;
+  };
+  llvm::MapVector<Value, SmallVector<Member>> groups;
   for (auto [op, layer] : llvm::zip(ops, layers)) {
     if (!layer.reached)
       continue;
-    for (unsigned side : {0u, 1u}) {
-      if (side == 1 && layer.rhsConstant)
-        continue;
-      if (Value from = slicedFrom(op->getOperand(side))) {
-        std::vector<float> *data = side ? &layer.rhs : &layer.lhs;
-        groups[from].push_back(data);
-        slots[data] = side ? &layer.rhsScaleData : &layer.lhsScaleData;
-      }
-    }
+    if (Value from = slicedFrom(op->getOperand(0)))
+      groups[from].push_back({&layer.lhs, &layer.lhsScaleData});
+    if (Value from = slicedFrom(op->getOperand(1)); from && !layer.rhsConstant)
+      groups[from].push_back({&layer.rhs, &layer.rhsScaleData});
   }
   for (auto &[from, members] : groups) {
     if (members.size() < 2)
       continue;
     auto all = std::make_shared<std::vector<float>>();
-    for (std::vector<float> *data : members)
-      all->insert(all->end(), data->begin(), data->end());
-    for (std::vector<float> *data : members)
-      *slots[data] = all;
+    for (const Member &m : members)
+      all->insert(all->end(), m.data->begin(), m.data->end());
+    for (const Member &m : members)
+      *m.shared = all;
   }
 }
 
