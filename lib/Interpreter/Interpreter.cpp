@@ -3,6 +3,7 @@
 #include "kite/Interpreter/Interpreter.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -100,6 +101,8 @@ Interpreter::runKeeping(func::FuncOp func, ArrayRef<Tensor> inputs,
   if (func.getBody().getBlocks().size() != 1)
     return func.emitError("the interpreter runs single-block functions only");
   Block &body = func.getBody().front();
+  if (body.empty() || !isa<func::ReturnOp>(body.back()))
+    return func.emitError("function has no return");
   if (inputs.size() != body.getNumArguments())
     return func.emitError() << "expected " << body.getNumArguments()
                             << " input(s), got " << inputs.size();
@@ -119,36 +122,62 @@ Interpreter::runKeeping(func::FuncOp func, ArrayRef<Tensor> inputs,
     }
     values[arg] = input;
   }
-  for (Operation &op : body) {
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+  return runBlock(body, values);
+}
+
+FailureOr<std::vector<Tensor>>
+Interpreter::runBlock(Block &block, DenseMap<Value, Tensor> &values) {
+  for (Operation &op : block) {
+    if (op.hasTrait<OpTrait::IsTerminator>()) {
       std::vector<Tensor> results;
-      for (Value v : ret.getOperands())
+      for (Value v : op.getOperands())
         results.push_back(values.lookup(v));
       return results;
     }
-    auto kernel = kernels.find(op.getName().getStringRef());
-    static const Kernel structured = getStructuredKernel();
-    const Kernel *run = kernel != kernels.end() ? &kernel->second : nullptr;
-    if (!run && isa<linalg::LinalgOp>(op))
-      run = &structured;
-    if (!run)
-      return op.emitOpError("has no reference semantics in the interpreter");
-    SmallVector<const Tensor *> operands;
-    for (Value v : op.getOperands()) {
-      auto it = values.find(v);
-      if (it == values.end())
-        return op.emitOpError("uses a value defined outside the function body");
-      operands.push_back(&it->second);
-    }
-    SmallVector<Tensor> results;
-    if (failed((*run)(&op, operands, results)))
+    if (failed(evaluate(op, values)))
       return failure();
-    if (results.size() != op.getNumResults())
-      return op.emitOpError("kernel produced the wrong number of results");
-    for (auto [result, tensor] : llvm::zip(op.getResults(), results))
-      values[result] = std::move(tensor);
   }
-  return func.emitError("function has no return");
+  return failure();
+}
+
+LogicalResult Interpreter::evaluate(Operation &op,
+                                    DenseMap<Value, Tensor> &values) {
+  SmallVector<const Tensor *> operands;
+  for (Value v : op.getOperands()) {
+    auto it = values.find(v);
+    if (it == values.end())
+      return op.emitOpError("uses a value the interpreter has not computed");
+    operands.push_back(&it->second);
+  }
+  // scf.if runs the region its condition picks.
+  if (auto ifOp = dyn_cast<scf::IfOp>(op)) {
+    const Tensor &cond = *operands[0];
+    Region &region = cond.i.empty() || cond.i[0] ? ifOp.getThenRegion()
+                                                 : ifOp.getElseRegion();
+    if (region.empty())
+      return success(); // no results without an else region
+    FailureOr<std::vector<Tensor>> results = runBlock(region.front(), values);
+    if (failed(results))
+      return failure();
+    for (auto [result, tensor] : llvm::zip(op.getResults(), *results))
+      values[result] = std::move(tensor);
+    return success();
+  }
+  auto kernel = kernels.find(op.getName().getStringRef());
+  static const Kernel structured = getStructuredKernel();
+  const Kernel *run = kernel != kernels.end() ? &kernel->second : nullptr;
+  if (!run && isa<linalg::LinalgOp>(op))
+    run = &structured;
+  if (!run)
+    return op.emitOpError("has no reference semantics in the interpreter");
+  SmallVector<Tensor> results;
+  if (failed((*run)(&op, operands, results)))
+    return failure();
+  if (results.size() != op.getNumResults())
+    return op.emitOpError("kernel produced the wrong number of results");
+  for (auto [result, tensor] : llvm::zip(op.getResults(), results))
+    values[result] = std::move(tensor);
+  return success();
 }
 
 FailureOr<Tensor> kite::interp::tensorFromAttr(Operation *op,
@@ -168,7 +197,8 @@ FailureOr<Tensor> kite::interp::tensorFromAttr(Operation *op,
   if (element.isIntOrIndex()) {
     Tensor t = Tensor::ints(type.getShape());
     size_t k = 0;
-    bool isUnsigned = element.isUnsignedInteger();
+    // Booleans (i1) are 0 and 1, not sign-extended.
+    bool isUnsigned = element.isUnsignedInteger() || element.isInteger(1);
     for (const APInt &v : dense.getValues<APInt>())
       t.i[k++] = isUnsigned ? int64_t(v.getZExtValue()) : v.getSExtValue();
     return t;
@@ -206,6 +236,29 @@ void kite::interp::registerBuiltinKernels(Interpreter &interp) {
         out.push_back(std::move(*t));
         return success();
       });
+  // tensor.extract reads one element (the condition of an scf.if).
+  interp.registerKernel("tensor.extract",
+                        [](Operation *op, ArrayRef<const Tensor *> in,
+                           SmallVectorImpl<Tensor> &out) -> LogicalResult {
+                          const Tensor &t = *in[0];
+                          SmallVector<int64_t, 4> strides = stridesOf(t.shape);
+                          int64_t at = 0;
+                          for (size_t d = 0; d + 1 < in.size(); ++d) {
+                            int64_t i =
+                                in[d + 1]->i.empty() ? 0 : in[d + 1]->i[0];
+                            if (d >= t.shape.size() || i < 0 || i >= t.shape[d])
+                              return op->emitOpError("index out of range");
+                            at += i * strides[d];
+                          }
+                          Tensor r =
+                              t.isFloat ? Tensor::floats({}) : Tensor::ints({});
+                          if (t.isFloat)
+                            r.f[0] = t.f[at];
+                          else
+                            r.i[0] = t.i[at];
+                          out.push_back(std::move(r));
+                          return success();
+                        });
 }
 
 Tensor kite::interp::tensorFromHost(const tensorio::HostTensor &t,

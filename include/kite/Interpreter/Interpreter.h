@@ -107,6 +107,11 @@ public:
   runKeeping(mlir::func::FuncOp func, llvm::ArrayRef<Tensor> inputs,
              llvm::DenseMap<mlir::Value, Tensor> &values);
 
+  /// Runs one op on the values computed so far and records its results
+  /// (an scf.if runs the region its condition picks).
+  mlir::LogicalResult evaluate(mlir::Operation &op,
+                               llvm::DenseMap<mlir::Value, Tensor> &values);
+
   void registerBackward(llvm::StringRef opName, BackwardKernel kernel);
   bool hasBackward(llvm::StringRef opName) const {
     return backward.count(opName);
@@ -119,6 +124,10 @@ public:
                                                 const Loss &loss);
 
 private:
+  /// Runs the ops of `block` and returns what its terminator yields.
+  mlir::FailureOr<std::vector<Tensor>>
+  runBlock(mlir::Block &block, llvm::DenseMap<mlir::Value, Tensor> &values);
+
   llvm::StringMap<Kernel> kernels;
   llvm::StringMap<BackwardKernel> backward;
 };
