@@ -11,7 +11,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.kite_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "Inputs", "Unit", "lit.cfg.py",
+config.excludes = ["CMakeLists.txt", "Inputs", "Unit", "lib", "lit.cfg.py",
                    "lit.site.cfg.py"]
 
 # FileCheck, not, count and split-file live beside lit; our tools in build/bin.
@@ -21,6 +21,10 @@ llvm_config.use_default_substitutions()
 
 config.substitutions.append(("%kite_src_root", config.kite_src_root))
 config.substitutions.append(("%kite_obj_root", config.kite_obj_root))
+# ONNX models written as text in the tests (python3-onnx's parser).
+config.substitutions.append(
+    ("%onnx-text", "/usr/bin/python3 " +
+     os.path.join(config.kite_src_root, "test", "lib", "onnx_text.py")))
 llvm_config.add_tool_substitutions(
     ["kite-opt", "kite-numerics", "kite-translate", "kite-run", "kite-sim", "kitec"],
     [config.kite_tools_dir])

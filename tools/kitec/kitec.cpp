@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/AsmState.h"
@@ -369,7 +370,8 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
-                  math::MathDialect, tensor::TensorDialect, tosa::TosaDialect,
+                  math::MathDialect, scf::SCFDialect, tensor::TensorDialect,
+                  tosa::TosaDialect,
                   KiteDialect, kiteisa::KiteIsaDialect>();
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
