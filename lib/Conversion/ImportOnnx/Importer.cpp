@@ -511,6 +511,23 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
   if (failed(importInitializers(graph)))
     return nullptr;
 
+  SmallVector<std::string> inputNames;
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    inputNames.push_back(vi.name());
+  auto checkNames = [&](const auto &map, StringRef option) {
+    for (const auto &entry : map)
+      if (!llvm::is_contained(inputNames, entry.first())) {
+        where = "model";
+        fail() << option << " names '" << entry.first()
+               << "', which is not an input of the model (inputs: "
+               << llvm::join(inputNames, ", ") << ")";
+        return false;
+      }
+    return true;
+  };
+  if (!checkNames(options.inputShapes, "--input-shape") ||
+      !checkNames(options.boundInputs, "--bind-input"))
+    return nullptr;
   // Graph inputs that are not initializers become arguments.
   SmallVector<Type> argTypes;
   for (const onnx::ValueInfoProto &vi : graph.input()) {
@@ -529,23 +546,6 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
     argTypes.push_back(*type);
     argNames.push_back(vi.name());
   }
-  SmallVector<std::string> inputNames;
-  for (const onnx::ValueInfoProto &vi : graph.input())
-    inputNames.push_back(vi.name());
-  auto checkNames = [&](const auto &map, StringRef option) {
-    for (const auto &entry : map)
-      if (!llvm::is_contained(inputNames, entry.first())) {
-        where = "model";
-        fail() << option << " names '" << entry.first()
-               << "', which is not an input of the model (inputs: "
-               << llvm::join(inputNames, ", ") << ")";
-        return false;
-      }
-    return true;
-  };
-  if (!checkNames(options.inputShapes, "--input-shape") ||
-      !checkNames(options.boundInputs, "--bind-input"))
-    return nullptr;
   auto func = func::FuncOp::create(b, fileLoc, options.functionName,
                                    b.getFunctionType(argTypes, {}));
   entry = func.addEntryBlock();
