@@ -28,3 +28,13 @@ config.substitutions.append(
 llvm_config.add_tool_substitutions(
     ["kite-opt", "kite-numerics", "kite-translate", "kite-run", "kite-sim", "kitec"],
     [config.kite_tools_dir])
+
+# The real-model zoo (scripts/models/fetch-zoo): its tests need the cache.
+zoo = os.environ.get("KITE_ZOO") or os.path.join(config.kite_obj_root, "zoo")
+if os.path.isfile(os.path.join(zoo, ".complete")):
+    config.available_features.add("zoo")
+config.substitutions.append(("%zoo-py", "/usr/bin/python3 " + os.path.join(
+    config.kite_src_root, "scripts", "models", "zoo.py") + " --zoo " + zoo +
+    " --bin " + config.kite_tools_dir))
+config.substitutions.append(("%zoo", zoo))
+llvm_config.with_system_environment(["KITE_ZOO", "HOME"])

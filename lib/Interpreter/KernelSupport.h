@@ -87,6 +87,15 @@ public:
     }
     return true;
   }
+  /// Walks `shape` reading one operand through explicit strides (a
+  /// transpose reads its input through permuted strides).
+  void initStrides(llvm::ArrayRef<int64_t> shape,
+                   llvm::ArrayRef<int64_t> operandStrides) {
+    this->shape.assign(shape.begin(), shape.end());
+    coord.assign(shape.size(), 0);
+    strides.assign(1, llvm::SmallVector<int64_t, 4>(operandStrides));
+    offsets.assign(1, 0);
+  }
   int64_t offset(size_t operand) const { return offsets[operand]; }
   /// Moves to the next element (row-major).
   void next() {

@@ -49,15 +49,21 @@ LogicalResult transposeKernel(Operation *op, ArrayRef<const Tensor *> in,
   const Tensor &x = *in[0];
   if (perms.size() != x.shape.size())
     return op->emitOpError("permutation does not match the operand's rank");
-  SmallVector<int64_t, 4> shape, srcStrides = stridesOf(x.shape);
-  for (int32_t p : perms)
+  SmallVector<int64_t, 4> shape, strides, srcStrides = stridesOf(x.shape);
+  for (int32_t p : perms) {
     shape.push_back(x.shape[p]);
-  out.push_back(gatherCopy(x, shape, [&](ArrayRef<int64_t> c) {
-    int64_t src = 0;
-    for (size_t d = 0; d < c.size(); ++d)
-      src += c[d] * srcStrides[perms[d]];
-    return src;
-  }));
+    strides.push_back(srcStrides[p]);
+  }
+  Tensor r = x.isFloat ? Tensor::floats(shape) : Tensor::ints(shape);
+  BroadcastWalk walk;
+  walk.initStrides(shape, strides);
+  for (int64_t k = 0, n = r.size(); k < n; ++k, walk.next()) {
+    if (x.isFloat)
+      r.f[k] = x.f[walk.offset(0)];
+    else
+      r.i[k] = x.i[walk.offset(0)];
+  }
+  out.push_back(std::move(r));
   return success();
 }
 

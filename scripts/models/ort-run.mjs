@@ -2,9 +2,14 @@
 // tests) on .npy inputs and writes its outputs as .npy.
 //
 //   node ort-run.mjs model.onnx -i x.npy [-i ...] [-o out.npy ...]
+//                    [--batch]      (inputs larger than a static leading
+//                                    dimension run in batches of it)
 //                    [--repeat N]   (prints the median session.run time)
 //
-// Single-threaded, graph optimizations on (onnxruntime's defaults).
+// Single-threaded. Graph optimizations are off unless $KITE_ORT_OPT names a
+// level ('basic', 'extended', 'all'): as a numerical reference onnxruntime
+// computes the graph as written; its fusions (conv + batch norm, conv +
+// activation) change the rounding.
 // onnxruntime-node is resolved from $KITE_ORT_DIR/node_modules (set by
 // scripts/models/fetch-zoo, which installs it).
 import { createRequire } from 'node:module';
@@ -72,12 +77,13 @@ function writeNpy(file, tensor) {
 
 // Main ---------------------------------------------------------------------
 const args = process.argv.slice(2);
-let model = null, repeat = 0;
+let model = null, repeat = 0, batch = false;
 const inputs = [], outputs = [];
 for (let k = 0; k < args.length; ++k) {
   if (args[k] === '-i') inputs.push(args[++k]);
   else if (args[k] === '-o') outputs.push(args[++k]);
   else if (args[k] === '--repeat') repeat = Number(args[++k]);
+  else if (args[k] === '--batch') batch = true;
   else model = args[k];
 }
 if (!model) {
@@ -86,14 +92,52 @@ if (!model) {
 }
 const session = await ort.InferenceSession.create(model, {
   intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential',
+  graphOptimizationLevel: process.env.KITE_ORT_OPT || 'disabled',
 });
 if (inputs.length !== session.inputNames.length) {
   console.error(`ort-run: ${model} takes ${session.inputNames.length} input(s), got ${inputs.length}`);
   process.exit(1);
 }
+const tensors = inputs.map(readNpy);
 const feeds = {};
-session.inputNames.forEach((name, k) => { feeds[name] = readNpy(inputs[k]); });
-const result = await session.run(feeds);
+session.inputNames.forEach((name, k) => { feeds[name] = tensors[k]; });
+
+// Rows of a tensor, [begin, end) along dimension 0.
+function rows(t, begin, end) {
+  const row = t.dims.slice(1).reduce((a, b) => a * b, 1);
+  return new ort.Tensor(t.type, t.data.slice(begin * row, end * row),
+                        [end - begin, ...t.dims.slice(1)]);
+}
+function concatRows(parts) {
+  const first = parts[0];
+  const total = parts.reduce((n, p) => n + p.dims[0], 0);
+  const data = new first.data.constructor(parts.reduce((n, p) => n + p.data.length, 0));
+  let at = 0;
+  for (const p of parts) { data.set(p.data, at); at += p.data.length; }
+  return new ort.Tensor(first.type, data, [total, ...first.dims.slice(1)]);
+}
+
+// With --batch, inputs whose leading dimension exceeds the model's static
+// one run in batches of it (the last one shorter when the model allows).
+let result;
+const meta = session.inputMetadata;
+const lead = Array.isArray(meta) && meta[0] && Array.isArray(meta[0].shape)
+  ? meta[0].shape[0] : undefined;
+const samples = tensors.length ? tensors[0].dims[0] : 0;
+if (batch && typeof lead === 'number' && samples > lead) {
+  const outs = session.outputNames.map(() => []);
+  for (let begin = 0; begin < samples; begin += lead) {
+    const end = Math.min(samples, begin + lead);
+    const part = {};
+    session.inputNames.forEach((name, k) => { part[name] = rows(tensors[k], begin, end); });
+    const r = await session.run(part);
+    session.outputNames.forEach((name, k) => outs[k].push(r[name]));
+  }
+  result = {};
+  session.outputNames.forEach((name, k) => { result[name] = concatRows(outs[k]); });
+} else {
+  result = await session.run(feeds);
+}
 session.outputNames.forEach((name, k) => {
   if (k < outputs.length) writeNpy(outputs[k], result[name]);
 });

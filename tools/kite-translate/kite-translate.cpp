@@ -94,23 +94,10 @@ int main(int argc, char **argv) {
             sources.getMemoryBuffer(sources.getMainFileID());
         kite::OnnxImportOptions options;
         options.batchSize = batchSize;
-        for (const std::string &spec : inputShapes) {
-          std::string name, error;
-          llvm::SmallVector<int64_t, 4> dims;
-          if (!kite::parseInputShape(spec, name, dims, error)) {
-            emitError(UnknownLoc::get(ctx)) << error;
-            return nullptr;
-          }
-          options.inputShapes[name] = dims;
-        }
-        for (const std::string &spec : boundInputs) {
-          std::string name, error;
-          kite::tensorio::HostTensor value;
-          if (!kite::parseBoundInput(spec, name, value, error)) {
-            emitError(UnknownLoc::get(ctx)) << error;
-            return nullptr;
-          }
-          options.boundInputs[name] = std::move(value);
+        std::string error;
+        if (!kite::addInputSpecs(options, inputShapes, boundInputs, error)) {
+          emitError(UnknownLoc::get(ctx)) << error;
+          return nullptr;
         }
         return kite::importOnnxBytes(ctx, buffer->getBuffer(),
                                      buffer->getBufferIdentifier(), options);

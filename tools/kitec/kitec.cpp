@@ -72,6 +72,16 @@ static cl::opt<int64_t>
               cl::desc("Batch the binary runs (ONNX symbolic dimensions; "
                        "default 50)"),
               cl::init(50), cl::cat(category));
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Shape of an ONNX input, pinning its symbolic dimensions: "
+             "<name>=<d0>x<d1>... (repeatable)"),
+    cl::value_desc("name=shape"), cl::cat(category));
+static cl::list<std::string>
+    boundInputs("bind-input",
+                cl::desc("Bind an ONNX input to constant data (.npy/.pb): "
+                         "<name>=<file> (repeatable)"),
+                cl::value_desc("name=file"), cl::cat(category));
 static cl::opt<std::string> evalPath("eval",
                                      cl::desc("Evaluation inputs (.npy)"),
                                      cl::value_desc("file"), cl::cat(category));
@@ -371,8 +381,7 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
                   math::MathDialect, scf::SCFDialect, tensor::TensorDialect,
-                  tosa::TosaDialect,
-                  KiteDialect, kiteisa::KiteIsaDialect>();
+                  tosa::TosaDialect, KiteDialect, kiteisa::KiteIsaDialect>();
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
   llvm::SourceMgr sources;
@@ -388,12 +397,17 @@ int main(int argc, char **argv) {
                   file.getError().message());
     OnnxImportOptions options;
     options.batchSize = batchSize;
+    std::string error;
+    if (!addInputSpecs(options, inputShapes, boundInputs, error))
+      return fail(error);
     OwningOpRef<Operation *> imported =
         importOnnxBytes(&ctx, (*file)->getBuffer(), modelPath, options);
     if (!imported)
       return 1;
     module = OwningOpRef<ModuleOp>(cast<ModuleOp>(imported.release()));
   } else {
+    if (!inputShapes.empty() || !boundInputs.empty())
+      return fail("--input-shape and --bind-input apply to ONNX models");
     module = parseSourceFile<ModuleOp>(modelPath, sources, &ctx);
     if (!module)
       return 1;

@@ -681,3 +681,24 @@ bool kite::parseBoundInput(StringRef spec, std::string &name,
   return tail.ends_with(".pb") ? readOnnxTensorFile(tail, value, &error)
                                : tensorio::readNpy(tail.str(), value, &error);
 }
+
+bool kite::addInputSpecs(OnnxImportOptions &options,
+                         ArrayRef<std::string> inputShapes,
+                         ArrayRef<std::string> boundInputs,
+                         std::string &error) {
+  for (const std::string &spec : inputShapes) {
+    std::string name;
+    SmallVector<int64_t, 4> dims;
+    if (!parseInputShape(spec, name, dims, error))
+      return false;
+    options.inputShapes[name] = dims;
+  }
+  for (const std::string &spec : boundInputs) {
+    std::string name;
+    tensorio::HostTensor value;
+    if (!parseBoundInput(spec, name, value, error))
+      return false;
+    options.boundInputs[name] = std::move(value);
+  }
+  return true;
+}

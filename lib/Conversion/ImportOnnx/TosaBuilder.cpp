@@ -1,6 +1,7 @@
 //===- TosaBuilder.cpp - TOSA emitters shared by the ONNX handlers --------===//
 
 #include "Importer.h"
+#include "kite/Support/ElementsAttr.h"
 
 using namespace mlir;
 using namespace kite::onnximport;
@@ -99,6 +100,12 @@ Value TosaBuilder::transpose(Value v, ArrayRef<int32_t> perms) {
   }
   if (identity)
     return v;
+  // A constant (a convolution's weights) is transposed at import.
+  if (auto c = v.getDefiningOp<tosa::ConstOp>()) {
+    DenseElementsAttr t = kite::transposeElements(
+        llvm::cast<DenseElementsAttr>(c.getValues()), perms);
+    return tosa::ConstOp::create(b, loc, t.getType(), t);
+  }
   return emit<tosa::TransposeOp>(
       shape, elementOf(v), {v},
       {b.getNamedAttr("perms", b.getDenseI32ArrayAttr(perms))});

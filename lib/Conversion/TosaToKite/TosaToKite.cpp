@@ -1,6 +1,7 @@
 //===- TosaToKite.cpp - raise TOSA to kite ops ----------------------------===//
 
 #include "kite/Conversion/Passes.h"
+#include "kite/Support/ElementsAttr.h"
 
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -327,29 +328,8 @@ struct FoldConstantTranspose : OpRewritePattern<tosa::TransposeOp> {
     DenseElementsAttr input;
     if (!matchPattern(op.getInput1(), m_Constant(&input)))
       return rewriter.notifyMatchFailure(op, "input is not a constant");
-    auto type = cast<RankedTensorType>(op.getType());
-    ArrayRef<int32_t> perms = op.getPerms();
-    ArrayRef<int64_t> inShape = input.getType().getShape();
-    SmallVector<int64_t> inStrides(inShape.size(), 1);
-    for (int64_t d = int64_t(inShape.size()) - 2; d >= 0; --d)
-      inStrides[d] = inStrides[d + 1] * inShape[d + 1];
-    SmallVector<Attribute> src(input.getValues<Attribute>());
-    SmallVector<Attribute> dst;
-    dst.reserve(src.size());
-    SmallVector<int64_t> idx(type.getRank(), 0);
-    for (size_t k = 0; k < src.size(); ++k) {
-      int64_t from = 0;
-      for (size_t d = 0; d < idx.size(); ++d)
-        from += idx[d] * inStrides[perms[d]];
-      dst.push_back(src[size_t(from)]);
-      for (int64_t d = int64_t(idx.size()) - 1; d >= 0; --d) {
-        if (++idx[d] < type.getDimSize(d))
-          break;
-        idx[d] = 0;
-      }
-    }
     rewriter.replaceOpWithNewOp<tosa::ConstOp>(
-        op, type, DenseElementsAttr::get(type, dst));
+        op, op.getType(), kite::transposeElements(input, op.getPerms()));
     return success();
   }
 };

@@ -55,6 +55,12 @@ bool parseInputShape(llvm::StringRef spec, std::string &name,
 bool parseBoundInput(llvm::StringRef spec, std::string &name,
                      tensorio::HostTensor &value, std::string &error);
 
+/// Adds --input-shape and --bind-input values to `options`. On failure,
+/// `error` says which value is wrong and why.
+bool addInputSpecs(OnnxImportOptions &options,
+                   llvm::ArrayRef<std::string> inputShapes,
+                   llvm::ArrayRef<std::string> boundInputs, std::string &error);
+
 /// One ONNX op the importer takes: its family (the file that imports it)
 /// and the forms and limits of its import.
 struct OnnxOpInfo {

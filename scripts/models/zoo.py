@@ -1,0 +1,302 @@
+#!/usr/bin/python3
+"""Runs the real-model zoo through Kite and onnxruntime on real inputs.
+
+    zoo.py models [NAME ...]   each model on identical real inputs: Kite
+                               (kite-translate + kite-run) against
+                               onnxruntime, max |kite - ort| <= 1e-4 max |ort|
+    zoo.py chain               the openWakeWord chain (16 kHz audio ->
+                               melspectrogram -> embedding windows -> wake-word
+                               heads) run end to end by each runtime; the
+                               heads' scores agree within 1e-4
+
+The models come from scripts/models/fetch-zoo ($KITE_ZOO or build/zoo),
+the inputs from examples/models/zoo (make_zoo_inputs.py). The glue between
+the openWakeWord models is openWakeWord's own: mel features / 10 + 2,
+windows of 76 frames every 8 frames, heads over the last 16-34 embeddings.
+Prints one line per model (or head) and exits non-zero when a bound is
+missed.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+INPUTS = os.path.join(ROOT, "examples", "models", "zoo")
+BOUND = 1e-4
+
+# openWakeWord: mel frames per embedding window, the hop between windows,
+# and the embeddings each head reads.
+MEL_WINDOW, MEL_HOP = 76, 8
+HEADS = {"alexa_v0.1": 16, "hey_mycroft_v0.1": 16, "hey_jarvis_v0.1": 16,
+         "weather_v0.1": 22, "timer_v0.1": 34}
+# PaddleOCR's normalization of det and of rec/cls inputs (BGR, HWC -> CHW).
+DET_MEAN, DET_STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+
+
+def with_logits(path, out):
+    """A copy of the model that also outputs the input of its last
+    Sigmoid/Softmax (the logits), so both runtimes can be compared before
+    it; returns False when the model ends otherwise."""
+    import onnx
+    model = onnx.load(path)
+    last = model.graph.node[-1]
+    if last.op_type not in ("Sigmoid", "Softmax"):
+        return False
+    model.graph.output.append(
+        onnx.helper.make_tensor_value_info(last.input[0], onnx.TensorProto.FLOAT,
+                                           None))
+    onnx.save(model, out)
+    return True
+
+
+class Runners:
+    """Runs a zoo model with Kite or onnxruntime on numpy inputs."""
+
+    def __init__(self, zoo, bindir, tmp):
+        self.zoo, self.bin, self.tmp = zoo, bindir, tmp
+        self.imported = {}
+        self.count = 0
+
+    def _files(self, arrays):
+        paths = []
+        for a in arrays:
+            self.count += 1
+            p = os.path.join(self.tmp, f"t{self.count}.npy")
+            np.save(p, a)
+            paths.append(p)
+        return paths
+
+    def _outputs(self, n):
+        return [os.path.join(self.tmp, f"o{self.count}_{k}.npy") for k in range(n)]
+
+    def path(self, name):
+        """A zoo model, or a model of the scratch directory."""
+        local = os.path.join(self.tmp, name + ".onnx")
+        return local if os.path.exists(local) else os.path.join(self.zoo, name + ".onnx")
+
+    def kite(self, name, inputs, import_args=(), batch=1, outputs=1):
+        key = (name, tuple(import_args), batch)
+        if key not in self.imported:
+            mlir = os.path.join(self.tmp, f"{name}.{len(self.imported)}.mlir")
+            subprocess.run([os.path.join(self.bin, "kite-translate"),
+                            "--import-onnx", self.path(name),
+                            f"--batch-size={batch}", *import_args, "-o", mlir],
+                           check=True)
+            self.imported[key] = mlir
+        ins = self._files(inputs)
+        outs = self._outputs(outputs)
+        cmd = [os.path.join(self.bin, "kite-run"), self.imported[key], "--batch"]
+        for p in ins:
+            cmd += ["-i", p]
+        for p in outs:
+            cmd += ["-o", p]
+        subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
+        return [np.load(p) for p in outs]
+
+    def ort(self, name, inputs, outputs=1):
+        ins = self._files(inputs)
+        outs = self._outputs(outputs)
+        cmd = ["node", os.path.join(HERE, "ort-run.mjs"), self.path(name),
+               "--batch"]
+        for p in ins:
+            cmd += ["-i", p]
+        for p in outs:
+            cmd += ["-o", p]
+        env = dict(os.environ, KITE_ORT_DIR=os.path.join(self.zoo, "ort"))
+        subprocess.run(cmd, check=True, env=env)
+        return [np.load(p) for p in outs]
+
+
+# The openWakeWord chain ----------------------------------------------------
+
+def speech():
+    data = np.load(os.path.join(INPUTS, "speech.npz"))
+    # openWakeWord feeds int16 sample values as floats.
+    return data["audio"].astype(np.float32), [str(t) for t in data["text"]]
+
+
+def mel_windows(mel):
+    """Embedding-model inputs of each clip: [windows, 76, 32, 1]."""
+    feats = mel[:, 0] / 10.0 + 2.0  # [clips, frames, 32]
+    frames = feats.shape[1]
+    starts = range(0, frames - MEL_WINDOW + 1, MEL_HOP)
+    return [np.stack([f[s:s + MEL_WINDOW] for s in starts])[..., None]
+            .astype(np.float32) for f in feats]
+
+
+def head_windows(embeddings, n):
+    """Head inputs of one clip's embeddings [windows, 96]: [w, n, 96]."""
+    return np.stack([embeddings[s:s + n]
+                     for s in range(0, len(embeddings) - n + 1)]).astype(np.float32)
+
+
+def run_mel(run, audio, **kw):
+    return run("melspectrogram", [audio], **kw)[0]
+
+
+class Chain:
+    """What one runtime computes along the openWakeWord chain."""
+
+    def __init__(self, runners, which, audio):
+        kite = which == "kite"
+        clips, samples = audio.shape
+        mel_args = dict(import_args=[f"--input-shape=input={clips}x{samples}"],
+                        batch=clips) if kite else {}
+        run = runners.kite if kite else runners.ort
+        self.mel = run("melspectrogram", [audio], **mel_args)[0]
+        windows = mel_windows(self.mel)
+        self.windows = windows
+        flat = np.concatenate(windows)
+        emb_args = dict(batch=16) if kite else {}
+        emb = run("embedding_model", [flat], **emb_args)[0].reshape(len(flat), 96)
+        bounds = np.cumsum([0] + [len(w) for w in windows])
+        self.embeddings = [emb[bounds[c]:bounds[c + 1]] for c in range(clips)]
+        self.scores = {}
+        for head, n in HEADS.items():
+            per_clip = [head_windows(e, n) for e in self.embeddings]
+            out = run(head, [np.concatenate(per_clip)])[0]
+            out = out.reshape(len(out), -1)
+            b = np.cumsum([0] + [len(p) for p in per_clip])
+            self.scores[head] = [out[b[c]:b[c + 1]] for c in range(clips)]
+
+
+def ratio(got, want):
+    err = float(np.max(np.abs(got.astype(np.float64) - want)))
+    ref = float(np.max(np.abs(want)))
+    return err, ref, err / max(ref, 1e-30)
+
+
+def report(name, what, got, want, slack=0.0):
+    """Checks max |got - want| <= BOUND * max |want| (+ `slack`, the
+    reference's own error where it is known)."""
+    err, ref, r = ratio(got, want)
+    ok = err <= BOUND * ref + slack
+    extra = f" + onnxruntime's own sigmoid error {slack:.1e}" if slack else ""
+    print(f"{name}: {what}, max |kite - ort| {err:.3e}, max |ort| {ref:.3e}, "
+          f"ratio {r:.2e} (bound {BOUND:g}{extra}) {'ok' if ok else 'FAILED'}")
+    return ok
+
+
+def ocr_inputs():
+    data = np.load(os.path.join(INPUTS, "ocr.npz"))
+    det = (data["det"].astype(np.float32) / 255 - DET_MEAN) / DET_STD
+    rec = (data["rec"].astype(np.float32) / 255 - 0.5) / 0.5
+    cls = (data["cls"].astype(np.float32) / 255 - 0.5) / 0.5
+    chw = lambda a: a.transpose(2, 0, 1)[None].astype(np.float32)
+    return {"ppocr_det": chw(det), "ppocr_rec": chw(rec), "ppocr_cls": chw(cls)}
+
+
+def models(runners, names):
+    ok = True
+    audio, _ = speech()
+    wanted = set(names) if names else None
+    pick = lambda n: wanted is None or n in wanted
+    ort = None
+    if any(pick(n) for n in ["melspectrogram", "embedding_model", *HEADS]):
+        # Every openWakeWord model gets the real input onnxruntime's chain
+        # gives it, so both runtimes read identical data.
+        ort = Chain(runners, "ort", audio)
+    if pick("melspectrogram"):
+        clips, samples = audio.shape
+        got = runners.kite("melspectrogram", [audio],
+                           import_args=[f"--input-shape=input={clips}x{samples}"],
+                           batch=clips)[0]
+        ok &= report("melspectrogram", f"{clips} clips of {samples} samples",
+                     got, ort.mel)
+    if pick("embedding_model"):
+        flat = np.concatenate(ort.windows)
+        got = runners.kite("embedding_model", [flat], batch=16)[0]
+        want_emb = np.concatenate(ort.embeddings)
+        ok &= report("embedding_model", f"{len(flat)} windows",
+                     got.reshape(len(flat), 96), want_emb)
+    for head, n in HEADS.items():
+        if not pick(head):
+            continue
+        inputs = np.concatenate([head_windows(e, n) for e in ort.embeddings])
+        # Compared on the logits too: onnxruntime's sigmoid is an
+        # approximation whose absolute error (near 1e-7) swamps scores in the
+        # sigmoid's tail, so that error is added to the scores' bound.
+        logits = head + ".logits"
+        if not with_logits(runners.path(head),
+                           os.path.join(runners.tmp, logits + ".onnx")):
+            # hey_jarvis ends in an If (its verifier cascade).
+            got = runners.kite(head, [inputs])[0]
+            ok &= report(head, f"{len(inputs)} windows", got.reshape(len(got), -1),
+                         np.concatenate(ort.scores[head]))
+            continue
+        got, got_l = runners.kite(logits, [inputs], outputs=2)
+        want, want_l = runners.ort(logits, [inputs], outputs=2)
+        got_l, want_l = got_l.reshape(len(got_l), -1), want_l.reshape(len(want_l), -1)
+        got, want = got.reshape(len(got), -1), want.reshape(len(want), -1)
+        ok &= report(head, f"{len(inputs)} windows, logits", got_l, want_l)
+        exact = 1 / (1 + np.exp(-want_l.astype(np.float64))) \
+            if want.shape[1] == 1 else None
+        ort_err = float(np.max(np.abs(want - exact))) if exact is not None else 0.0
+        ok &= report(head, f"{len(inputs)} windows, scores", got, want,
+                     slack=ort_err)
+    for name, x in ocr_inputs().items():
+        if not pick(name):
+            continue
+        shape = "x".join(str(d) for d in x.shape)
+        got = runners.kite(name, [x], import_args=[f"--input-shape=x={shape}"])[0]
+        ref = runners.ort(name, [x])[0]
+        ok &= report(name, f"input {shape}", got, ref)
+    return ok
+
+
+def score(out):
+    """A head's wake-word score per window: its sigmoid output, or for the
+    multi-class timer head the largest probability of a timer class (class 0
+    is the background)."""
+    return out[:, 0] if out.shape[1] == 1 else out[:, 1:].max(axis=1)
+
+
+def chain(runners):
+    audio, texts = speech()
+    kite = Chain(runners, "kite", audio)
+    ort = Chain(runners, "ort", audio)
+    ok = True
+    worst = 0.0
+    for head in HEADS:
+        for c, text in enumerate(texts):
+            k, o = kite.scores[head][c], ort.scores[head][c]
+            diff = float(np.max(np.abs(k - o)))
+            worst = max(worst, diff)
+            kmax, omax = float(score(k).max()), float(score(o).max())
+            agree = (kmax >= 0.5) == (omax >= 0.5) and diff <= BOUND
+            ok &= agree
+            print(f"{head:17s} {text!r:48s} max score kite {kmax:.6f} ort "
+                  f"{omax:.6f} max |diff| {diff:.1e} "
+                  f"{'detected' if omax >= 0.5 else '-'} "
+                  f"{'ok' if agree else 'FAILED'}")
+    print(f"chain: {len(texts)} utterances, {len(HEADS)} heads, max |score "
+          f"difference| {worst:.2e} (bound {BOUND:g}) {'ok' if ok else 'FAILED'}")
+    return ok
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=["models", "chain"])
+    parser.add_argument("names", nargs="*")
+    parser.add_argument("--zoo", default=os.environ.get(
+        "KITE_ZOO", os.path.join(ROOT, "build", "zoo")))
+    parser.add_argument("--bin", default=os.path.join(ROOT, "build", "bin"))
+    args = parser.parse_args()
+    if not os.path.isfile(os.path.join(args.zoo, ".complete")):
+        print(f"zoo.py: {args.zoo} is not complete; run scripts/models/fetch-zoo",
+              file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        runners = Runners(args.zoo, args.bin, tmp)
+        ok = models(runners, args.names) if args.command == "models" \
+            else chain(runners)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
