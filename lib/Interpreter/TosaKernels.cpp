@@ -275,13 +275,18 @@ void kite::interp::registerTosaKernels(Interpreter &interp) {
         for (int64_t d : in[1]->i)
           if (d == 0)
             return op->emitOpError("divides by zero");
-        // Truncating division; INT64_MIN / -1 wraps instead of trapping.
+        // The one quotient that does not fit its type: the most negative
+        // value divided by -1.
+        unsigned width = resultIntWidth(op);
+        int64_t lowest = width >= 64 ? std::numeric_limits<int64_t>::min()
+                                     : -(int64_t(1) << (width - 1));
+        for (int64_t a : in[0]->i)
+          if (a == lowest && llvm::is_contained(in[1]->i, -1))
+            return op->emitOpError("overflows: ")
+                   << a << " / -1 does not fit in i" << width;
         return elementwise(
             op, in, out, [](float a, float) { return a; },
-            [](int64_t a, int64_t b) {
-              return b == -1 ? int64_t(0 - uint64_t(a)) : a / b;
-            },
-            2);
+            [](int64_t a, int64_t b) { return a / b; }, 2);
       });
 
   interp.registerKernel("tosa.select", selectKernel);

@@ -65,7 +65,8 @@ private:
   FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &vi);
   LogicalResult bindInput(const onnx::ValueInfoProto &vi,
                           const tensorio::HostTensor &t);
-  void tryFold(const onnx::NodeProto &node, Block *block, Operation *before);
+  LogicalResult tryFold(const onnx::NodeProto &node, Block *block,
+                        Operation *before);
 
   const OnnxImportOptions &options;
   OpBuilder b;
@@ -245,6 +246,9 @@ FailureOr<Value> Importer::materialize(Val &v) {
   // While folding, constants are made afresh so the fold can remove them.
   if (v.value && !(folding && v.host))
     return v.value;
+  if (product(v.shape) == 0)
+    return fail() << "an empty tensor is used as data; TOSA has no empty "
+                     "tensors";
   Value c = tb.constant(*v.host, v.element);
   // Reuse constants made at the top level (they dominate every use).
   if (!folding && b.getInsertionBlock() == entry)
@@ -296,32 +300,43 @@ Importer::importSubgraph(const onnx::GraphProto &g) {
   return outputs;
 }
 
-void Importer::tryFold(const onnx::NodeProto &node, Block *block,
-                       Operation *before) {
+LogicalResult Importer::tryFold(const onnx::NodeProto &node, Block *block,
+                                Operation *before) {
   SmallVector<Operation *> ops;
   for (Operation &op : llvm::make_range(
            before ? std::next(before->getIterator()) : block->begin(),
            block->end()))
     ops.push_back(&op);
   if (ops.empty())
-    return;
+    return success();
   if (!interpreter)
     interpreter = std::make_unique<interp::Interpreter>();
   DenseMap<Value, Tensor> values;
-  {
-    // An op the interpreter cannot run here stays in the IR (and reports
-    // its problem when the model runs).
-    ScopedDiagnosticHandler silence(ctx,
-                                    [](Diagnostic &) { return success(); });
-    for (Operation *op : ops)
-      if (failed(interpreter->evaluate(*op, values)))
-        return;
+  for (Operation *op : ops) {
+    // Ops reading values computed at run time (an inlined If branch reading
+    // the enclosing graph) stay in the IR.
+    if (llvm::any_of(op->getOperands(),
+                     [&](Value v) { return !values.count(v); }))
+      return success();
+    // Any other failure is the node's: its constants break the op (an
+    // integer division by zero, an index out of range).
+    std::string message;
+    LogicalResult evaluated = [&] {
+      ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &d) {
+        if (message.empty())
+          message = d.str();
+        return success();
+      });
+      return interpreter->evaluate(*op, values);
+    }();
+    if (failed(evaluated))
+      return fail() << "on constants: " << message;
   }
   SmallPtrSet<Operation *, 16> set(ops.begin(), ops.end());
   for (Operation *op : ops)
     for (Operation *user : op->getUsers())
       if (!set.count(user))
-        return; // still used: keep everything
+        return success(); // still used: keep everything
   for (const std::string &name : node.output()) {
     Val *v = name.empty() ? nullptr : lookup(name);
     if (!v || !v->value || !values.count(v->value))
@@ -331,6 +346,7 @@ void Importer::tryFold(const onnx::NodeProto &node, Block *block,
   }
   for (Operation *op : llvm::reverse(ops))
     op->erase();
+  return success();
 }
 
 LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
@@ -388,8 +404,13 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
   for (int i = 0; i < outputs; ++i)
     if (!node.output(i).empty() && !lookup(node.output(i)))
       return fail() << "output " << i << " is not supported";
+  for (int i = 0; i < outputs; ++i) {
+    Val *v = node.output(i).empty() ? nullptr : lookup(node.output(i));
+    if (v && product(v->shape) > kMaxElements)
+      return fail() << "output " << i << " would have more than 2^32 elements";
+  }
   if (allHost)
-    tryFold(node, block, before);
+    return tryFold(node, block, before);
   return success();
 }
 

@@ -36,8 +36,22 @@ using mlir::Type;
 using mlir::Value;
 using Shape = llvm::SmallVector<int64_t, 4>;
 
+/// The most elements a tensor of the imported model may have (16 GiB of
+/// f32): larger shapes come from broken or hostile files.
+constexpr int64_t kMaxElements = int64_t(1) << 32;
+
+/// The element count of a shape, saturating just past kMaxElements (sizes
+/// from a file cannot overflow); negative dimensions count as too large.
 inline int64_t product(llvm::ArrayRef<int64_t> shape) {
-  return interp::numElements(shape);
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d == 0)
+      return 0;
+    if (d < 0 || n > kMaxElements / d)
+      return kMaxElements + 1;
+    n *= d;
+  }
+  return n;
 }
 
 /// An ONNX value: an SSA value, or a constant known at import time (which

@@ -83,7 +83,11 @@ LogicalResult batchNormOp(Node &n) {
   if (rank < 2)
     return n.fail() << "the input needs a channel dimension";
   SmallVector<Value, 4> p;
+  int64_t channels = TosaBuilder::shapeOf(*x)[1];
   for (int i = 1; i <= 4; ++i) {
+    if (n.in(i).shape.size() != 1 || n.in(i).shape[0] != channels)
+      return n.fail() << "input " << i << " must have shape [" << channels
+                      << "] (one value per channel)";
     FailureOr<Value> v = channelParam(n, i, rank);
     if (failed(v))
       return failure();
@@ -113,6 +117,11 @@ LogicalResult instanceNormOp(Node &n) {
   SmallVector<int64_t> axes;
   for (size_t d = 2; d < rank; ++d)
     axes.push_back(int64_t(d));
+  int64_t channels = TosaBuilder::shapeOf(*x)[1];
+  for (int i = 1; i <= 2; ++i)
+    if (n.in(i).shape.size() != 1 || n.in(i).shape[0] != channels)
+      return n.fail() << "input " << i << " must have shape [" << channels
+                      << "] (one value per channel)";
   FailureOr<Normalized> norm =
       normalize(n, *x, axes, n.attrFloat("epsilon", 1e-5f));
   FailureOr<Value> scale = channelParam(n, 1, rank),

@@ -523,6 +523,9 @@ LogicalResult padOp(Node &n) {
     return n.fail() << "expected " << 2 * k << " pads, got " << pads.size();
   Shape before(rank, 0), after(rank, 0);
   for (size_t j = 0; j < k; ++j) {
+    if (std::abs(pads[j]) > kMaxElements ||
+        std::abs(pads[j + k]) > kMaxElements)
+      return n.fail() << "pads are out of range";
     before[axesList[j]] = pads[j];
     after[axesList[j]] = pads[j + k];
   }

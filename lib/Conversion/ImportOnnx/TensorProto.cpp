@@ -157,8 +157,8 @@ FailureOr<Tensor> kite::onnximport::decodeTensor(const onnx::TensorProto &t,
   for (int64_t d : t.dims()) {
     if (d < 0)
       return fail("has a negative dimension (" + Twine(d) + ")");
-    if (d && n > (int64_t(1) << 40) / d)
-      return fail("has more than 2^40 elements");
+    if (d && n > kMaxElements / d)
+      return fail("has more than 2^32 elements");
     n *= d;
     shape.push_back(d);
   }

@@ -229,15 +229,16 @@ private:
           return success(); // a constant: it stays
         return place(&op, alias);
       }
-      int64_t offset = 0;
+      // Read before addr[alias] inserts: the insertion may rehash the map.
+      int64_t base = in->second, offset = 0;
       if (auto slice = dyn_cast<tosa::SliceOp>(op))
         offset = *contiguousSliceOffset(slice) *
                  rt::dtypeBytes(*dtypeOf(
                      cast<ShapedType>(input.getType()).getElementType()));
-      addr[alias] = in->second + offset;
+      addr[alias] = base + offset;
       // The alias keeps the block alive.
       for (MemoryPool *pool : {&dram, &scratch})
-        pool->extendLife(in->second, lastUseOf(alias));
+        pool->extendLife(base, lastUseOf(alias));
       return success();
     }
     if (auto m = dyn_cast<MatmulOp>(op)) {

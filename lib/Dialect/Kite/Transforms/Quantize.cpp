@@ -87,17 +87,34 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
                     nq::Calibration calib, double percentile,
                     WeightRange weightRange) {
   MLIRContext *ctx = module.getContext();
-  SmallVector<Layer> layers;
+  // What each op observed is looked up before anything is rewritten: a
+  // rewrite replaces the values the next MAC op reads (a matmul feeding a
+  // matmul), so no Value is kept across one.
+  struct Planned {
+    Layer layer;
+    const std::vector<float> *observed;
+  };
+  SmallVector<Planned> layers;
   // Products of two activations (attention): both operands calibrated.
-  SmallVector<MatmulOp> activationProducts;
+  struct Product {
+    MatmulOp mm;
+    const std::vector<float> *lhs, *rhs;
+  };
+  SmallVector<Product> activationProducts;
   module.walk([&](Operation *op) {
     if (!widths.count(op))
       return;
-    if (std::optional<Layer> l = asLayer(op))
-      layers.push_back(*l);
-    else if (auto mm = dyn_cast<MatmulOp>(op))
-      if (mm.getLhs().getType().getElementType().isF32() && !mm.getAcc())
-        activationProducts.push_back(mm);
+    if (std::optional<Layer> l = asLayer(op)) {
+      auto it = seen.find(l->activation);
+      if (it != seen.end()) // else not reached from the entry function
+        layers.push_back({*l, it->second});
+    } else if (auto mm = dyn_cast<MatmulOp>(op)) {
+      if (!mm.getLhs().getType().getElementType().isF32() || mm.getAcc())
+        return;
+      auto lhs = seen.find(mm.getLhs()), rhs = seen.find(mm.getRhs());
+      if (lhs != seen.end() && rhs != seen.end())
+        activationProducts.push_back({mm, lhs->second, rhs->second});
+    }
   });
   auto quantizeActivation = [&](OpBuilder &b, Location loc, Value v,
                                 const nq::QuantParams &p,
@@ -108,18 +125,16 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
         IntFormatAttr::get(ctx, bits, true), b.getDenseF64ArrayAttr({p.scale}),
         b.getDenseI64ArrayAttr({0}), nullptr);
   };
-  for (MatmulOp mm : activationProducts) {
-    auto lhs = seen.find(mm.getLhs()), rhs = seen.find(mm.getRhs());
-    if (lhs == seen.end() || rhs == seen.end())
-      continue; // not reached from the entry function
+  for (const Product &product : activationProducts) {
+    MatmulOp mm = product.mm;
     OpBuilder b(mm);
     Location loc = mm.getLoc();
     auto [aBits, bBits] = widths.lookup(mm.getOperation());
     nq::IntFormat fa{aBits, true}, fb{bBits, true};
     nq::QuantParams pa =
-        nq::calibrate(*lhs->second, fa, true, calib, percentile);
+        nq::calibrate(*product.lhs, fa, true, calib, percentile);
     nq::QuantParams pb =
-        nq::calibrate(*rhs->second, fb, true, calib, percentile);
+        nq::calibrate(*product.rhs, fb, true, calib, percentile);
     auto resultType = mm.getResult().getType();
     Value acc = MatmulOp::create(
         b, loc, RankedTensorType::get(resultType.getShape(), b.getI32Type()),
@@ -135,15 +150,13 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
     mm.getResult().replaceAllUsesWith(result);
     mm.erase();
   }
-  for (const Layer &l : layers) {
-    auto it = seen.find(l.activation);
-    if (it == seen.end())
-      continue; // not reached from the entry function
+  for (const Planned &planned : layers) {
+    const Layer &l = planned.layer;
     OpBuilder b(l.op);
     Location loc = l.op->getLoc();
     auto [aBits, wBits] = widths.lookup(l.op);
     nq::IntFormat actFormat{aBits, true}, weightFormat{wBits, true};
-    nq::QuantParams act = nq::calibrate(*it->second, actFormat,
+    nq::QuantParams act = nq::calibrate(*planned.observed, actFormat,
                                         /*symmetric=*/true, calib, percentile);
     auto wType = cast<RankedTensorType>(l.weights.getType());
     std::vector<float> w;
@@ -167,7 +180,9 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
         b, loc,
         DenseElementsAttr::get(RankedTensorType::get(wType.getShape(), i8),
                                ArrayRef<int8_t>(qw)));
-    Value qAct = quantizeActivation(b, loc, l.activation, act, aBits);
+    // The activation as it is now: an earlier rewrite may have replaced it.
+    Value activation = l.op->getOperand(0);
+    Value qAct = quantizeActivation(b, loc, activation, act, aBits);
     SmallVector<double> outScales;
     for (const nq::QuantParams &p : wq)
       outScales.push_back(act.scale * p.scale);
