@@ -22,25 +22,26 @@
 
 using namespace mlir;
 
+static llvm::cl::OptionCategory onnxCategory("ONNX import options");
 static llvm::cl::opt<int64_t>
-    batchSize("batch-size",
+    batchSize("batch-size", llvm::cl::cat(onnxCategory),
               llvm::cl::desc("Size of a symbolic leading (batch) dimension "
                              "when importing ONNX (default 1)"),
               llvm::cl::init(1));
 static llvm::cl::list<std::string>
-    inputShapes("input-shape",
+    inputShapes("input-shape", llvm::cl::cat(onnxCategory),
                 llvm::cl::desc("Shape of an ONNX input, pinning its symbolic "
                                "dimensions: <name>=<d0>x<d1>... (repeatable)"),
                 llvm::cl::value_desc("name=shape"));
 static llvm::cl::list<std::string> boundInputs(
-    "bind-input",
+    "bind-input", llvm::cl::cat(onnxCategory),
     llvm::cl::desc("Bind an ONNX input to constant data (.npy or .pb): it "
                    "is no argument, and what depends on it folds at import "
                    "(shape arguments, sample rates): <name>=<file> "
                    "(repeatable)"),
     llvm::cl::value_desc("name=file"));
 static llvm::cl::opt<std::string> listOnnxOps(
-    "list-onnx-ops", llvm::cl::ValueOptional,
+    "list-onnx-ops", llvm::cl::ValueOptional, llvm::cl::cat(onnxCategory),
     llvm::cl::desc("Print the ONNX ops --import-onnx takes and exit "
                    "(=markdown: as a table with their families and forms)"),
     llvm::cl::value_desc("markdown"));
@@ -157,6 +158,6 @@ int main(int argc, char **argv) {
         return kite::moduleFromProgram(ctx, program);
       },
       isaDialects);
-  kite::hideBackendOptions();
+  kite::hideBackendOptions({&onnxCategory});
   return failed(mlirTranslateMain(argc, argv, "Kite translations\n"));
 }
