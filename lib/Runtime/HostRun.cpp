@@ -129,6 +129,19 @@ bool kite::rt::runOnHostTensors(Simulator &sim, const Program &program,
     if (!outputs[k].shape.empty())
       outputs[k].shape[0] = 0;
   }
+  // One run over inputs of the program's shapes gives whole outputs, what
+  // ever their leading dimensions; batches are stitched along the leading
+  // dimension, which every output must then have the batch's size in.
+  bool batched = total != runRows;
+  if (batched)
+    for (size_t k = 0; k < program.outputs.size(); ++k)
+      if (rowsOf(program.outputs[k]) != runRows)
+        return failWith(error,
+                        "output " + std::to_string(k) + " has shape " +
+                            tensorio::shapeText(program.outputs[k].shape) +
+                            ", whose leading dimension is not the batch of " +
+                            std::to_string(runRows) +
+                            ": it cannot be run in batches");
   for (int64_t first = 0; first < total; first += runRows) {
     std::vector<std::vector<uint8_t>> in, out;
     for (size_t k = 0; k < inputs.size(); ++k)
@@ -137,8 +150,7 @@ bool kite::rt::runOnHostTensors(Simulator &sim, const Program &program,
       return false;
     int64_t rows = std::min(runRows, total - first);
     for (size_t k = 0; k < outputs.size(); ++k) {
-      // An output without a batch dimension of the run's size is whole.
-      int64_t outRows = std::min(rows, rowsOf(program.outputs[k]));
+      int64_t outRows = batched ? rows : rowsOf(program.outputs[k]);
       appendRows(outputs[k], out[k], program.outputs[k], outRows);
       if (!outputs[k].shape.empty())
         outputs[k].shape[0] += outRows;
