@@ -39,6 +39,62 @@ def KiteSetTarget : Pass<"kite-set-target", "::mlir::ModuleOp"> {
   ];
 }
 
+def KiteFoldConstants : Pass<"kite-fold-constants"> {
+  let summary = "Replace every op whose operands are constants by its result";
+  let description = [{
+    One folder for every op: an op without side effects or regions whose
+    operands are all constants (`tosa.const`, `arith.constant`,
+    `kite.constant`, ...) is run by the reference interpreter — the kernels
+    `kite-run` uses — and replaced by constants (`tosa.const` for TOSA ops,
+    `arith.constant` otherwise), repeatedly, so chains fold. Results of more
+    than 2^24 elements, LP-typed results (their quantize folders handle
+    them) and ops the interpreter cannot run stay. Batch norms exported
+    unfolded (`rsqrt(var + eps)` on constants) become plain per-channel
+    constants this way, ready for `kite-fold-scale-shift`.
+
+    Example:
+
+    ```mlir
+    %v = "tosa.const"() <{values = dense<3.0> : tensor<4xf32>}> : () -> tensor<4xf32>
+    %r = tosa.rsqrt %v : (tensor<4xf32>) -> tensor<4xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %r = "tosa.const"() <{values = dense<0.577350259> : tensor<4xf32>}> : () -> tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tosa::TosaDialect"];
+}
+
+def KiteFoldScaleShift : Pass<"kite-fold-scale-shift"> {
+  let summary = "Fold per-channel scales and shifts after MAC ops into them";
+  let description = [{
+    A float `kite.conv2d` or `kite.matmul` with constant weights whose
+    result only a `tosa.mul`, `tosa.add` or `tosa.sub` by a per-output-
+    channel constant reads (a constant that varies at most along the
+    result's channel axis: 1 for a convolution, the last for a matmul)
+    absorbs it: a scale multiplies the channel's weights and bias, a shift
+    (convolutions only: a matmul has no bias) adds to the bias. After
+    `kite-fold-constants`, an inference-mode batch norm is such a chain of a
+    subtraction, a multiplication and an addition, and vanishes into the
+    convolution before quantization sees it.
+
+    Example:
+
+    ```mlir
+    %y = kite.conv2d %x, %w bias(%b) {...} : (...) -> tensor<1x4x8x8xf32>
+    %z = tosa.mul %y, %k, %shift : (tensor<1x4x8x8xf32>, tensor<1x4x1x1xf32>, tensor<1xi8>) -> tensor<1x4x8x8xf32>
+    ```
+
+    becomes a `kite.conv2d` whose filter and bias channels are multiplied
+    by `%k`'s values.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def KiteTile : Pass<"kite-tile", "::mlir::ModuleOp"> {
   let summary = "Choose each MAC op's tile for the target's array and buffers";
   let description = [{

@@ -16,8 +16,12 @@ void kite::buildCompilePipeline(OpPassManager &pm,
   target.targetName = options.target;
   target.file = options.targetFile;
   pm.addPass(createKiteSetTarget(target));
+  pm.addNestedPass<func::FuncOp>(createKiteFoldConstants());
   pm.addNestedPass<func::FuncOp>(createConvertTosaToKite());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToKite());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createKiteFoldConstants());
+  pm.addNestedPass<func::FuncOp>(createKiteFoldScaleShift());
   pm.addPass(createCanonicalizerPass());
   if (options.lpBudget > 0) {
     KiteLPQuantSearchOptions lp;
