@@ -106,10 +106,14 @@ struct MatmulToKite : OpRewritePattern<tosa::MatMulOp> {
   }
 };
 
-struct Conv2DToKite : OpRewritePattern<tosa::Conv2DOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(tosa::Conv2DOp op,
+/// tosa.conv2d, and tosa.depthwise_conv2d as a kite.conv2d of one group per
+/// input channel; NHWC around them becomes NCHW (canonicalize cancels the
+/// transposes between convolutions).
+template <typename OpTy> struct Conv2DToKite : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
+    constexpr bool depthwise = std::is_same_v<OpTy, tosa::DepthwiseConv2DOp>;
     auto type = cast<RankedTensorType>(op.getType());
     auto biasType = cast<RankedTensorType>(op.getBias().getType());
     if (!isFloatTensor(op.getInput()) ||
@@ -122,7 +126,22 @@ struct Conv2DToKite : OpRewritePattern<tosa::Conv2DOp> {
       return createTranspose(rewriter, loc, v, perms);
     };
     Value x = transposed(op.getInput(), {0, 3, 1, 2});
-    Value w = transposed(op.getWeight(), {0, 3, 1, 2});
+    Value w = op.getWeight();
+    int64_t groups = 1;
+    if (depthwise) {
+      // [KH, KW, C, M] -> [KH, KW, 1, C * M] (output channel c * M + m)
+      // -> [C * M, 1, KH, KW].
+      auto wType = cast<RankedTensorType>(w.getType());
+      SmallVector<int64_t> flat = {wType.getDimSize(0), wType.getDimSize(1), 1,
+                                   wType.getDimSize(2) * wType.getDimSize(3)};
+      w = tosa::ReshapeOp::create(
+          rewriter, loc, RankedTensorType::get(flat, wType.getElementType()),
+          w, tosa::getTosaConstShape(rewriter, loc, flat));
+      w = transposed(w, {3, 2, 0, 1});
+      groups = wType.getDimSize(2);
+    } else {
+      w = transposed(w, {0, 3, 1, 2});
+    }
     ArrayRef<int64_t> pad = op.getPad(); // top, bottom, left, right
     auto nchw = RankedTensorType::get({type.getDimSize(0), type.getDimSize(3),
                                        type.getDimSize(1), type.getDimSize(2)},
@@ -132,7 +151,7 @@ struct Conv2DToKite : OpRewritePattern<tosa::Conv2DOp> {
         rewriter.getDenseI64ArrayAttr(op.getStride()),
         rewriter.getDenseI64ArrayAttr({pad[0], pad[2], pad[1], pad[3]}),
         rewriter.getDenseI64ArrayAttr(op.getDilation()),
-        rewriter.getI64IntegerAttr(1), nullptr, nullptr, nullptr, nullptr,
+        rewriter.getI64IntegerAttr(groups), nullptr, nullptr, nullptr, nullptr,
         nullptr, nullptr);
     rewriter.replaceOp(op, transposed(y, {0, 2, 3, 1}));
     return success();
@@ -378,7 +397,8 @@ struct ConvertTosaToKitePass
     : kite::impl::ConvertTosaToKiteBase<ConvertTosaToKitePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<MatmulToKite, Conv2DToKite, FoldConstantTranspose,
+    patterns.add<MatmulToKite, Conv2DToKite<tosa::Conv2DOp>,
+                 Conv2DToKite<tosa::DepthwiseConv2DOp>, FoldConstantTranspose,
                  PoolChannelPlanes<tosa::MaxPool2dOp>,
                  PoolChannelPlanes<tosa::AvgPool2dOp>,
                  AbsorbLayerNormAffine<tosa::MulOp>,
