@@ -76,25 +76,40 @@ LogicalResult kite::interp::runBatched(Interpreter &interpreter,
     return failure();
   }
 
-  // Stitch batches together, dropping the padding.
+  // Stitch batches together, dropping the padding. In batches, every
+  // result's leading dimension must be the batch (or 1: one row per run).
   size_t numResults = chunks[0].size();
+  bool stitched = chunks.size() > 1 || samples != batchSize;
+  for (size_t r = 0; stitched && r < numResults; ++r) {
+    const Tensor &first = chunks[0][r];
+    int64_t lead = first.shape.empty() ? 1 : first.shape[0];
+    if (lead != batchSize && lead != 1) {
+      error = "result #" + std::to_string(r) + " has shape " +
+              tensorio::shapeText(std::vector<int64_t>(first.shape.begin(),
+                                                       first.shape.end())) +
+              ", whose leading dimension is not the batch of " +
+              std::to_string(batchSize) + ": it cannot be run in batches";
+      return failure();
+    }
+  }
   run.outputs.assign(numResults, HostTensor());
   for (size_t r = 0; r < numResults; ++r) {
     HostTensor &o = run.outputs[r];
     const Tensor &first = chunks[0][r];
     o.dtype = first.isFloat ? tensorio::DType::F32 : tensorio::DType::I64;
     o.shape.assign(first.shape.begin(), first.shape.end());
-    bool stitched = chunks.size() > 1 || samples != batchSize;
+    int64_t lead = first.shape.empty() ? 1 : first.shape[0];
     if (stitched && !o.shape.empty())
-      o.shape[0] = samples;
+      o.shape[0] = lead == batchSize ? samples : int64_t(chunks.size());
     int64_t row = first.shape.empty()
                       ? 1
                       : first.size() / std::max<int64_t>(first.shape[0], 1);
     for (size_t c = 0; c < chunks.size(); ++c) {
       const Tensor &t = chunks[c][r];
-      int64_t rows = stitched
+      int64_t rows = !stitched ? lead
+                     : lead == batchSize
                          ? std::min(batchSize, samples - int64_t(c) * batchSize)
-                         : (t.shape.empty() ? 1 : t.shape[0]);
+                         : 1;
       for (int64_t k = 0; k < rows * row; ++k) {
         if (t.isFloat)
           o.floats.push_back(t.f[k]);

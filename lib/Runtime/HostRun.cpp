@@ -131,11 +131,13 @@ bool kite::rt::runOnHostTensors(Simulator &sim, const Program &program,
   }
   // One run over inputs of the program's shapes gives whole outputs, what
   // ever their leading dimensions; batches are stitched along the leading
-  // dimension, which every output must then have the batch's size in.
+  // dimension, which every output must then have the batch's size in (or
+  // 1: one row per run).
   bool batched = total != runRows;
   if (batched)
     for (size_t k = 0; k < program.outputs.size(); ++k)
-      if (rowsOf(program.outputs[k]) != runRows)
+      if (rowsOf(program.outputs[k]) != runRows &&
+          rowsOf(program.outputs[k]) != 1)
         return failWith(error,
                         "output " + std::to_string(k) + " has shape " +
                             tensorio::shapeText(program.outputs[k].shape) +
@@ -150,7 +152,8 @@ bool kite::rt::runOnHostTensors(Simulator &sim, const Program &program,
       return false;
     int64_t rows = std::min(runRows, total - first);
     for (size_t k = 0; k < outputs.size(); ++k) {
-      int64_t outRows = batched ? rows : rowsOf(program.outputs[k]);
+      int64_t outRows = batched ? std::min(rows, rowsOf(program.outputs[k]))
+                                : rowsOf(program.outputs[k]);
       appendRows(outputs[k], out[k], program.outputs[k], outRows);
       if (!outputs[k].shape.empty())
         outputs[k].shape[0] += outRows;
