@@ -1,0 +1,69 @@
+//===- SimDma.cpp - DMA and strided copies --------------------------------===//
+//
+// dma_load (DRAM or scratchpad to an on-chip buffer) and vec_copy.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SimulatorImpl.h"
+
+using namespace kite::rt;
+using kite::numerics::signExtend;
+namespace numerics = kite::numerics;
+
+bool Simulator::Impl::dmaLoad(const Instr &x) {
+  int64_t src = x.fields[0].i, space = x.fields[1].i, dst = x.fields[2].i,
+          rows = x.fields[3].i, rowBytes = x.fields[4].i,
+          stride = x.fields[5].i;
+  if (space != int64_t(Space::Act) && space != int64_t(Space::Weight) &&
+      space != int64_t(Space::Acc))
+    return fail("destination must be the ACT (1), WEIGHT (2) or ACC (3) "
+                "buffer");
+  if (space == int64_t(Space::Acc) &&
+      (dst % kAccWordBytes || rowBytes % kAccWordBytes))
+    return fail("loads into ACC move whole 32-bit accumulators");
+  if (!checkExtents({rows, rowBytes, stride}))
+    return false;
+  std::vector<Range> reads, writes;
+  if (rows && (!stridedAccess(Space::Dram, src, 1, {rows, rowBytes},
+                              {stride, 1}, reads) ||
+               !access(Space(space), dst, rows * rowBytes, writes)))
+    return false;
+  if (space == int64_t(Space::Acc)) {
+    // Initial accumulators (a matmul's acc operand): int32, sign-extended.
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t w = 0; w < rowBytes / kAccWordBytes; ++w) {
+        size_t word =
+            size_t(dst / kAccWordBytes + r * rowBytes / kAccWordBytes + w);
+        acc[word] = loadInt(src + r * stride + w * kAccWordBytes, DType::I32);
+        accNar[word] = 0;
+      }
+  } else {
+    uint8_t *out = base(Space(space));
+    for (int64_t r = 0; r < rows; ++r)
+      std::memcpy(out + dst + r * rowBytes, mem(src + r * stride),
+                  size_t(rowBytes));
+  }
+  int64_t bytes = rows * rowBytes;
+  chargeSram(bytes);
+  schedule(Unit::Dma, chargeTraffic(Traffic().add(src, bytes)), reads, writes);
+  return true;
+}
+
+bool Simulator::Impl::vecCopy(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[1].i, eb = x.fields[2].i;
+  const auto &shape = x.fields[3].ints, &strides = x.fields[4].ints;
+  if (eb != 1 && eb != 2 && eb != 4)
+    return fail("element size must be 1, 2 or 4 bytes");
+  std::vector<Range> reads, writes;
+  if (!stridedAccess(Space::Dram, src, unsigned(eb), shape, strides, reads) ||
+      !access(Space::Dram, dst, product(shape) * eb, writes))
+    return false;
+  walk(shape, {&strides}, [&](int64_t linear, const std::vector<int64_t> &o) {
+    std::memmove(mem(dst + linear * eb), mem(src + o[0] * eb), size_t(eb));
+  });
+  int64_t bytes = product(shape) * eb;
+  schedule(Unit::Vector,
+           vectorCycles(0, 0, Traffic().add(src, bytes).add(dst, bytes)), reads,
+           writes);
+  return true;
+}

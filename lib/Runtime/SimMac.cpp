@@ -1,0 +1,514 @@
+//===- SimMac.cpp - the MAC array and its drain ---------------------------===//
+//
+// config_mma, mma, mma_nm, mma_act_nm (exact, approximate and LP
+// products), store_acc / store_acc_fused (the drain and its epilogue) and
+// im2col.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SimulatorImpl.h"
+
+using namespace kite::rt;
+using kite::numerics::signExtend;
+namespace numerics = kite::numerics;
+
+bool Simulator::Impl::configMma(const Instr &x) {
+  auto key = std::make_tuple(x.fields[0].i, x.fields[1].i, x.fields[2].s);
+  auto it = macConfigs.find(key);
+  if (it == macConfigs.end()) {
+    MacConfig config;
+    if (!buildMacConfig(OperandFormat::unpack(x.fields[0].i),
+                        OperandFormat::unpack(x.fields[1].i), x.fields[2].s,
+                        config))
+      return false;
+    it = macConfigs.emplace(key, std::move(config)).first;
+  }
+  mac = &it->second;
+  schedule(Unit::Array, 1, {}, {});
+  return true;
+}
+
+bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
+                                     const OperandFormat &w,
+                                     const std::string &name,
+                                     MacConfig &config) {
+  for (auto [f, codec] :
+       {std::pair{&a, &config.lhsCodec}, {&w, &config.rhsCodec}}) {
+    if (f->isLP) {
+      std::string problem =
+          numerics::LPFormat{f->bits, f->es, f->rs, f->sf}.validate();
+      if (!problem.empty() || f->bits > 8)
+        return fail("bad LP operand format " + f->str() + " " + problem);
+      codec->emplace(numerics::LPFormat{f->bits, f->es, f->rs, f->sf});
+    } else if (f->bits < 1 || f->bits > 8 || f->storageBits < f->bits ||
+               f->storageBits > 8) {
+      return fail("bad integer operand format " + f->str());
+    }
+  }
+  if (a.isLP != w.isLP)
+    return fail("operands must both be integer or both LP");
+  if (a.isLP) {
+    if (name != "exact")
+      return fail("LP operands take the exact (log-add) multiplier");
+    config.energyPj = target.lpMacPj(a.bits, w.bits);
+  } else {
+    double relative = 1;
+    if (name != "exact") {
+      std::string problem;
+      config.multiplier = numerics::Multiplier::create(
+          name, {a.bits, a.isSigned}, {w.bits, w.isSigned}, &problem);
+      if (!config.multiplier)
+        return fail(problem);
+      relative = config.multiplier->relativeEnergy();
+    }
+    config.energyPj = target.intMacPj(a.bits, w.bits, relative);
+  }
+  config.lhs = a;
+  config.rhs = w;
+  config.component = "mac " + a.str() + "x" + w.str() + " " + name;
+  if (a.isLP) {
+    config.lpProducts.resize(256 * 256);
+    config.lpNar.resize(256 * 256);
+    int frac = int(target.lpAccFracBits);
+    for (unsigned x = 0; x < 256; ++x)
+      for (unsigned y = 0; y < 256; ++y) {
+        bool isNar = false;
+        config.lpProducts[x << 8 | y] =
+            numerics::lpToFixed(numerics::multiplyLP(config.lhsCodec->value(x),
+                                                     config.rhsCodec->value(y)),
+                                frac, &isNar);
+        config.lpNar[x << 8 | y] = isNar;
+      }
+  } else if (config.multiplier) {
+    config.intProducts.assign(256 * 256, 0);
+    for (unsigned x = 0; x < 256; ++x)
+      for (unsigned y = 0; y < 256; ++y) {
+        int64_t av = operandValue(a, uint8_t(x)),
+                wv = operandValue(w, uint8_t(y));
+        // Out-of-range operands never reach the table (mma checks them).
+        if (inFormat(a, av) && inFormat(w, wv))
+          config.intProducts[x << 8 | y] =
+              int32_t(config.multiplier->multiply(av, wv));
+      }
+  }
+  return true;
+}
+
+bool Simulator::Impl::intOperand(const OperandFormat &f, uint8_t byte,
+                                 int64_t &v) {
+  v = operandValue(f, byte);
+  if (!inFormat(f, v))
+    return fail("operand value " + std::to_string(v) + " is outside " +
+                f.str());
+  return true;
+}
+
+bool Simulator::Impl::mma(const Instr &x, bool actNM) {
+  int64_t a = x.fields[0].i, b = x.fields[1].i, c = x.fields[2].i,
+          m = x.fields[3].i, k = x.fields[4].i, n = x.fields[5].i;
+  int64_t keep = actNM ? x.fields[6].i : 0, group = actNM ? x.fields[7].i : 0,
+          threshold = actNM ? x.fields[8].i : 0;
+  bool accumulate = x.fields[actNM ? 9 : 6].i != 0;
+  if (!mac)
+    return fail("no config_mma before the first mma");
+  std::vector<numerics::NMPattern> series;
+  if (actNM) {
+    const std::vector<int64_t> &prior = x.fields[10].ints;
+    if (prior.size() % 2)
+      return fail("prior must hold (keep, group) pairs");
+    for (size_t t = 0; t <= prior.size(); t += 2) {
+      int64_t termKeep = t < prior.size() ? prior[t] : keep,
+              termGroup = t < prior.size() ? prior[t + 1] : group;
+      if (termKeep < 1 || termGroup < termKeep || termGroup > 256)
+        return fail("needs 1 <= keep <= group <= 256");
+      series.push_back({unsigned(termKeep), unsigned(termGroup)});
+    }
+  }
+  if (threshold < 0 || threshold > numerics::kMaxSelectionThreshold)
+    return fail("threshold must be in [0, " +
+                std::to_string(numerics::kMaxSelectionThreshold) + "]");
+  if (keep && mac->lhs.isLP)
+    return fail("mma_act_nm selects integer activations; the active "
+                "config_mma has LP operands");
+  if (!checkExtents({m, k, n}) || m * k > kMaxExtent || k * n > kMaxExtent ||
+      m * n > kMaxExtent)
+    return false;
+  if (c % kAccWordBytes)
+    return fail("accumulator address must be a multiple of 4");
+  std::vector<Range> reads, writes;
+  if (!access(Space::Act, a, m * k, reads) ||
+      !access(Space::Weight, b, k * n, reads) ||
+      !access(Space::Acc, c, m * n * kAccWordBytes, writes))
+    return false;
+  if (accumulate)
+    reads.push_back(writes.back());
+  int64_t *out = &acc[size_t(c / kAccWordBytes)];
+  uint8_t *nar = &accNar[size_t(c / kAccWordBytes)];
+  if (!accumulate) {
+    std::fill(out, out + m * n, 0);
+    std::fill(nar, nar + m * n, 0);
+  }
+  if (!mac->lhs.isLP) { // range checks; LP codes are all valid
+    int64_t v;
+    for (int64_t e = 0; e < m * k; ++e)
+      if (!intOperand(mac->lhs, act[size_t(a + e)], v))
+        return false;
+    for (int64_t e = 0; e < k * n; ++e)
+      if (!intOperand(mac->rhs, weight[size_t(b + e)], v))
+        return false;
+  }
+  const uint8_t *wa = &act[size_t(a)], *ww = &weight[size_t(b)];
+  std::vector<uint8_t> selected;
+  if (keep) {
+    selected.assign(wa, wa + m * k);
+    for (int64_t i = 0; i < m; ++i) {
+      uint8_t *row = &selected[size_t(i * k)];
+      numerics::dropAllButLastTerm(
+          k, series,
+          [&](int64_t t) {
+            return std::abs(operandValue(mac->lhs, wa[i * k + t]));
+          },
+          threshold, [&](int64_t t) { row[t] = 0; }); // integer zero
+    }
+    wa = selected.data();
+  }
+  // Table-driven products accumulate row by row: out[i][j] += P[a_it][w_tj].
+  auto gather = [&](const auto &table, auto &&perEntry) {
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t t = 0; t < k; ++t) {
+        size_t base = size_t(wa[i * k + t]) << 8;
+        const uint8_t *wrow = ww + t * n;
+        for (int64_t j = 0; j < n; ++j)
+          perEntry(i * n + j, base | wrow[j], table);
+      }
+  };
+  if (!mac->lpProducts.empty()) {
+    gather(mac->lpProducts, [&](int64_t o, size_t at, const auto &table) {
+      out[o] += table[at];
+      nar[o] |= mac->lpNar[at];
+    });
+  } else if (!mac->intProducts.empty()) {
+    gather(mac->intProducts, [&](int64_t o, size_t at, const auto &table) {
+      out[o] += table[at];
+    });
+  } else {
+    // Exact integers: widen once, multiply-accumulate in int32 over the
+    // tile (|products| < 2^16, so sums of up to 2^15 terms fit) and add
+    // the tile's sums to the 64-bit accumulators.
+    std::vector<int32_t> vw(static_cast<size_t>(k * n)),
+        row(static_cast<size_t>(n));
+    for (int64_t e = 0; e < k * n; ++e)
+      vw[size_t(e)] = int32_t(operandValue(mac->rhs, ww[e]));
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t t0 = 0; t0 < k; t0 += 1 << 15) {
+        std::fill(row.begin(), row.end(), 0);
+        for (int64_t t = t0; t < std::min(k, t0 + (1 << 15)); ++t) {
+          int32_t a32 = int32_t(operandValue(mac->lhs, wa[i * k + t]));
+          const int32_t *wrow = &vw[size_t(t * n)];
+          for (int64_t j = 0; j < n; ++j)
+            row[size_t(j)] += a32 * wrow[j];
+        }
+        for (int64_t j = 0; j < n; ++j)
+          out[i * n + j] += row[size_t(j)];
+      }
+    }
+  }
+  finishMma(m, keep ? ceilDiv(k, group) * keep : k, n, reads, writes);
+  return true;
+}
+
+void Simulator::Impl::finishMma(int64_t m, int64_t k, int64_t n,
+                                const std::vector<Range> &reads,
+                                const std::vector<Range> &writes) {
+  int64_t macs = m * k * n;
+  stats.macs += macs;
+  charge(mac->component, double(macs) * mac->energyPj);
+  int64_t colPasses = ceilDiv(n, target.cols),
+          rowPasses = ceilDiv(k, target.rows);
+  chargeSram(m * k * colPasses + k * n + 2 * m * n * rowPasses * kAccWordBytes);
+  int64_t cycles = std::max<int64_t>(
+      colPasses * rowPasses * (m + target.rows) + target.cols, 1);
+  schedule(Unit::Array, cycles, reads, writes);
+}
+
+bool Simulator::Impl::mmaNM(const Instr &x) {
+  int64_t a = x.fields[0].i, b = x.fields[1].i, idx = x.fields[2].i,
+          c = x.fields[3].i, m = x.fields[4].i, k = x.fields[5].i,
+          n = x.fields[6].i, keep = x.fields[7].i, group = x.fields[8].i;
+  bool accumulate = x.fields[9].i != 0;
+  if (!mac)
+    return fail("no config_mma before the first mma_nm");
+  if (!checkExtents({m, k, n}) || m * k > kMaxExtent || m * n > kMaxExtent ||
+      k * n > kMaxExtent)
+    return false;
+  if (keep < 1 || group < keep || group > 256)
+    return fail("needs 1 <= keep <= group <= 256");
+  if (c % kAccWordBytes)
+    return fail("accumulator address must be a multiple of 4");
+  int64_t rows = ceilDiv(k, group) * keep;
+  int64_t indexRowBytes = nmIndexRowBytes(n, group);
+  std::vector<Range> reads, writes;
+  if (!access(Space::Act, a, m * k, reads) ||
+      !access(Space::Weight, b, rows * n, reads) ||
+      !access(Space::Weight, idx, rows * indexRowBytes, reads) ||
+      !access(Space::Acc, c, m * n * kAccWordBytes, writes))
+    return false;
+  if (accumulate)
+    reads.push_back(writes.back());
+  // The packed indices, one byte each from here on.
+  std::vector<uint8_t> unpacked(size_t(rows * n));
+  unsigned bits = nmIndexBits(group);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < n; ++j)
+      unpacked[size_t(r * n + j)] =
+          uint8_t(nmIndexAt(&weight[size_t(idx + r * indexRowBytes)], j, bits));
+  const uint8_t *va = &act[size_t(a)], *vb = &weight[size_t(b)],
+                *vi = unpacked.data();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < n; ++j)
+      if (vi[r * n + j] >= group || (r / keep) * group + vi[r * n + j] >= k)
+        return fail("index " + std::to_string(vi[r * n + j]) + " of row " +
+                    std::to_string(r) + " lies outside its group");
+  int64_t v;
+  if (!mac->lhs.isLP) {
+    for (int64_t e = 0; e < m * k; ++e)
+      if (!intOperand(mac->lhs, va[e], v))
+        return false;
+    for (int64_t e = 0; e < rows * n; ++e)
+      if (!intOperand(mac->rhs, vb[e], v))
+        return false;
+  }
+  int64_t *out = &acc[size_t(c / kAccWordBytes)];
+  uint8_t *nar = &accNar[size_t(c / kAccWordBytes)];
+  if (!accumulate) {
+    std::fill(out, out + m * n, 0);
+    std::fill(nar, nar + m * n, 0);
+  }
+  if (mac->lpProducts.empty() && mac->intProducts.empty()) {
+    // Exact integers: widen once, then gather A by the indices.
+    std::vector<int32_t> a32(static_cast<size_t>(m * k)),
+        b32(static_cast<size_t>(rows * n));
+    for (int64_t e = 0; e < m * k; ++e)
+      a32[size_t(e)] = int32_t(operandValue(mac->lhs, va[e]));
+    for (int64_t e = 0; e < rows * n; ++e)
+      b32[size_t(e)] = int32_t(operandValue(mac->rhs, vb[e]));
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t r = 0; r < rows; ++r) {
+        const int32_t *arow = &a32[size_t(i * k + (r / keep) * group)];
+        const int32_t *brow = &b32[size_t(r * n)];
+        const uint8_t *irow = vi + r * n;
+        int64_t *orow = out + i * n;
+        for (int64_t j = 0; j < n; ++j)
+          orow[j] += arow[irow[j]] * brow[j];
+      }
+  } else {
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t r = 0; r < rows; ++r) {
+        const uint8_t *arow = va + i * k + (r / keep) * group;
+        for (int64_t j = 0; j < n; ++j) {
+          size_t at = size_t(arow[vi[r * n + j]]) << 8 | vb[r * n + j];
+          if (!mac->lpProducts.empty()) {
+            out[i * n + j] += mac->lpProducts[at];
+            nar[i * n + j] |= mac->lpNar[at];
+          } else {
+            out[i * n + j] += mac->intProducts[at];
+          }
+        }
+      }
+  }
+  finishMma(m, rows, n, reads, writes);
+  return true;
+}
+
+float Simulator::Impl::weightF32(int64_t addr, int64_t j) const {
+  float v;
+  std::memcpy(&v, &weight[size_t(addr + j * 4)], 4);
+  return v;
+}
+
+int32_t Simulator::Impl::weightI32(int64_t addr, int64_t j) const {
+  int32_t v;
+  std::memcpy(&v, &weight[size_t(addr + j * 4)], 4);
+  return v;
+}
+
+float Simulator::Impl::lpAccToF32(int64_t word, bool nar) const {
+  return nar ? std::numeric_limits<float>::quiet_NaN()
+             : 0.0f +
+                   float(std::ldexp(double(word), -int(target.lpAccFracBits)));
+}
+
+template <typename Store>
+bool Simulator::Impl::drain(int64_t src, int64_t rows, int64_t cols,
+                            int64_t dst, int64_t rowStride, int64_t colStride,
+                            int64_t dtypeCode,
+                            std::initializer_list<int64_t> weightVectors,
+                            double epilogueOps, int64_t residual, Store store) {
+  DType dtype = DType::F32;
+  if (!dtypeOf(dtypeCode, dtype) ||
+      !checkExtents({rows, cols, rowStride, colStride}) ||
+      rows * cols > kMaxExtent)
+    return false;
+  if (src % kAccWordBytes)
+    return fail("accumulator address must be a multiple of 4");
+  std::vector<Range> reads, writes;
+  unsigned eb = dtypeBytes(dtype);
+  if (!access(Space::Acc, src, rows * cols * kAccWordBytes, reads) ||
+      (rows && cols &&
+       !stridedAccess(Space::Dram, dst, eb, {rows, cols},
+                      {rowStride, colStride}, writes)))
+    return false;
+  for (int64_t v : weightVectors)
+    if (v >= 0 && !access(Space::Weight, v, cols * 4, reads))
+      return false;
+  if (residual >= 0 && rows && cols &&
+      !stridedAccess(Space::Dram, residual, 4, {rows, cols},
+                     {rowStride, colStride}, reads))
+    return false;
+  const int64_t *in = &acc[size_t(src / kAccWordBytes)];
+  const uint8_t *nar = &accNar[size_t(src / kAccWordBytes)];
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) {
+      int64_t element = i * rowStride + j * colStride;
+      store(dst + element * eb, dtype, in[i * cols + j], nar[i * cols + j] != 0,
+            j, element);
+    }
+  chargeSram(rows * cols * kAccWordBytes);
+  int64_t n = rows * cols;
+  int64_t compute =
+      int64_t(std::ceil(double(n) * epilogueOps / double(target.cols)));
+  Traffic traffic;
+  traffic.add(dst, n * eb);
+  if (residual >= 0)
+    traffic.add(residual, n * 4);
+  schedule(Unit::Dma, std::max(compute, chargeTraffic(traffic)), reads, writes);
+  return true;
+}
+
+bool Simulator::Impl::storeAcc(const Instr &x) {
+  int64_t bias = x.fields[7].i;
+  return drain(
+      x.fields[0].i, x.fields[1].i, x.fields[2].i, x.fields[3].i, x.fields[4].i,
+      x.fields[5].i, x.fields[6].i, {bias}, 0, -1,
+      [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j, int64_t) {
+        if (dtype == DType::F32) { // LP accumulators
+          float v = lpAccToF32(word, nar);
+          storeF32(at, bias >= 0 ? v + weightF32(bias, j) : v);
+          return;
+        }
+        unsigned width = dtypeBytes(dtype) * 8;
+        int64_t v = saturate(word, width);
+        if (bias >= 0)
+          v = saturate(v + weightI32(bias, j), width);
+        storeInt(at, dtype, v);
+      });
+}
+
+bool Simulator::Impl::storeAccFused(const Instr &x) {
+  int64_t accBias = x.fields[7].i, bias = x.fields[10].i,
+          format = x.fields[13].i, activation = x.fields[17].i,
+          residual = x.fields[18].i;
+  float multiply = float(x.fields[16].f);
+  const std::vector<double> &scales = x.fields[8].floats;
+  const std::vector<int64_t> &zeros = x.fields[9].ints;
+  float lo = float(x.fields[11].f), hi = float(x.fields[12].f);
+  if (zeros.size() != scales.size() ||
+      (scales.size() > 1 && int64_t(scales.size()) != x.fields[2].i))
+    return fail("scales and zero_points must be equally long: empty, one, "
+                "or one per column");
+  if (scales.empty() && accBias >= 0)
+    return fail("acc_bias needs integer accumulators (scales)");
+  if (activation < 0 || activation > 2)
+    return fail("activation must be 0 (none), 1 (GELU) or 2 (tanh GELU)");
+  Requantization rq;
+  if (format == kNoFormat && x.fields[6].i != int64_t(DType::F32))
+    return fail("without a format the result is f32 (dtype 0)");
+  DType dtype = DType::F32;
+  if (!dtypeOf(x.fields[6].i, dtype) ||
+      !requantization(format, x.fields[14].floats, x.fields[15].i, dtype, rq))
+    return false;
+  if (rq.on && !rq.q.f.isLP && rq.scales.size() != 1 &&
+      int64_t(rq.scales.size()) != x.fields[2].i)
+    return fail("out_scales must hold one scale or one per column");
+  // Float operations per element and their energy.
+  bool clamps = lo > -std::numeric_limits<float>::infinity() ||
+                hi < std::numeric_limits<float>::infinity();
+  double ops = 0, opPj = 0;
+  for (auto [on, count, pj] :
+       {std::tuple{!scales.empty(), 1, target.fp32Mul},
+        {multiply != 1.0f, 1, target.fp32Mul},
+        {bias >= 0, 1, target.fp32Add},
+        {residual >= 0, 1, target.fp32Add},
+        {clamps, 2, target.fp32Add},
+        {activation != 0, 8, (target.fp32Mul + target.fp32Add) / 2},
+        {format != kNoFormat, 2, (target.fp32Mul + target.fp32Add) / 2}})
+    if (on) {
+      ops += count;
+      opPj += count * pj;
+    }
+  bool ok = drain(x.fields[0].i, x.fields[1].i, x.fields[2].i, x.fields[3].i,
+                  x.fields[4].i, x.fields[5].i, x.fields[6].i, {accBias, bias},
+                  ops, residual,
+                  [&](int64_t at, DType dtype, int64_t word, bool nar,
+                      int64_t j, int64_t element) {
+                    float v;
+                    if (scales.empty()) {
+                      v = lpAccToF32(word, nar);
+                    } else {
+                      int64_t a = saturate(word, 32);
+                      if (accBias >= 0)
+                        a = saturate(a + weightI32(accBias, j), 32);
+                      size_t ch = scales.size() == 1 ? 0 : size_t(j);
+                      v = float(numerics::dequantize(a, scales[ch], zeros[ch]));
+                    }
+                    if (multiply != 1.0f)
+                      v = v * multiply;
+                    if (bias >= 0)
+                      v = v + weightF32(bias, j);
+                    if (residual >= 0)
+                      v = v + loadF32(residual + element * 4);
+                    v = clampKeepingNaN(v, lo, hi);
+                    if (activation != 0)
+                      v = numerics::gelu(v, activation == 2);
+                    if (rq.on)
+                      storeInt(at, dtype, rq.q.encode(v, j));
+                    else
+                      storeF32(at, v);
+                  });
+  if (ok)
+    charge("vector", double(x.fields[1].i * x.fields[2].i) * opPj);
+  return ok;
+}
+
+bool Simulator::Impl::im2col(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[1].i, chOffset = x.fields[3].i,
+          cg = x.fields[4].i;
+  const auto &in = x.fields[2].ints, &kernel = x.fields[5].ints,
+             &stride = x.fields[6].ints, &pad = x.fields[7].ints,
+             &dil = x.fields[8].ints, &outShape = x.fields[9].ints;
+  if (in.size() != 3 || kernel.size() != 2 || stride.size() != 2 ||
+      pad.size() != 2 || dil.size() != 2 || outShape.size() != 2)
+    return fail("input takes 3 values; kernel, strides, pads, dilations "
+                "and output take 2");
+  int64_t c = in[0], ih = in[1], iw = in[2], kh = kernel[0], kw = kernel[1],
+          oh = outShape[0], ow = outShape[1];
+  if (!checkExtents({c, ih, iw, kh, kw, oh, ow, cg, chOffset, stride[0],
+                     stride[1], dil[0], dil[1]}) ||
+      chOffset + cg > c || pad[0] < 0 || pad[1] < 0 ||
+      c * ih * iw > kMaxExtent || oh * ow > kMaxExtent ||
+      cg * kh * kw > kMaxExtent)
+    return fail("inconsistent im2col geometry");
+  int64_t ck = cg * kh * kw;
+  std::vector<Range> reads, writes;
+  if (!access(Space::Dram, src, c * ih * iw, reads) ||
+      !access(Space::Dram, dst, oh * ow * ck, writes))
+    return false;
+  numerics::ConvWindow window{ih,        iw,        kh,     kw,
+                              stride[0], stride[1], pad[0], pad[1],
+                              dil[0],    dil[1],    oh,     ow};
+  window.im2col(mem(src + chOffset * ih * iw), cg, mem(dst));
+  int64_t bytes = oh * ow * ck;
+  schedule(Unit::Dma, chargeTraffic(Traffic().add(src, bytes).add(dst, bytes)),
+           reads, writes);
+  return true;
+}

@@ -1,0 +1,414 @@
+//===- SimVector.cpp - the vector and LUT units ---------------------------===//
+//
+// vec_binary, vec_clamp, vec_reduce, vec_pool, vec_quantize,
+// vec_dequantize, vec_layer_norm, vec_gelu and lut_softmax.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SimulatorImpl.h"
+
+using namespace kite::rt;
+using kite::numerics::signExtend;
+namespace numerics = kite::numerics;
+
+bool Simulator::Impl::vecBinary(const Instr &x) {
+  int64_t kind = x.fields[0].i, lhs = x.fields[1].i, rhs = x.fields[2].i,
+          dst = x.fields[3].i;
+  const auto &shape = x.fields[4].ints, &ls = x.fields[5].ints,
+             &rs = x.fields[6].ints;
+  if (kind < 0 || kind > 4)
+    return fail("unknown binary kind " + std::to_string(kind));
+  std::vector<Range> reads, writes;
+  std::vector<int64_t> contiguous(shape.size(), 0);
+  if (!stridedAccess(Space::Dram, lhs, 4, shape, ls, reads) ||
+      !stridedAccess(Space::Dram, rhs, 4, shape, rs, reads) ||
+      !access(Space::Dram, dst, product(shape) * 4, writes))
+    return false;
+  walk(shape, {&ls, &rs}, [&](int64_t linear, const std::vector<int64_t> &o) {
+    float a = loadF32(lhs + o[0] * 4), b = loadF32(rhs + o[1] * 4), r = 0;
+    switch (kind) {
+    case 0:
+      r = a + b;
+      break;
+    case 1:
+      r = a - b;
+      break;
+    case 2:
+      r = a * b;
+      break;
+    case 3:
+      r = std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
+      break;
+    default:
+      r = std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
+      break;
+    }
+    storeF32(dst + linear * 4, r);
+  });
+  int64_t n = product(shape);
+  charge("vector", double(n) * (kind == 2 ? target.fp32Mul : target.fp32Add));
+  // A broadcast operand is read once: its span, not n elements.
+  auto span = [&](size_t k) {
+    return std::min(n * 4, reads[k].hi - reads[k].lo);
+  };
+  Traffic t;
+  t.add(lhs, span(0)).add(rhs, span(1)).add(dst, n * 4);
+  schedule(Unit::Vector, vectorCycles(n, 1, t), reads, writes);
+  return true;
+}
+
+bool Simulator::Impl::vecClamp(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[1].i, n = x.fields[2].i;
+  float lo = float(x.fields[3].f), hi = float(x.fields[4].f);
+  std::vector<Range> reads, writes;
+  if (!checkExtents({n}) || !access(Space::Dram, src, n * 4, reads) ||
+      !access(Space::Dram, dst, n * 4, writes))
+    return false;
+  for (int64_t k = 0; k < n; ++k) {
+    float a = loadF32(src + k * 4);
+    storeF32(dst + k * 4, clampKeepingNaN(a, lo, hi));
+  }
+  charge("vector", double(n) * 2 * target.fp32Add);
+  schedule(Unit::Vector,
+           vectorCycles(n, 1, Traffic().add(src, n * 4).add(dst, n * 4)), reads,
+           writes);
+  return true;
+}
+
+bool Simulator::Impl::vecReduce(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[1].i, outer = x.fields[2].i,
+          len = x.fields[3].i, inner = x.fields[4].i;
+  std::vector<Range> reads, writes;
+  if (!checkExtents({outer, len, inner}) || outer * len > kMaxExtent ||
+      outer * len * inner > kMaxExtent ||
+      !access(Space::Dram, src, outer * len * inner * 4, reads) ||
+      !access(Space::Dram, dst, outer * inner * 4, writes))
+    return false;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t in = 0; in < inner; ++in) {
+      float sum = 0.0f;
+      for (int64_t k = 0; k < len; ++k)
+        sum = sum + loadF32(src + ((o * len + k) * inner + in) * 4);
+      storeF32(dst + (o * inner + in) * 4, sum);
+    }
+  int64_t n = outer * len * inner;
+  charge("vector", double(n) * target.fp32Add);
+  Traffic t;
+  t.add(src, n * 4).add(dst, outer * inner * 4);
+  schedule(Unit::Vector, vectorCycles(n, 1, t), reads, writes);
+  return true;
+}
+
+bool Simulator::Impl::vecPool(const Instr &x) {
+  int64_t kind = x.fields[0].i, src = x.fields[1].i, dst = x.fields[2].i;
+  const auto &in = x.fields[4].ints, &kernel = x.fields[5].ints,
+             &stride = x.fields[6].ints, &pad = x.fields[7].ints,
+             &outShape = x.fields[8].ints;
+  DType dtype = DType::F32;
+  if (kind != 0 && kind != 1)
+    return fail("pool kind must be 0 (max) or 1 (avg)");
+  if (!dtypeOf(x.fields[3].i, dtype))
+    return false;
+  bool isMax = kind == 0, isF32 = dtype == DType::F32;
+  if (!isF32 && (dtype != DType::I8 || !isMax))
+    return fail("pooling takes f32, or i8 for max pooling");
+  if (in.size() != 4 || kernel.size() != 2 || stride.size() != 2 ||
+      pad.size() != 2 || outShape.size() != 2)
+    return fail("input takes 4 values (NHWC); kernel, strides, pads and "
+                "output take 2");
+  int64_t n = in[0], ih = in[1], iw = in[2], c = in[3], oh = outShape[0],
+          ow = outShape[1];
+  if (!checkExtents({n, ih, iw, c, oh, ow, kernel[0], kernel[1], stride[0],
+                     stride[1], pad[0], pad[1]}) ||
+      n * ih * iw * c > kMaxExtent || n * oh * ow * c > kMaxExtent)
+    return false;
+  if (kernel[0] > ih + 2 * pad[0] || kernel[1] > iw + 2 * pad[1])
+    return fail("pooling window larger than the padded input");
+  int64_t eb = dtypeBytes(dtype);
+  std::vector<Range> reads, writes;
+  if (!access(Space::Dram, src, n * ih * iw * c * eb, reads) ||
+      !access(Space::Dram, dst, n * oh * ow * c * eb, writes))
+    return false;
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t xo = 0; xo < ow; ++xo)
+        for (int64_t ch = 0; ch < c; ++ch) {
+          float accum = isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
+          int64_t maxCode = std::numeric_limits<int64_t>::min(), count = 0;
+          for (int64_t ky = 0; ky < kernel[0]; ++ky)
+            for (int64_t kx = 0; kx < kernel[1]; ++kx) {
+              int64_t iy = y * stride[0] + ky - pad[0];
+              int64_t ix = xo * stride[1] + kx - pad[1];
+              if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
+                continue;
+              int64_t at = src + (((b * ih + iy) * iw + ix) * c + ch) * eb;
+              if (!isF32) {
+                maxCode = std::max(maxCode, loadInt(at, dtype));
+                continue;
+              }
+              float v = loadF32(at);
+              accum = isMax ? std::max(accum, v) : accum + v;
+              ++count;
+            }
+          int64_t at = dst + (((b * oh + y) * ow + xo) * c + ch) * eb;
+          if (!isF32)
+            storeInt(at, dtype, maxCode);
+          else
+            storeF32(at, isMax ? accum : (count ? accum / float(count) : 0.0f));
+        }
+  int64_t outs = n * oh * ow * c, window = kernel[0] * kernel[1];
+  charge("vector",
+         double(outs * window) * (isF32 ? target.fp32Add : target.int8Add));
+  Traffic t;
+  t.add(src, n * ih * iw * c * eb).add(dst, outs * eb);
+  schedule(Unit::Vector, vectorCycles(outs, double(window), t), reads, writes);
+  return true;
+}
+
+bool Simulator::Impl::quantSide(const Instr &x, int dtypeField, QuantSide &q) {
+  q.count = x.fields[3].i;
+  q.inner = x.fields[4].i;
+  q.f = OperandFormat::unpack(x.fields[5].i);
+  q.scales = &x.fields[6].floats;
+  q.zeros = &x.fields[7].ints;
+  if (!dtypeOf(x.fields[size_t(dtypeField)].i, q.dtype) ||
+      !checkExtents({q.count, q.inner}))
+    return false;
+  return checkQuantSide(q);
+}
+
+bool Simulator::Impl::requantization(int64_t format, std::vector<double> scales,
+                                     int64_t zero, DType dtype,
+                                     Requantization &r) {
+  r.scales = std::move(scales);
+  r.zeros.assign(r.scales.size(), zero);
+  r.q.dtype = dtype;
+  r.q.scales = &r.scales;
+  r.q.zeros = &r.zeros;
+  r.on = format != kNoFormat;
+  if (!r.on)
+    return true;
+  r.q.f = OperandFormat::unpack(format);
+  return checkQuantSide(r.q);
+}
+
+bool Simulator::Impl::checkQuantSide(QuantSide &q) {
+  if (q.dtype == DType::F32)
+    return fail("the quantized dtype must be an integer");
+  if (q.inner < 1)
+    return fail("inner must be >= 1");
+  q.eb = dtypeBytes(q.dtype);
+  if (q.f.isLP) {
+    numerics::LPFormat lf{q.f.bits, q.f.es, q.f.rs, q.f.sf};
+    std::string problem = lf.validate();
+    if (!problem.empty())
+      return fail("bad LP format: " + problem);
+    q.codec.emplace(lf);
+    return true;
+  }
+  if (q.f.bits < 1 || q.f.bits > 32 || q.f.storageBits < q.f.bits ||
+      q.f.storageBits > 32)
+    return fail("bad integer format " + q.f.str());
+  if (q.scales->empty() || q.scales->size() != q.zeros->size())
+    return fail("scales and zero_points must be non-empty and equally long");
+  return true;
+}
+
+bool Simulator::Impl::vecQuantize(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[1].i;
+  QuantSide q;
+  if (!quantSide(x, 2, q))
+    return false;
+  std::vector<Range> reads, writes;
+  if (!access(Space::Dram, src, q.count * 4, reads) ||
+      !access(Space::Dram, dst, q.count * q.eb, writes))
+    return false;
+  for (int64_t k = 0; k < q.count; ++k)
+    storeInt(dst + k * q.eb, q.dtype, q.encode(loadF32(src + k * 4), k));
+  charge("vector", double(q.count) * (target.fp32Mul + target.fp32Add));
+  Traffic t;
+  t.add(src, q.count * 4).add(dst, q.count * q.eb);
+  schedule(Unit::Vector, vectorCycles(q.count, 2, t), reads, writes);
+  return true;
+}
+
+bool Simulator::Impl::vecDequantize(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[2].i;
+  QuantSide q;
+  if (!quantSide(x, 1, q))
+    return false;
+  std::vector<Range> reads, writes;
+  if (!access(Space::Dram, src, q.count * q.eb, reads) ||
+      !access(Space::Dram, dst, q.count * 4, writes))
+    return false;
+  for (int64_t k = 0; k < q.count; ++k) {
+    int64_t v = loadInt(src + k * q.eb, q.dtype);
+    if (q.codec) {
+      storeF32(dst + k * 4, float(q.codec->decode(uint32_t(v) & 0xff)));
+      continue;
+    }
+    if (!q.f.isSigned && q.f.storageBits < 64)
+      v &= (int64_t(1) << q.f.storageBits) - 1;
+    auto [scale, zero] = q.params(k);
+    storeF32(dst + k * 4, float(numerics::dequantize(v, scale, zero)));
+  }
+  charge("vector", double(q.count) * target.fp32Mul);
+  Traffic t;
+  t.add(src, q.count * q.eb).add(dst, q.count * 4);
+  schedule(Unit::Vector, vectorCycles(q.count, 1, t), reads, writes);
+  return true;
+}
+
+bool Simulator::Impl::vecLayerNorm(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[1].i, rows = x.fields[2].i,
+          len = x.fields[3].i, scale = x.fields[5].i, bias = x.fields[6].i,
+          format = x.fields[7].i;
+  float eps = float(x.fields[4].f);
+  Requantization rq;
+  if (!requantization(format, {x.fields[8].f}, x.fields[9].i, DType::I8, rq))
+    return false;
+  bool quantized = rq.on;
+  int64_t ob = quantized ? 1 : 4;
+  std::vector<Range> reads, writes;
+  if (!checkExtents({rows, len}) || len < 1 || rows * len > kMaxExtent ||
+      !access(Space::Dram, src, rows * len * 4, reads) ||
+      !access(Space::Dram, dst, rows * len * ob, writes) ||
+      (scale >= 0 && !access(Space::Dram, scale, len * 4, reads)) ||
+      (bias >= 0 && !access(Space::Dram, bias, len * 4, reads)))
+    return false;
+  std::vector<float> row(static_cast<size_t>(len));
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t k = 0; k < len; ++k)
+      row[size_t(k)] = loadF32(src + (r * len + k) * 4);
+    float mean = 0, var = 0;
+    for (float v : row)
+      mean += v;
+    mean /= float(len);
+    for (float v : row)
+      var += (v - mean) * (v - mean);
+    var /= float(len);
+    float inv = 1.0f / std::sqrt(var + eps);
+    for (int64_t k = 0; k < len; ++k) {
+      float y = (row[size_t(k)] - mean) * inv;
+      if (scale >= 0)
+        y *= loadF32(scale + k * 4);
+      if (bias >= 0)
+        y += loadF32(bias + k * 4);
+      if (quantized)
+        storeInt(dst + r * len + k, DType::I8, rq.q.encode(y, 0));
+      else
+        storeF32(dst + (r * len + k) * 4, y);
+    }
+  }
+  int64_t n = rows * len;
+  charge("vector",
+         double(n) * (3 * target.fp32Add + 2 * target.fp32Mul +
+                      (quantized ? target.fp32Mul + target.fp32Add : 0.0)));
+  Traffic t;
+  t.add(src, n * 4).add(dst, n * ob);
+  if (scale >= 0)
+    t.add(scale, len * 4);
+  if (bias >= 0)
+    t.add(bias, len * 4);
+  schedule(Unit::Vector, vectorCycles(n, quantized ? 7 : 5, t), reads, writes);
+  return true;
+}
+
+bool Simulator::Impl::vecGelu(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[1].i, n = x.fields[2].i;
+  bool tanhForm = x.fields[3].i != 0;
+  std::vector<Range> reads, writes;
+  if (!checkExtents({n}) || !access(Space::Dram, src, n * 4, reads) ||
+      !access(Space::Dram, dst, n * 4, writes))
+    return false;
+  for (int64_t i = 0; i < n; ++i)
+    storeF32(dst + i * 4, numerics::gelu(loadF32(src + i * 4), tanhForm));
+  charge("vector", double(n) * 4 * (target.fp32Add + target.fp32Mul));
+  schedule(Unit::Vector,
+           vectorCycles(n, 8, Traffic().add(src, n * 4).add(dst, n * 4)), reads,
+           writes);
+  return true;
+}
+
+bool Simulator::Impl::lutSoftmax(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[2].i, outer = x.fields[4].i,
+          len = x.fields[5].i, inner = x.fields[6].i, method = x.fields[7].i;
+  DType srcType = DType::F32, dstType = DType::F32;
+  if (!dtypeOf(x.fields[1].i, srcType) || !dtypeOf(x.fields[3].i, dstType))
+    return false;
+  if (dstType == DType::F32)
+    return fail("probabilities are stored as integers");
+  if (method != 0 && method != 1)
+    return fail("method must be 0 (rexp) or 1 (lut2d)");
+  numerics::LutSoftmaxTables t;
+  t.method = method == 0 ? numerics::SoftmaxMethod::Rexp
+                         : numerics::SoftmaxMethod::Lut2D;
+  t.inputScale = x.fields[8].f;
+  t.step = x.fields[9].f;
+  if (x.fields[10].i < 1 || x.fields[10].i > 16 || x.fields[11].i < -1 ||
+      x.fields[11].i > 63 || x.fields[12].i < -1 || x.fields[12].i > 63 ||
+      x.fields[15].i < 0 || x.fields[15].i > 4096 || x.fields[16].i < 1 ||
+      x.fields[16].i > 4096)
+    return fail("softmax unit parameters out of range");
+  t.outBits = unsigned(x.fields[10].i);
+  t.sumShift = int(x.fields[11].i);
+  t.outShift = int(x.fields[12].i);
+  for (int64_t v : x.fields[13].ints)
+    t.expTable.push_back(int32_t(v));
+  for (int64_t v : x.fields[14].ints)
+    t.normTable.push_back(int32_t(v));
+  t.normRows = unsigned(x.fields[15].i);
+  t.normCols = unsigned(x.fields[16].i);
+  std::string problem = t.validate();
+  if (!problem.empty())
+    return fail("bad tables: " + problem);
+  // The optional requantization: dequantize, then quantize.
+  double probScale = x.fields[17].f;
+  int64_t probZero = x.fields[18].i;
+  Requantization rq;
+  if (!requantization(x.fields[19].i, {x.fields[20].f}, x.fields[21].i, dstType,
+                      rq))
+    return false;
+  bool requantized = rq.on;
+  std::vector<Range> reads, writes;
+  unsigned sb = dtypeBytes(srcType), db = dtypeBytes(dstType);
+  if (!checkExtents({outer, len, inner}) || len < 1 ||
+      outer * len > kMaxExtent || outer * len * inner > kMaxExtent)
+    return false;
+  int64_t n = outer * len * inner;
+  if (!access(Space::Dram, src, n * sb, reads) ||
+      !access(Space::Dram, dst, n * db, writes))
+    return false;
+  std::vector<double> row(static_cast<size_t>(len));
+  std::vector<int32_t> probs(static_cast<size_t>(len));
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t in = 0; in < inner; ++in) {
+      for (int64_t k = 0; k < len; ++k) {
+        int64_t at = (o * len + k) * inner + in;
+        row[size_t(k)] = srcType == DType::F32
+                             ? double(loadF32(src + at * 4))
+                             : double(loadInt(src + at * sb, srcType));
+      }
+      numerics::evalLutSoftmaxRow(t, row.data(), row.size(), probs.data());
+      for (int64_t k = 0; k < len; ++k) {
+        int64_t at = dst + ((o * len + k) * inner + in) * db;
+        if (!requantized) {
+          storeInt(at, dstType, probs[size_t(k)]);
+          continue;
+        }
+        float v =
+            float(numerics::dequantize(probs[size_t(k)], probScale, probZero));
+        storeInt(at, dstType, rq.q.encode(v, 0));
+      }
+    }
+  charge("lut", double(n) * 2 * target.lutRead8b);
+  charge("vector",
+         double(n) *
+             (2 * target.int8Add +
+              (requantized ? 2 * target.fp32Mul + target.fp32Add : 0.0)));
+  schedule(Unit::Vector,
+           vectorCycles(n, requantized ? 5 : 2,
+                        Traffic().add(src, n * sb).add(dst, n * db)),
+           reads, writes);
+  return true;
+}
