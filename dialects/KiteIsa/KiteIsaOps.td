@@ -334,6 +334,19 @@ def KiteIsa_VecGeluOp : KiteIsa_Inst<"vec_gelu"> {
   let hasVerifier = 1;
 }
 
+def KiteIsa_VecUnaryOp : KiteIsa_Inst<"vec_unary"> {
+  let summary = "an f32 function of `count` elements";
+  let description = [{
+    `kind`: 0 sigmoid, 1 tanh, 2 exp, 3 log, 4 rsqrt, 5 reciprocal, 6 erf,
+    7 abs, 8 neg, 9 floor, 10 ceil, 11 sin, 12 cos — computed as
+    `kite::numerics::applyUnary` defines, which the interpreter's TOSA
+    kernels share, so results agree bit for bit.
+  }];
+  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$src, KiteIsa_I64:$dst,
+                       KiteIsa_I64:$count);
+  let hasVerifier = 1;
+}
+
 def KiteIsa_LutSoftmaxOp : KiteIsa_Inst<"lut_softmax"> {
   let summary = "the LUT softmax unit over the middle axis";
   let description = [{

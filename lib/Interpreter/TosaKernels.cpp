@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelSupport.h"
+#include "kite/Numerics/Unary.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -18,6 +19,7 @@
 
 using namespace mlir;
 using namespace kite::interp;
+namespace numerics = kite::numerics;
 
 namespace {
 
@@ -306,29 +308,22 @@ void kite::interp::registerTosaKernels(Interpreter &interp) {
   interp.registerKernel("tosa.logical_not",
                         logical([](bool a, bool) { return !a; }, 1));
 
-  interp.registerKernel("tosa.exp",
-                        unaryFloat([](float x) { return std::exp(x); }));
-  interp.registerKernel("tosa.log",
-                        unaryFloat([](float x) { return std::log(x); }));
-  interp.registerKernel("tosa.erf",
-                        unaryFloat([](float x) { return std::erf(x); }));
-  interp.registerKernel("tosa.tanh",
-                        unaryFloat([](float x) { return std::tanh(x); }));
-  interp.registerKernel("tosa.sin",
-                        unaryFloat([](float x) { return std::sin(x); }));
-  interp.registerKernel("tosa.cos",
-                        unaryFloat([](float x) { return std::cos(x); }));
-  interp.registerKernel("tosa.sigmoid", unaryFloat([](float x) {
-                          return 1.0f / (1.0f + std::exp(-x));
-                        }));
-  interp.registerKernel("tosa.reciprocal",
-                        unaryFloat([](float x) { return 1.0f / x; }));
-  interp.registerKernel(
-      "tosa.rsqrt", unaryFloat([](float x) { return 1.0f / std::sqrt(x); }));
-  interp.registerKernel("tosa.floor",
-                        unaryFloat([](float x) { return std::floor(x); }));
-  interp.registerKernel("tosa.ceil",
-                        unaryFloat([](float x) { return std::ceil(x); }));
+  // Float functions: one definition with the simulator's vec_unary.
+  using numerics::UnaryFn;
+  for (auto [name, fn] : {std::pair{"tosa.exp", UnaryFn::Exp},
+                          std::pair{"tosa.log", UnaryFn::Log},
+                          std::pair{"tosa.erf", UnaryFn::Erf},
+                          std::pair{"tosa.tanh", UnaryFn::Tanh},
+                          std::pair{"tosa.sin", UnaryFn::Sin},
+                          std::pair{"tosa.cos", UnaryFn::Cos},
+                          std::pair{"tosa.sigmoid", UnaryFn::Sigmoid},
+                          std::pair{"tosa.reciprocal", UnaryFn::Reciprocal},
+                          std::pair{"tosa.rsqrt", UnaryFn::Rsqrt},
+                          std::pair{"tosa.floor", UnaryFn::Floor},
+                          std::pair{"tosa.ceil", UnaryFn::Ceil}})
+    interp.registerKernel(name, unaryFloat([fn = fn](float x) {
+                            return numerics::applyUnary(fn, x);
+                          }));
   interp.registerKernel(
       "tosa.abs",
       [](Operation *op, ArrayRef<const Tensor *> in,

@@ -1,11 +1,12 @@
 //===- SimVector.cpp - the vector and LUT units ---------------------------===//
 //
 // vec_binary, vec_clamp, vec_reduce, vec_pool, vec_quantize,
-// vec_dequantize, vec_layer_norm, vec_gelu and lut_softmax.
+// vec_dequantize, vec_layer_norm, vec_gelu, vec_unary and lut_softmax.
 //
 //===----------------------------------------------------------------------===//
 
 #include "SimulatorImpl.h"
+#include "kite/Numerics/Unary.h"
 
 using namespace kite::rt;
 using kite::numerics::signExtend;
@@ -327,6 +328,26 @@ bool Simulator::Impl::vecGelu(const Instr &x) {
   schedule(Unit::Vector,
            vectorCycles(n, 8, Traffic().add(src, n * 4).add(dst, n * 4)), reads,
            writes);
+  return true;
+}
+
+bool Simulator::Impl::vecUnary(const Instr &x) {
+  int64_t kind = x.fields[0].i, src = x.fields[1].i, dst = x.fields[2].i,
+          n = x.fields[3].i;
+  if (kind < 0 || kind >= numerics::kNumUnaryFns)
+    return fail("unknown function kind " + std::to_string(kind));
+  auto fn = numerics::UnaryFn(kind);
+  std::vector<Range> reads, writes;
+  if (!checkExtents({n}) || !access(Space::Dram, src, n * 4, reads) ||
+      !access(Space::Dram, dst, n * 4, writes))
+    return false;
+  for (int64_t i = 0; i < n; ++i)
+    storeF32(dst + i * 4, numerics::applyUnary(fn, loadF32(src + i * 4)));
+  int ops = numerics::unaryOps(fn);
+  charge("vector", double(n) * ops * (target.fp32Add + target.fp32Mul) / 2);
+  schedule(Unit::Vector,
+           vectorCycles(n, ops, Traffic().add(src, n * 4).add(dst, n * 4)),
+           reads, writes);
   return true;
 }
 

@@ -173,6 +173,8 @@ bool Simulator::Impl::execute(const Instr &x) {
     return vecLayerNorm(x);
   case Opcode::VecGelu:
     return vecGelu(x);
+  case Opcode::VecUnary:
+    return vecUnary(x);
   case Opcode::LutSoftmax:
     return lutSoftmax(x);
   case Opcode::MmaNM:

@@ -1,4 +1,5 @@
-//===- SimulatorImpl.h - the simulator's state, shared by its units --*- C++ -*-===//
+//===- SimulatorImpl.h - the simulator's state, shared by its units --*- C++
+//-*-===//
 //-*-===//
 //
 // Internal to lib/Runtime. Simulator::Impl holds the machine state (memory
@@ -405,6 +406,7 @@ struct Simulator::Impl {
   bool vecLayerNorm(const Instr &x);
 
   bool vecGelu(const Instr &x);
+  bool vecUnary(const Instr &x);
 
   bool lutSoftmax(const Instr &x);
 

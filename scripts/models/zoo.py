@@ -4,6 +4,12 @@
     zoo.py models [NAME ...]   each model on identical real inputs: Kite
                                (kite-translate + kite-run) against
                                onnxruntime, max |kite - ort| <= 1e-4 max |ort|
+    zoo.py compile [NAME ...]  each model compiled by kitec (INT8) for kite-v1:
+                               kite-sim's outputs on the real inputs equal
+                               kite-run's on the compiled IR byte for byte,
+                               and agree with the float model (per model:
+                               detections and |score| within 0.05, argmax,
+                               cosine similarity or map IoU)
     zoo.py chain               the openWakeWord chain (16 kHz audio ->
                                melspectrogram -> embedding windows -> wake-word
                                heads) run end to end by each runtime; the
@@ -279,9 +285,101 @@ def chain(runners):
     return ok
 
 
+# Compiling for the accelerator -------------------------------------------
+
+def fidelity(name, q, f):
+    """How the compiled model's outputs q agree with the float model's f:
+    (description, ok)."""
+    q = q.astype(np.float64).reshape(len(q), -1)
+    f = f.astype(np.float64).reshape(len(f), -1)
+    if name in HEADS and f.shape[1] == 1:
+        worst = float(np.max(np.abs(q - f)))
+        same = bool(np.all((q >= 0.5) == (f >= 0.5)))
+        return (f"max |score - float| {worst:.4f} (bound 0.05), detections "
+                f"{'the same' if same else 'DIFFER'}", worst <= 0.05 and same)
+    if name == "embedding_model":
+        cos = np.sum(q * f, 1) / (np.linalg.norm(q, axis=1) *
+                                  np.linalg.norm(f, axis=1) + 1e-30)
+        return (f"mean cosine similarity {cos.mean():.4f} (bound 0.99)",
+                cos.mean() >= 0.99)
+    if name == "ppocr_det":
+        a, b = q > 0.3, f > 0.3
+        iou = (a & b).sum() / max((a | b).sum(), 1)
+        return f"text-map IoU at 0.3 {iou:.4f} (bound 0.9)", iou >= 0.9
+    agree = float(np.mean(q.argmax(1) == f.argmax(1)))
+    return f"argmax agreement {agree:.4f} (bound 1)", agree == 1.0
+
+
+def compile_inputs(runners):
+    """Each model's calibration and evaluation inputs and its import
+    options: calibration from the first three utterances (or the one image),
+    evaluation on every window."""
+    audio, _ = speech()
+    ort = Chain(runners, "ort", audio)
+    models = {}
+    clips, samples = audio.shape
+    models["melspectrogram"] = (audio[:1], audio, [f"--input-shape=input=1x{samples}"], 1)
+    flat = np.concatenate(ort.windows)
+    models["embedding_model"] = (np.concatenate(ort.windows[:3]), flat, [], 16)
+    for head, n in HEADS.items():
+        per = [head_windows(e, n) for e in ort.embeddings]
+        models[head] = (np.concatenate(per[:3]), np.concatenate(per), [], 1)
+    for name, x in ocr_inputs().items():
+        shape = "x".join(str(d) for d in x.shape)
+        models[name] = (x, x, [f"--input-shape=x={shape}"], 1)
+    return models
+
+
+def compile_models(runners, names):
+    ok = True
+    inputs = compile_inputs(runners)
+    for name in names or inputs:
+        calib, evaluation, import_args, batch = inputs[name]
+        tmp = runners.tmp
+        c, e = runners._files([calib.astype(np.float32),
+                                evaluation.astype(np.float32)])
+        q = os.path.join(tmp, name + ".q.mlir")
+        kbin = os.path.join(tmp, name + ".kbin")
+        res = subprocess.run(
+            [os.path.join(runners.bin, "kitec"), runners.path(name), "--calib",
+             c, f"--batch-size={batch}", *import_args, "--emit=mlir", "-o", q],
+            capture_output=True, text=True)
+        if res.returncode != 0:
+            lines = [l for l in res.stderr.splitlines() if "error" in l]
+            print(f"{name}: does not compile: {lines[0] if lines else 'failed'}")
+            ok = False
+            continue
+        lower = subprocess.run(
+            f"{runners.bin}/kite-opt {q} --kite-lower | "
+            f"{runners.bin}/kite-translate --emit-kbin -o {kbin}",
+            shell=True, capture_output=True, text=True)
+        if lower.returncode != 0:
+            lines = [l for l in lower.stderr.splitlines() if "error" in l]
+            print(f"{name}: does not lower: {lines[0] if lines else 'failed'}")
+            ok = False
+            continue
+        sim_out = os.path.join(tmp, name + ".sim.npy")
+        run_out = os.path.join(tmp, name + ".run.npy")
+        stats = subprocess.run(
+            [os.path.join(runners.bin, "kite-sim"), kbin, "-i", e, "--batch",
+             "-o", sim_out], capture_output=True, text=True, check=True).stdout
+        subprocess.run([os.path.join(runners.bin, "kite-run"), q, "-i", e,
+                        "--batch", "-o", run_out], capture_output=True,
+                       check=True)
+        exact = open(sim_out, "rb").read() == open(run_out, "rb").read()
+        summary = next((l for l in stats.splitlines() if "cycles" in l), "")
+        float_out = runners.kite(name, [evaluation], import_args=import_args,
+                                 batch=batch)[0]
+        what, good = fidelity(name, np.load(sim_out), float_out)
+        ok &= exact and good
+        print(f"{name}: sim {'= run byte for byte' if exact else 'DIFFERS from run'}"
+              f"; {what}; {summary.strip()} {'ok' if exact and good else 'FAILED'}")
+    return ok
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["models", "chain"])
+    parser.add_argument("command", choices=["models", "compile", "chain"])
     parser.add_argument("names", nargs="*")
     parser.add_argument("--zoo", default=os.environ.get(
         "KITE_ZOO", os.path.join(ROOT, "build", "zoo")))
@@ -293,8 +391,12 @@ def main():
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         runners = Runners(args.zoo, args.bin, tmp)
-        ok = models(runners, args.names) if args.command == "models" \
-            else chain(runners)
+        if args.command == "models":
+            ok = models(runners, args.names)
+        elif args.command == "compile":
+            ok = compile_models(runners, args.names)
+        else:
+            ok = chain(runners)
     return 0 if ok else 1
 
 

@@ -13,6 +13,7 @@
 #include "kite/Numerics/LP.h"
 #include "kite/Numerics/LutSoftmax.h"
 #include "kite/Numerics/Multipliers.h"
+#include "kite/Numerics/Unary.h"
 
 #include <gtest/gtest.h>
 
@@ -537,6 +538,32 @@ TEST(Simulator, LayerNormGeluAndLutSoftmax) {
   for (int k = 0; k < 4; ++k)
     EXPECT_EQ(p[size_t(k)], probs[k]);
   EXPECT_GT(b.lastStats.energyPj.at("lut"), 0.0);
+}
+
+TEST(Simulator, VecUnaryComputesTheNumericsFunctions) {
+  std::vector<float> x = {-3.5f, -0.25f, 0.0f, 0.75f, 2.5f, 40.0f};
+  for (int64_t kind = 0; kind < numerics::kNumUnaryFns; ++kind) {
+    Builder b;
+    int64_t dx = b.data(x);
+    int64_t out = b.output(DType::F32, {int64_t(x.size())});
+    b.op(Opcode::VecUnary, {I(kind), I(dx), I(out), I(int64_t(x.size()))});
+    std::vector<float> y = as<float>(b.run()[0]);
+    for (size_t k = 0; k < x.size(); ++k) {
+      float want = numerics::applyUnary(numerics::UnaryFn(kind), x[k]);
+      // Bit for bit, NaN for NaN (log of a negative number).
+      EXPECT_TRUE(std::memcmp(&y[k], &want, 4) == 0 ||
+                  (std::isnan(y[k]) && std::isnan(want)))
+          << numerics::unaryName(numerics::UnaryFn(kind)) << "(" << x[k]
+          << ") = " << y[k] << ", want " << want;
+    }
+    EXPECT_GT(b.lastStats.energyPj.at("vector"), 0.0);
+  }
+  Builder bad;
+  int64_t dx = bad.data(x);
+  bad.op(Opcode::VecUnary, {I(13), I(dx), I(dx), I(1)});
+  std::string error;
+  bad.run(&error);
+  EXPECT_EQ(error, "instruction 0 (vec_unary): unknown function kind 13");
 }
 
 TEST(Simulator, QuantizedLayerNormEqualsLayerNormThenQuantize) {

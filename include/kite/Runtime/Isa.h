@@ -77,6 +77,7 @@ enum class Opcode : uint32_t {
   MmaNM = 17,
   StoreAccFused = 18,
   MmaActNM = 19,
+  VecUnary = 20,
 };
 
 enum class FieldKind { Int, Float, IntArray, FloatArray, String };

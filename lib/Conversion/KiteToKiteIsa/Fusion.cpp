@@ -3,10 +3,33 @@
 #include "Fusion.h"
 
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 
 namespace kite {
+
+std::optional<numerics::UnaryFn> unaryFnOf(Operation *op) {
+  using numerics::UnaryFn;
+  if (op->getNumResults() != 1 ||
+      !getElementTypeOrSelf(op->getResult(0).getType()).isF32())
+    return std::nullopt;
+  return llvm::TypeSwitch<Operation *, std::optional<UnaryFn>>(op)
+      .Case<tosa::SigmoidOp>([](auto) { return UnaryFn::Sigmoid; })
+      .Case<tosa::TanhOp>([](auto) { return UnaryFn::Tanh; })
+      .Case<tosa::ExpOp>([](auto) { return UnaryFn::Exp; })
+      .Case<tosa::LogOp>([](auto) { return UnaryFn::Log; })
+      .Case<tosa::RsqrtOp>([](auto) { return UnaryFn::Rsqrt; })
+      .Case<tosa::ReciprocalOp>([](auto) { return UnaryFn::Reciprocal; })
+      .Case<tosa::ErfOp>([](auto) { return UnaryFn::Erf; })
+      .Case<tosa::AbsOp>([](auto) { return UnaryFn::Abs; })
+      .Case<tosa::NegateOp>([](auto) { return UnaryFn::Neg; })
+      .Case<tosa::FloorOp>([](auto) { return UnaryFn::Floor; })
+      .Case<tosa::CeilOp>([](auto) { return UnaryFn::Ceil; })
+      .Case<tosa::SinOp>([](auto) { return UnaryFn::Sin; })
+      .Case<tosa::CosOp>([](auto) { return UnaryFn::Cos; })
+      .Default([](Operation *) { return std::nullopt; });
+}
 
 std::optional<rt::DType> dtypeOf(Type element) {
   if (element.isF32())

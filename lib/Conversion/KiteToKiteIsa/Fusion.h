@@ -11,6 +11,7 @@
 #define KITE_CONVERSION_KITETOKITEISA_FUSION_H
 
 #include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Numerics/Unary.h"
 #include "kite/Runtime/Isa.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -18,6 +19,10 @@
 #include <optional>
 
 namespace kite {
+
+/// The vec_unary function an f32 TOSA op computes (tosa.sigmoid, exp,
+/// ...), if it is one.
+std::optional<numerics::UnaryFn> unaryFnOf(mlir::Operation *op);
 
 /// Memory storage type of a tensor element, if it has one.
 std::optional<rt::DType> dtypeOf(mlir::Type element);

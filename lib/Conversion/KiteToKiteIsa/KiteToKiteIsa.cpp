@@ -124,7 +124,9 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       // Data movement
       .Case<tosa::TransposeOp>([&](auto o) { return lowerTranspose(o); })
       .Case<tosa::SliceOp>([&](auto o) { return lowerSlice(o); })
-      .Default([&](Operation *) {
+      .Default([&](Operation *) -> LogicalResult {
+        if (std::optional<numerics::UnaryFn> fn = unaryFnOf(op))
+          return lowerUnary(op, *fn);
         return op->emitOpError("has no lowering to kite_isa");
       });
 }

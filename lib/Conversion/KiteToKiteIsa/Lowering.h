@@ -184,6 +184,7 @@ private:
   LogicalResult lowerGelu(GeluOp op);
   LogicalResult lowerLayerNorm(LayerNormOp op);
   LogicalResult lowerLutSoftmax(LutSoftmaxOp op);
+  LogicalResult lowerUnary(Operation *op, numerics::UnaryFn fn);
   /// The f32 input and the new result buffer of a one-input op.
   FailureOr<std::pair<Buffer, Buffer>> f32InOut(Operation *op);
   // Data movement (DataMovement.cpp)

@@ -225,3 +225,21 @@ LogicalResult Lowering::lowerLutSoftmax(LutSoftmaxOp op) {
       requant.zero);
   return success();
 }
+
+LogicalResult Lowering::lowerUnary(Operation *op, numerics::UnaryFn fn) {
+  if (auto neg = dyn_cast<tosa::NegateOp>(op)) {
+    DenseFPElementsAttr zp;
+    for (Value v : {neg.getInput1Zp(), neg.getOutputZp()})
+      if (!matchPattern(v, m_Constant(&zp)) ||
+          llvm::any_of(zp.getValues<APFloat>(),
+                       [](const APFloat &z) { return !z.isZero(); }))
+        return op->emitOpError("with a non-zero zero point has no instruction");
+  }
+  FailureOr<std::pair<Buffer, Buffer>> io = f32InOut(op);
+  if (failed(io))
+    return failure();
+  ki::VecUnaryOp::create(
+      b, loc, int64_t(fn), io->first.addr, io->second.addr,
+      cast<ShapedType>(op->getResult(0).getType()).getNumElements());
+  return success();
+}

@@ -22,8 +22,8 @@ func.func @main(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 // -----
 
 func.func @main(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
-  // expected-error @+1 {{'tosa.exp' op has no lowering to kite_isa}}
-  %y = tosa.exp %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  // expected-error @+1 {{'tosa.reverse' op has no lowering to kite_isa}}
+  %y = tosa.reverse %x {axis = 1 : i32} : (tensor<2x8xf32>) -> tensor<2x8xf32>
   return %y : tensor<2x8xf32>
 }
 

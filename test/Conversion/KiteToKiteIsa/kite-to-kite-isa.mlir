@@ -415,3 +415,18 @@ func.func @main(%x: tensor<4x16xi8>) -> tensor<4x3x4xi8> {
   %q = kite.quantize %r {format = #kite.int<8, signed>, axis = 0 : i64, scale = array<f64: 0.5, 0.25, 0.125, 0.5>, zero_point = array<i64: 0, 0, 0, 0>} : tensor<4x3x4xf32> -> tensor<4x3x4xi8>
   return %q : tensor<4x3x4xi8>
 }
+
+// -----
+
+// f32 functions without a fused form run on the vector unit (vec_unary,
+// kind 0: sigmoid), in place over their operand when it dies there.
+// CHECK-LABEL: kite_isa.program
+// CHECK: kite_isa.vec_unary {count = 8 : i64, dst = [[E:[0-9]+]] : i64, kind = 2 : i64, src = 0 : i64}
+// CHECK: kite_isa.vec_unary {count = 8 : i64, dst = [[E]] : i64, kind = 0 : i64, src = [[E]] : i64}
+// CHECK: kite_isa.vec_unary {count = 8 : i64, dst = {{[0-9]+}} : i64, kind = 3 : i64, src = [[E]] : i64}
+func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %e = tosa.exp %x : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  %s = tosa.sigmoid %e : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  %l = tosa.log %s : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %l : tensor<2x4xf32>
+}

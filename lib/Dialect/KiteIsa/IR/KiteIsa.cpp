@@ -4,6 +4,7 @@
 
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Numerics/NMSelect.h"
+#include "kite/Numerics/Unary.h"
 #include "kite/Runtime/Isa.h"
 
 #include "mlir/IR/Builders.h"
@@ -514,6 +515,14 @@ LogicalResult VecLayerNormOp::verify() {
 }
 
 LogicalResult VecGeluOp::verify() {
+  int64_t bytes = product({getCount(), 4});
+  return failure(failed(checkMemory(*this, "src", getSrc(), bytes)) ||
+                 failed(checkMemory(*this, "dst", getDst(), bytes)));
+}
+
+LogicalResult VecUnaryOp::verify() {
+  if (getKind() < 0 || getKind() >= numerics::kNumUnaryFns)
+    return emitOpError("kind must be in [0, ") << numerics::kNumUnaryFns << ")";
   int64_t bytes = product({getCount(), 4});
   return failure(failed(checkMemory(*this, "src", getSrc(), bytes)) ||
                  failed(checkMemory(*this, "dst", getDst(), bytes)));

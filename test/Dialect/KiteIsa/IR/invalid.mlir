@@ -312,3 +312,10 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   kite_isa.vec_pool {kind = 1 : i64, src = 0 : i64, dst = 64 : i64, dtype = 1 : i64, input = array<i64: 1, 2, 2, 1>, kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, output = array<i64: 1, 1>}
 }
 }
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_unary' op kind must be in [0, 13)}}
+  kite_isa.vec_unary {kind = 13 : i64, src = 0 : i64, dst = 64 : i64, count = 4 : i64}
+}
