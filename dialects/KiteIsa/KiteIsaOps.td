@@ -241,13 +241,45 @@ def KiteIsa_Im2colOp : KiteIsa_Inst<"im2col"> {
 }
 
 def KiteIsa_VecBinaryOp : KiteIsa_Inst<"vec_binary"> {
-  let summary = "f32 add (0), sub (1), mul (2), max (3) or min (4) with strides";
+  let summary = "an f32 function of two strided operands";
   let description = [{
     Over `shape`, reads lhs and rhs at their element strides (0 broadcasts)
-    and writes the result contiguously at `dst`.
+    and writes the result contiguously at `dst`. `kind`: 0 add, 1 sub,
+    2 mul, 3 max, 4 min, 5 pow — computed as `kite::numerics::applyBinary`
+    defines, which the interpreter's TOSA kernels share.
   }];
   let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$lhs, KiteIsa_I64:$rhs,
                        KiteIsa_I64:$dst, DenseI64ArrayAttr:$shape,
+                       DenseI64ArrayAttr:$lhs_strides,
+                       DenseI64ArrayAttr:$rhs_strides);
+  let hasVerifier = 1;
+}
+
+def KiteIsa_VecCompareOp : KiteIsa_Inst<"vec_compare"> {
+  let summary = "f32 comparison of two strided operands into i8 flags";
+  let description = [{
+    Over `shape`, reads lhs and rhs at their element strides (0 broadcasts)
+    and writes 1 where the comparison holds and 0 elsewhere (NaN compares
+    false), one byte per element, contiguously at `dst`. `kind`: 0 equal,
+    1 greater, 2 greater or equal.
+  }];
+  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$lhs, KiteIsa_I64:$rhs,
+                       KiteIsa_I64:$dst, DenseI64ArrayAttr:$shape,
+                       DenseI64ArrayAttr:$lhs_strides,
+                       DenseI64ArrayAttr:$rhs_strides);
+  let hasVerifier = 1;
+}
+
+def KiteIsa_VecSelectOp : KiteIsa_Inst<"vec_select"> {
+  let summary = "f32 lhs where an i8 flag is non-zero, rhs elsewhere";
+  let description = [{
+    Over `shape`, reads the flags (one byte each), lhs and rhs at their
+    element strides (0 broadcasts) and writes the chosen values
+    contiguously at `dst`: the select of an if-converted `scf.if`.
+  }];
+  let arguments = (ins KiteIsa_I64:$cond, KiteIsa_I64:$lhs, KiteIsa_I64:$rhs,
+                       KiteIsa_I64:$dst, DenseI64ArrayAttr:$shape,
+                       DenseI64ArrayAttr:$cond_strides,
                        DenseI64ArrayAttr:$lhs_strides,
                        DenseI64ArrayAttr:$rhs_strides);
   let hasVerifier = 1;
@@ -269,8 +301,14 @@ def KiteIsa_VecCopyOp : KiteIsa_Inst<"vec_copy"> {
 }
 
 def KiteIsa_VecReduceOp : KiteIsa_Inst<"vec_reduce"> {
-  let summary = "f32 sum over the middle axis of an outer x len x inner tensor";
-  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$outer,
+  let summary = "f32 reduction over the middle axis of an outer x len x inner "
+                "tensor";
+  let description = [{
+    `kind`: 0 sum, 1 max, 2 min, 3 product — a left fold from the identity
+    in index order, as `kite::numerics::reduceStep` defines (max and min
+    skip NaN), which the interpreter's TOSA kernels share.
+  }];
+  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$outer,
                        KiteIsa_I64:$len, KiteIsa_I64:$inner);
   let hasVerifier = 1;
 }

@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelSupport.h"
+#include "kite/Numerics/Binary.h"
+#include "kite/Numerics/Reduce.h"
 #include "kite/Numerics/Unary.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -158,41 +160,59 @@ int64_t attrAsInt(Attribute attr) {
   return 0;
 }
 
-/// Reduction along `axis`, keeping the dimension (size 1).
-template <typename Fn>
-LogicalResult reduce(Operation *op, const Tensor &x, int64_t axis, float init,
-                     Fn fn, SmallVectorImpl<Tensor> &out) {
-  if (axis < 0 || axis >= int64_t(x.shape.size()))
-    return op->emitOpError("axis out of range");
-  int64_t outer = numElements(ArrayRef<int64_t>(x.shape).take_front(axis));
-  int64_t len = x.shape[axis];
-  int64_t inner = numElements(ArrayRef<int64_t>(x.shape).drop_front(axis + 1));
-  SmallVector<int64_t, 4> shape(x.shape);
-  shape[axis] = 1;
-  Tensor r = x.isFloat ? Tensor::floats(shape) : Tensor::ints(shape);
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t in = 0; in < inner; ++in) {
-      if (x.isFloat) {
-        float acc = init;
-        for (int64_t k = 0; k < len; ++k)
-          acc = fn(acc, x.f[(o * len + k) * inner + in]);
-        r.f[o * inner + in] = acc;
-      } else {
-        double acc = init;
-        for (int64_t k = 0; k < len; ++k)
-          acc = fn(acc, double(x.i[(o * len + k) * inner + in]));
-        r.i[o * inner + in] = int64_t(acc);
-      }
-    }
-  out.push_back(std::move(r));
-  return success();
+/// Integer reductions, exact in int64 (wrapping as the narrower result
+/// type's storage would).
+int64_t reduceStepInt(numerics::ReduceFn fn, int64_t acc, int64_t x) {
+  switch (fn) {
+  case numerics::ReduceFn::Sum:
+    return int64_t(uint64_t(acc) + uint64_t(x));
+  case numerics::ReduceFn::Max:
+    return std::max(acc, x);
+  case numerics::ReduceFn::Min:
+    return std::min(acc, x);
+  case numerics::ReduceFn::Product:
+    return int64_t(uint64_t(acc) * uint64_t(x));
+  }
+  return acc;
 }
 
-Kernel reduction(float init, float (*fn)(float, float)) {
+/// Reduction along `axis`, keeping the dimension (size 1).
+Kernel reduction(numerics::ReduceFn fn) {
   return [=](Operation *op, ArrayRef<const Tensor *> in,
              SmallVectorImpl<Tensor> &out) -> LogicalResult {
+    const Tensor &x = *in[0];
     int64_t axis = cast<IntegerAttr>(op->getAttr("axis")).getInt();
-    return reduce(op, *in[0], axis, init, fn, out);
+    if (axis < 0 || axis >= int64_t(x.shape.size()))
+      return op->emitOpError("axis out of range");
+    int64_t outer = numElements(ArrayRef<int64_t>(x.shape).take_front(axis));
+    int64_t len = x.shape[axis];
+    int64_t inner =
+        numElements(ArrayRef<int64_t>(x.shape).drop_front(axis + 1));
+    SmallVector<int64_t, 4> shape(x.shape);
+    shape[axis] = 1;
+    Tensor r = x.isFloat ? Tensor::floats(shape) : Tensor::ints(shape);
+    int64_t intIdentity =
+        fn == numerics::ReduceFn::Max   ? std::numeric_limits<int64_t>::min()
+        : fn == numerics::ReduceFn::Min ? std::numeric_limits<int64_t>::max()
+                                        : int64_t(numerics::reduceIdentity(fn));
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t k = 0; k < inner; ++k) {
+        float facc = numerics::reduceIdentity(fn);
+        int64_t iacc = intIdentity;
+        for (int64_t j = 0; j < len; ++j) {
+          int64_t at = (o * len + j) * inner + k;
+          if (x.isFloat)
+            facc = numerics::reduceStep(fn, facc, x.f[at]);
+          else
+            iacc = reduceStepInt(fn, iacc, x.i[at]);
+        }
+        if (x.isFloat)
+          r.f[o * inner + k] = facc;
+        else
+          r.i[o * inner + k] = iacc;
+      }
+    out.push_back(std::move(r));
+    return success();
   };
 }
 
@@ -228,31 +248,29 @@ void kite::interp::registerTosaKernels(Interpreter &interp) {
   registerTosaDataKernels(interp);
   registerTosaConvKernels(interp);
 
-  interp.registerKernel("tosa.add",
-                        binary([](float a, float b) { return a + b; },
-                               [](int64_t a, int64_t b) { return a + b; }));
-  interp.registerKernel("tosa.sub",
-                        binary([](float a, float b) { return a - b; },
-                               [](int64_t a, int64_t b) { return a - b; }));
+  using numerics::applyBinary;
+  using numerics::BinaryFn;
+  auto fn = [](BinaryFn f) {
+    return [f](float a, float b) { return applyBinary(f, a, b); };
+  };
   interp.registerKernel(
-      "tosa.maximum",
-      binary(
-          [](float a, float b) {
-            return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
-          },
-          [](int64_t a, int64_t b) { return std::max(a, b); }));
+      "tosa.add",
+      binary(fn(BinaryFn::Add), [](int64_t a, int64_t b) { return a + b; }));
   interp.registerKernel(
-      "tosa.minimum",
-      binary(
-          [](float a, float b) {
-            return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
-          },
-          [](int64_t a, int64_t b) { return std::min(a, b); }));
+      "tosa.sub",
+      binary(fn(BinaryFn::Sub), [](int64_t a, int64_t b) { return a - b; }));
+  interp.registerKernel("tosa.maximum",
+                        binary(fn(BinaryFn::Max), [](int64_t a, int64_t b) {
+                          return std::max(a, b);
+                        }));
+  interp.registerKernel("tosa.minimum",
+                        binary(fn(BinaryFn::Min), [](int64_t a, int64_t b) {
+                          return std::min(a, b);
+                        }));
   interp.registerKernel("tosa.pow",
-                        binary([](float a, float b) { return std::pow(a, b); },
-                               [](int64_t a, int64_t b) {
-                                 return int64_t(std::pow(double(a), double(b)));
-                               }));
+                        binary(fn(BinaryFn::Pow), [](int64_t a, int64_t b) {
+                          return int64_t(std::pow(double(a), double(b)));
+                        }));
   interp.registerKernel(
       "tosa.mul",
       [](Operation *op, ArrayRef<const Tensor *> in,
@@ -355,19 +373,10 @@ void kite::interp::registerTosaKernels(Interpreter &interp) {
             1);
       });
 
-  interp.registerKernel(
-      "tosa.reduce_sum",
-      reduction(0.0f, [](float a, float b) { return a + b; }));
-  interp.registerKernel(
-      "tosa.reduce_max",
-      reduction(-std::numeric_limits<float>::infinity(),
-                [](float a, float b) { return std::max(a, b); }));
-  interp.registerKernel(
-      "tosa.reduce_min",
-      reduction(std::numeric_limits<float>::infinity(),
-                [](float a, float b) { return std::min(a, b); }));
-  interp.registerKernel(
-      "tosa.reduce_product",
-      reduction(1.0f, [](float a, float b) { return a * b; }));
+  using numerics::ReduceFn;
+  interp.registerKernel("tosa.reduce_sum", reduction(ReduceFn::Sum));
+  interp.registerKernel("tosa.reduce_max", reduction(ReduceFn::Max));
+  interp.registerKernel("tosa.reduce_min", reduction(ReduceFn::Min));
+  interp.registerKernel("tosa.reduce_product", reduction(ReduceFn::Product));
   interp.registerKernel("tosa.argmax", argmaxKernel);
 }

@@ -17,6 +17,7 @@ void kite::buildCompilePipeline(OpPassManager &pm,
   target.file = options.targetFile;
   pm.addPass(createKiteSetTarget(target));
   pm.addNestedPass<func::FuncOp>(createKiteFoldConstants());
+  pm.addNestedPass<func::FuncOp>(createKiteIfConvert());
   pm.addNestedPass<func::FuncOp>(createConvertTosaToKite());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToKite());
   pm.addPass(createCanonicalizerPass());

@@ -1,11 +1,14 @@
 //===- SimVector.cpp - the vector and LUT units ---------------------------===//
 //
-// vec_binary, vec_clamp, vec_reduce, vec_pool, vec_quantize,
-// vec_dequantize, vec_layer_norm, vec_gelu, vec_unary and lut_softmax.
+// vec_binary, vec_compare, vec_select, vec_clamp, vec_reduce, vec_pool,
+// vec_quantize, vec_dequantize, vec_layer_norm, vec_gelu, vec_unary and
+// lut_softmax.
 //
 //===----------------------------------------------------------------------===//
 
 #include "SimulatorImpl.h"
+#include "kite/Numerics/Binary.h"
+#include "kite/Numerics/Reduce.h"
 #include "kite/Numerics/Unary.h"
 
 using namespace kite::rt;
@@ -17,43 +20,87 @@ bool Simulator::Impl::vecBinary(const Instr &x) {
           dst = x.fields[3].i;
   const auto &shape = x.fields[4].ints, &ls = x.fields[5].ints,
              &rs = x.fields[6].ints;
-  if (kind < 0 || kind > 4)
+  if (kind < 0 || kind >= numerics::kNumBinaryFns)
     return fail("unknown binary kind " + std::to_string(kind));
+  auto fn = numerics::BinaryFn(kind);
   std::vector<Range> reads, writes;
-  std::vector<int64_t> contiguous(shape.size(), 0);
   if (!stridedAccess(Space::Dram, lhs, 4, shape, ls, reads) ||
       !stridedAccess(Space::Dram, rhs, 4, shape, rs, reads) ||
       !access(Space::Dram, dst, product(shape) * 4, writes))
     return false;
   walk(shape, {&ls, &rs}, [&](int64_t linear, const std::vector<int64_t> &o) {
-    float a = loadF32(lhs + o[0] * 4), b = loadF32(rhs + o[1] * 4), r = 0;
-    switch (kind) {
-    case 0:
-      r = a + b;
-      break;
-    case 1:
-      r = a - b;
-      break;
-    case 2:
-      r = a * b;
-      break;
-    case 3:
-      r = std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
-      break;
-    default:
-      r = std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
-      break;
-    }
-    storeF32(dst + linear * 4, r);
+    storeF32(dst + linear * 4,
+             numerics::applyBinary(fn, loadF32(lhs + o[0] * 4),
+                                   loadF32(rhs + o[1] * 4)));
   });
   int64_t n = product(shape);
-  charge("vector", double(n) * (kind == 2 ? target.fp32Mul : target.fp32Add));
+  int ops = numerics::binaryOps(fn);
+  double perOp = fn == numerics::BinaryFn::Mul ? target.fp32Mul
+                 : ops > 1 ? (target.fp32Add + target.fp32Mul) / 2
+                           : target.fp32Add;
+  charge("vector", double(n) * ops * perOp);
   // A broadcast operand is read once: its span, not n elements.
   auto span = [&](size_t k) {
     return std::min(n * 4, reads[k].hi - reads[k].lo);
   };
   Traffic t;
   t.add(lhs, span(0)).add(rhs, span(1)).add(dst, n * 4);
+  schedule(Unit::Vector, vectorCycles(n, ops, t), reads, writes);
+  return true;
+}
+
+bool Simulator::Impl::vecCompare(const Instr &x) {
+  int64_t kind = x.fields[0].i, lhs = x.fields[1].i, rhs = x.fields[2].i,
+          dst = x.fields[3].i;
+  const auto &shape = x.fields[4].ints, &ls = x.fields[5].ints,
+             &rs = x.fields[6].ints;
+  if (kind < 0 || kind >= numerics::kNumCompareFns)
+    return fail("unknown comparison kind " + std::to_string(kind));
+  auto fn = numerics::CompareFn(kind);
+  std::vector<Range> reads, writes;
+  if (!stridedAccess(Space::Dram, lhs, 4, shape, ls, reads) ||
+      !stridedAccess(Space::Dram, rhs, 4, shape, rs, reads) ||
+      !access(Space::Dram, dst, product(shape), writes))
+    return false;
+  walk(shape, {&ls, &rs}, [&](int64_t linear, const std::vector<int64_t> &o) {
+    storeInt(dst + linear, DType::I8,
+             numerics::applyCompare(fn, loadF32(lhs + o[0] * 4),
+                                    loadF32(rhs + o[1] * 4)));
+  });
+  int64_t n = product(shape);
+  charge("vector", double(n) * target.fp32Add);
+  Traffic t;
+  t.add(lhs, std::min(n * 4, reads[0].hi - reads[0].lo))
+      .add(rhs, std::min(n * 4, reads[1].hi - reads[1].lo))
+      .add(dst, n);
+  schedule(Unit::Vector, vectorCycles(n, 1, t), reads, writes);
+  return true;
+}
+
+bool Simulator::Impl::vecSelect(const Instr &x) {
+  int64_t cond = x.fields[0].i, lhs = x.fields[1].i, rhs = x.fields[2].i,
+          dst = x.fields[3].i;
+  const auto &shape = x.fields[4].ints, &cs = x.fields[5].ints,
+             &ls = x.fields[6].ints, &rs = x.fields[7].ints;
+  std::vector<Range> reads, writes;
+  if (!stridedAccess(Space::Dram, cond, 1, shape, cs, reads) ||
+      !stridedAccess(Space::Dram, lhs, 4, shape, ls, reads) ||
+      !stridedAccess(Space::Dram, rhs, 4, shape, rs, reads) ||
+      !access(Space::Dram, dst, product(shape) * 4, writes))
+    return false;
+  walk(shape, {&cs, &ls, &rs},
+       [&](int64_t linear, const std::vector<int64_t> &o) {
+         bool pick = loadInt(cond + o[0], DType::I8) != 0;
+         storeF32(dst + linear * 4,
+                  loadF32(pick ? lhs + o[1] * 4 : rhs + o[2] * 4));
+       });
+  int64_t n = product(shape);
+  charge("vector", double(n) * target.fp32Add);
+  Traffic t;
+  t.add(cond, std::min(n, reads[0].hi - reads[0].lo))
+      .add(lhs, std::min(n * 4, reads[1].hi - reads[1].lo))
+      .add(rhs, std::min(n * 4, reads[2].hi - reads[2].lo))
+      .add(dst, n * 4);
   schedule(Unit::Vector, vectorCycles(n, 1, t), reads, writes);
   return true;
 }
@@ -77,8 +124,11 @@ bool Simulator::Impl::vecClamp(const Instr &x) {
 }
 
 bool Simulator::Impl::vecReduce(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[1].i, outer = x.fields[2].i,
-          len = x.fields[3].i, inner = x.fields[4].i;
+  int64_t kind = x.fields[0].i, src = x.fields[1].i, dst = x.fields[2].i,
+          outer = x.fields[3].i, len = x.fields[4].i, inner = x.fields[5].i;
+  if (kind < 0 || kind >= numerics::kNumReduceFns)
+    return fail("unknown reduction kind " + std::to_string(kind));
+  auto fn = numerics::ReduceFn(kind);
   std::vector<Range> reads, writes;
   if (!checkExtents({outer, len, inner}) || outer * len > kMaxExtent ||
       outer * len * inner > kMaxExtent ||
@@ -87,13 +137,16 @@ bool Simulator::Impl::vecReduce(const Instr &x) {
     return false;
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t in = 0; in < inner; ++in) {
-      float sum = 0.0f;
+      float acc = numerics::reduceIdentity(fn);
       for (int64_t k = 0; k < len; ++k)
-        sum = sum + loadF32(src + ((o * len + k) * inner + in) * 4);
-      storeF32(dst + (o * inner + in) * 4, sum);
+        acc = numerics::reduceStep(
+            fn, acc, loadF32(src + ((o * len + k) * inner + in) * 4));
+      storeF32(dst + (o * inner + in) * 4, acc);
     }
   int64_t n = outer * len * inner;
-  charge("vector", double(n) * target.fp32Add);
+  charge("vector", double(n) * (fn == numerics::ReduceFn::Product
+                                    ? target.fp32Mul
+                                    : target.fp32Add));
   Traffic t;
   t.add(src, n * 4).add(dst, outer * inner * 4);
   schedule(Unit::Vector, vectorCycles(n, 1, t), reads, writes);

@@ -175,6 +175,10 @@ bool Simulator::Impl::execute(const Instr &x) {
     return vecGelu(x);
   case Opcode::VecUnary:
     return vecUnary(x);
+  case Opcode::VecCompare:
+    return vecCompare(x);
+  case Opcode::VecSelect:
+    return vecSelect(x);
   case Opcode::LutSoftmax:
     return lutSoftmax(x);
   case Opcode::MmaNM:

@@ -346,6 +346,8 @@ struct Simulator::Impl {
   }
 
   bool vecBinary(const Instr &x);
+  bool vecCompare(const Instr &x);
+  bool vecSelect(const Instr &x);
 
   bool vecClamp(const Instr &x);
 

@@ -14,6 +14,8 @@
                                melspectrogram -> embedding windows -> wake-word
                                heads) run end to end by each runtime; the
                                heads' scores agree within 1e-4
+    zoo.py chain --compiled    the chain of INT8 binaries in kite-sim against
+                               float Kite: same detections, scores within 0.05
 
 The models come from scripts/models/fetch-zoo ($KITE_ZOO or build/zoo),
 the inputs from examples/models/zoo (make_zoo_inputs.py). The glue between
@@ -66,6 +68,7 @@ class Runners:
     def __init__(self, zoo, bindir, tmp):
         self.zoo, self.bin, self.tmp = zoo, bindir, tmp
         self.imported = {}
+        self.compiled = {}  # name -> (quantized IR, kbin)
         self.count = 0
 
     def _files(self, arrays):
@@ -102,6 +105,58 @@ class Runners:
         for p in outs:
             cmd += ["-o", p]
         subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
+        return [np.load(p) for p in outs]
+
+    def compile(self, name, calib, import_args=(), batch=1):
+        """Compiles a model with kitec (INT8, LUT units) for kite-v1 on the
+        calibration inputs; returns None or the first error line."""
+        q = os.path.join(self.tmp, name + ".q.mlir")
+        kbin = os.path.join(self.tmp, name + ".kbin")
+        c = self._files([calib.astype(np.float32)])[0]
+        steps = [("does not compile",
+                  [os.path.join(self.bin, "kitec"), self.path(name), "--calib",
+                   c, f"--batch-size={batch}", *import_args, "--emit=mlir",
+                   "-o", q]),
+                 ("does not lower",
+                  f"{self.bin}/kite-opt {q} --kite-lower | "
+                  f"{self.bin}/kite-translate --emit-kbin -o {kbin}")]
+        for what, cmd in steps:
+            res = subprocess.run(cmd, shell=isinstance(cmd, str),
+                                 capture_output=True, text=True)
+            if res.returncode != 0:
+                lines = [l for l in res.stderr.splitlines() if "error" in l]
+                return f"{what}: {lines[0] if lines else 'failed'}"
+        self.compiled[name] = (q, kbin)
+        return None
+
+    def sim(self, name, inputs, outputs=1, stats=None):
+        """Runs a compiled model's binary in kite-sim; its summary line goes
+        to `stats` (a list) when given."""
+        ins = self._files(inputs)
+        outs = self._outputs(outputs)
+        cmd = [os.path.join(self.bin, "kite-sim"), self.compiled[name][1],
+               "--batch"]
+        for p in ins:
+            cmd += ["-i", p]
+        for p in outs:
+            cmd += ["-o", p]
+        res = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        if stats is not None:
+            stats.append(next((l.strip() for l in res.stdout.splitlines()
+                               if "cycles" in l), ""))
+        return [np.load(p) for p in outs]
+
+    def run_compiled(self, name, inputs, outputs=1):
+        """kite-run on a compiled model's quantized IR."""
+        ins = self._files(inputs)
+        outs = self._outputs(outputs)
+        cmd = [os.path.join(self.bin, "kite-run"), self.compiled[name][0],
+               "--batch"]
+        for p in ins:
+            cmd += ["-i", p]
+        for p in outs:
+            cmd += ["-o", p]
+        subprocess.run(cmd, check=True, capture_output=True)
         return [np.load(p) for p in outs]
 
     def ort(self, name, inputs, outputs=1):
@@ -149,11 +204,14 @@ class Chain:
     """What one runtime computes along the openWakeWord chain."""
 
     def __init__(self, runners, which, audio):
+        """`which`: kite (float, kite-run), ort, or sim (the binaries
+        runners.compiled holds, in kite-sim)."""
         kite = which == "kite"
         clips, samples = audio.shape
         mel_args = dict(import_args=[f"--input-shape=input={clips}x{samples}"],
                         batch=clips) if kite else {}
-        run = runners.kite if kite else runners.ort
+        run = {"kite": runners.kite, "ort": runners.ort,
+               "sim": runners.sim}[which]
         self.mel = run("melspectrogram", [audio], **mel_args)[0]
         windows = mel_windows(self.mel)
         self.windows = windows
@@ -262,26 +320,39 @@ def score(out):
     return out[:, 0] if out.shape[1] == 1 else out[:, 1:].max(axis=1)
 
 
-def chain(runners):
+def chain(runners, compiled=False):
+    """Float Kite against onnxruntime (bound 1e-4), or with `compiled` the
+    INT8 binaries in kite-sim against float Kite (same detections, scores
+    within 0.05)."""
     audio, texts = speech()
-    kite = Chain(runners, "kite", audio)
-    ort = Chain(runners, "ort", audio)
+    ref = Chain(runners, "kite", audio)
+    if compiled:
+        for name, (calib, _, import_args, batch) in compile_inputs(runners).items():
+            if name in ("melspectrogram", "embedding_model", *HEADS):
+                error = runners.compile(name, calib, import_args, batch)
+                if error:
+                    print(f"{name}: {error}")
+                    return False
+        got, names, bound = Chain(runners, "sim", audio), ("sim", "float"), 0.05
+    else:
+        got, ref, names, bound = ref, Chain(runners, "ort", audio), ("kite", "ort"), BOUND
     ok = True
     worst = 0.0
     for head in HEADS:
         for c, text in enumerate(texts):
-            k, o = kite.scores[head][c], ort.scores[head][c]
+            k, o = got.scores[head][c], ref.scores[head][c]
             diff = float(np.max(np.abs(k - o)))
             worst = max(worst, diff)
             kmax, omax = float(score(k).max()), float(score(o).max())
-            agree = (kmax >= 0.5) == (omax >= 0.5) and diff <= BOUND
+            agree = (kmax >= 0.5) == (omax >= 0.5) and diff <= bound
             ok &= agree
-            print(f"{head:17s} {text!r:48s} max score kite {kmax:.6f} ort "
-                  f"{omax:.6f} max |diff| {diff:.1e} "
+            print(f"{head:17s} {text!r:48s} max score {names[0]} {kmax:.6f} "
+                  f"{names[1]} {omax:.6f} max |diff| {diff:.1e} "
                   f"{'detected' if omax >= 0.5 else '-'} "
                   f"{'ok' if agree else 'FAILED'}")
-    print(f"chain: {len(texts)} utterances, {len(HEADS)} heads, max |score "
-          f"difference| {worst:.2e} (bound {BOUND:g}) {'ok' if ok else 'FAILED'}")
+    print(f"chain{' (compiled)' if compiled else ''}: {len(texts)} utterances, "
+          f"{len(HEADS)} heads, max |score difference| {worst:.2e} "
+          f"(bound {bound:g}) {'ok' if ok else 'FAILED'}")
     return ok
 
 
@@ -302,6 +373,11 @@ def fidelity(name, q, f):
                                   np.linalg.norm(f, axis=1) + 1e-30)
         return (f"mean cosine similarity {cos.mean():.4f} (bound 0.99)",
                 cos.mean() >= 0.99)
+    if name == "melspectrogram":
+        # Judged through the chain (the heads' decisions); here its signal to
+        # quantization-noise ratio.
+        snr = 10 * np.log10(np.sum(f * f) / max(np.sum((q - f) ** 2), 1e-30))
+        return f"SNR {snr:.1f} dB (bound 30)", snr >= 30
     if name == "ppocr_det":
         a, b = q > 0.3, f > 0.3
         iou = (a & b).sum() / max((a | b).sum(), 1)
@@ -335,45 +411,22 @@ def compile_models(runners, names):
     inputs = compile_inputs(runners)
     for name in names or inputs:
         calib, evaluation, import_args, batch = inputs[name]
-        tmp = runners.tmp
-        c, e = runners._files([calib.astype(np.float32),
-                                evaluation.astype(np.float32)])
-        q = os.path.join(tmp, name + ".q.mlir")
-        kbin = os.path.join(tmp, name + ".kbin")
-        res = subprocess.run(
-            [os.path.join(runners.bin, "kitec"), runners.path(name), "--calib",
-             c, f"--batch-size={batch}", *import_args, "--emit=mlir", "-o", q],
-            capture_output=True, text=True)
-        if res.returncode != 0:
-            lines = [l for l in res.stderr.splitlines() if "error" in l]
-            print(f"{name}: does not compile: {lines[0] if lines else 'failed'}")
+        error = runners.compile(name, calib, import_args, batch)
+        if error:
+            print(f"{name}: {error}")
             ok = False
             continue
-        lower = subprocess.run(
-            f"{runners.bin}/kite-opt {q} --kite-lower | "
-            f"{runners.bin}/kite-translate --emit-kbin -o {kbin}",
-            shell=True, capture_output=True, text=True)
-        if lower.returncode != 0:
-            lines = [l for l in lower.stderr.splitlines() if "error" in l]
-            print(f"{name}: does not lower: {lines[0] if lines else 'failed'}")
-            ok = False
-            continue
-        sim_out = os.path.join(tmp, name + ".sim.npy")
-        run_out = os.path.join(tmp, name + ".run.npy")
-        stats = subprocess.run(
-            [os.path.join(runners.bin, "kite-sim"), kbin, "-i", e, "--batch",
-             "-o", sim_out], capture_output=True, text=True, check=True).stdout
-        subprocess.run([os.path.join(runners.bin, "kite-run"), q, "-i", e,
-                        "--batch", "-o", run_out], capture_output=True,
-                       check=True)
-        exact = open(sim_out, "rb").read() == open(run_out, "rb").read()
-        summary = next((l for l in stats.splitlines() if "cycles" in l), "")
+        stats = []
+        sim_out = runners.sim(name, [evaluation], stats=stats)[0]
+        run_out = runners.run_compiled(name, [evaluation])[0]
+        exact = sim_out.dtype == run_out.dtype and \
+            sim_out.tobytes() == run_out.tobytes()
         float_out = runners.kite(name, [evaluation], import_args=import_args,
                                  batch=batch)[0]
-        what, good = fidelity(name, np.load(sim_out), float_out)
+        what, good = fidelity(name, sim_out, float_out)
         ok &= exact and good
         print(f"{name}: sim {'= run byte for byte' if exact else 'DIFFERS from run'}"
-              f"; {what}; {summary.strip()} {'ok' if exact and good else 'FAILED'}")
+              f"; {what}; {stats[0]} {'ok' if exact and good else 'FAILED'}")
     return ok
 
 
@@ -381,6 +434,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["models", "compile", "chain"])
     parser.add_argument("names", nargs="*")
+    parser.add_argument("--compiled", action="store_true",
+                        help="chain: the INT8 binaries in kite-sim against "
+                             "float Kite")
     parser.add_argument("--zoo", default=os.environ.get(
         "KITE_ZOO", os.path.join(ROOT, "build", "zoo")))
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "bin"))
@@ -396,7 +452,7 @@ def main():
         elif args.command == "compile":
             ok = compile_models(runners, args.names)
         else:
-            ok = chain(runners)
+            ok = chain(runners, args.compiled)
     return 0 if ok else 1
 
 

@@ -122,8 +122,8 @@ TEST(Isa, ErrorsSayWhere) {
   std::string error;
   bytes[9] = 7; // version
   EXPECT_FALSE(decode(bytes, q, error));
-  EXPECT_EQ(error, "at byte 8: unsupported version 1798 (this runtime reads "
-                   "version 6)");
+  EXPECT_EQ(error, "at byte 8: unsupported version 1799 (this runtime reads "
+                   "version 7)");
 }
 
 TEST(Isa, ValidationRejectsDataOutsideDram) {

@@ -9,10 +9,12 @@
 
 #include "kite/Runtime/HostRun.h"
 
+#include "kite/Numerics/Binary.h"
 #include "kite/Numerics/IntQuant.h"
 #include "kite/Numerics/LP.h"
 #include "kite/Numerics/LutSoftmax.h"
 #include "kite/Numerics/Multipliers.h"
+#include "kite/Numerics/Reduce.h"
 #include "kite/Numerics/Unary.h"
 
 #include <gtest/gtest.h>
@@ -410,7 +412,7 @@ TEST(Simulator, VectorOpsMatchTheirDefinitions) {
        {I(0), I(dx), I(dr), I(sum), IA({2, 3}), IA({3, 1}), IA({0, 1})});
   b.op(Opcode::VecClamp, {I(dx), I(clamp), I(6), F(0.0), F(1.0)});
   b.op(Opcode::VecCopy, {I(dx), I(copy), I(4), IA({3, 2}), IA({1, 3})});
-  b.op(Opcode::VecReduce, {I(dr), I(red), I(1), I(3), I(1)});
+  b.op(Opcode::VecReduce, {I(0), I(dr), I(red), I(1), I(3), I(1)});
   // A 1x3 window over the NaN-free pixels x[3..5] (NHWC 1x1x3x1).
   int64_t f32 = int64_t(DType::F32);
   b.op(Opcode::VecPool, {I(0), I(dx + 12), I(maxp), I(f32), IA({1, 1, 3, 1}),
@@ -564,6 +566,102 @@ TEST(Simulator, VecUnaryComputesTheNumericsFunctions) {
   std::string error;
   bad.run(&error);
   EXPECT_EQ(error, "instruction 0 (vec_unary): unknown function kind 13");
+}
+
+TEST(Simulator, VecBinaryComputesTheNumericsFunctions) {
+  std::vector<float> x = {-3.5f, -0.25f, 0.0f, 0.75f, 2.5f, 4.0f};
+  std::vector<float> y = {2.0f, 0.5f, -1.0f, 3.0f, -0.5f, 0.5f};
+  for (int64_t kind = 0; kind < numerics::kNumBinaryFns; ++kind) {
+    Builder b;
+    int64_t n = int64_t(x.size());
+    int64_t dx = b.data(x), dy = b.data(y);
+    int64_t out = b.output(DType::F32, {n});
+    b.op(Opcode::VecBinary,
+         {I(kind), I(dx), I(dy), I(out), IA({n}), IA({1}), IA({1})});
+    std::vector<float> r = as<float>(b.run()[0]);
+    for (size_t k = 0; k < x.size(); ++k) {
+      float want = numerics::applyBinary(numerics::BinaryFn(kind), x[k], y[k]);
+      // Bit for bit, NaN for NaN (a negative number to a fractional power).
+      EXPECT_TRUE(std::memcmp(&r[k], &want, 4) == 0 ||
+                  (std::isnan(r[k]) && std::isnan(want)))
+          << numerics::binaryName(numerics::BinaryFn(kind)) << "(" << x[k]
+          << ", " << y[k] << ") = " << r[k] << ", want " << want;
+    }
+  }
+  Builder bad;
+  int64_t dx = bad.data(x);
+  bad.op(Opcode::VecBinary,
+         {I(6), I(dx), I(dx), I(dx), IA({1}), IA({1}), IA({1})});
+  std::string error;
+  bad.run(&error);
+  EXPECT_EQ(error, "instruction 0 (vec_binary): unknown binary kind 6");
+}
+
+TEST(Simulator, VecCompareFlagsAndVecSelectPicks) {
+  std::vector<float> x = {0.25f, 0.5f, NAN, 0.75f};
+  std::vector<float> half = {0.5f};
+  std::vector<float> a = {1, 2, 3, 4}, c = {-1, -2, -3, -4};
+  for (int64_t kind = 0; kind < numerics::kNumCompareFns; ++kind) {
+    Builder b;
+    int64_t dx = b.data(x), dh = b.data(half), da = b.data(a), dc = b.data(c);
+    int64_t flags = b.output(DType::I8, {4}), out = b.output(DType::F32, {4});
+    b.op(Opcode::VecCompare,
+         {I(kind), I(dx), I(dh), I(flags), IA({4}), IA({1}), IA({0})});
+    b.op(Opcode::VecSelect, {I(flags), I(da), I(dc), I(out), IA({4}), IA({1}),
+                             IA({1}), IA({1})});
+    auto outs = b.run();
+    std::vector<float> r = as<float>(outs[1]);
+    for (size_t k = 0; k < x.size(); ++k) {
+      bool want =
+          numerics::applyCompare(numerics::CompareFn(kind), x[k], half[0]);
+      EXPECT_EQ(outs[0][k], want ? 1 : 0) << "kind " << kind << " at " << k;
+      EXPECT_EQ(r[k], want ? a[k] : c[k]) << "kind " << kind << " at " << k;
+    }
+  }
+  // greater or equal: 0.5 >= 0.5, NaN compares false.
+  EXPECT_TRUE(numerics::applyCompare(numerics::CompareFn::GreaterEqual, 0.5f,
+                                     0.5f));
+  EXPECT_FALSE(
+      numerics::applyCompare(numerics::CompareFn::GreaterEqual, NAN, 0.5f));
+  Builder bad;
+  int64_t dx = bad.data(x);
+  bad.op(Opcode::VecCompare,
+         {I(3), I(dx), I(dx), I(dx), IA({1}), IA({1}), IA({1})});
+  std::string error;
+  bad.run(&error);
+  EXPECT_EQ(error, "instruction 0 (vec_compare): unknown comparison kind 3");
+}
+
+TEST(Simulator, VecReduceFoldsInIndexOrder) {
+  // 2 x 3 x 2 (outer x len x inner); a NaN in the first column.
+  std::vector<float> x = {1.5f, -2.0f, NAN, 4.0f,  0.25f, 3.0f,
+                          -1.0f, 8.0f, 2.0f, -0.5f, 6.0f,  1.0f};
+  for (int64_t kind = 0; kind < numerics::kNumReduceFns; ++kind) {
+    auto fn = numerics::ReduceFn(kind);
+    Builder b;
+    int64_t dx = b.data(x), out = b.output(DType::F32, {2, 2});
+    b.op(Opcode::VecReduce, {I(kind), I(dx), I(out), I(2), I(3), I(2)});
+    std::vector<float> r = as<float>(b.run()[0]);
+    for (int64_t o = 0; o < 2; ++o)
+      for (int64_t k = 0; k < 2; ++k) {
+        float want = numerics::reduceIdentity(fn);
+        for (int64_t j = 0; j < 3; ++j)
+          want = numerics::reduceStep(fn, want, x[(o * 3 + j) * 2 + k]);
+        float got = r[o * 2 + k];
+        EXPECT_TRUE(std::memcmp(&got, &want, 4) == 0 ||
+                    (std::isnan(got) && std::isnan(want)))
+            << numerics::reduceName(fn) << " [" << o << "," << k << "] = "
+            << got << ", want " << want;
+      }
+    if (fn == numerics::ReduceFn::Max)
+      EXPECT_EQ(r[0], 1.5f); // NaN skipped
+  }
+  Builder bad;
+  int64_t dx = bad.data(x);
+  bad.op(Opcode::VecReduce, {I(4), I(dx), I(dx), I(1), I(1), I(1)});
+  std::string error;
+  bad.run(&error);
+  EXPECT_EQ(error, "instruction 0 (vec_reduce): unknown reduction kind 4");
 }
 
 TEST(Simulator, QuantizedLayerNormEqualsLayerNormThenQuantize) {

@@ -78,6 +78,8 @@ enum class Opcode : uint32_t {
   StoreAccFused = 18,
   MmaActNM = 19,
   VecUnary = 20,
+  VecCompare = 21,
+  VecSelect = 22,
 };
 
 enum class FieldKind { Int, Float, IntArray, FloatArray, String };
@@ -183,7 +185,7 @@ struct Program {
   std::vector<Instr> code;
 };
 
-constexpr uint32_t kKbinVersion = 6;
+constexpr uint32_t kKbinVersion = 7;
 
 /// The .kbin bytes of a program (docs/binary-format.md).
 std::vector<uint8_t> encodeKbin(const Program &program);

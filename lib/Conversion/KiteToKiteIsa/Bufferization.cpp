@@ -267,8 +267,7 @@ private:
       return success();
     }
     // Elementwise and row-wise ops may write over an operand.
-    if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
-            tosa::MinimumOp>(op)) {
+    if (binaryFnOf(&op)) {
       Value same;
       for (Value operand : op.getOperands())
         if (!same && operand.getType() == op.getResult(0).getType())
@@ -294,7 +293,10 @@ private:
         unaryFnOf(&op))
       return place(&op, op.getResult(0), op.getOperand(0));
     if (isa<QuantizeOp, tosa::TransposeOp, tosa::SliceOp, tosa::MaxPool2dOp,
-            tosa::AvgPool2dOp, tosa::ReduceSumOp, LutSoftmaxOp>(op))
+            tosa::AvgPool2dOp, tosa::ReduceSumOp, tosa::ReduceMaxOp,
+            tosa::ReduceMinOp, tosa::ReduceProductOp, tosa::EqualOp,
+            tosa::GreaterOp, tosa::GreaterEqualOp, tosa::SelectOp,
+            LutSoftmaxOp>(op))
       return place(&op, op.getResult(0));
     return success(); // no instruction: the lowering says so
   }

@@ -31,6 +31,18 @@ std::optional<numerics::UnaryFn> unaryFnOf(Operation *op) {
       .Default([](Operation *) { return std::nullopt; });
 }
 
+std::optional<numerics::BinaryFn> binaryFnOf(Operation *op) {
+  using numerics::BinaryFn;
+  return llvm::TypeSwitch<Operation *, std::optional<BinaryFn>>(op)
+      .Case<tosa::AddOp>([](auto) { return BinaryFn::Add; })
+      .Case<tosa::SubOp>([](auto) { return BinaryFn::Sub; })
+      .Case<tosa::MulOp>([](auto) { return BinaryFn::Mul; })
+      .Case<tosa::MaximumOp>([](auto) { return BinaryFn::Max; })
+      .Case<tosa::MinimumOp>([](auto) { return BinaryFn::Min; })
+      .Case<tosa::PowOp>([](auto) { return BinaryFn::Pow; })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
 std::optional<rt::DType> dtypeOf(Type element) {
   if (element.isF32())
     return rt::DType::F32;

@@ -11,6 +11,8 @@
 #define KITE_CONVERSION_KITETOKITEISA_FUSION_H
 
 #include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Numerics/Binary.h"
+#include "kite/Numerics/Reduce.h"
 #include "kite/Numerics/Unary.h"
 #include "kite/Runtime/Isa.h"
 
@@ -23,6 +25,10 @@ namespace kite {
 /// The vec_unary function an f32 TOSA op computes (tosa.sigmoid, exp,
 /// ...), if it is one.
 std::optional<numerics::UnaryFn> unaryFnOf(mlir::Operation *op);
+
+/// The vec_binary function a TOSA op computes (tosa.add, pow, ...), if it
+/// is one; the element type is the lowering's to check.
+std::optional<numerics::BinaryFn> binaryFnOf(mlir::Operation *op);
 
 /// Memory storage type of a tensor element, if it has one.
 std::optional<rt::DType> dtypeOf(mlir::Type element);

@@ -75,9 +75,6 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   loc = op->getLoc();
   if (fused.contains(op)) // lowered with an earlier op
     return success();
-  auto elementwise = [&](int64_t kind) {
-    return [this, kind](Operation *o) { return lowerElementwise(o, kind); };
-  };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case<tosa::ConstShapeOp>([](auto) { return success(); })
       .Case<tosa::ConstOp>(
@@ -103,17 +100,27 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case<MatmulOp>([&](MatmulOp m) { return lowerMatmul(m); })
       .Case<Conv2DOp>([&](Conv2DOp c) { return lowerConv(c); })
       // Vector and LUT units
-      .Case<tosa::AddOp>(elementwise(0))
-      .Case<tosa::SubOp>(elementwise(1))
-      .Case<tosa::MulOp>(elementwise(2))
-      .Case<tosa::MaximumOp>(elementwise(3))
-      .Case<tosa::MinimumOp>(elementwise(4))
+      .Case<tosa::EqualOp>(
+          [&](auto) { return lowerCompare(op, numerics::CompareFn::Equal); })
+      .Case<tosa::GreaterOp>(
+          [&](auto) { return lowerCompare(op, numerics::CompareFn::Greater); })
+      .Case<tosa::GreaterEqualOp>([&](auto) {
+        return lowerCompare(op, numerics::CompareFn::GreaterEqual);
+      })
+      .Case<tosa::SelectOp>([&](auto o) { return lowerSelect(o); })
       .Case<QuantizeOp>([&](auto) { return lowerQuantize(op, true); })
       .Case<DequantizeOp>([&](auto) { return lowerQuantize(op, false); })
       .Case<tosa::MaxPool2dOp>([&](auto) { return lowerPool(op, true); })
       .Case<tosa::AvgPool2dOp>([&](auto) { return lowerPool(op, false); })
       .Case<tosa::ClampOp>([&](auto o) { return lowerClamp(o); })
-      .Case<tosa::ReduceSumOp>([&](auto o) { return lowerReduceSum(o); })
+      .Case<tosa::ReduceSumOp>(
+          [&](auto) { return lowerReduce(op, numerics::ReduceFn::Sum); })
+      .Case<tosa::ReduceMaxOp>(
+          [&](auto) { return lowerReduce(op, numerics::ReduceFn::Max); })
+      .Case<tosa::ReduceMinOp>(
+          [&](auto) { return lowerReduce(op, numerics::ReduceFn::Min); })
+      .Case<tosa::ReduceProductOp>(
+          [&](auto) { return lowerReduce(op, numerics::ReduceFn::Product); })
       .Case<GeluOp>([&](auto o) { return lowerGelu(o); })
       .Case<LayerNormOp>([&](auto o) { return lowerLayerNorm(o); })
       .Case<LutSoftmaxOp>([&](auto o) { return lowerLutSoftmax(o); })
@@ -127,6 +134,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Default([&](Operation *) -> LogicalResult {
         if (std::optional<numerics::UnaryFn> fn = unaryFnOf(op))
           return lowerUnary(op, *fn);
+        if (std::optional<numerics::BinaryFn> fn = binaryFnOf(op))
+          return lowerElementwise(op, *fn);
         return op->emitOpError("has no lowering to kite_isa");
       });
 }

@@ -176,11 +176,21 @@ private:
   LogicalResult lowerMatmul(MatmulOp op);
   LogicalResult lowerConv(Conv2DOp op);
   // Vector and LUT units (VectorUnit.cpp)
-  LogicalResult lowerElementwise(Operation *op, int64_t kind);
+  /// A buffer read at element strides (0 broadcasts).
+  struct Strided {
+    int64_t addr;
+    SmallVector<int64_t> strides;
+  };
+  /// The first `count` operands of `op` read over `shape`, the result's.
+  FailureOr<SmallVector<Strided>>
+  broadcastOperands(Operation *op, ArrayRef<int64_t> shape, unsigned count);
+  LogicalResult lowerElementwise(Operation *op, numerics::BinaryFn fn);
+  LogicalResult lowerCompare(Operation *op, numerics::CompareFn fn);
+  LogicalResult lowerSelect(tosa::SelectOp op);
   LogicalResult lowerQuantize(Operation *op, bool quantize);
   LogicalResult lowerPool(Operation *op, bool isMax);
   LogicalResult lowerClamp(tosa::ClampOp op);
-  LogicalResult lowerReduceSum(tosa::ReduceSumOp op);
+  LogicalResult lowerReduce(Operation *op, numerics::ReduceFn fn);
   LogicalResult lowerGelu(GeluOp op);
   LogicalResult lowerLayerNorm(LayerNormOp op);
   LogicalResult lowerLutSoftmax(LutSoftmaxOp op);

@@ -25,7 +25,23 @@ kite::isel::broadcastStrides(Operation *op, Value operand,
   return strides;
 }
 
-LogicalResult Lowering::lowerElementwise(Operation *op, int64_t kind) {
+FailureOr<SmallVector<Lowering::Strided>>
+Lowering::broadcastOperands(Operation *op, ArrayRef<int64_t> shape,
+                            unsigned count) {
+  SmallVector<Strided> operands;
+  for (Value v : op->getOperands().take_front(count)) {
+    FailureOr<Buffer> buf = bufferOf(op, v);
+    if (failed(buf))
+      return failure();
+    FailureOr<SmallVector<int64_t>> strides = broadcastStrides(op, v, shape);
+    if (failed(strides))
+      return failure();
+    operands.push_back({buf->addr, std::move(*strides)});
+  }
+  return operands;
+}
+
+LogicalResult Lowering::lowerElementwise(Operation *op, numerics::BinaryFn fn) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   if (!type.getElementType().isF32())
     return op->emitOpError("has no instruction for non-f32 elements");
@@ -36,25 +52,53 @@ LogicalResult Lowering::lowerElementwise(Operation *op, int64_t kind) {
                       [](const APInt &v) { return v.isZero(); }))
       return op->emitOpError("with a non-zero shift has no instruction");
   }
-  FailureOr<Buffer> lhs = bufferOf(op, op->getOperand(0)),
-                    rhs = bufferOf(op, op->getOperand(1));
-  if (failed(lhs) || failed(rhs))
+  // tosa.mul's third operand is its shift.
+  auto operands = broadcastOperands(op, type.getShape(), 2);
+  if (failed(operands))
     return failure();
-  FailureOr<SmallVector<int64_t>> ls =
-      broadcastStrides(op, op->getOperand(0), type.getShape());
-  FailureOr<SmallVector<int64_t>> rs =
-      broadcastStrides(op, op->getOperand(1), type.getShape());
-  // In place over an operand of the result's shape.
-  Value same;
-  for (Value operand : op->getOperands())
-    if (!same && operand.getType() == type)
-      same = operand;
   FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
-  if (failed(ls) || failed(rs) || failed(out))
+  if (failed(out))
     return failure();
-  ki::VecBinaryOp::create(b, loc, kind, lhs->addr, rhs->addr, out->addr,
-                          type.getShape(), ArrayRef<int64_t>(*ls),
-                          ArrayRef<int64_t>(*rs));
+  const Strided &lhs = (*operands)[0], &rhs = (*operands)[1];
+  ki::VecBinaryOp::create(b, loc, int64_t(fn), lhs.addr, rhs.addr, out->addr,
+                          type.getShape(), ArrayRef<int64_t>(lhs.strides),
+                          ArrayRef<int64_t>(rhs.strides));
+  return success();
+}
+
+LogicalResult Lowering::lowerCompare(Operation *op, numerics::CompareFn fn) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!getElementTypeOrSelf(op->getOperand(0).getType()).isF32())
+    return op->emitOpError("has no instruction for non-f32 operands");
+  auto operands = broadcastOperands(op, type.getShape(), 2);
+  if (failed(operands))
+    return failure();
+  FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
+  if (failed(out))
+    return failure();
+  const Strided &lhs = (*operands)[0], &rhs = (*operands)[1];
+  ki::VecCompareOp::create(b, loc, int64_t(fn), lhs.addr, rhs.addr, out->addr,
+                           type.getShape(), ArrayRef<int64_t>(lhs.strides),
+                           ArrayRef<int64_t>(rhs.strides));
+  return success();
+}
+
+LogicalResult Lowering::lowerSelect(tosa::SelectOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  if (!type.getElementType().isF32())
+    return op->emitOpError("has no instruction for non-f32 elements");
+  auto operands = broadcastOperands(op, type.getShape(), 3);
+  if (failed(operands))
+    return failure();
+  FailureOr<Buffer> out = newBuffer(op, op.getResult());
+  if (failed(out))
+    return failure();
+  const Strided &cond = (*operands)[0], &lhs = (*operands)[1],
+                &rhs = (*operands)[2];
+  ki::VecSelectOp::create(b, loc, cond.addr, lhs.addr, rhs.addr, out->addr,
+                          type.getShape(), ArrayRef<int64_t>(cond.strides),
+                          ArrayRef<int64_t>(lhs.strides),
+                          ArrayRef<int64_t>(rhs.strides));
   return success();
 }
 
@@ -130,14 +174,15 @@ LogicalResult Lowering::lowerClamp(tosa::ClampOp op) {
   return success();
 }
 
-LogicalResult Lowering::lowerReduceSum(tosa::ReduceSumOp op) {
+LogicalResult Lowering::lowerReduce(Operation *op, numerics::ReduceFn fn) {
   FailureOr<std::pair<Buffer, Buffer>> io = f32InOut(op);
   if (failed(io))
     return failure();
-  auto [outer, len, inner] = around(
-      cast<ShapedType>(op.getInput().getType()).getShape(), op.getAxis());
-  ki::VecReduceOp::create(b, loc, io->first.addr, io->second.addr, outer, len,
-                          inner);
+  auto [outer, len, inner] =
+      around(cast<ShapedType>(op->getOperand(0).getType()).getShape(),
+             cast<IntegerAttr>(op->getAttr("axis")).getInt());
+  ki::VecReduceOp::create(b, loc, int64_t(fn), io->first.addr,
+                          io->second.addr, outer, len, inner);
   return success();
 }
 

@@ -430,3 +430,49 @@ func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %l = tosa.log %s : (tensor<2x4xf32>) -> tensor<2x4xf32>
   return %l : tensor<2x4xf32>
 }
+
+// -----
+
+// f32 pow with a broadcast exponent runs on the vector unit (vec_binary,
+// kind 5); the exponent is read with strides 0.
+// CHECK-LABEL: kite_isa.program
+// CHECK: kite_isa.vec_binary {dst = {{[0-9]+}} : i64, kind = 5 : i64, lhs = 0 : i64, lhs_strides = array<i64: 4, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 0>, shape = array<i64: 2, 4>}
+func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %e = "tosa.const"() <{values = dense<2.0> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %p = tosa.pow %x, %e : (tensor<2x4xf32>, tensor<1x1xf32>) -> tensor<2x4xf32>
+  return %p : tensor<2x4xf32>
+}
+
+// -----
+
+// Max, min and product reductions over any one axis are vec_reduce kinds
+// 1 to 3 (sum is 0) over outer x len x inner.
+// CHECK-LABEL: kite_isa.program
+// CHECK: kite_isa.vec_reduce {dst = {{[0-9]+}} : i64, inner = 4 : i64, kind = 1 : i64, len = 3 : i64, outer = 2 : i64, src = 0 : i64}
+// CHECK: kite_isa.vec_reduce {dst = {{[0-9]+}} : i64, inner = 1 : i64, kind = 2 : i64, len = 4 : i64, outer = 6 : i64, src = 0 : i64}
+// CHECK: kite_isa.vec_reduce {dst = {{[0-9]+}} : i64, inner = 12 : i64, kind = 3 : i64, len = 2 : i64, outer = 1 : i64, src = 0 : i64}
+func.func @main(%x: tensor<2x3x4xf32>) -> (tensor<2x1x4xf32>, tensor<2x3x1xf32>, tensor<1x3x4xf32>) {
+  %max = tosa.reduce_max %x {axis = 1 : i32} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+  %min = tosa.reduce_min %x {axis = 2 : i32} : (tensor<2x3x4xf32>) -> tensor<2x3x1xf32>
+  %prod = tosa.reduce_product %x {axis = 0 : i32} : (tensor<2x3x4xf32>) -> tensor<1x3x4xf32>
+  return %max, %min, %prod : tensor<2x1x4xf32>, tensor<2x3x1xf32>, tensor<1x3x4xf32>
+}
+
+// -----
+
+// An if-converted cascade: a comparison writes one flag byte per element
+// (vec_compare, kind 2: greater or equal) and vec_select picks with it,
+// the flags broadcast at stride 0.
+// CHECK-LABEL: kite_isa.program
+// CHECK: kite_isa.vec_compare {dst = [[F:[0-9]+]] : i64, kind = 2 : i64, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 1, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 1>, shape = array<i64: 2, 1>}
+// CHECK: kite_isa.vec_select {cond = [[F]] : i64, cond_strides = array<i64: 1, 0>, dst = {{[0-9]+}} : i64, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 4, 1>, rhs = 0 : i64, rhs_strides = array<i64: 4, 1>, shape = array<i64: 2, 4>}
+func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %half = "tosa.const"() <{values = dense<0.5> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %start = tosa.const_shape {values = dense<0> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %size = tosa.const_shape {values = dense<[2, 1]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %first = tosa.slice %x, %start, %size : (tensor<2x4xf32>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<2x1xf32>
+  %c = tosa.greater_equal %first, %half : (tensor<2x1xf32>, tensor<1x1xf32>) -> tensor<2x1xi1>
+  %e = tosa.exp %x : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  %r = tosa.select %c, %e, %x : (tensor<2x1xi1>, tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %r : tensor<2x4xf32>
+}

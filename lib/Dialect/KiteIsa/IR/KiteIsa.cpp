@@ -3,7 +3,9 @@
 #include "kite/Dialect/KiteIsa/IR/KiteIsa.h"
 
 #include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Numerics/Binary.h"
 #include "kite/Numerics/NMSelect.h"
+#include "kite/Numerics/Reduce.h"
 #include "kite/Numerics/Unary.h"
 #include "kite/Runtime/Isa.h"
 
@@ -422,10 +424,33 @@ LogicalResult Im2colOp::verify() {
 }
 
 LogicalResult VecBinaryOp::verify() {
-  if (getKind() < 0 || getKind() > 4)
-    return emitOpError("kind must be 0 (add) to 4 (min)");
+  if (getKind() < 0 || getKind() >= numerics::kNumBinaryFns)
+    return emitOpError("kind must be in [0, ")
+           << numerics::kNumBinaryFns << ")";
   ArrayRef<int64_t> shape = getShape();
   return failure(
+      failed(checkMemory(*this, "lhs", getLhs(), shape, getLhsStrides(), 4)) ||
+      failed(checkMemory(*this, "rhs", getRhs(), shape, getRhsStrides(), 4)) ||
+      failed(
+          checkMemory(*this, "dst", getDst(), product({product(shape), 4}))));
+}
+
+LogicalResult VecCompareOp::verify() {
+  if (getKind() < 0 || getKind() >= numerics::kNumCompareFns)
+    return emitOpError("kind must be in [0, ")
+           << numerics::kNumCompareFns << ")";
+  ArrayRef<int64_t> shape = getShape();
+  return failure(
+      failed(checkMemory(*this, "lhs", getLhs(), shape, getLhsStrides(), 4)) ||
+      failed(checkMemory(*this, "rhs", getRhs(), shape, getRhsStrides(), 4)) ||
+      failed(checkMemory(*this, "dst", getDst(), product(shape))));
+}
+
+LogicalResult VecSelectOp::verify() {
+  ArrayRef<int64_t> shape = getShape();
+  return failure(
+      failed(
+          checkMemory(*this, "cond", getCond(), shape, getCondStrides(), 1)) ||
       failed(checkMemory(*this, "lhs", getLhs(), shape, getLhsStrides(), 4)) ||
       failed(checkMemory(*this, "rhs", getRhs(), shape, getRhsStrides(), 4)) ||
       failed(
@@ -449,6 +474,9 @@ LogicalResult VecCopyOp::verify() {
 }
 
 LogicalResult VecReduceOp::verify() {
+  if (getKind() < 0 || getKind() >= numerics::kNumReduceFns)
+    return emitOpError("kind must be in [0, ")
+           << numerics::kNumReduceFns << ")";
   return failure(
       failed(checkMemory(*this, "src", getSrc(),
                          product({getOuter(), getLen(), getInner(), 4}))) ||

@@ -134,6 +134,20 @@ std::optional<Effects> effectsOf(Operation *op) {
                 o.getDst(), f32s(ShapedType::getNumElements(o.getShape()))));
             return true;
           })
+          .Case([&](VecCompareOp o) {
+            e.memoryWrites.push_back(
+                memory(o.getDst(), ShapedType::getNumElements(o.getShape())));
+            return true;
+          })
+          .Case([&](VecSelectOp o) {
+            e.memoryWrites.push_back(memory(
+                o.getDst(), f32s(ShapedType::getNumElements(o.getShape()))));
+            return true;
+          })
+          .Case([&](VecUnaryOp o) {
+            e.memoryWrites.push_back(memory(o.getDst(), f32s(o.getCount())));
+            return true;
+          })
           .Case([&](VecClampOp o) {
             e.memoryWrites.push_back(memory(o.getDst(), f32s(o.getCount())));
             return true;
@@ -186,9 +200,9 @@ std::optional<Effects> effectsOf(Operation *op) {
           .Default([](Operation *) { return false; });
   if (!known)
     return std::nullopt;
-  if (isa<VecBinaryOp, VecClampOp, VecCopyOp, VecReduceOp, VecPoolOp,
-          VecQuantizeOp, VecDequantizeOp, VecLayerNormOp, VecGeluOp,
-          LutSoftmaxOp>(op))
+  if (isa<VecBinaryOp, VecCompareOp, VecSelectOp, VecUnaryOp, VecClampOp,
+          VecCopyOp, VecReduceOp, VecPoolOp, VecQuantizeOp, VecDequantizeOp,
+          VecLayerNormOp, VecGeluOp, LutSoftmaxOp>(op))
     e.readsAnyMemory = true;
   return e;
 }

@@ -319,3 +319,31 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.vec_unary' op kind must be in [0, 13)}}
   kite_isa.vec_unary {kind = 13 : i64, src = 0 : i64, dst = 64 : i64, count = 4 : i64}
 }
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_binary' op kind must be in [0, 6)}}
+  kite_isa.vec_binary {kind = 6 : i64, lhs = 0 : i64, rhs = 0 : i64, dst = 0 : i64, shape = array<i64: 2>, lhs_strides = array<i64: 1>, rhs_strides = array<i64: 1>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_reduce' op kind must be in [0, 4)}}
+  kite_isa.vec_reduce {kind = 4 : i64, src = 0 : i64, dst = 64 : i64, outer = 1 : i64, len = 2 : i64, inner = 1 : i64}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_compare' op kind must be in [0, 3)}}
+  kite_isa.vec_compare {kind = 3 : i64, lhs = 0 : i64, rhs = 0 : i64, dst = 64 : i64, shape = array<i64: 2>, lhs_strides = array<i64: 1>, rhs_strides = array<i64: 1>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_select' op cond: shape and strides differ in rank}}
+  kite_isa.vec_select {cond = 0 : i64, lhs = 0 : i64, rhs = 0 : i64, dst = 64 : i64, shape = array<i64: 2>, cond_strides = array<i64: 1, 1>, lhs_strides = array<i64: 1>, rhs_strides = array<i64: 1>}
+}

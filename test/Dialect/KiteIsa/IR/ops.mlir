@@ -28,12 +28,16 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   kite_isa.im2col {src = 0 : i64, dst = 256 : i64, input = array<i64: 1, 2, 2>, channel_offset = 0 : i64, group_channels = 1 : i64, kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1, 1>, output = array<i64: 2, 2>}
   // CHECK: kite_isa.vec_binary
   kite_isa.vec_binary {kind = 2 : i64, lhs = 64 : i64, rhs = 64 : i64, dst = 512 : i64, shape = array<i64: 2, 2>, lhs_strides = array<i64: 2, 1>, rhs_strides = array<i64: 0, 1>}
+  // CHECK: kite_isa.vec_compare
+  kite_isa.vec_compare {kind = 2 : i64, lhs = 64 : i64, rhs = 64 : i64, dst = 1100 : i64, shape = array<i64: 2, 2>, lhs_strides = array<i64: 2, 1>, rhs_strides = array<i64: 0, 0>}
+  // CHECK: kite_isa.vec_select
+  kite_isa.vec_select {cond = 1100 : i64, lhs = 64 : i64, rhs = 512 : i64, dst = 1104 : i64, shape = array<i64: 2, 2>, cond_strides = array<i64: 2, 1>, lhs_strides = array<i64: 2, 1>, rhs_strides = array<i64: 2, 1>}
   // CHECK: kite_isa.vec_clamp
   kite_isa.vec_clamp {src = 512 : i64, dst = 512 : i64, count = 4 : i64, min = 0.0 : f64, max = 6.0 : f64}
   // CHECK: kite_isa.vec_copy
   kite_isa.vec_copy {src = 512 : i64, dst = 576 : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 2>, src_strides = array<i64: 1, 2>}
   // CHECK: kite_isa.vec_reduce
-  kite_isa.vec_reduce {src = 576 : i64, dst = 640 : i64, outer = 2 : i64, len = 2 : i64, inner = 1 : i64}
+  kite_isa.vec_reduce {kind = 0 : i64, src = 576 : i64, dst = 640 : i64, outer = 2 : i64, len = 2 : i64, inner = 1 : i64}
   // CHECK: kite_isa.vec_pool
   kite_isa.vec_pool {kind = 0 : i64, src = 64 : i64, dst = 704 : i64, dtype = 0 : i64, input = array<i64: 1, 2, 2, 1>, kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, output = array<i64: 1, 1>}
   // CHECK: kite_isa.vec_quantize
