@@ -293,10 +293,28 @@ def KiteIsa_VecClampOp : KiteIsa_Inst<"vec_clamp"> {
 }
 
 def KiteIsa_VecCopyOp : KiteIsa_Inst<"vec_copy"> {
-  let summary = "strided gather into a contiguous tensor (transpose, slice)";
+  let summary = "strided copy (transpose, slice, concatenation)";
+  let description = [{
+    Over `shape`, copies the element at `src_strides` from `src` to the
+    element at `dst_strides` from `dst` (strides in elements).
+  }];
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$elem_bytes,
                        DenseI64ArrayAttr:$shape,
-                       DenseI64ArrayAttr:$src_strides);
+                       DenseI64ArrayAttr:$src_strides,
+                       DenseI64ArrayAttr:$dst_strides);
+  let hasVerifier = 1;
+}
+
+def KiteIsa_VecGatherOp : KiteIsa_Inst<"vec_gather"> {
+  let summary = "rows picked by constant indices (nearest resize, gather)";
+  let description = [{
+    Of an `outer` x `k` x `inner` tensor at `src`, writes the
+    `outer` x len(`indices`) x `inner` tensor whose row (o, j) is row
+    (o, indices[j]) contiguously at `dst`.
+  }];
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$elem_bytes,
+                       KiteIsa_I64:$outer, KiteIsa_I64:$k, KiteIsa_I64:$inner,
+                       DenseI64ArrayAttr:$indices);
   let hasVerifier = 1;
 }
 

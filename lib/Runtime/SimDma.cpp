@@ -1,6 +1,7 @@
 //===- SimDma.cpp - DMA and strided copies --------------------------------===//
 //
-// dma_load (DRAM or scratchpad to an on-chip buffer) and vec_copy.
+// dma_load (DRAM or scratchpad to an on-chip buffer), vec_copy and
+// vec_gather.
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,17 +52,48 @@ bool Simulator::Impl::dmaLoad(const Instr &x) {
 
 bool Simulator::Impl::vecCopy(const Instr &x) {
   int64_t src = x.fields[0].i, dst = x.fields[1].i, eb = x.fields[2].i;
-  const auto &shape = x.fields[3].ints, &strides = x.fields[4].ints;
+  const auto &shape = x.fields[3].ints, &strides = x.fields[4].ints,
+             &dstStrides = x.fields[5].ints;
   if (eb != 1 && eb != 2 && eb != 4)
     return fail("element size must be 1, 2 or 4 bytes");
   std::vector<Range> reads, writes;
   if (!stridedAccess(Space::Dram, src, unsigned(eb), shape, strides, reads) ||
-      !access(Space::Dram, dst, product(shape) * eb, writes))
+      !stridedAccess(Space::Dram, dst, unsigned(eb), shape, dstStrides,
+                     writes))
     return false;
-  walk(shape, {&strides}, [&](int64_t linear, const std::vector<int64_t> &o) {
-    std::memmove(mem(dst + linear * eb), mem(src + o[0] * eb), size_t(eb));
-  });
+  walk(shape, {&strides, &dstStrides},
+       [&](int64_t, const std::vector<int64_t> &o) {
+         std::memmove(mem(dst + o[1] * eb), mem(src + o[0] * eb), size_t(eb));
+       });
   int64_t bytes = product(shape) * eb;
+  schedule(Unit::Vector,
+           vectorCycles(0, 0, Traffic().add(src, bytes).add(dst, bytes)), reads,
+           writes);
+  return true;
+}
+
+bool Simulator::Impl::vecGather(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[1].i, eb = x.fields[2].i,
+          outer = x.fields[3].i, k = x.fields[4].i, inner = x.fields[5].i;
+  const std::vector<int64_t> &indices = x.fields[6].ints;
+  if (eb != 1 && eb != 2 && eb != 4)
+    return fail("element size must be 1, 2 or 4 bytes");
+  for (int64_t i : indices)
+    if (i < 0 || i >= k)
+      return fail("index " + std::to_string(i) + " is outside [0, " +
+                  std::to_string(k) + ")");
+  int64_t w = int64_t(indices.size());
+  std::vector<Range> reads, writes;
+  if (!checkExtents({outer, k, inner, w}) ||
+      !access(Space::Dram, src, outer * k * inner * eb, reads) ||
+      !access(Space::Dram, dst, outer * w * inner * eb, writes))
+    return false;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t j = 0; j < w; ++j)
+      std::memmove(mem(dst + (o * w + j) * inner * eb),
+                   mem(src + (o * k + indices[size_t(j)]) * inner * eb),
+                   size_t(inner * eb));
+  int64_t bytes = outer * w * inner * eb;
   schedule(Unit::Vector,
            vectorCycles(0, 0, Traffic().add(src, bytes).add(dst, bytes)), reads,
            writes);

@@ -175,6 +175,8 @@ bool Simulator::Impl::execute(const Instr &x) {
     return vecGelu(x);
   case Opcode::VecUnary:
     return vecUnary(x);
+  case Opcode::VecGather:
+    return vecGather(x);
   case Opcode::VecCompare:
     return vecCompare(x);
   case Opcode::VecSelect:

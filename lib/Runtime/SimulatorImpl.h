@@ -346,6 +346,7 @@ struct Simulator::Impl {
   }
 
   bool vecBinary(const Instr &x);
+  bool vecGather(const Instr &x);
   bool vecCompare(const Instr &x);
   bool vecSelect(const Instr &x);
 

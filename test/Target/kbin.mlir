@@ -17,7 +17,7 @@
 // IMPORT: kite_isa.config_mma {lhs_format = 134285312 : i64, multiplier = "trunc4", rhs_format = 134285312 : i64}
 
 // CHECK: ; kbin v7 target kite-v1 fingerprint 0x{{[0-9a-f]+}}
-// CHECK-NEXT: ; dram 4096 bytes, 1 constant segments, 23 instructions
+// CHECK-NEXT: ; dram 4096 bytes, 1 constant segments, 24 instructions
 // CHECK-NEXT: ; input 0 f32 @64
 // CHECK-NEXT: ; output 0 i16 @1024
 // CHECK-NEXT: dma_load src=0, space=2, dst=0, rows=2, row_bytes=2, src_stride=2
@@ -33,7 +33,8 @@
 // CHECK-NEXT: vec_compare kind=2, lhs=64, rhs=64, dst=1100, shape=[2,2], lhs_strides=[2,1], rhs_strides=[0,0]
 // CHECK-NEXT: vec_select cond=1100, lhs=64, rhs=512, dst=1104, shape=[2,2], cond_strides=[2,1], lhs_strides=[2,1], rhs_strides=[2,1]
 // CHECK-NEXT: vec_clamp src=512, dst=512, count=4, min=0, max=6
-// CHECK-NEXT: vec_copy src=512, dst=576, elem_bytes=4, shape=[2,2], src_strides=[1,2]
+// CHECK-NEXT: vec_copy src=512, dst=576, elem_bytes=4, shape=[2,2], src_strides=[1,2], dst_strides=[2,1]
+// CHECK-NEXT: vec_gather src=512, dst=1120, elem_bytes=4, outer=1, k=2, inner=2, indices=[1,0,0]
 // CHECK-NEXT: vec_reduce kind=0, src=576, dst=640, outer=2, len=2, inner=1
 // CHECK-NEXT: vec_pool kind=0, src=64, dst=704, dtype=0, input=[1,2,2,1], kernel=[2,2], strides=[1,1], pads=[0,0], output=[1,1]
 // CHECK-NEXT: vec_quantize src=64, dst=768, dtype=1, count=4, inner=1, format=int8, scales=[0.5], zero_points=[0]

@@ -411,7 +411,8 @@ TEST(Simulator, VectorOpsMatchTheirDefinitions) {
   b.op(Opcode::VecBinary,
        {I(0), I(dx), I(dr), I(sum), IA({2, 3}), IA({3, 1}), IA({0, 1})});
   b.op(Opcode::VecClamp, {I(dx), I(clamp), I(6), F(0.0), F(1.0)});
-  b.op(Opcode::VecCopy, {I(dx), I(copy), I(4), IA({3, 2}), IA({1, 3})});
+  b.op(Opcode::VecCopy,
+       {I(dx), I(copy), I(4), IA({3, 2}), IA({1, 3}), IA({2, 1})});
   b.op(Opcode::VecReduce, {I(0), I(dr), I(red), I(1), I(3), I(1)});
   // A 1x3 window over the NaN-free pixels x[3..5] (NHWC 1x1x3x1).
   int64_t f32 = int64_t(DType::F32);
@@ -632,6 +633,30 @@ TEST(Simulator, VecCompareFlagsAndVecSelectPicks) {
   EXPECT_EQ(error, "instruction 0 (vec_compare): unknown comparison kind 3");
 }
 
+TEST(Simulator, VecCopyConcatenatesAndVecGatherPicksRows) {
+  // Two 2x2 blocks side by side in a 2x4 result (a concatenation along the
+  // last axis), then rows (1, 0, 1) of the 2x4 result.
+  std::vector<float> a = {1, 2, 3, 4}, c = {5, 6, 7, 8};
+  Builder b;
+  int64_t da = b.data(a), dc = b.data(c);
+  int64_t cat = b.output(DType::F32, {2, 4}), rows = b.output(DType::F32, {3, 4});
+  b.op(Opcode::VecCopy, {I(da), I(cat), I(4), IA({2, 2}), IA({2, 1}), IA({4, 1})});
+  b.op(Opcode::VecCopy,
+       {I(dc), I(cat + 8), I(4), IA({2, 2}), IA({2, 1}), IA({4, 1})});
+  b.op(Opcode::VecGather,
+       {I(cat), I(rows), I(4), I(1), I(2), I(4), IA({1, 0, 1})});
+  auto outs = b.run();
+  EXPECT_EQ(as<float>(outs[0]), (std::vector<float>{1, 2, 5, 6, 3, 4, 7, 8}));
+  EXPECT_EQ(as<float>(outs[1]), (std::vector<float>{3, 4, 7, 8, 1, 2, 5, 6, 3,
+                                                    4, 7, 8}));
+  Builder bad;
+  int64_t d = bad.data(a);
+  bad.op(Opcode::VecGather, {I(d), I(d), I(4), I(1), I(2), I(2), IA({2})});
+  std::string error;
+  bad.run(&error);
+  EXPECT_EQ(error, "instruction 0 (vec_gather): index 2 is outside [0, 2)");
+}
+
 TEST(Simulator, VecReduceFoldsInIndexOrder) {
   // 2 x 3 x 2 (outer x len x inner); a NaN in the first column.
   std::vector<float> x = {1.5f, -2.0f, NAN, 4.0f,  0.25f, 3.0f,
@@ -717,7 +742,8 @@ TEST(Simulator, OutOfBoundsAccessIsAnErrorNotACrash) {
   EXPECT_EQ(error, "instruction 0 (dma_load): ACT range [4000, +200) is "
                    "outside the 4096-byte space");
   Builder c;
-  c.op(Opcode::VecCopy, {I(0), I(0), I(4), IA({2, 2}), IA({1 << 30, 1})});
+  c.op(Opcode::VecCopy,
+       {I(0), I(0), I(4), IA({2, 2}), IA({1 << 30, 1}), IA({2, 1})});
   c.run(&error);
   EXPECT_EQ(error, "instruction 0 (vec_copy): DRAM range [0, +4294967304) is "
                    "outside the 65536-byte space");

@@ -80,6 +80,7 @@ enum class Opcode : uint32_t {
   VecUnary = 20,
   VecCompare = 21,
   VecSelect = 22,
+  VecGather = 23,
 };
 
 enum class FieldKind { Int, Float, IntArray, FloatArray, String };

@@ -296,7 +296,7 @@ private:
             tosa::AvgPool2dOp, tosa::ReduceSumOp, tosa::ReduceMaxOp,
             tosa::ReduceMinOp, tosa::ReduceProductOp, tosa::EqualOp,
             tosa::GreaterOp, tosa::GreaterEqualOp, tosa::SelectOp,
-            LutSoftmaxOp>(op))
+            tosa::ConcatOp, tosa::GatherOp, LutSoftmaxOp>(op))
       return place(&op, op.getResult(0));
     return success(); // no instruction: the lowering says so
   }

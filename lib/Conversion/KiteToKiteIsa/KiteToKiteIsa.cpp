@@ -131,6 +131,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       // Data movement
       .Case<tosa::TransposeOp>([&](auto o) { return lowerTranspose(o); })
       .Case<tosa::SliceOp>([&](auto o) { return lowerSlice(o); })
+      .Case<tosa::ConcatOp>([&](auto o) { return lowerConcat(o); })
+      .Case<tosa::GatherOp>([&](auto o) { return lowerGather(o); })
       .Default([&](Operation *) -> LogicalResult {
         if (std::optional<numerics::UnaryFn> fn = unaryFnOf(op))
           return lowerUnary(op, *fn);

@@ -200,6 +200,8 @@ private:
   // Data movement (DataMovement.cpp)
   LogicalResult lowerTranspose(tosa::TransposeOp op);
   LogicalResult lowerSlice(tosa::SliceOp op);
+  LogicalResult lowerConcat(tosa::ConcatOp op);
+  LogicalResult lowerGather(tosa::GatherOp op);
 
   /// Everything a MAC op needs besides its configuration.
   struct MacProblem {

@@ -91,9 +91,9 @@ func.func @main(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8> {
 // CHECK-LABEL: type = tensor<1x3xf32>}
 // CHECK: kite_isa.vec_binary {dst = [[SUM:1073741824]] : i64, kind = 0 : i64, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 3, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 1>, shape = array<i64: 2, 3>}
 // CHECK-NEXT: kite_isa.vec_clamp {count = 6 : i64, dst = [[SUM]] : i64, max = 3.4028234663852886E+38 : f64, min = 0.000000e+00 : f64, src = [[SUM]] : i64}
-// CHECK-NEXT: kite_isa.vec_copy {dst = [[T:1073741888]] : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 3>, src = [[SUM]] : i64, src_strides = array<i64: 1, 2>}
+// CHECK-NEXT: kite_isa.vec_copy {dst = [[T:1073741888]] : i64, dst_strides = array<i64: 3, 1>, elem_bytes = 4 : i64, shape = array<i64: 2, 3>, src = [[SUM]] : i64, src_strides = array<i64: 1, 2>}
 // The clamped sum is dead after the transpose: the next one reuses it.
-// CHECK-NEXT: kite_isa.vec_copy {dst = [[SUM]] : i64, elem_bytes = 4 : i64, shape = array<i64: 3, 2>, src = [[T]] : i64, src_strides = array<i64: 1, 3>}
+// CHECK-NEXT: kite_isa.vec_copy {dst = [[SUM]] : i64, dst_strides = array<i64: 2, 1>, elem_bytes = 4 : i64, shape = array<i64: 3, 2>, src = [[T]] : i64, src_strides = array<i64: 1, 3>}
 // CHECK: kite_isa.vec_binary {dst = [[OUT:[0-9]{3}]] : i64, kind = 2 : i64, lhs = [[SUM]] : i64
 // CHECK-NEXT: kite_isa.output {addr = [[OUT]] : i64
 func.func @main(%x: tensor<2x3xf32>, %b: tensor<1x3xf32>) -> tensor<3x2xf32> {
@@ -216,7 +216,7 @@ func.func @main(%q: tensor<4x10xi8>) -> tensor<4x10xi8> {
 // row's first two columns) is copied.
 // CHECK-LABEL: type = tensor<3x2x4xf32>}
 // CHECK: kite_isa.vec_clamp {count = 8 : i64, dst = {{[0-9]+}} : i64, max = 1.000000e+00 : f64, min = 0.000000e+00 : f64, src = 32 : i64}
-// CHECK: kite_isa.vec_copy {dst = {{[0-9]+}} : i64, elem_bytes = 4 : i64, shape = array<i64: 3, 2, 2>
+// CHECK: kite_isa.vec_copy {dst = {{[0-9]+}} : i64, dst_strides = array<i64: 4, 2, 1>, elem_bytes = 4 : i64, shape = array<i64: 3, 2, 2>
 func.func @main(%x: tensor<3x2x4xf32>) -> (tensor<1x2x4xf32>, tensor<3x2x2xf32>) {
   %b1 = tosa.const_shape {values = dense<[1, 0, 0]> : tensor<3xindex>} : () -> !tosa.shape<3>
   %s1 = tosa.const_shape {values = dense<[1, 2, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
@@ -475,4 +475,22 @@ func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %e = tosa.exp %x : (tensor<2x4xf32>) -> tensor<2x4xf32>
   %r = tosa.select %c, %e, %x : (tensor<2x1xi1>, tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
   return %r : tensor<2x4xf32>
+}
+
+// -----
+
+// A concatenation is one strided copy per input into its block of the
+// result; a gather with one constant index row per batch is vec_gather
+// (a nearest resize doubling the middle axis here).
+// CHECK-LABEL: kite_isa.program
+// CHECK: kite_isa.vec_copy {dst = [[C:[0-9]+]] : i64, dst_strides = array<i64: 5, 1>, elem_bytes = 4 : i64, shape = array<i64: 2, 2>, src = 0 : i64, src_strides = array<i64: 2, 1>}
+// CHECK-NEXT: kite_isa.vec_copy {dst = {{[0-9]+}} : i64, dst_strides = array<i64: 5, 1>, elem_bytes = 4 : i64, shape = array<i64: 2, 3>, src = {{[0-9]+}} : i64, src_strides = array<i64: 3, 1>}
+// CHECK: kite_isa.vec_gather {dst = {{[0-9]+}} : i64, elem_bytes = 4 : i64, indices = array<i64: 0, 0, 1, 1>, inner = 5 : i64, k = 2 : i64, outer = 1 : i64, src = [[C]] : i64}
+func.func @main(%a: tensor<2x2xf32>, %b: tensor<2x3xf32>) -> tensor<1x4x5xf32> {
+  %c = tosa.concat %a, %b {axis = 1 : i32} : (tensor<2x2xf32>, tensor<2x3xf32>) -> tensor<2x5xf32>
+  %shape = tosa.const_shape {values = dense<[1, 2, 5]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %v = tosa.reshape %c, %shape : (tensor<2x5xf32>, !tosa.shape<3>) -> tensor<1x2x5xf32>
+  %i = "tosa.const"() <{values = dense<[[0, 0, 1, 1]]> : tensor<1x4xi32>}> : () -> tensor<1x4xi32>
+  %g = tosa.gather %v, %i : (tensor<1x2x5xf32>, tensor<1x4xi32>) -> tensor<1x4x5xf32>
+  return %g : tensor<1x4x5xf32>
 }

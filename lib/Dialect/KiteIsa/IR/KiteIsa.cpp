@@ -469,8 +469,23 @@ LogicalResult VecCopyOp::verify() {
     return emitOpError("elem_bytes must be 1, 2 or 4");
   return failure(failed(checkMemory(*this, "src", getSrc(), getShape(),
                                     getSrcStrides(), eb)) ||
-                 failed(checkMemory(*this, "dst", getDst(),
-                                    product({product(getShape()), eb}))));
+                 failed(checkMemory(*this, "dst", getDst(), getShape(),
+                                    getDstStrides(), eb)));
+}
+
+LogicalResult VecGatherOp::verify() {
+  int64_t eb = getElemBytes();
+  if (eb != 1 && eb != 2 && eb != 4)
+    return emitOpError("elem_bytes must be 1, 2 or 4");
+  for (int64_t i : getIndices())
+    if (i < 0 || i >= getK())
+      return emitOpError("index ") << i << " is outside [0, " << getK() << ")";
+  int64_t w = int64_t(getIndices().size());
+  return failure(
+      failed(checkMemory(*this, "src", getSrc(),
+                         product({getOuter(), getK(), getInner(), eb}))) ||
+      failed(checkMemory(*this, "dst", getDst(),
+                         product({getOuter(), w, getInner(), eb}))));
 }
 
 LogicalResult VecReduceOp::verify() {

@@ -57,6 +57,18 @@ Span stridedMemory(int64_t addr, int64_t rows, int64_t cols, int64_t rowStride,
                           elemBytes);
 }
 
+/// The bytes a walk over `shape` at element `strides` spans from `addr`.
+Span stridedMemory(int64_t addr, ArrayRef<int64_t> shape,
+                   ArrayRef<int64_t> strides, int64_t elemBytes) {
+  int64_t last = 0;
+  for (auto [n, s] : llvm::zip(shape, strides)) {
+    if (n == 0)
+      return memory(addr, 0);
+    last += (n - 1) * s;
+  }
+  return memory(addr, (last + 1) * elemBytes);
+}
+
 /// The effects of an instruction; none for an op this pass does not know
 /// (nothing moves past it).
 std::optional<Effects> effectsOf(Operation *op) {
@@ -153,8 +165,15 @@ std::optional<Effects> effectsOf(Operation *op) {
             return true;
           })
           .Case([&](VecCopyOp o) {
+            e.memoryWrites.push_back(stridedMemory(o.getDst(), o.getShape(),
+                                                   o.getDstStrides(),
+                                                   o.getElemBytes()));
+            return true;
+          })
+          .Case([&](VecGatherOp o) {
             e.memoryWrites.push_back(
-                memory(o.getDst(), ShapedType::getNumElements(o.getShape()) *
+                memory(o.getDst(), o.getOuter() * o.getInner() *
+                                       int64_t(o.getIndices().size()) *
                                        o.getElemBytes()));
             return true;
           })
@@ -201,7 +220,7 @@ std::optional<Effects> effectsOf(Operation *op) {
   if (!known)
     return std::nullopt;
   if (isa<VecBinaryOp, VecCompareOp, VecSelectOp, VecUnaryOp, VecClampOp,
-          VecCopyOp, VecReduceOp, VecPoolOp, VecQuantizeOp, VecDequantizeOp,
+          VecCopyOp, VecGatherOp, VecReduceOp, VecPoolOp, VecQuantizeOp, VecDequantizeOp,
           VecLayerNormOp, VecGeluOp, LutSoftmaxOp>(op))
     e.readsAnyMemory = true;
   return e;

@@ -223,7 +223,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.vec_copy' op src: shape and strides differ in rank}}
-  kite_isa.vec_copy {src = 0 : i64, dst = 64 : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 2>, src_strides = array<i64: 1>}
+  kite_isa.vec_copy {src = 0 : i64, dst = 64 : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 2>, src_strides = array<i64: 1>, dst_strides = array<i64: 2, 1>}
 }
 }
 // -----
@@ -231,7 +231,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.vec_copy' op elem_bytes must be 1, 2 or 4}}
-  kite_isa.vec_copy {src = 0 : i64, dst = 64 : i64, elem_bytes = 3 : i64, shape = array<i64: 2>, src_strides = array<i64: 1>}
+  kite_isa.vec_copy {src = 0 : i64, dst = 64 : i64, elem_bytes = 3 : i64, shape = array<i64: 2>, src_strides = array<i64: 1>, dst_strides = array<i64: 1>}
 }
 }
 // -----
@@ -346,4 +346,11 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.vec_select' op cond: shape and strides differ in rank}}
   kite_isa.vec_select {cond = 0 : i64, lhs = 0 : i64, rhs = 0 : i64, dst = 64 : i64, shape = array<i64: 2>, cond_strides = array<i64: 1, 1>, lhs_strides = array<i64: 1>, rhs_strides = array<i64: 1>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_gather' op index 2 is outside [0, 2)}}
+  kite_isa.vec_gather {src = 0 : i64, dst = 64 : i64, elem_bytes = 4 : i64, outer = 1 : i64, k = 2 : i64, inner = 1 : i64, indices = array<i64: 0, 2>}
 }

@@ -35,7 +35,9 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // CHECK: kite_isa.vec_clamp
   kite_isa.vec_clamp {src = 512 : i64, dst = 512 : i64, count = 4 : i64, min = 0.0 : f64, max = 6.0 : f64}
   // CHECK: kite_isa.vec_copy
-  kite_isa.vec_copy {src = 512 : i64, dst = 576 : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 2>, src_strides = array<i64: 1, 2>}
+  kite_isa.vec_copy {src = 512 : i64, dst = 576 : i64, elem_bytes = 4 : i64, shape = array<i64: 2, 2>, src_strides = array<i64: 1, 2>, dst_strides = array<i64: 2, 1>}
+  // CHECK: kite_isa.vec_gather
+  kite_isa.vec_gather {src = 512 : i64, dst = 1120 : i64, elem_bytes = 4 : i64, outer = 1 : i64, k = 2 : i64, inner = 2 : i64, indices = array<i64: 1, 0, 0>}
   // CHECK: kite_isa.vec_reduce
   kite_isa.vec_reduce {kind = 0 : i64, src = 576 : i64, dst = 640 : i64, outer = 2 : i64, len = 2 : i64, inner = 1 : i64}
   // CHECK: kite_isa.vec_pool
