@@ -158,6 +158,107 @@ template <typename OpTy> struct Conv2DToKite : OpRewritePattern<OpTy> {
   }
 };
 
+/// tosa.transpose_conv2d as stride_y x stride_x ordinary convolutions, one
+/// per output phase (the outputs whose row is r mod stride_y and column
+/// c mod stride_x read only the taps r, r + stride_y, ... and c, ...), each
+/// on the MAC array, interleaved by two concatenations. The kernel is
+/// zero-extended to a multiple of the stride; the extra outputs, bias only,
+/// are where a positive bottom/right out_pad wants them, or are sliced off.
+struct TransposeConv2DToKite : OpRewritePattern<tosa::TransposeConv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::TransposeConv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    DenseFPElementsAttr weight;
+    ArrayRef<int64_t> stride = op.getStride(), outPad = op.getOutPad();
+    if (!isFloatTensor(op.getInput()) || !type.hasStaticShape() ||
+        !inType.hasStaticShape() || !near(scalarConst(op.getInputZp()), 0) ||
+        !near(scalarConst(op.getWeightZp()), 0) ||
+        !matchPattern(op.getWeight(), m_Constant(&weight)) ||
+        cast<RankedTensorType>(op.getBias().getType()).getDimSize(0) !=
+            type.getDimSize(3) ||
+        outPad[0] > 0 || outPad[2] > 0)
+      return rewriter.notifyMatchFailure(op, "unsupported transpose_conv2d");
+    // weight [OC, KH, KW, IC]
+    ArrayRef<int64_t> ws = weight.getType().getShape();
+    int64_t oc = ws[0], ic = ws[3], n = inType.getDimSize(0);
+    int64_t taps[2] = {(ws[1] + stride[0] - 1) / stride[0],
+                       (ws[2] + stride[1] - 1) / stride[1]};
+    int64_t phaseH = inType.getDimSize(1) + taps[0] - 1,
+            phaseW = inType.getDimSize(2) + taps[1] - 1;
+    // The full output (out_pad 0, kernel extended) holds the result at
+    // [-out_pad top, -out_pad left].
+    int64_t fullH = phaseH * stride[0], fullW = phaseW * stride[1];
+    if (-outPad[0] + type.getDimSize(1) > fullH ||
+        -outPad[2] + type.getDimSize(2) > fullW)
+      return rewriter.notifyMatchFailure(op, "out_pad beyond the phases");
+    SmallVector<float> w(weight.getValues<float>());
+    Location loc = op.getLoc();
+    Type f32 = type.getElementType();
+    Value x = createTranspose(rewriter, loc, op.getInput(), {0, 3, 1, 2});
+    auto reshape = [&](Value v, ArrayRef<int64_t> shape) -> Value {
+      return tosa::ReshapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, f32), v,
+          tosa::getTosaConstShape(rewriter, loc, shape));
+    };
+    auto concat = [&](ArrayRef<Value> parts, int64_t axis) -> Value {
+      auto t = cast<RankedTensorType>(parts[0].getType());
+      SmallVector<int64_t> shape(t.getShape());
+      shape[size_t(axis)] *= int64_t(parts.size());
+      return tosa::ConcatOp::create(rewriter, loc,
+                                    RankedTensorType::get(shape, f32), parts,
+                                    rewriter.getI32IntegerAttr(int32_t(axis)));
+    };
+    SmallVector<Value> rows;
+    for (int64_t ry = 0; ry < stride[0]; ++ry) {
+      SmallVector<Value> cols;
+      for (int64_t rx = 0; rx < stride[1]; ++rx) {
+        // Phase kernel [OC, IC, taps y, taps x], flipped: tap j reads
+        // kernel row ry + (taps - 1 - j) * stride.
+        SmallVector<float> g;
+        g.reserve(size_t(oc * ic * taps[0] * taps[1]));
+        for (int64_t o = 0; o < oc; ++o)
+          for (int64_t i = 0; i < ic; ++i)
+            for (int64_t j = 0; j < taps[0]; ++j)
+              for (int64_t l = 0; l < taps[1]; ++l) {
+                int64_t ky = ry + (taps[0] - 1 - j) * stride[0],
+                        kx = rx + (taps[1] - 1 - l) * stride[1];
+                g.push_back(ky < ws[1] && kx < ws[2]
+                                ? w[size_t(((o * ws[1] + ky) * ws[2] + kx) *
+                                               ic +
+                                           i)]
+                                : 0.0f);
+              }
+        auto gType = RankedTensorType::get({oc, ic, taps[0], taps[1]}, f32);
+        Value filter = tosa::ConstOp::create(
+            rewriter, loc, gType,
+            DenseElementsAttr::get(gType, ArrayRef<float>(g)));
+        Value y = Conv2DOp::create(
+            rewriter, loc,
+            RankedTensorType::get({n, oc, phaseH, phaseW}, f32), x, filter,
+            op.getBias(), Value(), rewriter.getDenseI64ArrayAttr({1, 1}),
+            rewriter.getDenseI64ArrayAttr(
+                {taps[0] - 1, taps[1] - 1, taps[0] - 1, taps[1] - 1}),
+            rewriter.getDenseI64ArrayAttr({1, 1}), rewriter.getI64IntegerAttr(1),
+            nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+        cols.push_back(reshape(y, {n, oc, phaseH, 1, phaseW, 1}));
+      }
+      rows.push_back(concat(cols, 5));
+    }
+    Value full = reshape(concat(rows, 3), {n, oc, fullH, fullW});
+    Value nhwc = createTranspose(rewriter, loc, full, {0, 2, 3, 1});
+    if (fullH != type.getDimSize(1) || fullW != type.getDimSize(2))
+      nhwc = tosa::SliceOp::create(
+          rewriter, loc, type, nhwc,
+          tosa::getTosaConstShape(rewriter, loc,
+                                  {0, -outPad[0], -outPad[2], 0}),
+          tosa::getTosaConstShape(rewriter, loc, type.getShape()));
+    rewriter.replaceOp(op, nhwc);
+    return success();
+  }
+};
+
 /// exp(x - reduce_max(x, a)) * reciprocal(reduce_sum(that, a)).
 struct SoftmaxToKite : OpRewritePattern<tosa::MulOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -398,7 +499,8 @@ struct ConvertTosaToKitePass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<MatmulToKite, Conv2DToKite<tosa::Conv2DOp>,
-                 Conv2DToKite<tosa::DepthwiseConv2DOp>, FoldConstantTranspose,
+                 Conv2DToKite<tosa::DepthwiseConv2DOp>, TransposeConv2DToKite,
+                 FoldConstantTranspose,
                  PoolChannelPlanes<tosa::MaxPool2dOp>,
                  PoolChannelPlanes<tosa::AvgPool2dOp>,
                  AbsorbLayerNormAffine<tosa::MulOp>,
