@@ -150,7 +150,12 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
            "MAC-weighted average is at most this">,
     ListOption<"weightWidths", "weight-widths", "unsigned",
                "Weight widths the sensitivity search may choose "
-               "(default 8,4,2)">
+               "(default 8,4,2)">,
+    Option<"lpFallback", "lp-fallback", "double", /*default=*/"0",
+           "If > 0 and the target (if any) has 8-bit LP words: a layer more than "
+           "this fraction of whose nonzero calibration activations round "
+           "to 0 in its integer format stays float, for kite-lp-quantize "
+           "(act-format=auto)">
   ];
   let dependentDialects = ["::kite::KiteDialect", "::mlir::arith::ArithDialect"];
 }
@@ -171,7 +176,12 @@ def KiteLPQuantize : Pass<"kite-lp-quantize", "::mlir::ModuleOp"> {
     activation takes on the calibration data (activations sliced from one
     tensor share one, fitted over all their values). `layer-formats` gives
     layers their own formats (mixed precision, e.g.
-    `layer-formats=-;6,1,5/4,0,3`).
+    `layer-formats=-;6,1,5/4,0,3`). A format `auto` fits each tensor's:
+    8-bit words whose es (0 to 3) gives the least mean relative error on
+    its values, a value flushed to zero costing 1 — how far the format
+    must reach. Only float MAC ops are rewritten, so after `kite-quantize`
+    with `lp-fallback` this pass takes the layers an integer format could
+    not span (a power spectrum before a mel filterbank).
 
     As in `kite-quantize`, each activation quantize then moves above the
     transposes, max pools and reshapes that feed it alone. They move the LP
@@ -205,9 +215,12 @@ def KiteLPQuantize : Pass<"kite-lp-quantize", "::mlir::ModuleOp"> {
     Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
            "Function the calibration data is for">,
     Option<"actFormat", "act-format", "std::string", /*default=*/"\"8,1,7\"",
-           "Activation format n,es,rs (sf is calibrated)">,
+           "Activation format n,es,rs (sf is calibrated), or auto (fitted "
+           "per tensor)">,
     Option<"weightFormat", "weight-format", "std::string",
-           /*default=*/"\"8,1,7\"", "Weight format n,es,rs (sf is fitted)">,
+           /*default=*/"\"8,1,7\"",
+           "Weight format n,es,rs (sf is fitted), or auto (fitted per "
+           "tensor)">,
     Option<"layerFormats", "layer-formats", "std::string", /*default=*/"",
            "Per-layer formats, ';'-separated, one entry per float MAC op in "
            "IR order: '-' or 'n,es,rs/n,es,rs' (activation/weight)">

@@ -42,13 +42,23 @@ void kite::buildCompilePipeline(OpPassManager &pm,
     quantize.calibration = options.calibration;
     quantize.entry = options.entry;
     quantize.method = options.calibrationMethod;
+    quantize.percentile = options.percentile;
     quantize.weightMethod = options.weightMethod;
     quantize.actBits = options.bits;
     quantize.weightBits = options.bits;
     quantize.layerBits.assign(options.layerBits.begin(),
                               options.layerBits.end());
     quantize.weightBitBudget = options.weightBitBudget;
+    quantize.lpFallback = options.lpFallback;
     pm.addPass(createKiteQuantize(quantize));
+    if (options.lpFallback > 0) {
+      KiteLPQuantizeOptions lp;
+      lp.calibration = options.calibration;
+      lp.entry = options.entry;
+      lp.actFormat = "auto";
+      lp.weightFormat = "auto";
+      pm.addPass(createKiteLPQuantize(lp));
+    }
   }
   if (options.lutSoftmax) {
     KiteLutSoftmaxOptions lut;

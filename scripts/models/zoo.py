@@ -42,6 +42,11 @@ BOUND = 1e-4
 MEL_WINDOW, MEL_HOP = 76, 8
 HEADS = {"alexa_v0.1": 16, "hey_mycroft_v0.1": 16, "hey_jarvis_v0.1": 16,
          "weather_v0.1": 22, "timer_v0.1": 34}
+# Activation ranges of the compiled models: the 99.99th percentile of |x|.
+# kitec's default (mse, least error per tensor) clips the heavy tails these
+# networks need: PP-OCR det map IoU 0.896 (percentile 0.945), embedding
+# cosine 0.987 (0.994); docs/simulator.md has the table.
+CALIBRATION_METHOD = "percentile"
 # PaddleOCR's normalization of det and of rec/cls inputs (BGR, HWC -> CHW).
 DET_MEAN, DET_STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 
@@ -107,7 +112,8 @@ class Runners:
         subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
         return [np.load(p) for p in outs]
 
-    def compile(self, name, calib, import_args=(), batch=1):
+    def compile(self, name, calib, import_args=(), batch=1,
+                method=CALIBRATION_METHOD):
         """Compiles a model with kitec (INT8, LUT units) for kite-v1 on the
         calibration inputs; returns None or the first error line."""
         q = os.path.join(self.tmp, name + ".q.mlir")
@@ -115,8 +121,8 @@ class Runners:
         c = self._files([calib.astype(np.float32)])[0]
         steps = [("does not compile",
                   [os.path.join(self.bin, "kitec"), self.path(name), "--calib",
-                   c, f"--batch-size={batch}", *import_args, "--emit=mlir",
-                   "-o", q]),
+                   c, f"--batch-size={batch}", *import_args,
+                   f"--calibration-method={method}", "--emit=mlir", "-o", q]),
                  ("does not lower",
                   f"{self.bin}/kite-opt {q} --kite-lower | "
                   f"{self.bin}/kite-translate --emit-kbin -o {kbin}")]
@@ -374,14 +380,27 @@ def fidelity(name, q, f):
         return (f"mean cosine similarity {cos.mean():.4f} (bound 0.99)",
                 cos.mean() >= 0.99)
     if name == "melspectrogram":
-        # Judged through the chain (the heads' decisions); here its signal to
-        # quantization-noise ratio.
-        snr = 10 * np.log10(np.sum(f * f) / max(np.sum((q - f) ** 2), 1e-30))
-        return f"SNR {snr:.1f} dB (bound 30)", snr >= 30
+        # Its real judge is the chain (zoo.py chain --compiled: the heads'
+        # decisions); here how far its log-mel features moved, in dB.
+        d = np.abs(q - f)
+        return (f"log-mel |diff| mean {d.mean():.2f} dB (bound 1.5), "
+                f"max {d.max():.1f} dB", d.mean() <= 1.5)
     if name == "ppocr_det":
         a, b = q > 0.3, f > 0.3
         iou = (a & b).sum() / max((a | b).sum(), 1)
         return f"text-map IoU at 0.3 {iou:.4f} (bound 0.9)", iou >= 0.9
+    if name == "ppocr_rec":
+        # CTC greedy decoding over the 6,625 classes: the class picked at
+        # each time step, repeats merged, blanks (class 0) dropped.
+        q, f = q.reshape(-1, 6625), f.reshape(-1, 6625)
+        def decode(y):
+            best = y.argmax(1)
+            return best[(best != 0) & np.r_[True, best[1:] != best[:-1]]]
+        same = np.array_equal(decode(q), decode(f))
+        agree = float(np.mean(q.argmax(1) == f.argmax(1)))
+        return (f"decoded text {'the same' if same else 'DIFFERS'} "
+                f"({len(decode(f))} characters), per-step argmax agreement "
+                f"{agree:.4f}", same)
     agree = float(np.mean(q.argmax(1) == f.argmax(1)))
     return f"argmax agreement {agree:.4f} (bound 1)", agree == 1.0
 
@@ -406,6 +425,20 @@ def compile_inputs(runners):
     return models
 
 
+def mac_formats(ir_path):
+    """How many MAC layers of the compiled IR are integer, LP or float."""
+    count = {"int": 0, "LP": 0, "float": 0}
+    with open(ir_path) as ir:
+        for line in ir:
+            if "kite.matmul" in line or "kite.conv2d" in line:
+                sig = line[line.rfind(" : ("):]
+                kind = "LP" if "!kite.lp<" in sig else \
+                    "float" if sig.startswith(" : (tensor<") and "f32>," in sig \
+                    else "int"
+                count[kind] += 1
+    return "MAC layers " + ", ".join(f"{n} {k}" for k, n in count.items() if n)
+
+
 def compile_models(runners, names):
     ok = True
     inputs = compile_inputs(runners)
@@ -425,7 +458,8 @@ def compile_models(runners, names):
                                  batch=batch)[0]
         what, good = fidelity(name, sim_out, float_out)
         ok &= exact and good
-        print(f"{name}: sim {'= run byte for byte' if exact else 'DIFFERS from run'}"
+        print(f"{name}: {mac_formats(runners.compiled[name][0])}; sim "
+              f"{'= run byte for byte' if exact else 'DIFFERS from run'}"
               f"; {what}; {stats[0]} {'ok' if exact and good else 'FAILED'}")
     return ok
 
@@ -446,7 +480,7 @@ def main():
               file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        runners = Runners(args.zoo, args.bin, tmp)
+        runners = Runners(os.path.abspath(args.zoo), os.path.abspath(args.bin), tmp)
         if args.command == "models":
             ok = models(runners, args.names)
         elif args.command == "compile":

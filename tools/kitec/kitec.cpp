@@ -123,6 +123,23 @@ static cl::opt<std::string>
                        "MAC layer in order: '-', 'A' or 'AxW' (activation x "
                        "weight); layers past the list use --bits"),
               cl::value_desc("map"), cl::cat(category));
+static cl::opt<std::string> calibrationMethod(
+    "calibration-method",
+    cl::desc("How activation ranges are fitted to the calibration data: mse "
+             "(least quantization error, default), percentile (the "
+             "--percentile-th percentile of |x|) or minmax"),
+    cl::init("mse"), cl::value_desc("method"), cl::cat(category));
+static cl::opt<double> percentile(
+    "percentile",
+    cl::desc("Percentile for --calibration-method=percentile (default 99.99)"),
+    cl::init(99.99), cl::value_desc("p"), cl::cat(category));
+static cl::opt<double> lpFallback(
+    "lp-fallback",
+    cl::desc("A layer more than this fraction of whose nonzero calibration "
+             "activations its integer format rounds to 0 runs on 8-bit "
+             "logarithmic posits fitted per tensor, when the target has "
+             "them (default 0.5; 0 keeps every layer integer)"),
+    cl::init(0.5), cl::value_desc("fraction"), cl::cat(category));
 static cl::opt<double> weightBitBudget(
     "weight-bits",
     cl::desc("Choose each layer's weight width (8, 4 or 2) by its "
@@ -377,6 +394,15 @@ int main(int argc, char **argv) {
     return fail("--appmul-screen and --appmul-loss-budget need --appmul");
   if (batchSize < 1)
     return fail("--batch-size must be >= 1");
+  if (calibrationMethod != "mse" && calibrationMethod != "percentile" &&
+      calibrationMethod != "minmax")
+    return fail("--calibration-method must be mse, percentile or minmax, "
+                "got '" +
+                calibrationMethod + "'");
+  if (!(percentile > 0 && percentile <= 100))
+    return fail("--percentile must be in (0, 100]");
+  if (!(lpFallback >= 0 && lpFallback <= 1))
+    return fail("--lp-fallback must be a fraction in [0, 1]");
 
   DialectRegistry registry;
   registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
@@ -384,6 +410,11 @@ int main(int argc, char **argv) {
                   tosa::TosaDialect, KiteDialect, kiteisa::KiteIsaDialect>();
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
+  // A pass's error names its pass and the model; the whole module after it
+  // helps nobody (--mlir-print-op-on-diagnostic asks for it).
+  if (!cl::getRegisteredOptions()["mlir-print-op-on-diagnostic"]
+           ->getNumOccurrences())
+    ctx.printOpOnDiagnostic(false);
   llvm::SourceMgr sources;
   SourceMgrDiagnosticHandler diagnostics(sources, &ctx);
 
@@ -429,6 +460,9 @@ int main(int argc, char **argv) {
       options.target = targetName;
     options.calibration = calibPath;
     options.bits = bits;
+    options.calibrationMethod = calibrationMethod;
+    options.percentile = percentile;
+    options.lpFallback = lpFallback;
     if (!layerBits.empty())
       for (llvm::StringRef entry : llvm::split(layerBits, ','))
         options.layerBits.push_back(entry.str());

@@ -59,8 +59,19 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::init("")};
   Option<std::string> calibrationMethod{
       *this, "calibration-method",
-      llvm::cl::desc("Activation ranges: minmax, percentile or mse"),
+      llvm::cl::desc("Activation ranges: mse, percentile or minmax"),
       llvm::cl::init("mse")};
+  Option<double> percentile{
+      *this, "percentile",
+      llvm::cl::desc("Percentile of |x| for calibration-method=percentile"),
+      llvm::cl::init(99.99)};
+  Option<double> lpFallback{
+      *this, "lp-fallback",
+      llvm::cl::desc("Layers more than this fraction of whose nonzero "
+                     "activations an integer format flushes to 0 run on "
+                     "logarithmic posits (kite-quantize lp-fallback, then "
+                     "kite-lp-quantize act-format=auto); 0 disables"),
+      llvm::cl::init(0.5)};
   Option<std::string> weightMethod{
       *this, "weight-method",
       llvm::cl::desc("Weight channel ranges: auto (least-MSE at <= 4 bits, "

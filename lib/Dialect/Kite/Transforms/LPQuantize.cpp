@@ -71,6 +71,40 @@ int bestScaleFactor(nq::LPFormat f, const std::vector<float> &data) {
   return best;
 }
 
+/// The n-bit format (es in [0, 3], the longest regime) whose values, at
+/// their best scale factor, are closest to `data` in relative terms: mean
+/// |q(x) - x| / |x| over the nonzero values, a value flushed to zero
+/// costing 1. For tensors whose range an integer format cannot span (a
+/// power spectrum), this is what decides how far the format must reach.
+nq::LPFormat fitFormat(const std::vector<float> &data, unsigned n) {
+  nq::LPFormat best{n, 1, n - 1, 0};
+  double bestErr = INFINITY;
+  size_t stride = std::max<size_t>(1, data.size() / 20000);
+  for (unsigned es = 0; es <= 3; ++es) {
+    nq::LPFormat f{n, es, n - 1, 0};
+    if (!f.validate().empty())
+      continue;
+    f.sf = bestScaleFactor(f, data);
+    nq::LPCodec codec(f);
+    double err = 0;
+    size_t count = 0;
+    for (size_t i = 0; i < data.size(); i += stride) {
+      if (data[i] == 0 || !std::isfinite(data[i]))
+        continue;
+      double q = codec.decode(codec.encode(data[i]));
+      err += std::min(1.0, std::fabs(q - data[i]) / std::fabs(data[i]));
+      ++count;
+    }
+    err = count ? err / double(count) : 0;
+    if (err < bestErr) {
+      bestErr = err;
+      best = f;
+      best.sf = 0;
+    }
+  }
+  return best;
+}
+
 /// One float MAC op and the values its operands take: the weights, or an
 /// activation's values on the calibration data.
 struct MacLayer {
@@ -309,12 +343,18 @@ struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
     };
     if (calibration.empty())
       return fail("needs calibration data (calibration=<file.npy|.npz>)");
-    std::optional<nq::LPFormat> defaultAct = parseFormat(actFormat);
-    std::optional<nq::LPFormat> defaultWeight = parseFormat(weightFormat);
+    // "auto": 8-bit words, es and rs fitted per tensor (fitFormat).
+    bool autoAct = actFormat == "auto", autoWeight = weightFormat == "auto";
+    std::optional<nq::LPFormat> defaultAct =
+        autoAct ? nq::LPFormat{} : parseFormat(actFormat);
+    std::optional<nq::LPFormat> defaultWeight =
+        autoWeight ? nq::LPFormat{} : parseFormat(weightFormat);
     if (!defaultAct || !defaultWeight)
-      return fail("formats are 'n,es,rs' with 2 <= n <= 16, es <= 4, "
-                  "1 <= rs < n");
+      return fail("formats are 'auto' or 'n,es,rs' with 2 <= n <= 16, "
+                  "es <= 4, 1 <= rs < n");
     SmallVector<Operation *> macOps = floatMacOps(module);
+    if (macOps.empty())
+      return; // nothing left to quantize (kite-quantize took every layer)
     // Entries are ';'-separated because each format contains commas.
     SmallVector<StringRef> entries;
     if (!layerFormats.empty())
@@ -349,10 +389,23 @@ struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
       return signalPassFailure();
     shareScalesOfSlices(macOps, layers);
     ScaleFactors sfs;
-    for (size_t i = 0; i < macOps.size(); ++i)
-      if (layers[i].reached)
-        rewriteToLP(macOps[i], layers[i], formats[i].first, formats[i].second,
-                    sfs);
+    for (size_t i = 0; i < macOps.size(); ++i) {
+      if (!layers[i].reached)
+        continue;
+      auto [a, w] = formats[i];
+      bool explicitEntry = i < entries.size() && entries[i] != "-";
+      if (autoAct && !explicitEntry)
+        a = fitFormat(layers[i].lhsScaleData ? *layers[i].lhsScaleData
+                                             : layers[i].lhs,
+                      a.n);
+      if (autoWeight && !explicitEntry && layers[i].rhsConstant)
+        w = fitFormat(layers[i].rhs, w.n);
+      if (autoAct || autoWeight)
+        llvm::errs() << "kite-lp-quantize: layer " << i << " ("
+                     << macOps[i]->getName() << "): " << formatText(a) << "/"
+                     << formatText(w) << "\n";
+      rewriteToLP(macOps[i], layers[i], a, w, sfs);
+    }
     quantizeBeforeDataMovement(module);
   }
 };

@@ -386,6 +386,38 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     return success();
   }
 
+  /// Drops from `widths` the layers whose activations an integer format
+  /// cannot span: more than lp-fallback of the nonzero calibration values
+  /// round to 0 (a power spectrum's quiet bins). They stay float for
+  /// kite-lp-quantize, whose log-domain words keep relative precision.
+  void leaveWideRangesForLP(ArrayRef<Operation *> macOps, Widths &widths,
+                            const Seen &seen, nq::Calibration calib) {
+    for (auto [i, op] : llvm::enumerate(macOps)) {
+      std::optional<Layer> layer = asLayer(op);
+      auto it = layer ? seen.find(layer->activation) : seen.end();
+      if (it == seen.end())
+        continue;
+      const std::vector<float> &x = it->second;
+      unsigned bits = widths.lookup(op).first;
+      nq::QuantParams p = nq::calibrate(x, nq::IntFormat{bits, true}, true,
+                                        calib, percentile);
+      size_t nonzero = 0, flushed = 0;
+      for (float v : x)
+        if (v != 0) {
+          ++nonzero;
+          flushed += std::fabs(v) < p.scale / 2;
+        }
+      double fraction = nonzero ? double(flushed) / double(nonzero) : 0;
+      if (fraction <= lpFallback)
+        continue;
+      widths.erase(op);
+      llvm::errs() << llvm::formatv(
+          "kite-quantize: layer {0} ({1}): {2:p} of its nonzero calibration "
+          "activations round to 0 in int{3}; left for logarithmic posits\n",
+          i, op->getName(), fraction, bits);
+    }
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto fail = [&](const Twine &message) {
@@ -402,6 +434,9 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     if (!calib)
       return fail("method must be minmax, percentile or mse, got '" + method +
                   "'");
+    if (!(lpFallback >= 0 && lpFallback <= 1))
+      return fail("lp-fallback must be a fraction in [0, 1], got " +
+                  llvm::formatv("{0}", double(lpFallback)).str());
     std::optional<WeightRange> weightRange = parseWeightRange();
     if (!weightRange)
       return fail("weight-method must be auto, minmax or mse, got '" +
@@ -440,6 +475,8 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     if (weightBitBudget > 0 &&
         failed(chooseWeightWidths(module, macOps, widths, seen, *calib)))
       return signalPassFailure();
+    if (lpFallback > 0 && (!target || target.supportsLPBits(8)))
+      leaveWideRangesForLP(macOps, widths, seen, *calib);
     SeenRefs refs;
     for (const auto &[v, values] : seen)
       refs[v] = &values;

@@ -16,7 +16,7 @@
 // LAYER: tensor<64x2x!kite.lp<5, 1, 4,
 // LAYER: tensor<4x64x!kite.lp<4, 0, 3,
 // NOCAL: error: kite-lp-quantize: needs calibration data (calibration=<file.npy|.npz>)
-// FORMAT: error: kite-lp-quantize: formats are 'n,es,rs' with 2 <= n <= 16, es <= 4, 1 <= rs < n
+// FORMAT: error: kite-lp-quantize: formats are 'auto' or 'n,es,rs' with 2 <= n <= 16, es <= 4, 1 <= rs < n
 // ENTRY: error: kite-lp-quantize: layer-formats entry '8,1,7' is not '-' or 'n,es,rs/n,es,rs'
 // COUNT: error: kite-lp-quantize: layer-formats has 2 entries but the module has 1 float MAC ops
 // TARGET: error: kite-lp-quantize: target 'kite-mini' does not support LP words of 6 and 8 bits
