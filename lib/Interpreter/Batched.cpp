@@ -51,6 +51,10 @@ LogicalResult kite::interp::runBatched(Interpreter &interpreter,
     }
     samples = got[0];
     batchSize = want[0];
+    if (batchSize < 1) {
+      error = "@" + func.getName().str() + " takes a batch of 0 samples";
+      return failure();
+    }
   }
   if (argTypes.empty())
     samples = batchSize = 1; // a function without inputs runs once

@@ -482,6 +482,7 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
         Tensor r = Tensor::ints(x.shape);
         std::vector<double> row;
         std::vector<int32_t> probs;
+        bool nan = false;
         forEachRow(x.shape, normalizeAxis(op.getAxis(), x.shape.size()),
                    [&](ArrayRef<int64_t> idx) {
                      row.resize(idx.size());
@@ -489,11 +490,13 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
                      for (size_t k = 0; k < idx.size(); ++k)
                        row[k] = x.isFloat ? double(x.f[idx[k]])
                                           : double(x.i[idx[k]]);
-                     numerics::evalLutSoftmaxRow(tables, row.data(), row.size(),
-                                                 probs.data());
+                     nan |= !numerics::evalLutSoftmaxRow(
+                         tables, row.data(), row.size(), probs.data());
                      for (size_t k = 0; k < idx.size(); ++k)
                        r.i[idx[k]] = probs[k];
                    });
+        if (nan)
+          return op.emitError("a softmax row holds NaN");
         out.push_back(std::move(r));
         return success();
       });

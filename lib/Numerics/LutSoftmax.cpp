@@ -17,8 +17,8 @@ std::string LutSoftmaxTables::validate() const {
   if (outBits < 2 || outBits > 16)
     return "out_bits " + std::to_string(outBits) +
            " is out of range: must be in [2, 16]";
-  if (!(inputScale > 0) || !(step > 0))
-    return "input_scale and step must be positive";
+  if (!(inputScale > 0) || !(step > 0) || !std::isfinite(inputScale / step))
+    return "input_scale and step must be positive and finite";
   if (sumShift < 0 || sumShift > 62 || outShift < 0 || outShift > 62)
     return "sum_shift and out_shift must be in [0, 62]";
   if (expTable.size() < 2)
@@ -117,18 +117,21 @@ kite::numerics::fitLutSoftmax(const SoftmaxUnitGeometry &unit,
   return best;
 }
 
-void kite::numerics::evalLutSoftmaxRow(const LutSoftmaxTables &t,
+bool kite::numerics::evalLutSoftmaxRow(const LutSoftmaxTables &t,
                                        const double *x, size_t n,
                                        int32_t *out) {
   if (n == 0)
-    return;
+    return true;
+  if (std::any_of(x, x + n, [](double v) { return std::isnan(v); }))
+    return false;
   const double maxX = *std::max_element(x, x + n);
   const int64_t lastD = int64_t(t.expTable.size()) - 1;
   const double unitsPerStep = t.inputScale / t.step;
   const int64_t full = (int64_t(1) << t.outBits) - 1;
   int64_t sum = 0;
   for (size_t i = 0; i < n; ++i) {
-    double distance = (maxX - x[i]) * unitsPerStep;
+    // x == max first: inf - inf is NaN.
+    double distance = x[i] == maxX ? 0.0 : (maxX - x[i]) * unitsPerStep;
     int64_t d = distance >= double(lastD) ? lastD : roundHalfEven(distance);
     out[i] = t.expTable[size_t(std::min(d, lastD))];
     sum += out[i];
@@ -144,6 +147,7 @@ void kite::numerics::evalLutSoftmaxRow(const LutSoftmaxTables &t,
       out[i] = rowTable[std::min<int64_t>(out[i] >> t.outShift,
                                           int64_t(t.normCols) - 1)];
   }
+  return true;
 }
 
 void kite::numerics::exactSoftmaxRow(const double *x, size_t n, double *out) {
@@ -189,7 +193,7 @@ kite::numerics::measureLutSoftmaxError(const LutSoftmaxTables &tables,
     for (unsigned i = 0; i < rowLength; ++i)
       real[i] = x[i] * tables.inputScale;
     exactSoftmaxRow(real.data(), rowLength, exact.data());
-    evalLutSoftmaxRow(tables, x, rowLength, lut.data());
+    (void)evalLutSoftmaxRow(tables, x, rowLength, lut.data()); // no NaN
     for (unsigned i = 0; i < rowLength; ++i) {
       double e = std::fabs(lut[i] / full - exact[i]);
       err.maxAbs = std::max(err.maxAbs, e);

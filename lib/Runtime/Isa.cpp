@@ -468,7 +468,6 @@ enum SectionKind : uint32_t {
   kCode = 4,
 };
 constexpr uint32_t kNumSections = 4;
-constexpr int64_t kMaxBufferBytes = int64_t(1) << 28;
 
 class Writer {
 public:

@@ -22,7 +22,7 @@ bool Simulator::Impl::dmaLoad(const Instr &x) {
   if (space == int64_t(Space::Acc) &&
       (dst % kAccWordBytes || rowBytes % kAccWordBytes))
     return fail("loads into ACC move whole 32-bit accumulators");
-  if (!checkExtents({rows, rowBytes, stride}))
+  if (!checkExtents({rows, rowBytes, stride}, {{rows, rowBytes}}))
     return false;
   std::vector<Range> reads, writes;
   if (rows && (!stridedAccess(Space::Dram, src, 1, {rows, rowBytes},
@@ -84,7 +84,8 @@ bool Simulator::Impl::vecGather(const Instr &x) {
                   std::to_string(k) + ")");
   int64_t w = int64_t(indices.size());
   std::vector<Range> reads, writes;
-  if (!checkExtents({outer, k, inner, w}) ||
+  if (!checkExtents({outer, k, inner, w},
+                    {{outer, k, inner, 4}, {outer, w, inner, 4}}) ||
       !access(Space::Dram, src, outer * k * inner * eb, reads) ||
       !access(Space::Dram, dst, outer * w * inner * eb, writes))
     return false;

@@ -130,9 +130,10 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
   if (keep && mac->lhs.isLP)
     return fail("mma_act_nm selects integer activations; the active "
                 "config_mma has LP operands");
-  if (!checkExtents({m, k, n}) || m * k > kMaxExtent || k * n > kMaxExtent ||
-      m * n > kMaxExtent)
+  if (!checkExtents({m, k, n}, {{m, k}, {k, n}, {m, n}, {m, k, n}}))
     return false;
+  if (m < 1 || k < 1 || n < 1)
+    return fail("empty product (m, k and n must be >= 1)");
   if (c % kAccWordBytes)
     return fail("accumulator address must be a multiple of 4");
   std::vector<Range> reads, writes;
@@ -238,9 +239,10 @@ bool Simulator::Impl::mmaNM(const Instr &x) {
   bool accumulate = x.fields[9].i != 0;
   if (!mac)
     return fail("no config_mma before the first mma_nm");
-  if (!checkExtents({m, k, n}) || m * k > kMaxExtent || m * n > kMaxExtent ||
-      k * n > kMaxExtent)
+  if (!checkExtents({m, k, n}, {{m, k}, {k, n}, {m, n}, {m, k, n}}))
     return false;
+  if (m < 1 || k < 1 || n < 1)
+    return fail("empty product (m, k and n must be >= 1)");
   if (keep < 1 || group < keep || group > 256)
     return fail("needs 1 <= keep <= group <= 256");
   if (c % kAccWordBytes)
@@ -346,8 +348,7 @@ bool Simulator::Impl::drain(int64_t src, int64_t rows, int64_t cols,
                             double epilogueOps, int64_t residual, Store store) {
   DType dtype = DType::F32;
   if (!dtypeOf(dtypeCode, dtype) ||
-      !checkExtents({rows, cols, rowStride, colStride}) ||
-      rows * cols > kMaxExtent)
+      !checkExtents({rows, cols, rowStride, colStride}, {{rows, cols}}))
     return false;
   if (src % kAccWordBytes)
     return fail("accumulator address must be a multiple of 4");
@@ -493,10 +494,15 @@ bool Simulator::Impl::im2col(const Instr &x) {
   int64_t c = in[0], ih = in[1], iw = in[2], kh = kernel[0], kw = kernel[1],
           oh = outShape[0], ow = outShape[1];
   if (!checkExtents({c, ih, iw, kh, kw, oh, ow, cg, chOffset, stride[0],
-                     stride[1], dil[0], dil[1]}) ||
-      chOffset + cg > c || pad[0] < 0 || pad[1] < 0 ||
-      c * ih * iw > kMaxExtent || oh * ow > kMaxExtent ||
-      cg * kh * kw > kMaxExtent)
+                     stride[1], dil[0], dil[1], pad[0], pad[1]},
+                    {{c, ih, iw},
+                     {oh, ow, cg, kh, kw},
+                     {oh, stride[0]},
+                     {ow, stride[1]},
+                     {kh, dil[0]},
+                     {kw, dil[1]}}))
+    return false;
+  if (chOffset + cg > c)
     return fail("inconsistent im2col geometry");
   int64_t ck = cg * kh * kw;
   std::vector<Range> reads, writes;

@@ -130,8 +130,7 @@ bool Simulator::Impl::vecReduce(const Instr &x) {
     return fail("unknown reduction kind " + std::to_string(kind));
   auto fn = numerics::ReduceFn(kind);
   std::vector<Range> reads, writes;
-  if (!checkExtents({outer, len, inner}) || outer * len > kMaxExtent ||
-      outer * len * inner > kMaxExtent ||
+  if (!checkExtents({outer, len, inner}, {{outer, len, inner}}) ||
       !access(Space::Dram, src, outer * len * inner * 4, reads) ||
       !access(Space::Dram, dst, outer * inner * 4, writes))
     return false;
@@ -173,8 +172,12 @@ bool Simulator::Impl::vecPool(const Instr &x) {
   int64_t n = in[0], ih = in[1], iw = in[2], c = in[3], oh = outShape[0],
           ow = outShape[1];
   if (!checkExtents({n, ih, iw, c, oh, ow, kernel[0], kernel[1], stride[0],
-                     stride[1], pad[0], pad[1]}) ||
-      n * ih * iw * c > kMaxExtent || n * oh * ow * c > kMaxExtent)
+                     stride[1], pad[0], pad[1]},
+                    {{n, ih, iw, c},
+                     {n, oh, ow, c},
+                     {oh, stride[0]},
+                     {ow, stride[1]},
+                     {kernel[0], kernel[1]}}))
     return false;
   if (kernel[0] > ih + 2 * pad[0] || kernel[1] > iw + 2 * pad[1])
     return fail("pooling window larger than the padded input");
@@ -189,12 +192,12 @@ bool Simulator::Impl::vecPool(const Instr &x) {
         for (int64_t ch = 0; ch < c; ++ch) {
           float accum = isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
           int64_t maxCode = std::numeric_limits<int64_t>::min(), count = 0;
-          for (int64_t ky = 0; ky < kernel[0]; ++ky)
-            for (int64_t kx = 0; kx < kernel[1]; ++kx) {
-              int64_t iy = y * stride[0] + ky - pad[0];
-              int64_t ix = xo * stride[1] + kx - pad[1];
-              if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
-                continue;
+          // Only the taps inside the input: padding costs no iterations.
+          int64_t y0 = y * stride[0] - pad[0], x0 = xo * stride[1] - pad[1];
+          for (int64_t iy = std::max<int64_t>(y0, 0);
+               iy < std::min(y0 + kernel[0], ih); ++iy)
+            for (int64_t ix = std::max<int64_t>(x0, 0);
+                 ix < std::min(x0 + kernel[1], iw); ++ix) {
               int64_t at = src + (((b * ih + iy) * iw + ix) * c + ch) * eb;
               if (!isF32) {
                 maxCode = std::max(maxCode, loadInt(at, dtype));
@@ -324,7 +327,7 @@ bool Simulator::Impl::vecLayerNorm(const Instr &x) {
   bool quantized = rq.on;
   int64_t ob = quantized ? 1 : 4;
   std::vector<Range> reads, writes;
-  if (!checkExtents({rows, len}) || len < 1 || rows * len > kMaxExtent ||
+  if (!checkExtents({rows, len}, {{rows, len}}) || len < 1 ||
       !access(Space::Dram, src, rows * len * 4, reads) ||
       !access(Space::Dram, dst, rows * len * ob, writes) ||
       (scale >= 0 && !access(Space::Dram, scale, len * 4, reads)) ||
@@ -446,9 +449,10 @@ bool Simulator::Impl::lutSoftmax(const Instr &x) {
   bool requantized = rq.on;
   std::vector<Range> reads, writes;
   unsigned sb = dtypeBytes(srcType), db = dtypeBytes(dstType);
-  if (!checkExtents({outer, len, inner}) || len < 1 ||
-      outer * len > kMaxExtent || outer * len * inner > kMaxExtent)
+  if (!checkExtents({outer, len, inner}, {{outer, len, inner}}))
     return false;
+  if (len < 1)
+    return fail("softmax rows must not be empty");
   int64_t n = outer * len * inner;
   if (!access(Space::Dram, src, n * sb, reads) ||
       !access(Space::Dram, dst, n * db, writes))
@@ -463,7 +467,10 @@ bool Simulator::Impl::lutSoftmax(const Instr &x) {
                              ? double(loadF32(src + at * 4))
                              : double(loadInt(src + at * sb, srcType));
       }
-      numerics::evalLutSoftmaxRow(t, row.data(), row.size(), probs.data());
+      if (!numerics::evalLutSoftmaxRow(t, row.data(), row.size(),
+                                       probs.data()))
+        return fail("a softmax row holds NaN (row " +
+                    std::to_string(o * inner + in) + ")");
       for (int64_t k = 0; k < len; ++k) {
         int64_t at = dst + ((o * len + k) * inner + in) * db;
         if (!requantized) {

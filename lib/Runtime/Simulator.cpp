@@ -65,17 +65,33 @@ bool Simulator::Impl::stridedAccess(Space space, int64_t addr,
     if (shape[d] <= 0 || shape[d] > kMaxExtent || strides[d] < 0 ||
         strides[d] > kMaxExtent)
       return fail("bad shape or stride");
+    if (!productWithin(std::initializer_list<int64_t>{shape[d] - 1,
+                                                      strides[d]}))
+      return fail("strided access too large");
     last += (shape[d] - 1) * strides[d];
     if (last > kMaxExtent)
       return fail("strided access too large");
   }
+  // Callers count the elements as the product of the shape.
+  if (!productWithin(shape))
+    return fail("shape has more than " + std::to_string(kMaxExtent) +
+                " elements");
   return access(space, addr, (last + 1) * elemBytes, ranges);
 }
 
-bool Simulator::Impl::checkExtents(std::initializer_list<int64_t> values) {
+bool Simulator::Impl::checkExtents(
+    std::initializer_list<int64_t> values,
+    std::initializer_list<std::initializer_list<int64_t>> products) {
   for (int64_t v : values)
     if (v < 0 || v > kMaxExtent)
       return fail("size " + std::to_string(v) + " out of range");
+  for (const auto &group : products)
+    if (!productWithin(group)) {
+      std::string factors;
+      for (int64_t f : group)
+        factors += (factors.empty() ? "" : " x ") + std::to_string(f);
+      return fail("size " + factors + " out of range");
+    }
   return true;
 }
 

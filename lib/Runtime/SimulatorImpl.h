@@ -42,6 +42,16 @@ constexpr int64_t kLineBytes = 64;
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/// Whether the product of `factors` (sizes read from a binary) lies in
+/// [0, kMaxExtent]; computed without overflow, a negative factor fails.
+template <typename Range> bool productWithin(const Range &factors) {
+  int64_t p = 1;
+  for (int64_t f : factors)
+    if (f < 0 || __builtin_mul_overflow(p, f, &p) || p > kMaxExtent)
+      return false;
+  return true;
+}
+
 inline int64_t saturate(int64_t v, unsigned width) {
   if (width >= 64)
     return v;
@@ -185,7 +195,12 @@ struct Simulator::Impl {
                      const std::vector<int64_t> &strides,
                      std::vector<Range> &ranges);
 
-  bool checkExtents(std::initializer_list<int64_t> values);
+  /// Checks sizes read from the binary before any arithmetic on them: each
+  /// of `values`, and the product of each group in `products`, must lie in
+  /// [0, kMaxExtent], so the offsets computed from them cannot overflow.
+  bool checkExtents(
+      std::initializer_list<int64_t> values,
+      std::initializer_list<std::initializer_list<int64_t>> products = {});
 
   // Typed memory-operand access (little-endian host assumed, as the format is).
   float loadF32(int64_t addr) const {

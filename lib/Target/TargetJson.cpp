@@ -339,6 +339,31 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
   return target;
 }
 
+/// The byte offset where `text` nests arrays and objects deeper than
+/// `limit`, if it does: llvm::json::parse recurses once per level, so a
+/// deep enough file overflows the stack before it can report anything.
+static std::optional<size_t> tooDeep(StringRef text, unsigned limit) {
+  unsigned depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit)
+        return i;
+    } else if ((c == ']' || c == '}') && depth) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 llvm::Expected<TargetAttr> kite::loadTargetFile(MLIRContext *ctx,
                                                 StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
@@ -346,6 +371,12 @@ llvm::Expected<TargetAttr> kite::loadTargetFile(MLIRContext *ctx,
     return llvm::createStringError(
         buffer.getError(),
         path + ": cannot read target file: " + buffer.getError().message());
+  // A target description nests three levels; 64 is generous.
+  if (std::optional<size_t> at = tooDeep((*buffer)->getBuffer(), 64))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        path + ": at byte " + std::to_string(*at) +
+            ": nested more than 64 levels deep (not a target description)");
   llvm::Expected<json::Value> value = json::parse((*buffer)->getBuffer());
   if (!value)
     return llvm::createStringError(

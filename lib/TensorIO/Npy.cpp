@@ -6,7 +6,9 @@
 
 #include <zip.h>
 
+#include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -127,16 +129,24 @@ bool kite::tensorio::parseNpy(const std::string &bytes, HostTensor &out,
     if (first == std::string::npos)
       continue;
     char *end = nullptr;
+    errno = 0;
     long long v = std::strtoll(dim.c_str() + first, &end, 10);
-    if (v < 0 || end == dim.c_str() + first)
+    if (v < 0 || errno || end == dim.c_str() + first ||
+        dim.find_first_not_of(" ", size_t(end - dim.c_str())) !=
+            std::string::npos)
       return fail(error, "malformed shape '(" + shape + ")'");
     out.shape.push_back(v);
   }
-  int64_t count = out.numElements();
+  // The byte count, checked: a shape's product may not wrap around.
+  int64_t count = 1, dataBytes = 0;
+  for (int64_t d : out.shape)
+    if (__builtin_mul_overflow(count, d, &count) || count > kMaxElements)
+      return fail(error, "shape '(" + shape + ")' has more than " +
+                             std::to_string(kMaxElements) + " elements");
+  dataBytes = count * int64_t(info->size);
   size_t data = offset + headerLen;
-  if (count < 0 || bytes.size() - data < size_t(count) * info->size)
-    return fail(error, "truncated data: expected " +
-                           std::to_string(count * int64_t(info->size)) +
+  if (bytes.size() - data < size_t(dataBytes))
+    return fail(error, "truncated data: expected " + std::to_string(dataBytes) +
                            " bytes, found " +
                            std::to_string(bytes.size() - data));
   const char *p = bytes.data() + data;
@@ -187,6 +197,9 @@ bool kite::tensorio::parseNpy(const std::string &bytes, HostTensor &out,
 
 static bool readFile(const std::string &path, std::string &bytes,
                      std::string *error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return fail(error, path + ": is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return fail(error, path + ": cannot open file");

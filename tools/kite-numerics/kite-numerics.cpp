@@ -255,8 +255,8 @@ static int runSoftmax() {
     return fail(llvm::toString(target.takeError()));
   if (rowLength == 0 || rows == 0)
     return fail("--row-length and --rows must be positive");
-  if (!(sigma > 0))
-    return fail("--sigma must be positive");
+  if (!(sigma > 0) || !std::isfinite(sigma))
+    return fail("--sigma must be positive and finite");
   SoftmaxUnitAttr unitAttr = target->getSoftmax();
   SoftmaxUnitGeometry unit = unitAttr.getGeometry();
   if (!methodOpt.empty()) {

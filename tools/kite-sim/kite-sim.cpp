@@ -11,8 +11,10 @@
 #include "kite/TensorIO/Npy.h"
 
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -153,16 +155,38 @@ static bool writeText(const std::string &path, const std::string &text,
   return true;
 }
 
+/// A JSON number; JSON has no inf or NaN (an energy of 1e308 J per op
+/// overflows): those are null.
 static std::string num(double v) {
+  if (!std::isfinite(v))
+    return "null";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 
+/// A JSON string literal: the target name comes from the binary.
+static std::string quoted(const std::string &s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += char(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += char(c);
+    }
+  }
+  return out + "\"";
+}
+
 /// The statistics as JSON; field names in docs/simulator.md.
 static std::string statsJson(const rt::Stats &s, const rt::TargetParams &t) {
   std::ostringstream os;
-  os << "{\n  \"target\": \"" << t.name << "\",\n  \"runs\": " << s.runs
+  os << "{\n  \"target\": " << quoted(t.name) << ",\n  \"runs\": " << s.runs
      << ",\n  \"instructions\": " << s.instructions
      << ",\n  \"cycles\": " << s.cycles
      << ",\n  \"seconds\": " << num(s.seconds(t))
@@ -174,7 +198,7 @@ static std::string statsJson(const rt::Stats &s, const rt::TargetParams &t) {
      << ",\n  \"energy_by_component_j\": {";
   const char *sep = "";
   for (const auto &[name, pj] : s.energyPj) {
-    os << sep << "\n    \"" << name << "\": " << num(pj * 1e-12);
+    os << sep << "\n    " << quoted(name) << ": " << num(pj * 1e-12);
     sep = ",";
   }
   os << "\n  },\n  \"busy_cycles\": {";
@@ -213,6 +237,9 @@ static int simulate(int argc, char **argv) {
     return 0;
   }
 
+  std::error_code ec;
+  if (std::filesystem::is_directory(opt.binaryPath, ec))
+    return fail(opt.binaryPath + ": is a directory, not a .kbin");
   std::ifstream in(opt.binaryPath, std::ios::binary);
   if (!in)
     return fail("cannot read " + opt.binaryPath);

@@ -17,6 +17,7 @@
 #include "kite/Pipelines/Pipelines.h"
 #include "kite/Runtime/HostRun.h"
 #include "kite/Support/CommandLine.h"
+#include "kite/Support/SourceCheck.h"
 #include "kite/Target/Kbin.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -401,6 +402,11 @@ int main(int argc, char **argv) {
                 calibrationMethod + "'");
   if (!(percentile > 0 && percentile <= 100))
     return fail("--percentile must be in (0, 100]");
+  if (weightBitBudget.getNumOccurrences() &&
+      !(weightBitBudget >= 2 && weightBitBudget <= 8))
+    return fail("--weight-bits takes an average width in [2, 8]");
+  if (!(appmulLossBudget > 0) || !std::isfinite(appmulLossBudget))
+    return fail("--appmul-loss-budget must be positive and finite");
   if (!(lpFallback >= 0 && lpFallback <= 1))
     return fail("--lp-fallback must be a fraction in [0, 1]");
 
@@ -439,7 +445,18 @@ int main(int argc, char **argv) {
   } else {
     if (!inputShapes.empty() || !boundInputs.empty())
       return fail("--input-shape and --bind-input apply to ONNX models");
-    module = parseSourceFile<ModuleOp>(modelPath, sources, &ctx);
+{
+      std::string problem;
+      auto file = openInputFile(modelPath, &problem);
+      if (!file) {
+        llvm::errs() << problem << "\n";
+        return 1;
+      }
+      unsigned id = sources.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+      if (!kite::checkParsableSource(sources, id))
+        return 1;
+    }
+    module = parseSourceFile<ModuleOp>(sources, &ctx);
     if (!module)
       return 1;
   }
@@ -449,8 +466,10 @@ int main(int argc, char **argv) {
   double lpBudget = 0;
   if (lp.getNumOccurrences()) {
     lpBudget = 6.0;
-    if (!lp.empty() && llvm::StringRef(lp).getAsDouble(lpBudget))
-      return fail("--lp takes an average-bit budget, got '" + lp + "'");
+    if ((!lp.empty() && llvm::StringRef(lp).getAsDouble(lpBudget)) ||
+        !(lpBudget >= 2 && lpBudget <= 16))
+      return fail("--lp takes an average-bit budget in [2, 16], got '" + lp +
+                  "'");
   }
   // The requested compilation; baselines change the number format only.
   auto setOptions = [&](CompileOptions &options) {
@@ -481,9 +500,11 @@ int main(int argc, char **argv) {
     select->maxDrop = 0.01;
     select->lossBudget = appmulLossBudget;
     select->screen = appmulScreen;
-    if (!appmul.empty() && llvm::StringRef(appmul).getAsDouble(select->maxDrop))
-      return fail("--appmul takes an accuracy-drop limit, got '" + appmul +
-                  "'");
+    if ((!appmul.empty() &&
+         llvm::StringRef(appmul).getAsDouble(select->maxDrop)) ||
+        !(select->maxDrop >= 0 && select->maxDrop <= 1))
+      return fail("--appmul takes an accuracy-drop limit in [0, 1], got '" +
+                  appmul + "'");
   }
   // FAMES' per-layer candidates (predicted loss change, energy) go into the
   // report through the pass's estimate dump.
@@ -514,10 +535,11 @@ int main(int argc, char **argv) {
       choose.emplace();
       choose->calibration = calibPath;
       choose->labels = calibLabelsPath;
-      if (!tasd.empty() &&
-          llvm::StringRef(tasd).getAsDouble(choose->minAccuracy))
+      if ((!tasd.empty() &&
+           llvm::StringRef(tasd).getAsDouble(choose->minAccuracy)) ||
+          !(choose->minAccuracy >= 0 && choose->minAccuracy <= 1))
         return fail("--tasd takes a series (2:4+1:8) or a minimum relative "
-                    "accuracy, got '" +
+                    "accuracy in [0, 1], got '" +
                     tasd + "'");
     }
   }

@@ -46,14 +46,34 @@ TEST(LutSoftmaxTest, EvaluatesRows) {
     LutSoftmaxTables t = generateLutSoftmax(unit, 4, 1.0, maxSumShift(unit, 4));
     int32_t out[4];
     double confident[4] = {10, 0, -3, 1};
-    evalLutSoftmaxRow(t, confident, 4, out);
+    ASSERT_TRUE(evalLutSoftmaxRow(t, confident, 4, out));
     EXPECT_GE(out[0], 250);
     EXPECT_EQ(out[1] + out[2] + out[3], 0);
     double uniform[4] = {0.5, 0.5, 0.5, 0.5};
-    evalLutSoftmaxRow(t, uniform, 4, out);
+    ASSERT_TRUE(evalLutSoftmaxRow(t, uniform, 4, out));
     for (int32_t p : out)
       EXPECT_NEAR(p, 255 / 4.0, 4);
   }
+}
+
+TEST(LutSoftmaxTest, NonFiniteInputs) {
+  LutSoftmaxTables t = generateLutSoftmax(rexpUnit(), 4, 1.0, 1);
+  int32_t out[4], ref[4];
+  // -inf is a mask: like a value far below the others.
+  double masked[4] = {1, -INFINITY, 0, 1}, far[4] = {1, -1e30, 0, 1};
+  ASSERT_TRUE(evalLutSoftmaxRow(t, masked, 4, out));
+  ASSERT_TRUE(evalLutSoftmaxRow(t, far, 4, ref));
+  EXPECT_EQ(std::vector<int32_t>(out, out + 4), std::vector<int32_t>(ref, ref + 4));
+  // +inf is the maximum; the others are infinitely far from it.
+  double top[4] = {INFINITY, 0, 0, 0}, confident[4] = {1e30, 0, 0, 0};
+  ASSERT_TRUE(evalLutSoftmaxRow(t, top, 4, out));
+  ASSERT_TRUE(evalLutSoftmaxRow(t, confident, 4, ref));
+  EXPECT_EQ(std::vector<int32_t>(out, out + 4), std::vector<int32_t>(ref, ref + 4));
+  double nan[4] = {0, NAN, 1, 2};
+  EXPECT_FALSE(evalLutSoftmaxRow(t, nan, 4, out));
+  LutSoftmaxTables inf = t;
+  inf.inputScale = INFINITY;
+  EXPECT_NE(inf.validate(), "");
 }
 
 TEST(LutSoftmaxTest, IntegerInputsUseTheirScale) {
@@ -61,9 +81,9 @@ TEST(LutSoftmaxTest, IntegerInputsUseTheirScale) {
   LutSoftmaxTables t = generateLutSoftmax(rexpUnit(), 3, 0.125, 1);
   double q[3] = {0, -8, -16}, x[3] = {0, -1, -2};
   int32_t fromInt[3], fromFloat[3];
-  evalLutSoftmaxRow(t, q, 3, fromInt);
+  ASSERT_TRUE(evalLutSoftmaxRow(t, q, 3, fromInt));
   LutSoftmaxTables f = generateLutSoftmax(rexpUnit(), 3, 1.0, 1);
-  evalLutSoftmaxRow(f, x, 3, fromFloat);
+  ASSERT_TRUE(evalLutSoftmaxRow(f, x, 3, fromFloat));
   EXPECT_EQ(std::vector<int32_t>(fromInt, fromInt + 3),
             std::vector<int32_t>(fromFloat, fromFloat + 3));
 }

@@ -451,6 +451,82 @@ TEST(Simulator, MaxPoolsSignedInt8Codes) {
   EXPECT_EQ(as<int8_t>(b.run()[0]), (std::vector<int8_t>{-1, -1, 7, 7}));
 }
 
+/// Sizes in a binary are untrusted: each instruction whose sizes (or their
+/// products) leave [0, 2^40], or describe an empty product, is one error
+/// line, never an overflowed offset, an empty accumulator range or a loop
+/// of 2^80 steps (the reliability campaign's kbin reproducers, by class).
+TEST(Simulator, SizesFromTheBinaryAreChecked) {
+  const int64_t big = int64_t(1) << 32, f32 = int64_t(DType::F32);
+  auto errorOf = [](std::vector<std::pair<Opcode, std::vector<Field>>> ops) {
+    Builder b;
+    b.op(Opcode::ConfigMma, {I(int8().pack()), I(int8().pack()), S("exact")});
+    for (auto &[code, fields] : ops)
+      b.op(code, fields);
+    std::string error;
+    b.run(&error);
+    return error;
+  };
+  EXPECT_EQ(errorOf({{Opcode::Mma,
+                      {I(0), I(0), I(0), I(0), I(4), I(4), I(1)}}}),
+            "instruction 1 (mma): empty product (m, k and n must be >= 1)");
+  EXPECT_EQ(errorOf({{Opcode::MmaNM, {I(0), I(0), I(0), I(0), I(4), I(0),
+                                      I(4), I(2), I(4), I(1)}}}),
+            "instruction 1 (mma_nm): empty product (m, k and n must be >= 1)");
+  EXPECT_EQ(errorOf({{Opcode::Mma,
+                      {I(0), I(0), I(0), I(big), I(big), I(1), I(0)}}}),
+            "instruction 1 (mma): size 4294967296 x 4294967296 out of range");
+  EXPECT_EQ(errorOf({{Opcode::VecReduce,
+                      {I(0), I(0), I(0), I(big), I(big), I(1)}}}),
+            "instruction 1 (vec_reduce): size 4294967296 x 4294967296 x 1 out "
+            "of range");
+  EXPECT_EQ(errorOf({{Opcode::VecBinary, {I(0), I(0), I(0), I(0),
+                                          IA({big, big}), IA({0, 0}),
+                                          IA({0, 0})}}}),
+            "instruction 1 (vec_binary): shape has more than 1099511627776 "
+            "elements");
+  EXPECT_EQ(errorOf({{Opcode::VecCopy, {I(0), I(0), I(4), IA({2, big}),
+                                        IA({big, big}), IA({0, 0})}}}),
+            "instruction 1 (vec_copy): strided access too large");
+  // A window of 2^40 x 2^40 taps: rejected, not a hang.
+  EXPECT_EQ(errorOf({{Opcode::VecPool,
+                      {I(0), I(0), I(0), I(f32), IA({1, 1, 1, 1}),
+                       IA({int64_t(1) << 40, int64_t(1) << 40}), IA({1, 1}),
+                       IA({0, 0}), IA({1, 1})}}}),
+            "instruction 1 (vec_pool): size 1099511627776 x 1099511627776 out "
+            "of range");
+  EXPECT_EQ(errorOf({{Opcode::Im2col,
+                      {I(0), I(0), IA({1, big, big}), I(0), I(1), IA({1, 1}),
+                       IA({1, 1}), IA({0, 0}), IA({1, 1}), IA({1, 1})}}}),
+            "instruction 1 (im2col): size 1 x 4294967296 x 4294967296 out of "
+            "range");
+  numerics::LutSoftmaxTables t = numerics::generateLutSoftmax(
+      numerics::SoftmaxUnitGeometry{}, 4, 1.0, 0);
+  std::vector<Field> softmax = lutSoftmaxFields(t, 0, 64, DType::I16, big);
+  softmax[5] = I(big);
+  EXPECT_EQ(errorOf({{Opcode::LutSoftmax, softmax}}),
+            "instruction 1 (lut_softmax): size 4294967296 x 4294967296 x 1 out "
+            "of range");
+}
+
+/// A NaN has no probability in the LUT softmax: the simulator says where,
+/// as the interpreter's kernel does; -inf (a mask) is fine.
+TEST(Simulator, LutSoftmaxRejectsNaN) {
+  numerics::LutSoftmaxTables t = numerics::generateLutSoftmax(
+      numerics::SoftmaxUnitGeometry{}, 4, 1.0, 0);
+  for (float bad : {NAN, -INFINITY}) {
+    Builder b;
+    std::vector<float> x = {1.0f, 2.0f, 3.0f, 4.0f, 1.0f, bad, 0.0f, 2.0f};
+    int64_t dx = b.data(x);
+    int64_t sm = b.output(DType::I16, {2, 4});
+    b.op(Opcode::LutSoftmax, lutSoftmaxFields(t, dx, sm, DType::I16, 2));
+    std::string error;
+    b.run(&error);
+    EXPECT_EQ(error, std::isnan(bad) ? "instruction 0 (lut_softmax): a "
+                                       "softmax row holds NaN (row 1)"
+                                     : "");
+  }
+}
+
 TEST(Simulator, LPCodesAreStoredSignExtended) {
   // LP<6,1,5,0>: 1.0 is code 16, -1.0 its two's complement 48, stored as
   // -16 so that i8 max pooling orders codes like values.
@@ -536,7 +612,7 @@ TEST(Simulator, LayerNormGeluAndLutSoftmax) {
             0.5f * 2.0f * (1.0f + std::erf(2.0f / std::sqrt(2.0f))));
   double row[4] = {1, 2, 3, 4};
   int32_t probs[4];
-  numerics::evalLutSoftmaxRow(t, row, 4, probs);
+  ASSERT_TRUE(numerics::evalLutSoftmaxRow(t, row, 4, probs));
   std::vector<int16_t> p = as<int16_t>(out[2]);
   for (int k = 0; k < 4; ++k)
     EXPECT_EQ(p[size_t(k)], probs[k]);
@@ -678,8 +754,9 @@ TEST(Simulator, VecReduceFoldsInIndexOrder) {
             << numerics::reduceName(fn) << " [" << o << "," << k << "] = "
             << got << ", want " << want;
       }
-    if (fn == numerics::ReduceFn::Max)
+    if (fn == numerics::ReduceFn::Max) {
       EXPECT_EQ(r[0], 1.5f); // NaN skipped
+    }
   }
   Builder bad;
   int64_t dx = bad.data(x);

@@ -76,7 +76,9 @@ LutSoftmaxTables fitLutSoftmax(const SoftmaxUnitGeometry &unit,
 /// Evaluates one row bit-exactly (semantics of `kite.lut_softmax`). `x` are
 /// the inputs in their own units (floats, or integers converted to double);
 /// `out` receives unsigned outBits-bit probabilities (value / (2^w - 1)).
-void evalLutSoftmaxRow(const LutSoftmaxTables &tables, const double *x,
+/// -inf (a mask) takes the smallest entry, +inf the row maximum's; a NaN has
+/// no probability: false, and `out` is unspecified.
+[[nodiscard]] bool evalLutSoftmaxRow(const LutSoftmaxTables &tables, const double *x,
                        size_t n, int32_t *out);
 
 /// Exact softmax of one row, for comparison.

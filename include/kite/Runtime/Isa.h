@@ -33,6 +33,10 @@ enum class Space : int64_t {
 
 /// Where memory operands reach the scratchpad; also the DRAM size limit.
 constexpr int64_t kScratchBase = int64_t(1) << 30;
+/// The largest on-chip buffer (ACT, WEIGHT, ACC, scratchpad) a target may
+/// have, 256 MiB: the simulator allocates them. Target descriptions and
+/// the .kbin loader check the same limit.
+constexpr int64_t kMaxBufferBytes = int64_t(1) << 28;
 
 /// Element types of tensors in DRAM (integers are two's complement).
 enum class DType : int64_t { F32 = 0, I8 = 1, I16 = 2, I32 = 3 };

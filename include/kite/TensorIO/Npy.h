@@ -17,6 +17,10 @@
 
 namespace kite::tensorio {
 
+/// The most elements a tensor file may hold (2^34, 64 GiB of f32): past it
+/// a shape is an error rather than an allocation that cannot succeed.
+constexpr int64_t kMaxElements = int64_t(1) << 34;
+
 /// Element types Kite reads and writes.
 enum class DType { F32, F64, I8, I16, I32, I64, U8, U16, U32, U64, Bool };
 

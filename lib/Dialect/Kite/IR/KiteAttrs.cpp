@@ -3,6 +3,7 @@
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Numerics/Multipliers.h"
 #include "kite/Numerics/NMSelect.h"
+#include "kite/Runtime/Isa.h"
 
 #include "llvm/ADT/StringSet.h"
 
@@ -210,10 +211,15 @@ LogicalResult MemoryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  unsigned accKib, APFloat dramBytesPerCycle,
                                  APFloat sramBytesPerCycle,
                                  unsigned scratchKib) {
-  // The simulator's limit for any on-chip memory (256 MiB).
-  if (scratchKib > 256 * 1024)
-    return emitError() << "scratch_kib must be at most 262144 (256 MiB), got "
-                       << scratchKib;
+  // The simulator's limit for any on-chip memory, as its loader checks it.
+  constexpr int64_t maxKib = rt::kMaxBufferBytes / 1024;
+  for (auto [name, kib] : {std::pair{"weight_kib", weightKib},
+                           std::pair{"act_kib", actKib},
+                           std::pair{"acc_kib", accKib},
+                           std::pair{"scratch_kib", scratchKib}})
+    if (kib > maxKib)
+      return emitError() << name << " must be at most " << maxKib << " ("
+                         << maxKib / 1024 << " MiB), got " << kib;
   if (weightKib == 0 || actKib == 0 || accKib == 0)
     return emitError() << "buffer sizes must be positive (weight_kib = "
                        << weightKib << ", act_kib = " << actKib

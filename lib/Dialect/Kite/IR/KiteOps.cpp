@@ -142,6 +142,18 @@ static LogicalResult verifyMacOperands(Operation *op, StringRef lhsName,
                  failed(verifySparsity(op, rhsName, rhsSparsity)));
 }
 
+/// A MAC op on an empty tensor is no work for the array, and the passes
+/// and kernels after it divide by its sizes.
+static LogicalResult verifyNoEmptyTensors(Operation *op) {
+  for (Type type : llvm::concat<Type>(op->getOperandTypes(),
+                                      op->getResultTypes()))
+    if (auto shaped = dyn_cast<ShapedType>(type);
+        shaped && shaped.hasRank() && llvm::is_contained(shaped.getShape(), 0))
+      return op->emitOpError() << "has an empty tensor " << type
+                               << "; MAC ops need every dimension >= 1";
+  return success();
+}
+
 static bool dimsMatch(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
 }
@@ -157,6 +169,8 @@ LogicalResult MatmulOp::verify() {
   int64_t rank = lhsType.getRank();
   if (rank < 2)
     return emitOpError() << "lhs must have rank >= 2, got " << rank;
+  if (failed(verifyNoEmptyTensors(*this)))
+    return failure();
   if (rhsType.getRank() != 2 && rhsType.getRank() != rank)
     return emitOpError() << "rhs must have rank 2 or the rank of lhs (" << rank
                          << "), got " << rhsType.getRank();
@@ -199,6 +213,8 @@ LogicalResult Conv2DOp::verify() {
   if (inputType.getRank() != 4 || filterType.getRank() != 4 ||
       resultType.getRank() != 4)
     return emitOpError("input, filter and result must have rank 4");
+  if (failed(verifyNoEmptyTensors(*this)))
+    return failure();
   ArrayRef<int64_t> strides = getStrides(), pads = getPads(),
                     dilations = getDilations();
   if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)

@@ -404,10 +404,11 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       return fail("solver must be dp or lagrangian, got '" + solver + "'");
     tensorio::HostTensor y;
     std::string error;
-    if (!tensorio::readNpy(labels, y, &error))
-      return fail(error);
-    if (y.isFloat())
-      return fail("labels must be integers");
+    if (!tensorio::readNpy(labels, y, &error) || y.isFloat()) {
+      emitFileError(&getContext(), labels,
+                    error.empty() ? "labels must be integers" : error);
+      return signalPassFailure();
+    }
     TargetAttr target = lookupTarget(module);
     if (!target)
       target = getDefaultTarget(&getContext());

@@ -22,13 +22,13 @@ LogicalResult kite::forEachCalibrationBatch(
   if (path.ends_with(".npz")) {
     std::vector<std::pair<std::string, tensorio::HostTensor>> arrays;
     if (!tensorio::readNpz(path.str(), arrays, &error))
-      return module.emitError() << error;
+      return emitFileError(module.getContext(), path, error);
     for (auto &a : arrays)
       inputs.push_back(std::move(a.second));
   } else {
     tensorio::HostTensor t;
     if (!tensorio::readNpy(path.str(), t, &error))
-      return module.emitError() << error;
+      return emitFileError(module.getContext(), path, error);
     inputs.push_back(std::move(t));
   }
   auto argTypes = func.getFunctionType().getInputs();
@@ -48,6 +48,9 @@ LogicalResult kite::forEachCalibrationBatch(
     batch = tt.getDimSize(0);
     samples = t.shape[0];
   }
+  if (batch < 1)
+    return module.emitError() << passName << ": @" << entry
+                              << " takes a batch of 0 samples";
   if (maxSamples > 0) {
     if (maxSamples > samples)
       return module.emitError()
@@ -97,4 +100,11 @@ double kite::relativeSquaredError(ArrayRef<float> out,
     norm += double(reference[k]) * double(reference[k]);
   }
   return norm > 0 ? err / norm : err;
+}
+
+InFlightDiagnostic kite::emitFileError(MLIRContext *ctx, StringRef path,
+                                       StringRef message) {
+  std::string prefix = (path + ": ").str();
+  message.consume_front(prefix);
+  return emitError(FileLineColLoc::get(ctx, path, 0, 0)) << message;
 }

@@ -1,5 +1,6 @@
 //===- SetTarget.cpp - attach #kite.target to the module ------------------===//
 
+#include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Target/KnownTargets.h"
 #include "kite/Target/TargetJson.h"
@@ -26,7 +27,7 @@ struct SetTargetPass : kite::impl::KiteSetTargetBase<SetTargetPass> {
     if (!file.empty()) {
       llvm::Expected<TargetAttr> loaded = loadTargetFile(&getContext(), file);
       if (!loaded) {
-        module.emitError() << llvm::toString(loaded.takeError());
+        emitFileError(&getContext(), file, llvm::toString(loaded.takeError()));
         return signalPassFailure();
       }
       target = *loaded;

@@ -536,10 +536,8 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     tensorio::HostTensor y;
     std::string error;
     if (!tensorio::readNpy(labels, y, &error) || y.isFloat()) {
-      module.emitError() << "kite-tasder: "
-                         << (error.empty() ? labels + " does not hold integer "
-                                                      "labels"
-                                           : error);
+      emitFileError(&getContext(), labels,
+                    error.empty() ? "does not hold integer labels" : error);
       return signalPassFailure();
     }
     // Candidates the target runs, cheapest first; dense closes the list.

@@ -931,3 +931,19 @@ func.func @f(%a: tensor<4x8x!kite.lp<12, 1, 5, 0>>) {
   %0 = kite.bitcast %a : tensor<4x8x!kite.lp<12, 1, 5, 0>> -> tensor<4x8xi8>
   return
 }
+
+// -----
+
+func.func @matmul_empty(%x: tensor<2x8xi8>, %w: tensor<8x0xi8>) -> tensor<2x0xi32> {
+  // expected-error @+1 {{'kite.matmul' op has an empty tensor 'tensor<8x0xi8>'; MAC ops need every dimension >= 1}}
+  %y = kite.matmul %x, %w : (tensor<2x8xi8>, tensor<8x0xi8>) -> tensor<2x0xi32>
+  return %y : tensor<2x0xi32>
+}
+
+// -----
+
+func.func @conv_empty_batch(%x: tensor<0x1x4x4xf32>, %w: tensor<1x1x2x2xf32>) -> tensor<0x1x3x3xf32> {
+  // expected-error @+1 {{'kite.conv2d' op has an empty tensor 'tensor<0x1x4x4xf32>'; MAC ops need every dimension >= 1}}
+  %y = kite.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<0x1x4x4xf32>, tensor<1x1x2x2xf32>) -> tensor<0x1x3x3xf32>
+  return %y : tensor<0x1x3x3xf32>
+}

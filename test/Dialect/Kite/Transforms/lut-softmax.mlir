@@ -25,7 +25,7 @@
 // NO2D: error: kite-lut-softmax: the softmax unit of target 'kite-mini' is 1-D (rexp)
 // METHOD: error: kite-lut-softmax: method must be rexp, lut2d or target, got 'taylor'
 // SHAPE: error: kite-lut-softmax: calibration data does not match @main's inputs ('tensor<4x64xf32>')
-// MISSING: error: {{.*}}missing.npy: cannot open file
+// MISSING: {{.*}}missing.npy:0:0: error: cannot open file
 func.func @main(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
   %p = kite.softmax %x {axis = -1 : i64} : tensor<4x64xf32>
   return %p : tensor<4x64xf32>

@@ -38,6 +38,13 @@ mlir::LogicalResult runOnCalibrationData(
         visit,
     int64_t maxSamples = 0);
 
+/// An error in the data file `path` (calibration inputs, labels, a target
+/// description), located at that file rather than at the module. `message`
+/// may start with "<path>: " (TensorIO's errors do); that is dropped.
+mlir::InFlightDiagnostic emitFileError(mlir::MLIRContext *ctx,
+                                       llvm::StringRef path,
+                                       llvm::StringRef message);
+
 /// sum((out - reference)^2) / sum(reference^2) over the elements both
 /// have (the plain sum when the reference is all zero): how far a
 /// transformed model's outputs are from the original's.
