@@ -25,9 +25,17 @@ config.substitutions.append(("%kite_obj_root", config.kite_obj_root))
 config.substitutions.append(
     ("%onnx-text", "/usr/bin/python3 " +
      os.path.join(config.kite_src_root, "test", "lib", "onnx_text.py")))
+# scripts/test's sanitizer stage reruns chosen tests with the tools of a
+# sanitized build in front (--param sanitized_bin=DIR); it supplies those it
+# has built (kite-sim), the release build the rest.
+tool_dirs = [config.kite_tools_dir]
+sanitized = lit_config.params.get("sanitized_bin")
+if sanitized:
+    tool_dirs.insert(0, sanitized)
+    llvm_config.with_environment("PATH", sanitized, append_path=True)
 llvm_config.add_tool_substitutions(
     ["kite-opt", "kite-numerics", "kite-translate", "kite-run", "kite-sim", "kitec"],
-    [config.kite_tools_dir])
+    tool_dirs)
 
 # The real-model zoo (scripts/models/fetch-zoo): its tests need the cache.
 zoo = os.environ.get("KITE_ZOO") or os.path.join(config.kite_obj_root, "zoo")
@@ -37,4 +45,5 @@ config.substitutions.append(("%zoo-py", "/usr/bin/python3 " + os.path.join(
     config.kite_src_root, "scripts", "models", "zoo.py") + " --zoo " + zoo +
     " --bin " + config.kite_tools_dir))
 config.substitutions.append(("%zoo", zoo))
-llvm_config.with_system_environment(["KITE_ZOO", "HOME"])
+llvm_config.with_system_environment(
+    ["KITE_ZOO", "HOME", "ASAN_OPTIONS", "UBSAN_OPTIONS"])

@@ -43,7 +43,8 @@ double LPValue::toDouble() const {
   // 2^(log / 2^16) = 2^floor * 2^frac; exp2 of the fraction then an exact
   // scaling keeps the result independent of how the log splits.
   int32_t whole = log >> kLogFracBits; // floor for negative logs too
-  double frac = double(log - (whole << kLogFracBits)) / double(kLogOne);
+  // log - whole * 2^16, without shifting a negative value left.
+  double frac = double(log & (kLogOne - 1)) / double(kLogOne);
   double magnitude = std::ldexp(std::exp2(frac), whole);
   return negative ? -magnitude : magnitude;
 }
@@ -186,8 +187,8 @@ int64_t kite::numerics::lpToFixed(const LPValue &v, int fracBits, bool *nar) {
   if (v.kind != LPValue::Kind::Finite)
     return 0;
   int32_t whole = v.log >> kLogFracBits;
-  uint32_t frac = uint32_t(v.log - (whole << kLogFracBits));
-  int64_t mant = antilogTable()[frac]; // in [2^30, 2^31]
+  uint32_t frac = uint32_t(v.log & (kLogOne - 1)); // log - whole * 2^16
+  int64_t mant = antilogTable()[frac];             // in [2^30, 2^31]
   int shift = whole + fracBits - 30;
   int64_t result;
   constexpr int64_t kSaturate = int64_t(1) << 62;

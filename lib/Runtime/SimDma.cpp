@@ -58,8 +58,7 @@ bool Simulator::Impl::vecCopy(const Instr &x) {
     return fail("element size must be 1, 2 or 4 bytes");
   std::vector<Range> reads, writes;
   if (!stridedAccess(Space::Dram, src, unsigned(eb), shape, strides, reads) ||
-      !stridedAccess(Space::Dram, dst, unsigned(eb), shape, dstStrides,
-                     writes))
+      !stridedAccess(Space::Dram, dst, unsigned(eb), shape, dstStrides, writes))
     return false;
   walk(shape, {&strides, &dstStrides},
        [&](int64_t, const std::vector<int64_t> &o) {

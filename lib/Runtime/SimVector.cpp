@@ -143,9 +143,9 @@ bool Simulator::Impl::vecReduce(const Instr &x) {
       storeF32(dst + (o * inner + in) * 4, acc);
     }
   int64_t n = outer * len * inner;
-  charge("vector", double(n) * (fn == numerics::ReduceFn::Product
-                                    ? target.fp32Mul
-                                    : target.fp32Add));
+  charge("vector",
+         double(n) * (fn == numerics::ReduceFn::Product ? target.fp32Mul
+                                                        : target.fp32Add));
   Traffic t;
   t.add(src, n * 4).add(dst, outer * inner * 4);
   schedule(Unit::Vector, vectorCycles(n, 1, t), reads, writes);
@@ -467,8 +467,7 @@ bool Simulator::Impl::lutSoftmax(const Instr &x) {
                              ? double(loadF32(src + at * 4))
                              : double(loadInt(src + at * sb, srcType));
       }
-      if (!numerics::evalLutSoftmaxRow(t, row.data(), row.size(),
-                                       probs.data()))
+      if (!numerics::evalLutSoftmaxRow(t, row.data(), row.size(), probs.data()))
         return fail("a softmax row holds NaN (row " +
                     std::to_string(o * inner + in) + ")");
       for (int64_t k = 0; k < len; ++k) {

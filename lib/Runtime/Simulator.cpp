@@ -65,8 +65,8 @@ bool Simulator::Impl::stridedAccess(Space space, int64_t addr,
     if (shape[d] <= 0 || shape[d] > kMaxExtent || strides[d] < 0 ||
         strides[d] > kMaxExtent)
       return fail("bad shape or stride");
-    if (!productWithin(std::initializer_list<int64_t>{shape[d] - 1,
-                                                      strides[d]}))
+    if (!productWithin(
+            std::initializer_list<int64_t>{shape[d] - 1, strides[d]}))
       return fail("strided access too large");
     last += (shape[d] - 1) * strides[d];
     if (last > kMaxExtent)

@@ -47,3 +47,22 @@ kite_build() {
   kite_log "building (ninja -C build)"
   cmake --build "$KITE_BUILD" -- --quiet
 }
+
+# The sanitized build (ASan + UBSan, -DKITE_SANITIZE=ON) in build-asan/;
+# builds the given targets, or everything.
+KITE_BUILD_ASAN=$KITE_ROOT/build-asan
+export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_leaks=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+kite_build_sanitized() {
+  if [ ! -f "$KITE_BUILD_ASAN/build.ninja" ]; then
+    kite_log "configuring build-asan/ (AddressSanitizer + UBSan)"
+    local launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    cmake -S "$KITE_ROOT" -B "$KITE_BUILD_ASAN" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" -DKITE_SANITIZE=ON \
+      "${launcher[@]}" >/dev/null
+  fi
+  export CCACHE_BASEDIR=$KITE_ROOT
+  kite_log "building sanitized ${*:-everything} (ninja -C build-asan)"
+  cmake --build "$KITE_BUILD_ASAN" ${1:+--target "$@"} -- --quiet
+}

@@ -25,6 +25,7 @@ Prints one line per model (or head) and exits non-zero when a bound is
 missed.
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -136,20 +137,22 @@ class Runners:
         return None
 
     def sim(self, name, inputs, outputs=1, stats=None):
-        """Runs a compiled model's binary in kite-sim; its summary line goes
-        to `stats` (a list) when given."""
+        """Runs a compiled model's binary in kite-sim; its statistics
+        (--stats-json, docs/simulator.md) go to `stats` (a list) when
+        given."""
         ins = self._files(inputs)
         outs = self._outputs(outputs)
+        stats_path = os.path.join(self.tmp, name + ".stats.json")
         cmd = [os.path.join(self.bin, "kite-sim"), self.compiled[name][1],
-               "--batch"]
+               "--batch", "--quiet", "--stats-json", stats_path]
         for p in ins:
             cmd += ["-i", p]
         for p in outs:
             cmd += ["-o", p]
-        res = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        subprocess.run(cmd, check=True)
         if stats is not None:
-            stats.append(next((l.strip() for l in res.stdout.splitlines()
-                               if "cycles" in l), ""))
+            with open(stats_path) as f:
+                stats.append(json.load(f))
         return [np.load(p) for p in outs]
 
     def run_compiled(self, name, inputs, outputs=1):
@@ -425,6 +428,25 @@ def compile_inputs(runners):
     return models
 
 
+def cost_summary(stats):
+    """Per inference (one run of the binary's batch): cycles, energy, EDP
+    and where the energy goes (MAC array, vector and LUT units, on-chip
+    SRAM and scratchpad, DRAM)."""
+    runs = max(stats["runs"], 1)
+    energy = stats["energy_j"] / runs
+    seconds = stats["seconds"] / runs
+    groups = {"MAC": 0.0, "vector+LUT": 0.0, "SRAM+scratch": 0.0, "DRAM": 0.0}
+    for component, joules in stats["energy_by_component_j"].items():
+        group = ("DRAM" if component == "dram" else
+                 "vector+LUT" if component in ("vector", "lut") else
+                 "SRAM+scratch" if component in ("sram", "scratch") else "MAC")
+        groups[group] += joules or 0.0
+    total = sum(groups.values()) or 1.0
+    split = ", ".join(f"{k} {100 * v / total:.0f}%" for k, v in groups.items())
+    return (f"{runs} runs; per run {stats['cycles'] // runs} cycles, "
+            f"{energy:.3e} J, EDP {energy * seconds:.3e} J*s ({split})")
+
+
 def mac_formats(ir_path):
     """How many MAC layers of the compiled IR are integer, LP or float."""
     count = {"int": 0, "LP": 0, "float": 0}
@@ -460,7 +482,8 @@ def compile_models(runners, names):
         ok &= exact and good
         print(f"{name}: {mac_formats(runners.compiled[name][0])}; sim "
               f"{'= run byte for byte' if exact else 'DIFFERS from run'}"
-              f"; {what}; {stats[0]} {'ok' if exact and good else 'FAILED'}")
+              f"; {what}; {cost_summary(stats[0])} "
+              f"{'ok' if exact and good else 'FAILED'}")
     return ok
 
 
@@ -474,12 +497,18 @@ def main():
     parser.add_argument("--zoo", default=os.environ.get(
         "KITE_ZOO", os.path.join(ROOT, "build", "zoo")))
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "bin"))
+    parser.add_argument("--keep", metavar="DIR",
+                        help="keep the intermediate files (imported and "
+                             "compiled IR, .kbin binaries, statistics) in DIR")
     args = parser.parse_args()
     if not os.path.isfile(os.path.join(args.zoo, ".complete")):
         print(f"zoo.py: {args.zoo} is not complete; run scripts/models/fetch-zoo",
               file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as tmp:
+    if args.keep:
+        os.makedirs(args.keep, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = os.path.abspath(args.keep) if args.keep else scratch
         runners = Runners(os.path.abspath(args.zoo), os.path.abspath(args.bin), tmp)
         if args.command == "models":
             ok = models(runners, args.names)

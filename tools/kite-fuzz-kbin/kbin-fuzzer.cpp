@@ -2,7 +2,7 @@
 //
 // Decodes arbitrary bytes as a .kbin; whatever decodes is also run in the
 // simulator (on zero inputs), so both the loader's checks and the
-// simulator's bounds checks are fuzzed. Built and run by scripts/fuzz-kbin.
+// simulator's bounds checks are fuzzed. Built and run by scripts/fuzz.
 //
 //===----------------------------------------------------------------------===//
 

@@ -14,6 +14,7 @@
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/TensorIO/Npy.h"
 
+#include "kite/Support/SourceCheck.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -23,7 +24,6 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
-#include "kite/Support/SourceCheck.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -117,13 +117,12 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
                   math::MathDialect, scf::SCFDialect, tensor::TensorDialect,
-                  tosa::TosaDialect,
-                  KiteDialect>();
+                  tosa::TosaDialect, KiteDialect>();
   MLIRContext ctx(registry);
   ctx.printOpOnDiagnostic(false); // errors point at the op by location
   llvm::SourceMgr sources;
   SourceMgrDiagnosticHandler diagnostics(sources, &ctx);
-OwningOpRef<ModuleOp> module;
+  OwningOpRef<ModuleOp> module;
   {
     std::string problem;
     auto file = openInputFile(modelPath, &problem);

@@ -445,7 +445,7 @@ int main(int argc, char **argv) {
   } else {
     if (!inputShapes.empty() || !boundInputs.empty())
       return fail("--input-shape and --bind-input apply to ONNX models");
-{
+    {
       std::string problem;
       auto file = openInputFile(modelPath, &problem);
       if (!file) {

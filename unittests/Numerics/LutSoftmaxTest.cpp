@@ -63,12 +63,14 @@ TEST(LutSoftmaxTest, NonFiniteInputs) {
   double masked[4] = {1, -INFINITY, 0, 1}, far[4] = {1, -1e30, 0, 1};
   ASSERT_TRUE(evalLutSoftmaxRow(t, masked, 4, out));
   ASSERT_TRUE(evalLutSoftmaxRow(t, far, 4, ref));
-  EXPECT_EQ(std::vector<int32_t>(out, out + 4), std::vector<int32_t>(ref, ref + 4));
+  EXPECT_EQ(std::vector<int32_t>(out, out + 4),
+            std::vector<int32_t>(ref, ref + 4));
   // +inf is the maximum; the others are infinitely far from it.
   double top[4] = {INFINITY, 0, 0, 0}, confident[4] = {1e30, 0, 0, 0};
   ASSERT_TRUE(evalLutSoftmaxRow(t, top, 4, out));
   ASSERT_TRUE(evalLutSoftmaxRow(t, confident, 4, ref));
-  EXPECT_EQ(std::vector<int32_t>(out, out + 4), std::vector<int32_t>(ref, ref + 4));
+  EXPECT_EQ(std::vector<int32_t>(out, out + 4),
+            std::vector<int32_t>(ref, ref + 4));
   double nan[4] = {0, NAN, 1, 2};
   EXPECT_FALSE(evalLutSoftmaxRow(t, nan, 4, out));
   LutSoftmaxTables inf = t;

@@ -466,27 +466,29 @@ TEST(Simulator, SizesFromTheBinaryAreChecked) {
     b.run(&error);
     return error;
   };
-  EXPECT_EQ(errorOf({{Opcode::Mma,
-                      {I(0), I(0), I(0), I(0), I(4), I(4), I(1)}}}),
-            "instruction 1 (mma): empty product (m, k and n must be >= 1)");
-  EXPECT_EQ(errorOf({{Opcode::MmaNM, {I(0), I(0), I(0), I(0), I(4), I(0),
-                                      I(4), I(2), I(4), I(1)}}}),
-            "instruction 1 (mma_nm): empty product (m, k and n must be >= 1)");
-  EXPECT_EQ(errorOf({{Opcode::Mma,
-                      {I(0), I(0), I(0), I(big), I(big), I(1), I(0)}}}),
-            "instruction 1 (mma): size 4294967296 x 4294967296 out of range");
-  EXPECT_EQ(errorOf({{Opcode::VecReduce,
-                      {I(0), I(0), I(0), I(big), I(big), I(1)}}}),
-            "instruction 1 (vec_reduce): size 4294967296 x 4294967296 x 1 out "
-            "of range");
-  EXPECT_EQ(errorOf({{Opcode::VecBinary, {I(0), I(0), I(0), I(0),
-                                          IA({big, big}), IA({0, 0}),
-                                          IA({0, 0})}}}),
+  EXPECT_EQ(
+      errorOf({{Opcode::Mma, {I(0), I(0), I(0), I(0), I(4), I(4), I(1)}}}),
+      "instruction 1 (mma): empty product (m, k and n must be >= 1)");
+  EXPECT_EQ(
+      errorOf({{Opcode::MmaNM,
+                {I(0), I(0), I(0), I(0), I(4), I(0), I(4), I(2), I(4), I(1)}}}),
+      "instruction 1 (mma_nm): empty product (m, k and n must be >= 1)");
+  EXPECT_EQ(
+      errorOf({{Opcode::Mma, {I(0), I(0), I(0), I(big), I(big), I(1), I(0)}}}),
+      "instruction 1 (mma): size 4294967296 x 4294967296 out of range");
+  EXPECT_EQ(
+      errorOf({{Opcode::VecReduce, {I(0), I(0), I(0), I(big), I(big), I(1)}}}),
+      "instruction 1 (vec_reduce): size 4294967296 x 4294967296 x 1 out "
+      "of range");
+  EXPECT_EQ(errorOf({{Opcode::VecBinary,
+                      {I(0), I(0), I(0), I(0), IA({big, big}), IA({0, 0}),
+                       IA({0, 0})}}}),
             "instruction 1 (vec_binary): shape has more than 1099511627776 "
             "elements");
-  EXPECT_EQ(errorOf({{Opcode::VecCopy, {I(0), I(0), I(4), IA({2, big}),
-                                        IA({big, big}), IA({0, 0})}}}),
-            "instruction 1 (vec_copy): strided access too large");
+  EXPECT_EQ(
+      errorOf({{Opcode::VecCopy,
+                {I(0), I(0), I(4), IA({2, big}), IA({big, big}), IA({0, 0})}}}),
+      "instruction 1 (vec_copy): strided access too large");
   // A window of 2^40 x 2^40 taps: rejected, not a hang.
   EXPECT_EQ(errorOf({{Opcode::VecPool,
                       {I(0), I(0), I(0), I(f32), IA({1, 1, 1, 1}),
@@ -499,8 +501,8 @@ TEST(Simulator, SizesFromTheBinaryAreChecked) {
                        IA({1, 1}), IA({0, 0}), IA({1, 1}), IA({1, 1})}}}),
             "instruction 1 (im2col): size 1 x 4294967296 x 4294967296 out of "
             "range");
-  numerics::LutSoftmaxTables t = numerics::generateLutSoftmax(
-      numerics::SoftmaxUnitGeometry{}, 4, 1.0, 0);
+  numerics::LutSoftmaxTables t =
+      numerics::generateLutSoftmax(numerics::SoftmaxUnitGeometry{}, 4, 1.0, 0);
   std::vector<Field> softmax = lutSoftmaxFields(t, 0, 64, DType::I16, big);
   softmax[5] = I(big);
   EXPECT_EQ(errorOf({{Opcode::LutSoftmax, softmax}}),
@@ -511,8 +513,8 @@ TEST(Simulator, SizesFromTheBinaryAreChecked) {
 /// A NaN has no probability in the LUT softmax: the simulator says where,
 /// as the interpreter's kernel does; -inf (a mask) is fine.
 TEST(Simulator, LutSoftmaxRejectsNaN) {
-  numerics::LutSoftmaxTables t = numerics::generateLutSoftmax(
-      numerics::SoftmaxUnitGeometry{}, 4, 1.0, 0);
+  numerics::LutSoftmaxTables t =
+      numerics::generateLutSoftmax(numerics::SoftmaxUnitGeometry{}, 4, 1.0, 0);
   for (float bad : {NAN, -INFINITY}) {
     Builder b;
     std::vector<float> x = {1.0f, 2.0f, 3.0f, 4.0f, 1.0f, bad, 0.0f, 2.0f};
@@ -684,8 +686,8 @@ TEST(Simulator, VecCompareFlagsAndVecSelectPicks) {
     int64_t flags = b.output(DType::I8, {4}), out = b.output(DType::F32, {4});
     b.op(Opcode::VecCompare,
          {I(kind), I(dx), I(dh), I(flags), IA({4}), IA({1}), IA({0})});
-    b.op(Opcode::VecSelect, {I(flags), I(da), I(dc), I(out), IA({4}), IA({1}),
-                             IA({1}), IA({1})});
+    b.op(Opcode::VecSelect,
+         {I(flags), I(da), I(dc), I(out), IA({4}), IA({1}), IA({1}), IA({1})});
     auto outs = b.run();
     std::vector<float> r = as<float>(outs[1]);
     for (size_t k = 0; k < x.size(); ++k) {
@@ -696,8 +698,8 @@ TEST(Simulator, VecCompareFlagsAndVecSelectPicks) {
     }
   }
   // greater or equal: 0.5 >= 0.5, NaN compares false.
-  EXPECT_TRUE(numerics::applyCompare(numerics::CompareFn::GreaterEqual, 0.5f,
-                                     0.5f));
+  EXPECT_TRUE(
+      numerics::applyCompare(numerics::CompareFn::GreaterEqual, 0.5f, 0.5f));
   EXPECT_FALSE(
       numerics::applyCompare(numerics::CompareFn::GreaterEqual, NAN, 0.5f));
   Builder bad;
@@ -715,16 +717,18 @@ TEST(Simulator, VecCopyConcatenatesAndVecGatherPicksRows) {
   std::vector<float> a = {1, 2, 3, 4}, c = {5, 6, 7, 8};
   Builder b;
   int64_t da = b.data(a), dc = b.data(c);
-  int64_t cat = b.output(DType::F32, {2, 4}), rows = b.output(DType::F32, {3, 4});
-  b.op(Opcode::VecCopy, {I(da), I(cat), I(4), IA({2, 2}), IA({2, 1}), IA({4, 1})});
+  int64_t cat = b.output(DType::F32, {2, 4}),
+          rows = b.output(DType::F32, {3, 4});
+  b.op(Opcode::VecCopy,
+       {I(da), I(cat), I(4), IA({2, 2}), IA({2, 1}), IA({4, 1})});
   b.op(Opcode::VecCopy,
        {I(dc), I(cat + 8), I(4), IA({2, 2}), IA({2, 1}), IA({4, 1})});
   b.op(Opcode::VecGather,
        {I(cat), I(rows), I(4), I(1), I(2), I(4), IA({1, 0, 1})});
   auto outs = b.run();
   EXPECT_EQ(as<float>(outs[0]), (std::vector<float>{1, 2, 5, 6, 3, 4, 7, 8}));
-  EXPECT_EQ(as<float>(outs[1]), (std::vector<float>{3, 4, 7, 8, 1, 2, 5, 6, 3,
-                                                    4, 7, 8}));
+  EXPECT_EQ(as<float>(outs[1]),
+            (std::vector<float>{3, 4, 7, 8, 1, 2, 5, 6, 3, 4, 7, 8}));
   Builder bad;
   int64_t d = bad.data(a);
   bad.op(Opcode::VecGather, {I(d), I(d), I(4), I(1), I(2), I(2), IA({2})});
@@ -735,8 +739,8 @@ TEST(Simulator, VecCopyConcatenatesAndVecGatherPicksRows) {
 
 TEST(Simulator, VecReduceFoldsInIndexOrder) {
   // 2 x 3 x 2 (outer x len x inner); a NaN in the first column.
-  std::vector<float> x = {1.5f, -2.0f, NAN, 4.0f,  0.25f, 3.0f,
-                          -1.0f, 8.0f, 2.0f, -0.5f, 6.0f,  1.0f};
+  std::vector<float> x = {1.5f,  -2.0f, NAN,  4.0f,  0.25f, 3.0f,
+                          -1.0f, 8.0f,  2.0f, -0.5f, 6.0f,  1.0f};
   for (int64_t kind = 0; kind < numerics::kNumReduceFns; ++kind) {
     auto fn = numerics::ReduceFn(kind);
     Builder b;
@@ -751,8 +755,8 @@ TEST(Simulator, VecReduceFoldsInIndexOrder) {
         float got = r[o * 2 + k];
         EXPECT_TRUE(std::memcmp(&got, &want, 4) == 0 ||
                     (std::isnan(got) && std::isnan(want)))
-            << numerics::reduceName(fn) << " [" << o << "," << k << "] = "
-            << got << ", want " << want;
+            << numerics::reduceName(fn) << " [" << o << "," << k
+            << "] = " << got << ", want " << want;
       }
     if (fn == numerics::ReduceFn::Max) {
       EXPECT_EQ(r[0], 1.5f); // NaN skipped

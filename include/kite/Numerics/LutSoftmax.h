@@ -78,8 +78,8 @@ LutSoftmaxTables fitLutSoftmax(const SoftmaxUnitGeometry &unit,
 /// `out` receives unsigned outBits-bit probabilities (value / (2^w - 1)).
 /// -inf (a mask) takes the smallest entry, +inf the row maximum's; a NaN has
 /// no probability: false, and `out` is unspecified.
-[[nodiscard]] bool evalLutSoftmaxRow(const LutSoftmaxTables &tables, const double *x,
-                       size_t n, int32_t *out);
+[[nodiscard]] bool evalLutSoftmaxRow(const LutSoftmaxTables &tables,
+                                     const double *x, size_t n, int32_t *out);
 
 /// Exact softmax of one row, for comparison.
 void exactSoftmaxRow(const double *x, size_t n, double *out);

@@ -18,8 +18,7 @@ namespace kite {
 
 /// Whether buffer `id` of `sources` can be handed to MLIR's parser; if not,
 /// prints an error at the offending construct and returns false.
-inline bool checkParsableSource(const llvm::SourceMgr &sources,
-                                unsigned id) {
+inline bool checkParsableSource(const llvm::SourceMgr &sources, unsigned id) {
   llvm::StringRef text = sources.getMemoryBuffer(id)->getBuffer();
   llvm::Regex denseIndexArray("array<[[:space:]]*index[[:space:]]*[:>]");
   llvm::SmallVector<llvm::StringRef, 1> match;

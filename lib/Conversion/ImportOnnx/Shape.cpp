@@ -43,7 +43,7 @@ FailureOr<Shape> reshapeTarget(Node &n, ArrayRef<int64_t> in,
     if (s < 0)
       return n.fail() << "shape entry " << d << " is " << s;
     shape.push_back(s);
-    known *= s;
+    known = product({known, s}); // saturating: sizes from the file
   }
   if (infer >= 0) {
     if (known == 0 || product(in) % known)

@@ -75,11 +75,11 @@ LogicalResult Lowering::lowerConcat(tosa::ConcatOp op) {
     FailureOr<Buffer> in = bufferOf(op, input);
     if (failed(in))
       return failure();
-    ki::VecCopyOp::create(
-        b, loc, in->addr, out->addr + at * outStrides[size_t(axis)] * eb, eb,
-        ArrayRef<int64_t>(type.getShape()),
-        ArrayRef<int64_t>(rowMajorStrides(type.getShape())),
-        ArrayRef<int64_t>(outStrides));
+    ki::VecCopyOp::create(b, loc, in->addr,
+                          out->addr + at * outStrides[size_t(axis)] * eb, eb,
+                          ArrayRef<int64_t>(type.getShape()),
+                          ArrayRef<int64_t>(rowMajorStrides(type.getShape())),
+                          ArrayRef<int64_t>(outStrides));
     at += type.getDimSize(axis);
   }
   return success();

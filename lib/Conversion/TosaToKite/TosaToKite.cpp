@@ -135,8 +135,8 @@ template <typename OpTy> struct Conv2DToKite : OpRewritePattern<OpTy> {
       SmallVector<int64_t> flat = {wType.getDimSize(0), wType.getDimSize(1), 1,
                                    wType.getDimSize(2) * wType.getDimSize(3)};
       w = tosa::ReshapeOp::create(
-          rewriter, loc, RankedTensorType::get(flat, wType.getElementType()),
-          w, tosa::getTosaConstShape(rewriter, loc, flat));
+          rewriter, loc, RankedTensorType::get(flat, wType.getElementType()), w,
+          tosa::getTosaConstShape(rewriter, loc, flat));
       w = transposed(w, {3, 2, 0, 1});
       groups = wType.getDimSize(2);
     } else {
@@ -224,24 +224,24 @@ struct TransposeConv2DToKite : OpRewritePattern<tosa::TransposeConv2DOp> {
               for (int64_t l = 0; l < taps[1]; ++l) {
                 int64_t ky = ry + (taps[0] - 1 - j) * stride[0],
                         kx = rx + (taps[1] - 1 - l) * stride[1];
-                g.push_back(ky < ws[1] && kx < ws[2]
-                                ? w[size_t(((o * ws[1] + ky) * ws[2] + kx) *
-                                               ic +
-                                           i)]
-                                : 0.0f);
+                g.push_back(
+                    ky < ws[1] && kx < ws[2]
+                        ? w[size_t(((o * ws[1] + ky) * ws[2] + kx) * ic + i)]
+                        : 0.0f);
               }
         auto gType = RankedTensorType::get({oc, ic, taps[0], taps[1]}, f32);
         Value filter = tosa::ConstOp::create(
             rewriter, loc, gType,
             DenseElementsAttr::get(gType, ArrayRef<float>(g)));
         Value y = Conv2DOp::create(
-            rewriter, loc,
-            RankedTensorType::get({n, oc, phaseH, phaseW}, f32), x, filter,
-            op.getBias(), Value(), rewriter.getDenseI64ArrayAttr({1, 1}),
+            rewriter, loc, RankedTensorType::get({n, oc, phaseH, phaseW}, f32),
+            x, filter, op.getBias(), Value(),
+            rewriter.getDenseI64ArrayAttr({1, 1}),
             rewriter.getDenseI64ArrayAttr(
                 {taps[0] - 1, taps[1] - 1, taps[0] - 1, taps[1] - 1}),
-            rewriter.getDenseI64ArrayAttr({1, 1}), rewriter.getI64IntegerAttr(1),
-            nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+            rewriter.getDenseI64ArrayAttr({1, 1}),
+            rewriter.getI64IntegerAttr(1), nullptr, nullptr, nullptr, nullptr,
+            nullptr, nullptr);
         cols.push_back(reshape(y, {n, oc, phaseH, 1, phaseW, 1}));
       }
       rows.push_back(concat(cols, 5));
@@ -500,8 +500,7 @@ struct ConvertTosaToKitePass
     RewritePatternSet patterns(&getContext());
     patterns.add<MatmulToKite, Conv2DToKite<tosa::Conv2DOp>,
                  Conv2DToKite<tosa::DepthwiseConv2DOp>, TransposeConv2DToKite,
-                 FoldConstantTranspose,
-                 PoolChannelPlanes<tosa::MaxPool2dOp>,
+                 FoldConstantTranspose, PoolChannelPlanes<tosa::MaxPool2dOp>,
                  PoolChannelPlanes<tosa::AvgPool2dOp>,
                  AbsorbLayerNormAffine<tosa::MulOp>,
                  AbsorbLayerNormAffine<tosa::AddOp>>(&getContext());

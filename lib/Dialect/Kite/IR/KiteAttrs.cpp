@@ -213,10 +213,9 @@ LogicalResult MemoryAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  unsigned scratchKib) {
   // The simulator's limit for any on-chip memory, as its loader checks it.
   constexpr int64_t maxKib = rt::kMaxBufferBytes / 1024;
-  for (auto [name, kib] : {std::pair{"weight_kib", weightKib},
-                           std::pair{"act_kib", actKib},
-                           std::pair{"acc_kib", accKib},
-                           std::pair{"scratch_kib", scratchKib}})
+  for (auto [name, kib] :
+       {std::pair{"weight_kib", weightKib}, std::pair{"act_kib", actKib},
+        std::pair{"acc_kib", accKib}, std::pair{"scratch_kib", scratchKib}})
     if (kib > maxKib)
       return emitError() << name << " must be at most " << maxKib << " ("
                          << maxKib / 1024 << " MiB), got " << kib;

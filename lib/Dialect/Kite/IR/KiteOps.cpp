@@ -145,8 +145,8 @@ static LogicalResult verifyMacOperands(Operation *op, StringRef lhsName,
 /// A MAC op on an empty tensor is no work for the array, and the passes
 /// and kernels after it divide by its sizes.
 static LogicalResult verifyNoEmptyTensors(Operation *op) {
-  for (Type type : llvm::concat<Type>(op->getOperandTypes(),
-                                      op->getResultTypes()))
+  for (Type type :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
     if (auto shaped = dyn_cast<ShapedType>(type);
         shaped && shaped.hasRank() && llvm::is_contained(shaped.getShape(), 0))
       return op->emitOpError() << "has an empty tensor " << type

@@ -49,8 +49,8 @@ LogicalResult kite::forEachCalibrationBatch(
     samples = t.shape[0];
   }
   if (batch < 1)
-    return module.emitError() << passName << ": @" << entry
-                              << " takes a batch of 0 samples";
+    return module.emitError()
+           << passName << ": @" << entry << " takes a batch of 0 samples";
   if (maxSamples > 0) {
     if (maxSamples > samples)
       return module.emitError()

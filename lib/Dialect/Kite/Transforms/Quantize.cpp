@@ -399,8 +399,8 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
         continue;
       const std::vector<float> &x = it->second;
       unsigned bits = widths.lookup(op).first;
-      nq::QuantParams p = nq::calibrate(x, nq::IntFormat{bits, true}, true,
-                                        calib, percentile);
+      nq::QuantParams p =
+          nq::calibrate(x, nq::IntFormat{bits, true}, true, calib, percentile);
       size_t nonzero = 0, flushed = 0;
       for (float v : x)
         if (v != 0) {

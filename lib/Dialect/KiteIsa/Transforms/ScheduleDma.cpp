@@ -165,9 +165,8 @@ std::optional<Effects> effectsOf(Operation *op) {
             return true;
           })
           .Case([&](VecCopyOp o) {
-            e.memoryWrites.push_back(stridedMemory(o.getDst(), o.getShape(),
-                                                   o.getDstStrides(),
-                                                   o.getElemBytes()));
+            e.memoryWrites.push_back(stridedMemory(
+                o.getDst(), o.getShape(), o.getDstStrides(), o.getElemBytes()));
             return true;
           })
           .Case([&](VecGatherOp o) {
@@ -220,8 +219,8 @@ std::optional<Effects> effectsOf(Operation *op) {
   if (!known)
     return std::nullopt;
   if (isa<VecBinaryOp, VecCompareOp, VecSelectOp, VecUnaryOp, VecClampOp,
-          VecCopyOp, VecGatherOp, VecReduceOp, VecPoolOp, VecQuantizeOp, VecDequantizeOp,
-          VecLayerNormOp, VecGeluOp, LutSoftmaxOp>(op))
+          VecCopyOp, VecGatherOp, VecReduceOp, VecPoolOp, VecQuantizeOp,
+          VecDequantizeOp, VecLayerNormOp, VecGeluOp, LutSoftmaxOp>(op))
     e.readsAnyMemory = true;
   return e;
 }
