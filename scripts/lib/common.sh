@@ -34,15 +34,22 @@ kite_install_deps() {
     --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Configures build directory $1 once (Release, ccache when present), with
+# the cmake arguments after it.
+kite_configure() {
+  local dir=$1
+  shift
+  [ -f "$dir/build.ninja" ] && return 0
+  kite_log "configuring ${dir#"$KITE_ROOT"/}/"
+  local launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -S "$KITE_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" \
+    "${launcher[@]}" >/dev/null
+}
+
 # Configures once, then builds incrementally.
 kite_build() {
-  if [ ! -f "$KITE_BUILD/build.ninja" ]; then
-    kite_log "configuring build/"
-    local launcher=()
-    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-    cmake -S "$KITE_ROOT" -B "$KITE_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      "${launcher[@]}" >/dev/null
-  fi
+  kite_configure "$KITE_BUILD"
   export CCACHE_BASEDIR=$KITE_ROOT
   kite_log "building (ninja -C build)"
   cmake --build "$KITE_BUILD" -- --quiet
@@ -54,14 +61,8 @@ KITE_BUILD_ASAN=$KITE_ROOT/build-asan
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_leaks=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 kite_build_sanitized() {
-  if [ ! -f "$KITE_BUILD_ASAN/build.ninja" ]; then
-    kite_log "configuring build-asan/ (AddressSanitizer + UBSan)"
-    local launcher=()
-    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-    cmake -S "$KITE_ROOT" -B "$KITE_BUILD_ASAN" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" -DKITE_SANITIZE=ON \
-      "${launcher[@]}" >/dev/null
-  fi
+  kite_configure "$KITE_BUILD_ASAN" -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
+    -DKITE_SANITIZE=ON
   export CCACHE_BASEDIR=$KITE_ROOT
   kite_log "building sanitized ${*:-everything} (ninja -C build-asan)"
   cmake --build "$KITE_BUILD_ASAN" ${1:+--target "$@"} -- --quiet

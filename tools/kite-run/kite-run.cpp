@@ -24,7 +24,6 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -122,19 +121,8 @@ int main(int argc, char **argv) {
   ctx.printOpOnDiagnostic(false); // errors point at the op by location
   llvm::SourceMgr sources;
   SourceMgrDiagnosticHandler diagnostics(sources, &ctx);
-  OwningOpRef<ModuleOp> module;
-  {
-    std::string problem;
-    auto file = openInputFile(modelPath, &problem);
-    if (!file) {
-      llvm::errs() << problem << "\n";
-      return 1;
-    }
-    unsigned id = sources.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-    if (!kite::checkParsableSource(sources, id))
-      return 1;
-  }
-  module = parseSourceFile<ModuleOp>(sources, &ctx);
+  OwningOpRef<ModuleOp> module =
+      kite::parseModuleFile(modelPath, sources, &ctx);
   if (!module)
     return 1;
   func::FuncOp func;

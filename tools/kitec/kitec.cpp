@@ -445,18 +445,7 @@ int main(int argc, char **argv) {
   } else {
     if (!inputShapes.empty() || !boundInputs.empty())
       return fail("--input-shape and --bind-input apply to ONNX models");
-    {
-      std::string problem;
-      auto file = openInputFile(modelPath, &problem);
-      if (!file) {
-        llvm::errs() << problem << "\n";
-        return 1;
-      }
-      unsigned id = sources.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-      if (!kite::checkParsableSource(sources, id))
-        return 1;
-    }
-    module = parseSourceFile<ModuleOp>(sources, &ctx);
+    module = kite::parseModuleFile(modelPath, sources, &ctx);
     if (!module)
       return 1;
   }

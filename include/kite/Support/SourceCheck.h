@@ -3,13 +3,18 @@
 // Upstream MLIR 22's dense-array parser asks the element type for its bit
 // width, which an `index` type does not have: `array<index: 1, 2>` anywhere
 // in the input crashes every tool that parses it. The tools check the text
-// first and report the construct with its location instead.
+// first and report the construct with its location instead; parseModuleFile
+// reads, checks and parses a file for the tools that take MLIR.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef KITE_SUPPORT_SOURCECHECK_H
 #define KITE_SUPPORT_SOURCECHECK_H
 
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -36,6 +41,24 @@ inline bool checkParsableSource(const llvm::SourceMgr &sources, unsigned id) {
     return false;
   }
   return true;
+}
+
+/// Reads `path` ("-": stdin) into `sources` and parses it as a module, once
+/// checkParsableSource has passed it; null (after an error) otherwise.
+inline mlir::OwningOpRef<mlir::ModuleOp>
+parseModuleFile(llvm::StringRef path, llvm::SourceMgr &sources,
+                mlir::MLIRContext *ctx) {
+  std::string problem;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      mlir::openInputFile(path, &problem);
+  if (!file) {
+    llvm::errs() << problem << "\n";
+    return nullptr;
+  }
+  unsigned id = sources.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  if (!checkParsableSource(sources, id))
+    return nullptr;
+  return mlir::parseSourceFile<mlir::ModuleOp>(sources, ctx);
 }
 
 } // namespace kite
