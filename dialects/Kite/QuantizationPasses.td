@@ -27,6 +27,12 @@ def KiteLutSoftmax : Pass<"kite-lut-softmax", "::mlir::ModuleOp"> {
     N(0, 2^2) (the documented distribution of `kite-numerics softmax`) and
     the input stays float.
 
+    With calibration the tables are also checked on those rows against the
+    exact softmax of their float values (one line per softmax on stderr):
+    if fewer than `min-agreement` of the rows keep their most probable
+    entry first, or the mean |Δp| exceeds `max-error`, the softmax stays
+    exact (`kite.softmax`, run by the vector unit's `vec_softmax`).
+
     Example:
 
     ```mlir
@@ -50,7 +56,13 @@ def KiteLutSoftmax : Pass<"kite-lut-softmax", "::mlir::ModuleOp"> {
     Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
            "Calibration inputs (.npy or .npz) of the entry function">,
     Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
-           "Function the calibration data is for">
+           "Function the calibration data is for">,
+    Option<"minAgreement", "min-agreement", "double", /*default=*/"0.99",
+           "With calibration: the least share of calibration rows whose "
+           "most probable entry the LUT must also rank first">,
+    Option<"maxError", "max-error", "double", /*default=*/"0.02",
+           "With calibration: the largest mean |LUT - exact| probability "
+           "on the calibration rows">
   ];
   let dependentDialects = ["::kite::KiteDialect"];
 }

@@ -390,6 +390,24 @@ def KiteIsa_VecGeluOp : KiteIsa_Inst<"vec_gelu"> {
   let hasVerifier = 1;
 }
 
+def KiteIsa_VecSoftmaxOp : KiteIsa_Inst<"vec_softmax"> {
+  let summary = "exact f32 softmax over the middle axis of [outer, len, inner]";
+  let description = [{
+    The vector unit's exact softmax, where the LUT softmax unit is off or
+    refused: for each of the `outer` x `inner` rows of `len` elements, the
+    row maximum, `exp(x - max)` summed in order, each divided by the sum
+    (`kite.softmax`'s definition, `numerics::softmaxRowF32`). `src` and
+    `dst` may be the same buffer.
+
+    ```mlir
+    kite_isa.vec_softmax src = 0, dst = 256, outer = 4, len = 16, inner = 1
+    ```
+  }];
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$outer,
+                       KiteIsa_I64:$len, KiteIsa_I64:$inner);
+  let hasVerifier = 1;
+}
+
 def KiteIsa_VecUnaryOp : KiteIsa_Inst<"vec_unary"> {
   let summary = "an f32 function of `count` elements";
   let description = [{

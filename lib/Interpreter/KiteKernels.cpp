@@ -457,16 +457,15 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
         auto op = cast<SoftmaxOp>(o);
         const Tensor &x = *in[0];
         Tensor r = Tensor::floats(x.shape);
+        std::vector<float> row;
         forEachRow(x.shape, normalizeAxis(op.getAxis(), x.shape.size()),
                    [&](ArrayRef<int64_t> idx) {
-                     float mx = -std::numeric_limits<float>::infinity();
-                     for (int64_t k : idx)
-                       mx = std::max(mx, x.f[k]);
-                     float sum = 0;
-                     for (int64_t k : idx)
-                       sum += r.f[k] = std::exp(x.f[k] - mx);
-                     for (int64_t k : idx)
-                       r.f[k] /= sum;
+                     row.resize(idx.size());
+                     for (size_t k = 0; k < idx.size(); ++k)
+                       row[k] = x.f[idx[k]];
+                     numerics::softmaxRowF32(row.data(), row.size());
+                     for (size_t k = 0; k < idx.size(); ++k)
+                       r.f[idx[k]] = row[k];
                    });
         out.push_back(std::move(r));
         return success();

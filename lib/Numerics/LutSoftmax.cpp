@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 using namespace kite::numerics;
@@ -158,6 +159,17 @@ void kite::numerics::exactSoftmaxRow(const double *x, size_t n, double *out) {
     sum += out[i] = std::exp(x[i] - maxX);
   for (size_t i = 0; i < n; ++i)
     out[i] /= sum;
+}
+
+void kite::numerics::softmaxRowF32(float *row, size_t n) {
+  float mx = -std::numeric_limits<float>::infinity();
+  for (size_t i = 0; i < n; ++i)
+    mx = std::max(mx, row[i]);
+  float sum = 0;
+  for (size_t i = 0; i < n; ++i)
+    sum += row[i] = std::exp(row[i] - mx);
+  for (size_t i = 0; i < n; ++i)
+    row[i] /= sum;
 }
 
 std::vector<double> kite::numerics::syntheticSoftmaxInputs(unsigned rowLength,

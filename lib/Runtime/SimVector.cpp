@@ -387,6 +387,38 @@ bool Simulator::Impl::vecGelu(const Instr &x) {
   return true;
 }
 
+bool Simulator::Impl::vecSoftmax(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[1].i, outer = x.fields[2].i,
+          len = x.fields[3].i, inner = x.fields[4].i;
+  std::vector<Range> reads, writes;
+  if (!checkExtents({outer, len, inner}, {{outer, len, inner, 4}}))
+    return false;
+  if (len < 1)
+    return fail("softmax rows must not be empty");
+  int64_t n = outer * len * inner;
+  if (!access(Space::Dram, src, n * 4, reads) ||
+      !access(Space::Dram, dst, n * 4, writes))
+    return false;
+  // Row by row, read whole before written: src and dst may be one buffer.
+  std::vector<float> row(static_cast<size_t>(len));
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t in = 0; in < inner; ++in) {
+      for (int64_t k = 0; k < len; ++k)
+        row[size_t(k)] = loadF32(src + ((o * len + k) * inner + in) * 4);
+      numerics::softmaxRowF32(row.data(), row.size());
+      for (int64_t k = 0; k < len; ++k)
+        storeF32(dst + ((o * len + k) * inner + in) * 4, row[size_t(k)]);
+    }
+  // Per element: max, subtract, sum and divide, and exp as vec_unary
+  // counts it.
+  int ops = 4 + numerics::unaryOps(numerics::UnaryFn::Exp);
+  charge("vector", double(n) * ops * (target.fp32Add + target.fp32Mul) / 2);
+  schedule(Unit::Vector,
+           vectorCycles(n, ops, Traffic().add(src, n * 4).add(dst, n * 4)),
+           reads, writes);
+  return true;
+}
+
 bool Simulator::Impl::vecUnary(const Instr &x) {
   int64_t kind = x.fields[0].i, src = x.fields[1].i, dst = x.fields[2].i,
           n = x.fields[3].i;

@@ -189,6 +189,8 @@ bool Simulator::Impl::execute(const Instr &x) {
     return vecLayerNorm(x);
   case Opcode::VecGelu:
     return vecGelu(x);
+  case Opcode::VecSoftmax:
+    return vecSoftmax(x);
   case Opcode::VecUnary:
     return vecUnary(x);
   case Opcode::VecGather:

@@ -424,6 +424,7 @@ struct Simulator::Impl {
   bool vecLayerNorm(const Instr &x);
 
   bool vecGelu(const Instr &x);
+  bool vecSoftmax(const Instr &x);
   bool vecUnary(const Instr &x);
 
   bool lutSoftmax(const Instr &x);

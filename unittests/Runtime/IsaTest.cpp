@@ -120,10 +120,12 @@ TEST(Isa, ErrorsSayWhere) {
   std::vector<uint8_t> bytes = encodeKbin(everyInstruction());
   Program q;
   std::string error;
-  bytes[9] = 7; // version
+  bytes[9] = 7; // version: the current one + 7 * 256
   EXPECT_FALSE(decode(bytes, q, error));
-  EXPECT_EQ(error, "at byte 8: unsupported version 1799 (this runtime reads "
-                   "version 7)");
+  EXPECT_EQ(error, "at byte 8: unsupported version " +
+                       std::to_string(kKbinVersion + (7u << 8)) +
+                       " (this runtime reads version " +
+                       std::to_string(kKbinVersion) + ")");
 }
 
 TEST(Isa, ValidationRejectsDataOutsideDram) {

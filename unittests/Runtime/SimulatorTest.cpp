@@ -510,6 +510,33 @@ TEST(Simulator, SizesFromTheBinaryAreChecked) {
             "of range");
 }
 
+/// vec_softmax over the middle axis of [2, 3, 2] equals the definition row
+/// by row (numerics::softmaxRowF32, kite.softmax's kernel), in place too.
+TEST(Simulator, VecSoftmaxIsTheExactSoftmax) {
+  Builder b;
+  std::vector<float> x = {1, -2, 0.5f, 3, -1, 7, 2, 2, -INFINITY, 0, 4, -3};
+  int64_t dx = b.data(x);
+  int64_t out = b.output(DType::F32, {2, 3, 2});
+  b.op(Opcode::VecSoftmax, {I(dx), I(out), I(2), I(3), I(2)});
+  b.op(Opcode::VecSoftmax, {I(dx), I(dx), I(2), I(3), I(2)});
+  std::vector<float> got = as<float>(b.run()[0]);
+  for (int o = 0; o < 2; ++o)
+    for (int in = 0; in < 2; ++in) {
+      float row[3];
+      for (int k = 0; k < 3; ++k)
+        row[k] = x[size_t((o * 3 + k) * 2 + in)];
+      numerics::softmaxRowF32(row, 3);
+      for (int k = 0; k < 3; ++k)
+        EXPECT_EQ(got[size_t((o * 3 + k) * 2 + in)], row[k]);
+    }
+  std::string error;
+  Builder bad;
+  bad.op(Opcode::VecSoftmax, {I(0), I(0), I(1), I(0), I(1)});
+  bad.run(&error);
+  EXPECT_EQ(error,
+            "instruction 0 (vec_softmax): softmax rows must not be empty");
+}
+
 /// A NaN has no probability in the LUT softmax: the simulator says where,
 /// as the interpreter's kernel does; -inf (a mask) is fine.
 TEST(Simulator, LutSoftmaxRejectsNaN) {

@@ -84,6 +84,11 @@ LutSoftmaxTables fitLutSoftmax(const SoftmaxUnitGeometry &unit,
 /// Exact softmax of one row, for comparison.
 void exactSoftmaxRow(const double *x, size_t n, double *out);
 
+/// The exact f32 softmax of `kite.softmax` and of the vector unit's
+/// `vec_softmax`, in place: the row maximum, exp(x - max) summed in order,
+/// each divided by the sum.
+void softmaxRowF32(float *row, size_t n);
+
 /// The documented random-input distribution: `rows` rows of `rowLength`
 /// inputs drawn i.i.d. from N(0, sigma^2) by a Box-Muller transform of
 /// std::mt19937_64(seed) (fully specified, unlike std::normal_distribution),

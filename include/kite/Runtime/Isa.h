@@ -85,6 +85,7 @@ enum class Opcode : uint32_t {
   VecCompare = 21,
   VecSelect = 22,
   VecGather = 23,
+  VecSoftmax = 24,
 };
 
 enum class FieldKind { Int, Float, IntArray, FloatArray, String };
@@ -190,7 +191,7 @@ struct Program {
   std::vector<Instr> code;
 };
 
-constexpr uint32_t kKbinVersion = 7;
+constexpr uint32_t kKbinVersion = 8;
 
 /// The .kbin bytes of a program (docs/binary-format.md).
 std::vector<uint8_t> encodeKbin(const Program &program);

@@ -289,7 +289,7 @@ private:
         return place(rq->quantize, rq->quantize.getResult());
       }
     // Dequantizing i32 (a drained accumulator) keeps the size.
-    if (isa<DequantizeOp, tosa::ClampOp, GeluOp, LayerNormOp>(op) ||
+    if (isa<DequantizeOp, tosa::ClampOp, GeluOp, LayerNormOp, SoftmaxOp>(op) ||
         unaryFnOf(&op))
       return place(&op, op.getResult(0), op.getOperand(0));
     if (isa<QuantizeOp, tosa::TransposeOp, tosa::SliceOp, tosa::MaxPool2dOp,

@@ -124,10 +124,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case<GeluOp>([&](auto o) { return lowerGelu(o); })
       .Case<LayerNormOp>([&](auto o) { return lowerLayerNorm(o); })
       .Case<LutSoftmaxOp>([&](auto o) { return lowerLutSoftmax(o); })
-      .Case<SoftmaxOp>([&](auto) {
-        return op->emitOpError("has no instruction; run kite-lut-softmax to "
-                               "use the LUT softmax unit");
-      })
+      .Case<SoftmaxOp>([&](auto o) { return lowerSoftmax(o); })
       // Data movement
       .Case<tosa::TransposeOp>([&](auto o) { return lowerTranspose(o); })
       .Case<tosa::SliceOp>([&](auto o) { return lowerSlice(o); })

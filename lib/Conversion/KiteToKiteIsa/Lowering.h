@@ -192,6 +192,7 @@ private:
   LogicalResult lowerClamp(tosa::ClampOp op);
   LogicalResult lowerReduce(Operation *op, numerics::ReduceFn fn);
   LogicalResult lowerGelu(GeluOp op);
+  LogicalResult lowerSoftmax(SoftmaxOp op);
   LogicalResult lowerLayerNorm(LayerNormOp op);
   LogicalResult lowerLutSoftmax(LutSoftmaxOp op);
   LogicalResult lowerUnary(Operation *op, numerics::UnaryFn fn);

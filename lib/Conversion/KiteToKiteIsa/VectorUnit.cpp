@@ -181,8 +181,8 @@ LogicalResult Lowering::lowerReduce(Operation *op, numerics::ReduceFn fn) {
   auto [outer, len, inner] =
       around(cast<ShapedType>(op->getOperand(0).getType()).getShape(),
              cast<IntegerAttr>(op->getAttr("axis")).getInt());
-  ki::VecReduceOp::create(b, loc, int64_t(fn), io->first.addr,
-                          io->second.addr, outer, len, inner);
+  ki::VecReduceOp::create(b, loc, int64_t(fn), io->first.addr, io->second.addr,
+                          outer, len, inner);
   return success();
 }
 
@@ -194,6 +194,20 @@ LogicalResult Lowering::lowerGelu(GeluOp op) {
                         op.getResult().getType().getNumElements(),
                         op.getApproximation() == GeluApproximation::Tanh ? 1
                                                                          : 0);
+  return success();
+}
+
+LogicalResult Lowering::lowerSoftmax(SoftmaxOp op) {
+  FailureOr<std::pair<Buffer, Buffer>> io = f32InOut(op);
+  if (failed(io))
+    return failure();
+  ArrayRef<int64_t> shape = op.getInput().getType().getShape();
+  int64_t axis = int64_t(op.getAxis()); // I64Attr reads back unsigned
+  if (axis < 0)
+    axis += int64_t(shape.size());
+  auto [outer, len, inner] = around(shape, axis);
+  ki::VecSoftmaxOp::create(b, loc, io->first.addr, io->second.addr, outer, len,
+                           inner);
   return success();
 }
 

@@ -14,14 +14,6 @@ func.func @main(%a: tensor<2x4xf32>, %b: tensor<4x3xf32>) -> tensor<2x3xf32> {
 // -----
 
 func.func @main(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
-  // expected-error @+1 {{'kite.softmax' op has no instruction; run kite-lut-softmax to use the LUT softmax unit}}
-  %y = kite.softmax %x {axis = 1 : i64} : tensor<2x8xf32>
-  return %y : tensor<2x8xf32>
-}
-
-// -----
-
-func.func @main(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   // expected-error @+1 {{'tosa.reverse' op has no lowering to kite_isa}}
   %y = tosa.reverse %x {axis = 1 : i32} : (tensor<2x8xf32>) -> tensor<2x8xf32>
   return %y : tensor<2x8xf32>

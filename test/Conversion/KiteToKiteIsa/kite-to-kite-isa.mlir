@@ -494,3 +494,17 @@ func.func @main(%a: tensor<2x2xf32>, %b: tensor<2x3xf32>) -> tensor<1x4x5xf32> {
   %g = tosa.gather %v, %i : (tensor<1x2x5xf32>, tensor<1x4xi32>) -> tensor<1x4x5xf32>
   return %g : tensor<1x4x5xf32>
 }
+
+// -----
+
+// An exact softmax (the LUT softmax off or refused) is vec_softmax over the
+// axis; a negative axis counts from the back.
+// CHECK-LABEL: kite_isa.program
+// CHECK: kite_isa.vec_softmax {dst = {{[0-9]+}} : i64, inner = 3 : i64, len = 4 : i64, outer = 2 : i64, src = 1073741824 : i64}
+// CHECK: kite_isa.vec_softmax {dst = {{[0-9]+}} : i64, inner = 1 : i64, len = 3 : i64, outer = 8 : i64, src = {{[0-9]+}} : i64}
+func.func @main(%x: tensor<2x4x3xf32>) -> (tensor<2x4x3xf32>, tensor<2x4x3xf32>) {
+  %a = tosa.abs %x : (tensor<2x4x3xf32>) -> tensor<2x4x3xf32>
+  %y = kite.softmax %a {axis = 1 : i64} : tensor<2x4x3xf32>
+  %z = kite.softmax %x {axis = -1 : i64} : tensor<2x4x3xf32>
+  return %y, %z : tensor<2x4x3xf32>, tensor<2x4x3xf32>
+}

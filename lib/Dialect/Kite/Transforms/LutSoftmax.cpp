@@ -8,6 +8,7 @@
 #include "kite/Target/KnownTargets.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace kite {
 #define GEN_PASS_DEF_KITELUTSOFTMAX
@@ -38,6 +39,40 @@ void appendRows(const interp::Tensor &x, int64_t axis, SoftmaxSamples &out) {
         out.rows.push_back(v);
         out.maxAbs = std::max(out.maxAbs, std::fabs(v));
       }
+}
+
+/// How the fitted tables do on the calibration rows against the exact
+/// softmax of their float values: the share of rows whose most probable
+/// entry the LUT also ranks first (ties count), and the mean |Δp|.
+struct LutQuality {
+  double agreement = 1, meanAbs = 0;
+  size_t rows = 0;
+};
+
+LutQuality measure(const numerics::LutSoftmaxTables &t,
+                   const std::vector<double> &real,
+                   const std::vector<double> &codes, unsigned len) {
+  LutQuality q;
+  q.rows = real.size() / len;
+  if (!q.rows)
+    return q;
+  double full = double((int64_t(1) << t.outBits) - 1), absSum = 0;
+  size_t agree = 0;
+  std::vector<double> exact(len);
+  std::vector<int32_t> lut(len);
+  for (size_t r = 0; r < q.rows; ++r) {
+    numerics::exactSoftmaxRow(&real[r * len], len, exact.data());
+    if (!numerics::evalLutSoftmaxRow(t, &codes[r * len], len, lut.data()))
+      continue; // a NaN row: counted as a miss
+    size_t top = size_t(std::max_element(exact.begin(), exact.end()) -
+                        exact.begin());
+    agree += lut[top] == *std::max_element(lut.begin(), lut.end());
+    for (unsigned k = 0; k < len; ++k)
+      absSum += std::fabs(double(lut[k]) / full - exact[k]);
+  }
+  q.agreement = double(agree) / double(q.rows);
+  q.meanAbs = absSum / double(q.rows * len);
+  return q;
 }
 
 int64_t normalizedAxis(SoftmaxOp op) {
@@ -91,7 +126,7 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
       return signalPassFailure();
 
     MLIRContext *ctx = &getContext();
-    for (SoftmaxOp op : ops) {
+    for (auto [index, op] : llvm::enumerate(ops)) {
       OpBuilder b(op);
       Location loc = op.getLoc();
       auto type = op.getInput().getType();
@@ -118,6 +153,23 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
       }
       numerics::LutSoftmaxTables t =
           numerics::fitLutSoftmax(unit, rowLength, inputScale, fitRows);
+      if (it != samples.end() && !it->second.rows.empty()) {
+        // The guard: tables that lose the rows' ranking or their shape on
+        // this model's own data are not used.
+        LutQuality q = measure(t, it->second.rows, fitRows, rowLength);
+        bool refused = q.agreement < minAgreement || q.meanAbs > maxError;
+        llvm::errs() << llvm::formatv(
+            "kite-lut-softmax: softmax {0} (rows of {1}): on {2} calibration "
+            "rows argmax agreement {3:f4}, mean |dp| {4:e2}{5}\n",
+            index, rowLength, q.rows, q.agreement, q.meanAbs,
+            refused ? "; outside the bound, the exact softmax stays (vector "
+                      "unit)"
+                    : "");
+        if (refused) {
+          input.getDefiningOp()->erase(); // the int8 quantize for the unit
+          continue;
+        }
+      }
       auto i32 = b.getI32Type();
       auto expType = RankedTensorType::get({int64_t(t.expTable.size())}, i32);
       SmallVector<int64_t, 2> normShape = {int64_t(t.normRows)};

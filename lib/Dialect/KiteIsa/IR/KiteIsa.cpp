@@ -563,6 +563,14 @@ LogicalResult VecGeluOp::verify() {
                  failed(checkMemory(*this, "dst", getDst(), bytes)));
 }
 
+LogicalResult VecSoftmaxOp::verify() {
+  if (getOuter() < 1 || getLen() < 1 || getInner() < 1)
+    return emitOpError("outer, len and inner must be >= 1");
+  int64_t bytes = product({getOuter(), getLen(), getInner(), 4});
+  return failure(failed(checkMemory(*this, "src", getSrc(), bytes)) ||
+                 failed(checkMemory(*this, "dst", getDst(), bytes)));
+}
+
 LogicalResult VecUnaryOp::verify() {
   if (getKind() < 0 || getKind() >= numerics::kNumUnaryFns)
     return emitOpError("kind must be in [0, ") << numerics::kNumUnaryFns << ")";

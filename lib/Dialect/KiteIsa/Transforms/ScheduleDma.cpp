@@ -209,6 +209,11 @@ std::optional<Effects> effectsOf(Operation *op) {
             e.memoryWrites.push_back(memory(o.getDst(), f32s(o.getCount())));
             return true;
           })
+          .Case([&](VecSoftmaxOp o) {
+            e.memoryWrites.push_back(memory(
+                o.getDst(), f32s(o.getOuter() * o.getLen() * o.getInner())));
+            return true;
+          })
           .Case([&](LutSoftmaxOp o) {
             e.memoryWrites.push_back(memory(
                 o.getDst(), o.getOuter() * o.getLen() * o.getInner() *
@@ -220,7 +225,8 @@ std::optional<Effects> effectsOf(Operation *op) {
     return std::nullopt;
   if (isa<VecBinaryOp, VecCompareOp, VecSelectOp, VecUnaryOp, VecClampOp,
           VecCopyOp, VecGatherOp, VecReduceOp, VecPoolOp, VecQuantizeOp,
-          VecDequantizeOp, VecLayerNormOp, VecGeluOp, LutSoftmaxOp>(op))
+          VecDequantizeOp, VecLayerNormOp, VecGeluOp, VecSoftmaxOp,
+          LutSoftmaxOp>(op))
     e.readsAnyMemory = true;
   return e;
 }

@@ -5,6 +5,17 @@
 // RUN: not kite-opt %s --kite-lut-softmax=method=taylor 2>&1 | FileCheck %s --check-prefix=METHOD
 // RUN: not kite-opt %s --kite-lut-softmax="calibration=%kite_src_root/examples/models/digits/calib_x.npy" 2>&1 | FileCheck %s --check-prefix=SHAPE
 // RUN: not kite-opt %s --kite-lut-softmax="calibration=%t.missing.npy" 2>&1 | FileCheck %s --check-prefix=MISSING
+// The guard: measured on the calibration rows against the exact softmax.
+// RUN: kite-opt %s --kite-lut-softmax="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy" 2>&1 >/dev/null | FileCheck %s --check-prefix=GUARD
+// GUARD: kite-lut-softmax: softmax 0 (rows of 64): on 100 calibration rows argmax agreement {{[0-9.]+}}, mean |dp| {{[0-9.e+-]+}}{{$}}
+// Tables held to a bound they cannot meet are not used: the exact softmax
+// stays, without the int8 quantize the unit would have needed.
+// RUN: kite-opt %s --kite-lut-softmax="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy max-error=0" 2>%t.log | FileCheck %s --check-prefix=REFUSED
+// RUN: FileCheck %s --check-prefix=REFUSEDLOG < %t.log
+// REFUSED: kite.softmax %arg0
+// REFUSED-NOT: kite.quantize
+// REFUSED-NOT: kite.lut_softmax
+// REFUSEDLOG: outside the bound, the exact softmax stays (vector unit)
 
 // Without calibration: the default target's 2D-LUT unit (7 exponent
 // entries, 60 x 11 quotients), float input, then back to float.

@@ -354,3 +354,17 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.vec_gather' op index 2 is outside [0, 2)}}
   kite_isa.vec_gather {src = 0 : i64, dst = 64 : i64, elem_bytes = 4 : i64, outer = 1 : i64, k = 2 : i64, inner = 1 : i64, indices = array<i64: 0, 2>}
 }
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_softmax' op outer, len and inner must be >= 1}}
+  kite_isa.vec_softmax {src = 0 : i64, dst = 64 : i64, outer = 2 : i64, len = 0 : i64, inner = 1 : i64}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.vec_softmax' op dst}}
+  kite_isa.vec_softmax {src = 0 : i64, dst = 4000 : i64, outer = 2 : i64, len = 64 : i64, inner = 1 : i64}
+}

@@ -50,6 +50,8 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   kite_isa.vec_layer_norm {src = 64 : i64, dst = 896 : i64, rows = 2 : i64, len = 2 : i64, epsilon = 1.0e-5 : f64, scale = -1 : i64, bias = -1 : i64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64}
   // CHECK: kite_isa.vec_gelu
   kite_isa.vec_gelu {src = 64 : i64, dst = 960 : i64, count = 4 : i64, tanh = 0 : i64}
+  // CHECK: kite_isa.vec_softmax
+  kite_isa.vec_softmax {src = 64 : i64, dst = 960 : i64, outer = 2 : i64, len = 2 : i64, inner = 1 : i64}
   // CHECK: kite_isa.vec_unary
   kite_isa.vec_unary {kind = 0 : i64, src = 64 : i64, dst = 960 : i64, count = 4 : i64}
   // CHECK: kite_isa.lut_softmax
