@@ -279,6 +279,19 @@ Layer describe(Operation *op) {
   l.info["op"] = op->getName().getStringRef().str();
   if (op->getNumResults())
     l.info["shape"] = typeString(op->getResult(0).getType());
+  // kite-lut-softmax's measurement of its tables on the calibration rows.
+  if (auto check = op->getAttrOfType<DictionaryAttr>("kite.lut_check")) {
+    llvm::json::Object o;
+    for (NamedAttribute a : check) {
+      if (auto f = dyn_cast<FloatAttr>(a.getValue()))
+        o[a.getName().str()] = f.getValueAsDouble();
+      else if (auto b = dyn_cast<BoolAttr>(a.getValue()))
+        o[a.getName().str()] = b.getValue();
+      else if (auto i = dyn_cast<IntegerAttr>(a.getValue()))
+        o[a.getName().str()] = i.getInt();
+    }
+    l.info["lut_check"] = std::move(o);
+  }
   auto mac = [&](Type lhs, IntFormatAttr lf, Type rhs, IntFormatAttr rf,
                  MultiplierAttr mul, NMAttr lhsSparsity, NMAttr sparsity,
                  int64_t macs) {

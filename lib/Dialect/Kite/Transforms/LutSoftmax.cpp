@@ -64,8 +64,8 @@ LutQuality measure(const numerics::LutSoftmaxTables &t,
     numerics::exactSoftmaxRow(&real[r * len], len, exact.data());
     if (!numerics::evalLutSoftmaxRow(t, &codes[r * len], len, lut.data()))
       continue; // a NaN row: counted as a miss
-    size_t top = size_t(std::max_element(exact.begin(), exact.end()) -
-                        exact.begin());
+    size_t top =
+        size_t(std::max_element(exact.begin(), exact.end()) - exact.begin());
     agree += lut[top] == *std::max_element(lut.begin(), lut.end());
     for (unsigned k = 0; k < len; ++k)
       absSum += std::fabs(double(lut[k]) / full - exact[k]);
@@ -74,6 +74,10 @@ LutQuality measure(const numerics::LutSoftmaxTables &t,
   q.meanAbs = absSum / double(q.rows * len);
   return q;
 }
+
+/// The guard's measurement, on the softmax that runs (kite.lut_softmax, or
+/// the kite.softmax it left exact): agreement, mean_abs_error, rows, used.
+constexpr llvm::StringLiteral kLutCheckAttrName = "kite.lut_check";
 
 int64_t normalizedAxis(SoftmaxOp op) {
   int64_t axis = op.getAxis();
@@ -126,6 +130,7 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
       return signalPassFailure();
 
     MLIRContext *ctx = &getContext();
+    Builder attrs(ctx);
     for (auto [index, op] : llvm::enumerate(ops)) {
       OpBuilder b(op);
       Location loc = op.getLoc();
@@ -153,11 +158,20 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
       }
       numerics::LutSoftmaxTables t =
           numerics::fitLutSoftmax(unit, rowLength, inputScale, fitRows);
+      DictionaryAttr check;
       if (it != samples.end() && !it->second.rows.empty()) {
         // The guard: tables that lose the rows' ranking or their shape on
         // this model's own data are not used.
         LutQuality q = measure(t, it->second.rows, fitRows, rowLength);
         bool refused = q.agreement < minAgreement || q.meanAbs > maxError;
+        // Kept on the op that runs (kitec's report lists it).
+        check = attrs.getDictionaryAttr(
+            {attrs.getNamedAttr("agreement",
+                                attrs.getF64FloatAttr(q.agreement)),
+             attrs.getNamedAttr("mean_abs_error",
+                                attrs.getF64FloatAttr(q.meanAbs)),
+             attrs.getNamedAttr("rows", attrs.getI64IntegerAttr(q.rows)),
+             attrs.getNamedAttr("used", attrs.getBoolAttr(!refused))});
         llvm::errs() << llvm::formatv(
             "kite-lut-softmax: softmax {0} (rows of {1}): on {2} calibration "
             "rows argmax agreement {3:f4}, mean |dp| {4:e2}{5}\n",
@@ -167,6 +181,7 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
                     : "");
         if (refused) {
           input.getDefiningOp()->erase(); // the int8 quantize for the unit
+          op->setAttr(kLutCheckAttrName, check);
           continue;
         }
       }
@@ -188,6 +203,8 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
           b.getI64IntegerAttr(t.outShift),
           DenseIntElementsAttr::get(expType, ArrayRef<int32_t>(t.expTable)),
           DenseIntElementsAttr::get(normType, ArrayRef<int32_t>(t.normTable)));
+      if (check)
+        probs.getDefiningOp()->setAttr(kLutCheckAttrName, check);
       double full = double((int64_t(1) << t.outBits) - 1);
       Value result = DequantizeOp::create(b, loc, type, probs, nullptr,
                                           b.getDenseF64ArrayAttr({1.0 / full}),
