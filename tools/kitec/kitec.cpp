@@ -436,6 +436,23 @@ int main(int argc, char **argv) {
     ctx.printOpOnDiagnostic(false);
   llvm::SourceMgr sources;
   SourceMgrDiagnosticHandler diagnostics(sources, &ctx);
+  // Ops imported from ONNX carry their node's name (a NameLoc around the
+  // model's file): errors raised after import say which node they are
+  // about, then go on to the handler above.
+  ScopedDiagnosticHandler nodeNames(&ctx, [](Diagnostic &diag) {
+    std::string node;
+    diag.getLocation()->walk([&](Location loc) {
+      if (auto name = dyn_cast<NameLoc>(loc)) {
+        node = name.getName().str();
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (!node.empty() && diag.getSeverity() == DiagnosticSeverity::Error &&
+        !StringRef(diag.str()).contains("'" + node + "'"))
+      diag << " (ONNX node '" << node << "')";
+    return failure();
+  });
 
   // Import.
   progress("reading " + modelPath);
