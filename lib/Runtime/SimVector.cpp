@@ -39,12 +39,10 @@ bool Simulator::Impl::vecBinary(const Instr &x) {
                  : ops > 1 ? (target.fp32Add + target.fp32Mul) / 2
                            : target.fp32Add;
   charge("vector", double(n) * ops * perOp);
-  // A broadcast operand is read once: its span, not n elements.
-  auto span = [&](size_t k) {
-    return std::min(n * 4, reads[k].hi - reads[k].lo);
-  };
   Traffic t;
-  t.add(lhs, span(0)).add(rhs, span(1)).add(dst, n * 4);
+  t.add(lhs, operandBytes(reads[0], n, 4))
+      .add(rhs, operandBytes(reads[1], n, 4))
+      .add(dst, n * 4);
   schedule(Unit::Vector, vectorCycles(n, ops, t), reads, writes);
   return true;
 }
@@ -70,8 +68,8 @@ bool Simulator::Impl::vecCompare(const Instr &x) {
   int64_t n = product(shape);
   charge("vector", double(n) * target.fp32Add);
   Traffic t;
-  t.add(lhs, std::min(n * 4, reads[0].hi - reads[0].lo))
-      .add(rhs, std::min(n * 4, reads[1].hi - reads[1].lo))
+  t.add(lhs, operandBytes(reads[0], n, 4))
+      .add(rhs, operandBytes(reads[1], n, 4))
       .add(dst, n);
   schedule(Unit::Vector, vectorCycles(n, 1, t), reads, writes);
   return true;
@@ -97,9 +95,9 @@ bool Simulator::Impl::vecSelect(const Instr &x) {
   int64_t n = product(shape);
   charge("vector", double(n) * target.fp32Add);
   Traffic t;
-  t.add(cond, std::min(n, reads[0].hi - reads[0].lo))
-      .add(lhs, std::min(n * 4, reads[1].hi - reads[1].lo))
-      .add(rhs, std::min(n * 4, reads[2].hi - reads[2].lo))
+  t.add(cond, operandBytes(reads[0], n, 1))
+      .add(lhs, operandBytes(reads[1], n, 4))
+      .add(rhs, operandBytes(reads[2], n, 4))
       .add(dst, n * 4);
   schedule(Unit::Vector, vectorCycles(n, 1, t), reads, writes);
   return true;

@@ -83,6 +83,12 @@ struct Range {
   int64_t lo, hi;
 };
 
+/// The bytes a strided operand read as `r` moves for `n` elements of
+/// `elemBytes`: a broadcast operand is read once, its span, not n elements.
+inline int64_t operandBytes(const Range &r, int64_t n, int64_t elemBytes) {
+  return std::min(n * elemBytes, r.hi - r.lo);
+}
+
 /// Per-line completion times of the last write and the last read.
 struct Scoreboard {
   std::vector<int64_t> writeDone, readDone;
