@@ -102,8 +102,11 @@ def ConvertKiteToKiteIsa : Pass<"convert-kite-to-kite-isa", "::mlir::ModuleOp"> 
       transposes and slices (strided copies), reductions, pooling, layer
       norm, GELU; the LUT softmax unit takes `kite.lut_softmax`.
 
-    An op without an instruction (a float `kite.matmul`, `kite.softmax`,
-    an unsupported TOSA op) is an error naming it.
+    What no unit of the accelerator runs, `tosa.argmax` and `tosa.cast`,
+    becomes a host segment (`kite_isa.host_call`) when the target has a
+    `host` and `host` is set, else an error naming it. Any other op
+    without an instruction (a float `kite.matmul`, an unsupported TOSA op)
+    is an error naming it.
 
     Example: `kite.matmul %a, %w {lhs_format = #kite.int<8, signed>, ...} :
     (tensor<4x8xi8>, tensor<8x16xi8>) -> tensor<4x16xi32>` becomes
@@ -123,6 +126,9 @@ def ConvertKiteToKiteIsa : Pass<"convert-kite-to-kite-isa", "::mlir::ModuleOp"> 
            "Mark each instruction with `kite.layer = <the kite.layer of "
            "its tensor-level op, or the op's position in the function>` "
            "(kitec's per-layer report uses it; the encoding ignores it)">,
+    Option<"host", "host", "bool", /*default=*/"true",
+           "Run ops no accelerator unit can (argmax, casts) as host "
+           "segments; false makes them errors (kitec --no-host)">,
   ];
   let dependentDialects = ["::kite::kiteisa::KiteIsaDialect"];
 }

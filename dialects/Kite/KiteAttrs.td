@@ -196,6 +196,54 @@ def Kite_SoftmaxUnitAttr : Kite_Attr<"SoftmaxUnit", "softmax_unit"> {
   }];
 }
 
+def Kite_LutUnitAttr : Kite_Attr<"LutUnit", "lut_unit"> {
+  let summary = "the look-up-table unit for elementwise functions";
+  let description = [{
+    Tables that map an integer code to an integer code (`vec_lut`, and the
+    table stage of `store_acc_fused`): any elementwise function of a
+    quantized tensor, computed once at compile time (`kite-lut-unary`).
+
+    * `entries`: entries per table; a b-bit input needs 2^b (256 for int8).
+    * `lanes`: lookups per cycle (table copies read in parallel).
+
+    One lookup costs the target's `lut_read_8b`.
+
+    Example: `#kite.lut_unit<entries = 256, lanes = 16>`.
+  }];
+  let parameters = (ins "unsigned":$entries, "unsigned":$lanes);
+  let assemblyFormat = [{
+    `<` `entries` `=` $entries `,` `lanes` `=` $lanes `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def Kite_HostAttr : Kite_Attr<"Host", "host"> {
+  let summary = "the host processor that runs what the accelerator cannot";
+  let description = [{
+    Host segments (`host_call`) run ops the accelerator has no unit for
+    (argmax, casts to 64-bit indices, ...). Their cost:
+
+    * `link_bytes_per_cycle`: the host link's bandwidth (accelerator
+      cycles); a call moves its operands to the host and its result back.
+    * `cycles_per_element`: host time per element of the call's operands,
+      in accelerator cycles.
+    * `element_pj`: host energy per element.
+
+    The accelerator waits for each call (a host segment is synchronous).
+
+    Example: `#kite.host<link_bytes_per_cycle = 4.0, cycles_per_element =
+    8.0, element_pj = 20.0>`.
+  }];
+  let parameters = (ins Kite_DoubleParameter<"bytes/cycle">:$linkBytesPerCycle,
+                        Kite_DoubleParameter<"cycles">:$cyclesPerElement,
+                        Kite_DoubleParameter<"pJ">:$elementPj);
+  let assemblyFormat = [{
+    `<` `link_bytes_per_cycle` `=` $linkBytesPerCycle `,` `cycles_per_element`
+    `=` $cyclesPerElement `,` `element_pj` `=` $elementPj `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
 def Kite_MemoryAttr : Kite_Attr<"Memory", "memory"> {
   let summary = "on-chip buffers and bandwidths";
   let description = [{
@@ -273,7 +321,9 @@ def Kite_TargetAttr : Kite_Attr<"Target", "target"> {
     * `sparsity`: N:M patterns the array runs (dense is always supported).
     * `activation_sparsity`: whether activations can be decomposed into N:M
       terms at run time.
-    * `softmax`, `memory`, `energy`: see the attributes of those names.
+    * `softmax`, `memory`, `energy`, `lut` (optional: a target without it
+      has no LUT unit), `host` (optional: without it, every op must run on
+      the accelerator): see the attributes of those names.
 
     Example:
 
@@ -297,14 +347,17 @@ def Kite_TargetAttr : Kite_Attr<"Target", "target"> {
                         Kite_BoolParameter<"">:$activationSparsity,
                         "SoftmaxUnitAttr":$softmax,
                         "MemoryAttr":$memory,
-                        "EnergyAttr":$energy);
+                        "EnergyAttr":$energy,
+                        OptionalParameter<"LutUnitAttr">:$lut,
+                        OptionalParameter<"HostAttr">:$host);
   let assemblyFormat = [{
     `<` $name `,` `clock_mhz` `=` $clockMhz `,` `array` `=` `[` $arrayRows `,`
     $arrayCols `]` `,` `acc_bits` `=` $accBits `,` `lp_acc_frac_bits` `=`
     $lpAccFracBits `,` `int_bits` `=` `[` $intBits `]` `,` `lp_bits` `=` `[`
     $lpBits `]` `,` `multipliers` `=` $multipliers `,` `sparsity` `=` $sparsity
     `,` `activation_sparsity` `=` $activationSparsity `,` `softmax` `=` $softmax
-    `,` `memory` `=` $memory `,` `energy` `=` $energy `>`
+    `,` `memory` `=` $memory `,` `energy` `=` $energy
+    (`,` `lut` `=` $lut^)? (`,` `host` `=` $host^)? `>`
   }];
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{

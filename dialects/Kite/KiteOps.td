@@ -187,6 +187,29 @@ def Kite_LutSoftmaxOp : Kite_Op<"lut_softmax", [Pure]> {
   }];
 }
 
+def Kite_LutOp : Kite_Op<"lut", [Pure, SameOperandsAndResultType]> {
+  let summary = "an elementwise function of int8 codes by table look-up";
+  let description = [{
+    `result[i] = table[input[i] + 128]`: the LUT unit's evaluation of any
+    elementwise function of a quantized tensor. `kite-lut-unary` builds the
+    table from a chain of float ops and the quantizations around it, so the
+    table is the function (bit-exact by construction); `function` names the
+    ops it replaced, for reports.
+
+    Example:
+
+    ```mlir
+    %y = kite.lut %x {function = "tosa.sigmoid",
+                      table = dense<[...]> : tensor<256xi8>} : tensor<1x128xi8>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I8]>:$input,
+                       SignlessIntElementsAttr<8>:$table, StrAttr:$function);
+  let results = (outs RankedTensorOf<[I8]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Quantization
 //===----------------------------------------------------------------------===//

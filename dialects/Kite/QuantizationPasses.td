@@ -67,6 +67,73 @@ def KiteLutSoftmax : Pass<"kite-lut-softmax", "::mlir::ModuleOp"> {
   let dependentDialects = ["::kite::KiteDialect"];
 }
 
+def KiteLutUnary : Pass<"kite-lut-unary", "::mlir::ModuleOp"> {
+  let summary = "Evaluate elementwise functions with the target's LUT unit";
+  let description = [{
+    Finds chains of float elementwise ops that read one tensor (plus splat
+    constants) — sigmoid, tanh, exp, log, erf, GELU, hard-swish
+    `x * clamp(x + 3, 0, 6) / 6`, leaky ReLU `max(x, 0.01 x)`, softplus,
+    any mix — and replaces each by the int8 codes of its input, a
+    `kite.lut` and a dequantize. A lone clamp, GELU or add/mul/max/min by
+    a constant stays (the MAC drain has stages for those).
+
+    The input's quantization covers its range on the calibration data
+    (asymmetric, with 0 inside), and so does its output's unless the table
+    writes the next layer's codes. The table holds the chain's value at each
+    of the 256 codes, computed by the reference interpreter's kernels, so
+    `kite.lut` is the function on those codes by construction. When the
+    chain feeds one int8 per-tensor `kite.quantize` (the next MAC layer's
+    input), the table writes that layer's codes and the quantize goes.
+
+    The guard: each table is measured on the calibration values against the
+    float chain (mean |error| as a share of the span its output codes cover,
+    so 1/510 is half a code; one line per chain on stderr); above
+    `max-error`, or when more than `max-flushed` of the nonzero outputs
+    become zero (a heavy-tailed output, such as a power spectrum that an LP
+    layer reads, does not fit linear int8 codes), the chain stays float
+    (vector unit). Then the tables are checked together, as their
+    roundings add up through the layers: the model's outputs on the
+    calibration data with the tables must stay within `max-output-error`
+    (relative squared error) of those without; if not, only the more
+    accurate half is kept, and so on. A target without a LUT unit (`lut` in `#kite.target`) leaves
+    every chain as it is and says so.
+
+    Example:
+
+    ```mlir
+    %y = tosa.sigmoid %x : (tensor<1x128xf32>) -> tensor<1x128xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %q = kite.quantize %x {format = #kite.int<8, signed>, scale = array<f64: 0.047>,
+                           zero_point = array<i64: -3>} : tensor<1x128xf32> -> tensor<1x128xi8>
+    %l = kite.lut %q {function = "tosa.sigmoid", table = dense<[...]> : tensor<256xi8>}
+        : tensor<1x128xi8>
+    %y = kite.dequantize %l {scale = array<f64: 0.0039>, zero_point = array<i64: -128>}
+        : tensor<1x128xi8> -> tensor<1x128xf32>
+    ```
+  }];
+  let options = [
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "Calibration inputs (.npy or .npz) of the entry function">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "Function the calibration data is for">,
+    Option<"maxError", "max-error", "double", /*default=*/"0.2",
+           "The largest mean |table code - float path's code| on the "
+           "calibration values">,
+    Option<"maxFlushed", "max-flushed", "double", /*default=*/"0.5",
+           "The largest share of nonzero calibration outputs the table may "
+           "send to zero where the model did not">,
+    Option<"maxOutputError", "max-output-error", "double",
+           /*default=*/"0.01",
+           "The largest relative squared error of the model's outputs on "
+           "the calibration data with the tables against without them">
+  ];
+  let dependentDialects = ["::kite::KiteDialect"];
+}
+
 def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
   let summary = "Post-training integer quantization of the MAC-array ops";
   let description = [{

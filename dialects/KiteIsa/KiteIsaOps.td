@@ -207,7 +207,9 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
     * `activation` 1 applies GELU (erf form), 2 its tanh form, 0 nothing;
     * with `format` other than -1 (none) it is quantized (`out_scales`:
       one, or one per column; `out_zero_point`; both unused for LP) and
-      stored as `dtype`, else stored as f32.
+      stored as `dtype`, else stored as f32;
+    * with a `table` (256 entries, int8 results only), the code c becomes
+      `table[c + 128]` in the LUT unit on its way out, as `vec_lut`.
 
     Each step rounds exactly as the vector instruction it replaces, so the
     result equals `store_acc` followed by `vec_dequantize`, `vec_binary`
@@ -221,7 +223,8 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
                        KiteIsa_I64:$bias, F64Attr:$clamp_min, F64Attr:$clamp_max,
                        KiteIsa_I64:$format, DenseF64ArrayAttr:$out_scales,
                        KiteIsa_I64:$out_zero_point, F64Attr:$multiply,
-                       KiteIsa_I64:$activation, KiteIsa_I64:$residual);
+                       KiteIsa_I64:$activation, KiteIsa_I64:$residual,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$table);
   let hasVerifier = 1;
 }
 
@@ -418,6 +421,41 @@ def KiteIsa_VecUnaryOp : KiteIsa_Inst<"vec_unary"> {
   }];
   let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$src, KiteIsa_I64:$dst,
                        KiteIsa_I64:$count);
+  let hasVerifier = 1;
+}
+
+def KiteIsa_VecLutOp : KiteIsa_Inst<"vec_lut"> {
+  let summary = "a table look-up per int8 element (the LUT unit)";
+  let description = [{
+    Replaces each of the `count` int8 codes c at `src` by `table[c + 128]`
+    (256 entries, each in [-128, 127]) and stores them at `dst`: any
+    elementwise function of a quantized tensor, tabulated at compile time
+    (`kite-lut-unary`). Needs a target with a LUT unit; costs one
+    `lut_read_8b` per element and `lanes` elements per cycle.
+  }];
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$count,
+                       DenseI64ArrayAttr:$table);
+  let hasVerifier = 1;
+}
+
+def KiteIsa_HostCallOp : KiteIsa_Inst<"host_call"> {
+  let summary = "a host segment: an op the accelerator has no unit for";
+  let description = [{
+    Moves `outer * len * inner` elements of `src_dtype` at DRAM `src` to
+    the host, runs kernel `kind` there and writes the result back to `dst`
+    as `dst_dtype` (0 f32, 1 i8, 2 i16, 3 i32, 4 i64):
+
+    * 0 argmax: per (outer, inner), the index of the first largest of the
+      `len` elements (the result drops that axis);
+    * 1 cast: each element converted as `tosa.cast` does (float to integer
+      rounds half to even and saturates, NaN gives 0; integers wrap).
+
+    The accelerator waits for the call; the link transfer and the host's
+    time and energy come from the target's `host`.
+  }];
+  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$src, KiteIsa_I64:$src_dtype,
+                       KiteIsa_I64:$dst, KiteIsa_I64:$dst_dtype, KiteIsa_I64:$outer,
+                       KiteIsa_I64:$len, KiteIsa_I64:$inner);
   let hasVerifier = 1;
 }
 

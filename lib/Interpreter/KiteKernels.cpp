@@ -534,6 +534,19 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
         return success();
       });
 
+  interp.registerKernel("kite.lut",
+                        [](Operation *o, ArrayRef<const Tensor *> in,
+                           SmallVectorImpl<Tensor> &out) -> LogicalResult {
+                          auto table =
+                              cast<LutOp>(o).getTable().getValues<int8_t>();
+                          const Tensor &x = *in[0];
+                          Tensor r = Tensor::ints(x.shape);
+                          for (int64_t i = 0, n = x.size(); i < n; ++i)
+                            r.i[i] = table[size_t(x.i[i] + 128)];
+                          out.push_back(std::move(r));
+                          return success();
+                        });
+
   interp.registerKernel("kite.gelu",
                         [](Operation *o, ArrayRef<const Tensor *> in,
                            SmallVectorImpl<Tensor> &out) -> LogicalResult {

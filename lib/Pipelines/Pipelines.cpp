@@ -67,6 +67,15 @@ void kite::buildCompilePipeline(OpPassManager &pm,
     lut.method = options.softmaxMethod;
     pm.addPass(createKiteLutSoftmax(lut));
   }
+  // The tables need the input's range, and the codes exist only in a
+  // quantized model.
+  if (options.lutUnary && !options.calibration.empty() &&
+      (options.quantize || options.lpBudget > 0 || !options.lpFormat.empty())) {
+    KiteLutUnaryOptions lut;
+    lut.calibration = options.calibration;
+    lut.entry = options.entry;
+    pm.addPass(createKiteLutUnary(lut));
+  }
   pm.addPass(createCanonicalizerPass());
 }
 
@@ -79,6 +88,7 @@ void kite::buildLowerPipeline(OpPassManager &pm, const LowerOptions &options) {
   ConvertKiteToKiteIsaOptions lowering;
   lowering.entry = options.entry;
   lowering.layerAttrs = options.layerAttrs;
+  lowering.host = options.host;
   pm.addPass(createConvertKiteToKiteIsa(lowering));
   pm.addNestedPass<kiteisa::ProgramOp>(kiteisa::createKiteIsaScheduleDma());
 }

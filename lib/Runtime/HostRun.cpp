@@ -73,6 +73,12 @@ void appendRows(HostTensor &t, const std::vector<uint8_t> &bytes,
       t.ints.push_back(v);
       break;
     }
+    case DType::I64: {
+      int64_t v;
+      std::memcpy(&v, p, 8);
+      t.ints.push_back(v);
+      break;
+    }
     }
   }
 }
@@ -87,6 +93,8 @@ tensorio::DType hostDType(DType d) {
     return tensorio::DType::I16;
   case DType::I32:
     return tensorio::DType::I32;
+  case DType::I64:
+    return tensorio::DType::I64;
   }
   return tensorio::DType::F32;
 }

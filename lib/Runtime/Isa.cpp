@@ -21,6 +21,8 @@ unsigned kite::rt::dtypeBytes(DType dtype) {
   case DType::F32:
   case DType::I32:
     return 4;
+  case DType::I64:
+    return 8;
   }
   return 0;
 }
@@ -35,6 +37,8 @@ const char *kite::rt::dtypeName(DType dtype) {
     return "i16";
   case DType::I32:
     return "i32";
+  case DType::I64:
+    return "i64";
   }
   return "?";
 }
@@ -49,6 +53,8 @@ const char *kite::rt::unitName(Unit unit) {
     return "vector";
   case Unit::Control:
     return "control";
+  case Unit::Host:
+    return "host";
   }
   return "?";
 }
@@ -95,25 +101,16 @@ const std::vector<OpSpec> &kite::rt::instructionSet() {
       {Opcode::StoreAccFused,
        "store_acc_fused",
        Unit::Dma,
-       {{"src", I},
-        {"rows", I},
-        {"cols", I},
-        {"dst", I},
-        {"row_stride", I},
-        {"col_stride", I},
-        {"dtype", I},
-        {"acc_bias", I},
-        {"scales", FA},
-        {"zero_points", IA},
-        {"bias", I},
-        {"clamp_min", F},
-        {"clamp_max", F},
-        {"format", I},
-        {"out_scales", FA},
-        {"out_zero_point", I},
-        {"multiply", F},
-        {"activation", I},
-        {"residual", I}}},
+       {{"src", I},         {"rows", I},
+        {"cols", I},        {"dst", I},
+        {"row_stride", I},  {"col_stride", I},
+        {"dtype", I},       {"acc_bias", I},
+        {"scales", FA},     {"zero_points", IA},
+        {"bias", I},        {"clamp_min", F},
+        {"clamp_max", F},   {"format", I},
+        {"out_scales", FA}, {"out_zero_point", I},
+        {"multiply", F},    {"activation", I},
+        {"residual", I},    {"table", IA}}},
       {Opcode::Im2col,
        "im2col",
        Unit::Dma,
@@ -228,6 +225,21 @@ const std::vector<OpSpec> &kite::rt::instructionSet() {
        "vec_unary",
        Unit::Vector,
        {{"kind", I}, {"src", I}, {"dst", I}, {"count", I}}},
+      {Opcode::VecLut,
+       "vec_lut",
+       Unit::Vector,
+       {{"src", I}, {"dst", I}, {"count", I}, {"table", IA}}},
+      {Opcode::HostCall,
+       "host_call",
+       Unit::Host,
+       {{"kind", I},
+        {"src", I},
+        {"src_dtype", I},
+        {"dst", I},
+        {"dst_dtype", I},
+        {"outer", I},
+        {"len", I},
+        {"inner", I}}},
       {Opcode::VecCompare,
        "vec_compare",
        Unit::Vector,
@@ -379,11 +391,12 @@ uint64_t TargetParams::fingerprint() const {
   Fnv f;
   f.bytes(name.data(), name.size());
   for (int64_t v : {clockMhz, rows, cols, accBits, lpAccFracBits, actBytes,
-                    weightBytes, accBytes, scratchBytes})
+                    weightBytes, accBytes, scratchBytes, lutLanes, lutEntries})
     f.word(v);
   for (double v :
        {dramBytesPerCycle, sramBytesPerCycle, int8Mul, int8Add, int32Add,
-        fp32Mul, fp32Add, sramRead32b, dramRead32b, lutRead8b})
+        fp32Mul, fp32Add, sramRead32b, dramRead32b, lutRead8b,
+        hostLinkBytesPerCycle, hostCyclesPerElement, hostElementPj})
     f.real(v);
   return f.h;
 }
@@ -526,13 +539,14 @@ void writeTarget(Writer &w, const Program &p) {
   const TargetParams &t = p.target;
   w.u64(t.name.size());
   w.padded(t.name.data(), t.name.size());
-  for (int64_t v :
-       {t.clockMhz, t.rows, t.cols, t.accBits, t.lpAccFracBits, t.actBytes,
-        t.weightBytes, t.accBytes, t.scratchBytes, p.dramBytes})
+  for (int64_t v : {t.clockMhz, t.rows, t.cols, t.accBits, t.lpAccFracBits,
+                    t.actBytes, t.weightBytes, t.accBytes, t.scratchBytes,
+                    p.dramBytes, t.lutLanes, t.lutEntries})
     w.i64(v);
   for (double v : {t.dramBytesPerCycle, t.sramBytesPerCycle, t.int8Mul,
                    t.int8Add, t.int32Add, t.fp32Mul, t.fp32Add, t.sramRead32b,
-                   t.dramRead32b, t.lutRead8b})
+                   t.dramRead32b, t.lutRead8b, t.hostLinkBytesPerCycle,
+                   t.hostCyclesPerElement, t.hostElementPj})
     w.f64(v);
 }
 
@@ -698,12 +712,14 @@ bool readTarget(Reader &r, Program &p) {
     return false;
   for (int64_t *v : {&t.clockMhz, &t.rows, &t.cols, &t.accBits,
                      &t.lpAccFracBits, &t.actBytes, &t.weightBytes, &t.accBytes,
-                     &t.scratchBytes, &p.dramBytes})
+                     &t.scratchBytes, &p.dramBytes, &t.lutLanes, &t.lutEntries})
     if (!r.i64(*v, "target field"))
       return false;
-  for (double *v : {&t.dramBytesPerCycle, &t.sramBytesPerCycle, &t.int8Mul,
-                    &t.int8Add, &t.int32Add, &t.fp32Mul, &t.fp32Add,
-                    &t.sramRead32b, &t.dramRead32b, &t.lutRead8b})
+  for (double *v :
+       {&t.dramBytesPerCycle, &t.sramBytesPerCycle, &t.int8Mul, &t.int8Add,
+        &t.int32Add, &t.fp32Mul, &t.fp32Add, &t.sramRead32b, &t.dramRead32b,
+        &t.lutRead8b, &t.hostLinkBytesPerCycle, &t.hostCyclesPerElement,
+        &t.hostElementPj})
     if (!r.f64(*v, "target energy"))
       return false;
   size_t at = r.offset();
@@ -725,6 +741,14 @@ bool readTarget(Reader &r, Program &p) {
       !std::isfinite(t.dramBytesPerCycle) ||
       !std::isfinite(t.sramBytesPerCycle))
     return r.fail(at, "target section: bandwidths must be positive");
+  if (!within(t.lutLanes, 4096) || !within(t.lutEntries, 65536) ||
+      (t.lutLanes == 0) != (t.lutEntries == 0))
+    return r.fail(at, "target section: LUT unit out of range");
+  for (double v :
+       {t.hostLinkBytesPerCycle, t.hostCyclesPerElement, t.hostElementPj})
+    if (!std::isfinite(v) || v < 0)
+      return r.fail(at, "target section: host numbers must be finite and "
+                        "non-negative");
   return true;
 }
 
@@ -742,7 +766,7 @@ bool readIo(Reader &r, Program &p) {
       if (!r.i64(dtype, "I/O dtype") || !r.i64(d.addr, "I/O address") ||
           !r.count(rank, "I/O rank"))
         return false;
-      if (dtype < 0 || dtype > int64_t(DType::I32))
+      if (dtype < 0 || dtype > int64_t(DType::I64))
         return r.fail(at, "unknown I/O dtype " + std::to_string(dtype));
       d.dtype = DType(dtype);
       d.shape.resize(rank);

@@ -431,6 +431,11 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
   if (rq.on && !rq.q.f.isLP && rq.scales.size() != 1 &&
       int64_t(rq.scales.size()) != x.fields[2].i)
     return fail("out_scales must hold one scale or one per column");
+  const std::vector<int64_t> &table = x.fields[19].ints;
+  if (!table.empty() && (dtype != DType::I8 || rq.q.f.isLP))
+    return fail("a table needs int8 results");
+  if (!table.empty() && !checkLutTable(table))
+    return false;
   // Float operations per element and their energy.
   bool clamps = lo > -std::numeric_limits<float>::infinity() ||
                 hi < std::numeric_limits<float>::infinity();
@@ -442,42 +447,49 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
         {residual >= 0, 1, target.fp32Add},
         {clamps, 2, target.fp32Add},
         {activation != 0, 8, (target.fp32Mul + target.fp32Add) / 2},
-        {format != kNoFormat, 2, (target.fp32Mul + target.fp32Add) / 2}})
+        {format != kNoFormat, 2, (target.fp32Mul + target.fp32Add) / 2},
+        {!table.empty(), 1, target.lutRead8b}})
     if (on) {
       ops += count;
       opPj += count * pj;
     }
-  bool ok = drain(x.fields[0].i, x.fields[1].i, x.fields[2].i, x.fields[3].i,
-                  x.fields[4].i, x.fields[5].i, x.fields[6].i, {accBias, bias},
-                  ops, residual,
-                  [&](int64_t at, DType dtype, int64_t word, bool nar,
-                      int64_t j, int64_t element) {
-                    float v;
-                    if (scales.empty()) {
-                      v = lpAccToF32(word, nar);
-                    } else {
-                      int64_t a = saturate(word, 32);
-                      if (accBias >= 0)
-                        a = saturate(a + weightI32(accBias, j), 32);
-                      size_t ch = scales.size() == 1 ? 0 : size_t(j);
-                      v = float(numerics::dequantize(a, scales[ch], zeros[ch]));
-                    }
-                    if (multiply != 1.0f)
-                      v = v * multiply;
-                    if (bias >= 0)
-                      v = v + weightF32(bias, j);
-                    if (residual >= 0)
-                      v = v + loadF32(residual + element * 4);
-                    v = clampKeepingNaN(v, lo, hi);
-                    if (activation != 0)
-                      v = numerics::gelu(v, activation == 2);
-                    if (rq.on)
-                      storeInt(at, dtype, rq.q.encode(v, j));
-                    else
-                      storeF32(at, v);
-                  });
-  if (ok)
-    charge("vector", double(x.fields[1].i * x.fields[2].i) * opPj);
+  bool ok = drain(
+      x.fields[0].i, x.fields[1].i, x.fields[2].i, x.fields[3].i, x.fields[4].i,
+      x.fields[5].i, x.fields[6].i, {accBias, bias}, ops, residual,
+      [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j,
+          int64_t element) {
+        float v;
+        if (scales.empty()) {
+          v = lpAccToF32(word, nar);
+        } else {
+          int64_t a = saturate(word, 32);
+          if (accBias >= 0)
+            a = saturate(a + weightI32(accBias, j), 32);
+          size_t ch = scales.size() == 1 ? 0 : size_t(j);
+          v = float(numerics::dequantize(a, scales[ch], zeros[ch]));
+        }
+        if (multiply != 1.0f)
+          v = v * multiply;
+        if (bias >= 0)
+          v = v + weightF32(bias, j);
+        if (residual >= 0)
+          v = v + loadF32(residual + element * 4);
+        v = clampKeepingNaN(v, lo, hi);
+        if (activation != 0)
+          v = numerics::gelu(v, activation == 2);
+        if (rq.on && !table.empty())
+          storeInt(at, dtype, table[size_t(rq.q.encode(v, j) + 128)]);
+        else if (rq.on)
+          storeInt(at, dtype, rq.q.encode(v, j));
+        else
+          storeF32(at, v);
+      });
+  if (ok) {
+    double n = double(x.fields[1].i * x.fields[2].i);
+    charge("vector", n * (opPj - (table.empty() ? 0 : target.lutRead8b)));
+    if (!table.empty())
+      charge("lut", n * target.lutRead8b);
+  }
   return ok;
 }
 

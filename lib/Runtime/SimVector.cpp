@@ -1,8 +1,8 @@
 //===- SimVector.cpp - the vector and LUT units ---------------------------===//
 //
 // vec_binary, vec_compare, vec_select, vec_clamp, vec_reduce, vec_pool,
-// vec_quantize, vec_dequantize, vec_layer_norm, vec_gelu, vec_unary and
-// lut_softmax.
+// vec_quantize, vec_dequantize, vec_layer_norm, vec_gelu, vec_unary, vec_lut
+// and lut_softmax.
 //
 //===----------------------------------------------------------------------===//
 
@@ -433,6 +433,40 @@ bool Simulator::Impl::vecUnary(const Instr &x) {
   charge("vector", double(n) * ops * (target.fp32Add + target.fp32Mul) / 2);
   schedule(Unit::Vector,
            vectorCycles(n, ops, Traffic().add(src, n * 4).add(dst, n * 4)),
+           reads, writes);
+  return true;
+}
+
+bool Simulator::Impl::checkLutTable(const std::vector<int64_t> &table) {
+  if (target.lutLanes == 0 || target.lutEntries < 256)
+    return fail("target '" + target.name +
+                "' has no LUT unit with 256-entry tables");
+  if (table.size() != 256)
+    return fail("a LUT table must have 256 entries, got " +
+                std::to_string(table.size()));
+  for (int64_t v : table)
+    if (v < -128 || v > 127)
+      return fail("LUT table entry " + std::to_string(v) +
+                  " is not an int8 code");
+  return true;
+}
+
+bool Simulator::Impl::vecLut(const Instr &x) {
+  int64_t src = x.fields[0].i, dst = x.fields[1].i, n = x.fields[2].i;
+  const std::vector<int64_t> &table = x.fields[3].ints;
+  std::vector<Range> reads, writes;
+  if (!checkLutTable(table) || !checkExtents({n}) ||
+      !access(Space::Dram, src, n, reads) ||
+      !access(Space::Dram, dst, n, writes))
+    return false;
+  for (int64_t i = 0; i < n; ++i)
+    storeInt(dst + i, DType::I8,
+             table[size_t(loadInt(src + i, DType::I8) + 128)]);
+  charge("lut", double(n) * target.lutRead8b);
+  // `lanes` lookups per cycle, or the traffic, whichever is slower.
+  int64_t lookups = (n + target.lutLanes - 1) / target.lutLanes;
+  schedule(Unit::Vector,
+           std::max(lookups, chargeTraffic(Traffic().add(src, n).add(dst, n))),
            reads, writes);
   return true;
 }

@@ -124,7 +124,8 @@ void Simulator::Impl::schedule(Unit unit, int64_t cycles,
                                const std::vector<Range> &reads,
                                const std::vector<Range> &writes) {
   int64_t start = std::max(runStart, unitFree[int(unit)]);
-  if (unit == Unit::Control)
+  // The control unit and a host call wait for every unit.
+  if (unit == Unit::Control || unit == Unit::Host)
     for (int64_t t : unitFree)
       start = std::max(start, t);
   auto lines = [](const Range &r, auto fn) {
@@ -149,6 +150,10 @@ void Simulator::Impl::schedule(Unit unit, int64_t cycles,
   for (const Range &r : writes)
     lines(r, [&](size_t l) { boards[int(r.space)].writeDone[l] = end; });
   unitFree[int(unit)] = end;
+  // The accelerator waits for the host (a synchronous call).
+  if (unit == Unit::Host)
+    for (int64_t &t : unitFree)
+      t = end;
   stats.busyCycles[unitName(unit)] += cycles;
   if (profiling)
     costs[index].cycles += cycles;
@@ -193,6 +198,10 @@ bool Simulator::Impl::execute(const Instr &x) {
     return vecSoftmax(x);
   case Opcode::VecUnary:
     return vecUnary(x);
+  case Opcode::VecLut:
+    return vecLut(x);
+  case Opcode::HostCall:
+    return hostCall(x);
   case Opcode::VecGather:
     return vecGather(x);
   case Opcode::VecCompare:

@@ -131,7 +131,7 @@ struct Simulator::Impl {
   std::vector<InstrCost> costs;
   bool tracing = false;
   std::vector<TraceEvent> events;
-  int64_t unitFree[4] = {0, 0, 0, 0};
+  int64_t unitFree[5] = {0, 0, 0, 0, 0};
   int64_t runStart = 0;
 
   // The instruction being executed, for error messages.
@@ -225,6 +225,11 @@ struct Simulator::Impl {
       std::memcpy(&v, p, 2);
       return v;
     }
+    case DType::I64: {
+      int64_t v;
+      std::memcpy(&v, p, 8);
+      return v;
+    }
     default: {
       int32_t v;
       std::memcpy(&v, p, 4);
@@ -243,6 +248,9 @@ struct Simulator::Impl {
       std::memcpy(p, &x, 2);
       break;
     }
+    case DType::I64:
+      std::memcpy(p, &v, 8);
+      break;
     default: {
       int32_t x = int32_t(v);
       std::memcpy(p, &x, 4);
@@ -432,6 +440,10 @@ struct Simulator::Impl {
   bool vecGelu(const Instr &x);
   bool vecSoftmax(const Instr &x);
   bool vecUnary(const Instr &x);
+  bool vecLut(const Instr &x);
+  bool hostCall(const Instr &x);
+  /// A LUT-unit table (256 int8 codes) on a target with the unit.
+  bool checkLutTable(const std::vector<int64_t> &table);
 
   bool lutSoftmax(const Instr &x);
 

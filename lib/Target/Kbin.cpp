@@ -34,6 +34,15 @@ rt::TargetParams kite::targetParams(TargetAttr target) {
   t.sramRead32b = e.getSramRead32b().convertToDouble();
   t.dramRead32b = e.getDramRead32b().convertToDouble();
   t.lutRead8b = e.getLutRead8b().convertToDouble();
+  if (HostAttr host = target.getHost()) {
+    t.hostLinkBytesPerCycle = host.getLinkBytesPerCycle().convertToDouble();
+    t.hostCyclesPerElement = host.getCyclesPerElement().convertToDouble();
+    t.hostElementPj = host.getElementPj().convertToDouble();
+  }
+  if (LutUnitAttr lut = target.getLut()) {
+    t.lutLanes = lut.getLanes();
+    t.lutEntries = lut.getEntries();
+  }
   return t;
 }
 
@@ -46,6 +55,8 @@ static std::optional<rt::DType> ioDType(Type element) {
     return rt::DType::I16;
   if (element.isSignlessInteger(32))
     return rt::DType::I32;
+  if (element.isSignlessInteger(64))
+    return rt::DType::I64;
   return std::nullopt;
 }
 
@@ -59,6 +70,8 @@ static Type ioElement(MLIRContext *ctx, rt::DType dtype) {
     return IntegerType::get(ctx, 16);
   case rt::DType::I32:
     return IntegerType::get(ctx, 32);
+  case rt::DType::I64:
+    return IntegerType::get(ctx, 64);
   }
   return {};
 }

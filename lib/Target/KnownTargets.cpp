@@ -54,7 +54,11 @@ static TargetAttr kiteV1(MLIRContext *ctx) {
       /*intBits=*/{2, 3, 4, 5, 6, 7, 8}, /*lpBits=*/{3, 4, 5, 6, 7, 8},
       multiplierLibrary(ctx),
       nmPatterns(ctx, {{2, 4}, {1, 4}, {4, 8}, {2, 8}, {1, 8}}),
-      /*activationSparsity=*/true, softmax, memory, horowitz45nm(ctx));
+      /*activationSparsity=*/true, softmax, memory, horowitz45nm(ctx),
+      LutUnitAttr::get(ctx, /*entries=*/256, /*lanes=*/16),
+      HostAttr::get(ctx, /*linkBytesPerCycle=*/APFloat(4.0),
+                    /*cyclesPerElement=*/APFloat(8.0),
+                    /*elementPj=*/APFloat(20.0)));
 }
 
 static TargetAttr kiteMini(MLIRContext *ctx) {
@@ -72,7 +76,8 @@ static TargetAttr kiteMini(MLIRContext *ctx) {
       /*arrayCols=*/8, /*accBits=*/24,
       /*lpAccFracBits=*/12, /*intBits=*/{2, 4, 8},
       /*lpBits=*/{4, 8}, multiplierLibrary(ctx), nmPatterns(ctx, {{2, 4}}),
-      /*activationSparsity=*/false, softmax, memory, horowitz45nm(ctx));
+      /*activationSparsity=*/false, softmax, memory, horowitz45nm(ctx),
+      /*lut=*/LutUnitAttr(), /*host=*/HostAttr()); // no LUT unit, no host
 }
 
 ArrayRef<StringRef> kite::getKnownTargetNames() {

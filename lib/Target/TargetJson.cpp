@@ -37,6 +37,13 @@ public:
     return object.get(key);
   }
 
+  bool has(StringRef key) const { return object.get(key) != nullptr; }
+  /// Whether `key` is present and null (marked as read).
+  bool isNull(StringRef key) {
+    const json::Value *v = get(key);
+    return v && v->kind() == json::Value::Null;
+  }
+
   llvm::Error readUnsigned(StringRef key, unsigned &out) {
     const json::Value *v = get(key);
     if (!v)
@@ -203,6 +210,17 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
            accKib = mem.getAccKib(), scratchKib = mem.getScratchKib();
   double dramBw = mem.getDramBytesPerCycle().convertToDouble(),
          sramBw = mem.getSramBytesPerCycle().convertToDouble();
+  LutUnitAttr lutBase = base.getLut();
+  bool hasLut = bool(lutBase);
+  unsigned lutEntries = hasLut ? lutBase.getEntries() : 256,
+           lutLanes = hasLut ? lutBase.getLanes() : 16;
+  HostAttr hostBase = base.getHost();
+  bool hasHost = bool(hostBase);
+  double hostLink =
+             hasHost ? hostBase.getLinkBytesPerCycle().convertToDouble() : 4.0,
+         hostCycles =
+             hasHost ? hostBase.getCyclesPerElement().convertToDouble() : 8.0,
+         hostPj = hasHost ? hostBase.getElementPj().convertToDouble() : 20.0;
   EnergyAttr en = base.getEnergy();
   APFloat energyValues[] = {en.getInt8Mul(),     en.getInt8Add(),
                             en.getInt32Add(),    en.getFp32Mul(),
@@ -278,6 +296,36 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
             return llvm::Error::success();
           }))
     return std::move(e);
+  // "lut": {...} adds or changes the LUT unit; "lut": null removes it.
+  if (reader.isNull("lut")) {
+    hasLut = false;
+  } else if (reader.has("lut")) {
+    hasLut = true;
+    if (llvm::Error e =
+            readNested(reader, "lut", [&](FieldReader &r) -> llvm::Error {
+              if (llvm::Error e = r.readUnsigned("entries", lutEntries))
+                return e;
+              return r.readUnsigned("lanes", lutLanes);
+            }))
+      return std::move(e);
+  }
+  // "host": {...} adds or changes the host; "host": null removes it.
+  if (reader.isNull("host")) {
+    hasHost = false;
+  } else if (reader.has("host")) {
+    hasHost = true;
+    if (llvm::Error e =
+            readNested(reader, "host", [&](FieldReader &r) -> llvm::Error {
+              if (llvm::Error e =
+                      r.readDouble("link_bytes_per_cycle", hostLink))
+                return e;
+              if (llvm::Error e =
+                      r.readDouble("cycles_per_element", hostCycles))
+                return e;
+              return r.readDouble("element_pj", hostPj);
+            }))
+      return std::move(e);
+  }
   if (llvm::Error e = reader.rejectUnknown())
     return std::move(e);
 
@@ -328,12 +376,21 @@ llvm::Expected<TargetAttr> kite::targetFromJson(MLIRContext *ctx,
       APFloat(energy[5]), APFloat(energy[6]), APFloat(energy[7]));
   if (!energyAttr)
     return invalid();
+  LutUnitAttr lut;
+  if (hasLut &&
+      !(lut = LutUnitAttr::getChecked(emitError, ctx, lutEntries, lutLanes)))
+    return invalid();
+  HostAttr host;
+  if (hasHost &&
+      !(host = HostAttr::getChecked(emitError, ctx, APFloat(hostLink),
+                                    APFloat(hostCycles), APFloat(hostPj))))
+    return invalid();
   SmallVector<StringRef> mulRefs(multipliers.begin(), multipliers.end());
   auto target = TargetAttr::getChecked(
       emitError, ctx, StringRef(name), clockMhz, rows, cols, accBits,
       lpAccFracBits, ArrayRef<unsigned>(intBits), ArrayRef<unsigned>(lpBits),
       b.getStrArrayAttr(mulRefs), b.getArrayAttr(nmAttrs), actSparsity, softmax,
-      memory, energyAttr);
+      memory, energyAttr, lut, host);
   if (!target)
     return invalid();
   return target;
@@ -437,5 +494,19 @@ json::Value kite::targetToJson(TargetAttr target) {
                     {"sram_read_32b", en.getSramRead32b().convertToDouble()},
                     {"dram_read_32b", en.getDramRead32b().convertToDouble()},
                     {"lut_read_8b", en.getLutRead8b().convertToDouble()}}},
+      {"lut", target.getLut() ? json::Value(json::Object{
+                                    {"entries", target.getLut().getEntries()},
+                                    {"lanes", target.getLut().getLanes()}})
+                              : json::Value(nullptr)},
+      {"host",
+       target.getHost()
+           ? json::Value(json::Object{
+                 {"link_bytes_per_cycle",
+                  target.getHost().getLinkBytesPerCycle().convertToDouble()},
+                 {"cycles_per_element",
+                  target.getHost().getCyclesPerElement().convertToDouble()},
+                 {"element_pj",
+                  target.getHost().getElementPj().convertToDouble()}})
+           : json::Value(nullptr)},
   };
 }

@@ -130,6 +130,9 @@ class Runners:
         for what, cmd in steps:
             res = subprocess.run(cmd, shell=isinstance(cmd, str),
                                  capture_output=True, text=True)
+            if what == "does not compile":
+                with open(os.path.join(self.tmp, name + ".kitec.log"), "w") as f:
+                    f.write(res.stderr)
             if res.returncode != 0:
                 lines = [l for l in res.stderr.splitlines() if "error" in l]
                 return f"{what}: {lines[0] if lines else 'failed'}"
@@ -431,20 +434,24 @@ def compile_inputs(runners):
 def cost_summary(stats):
     """Per inference (one run of the binary's batch): cycles, energy, EDP
     and where the energy goes (MAC array, vector and LUT units, on-chip
-    SRAM and scratchpad, DRAM)."""
+    SRAM and scratchpad, DRAM, host segments)."""
     runs = max(stats["runs"], 1)
     energy = stats["energy_j"] / runs
     seconds = stats["seconds"] / runs
-    groups = {"MAC": 0.0, "vector+LUT": 0.0, "SRAM+scratch": 0.0, "DRAM": 0.0}
+    groups = {"MAC": 0.0, "vector+LUT": 0.0, "SRAM+scratch": 0.0, "DRAM": 0.0,
+              "host": 0.0}
     for component, joules in stats["energy_by_component_j"].items():
         group = ("DRAM" if component == "dram" else
                  "vector+LUT" if component in ("vector", "lut") else
-                 "SRAM+scratch" if component in ("sram", "scratch") else "MAC")
+                 "SRAM+scratch" if component in ("sram", "scratch") else
+                 "host" if component == "host" else "MAC")
         groups[group] += joules or 0.0
     total = sum(groups.values()) or 1.0
     split = ", ".join(f"{k} {100 * v / total:.0f}%" for k, v in groups.items())
-    return (f"{runs} runs; per run {stats['cycles'] // runs} cycles, "
-            f"{energy:.3e} J, EDP {energy * seconds:.3e} J*s ({split})")
+    host = stats["busy_cycles"].get("host", 0) // runs
+    return (f"{runs} runs; per run {stats['cycles'] // runs} cycles "
+            f"({host} on the host), {energy:.3e} J, "
+            f"EDP {energy * seconds:.3e} J*s ({split})")
 
 
 def mac_formats(ir_path):

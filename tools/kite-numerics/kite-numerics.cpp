@@ -7,16 +7,21 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kite/Numerics/Gelu.h"
 #include "kite/Numerics/LP.h"
 #include "kite/Numerics/LutSoftmax.h"
+#include "kite/Numerics/LutTable.h"
 #include "kite/Numerics/Multipliers.h"
+#include "kite/Numerics/Unary.h"
 #include "kite/Target/KnownTargets.h"
 #include "kite/Target/TargetJson.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -37,15 +42,19 @@ static cl::SubCommand
                "Generate LUT-softmax tables for the target's softmax unit and "
                "report their size and error against exact softmax");
 
+static cl::SubCommand
+    lutCmd("lut", "Print the LUT unit's 256-entry table of an elementwise "
+                  "function between int8 quantizations, and its error");
+
 static cl::opt<bool> json("json", cl::desc("Print JSON instead of text"),
                           cl::sub(lpCmd), cl::sub(mulCmd), cl::sub(softmaxCmd),
-                          cl::cat(category));
+                          cl::sub(lutCmd), cl::cat(category));
 static cl::opt<std::string>
     targetOpt("target",
               cl::desc("Built-in target name or JSON target file "
                        "(default: kite-v1)"),
               cl::init("kite-v1"), cl::sub(mulCmd), cl::sub(softmaxCmd),
-              cl::cat(category));
+              cl::sub(lutCmd), cl::cat(category));
 
 // lp
 static cl::list<int> lpFormat("format", cl::desc("n,es,rs,sf"),
@@ -91,6 +100,24 @@ static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the random inputs"),
 static cl::opt<bool> printTables("print-tables",
                                  cl::desc("Also print the table entries"),
                                  cl::sub(softmaxCmd), cl::cat(category));
+
+// lut
+static cl::opt<std::string>
+    lutFunction("function",
+                cl::desc("sigmoid, tanh, exp, log, erf, rsqrt, reciprocal, "
+                         "sqrt, gelu, gelu-tanh, silu, softplus, hardsigmoid, "
+                         "hardswish, relu6, leaky-relu, elu"),
+                cl::init("sigmoid"), cl::sub(lutCmd), cl::cat(category));
+static cl::list<double> lutRange("input-range",
+                                 cl::desc("lo,hi: the real values the int8 "
+                                          "input codes span (0 is added)"),
+                                 cl::CommaSeparated, cl::sub(lutCmd),
+                                 cl::cat(category));
+static cl::list<double>
+    lutOutRange("output-range",
+                cl::desc("lo,hi of the output codes (default: the function's "
+                         "range over the input codes)"),
+                cl::CommaSeparated, cl::sub(lutCmd), cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "kite-numerics: " << message << "\n";
@@ -328,6 +355,127 @@ static int runSoftmax() {
   return 0;
 }
 
+/// The float function named by --function, as the interpreter computes
+/// it (numerics' unary functions and GELU round as its kernels do).
+static std::function<double(double)> lutFunctionNamed(llvm::StringRef name) {
+  using F = std::function<double(double)>;
+  for (int64_t k = 0; k < kNumUnaryFns; ++k)
+    if (name == unaryName(UnaryFn(k)))
+      return [k](double x) { return double(applyUnary(UnaryFn(k), float(x))); };
+  auto sigmoid = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+  return llvm::StringSwitch<F>(name)
+      .Case("sqrt", [](double x) { return std::sqrt(x); })
+      .Case("gelu", [](double x) { return double(gelu(float(x), false)); })
+      .Case("gelu-tanh", [](double x) { return double(gelu(float(x), true)); })
+      .Case("silu", [=](double x) { return x * sigmoid(x); })
+      .Case("softplus", [](double x) { return std::log1p(std::exp(x)); })
+      .Case("hardsigmoid",
+            [](double x) { return std::clamp(x / 6.0 + 0.5, 0.0, 1.0); })
+      .Case("hardswish",
+            [](double x) { return x * std::clamp(x + 3.0, 0.0, 6.0) / 6.0; })
+      .Case("relu6", [](double x) { return std::clamp(x, 0.0, 6.0); })
+      .Case("leaky-relu", [](double x) { return x < 0 ? 0.01 * x : x; })
+      .Case("elu", [](double x) { return x < 0 ? std::expm1(x) : x; })
+      .Default(nullptr);
+}
+
+static int runLut() {
+  mlir::MLIRContext ctx;
+  llvm::Expected<TargetAttr> target = loadTarget(ctx);
+  if (!target)
+    return fail(llvm::toString(target.takeError()));
+  LutUnitAttr unit = target->getLut();
+  if (!unit || unit.getEntries() < 256)
+    return fail("target '" + target->getName() +
+                "' has no LUT unit with 256-entry tables");
+  std::function<double(double)> f = lutFunctionNamed(lutFunction);
+  if (!f)
+    return fail("unknown function '" + lutFunction + "' (see --help)");
+  auto range = [](const cl::list<double> &r, const char *what, double &lo,
+                  double &hi) -> bool {
+    if (r.size() != 2 || !std::isfinite(r[0]) || !std::isfinite(r[1]) ||
+        !(r[0] < r[1])) {
+      fail(llvm::Twine("--") + what + " must be lo,hi with lo < hi, finite");
+      return false;
+    }
+    lo = r[0];
+    hi = r[1];
+    return true;
+  };
+  double lo = -8, hi = 8;
+  if (!lutRange.empty() && !range(lutRange, "input-range", lo, hi))
+    return 1;
+  Int8Quant in = coverRange(lo, hi);
+  double ylo = 0, yhi = 0;
+  for (int c = -128; c < 128; ++c) {
+    double y = f(dequantize(c, in.scale, in.zero));
+    if (std::isfinite(y)) {
+      ylo = std::min(ylo, y);
+      yhi = std::max(yhi, y);
+    }
+  }
+  if (!lutOutRange.empty() && !range(lutOutRange, "output-range", ylo, yhi))
+    return 1;
+  Int8Quant out = coverRange(ylo, yhi);
+  LutTable table;
+  if (!buildLutTable(f, in, out, table))
+    return fail("'" + lutFunction + "' is NaN on some input code in " +
+                llvm::formatv("[{0}, {1}]", lo, hi).str());
+  // The error on a fine grid of the input range, against the float
+  // function (where it is finite).
+  constexpr int kGrid = 100001;
+  double maxAbs = 0, sumAbs = 0;
+  int counted = 0;
+  for (int i = 0; i < kGrid; ++i) {
+    double x = lo + (hi - lo) * i / (kGrid - 1), y = f(x);
+    if (!std::isfinite(y))
+      continue;
+    double e = std::fabs(evalLutTable(table, in, out, x) - y);
+    maxAbs = std::max(maxAbs, e);
+    sumAbs += e;
+    ++counted;
+  }
+  double meanAbs = counted ? sumAbs / counted : 0.0;
+  double lookupPj = target->getEnergy().getLutRead8b().convertToDouble();
+  if (json) {
+    llvm::json::Array entries;
+    for (int8_t v : table)
+      entries.push_back(int64_t(v));
+    llvm::outs() << llvm::formatv(
+        "{0:2}\n", llvm::json::Value(llvm::json::Object{
+                       {"target", target->getName()},
+                       {"entries", unit.getEntries()},
+                       {"lanes", unit.getLanes()},
+                       {"lookup_pj", lookupPj},
+                       {"function", lutFunction},
+                       {"input", llvm::json::Object{{"scale", in.scale},
+                                                    {"zero_point", in.zero}}},
+                       {"output", llvm::json::Object{{"scale", out.scale},
+                                                     {"zero_point", out.zero}}},
+                       {"max_abs_error", maxAbs},
+                       {"mean_abs_error", meanAbs},
+                       {"table", std::move(entries)}}));
+    return 0;
+  }
+  llvm::outs() << llvm::formatv(
+      "target {0}: LUT unit of {1}-entry tables, {2} lookups per cycle, "
+      "{3} pJ per lookup\n",
+      target->getName(), unit.getEntries(), unit.getLanes(), lookupPj);
+  llvm::outs() << llvm::formatv(
+      "{0} on [{1}, {2}]: input scale {3:e6}, zero point {4}; output scale "
+      "{5:e6}, zero point {6}\n",
+      lutFunction, lo, hi, in.scale, in.zero, out.scale, out.zero);
+  llvm::outs() << llvm::formatv(
+      "error vs float on {0} inputs: max |d| {1:e3} ({2:f2} output codes), "
+      "mean |d| {3:e3} ({4:f3} codes)\n",
+      counted, maxAbs, maxAbs / out.scale, meanAbs, meanAbs / out.scale);
+  llvm::outs() << "table (code -128 first):";
+  for (size_t i = 0; i < table.size(); ++i)
+    llvm::outs() << (i % 16 == 0 ? "\n " : " ") << int(table[i]);
+  llvm::outs() << "\n";
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -338,12 +486,17 @@ int main(int argc, char **argv) {
       "  kite-numerics multipliers [--a-bits=8] [--w-bits=4 --w-signed] "
       "[--target=kite-v1|t.json] [--json]\n"
       "  kite-numerics softmax [--target=...] [--method=rexp|lut2d] "
-      "[--row-length=64] [--rows=2000] [--sigma=2] [--seed=1] [--json]\n");
+      "[--row-length=64] [--rows=2000] [--sigma=2] [--seed=1] [--json]\n"
+      "  kite-numerics lut --function=sigmoid [--input-range=-8,8] "
+      "[--output-range=lo,hi] [--target=...] [--json]\n");
   if (lpCmd)
     return runLP();
   if (mulCmd)
     return runMultipliers();
   if (softmaxCmd)
     return runSoftmax();
-  return fail("expected a subcommand: lp, multipliers or softmax (see --help)");
+  if (lutCmd)
+    return runLut();
+  return fail(
+      "expected a subcommand: lp, multipliers, softmax or lut (see --help)");
 }

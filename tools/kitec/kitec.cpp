@@ -187,6 +187,16 @@ static cl::opt<bool>
 static cl::opt<bool> noLutSoftmax("no-lut-softmax",
                                   cl::desc("Keep softmax off the LUT unit"),
                                   cl::cat(category));
+static cl::opt<bool>
+    noHost("no-host",
+           cl::desc("Refuse host segments: an op no accelerator unit runs "
+                    "(argmax, casts) is an error instead of a host_call"),
+           cl::cat(category));
+static cl::opt<bool> noLutUnary(
+    "no-lut-unary",
+    cl::desc("Keep elementwise functions (sigmoid, tanh, hard-swish, ...) on "
+             "the vector unit in f32 instead of LUT-unit tables"),
+    cl::cat(category));
 
 namespace {
 int fail(const llvm::Twine &message) {
@@ -272,6 +282,7 @@ struct Layer {
   int64_t cycles = 0;
   double energyPj = 0;
   bool hasInstructions = false;
+  bool onHost = false; ///< a host segment (host_call)
 };
 
 Layer describe(Operation *op) {
@@ -279,11 +290,13 @@ Layer describe(Operation *op) {
   l.info["op"] = op->getName().getStringRef().str();
   if (op->getNumResults())
     l.info["shape"] = typeString(op->getResult(0).getType());
-  // kite-lut-softmax's measurement of its tables on the calibration rows.
-  if (auto check = op->getAttrOfType<DictionaryAttr>("kite.lut_check")) {
+  // The LUT guards' measurement of their tables on the calibration data.
+  if (auto check = op->getAttrOfType<DictionaryAttr>(kLutCheckAttrName)) {
     llvm::json::Object o;
     for (NamedAttribute a : check) {
-      if (auto f = dyn_cast<FloatAttr>(a.getValue()))
+      if (auto str = dyn_cast<StringAttr>(a.getValue()))
+        o[a.getName().str()] = str.str();
+      else if (auto f = dyn_cast<FloatAttr>(a.getValue()))
         o[a.getName().str()] = f.getValueAsDouble();
       else if (auto b = dyn_cast<BoolAttr>(a.getValue()))
         o[a.getName().str()] = b.getValue();
@@ -359,6 +372,7 @@ FailureOr<rt::Program> lowerModule(MLIRContext &ctx, ModuleOp module,
   pm.addInstrumentation(std::make_unique<PassClock>(times));
   LowerOptions lowering;
   lowering.layerAttrs = true;
+  lowering.host = !noHost;
   buildLowerPipeline(pm, lowering);
   if (failed(pm.run(module)))
     return failure();
@@ -506,6 +520,7 @@ int main(int argc, char **argv) {
         options.layerBits.push_back(entry.str());
     options.weightBitBudget = weightBitBudget;
     options.lutSoftmax = !noLutSoftmax;
+    options.lutUnary = !noLutUnary;
     options.lpBudget = lpBudget;
   };
   CompileOptions options;
@@ -591,6 +606,8 @@ int main(int argc, char **argv) {
     layers.push_back(describe(&op));
     if (auto sm = dyn_cast<LutSoftmaxOp>(op))
       lutBytes += sm.getTables().bytes();
+    if (auto lut = dyn_cast<LutOp>(op))
+      lutBytes += uint64_t(lut.getTable().getNumElements());
     // A later N:M term of a TASD series (weights or activations) joins the
     // layer whose accumulator it continues.
     Value acc;
@@ -780,7 +797,22 @@ int main(int argc, char **argv) {
     layers[size_t(layer)].cycles += sim.profile()[k].cycles;
     layers[size_t(layer)].energyPj += sim.profile()[k].energyPj;
     layers[size_t(layer)].hasInstructions = true;
+    if (program->code[k].opcode == rt::Opcode::HostCall)
+      layers[size_t(layer)].onHost = true;
   }
+  // Host segments: every op that ran on the host, with its share of the
+  // cycles (kitec --no-host refuses them).
+  llvm::json::Array hostOps;
+  int64_t hostCycles = 0;
+  for (const Layer &l : layers)
+    if (l.onHost) {
+      hostCycles += l.cycles;
+      hostOps.push_back(llvm::json::Object{
+          {"op", *l.info.getString("op")},
+          {"cycles", l.cycles},
+          {"share",
+           stats.cycles ? double(l.cycles) / double(stats.cycles) : 0.0}});
+    }
   // Average operand width over the MAC layers (activation and weight
   // alike), plain and weighted by MACs.
   double bitsSum = 0, bitsWeighted = 0, macSum = 0;
@@ -805,6 +837,8 @@ int main(int argc, char **argv) {
     if (!l.hasInstructions)
       continue;
     l.info["index"] = int64_t(index);
+    if (l.onHost)
+      l.info["host"] = true;
     if (std::optional<int64_t> perRun = l.info.getInteger("macs"))
       l.info["macs"] = *perRun * stats.runs; // totals over the runs, as cycles
 
@@ -832,6 +866,10 @@ int main(int argc, char **argv) {
       t.name, stats.runs,
       program->inputs.empty() ? 1 : program->inputs[0].shape[0], stats.cycles,
       stats.energyJ(), stats.edpJs(t), lutBytes, compileSeconds);
+  llvm::outs() << llvm::formatv(
+      "host segments: {0} ops, {1} cycles ({2:f1}% of the cycles)\n",
+      hostOps.size(), hostCycles,
+      stats.cycles ? 100.0 * double(hostCycles) / double(stats.cycles) : 0.0);
   if (macLayers)
     llvm::outs() << llvm::formatv(
         "average operand bits: {0:f2} over {1} MAC layers ({2:f2} weighted "
@@ -885,6 +923,12 @@ int main(int argc, char **argv) {
                             {"energy_by_component_j", std::move(energy)}}},
         {"layers", std::move(layerArray)},
         {"lut_bytes", int64_t(lutBytes)},
+        {"host",
+         llvm::json::Object{
+             {"ops", std::move(hostOps)},
+             {"cycles", hostCycles},
+             {"share", stats.cycles ? double(hostCycles) / double(stats.cycles)
+                                    : 0.0}}},
         {"average_bits",
          llvm::json::Object{
              {"layers", macLayers ? bitsSum / double(macLayers) : 0.0},

@@ -265,6 +265,14 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
         {int8(), 1.0f, 2, false, perTensor}}) {
     Builder b;
     b.p.target.scratchBytes = 4096;
+    b.p.target.lutLanes = 4;
+    b.p.target.lutEntries = 256;
+    // int8 codes also go through a LUT-unit table (a reversal) on the
+    // way out, as a vec_lut after the split path.
+    std::vector<int64_t> table;
+    if (!out.isLP)
+      for (int c = 0; c < 256; ++c)
+        table.push_back(127 - c);
     std::vector<float> factor = {multiply};
     int64_t da = b.data(a), dw = b.data(w), dab = b.data(accBias),
             dfb = b.data(bias), dfactor = b.data(factor),
@@ -278,11 +286,26 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
     b.op(Opcode::DmaLoad, {I(dab), I(2), I(1024), I(1), I(n * 4), I(n * 4)});
     b.op(Opcode::DmaLoad, {I(dfb), I(2), I(2048), I(1), I(n * 4), I(n * 4)});
     b.op(Opcode::Mma, {I(0), I(0), I(0), I(m), I(k), I(n), I(0)});
-    b.op(Opcode::StoreAccFused,
-         {I(0), I(m), I(n), I(fused), I(n), I(1), I(int64_t(DType::I8)),
-          I(1024), FA(scales), IA(zeros), I(2048), F(-1.0), F(3.0),
-          I(out.pack()), FA(outScales), I(0), F(multiply), I(activation),
-          I(addResidual ? dres : -1)});
+    b.op(Opcode::StoreAccFused, {I(0),
+                                 I(m),
+                                 I(n),
+                                 I(fused),
+                                 I(n),
+                                 I(1),
+                                 I(int64_t(DType::I8)),
+                                 I(1024),
+                                 FA(scales),
+                                 IA(zeros),
+                                 I(2048),
+                                 F(-1.0),
+                                 F(3.0),
+                                 I(out.pack()),
+                                 FA(outScales),
+                                 I(0),
+                                 F(multiply),
+                                 I(activation),
+                                 I(addResidual ? dres : -1),
+                                 IA(table)});
     b.op(Opcode::StoreAcc, {I(0), I(m), I(n), I(acc32), I(n), I(1),
                             I(int64_t(DType::I32)), I(1024)});
     OperandFormat i32;
@@ -304,6 +327,8 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
     b.op(Opcode::VecQuantize, {I(f32), I(split), I(int64_t(DType::I8)),
                                I(m * n), I(1), I(out.pack()), FA(outScales),
                                IA(std::vector<int64_t>(outScales.size(), 0))});
+    if (!table.empty())
+      b.op(Opcode::VecLut, {I(split), I(split), I(m * n), IA(table)});
     auto outs = b.run();
     EXPECT_EQ(outs[0], outs[1])
         << out.str() << " multiply " << multiply << " activation " << activation
@@ -576,14 +601,64 @@ TEST(Simulator, LPCodesAreStoredSignExtended) {
 TEST(Simulator, DrainOutScalesAreOneOrOnePerColumn) {
   Builder b;
   int64_t out = b.output(DType::I8, {1, 3});
-  b.op(Opcode::StoreAccFused,
-       {I(0), I(1), I(3), I(out), I(3), I(1), I(int64_t(DType::I8)), I(-1),
-        FA({0.5}), IA({0}), I(-1), F(-1.0), F(1.0), I(int8().pack()),
-        FA({1.0, 0.5}), I(0), F(1.0), I(0), I(-1)});
+  b.op(Opcode::StoreAccFused, {I(0),
+                               I(1),
+                               I(3),
+                               I(out),
+                               I(3),
+                               I(1),
+                               I(int64_t(DType::I8)),
+                               I(-1),
+                               FA({0.5}),
+                               IA({0}),
+                               I(-1),
+                               F(-1.0),
+                               F(1.0),
+                               I(int8().pack()),
+                               FA({1.0, 0.5}),
+                               I(0),
+                               F(1.0),
+                               I(0),
+                               I(-1),
+                               IA({})});
   std::string error;
   b.run(&error);
   EXPECT_EQ(error, "instruction 0 (store_acc_fused): out_scales must hold "
                    "one scale or one per column");
+}
+
+TEST(Simulator, LutTablesNeedTheUnit) {
+  std::vector<int8_t> x = {-128, 0, 5, 127};
+  std::vector<int64_t> table(256);
+  for (int c = 0; c < 256; ++c)
+    table[size_t(c)] = c / 2 - 64;
+  for (int64_t lanes : {0, 4}) {
+    Builder b;
+    b.p.target.lutLanes = lanes;
+    b.p.target.lutEntries = lanes ? 256 : 0;
+    int64_t dx = b.data(x), out = b.output(DType::I8, {4});
+    b.op(Opcode::VecLut, {I(dx), I(out), I(4), IA(table)});
+    std::string error;
+    auto outs = b.run(&error);
+    if (!lanes) {
+      EXPECT_EQ(error, "instruction 0 (vec_lut): target 'test' has no LUT "
+                       "unit with 256-entry tables");
+      continue;
+    }
+    ASSERT_EQ(error, "");
+    std::vector<int8_t> y = as<int8_t>(outs[0]);
+    EXPECT_EQ(y, (std::vector<int8_t>{-64, 0, 2, 63}));
+  }
+  Builder b;
+  b.p.target.lutLanes = 4;
+  b.p.target.lutEntries = 256;
+  int64_t dx = b.data(x), out = b.output(DType::I8, {4});
+  b.op(Opcode::VecLut, {I(dx), I(out), I(4), IA({1, 2})});
+  std::string error;
+  b.run(&error);
+  EXPECT_EQ(
+      error,
+      "instruction 0 (vec_lut): a LUT table must have 256 entries, got 2");
 }
 
 TEST(Simulator, AveragePoolingTakesF32Only) {

@@ -80,6 +80,11 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<bool> lutSoftmax{*this, "lut-softmax",
                           llvm::cl::desc("Softmax on the LUT unit"),
                           llvm::cl::init(true)};
+  Option<bool> lutUnary{
+      *this, "lut-unary",
+      llvm::cl::desc("Elementwise functions of quantized tensors on the LUT "
+                     "unit (with calibration data and a target that has one)"),
+      llvm::cl::init(true)};
   Option<std::string> softmaxMethod{*this, "softmax-method",
                                     llvm::cl::desc("rexp, lut2d or target"),
                                     llvm::cl::init("target")};
@@ -101,6 +106,10 @@ struct LowerOptions : mlir::PassPipelineOptions<LowerOptions> {
       llvm::cl::desc("Mark each instruction with the position of its "
                      "tensor-level op (convert-kite-to-kite-isa)"),
       llvm::cl::init(false)};
+  Option<bool> host{*this, "host",
+                    llvm::cl::desc("Run ops no accelerator unit can (argmax, "
+                                   "casts) as host segments"),
+                    llvm::cl::init(true)};
 };
 
 /// Appends kite-lower: kite-pack-weights, kite-tile,

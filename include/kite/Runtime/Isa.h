@@ -39,7 +39,7 @@ constexpr int64_t kScratchBase = int64_t(1) << 30;
 constexpr int64_t kMaxBufferBytes = int64_t(1) << 28;
 
 /// Element types of tensors in DRAM (integers are two's complement).
-enum class DType : int64_t { F32 = 0, I8 = 1, I16 = 2, I32 = 3 };
+enum class DType : int64_t { F32 = 0, I8 = 1, I16 = 2, I32 = 3, I64 = 4 };
 unsigned dtypeBytes(DType dtype);
 const char *dtypeName(DType dtype);
 
@@ -58,7 +58,8 @@ std::vector<uint8_t> packNMIndices(const std::vector<uint8_t> &indices,
 unsigned nmIndexAt(const uint8_t *row, int64_t j, unsigned bits);
 
 /// The units that run instructions concurrently.
-enum class Unit { Dma, Array, Vector, Control };
+/// Host: the host processor, for host segments (the accelerator waits).
+enum class Unit { Dma, Array, Vector, Control, Host };
 const char *unitName(Unit unit);
 
 enum class Opcode : uint32_t {
@@ -86,7 +87,16 @@ enum class Opcode : uint32_t {
   VecSelect = 22,
   VecGather = 23,
   VecSoftmax = 24,
+  VecLut = 25,
+  HostCall = 26,
 };
+
+/// The host segments' kernels (host_call's `kind`).
+enum class HostKernel : int64_t {
+  ArgMax = 0, ///< the index of the first largest element along the axis
+  Cast = 1,   ///< elementwise conversion between dtypes, as tosa.cast
+};
+constexpr int64_t kNumHostKernels = 2;
 
 enum class FieldKind { Int, Float, IntArray, FloatArray, String };
 
@@ -150,6 +160,10 @@ struct TargetParams {
   /// On-chip scratchpad, addressed at [kScratchBase, kScratchBase + size).
   int64_t scratchBytes = 0;
   double dramBytesPerCycle = 16, sramBytesPerCycle = 128;
+  /// LUT unit: lookups per cycle and entries per table (0: no LUT unit).
+  int64_t lutLanes = 0, lutEntries = 0;
+  /// Host: link bytes per cycle (0: no host), cycles and pJ per element.
+  double hostLinkBytesPerCycle = 0, hostCyclesPerElement = 0, hostElementPj = 0;
   // Energies in pJ (docs/target.md gives each source).
   double int8Mul = 0.2, int8Add = 0.03, int32Add = 0.1, fp32Mul = 3.7,
          fp32Add = 0.9, sramRead32b = 5, dramRead32b = 640, lutRead8b = 0.36;
@@ -191,7 +205,7 @@ struct Program {
   std::vector<Instr> code;
 };
 
-constexpr uint32_t kKbinVersion = 8;
+constexpr uint32_t kKbinVersion = 9;
 
 /// The .kbin bytes of a program (docs/binary-format.md).
 std::vector<uint8_t> encodeKbin(const Program &program);

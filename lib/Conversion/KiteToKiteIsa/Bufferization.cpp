@@ -289,14 +289,16 @@ private:
         return place(rq->quantize, rq->quantize.getResult());
       }
     // Dequantizing i32 (a drained accumulator) keeps the size.
-    if (isa<DequantizeOp, tosa::ClampOp, GeluOp, LayerNormOp, SoftmaxOp>(op) ||
+    if (isa<DequantizeOp, tosa::ClampOp, GeluOp, LayerNormOp, SoftmaxOp, LutOp>(
+            op) ||
         unaryFnOf(&op))
       return place(&op, op.getResult(0), op.getOperand(0));
     if (isa<QuantizeOp, tosa::TransposeOp, tosa::SliceOp, tosa::MaxPool2dOp,
             tosa::AvgPool2dOp, tosa::ReduceSumOp, tosa::ReduceMaxOp,
             tosa::ReduceMinOp, tosa::ReduceProductOp, tosa::EqualOp,
             tosa::GreaterOp, tosa::GreaterEqualOp, tosa::SelectOp,
-            tosa::ConcatOp, tosa::GatherOp, LutSoftmaxOp>(op))
+            tosa::ConcatOp, tosa::GatherOp, LutSoftmaxOp, tosa::ArgMaxOp,
+            tosa::CastOp>(op))
       return place(&op, op.getResult(0));
     return success(); // no instruction: the lowering says so
   }

@@ -55,6 +55,8 @@ std::optional<rt::DType> dtypeOf(Type element) {
       return rt::DType::I16;
     if (i.getWidth() <= 32)
       return rt::DType::I32;
+    if (i.getWidth() <= 64)
+      return rt::DType::I64;
   }
   return std::nullopt;
 }
@@ -271,6 +273,14 @@ std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
     match.ops.append(rq->ops.begin(), rq->ops.end());
     match.requantize = rq->quantize;
     v = rq->quantize.getResult();
+    // The LUT unit sits on the drain's way out: a table of the int8 codes.
+    std::optional<IntFormatAttr> format = rq->quantize.getFormat();
+    if (auto lut = dyn_cast_or_null<LutOp>(next(v)); lut && format && *format &&
+                                                     format->getBits() == 8 &&
+                                                     format->getIsSigned()) {
+      match.lut = lut;
+      take(lut);
+    }
   }
   // Plain LP accumulators drain to f32 without help.
   if (match.ops.empty())

@@ -71,9 +71,9 @@ std::optional<SoftmaxRequantizeMatch> matchSoftmaxRequantize(LutSoftmaxOp op);
 /// The ops after a MAC result that fold into its drain: an integer
 /// dequantize (required for integer results), then optionally a multiply
 /// by one f32 constant, an f32 bias add, an add of a tensor computed before
-/// the MAC op (a residual connection), a clamp, a GELU and a requantization
-/// to 8 bits (per tensor or per column), with reshapes between, each value
-/// used once.
+/// the MAC op (a residual connection), a clamp, a GELU, a requantization
+/// to 8 bits (per tensor or per column) and a LUT-unit table of int8 codes,
+/// with reshapes between, each value used once.
 struct EpilogueMatch {
   /// Every op folded in (reshapes included), in order.
   llvm::SmallVector<mlir::Operation *> ops;
@@ -87,6 +87,7 @@ struct EpilogueMatch {
   mlir::tosa::ClampOp clamp;
   GeluOp gelu;
   QuantizeOp requantize;
+  LutOp lut;
 };
 /// The epilogue of MAC result `v` with `n` columns along the last axis (or
 /// axis 1 when `nchw`); `floatBiasTaken`: the MAC op adds an f32 bias

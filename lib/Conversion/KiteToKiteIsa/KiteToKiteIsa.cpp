@@ -124,12 +124,15 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case<GeluOp>([&](auto o) { return lowerGelu(o); })
       .Case<LayerNormOp>([&](auto o) { return lowerLayerNorm(o); })
       .Case<LutSoftmaxOp>([&](auto o) { return lowerLutSoftmax(o); })
+      .Case<LutOp>([&](auto o) { return lowerLut(o); })
       .Case<SoftmaxOp>([&](auto o) { return lowerSoftmax(o); })
       // Data movement
       .Case<tosa::TransposeOp>([&](auto o) { return lowerTranspose(o); })
       .Case<tosa::SliceOp>([&](auto o) { return lowerSlice(o); })
       .Case<tosa::ConcatOp>([&](auto o) { return lowerConcat(o); })
       .Case<tosa::GatherOp>([&](auto o) { return lowerGather(o); })
+      // Host segments
+      .Case<tosa::ArgMaxOp, tosa::CastOp>([&](auto) { return lowerHost(op); })
       .Default([&](Operation *) -> LogicalResult {
         if (std::optional<numerics::UnaryFn> fn = unaryFnOf(op))
           return lowerUnary(op, *fn);
@@ -225,7 +228,7 @@ struct ConvertKiteToKiteIsa
     if (failed(plan))
       return signalPassFailure();
     OpBuilder b(func);
-    Lowering lowering(func, target, *plan, b, layerAttrs);
+    Lowering lowering(func, target, *plan, b, layerAttrs, host);
     if (failed(lowering.run())) {
       // Drop the partial program; the function stays as it was.
       if (auto partial = dyn_cast_or_null<ki::ProgramOp>(func->getPrevNode()))

@@ -97,6 +97,8 @@ struct Epilogue {
   int64_t activation = 0; ///< store_acc_fused's: 0 none, 1 GELU, 2 tanh GELU
   /// The requantization of the result (format none: f32).
   Requantization requant;
+  /// The LUT-unit table the int8 codes go through (empty: none).
+  SmallVector<int64_t> table;
 };
 
 /// Element strides of `operand` broadcast to `shape` (TOSA: equal ranks).
@@ -113,9 +115,9 @@ inline std::array<int64_t, 3> around(ArrayRef<int64_t> shape, int64_t axis) {
 class Lowering {
 public:
   Lowering(func::FuncOp func, TargetAttr target, const BufferPlan &plan,
-           OpBuilder &b, bool layerAttrs)
+           OpBuilder &b, bool layerAttrs, bool allowHost)
       : func(func), target(target), plan(plan), b(b), layerAttrs(layerAttrs),
-        dramNext(plan.dramBytes) {}
+        allowHost(allowHost), dramNext(plan.dramBytes) {}
 
   LogicalResult run();
 
@@ -196,6 +198,9 @@ private:
   LogicalResult lowerLayerNorm(LayerNormOp op);
   LogicalResult lowerLutSoftmax(LutSoftmaxOp op);
   LogicalResult lowerUnary(Operation *op, numerics::UnaryFn fn);
+  LogicalResult lowerLut(LutOp op);
+  /// tosa.argmax and tosa.cast as host_call.
+  LogicalResult lowerHost(Operation *op);
   /// The f32 input and the new result buffer of a one-input op.
   FailureOr<std::pair<Buffer, Buffer>> f32InOut(Operation *op);
   // Data movement (DataMovement.cpp)
@@ -293,6 +298,8 @@ private:
   const BufferPlan &plan;
   OpBuilder &b;
   bool layerAttrs;
+  /// Whether ops no unit runs may become host segments.
+  bool allowHost;
   Location loc = UnknownLoc::get(b.getContext());
   /// The end of DRAM in use (its size is checked once the program is
   /// complete).

@@ -196,7 +196,8 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
             APFloat(ep->hi), ep->requant.format,
             slice(ArrayRef<double>(ep->requant.scales)), ep->requant.zero,
             APFloat(ep->multiply), ep->activation,
-            ep->residual >= 0 ? ep->residual + element * 4 : -1);
+            ep->residual >= 0 ? ep->residual + element * 4 : -1,
+            ArrayRef<int64_t>(ep->table));
       }
     }
   }
@@ -238,6 +239,9 @@ FailureOr<Buffer> Lowering::drainBuffer(Operation *op, Value result, int64_t n,
     e.activation = gelu.getApproximation() == GeluApproximation::Tanh ? 2 : 1;
   if (match->requantize)
     e.requant = requantization(match->requantize, n);
+  if (LutOp lut = match->lut)
+    for (int8_t v : lut.getTable().getValues<int8_t>())
+      e.table.push_back(v);
   fused.insert(match->ops.begin(), match->ops.end());
   ep = &e;
   return newBuffer(match->result.getDefiningOp(), match->result);

@@ -190,6 +190,29 @@ SoftmaxUnitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+LogicalResult LutUnitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  unsigned entries, unsigned lanes) {
+  if (entries < 2 || entries > 65536)
+    return emitError() << "LUT unit entries = " << entries
+                       << " is out of range: must be in [2, 65536]";
+  if (lanes < 1 || lanes > 4096)
+    return emitError() << "LUT unit lanes = " << lanes
+                       << " is out of range: must be in [1, 4096]";
+  return success();
+}
+
+LogicalResult HostAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               APFloat link, APFloat cycles, APFloat pj) {
+  if (failed(checkPositive(emitError, "host link_bytes_per_cycle", link)))
+    return failure();
+  for (auto [name, v] :
+       {std::pair{"cycles_per_element", cycles}, std::pair{"element_pj", pj}})
+    if (!v.isFinite() || v.isNegative())
+      return emitError() << "host " << name
+                         << " must be finite and non-negative";
+  return success();
+}
+
 uint64_t SoftmaxUnitAttr::getTableBytes() const {
   uint64_t entries =
       getExpEntries() + uint64_t(getNormRows()) * uint64_t(getNormCols());
@@ -263,12 +286,14 @@ static LogicalResult checkWidths(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-LogicalResult TargetAttr::verify(
-    function_ref<InFlightDiagnostic()> emitError, StringRef name,
-    unsigned clockMhz, unsigned arrayRows, unsigned arrayCols, unsigned accBits,
-    unsigned lpAccFracBits, ArrayRef<unsigned> intBits,
-    ArrayRef<unsigned> lpBits, ArrayAttr multipliers, ArrayAttr sparsity, bool,
-    SoftmaxUnitAttr softmax, MemoryAttr memory, EnergyAttr energy) {
+LogicalResult
+TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef name,
+                   unsigned clockMhz, unsigned arrayRows, unsigned arrayCols,
+                   unsigned accBits, unsigned lpAccFracBits,
+                   ArrayRef<unsigned> intBits, ArrayRef<unsigned> lpBits,
+                   ArrayAttr multipliers, ArrayAttr sparsity, bool,
+                   SoftmaxUnitAttr softmax, MemoryAttr memory,
+                   EnergyAttr energy, LutUnitAttr, HostAttr) {
   if (name.empty())
     return emitError() << "target name must not be empty";
   if (clockMhz == 0)

@@ -303,6 +303,21 @@ numerics::LutSoftmaxTables LutSoftmaxOp::getTables() {
   return t;
 }
 
+LogicalResult LutOp::verify() {
+  auto type = cast<ShapedType>(getTable().getType());
+  if (type.getRank() != 1 || type.getNumElements() != 256)
+    return emitOpError("table must be a 1-D tensor of 256 entries (one per "
+                       "int8 code), got ")
+           << type;
+  if (TargetAttr target = lookupTarget(*this)) {
+    LutUnitAttr lut = target.getLut();
+    if (!lut || lut.getEntries() < 256)
+      return emitOpError("target '")
+             << target.getName() << "' has no LUT unit with 256-entry tables";
+  }
+  return success();
+}
+
 LogicalResult LutSoftmaxOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();

@@ -75,10 +75,6 @@ LutQuality measure(const numerics::LutSoftmaxTables &t,
   return q;
 }
 
-/// The guard's measurement, on the softmax that runs (kite.lut_softmax, or
-/// the kite.softmax it left exact): agreement, mean_abs_error, rows, used.
-constexpr llvm::StringLiteral kLutCheckAttrName = "kite.lut_check";
-
 int64_t normalizedAxis(SoftmaxOp op) {
   int64_t axis = op.getAxis();
   return axis < 0 ? axis + op.getInput().getType().getRank() : axis;

@@ -129,6 +129,27 @@ LogicalResult checkMemory(Operation *op, StringRef what, int64_t addr,
   return checkMemory(op, what, addr, {bytes}, {1}, 1);
 }
 
+/// A table of the LUT unit: 256 int8 codes, on a target that has the unit
+/// with tables that large.
+LogicalResult checkLutTable(Operation *op, ArrayRef<int64_t> table) {
+  if (table.size() != 256)
+    return op->emitOpError("table must have 256 entries (one per int8 "
+                           "code), got ")
+           << table.size();
+  for (auto [i, v] : llvm::enumerate(table))
+    if (v < -128 || v > 127)
+      return op->emitOpError("table entry ")
+             << i << " = " << v << " is not an int8 code";
+  if (TargetAttr target = lookupTarget(op)) {
+    LutUnitAttr lut = target.getLut();
+    if (!lut || lut.getEntries() < table.size())
+      return op->emitOpError("target '")
+             << target.getName() << "' has no LUT unit with " << table.size()
+             << "-entry tables";
+  }
+  return success();
+}
+
 /// The bytes of an element of dtype `code` (f32, i8, i16, i32).
 FailureOr<int64_t> dtypeBytes(Operation *op, StringRef what, int64_t code) {
   if (code < 0 || code > int64_t(rt::DType::I32))
@@ -160,10 +181,10 @@ LogicalResult verifyIo(Operation *op, int64_t index, int64_t addr, Type type) {
   if (e.isF32())
     bytes = 4;
   else if (e.isSignlessInteger(8) || e.isSignlessInteger(16) ||
-           e.isSignlessInteger(32))
+           e.isSignlessInteger(32) || e.isSignlessInteger(64))
     bytes = e.getIntOrFloatBitWidth() / 8;
   else
-    return op->emitOpError("element type must be f32, i8, i16 or i32");
+    return op->emitOpError("element type must be f32, i8, i16, i32 or i64");
   if (index < 0)
     return op->emitOpError("index must be >= 0");
   return checkInsideDram(op, addr, tensor.getNumElements() * bytes);
@@ -398,6 +419,13 @@ LogicalResult StoreAccFusedOp::verify() {
   } else if (getDtype() != int64_t(rt::DType::F32)) {
     return emitOpError("without a format the result is f32 (dtype 0)");
   }
+  if (!getTable().empty()) {
+    if (getDtype() != int64_t(rt::DType::I8) ||
+        rt::OperandFormat::unpack(getFormat()).isLP)
+      return emitOpError("a table needs int8 results");
+    if (failed(checkLutTable(*this, getTable())))
+      return failure();
+  }
   return verifyDrain(*this, getSrc(), getRows(), getCols(), getDst(),
                      getRowStride(), getColStride(), getDtype(),
                      {{"acc_bias", getAccBias()}, {"bias", getBias()}});
@@ -577,6 +605,36 @@ LogicalResult VecUnaryOp::verify() {
   int64_t bytes = product({getCount(), 4});
   return failure(failed(checkMemory(*this, "src", getSrc(), bytes)) ||
                  failed(checkMemory(*this, "dst", getDst(), bytes)));
+}
+
+LogicalResult VecLutOp::verify() {
+  if (failed(checkLutTable(*this, getTable())))
+    return failure();
+  return failure(failed(checkMemory(*this, "src", getSrc(), getCount())) ||
+                 failed(checkMemory(*this, "dst", getDst(), getCount())));
+}
+
+LogicalResult HostCallOp::verify() {
+  if (getKind() < 0 || getKind() >= rt::kNumHostKernels)
+    return emitOpError("kind must be 0 (argmax) or 1 (cast)");
+  for (auto [name, code] : {std::pair{"src_dtype", getSrcDtype()},
+                            std::pair{"dst_dtype", getDstDtype()}})
+    if (code < 0 || code > int64_t(rt::DType::I64))
+      return emitOpError() << name
+                           << " must be 0 (f32), 1 (i8), 2 (i16), 3 (i32) or "
+                              "4 (i64)";
+  bool argmax = rt::HostKernel(getKind()) == rt::HostKernel::ArgMax;
+  if (argmax && (getLen() < 1 || getDstDtype() == int64_t(rt::DType::F32)))
+    return emitOpError("argmax needs a non-empty axis and an integer result");
+  if (TargetAttr target = lookupTarget(*this); target && !target.getHost())
+    return emitOpError("target '") << target.getName() << "' has no host";
+  int64_t n = product({getOuter(), getLen(), getInner()});
+  int64_t results = argmax ? product({getOuter(), getInner()}) : n;
+  int64_t sb = rt::dtypeBytes(rt::DType(getSrcDtype())),
+          db = rt::dtypeBytes(rt::DType(getDstDtype()));
+  return failure(
+      failed(checkMemory(*this, "src", getSrc(), product({n, sb}))) ||
+      failed(checkMemory(*this, "dst", getDst(), product({results, db}))));
 }
 
 LogicalResult kiteisa::LutSoftmaxOp::verify() {

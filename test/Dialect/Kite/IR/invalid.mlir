@@ -947,3 +947,35 @@ func.func @conv_empty_batch(%x: tensor<0x1x4x4xf32>, %w: tensor<1x1x2x2xf32>) ->
   %y = kite.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<0x1x4x4xf32>, tensor<1x1x2x2xf32>) -> tensor<0x1x3x3xf32>
   return %y : tensor<0x1x3x3xf32>
 }
+
+// -----
+
+func.func @lut(%a: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @+1 {{'kite.lut' op table must be a 1-D tensor of 256 entries (one per int8 code), got 'tensor<4xi8>'}}
+  %0 = kite.lut %a {function = "f", table = dense<[0, 1, 2, 3]> : tensor<4xi8>} : tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+
+// -----
+
+module attributes {kite.target = #kite.target<"t", clock_mhz = 100, array = [4, 4], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact"], sparsity = [#kite.nm<2, 4>], activation_sparsity = true, softmax = #kite.softmax_unit<method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = #kite.memory<weight_kib = 16, act_kib = 16, acc_kib = 4, dram_bytes_per_cycle = 4, sram_bytes_per_cycle = 16>, energy = #kite.energy<int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5, dram_read_32b = 640, lut_read_8b = 0.36>>} {
+func.func @lut(%a: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @+1 {{'kite.lut' op target 't' has no LUT unit with 256-entry tables}}
+  %0 = kite.lut %a {function = "f", table = dense<0> : tensor<256xi8>} : tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+}
+
+// -----
+
+// expected-error @+1 {{LUT unit lanes = 0 is out of range: must be in [1, 4096]}}
+func.func @bad_attr() attributes {kite.x = #kite.lut_unit<entries = 256, lanes = 0>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{host link_bytes_per_cycle must be a positive finite number, got 0}}
+func.func @bad_attr() attributes {kite.x = #kite.host<link_bytes_per_cycle = 0.0, cycles_per_element = 8.0, element_pj = 20.0>} {
+  return
+}

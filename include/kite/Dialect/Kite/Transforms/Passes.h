@@ -7,6 +7,12 @@
 #include "mlir/Pass/Pass.h"
 
 namespace kite {
+/// The guards' measurement on the op that runs: a LUT softmax's (or the
+/// kite.softmax it left exact) agreement, mean_abs_error, rows, used; a
+/// kite.lut's (or the float op it left in place) function,
+/// mean_abs_error, values, used. kitec's report lists them.
+constexpr llvm::StringLiteral kLutCheckAttrName = "kite.lut_check";
+
 #define GEN_PASS_DECL
 #include "kite/dialects/Kite/Passes.h.inc"
 

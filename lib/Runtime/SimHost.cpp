@@ -1,0 +1,94 @@
+//===- SimHost.cpp - host segments ----------------------------------------===//
+//
+// host_call runs an op the accelerator has no unit for on the host, with
+// the runtime's own kernels (the runtime stays MLIR-free); each matches
+// the reference interpreter's kernel of the op it replaces bit for bit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SimulatorImpl.h"
+#include "kite/Numerics/IntQuant.h"
+
+#include <cmath>
+
+using namespace kite::rt;
+
+namespace {
+/// tosa.cast's conversion of one value to an integer of `bits` bits: float
+/// rounds half to even and saturates (NaN is 0); integers wrap.
+int64_t castToInt(double v, bool fromFloat, unsigned bits) {
+  if (fromFloat) {
+    double lo = -std::ldexp(1.0, int(bits) - 1),
+           hi = std::ldexp(1.0, int(bits) - 1) - 1;
+    v = std::isnan(v) ? 0.0 : std::min(std::max(v, lo), hi);
+    return kite::numerics::roundHalfEven(v);
+  }
+  int64_t i = int64_t(v);
+  if (bits >= 64)
+    return i;
+  uint64_t mask = (uint64_t(1) << bits) - 1, u = uint64_t(i) & mask;
+  return (u >> (bits - 1)) & 1 ? int64_t(u | ~mask) : int64_t(u);
+}
+} // namespace
+
+bool Simulator::Impl::hostCall(const Instr &x) {
+  int64_t kind = x.fields[0].i, src = x.fields[1].i, dst = x.fields[3].i,
+          outer = x.fields[5].i, len = x.fields[6].i, inner = x.fields[7].i;
+  if (target.hostLinkBytesPerCycle <= 0)
+    return fail("target '" + target.name + "' has no host");
+  if (kind < 0 || kind >= kNumHostKernels)
+    return fail("unknown host kernel " + std::to_string(kind));
+  auto dtype = [&](int64_t code, DType &out) {
+    if (code < 0 || code > int64_t(DType::I64))
+      return fail("unknown dtype " + std::to_string(code));
+    out = DType(code);
+    return true;
+  };
+  DType st, dt;
+  if (!dtype(x.fields[2].i, st) || !dtype(x.fields[4].i, dt) ||
+      !checkExtents({outer, len, inner}, {{outer, len, inner}}))
+    return false;
+  auto kernel = HostKernel(kind);
+  if (kernel == HostKernel::ArgMax && (len < 1 || dt == DType::F32))
+    return fail("argmax needs a non-empty axis and an integer result");
+  int64_t n = outer * len * inner,
+          results = kernel == HostKernel::ArgMax ? outer * inner : n;
+  unsigned sb = dtypeBytes(st), db = dtypeBytes(dt);
+  std::vector<Range> reads, writes;
+  if (!access(Space::Dram, src, n * sb, reads) ||
+      !access(Space::Dram, dst, results * db, writes))
+    return false;
+  auto load = [&](int64_t i) {
+    return st == DType::F32 ? double(loadF32(src + i * sb))
+                            : double(loadInt(src + i * sb, st));
+  };
+  auto store = [&](int64_t i, double v, bool fromFloat) {
+    if (dt == DType::F32)
+      storeF32(dst + i * db, float(v));
+    else
+      storeInt(dst + i * db, dt, castToInt(v, fromFloat, db * 8));
+  };
+  if (kernel == HostKernel::ArgMax) {
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t k = 0; k < inner; ++k) {
+        int64_t best = 0;
+        for (int64_t j = 1; j < len; ++j)
+          if (load((o * len + j) * inner + k) >
+              load((o * len + best) * inner + k))
+            best = j;
+        store(o * inner + k, double(best), false);
+      }
+  } else {
+    for (int64_t i = 0; i < n; ++i)
+      store(i, load(i), st == DType::F32);
+  }
+  // Operands to the host and the result back over the link, and the
+  // host's own time per element.
+  int64_t link = int64_t(std::ceil(double(n * sb + results * db) /
+                                   target.hostLinkBytesPerCycle));
+  int64_t compute = int64_t(std::ceil(double(n) * target.hostCyclesPerElement));
+  charge("host", double(n) * target.hostElementPj);
+  chargeTraffic(Traffic().add(src, n * sb).add(dst, results * db));
+  schedule(Unit::Host, link + compute, reads, writes);
+  return true;
+}
