@@ -15,6 +15,7 @@ include "mlir/IR/BuiltinAttributes.td"
 
 def KiteIsa_Dialect : Dialect {
   let name = "kite_isa";
+  let useDefaultAttributePrinterParser = 1;
   let cppNamespace = "::kite::kiteisa";
   let summary = "The Kite accelerator's instruction set, one op per instruction";
   let description = [{
@@ -26,12 +27,17 @@ def KiteIsa_Dialect : Dialect {
     `kite-translate --emit-kbin` only prints these ops as bytes
     (`docs/binary-format.md`), and `kite-sim` runs the bytes.
 
-    Memory spaces (the `space` of `dma_load`): 0 DRAM, 1 ACT buffer,
-    2 WEIGHT buffer, 3 ACC buffer (4 bytes per accumulator). Element types
-    (`dtype`): 0 f32, 1 i8, 2 i16, 3 i32. Operand formats are packed words
+    Fields that name one of a few choices are enum attributes: the buffer
+    of a `dma_load` (`#kite_isa.space<act>`, `weight`, `acc`; 4 bytes per
+    accumulator), element types (`#kite_isa.dtype<i8>`: f32, i8, i16, i32,
+    i64), and each unit's function (`#kite_isa.binary<add>`,
+    `#kite_isa.unary<sigmoid>`, `#kite_isa.reduce<sum>`, ...). Their values
+    are the binary's encodings. Operand formats are packed words
     (`kite::rt::OperandFormat`); `--emit-kasm` prints them readably.
   }];
 }
+
+include "KiteIsaEnums.td"
 
 /// A signed 64-bit integer field (addresses, sizes, codes; -1 means none).
 def KiteIsa_I64 : TypedSignlessIntegerAttrBase<I64, "int64_t",
@@ -99,7 +105,7 @@ def KiteIsa_DmaLoadOp : KiteIsa_Inst<"dma_load"> {
     Row `r` comes from DRAM byte `src + r * src_stride` and lands packed at
     `dst + r * row_bytes` in buffer `space` (1 ACT, 2 WEIGHT).
   }];
-  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$space, KiteIsa_I64:$dst,
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_SpaceAttr:$space, KiteIsa_I64:$dst,
                        KiteIsa_I64:$rows, KiteIsa_I64:$row_bytes, KiteIsa_I64:$src_stride);
   let hasVerifier = 1;
 }
@@ -183,7 +189,7 @@ def KiteIsa_StoreAccOp : KiteIsa_Inst<"store_acc"> {
   }];
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$rows, KiteIsa_I64:$cols,
                        KiteIsa_I64:$dst, KiteIsa_I64:$row_stride, KiteIsa_I64:$col_stride,
-                       KiteIsa_I64:$dtype, KiteIsa_I64:$bias);
+                       KiteIsa_DTypeAttr:$dtype, KiteIsa_I64:$bias);
   let hasVerifier = 1;
 }
 
@@ -218,12 +224,12 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
   }];
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$rows, KiteIsa_I64:$cols,
                        KiteIsa_I64:$dst, KiteIsa_I64:$row_stride, KiteIsa_I64:$col_stride,
-                       KiteIsa_I64:$dtype, KiteIsa_I64:$acc_bias,
+                       KiteIsa_DTypeAttr:$dtype, KiteIsa_I64:$acc_bias,
                        DenseF64ArrayAttr:$scales, DenseI64ArrayAttr:$zero_points,
                        KiteIsa_I64:$bias, F64Attr:$clamp_min, F64Attr:$clamp_max,
                        KiteIsa_I64:$format, DenseF64ArrayAttr:$out_scales,
                        KiteIsa_I64:$out_zero_point, F64Attr:$multiply,
-                       KiteIsa_I64:$activation, KiteIsa_I64:$residual,
+                       KiteIsa_ActivationAttr:$activation, KiteIsa_I64:$residual,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$table);
   let hasVerifier = 1;
 }
@@ -251,7 +257,7 @@ def KiteIsa_VecBinaryOp : KiteIsa_Inst<"vec_binary"> {
     2 mul, 3 max, 4 min, 5 pow — computed as `kite::numerics::applyBinary`
     defines, which the interpreter's TOSA kernels share.
   }];
-  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$lhs, KiteIsa_I64:$rhs,
+  let arguments = (ins KiteIsa_BinaryKindAttr:$kind, KiteIsa_I64:$lhs, KiteIsa_I64:$rhs,
                        KiteIsa_I64:$dst, DenseI64ArrayAttr:$shape,
                        DenseI64ArrayAttr:$lhs_strides,
                        DenseI64ArrayAttr:$rhs_strides);
@@ -266,7 +272,7 @@ def KiteIsa_VecCompareOp : KiteIsa_Inst<"vec_compare"> {
     false), one byte per element, contiguously at `dst`. `kind`: 0 equal,
     1 greater, 2 greater or equal.
   }];
-  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$lhs, KiteIsa_I64:$rhs,
+  let arguments = (ins KiteIsa_CompareKindAttr:$kind, KiteIsa_I64:$lhs, KiteIsa_I64:$rhs,
                        KiteIsa_I64:$dst, DenseI64ArrayAttr:$shape,
                        DenseI64ArrayAttr:$lhs_strides,
                        DenseI64ArrayAttr:$rhs_strides);
@@ -329,7 +335,7 @@ def KiteIsa_VecReduceOp : KiteIsa_Inst<"vec_reduce"> {
     in index order, as `kite::numerics::reduceStep` defines (max and min
     skip NaN), which the interpreter's TOSA kernels share.
   }];
-  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$outer,
+  let arguments = (ins KiteIsa_ReduceKindAttr:$kind, KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$outer,
                        KiteIsa_I64:$len, KiteIsa_I64:$inner);
   let hasVerifier = 1;
 }
@@ -342,8 +348,8 @@ def KiteIsa_VecPoolOp : KiteIsa_Inst<"vec_pool"> {
     commutes with a per-tensor quantization, so a quantized model pools its
     int8 codes).
   }];
-  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$src, KiteIsa_I64:$dst,
-                       KiteIsa_I64:$dtype, DenseI64ArrayAttr:$input, DenseI64ArrayAttr:$kernel,
+  let arguments = (ins KiteIsa_PoolKindAttr:$kind, KiteIsa_I64:$src, KiteIsa_I64:$dst,
+                       KiteIsa_DTypeAttr:$dtype, DenseI64ArrayAttr:$input, DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$output);
   let hasVerifier = 1;
@@ -355,7 +361,7 @@ def KiteIsa_VecQuantizeOp : KiteIsa_Inst<"vec_quantize"> {
     Element `e` uses channel `(e / inner) % size(scales)`. For an LP
     `format` the scales are unused.
   }];
-  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_I64:$dtype,
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dst, KiteIsa_DTypeAttr:$dtype,
                        KiteIsa_I64:$count, KiteIsa_I64:$inner, KiteIsa_I64:$format,
                        DenseF64ArrayAttr:$scales,
                        DenseI64ArrayAttr:$zero_points);
@@ -364,7 +370,7 @@ def KiteIsa_VecQuantizeOp : KiteIsa_Inst<"vec_quantize"> {
 
 def KiteIsa_VecDequantizeOp : KiteIsa_Inst<"vec_dequantize"> {
   let summary = "integer (per tensor or channel) or LP codes to f32";
-  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$dtype, KiteIsa_I64:$dst,
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_DTypeAttr:$dtype, KiteIsa_I64:$dst,
                        KiteIsa_I64:$count, KiteIsa_I64:$inner, KiteIsa_I64:$format,
                        DenseF64ArrayAttr:$scales,
                        DenseI64ArrayAttr:$zero_points);
@@ -419,7 +425,7 @@ def KiteIsa_VecUnaryOp : KiteIsa_Inst<"vec_unary"> {
     `kite::numerics::applyUnary` defines, which the interpreter's TOSA
     kernels share, so results agree bit for bit.
   }];
-  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$src, KiteIsa_I64:$dst,
+  let arguments = (ins KiteIsa_UnaryKindAttr:$kind, KiteIsa_I64:$src, KiteIsa_I64:$dst,
                        KiteIsa_I64:$count);
   let hasVerifier = 1;
 }
@@ -453,8 +459,8 @@ def KiteIsa_HostCallOp : KiteIsa_Inst<"host_call"> {
     The accelerator waits for the call; the link transfer and the host's
     time and energy come from the target's `host`.
   }];
-  let arguments = (ins KiteIsa_I64:$kind, KiteIsa_I64:$src, KiteIsa_I64:$src_dtype,
-                       KiteIsa_I64:$dst, KiteIsa_I64:$dst_dtype, KiteIsa_I64:$outer,
+  let arguments = (ins KiteIsa_HostKernelAttr:$kind, KiteIsa_I64:$src, KiteIsa_DTypeAttr:$src_dtype,
+                       KiteIsa_I64:$dst, KiteIsa_DTypeAttr:$dst_dtype, KiteIsa_I64:$outer,
                        KiteIsa_I64:$len, KiteIsa_I64:$inner);
   let hasVerifier = 1;
 }
@@ -469,9 +475,9 @@ def KiteIsa_LutSoftmaxOp : KiteIsa_Inst<"lut_softmax"> {
     (`out_scale`, `out_zero_point`; unused for LP) to the i8 codes stored,
     rounding as `vec_dequantize` and `vec_quantize` do.
   }];
-  let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$src_dtype, KiteIsa_I64:$dst,
-                       KiteIsa_I64:$dtype, KiteIsa_I64:$outer, KiteIsa_I64:$len,
-                       KiteIsa_I64:$inner, KiteIsa_I64:$method, F64Attr:$input_scale,
+  let arguments = (ins KiteIsa_I64:$src, KiteIsa_DTypeAttr:$src_dtype, KiteIsa_I64:$dst,
+                       KiteIsa_DTypeAttr:$dtype, KiteIsa_I64:$outer, KiteIsa_I64:$len,
+                       KiteIsa_I64:$inner, KiteIsa_SoftmaxMethodAttr:$method, F64Attr:$input_scale,
                        F64Attr:$step, KiteIsa_I64:$out_bits, KiteIsa_I64:$sum_shift,
                        KiteIsa_I64:$out_shift, DenseI64ArrayAttr:$exp_table,
                        DenseI64ArrayAttr:$norm_table, KiteIsa_I64:$norm_rows,

@@ -97,6 +97,11 @@ static FailureOr<rt::Field> fieldOf(Operation *op, const rt::FieldSpec &spec) {
       f.i = a.getValue().getSExtValue();
       return f;
     }
+    if (std::optional<int64_t> v = attr ? ki::enumFieldValue(attr)
+                                        : std::nullopt) {
+      f.i = *v;
+      return f;
+    }
     break;
   case rt::FieldKind::Float:
     if (auto a = dyn_cast_or_null<FloatAttr>(attr)) {
@@ -226,9 +231,16 @@ OwningOpRef<ModuleOp> kite::moduleFromProgram(MLIRContext *ctx,
   for (const rt::Instr &instr : p.code) {
     const rt::OpSpec *spec = rt::findOp(instr.opcode);
     OperationState state(loc, std::string("kite_isa.") + spec->name);
-    for (size_t k = 0; k < spec->fields.size(); ++k)
+    for (size_t k = 0; k < spec->fields.size(); ++k) {
+      // Enum fields as their attribute; a value outside the cases stays an
+      // integer, which the op's verifier then names.
+      FailureOr<Attribute> e = ki::enumFieldAttr(
+          ctx, spec->name, spec->fields[k].name, instr.fields[k].i);
       state.addAttribute(spec->fields[k].name,
-                         attrOf(b, spec->fields[k], instr.fields[k]));
+                         succeeded(e) && *e
+                             ? *e
+                             : attrOf(b, spec->fields[k], instr.fields[k]));
+    }
     b.create(state);
   }
   for (auto [idx, d] : llvm::enumerate(p.outputs))

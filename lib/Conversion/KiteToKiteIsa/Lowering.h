@@ -279,7 +279,7 @@ private:
       llvm::erase_if(residentWeights, [&](const ResidentTile &r) {
         return dst < r.end && r.at < dst + rows * rowBytes;
       });
-    ki::DmaLoadOp::create(b, loc, src, int64_t(space), dst, rows, rowBytes,
+    ki::DmaLoadOp::create(b, loc, src, ki::Space(space), dst, rows, rowBytes,
                           stride);
   }
   /// A weight tile that an array pass left in WEIGHT at `at` (its half ends

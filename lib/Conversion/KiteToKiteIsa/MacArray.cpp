@@ -185,17 +185,17 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
                 dst = p.out + element * eb;
         if (!ep) {
           ki::StoreAccOp::create(b, loc, src, r1 - r0, tnr, dst, p.outRowStride,
-                                 p.outColStride, int64_t(p.outType), bias);
+                                 p.outColStride, ki::DType(p.outType), bias);
           continue;
         }
         ki::StoreAccFusedOp::create(
             b, loc, src, r1 - r0, tnr, dst, p.outRowStride, p.outColStride,
-            int64_t(p.outType), lp ? -1 : bias,
+            ki::DType(p.outType), lp ? -1 : bias,
             slice(ArrayRef<double>(ep->scales)),
             slice(ArrayRef<int64_t>(ep->zeros)), floatBias, APFloat(ep->lo),
             APFloat(ep->hi), ep->requant.format,
             slice(ArrayRef<double>(ep->requant.scales)), ep->requant.zero,
-            APFloat(ep->multiply), ep->activation,
+            APFloat(ep->multiply), ki::Activation(ep->activation),
             ep->residual >= 0 ? ep->residual + element * 4 : -1,
             ArrayRef<int64_t>(ep->table));
       }

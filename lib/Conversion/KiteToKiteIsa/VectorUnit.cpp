@@ -60,8 +60,9 @@ LogicalResult Lowering::lowerElementwise(Operation *op, numerics::BinaryFn fn) {
   if (failed(out))
     return failure();
   const Strided &lhs = (*operands)[0], &rhs = (*operands)[1];
-  ki::VecBinaryOp::create(b, loc, int64_t(fn), lhs.addr, rhs.addr, out->addr,
-                          type.getShape(), ArrayRef<int64_t>(lhs.strides),
+  ki::VecBinaryOp::create(b, loc, ki::BinaryKind(fn), lhs.addr, rhs.addr,
+                          out->addr, type.getShape(),
+                          ArrayRef<int64_t>(lhs.strides),
                           ArrayRef<int64_t>(rhs.strides));
   return success();
 }
@@ -77,8 +78,9 @@ LogicalResult Lowering::lowerCompare(Operation *op, numerics::CompareFn fn) {
   if (failed(out))
     return failure();
   const Strided &lhs = (*operands)[0], &rhs = (*operands)[1];
-  ki::VecCompareOp::create(b, loc, int64_t(fn), lhs.addr, rhs.addr, out->addr,
-                           type.getShape(), ArrayRef<int64_t>(lhs.strides),
+  ki::VecCompareOp::create(b, loc, ki::CompareKind(fn), lhs.addr, rhs.addr,
+                           out->addr, type.getShape(),
+                           ArrayRef<int64_t>(lhs.strides),
                            ArrayRef<int64_t>(rhs.strides));
   return success();
 }
@@ -118,11 +120,13 @@ LogicalResult Lowering::lowerQuantize(Operation *op, bool quantize) {
     return failure();
   int64_t count = floatType.getNumElements();
   if (quantize)
-    ki::VecQuantizeOp::create(b, loc, in->addr, out->addr, int64_t(out->dtype),
-                              count, inner, f.pack(), scales, zeros);
+    ki::VecQuantizeOp::create(b, loc, in->addr, out->addr,
+                              ki::DType(out->dtype), count, inner, f.pack(),
+                              scales, zeros);
   else
-    ki::VecDequantizeOp::create(b, loc, in->addr, int64_t(in->dtype), out->addr,
-                                count, inner, f.pack(), scales, zeros);
+    ki::VecDequantizeOp::create(b, loc, in->addr, ki::DType(in->dtype),
+                                out->addr, count, inner, f.pack(), scales,
+                                zeros);
   return success();
 }
 
@@ -144,7 +148,8 @@ LogicalResult Lowering::lowerPool(Operation *op, bool isMax) {
   if (failed(in) || failed(out))
     return failure();
   ki::VecPoolOp::create(
-      b, loc, isMax ? 0 : 1, in->addr, out->addr, int64_t(*dtypeOf(element)),
+      b, loc, isMax ? ki::PoolKind::Max : ki::PoolKind::Avg, in->addr,
+      out->addr, ki::DType(*dtypeOf(element)),
       ArrayRef<int64_t>(inType.getShape()), ArrayRef<int64_t>(kernel),
       ArrayRef<int64_t>(stride), ArrayRef<int64_t>({pad[0], pad[2]}),
       ArrayRef<int64_t>({outType.getDimSize(1), outType.getDimSize(2)}));
@@ -181,8 +186,8 @@ LogicalResult Lowering::lowerReduce(Operation *op, numerics::ReduceFn fn) {
   auto [outer, len, inner] =
       around(cast<ShapedType>(op->getOperand(0).getType()).getShape(),
              cast<IntegerAttr>(op->getAttr("axis")).getInt());
-  ki::VecReduceOp::create(b, loc, int64_t(fn), io->first.addr, io->second.addr,
-                          outer, len, inner);
+  ki::VecReduceOp::create(b, loc, ki::ReduceKind(fn), io->first.addr,
+                          io->second.addr, outer, len, inner);
   return success();
 }
 
@@ -275,8 +280,10 @@ LogicalResult Lowering::lowerLutSoftmax(LutSoftmaxOp op) {
   SmallVector<int64_t> expTable(t.expTable.begin(), t.expTable.end());
   SmallVector<int64_t> normTable(t.normTable.begin(), t.normTable.end());
   ki::LutSoftmaxOp::create(
-      b, loc, in->addr, int64_t(in->dtype), out->addr, int64_t(out->dtype),
-      outer, len, inner, t.method == numerics::SoftmaxMethod::Rexp ? 0 : 1,
+      b, loc, in->addr, ki::DType(in->dtype), out->addr, ki::DType(out->dtype),
+      outer, len, inner,
+      t.method == numerics::SoftmaxMethod::Rexp ? ki::SoftmaxMethod::Rexp
+                                                : ki::SoftmaxMethod::Lut2D,
       APFloat(t.inputScale), APFloat(t.step), int64_t(t.outBits),
       int64_t(t.sumShift), int64_t(t.outShift), ArrayRef<int64_t>(expTable),
       ArrayRef<int64_t>(normTable), int64_t(t.normRows), int64_t(t.normCols),
@@ -298,7 +305,7 @@ LogicalResult Lowering::lowerUnary(Operation *op, numerics::UnaryFn fn) {
   if (failed(io))
     return failure();
   ki::VecUnaryOp::create(
-      b, loc, int64_t(fn), io->first.addr, io->second.addr,
+      b, loc, ki::UnaryKind(fn), io->first.addr, io->second.addr,
       cast<ShapedType>(op->getResult(0).getType()).getNumElements());
   return success();
 }
@@ -340,7 +347,8 @@ LogicalResult Lowering::lowerHost(Operation *op) {
     kind = rt::HostKernel::ArgMax;
     shape = around(inType.getShape(), int64_t(argmax.getAxis()));
   }
-  ki::HostCallOp::create(b, loc, int64_t(kind), in->addr, int64_t(*st),
-                         out->addr, int64_t(*dt), shape[0], shape[1], shape[2]);
+  ki::HostCallOp::create(b, loc, ki::HostKernel(kind), in->addr, ki::DType(*st),
+                         out->addr, ki::DType(*dt), shape[0], shape[1],
+                         shape[2]);
   return success();
 }

@@ -3,8 +3,8 @@
 
 // TASD-A: N:M activations are selected at run time by mma_act_nm over the
 // dense activation tile; the weights load as for mma.
-// CHECK: kite_isa.dma_load {{{.*}}row_bytes = 2 : i64, rows = 8 : i64, space = 2 : i64
-// CHECK: kite_isa.dma_load {{{.*}}row_bytes = 8 : i64, rows = 2 : i64, space = 1 : i64
+// CHECK: kite_isa.dma_load {{{.*}}row_bytes = 2 : i64, rows = 8 : i64, space = #kite_isa.space<weight>
+// CHECK: kite_isa.dma_load {{{.*}}row_bytes = 8 : i64, rows = 2 : i64, space = #kite_isa.space<act>
 // CHECK: kite_isa.mma_act_nm {{{.*}}group = 4 : i64, k = 8 : i64, keep = 2 : i64, m = 2 : i64, n = 2 : i64, threshold = 0 : i64}
 // CHECK-NOT: kite_isa.mma {
 // MINI: error: 'kite.matmul' op N:M activations need run-time activation sparsity, which target 'kite-mini' does not have

@@ -8,7 +8,7 @@
 // CHECK: kite_isa.input {addr = 0 : i64, index = 0 : i64, type = tensor<4x8xf32>}
 // CHECK: kite_isa.data {addr = 4352 : i64
 // CHECK: kite_isa.vec_quantize {{.*}}dst = 1073745920 : i64
-// CHECK: kite_isa.dma_load {{.*}}space = 1 : i64, src = 1073745920 : i64
+// CHECK: kite_isa.dma_load {{.*}}space = #kite_isa.space<act>, src = 1073745920 : i64
 // CHECK: kite_isa.store_acc {{.*}}dst = 4096 : i64
 // CHECK: kite_isa.output {addr = 4096 : i64, index = 0 : i64
 // kite-bufferize replaces the plan by its own, the one the lowering makes

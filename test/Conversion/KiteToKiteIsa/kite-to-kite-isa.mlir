@@ -13,12 +13,12 @@
 // the result, which the host reads, in DRAM.
 // CHECK-LABEL: kite_isa.input {addr = 0 : i64, index = 0 : i64, type = tensor<4x8xf32>}
 // CHECK: kite_isa.data {addr = 384 : i64, bytes = dense<1> : tensor<128xi8>}
-// CHECK: kite_isa.vec_quantize {count = 32 : i64, dst = 1073741824 : i64, dtype = 1 : i64, format = [[INT8:134285312]] : i64, inner = 1 : i64, scales = array<f64: 5.000000e-01>, src = 0 : i64, zero_points = array<i64: 0>}
+// CHECK: kite_isa.vec_quantize {count = 32 : i64, dst = 1073741824 : i64, dtype = #kite_isa.dtype<i8>, format = [[INT8:134285312]] : i64, inner = 1 : i64, scales = array<f64: 5.000000e-01>, src = 0 : i64, zero_points = array<i64: 0>}
 // CHECK: kite_isa.config_mma {lhs_format = [[INT8]] : i64, multiplier = "exact", rhs_format = [[INT8]] : i64}
-// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 16 : i64, rows = 8 : i64, space = 2 : i64, src = 384 : i64, src_stride = 16 : i64}
-// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = 1 : i64, src = 1073741824 : i64, src_stride = 8 : i64}
+// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 16 : i64, rows = 8 : i64, space = #kite_isa.space<weight>, src = 384 : i64, src_stride = 16 : i64}
+// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = #kite_isa.space<act>, src = 1073741824 : i64, src_stride = 8 : i64}
 // CHECK: kite_isa.mma {a = 131072 : i64, accumulate = 0 : i64, b = 131072 : i64, c = 32768 : i64, k = 8 : i64, m = 4 : i64, n = 16 : i64}
-// CHECK: kite_isa.store_acc {bias = -1 : i64, col_stride = 1 : i64, cols = 16 : i64, dst = 128 : i64, dtype = 3 : i64, row_stride = 16 : i64, rows = 4 : i64, src = 32768 : i64}
+// CHECK: kite_isa.store_acc {bias = -1 : i64, col_stride = 1 : i64, cols = 16 : i64, dst = 128 : i64, dtype = #kite_isa.dtype<i32>, row_stride = 16 : i64, rows = 4 : i64, src = 32768 : i64}
 // CHECK: kite_isa.output {addr = 128 : i64, index = 0 : i64, type = tensor<4x16xi32>}
 // CHECK-NEXT: kite_isa.fence
 // CHECK-NOT: func.func
@@ -36,8 +36,8 @@ func.func @main(%x: tensor<4x8xf32>) -> tensor<4x16xi32> {
 // accumulate, in alternating buffer halves.
 // MINI-LABEL: kite_isa.program @main attributes {dram_bytes = 41024
 // MINI: kite_isa.mma {a = 16384 : i64, accumulate = 0 : i64, b = 16384 : i64, c = 4096 : i64, k = 2032 : i64, m = 2 : i64, n = 8 : i64}
-// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 2032 : i64, space = 2 : i64, src = 24512 : i64, src_stride = 8 : i64}
-// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 2032 : i64, rows = 2 : i64, space = 1 : i64, src = 2032 : i64, src_stride = 4096 : i64}
+// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 2032 : i64, space = #kite_isa.space<weight>, src = 24512 : i64, src_stride = 8 : i64}
+// MINI: kite_isa.dma_load {dst = 0 : i64, row_bytes = 2032 : i64, rows = 2 : i64, space = #kite_isa.space<act>, src = 2032 : i64, src_stride = 4096 : i64}
 // MINI: kite_isa.mma {a = 0 : i64, accumulate = 1 : i64, b = 0 : i64, c = 4096 : i64, k = 2032 : i64, m = 2 : i64, n = 8 : i64}
 // MINI: kite_isa.mma {a = 16384 : i64, accumulate = 1 : i64, b = 16384 : i64, c = 4096 : i64, k = 32 : i64, m = 2 : i64, n = 8 : i64}
 // MINI: kite_isa.store_acc {bias = -1 : i64, col_stride = 1 : i64, cols = 8 : i64
@@ -58,8 +58,8 @@ func.func @main(%x: tensor<2x4096xi8>) -> tensor<2x8xi32> {
 // CHECK-NOT: dense<[1, 2, 3, 4]>
 // CHECK: kite_isa.config_mma
 // CHECK: kite_isa.im2col {channel_offset = 0 : i64, dilations = array<i64: 1, 1>, dst = [[PATCHES:[0-9]+]] : i64, group_channels = 1 : i64, input = array<i64: 1, 3, 3>, kernel = array<i64: 2, 2>, output = array<i64: 2, 2>, pads = array<i64: 0, 0>, src = {{[0-9]+}} : i64, strides = array<i64: 1, 1>}
-// CHECK: kite_isa.dma_load {dst = 262016 : i64, row_bytes = 4 : i64, rows = 1 : i64, space = 2 : i64
-// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 1 : i64, rows = 4 : i64, space = 2 : i64, src = [[PACKED]] : i64, src_stride = 1 : i64}
+// CHECK: kite_isa.dma_load {dst = 262016 : i64, row_bytes = 4 : i64, rows = 1 : i64, space = #kite_isa.space<weight>
+// CHECK: kite_isa.dma_load {dst = 131072 : i64, row_bytes = 1 : i64, rows = 4 : i64, space = #kite_isa.space<weight>, src = [[PACKED]] : i64, src_stride = 1 : i64}
 // CHECK: kite_isa.mma {{.*}}k = 4 : i64, m = 4 : i64, n = 1 : i64}
 // CHECK: kite_isa.store_acc {bias = 262016 : i64, col_stride = 4 : i64, cols = 1 : i64, {{.*}}row_stride = 1 : i64, rows = 4 : i64
 func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x1x2x2xi32> {
@@ -76,7 +76,7 @@ func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x1x2x2xi32> {
 // Max pooling of int8 codes (kite-quantize moves a per-tensor quantize
 // above a max pool): one byte per element in and out.
 // CHECK-LABEL: type = tensor<1x4x4x2xi8>}
-// CHECK: kite_isa.vec_pool {dst = {{[0-9]+}} : i64, dtype = 1 : i64, input = array<i64: 1, 4, 4, 2>, kernel = array<i64: 2, 2>, kind = 0 : i64, output = array<i64: 2, 2>, pads = array<i64: 0, 0>, src = 0 : i64, strides = array<i64: 2, 2>}
+// CHECK: kite_isa.vec_pool {dst = {{[0-9]+}} : i64, dtype = #kite_isa.dtype<i8>, input = array<i64: 1, 4, 4, 2>, kernel = array<i64: 2, 2>, kind = #kite_isa.pool<max>, output = array<i64: 2, 2>, pads = array<i64: 0, 0>, src = 0 : i64, strides = array<i64: 2, 2>}
 func.func @main(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8> {
   %p = tosa.max_pool2d %x {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8>
   return %p : tensor<1x2x2x2xi8>
@@ -89,12 +89,12 @@ func.func @main(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8> {
 // elementwise op whose operand dies writes in place; the scratchpad of
 // dead values is reused; the result goes to DRAM.
 // CHECK-LABEL: type = tensor<1x3xf32>}
-// CHECK: kite_isa.vec_binary {dst = [[SUM:1073741824]] : i64, kind = 0 : i64, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 3, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 1>, shape = array<i64: 2, 3>}
+// CHECK: kite_isa.vec_binary {dst = [[SUM:1073741824]] : i64, kind = #kite_isa.binary<add>, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 3, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 1>, shape = array<i64: 2, 3>}
 // CHECK-NEXT: kite_isa.vec_clamp {count = 6 : i64, dst = [[SUM]] : i64, max = 3.4028234663852886E+38 : f64, min = 0.000000e+00 : f64, src = [[SUM]] : i64}
 // CHECK-NEXT: kite_isa.vec_copy {dst = [[T:1073741888]] : i64, dst_strides = array<i64: 3, 1>, elem_bytes = 4 : i64, shape = array<i64: 2, 3>, src = [[SUM]] : i64, src_strides = array<i64: 1, 2>}
 // The clamped sum is dead after the transpose: the next one reuses it.
 // CHECK-NEXT: kite_isa.vec_copy {dst = [[SUM]] : i64, dst_strides = array<i64: 2, 1>, elem_bytes = 4 : i64, shape = array<i64: 3, 2>, src = [[T]] : i64, src_strides = array<i64: 1, 3>}
-// CHECK: kite_isa.vec_binary {dst = [[OUT:[0-9]{3}]] : i64, kind = 2 : i64, lhs = [[SUM]] : i64
+// CHECK: kite_isa.vec_binary {dst = [[OUT:[0-9]{3}]] : i64, kind = #kite_isa.binary<mul>, lhs = [[SUM]] : i64
 // CHECK-NEXT: kite_isa.output {addr = [[OUT]] : i64
 func.func @main(%x: tensor<2x3xf32>, %b: tensor<1x3xf32>) -> tensor<3x2xf32> {
   %s = tosa.add %x, %b : (tensor<2x3xf32>, tensor<1x3xf32>) -> tensor<2x3xf32>
@@ -129,7 +129,7 @@ func.func @main(%x: tensor<20000xf32>) -> tensor<20000xf32> {
 // nothing runs on the vector unit.
 // CHECK-LABEL: type = tensor<4x8xi8>}
 // CHECK-NOT: kite_isa.vec_
-// CHECK: kite_isa.store_acc_fused {{{.*}}activation = 1 : i64{{.*}}multiply = 5.000000e-01 : f64
+// CHECK: kite_isa.store_acc_fused {{{.*}}activation = #kite_isa.activation<gelu>{{.*}}multiply = 5.000000e-01 : f64
 // CHECK-NOT: kite_isa.vec_
 // CHECK: kite_isa.output
 func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
@@ -172,7 +172,7 @@ func.func @main(%x: tensor<4x8xf32>) -> (tensor<32xi8>, tensor<4x8xi8>, tensor<4
 // CHECK: kite_isa.vec_clamp {count = 8 : i64, dst = [[R:[0-9]+]] : i64
 // CHECK: kite_isa.store_acc_fused {{{.*}}dst = [[R]] : i64{{.*}}residual = [[R]] : i64
 // CHECK: kite_isa.store_acc_fused {{{.*}}residual = -1 : i64
-// CHECK: kite_isa.vec_binary {dst = {{[0-9]+}} : i64, kind = 0 : i64
+// CHECK: kite_isa.vec_binary {dst = {{[0-9]+}} : i64, kind = #kite_isa.binary<add>
 func.func @main(%x: tensor<4x8xi8>, %y: tensor<4x2xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
   %w = arith.constant dense<3> : tensor<8x2xi8>
   %r = tosa.clamp %y {min_val = 0.0 : f32, max_val = 1.0 : f32} : (tensor<4x2xf32>) -> tensor<4x2xf32>
@@ -194,7 +194,7 @@ func.func @main(%x: tensor<4x8xi8>, %y: tensor<4x2xf32>) -> (tensor<4x2xf32>, te
 // read once, leave the unit as int8 codes; nothing runs on the vector unit.
 // CHECK-LABEL: type = tensor<4x10xi8>}
 // CHECK-NOT: kite_isa.vec_
-// CHECK: kite_isa.lut_softmax {{{.*}}dtype = 1 : i64{{.*}}format = 134285312 : i64{{.*}}out_scale = 4.000000e-03 : f64{{.*}}prob_scale = 0.0039215686274509803 : f64
+// CHECK: kite_isa.lut_softmax {{{.*}}dtype = #kite_isa.dtype<i8>{{.*}}format = 134285312 : i64{{.*}}out_scale = 4.000000e-03 : f64{{.*}}prob_scale = 0.0039215686274509803 : f64
 // CHECK-NOT: kite_isa.vec_
 // CHECK: kite_isa.output
 func.func @main(%q: tensor<4x10xi8>) -> tensor<4x10xi8> {
@@ -237,8 +237,8 @@ func.func @main(%x: tensor<3x2x4xf32>) -> (tensor<1x2x4xf32>, tensor<3x2x2xf32>)
 // CHECK-NOT: dense<[1, -5, 3, 2]>
 // CHECK: kite_isa.data {addr = [[VALUES:[0-9]+]] : i64, bytes = dense<[-5, 3]> : tensor<2xi8>}
 // CHECK: kite_isa.data {addr = [[INDEX:[0-9]+]] : i64, bytes = dense<[1, 2]> : tensor<2xi8>}
-// CHECK: kite_isa.dma_load {{{.*}}rows = 2 : i64, space = 2 : i64, src = [[VALUES]] : i64
-// CHECK: kite_isa.dma_load {{{.*}}rows = 2 : i64, space = 2 : i64, src = [[INDEX]] : i64
+// CHECK: kite_isa.dma_load {{{.*}}rows = 2 : i64, space = #kite_isa.space<weight>, src = [[VALUES]] : i64
+// CHECK: kite_isa.dma_load {{{.*}}rows = 2 : i64, space = #kite_isa.space<weight>, src = [[INDEX]] : i64
 // CHECK: kite_isa.mma_nm {{{.*}}group = 4 : i64, {{.*}}k = 4 : i64, keep = 2 : i64, m = 2 : i64, n = 1 : i64}
 func.func @main(%x: tensor<2x4xi8>) -> tensor<2x1xi32> {
   %w = arith.constant dense<[[1], [-5], [3], [2]]> : tensor<4x1xi8>
@@ -257,7 +257,7 @@ func.func @main(%x: tensor<2x4xi8>) -> tensor<2x1xi32> {
 // CHECK: kite_isa.mma_nm {{{.*}}accumulate = 1 : i64, {{.*}}group = 4 : i64, {{.*}}keep = 2 : i64
 // CHECK: kite_isa.store_acc
 // CHECK-NOT: kite_isa.store_acc
-// CHECK: kite_isa.dma_load {{{.*}}row_bytes = 8 : i64, rows = 2 : i64, space = 3 : i64
+// CHECK: kite_isa.dma_load {{{.*}}row_bytes = 8 : i64, rows = 2 : i64, space = #kite_isa.space<acc>
 // CHECK: kite_isa.mma_nm {{{.*}}accumulate = 1 : i64
 func.func @main(%x: tensor<2x8xi8>, %init: tensor<2x2xi32>) -> (tensor<2x2xi32>, tensor<2x2xi32>) {
   %w0 = arith.constant dense<[[0, 0], [-5, 2], [3, 0], [0, 7], [0, 1], [0, 0], [9, 0], [0, 4]]> : tensor<8x2xi8>
@@ -299,7 +299,7 @@ func.func @main(%x: tensor<1x1x3x3xi8>) -> tensor<1x2x2x2xi32> {
 // CHECK-LABEL: type = tensor<40x1x3x3xi8>}
 // CHECK-COUNT-32: kite_isa.im2col
 // CHECK-NOT: kite_isa.im2col
-// CHECK: kite_isa.dma_load {dst = [[W:[0-9]+]] : i64, {{.*}}space = 2 : i64
+// CHECK: kite_isa.dma_load {dst = [[W:[0-9]+]] : i64, {{.*}}space = #kite_isa.space<weight>
 // CHECK: kite_isa.mma {{{.*}}b = [[W]] : i64, {{.*}}m = 128 : i64
 // CHECK-COUNT-32: kite_isa.store_acc {{{.*}}rows = 4 : i64
 // CHECK-COUNT-8: kite_isa.im2col
@@ -317,11 +317,11 @@ func.func @main(%x: tensor<40x1x3x3xi8>) -> tensor<40x2x2x2xi32> {
 // matmul with the constant %w reads the resident tile, one with the
 // argument %v (which other instructions could have written) reloads it.
 // CHECK-LABEL: type = tensor<4x8xi8>}
-// CHECK: kite_isa.dma_load {{{.*}}space = 2 : i64
+// CHECK: kite_isa.dma_load {{{.*}}space = #kite_isa.space<weight>
 // CHECK-NOT: space = 2 : i64
 // CHECK: kite_isa.mma
 // CHECK: kite_isa.mma
-// CHECK-COUNT-2: kite_isa.dma_load {{{.*}}space = 2 : i64, src = 64 : i64
+// CHECK-COUNT-2: kite_isa.dma_load {{{.*}}space = #kite_isa.space<weight>, src = 64 : i64
 // CHECK-NOT: space = 2 : i64
 // CHECK: kite_isa.output
 func.func @main(%x: tensor<4x8xi8>, %v: tensor<8x2xi8>) -> (tensor<4x2xi32>, tensor<4x2xi32>, tensor<4x2xi32>, tensor<4x2xi32>) {
@@ -339,7 +339,7 @@ func.func @main(%x: tensor<4x8xi8>, %v: tensor<8x2xi8>) -> (tensor<4x2xi32>, ten
 // column), f32 bias add, clamp and requantization run in store_acc_fused,
 // with no vector-unit instruction and no i32 or f32 tensor in memory.
 // CHECK-LABEL: type = tensor<4x8xi8>}
-// CHECK: kite_isa.store_acc_fused {acc_bias = -1 : i64, activation = 0 : i64, bias = [[BIAS:[0-9]+]] : i64, clamp_max = 6.000000e+00 : f64, clamp_min = 0.000000e+00 : f64, col_stride = 1 : i64, cols = 2 : i64, dst = [[OUT:[0-9]+]] : i64, dtype = 1 : i64, format = 134285312 : i64, multiply = 1.000000e+00 : f64, out_scales = array<f64: 1.000000e-01>, out_zero_point = 0 : i64, residual = -1 : i64, row_stride = 2 : i64, rows = 4 : i64, scales = array<f64: 2.500000e-01, 5.000000e-01>, src = {{[0-9]+}} : i64, zero_points = array<i64: 0, 0>}
+// CHECK: kite_isa.store_acc_fused {acc_bias = -1 : i64, activation = #kite_isa.activation<none>, bias = [[BIAS:[0-9]+]] : i64, clamp_max = 6.000000e+00 : f64, clamp_min = 0.000000e+00 : f64, col_stride = 1 : i64, cols = 2 : i64, dst = [[OUT:[0-9]+]] : i64, dtype = #kite_isa.dtype<i8>, format = 134285312 : i64, multiply = 1.000000e+00 : f64, out_scales = array<f64: 1.000000e-01>, out_zero_point = 0 : i64, residual = -1 : i64, row_stride = 2 : i64, rows = 4 : i64, scales = array<f64: 2.500000e-01, 5.000000e-01>, src = {{[0-9]+}} : i64, zero_points = array<i64: 0, 0>}
 // CHECK-NOT: kite_isa.vec_
 // CHECK: kite_isa.output {addr = [[OUT]] : i64, index = 0 : i64, type = tensor<4x2xi8>}
 func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
@@ -359,7 +359,7 @@ func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
 // here the dequantized result is also returned, so only the dequantize
 // folds into the drain.
 // CHECK-LABEL: type = tensor<4x8xi8>}
-// CHECK: kite_isa.store_acc_fused {{{.*}}clamp_max = 0x7FF0000000000000 : f64, clamp_min = 0xFFF0000000000000 : f64, {{.*}}dst = [[D:[0-9]+]] : i64, dtype = 0 : i64, format = -1 : i64
+// CHECK: kite_isa.store_acc_fused {{{.*}}clamp_max = 0x7FF0000000000000 : f64, clamp_min = 0xFFF0000000000000 : f64, {{.*}}dst = [[D:[0-9]+]] : i64, dtype = #kite_isa.dtype<f32>, format = -1 : i64
 // CHECK: kite_isa.vec_clamp {count = 8 : i64, dst = {{[0-9]+}} : i64, {{.*}}src = [[D]] : i64}
 func.func @main(%x: tensor<4x8xi8>) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
   %w = arith.constant dense<1> : tensor<8x2xi8>
@@ -388,7 +388,7 @@ func.func @main(%x: tensor<4x8xi8>) -> tensor<4x16xi32> {
 // 3 channels of 4 columns each) folds into the drain: one output scale per
 // column.
 // CHECK-LABEL: type = tensor<4x16xi8>}
-// CHECK: kite_isa.store_acc_fused {{.*}}cols = 12 : i64, {{.*}}dtype = 1 : i64, format = [[INT8]] : i64, {{.*}}out_scales = array<f64: 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 2.500000e-01, 2.500000e-01, 2.500000e-01, 2.500000e-01, 1.250000e-01, 1.250000e-01, 1.250000e-01, 1.250000e-01>
+// CHECK: kite_isa.store_acc_fused {{.*}}cols = 12 : i64, {{.*}}dtype = #kite_isa.dtype<i8>, format = [[INT8]] : i64, {{.*}}out_scales = array<f64: 5.000000e-01, 5.000000e-01, 5.000000e-01, 5.000000e-01, 2.500000e-01, 2.500000e-01, 2.500000e-01, 2.500000e-01, 1.250000e-01, 1.250000e-01, 1.250000e-01, 1.250000e-01>
 // CHECK-NOT: vec_quantize
 func.func @main(%x: tensor<4x16xi8>) -> tensor<4x3x4xi8> {
   %w = arith.constant dense<3> : tensor<16x12xi8>
@@ -404,7 +404,7 @@ func.func @main(%x: tensor<4x16xi8>) -> tensor<4x3x4xi8> {
 
 // Per row it does not: the drain writes f32 and vec_quantize follows.
 // CHECK-LABEL: type = tensor<4x16xi8>}
-// CHECK: kite_isa.store_acc_fused {{.*}}dtype = 0 : i64, format = -1 : i64
+// CHECK: kite_isa.store_acc_fused {{.*}}dtype = #kite_isa.dtype<f32>, format = -1 : i64
 // CHECK: kite_isa.vec_quantize {{.*}}inner = 12 : i64
 func.func @main(%x: tensor<4x16xi8>) -> tensor<4x3x4xi8> {
   %w = arith.constant dense<3> : tensor<16x12xi8>
@@ -421,9 +421,9 @@ func.func @main(%x: tensor<4x16xi8>) -> tensor<4x3x4xi8> {
 // f32 functions without a fused form run on the vector unit (vec_unary,
 // kind 0: sigmoid), in place over their operand when it dies there.
 // CHECK-LABEL: kite_isa.program
-// CHECK: kite_isa.vec_unary {count = 8 : i64, dst = [[E:[0-9]+]] : i64, kind = 2 : i64, src = 0 : i64}
-// CHECK: kite_isa.vec_unary {count = 8 : i64, dst = [[E]] : i64, kind = 0 : i64, src = [[E]] : i64}
-// CHECK: kite_isa.vec_unary {count = 8 : i64, dst = {{[0-9]+}} : i64, kind = 3 : i64, src = [[E]] : i64}
+// CHECK: kite_isa.vec_unary {count = 8 : i64, dst = [[E:[0-9]+]] : i64, kind = #kite_isa.unary<exp>, src = 0 : i64}
+// CHECK: kite_isa.vec_unary {count = 8 : i64, dst = [[E]] : i64, kind = #kite_isa.unary<sigmoid>, src = [[E]] : i64}
+// CHECK: kite_isa.vec_unary {count = 8 : i64, dst = {{[0-9]+}} : i64, kind = #kite_isa.unary<log>, src = [[E]] : i64}
 func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %e = tosa.exp %x : (tensor<2x4xf32>) -> tensor<2x4xf32>
   %s = tosa.sigmoid %e : (tensor<2x4xf32>) -> tensor<2x4xf32>
@@ -436,7 +436,7 @@ func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 // f32 pow with a broadcast exponent runs on the vector unit (vec_binary,
 // kind 5); the exponent is read with strides 0.
 // CHECK-LABEL: kite_isa.program
-// CHECK: kite_isa.vec_binary {dst = {{[0-9]+}} : i64, kind = 5 : i64, lhs = 0 : i64, lhs_strides = array<i64: 4, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 0>, shape = array<i64: 2, 4>}
+// CHECK: kite_isa.vec_binary {dst = {{[0-9]+}} : i64, kind = #kite_isa.binary<pow>, lhs = 0 : i64, lhs_strides = array<i64: 4, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 0>, shape = array<i64: 2, 4>}
 func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %e = "tosa.const"() <{values = dense<2.0> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
   %p = tosa.pow %x, %e : (tensor<2x4xf32>, tensor<1x1xf32>) -> tensor<2x4xf32>
@@ -448,9 +448,9 @@ func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 // Max, min and product reductions over any one axis are vec_reduce kinds
 // 1 to 3 (sum is 0) over outer x len x inner.
 // CHECK-LABEL: kite_isa.program
-// CHECK: kite_isa.vec_reduce {dst = {{[0-9]+}} : i64, inner = 4 : i64, kind = 1 : i64, len = 3 : i64, outer = 2 : i64, src = 0 : i64}
-// CHECK: kite_isa.vec_reduce {dst = {{[0-9]+}} : i64, inner = 1 : i64, kind = 2 : i64, len = 4 : i64, outer = 6 : i64, src = 0 : i64}
-// CHECK: kite_isa.vec_reduce {dst = {{[0-9]+}} : i64, inner = 12 : i64, kind = 3 : i64, len = 2 : i64, outer = 1 : i64, src = 0 : i64}
+// CHECK: kite_isa.vec_reduce {dst = {{[0-9]+}} : i64, inner = 4 : i64, kind = #kite_isa.reduce<max>, len = 3 : i64, outer = 2 : i64, src = 0 : i64}
+// CHECK: kite_isa.vec_reduce {dst = {{[0-9]+}} : i64, inner = 1 : i64, kind = #kite_isa.reduce<min>, len = 4 : i64, outer = 6 : i64, src = 0 : i64}
+// CHECK: kite_isa.vec_reduce {dst = {{[0-9]+}} : i64, inner = 12 : i64, kind = #kite_isa.reduce<product>, len = 2 : i64, outer = 1 : i64, src = 0 : i64}
 func.func @main(%x: tensor<2x3x4xf32>) -> (tensor<2x1x4xf32>, tensor<2x3x1xf32>, tensor<1x3x4xf32>) {
   %max = tosa.reduce_max %x {axis = 1 : i32} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
   %min = tosa.reduce_min %x {axis = 2 : i32} : (tensor<2x3x4xf32>) -> tensor<2x3x1xf32>
@@ -464,7 +464,7 @@ func.func @main(%x: tensor<2x3x4xf32>) -> (tensor<2x1x4xf32>, tensor<2x3x1xf32>,
 // (vec_compare, kind 2: greater or equal) and vec_select picks with it,
 // the flags broadcast at stride 0.
 // CHECK-LABEL: kite_isa.program
-// CHECK: kite_isa.vec_compare {dst = [[F:[0-9]+]] : i64, kind = 2 : i64, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 1, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 1>, shape = array<i64: 2, 1>}
+// CHECK: kite_isa.vec_compare {dst = [[F:[0-9]+]] : i64, kind = #kite_isa.compare<ge>, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 1, 1>, rhs = {{[0-9]+}} : i64, rhs_strides = array<i64: 0, 1>, shape = array<i64: 2, 1>}
 // CHECK: kite_isa.vec_select {cond = [[F]] : i64, cond_strides = array<i64: 1, 0>, dst = {{[0-9]+}} : i64, lhs = {{[0-9]+}} : i64, lhs_strides = array<i64: 4, 1>, rhs = 0 : i64, rhs_strides = array<i64: 4, 1>, shape = array<i64: 2, 4>}
 func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %half = "tosa.const"() <{values = dense<0.5> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>

@@ -12,14 +12,23 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace kite;
 using namespace kite::kiteisa;
 
 #include "kite/dialects/KiteIsa/KiteIsaDialect.cpp.inc"
+#include "kite/dialects/KiteIsa/KiteIsaEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "kite/dialects/KiteIsa/KiteIsaAttrs.cpp.inc"
 
 void KiteIsaDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "kite/dialects/KiteIsa/KiteIsaAttrs.cpp.inc"
+      >();
   addOperations<
 #define GET_OP_LIST
 #include "kite/dialects/KiteIsa/KiteIsaOps.cpp.inc"
@@ -216,10 +225,7 @@ LogicalResult DmaLoadOp::verify() {
   if (failed(checkNonNegative(*this, {getSrc(), getDst(), getRows(),
                                       getRowBytes(), getSrcStride()})))
     return failure();
-  if (getSpace() < int64_t(rt::Space::Act) ||
-      getSpace() > int64_t(rt::Space::Acc))
-    return emitOpError("space must be 1 (ACT), 2 (WEIGHT) or 3 (ACC)");
-  if (getSpace() == int64_t(rt::Space::Acc) &&
+  if (getSpace() == Space::Acc &&
       (getDst() % rt::kAccWordBytes || getRowBytes() % rt::kAccWordBytes))
     return emitOpError("loads into ACC move whole 32-bit accumulators");
   if (failed(checkMemory(*this, "src", getSrc(), {getRows(), getRowBytes()},
@@ -229,8 +235,9 @@ LogicalResult DmaLoadOp::verify() {
   if (!target)
     return success();
   MemoryAttr mem = target.getMemory();
-  int64_t size = getSpace() == int64_t(rt::Space::Act) ? kib(mem.getActKib())
-                 : getSpace() == int64_t(rt::Space::Weight)
+  int64_t size = int64_t(getSpace()) == int64_t(rt::Space::Act)
+                     ? kib(mem.getActKib())
+                 : int64_t(getSpace()) == int64_t(rt::Space::Weight)
                      ? kib(mem.getWeightKib())
                      : kib(mem.getAccKib());
   return checkBuffer(*this, "destination", getDst(), getRows() * getRowBytes(),
@@ -387,7 +394,7 @@ verifyDrain(Operation *op, int64_t src, int64_t rows, int64_t cols, int64_t dst,
 
 LogicalResult StoreAccOp::verify() {
   return verifyDrain(*this, getSrc(), getRows(), getCols(), getDst(),
-                     getRowStride(), getColStride(), getDtype(),
+                     getRowStride(), getColStride(), int64_t(getDtype()),
                      {{"bias", getBias()}});
 }
 
@@ -398,10 +405,6 @@ LogicalResult StoreAccFusedOp::verify() {
                        "(LP accumulators), one, or one per column");
   if (n == 0 && getAccBias() >= 0)
     return emitOpError("acc_bias needs integer accumulators (scales)");
-  if (getActivation() < 0 || getActivation() > 2)
-    return emitOpError("activation must be 0 (none), 1 (GELU) or 2 (tanh "
-                       "GELU), got ")
-           << getActivation();
   if (getResidual() >= 0 &&
       failed(checkMemory(*this, "residual", getResidual(),
                          {getRows(), getCols()},
@@ -414,20 +417,20 @@ LogicalResult StoreAccFusedOp::verify() {
     if (!rt::OperandFormat::unpack(getFormat()).isLP && outScales != 1 &&
         int64_t(outScales) != getCols())
       return emitOpError("out_scales must hold one scale or one per column");
-    if (getDtype() != int64_t(rt::DType::I8))
+    if (int64_t(getDtype()) != int64_t(rt::DType::I8))
       return emitOpError("a quantized result is stored as i8 (dtype 1)");
-  } else if (getDtype() != int64_t(rt::DType::F32)) {
+  } else if (int64_t(getDtype()) != int64_t(rt::DType::F32)) {
     return emitOpError("without a format the result is f32 (dtype 0)");
   }
   if (!getTable().empty()) {
-    if (getDtype() != int64_t(rt::DType::I8) ||
+    if (int64_t(getDtype()) != int64_t(rt::DType::I8) ||
         rt::OperandFormat::unpack(getFormat()).isLP)
       return emitOpError("a table needs int8 results");
     if (failed(checkLutTable(*this, getTable())))
       return failure();
   }
   return verifyDrain(*this, getSrc(), getRows(), getCols(), getDst(),
-                     getRowStride(), getColStride(), getDtype(),
+                     getRowStride(), getColStride(), int64_t(getDtype()),
                      {{"acc_bias", getAccBias()}, {"bias", getBias()}});
 }
 
@@ -452,9 +455,6 @@ LogicalResult Im2colOp::verify() {
 }
 
 LogicalResult VecBinaryOp::verify() {
-  if (getKind() < 0 || getKind() >= numerics::kNumBinaryFns)
-    return emitOpError("kind must be in [0, ")
-           << numerics::kNumBinaryFns << ")";
   ArrayRef<int64_t> shape = getShape();
   return failure(
       failed(checkMemory(*this, "lhs", getLhs(), shape, getLhsStrides(), 4)) ||
@@ -464,9 +464,6 @@ LogicalResult VecBinaryOp::verify() {
 }
 
 LogicalResult VecCompareOp::verify() {
-  if (getKind() < 0 || getKind() >= numerics::kNumCompareFns)
-    return emitOpError("kind must be in [0, ")
-           << numerics::kNumCompareFns << ")";
   ArrayRef<int64_t> shape = getShape();
   return failure(
       failed(checkMemory(*this, "lhs", getLhs(), shape, getLhsStrides(), 4)) ||
@@ -517,9 +514,6 @@ LogicalResult VecGatherOp::verify() {
 }
 
 LogicalResult VecReduceOp::verify() {
-  if (getKind() < 0 || getKind() >= numerics::kNumReduceFns)
-    return emitOpError("kind must be in [0, ")
-           << numerics::kNumReduceFns << ")";
   return failure(
       failed(checkMemory(*this, "src", getSrc(),
                          product({getOuter(), getLen(), getInner(), 4}))) ||
@@ -533,13 +527,12 @@ LogicalResult VecPoolOp::verify() {
       getStrides().size() != 2 || getPads().size() != 2)
     return emitOpError("input (NHWC) takes 4 values; kernel, strides, pads "
                        "and output take 2");
-  if (getKind() != 0 && getKind() != 1)
-    return emitOpError("kind must be 0 (max) or 1 (average)");
-  if (getDtype() != int64_t(rt::DType::F32) &&
-      (getDtype() != int64_t(rt::DType::I8) || getKind() != 0))
+  if (int64_t(getDtype()) != int64_t(rt::DType::F32) &&
+      (int64_t(getDtype()) != int64_t(rt::DType::I8) ||
+       int64_t(getKind()) != 0))
     return emitOpError("pools f32, or i8 for max pooling, got dtype ")
-           << getDtype();
-  int64_t eb = rt::dtypeBytes(rt::DType(getDtype()));
+           << int64_t(getDtype());
+  int64_t eb = rt::dtypeBytes(rt::DType(int64_t(getDtype())));
   return failure(
       failed(checkMemory(*this, "src", getSrc(), product({product(in), eb}))) ||
       failed(checkMemory(*this, "dst", getDst(),
@@ -561,13 +554,13 @@ static LogicalResult verifyQuantization(Operation *op, int64_t floats,
 }
 
 LogicalResult VecQuantizeOp::verify() {
-  return verifyQuantization(*this, getSrc(), getDst(), getDtype(), getCount(),
-                            "src", "dst");
+  return verifyQuantization(*this, getSrc(), getDst(), int64_t(getDtype()),
+                            getCount(), "src", "dst");
 }
 
 LogicalResult VecDequantizeOp::verify() {
-  return verifyQuantization(*this, getDst(), getSrc(), getDtype(), getCount(),
-                            "dst", "src");
+  return verifyQuantization(*this, getDst(), getSrc(), int64_t(getDtype()),
+                            getCount(), "dst", "src");
 }
 
 LogicalResult VecLayerNormOp::verify() {
@@ -600,8 +593,6 @@ LogicalResult VecSoftmaxOp::verify() {
 }
 
 LogicalResult VecUnaryOp::verify() {
-  if (getKind() < 0 || getKind() >= numerics::kNumUnaryFns)
-    return emitOpError("kind must be in [0, ") << numerics::kNumUnaryFns << ")";
   int64_t bytes = product({getCount(), 4});
   return failure(failed(checkMemory(*this, "src", getSrc(), bytes)) ||
                  failed(checkMemory(*this, "dst", getDst(), bytes)));
@@ -615,37 +606,30 @@ LogicalResult VecLutOp::verify() {
 }
 
 LogicalResult HostCallOp::verify() {
-  if (getKind() < 0 || getKind() >= rt::kNumHostKernels)
-    return emitOpError("kind must be 0 (argmax) or 1 (cast)");
-  for (auto [name, code] : {std::pair{"src_dtype", getSrcDtype()},
-                            std::pair{"dst_dtype", getDstDtype()}})
-    if (code < 0 || code > int64_t(rt::DType::I64))
-      return emitOpError() << name
-                           << " must be 0 (f32), 1 (i8), 2 (i16), 3 (i32) or "
-                              "4 (i64)";
-  bool argmax = rt::HostKernel(getKind()) == rt::HostKernel::ArgMax;
-  if (argmax && (getLen() < 1 || getDstDtype() == int64_t(rt::DType::F32)))
+  bool argmax = getKind() == HostKernel::ArgMax;
+  if (argmax && (getLen() < 1 || getDstDtype() == DType::F32))
     return emitOpError("argmax needs a non-empty axis and an integer result");
   if (TargetAttr target = lookupTarget(*this); target && !target.getHost())
     return emitOpError("target '") << target.getName() << "' has no host";
   int64_t n = product({getOuter(), getLen(), getInner()});
   int64_t results = argmax ? product({getOuter(), getInner()}) : n;
-  int64_t sb = rt::dtypeBytes(rt::DType(getSrcDtype())),
-          db = rt::dtypeBytes(rt::DType(getDstDtype()));
+  int64_t sb = rt::dtypeBytes(rt::DType(int64_t(getSrcDtype()))),
+          db = rt::dtypeBytes(rt::DType(int64_t(getDstDtype())));
   return failure(
       failed(checkMemory(*this, "src", getSrc(), product({n, sb}))) ||
       failed(checkMemory(*this, "dst", getDst(), product({results, db}))));
 }
 
 LogicalResult kiteisa::LutSoftmaxOp::verify() {
-  FailureOr<int64_t> sb = dtypeBytes(*this, "src_dtype", getSrcDtype()),
-                     db = dtypeBytes(*this, "dtype", getDtype());
+  FailureOr<int64_t> sb =
+                         dtypeBytes(*this, "src_dtype", int64_t(getSrcDtype())),
+                     db = dtypeBytes(*this, "dtype", int64_t(getDtype()));
   if (failed(sb) || failed(db))
     return failure();
   if (getFormat() != rt::kNoFormat) {
     if (failed(checkFormat(*this, "format", getFormat(), TargetAttr())))
       return failure();
-    if (getDtype() != int64_t(rt::DType::I8))
+    if (int64_t(getDtype()) != int64_t(rt::DType::I8))
       return emitOpError("requantized probabilities are stored as i8 (dtype "
                          "1)");
   }
@@ -653,4 +637,50 @@ LogicalResult kiteisa::LutSoftmaxOp::verify() {
   return failure(
       failed(checkMemory(*this, "src", getSrc(), product({n, *sb}))) ||
       failed(checkMemory(*this, "dst", getDst(), product({n, *db}))));
+}
+
+std::optional<int64_t> kite::kiteisa::enumFieldValue(Attribute attr) {
+  return TypeSwitch<Attribute, std::optional<int64_t>>(attr)
+      .Case<SpaceAttr, DTypeAttr, BinaryKindAttr, UnaryKindAttr,
+            CompareKindAttr, ReduceKindAttr, PoolKindAttr, ActivationAttr,
+            SoftmaxMethodAttr, HostKernelAttr>(
+          [](auto a) { return int64_t(a.getValue()); })
+      .Default([](Attribute) { return std::nullopt; });
+}
+
+FailureOr<Attribute> kite::kiteisa::enumFieldAttr(MLIRContext *ctx,
+                                                  StringRef op, StringRef field,
+                                                  int64_t value) {
+  auto make = [&](auto symbolize, auto get) -> FailureOr<Attribute> {
+    if (auto e = symbolize(uint64_t(value)))
+      return Attribute(get(ctx, *e));
+    return failure();
+  };
+#define KITE_ENUM(Name)                                                        \
+  make([](uint64_t v) { return symbolize##Name(v); },                          \
+       [](MLIRContext *c, Name e) { return Name##Attr::get(c, e); })
+  if (field == "space")
+    return KITE_ENUM(Space);
+  if (field == "dtype" || field == "src_dtype" || field == "dst_dtype")
+    return KITE_ENUM(DType);
+  if (field == "activation")
+    return KITE_ENUM(Activation);
+  if (field == "method")
+    return KITE_ENUM(SoftmaxMethod);
+  if (field == "kind") {
+    if (op == "vec_binary")
+      return KITE_ENUM(BinaryKind);
+    if (op == "vec_unary")
+      return KITE_ENUM(UnaryKind);
+    if (op == "vec_compare")
+      return KITE_ENUM(CompareKind);
+    if (op == "vec_reduce")
+      return KITE_ENUM(ReduceKind);
+    if (op == "vec_pool")
+      return KITE_ENUM(PoolKind);
+    if (op == "host_call")
+      return KITE_ENUM(HostKernel);
+  }
+#undef KITE_ENUM
+  return Attribute();
 }

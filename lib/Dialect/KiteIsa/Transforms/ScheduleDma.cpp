@@ -117,13 +117,13 @@ std::optional<Effects> effectsOf(Operation *op) {
           })
           .Case([&](StoreAccOp o) {
             drain(o.getSrc(), o.getRows(), o.getCols(), o.getDst(),
-                  o.getRowStride(), o.getColStride(), o.getDtype(),
+                  o.getRowStride(), o.getColStride(), int64_t(o.getDtype()),
                   {o.getBias()});
             return true;
           })
           .Case([&](StoreAccFusedOp o) {
             drain(o.getSrc(), o.getRows(), o.getCols(), o.getDst(),
-                  o.getRowStride(), o.getColStride(), o.getDtype(),
+                  o.getRowStride(), o.getColStride(), int64_t(o.getDtype()),
                   {o.getAccBias(), o.getBias()});
             if (o.getResidual() >= 0)
               e.memoryReads.push_back(

@@ -4,7 +4,7 @@
 
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
-  // expected-error @+1 {{'kite_isa.dma_load' op space must be 1 (ACT), 2 (WEIGHT) or 3 (ACC)}}
+  // expected-error @+1 {{'kite_isa.dma_load' op attribute 'space' failed to satisfy constraint: an on-chip buffer}}
   kite_isa.dma_load {src = 0 : i64, space = 4 : i64, dst = 0 : i64, rows = 1 : i64, row_bytes = 1 : i64, src_stride = 1 : i64}
 }
 }
@@ -13,7 +13,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.dma_load' op destination [1000, 1000 + 32) exceeds the 1024-byte buffer of the target}}
-  kite_isa.dma_load {src = 0 : i64, space = 1 : i64, dst = 1000 : i64, rows = 2 : i64, row_bytes = 16 : i64, src_stride = 16 : i64}
+  kite_isa.dma_load {src = 0 : i64, space = #kite_isa.space<act>, dst = 1000 : i64, rows = 2 : i64, row_bytes = 16 : i64, src_stride = 16 : i64}
 }
 }
 // -----
@@ -21,7 +21,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.dma_load' op sizes, strides and addresses must be >= 0}}
-  kite_isa.dma_load {src = -1 : i64, space = 1 : i64, dst = 0 : i64, rows = 1 : i64, row_bytes = 1 : i64, src_stride = 1 : i64}
+  kite_isa.dma_load {src = -1 : i64, space = #kite_isa.space<act>, dst = 0 : i64, rows = 1 : i64, row_bytes = 1 : i64, src_stride = 1 : i64}
 }
 }
 // -----
@@ -92,7 +92,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
-  // expected-error @+1 {{'kite_isa.store_acc' op dtype must be 0 (f32), 1 (i8), 2 (i16) or 3 (i32)}}
+  // expected-error @+1 {{'kite_isa.store_acc' op attribute 'dtype' failed to satisfy constraint: an element type in memory}}
   kite_isa.store_acc {src = 0 : i64, rows = 1 : i64, cols = 1 : i64, dst = 0 : i64, row_stride = 1 : i64, col_stride = 1 : i64, dtype = 7 : i64, bias = -1 : i64}
 }
 }
@@ -101,7 +101,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc' op bias [0, 0 + 1200) exceeds the 1024-byte buffer of the target}}
-  kite_isa.store_acc {src = 0 : i64, rows = 1 : i64, cols = 300 : i64, dst = 0 : i64, row_stride = 1 : i64, col_stride = 1 : i64, dtype = 3 : i64, bias = 0 : i64}
+  kite_isa.store_acc {src = 0 : i64, rows = 1 : i64, cols = 300 : i64, dst = 0 : i64, row_stride = 1 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<i32>, bias = 0 : i64}
 }
 }
 // -----
@@ -159,7 +159,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op scales and zero_points must be equally long: empty (LP accumulators), one, or one per column}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 3 : i64, dst = 0 : i64, row_stride = 3 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5, 0.25>, zero_points = array<i64: 0, 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 3 : i64, dst = 0 : i64, row_stride = 3 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<f32>, acc_bias = -1 : i64, scales = array<f64: 0.5, 0.25>, zero_points = array<i64: 0, 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = #kite_isa.activation<none>, residual = -1 : i64}
 }
 }
 // -----
@@ -167,7 +167,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op out_scales must hold one scale or one per column}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 3 : i64, dst = 0 : i64, row_stride = 3 : i64, col_stride = 1 : i64, dtype = 1 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = 134285312 : i64, out_scales = array<f64: 1.0, 0.5>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 3 : i64, dst = 0 : i64, row_stride = 3 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<i8>, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = 134285312 : i64, out_scales = array<f64: 1.0, 0.5>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = #kite_isa.activation<none>, residual = -1 : i64}
 }
 }
 // -----
@@ -175,7 +175,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op acc_bias needs integer accumulators (scales)}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = 0 : i64, scales = array<f64>, zero_points = array<i64>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<f32>, acc_bias = 0 : i64, scales = array<f64>, zero_points = array<i64>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = #kite_isa.activation<none>, residual = -1 : i64}
 }
 }
 // -----
@@ -183,7 +183,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op a quantized result is stored as i8 (dtype 1)}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 3 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = 134285312 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<i32>, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = 134285312 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = #kite_isa.activation<none>, residual = -1 : i64}
 }
 }
 // -----
@@ -191,7 +191,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op without a format the result is f32 (dtype 0)}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 1 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<i8>, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = #kite_isa.activation<none>, residual = -1 : i64}
 }
 }
 // -----
@@ -199,7 +199,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op bias [1020, 1020 + 8) exceeds the 1024-byte buffer of the target}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 1020 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<f32>, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 1020 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = #kite_isa.activation<none>, residual = -1 : i64}
 }
 }
 // -----
@@ -215,7 +215,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.vec_binary' op rhs [0, 0 + 4808) lies outside the program's 4096 bytes of DRAM}}
-  kite_isa.vec_binary {kind = 0 : i64, lhs = 0 : i64, rhs = 0 : i64, dst = 0 : i64, shape = array<i64: 2, 2>, lhs_strides = array<i64: 2, 1>, rhs_strides = array<i64: 1200, 1>}
+  kite_isa.vec_binary {kind = #kite_isa.binary<add>, lhs = 0 : i64, rhs = 0 : i64, dst = 0 : i64, shape = array<i64: 2, 2>, lhs_strides = array<i64: 2, 1>, rhs_strides = array<i64: 1200, 1>}
 }
 }
 // -----
@@ -239,7 +239,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc' op dst [1073741824, 1073741824 + 16) lies outside target 'kite-t''s 0-byte scratchpad at 1073741824}}
-  kite_isa.store_acc {src = 0 : i64, rows = 2 : i64, cols = 2 : i64, dst = 1073741824 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = 3 : i64, bias = -1 : i64}
+  kite_isa.store_acc {src = 0 : i64, rows = 2 : i64, cols = 2 : i64, dst = 1073741824 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<i32>, bias = -1 : i64}
 }
 }
 // -----
@@ -247,15 +247,15 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.dma_load' op src [3000, 3000 + 2001) lies outside the program's 4096 bytes of DRAM}}
-  kite_isa.dma_load {src = 3000 : i64, space = 1 : i64, dst = 0 : i64, rows = 3 : i64, row_bytes = 1 : i64, src_stride = 1000 : i64}
+  kite_isa.dma_load {src = 3000 : i64, space = #kite_isa.space<act>, dst = 0 : i64, rows = 3 : i64, row_bytes = 1 : i64, src_stride = 1000 : i64}
 }
 }
 // -----
 
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
-  // expected-error @+1 {{'kite_isa.lut_softmax' op src_dtype must be 0 (f32), 1 (i8), 2 (i16) or 3 (i32)}}
-  kite_isa.lut_softmax {src = 64 : i64, src_dtype = 9 : i64, dst = 1024 : i64, dtype = 2 : i64, outer = 2 : i64, len = 2 : i64, inner = 1 : i64, method = 0 : i64, input_scale = 1.0 : f64, step = 1.0 : f64, out_bits = 8 : i64, sum_shift = 0 : i64, out_shift = 7 : i64, exp_table = array<i64: 255, 94>, norm_table = array<i64: 255, 255>, norm_rows = 2 : i64, norm_cols = 1 : i64, prob_scale = 1.0 : f64, prob_zero_point = 0 : i64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64}
+  // expected-error @+1 {{'kite_isa.lut_softmax' op attribute 'src_dtype' failed to satisfy constraint: an element type in memory}}
+  kite_isa.lut_softmax {src = 64 : i64, src_dtype = 9 : i64, dst = 1024 : i64, dtype = #kite_isa.dtype<i16>, outer = 2 : i64, len = 2 : i64, inner = 1 : i64, method = #kite_isa.softmax_method<rexp>, input_scale = 1.0 : f64, step = 1.0 : f64, out_bits = 8 : i64, sum_shift = 0 : i64, out_shift = 7 : i64, exp_table = array<i64: 255, 94>, norm_table = array<i64: 255, 255>, norm_rows = 2 : i64, norm_cols = 1 : i64, prob_scale = 1.0 : f64, prob_zero_point = 0 : i64, format = -1 : i64, out_scale = 1.0 : f64, out_zero_point = 0 : i64}
 }
 }
 // -----
@@ -263,7 +263,7 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.vec_quantize' op src: sizes and strides must be in [0, 2^40]}}
-  kite_isa.vec_quantize {src = 0 : i64, dst = 0 : i64, dtype = 1 : i64, count = 1099511627776000 : i64, inner = 1 : i64, format = 134285312 : i64, scales = array<f64: 1.0>, zero_points = array<i64: 0>}
+  kite_isa.vec_quantize {src = 0 : i64, dst = 0 : i64, dtype = #kite_isa.dtype<i8>, count = 1099511627776000 : i64, inner = 1 : i64, format = 134285312 : i64, scales = array<f64: 1.0>, zero_points = array<i64: 0>}
 }
 }
 
@@ -309,35 +309,35 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.vec_pool' op pools f32, or i8 for max pooling, got dtype 1}}
-  kite_isa.vec_pool {kind = 1 : i64, src = 0 : i64, dst = 64 : i64, dtype = 1 : i64, input = array<i64: 1, 2, 2, 1>, kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, output = array<i64: 1, 1>}
+  kite_isa.vec_pool {kind = #kite_isa.pool<avg>, src = 0 : i64, dst = 64 : i64, dtype = #kite_isa.dtype<i8>, input = array<i64: 1, 2, 2, 1>, kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, output = array<i64: 1, 1>}
 }
 }
 
 // -----
 
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
-  // expected-error @+1 {{'kite_isa.vec_unary' op kind must be in [0, 13)}}
+  // expected-error @+1 {{'kite_isa.vec_unary' op attribute 'kind' failed to satisfy constraint: a vec_unary function}}
   kite_isa.vec_unary {kind = 13 : i64, src = 0 : i64, dst = 64 : i64, count = 4 : i64}
 }
 
 // -----
 
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
-  // expected-error @+1 {{'kite_isa.vec_binary' op kind must be in [0, 6)}}
+  // expected-error @+1 {{'kite_isa.vec_binary' op attribute 'kind' failed to satisfy constraint: a vec_binary function}}
   kite_isa.vec_binary {kind = 6 : i64, lhs = 0 : i64, rhs = 0 : i64, dst = 0 : i64, shape = array<i64: 2>, lhs_strides = array<i64: 1>, rhs_strides = array<i64: 1>}
 }
 
 // -----
 
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
-  // expected-error @+1 {{'kite_isa.vec_reduce' op kind must be in [0, 4)}}
+  // expected-error @+1 {{'kite_isa.vec_reduce' op attribute 'kind' failed to satisfy constraint: a vec_reduce fold}}
   kite_isa.vec_reduce {kind = 4 : i64, src = 0 : i64, dst = 64 : i64, outer = 1 : i64, len = 2 : i64, inner = 1 : i64}
 }
 
 // -----
 
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
-  // expected-error @+1 {{'kite_isa.vec_compare' op kind must be in [0, 3)}}
+  // expected-error @+1 {{'kite_isa.vec_compare' op attribute 'kind' failed to satisfy constraint: a vec_compare test}}
   kite_isa.vec_compare {kind = 3 : i64, lhs = 0 : i64, rhs = 0 : i64, dst = 64 : i64, shape = array<i64: 2>, lhs_strides = array<i64: 1>, rhs_strides = array<i64: 1>}
 }
 
@@ -396,28 +396,28 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op a table needs int8 results}}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 3 : i64, dst = 0 : i64, row_stride = 3 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64, table = array<i64: -128, -127, -126, -125, -124, -123, -122, -121, -120, -119, -118, -117, -116, -115, -114, -113, -112, -111, -110, -109, -108, -107, -106, -105, -104, -103, -102, -101, -100, -99, -98, -97, -96, -95, -94, -93, -92, -91, -90, -89, -88, -87, -86, -85, -84, -83, -82, -81, -80, -79, -78, -77, -76, -75, -74, -73, -72, -71, -70, -69, -68, -67, -66, -65, -64, -63, -62, -61, -60, -59, -58, -57, -56, -55, -54, -53, -52, -51, -50, -49, -48, -47, -46, -45, -44, -43, -42, -41, -40, -39, -38, -37, -36, -35, -34, -33, -32, -31, -30, -29, -28, -27, -26, -25, -24, -23, -22, -21, -20, -19, -18, -17, -16, -15, -14, -13, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127>}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 3 : i64, dst = 0 : i64, row_stride = 3 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<f32>, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = #kite_isa.activation<none>, residual = -1 : i64, table = array<i64: -128, -127, -126, -125, -124, -123, -122, -121, -120, -119, -118, -117, -116, -115, -114, -113, -112, -111, -110, -109, -108, -107, -106, -105, -104, -103, -102, -101, -100, -99, -98, -97, -96, -95, -94, -93, -92, -91, -90, -89, -88, -87, -86, -85, -84, -83, -82, -81, -80, -79, -78, -77, -76, -75, -74, -73, -72, -71, -70, -69, -68, -67, -66, -65, -64, -63, -62, -61, -60, -59, -58, -57, -56, -55, -54, -53, -52, -51, -50, -49, -48, -47, -46, -45, -44, -43, -42, -41, -40, -39, -38, -37, -36, -35, -34, -33, -32, -31, -30, -29, -28, -27, -26, -25, -24, -23, -22, -21, -20, -19, -18, -17, -16, -15, -14, -13, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127>}
 }
 
 // -----
 
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
-  // expected-error @+1 {{'kite_isa.host_call' op kind must be 0 (argmax) or 1 (cast)}}
-  kite_isa.host_call {kind = 2 : i64, src = 0 : i64, src_dtype = 0 : i64, dst = 64 : i64, dst_dtype = 3 : i64, outer = 1 : i64, len = 4 : i64, inner = 1 : i64}
+  // expected-error @+1 {{'kite_isa.host_call' op attribute 'kind' failed to satisfy constraint: a host segment's kernel}}
+  kite_isa.host_call {kind = 2 : i64, src = 0 : i64, src_dtype = #kite_isa.dtype<f32>, dst = 64 : i64, dst_dtype = #kite_isa.dtype<i32>, outer = 1 : i64, len = 4 : i64, inner = 1 : i64}
 }
 
 // -----
 
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
-  // expected-error @+1 {{'kite_isa.host_call' op dst_dtype must be 0 (f32), 1 (i8), 2 (i16), 3 (i32) or 4 (i64)}}
-  kite_isa.host_call {kind = 1 : i64, src = 0 : i64, src_dtype = 0 : i64, dst = 64 : i64, dst_dtype = 5 : i64, outer = 1 : i64, len = 4 : i64, inner = 1 : i64}
+  // expected-error @+1 {{'kite_isa.host_call' op attribute 'dst_dtype' failed to satisfy constraint: an element type in memory}}
+  kite_isa.host_call {kind = #kite_isa.host<cast>, src = 0 : i64, src_dtype = #kite_isa.dtype<f32>, dst = 64 : i64, dst_dtype = 5 : i64, outer = 1 : i64, len = 4 : i64, inner = 1 : i64}
 }
 
 // -----
 
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.host_call' op argmax needs a non-empty axis and an integer result}}
-  kite_isa.host_call {kind = 0 : i64, src = 0 : i64, src_dtype = 0 : i64, dst = 64 : i64, dst_dtype = 0 : i64, outer = 1 : i64, len = 4 : i64, inner = 1 : i64}
+  kite_isa.host_call {kind = #kite_isa.host<argmax>, src = 0 : i64, src_dtype = #kite_isa.dtype<f32>, dst = 64 : i64, dst_dtype = #kite_isa.dtype<f32>, outer = 1 : i64, len = 4 : i64, inner = 1 : i64}
 }
 
 // -----
@@ -425,6 +425,6 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.host_call' op target 'kite-t' has no host}}
-  kite_isa.host_call {kind = 0 : i64, src = 0 : i64, src_dtype = 0 : i64, dst = 64 : i64, dst_dtype = 3 : i64, outer = 1 : i64, len = 4 : i64, inner = 1 : i64}
+  kite_isa.host_call {kind = #kite_isa.host<argmax>, src = 0 : i64, src_dtype = #kite_isa.dtype<f32>, dst = 64 : i64, dst_dtype = #kite_isa.dtype<i32>, outer = 1 : i64, len = 4 : i64, inner = 1 : i64}
 }
 }

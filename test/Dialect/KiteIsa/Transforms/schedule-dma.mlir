@@ -4,12 +4,12 @@
 // first tile's mma and drain (double buffering); the third tile's loads
 // stop after the mma that reads the half they overwrite.
 // CHECK-LABEL: kite_isa.program @pingpong
-// CHECK:      kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 8 : i64, space = 2 : i64, src = 0 : i64
-// CHECK-NEXT: kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = 1 : i64, src = 64 : i64
-// CHECK-NEXT: kite_isa.dma_load {dst = 128 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = 1 : i64, src = 96 : i64
+// CHECK:      kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 8 : i64, space = #kite_isa.space<weight>, src = 0 : i64
+// CHECK-NEXT: kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = #kite_isa.space<act>, src = 64 : i64
+// CHECK-NEXT: kite_isa.dma_load {dst = 128 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = #kite_isa.space<act>, src = 96 : i64
 // CHECK-NEXT: kite_isa.config_mma
 // CHECK-NEXT: kite_isa.mma {a = 0 : i64
-// CHECK-NEXT: kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = 1 : i64, src = 128 : i64
+// CHECK-NEXT: kite_isa.dma_load {dst = 0 : i64, row_bytes = 8 : i64, rows = 4 : i64, space = #kite_isa.space<act>, src = 128 : i64
 // CHECK-NEXT: kite_isa.store_acc {{.*}}dst = 256 : i64
 // CHECK-NEXT: kite_isa.mma {a = 128 : i64
 // CHECK-NEXT: kite_isa.store_acc {{.*}}dst = 384 : i64
@@ -17,15 +17,15 @@
 kite_isa.program @pingpong attributes {dram_bytes = 1024 : i64} {
   kite_isa.data {addr = 0 : i64, bytes = dense<1> : tensor<64xi8>}
   kite_isa.input {addr = 64 : i64, index = 0 : i64, type = tensor<12x8xi8>}
-  kite_isa.dma_load {src = 0 : i64, space = 2 : i64, dst = 0 : i64, rows = 8 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
-  kite_isa.dma_load {src = 64 : i64, space = 1 : i64, dst = 0 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
+  kite_isa.dma_load {src = 0 : i64, space = #kite_isa.space<weight>, dst = 0 : i64, rows = 8 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
+  kite_isa.dma_load {src = 64 : i64, space = #kite_isa.space<act>, dst = 0 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
   kite_isa.config_mma {lhs_format = 134285312 : i64, rhs_format = 134285312 : i64, multiplier = "exact"}
   kite_isa.mma {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 4 : i64, k = 8 : i64, n = 8 : i64, accumulate = 0 : i64}
-  kite_isa.store_acc {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 256 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = 3 : i64, bias = -1 : i64}
-  kite_isa.dma_load {src = 96 : i64, space = 1 : i64, dst = 128 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
+  kite_isa.store_acc {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 256 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<i32>, bias = -1 : i64}
+  kite_isa.dma_load {src = 96 : i64, space = #kite_isa.space<act>, dst = 128 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
   kite_isa.mma {a = 128 : i64, b = 0 : i64, c = 128 : i64, m = 4 : i64, k = 8 : i64, n = 8 : i64, accumulate = 0 : i64}
-  kite_isa.store_acc {src = 128 : i64, rows = 4 : i64, cols = 8 : i64, dst = 384 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = 3 : i64, bias = -1 : i64}
-  kite_isa.dma_load {src = 128 : i64, space = 1 : i64, dst = 0 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
+  kite_isa.store_acc {src = 128 : i64, rows = 4 : i64, cols = 8 : i64, dst = 384 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<i32>, bias = -1 : i64}
+  kite_isa.dma_load {src = 128 : i64, space = #kite_isa.space<act>, dst = 0 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
   kite_isa.mma {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 4 : i64, k = 8 : i64, n = 8 : i64, accumulate = 0 : i64}
   kite_isa.fence
 }
@@ -43,12 +43,12 @@ kite_isa.program @pingpong attributes {dram_bytes = 1024 : i64} {
 // CHECK-NEXT: kite_isa.dma_load {{.*}}src = 512 : i64
 kite_isa.program @dependences attributes {dram_bytes = 1024 : i64} {
   kite_isa.input {addr = 64 : i64, index = 0 : i64, type = tensor<4x8xi8>}
-  kite_isa.store_acc {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 256 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = 1 : i64, bias = -1 : i64}
-  kite_isa.dma_load {src = 256 : i64, space = 1 : i64, dst = 0 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
+  kite_isa.store_acc {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 256 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<i8>, bias = -1 : i64}
+  kite_isa.dma_load {src = 256 : i64, space = #kite_isa.space<act>, dst = 0 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
   kite_isa.fence
   kite_isa.vec_clamp {src = 512 : i64, dst = 512 : i64, count = 8 : i64, min = 0.0 : f64, max = 6.0 : f64}
-  kite_isa.dma_load {src = 64 : i64, space = 1 : i64, dst = 256 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
-  kite_isa.dma_load {src = 512 : i64, space = 1 : i64, dst = 512 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
+  kite_isa.dma_load {src = 64 : i64, space = #kite_isa.space<act>, dst = 256 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
+  kite_isa.dma_load {src = 512 : i64, space = #kite_isa.space<act>, dst = 512 : i64, rows = 4 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
   kite_isa.fence
 }
 
@@ -58,16 +58,16 @@ kite_isa.program @dependences attributes {dram_bytes = 1024 : i64} {
 // and a WEIGHT load for the drain that reads its bias from there.
 // CHECK-LABEL: kite_isa.program @onchip
 // CHECK:      kite_isa.store_acc_fused {{.*}}src = 0 : i64
-// CHECK-NEXT: kite_isa.dma_load {{.*}}space = 3 : i64
+// CHECK-NEXT: kite_isa.dma_load {{.*}}space = #kite_isa.space<acc>
 // CHECK:      kite_isa.store_acc_fused {{.*}}src = 0 : i64
-// CHECK-NEXT: kite_isa.dma_load {{.*}}space = 2 : i64
+// CHECK-NEXT: kite_isa.dma_load {{.*}}space = #kite_isa.space<weight>
 kite_isa.program @onchip attributes {dram_bytes = 1024 : i64} {
   kite_isa.input {addr = 0 : i64, index = 0 : i64, type = tensor<128xi32>}
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 512 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 64 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
-  kite_isa.dma_load {src = 0 : i64, space = 3 : i64, dst = 96 : i64, rows = 1 : i64, row_bytes = 32 : i64, src_stride = 32 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 512 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<f32>, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 64 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = #kite_isa.activation<none>, residual = -1 : i64}
+  kite_isa.dma_load {src = 0 : i64, space = #kite_isa.space<acc>, dst = 96 : i64, rows = 1 : i64, row_bytes = 32 : i64, src_stride = 32 : i64}
   kite_isa.fence
-  kite_isa.store_acc_fused {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 512 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = 0 : i64, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 64 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = 0 : i64, residual = -1 : i64}
-  kite_isa.dma_load {src = 0 : i64, space = 2 : i64, dst = 80 : i64, rows = 1 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 4 : i64, cols = 8 : i64, dst = 512 : i64, row_stride = 8 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<f32>, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = 64 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = #kite_isa.activation<none>, residual = -1 : i64}
+  kite_isa.dma_load {src = 0 : i64, space = #kite_isa.space<weight>, dst = 80 : i64, rows = 1 : i64, row_bytes = 8 : i64, src_stride = 8 : i64}
   kite_isa.fence
 }
 
@@ -86,9 +86,9 @@ kite_isa.program @onchip attributes {dram_bytes = 1024 : i64} {
 // CHECK-NEXT: kite_isa.im2col {{.*}}src = 128 : i64
 kite_isa.program @im2col attributes {dram_bytes = 1024 : i64} {
   kite_isa.input {addr = 0 : i64, index = 0 : i64, type = tensor<2x1x4x4xf32>}
-  kite_isa.dma_load {src = 512 : i64, space = 1 : i64, dst = 0 : i64, rows = 4 : i64, row_bytes = 4 : i64, src_stride = 4 : i64}
+  kite_isa.dma_load {src = 512 : i64, space = #kite_isa.space<act>, dst = 0 : i64, rows = 4 : i64, row_bytes = 4 : i64, src_stride = 4 : i64}
   kite_isa.mma {a = 0 : i64, b = 0 : i64, c = 0 : i64, m = 4 : i64, k = 4 : i64, n = 1 : i64, accumulate = 0 : i64}
-  kite_isa.store_acc {src = 0 : i64, rows = 4 : i64, cols = 1 : i64, dst = 768 : i64, row_stride = 1 : i64, col_stride = 4 : i64, dtype = 3 : i64, bias = -1 : i64}
+  kite_isa.store_acc {src = 0 : i64, rows = 4 : i64, cols = 1 : i64, dst = 768 : i64, row_stride = 1 : i64, col_stride = 4 : i64, dtype = #kite_isa.dtype<i32>, bias = -1 : i64}
   kite_isa.im2col {src = 64 : i64, dst = 512 : i64, input = array<i64: 1, 4, 4>, channel_offset = 0 : i64, group_channels = 1 : i64, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0>, dilations = array<i64: 1, 1>, output = array<i64: 2, 2>}
   kite_isa.vec_clamp {src = 896 : i64, dst = 896 : i64, count = 4 : i64, min = 0.0 : f64, max = 6.0 : f64}
   kite_isa.im2col {src = 128 : i64, dst = 960 : i64, input = array<i64: 1, 4, 4>, channel_offset = 0 : i64, group_channels = 1 : i64, kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0>, dilations = array<i64: 1, 1>, output = array<i64: 2, 2>}
