@@ -12,9 +12,11 @@ using kite::numerics::signExtend;
 namespace numerics = kite::numerics;
 
 bool Simulator::Impl::dmaLoad(const Instr &x) {
-  int64_t src = x.fields[0].i, space = x.fields[1].i, dst = x.fields[2].i,
-          rows = x.fields[3].i, rowBytes = x.fields[4].i,
-          stride = x.fields[5].i;
+  using F = field::DmaLoad;
+  int64_t src = x.fields[F::src].i, space = x.fields[F::space].i,
+          dst = x.fields[F::dst].i, rows = x.fields[F::rows].i,
+          rowBytes = x.fields[F::row_bytes].i,
+          stride = x.fields[F::src_stride].i;
   if (space != int64_t(Space::Act) && space != int64_t(Space::Weight) &&
       space != int64_t(Space::Acc))
     return fail("destination must be the ACT (1), WEIGHT (2) or ACC (3) "
@@ -51,9 +53,12 @@ bool Simulator::Impl::dmaLoad(const Instr &x) {
 }
 
 bool Simulator::Impl::vecCopy(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[1].i, eb = x.fields[2].i;
-  const auto &shape = x.fields[3].ints, &strides = x.fields[4].ints,
-             &dstStrides = x.fields[5].ints;
+  using F = field::VecCopy;
+  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
+          eb = x.fields[F::elem_bytes].i;
+  const auto &shape = x.fields[F::shape].ints,
+             &strides = x.fields[F::src_strides].ints,
+             &dstStrides = x.fields[F::dst_strides].ints;
   if (eb != 1 && eb != 2 && eb != 4)
     return fail("element size must be 1, 2 or 4 bytes");
   std::vector<Range> reads, writes;
@@ -72,9 +77,11 @@ bool Simulator::Impl::vecCopy(const Instr &x) {
 }
 
 bool Simulator::Impl::vecGather(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[1].i, eb = x.fields[2].i,
-          outer = x.fields[3].i, k = x.fields[4].i, inner = x.fields[5].i;
-  const std::vector<int64_t> &indices = x.fields[6].ints;
+  using F = field::VecGather;
+  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
+          eb = x.fields[F::elem_bytes].i, outer = x.fields[F::outer].i,
+          k = x.fields[F::k].i, inner = x.fields[F::inner].i;
+  const std::vector<int64_t> &indices = x.fields[F::indices].ints;
   if (eb != 1 && eb != 2 && eb != 4)
     return fail("element size must be 1, 2 or 4 bytes");
   for (int64_t i : indices)

@@ -32,8 +32,10 @@ int64_t castToInt(double v, bool fromFloat, unsigned bits) {
 } // namespace
 
 bool Simulator::Impl::hostCall(const Instr &x) {
-  int64_t kind = x.fields[0].i, src = x.fields[1].i, dst = x.fields[3].i,
-          outer = x.fields[5].i, len = x.fields[6].i, inner = x.fields[7].i;
+  using F = field::HostCall;
+  int64_t kind = x.fields[F::kind].i, src = x.fields[F::src].i,
+          dst = x.fields[F::dst].i, outer = x.fields[F::outer].i,
+          len = x.fields[F::len].i, inner = x.fields[F::inner].i;
   if (target.hostLinkBytesPerCycle <= 0)
     return fail("target '" + target.name + "' has no host");
   if (kind < 0 || kind >= kNumHostKernels)
@@ -44,8 +46,9 @@ bool Simulator::Impl::hostCall(const Instr &x) {
     out = DType(code);
     return true;
   };
-  DType st, dt;
-  if (!dtype(x.fields[2].i, st) || !dtype(x.fields[4].i, dt) ||
+  DType st = DType::F32, dt = DType::F32;
+  if (!dtype(x.fields[F::src_dtype].i, st) ||
+      !dtype(x.fields[F::dst_dtype].i, dt) ||
       !checkExtents({outer, len, inner}, {{outer, len, inner}}))
     return false;
   auto kernel = HostKernel(kind);
@@ -84,8 +87,8 @@ bool Simulator::Impl::hostCall(const Instr &x) {
   }
   // Operands to the host and the result back over the link, and the
   // host's own time per element.
-  int64_t link = int64_t(std::ceil(double(n * sb + results * db) /
-                                   target.hostLinkBytesPerCycle));
+  int64_t link = int64_t(
+      std::ceil(double(n * sb + results * db) / target.hostLinkBytesPerCycle));
   int64_t compute = int64_t(std::ceil(double(n) * target.hostCyclesPerElement));
   charge("host", double(n) * target.hostElementPj);
   chargeTraffic(Traffic().add(src, n * sb).add(dst, results * db));

@@ -13,13 +13,16 @@ using kite::numerics::signExtend;
 namespace numerics = kite::numerics;
 
 bool Simulator::Impl::configMma(const Instr &x) {
-  auto key = std::make_tuple(x.fields[0].i, x.fields[1].i, x.fields[2].s);
+  using F = field::ConfigMma;
+  auto key =
+      std::make_tuple(x.fields[F::lhs_format].i, x.fields[F::rhs_format].i,
+                      x.fields[F::multiplier].s);
   auto it = macConfigs.find(key);
   if (it == macConfigs.end()) {
     MacConfig config;
-    if (!buildMacConfig(OperandFormat::unpack(x.fields[0].i),
-                        OperandFormat::unpack(x.fields[1].i), x.fields[2].s,
-                        config))
+    if (!buildMacConfig(OperandFormat::unpack(x.fields[F::lhs_format].i),
+                        OperandFormat::unpack(x.fields[F::rhs_format].i),
+                        x.fields[F::multiplier].s, config))
       return false;
     it = macConfigs.emplace(key, std::move(config)).first;
   }
@@ -104,16 +107,24 @@ bool Simulator::Impl::intOperand(const OperandFormat &f, uint8_t byte,
 }
 
 bool Simulator::Impl::mma(const Instr &x, bool actNM) {
-  int64_t a = x.fields[0].i, b = x.fields[1].i, c = x.fields[2].i,
-          m = x.fields[3].i, k = x.fields[4].i, n = x.fields[5].i;
-  int64_t keep = actNM ? x.fields[6].i : 0, group = actNM ? x.fields[7].i : 0,
-          threshold = actNM ? x.fields[8].i : 0;
-  bool accumulate = x.fields[actNM ? 9 : 6].i != 0;
+  // mma_act_nm is mma with the selection's fields before `accumulate`.
+  using M = field::Mma;
+  using A = field::MmaActNM;
+  static_assert(unsigned(M::a) == A::a && unsigned(M::b) == A::b &&
+                unsigned(M::c) == A::c && unsigned(M::m) == A::m &&
+                unsigned(M::k) == A::k && unsigned(M::n) == A::n);
+  int64_t a = x.fields[M::a].i, b = x.fields[M::b].i, c = x.fields[M::c].i,
+          m = x.fields[M::m].i, k = x.fields[M::k].i, n = x.fields[M::n].i;
+  int64_t keep = actNM ? x.fields[A::keep].i : 0,
+          group = actNM ? x.fields[A::group].i : 0,
+          threshold = actNM ? x.fields[A::threshold].i : 0;
+  bool accumulate =
+      x.fields[actNM ? unsigned(A::accumulate) : M::accumulate].i != 0;
   if (!mac)
     return fail("no config_mma before the first mma");
   std::vector<numerics::NMPattern> series;
   if (actNM) {
-    const std::vector<int64_t> &prior = x.fields[10].ints;
+    const std::vector<int64_t> &prior = x.fields[A::prior].ints;
     if (prior.size() % 2)
       return fail("prior must hold (keep, group) pairs");
     for (size_t t = 0; t <= prior.size(); t += 2) {
@@ -233,10 +244,12 @@ void Simulator::Impl::finishMma(int64_t m, int64_t k, int64_t n,
 }
 
 bool Simulator::Impl::mmaNM(const Instr &x) {
-  int64_t a = x.fields[0].i, b = x.fields[1].i, idx = x.fields[2].i,
-          c = x.fields[3].i, m = x.fields[4].i, k = x.fields[5].i,
-          n = x.fields[6].i, keep = x.fields[7].i, group = x.fields[8].i;
-  bool accumulate = x.fields[9].i != 0;
+  using F = field::MmaNM;
+  int64_t a = x.fields[F::a].i, b = x.fields[F::b].i,
+          idx = x.fields[F::index].i, c = x.fields[F::c].i,
+          m = x.fields[F::m].i, k = x.fields[F::k].i, n = x.fields[F::n].i,
+          keep = x.fields[F::keep].i, group = x.fields[F::group].i;
+  bool accumulate = x.fields[F::accumulate].i != 0;
   if (!mac)
     return fail("no config_mma before the first mma_nm");
   if (!checkExtents({m, k, n}, {{m, k}, {k, n}, {m, n}, {m, k, n}}))
@@ -387,10 +400,12 @@ bool Simulator::Impl::drain(int64_t src, int64_t rows, int64_t cols,
 }
 
 bool Simulator::Impl::storeAcc(const Instr &x) {
-  int64_t bias = x.fields[7].i;
+  using F = field::StoreAcc;
+  int64_t bias = x.fields[F::bias].i;
   return drain(
-      x.fields[0].i, x.fields[1].i, x.fields[2].i, x.fields[3].i, x.fields[4].i,
-      x.fields[5].i, x.fields[6].i, {bias}, 0, -1,
+      x.fields[F::src].i, x.fields[F::rows].i, x.fields[F::cols].i,
+      x.fields[F::dst].i, x.fields[F::row_stride].i, x.fields[F::col_stride].i,
+      x.fields[F::dtype].i, {bias}, 0, -1,
       [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j, int64_t) {
         if (dtype == DType::F32) { // LP accumulators
           float v = lpAccToF32(word, nar);
@@ -406,15 +421,18 @@ bool Simulator::Impl::storeAcc(const Instr &x) {
 }
 
 bool Simulator::Impl::storeAccFused(const Instr &x) {
-  int64_t accBias = x.fields[7].i, bias = x.fields[10].i,
-          format = x.fields[13].i, activation = x.fields[17].i,
-          residual = x.fields[18].i;
-  float multiply = float(x.fields[16].f);
-  const std::vector<double> &scales = x.fields[8].floats;
-  const std::vector<int64_t> &zeros = x.fields[9].ints;
-  float lo = float(x.fields[11].f), hi = float(x.fields[12].f);
+  using F = field::StoreAccFused;
+  int64_t accBias = x.fields[F::acc_bias].i, bias = x.fields[F::bias].i,
+          format = x.fields[F::format].i,
+          activation = x.fields[F::activation].i,
+          residual = x.fields[F::residual].i;
+  float multiply = float(x.fields[F::multiply].f);
+  const std::vector<double> &scales = x.fields[F::scales].floats;
+  const std::vector<int64_t> &zeros = x.fields[F::zero_points].ints;
+  float lo = float(x.fields[F::clamp_min].f),
+        hi = float(x.fields[F::clamp_max].f);
   if (zeros.size() != scales.size() ||
-      (scales.size() > 1 && int64_t(scales.size()) != x.fields[2].i))
+      (scales.size() > 1 && int64_t(scales.size()) != x.fields[F::cols].i))
     return fail("scales and zero_points must be equally long: empty, one, "
                 "or one per column");
   if (scales.empty() && accBias >= 0)
@@ -422,16 +440,17 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
   if (activation < 0 || activation > 2)
     return fail("activation must be 0 (none), 1 (GELU) or 2 (tanh GELU)");
   Requantization rq;
-  if (format == kNoFormat && x.fields[6].i != int64_t(DType::F32))
+  if (format == kNoFormat && x.fields[F::dtype].i != int64_t(DType::F32))
     return fail("without a format the result is f32 (dtype 0)");
   DType dtype = DType::F32;
-  if (!dtypeOf(x.fields[6].i, dtype) ||
-      !requantization(format, x.fields[14].floats, x.fields[15].i, dtype, rq))
+  if (!dtypeOf(x.fields[F::dtype].i, dtype) ||
+      !requantization(format, x.fields[F::out_scales].floats,
+                      x.fields[F::out_zero_point].i, dtype, rq))
     return false;
   if (rq.on && !rq.q.f.isLP && rq.scales.size() != 1 &&
-      int64_t(rq.scales.size()) != x.fields[2].i)
+      int64_t(rq.scales.size()) != x.fields[F::cols].i)
     return fail("out_scales must hold one scale or one per column");
-  const std::vector<int64_t> &table = x.fields[19].ints;
+  const std::vector<int64_t> &table = x.fields[F::table].ints;
   if (!table.empty() && (dtype != DType::I8 || rq.q.f.isLP))
     return fail("a table needs int8 results");
   if (!table.empty() && !checkLutTable(table))
@@ -454,8 +473,9 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
       opPj += count * pj;
     }
   bool ok = drain(
-      x.fields[0].i, x.fields[1].i, x.fields[2].i, x.fields[3].i, x.fields[4].i,
-      x.fields[5].i, x.fields[6].i, {accBias, bias}, ops, residual,
+      x.fields[F::src].i, x.fields[F::rows].i, x.fields[F::cols].i,
+      x.fields[F::dst].i, x.fields[F::row_stride].i, x.fields[F::col_stride].i,
+      x.fields[F::dtype].i, {accBias, bias}, ops, residual,
       [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j,
           int64_t element) {
         float v;
@@ -485,7 +505,7 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
           storeF32(at, v);
       });
   if (ok) {
-    double n = double(x.fields[1].i * x.fields[2].i);
+    double n = double(x.fields[F::rows].i * x.fields[F::cols].i);
     charge("vector", n * (opPj - (table.empty() ? 0 : target.lutRead8b)));
     if (!table.empty())
       charge("lut", n * target.lutRead8b);
@@ -494,11 +514,14 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
 }
 
 bool Simulator::Impl::im2col(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[1].i, chOffset = x.fields[3].i,
-          cg = x.fields[4].i;
-  const auto &in = x.fields[2].ints, &kernel = x.fields[5].ints,
-             &stride = x.fields[6].ints, &pad = x.fields[7].ints,
-             &dil = x.fields[8].ints, &outShape = x.fields[9].ints;
+  using F = field::Im2col;
+  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
+          chOffset = x.fields[F::channel_offset].i,
+          cg = x.fields[F::group_channels].i;
+  const auto &in = x.fields[F::input].ints, &kernel = x.fields[F::kernel].ints,
+             &stride = x.fields[F::strides].ints, &pad = x.fields[F::pads].ints,
+             &dil = x.fields[F::dilations].ints,
+             &outShape = x.fields[F::output].ints;
   if (in.size() != 3 || kernel.size() != 2 || stride.size() != 2 ||
       pad.size() != 2 || dil.size() != 2 || outShape.size() != 2)
     return fail("input takes 3 values; kernel, strides, pads, dilations "

@@ -16,10 +16,12 @@ using kite::numerics::signExtend;
 namespace numerics = kite::numerics;
 
 bool Simulator::Impl::vecBinary(const Instr &x) {
-  int64_t kind = x.fields[0].i, lhs = x.fields[1].i, rhs = x.fields[2].i,
-          dst = x.fields[3].i;
-  const auto &shape = x.fields[4].ints, &ls = x.fields[5].ints,
-             &rs = x.fields[6].ints;
+  using F = field::VecBinary;
+  int64_t kind = x.fields[F::kind].i, lhs = x.fields[F::lhs].i,
+          rhs = x.fields[F::rhs].i, dst = x.fields[F::dst].i;
+  const auto &shape = x.fields[F::shape].ints,
+             &ls = x.fields[F::lhs_strides].ints,
+             &rs = x.fields[F::rhs_strides].ints;
   if (kind < 0 || kind >= numerics::kNumBinaryFns)
     return fail("unknown binary kind " + std::to_string(kind));
   auto fn = numerics::BinaryFn(kind);
@@ -48,10 +50,12 @@ bool Simulator::Impl::vecBinary(const Instr &x) {
 }
 
 bool Simulator::Impl::vecCompare(const Instr &x) {
-  int64_t kind = x.fields[0].i, lhs = x.fields[1].i, rhs = x.fields[2].i,
-          dst = x.fields[3].i;
-  const auto &shape = x.fields[4].ints, &ls = x.fields[5].ints,
-             &rs = x.fields[6].ints;
+  using F = field::VecCompare;
+  int64_t kind = x.fields[F::kind].i, lhs = x.fields[F::lhs].i,
+          rhs = x.fields[F::rhs].i, dst = x.fields[F::dst].i;
+  const auto &shape = x.fields[F::shape].ints,
+             &ls = x.fields[F::lhs_strides].ints,
+             &rs = x.fields[F::rhs_strides].ints;
   if (kind < 0 || kind >= numerics::kNumCompareFns)
     return fail("unknown comparison kind " + std::to_string(kind));
   auto fn = numerics::CompareFn(kind);
@@ -76,10 +80,13 @@ bool Simulator::Impl::vecCompare(const Instr &x) {
 }
 
 bool Simulator::Impl::vecSelect(const Instr &x) {
-  int64_t cond = x.fields[0].i, lhs = x.fields[1].i, rhs = x.fields[2].i,
-          dst = x.fields[3].i;
-  const auto &shape = x.fields[4].ints, &cs = x.fields[5].ints,
-             &ls = x.fields[6].ints, &rs = x.fields[7].ints;
+  using F = field::VecSelect;
+  int64_t cond = x.fields[F::cond].i, lhs = x.fields[F::lhs].i,
+          rhs = x.fields[F::rhs].i, dst = x.fields[F::dst].i;
+  const auto &shape = x.fields[F::shape].ints,
+             &cs = x.fields[F::cond_strides].ints,
+             &ls = x.fields[F::lhs_strides].ints,
+             &rs = x.fields[F::rhs_strides].ints;
   std::vector<Range> reads, writes;
   if (!stridedAccess(Space::Dram, cond, 1, shape, cs, reads) ||
       !stridedAccess(Space::Dram, lhs, 4, shape, ls, reads) ||
@@ -104,8 +111,10 @@ bool Simulator::Impl::vecSelect(const Instr &x) {
 }
 
 bool Simulator::Impl::vecClamp(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[1].i, n = x.fields[2].i;
-  float lo = float(x.fields[3].f), hi = float(x.fields[4].f);
+  using F = field::VecClamp;
+  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
+          n = x.fields[F::count].i;
+  float lo = float(x.fields[F::min].f), hi = float(x.fields[F::max].f);
   std::vector<Range> reads, writes;
   if (!checkExtents({n}) || !access(Space::Dram, src, n * 4, reads) ||
       !access(Space::Dram, dst, n * 4, writes))
@@ -122,8 +131,10 @@ bool Simulator::Impl::vecClamp(const Instr &x) {
 }
 
 bool Simulator::Impl::vecReduce(const Instr &x) {
-  int64_t kind = x.fields[0].i, src = x.fields[1].i, dst = x.fields[2].i,
-          outer = x.fields[3].i, len = x.fields[4].i, inner = x.fields[5].i;
+  using F = field::VecReduce;
+  int64_t kind = x.fields[F::kind].i, src = x.fields[F::src].i,
+          dst = x.fields[F::dst].i, outer = x.fields[F::outer].i,
+          len = x.fields[F::len].i, inner = x.fields[F::inner].i;
   if (kind < 0 || kind >= numerics::kNumReduceFns)
     return fail("unknown reduction kind " + std::to_string(kind));
   auto fn = numerics::ReduceFn(kind);
@@ -151,14 +162,16 @@ bool Simulator::Impl::vecReduce(const Instr &x) {
 }
 
 bool Simulator::Impl::vecPool(const Instr &x) {
-  int64_t kind = x.fields[0].i, src = x.fields[1].i, dst = x.fields[2].i;
-  const auto &in = x.fields[4].ints, &kernel = x.fields[5].ints,
-             &stride = x.fields[6].ints, &pad = x.fields[7].ints,
-             &outShape = x.fields[8].ints;
+  using F = field::VecPool;
+  int64_t kind = x.fields[F::kind].i, src = x.fields[F::src].i,
+          dst = x.fields[F::dst].i;
+  const auto &in = x.fields[F::input].ints, &kernel = x.fields[F::kernel].ints,
+             &stride = x.fields[F::strides].ints, &pad = x.fields[F::pads].ints,
+             &outShape = x.fields[F::output].ints;
   DType dtype = DType::F32;
   if (kind != 0 && kind != 1)
     return fail("pool kind must be 0 (max) or 1 (avg)");
-  if (!dtypeOf(x.fields[3].i, dtype))
+  if (!dtypeOf(x.fields[F::dtype].i, dtype))
     return false;
   bool isMax = kind == 0, isF32 = dtype == DType::F32;
   if (!isF32 && (dtype != DType::I8 || !isMax))
@@ -221,11 +234,18 @@ bool Simulator::Impl::vecPool(const Instr &x) {
 }
 
 bool Simulator::Impl::quantSide(const Instr &x, int dtypeField, QuantSide &q) {
-  q.count = x.fields[3].i;
-  q.inner = x.fields[4].i;
-  q.f = OperandFormat::unpack(x.fields[5].i);
-  q.scales = &x.fields[6].floats;
-  q.zeros = &x.fields[7].ints;
+  // vec_quantize and vec_dequantize differ only in where `dtype` is.
+  using Q = field::VecQuantize;
+  using D = field::VecDequantize;
+  static_assert(
+      unsigned(Q::count) == D::count && unsigned(Q::inner) == D::inner &&
+      unsigned(Q::format) == D::format && unsigned(Q::scales) == D::scales &&
+      unsigned(Q::zero_points) == D::zero_points);
+  q.count = x.fields[Q::count].i;
+  q.inner = x.fields[Q::inner].i;
+  q.f = OperandFormat::unpack(x.fields[Q::format].i);
+  q.scales = &x.fields[Q::scales].floats;
+  q.zeros = &x.fields[Q::zero_points].ints;
   if (!dtypeOf(x.fields[size_t(dtypeField)].i, q.dtype) ||
       !checkExtents({q.count, q.inner}))
     return false;
@@ -270,9 +290,10 @@ bool Simulator::Impl::checkQuantSide(QuantSide &q) {
 }
 
 bool Simulator::Impl::vecQuantize(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[1].i;
+  using F = field::VecQuantize;
+  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i;
   QuantSide q;
-  if (!quantSide(x, 2, q))
+  if (!quantSide(x, F::dtype, q))
     return false;
   std::vector<Range> reads, writes;
   if (!access(Space::Dram, src, q.count * 4, reads) ||
@@ -288,9 +309,10 @@ bool Simulator::Impl::vecQuantize(const Instr &x) {
 }
 
 bool Simulator::Impl::vecDequantize(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[2].i;
+  using F = field::VecDequantize;
+  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i;
   QuantSide q;
-  if (!quantSide(x, 1, q))
+  if (!quantSide(x, F::dtype, q))
     return false;
   std::vector<Range> reads, writes;
   if (!access(Space::Dram, src, q.count * q.eb, reads) ||
@@ -315,12 +337,15 @@ bool Simulator::Impl::vecDequantize(const Instr &x) {
 }
 
 bool Simulator::Impl::vecLayerNorm(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[1].i, rows = x.fields[2].i,
-          len = x.fields[3].i, scale = x.fields[5].i, bias = x.fields[6].i,
-          format = x.fields[7].i;
-  float eps = float(x.fields[4].f);
+  using F = field::VecLayerNorm;
+  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
+          rows = x.fields[F::rows].i, len = x.fields[F::len].i,
+          scale = x.fields[F::scale].i, bias = x.fields[F::bias].i,
+          format = x.fields[F::format].i;
+  float eps = float(x.fields[F::epsilon].f);
   Requantization rq;
-  if (!requantization(format, {x.fields[8].f}, x.fields[9].i, DType::I8, rq))
+  if (!requantization(format, {x.fields[F::out_scale].f},
+                      x.fields[F::out_zero_point].i, DType::I8, rq))
     return false;
   bool quantized = rq.on;
   int64_t ob = quantized ? 1 : 4;
@@ -370,8 +395,10 @@ bool Simulator::Impl::vecLayerNorm(const Instr &x) {
 }
 
 bool Simulator::Impl::vecGelu(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[1].i, n = x.fields[2].i;
-  bool tanhForm = x.fields[3].i != 0;
+  using F = field::VecGelu;
+  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
+          n = x.fields[F::count].i;
+  bool tanhForm = x.fields[F::tanh].i != 0;
   std::vector<Range> reads, writes;
   if (!checkExtents({n}) || !access(Space::Dram, src, n * 4, reads) ||
       !access(Space::Dram, dst, n * 4, writes))
@@ -386,8 +413,10 @@ bool Simulator::Impl::vecGelu(const Instr &x) {
 }
 
 bool Simulator::Impl::vecSoftmax(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[1].i, outer = x.fields[2].i,
-          len = x.fields[3].i, inner = x.fields[4].i;
+  using F = field::VecSoftmax;
+  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
+          outer = x.fields[F::outer].i, len = x.fields[F::len].i,
+          inner = x.fields[F::inner].i;
   std::vector<Range> reads, writes;
   if (!checkExtents({outer, len, inner}, {{outer, len, inner, 4}}))
     return false;
@@ -418,8 +447,9 @@ bool Simulator::Impl::vecSoftmax(const Instr &x) {
 }
 
 bool Simulator::Impl::vecUnary(const Instr &x) {
-  int64_t kind = x.fields[0].i, src = x.fields[1].i, dst = x.fields[2].i,
-          n = x.fields[3].i;
+  using F = field::VecUnary;
+  int64_t kind = x.fields[F::kind].i, src = x.fields[F::src].i,
+          dst = x.fields[F::dst].i, n = x.fields[F::count].i;
   if (kind < 0 || kind >= numerics::kNumUnaryFns)
     return fail("unknown function kind " + std::to_string(kind));
   auto fn = numerics::UnaryFn(kind);
@@ -452,8 +482,10 @@ bool Simulator::Impl::checkLutTable(const std::vector<int64_t> &table) {
 }
 
 bool Simulator::Impl::vecLut(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[1].i, n = x.fields[2].i;
-  const std::vector<int64_t> &table = x.fields[3].ints;
+  using F = field::VecLut;
+  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
+          n = x.fields[F::count].i;
+  const std::vector<int64_t> &table = x.fields[F::table].ints;
   std::vector<Range> reads, writes;
   if (!checkLutTable(table) || !checkExtents({n}) ||
       !access(Space::Dram, src, n, reads) ||
@@ -472,10 +504,13 @@ bool Simulator::Impl::vecLut(const Instr &x) {
 }
 
 bool Simulator::Impl::lutSoftmax(const Instr &x) {
-  int64_t src = x.fields[0].i, dst = x.fields[2].i, outer = x.fields[4].i,
-          len = x.fields[5].i, inner = x.fields[6].i, method = x.fields[7].i;
+  using F = field::LutSoftmax;
+  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
+          outer = x.fields[F::outer].i, len = x.fields[F::len].i,
+          inner = x.fields[F::inner].i, method = x.fields[F::method].i;
   DType srcType = DType::F32, dstType = DType::F32;
-  if (!dtypeOf(x.fields[1].i, srcType) || !dtypeOf(x.fields[3].i, dstType))
+  if (!dtypeOf(x.fields[F::src_dtype].i, srcType) ||
+      !dtypeOf(x.fields[F::dtype].i, dstType))
     return false;
   if (dstType == DType::F32)
     return fail("probabilities are stored as integers");
@@ -484,31 +519,32 @@ bool Simulator::Impl::lutSoftmax(const Instr &x) {
   numerics::LutSoftmaxTables t;
   t.method = method == 0 ? numerics::SoftmaxMethod::Rexp
                          : numerics::SoftmaxMethod::Lut2D;
-  t.inputScale = x.fields[8].f;
-  t.step = x.fields[9].f;
-  if (x.fields[10].i < 1 || x.fields[10].i > 16 || x.fields[11].i < -1 ||
-      x.fields[11].i > 63 || x.fields[12].i < -1 || x.fields[12].i > 63 ||
-      x.fields[15].i < 0 || x.fields[15].i > 4096 || x.fields[16].i < 1 ||
-      x.fields[16].i > 4096)
+  t.inputScale = x.fields[F::input_scale].f;
+  t.step = x.fields[F::step].f;
+  if (x.fields[F::out_bits].i < 1 || x.fields[F::out_bits].i > 16 ||
+      x.fields[F::sum_shift].i < -1 || x.fields[F::sum_shift].i > 63 ||
+      x.fields[F::out_shift].i < -1 || x.fields[F::out_shift].i > 63 ||
+      x.fields[F::norm_rows].i < 0 || x.fields[F::norm_rows].i > 4096 ||
+      x.fields[F::norm_cols].i < 1 || x.fields[F::norm_cols].i > 4096)
     return fail("softmax unit parameters out of range");
-  t.outBits = unsigned(x.fields[10].i);
-  t.sumShift = int(x.fields[11].i);
-  t.outShift = int(x.fields[12].i);
-  for (int64_t v : x.fields[13].ints)
+  t.outBits = unsigned(x.fields[F::out_bits].i);
+  t.sumShift = int(x.fields[F::sum_shift].i);
+  t.outShift = int(x.fields[F::out_shift].i);
+  for (int64_t v : x.fields[F::exp_table].ints)
     t.expTable.push_back(int32_t(v));
-  for (int64_t v : x.fields[14].ints)
+  for (int64_t v : x.fields[F::norm_table].ints)
     t.normTable.push_back(int32_t(v));
-  t.normRows = unsigned(x.fields[15].i);
-  t.normCols = unsigned(x.fields[16].i);
+  t.normRows = unsigned(x.fields[F::norm_rows].i);
+  t.normCols = unsigned(x.fields[F::norm_cols].i);
   std::string problem = t.validate();
   if (!problem.empty())
     return fail("bad tables: " + problem);
   // The optional requantization: dequantize, then quantize.
-  double probScale = x.fields[17].f;
-  int64_t probZero = x.fields[18].i;
+  double probScale = x.fields[F::prob_scale].f;
+  int64_t probZero = x.fields[F::prob_zero_point].i;
   Requantization rq;
-  if (!requantization(x.fields[19].i, {x.fields[20].f}, x.fields[21].i, dstType,
-                      rq))
+  if (!requantization(x.fields[F::format].i, {x.fields[F::out_scale].f},
+                      x.fields[F::out_zero_point].i, dstType, rq))
     return false;
   bool requantized = rq.on;
   std::vector<Range> reads, writes;

@@ -110,12 +110,23 @@ struct OpSpec {
   const char *name; ///< the kite_isa op name without the dialect prefix
   Unit unit;
   std::vector<FieldSpec> fields;
-
-  /// Index of field `name`, or -1.
-  int fieldIndex(std::string_view fieldName) const;
 };
 
 const std::vector<OpSpec> &instructionSet();
+
+/// Named field indices, from the same table: Instr::fields[field::Mma::k].
+namespace field {
+#define KITE_ISA_OP(Name, Mnemonic, U)                                         \
+  struct Name {                                                                \
+    enum : unsigned {
+#define KITE_ISA_FIELD(FieldName, Kind) FieldName,
+#define KITE_ISA_END()                                                         \
+  }                                                                            \
+  ;                                                                            \
+  }                                                                            \
+  ;
+#include "kite/Runtime/IsaTable.def"
+} // namespace field
 const OpSpec *findOp(Opcode opcode);
 const OpSpec *findOp(std::string_view name);
 
