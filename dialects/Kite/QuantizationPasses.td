@@ -62,7 +62,11 @@ def KiteLutSoftmax : Pass<"kite-lut-softmax", "::mlir::ModuleOp"> {
            "most probable entry the LUT must also rank first">,
     Option<"maxError", "max-error", "double", /*default=*/"0.02",
            "With calibration: the largest mean |LUT - exact| probability "
-           "on the calibration rows">
+           "on the calibration rows">,
+    Option<"fitStep", "fit-step", "bool", /*default=*/"false",
+           "Also fit the distance grid (1, 3/4, 1/2 or 3/8 of the target's "
+           "step) to the rows: resolves rows whose logits are close together "
+           "(docs/numerics.md)">
   ];
   let dependentDialects = ["::kite::KiteDialect"];
 }

@@ -101,18 +101,26 @@ kite::numerics::generateLutSoftmax(const SoftmaxUnitGeometry &unit,
   return t;
 }
 
-LutSoftmaxTables
-kite::numerics::fitLutSoftmax(const SoftmaxUnitGeometry &unit,
-                              unsigned rowLength, double inputScale,
-                              const std::vector<double> &samples) {
+/// The grids fitLutSoftmax tries, as multiples of the target's Δ.
+static constexpr double kStepScales[] = {1.0, 0.75, 0.5, 0.375};
+
+LutSoftmaxTables kite::numerics::fitLutSoftmax(
+    const SoftmaxUnitGeometry &unit, unsigned rowLength, double inputScale,
+    const std::vector<double> &samples, bool fitStep) {
   LutSoftmaxTables best;
   double bestErr = INFINITY;
-  for (int s = 0; s <= maxSumShift(unit, rowLength); ++s) {
-    LutSoftmaxTables t = generateLutSoftmax(unit, rowLength, inputScale, s);
-    double err = measureLutSoftmaxError(t, rowLength, samples).meanAbs;
-    if (err < bestErr) {
-      bestErr = err;
-      best = std::move(t);
+  for (double scale : kStepScales) {
+    if (!fitStep && scale != 1.0)
+      continue;
+    SoftmaxUnitGeometry g = unit;
+    g.step = unit.step * scale;
+    for (int s = 0; s <= maxSumShift(g, rowLength); ++s) {
+      LutSoftmaxTables t = generateLutSoftmax(g, rowLength, inputScale, s);
+      double err = measureLutSoftmaxError(t, rowLength, samples).meanAbs;
+      if (err < bestErr) {
+        bestErr = err;
+        best = std::move(t);
+      }
     }
   }
   return best;

@@ -97,6 +97,11 @@ static cl::opt<double> sigma("sigma",
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the random inputs"),
                               cl::init(1), cl::sub(softmaxCmd),
                               cl::cat(category));
+static cl::opt<bool>
+    fitStep("fit-step",
+            cl::desc("Also fit the distance grid (1, 3/4, 1/2 or 3/8 of the "
+                     "target's step) on the fitting rows"),
+            cl::sub(softmaxCmd), cl::cat(category));
 static cl::opt<bool> printTables("print-tables",
                                  cl::desc("Also print the table entries"),
                                  cl::sub(softmaxCmd), cl::cat(category));
@@ -301,7 +306,7 @@ static int runSoftmax() {
   std::vector<double> fit = syntheticSoftmaxInputs(rowLength, 500, sigma, seed);
   std::vector<double> test =
       syntheticSoftmaxInputs(rowLength, rows, sigma, seed + 1);
-  LutSoftmaxTables t = fitLutSoftmax(unit, rowLength, 1.0, fit);
+  LutSoftmaxTables t = fitLutSoftmax(unit, rowLength, 1.0, fit, fitStep);
   LutSoftmaxError e = measureLutSoftmaxError(t, rowLength, test);
   const char *method =
       t.method == numerics::SoftmaxMethod::Rexp ? "rexp" : "lut2d";

@@ -67,11 +67,16 @@ int maxSumShift(const SoftmaxUnitGeometry &unit, unsigned rowLength);
 
 /// Generates tables with the sum shift in [0, maxSumShift] that minimises
 /// the mean absolute probability error on `samples` (rows of `rowLength`
-/// inputs, flattened); ties keep the smaller shift. The pass fits on
-/// calibration data, the tool on syntheticSoftmaxInputs().
+/// inputs, flattened); ties keep the smaller shift. With `fitStep`, also
+/// the distance grid Δ among 1, 3/4, 1/2 and 3/8 of the unit's (the
+/// instruction carries its own Δ): a row whose logits lie within Δ/2 of
+/// its maximum falls into one grid cell and comes out uniform, which a finer
+/// grid resolves at the price of the range the few table entries cover. The
+/// pass fits on calibration data, the tool on syntheticSoftmaxInputs().
 LutSoftmaxTables fitLutSoftmax(const SoftmaxUnitGeometry &unit,
                                unsigned rowLength, double inputScale,
-                               const std::vector<double> &samples);
+                               const std::vector<double> &samples,
+                               bool fitStep = false);
 
 /// Evaluates one row bit-exactly (semantics of `kite.lut_softmax`). `x` are
 /// the inputs in their own units (floats, or integers converted to double);

@@ -152,8 +152,8 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
       } else {
         fitRows = numerics::syntheticSoftmaxInputs(rowLength, 500, 2.0, 1);
       }
-      numerics::LutSoftmaxTables t =
-          numerics::fitLutSoftmax(unit, rowLength, inputScale, fitRows);
+      numerics::LutSoftmaxTables t = numerics::fitLutSoftmax(
+          unit, rowLength, inputScale, fitRows, fitStep);
       DictionaryAttr check;
       if (it != samples.end() && !it->second.rows.empty()) {
         // The guard: tables that lose the rows' ranking or their shape on

@@ -10,6 +10,11 @@
 // GUARD: kite-lut-softmax: softmax 0 (rows of 64): on 100 calibration rows argmax agreement {{[0-9.]+}}, mean |dp| {{[0-9.e+-]+}}{{$}}
 // Tables held to a bound they cannot meet are not used: the exact softmax
 // stays, without the int8 quantize the unit would have needed.
+// fit-step also fits the distance grid on the rows: Δ = 1/2 here, with
+// less error than the target's Δ = 1 (2.15e-03).
+// RUN: kite-opt %s --kite-lut-softmax="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy fit-step=true" 2>&1 | FileCheck %s --check-prefix=FITSTEP
+// FITSTEP: kite-lut-softmax: softmax 0 (rows of 64): on 100 calibration rows argmax agreement 1.0000, mean |dp| 1.58e-03
+// FITSTEP: kite.lut_softmax {{.*}}step = 5.000000e-01 : f64
 // RUN: kite-opt %s --kite-lut-softmax="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy max-error=0" 2>%t.log | FileCheck %s --check-prefix=REFUSED
 // RUN: FileCheck %s --check-prefix=REFUSEDLOG < %t.log
 // REFUSED: kite.softmax %arg0 {axis = -1 : i64, kite.lut_check = {agreement = {{.*}} : f64, mean_abs_error = {{.*}} : f64, rows = 100 : i64, used = false}}
