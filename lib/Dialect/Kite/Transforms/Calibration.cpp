@@ -4,6 +4,10 @@
 
 #include "kite/TensorIO/Npy.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
 using namespace mlir;
 using namespace kite;
 
@@ -29,6 +33,26 @@ LogicalResult kite::forEachCalibrationBatch(
     tensorio::HostTensor t;
     if (!tensorio::readNpy(path.str(), t, &error))
       return emitFileError(module.getContext(), path, error);
+    // One NaN would silently reset a range to its default, one inf stretch
+    // it past every other value: neither calibrates anything.
+    auto bad =
+        llvm::find_if(t.floats, [](double v) { return !std::isfinite(v); });
+    if (bad != t.floats.end()) {
+      int64_t at = bad - t.floats.begin();
+      int64_t perSample =
+          t.shape.empty() ? 1
+                          : std::max<int64_t>(1, t.numElements() / t.shape[0]);
+      return emitFileError(module.getContext(), path,
+                           llvm::formatv("{0}: sample {1} holds {2} (element "
+                                         "{3}); calibration data must be "
+                                         "finite",
+                                         passName, at / perSample,
+                                         std::isnan(*bad) ? "NaN"
+                                         : *bad > 0       ? "+inf"
+                                                          : "-inf",
+                                         at % perSample)
+                               .str());
+    }
     inputs.push_back(std::move(t));
   }
   auto argTypes = func.getFunctionType().getInputs();

@@ -470,9 +470,26 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
           const interp::Tensor &logits = (*out)[0];
           int64_t rows = logits.shape[0],
                   classes = logits.size() / std::max<int64_t>(rows, 1);
-          for (int64_t r = 0; r < rows && first + r < y.numElements(); ++r) {
-            correct += interp::argmaxRow(logits, r, classes) ==
-                       y.ints[size_t(first + r)];
+          for (int64_t r = 0; r < rows; ++r) {
+            if (first + r >= y.numElements()) {
+              emitFileError(&getContext(), labels,
+                            llvm::formatv("kite-tasder: {0} labels for more "
+                                          "calibration inputs",
+                                          y.numElements())
+                                .str());
+              return failure();
+            }
+            int64_t label = y.ints[size_t(first + r)];
+            if (label < 0 || label >= classes) {
+              emitFileError(&getContext(), labels,
+                            llvm::formatv("kite-tasder: label {0} of input "
+                                          "{1} is not one of the model's {2} "
+                                          "classes",
+                                          label, first + r, classes)
+                                .str());
+              return failure();
+            }
+            correct += interp::argmaxRow(logits, r, classes) == label;
             ++total;
           }
           return success();
