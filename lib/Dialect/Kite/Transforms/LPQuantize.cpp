@@ -668,6 +668,18 @@ struct LPQuantSearchPass
                     "' does not support LP words of " + Twine(f->n) + " bits");
       candidates.push_back(*f);
     }
+    // Every layer at the narrowest candidate is the least average there
+    // is: a budget below it is met by no choice, so it is an error rather
+    // than a search that ends over budget.
+    unsigned narrowest = 16;
+    for (const nq::LPFormat &f : candidates)
+      narrowest = std::min(narrowest, f.n);
+    if (bitBudget < narrowest)
+      return fail(llvm::formatv("no choice of formats averages {0:f2} bits or "
+                                "fewer: the narrowest candidate has {1} "
+                                "(candidates=)",
+                                double(bitBudget), narrowest)
+                      .str());
     SmallVector<Operation *> macOps = floatMacOps(module);
     if (macOps.empty())
       return; // nothing to search
