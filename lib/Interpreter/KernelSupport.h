@@ -10,6 +10,7 @@
 #define KITE_LIB_INTERPRETER_KERNELSUPPORT_H
 
 #include "kite/Interpreter/Interpreter.h"
+#include "kite/Numerics/IntQuant.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
@@ -38,13 +39,7 @@ inline unsigned resultIntWidth(mlir::Operation *op, unsigned i = 0) {
 
 /// Wraps v to a signed `width`-bit integer (two's complement); i1 keeps 0/1.
 inline int64_t wrap(int64_t v, unsigned width) {
-  if (width >= 64)
-    return v;
-  uint64_t mask = (uint64_t(1) << width) - 1;
-  uint64_t u = uint64_t(v) & mask;
-  if (width > 1 && (u >> (width - 1)))
-    u |= ~mask;
-  return int64_t(u);
+  return width == 1 ? (v & 1) : numerics::signExtend(v, width);
 }
 
 /// A scalar operand (tensor<1xT>, e.g. a zero point), 0 when empty.

@@ -214,13 +214,9 @@ LogicalResult castKernel(Operation *op, ArrayRef<const Tensor *> in,
     if (toFloat) {
       r.f[k] = x.isFloat ? x.f[k] : float(x.i[k]);
     } else if (x.isFloat) {
-      // Round half to even, saturate (TOSA float-to-int cast); to bool:
-      // non-zero is true.
-      double lo = -std::ldexp(1.0, int(width) - 1),
-             hi = std::ldexp(1.0, int(width) - 1) - 1;
-      double v =
-          std::isnan(x.f[k]) ? 0.0 : std::min(std::max(double(x.f[k]), lo), hi);
-      r.i[k] = width == 1 ? (x.f[k] != 0.0f) : kite::numerics::roundHalfEven(v);
+      // To bool: non-zero is true.
+      r.i[k] = width == 1 ? (x.f[k] != 0.0f)
+                          : kite::numerics::castFloatToInt(x.f[k], width);
     } else {
       r.i[k] = width == 1 ? (x.i[k] != 0) : wrap(x.i[k], width);
     }

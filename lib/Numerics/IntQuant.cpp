@@ -19,6 +19,12 @@ int64_t kite::numerics::roundHalfEven(double x) {
   return int64_t(std::nearbyint(x)); // default rounding mode: to nearest even
 }
 
+int64_t kite::numerics::castFloatToInt(double v, unsigned bits) {
+  double lo = -std::ldexp(1.0, int(bits) - 1),
+         hi = std::ldexp(1.0, int(bits) - 1) - 1;
+  return roundHalfEven(std::isnan(v) ? 0.0 : std::min(std::max(v, lo), hi));
+}
+
 int64_t kite::numerics::quantize(double x, double scale, int64_t zeroPoint,
                                  IntFormat format) {
   double scaled = x / scale;

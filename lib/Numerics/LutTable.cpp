@@ -31,11 +31,18 @@ int64_t kite::numerics::quantizeSaturating(double y, const Int8Quant &q) {
 bool kite::numerics::buildLutTable(const std::function<double(double)> &f,
                                    const Int8Quant &in, const Int8Quant &out,
                                    LutTable &table) {
-  for (int c = 0; c < 256; ++c) {
-    double y = f(dequantize(c - 128, in.scale, in.zero));
-    if (std::isnan(y))
+  std::array<double, 256> values;
+  for (int c = 0; c < 256; ++c)
+    values[size_t(c)] = f(dequantize(c - 128, in.scale, in.zero));
+  return lutTableFromValues(values, out, table);
+}
+
+bool kite::numerics::lutTableFromValues(const std::array<double, 256> &values,
+                                        const Int8Quant &out, LutTable &table) {
+  for (size_t c = 0; c < 256; ++c) {
+    if (std::isnan(values[c]))
       return false;
-    table[size_t(c)] = int8_t(quantizeSaturating(y, out));
+    table[c] = int8_t(quantizeSaturating(values[c], out));
   }
   return true;
 }

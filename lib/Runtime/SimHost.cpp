@@ -12,24 +12,7 @@
 #include <cmath>
 
 using namespace kite::rt;
-
-namespace {
-/// tosa.cast's conversion of one value to an integer of `bits` bits: float
-/// rounds half to even and saturates (NaN is 0); integers wrap.
-int64_t castToInt(double v, bool fromFloat, unsigned bits) {
-  if (fromFloat) {
-    double lo = -std::ldexp(1.0, int(bits) - 1),
-           hi = std::ldexp(1.0, int(bits) - 1) - 1;
-    v = std::isnan(v) ? 0.0 : std::min(std::max(v, lo), hi);
-    return kite::numerics::roundHalfEven(v);
-  }
-  int64_t i = int64_t(v);
-  if (bits >= 64)
-    return i;
-  uint64_t mask = (uint64_t(1) << bits) - 1, u = uint64_t(i) & mask;
-  return (u >> (bits - 1)) & 1 ? int64_t(u | ~mask) : int64_t(u);
-}
-} // namespace
+namespace numerics = kite::numerics;
 
 bool Simulator::Impl::hostCall(const Instr &x) {
   using F = field::HostCall;
@@ -40,15 +23,9 @@ bool Simulator::Impl::hostCall(const Instr &x) {
     return fail("target '" + target.name + "' has no host");
   if (kind < 0 || kind >= kNumHostKernels)
     return fail("unknown host kernel " + std::to_string(kind));
-  auto dtype = [&](int64_t code, DType &out) {
-    if (code < 0 || code > int64_t(DType::I64))
-      return fail("unknown dtype " + std::to_string(code));
-    out = DType(code);
-    return true;
-  };
   DType st = DType::F32, dt = DType::F32;
-  if (!dtype(x.fields[F::src_dtype].i, st) ||
-      !dtype(x.fields[F::dst_dtype].i, dt) ||
+  if (!dtypeOf(x.fields[F::src_dtype].i, st, DType::I64) ||
+      !dtypeOf(x.fields[F::dst_dtype].i, dt, DType::I64) ||
       !checkExtents({outer, len, inner}, {{outer, len, inner}}))
     return false;
   auto kernel = HostKernel(kind);
@@ -65,12 +42,7 @@ bool Simulator::Impl::hostCall(const Instr &x) {
     return st == DType::F32 ? double(loadF32(src + i * sb))
                             : double(loadInt(src + i * sb, st));
   };
-  auto store = [&](int64_t i, double v, bool fromFloat) {
-    if (dt == DType::F32)
-      storeF32(dst + i * db, float(v));
-    else
-      storeInt(dst + i * db, dt, castToInt(v, fromFloat, db * 8));
-  };
+  unsigned bits = db * 8;
   if (kernel == HostKernel::ArgMax) {
     for (int64_t o = 0; o < outer; ++o)
       for (int64_t k = 0; k < inner; ++k) {
@@ -79,11 +51,21 @@ bool Simulator::Impl::hostCall(const Instr &x) {
           if (load((o * len + j) * inner + k) >
               load((o * len + best) * inner + k))
             best = j;
-        store(o * inner + k, double(best), false);
+        storeInt(dst + (o * inner + k) * db, dt, best);
       }
   } else {
-    for (int64_t i = 0; i < n; ++i)
-      store(i, load(i), st == DType::F32);
+    // As tosa.cast: the interpreter's conversions, value by value.
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t at = dst + i * db;
+      if (st == DType::F32 && dt == DType::F32)
+        storeF32(at, loadF32(src + i * sb));
+      else if (st == DType::F32)
+        storeInt(at, dt, numerics::castFloatToInt(loadF32(src + i * sb), bits));
+      else if (dt == DType::F32)
+        storeF32(at, float(loadInt(src + i * sb, st)));
+      else
+        storeInt(at, dt, numerics::signExtend(loadInt(src + i * sb, st), bits));
+    }
   }
   // Operands to the host and the result back over the link, and the
   // host's own time per element.

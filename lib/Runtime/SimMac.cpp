@@ -467,7 +467,7 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
         {clamps, 2, target.fp32Add},
         {activation != 0, 8, (target.fp32Mul + target.fp32Add) / 2},
         {format != kNoFormat, 2, (target.fp32Mul + target.fp32Add) / 2},
-        {!table.empty(), 1, target.lutRead8b}})
+        {!table.empty(), 1, 0.0}}) // a lookup: energy to the LUT unit
     if (on) {
       ops += count;
       opPj += count * pj;
@@ -506,7 +506,7 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
       });
   if (ok) {
     double n = double(x.fields[F::rows].i * x.fields[F::cols].i);
-    charge("vector", n * (opPj - (table.empty() ? 0 : target.lutRead8b)));
+    charge("vector", n * opPj);
     if (!table.empty())
       charge("lut", n * target.lutRead8b);
   }

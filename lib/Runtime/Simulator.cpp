@@ -95,8 +95,8 @@ bool Simulator::Impl::checkExtents(
   return true;
 }
 
-bool Simulator::Impl::dtypeOf(int64_t code, DType &out) {
-  if (code < 0 || code > int64_t(DType::I32))
+bool Simulator::Impl::dtypeOf(int64_t code, DType &out, DType widest) {
+  if (code < 0 || code > int64_t(widest))
     return fail("unknown dtype " + std::to_string(code));
   out = DType(code);
   return true;

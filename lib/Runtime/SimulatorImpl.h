@@ -259,7 +259,8 @@ struct Simulator::Impl {
     }
   }
 
-  bool dtypeOf(int64_t code, DType &out);
+  /// The dtype of code `code`, up to `widest` (i64 only in host segments).
+  bool dtypeOf(int64_t code, DType &out, DType widest = DType::I32);
 
   //===--------------------------------------------------------------------===//
   // Timing and energy

@@ -97,8 +97,8 @@ static FailureOr<rt::Field> fieldOf(Operation *op, const rt::FieldSpec &spec) {
       f.i = a.getValue().getSExtValue();
       return f;
     }
-    if (std::optional<int64_t> v = attr ? ki::enumFieldValue(attr)
-                                        : std::nullopt) {
+    if (std::optional<int64_t> v =
+            attr ? ki::enumFieldValue(attr) : std::nullopt) {
       f.i = *v;
       return f;
     }
@@ -234,8 +234,11 @@ OwningOpRef<ModuleOp> kite::moduleFromProgram(MLIRContext *ctx,
     for (size_t k = 0; k < spec->fields.size(); ++k) {
       // Enum fields as their attribute; a value outside the cases stays an
       // integer, which the op's verifier then names.
-      FailureOr<Attribute> e = ki::enumFieldAttr(
-          ctx, spec->name, spec->fields[k].name, instr.fields[k].i);
+      FailureOr<Attribute> e =
+          spec->fields[k].kind == rt::FieldKind::Int
+              ? ki::enumFieldAttr(ctx, spec->name, spec->fields[k].name,
+                                  instr.fields[k].i)
+              : FailureOr<Attribute>(Attribute());
       state.addAttribute(spec->fields[k].name,
                          succeeded(e) && *e
                              ? *e

@@ -38,6 +38,11 @@ inline double dequantize(int64_t q, double scale, int64_t zeroPoint) {
   return double(q - zeroPoint) * scale;
 }
 
+/// tosa.cast of a float to a `bits`-bit signed integer: round half to even,
+/// saturate, NaN gives 0. The interpreter's tosa.cast and the simulator's
+/// host cast share it.
+int64_t castFloatToInt(double v, unsigned bits);
+
 /// The low `width` bits of v read as a two's-complement integer.
 inline int64_t signExtend(int64_t v, unsigned width) {
   if (width >= 64)

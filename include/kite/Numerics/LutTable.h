@@ -34,6 +34,10 @@ int64_t quantizeSaturating(double y, const Int8Quant &q);
 using LutTable = std::array<int8_t, 256>;
 bool buildLutTable(const std::function<double(double)> &f, const Int8Quant &in,
                    const Int8Quant &out, LutTable &table);
+/// The same from the function's values at the 256 input codes (value c for
+/// code c - 128), for a caller that evaluates them itself.
+bool lutTableFromValues(const std::array<double, 256> &values,
+                        const Int8Quant &out, LutTable &table);
 
 /// The table's result for real input x: dequantize(table[quantize(x)]).
 double evalLutTable(const LutTable &table, const Int8Quant &in,

@@ -17,7 +17,6 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
-#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/FormatVariadic.h"
 
 namespace kite {
@@ -96,6 +95,8 @@ std::optional<Region> growRegion(Operation *seed,
     return std::nullopt;
   r.ops.push_back(seed);
   r.output = seed->getResult(0);
+  // Grown only through values with one use: every value but the output
+  // stays inside.
   while (r.output.hasOneUse()) {
     Operation *user = *r.output.getUsers().begin();
     if (!isElementwise(user) || user->getBlock() != seed->getBlock() ||
@@ -110,11 +111,6 @@ std::optional<Region> growRegion(Operation *seed,
     r.ops.push_back(user);
     r.output = user->getResult(0);
   }
-  // Every value but the output stays inside.
-  for (Operation *op : ArrayRef(r.ops).drop_back())
-    for (Operation *user : op->getUsers())
-      if (!llvm::is_contained(r.ops, user))
-        return std::nullopt;
   if (r.ops.size() == 1 && isCheap(seed))
     return std::nullopt;
   return r;
@@ -126,11 +122,11 @@ using Quant = numerics::Int8Quant;
 
 /// The region's float function at the 256 inputs `dequantize(c, in)`,
 /// computed by the interpreter's kernels on a tensor of the input's shape.
-FailureOr<std::vector<double>> tabulate(const Region &r, const Quant &in) {
+FailureOr<std::array<double, 256>> tabulate(const Region &r, const Quant &in) {
   interp::Interpreter interp;
   auto type = cast<RankedTensorType>(r.input.getType());
   int64_t n = type.getNumElements();
-  std::vector<double> values(256);
+  std::array<double, 256> values;
   for (int64_t first = 0; first < 256; first += n) {
     DenseMap<Value, interp::Tensor> env;
     interp::Tensor x = interp::Tensor::floats(type.getShape());
@@ -159,6 +155,29 @@ struct Samples {
 };
 
 constexpr size_t kMaxSamples = size_t(1) << 20;
+
+/// Appends the values of `ret`'s operands (the model's outputs) in one run.
+void appendOutputs(func::ReturnOp ret, DenseMap<Value, interp::Tensor> &values,
+                   std::vector<float> &all) {
+  for (Value v : ret.getOperands()) {
+    const interp::Tensor &t = values[v];
+    if (t.isFloat)
+      all.insert(all.end(), t.f.begin(), t.f.end());
+    else
+      for (int64_t i : t.i)
+        all.push_back(float(i));
+  }
+}
+
+/// The return of @`entry`, or null with an error on the module.
+func::ReturnOp entryReturn(ModuleOp module, StringRef entry) {
+  auto func = module.lookupSymbol<func::FuncOp>(entry);
+  if (!func) {
+    module.emitError("kite-lut-unary: no function @") << entry;
+    return {};
+  }
+  return cast<func::ReturnOp>(func.getBody().front().getTerminator());
+}
 
 /// The int8 per-tensor quantize that reads `v` alone (the next MAC layer's
 /// input): a table can write its codes directly.
@@ -240,10 +259,17 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
     if (regions.empty())
       return;
 
+    // One run gives each region's samples and the reference outputs the
+    // tables are checked against together.
+    func::ReturnOp ret = entryReturn(module, entry);
+    if (!ret)
+      return signalPassFailure();
     std::vector<Samples> samples(regions.size());
+    std::vector<float> reference;
     if (failed(runOnCalibrationData(
             module, "kite-lut-unary", calibration, entry,
             [&](DenseMap<Value, interp::Tensor> &values) {
+              appendOutputs(ret, values, reference);
               for (auto [r, s] : llvm::zip(regions, samples)) {
                 auto x = values.find(r.input), y = values.find(r.output);
                 if (x == values.end() || y == values.end())
@@ -269,7 +295,7 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
     for (auto [index, r] : llvm::enumerate(regions))
       if (failed(makePlan(index, r, samples[index], plans)))
         return signalPassFailure();
-    FailureOr<size_t> kept = checkOutputs(module, plans);
+    FailureOr<size_t> kept = checkOutputs(module, plans, reference);
     if (failed(kept))
       return signalPassFailure();
     for (auto [k, plan] : llvm::enumerate(plans)) {
@@ -314,7 +340,7 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
     Plan p;
     p.region = r;
     p.in = coverRange(s.xlo, s.xhi);
-    FailureOr<std::vector<double>> f = tabulate(r, p.in);
+    FailureOr<std::array<double, 256>> f = tabulate(r, p.in);
     if (failed(f))
       return failure();
     QuantizeOp next = nextLayerQuantize(r.output);
@@ -325,11 +351,7 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
     } else {
       p.out = coverRange(s.ylo, s.yhi);
     }
-    const std::vector<double> &values = *f;
-    auto atCode = [&](double x) {
-      return values[size_t(quantizeSaturating(x, p.in) + 128)];
-    };
-    if (!numerics::buildLutTable(atCode, p.in, p.out, p.table)) {
+    if (!numerics::lutTableFromValues(*f, p.out, p.table)) {
       llvm::errs() << llvm::formatv(
           "kite-lut-unary: function {0} ({1}) is NaN on some input code; it "
           "stays on the vector unit\n",
@@ -363,24 +385,15 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
 
   /// The model's outputs on the calibration data, batch after batch.
   FailureOr<std::vector<float>> outputs(ModuleOp module) {
-    auto func = module.lookupSymbol<func::FuncOp>(entry);
-    if (!func)
-      return module.emitError("kite-lut-unary: no function @") << entry,
-             failure();
-    auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+    func::ReturnOp ret = entryReturn(module, entry);
+    if (!ret)
+      return failure();
     std::vector<float> all;
-    if (failed(runOnCalibrationData(
-            module, "kite-lut-unary", calibration, entry,
-            [&](DenseMap<Value, interp::Tensor> &values) {
-              for (Value v : ret.getOperands()) {
-                const interp::Tensor &t = values[v];
-                if (t.isFloat)
-                  all.insert(all.end(), t.f.begin(), t.f.end());
-                else
-                  for (int64_t i : t.i)
-                    all.push_back(float(i));
-              }
-            })))
+    if (failed(
+            runOnCalibrationData(module, "kite-lut-unary", calibration, entry,
+                                 [&](DenseMap<Value, interp::Tensor> &values) {
+                                   appendOutputs(ret, values, all);
+                                 })))
       return failure();
     return all;
   }
@@ -390,14 +403,12 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
   /// first) with which the model's outputs stay within `max-output-error`
   /// of the model without tables (relative squared error), halving k until
   /// they do; returns k.
-  FailureOr<size_t> checkOutputs(ModuleOp module, std::vector<Plan> &plans) {
+  FailureOr<size_t> checkOutputs(ModuleOp module, std::vector<Plan> &plans,
+                                 ArrayRef<float> reference) {
     if (plans.empty())
       return size_t(0);
     llvm::stable_sort(
         plans, [](const Plan &a, const Plan &b) { return a.error < b.error; });
-    FailureOr<std::vector<float>> reference = outputs(module);
-    if (failed(reference))
-      return failure();
     for (size_t k = plans.size(); k > 0; k /= 2) {
       IRMapping map;
       OwningOpRef<ModuleOp> trial(cast<ModuleOp>(module->clone(map)));
@@ -406,7 +417,7 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
       FailureOr<std::vector<float>> got = outputs(*trial);
       if (failed(got))
         return failure();
-      double error = relativeSquaredError(*got, *reference);
+      double error = relativeSquaredError(*got, reference);
       bool ok = error <= maxOutputError;
       llvm::errs() << llvm::formatv(
           "kite-lut-unary: with {0} of {1} tables the outputs differ by "
