@@ -102,9 +102,13 @@ def ConvertKiteToKiteIsa : Pass<"convert-kite-to-kite-isa", "::mlir::ModuleOp"> 
       transposes and slices (strided copies), reductions, pooling, layer
       norm, GELU; the LUT softmax unit takes `kite.lut_softmax`.
 
-    What no unit of the accelerator runs, `tosa.argmax` and `tosa.cast`,
-    becomes a host segment (`kite_isa.host_call`) when the target has a
-    `host` and `host` is set, else an error naming it. Any other op
+    What no unit of the accelerator runs becomes a host segment when the
+    target has a `host` and `host` is set, else an error naming it:
+    `tosa.argmax` and `tosa.cast` (`kite_isa.host_call`), integer
+    arithmetic on runtime data such as index computations (add, sub, mul,
+    max, min, intdiv, comparisons, logical ops and selects on integers:
+    `kite_isa.host_elementwise`) and gathers with computed indices
+    (`kite_isa.host_gather`). Any other op
     without an instruction (a float `kite.matmul`, an unsupported TOSA op)
     is an error naming it.
 
@@ -127,8 +131,9 @@ def ConvertKiteToKiteIsa : Pass<"convert-kite-to-kite-isa", "::mlir::ModuleOp"> 
            "its tensor-level op, or the op's position in the function>` "
            "(kitec's per-layer report uses it; the encoding ignores it)">,
     Option<"host", "host", "bool", /*default=*/"true",
-           "Run ops no accelerator unit can (argmax, casts) as host "
-           "segments; false makes them errors (kitec --no-host)">,
+           "Run ops no accelerator unit can (argmax, casts, integer "
+           "arithmetic, gathers with computed indices) as host segments; "
+           "false makes them errors (kitec --no-host)">,
   ];
   let dependentDialects = ["::kite::kiteisa::KiteIsaDialect"];
 }

@@ -97,4 +97,22 @@ def KiteIsa_HostKernel : KiteIsa_Enum<"HostKernel", "a host segment's kernel", [
   I64EnumAttrCase<"Cast", 1, "cast">]>;
 def KiteIsa_HostKernelAttr : KiteIsa_EnumAttr<KiteIsa_HostKernel, "host">;
 
+def KiteIsa_HostElementwiseKind : KiteIsa_Enum<"HostElementwiseKind",
+    "integer arithmetic on the host", [
+  I64EnumAttrCase<"Add", 0, "add">,
+  I64EnumAttrCase<"Sub", 1, "sub">,
+  I64EnumAttrCase<"Mul", 2, "mul">,
+  I64EnumAttrCase<"Max", 3, "max">,
+  I64EnumAttrCase<"Min", 4, "min">,
+  I64EnumAttrCase<"IntDiv", 5, "intdiv">,
+  I64EnumAttrCase<"Equal", 6, "equal">,
+  I64EnumAttrCase<"Greater", 7, "greater">,
+  I64EnumAttrCase<"GreaterEqual", 8, "greater_equal">,
+  I64EnumAttrCase<"LogicalAnd", 9, "logical_and">,
+  I64EnumAttrCase<"LogicalOr", 10, "logical_or">,
+  I64EnumAttrCase<"LogicalXor", 11, "logical_xor">,
+  I64EnumAttrCase<"Select", 12, "select">]>;
+def KiteIsa_HostElementwiseKindAttr
+    : KiteIsa_EnumAttr<KiteIsa_HostElementwiseKind, "host_op">;
+
 #endif // KITE_ISA_ENUMS_TD

@@ -465,6 +465,52 @@ def KiteIsa_HostCallOp : KiteIsa_Inst<"host_call"> {
   let hasVerifier = 1;
 }
 
+def KiteIsa_HostElementwiseOp : KiteIsa_Inst<"host_elementwise"> {
+  let summary = "a host segment: integer arithmetic on runtime data";
+  let description = [{
+    Index computations on runtime data (an index normalised from a
+    computed ArgMax, a position from a comparison) have no accelerator
+    unit. The host reads `a`, `b` (elements of `dtype`, an integer type)
+    and, for `select`, the boolean bytes at `cond`, each walked with its
+    element strides over `shape` (stride 0 broadcasts), and writes the
+    row-major result to `dst` as `dst_dtype`:
+
+    * add, sub, mul, max, min, intdiv: wrapping two's complement, the
+      result of `dtype`; intdiv truncates and fails on a zero divisor or
+      the most negative value divided by -1;
+    * equal, greater, greater_equal: booleans (i8 0/1);
+    * logical_and, logical_or, logical_xor: booleans of non-zero operands;
+    * select: `cond ? a : b`.
+
+    `cond` is -1 and `cond_strides` empty for every kind but select.
+    The link transfer and the host's time come from the target's `host`,
+    as for `host_call`.
+  }];
+  let arguments = (ins KiteIsa_HostElementwiseKindAttr:$kind, KiteIsa_I64:$a,
+                       KiteIsa_I64:$b, KiteIsa_I64:$cond, KiteIsa_DTypeAttr:$dtype,
+                       KiteIsa_I64:$dst, KiteIsa_DTypeAttr:$dst_dtype,
+                       DenseI64ArrayAttr:$shape, DenseI64ArrayAttr:$a_strides,
+                       DenseI64ArrayAttr:$b_strides, DenseI64ArrayAttr:$cond_strides);
+  let hasVerifier = 1;
+}
+
+def KiteIsa_HostGatherOp : KiteIsa_Inst<"host_gather"> {
+  let summary = "a host segment: a gather with runtime indices";
+  let description = [{
+    As `tosa.gather` with indices computed at run time: for values
+    `[outer, k, inner]` of `dtype` at `values` and indices `[outer, width]`
+    of `indices_dtype` at `indices`, the host writes
+    `dst[o, w, i] = values[o, indices[o, w], i]`. An index outside
+    `[0, k)` stops the run with an error. (`vec_gather` takes constant
+    indices on the accelerator.)
+  }];
+  let arguments = (ins KiteIsa_I64:$values, KiteIsa_DTypeAttr:$dtype,
+                       KiteIsa_I64:$indices, KiteIsa_DTypeAttr:$indices_dtype,
+                       KiteIsa_I64:$dst, KiteIsa_I64:$outer, KiteIsa_I64:$k,
+                       KiteIsa_I64:$inner, KiteIsa_I64:$width);
+  let hasVerifier = 1;
+}
+
 def KiteIsa_LutSoftmaxOp : KiteIsa_Inst<"lut_softmax"> {
   let summary = "the LUT softmax unit over the middle axis";
   let description = [{

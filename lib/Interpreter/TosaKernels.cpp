@@ -89,7 +89,7 @@ template <typename FloatFn> Kernel unaryFloat(FloatFn ff) {
 
 /// A comparison: a boolean (i1) result from two float or two integer
 /// operands.
-template <typename Cmp> Kernel compare(Cmp cmp) {
+Kernel compare(numerics::CompareFn fn) {
   return [=](Operation *op, ArrayRef<const Tensor *> in,
              SmallVectorImpl<Tensor> &out) -> LogicalResult {
     if (in[0]->isFloat != in[1]->isFloat)
@@ -101,8 +101,10 @@ template <typename Cmp> Kernel compare(Cmp cmp) {
     Tensor r = Tensor::ints(*shape);
     for (int64_t idx = 0, n = r.size(); idx < n; ++idx, walk.next())
       r.i[idx] = in[0]->isFloat
-                     ? cmp(in[0]->f[walk.offset(0)], in[1]->f[walk.offset(1)])
-                     : cmp(in[0]->i[walk.offset(0)], in[1]->i[walk.offset(1)]);
+                     ? numerics::applyCompare(fn, in[0]->f[walk.offset(0)],
+                                              in[1]->f[walk.offset(1)])
+                     : numerics::applyCompare(fn, in[0]->i[walk.offset(0)],
+                                              in[1]->i[walk.offset(1)]);
     out.push_back(std::move(r));
     return success();
   };
@@ -249,24 +251,19 @@ void kite::interp::registerTosaKernels(Interpreter &interp) {
   registerTosaConvKernels(interp);
 
   using numerics::applyBinary;
+  using numerics::applyBinaryInt;
   using numerics::BinaryFn;
   auto fn = [](BinaryFn f) {
     return [f](float a, float b) { return applyBinary(f, a, b); };
   };
-  interp.registerKernel(
-      "tosa.add",
-      binary(fn(BinaryFn::Add), [](int64_t a, int64_t b) { return a + b; }));
-  interp.registerKernel(
-      "tosa.sub",
-      binary(fn(BinaryFn::Sub), [](int64_t a, int64_t b) { return a - b; }));
-  interp.registerKernel("tosa.maximum",
-                        binary(fn(BinaryFn::Max), [](int64_t a, int64_t b) {
-                          return std::max(a, b);
-                        }));
-  interp.registerKernel("tosa.minimum",
-                        binary(fn(BinaryFn::Min), [](int64_t a, int64_t b) {
-                          return std::min(a, b);
-                        }));
+  auto intFn = [](BinaryFn f) {
+    return [f](int64_t a, int64_t b) { return applyBinaryInt(f, a, b); };
+  };
+  for (auto [name, f] : {std::pair{"tosa.add", BinaryFn::Add},
+                         std::pair{"tosa.sub", BinaryFn::Sub},
+                         std::pair{"tosa.maximum", BinaryFn::Max},
+                         std::pair{"tosa.minimum", BinaryFn::Min}})
+    interp.registerKernel(name, binary(fn(f), intFn(f)));
   interp.registerKernel("tosa.pow",
                         binary(fn(BinaryFn::Pow), [](int64_t a, int64_t b) {
                           return int64_t(std::pow(double(a), double(b)));
@@ -281,7 +278,7 @@ void kite::interp::registerTosaKernels(Interpreter &interp) {
         return elementwise(
             op, in, out, [](float a, float b) { return a * b; },
             [shift](int64_t a, int64_t b) {
-              int64_t p = int64_t(uint64_t(a) * uint64_t(b));
+              int64_t p = applyBinaryInt(BinaryFn::Mul, a, b);
               return shift > 0 ? (p + (int64_t(1) << (shift - 1))) >> shift : p;
             },
             2);
@@ -310,13 +307,12 @@ void kite::interp::registerTosaKernels(Interpreter &interp) {
       });
 
   interp.registerKernel("tosa.select", selectKernel);
-  interp.registerKernel(
-      "tosa.equal", compare([](auto a, auto b) { return int64_t(a == b); }));
-  interp.registerKernel("tosa.greater",
-                        compare([](auto a, auto b) { return int64_t(a > b); }));
-  interp.registerKernel("tosa.greater_equal", compare([](auto a, auto b) {
-                          return int64_t(a >= b);
-                        }));
+  using numerics::CompareFn;
+  for (auto [name, f] :
+       {std::pair{"tosa.equal", CompareFn::Equal},
+        std::pair{"tosa.greater", CompareFn::Greater},
+        std::pair{"tosa.greater_equal", CompareFn::GreaterEqual}})
+    interp.registerKernel(name, compare(f));
   interp.registerKernel("tosa.logical_and",
                         logical([](bool a, bool b) { return a && b; }, 2));
   interp.registerKernel("tosa.logical_or",

@@ -202,6 +202,10 @@ bool Simulator::Impl::execute(const Instr &x) {
     return vecLut(x);
   case Opcode::HostCall:
     return hostCall(x);
+  case Opcode::HostElementwise:
+    return hostElementwise(x);
+  case Opcode::HostGather:
+    return hostGather(x);
   case Opcode::VecGather:
     return vecGather(x);
   case Opcode::VecCompare:

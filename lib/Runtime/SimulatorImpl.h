@@ -443,6 +443,13 @@ struct Simulator::Impl {
   bool vecUnary(const Instr &x);
   bool vecLut(const Instr &x);
   bool hostCall(const Instr &x);
+  bool hostElementwise(const Instr &x);
+  bool hostGather(const Instr &x);
+  /// The cost of a host segment: `in` bytes to the host and `out` back
+  /// over the link, and the host's time and energy for `elements`.
+  void chargeHost(int64_t in, int64_t out, int64_t elements,
+                  const Traffic &traffic, const std::vector<Range> &reads,
+                  const std::vector<Range> &writes);
   /// A LUT-unit table (256 int8 codes) on a target with the unit.
   bool checkLutTable(const std::vector<int64_t> &table);
 

@@ -16,8 +16,8 @@
 // IMPORT: kite_isa.input {addr = 64 : i64, index = 0 : i64, type = tensor<2x2xf32>}
 // IMPORT: kite_isa.config_mma {lhs_format = 134285312 : i64, multiplier = "trunc4", rhs_format = 134285312 : i64}
 
-// CHECK: ; kbin v9 target kite-v1 fingerprint 0x{{[0-9a-f]+}}
-// CHECK-NEXT: ; dram 4096 bytes, 1 constant segments, 27 instructions
+// CHECK: ; kbin v10 target kite-v1 fingerprint 0x{{[0-9a-f]+}}
+// CHECK-NEXT: ; dram 4096 bytes, 1 constant segments, 30 instructions
 // CHECK-NEXT: ; input 0 f32 @64
 // CHECK-NEXT: ; output 0 i16 @1024
 // CHECK-NEXT: dma_load src=0, space=2, dst=0, rows=2, row_bytes=2, src_stride=2
@@ -44,6 +44,9 @@
 // CHECK-NEXT: vec_softmax src=64, dst=960, outer=2, len=2, inner=1
 // CHECK-NEXT: vec_unary kind=0, src=64, dst=960, count=4
 // CHECK-NEXT: host_call kind=0, src=64, src_dtype=0, dst=960, dst_dtype=4, outer=2, len=2, inner=1
+// CHECK-NEXT: host_elementwise kind=7, a=64, b=0, cond=-1, dtype=1, dst=960, dst_dtype=1, shape=[2,2], a_strides=[2,1], b_strides=[0,0], cond_strides=[]
+// CHECK-NEXT: host_elementwise kind=12, a=64, b=0, cond=0, dtype=1, dst=960, dst_dtype=1, shape=[4], a_strides=[1], b_strides=[1], cond_strides=[1]
+// CHECK-NEXT: host_gather values=64, dtype=0, indices=0, indices_dtype=1, dst=960, outer=1, k=2, inner=2, width=2
 // CHECK-NEXT: vec_lut src=64, dst=960, count=4, table=[-128,-127,
 // CHECK-NEXT: lut_softmax src=64, src_dtype=0, dst=1024, dtype=2, outer=2, len=2, inner=1, method=0, input_scale=1, step=1, out_bits=8, sum_shift=0, out_shift=7, exp_table=[255,94], norm_table=[255,255], norm_rows=2, norm_cols=1, prob_scale=1, prob_zero_point=0, format=-1, out_scale=1, out_zero_point=0
 // CHECK-NEXT: fence

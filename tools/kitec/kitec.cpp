@@ -190,7 +190,8 @@ static cl::opt<bool> noLutSoftmax("no-lut-softmax",
 static cl::opt<bool>
     noHost("no-host",
            cl::desc("Refuse host segments: an op no accelerator unit runs "
-                    "(argmax, casts) is an error instead of a host_call"),
+                    "(argmax, casts, integer index arithmetic, gathers with "
+                    "computed indices) is an error instead of a host call"),
            cl::cat(category));
 static cl::opt<bool> noLutUnary(
     "no-lut-unary",
@@ -282,7 +283,7 @@ struct Layer {
   int64_t cycles = 0;
   double energyPj = 0;
   bool hasInstructions = false;
-  bool onHost = false; ///< a host segment (host_call)
+  bool onHost = false; ///< a host segment (an instruction of the host)
 };
 
 Layer describe(Operation *op) {
@@ -797,7 +798,8 @@ int main(int argc, char **argv) {
     layers[size_t(layer)].cycles += sim.profile()[k].cycles;
     layers[size_t(layer)].energyPj += sim.profile()[k].energyPj;
     layers[size_t(layer)].hasInstructions = true;
-    if (program->code[k].opcode == rt::Opcode::HostCall)
+    const rt::OpSpec *spec = rt::findOp(program->code[k].opcode);
+    if (spec && spec->unit == rt::Unit::Host)
       layers[size_t(layer)].onHost = true;
   }
   // Host segments: every op that ran on the host, with its share of the

@@ -57,8 +57,8 @@ inline int binaryOps(BinaryFn fn) { return fn == BinaryFn::Pow ? 16 : 1; }
 enum class CompareFn : int64_t { Equal = 0, Greater = 1, GreaterEqual = 2 };
 constexpr int64_t kNumCompareFns = 3;
 
-/// `fn` of `a` and `b` (false when either is NaN).
-inline bool applyCompare(CompareFn fn, float a, float b) {
+/// `fn` of `a` and `b`, floats (false when either is NaN) or integers.
+template <typename T> bool applyCompare(CompareFn fn, T a, T b) {
   switch (fn) {
   case CompareFn::Equal:
     return a == b;
@@ -68,6 +68,28 @@ inline bool applyCompare(CompareFn fn, float a, float b) {
     return a >= b;
   }
   return false;
+}
+
+/// `fn` of two integers as TOSA's integer kernels compute it: two's
+/// complement, wrapping in 64 bits (the caller narrows to the result's
+/// width). Pow is not defined on integers here.
+inline int64_t applyBinaryInt(BinaryFn fn, int64_t a, int64_t b) {
+  uint64_t ua = uint64_t(a), ub = uint64_t(b);
+  switch (fn) {
+  case BinaryFn::Add:
+    return int64_t(ua + ub);
+  case BinaryFn::Sub:
+    return int64_t(ua - ub);
+  case BinaryFn::Mul:
+    return int64_t(ua * ub);
+  case BinaryFn::Max:
+    return std::max(a, b);
+  case BinaryFn::Min:
+    return std::min(a, b);
+  case BinaryFn::Pow:
+    break;
+  }
+  return a;
 }
 
 } // namespace kite::numerics

@@ -89,6 +89,8 @@ enum class Opcode : uint32_t {
   VecSoftmax = 24,
   VecLut = 25,
   HostCall = 26,
+  HostElementwise = 27,
+  HostGather = 28,
 };
 
 /// The host segments' kernels (host_call's `kind`).
@@ -97,6 +99,25 @@ enum class HostKernel : int64_t {
   Cast = 1,   ///< elementwise conversion between dtypes, as tosa.cast
 };
 constexpr int64_t kNumHostKernels = 2;
+
+/// host_elementwise's `kind`: integer arithmetic on runtime data (index
+/// computations), as the TOSA op of the same name computes it.
+enum class HostElementwiseKind : int64_t {
+  Add = 0,
+  Sub = 1,
+  Mul = 2,
+  Max = 3,
+  Min = 4,
+  IntDiv = 5,
+  Equal = 6,
+  Greater = 7,
+  GreaterEqual = 8,
+  LogicalAnd = 9,
+  LogicalOr = 10,
+  LogicalXor = 11,
+  Select = 12,
+};
+constexpr int64_t kNumHostElementwiseKinds = 13;
 
 enum class FieldKind { Int, Float, IntArray, FloatArray, String };
 
@@ -216,7 +237,7 @@ struct Program {
   std::vector<Instr> code;
 };
 
-constexpr uint32_t kKbinVersion = 9;
+constexpr uint32_t kKbinVersion = 10;
 
 /// The .kbin bytes of a program (docs/binary-format.md).
 std::vector<uint8_t> encodeKbin(const Program &program);

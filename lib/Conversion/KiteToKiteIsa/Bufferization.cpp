@@ -298,7 +298,8 @@ private:
             tosa::ReduceMinOp, tosa::ReduceProductOp, tosa::EqualOp,
             tosa::GreaterOp, tosa::GreaterEqualOp, tosa::SelectOp,
             tosa::ConcatOp, tosa::GatherOp, LutSoftmaxOp, tosa::ArgMaxOp,
-            tosa::CastOp>(op))
+            tosa::CastOp, tosa::IntDivOp, tosa::LogicalAndOp, tosa::LogicalOrOp,
+            tosa::LogicalXorOp>(op))
       return place(&op, op.getResult(0));
     return success(); // no instruction: the lowering says so
   }

@@ -90,7 +90,7 @@ LogicalResult Lowering::lowerGather(tosa::GatherOp op) {
   auto values = cast<RankedTensorType>(op.getValues().getType());
   DenseElementsAttr indices;
   if (!matchPattern(op.getIndices(), m_Constant(&indices)))
-    return op.emitOpError("with computed indices has no instruction");
+    return lowerHostGather(op);
   int64_t n = values.getDimSize(0), k = values.getDimSize(1),
           c = values.getDimSize(2);
   int64_t w = cast<ShapedType>(indices.getType()).getDimSize(1);

@@ -62,9 +62,13 @@ LogicalResult Lowering::lowerConstant(Operation *op, Attribute value) {
     }
   } else {
     for (const APInt &v : attr.getValues<APInt>()) {
+      // Booleans are 0/1, as the interpreter reads them.
+      bool zext = type.getElementType().isUnsignedInteger() ||
+                  type.getElementType().isInteger(1);
       int64_t i =
-          lp ? numerics::signExtend(int64_t(v.getZExtValue()), lp.getN())
-             : v.getSExtValue();
+          lp     ? numerics::signExtend(int64_t(v.getZExtValue()), lp.getN())
+          : zext ? int64_t(v.getZExtValue())
+                 : v.getSExtValue();
       push(&i);
     }
   }
@@ -75,6 +79,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   loc = op->getLoc();
   if (fused.contains(op)) // lowered with an earlier op
     return success();
+  if (std::optional<rt::HostElementwiseKind> kind = hostElementwiseKind(op))
+    return lowerHostElementwise(op, *kind);
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case<tosa::ConstShapeOp>([](auto) { return success(); })
       .Case<tosa::ConstOp>(

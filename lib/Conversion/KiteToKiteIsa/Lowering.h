@@ -32,6 +32,10 @@ using namespace mlir;
 namespace ki = kite::kiteisa;
 namespace rt = kite::rt;
 
+/// The host_elementwise kind of an elementwise TOSA op on integers
+/// (runtime index arithmetic), if it is one.
+std::optional<rt::HostElementwiseKind> hostElementwiseKind(Operation *op);
+
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// A tensor in DRAM.
@@ -199,8 +203,16 @@ private:
   LogicalResult lowerLutSoftmax(LutSoftmaxOp op);
   LogicalResult lowerUnary(Operation *op, numerics::UnaryFn fn);
   LogicalResult lowerLut(LutOp op);
+  // Host segments (Host.cpp)
   /// tosa.argmax and tosa.cast as host_call.
   LogicalResult lowerHost(Operation *op);
+  /// Integer elementwise ops on runtime data as host_elementwise.
+  LogicalResult lowerHostElementwise(Operation *op,
+                                     rt::HostElementwiseKind kind);
+  /// A gather with computed indices as host_gather.
+  LogicalResult lowerHostGather(tosa::GatherOp op);
+  /// Whether `op` may run on the host, with an error naming why not.
+  LogicalResult checkHost(Operation *op);
   /// The f32 input and the new result buffer of a one-input op.
   FailureOr<std::pair<Buffer, Buffer>> f32InOut(Operation *op);
   // Data movement (DataMovement.cpp)

@@ -322,33 +322,3 @@ LogicalResult Lowering::lowerLut(LutOp op) {
                        op.getType().getNumElements(), table);
   return success();
 }
-
-LogicalResult Lowering::lowerHost(Operation *op) {
-  if (!allowHost)
-    return op->emitOpError("runs only on the host, and host segments are "
-                           "off (kitec --no-host)");
-  if (!target.getHost())
-    return op->emitOpError("runs only on the host, and target '")
-           << target.getName() << "' has none";
-  auto inType = cast<RankedTensorType>(op->getOperand(0).getType());
-  auto outType = cast<RankedTensorType>(op->getResult(0).getType());
-  std::optional<rt::DType> st = dtypeOf(inType.getElementType()),
-                           dt = dtypeOf(outType.getElementType());
-  if (!st || !dt || inType.getElementType().isInteger(1) ||
-      outType.getElementType().isInteger(1))
-    return op->emitOpError("has no host kernel for these element types");
-  FailureOr<Buffer> in = bufferOf(op, op->getOperand(0));
-  FailureOr<Buffer> out = newBuffer(op, op->getResult(0));
-  if (failed(in) || failed(out))
-    return failure();
-  rt::HostKernel kind = rt::HostKernel::Cast;
-  std::array<int64_t, 3> shape = {1, inType.getNumElements(), 1};
-  if (auto argmax = dyn_cast<tosa::ArgMaxOp>(op)) {
-    kind = rt::HostKernel::ArgMax;
-    shape = around(inType.getShape(), int64_t(argmax.getAxis()));
-  }
-  ki::HostCallOp::create(b, loc, ki::HostKernel(kind), in->addr, ki::DType(*st),
-                         out->addr, ki::DType(*dt), shape[0], shape[1],
-                         shape[2]);
-  return success();
-}

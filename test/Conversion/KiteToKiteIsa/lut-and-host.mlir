@@ -29,3 +29,48 @@ func.func @main(%x: tensor<2x4xf32>) -> tensor<2xi64> {
   %1 = tosa.cast %0 : (tensor<2xi32>) -> tensor<2xi64>
   return %1 : tensor<2xi64>
 }
+
+// -----
+
+// Index arithmetic on runtime data (ONNX's negative-index wrap of a
+// computed index) and the gather it feeds run on the host: integers are
+// compared, added and selected there, the comparison's booleans as i8,
+// the constant broadcast with stride 0.
+// CHECK-LABEL: kite_isa.program @main
+// CHECK: kite_isa.host_elementwise {a = [[ZERO:[0-9]+]] : i64, a_strides = array<i64: 0>, b = [[IDX:[0-9]+]] : i64, b_strides = array<i64: 1>, cond = -1 : i64, cond_strides = array<i64>, dst = [[NEG:[0-9]+]] : i64, dst_dtype = #kite_isa.dtype<i8>, dtype = #kite_isa.dtype<i64>, kind = #kite_isa.host_op<greater>, shape = array<i64: 2>}
+// CHECK: kite_isa.host_elementwise {a = [[IDX]] : i64, {{.*}}dst = [[WRAPPED:[0-9]+]] : i64, dst_dtype = #kite_isa.dtype<i64>, dtype = #kite_isa.dtype<i64>, kind = #kite_isa.host_op<add>
+// CHECK: kite_isa.host_elementwise {a = [[WRAPPED]] : i64, {{.*}}b = [[IDX]] : i64, {{.*}}cond = [[NEG]] : i64, cond_strides = array<i64: 1>, {{.*}}kind = #kite_isa.host_op<select>
+// CHECK: kite_isa.host_call {{.*}}kind = #kite_isa.host<cast>
+// CHECK: kite_isa.host_gather {dst = {{[0-9]+}} : i64, dtype = #kite_isa.dtype<f32>, indices = {{[0-9]+}} : i64, indices_dtype = #kite_isa.dtype<i32>, inner = 3 : i64, k = 4 : i64, outer = 1 : i64, values = {{[0-9]+}} : i64, width = 2 : i64}
+// NOHOST: error: 'tosa.greater' op runs only on the host, and host segments are off (kitec --no-host)
+// MINI: error: 'tosa.greater' op runs only on the host, and target 'kite-mini' has none
+func.func @main(%i: tensor<2xi64>) -> tensor<1x2x3xf32> {
+  %zero = "tosa.const"() <{values = dense<0> : tensor<1xi64>}> : () -> tensor<1xi64>
+  %k = "tosa.const"() <{values = dense<4> : tensor<1xi64>}> : () -> tensor<1xi64>
+  %neg = tosa.greater %zero, %i : (tensor<1xi64>, tensor<2xi64>) -> tensor<2xi1>
+  %wrapped = tosa.add %i, %k : (tensor<2xi64>, tensor<1xi64>) -> tensor<2xi64>
+  %idx = tosa.select %neg, %wrapped, %i : (tensor<2xi1>, tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+  %idx32 = tosa.cast %idx : (tensor<2xi64>) -> tensor<2xi32>
+  %shape = tosa.const_shape {values = dense<[1, 2]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %rows = tosa.reshape %idx32, %shape : (tensor<2xi32>, !tosa.shape<2>) -> tensor<1x2xi32>
+  %table = "tosa.const"() <{values = dense<[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0], [10.0, 11.0, 12.0]]]> : tensor<1x4x3xf32>}> : () -> tensor<1x4x3xf32>
+  %g = tosa.gather %table, %rows : (tensor<1x4x3xf32>, tensor<1x2xi32>) -> tensor<1x2x3xf32>
+  return %g : tensor<1x2x3xf32>
+}
+
+// -----
+
+// Booleans take part in comparisons, logical ops and selects (i1
+// arithmetic has no host kernel: its wrap differs from the stored byte's).
+// CHECK-LABEL: kite_isa.program @main
+// CHECK: kite_isa.host_elementwise {{.*}}kind = #kite_isa.host_op<equal>
+// CHECK: kite_isa.host_elementwise {{.*}}kind = #kite_isa.host_op<greater>
+// CHECK: kite_isa.host_elementwise {{.*}}dst_dtype = #kite_isa.dtype<i8>, dtype = #kite_isa.dtype<i8>, kind = #kite_isa.host_op<logical_or>
+// CHECK: kite_isa.host_elementwise {{.*}}dst_dtype = #kite_isa.dtype<i32>, dtype = #kite_isa.dtype<i32>, kind = #kite_isa.host_op<select>
+func.func @main(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %e = tosa.equal %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi1>
+  %g = tosa.greater %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi1>
+  %ge = tosa.logical_or %e, %g : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  %r = tosa.select %ge, %a, %b : (tensor<4xi1>, tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %r : tensor<4xi32>
+}

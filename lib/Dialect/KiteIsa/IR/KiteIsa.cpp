@@ -605,12 +605,19 @@ LogicalResult VecLutOp::verify() {
                  failed(checkMemory(*this, "dst", getDst(), getCount())));
 }
 
+/// A host segment needs a target with a host.
+static LogicalResult checkHost(Operation *op) {
+  if (TargetAttr target = lookupTarget(op); target && !target.getHost())
+    return op->emitOpError("target '") << target.getName() << "' has no host";
+  return success();
+}
+
 LogicalResult HostCallOp::verify() {
   bool argmax = getKind() == HostKernel::ArgMax;
   if (argmax && (getLen() < 1 || getDstDtype() == DType::F32))
     return emitOpError("argmax needs a non-empty axis and an integer result");
-  if (TargetAttr target = lookupTarget(*this); target && !target.getHost())
-    return emitOpError("target '") << target.getName() << "' has no host";
+  if (failed(checkHost(*this)))
+    return failure();
   int64_t n = product({getOuter(), getLen(), getInner()});
   int64_t results = argmax ? product({getOuter(), getInner()}) : n;
   int64_t sb = rt::dtypeBytes(rt::DType(int64_t(getSrcDtype()))),
@@ -618,6 +625,51 @@ LogicalResult HostCallOp::verify() {
   return failure(
       failed(checkMemory(*this, "src", getSrc(), product({n, sb}))) ||
       failed(checkMemory(*this, "dst", getDst(), product({results, db}))));
+}
+
+LogicalResult HostElementwiseOp::verify() {
+  using Kind = HostElementwiseKind;
+  Kind kind = getKind();
+  bool select = kind == Kind::Select;
+  bool boolean = kind >= Kind::Equal && kind <= Kind::LogicalXor;
+  bool logical = kind >= Kind::LogicalAnd && kind <= Kind::LogicalXor;
+  if (getDtype() == DType::F32)
+    return emitOpError("operands must be integers (f32 runs on the vector "
+                       "unit)");
+  if (logical && getDtype() != DType::I8)
+    return emitOpError("logical operands are booleans (dtype i8)");
+  DType result = boolean ? DType::I8 : getDtype();
+  if (getDstDtype() != result)
+    return emitOpError("result dtype must be ") << stringifyDType(result);
+  if (select != (getCond() >= 0))
+    return emitOpError(select ? "select needs a cond"
+                              : "only select reads a cond (-1)");
+  ArrayRef<int64_t> shape = getShape();
+  int64_t eb = rt::dtypeBytes(rt::DType(int64_t(getDtype())));
+  if (failed(checkHost(*this)) ||
+      failed(checkMemory(*this, "a", getA(), shape, getAStrides(), eb)) ||
+      failed(checkMemory(*this, "b", getB(), shape, getBStrides(), eb)) ||
+      (select && failed(checkMemory(*this, "cond", getCond(), shape,
+                                    getCondStrides(), 1))))
+    return failure();
+  if (!select && !getCondStrides().empty())
+    return emitOpError("cond_strides must be empty without a cond");
+  return checkMemory(*this, "dst", getDst(), product({product(shape), eb}));
+}
+
+LogicalResult HostGatherOp::verify() {
+  if (getIndicesDtype() == DType::F32)
+    return emitOpError("indices must be integers");
+  int64_t eb = rt::dtypeBytes(rt::DType(int64_t(getDtype()))),
+          ib = rt::dtypeBytes(rt::DType(int64_t(getIndicesDtype())));
+  return failure(
+      failed(checkHost(*this)) ||
+      failed(checkMemory(*this, "values", getValues(),
+                         product({getOuter(), getK(), getInner(), eb}))) ||
+      failed(checkMemory(*this, "indices", getIndices(),
+                         product({getOuter(), getWidth(), ib}))) ||
+      failed(checkMemory(*this, "dst", getDst(),
+                         product({getOuter(), getWidth(), getInner(), eb}))));
 }
 
 LogicalResult kiteisa::LutSoftmaxOp::verify() {
@@ -643,7 +695,7 @@ std::optional<int64_t> kite::kiteisa::enumFieldValue(Attribute attr) {
   return TypeSwitch<Attribute, std::optional<int64_t>>(attr)
       .Case<SpaceAttr, DTypeAttr, BinaryKindAttr, UnaryKindAttr,
             CompareKindAttr, ReduceKindAttr, PoolKindAttr, ActivationAttr,
-            SoftmaxMethodAttr, HostKernelAttr>(
+            SoftmaxMethodAttr, HostKernelAttr, HostElementwiseKindAttr>(
           [](auto a) { return int64_t(a.getValue()); })
       .Default([](Attribute) { return std::nullopt; });
 }
@@ -661,7 +713,8 @@ FailureOr<Attribute> kite::kiteisa::enumFieldAttr(MLIRContext *ctx,
        [](MLIRContext *c, Name e) { return Name##Attr::get(c, e); })
   if (field == "space")
     return KITE_ENUM(Space);
-  if (field == "dtype" || field == "src_dtype" || field == "dst_dtype")
+  if (field == "dtype" || field == "src_dtype" || field == "dst_dtype" ||
+      field == "indices_dtype")
     return KITE_ENUM(DType);
   if (field == "activation")
     return KITE_ENUM(Activation);
@@ -680,6 +733,8 @@ FailureOr<Attribute> kite::kiteisa::enumFieldAttr(MLIRContext *ctx,
       return KITE_ENUM(PoolKind);
     if (op == "host_call")
       return KITE_ENUM(HostKernel);
+    if (op == "host_elementwise")
+      return KITE_ENUM(HostElementwiseKind);
   }
 #undef KITE_ENUM
   return Attribute();

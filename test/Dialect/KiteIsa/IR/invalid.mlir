@@ -422,6 +422,69 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 
 // -----
 
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.host_elementwise' op operands must be integers (f32 runs on the vector unit)}}
+  kite_isa.host_elementwise {kind = #kite_isa.host_op<add>, a = 0 : i64, b = 0 : i64, cond = -1 : i64, dtype = #kite_isa.dtype<f32>, dst = 64 : i64, dst_dtype = #kite_isa.dtype<f32>, shape = array<i64: 4>, a_strides = array<i64: 1>, b_strides = array<i64: 1>, cond_strides = array<i64>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.host_elementwise' op result dtype must be i8}}
+  kite_isa.host_elementwise {kind = #kite_isa.host_op<equal>, a = 0 : i64, b = 0 : i64, cond = -1 : i64, dtype = #kite_isa.dtype<i32>, dst = 64 : i64, dst_dtype = #kite_isa.dtype<i32>, shape = array<i64: 4>, a_strides = array<i64: 1>, b_strides = array<i64: 1>, cond_strides = array<i64>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.host_elementwise' op logical operands are booleans (dtype i8)}}
+  kite_isa.host_elementwise {kind = #kite_isa.host_op<logical_or>, a = 0 : i64, b = 0 : i64, cond = -1 : i64, dtype = #kite_isa.dtype<i32>, dst = 64 : i64, dst_dtype = #kite_isa.dtype<i8>, shape = array<i64: 4>, a_strides = array<i64: 1>, b_strides = array<i64: 1>, cond_strides = array<i64>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.host_elementwise' op select needs a cond}}
+  kite_isa.host_elementwise {kind = #kite_isa.host_op<select>, a = 0 : i64, b = 0 : i64, cond = -1 : i64, dtype = #kite_isa.dtype<i64>, dst = 64 : i64, dst_dtype = #kite_isa.dtype<i64>, shape = array<i64: 4>, a_strides = array<i64: 1>, b_strides = array<i64: 1>, cond_strides = array<i64>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.host_elementwise' op only select reads a cond (-1)}}
+  kite_isa.host_elementwise {kind = #kite_isa.host_op<add>, a = 0 : i64, b = 0 : i64, cond = 0 : i64, dtype = #kite_isa.dtype<i64>, dst = 64 : i64, dst_dtype = #kite_isa.dtype<i64>, shape = array<i64: 4>, a_strides = array<i64: 1>, b_strides = array<i64: 1>, cond_strides = array<i64: 1>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.host_elementwise' op cond_strides must be empty without a cond}}
+  kite_isa.host_elementwise {kind = #kite_isa.host_op<add>, a = 0 : i64, b = 0 : i64, cond = -1 : i64, dtype = #kite_isa.dtype<i64>, dst = 64 : i64, dst_dtype = #kite_isa.dtype<i64>, shape = array<i64: 4>, a_strides = array<i64: 1>, b_strides = array<i64: 1>, cond_strides = array<i64: 1>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.host_elementwise' op b: shape and strides differ in rank}}
+  kite_isa.host_elementwise {kind = #kite_isa.host_op<sub>, a = 0 : i64, b = 0 : i64, cond = -1 : i64, dtype = #kite_isa.dtype<i64>, dst = 64 : i64, dst_dtype = #kite_isa.dtype<i64>, shape = array<i64: 4>, a_strides = array<i64: 1>, b_strides = array<i64>, cond_strides = array<i64>}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.host_gather' op indices must be integers}}
+  kite_isa.host_gather {values = 0 : i64, dtype = #kite_isa.dtype<f32>, indices = 64 : i64, indices_dtype = #kite_isa.dtype<f32>, dst = 128 : i64, outer = 1 : i64, k = 4 : i64, inner = 2 : i64, width = 2 : i64}
+}
+
+// -----
+
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.host_gather' op dst}}
+  kite_isa.host_gather {values = 0 : i64, dtype = #kite_isa.dtype<f32>, indices = 64 : i64, indices_dtype = #kite_isa.dtype<i32>, dst = 4090 : i64, outer = 1 : i64, k = 4 : i64, inner = 2 : i64, width = 2 : i64}
+}
+
+// -----
+
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.host_call' op target 'kite-t' has no host}}
