@@ -12,11 +12,9 @@ using kite::numerics::signExtend;
 namespace numerics = kite::numerics;
 
 bool Simulator::Impl::dmaLoad(const Instr &x) {
-  using F = field::DmaLoad;
-  int64_t src = x.fields[F::src].i, space = x.fields[F::space].i,
-          dst = x.fields[F::dst].i, rows = x.fields[F::rows].i,
-          rowBytes = x.fields[F::row_bytes].i,
-          stride = x.fields[F::src_stride].i;
+  const decoded::DmaLoad d(x);
+  int64_t src = d.src, space = d.space, dst = d.dst, rows = d.rows,
+          rowBytes = d.row_bytes, stride = d.src_stride;
   if (space != int64_t(Space::Act) && space != int64_t(Space::Weight) &&
       space != int64_t(Space::Acc))
     return fail("destination must be the ACT (1), WEIGHT (2) or ACC (3) "
@@ -53,12 +51,10 @@ bool Simulator::Impl::dmaLoad(const Instr &x) {
 }
 
 bool Simulator::Impl::vecCopy(const Instr &x) {
-  using F = field::VecCopy;
-  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
-          eb = x.fields[F::elem_bytes].i;
-  const auto &shape = x.fields[F::shape].ints,
-             &strides = x.fields[F::src_strides].ints,
-             &dstStrides = x.fields[F::dst_strides].ints;
+  const decoded::VecCopy d(x);
+  int64_t src = d.src, dst = d.dst, eb = d.elem_bytes;
+  const auto &shape = d.shape, &strides = d.src_strides,
+             &dstStrides = d.dst_strides;
   if (eb != 1 && eb != 2 && eb != 4)
     return fail("element size must be 1, 2 or 4 bytes");
   std::vector<Range> reads, writes;
@@ -77,11 +73,10 @@ bool Simulator::Impl::vecCopy(const Instr &x) {
 }
 
 bool Simulator::Impl::vecGather(const Instr &x) {
-  using F = field::VecGather;
-  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
-          eb = x.fields[F::elem_bytes].i, outer = x.fields[F::outer].i,
-          k = x.fields[F::k].i, inner = x.fields[F::inner].i;
-  const std::vector<int64_t> &indices = x.fields[F::indices].ints;
+  const decoded::VecGather d(x);
+  int64_t src = d.src, dst = d.dst, eb = d.elem_bytes, outer = d.outer, k = d.k,
+          inner = d.inner;
+  const std::vector<int64_t> &indices = d.indices;
   if (eb != 1 && eb != 2 && eb != 4)
     return fail("element size must be 1, 2 or 4 bytes");
   for (int64_t i : indices)

@@ -18,17 +18,16 @@ using namespace kite::rt;
 namespace numerics = kite::numerics;
 
 bool Simulator::Impl::hostCall(const Instr &x) {
-  using F = field::HostCall;
-  int64_t kind = x.fields[F::kind].i, src = x.fields[F::src].i,
-          dst = x.fields[F::dst].i, outer = x.fields[F::outer].i,
-          len = x.fields[F::len].i, inner = x.fields[F::inner].i;
+  const decoded::HostCall d(x);
+  int64_t kind = d.kind, src = d.src, dst = d.dst, outer = d.outer, len = d.len,
+          inner = d.inner;
   if (target.hostLinkBytesPerCycle <= 0)
     return fail("target '" + target.name + "' has no host");
   if (kind < 0 || kind >= kNumHostKernels)
     return fail("unknown host kernel " + std::to_string(kind));
   DType st = DType::F32, dt = DType::F32;
-  if (!dtypeOf(x.fields[F::src_dtype].i, st, DType::I64) ||
-      !dtypeOf(x.fields[F::dst_dtype].i, dt, DType::I64) ||
+  if (!dtypeOf(d.src_dtype, st, DType::I64) ||
+      !dtypeOf(d.dst_dtype, dt, DType::I64) ||
       !checkExtents({outer, len, inner}, {{outer, len, inner}}))
     return false;
   auto kernel = HostKernel(kind);
@@ -102,15 +101,11 @@ static_assert(int64_t(HostElementwiseKind::Min) ==
                   int64_t(numerics::CompareFn::GreaterEqual));
 
 bool Simulator::Impl::hostElementwise(const Instr &x) {
-  using F = field::HostElementwise;
+  const decoded::HostElementwise d(x);
   using Kind = HostElementwiseKind;
-  int64_t kind = x.fields[F::kind].i, a = x.fields[F::a].i,
-          b = x.fields[F::b].i, cond = x.fields[F::cond].i,
-          dst = x.fields[F::dst].i;
-  const auto &shape = x.fields[F::shape].ints,
-             &as = x.fields[F::a_strides].ints,
-             &bs = x.fields[F::b_strides].ints,
-             &cs = x.fields[F::cond_strides].ints;
+  int64_t kind = d.kind, a = d.a, b = d.b, cond = d.cond, dst = d.dst;
+  const auto &shape = d.shape, &as = d.a_strides, &bs = d.b_strides,
+             &cs = d.cond_strides;
   if (target.hostLinkBytesPerCycle <= 0)
     return fail("target '" + target.name + "' has no host");
   if (kind < 0 || kind >= kNumHostElementwiseKinds)
@@ -119,8 +114,7 @@ bool Simulator::Impl::hostElementwise(const Instr &x) {
   bool select = k == Kind::Select;
   bool boolean = k >= Kind::Equal && k <= Kind::LogicalXor;
   DType t = DType::F32, dt = DType::F32;
-  if (!dtypeOf(x.fields[F::dtype].i, t, DType::I64) ||
-      !dtypeOf(x.fields[F::dst_dtype].i, dt, DType::I64))
+  if (!dtypeOf(d.dtype, t, DType::I64) || !dtypeOf(d.dst_dtype, dt, DType::I64))
     return false;
   if (t == DType::F32 || dt != (boolean ? DType::I8 : t))
     return fail("host_elementwise needs integer operands and a result of "
@@ -198,16 +192,14 @@ bool Simulator::Impl::hostElementwise(const Instr &x) {
 }
 
 bool Simulator::Impl::hostGather(const Instr &x) {
-  using F = field::HostGather;
-  int64_t values = x.fields[F::values].i, indices = x.fields[F::indices].i,
-          dst = x.fields[F::dst].i, outer = x.fields[F::outer].i,
-          k = x.fields[F::k].i, inner = x.fields[F::inner].i,
-          width = x.fields[F::width].i;
+  const decoded::HostGather d(x);
+  int64_t values = d.values, indices = d.indices, dst = d.dst, outer = d.outer,
+          k = d.k, inner = d.inner, width = d.width;
   if (target.hostLinkBytesPerCycle <= 0)
     return fail("target '" + target.name + "' has no host");
   DType t = DType::F32, it = DType::F32;
-  if (!dtypeOf(x.fields[F::dtype].i, t, DType::I64) ||
-      !dtypeOf(x.fields[F::indices_dtype].i, it, DType::I64) ||
+  if (!dtypeOf(d.dtype, t, DType::I64) ||
+      !dtypeOf(d.indices_dtype, it, DType::I64) ||
       !checkExtents({outer, k, inner, width},
                     {{outer, k, inner}, {outer, width, inner}}))
     return false;

@@ -13,16 +13,14 @@ using kite::numerics::signExtend;
 namespace numerics = kite::numerics;
 
 bool Simulator::Impl::configMma(const Instr &x) {
-  using F = field::ConfigMma;
-  auto key =
-      std::make_tuple(x.fields[F::lhs_format].i, x.fields[F::rhs_format].i,
-                      x.fields[F::multiplier].s);
+  const decoded::ConfigMma d(x);
+  auto key = std::make_tuple(d.lhs_format, d.rhs_format, d.multiplier);
   auto it = macConfigs.find(key);
   if (it == macConfigs.end()) {
     MacConfig config;
-    if (!buildMacConfig(OperandFormat::unpack(x.fields[F::lhs_format].i),
-                        OperandFormat::unpack(x.fields[F::rhs_format].i),
-                        x.fields[F::multiplier].s, config))
+    if (!buildMacConfig(OperandFormat::unpack(d.lhs_format),
+                        OperandFormat::unpack(d.rhs_format), d.multiplier,
+                        config))
       return false;
     it = macConfigs.emplace(key, std::move(config)).first;
   }
@@ -107,29 +105,31 @@ bool Simulator::Impl::intOperand(const OperandFormat &f, uint8_t byte,
 }
 
 bool Simulator::Impl::mma(const Instr &x, bool actNM) {
-  // mma_act_nm is mma with the selection's fields before `accumulate`.
-  using M = field::Mma;
-  using A = field::MmaActNM;
-  static_assert(unsigned(M::a) == A::a && unsigned(M::b) == A::b &&
-                unsigned(M::c) == A::c && unsigned(M::m) == A::m &&
-                unsigned(M::k) == A::k && unsigned(M::n) == A::n);
-  int64_t a = x.fields[M::a].i, b = x.fields[M::b].i, c = x.fields[M::c].i,
-          m = x.fields[M::m].i, k = x.fields[M::k].i, n = x.fields[M::n].i;
-  int64_t keep = actNM ? x.fields[A::keep].i : 0,
-          group = actNM ? x.fields[A::group].i : 0,
-          threshold = actNM ? x.fields[A::threshold].i : 0;
-  bool accumulate =
-      x.fields[actNM ? unsigned(A::accumulate) : M::accumulate].i != 0;
+  int64_t a, b, c, m, k, n, keep = 0, group = 0, threshold = 0;
+  bool accumulate;
+  // mma_act_nm is mma with the selection's fields.
+  auto common = [&](const auto &d) {
+    a = d.a, b = d.b, c = d.c, m = d.m, k = d.k, n = d.n;
+    accumulate = d.accumulate != 0;
+  };
+  const std::vector<int64_t> *prior = nullptr;
+  if (actNM) {
+    const decoded::MmaActNM d(x);
+    common(d);
+    keep = d.keep, group = d.group, threshold = d.threshold;
+    prior = &d.prior;
+  } else {
+    common(decoded::Mma(x));
+  }
   if (!mac)
     return fail("no config_mma before the first mma");
   std::vector<numerics::NMPattern> series;
   if (actNM) {
-    const std::vector<int64_t> &prior = x.fields[A::prior].ints;
-    if (prior.size() % 2)
+    if (prior->size() % 2)
       return fail("prior must hold (keep, group) pairs");
-    for (size_t t = 0; t <= prior.size(); t += 2) {
-      int64_t termKeep = t < prior.size() ? prior[t] : keep,
-              termGroup = t < prior.size() ? prior[t + 1] : group;
+    for (size_t t = 0; t <= prior->size(); t += 2) {
+      int64_t termKeep = t < prior->size() ? (*prior)[t] : keep,
+              termGroup = t < prior->size() ? (*prior)[t + 1] : group;
       if (termKeep < 1 || termGroup < termKeep || termGroup > 256)
         return fail("needs 1 <= keep <= group <= 256");
       series.push_back({unsigned(termKeep), unsigned(termGroup)});
@@ -244,12 +244,10 @@ void Simulator::Impl::finishMma(int64_t m, int64_t k, int64_t n,
 }
 
 bool Simulator::Impl::mmaNM(const Instr &x) {
-  using F = field::MmaNM;
-  int64_t a = x.fields[F::a].i, b = x.fields[F::b].i,
-          idx = x.fields[F::index].i, c = x.fields[F::c].i,
-          m = x.fields[F::m].i, k = x.fields[F::k].i, n = x.fields[F::n].i,
-          keep = x.fields[F::keep].i, group = x.fields[F::group].i;
-  bool accumulate = x.fields[F::accumulate].i != 0;
+  const decoded::MmaNM d(x);
+  int64_t a = d.a, b = d.b, idx = d.index, c = d.c, m = d.m, k = d.k, n = d.n,
+          keep = d.keep, group = d.group;
+  bool accumulate = d.accumulate != 0;
   if (!mac)
     return fail("no config_mma before the first mma_nm");
   if (!checkExtents({m, k, n}, {{m, k}, {k, n}, {m, n}, {m, k, n}}))
@@ -400,12 +398,11 @@ bool Simulator::Impl::drain(int64_t src, int64_t rows, int64_t cols,
 }
 
 bool Simulator::Impl::storeAcc(const Instr &x) {
-  using F = field::StoreAcc;
-  int64_t bias = x.fields[F::bias].i;
+  const decoded::StoreAcc d(x);
+  int64_t bias = d.bias;
   return drain(
-      x.fields[F::src].i, x.fields[F::rows].i, x.fields[F::cols].i,
-      x.fields[F::dst].i, x.fields[F::row_stride].i, x.fields[F::col_stride].i,
-      x.fields[F::dtype].i, {bias}, 0, -1,
+      d.src, d.rows, d.cols, d.dst, d.row_stride, d.col_stride, d.dtype, {bias},
+      0, -1,
       [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j, int64_t) {
         if (dtype == DType::F32) { // LP accumulators
           float v = lpAccToF32(word, nar);
@@ -421,18 +418,15 @@ bool Simulator::Impl::storeAcc(const Instr &x) {
 }
 
 bool Simulator::Impl::storeAccFused(const Instr &x) {
-  using F = field::StoreAccFused;
-  int64_t accBias = x.fields[F::acc_bias].i, bias = x.fields[F::bias].i,
-          format = x.fields[F::format].i,
-          activation = x.fields[F::activation].i,
-          residual = x.fields[F::residual].i;
-  float multiply = float(x.fields[F::multiply].f);
-  const std::vector<double> &scales = x.fields[F::scales].floats;
-  const std::vector<int64_t> &zeros = x.fields[F::zero_points].ints;
-  float lo = float(x.fields[F::clamp_min].f),
-        hi = float(x.fields[F::clamp_max].f);
+  const decoded::StoreAccFused d(x);
+  int64_t accBias = d.acc_bias, bias = d.bias, format = d.format,
+          activation = d.activation, residual = d.residual;
+  float multiply = float(d.multiply);
+  const std::vector<double> &scales = d.scales;
+  const std::vector<int64_t> &zeros = d.zero_points;
+  float lo = float(d.clamp_min), hi = float(d.clamp_max);
   if (zeros.size() != scales.size() ||
-      (scales.size() > 1 && int64_t(scales.size()) != x.fields[F::cols].i))
+      (scales.size() > 1 && int64_t(scales.size()) != d.cols))
     return fail("scales and zero_points must be equally long: empty, one, "
                 "or one per column");
   if (scales.empty() && accBias >= 0)
@@ -440,17 +434,16 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
   if (activation < 0 || activation > 2)
     return fail("activation must be 0 (none), 1 (GELU) or 2 (tanh GELU)");
   Requantization rq;
-  if (format == kNoFormat && x.fields[F::dtype].i != int64_t(DType::F32))
+  if (format == kNoFormat && d.dtype != int64_t(DType::F32))
     return fail("without a format the result is f32 (dtype 0)");
   DType dtype = DType::F32;
-  if (!dtypeOf(x.fields[F::dtype].i, dtype) ||
-      !requantization(format, x.fields[F::out_scales].floats,
-                      x.fields[F::out_zero_point].i, dtype, rq))
+  if (!dtypeOf(d.dtype, dtype) ||
+      !requantization(format, d.out_scales, d.out_zero_point, dtype, rq))
     return false;
   if (rq.on && !rq.q.f.isLP && rq.scales.size() != 1 &&
-      int64_t(rq.scales.size()) != x.fields[F::cols].i)
+      int64_t(rq.scales.size()) != d.cols)
     return fail("out_scales must hold one scale or one per column");
-  const std::vector<int64_t> &table = x.fields[F::table].ints;
+  const std::vector<int64_t> &table = d.table;
   if (!table.empty() && (dtype != DType::I8 || rq.q.f.isLP))
     return fail("a table needs int8 results");
   if (!table.empty() && !checkLutTable(table))
@@ -472,40 +465,39 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
       ops += count;
       opPj += count * pj;
     }
-  bool ok = drain(
-      x.fields[F::src].i, x.fields[F::rows].i, x.fields[F::cols].i,
-      x.fields[F::dst].i, x.fields[F::row_stride].i, x.fields[F::col_stride].i,
-      x.fields[F::dtype].i, {accBias, bias}, ops, residual,
-      [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j,
-          int64_t element) {
-        float v;
-        if (scales.empty()) {
-          v = lpAccToF32(word, nar);
-        } else {
-          int64_t a = saturate(word, 32);
-          if (accBias >= 0)
-            a = saturate(a + weightI32(accBias, j), 32);
-          size_t ch = scales.size() == 1 ? 0 : size_t(j);
-          v = float(numerics::dequantize(a, scales[ch], zeros[ch]));
-        }
-        if (multiply != 1.0f)
-          v = v * multiply;
-        if (bias >= 0)
-          v = v + weightF32(bias, j);
-        if (residual >= 0)
-          v = v + loadF32(residual + element * 4);
-        v = clampKeepingNaN(v, lo, hi);
-        if (activation != 0)
-          v = numerics::gelu(v, activation == 2);
-        if (rq.on && !table.empty())
-          storeInt(at, dtype, table[size_t(rq.q.encode(v, j) + 128)]);
-        else if (rq.on)
-          storeInt(at, dtype, rq.q.encode(v, j));
-        else
-          storeF32(at, v);
-      });
+  bool ok =
+      drain(d.src, d.rows, d.cols, d.dst, d.row_stride, d.col_stride, d.dtype,
+            {accBias, bias}, ops, residual,
+            [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j,
+                int64_t element) {
+              float v;
+              if (scales.empty()) {
+                v = lpAccToF32(word, nar);
+              } else {
+                int64_t a = saturate(word, 32);
+                if (accBias >= 0)
+                  a = saturate(a + weightI32(accBias, j), 32);
+                size_t ch = scales.size() == 1 ? 0 : size_t(j);
+                v = float(numerics::dequantize(a, scales[ch], zeros[ch]));
+              }
+              if (multiply != 1.0f)
+                v = v * multiply;
+              if (bias >= 0)
+                v = v + weightF32(bias, j);
+              if (residual >= 0)
+                v = v + loadF32(residual + element * 4);
+              v = clampKeepingNaN(v, lo, hi);
+              if (activation != 0)
+                v = numerics::gelu(v, activation == 2);
+              if (rq.on && !table.empty())
+                storeInt(at, dtype, table[size_t(rq.q.encode(v, j) + 128)]);
+              else if (rq.on)
+                storeInt(at, dtype, rq.q.encode(v, j));
+              else
+                storeF32(at, v);
+            });
   if (ok) {
-    double n = double(x.fields[F::rows].i * x.fields[F::cols].i);
+    double n = double(d.rows * d.cols);
     charge("vector", n * opPj);
     if (!table.empty())
       charge("lut", n * target.lutRead8b);
@@ -514,14 +506,11 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
 }
 
 bool Simulator::Impl::im2col(const Instr &x) {
-  using F = field::Im2col;
-  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
-          chOffset = x.fields[F::channel_offset].i,
-          cg = x.fields[F::group_channels].i;
-  const auto &in = x.fields[F::input].ints, &kernel = x.fields[F::kernel].ints,
-             &stride = x.fields[F::strides].ints, &pad = x.fields[F::pads].ints,
-             &dil = x.fields[F::dilations].ints,
-             &outShape = x.fields[F::output].ints;
+  const decoded::Im2col d(x);
+  int64_t src = d.src, dst = d.dst, chOffset = d.channel_offset,
+          cg = d.group_channels;
+  const auto &in = d.input, &kernel = d.kernel, &stride = d.strides,
+             &pad = d.pads, &dil = d.dilations, &outShape = d.output;
   if (in.size() != 3 || kernel.size() != 2 || stride.size() != 2 ||
       pad.size() != 2 || dil.size() != 2 || outShape.size() != 2)
     return fail("input takes 3 values; kernel, strides, pads, dilations "

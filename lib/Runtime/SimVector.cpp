@@ -16,12 +16,9 @@ using kite::numerics::signExtend;
 namespace numerics = kite::numerics;
 
 bool Simulator::Impl::vecBinary(const Instr &x) {
-  using F = field::VecBinary;
-  int64_t kind = x.fields[F::kind].i, lhs = x.fields[F::lhs].i,
-          rhs = x.fields[F::rhs].i, dst = x.fields[F::dst].i;
-  const auto &shape = x.fields[F::shape].ints,
-             &ls = x.fields[F::lhs_strides].ints,
-             &rs = x.fields[F::rhs_strides].ints;
+  const decoded::VecBinary d(x);
+  int64_t kind = d.kind, lhs = d.lhs, rhs = d.rhs, dst = d.dst;
+  const auto &shape = d.shape, &ls = d.lhs_strides, &rs = d.rhs_strides;
   if (kind < 0 || kind >= numerics::kNumBinaryFns)
     return fail("unknown binary kind " + std::to_string(kind));
   auto fn = numerics::BinaryFn(kind);
@@ -50,12 +47,9 @@ bool Simulator::Impl::vecBinary(const Instr &x) {
 }
 
 bool Simulator::Impl::vecCompare(const Instr &x) {
-  using F = field::VecCompare;
-  int64_t kind = x.fields[F::kind].i, lhs = x.fields[F::lhs].i,
-          rhs = x.fields[F::rhs].i, dst = x.fields[F::dst].i;
-  const auto &shape = x.fields[F::shape].ints,
-             &ls = x.fields[F::lhs_strides].ints,
-             &rs = x.fields[F::rhs_strides].ints;
+  const decoded::VecCompare d(x);
+  int64_t kind = d.kind, lhs = d.lhs, rhs = d.rhs, dst = d.dst;
+  const auto &shape = d.shape, &ls = d.lhs_strides, &rs = d.rhs_strides;
   if (kind < 0 || kind >= numerics::kNumCompareFns)
     return fail("unknown comparison kind " + std::to_string(kind));
   auto fn = numerics::CompareFn(kind);
@@ -80,13 +74,10 @@ bool Simulator::Impl::vecCompare(const Instr &x) {
 }
 
 bool Simulator::Impl::vecSelect(const Instr &x) {
-  using F = field::VecSelect;
-  int64_t cond = x.fields[F::cond].i, lhs = x.fields[F::lhs].i,
-          rhs = x.fields[F::rhs].i, dst = x.fields[F::dst].i;
-  const auto &shape = x.fields[F::shape].ints,
-             &cs = x.fields[F::cond_strides].ints,
-             &ls = x.fields[F::lhs_strides].ints,
-             &rs = x.fields[F::rhs_strides].ints;
+  const decoded::VecSelect d(x);
+  int64_t cond = d.cond, lhs = d.lhs, rhs = d.rhs, dst = d.dst;
+  const auto &shape = d.shape, &cs = d.cond_strides, &ls = d.lhs_strides,
+             &rs = d.rhs_strides;
   std::vector<Range> reads, writes;
   if (!stridedAccess(Space::Dram, cond, 1, shape, cs, reads) ||
       !stridedAccess(Space::Dram, lhs, 4, shape, ls, reads) ||
@@ -111,10 +102,9 @@ bool Simulator::Impl::vecSelect(const Instr &x) {
 }
 
 bool Simulator::Impl::vecClamp(const Instr &x) {
-  using F = field::VecClamp;
-  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
-          n = x.fields[F::count].i;
-  float lo = float(x.fields[F::min].f), hi = float(x.fields[F::max].f);
+  const decoded::VecClamp d(x);
+  int64_t src = d.src, dst = d.dst, n = d.count;
+  float lo = float(d.min), hi = float(d.max);
   std::vector<Range> reads, writes;
   if (!checkExtents({n}) || !access(Space::Dram, src, n * 4, reads) ||
       !access(Space::Dram, dst, n * 4, writes))
@@ -131,10 +121,9 @@ bool Simulator::Impl::vecClamp(const Instr &x) {
 }
 
 bool Simulator::Impl::vecReduce(const Instr &x) {
-  using F = field::VecReduce;
-  int64_t kind = x.fields[F::kind].i, src = x.fields[F::src].i,
-          dst = x.fields[F::dst].i, outer = x.fields[F::outer].i,
-          len = x.fields[F::len].i, inner = x.fields[F::inner].i;
+  const decoded::VecReduce d(x);
+  int64_t kind = d.kind, src = d.src, dst = d.dst, outer = d.outer, len = d.len,
+          inner = d.inner;
   if (kind < 0 || kind >= numerics::kNumReduceFns)
     return fail("unknown reduction kind " + std::to_string(kind));
   auto fn = numerics::ReduceFn(kind);
@@ -162,16 +151,14 @@ bool Simulator::Impl::vecReduce(const Instr &x) {
 }
 
 bool Simulator::Impl::vecPool(const Instr &x) {
-  using F = field::VecPool;
-  int64_t kind = x.fields[F::kind].i, src = x.fields[F::src].i,
-          dst = x.fields[F::dst].i;
-  const auto &in = x.fields[F::input].ints, &kernel = x.fields[F::kernel].ints,
-             &stride = x.fields[F::strides].ints, &pad = x.fields[F::pads].ints,
-             &outShape = x.fields[F::output].ints;
+  const decoded::VecPool d(x);
+  int64_t kind = d.kind, src = d.src, dst = d.dst;
+  const auto &in = d.input, &kernel = d.kernel, &stride = d.strides,
+             &pad = d.pads, &outShape = d.output;
   DType dtype = DType::F32;
   if (kind != 0 && kind != 1)
     return fail("pool kind must be 0 (max) or 1 (avg)");
-  if (!dtypeOf(x.fields[F::dtype].i, dtype))
+  if (!dtypeOf(d.dtype, dtype))
     return false;
   bool isMax = kind == 0, isF32 = dtype == DType::F32;
   if (!isF32 && (dtype != DType::I8 || !isMax))
@@ -233,25 +220,6 @@ bool Simulator::Impl::vecPool(const Instr &x) {
   return true;
 }
 
-bool Simulator::Impl::quantSide(const Instr &x, int dtypeField, QuantSide &q) {
-  // vec_quantize and vec_dequantize differ only in where `dtype` is.
-  using Q = field::VecQuantize;
-  using D = field::VecDequantize;
-  static_assert(
-      unsigned(Q::count) == D::count && unsigned(Q::inner) == D::inner &&
-      unsigned(Q::format) == D::format && unsigned(Q::scales) == D::scales &&
-      unsigned(Q::zero_points) == D::zero_points);
-  q.count = x.fields[Q::count].i;
-  q.inner = x.fields[Q::inner].i;
-  q.f = OperandFormat::unpack(x.fields[Q::format].i);
-  q.scales = &x.fields[Q::scales].floats;
-  q.zeros = &x.fields[Q::zero_points].ints;
-  if (!dtypeOf(x.fields[size_t(dtypeField)].i, q.dtype) ||
-      !checkExtents({q.count, q.inner}))
-    return false;
-  return checkQuantSide(q);
-}
-
 bool Simulator::Impl::requantization(int64_t format, std::vector<double> scales,
                                      int64_t zero, DType dtype,
                                      Requantization &r) {
@@ -290,10 +258,10 @@ bool Simulator::Impl::checkQuantSide(QuantSide &q) {
 }
 
 bool Simulator::Impl::vecQuantize(const Instr &x) {
-  using F = field::VecQuantize;
-  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i;
+  const decoded::VecQuantize d(x);
+  int64_t src = d.src, dst = d.dst;
   QuantSide q;
-  if (!quantSide(x, F::dtype, q))
+  if (!quantSide(d, q))
     return false;
   std::vector<Range> reads, writes;
   if (!access(Space::Dram, src, q.count * 4, reads) ||
@@ -309,10 +277,10 @@ bool Simulator::Impl::vecQuantize(const Instr &x) {
 }
 
 bool Simulator::Impl::vecDequantize(const Instr &x) {
-  using F = field::VecDequantize;
-  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i;
+  const decoded::VecDequantize d(x);
+  int64_t src = d.src, dst = d.dst;
   QuantSide q;
-  if (!quantSide(x, F::dtype, q))
+  if (!quantSide(d, q))
     return false;
   std::vector<Range> reads, writes;
   if (!access(Space::Dram, src, q.count * q.eb, reads) ||
@@ -337,15 +305,12 @@ bool Simulator::Impl::vecDequantize(const Instr &x) {
 }
 
 bool Simulator::Impl::vecLayerNorm(const Instr &x) {
-  using F = field::VecLayerNorm;
-  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
-          rows = x.fields[F::rows].i, len = x.fields[F::len].i,
-          scale = x.fields[F::scale].i, bias = x.fields[F::bias].i,
-          format = x.fields[F::format].i;
-  float eps = float(x.fields[F::epsilon].f);
+  const decoded::VecLayerNorm d(x);
+  int64_t src = d.src, dst = d.dst, rows = d.rows, len = d.len, scale = d.scale,
+          bias = d.bias, format = d.format;
+  float eps = float(d.epsilon);
   Requantization rq;
-  if (!requantization(format, {x.fields[F::out_scale].f},
-                      x.fields[F::out_zero_point].i, DType::I8, rq))
+  if (!requantization(format, {d.out_scale}, d.out_zero_point, DType::I8, rq))
     return false;
   bool quantized = rq.on;
   int64_t ob = quantized ? 1 : 4;
@@ -395,10 +360,9 @@ bool Simulator::Impl::vecLayerNorm(const Instr &x) {
 }
 
 bool Simulator::Impl::vecGelu(const Instr &x) {
-  using F = field::VecGelu;
-  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
-          n = x.fields[F::count].i;
-  bool tanhForm = x.fields[F::tanh].i != 0;
+  const decoded::VecGelu d(x);
+  int64_t src = d.src, dst = d.dst, n = d.count;
+  bool tanhForm = d.tanh != 0;
   std::vector<Range> reads, writes;
   if (!checkExtents({n}) || !access(Space::Dram, src, n * 4, reads) ||
       !access(Space::Dram, dst, n * 4, writes))
@@ -413,10 +377,9 @@ bool Simulator::Impl::vecGelu(const Instr &x) {
 }
 
 bool Simulator::Impl::vecSoftmax(const Instr &x) {
-  using F = field::VecSoftmax;
-  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
-          outer = x.fields[F::outer].i, len = x.fields[F::len].i,
-          inner = x.fields[F::inner].i;
+  const decoded::VecSoftmax d(x);
+  int64_t src = d.src, dst = d.dst, outer = d.outer, len = d.len,
+          inner = d.inner;
   std::vector<Range> reads, writes;
   if (!checkExtents({outer, len, inner}, {{outer, len, inner, 4}}))
     return false;
@@ -447,9 +410,8 @@ bool Simulator::Impl::vecSoftmax(const Instr &x) {
 }
 
 bool Simulator::Impl::vecUnary(const Instr &x) {
-  using F = field::VecUnary;
-  int64_t kind = x.fields[F::kind].i, src = x.fields[F::src].i,
-          dst = x.fields[F::dst].i, n = x.fields[F::count].i;
+  const decoded::VecUnary d(x);
+  int64_t kind = d.kind, src = d.src, dst = d.dst, n = d.count;
   if (kind < 0 || kind >= numerics::kNumUnaryFns)
     return fail("unknown function kind " + std::to_string(kind));
   auto fn = numerics::UnaryFn(kind);
@@ -482,10 +444,9 @@ bool Simulator::Impl::checkLutTable(const std::vector<int64_t> &table) {
 }
 
 bool Simulator::Impl::vecLut(const Instr &x) {
-  using F = field::VecLut;
-  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
-          n = x.fields[F::count].i;
-  const std::vector<int64_t> &table = x.fields[F::table].ints;
+  const decoded::VecLut d(x);
+  int64_t src = d.src, dst = d.dst, n = d.count;
+  const std::vector<int64_t> &table = d.table;
   std::vector<Range> reads, writes;
   if (!checkLutTable(table) || !checkExtents({n}) ||
       !access(Space::Dram, src, n, reads) ||
@@ -504,13 +465,11 @@ bool Simulator::Impl::vecLut(const Instr &x) {
 }
 
 bool Simulator::Impl::lutSoftmax(const Instr &x) {
-  using F = field::LutSoftmax;
-  int64_t src = x.fields[F::src].i, dst = x.fields[F::dst].i,
-          outer = x.fields[F::outer].i, len = x.fields[F::len].i,
-          inner = x.fields[F::inner].i, method = x.fields[F::method].i;
+  const decoded::LutSoftmax d(x);
+  int64_t src = d.src, dst = d.dst, outer = d.outer, len = d.len,
+          inner = d.inner, method = d.method;
   DType srcType = DType::F32, dstType = DType::F32;
-  if (!dtypeOf(x.fields[F::src_dtype].i, srcType) ||
-      !dtypeOf(x.fields[F::dtype].i, dstType))
+  if (!dtypeOf(d.src_dtype, srcType) || !dtypeOf(d.dtype, dstType))
     return false;
   if (dstType == DType::F32)
     return fail("probabilities are stored as integers");
@@ -519,32 +478,30 @@ bool Simulator::Impl::lutSoftmax(const Instr &x) {
   numerics::LutSoftmaxTables t;
   t.method = method == 0 ? numerics::SoftmaxMethod::Rexp
                          : numerics::SoftmaxMethod::Lut2D;
-  t.inputScale = x.fields[F::input_scale].f;
-  t.step = x.fields[F::step].f;
-  if (x.fields[F::out_bits].i < 1 || x.fields[F::out_bits].i > 16 ||
-      x.fields[F::sum_shift].i < -1 || x.fields[F::sum_shift].i > 63 ||
-      x.fields[F::out_shift].i < -1 || x.fields[F::out_shift].i > 63 ||
-      x.fields[F::norm_rows].i < 0 || x.fields[F::norm_rows].i > 4096 ||
-      x.fields[F::norm_cols].i < 1 || x.fields[F::norm_cols].i > 4096)
+  t.inputScale = d.input_scale;
+  t.step = d.step;
+  if (d.out_bits < 1 || d.out_bits > 16 || d.sum_shift < -1 ||
+      d.sum_shift > 63 || d.out_shift < -1 || d.out_shift > 63 ||
+      d.norm_rows < 0 || d.norm_rows > 4096 || d.norm_cols < 1 ||
+      d.norm_cols > 4096)
     return fail("softmax unit parameters out of range");
-  t.outBits = unsigned(x.fields[F::out_bits].i);
-  t.sumShift = int(x.fields[F::sum_shift].i);
-  t.outShift = int(x.fields[F::out_shift].i);
-  for (int64_t v : x.fields[F::exp_table].ints)
+  t.outBits = unsigned(d.out_bits);
+  t.sumShift = int(d.sum_shift);
+  t.outShift = int(d.out_shift);
+  for (int64_t v : d.exp_table)
     t.expTable.push_back(int32_t(v));
-  for (int64_t v : x.fields[F::norm_table].ints)
+  for (int64_t v : d.norm_table)
     t.normTable.push_back(int32_t(v));
-  t.normRows = unsigned(x.fields[F::norm_rows].i);
-  t.normCols = unsigned(x.fields[F::norm_cols].i);
+  t.normRows = unsigned(d.norm_rows);
+  t.normCols = unsigned(d.norm_cols);
   std::string problem = t.validate();
   if (!problem.empty())
     return fail("bad tables: " + problem);
   // The optional requantization: dequantize, then quantize.
-  double probScale = x.fields[F::prob_scale].f;
-  int64_t probZero = x.fields[F::prob_zero_point].i;
+  double probScale = d.prob_scale;
+  int64_t probZero = d.prob_zero_point;
   Requantization rq;
-  if (!requantization(x.fields[F::format].i, {x.fields[F::out_scale].f},
-                      x.fields[F::out_zero_point].i, dstType, rq))
+  if (!requantization(d.format, {d.out_scale}, d.out_zero_point, dstType, rq))
     return false;
   bool requantized = rq.on;
   std::vector<Range> reads, writes;

@@ -414,7 +414,19 @@ struct Simulator::Impl {
     }
   };
 
-  bool quantSide(const Instr &x, int dtypeField, QuantSide &q);
+  /// The quantization side of vec_quantize or vec_dequantize (which
+  /// share these fields).
+  template <typename QuantizeOrDequantize>
+  bool quantSide(const QuantizeOrDequantize &d, QuantSide &q) {
+    q.count = d.count;
+    q.inner = d.inner;
+    q.f = OperandFormat::unpack(d.format);
+    q.scales = &d.scales;
+    q.zeros = &d.zero_points;
+    if (!dtypeOf(d.dtype, q.dtype) || !checkExtents({q.count, q.inner}))
+      return false;
+    return checkQuantSide(q);
+  }
   /// The per-tensor quantization an instruction may apply to its results
   /// (store_acc_fused, vec_layer_norm, lut_softmax), like a one-scale
   /// vec_quantize. Set up in place: q points into it.

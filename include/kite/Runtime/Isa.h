@@ -165,6 +165,54 @@ struct Instr {
   std::vector<Field> fields; ///< in the OpSpec's order
 };
 
+/// Typed views of decoded instructions, generated from the same table:
+/// `decoded::Mma d(instr)` has `d.m`, `d.k`, ... as int64_t, double or
+/// references to the arrays and strings (valid while `instr` lives). The
+/// loader guarantees an instruction has its opcode's fields.
+namespace decoded {
+template <FieldKind K> struct FieldOf;
+template <> struct FieldOf<FieldKind::Int> {
+  using type = int64_t;
+  static type get(const Field &f) { return f.i; }
+};
+template <> struct FieldOf<FieldKind::Float> {
+  using type = double;
+  static type get(const Field &f) { return f.f; }
+};
+template <> struct FieldOf<FieldKind::IntArray> {
+  using type = const std::vector<int64_t> &;
+  static type get(const Field &f) { return f.ints; }
+};
+template <> struct FieldOf<FieldKind::FloatArray> {
+  using type = const std::vector<double> &;
+  static type get(const Field &f) { return f.floats; }
+};
+template <> struct FieldOf<FieldKind::String> {
+  using type = const std::string &;
+  static type get(const Field &f) { return f.s; }
+};
+
+#define KITE_ISA_OP(Name, Mnemonic, U)                                         \
+  struct Name {                                                                \
+    using Index = field::Name;                                                 \
+    const Instr &instr;                                                        \
+    explicit Name(const Instr &x);
+#define KITE_ISA_FIELD(FieldName, Kind)                                        \
+  FieldOf<FieldKind::Kind>::type FieldName;
+#define KITE_ISA_END()                                                         \
+  }                                                                            \
+  ;
+#include "kite/Runtime/IsaTable.def"
+
+#define KITE_ISA_OP(Name, Mnemonic, U)                                         \
+  inline Name::Name(const Instr &x) : instr(x)
+#define KITE_ISA_FIELD(FieldName, Kind)                                        \
+  , FieldName(FieldOf<FieldKind::Kind>::get(x.fields[Index::FieldName]))
+#define KITE_ISA_END()                                                         \
+  {}
+#include "kite/Runtime/IsaTable.def"
+} // namespace decoded
+
 /// Operand format of the MAC array (config_mma), packed into one word.
 struct OperandFormat {
   bool isLP = false;
