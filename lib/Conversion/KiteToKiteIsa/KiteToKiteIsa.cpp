@@ -12,6 +12,8 @@
 #include "kite/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace kite {
@@ -39,7 +41,11 @@ LogicalResult Lowering::lowerConstant(Operation *op, Attribute value) {
   // makes (and unused constants not at all).
   if (readOnlyPacked(result))
     return success();
-  auto type = cast<RankedTensorType>(result.getType());
+  // A scalar (an index an scf.if's condition is read at) has no buffer;
+  // what reads it fails with its own error.
+  auto type = dyn_cast<RankedTensorType>(result.getType());
+  if (!type)
+    return success();
   auto attr = dyn_cast<DenseElementsAttr>(value);
   std::optional<rt::DType> dtype = dtypeOf(type.getElementType());
   if (!attr || !dtype)
@@ -139,6 +145,20 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case<tosa::GatherOp>([&](auto o) { return lowerGather(o); })
       // Host segments
       .Case<tosa::ArgMaxOp, tosa::CastOp>([&](auto) { return lowerHost(op); })
+      // Control flow: an if's condition read is the if's to explain.
+      .Case<tensor::ExtractOp>([&](tensor::ExtractOp e) -> LogicalResult {
+        if (llvm::all_of(e->getUsers(),
+                         [](Operation *u) { return isa<scf::IfOp>(u); }))
+          return success();
+        return op->emitOpError("has no lowering to kite_isa");
+      })
+      .Case<scf::IfOp>([&](auto) {
+        return op->emitOpError(
+            "is data-dependent control flow that kite-if-convert left (its "
+            "branches hold more MACs than its max-branch-macs, or ops with "
+            "effects or regions); the accelerator has no branches, and host "
+            "segments run single ops, not regions");
+      })
       .Default([&](Operation *) -> LogicalResult {
         if (std::optional<numerics::UnaryFn> fn = unaryFnOf(op))
           return lowerUnary(op, *fn);

@@ -21,6 +21,23 @@ func.func @main(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
+// An if kite-if-convert left (here it never ran) says why it stays; its
+// scalar index and condition read are no error of their own.
+func.func @main(%x: tensor<1x1x16xf32>, %flag: tensor<1xi1>) -> tensor<1x1x16xf32> {
+  %i = arith.constant 0 : index
+  %c = tensor.extract %flag[%i] : tensor<1xi1>
+  // expected-error @+1 {{'scf.if' op is data-dependent control flow that kite-if-convert left}}
+  %r = scf.if %c -> (tensor<1x1x16xf32>) {
+    %e = tosa.exp %x : (tensor<1x1x16xf32>) -> tensor<1x1x16xf32>
+    scf.yield %e : tensor<1x1x16xf32>
+  } else {
+    scf.yield %x : tensor<1x1x16xf32>
+  }
+  return %r : tensor<1x1x16xf32>
+}
+
+// -----
+
 func.func @main(%x: tensor<2x8xi8>) -> tensor<2x4xi32> {
   %w = arith.constant dense<1> : tensor<8x4xi8>
   // expected-error @+1 {{'kite.matmul' op N:M activations together with N:M weights are not lowered}}
