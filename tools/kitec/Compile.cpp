@@ -1,0 +1,85 @@
+//===- Compile.cpp - kitec's pass pipelines, timed ------------------------===//
+
+#include "Kitec.h"
+
+#include "kite/Target/Kbin.h"
+
+#include "mlir/Pass/PassInstrumentation.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace kite;
+using namespace kite::kitec;
+
+int kite::kitec::fail(const llvm::Twine &message) {
+  llvm::errs() << "kitec: " << message << "\n";
+  return 1;
+}
+
+void kite::kitec::progress(const llvm::Twine &message) {
+  llvm::errs() << "kitec: " << message << "\n";
+}
+
+namespace {
+/// Times every pass into `seconds` and says on stderr which one runs.
+struct PassClock : PassInstrumentation {
+  explicit PassClock(PassTimes &seconds) : seconds(seconds) {}
+  PassTimes &seconds;
+  std::vector<std::chrono::steady_clock::time_point> started;
+
+  void runBeforePass(Pass *pass, Operation *) override {
+    if (pass->getArgument().empty()) // pipeline adaptors
+      return;
+    progress(pass->getArgument());
+    started.push_back(std::chrono::steady_clock::now());
+  }
+  void runAfterPass(Pass *pass, Operation *) override { done(pass); }
+  void runAfterPassFailed(Pass *pass, Operation *) override { done(pass); }
+  void done(Pass *pass) {
+    if (pass->getArgument().empty() || started.empty())
+      return;
+    std::chrono::duration<double> d =
+        std::chrono::steady_clock::now() - started.back();
+    started.pop_back();
+    seconds.emplace_back(pass->getArgument().str(), d.count());
+  }
+};
+} // namespace
+
+LogicalResult kite::kitec::compileModule(MLIRContext &ctx, ModuleOp module,
+                                         const CompileOptions &options,
+                                         const ExtraPasses &extra,
+                                         PassTimes &times) {
+  PassManager pm(&ctx);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  pm.addInstrumentation(std::make_unique<PassClock>(times));
+  buildCompilePipeline(pm, options);
+  if (extra.decompose)
+    pm.addPass(createKiteTasd(*extra.decompose));
+  if (extra.choose)
+    pm.addPass(createKiteTasder(*extra.choose));
+  if (extra.activations)
+    pm.addPass(createKiteTasdActivations(*extra.activations));
+  if (extra.select)
+    pm.addPass(createKiteAppMulSelect(*extra.select));
+  return pm.run(module);
+}
+
+FailureOr<rt::Program> kite::kitec::lowerModule(MLIRContext &ctx,
+                                                ModuleOp module, bool host,
+                                                PassTimes &times) {
+  PassManager pm(&ctx);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  pm.addInstrumentation(std::make_unique<PassClock>(times));
+  LowerOptions lowering;
+  lowering.layerAttrs = true;
+  lowering.host = host;
+  buildLowerPipeline(pm, lowering);
+  if (failed(pm.run(module)))
+    return failure();
+  return programFromModule(module);
+}

@@ -1,0 +1,166 @@
+//===- Evaluate.cpp - kitec's accuracy and cost runs ----------------------===//
+//
+// The float model in the interpreter, the binary in the simulator, and
+// uniform-format baselines compiled the same way, on the same data.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kitec.h"
+
+#include "kite/Interpreter/Interpreter.h"
+#include "kite/Runtime/HostRun.h"
+
+#include <cmath>
+#include <functional>
+
+using namespace mlir;
+using namespace kite;
+using namespace kite::kitec;
+
+bool kite::kitec::readTensors(const std::string &path,
+                              std::vector<HostTensor> &out,
+                              std::string &error) {
+  if (llvm::StringRef(path).ends_with(".npz")) {
+    std::vector<std::pair<std::string, HostTensor>> arrays;
+    if (!tensorio::readNpz(path, arrays, &error))
+      return false;
+    for (auto &[name, t] : arrays)
+      out.push_back(std::move(t));
+    return true;
+  }
+  HostTensor t;
+  if (!tensorio::readNpy(path, t, &error))
+    return false;
+  out.push_back(std::move(t));
+  return true;
+}
+
+double kite::kitec::macEnergyJ(const rt::Stats &stats) {
+  double pj = 0;
+  for (const auto &[name, e] : stats.energyPj)
+    if (llvm::StringRef(name).starts_with("mac "))
+      pj += e;
+  return pj * 1e-12;
+}
+
+namespace {
+double accuracyOf(const HostTensor &logits, const HostTensor &labels,
+                  std::string &error) {
+  int64_t correct = 0;
+  error = tensorio::top1Correct(logits, labels, correct);
+  return error.empty() ? double(correct) / double(logits.shape[0]) : 0.0;
+}
+
+/// Top-1 accuracy of the binary's first output on x against `labels`.
+int simAccuracy(rt::Simulator &sim, const rt::Program &program,
+                const std::vector<HostTensor> &x, const HostTensor &labels,
+                double &accuracy) {
+  std::string error;
+  std::vector<HostTensor> out;
+  if (!rt::runOnHostTensors(sim, program, x, true, out, error))
+    return fail(error);
+  accuracy = accuracyOf(out[0], labels, error);
+  return error.empty() ? 0 : fail(error);
+}
+} // namespace
+
+int kite::kitec::evaluate(ModuleOp floatModule, rt::Simulator &sim,
+                          const rt::Program &program,
+                          const std::vector<HostTensor> &x,
+                          const HostTensor &labels, llvm::StringRef evalPath,
+                          llvm::StringRef binaryPath,
+                          llvm::json::Object &accuracy) {
+  std::string error;
+  progress("running the float model on " + evalPath + " (interpreter)");
+  interp::Interpreter interpreter;
+  interp::BatchedRun floatRun;
+  auto floatEntry = floatModule.lookupSymbol<func::FuncOp>("main");
+  if (failed(interp::runBatched(interpreter, floatEntry, x, true, floatRun,
+                                error)))
+    return error.empty() ? 1 : fail(error);
+  double floatAcc = accuracyOf(floatRun.outputs[0], labels, error);
+  if (!error.empty())
+    return fail(error);
+  progress("running " + binaryPath + " on " + evalPath + " (simulator)");
+  double compiledAcc = 0;
+  if (int status = simAccuracy(sim, program, x, labels, compiledAcc))
+    return status;
+  accuracy["float"] = floatAcc;
+  accuracy["compiled"] = compiledAcc;
+  accuracy["samples"] = int64_t(labels.numElements());
+  return 0;
+}
+
+int kite::kitec::runBaselines(MLIRContext &ctx, ModuleOp floatModule,
+                              const CompileOptions &base, double lpBudget,
+                              bool host, const std::vector<HostTensor> &x,
+                              const HostTensor &labels,
+                              llvm::json::Array &out) {
+  // Uniform formats on the same target and data, so the value of the
+  // chosen one is measurable.
+  auto uniform = [](unsigned bits) {
+    return [bits](CompileOptions &o) {
+      o.bits = bits;
+      o.layerBits.clear();
+      o.weightBitBudget = 0;
+    };
+  };
+  std::vector<std::pair<std::string, std::function<void(CompileOptions &)>>>
+      variants = {{"int8", uniform(8)}, {"int4", uniform(4)}};
+  if (lpBudget > 0) {
+    unsigned n = unsigned(std::lround(lpBudget));
+    std::string format =
+        std::to_string(n) + (n >= 5 ? ",1," : ",0,") + std::to_string(n - 1);
+    variants.push_back(
+        {"lp " + format, [format](CompileOptions &o) { o.lpFormat = format; }});
+  }
+  for (auto &[name, adjust] : variants) {
+    progress("baseline " + name);
+    CompileOptions o;
+    o.copyOptionValuesFrom(base);
+    o.lpBudget = 0;
+    adjust(o);
+    OwningOpRef<ModuleOp> variant = floatModule.clone();
+    PassTimes ignored;
+    if (failed(compileModule(ctx, *variant, o, ExtraPasses(), ignored)))
+      return 1;
+    FailureOr<rt::Program> p = lowerModule(ctx, *variant, host, ignored);
+    if (failed(p))
+      return 1;
+    rt::Simulator sim(*p);
+    double acc = 0;
+    if (int status = simAccuracy(sim, *p, x, labels, acc))
+      return status;
+    const rt::Stats &st = sim.stats();
+    out.push_back(llvm::json::Object{{"name", name},
+                                     {"accuracy", acc},
+                                     {"cycles", st.cycles},
+                                     {"energy_j", st.energyJ()},
+                                     {"mac_energy_j", macEnergyJ(st)},
+                                     {"edp_js", st.edpJs(p->target)}});
+  }
+  return 0;
+}
+
+int kite::kitec::runCalibrationBatch(rt::Simulator &sim,
+                                     const rt::Program &program,
+                                     const std::string &calibPath) {
+  std::string error;
+  std::vector<HostTensor> calib, out;
+  if (!readTensors(calibPath, calib, error))
+    return fail(error);
+  for (HostTensor &t : calib) { // the first batch only
+    int64_t rows = std::min<int64_t>(
+        t.shape.empty() ? 1 : t.shape[0],
+        program.inputs.empty() ? 1 : program.inputs[0].shape[0]);
+    int64_t rowElems = t.numElements() / std::max<int64_t>(t.shape[0], 1);
+    if (t.isFloat())
+      t.floats.resize(size_t(rows * rowElems));
+    else
+      t.ints.resize(size_t(rows * rowElems));
+    t.shape[0] = rows;
+  }
+  if (!rt::runOnHostTensors(sim, program, calib, true, out, error))
+    return fail(error);
+  return 0;
+}

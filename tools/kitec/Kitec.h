@@ -1,0 +1,127 @@
+//===- Kitec.h - the parts of kitec -------------------------*- C++ -*-===//
+//
+// kitec.cpp parses and checks the options and runs the steps in order;
+// compiling and lowering (Compile.cpp), the per-layer table (Layers.cpp),
+// evaluation (Evaluate.cpp) and the report (Report.cpp) live apart.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_TOOLS_KITEC_KITEC_H
+#define KITE_TOOLS_KITEC_KITEC_H
+
+#include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Pipelines/Pipelines.h"
+#include "kite/Runtime/Simulator.h"
+#include "kite/TensorIO/Npy.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/JSON.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kite::kitec {
+
+using tensorio::HostTensor;
+
+/// Prints "kitec: <message>" on stderr and returns the exit status 1.
+int fail(const llvm::Twine &message);
+/// Prints "kitec: <message>" on stderr.
+void progress(const llvm::Twine &message);
+
+/// Seconds per pass, in the order they ran.
+using PassTimes = std::vector<std::pair<std::string, double>>;
+
+//===- Compile.cpp --------------------------------------------------------===//
+
+/// The passes kitec adds after kite-compile (each optional).
+struct ExtraPasses {
+  const KiteAppMulSelectOptions *select = nullptr;
+  const KiteTasdOptions *decompose = nullptr;
+  const KiteTasderOptions *choose = nullptr;
+  const KiteTasdActivationsOptions *activations = nullptr;
+};
+
+/// Runs kite-compile and then `extra` on `module`.
+mlir::LogicalResult compileModule(mlir::MLIRContext &ctx, mlir::ModuleOp module,
+                                  const CompileOptions &options,
+                                  const ExtraPasses &extra, PassTimes &times);
+
+/// Lowers a compiled module to kite_isa and returns its program.
+mlir::FailureOr<rt::Program> lowerModule(mlir::MLIRContext &ctx,
+                                         mlir::ModuleOp module, bool host,
+                                         PassTimes &times);
+
+//===- Layers.cpp ---------------------------------------------------------===//
+
+/// One tensor-level op of the entry function and what its instructions
+/// cost.
+struct Layer {
+  llvm::json::Object info;
+  int64_t cycles = 0;
+  double energyPj = 0;
+  bool hasInstructions = false;
+  bool onHost = false; ///< a host segment (an instruction of the host)
+};
+
+/// One row per op of `entry`; a TASD chain (N:M terms accumulating into
+/// each other) is one row with the series and the summed MACs. Adds the
+/// LUT tables' bytes to `lutBytes`.
+std::vector<Layer> describeLayers(mlir::func::FuncOp entry, uint64_t &lutBytes);
+
+/// Charges each instruction's profiled cycles and energy to the layer
+/// `instrLayer` names for it.
+void chargeLayers(std::vector<Layer> &layers,
+                  const std::vector<int64_t> &instrLayer,
+                  const rt::Simulator &sim, const rt::Program &program);
+
+//===- Evaluate.cpp -------------------------------------------------------===//
+
+/// The arrays of a .npy or .npz file.
+bool readTensors(const std::string &path, std::vector<HostTensor> &out,
+                 std::string &error);
+
+/// MAC energy of a run: the "mac ..." components.
+double macEnergyJ(const rt::Stats &stats);
+
+/// Float (interpreter on `floatModule`) and compiled (`sim`) top-1
+/// accuracy on x (read from `evalPath`) and `labels`, into `accuracy`.
+int evaluate(mlir::ModuleOp floatModule, rt::Simulator &sim,
+             const rt::Program &program, const std::vector<HostTensor> &x,
+             const HostTensor &labels, llvm::StringRef evalPath,
+             llvm::StringRef binaryPath, llvm::json::Object &accuracy);
+
+/// Compiles, lowers and runs uniform INT8, INT4 and (when `lpBudget` is
+/// set) uniform LP variants of `floatModule` with `base`'s other options.
+int runBaselines(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,
+                 const CompileOptions &base, double lpBudget, bool host,
+                 const std::vector<HostTensor> &x, const HostTensor &labels,
+                 llvm::json::Array &out);
+
+/// Costs the binary on the first batch of the calibration inputs.
+int runCalibrationBatch(rt::Simulator &sim, const rt::Program &program,
+                        const std::string &calibPath);
+
+//===- Report.cpp ---------------------------------------------------------===//
+
+struct ReportInputs {
+  std::string modelPath, outFile, reportPath, estimatesPath;
+  const rt::Program *program = nullptr;
+  const rt::Stats *stats = nullptr;
+  std::vector<Layer> *layers = nullptr;
+  const PassTimes *passTimes = nullptr;
+  llvm::json::Object accuracy;
+  llvm::json::Array baselines;
+  uint64_t lutBytes = 0;
+  double compileSeconds = 0;
+};
+
+/// Prints the per-layer table and the summary on stdout and, with a
+/// report path, writes the JSON report (docs/report.md).
+int report(ReportInputs &in);
+
+} // namespace kite::kitec
+
+#endif // KITE_TOOLS_KITEC_KITEC_H
