@@ -406,7 +406,9 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
     without running the model once per candidate:
 
     1. one forward and backward run of the reference interpreter over the
-       calibration data (cross-entropy against `labels`) records per layer
+       calibration data (cross-entropy against `labels`, or without labels
+       the KL divergence from the float model's own outputs given as
+       `reference` logits: no labels needed) records per layer
        the counting matrix C[a][w] (products with operands a, w) and the
        gradient-weighted matrix G[a][w] (sum of dL/dy over the outputs those
        products feed; y is the layer's integer accumulator);
@@ -438,7 +440,8 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
        replaces its estimate as knapsack weight; the knapsack is solved
        again until every substitution it picks is measured;
     6. the choice is verified on the calibration data: if top-1 accuracy
-       drops more than `max-drop` below the exact multipliers' or the loss
+       (with `reference`, top-1 agreement with the float model) drops more
+       than `max-drop` below the exact multipliers' or the loss
        rises more than `loss-budget`, the knapsack's budget is halved and
        the selection repeated (at most 10 times; exact multipliers if
        nothing passes); then `refine` bisection steps between the budget
@@ -463,7 +466,11 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
     Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
            "Calibration inputs (.npy) of the entry function (required)">,
     Option<"labels", "labels", "std::string", /*default=*/"\"\"",
-           "Integer labels of the calibration inputs (.npy, required)">,
+           "Integer labels of the calibration inputs (.npy; or reference=)">,
+    Option<"reference", "reference", "std::string", /*default=*/"\"\"",
+           "Without labels: the float model's logits on the calibration "
+           "inputs (.npy, [rows, classes]); the loss is the KL divergence "
+           "from their softmax and accuracy is top-1 agreement with them">,
     Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
            "Function to run">,
     Option<"lossBudget", "loss-budget", "double", /*default=*/"0.05",

@@ -203,6 +203,20 @@ FailureOr<GradientRun> Interpreter::runWithGradients(func::FuncOp func,
       for (int64_t c = 0; c < classes; ++c)
         seed.f[r * classes + c] = float(gradient[size_t(c)] / double(rows));
     }
+  } else if (loss.kind == Loss::Kind::KL) {
+    if (y.shape.size() != 2 || loss.target.shape != y.shape ||
+        !loss.target.isFloat)
+      return func.emitError("KL divergence needs [rows, classes] logits and "
+                            "float reference logits of that shape");
+    int64_t rows = y.shape[0], classes = y.shape[1];
+    std::vector<double> gradient(static_cast<size_t>(classes));
+    for (int64_t r = 0; r < rows; ++r) {
+      run.loss += klDivergenceRow(y, r, classes, &loss.target.f[r * classes],
+                                  gradient.data()) /
+                  double(rows);
+      for (int64_t c = 0; c < classes; ++c)
+        seed.f[r * classes + c] = float(gradient[size_t(c)] / double(rows));
+    }
   } else {
     if (loss.target.size() != y.size())
       return func.emitError("the MSE reference must have the result's size");

@@ -40,6 +40,33 @@ double kite::interp::crossEntropyRow(const Tensor &t, int64_t row,
   return std::log(sum) + mx - at(label);
 }
 
+double kite::interp::klDivergenceRow(const Tensor &t, int64_t row,
+                                     int64_t classes, const float *reference,
+                                     double *gradient) {
+  auto at = [&](int64_t c) {
+    size_t k = size_t(row * classes + c);
+    return t.isFloat ? double(t.f[k]) : double(t.i[k]);
+  };
+  // Log-softmax of both rows, each shifted by its maximum.
+  double mq = at(argmaxRow(t, row, classes)), mp = reference[0];
+  for (int64_t c = 1; c < classes; ++c)
+    mp = std::max(mp, double(reference[c]));
+  double sq = 0, sp = 0;
+  for (int64_t c = 0; c < classes; ++c) {
+    sq += std::exp(at(c) - mq);
+    sp += std::exp(double(reference[c]) - mp);
+  }
+  double lq = std::log(sq), lp = std::log(sp), kl = 0;
+  for (int64_t c = 0; c < classes; ++c) {
+    double logP = double(reference[c]) - mp - lp, logQ = at(c) - mq - lq;
+    double p = std::exp(logP);
+    kl += p * (logP - logQ);
+    if (gradient)
+      gradient[c] = std::exp(logQ) - p;
+  }
+  return kl;
+}
+
 int64_t kite::interp::numElements(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape)

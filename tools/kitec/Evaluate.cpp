@@ -142,6 +142,41 @@ int kite::kitec::runBaselines(MLIRContext &ctx, ModuleOp floatModule,
   return 0;
 }
 
+int kite::kitec::writeReference(ModuleOp floatModule,
+                                const std::string &calibPath,
+                                const std::string &logitsPath,
+                                const std::string &labelsPath) {
+  std::string error;
+  std::vector<HostTensor> calib;
+  if (!readTensors(calibPath, calib, error))
+    return fail(error);
+  progress("running the float model on " + calibPath +
+           " (the searches' reference, as no --calib-labels are given)");
+  interp::Interpreter interpreter;
+  interp::BatchedRun run;
+  auto entry = floatModule.lookupSymbol<func::FuncOp>("main");
+  if (failed(interp::runBatched(interpreter, entry, calib, true, run, error)))
+    return error.empty() ? 1 : fail(error);
+  const HostTensor &logits = run.outputs[0];
+  if (logits.shape.size() != 2 || !logits.isFloat())
+    return fail("searches without --calib-labels compare with the float "
+                "model's output, which must be [rows, classes] logits; this "
+                "model's first output is " +
+                tensorio::shapeText(logits.shape));
+  HostTensor labels;
+  labels.dtype = tensorio::DType::I64;
+  labels.shape = {logits.shape[0]};
+  int64_t classes = logits.shape[1];
+  for (int64_t r = 0; r < logits.shape[0]; ++r) {
+    auto row = logits.floats.begin() + r * classes;
+    labels.ints.push_back(std::max_element(row, row + classes) - row);
+  }
+  if (!tensorio::writeNpy(logitsPath, logits, &error) ||
+      !tensorio::writeNpy(labelsPath, labels, &error))
+    return fail(error);
+  return 0;
+}
+
 int kite::kitec::runCalibrationBatch(rt::Simulator &sim,
                                      const rt::Program &program,
                                      const std::string &calibPath) {

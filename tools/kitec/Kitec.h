@@ -100,6 +100,13 @@ int runBaselines(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,
                  const std::vector<HostTensor> &x, const HostTensor &labels,
                  llvm::json::Array &out);
 
+/// The float model's first output on the calibration inputs, for searches
+/// without labels: its logits (`logitsPath`) and their top-1 classes
+/// (`labelsPath`), written as .npy. The output must be [rows, classes].
+int writeReference(mlir::ModuleOp floatModule, const std::string &calibPath,
+                   const std::string &logitsPath,
+                   const std::string &labelsPath);
+
 /// Costs the binary on the first batch of the calibration inputs.
 int runCalibrationBatch(rt::Simulator &sim, const rt::Program &program,
                         const std::string &calibPath);

@@ -58,7 +58,9 @@ static cl::opt<std::string>
               cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     calibLabelsPath("calib-labels",
-                    cl::desc("Labels of the calibration inputs (--appmul)"),
+                    cl::desc("Labels of the calibration inputs (--appmul, "
+                             "--tasd): the searches' accuracy; without them "
+                             "they compare with the float model's outputs"),
                     cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     targetName("target",
@@ -152,8 +154,8 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     appmul("appmul",
            cl::desc("Approximate multipliers chosen by FAMES; optional "
-                    "largest calibration top-1 drop (default 0.01); needs "
-                    "--calib-labels"),
+                    "largest calibration top-1 drop (default 0.01; without "
+                    "--calib-labels, top-1 agreement with the float model)"),
            cl::ValueOptional, cl::value_desc("drop"), cl::cat(category));
 static cl::opt<std::string>
     tasd("tasd",
@@ -162,7 +164,8 @@ static cl::opt<std::string>
                   "a series of N:M terms for every layer (kite-tasd, e.g. "
                   "2:4+1:8), or without a value / with a minimum relative "
                   "calibration accuracy (default 0.99) a per-layer choice by "
-                  "TASDER (kite-tasder; needs --calib-labels)"),
+                  "TASDER (kite-tasder; without --calib-labels, top-1 "
+                  "agreement with the float model)"),
          cl::ValueOptional, cl::value_desc("series|min-accuracy"),
          cl::cat(category));
 static cl::opt<std::string> tasdActivations(
@@ -205,8 +208,6 @@ int checkOptions() {
     return fail("--calib <calibration inputs .npy> is required");
   if (!evalPath.empty() != !labelsPath.empty())
     return fail("--eval and --labels go together");
-  if (appmul.getNumOccurrences() && calibLabelsPath.empty())
-    return fail("--appmul needs --calib-labels");
   if (!appmul.getNumOccurrences() &&
       (appmulScreen || appmulLossBudget.getNumOccurrences()))
     return fail("--appmul-screen and --appmul-loss-budget need --appmul");
@@ -285,10 +286,14 @@ struct RequestedPasses {
   /// FAMES' per-layer candidates (predicted loss change, energy) reach the
   /// report through the pass's estimate dump, in this temporary file.
   llvm::SmallString<128> estimatesPath;
+  /// Without --calib-labels, the float model's logits on the calibration
+  /// inputs and their top-1 classes: what the searches compare with.
+  llvm::SmallString<128> referenceLogits, referenceLabels;
 
   ~RequestedPasses() {
-    if (!estimatesPath.empty())
-      llvm::sys::fs::remove(estimatesPath);
+    for (const auto &path : {estimatesPath, referenceLogits, referenceLabels})
+      if (!path.empty())
+        llvm::sys::fs::remove(path);
   }
   ExtraPasses passes() {
     ExtraPasses extra;
@@ -300,11 +305,29 @@ struct RequestedPasses {
   }
 };
 
-int requestPasses(RequestedPasses &r) {
+int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
+  bool tasder =
+      tasd.getNumOccurrences() && !llvm::StringRef(tasd).contains(':');
+  // Without labels the searches are label-free: the loss is the KL
+  // divergence from the float model's outputs, accuracy is top-1
+  // agreement with them.
+  if ((appmul.getNumOccurrences() || tasder) && calibLabelsPath.empty()) {
+    for (auto [path, ext] : {std::pair{&r.referenceLogits, "logits"},
+                             std::pair{&r.referenceLabels, "classes"}})
+      if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+              "kitec-reference-" + std::string(ext), "npy", *path))
+        return fail("cannot create a temporary file: " + ec.message());
+    if (int status = writeReference(floatModule, calibPath,
+                                    std::string(r.referenceLogits),
+                                    std::string(r.referenceLabels)))
+      return status;
+  }
   if (appmul.getNumOccurrences()) {
     r.select.emplace();
     r.select->calibration = calibPath;
     r.select->labels = calibLabelsPath;
+    if (calibLabelsPath.empty())
+      r.select->reference = std::string(r.referenceLogits);
     r.select->maxDrop = 0.01;
     r.select->lossBudget = appmulLossBudget;
     r.select->screen = appmulScreen;
@@ -326,12 +349,11 @@ int requestPasses(RequestedPasses &r) {
       r.decompose->series = tasd;
       r.decompose->report = true;
     } else {
-      if (calibLabelsPath.empty())
-        return fail("--tasd without a series runs TASDER, which needs "
-                    "--calib-labels");
       r.choose.emplace();
       r.choose->calibration = calibPath;
-      r.choose->labels = calibLabelsPath;
+      r.choose->labels = calibLabelsPath.empty()
+                             ? std::string(r.referenceLabels)
+                             : std::string(calibLabelsPath);
       if ((!tasd.empty() &&
            llvm::StringRef(tasd).getAsDouble(r.choose->minAccuracy)) ||
           !(r.choose->minAccuracy >= 0 && r.choose->minAccuracy <= 1))
@@ -431,7 +453,7 @@ int main(int argc, char **argv) {
   if (baselines && evalPath.empty())
     return fail("--baselines needs --eval and --labels");
   RequestedPasses requested;
-  if (int status = requestPasses(requested))
+  if (int status = requestPasses(requested, *floatModule))
     return status;
   ExtraPasses extra = requested.passes();
   if (failed(compileModule(ctx, *module, options, extra, passTimes)))

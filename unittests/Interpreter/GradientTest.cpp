@@ -311,6 +311,38 @@ func.func @f(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
   EXPECT_NEAR(g.f[3], (1.0 / 3 - 1) / 2, 1e-6);
 }
 
+TEST_F(GradientTest, KLDivergenceLoss) {
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"(
+func.func @f(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  return %a : tensor<2x3xf32>
+})",
+                                                             &ctx);
+  auto func = module->lookupSymbol<func::FuncOp>("f");
+  Tensor logits = Tensor::floats({2, 3});
+  logits.f = {1, 2, 3, 0, 0, 0};
+  // Row 0 against itself shifted (the same softmax): no loss, no gradient;
+  // row 1 (uniform) against a peaked reference.
+  Loss loss{Loss::Kind::KL, Tensor::floats({2, 3})};
+  loss.target.f = {11, 12, 13, 0, 0, 2};
+  Interpreter interp;
+  FailureOr<GradientRun> run = interp.runWithGradients(func, {logits}, loss);
+  ASSERT_TRUE(succeeded(run));
+  double z = 2 + std::exp(2.0);
+  double p[3] = {1 / z, 1 / z, std::exp(2.0) / z};
+  double kl = 0;
+  for (double pc : p)
+    kl += pc * std::log(pc * 3);
+  EXPECT_NEAR(run->loss, kl / 2, 1e-6);
+  const Tensor &g = run->grads[func.getBody().front().getArgument(0)];
+  for (int c = 0; c < 3; ++c) {
+    EXPECT_NEAR(g.f[c], 0, 1e-6) << c;
+    EXPECT_NEAR(g.f[3 + c], (1.0 / 3 - p[c]) / 2, 1e-6) << c;
+  }
+  // Reference logits of another shape are an error.
+  loss.target = Tensor::floats({1, 3});
+  EXPECT_TRUE(failed(interp.runWithGradients(func, {logits}, loss)));
+}
+
 TEST_F(GradientTest, MissingRuleIsAnError) {
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"(
 func.func @f(%a: tensor<2x2xi8>) -> tensor<2x2xi32> {

@@ -48,6 +48,13 @@ int64_t argmaxRow(const Tensor &t, int64_t row, int64_t classes);
 double crossEntropyRow(const Tensor &t, int64_t row, int64_t classes,
                        int64_t label, double *gradient = nullptr);
 
+/// KL(p || q) of row `row` of `t`, read as rows of `classes` logits (q =
+/// their softmax), from a reference's `classes` logits (p = their
+/// softmax): the label-free loss against a float model's own outputs.
+/// With `gradient`, also its derivative by each logit: q minus p.
+double klDivergenceRow(const Tensor &t, int64_t row, int64_t classes,
+                       const float *reference, double *gradient = nullptr);
+
 /// Row-major strides of a shape.
 llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
 
@@ -71,9 +78,11 @@ struct Loss {
   enum class Kind {
     CrossEntropy, ///< mean over rows of -log softmax(logits)[label]
     MSE,          ///< mean of (result - target)^2
+    KL,           ///< mean over rows of KL(softmax(target) || softmax(logits))
   };
   Kind kind = Kind::CrossEntropy;
-  Tensor target; ///< labels (integers, one per row) or reference values
+  Tensor target; ///< labels (integers, one per row), reference values or
+                 ///< reference logits
 };
 
 /// A forward run with every value kept, the loss, and dL/dv for every value

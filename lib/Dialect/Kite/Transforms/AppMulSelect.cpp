@@ -260,26 +260,81 @@ cheapestWithin(const std::vector<std::vector<Candidate>> &candidates,
   return nq::solveMultipleChoiceKnapsack(groups, budget);
 }
 
-/// Cross-entropy and top-1 accuracy of logits against labels, summed over
-/// calibration batches.
+/// What the calibration outputs are scored against: integer labels
+/// (cross-entropy, top-1 accuracy) or, without labels, a float model's
+/// logits (KL divergence, top-1 agreement with it).
+struct Reference {
+  tensorio::HostTensor labels, logits;
+  bool useLogits = false;
+  std::vector<float> z; ///< `logits` in f32, as the interpreter computes
+
+  /// What is wrong with the rows from `begin` of a batch of `n` rows of
+  /// `classes` scores, or "" if nothing.
+  std::string check(int64_t begin, int64_t n, int64_t classes) const {
+    if (useLogits) {
+      if (logits.shape.size() != 2 || logits.shape[1] != classes)
+        return "the reference logits are not rows of the model's " +
+               std::to_string(classes) + " classes";
+      return begin + n > logits.shape[0] ? "fewer reference rows than inputs"
+                                         : "";
+    }
+    if (size_t(begin + n) > labels.ints.size())
+      return "fewer labels than inputs";
+    for (int64_t r = begin; r < begin + n; ++r)
+      if (labels.ints[size_t(r)] < 0 || labels.ints[size_t(r)] >= classes)
+        return "label " + std::to_string(labels.ints[size_t(r)]) +
+               " of input " + std::to_string(r) + " is not one of the " +
+               std::to_string(classes) + " classes";
+    return "";
+  }
+  /// The class row `row` of the calibration data should get.
+  int64_t classOf(int64_t row, int64_t classes) const {
+    if (!useLogits)
+      return labels.ints[size_t(row)];
+    const float *p = &z[size_t(row * classes)];
+    return std::max_element(p, p + classes) - p;
+  }
+  /// The loss of `out`'s row `r` (calibration row `row`).
+  double loss(const interp::Tensor &out, int64_t r, int64_t classes,
+              int64_t row) const {
+    return useLogits ? interp::klDivergenceRow(out, r, classes,
+                                               &z[size_t(row * classes)])
+                     : interp::crossEntropyRow(out, r, classes,
+                                               labels.ints[size_t(row)]);
+  }
+  /// The interpreter's loss for `rows` rows from `begin`.
+  interp::Loss lossFor(int64_t begin, int64_t rows, int64_t classes) const {
+    if (!useLogits) {
+      interp::Loss loss{interp::Loss::Kind::CrossEntropy,
+                        interp::Tensor::ints({rows})};
+      for (int64_t r = 0; r < rows; ++r)
+        loss.target.i[r] = labels.ints[size_t(begin + r)];
+      return loss;
+    }
+    interp::Loss loss{interp::Loss::Kind::KL,
+                      interp::Tensor::floats({rows, classes})};
+    std::copy_n(z.begin() + begin * classes, rows * classes,
+                loss.target.f.begin());
+    return loss;
+  }
+};
+
+/// Loss and top-1 accuracy (or agreement) of logits against the
+/// reference, summed over calibration batches.
 struct LossAndAccuracy {
   double loss = 0, correct = 0, rows = 0;
 
-  /// Adds a batch whose `logits` rows have the labels from `begin` on;
-  /// what is wrong with the labels, or "" if nothing.
-  std::string add(const interp::Tensor &logits, const tensorio::HostTensor &y,
+  /// Adds a batch whose `logits` rows are the calibration rows from
+  /// `begin` on; what is wrong with the reference, or "" if nothing.
+  std::string add(const interp::Tensor &logits, const Reference &y,
                   int64_t begin) {
     int64_t n = logits.shape[0], classes = logits.shape[1];
-    if (size_t(begin + n) > y.ints.size())
-      return "fewer labels than inputs";
+    if (std::string wrong = y.check(begin, n, classes); !wrong.empty())
+      return wrong;
     for (int64_t r = 0; r < n; ++r) {
-      int64_t label = y.ints[size_t(begin + r)];
-      if (label < 0 || label >= classes)
-        return "label " + std::to_string(label) + " of input " +
-               std::to_string(begin + r) + " is not one of the " +
-               std::to_string(classes) + " classes";
-      loss += interp::crossEntropyRow(logits, r, classes, label);
-      correct += interp::argmaxRow(logits, r, classes) == label;
+      loss += y.loss(logits, r, classes, begin + r);
+      correct += interp::argmaxRow(logits, r, classes) ==
+                 y.classOf(begin + r, classes);
       rows += 1;
     }
     return "";
@@ -293,10 +348,16 @@ struct LossAndAccuracy {
 struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   using KiteAppMulSelectBase::KiteAppMulSelectBase;
 
+  /// What "accuracy" measures: top-1 against labels, or agreement with the
+  /// reference's top-1.
+  const char *metric() const {
+    return reference.empty() ? "top-1" : "top-1 agreement";
+  }
+
   /// Mean cross-entropy and top-1 accuracy over the calibration data with
   /// the multipliers currently set.
   FailureOr<std::pair<double, double>> evaluate(ModuleOp module,
-                                                const tensorio::HostTensor &y) {
+                                                const Reference &y) {
     interp::Interpreter interpreter;
     LossAndAccuracy score;
     if (failed(forEachCalibrationBatch(
@@ -319,7 +380,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
 
   /// The genetic-algorithm baseline: fitness measured by running the model.
   FailureOr<std::vector<size_t>>
-  searchGA(ModuleOp module, const tensorio::HostTensor &y,
+  searchGA(ModuleOp module, const Reference &y,
            const std::vector<std::vector<Candidate>> &candidates,
            std::pair<double, double> exact, int64_t &evaluations,
            std::chrono::steady_clock::time_point start) {
@@ -393,22 +454,38 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       module.emitError() << "kite-appmul-select: " << message;
       signalPassFailure();
     };
-    if (calibration.empty() || labels.empty())
-      return fail("needs calibration inputs and labels (calibration=, "
-                  "labels=)");
+    if (calibration.empty() || labels.empty() == reference.empty())
+      return fail("needs calibration inputs and either labels or reference "
+                  "logits (calibration=, labels= or reference=)");
     if (order != 1 && order != 2)
       return fail("order must be 1 or 2");
     if (!(lossBudget >= 0) || !(maxNoise >= 0))
       return fail("loss-budget and max-noise must be non-negative");
     if (solver != "dp" && solver != "lagrangian")
       return fail("solver must be dp or lagrangian, got '" + solver + "'");
-    tensorio::HostTensor y;
+    Reference y;
     std::string error;
-    if (!tensorio::readNpy(labels, y, &error) || y.isFloat()) {
-      emitFileError(&getContext(), labels,
-                    error.empty() ? "labels must be integers" : error);
+    y.useLogits = labels.empty();
+    if (y.useLogits ? !tensorio::readNpy(reference, y.logits, &error) ||
+                          !y.logits.isFloat()
+                    : !tensorio::readNpy(labels, y.labels, &error) ||
+                          y.labels.isFloat()) {
+      emitFileError(&getContext(), y.useLogits ? reference : labels,
+                    !error.empty() ? error
+                    : y.useLogits  ? "reference logits must be floats"
+                                   : "labels must be integers");
       return signalPassFailure();
     }
+    y.z.assign(y.logits.floats.begin(), y.logits.floats.end());
+    for (auto [k, v] : llvm::enumerate(y.z))
+      if (!std::isfinite(v)) {
+        emitFileError(&getContext(), reference,
+                      llvm::formatv("kite-appmul-select: reference value {0} "
+                                    "is not finite",
+                                    k)
+                          .str());
+        return signalPassFailure();
+      }
     TargetAttr target = lookupTarget(module);
     if (!target)
       target = getDefaultTarget(&getContext());
@@ -466,13 +543,18 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
               [&](func::FuncOp func, std::vector<interp::Tensor> &args,
                   int64_t begin) -> LogicalResult {
                 rowsPerRun = args[0].shape[0];
-                if (size_t(begin + rowsPerRun) > y.ints.size())
+                auto logits = dyn_cast<RankedTensorType>(
+                    func.getFunctionType().getResult(0));
+                if (!logits || logits.getRank() != 2 ||
+                    !logits.hasStaticShape())
                   return module.emitError()
-                         << "kite-appmul-select: fewer labels than inputs";
-                interp::Loss loss{interp::Loss::Kind::CrossEntropy,
-                                  interp::Tensor::ints({rowsPerRun})};
-                for (int64_t r = 0; r < rowsPerRun; ++r)
-                  loss.target.i[r] = y.ints[size_t(begin + r)];
+                         << "kite-appmul-select: the first result must be "
+                            "[rows, classes] logits";
+                int64_t classes = logits.getDimSize(1);
+                if (std::string wrong = y.check(begin, rowsPerRun, classes);
+                    !wrong.empty())
+                  return module.emitError() << "kite-appmul-select: " << wrong;
+                interp::Loss loss = y.lossFor(begin, rowsPerRun, classes);
                 FailureOr<interp::GradientRun> run =
                     interpreter.runWithGradients(func, args, loss);
                 if (failed(run))
@@ -614,9 +696,9 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       ++evaluations;
       if (report)
         llvm::errs() << llvm::formatv(
-            "kite-appmul-select: budget {0:e2}: calibration top-1 {1:f4} "
+            "kite-appmul-select: budget {0:e2}: calibration {5} {1:f4} "
             "(exact {2:f4}), loss {3:f4} (exact {4:f4})\n",
-            at, got->second, exact->second, got->first, exact->first);
+            at, got->second, exact->second, got->first, exact->first, metric());
       bool ok = exact->second - got->second <= maxDrop + 1e-9 &&
                 got->first - exact->first <= lossBudget;
       if (ok)
@@ -676,10 +758,11 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           method, seconds, evaluations);
       llvm::errs() << llvm::formatv(
           "kite-appmul-select: {0} layers, budget {1:e2}; multiplier energy "
-          "{2:f1} -> {3:f1} pJ per run ({4:f1}% saved); calibration top-1 "
+          "{2:f1} -> {3:f1} pJ per run ({4:f1}% saved); calibration {7} "
           "{5:f4} -> {6:f4}\n",
           layers.size(), budget, exactEnergy, chosenEnergy,
-          100 * (1 - chosenEnergy / exactEnergy), exact->second, measuredAcc);
+          100 * (1 - chosenEnergy / exactEnergy), exact->second, measuredAcc,
+          metric());
       for (auto [l, s] : llvm::enumerate(layers)) {
         const Candidate &c = candidates[l][chosen[l]];
         llvm::errs() << llvm::formatv(
@@ -709,6 +792,9 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           {"measured_dloss", final->first - exact->first},
           {"calibration_top1", llvm::json::Object{{"exact", exact->second},
                                                   {"chosen", final->second}}},
+          {"objective", reference.empty() ? "labels (cross-entropy, top-1)"
+                                          : "reference logits (KL divergence, "
+                                            "top-1 agreement)"},
           {"multiplier_energy_pj",
            llvm::json::Object{{"exact", exactEnergy},
                               {"chosen", chosenEnergy}}}};
@@ -720,7 +806,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
 
   /// Runs the model with `candidates[l]` in layer l alone (exact elsewhere)
   /// and returns the loss change against `exactLoss`.
-  FailureOr<double> measureAlone(ModuleOp module, const tensorio::HostTensor &y,
+  FailureOr<double> measureAlone(ModuleOp module, const Reference &y,
                                  std::vector<LayerStats> &layers, size_t l,
                                  StringRef name, double exactLoss) {
     for (auto [j, t] : llvm::enumerate(layers))
@@ -739,12 +825,10 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   /// run alone once, its |measured loss change| replaces its knapsack
   /// weight, and the knapsack is solved again until every substitution it
   /// picks has been measured. Returns that pick (nothing if none fits).
-  FailureOr<std::optional<std::vector<size_t>>>
-  screenPick(ModuleOp module, const tensorio::HostTensor &y,
-             std::vector<LayerStats> &layers,
-             std::vector<std::vector<Candidate>> &candidates,
-             std::vector<size_t> pick, double budget,
-             std::pair<double, double> exactRun, int64_t &evaluations) {
+  FailureOr<std::optional<std::vector<size_t>>> screenPick(
+      ModuleOp module, const Reference &y, std::vector<LayerStats> &layers,
+      std::vector<std::vector<Candidate>> &candidates, std::vector<size_t> pick,
+      double budget, std::pair<double, double> exactRun, int64_t &evaluations) {
     while (true) {
       bool measuredAny = false;
       for (auto [l, c] : llvm::enumerate(pick)) {
@@ -772,12 +856,10 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
 
   /// Measures every single-layer substitution and reports the rank
   /// correlation with the estimates.
-  LogicalResult
-  measureSubstitutions(ModuleOp module, const tensorio::HostTensor &y,
-                       std::vector<LayerStats> &layers,
-                       std::vector<std::vector<Candidate>> &candidates,
-                       const std::vector<size_t> &chosen,
-                       std::pair<double, double> exactRun) {
+  LogicalResult measureSubstitutions(
+      ModuleOp module, const Reference &y, std::vector<LayerStats> &layers,
+      std::vector<std::vector<Candidate>> &candidates,
+      const std::vector<size_t> &chosen, std::pair<double, double> exactRun) {
     auto exact = &exactRun;
     // Every single-layer substitution, measured.
     std::vector<double> predicted, measured, noise, trustedPredicted,
