@@ -406,9 +406,10 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
     without running the model once per candidate:
 
     1. one forward and backward run of the reference interpreter over the
-       calibration data (cross-entropy against `labels`, or without labels
-       the KL divergence from the float model's own outputs given as
-       `reference` logits: no labels needed) records per layer
+       calibration data (cross-entropy against `labels`; without labels,
+       against the float model's own outputs given as `reference`: the KL
+       divergence from logits, or the mean squared error of other
+       outputs) records per layer
        the counting matrix C[a][w] (products with operands a, w) and the
        gradient-weighted matrix G[a][w] (sum of dL/dy over the outputs those
        products feed; y is the layer's integer accumulator);
@@ -440,7 +441,8 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
        replaces its estimate as knapsack weight; the knapsack is solved
        again until every substitution it picks is measured;
     6. the choice is verified on the calibration data: if top-1 accuracy
-       (with `reference`, top-1 agreement with the float model) drops more
+       (with `reference`, top-1 agreement with the float model, or the
+       mean cosine similarity to its outputs) drops more
        than `max-drop` below the exact multipliers' or the loss
        rises more than `loss-budget`, the knapsack's budget is halved and
        the selection repeated (at most 10 times; exact multipliers if
@@ -468,9 +470,13 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
     Option<"labels", "labels", "std::string", /*default=*/"\"\"",
            "Integer labels of the calibration inputs (.npy; or reference=)">,
     Option<"reference", "reference", "std::string", /*default=*/"\"\"",
-           "Without labels: the float model's logits on the calibration "
-           "inputs (.npy, [rows, classes]); the loss is the KL divergence "
-           "from their softmax and accuracy is top-1 agreement with them">,
+           "Without labels: the float model's outputs on the calibration "
+           "inputs (.npy, rows first); see objective">,
+    Option<"objective", "objective", "std::string", /*default=*/"\"auto\"",
+           "With reference=: kl (logits: KL divergence from their softmax, "
+           "accuracy is top-1 agreement), mse (any output: mean squared "
+           "error, accuracy is the mean cosine similarity of each row) or "
+           "auto (kl for a [rows, classes] result, else mse)">,
     Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
            "Function to run">,
     Option<"lossBudget", "loss-budget", "double", /*default=*/"0.05",

@@ -144,8 +144,8 @@ int kite::kitec::runBaselines(MLIRContext &ctx, ModuleOp floatModule,
 
 int kite::kitec::writeReference(ModuleOp floatModule,
                                 const std::string &calibPath,
-                                const std::string &logitsPath,
-                                const std::string &labelsPath) {
+                                const std::string &outputsPath,
+                                const std::string &classesPath) {
   std::string error;
   std::vector<HostTensor> calib;
   if (!readTensors(calibPath, calib, error))
@@ -157,22 +157,30 @@ int kite::kitec::writeReference(ModuleOp floatModule,
   auto entry = floatModule.lookupSymbol<func::FuncOp>("main");
   if (failed(interp::runBatched(interpreter, entry, calib, true, run, error)))
     return error.empty() ? 1 : fail(error);
-  const HostTensor &logits = run.outputs[0];
-  if (logits.shape.size() != 2 || !logits.isFloat())
+  const HostTensor &outputs = run.outputs[0];
+  if (!outputs.isFloat() || outputs.shape.empty())
     return fail("searches without --calib-labels compare with the float "
-                "model's output, which must be [rows, classes] logits; this "
-                "model's first output is " +
-                tensorio::shapeText(logits.shape));
-  HostTensor labels;
-  labels.dtype = tensorio::DType::I64;
-  labels.shape = {logits.shape[0]};
-  int64_t classes = logits.shape[1];
-  for (int64_t r = 0; r < logits.shape[0]; ++r) {
-    auto row = logits.floats.begin() + r * classes;
-    labels.ints.push_back(std::max_element(row, row + classes) - row);
+                "model's first output, which must be a float tensor with "
+                "rows; this one is " +
+                tensorio::shapeText(outputs.shape) + " of integers");
+  if (!tensorio::writeNpy(outputsPath, outputs, &error))
+    return fail(error);
+  if (classesPath.empty())
+    return 0;
+  if (outputs.shape.size() != 2)
+    return fail("TASDER without --calib-labels keeps top-1 agreement with "
+                "the float model, whose first output must be [rows, "
+                "classes] logits; this one is " +
+                tensorio::shapeText(outputs.shape));
+  HostTensor classes;
+  classes.dtype = tensorio::DType::I64;
+  classes.shape = {outputs.shape[0]};
+  int64_t width = outputs.shape[1];
+  for (int64_t r = 0; r < outputs.shape[0]; ++r) {
+    auto row = outputs.floats.begin() + r * width;
+    classes.ints.push_back(std::max_element(row, row + width) - row);
   }
-  if (!tensorio::writeNpy(logitsPath, logits, &error) ||
-      !tensorio::writeNpy(labelsPath, labels, &error))
+  if (!tensorio::writeNpy(classesPath, classes, &error))
     return fail(error);
   return 0;
 }

@@ -286,12 +286,12 @@ struct RequestedPasses {
   /// FAMES' per-layer candidates (predicted loss change, energy) reach the
   /// report through the pass's estimate dump, in this temporary file.
   llvm::SmallString<128> estimatesPath;
-  /// Without --calib-labels, the float model's logits on the calibration
+  /// Without --calib-labels, the float model's outputs on the calibration
   /// inputs and their top-1 classes: what the searches compare with.
-  llvm::SmallString<128> referenceLogits, referenceLabels;
+  llvm::SmallString<128> referenceOutputs, referenceClasses;
 
   ~RequestedPasses() {
-    for (const auto &path : {estimatesPath, referenceLogits, referenceLabels})
+    for (const auto &path : {estimatesPath, referenceOutputs, referenceClasses})
       if (!path.empty())
         llvm::sys::fs::remove(path);
   }
@@ -308,18 +308,19 @@ struct RequestedPasses {
 int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
   bool tasder =
       tasd.getNumOccurrences() && !llvm::StringRef(tasd).contains(':');
-  // Without labels the searches are label-free: the loss is the KL
-  // divergence from the float model's outputs, accuracy is top-1
-  // agreement with them.
+  // Without labels the searches are label-free: they compare with the
+  // float model's outputs (FAMES: KL divergence and top-1 agreement for
+  // logits, squared error and cosine similarity otherwise; TASDER: top-1
+  // agreement).
   if ((appmul.getNumOccurrences() || tasder) && calibLabelsPath.empty()) {
-    for (auto [path, ext] : {std::pair{&r.referenceLogits, "logits"},
-                             std::pair{&r.referenceLabels, "classes"}})
+    for (auto [path, ext] : {std::pair{&r.referenceOutputs, "outputs"},
+                             std::pair{&r.referenceClasses, "classes"}})
       if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
               "kitec-reference-" + std::string(ext), "npy", *path))
         return fail("cannot create a temporary file: " + ec.message());
-    if (int status = writeReference(floatModule, calibPath,
-                                    std::string(r.referenceLogits),
-                                    std::string(r.referenceLabels)))
+    if (int status = writeReference(
+            floatModule, calibPath, std::string(r.referenceOutputs),
+            tasder ? std::string(r.referenceClasses) : std::string()))
       return status;
   }
   if (appmul.getNumOccurrences()) {
@@ -327,7 +328,7 @@ int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
     r.select->calibration = calibPath;
     r.select->labels = calibLabelsPath;
     if (calibLabelsPath.empty())
-      r.select->reference = std::string(r.referenceLogits);
+      r.select->reference = std::string(r.referenceOutputs);
     r.select->maxDrop = 0.01;
     r.select->lossBudget = appmulLossBudget;
     r.select->screen = appmulScreen;
@@ -352,7 +353,7 @@ int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
       r.choose.emplace();
       r.choose->calibration = calibPath;
       r.choose->labels = calibLabelsPath.empty()
-                             ? std::string(r.referenceLabels)
+                             ? std::string(r.referenceClasses)
                              : std::string(calibLabelsPath);
       if ((!tasd.empty() &&
            llvm::StringRef(tasd).getAsDouble(r.choose->minAccuracy)) ||

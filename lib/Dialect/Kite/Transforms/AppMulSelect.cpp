@@ -262,59 +262,79 @@ cheapestWithin(const std::vector<std::vector<Candidate>> &candidates,
 
 /// What the calibration outputs are scored against: integer labels
 /// (cross-entropy, top-1 accuracy) or, without labels, a float model's
-/// logits (KL divergence, top-1 agreement with it).
+/// outputs: logits (KL divergence, top-1 agreement with them) or other
+/// values (mean squared error, mean cosine similarity of each row).
 struct Reference {
-  tensorio::HostTensor labels, logits;
-  bool useLogits = false;
-  std::vector<float> z; ///< `logits` in f32, as the interpreter computes
+  enum class Kind { Labels, Logits, Values };
+  Kind kind = Kind::Labels;
+  tensorio::HostTensor labels, outputs;
+  std::vector<float> z; ///< `outputs` in f32, as the interpreter computes
 
   /// What is wrong with the rows from `begin` of a batch of `n` rows of
-  /// `classes` scores, or "" if nothing.
-  std::string check(int64_t begin, int64_t n, int64_t classes) const {
-    if (useLogits) {
-      if (logits.shape.size() != 2 || logits.shape[1] != classes)
-        return "the reference logits are not rows of the model's " +
-               std::to_string(classes) + " classes";
-      return begin + n > logits.shape[0] ? "fewer reference rows than inputs"
-                                         : "";
+  /// `width` values each, or "" if nothing.
+  std::string check(int64_t begin, int64_t n, int64_t width) const {
+    if (kind != Kind::Labels) {
+      int64_t rows = outputs.shape.empty() ? 0 : outputs.shape[0];
+      if (rows * width != int64_t(z.size()))
+        return "the reference is not rows of the model's " +
+               std::to_string(width) + " output values";
+      return begin + n > rows ? "fewer reference rows than inputs" : "";
     }
     if (size_t(begin + n) > labels.ints.size())
       return "fewer labels than inputs";
     for (int64_t r = begin; r < begin + n; ++r)
-      if (labels.ints[size_t(r)] < 0 || labels.ints[size_t(r)] >= classes)
+      if (labels.ints[size_t(r)] < 0 || labels.ints[size_t(r)] >= width)
         return "label " + std::to_string(labels.ints[size_t(r)]) +
                " of input " + std::to_string(r) + " is not one of the " +
-               std::to_string(classes) + " classes";
+               std::to_string(width) + " classes";
     return "";
   }
-  /// The class row `row` of the calibration data should get.
-  int64_t classOf(int64_t row, int64_t classes) const {
-    if (!useLogits)
-      return labels.ints[size_t(row)];
-    const float *p = &z[size_t(row * classes)];
-    return std::max_element(p, p + classes) - p;
+  /// Loss and score (1 right, 0 wrong; a cosine for values) of `out`'s row
+  /// `r`, calibration row `row`.
+  std::pair<double, double> score(const interp::Tensor &out, int64_t r,
+                                  int64_t width, int64_t row) const {
+    const float *ref = z.data() + row * width;
+    switch (kind) {
+    case Kind::Labels: {
+      int64_t label = labels.ints[size_t(row)];
+      return {interp::crossEntropyRow(out, r, width, label),
+              interp::argmaxRow(out, r, width) == label};
+    }
+    case Kind::Logits:
+      return {interp::klDivergenceRow(out, r, width, ref),
+              interp::argmaxRow(out, r, width) ==
+                  std::max_element(ref, ref + width) - ref};
+    case Kind::Values:
+      break;
+    }
+    double se = 0, dot = 0, nq = 0, np = 0;
+    for (int64_t k = 0; k < width; ++k) {
+      size_t at = size_t(r * width + k);
+      double q = out.isFloat ? double(out.f[at]) : double(out.i[at]);
+      se += (q - ref[k]) * (q - ref[k]);
+      dot += q * ref[k];
+      nq += q * q;
+      np += double(ref[k]) * ref[k];
+    }
+    double cosine =
+        nq > 0 && np > 0 ? dot / std::sqrt(nq * np) : double(nq == np);
+    return {se / double(width), cosine};
   }
-  /// The loss of `out`'s row `r` (calibration row `row`).
-  double loss(const interp::Tensor &out, int64_t r, int64_t classes,
-              int64_t row) const {
-    return useLogits ? interp::klDivergenceRow(out, r, classes,
-                                               &z[size_t(row * classes)])
-                     : interp::crossEntropyRow(out, r, classes,
-                                               labels.ints[size_t(row)]);
-  }
-  /// The interpreter's loss for `rows` rows from `begin`.
-  interp::Loss lossFor(int64_t begin, int64_t rows, int64_t classes) const {
-    if (!useLogits) {
+  /// The interpreter's loss for `rows` rows from `begin`; `shape` is the
+  /// output's.
+  interp::Loss lossFor(int64_t begin, ArrayRef<int64_t> shape) const {
+    int64_t rows = shape[0], width = interp::numElements(shape) / rows;
+    if (kind == Kind::Labels) {
       interp::Loss loss{interp::Loss::Kind::CrossEntropy,
                         interp::Tensor::ints({rows})};
       for (int64_t r = 0; r < rows; ++r)
         loss.target.i[r] = labels.ints[size_t(begin + r)];
       return loss;
     }
-    interp::Loss loss{interp::Loss::Kind::KL,
-                      interp::Tensor::floats({rows, classes})};
-    std::copy_n(z.begin() + begin * classes, rows * classes,
-                loss.target.f.begin());
+    interp::Loss loss{kind == Kind::Logits ? interp::Loss::Kind::KL
+                                           : interp::Loss::Kind::MSE,
+                      interp::Tensor::floats(shape)};
+    std::copy_n(z.begin() + begin * width, rows * width, loss.target.f.begin());
     return loss;
   }
 };
@@ -328,13 +348,14 @@ struct LossAndAccuracy {
   /// `begin` on; what is wrong with the reference, or "" if nothing.
   std::string add(const interp::Tensor &logits, const Reference &y,
                   int64_t begin) {
-    int64_t n = logits.shape[0], classes = logits.shape[1];
-    if (std::string wrong = y.check(begin, n, classes); !wrong.empty())
+    int64_t n = logits.shape[0],
+            width = logits.size() / std::max<int64_t>(n, 1);
+    if (std::string wrong = y.check(begin, n, width); !wrong.empty())
       return wrong;
     for (int64_t r = 0; r < n; ++r) {
-      loss += y.loss(logits, r, classes, begin + r);
-      correct += interp::argmaxRow(logits, r, classes) ==
-                 y.classOf(begin + r, classes);
+      auto [l, c] = y.score(logits, r, width, begin + r);
+      loss += l;
+      correct += c;
       rows += 1;
     }
     return "";
@@ -351,8 +372,17 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   /// What "accuracy" measures: top-1 against labels, or agreement with the
   /// reference's top-1.
   const char *metric() const {
-    return reference.empty() ? "top-1" : "top-1 agreement";
+    switch (scoreKind) {
+    case Reference::Kind::Labels:
+      return "top-1";
+    case Reference::Kind::Logits:
+      return "top-1 agreement";
+    case Reference::Kind::Values:
+      break;
+    }
+    return "cosine similarity";
   }
+  Reference::Kind scoreKind = Reference::Kind::Labels;
 
   /// Mean cross-entropy and top-1 accuracy over the calibration data with
   /// the multipliers currently set.
@@ -463,20 +493,37 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       return fail("loss-budget and max-noise must be non-negative");
     if (solver != "dp" && solver != "lagrangian")
       return fail("solver must be dp or lagrangian, got '" + solver + "'");
+    if (objective != "auto" && objective != "kl" && objective != "mse")
+      return fail("objective must be auto, kl or mse, got '" + objective + "'");
+    auto func = module.lookupSymbol<func::FuncOp>(entry);
+    auto result = func && func.getNumResults()
+                      ? dyn_cast<RankedTensorType>(func.getResultTypes()[0])
+                      : RankedTensorType();
+    if (!result || !result.hasStaticShape() || result.getRank() < 1)
+      return fail("@" + entry + " must return a statically shaped tensor");
     Reference y;
     std::string error;
-    y.useLogits = labels.empty();
-    if (y.useLogits ? !tensorio::readNpy(reference, y.logits, &error) ||
-                          !y.logits.isFloat()
-                    : !tensorio::readNpy(labels, y.labels, &error) ||
-                          y.labels.isFloat()) {
-      emitFileError(&getContext(), y.useLogits ? reference : labels,
+    bool logits =
+        objective == "kl" || (objective == "auto" && result.getRank() == 2);
+    y.kind = !labels.empty() ? Reference::Kind::Labels
+             : logits        ? Reference::Kind::Logits
+                             : Reference::Kind::Values;
+    if (y.kind == Reference::Kind::Labels && result.getRank() != 2)
+      return fail("labels need [rows, classes] logits; without labels, "
+                  "reference= compares any output");
+    scoreKind = y.kind;
+    bool useReference = y.kind != Reference::Kind::Labels;
+    if (useReference ? !tensorio::readNpy(reference, y.outputs, &error) ||
+                           !y.outputs.isFloat()
+                     : !tensorio::readNpy(labels, y.labels, &error) ||
+                           y.labels.isFloat()) {
+      emitFileError(&getContext(), useReference ? reference : labels,
                     !error.empty() ? error
-                    : y.useLogits  ? "reference logits must be floats"
+                    : useReference ? "reference outputs must be floats"
                                    : "labels must be integers");
       return signalPassFailure();
     }
-    y.z.assign(y.logits.floats.begin(), y.logits.floats.end());
+    y.z.assign(y.outputs.floats.begin(), y.outputs.floats.end());
     for (auto [k, v] : llvm::enumerate(y.z))
       if (!std::isfinite(v)) {
         emitFileError(&getContext(), reference,
@@ -542,19 +589,14 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
               module, "kite-appmul-select", calibration, entry,
               [&](func::FuncOp func, std::vector<interp::Tensor> &args,
                   int64_t begin) -> LogicalResult {
-                rowsPerRun = args[0].shape[0];
-                auto logits = dyn_cast<RankedTensorType>(
-                    func.getFunctionType().getResult(0));
-                if (!logits || logits.getRank() != 2 ||
-                    !logits.hasStaticShape())
-                  return module.emitError()
-                         << "kite-appmul-select: the first result must be "
-                            "[rows, classes] logits";
-                int64_t classes = logits.getDimSize(1);
-                if (std::string wrong = y.check(begin, rowsPerRun, classes);
+                rowsPerRun = result.getDimSize(0);
+                if (std::string wrong =
+                        y.check(begin, rowsPerRun,
+                                result.getNumElements() /
+                                    std::max<int64_t>(rowsPerRun, 1));
                     !wrong.empty())
                   return module.emitError() << "kite-appmul-select: " << wrong;
-                interp::Loss loss = y.lossFor(begin, rowsPerRun, classes);
+                interp::Loss loss = y.lossFor(begin, result.getShape());
                 FailureOr<interp::GradientRun> run =
                     interpreter.runWithGradients(func, args, loss);
                 if (failed(run))
@@ -792,9 +834,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           {"measured_dloss", final->first - exact->first},
           {"calibration_top1", llvm::json::Object{{"exact", exact->second},
                                                   {"chosen", final->second}}},
-          {"objective", reference.empty() ? "labels (cross-entropy, top-1)"
-                                          : "reference logits (KL divergence, "
-                                            "top-1 agreement)"},
+          {"objective", std::string(!labels.empty() ? "labels" : "reference") +
+                            " (" + metric() + ")"},
           {"multiplier_energy_pj",
            llvm::json::Object{{"exact", exactEnergy},
                               {"chosen", chosenEnergy}}}};
