@@ -106,13 +106,8 @@ LogicalResult Lowering::lowerHostElementwise(Operation *op,
   if (!hostInteger(element, select || logical || compare) ||
       (logical && !element.isInteger(1)))
     return op->emitOpError("has no host kernel for ") << element << " elements";
-  if (auto mul = dyn_cast<tosa::MulOp>(op)) {
-    DenseElementsAttr shift;
-    if (!matchPattern(mul.getShift(), m_Constant(&shift)) ||
-        !llvm::all_of(shift.getValues<APInt>(),
-                      [](const APInt &v) { return v.isZero(); }))
-      return op->emitOpError("with a non-zero shift has no host kernel");
-  }
+  if (hasShift(op))
+    return op->emitOpError("with a non-zero shift has no host kernel");
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   // tosa.mul's third operand is its shift; a select's first its condition.
   FailureOr<SmallVector<Strided>> operands =

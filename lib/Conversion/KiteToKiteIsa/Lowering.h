@@ -32,6 +32,10 @@ using namespace mlir;
 namespace ki = kite::kiteisa;
 namespace rt = kite::rt;
 
+/// Whether `op` is a tosa.mul with a shift other than a constant zero
+/// (which no unit implements).
+bool hasShift(Operation *op);
+
 /// The host_elementwise kind of an elementwise TOSA op on integers
 /// (runtime index arithmetic), if it is one.
 std::optional<rt::HostElementwiseKind> hostElementwiseKind(Operation *op);

@@ -12,6 +12,14 @@
 using namespace kite;
 using namespace kite::isel;
 
+bool kite::isel::hasShift(Operation *op) {
+  auto mul = dyn_cast<tosa::MulOp>(op);
+  DenseElementsAttr shift;
+  return mul && (!matchPattern(mul.getShift(), m_Constant(&shift)) ||
+                 !llvm::all_of(shift.getValues<APInt>(),
+                               [](const APInt &v) { return v.isZero(); }));
+}
+
 FailureOr<SmallVector<int64_t>>
 kite::isel::broadcastStrides(Operation *op, Value operand,
                              ArrayRef<int64_t> shape) {
@@ -45,13 +53,8 @@ LogicalResult Lowering::lowerElementwise(Operation *op, numerics::BinaryFn fn) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   if (!type.getElementType().isF32())
     return op->emitOpError("has no instruction for non-f32 elements");
-  if (auto mul = dyn_cast<tosa::MulOp>(op)) {
-    DenseElementsAttr shift;
-    if (!matchPattern(mul.getShift(), m_Constant(&shift)) ||
-        !llvm::all_of(shift.getValues<APInt>(),
-                      [](const APInt &v) { return v.isZero(); }))
-      return op->emitOpError("with a non-zero shift has no instruction");
-  }
+  if (hasShift(op))
+    return op->emitOpError("with a non-zero shift has no instruction");
   // tosa.mul's third operand is its shift.
   auto operands = broadcastOperands(op, type.getShape(), 2);
   if (failed(operands))
