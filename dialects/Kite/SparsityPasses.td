@@ -111,7 +111,9 @@ def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
     weights, picks from
     `menu` (only the patterns the target supports; `dense` always allowed)
     a series subject to the model's top-1 on the calibration data staying
-    >= `min-accuracy` x the undecomposed model's. Layers are visited
+    >= `min-accuracy` x the undecomposed model's (without `labels`, the
+    top-1 agreement with, or the mean cosine similarity to, the float
+    model's outputs given as `reference`). Layers are visited
     largest first; with the layers chosen so far, each takes, among the
     series that keep the bound (reference interpreter), the one with the
     lowest `objective`:
@@ -139,7 +141,12 @@ def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
     Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
            "Calibration inputs (.npy/.npz) of the entry function (required)">,
     Option<"labels", "labels", "std::string", /*default=*/"\"\"",
-           "Integer labels of the calibration inputs (.npy, required)">,
+           "Integer labels of the calibration inputs (.npy; or reference=)">,
+    Option<"reference", "reference", "std::string", /*default=*/"\"\"",
+           "Without labels: the float model's outputs on the calibration "
+           "inputs (.npy, rows first); the bound is then on top-1 agreement "
+           "with [rows, classes] logits, or on the mean cosine similarity "
+           "of each row for other outputs">,
     Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
            "Function to run">,
     Option<"menu", "menu", "std::string",

@@ -144,8 +144,7 @@ int kite::kitec::runBaselines(MLIRContext &ctx, ModuleOp floatModule,
 
 int kite::kitec::writeReference(ModuleOp floatModule,
                                 const std::string &calibPath,
-                                const std::string &outputsPath,
-                                const std::string &classesPath) {
+                                const std::string &outputsPath) {
   std::string error;
   std::vector<HostTensor> calib;
   if (!readTensors(calibPath, calib, error))
@@ -164,23 +163,6 @@ int kite::kitec::writeReference(ModuleOp floatModule,
                 "rows; this one is " +
                 tensorio::shapeText(outputs.shape) + " of integers");
   if (!tensorio::writeNpy(outputsPath, outputs, &error))
-    return fail(error);
-  if (classesPath.empty())
-    return 0;
-  if (outputs.shape.size() != 2)
-    return fail("TASDER without --calib-labels keeps top-1 agreement with "
-                "the float model, whose first output must be [rows, "
-                "classes] logits; this one is " +
-                tensorio::shapeText(outputs.shape));
-  HostTensor classes;
-  classes.dtype = tensorio::DType::I64;
-  classes.shape = {outputs.shape[0]};
-  int64_t width = outputs.shape[1];
-  for (int64_t r = 0; r < outputs.shape[0]; ++r) {
-    auto row = outputs.floats.begin() + r * width;
-    classes.ints.push_back(std::max_element(row, row + width) - row);
-  }
-  if (!tensorio::writeNpy(classesPath, classes, &error))
     return fail(error);
   return 0;
 }

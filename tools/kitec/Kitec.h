@@ -101,11 +101,9 @@ int runBaselines(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,
                  llvm::json::Array &out);
 
 /// The float model's first output on the calibration inputs, for searches
-/// without labels, written as .npy to `outputsPath`; with `classesPath`,
-/// also each row's top-1 class (the output must then be [rows, classes]).
+/// without labels, written as .npy to `outputsPath`.
 int writeReference(mlir::ModuleOp floatModule, const std::string &calibPath,
-                   const std::string &outputsPath,
-                   const std::string &classesPath);
+                   const std::string &outputsPath);
 
 /// Costs the binary on the first batch of the calibration inputs.
 int runCalibrationBatch(rt::Simulator &sim, const rt::Program &program,

@@ -164,7 +164,7 @@ static cl::opt<std::string>
                   "a series of N:M terms for every layer (kite-tasd, e.g. "
                   "2:4+1:8), or without a value / with a minimum relative "
                   "calibration accuracy (default 0.99) a per-layer choice by "
-                  "TASDER (kite-tasder; without --calib-labels, top-1 "
+                  "TASDER (kite-tasder; without --calib-labels, "
                   "agreement with the float model)"),
          cl::ValueOptional, cl::value_desc("series|min-accuracy"),
          cl::cat(category));
@@ -287,11 +287,11 @@ struct RequestedPasses {
   /// report through the pass's estimate dump, in this temporary file.
   llvm::SmallString<128> estimatesPath;
   /// Without --calib-labels, the float model's outputs on the calibration
-  /// inputs and their top-1 classes: what the searches compare with.
-  llvm::SmallString<128> referenceOutputs, referenceClasses;
+  /// inputs: what the searches compare with.
+  llvm::SmallString<128> referenceOutputs;
 
   ~RequestedPasses() {
-    for (const auto &path : {estimatesPath, referenceOutputs, referenceClasses})
+    for (const auto &path : {estimatesPath, referenceOutputs})
       if (!path.empty())
         llvm::sys::fs::remove(path);
   }
@@ -309,18 +309,15 @@ int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
   bool tasder =
       tasd.getNumOccurrences() && !llvm::StringRef(tasd).contains(':');
   // Without labels the searches are label-free: they compare with the
-  // float model's outputs (FAMES: KL divergence and top-1 agreement for
-  // logits, squared error and cosine similarity otherwise; TASDER: top-1
-  // agreement).
+  // float model's outputs (top-1 agreement with logits, FAMES's loss the
+  // KL divergence; cosine similarity with other outputs, FAMES's loss the
+  // squared error).
   if ((appmul.getNumOccurrences() || tasder) && calibLabelsPath.empty()) {
-    for (auto [path, ext] : {std::pair{&r.referenceOutputs, "outputs"},
-                             std::pair{&r.referenceClasses, "classes"}})
-      if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-              "kitec-reference-" + std::string(ext), "npy", *path))
-        return fail("cannot create a temporary file: " + ec.message());
-    if (int status = writeReference(
-            floatModule, calibPath, std::string(r.referenceOutputs),
-            tasder ? std::string(r.referenceClasses) : std::string()))
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "kitec-reference", "npy", r.referenceOutputs))
+      return fail("cannot create a temporary file: " + ec.message());
+    if (int status = writeReference(floatModule, calibPath,
+                                    std::string(r.referenceOutputs)))
       return status;
   }
   if (appmul.getNumOccurrences()) {
@@ -352,9 +349,9 @@ int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
     } else {
       r.choose.emplace();
       r.choose->calibration = calibPath;
-      r.choose->labels = calibLabelsPath.empty()
-                             ? std::string(r.referenceClasses)
-                             : std::string(calibLabelsPath);
+      r.choose->labels = calibLabelsPath;
+      if (calibLabelsPath.empty())
+        r.choose->reference = std::string(r.referenceOutputs);
       if ((!tasd.empty() &&
            llvm::StringRef(tasd).getAsDouble(r.choose->minAccuracy)) ||
           !(r.choose->minAccuracy >= 0 && r.choose->minAccuracy <= 1))

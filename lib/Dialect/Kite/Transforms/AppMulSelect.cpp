@@ -1,5 +1,6 @@
 //===- AppMulSelect.cpp - approximate-multiplier selection (FAMES) --------===//
 
+#include "Reference.h"
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Numerics/ConvWindow.h"
@@ -260,85 +261,6 @@ cheapestWithin(const std::vector<std::vector<Candidate>> &candidates,
   return nq::solveMultipleChoiceKnapsack(groups, budget);
 }
 
-/// What the calibration outputs are scored against: integer labels
-/// (cross-entropy, top-1 accuracy) or, without labels, a float model's
-/// outputs: logits (KL divergence, top-1 agreement with them) or other
-/// values (mean squared error, mean cosine similarity of each row).
-struct Reference {
-  enum class Kind { Labels, Logits, Values };
-  Kind kind = Kind::Labels;
-  tensorio::HostTensor labels, outputs;
-  std::vector<float> z; ///< `outputs` in f32, as the interpreter computes
-
-  /// What is wrong with the rows from `begin` of a batch of `n` rows of
-  /// `width` values each, or "" if nothing.
-  std::string check(int64_t begin, int64_t n, int64_t width) const {
-    if (kind != Kind::Labels) {
-      int64_t rows = outputs.shape.empty() ? 0 : outputs.shape[0];
-      if (rows * width != int64_t(z.size()))
-        return "the reference is not rows of the model's " +
-               std::to_string(width) + " output values";
-      return begin + n > rows ? "fewer reference rows than inputs" : "";
-    }
-    if (size_t(begin + n) > labels.ints.size())
-      return "fewer labels than inputs";
-    for (int64_t r = begin; r < begin + n; ++r)
-      if (labels.ints[size_t(r)] < 0 || labels.ints[size_t(r)] >= width)
-        return "label " + std::to_string(labels.ints[size_t(r)]) +
-               " of input " + std::to_string(r) + " is not one of the " +
-               std::to_string(width) + " classes";
-    return "";
-  }
-  /// Loss and score (1 right, 0 wrong; a cosine for values) of `out`'s row
-  /// `r`, calibration row `row`.
-  std::pair<double, double> score(const interp::Tensor &out, int64_t r,
-                                  int64_t width, int64_t row) const {
-    const float *ref = z.data() + row * width;
-    switch (kind) {
-    case Kind::Labels: {
-      int64_t label = labels.ints[size_t(row)];
-      return {interp::crossEntropyRow(out, r, width, label),
-              interp::argmaxRow(out, r, width) == label};
-    }
-    case Kind::Logits:
-      return {interp::klDivergenceRow(out, r, width, ref),
-              interp::argmaxRow(out, r, width) ==
-                  std::max_element(ref, ref + width) - ref};
-    case Kind::Values:
-      break;
-    }
-    double se = 0, dot = 0, nq = 0, np = 0;
-    for (int64_t k = 0; k < width; ++k) {
-      size_t at = size_t(r * width + k);
-      double q = out.isFloat ? double(out.f[at]) : double(out.i[at]);
-      se += (q - ref[k]) * (q - ref[k]);
-      dot += q * ref[k];
-      nq += q * q;
-      np += double(ref[k]) * ref[k];
-    }
-    double cosine =
-        nq > 0 && np > 0 ? dot / std::sqrt(nq * np) : double(nq == np);
-    return {se / double(width), cosine};
-  }
-  /// The interpreter's loss for `rows` rows from `begin`; `shape` is the
-  /// output's.
-  interp::Loss lossFor(int64_t begin, ArrayRef<int64_t> shape) const {
-    int64_t rows = shape[0], width = interp::numElements(shape) / rows;
-    if (kind == Kind::Labels) {
-      interp::Loss loss{interp::Loss::Kind::CrossEntropy,
-                        interp::Tensor::ints({rows})};
-      for (int64_t r = 0; r < rows; ++r)
-        loss.target.i[r] = labels.ints[size_t(begin + r)];
-      return loss;
-    }
-    interp::Loss loss{kind == Kind::Logits ? interp::Loss::Kind::KL
-                                           : interp::Loss::Kind::MSE,
-                      interp::Tensor::floats(shape)};
-    std::copy_n(z.begin() + begin * width, rows * width, loss.target.f.begin());
-    return loss;
-  }
-};
-
 /// Loss and top-1 accuracy (or agreement) of logits against the
 /// reference, summed over calibration batches.
 struct LossAndAccuracy {
@@ -369,20 +291,8 @@ struct LossAndAccuracy {
 struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   using KiteAppMulSelectBase::KiteAppMulSelectBase;
 
-  /// What "accuracy" measures: top-1 against labels, or agreement with the
-  /// reference's top-1.
-  const char *metric() const {
-    switch (scoreKind) {
-    case Reference::Kind::Labels:
-      return "top-1";
-    case Reference::Kind::Logits:
-      return "top-1 agreement";
-    case Reference::Kind::Values:
-      break;
-    }
-    return "cosine similarity";
-  }
-  Reference::Kind scoreKind = Reference::Kind::Labels;
+  /// What the calibration "accuracy" measures (Reference::metric).
+  const char *scoreName = "top-1";
 
   /// Mean cross-entropy and top-1 accuracy over the calibration data with
   /// the multipliers currently set.
@@ -484,55 +394,20 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       module.emitError() << "kite-appmul-select: " << message;
       signalPassFailure();
     };
-    if (calibration.empty() || labels.empty() == reference.empty())
-      return fail("needs calibration inputs and either labels or reference "
-                  "logits (calibration=, labels= or reference=)");
+    if (calibration.empty())
+      return fail("needs calibration inputs (calibration=)");
     if (order != 1 && order != 2)
       return fail("order must be 1 or 2");
     if (!(lossBudget >= 0) || !(maxNoise >= 0))
       return fail("loss-budget and max-noise must be non-negative");
     if (solver != "dp" && solver != "lagrangian")
       return fail("solver must be dp or lagrangian, got '" + solver + "'");
-    if (objective != "auto" && objective != "kl" && objective != "mse")
-      return fail("objective must be auto, kl or mse, got '" + objective + "'");
-    auto func = module.lookupSymbol<func::FuncOp>(entry);
-    auto result = func && func.getNumResults()
-                      ? dyn_cast<RankedTensorType>(func.getResultTypes()[0])
-                      : RankedTensorType();
-    if (!result || !result.hasStaticShape() || result.getRank() < 1)
-      return fail("@" + entry + " must return a statically shaped tensor");
-    Reference y;
-    std::string error;
-    bool logits =
-        objective == "kl" || (objective == "auto" && result.getRank() == 2);
-    y.kind = !labels.empty() ? Reference::Kind::Labels
-             : logits        ? Reference::Kind::Logits
-                             : Reference::Kind::Values;
-    if (y.kind == Reference::Kind::Labels && result.getRank() != 2)
-      return fail("labels need [rows, classes] logits; without labels, "
-                  "reference= compares any output");
-    scoreKind = y.kind;
-    bool useReference = y.kind != Reference::Kind::Labels;
-    if (useReference ? !tensorio::readNpy(reference, y.outputs, &error) ||
-                           !y.outputs.isFloat()
-                     : !tensorio::readNpy(labels, y.labels, &error) ||
-                           y.labels.isFloat()) {
-      emitFileError(&getContext(), useReference ? reference : labels,
-                    !error.empty() ? error
-                    : useReference ? "reference outputs must be floats"
-                                   : "labels must be integers");
+    FailureOr<Reference> loaded = Reference::load(
+        module, "kite-appmul-select", entry, labels, reference, objective);
+    if (failed(loaded))
       return signalPassFailure();
-    }
-    y.z.assign(y.outputs.floats.begin(), y.outputs.floats.end());
-    for (auto [k, v] : llvm::enumerate(y.z))
-      if (!std::isfinite(v)) {
-        emitFileError(&getContext(), reference,
-                      llvm::formatv("kite-appmul-select: reference value {0} "
-                                    "is not finite",
-                                    k)
-                          .str());
-        return signalPassFailure();
-      }
+    const Reference &y = *loaded;
+    scoreName = y.metric();
     TargetAttr target = lookupTarget(module);
     if (!target)
       target = getDefaultTarget(&getContext());
@@ -589,14 +464,12 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
               module, "kite-appmul-select", calibration, entry,
               [&](func::FuncOp func, std::vector<interp::Tensor> &args,
                   int64_t begin) -> LogicalResult {
-                rowsPerRun = result.getDimSize(0);
+                rowsPerRun = y.shape[0];
                 if (std::string wrong =
-                        y.check(begin, rowsPerRun,
-                                result.getNumElements() /
-                                    std::max<int64_t>(rowsPerRun, 1));
+                        y.check(begin, rowsPerRun, y.rowWidth());
                     !wrong.empty())
                   return module.emitError() << "kite-appmul-select: " << wrong;
-                interp::Loss loss = y.lossFor(begin, result.getShape());
+                interp::Loss loss = y.lossFor(begin, y.shape);
                 FailureOr<interp::GradientRun> run =
                     interpreter.runWithGradients(func, args, loss);
                 if (failed(run))
@@ -740,7 +613,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
         llvm::errs() << llvm::formatv(
             "kite-appmul-select: budget {0:e2}: calibration {5} {1:f4} "
             "(exact {2:f4}), loss {3:f4} (exact {4:f4})\n",
-            at, got->second, exact->second, got->first, exact->first, metric());
+            at, got->second, exact->second, got->first, exact->first,
+            scoreName);
       bool ok = exact->second - got->second <= maxDrop + 1e-9 &&
                 got->first - exact->first <= lossBudget;
       if (ok)
@@ -804,7 +678,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           "{5:f4} -> {6:f4}\n",
           layers.size(), budget, exactEnergy, chosenEnergy,
           100 * (1 - chosenEnergy / exactEnergy), exact->second, measuredAcc,
-          metric());
+          scoreName);
       for (auto [l, s] : llvm::enumerate(layers)) {
         const Candidate &c = candidates[l][chosen[l]];
         llvm::errs() << llvm::formatv(
@@ -835,7 +709,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           {"calibration_top1", llvm::json::Object{{"exact", exact->second},
                                                   {"chosen", final->second}}},
           {"objective", std::string(!labels.empty() ? "labels" : "reference") +
-                            " (" + metric() + ")"},
+                            " (" + scoreName + ")"},
           {"multiplier_energy_pj",
            llvm::json::Object{{"exact", exactEnergy},
                               {"chosen", chosenEnergy}}}};

@@ -1,5 +1,6 @@
 //===- Tasd.cpp - TASD-W: weights as a series of N:M terms ----------------===//
 
+#include "Reference.h"
 #include "kite/Conversion/Passes.h"
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
@@ -456,10 +457,12 @@ void applySeries(Operation *op, const Series &s, double geluThresholdReal) {
 struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
   using KiteTasderBase::KiteTasderBase;
 
-  /// Calibration top-1 of `module` (a clone with some layers decomposed).
-  FailureOr<double> accuracy(ModuleOp module, const tensorio::HostTensor &y) {
+  /// Calibration score of `module` (a clone with some layers decomposed):
+  /// top-1 against labels, or agreement with the float model's outputs.
+  FailureOr<double> accuracy(ModuleOp module, const Reference &y) {
     interp::Interpreter interp;
-    int64_t correct = 0, total = 0;
+    double score = 0;
+    int64_t total = 0, width = y.rowWidth();
     LogicalResult ok = forEachCalibrationBatch(
         module, "kite-tasder", calibration, entry,
         [&](func::FuncOp func, std::vector<interp::Tensor> &inputs,
@@ -467,36 +470,20 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
           FailureOr<std::vector<interp::Tensor>> out = interp.run(func, inputs);
           if (failed(out))
             return failure();
-          const interp::Tensor &logits = (*out)[0];
-          int64_t rows = logits.shape[0],
-                  classes = logits.size() / std::max<int64_t>(rows, 1);
-          for (int64_t r = 0; r < rows; ++r) {
-            if (first + r >= y.numElements()) {
-              emitFileError(&getContext(), labels,
-                            llvm::formatv("kite-tasder: {0} labels for more "
-                                          "calibration inputs",
-                                          y.numElements())
-                                .str());
-              return failure();
-            }
-            int64_t label = y.ints[size_t(first + r)];
-            if (label < 0 || label >= classes) {
-              emitFileError(&getContext(), labels,
-                            llvm::formatv("kite-tasder: label {0} of input "
-                                          "{1} is not one of the model's {2} "
-                                          "classes",
-                                          label, first + r, classes)
-                                .str());
-              return failure();
-            }
-            correct += interp::argmaxRow(logits, r, classes) == label;
-            ++total;
+          const interp::Tensor &result = (*out)[0];
+          int64_t rows = result.shape[0];
+          if (std::string wrong = y.check(first, rows, width); !wrong.empty()) {
+            emitFileError(&getContext(), labels.empty() ? reference : labels,
+                          "kite-tasder: " + wrong);
+            return failure();
           }
+          for (int64_t r = 0; r < rows; ++r, ++total)
+            score += y.score(result, r, width, first + r).second;
           return success();
         });
     if (failed(ok))
       return failure();
-    return total ? double(correct) / double(total) : 0.0;
+    return total ? score / double(total) : 0.0;
   }
 
   /// Energy-delay product of one run of `module` in the simulator. Its
@@ -545,18 +532,15 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
                             "activation patterns such as A4:8, or dense)";
       return signalPassFailure();
     }
-    if (calibration.empty() || labels.empty()) {
-      module.emitError("kite-tasder: needs calibration=<inputs> and "
-                       "labels=<labels.npy>");
+    if (calibration.empty()) {
+      module.emitError("kite-tasder: needs calibration=<inputs>");
       return signalPassFailure();
     }
-    tensorio::HostTensor y;
-    std::string error;
-    if (!tensorio::readNpy(labels, y, &error) || y.isFloat()) {
-      emitFileError(&getContext(), labels,
-                    error.empty() ? "does not hold integer labels" : error);
+    FailureOr<Reference> loaded = Reference::load(module, "kite-tasder", entry,
+                                                  labels, reference, "auto");
+    if (failed(loaded))
       return signalPassFailure();
-    }
+    const Reference &y = *loaded;
     // Candidates the target runs, cheapest first; dense closes the list.
     SmallVector<Series> candidates;
     TargetAttr target = lookupTarget(module);
@@ -644,9 +628,10 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       applySeries(op, choice[l], geluThreshold_);
     }
     llvm::errs() << llvm::formatv(
-        "kite-tasder: calibration top-1 {0:f4} (original {1:f4}, bound "
+        "kite-tasder: calibration {4} {0:f4} (original {1:f4}, bound "
         "{2:f4}); effective MACs {3:f3} of dense\n",
-        last, *original, bound, total ? effective / double(total) : 1.0);
+        last, *original, bound, total ? effective / double(total) : 1.0,
+        y.metric());
     if (byEdp)
       llvm::errs() << llvm::formatv(
           "kite-tasder: simulated EDP per run {0:e3} J*s (dense {1:e3}, "

@@ -1,0 +1,75 @@
+//===- Reference.cpp - what the searches score against ------------------===//
+
+#include "Reference.h"
+#include "kite/Dialect/Kite/Transforms/Calibration.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace kite;
+
+FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
+                                     StringRef entry, StringRef labels,
+                                     StringRef reference, StringRef objective) {
+  auto fail = [&](const Twine &message) {
+    module.emitError() << pass << ": " << message;
+    return failure();
+  };
+  if (labels.empty() == reference.empty())
+    return fail("needs either labels or reference outputs (labels= or "
+                "reference=)");
+  if (objective != "auto" && objective != "kl" && objective != "mse")
+    return fail("objective must be auto, kl or mse, got '" + objective + "'");
+  auto func = module.lookupSymbol<func::FuncOp>(entry);
+  auto result = func && func.getNumResults()
+                    ? dyn_cast<RankedTensorType>(func.getResultTypes()[0])
+                    : RankedTensorType();
+  if (!result || !result.hasStaticShape() || result.getRank() < 1 ||
+      result.getDimSize(0) < 1)
+    return fail("@" + entry + " must return a statically shaped tensor");
+  Reference y;
+  y.shape.assign(result.getShape().begin(), result.getShape().end());
+  bool logits =
+      objective == "kl" || (objective == "auto" && result.getRank() == 2);
+  y.kind = !labels.empty() ? Kind::Labels
+           : logits        ? Kind::Logits
+                           : Kind::Values;
+  if (y.kind != Kind::Values && result.getRank() != 2)
+    return fail("labels and objective=kl need [rows, classes] logits");
+  MLIRContext *ctx = module.getContext();
+  std::string error;
+  bool useReference = y.kind != Kind::Labels;
+  if (useReference ? !tensorio::readNpy(reference.str(), y.outputs, &error) ||
+                         !y.outputs.isFloat()
+                   : !tensorio::readNpy(labels.str(), y.labels, &error) ||
+                         y.labels.isFloat()) {
+    emitFileError(ctx, useReference ? reference : labels,
+                  !error.empty() ? error
+                  : useReference ? "reference outputs must be floats"
+                                 : "labels must be integers");
+    return failure();
+  }
+  y.z.assign(y.outputs.floats.begin(), y.outputs.floats.end());
+  for (auto [k, v] : llvm::enumerate(y.z))
+    if (!std::isfinite(v)) {
+      emitFileError(
+          ctx, reference,
+          llvm::formatv("{0}: reference value {1} is not finite", pass, k)
+              .str());
+      return failure();
+    }
+  return y;
+}
+
+const char *Reference::metric() const {
+  switch (kind) {
+  case Kind::Labels:
+    return "top-1";
+  case Kind::Logits:
+    return "top-1 agreement";
+  case Kind::Values:
+    break;
+  }
+  return "cosine similarity";
+}

@@ -1,0 +1,123 @@
+//===- Reference.h - what the searches score against ----------*- C++ -*-===//
+//
+// The searches (kite-appmul-select, kite-tasder) measure a candidate on the
+// calibration inputs against labels or, label-free, against the float
+// model's own outputs. One definition of both, shared by the passes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_LIB_DIALECT_KITE_TRANSFORMS_REFERENCE_H
+#define KITE_LIB_DIALECT_KITE_TRANSFORMS_REFERENCE_H
+
+#include "kite/Interpreter/Interpreter.h"
+#include "kite/TensorIO/Npy.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kite {
+
+/// What the calibration outputs are scored against: integer labels
+/// (cross-entropy, top-1 accuracy) or, without labels, a float model's
+/// outputs: logits (KL divergence, top-1 agreement with them) or other
+/// values (mean squared error, mean cosine similarity of each row).
+struct Reference {
+  enum class Kind { Labels, Logits, Values };
+  Kind kind = Kind::Labels;
+  tensorio::HostTensor labels, outputs;
+  std::vector<float> z; ///< `outputs` in f32, as the interpreter computes
+  /// The shape of the entry function's first result (rows first).
+  llvm::SmallVector<int64_t> shape;
+
+  /// Reads `labels` or, without them, the `reference` outputs for a pass
+  /// whose `entry` function's first result is scored; `objective` (auto,
+  /// kl or mse) says how a reference compares. Errors name `pass` and the
+  /// file.
+  static mlir::FailureOr<Reference>
+  load(mlir::ModuleOp module, llvm::StringRef pass, llvm::StringRef entry,
+       llvm::StringRef labels, llvm::StringRef reference,
+       llvm::StringRef objective);
+
+  /// What a row's score is: "top-1", "top-1 agreement" or "cosine
+  /// similarity".
+  const char *metric() const;
+  /// Values per row of the result.
+  int64_t rowWidth() const { return interp::numElements(shape) / shape[0]; }
+
+  /// What is wrong with the rows from `begin` of a batch of `n` rows of
+  /// `width` values each, or "" if nothing.
+  std::string check(int64_t begin, int64_t n, int64_t width) const {
+    if (kind != Kind::Labels) {
+      int64_t rows = outputs.shape.empty() ? 0 : outputs.shape[0];
+      if (rows * width != int64_t(z.size()))
+        return "the reference is not rows of the model's " +
+               std::to_string(width) + " output values";
+      return begin + n > rows ? "fewer reference rows than inputs" : "";
+    }
+    if (size_t(begin + n) > labels.ints.size())
+      return "fewer labels than inputs";
+    for (int64_t r = begin; r < begin + n; ++r)
+      if (labels.ints[size_t(r)] < 0 || labels.ints[size_t(r)] >= width)
+        return "label " + std::to_string(labels.ints[size_t(r)]) +
+               " of input " + std::to_string(r) + " is not one of the " +
+               std::to_string(width) + " classes";
+    return "";
+  }
+  /// Loss and score (1 right, 0 wrong; a cosine for values) of `out`'s row
+  /// `r`, calibration row `row`.
+  std::pair<double, double> score(const interp::Tensor &out, int64_t r,
+                                  int64_t width, int64_t row) const {
+    const float *ref = z.data() + row * width;
+    switch (kind) {
+    case Kind::Labels: {
+      int64_t label = labels.ints[size_t(row)];
+      return {interp::crossEntropyRow(out, r, width, label),
+              interp::argmaxRow(out, r, width) == label};
+    }
+    case Kind::Logits:
+      return {interp::klDivergenceRow(out, r, width, ref),
+              interp::argmaxRow(out, r, width) ==
+                  std::max_element(ref, ref + width) - ref};
+    case Kind::Values:
+      break;
+    }
+    double se = 0, dot = 0, nq = 0, np = 0;
+    for (int64_t k = 0; k < width; ++k) {
+      size_t at = size_t(r * width + k);
+      double q = out.isFloat ? double(out.f[at]) : double(out.i[at]);
+      se += (q - ref[k]) * (q - ref[k]);
+      dot += q * ref[k];
+      nq += q * q;
+      np += double(ref[k]) * ref[k];
+    }
+    double cosine =
+        nq > 0 && np > 0 ? dot / std::sqrt(nq * np) : double(nq == np);
+    return {se / double(width), cosine};
+  }
+  /// The interpreter's loss for `rows` rows from `begin`; `shape` is the
+  /// output's.
+  interp::Loss lossFor(int64_t begin, llvm::ArrayRef<int64_t> shape) const {
+    int64_t rows = shape[0], width = interp::numElements(shape) / rows;
+    if (kind == Kind::Labels) {
+      interp::Loss loss{interp::Loss::Kind::CrossEntropy,
+                        interp::Tensor::ints({rows})};
+      for (int64_t r = 0; r < rows; ++r)
+        loss.target.i[r] = labels.ints[size_t(begin + r)];
+      return loss;
+    }
+    interp::Loss loss{kind == Kind::Logits ? interp::Loss::Kind::KL
+                                           : interp::Loss::Kind::MSE,
+                      interp::Tensor::floats(shape)};
+    std::copy_n(z.begin() + begin * width, rows * width, loss.target.f.begin());
+    return loss;
+  }
+};
+
+} // namespace kite
+
+#endif // KITE_LIB_DIALECT_KITE_TRANSFORMS_REFERENCE_H
