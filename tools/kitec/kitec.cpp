@@ -200,6 +200,41 @@ static cl::opt<bool> noLutUnary(
     cl::cat(category));
 
 namespace {
+/// Techniques that do not compose: one line naming the pair and why,
+/// instead of a compile that silently leaves one of them out.
+int checkPairs() {
+  bool withLp = lp.getNumOccurrences(), withAppmul = appmul.getNumOccurrences(),
+       withTasd = tasd.getNumOccurrences(),
+       withTasdA = tasdActivations.getNumOccurrences(),
+       withLayerBits = !layerBits.empty() || weightBitBudget > 0;
+  struct Pair {
+    bool both;
+    const char *names, *why;
+  } pairs[] = {
+      {withLp && withAppmul, "--lp and --appmul",
+       "approximate multipliers are for integer layers, and --lp makes every "
+       "MAC layer LP"},
+      {withLp && withTasd, "--lp and --tasd",
+       "TASD decomposes integer weights, and --lp makes them LP"},
+      {withLp && withTasdA, "--lp and --tasd-activations",
+       "the run-time N:M selection reads integer activations, and --lp makes "
+       "them LP"},
+      {withLp && withLayerBits, "--lp and --layer-bits/--weight-bits",
+       "those set integer widths, and --lp chooses an LP format per layer"},
+      {withAppmul && withTasd, "--appmul and --tasd",
+       "FAMES's gradient run does not cover N:M layers"},
+      {withAppmul && withTasdA, "--appmul and --tasd-activations",
+       "FAMES's gradient run does not cover N:M layers"},
+      {withTasd && withTasdA, "--tasd and --tasd-activations",
+       "a layer runs N:M weights (mma_nm) or run-time N:M activations "
+       "(mma_act_nm), not both, and --tasd takes every layer it can"},
+  };
+  for (const Pair &p : pairs)
+    if (p.both)
+      return fail(llvm::Twine(p.names) + " do not combine: " + p.why);
+  return 0;
+}
+
 /// One line for an option that cannot work, before anything runs.
 int checkOptions() {
   if (emit != "mlir" && emit != "kasm" && emit != "kbin")
@@ -227,7 +262,7 @@ int checkOptions() {
     return fail("--appmul-loss-budget must be positive and finite");
   if (!(lpFallback >= 0 && lpFallback <= 1))
     return fail("--lp-fallback must be a fraction in [0, 1]");
-  return 0;
+  return checkPairs();
 }
 
 /// The model as tensor-level MLIR: an imported ONNX file or parsed MLIR.
