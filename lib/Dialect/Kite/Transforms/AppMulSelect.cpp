@@ -1,5 +1,6 @@
 //===- AppMulSelect.cpp - approximate-multiplier selection (FAMES) --------===//
 
+#include "Progress.h"
 #include "Reference.h"
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
@@ -322,8 +323,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   FailureOr<std::vector<size_t>>
   searchGA(ModuleOp module, const Reference &y,
            const std::vector<std::vector<Candidate>> &candidates,
-           std::pair<double, double> exact, int64_t &evaluations,
-           std::chrono::steady_clock::time_point start) {
+           std::pair<double, double> exact, int64_t &evaluations) {
     using numerics::Genome;
     std::map<Genome, double> cache;
     double exactEnergy = 0;
@@ -365,6 +365,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     while (population.size() < std::max(2u, unsigned(population_)))
       population.push_back(ga.randomGenome());
     Genome best = population[0];
+    // A GA over a large model runs for minutes.
+    Progress progress("kite-appmul-select", "GA generation", generations);
     for (unsigned gen = 0; gen < generations; ++gen) {
       std::vector<double> scores;
       for (const Genome &g : population) {
@@ -376,14 +378,9 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           best = g;
       }
       population = ga.nextGeneration(population, scores, best);
-      // Progress: a GA over a large model runs for minutes.
-      llvm::errs() << llvm::formatv(
-          "kite-appmul-select: GA generation {0}/{1}: best energy {2:f1} pJ, "
-          "{3} evaluations, {4:f3} s\n",
-          gen + 1, unsigned(generations), cache[best], evaluations,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                        start)
-              .count());
+      progress.step(gen + 1,
+                    llvm::formatv("best energy {0:f1} pJ, {1} evaluations",
+                                  cache[best], evaluations));
     }
     return std::vector<size_t>(best.begin(), best.end());
   }
@@ -565,7 +562,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     bool accepted = method != "taylor";
     if (method == "ga") {
       FailureOr<std::vector<size_t>> best =
-          searchGA(module, y, candidates, *exact, evaluations, startTime);
+          searchGA(module, y, candidates, *exact, evaluations);
       if (failed(best))
         return signalPassFailure();
       chosen = *best;

@@ -1,5 +1,6 @@
 //===- LPQuantize.cpp - MAC-array ops on logarithmic posits ---------------===//
 
+#include "Progress.h"
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/DataMovement.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
@@ -741,6 +742,7 @@ struct LPQuantSearchPass
     while (pop.size() < population)
       pop.push_back(ga.randomGenome());
     Genome best = pop.front();
+    Progress progress("kite-lp-quant-search", "generation", generations);
     for (unsigned gen = 0; gen < generations; ++gen) {
       if (failed(scoreAll(pop)))
         return signalPassFailure();
@@ -751,12 +753,12 @@ struct LPQuantSearchPass
           best = g;
       }
       const Score &b = scores[best];
-      llvm::errs() << llvm::formatv(
-          "kite-lp-quant-search: generation {0}/{1}: best fitness {2:f4}, "
-          "top-1 agreement {3:f4}, {4:f2} average bits, MAC energy {5:f3} of "
-          "INT8, {6} evaluations\n",
-          gen + 1, unsigned(generations), b.fitness, b.agreement, b.bits,
-          b.energy, scores.size());
+      progress.step(gen + 1,
+                    llvm::formatv("best fitness {0:f4}, top-1 agreement "
+                                  "{1:f4}, {2:f2} average bits, MAC energy "
+                                  "{3:f3} of INT8, {4} evaluations",
+                                  b.fitness, b.agreement, b.bits, b.energy,
+                                  scores.size()));
       pop = ga.nextGeneration(pop, fitness, best);
     }
     if (failed(trade(best, candidates, layers, scores, scoreAll)))

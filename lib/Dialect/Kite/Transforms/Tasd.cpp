@@ -1,5 +1,6 @@
 //===- Tasd.cpp - TASD-W: weights as a series of N:M terms ----------------===//
 
+#include "Progress.h"
 #include "Reference.h"
 #include "kite/Conversion/Passes.h"
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
@@ -582,6 +583,10 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     if (failed(denseEdp))
       return signalPassFailure();
     edp = *denseEdp;
+    // Each layer tries its candidates in the interpreter (and the
+    // simulator): minutes on a large model.
+    Progress progress("kite-tasder", "step", int64_t(order.size()));
+    int64_t visited = 0;
     for (size_t l : order) {
       // Dense (last in `candidates`) keeps the bound: it held before.
       Series best;
@@ -616,6 +621,8 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       last = bestAcc;
       if (byEdp)
         edp = bestCost;
+      progress.step(++visited, llvm::formatv("layer {0} ({1} MACs) takes {2}",
+                                             l, macs[l], seriesName(best)));
     }
     int64_t total = 0;
     double effective = 0;

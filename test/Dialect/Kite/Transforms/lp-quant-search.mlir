@@ -28,7 +28,7 @@
 // RUN: not kite-opt %s --kite-set-target=target=kite-mini --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy candidates=16,1,15" 2>&1 | FileCheck %s --check-prefix=TARGET
 // RUN: not kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy entry=scalar" 2>&1 | FileCheck %s --check-prefix=SCALAR
 
-// PROGRESS: kite-lp-quant-search: generation 1/2: best fitness {{[0-9.]+}}, top-1 agreement {{[0-9.]+}}, {{[0-9.]+}} average bits, MAC energy {{[0-9.]+}} of INT8, 4 evaluations
+// PROGRESS: kite-lp-quant-search: generation 1/2: best fitness {{[0-9.]+}}, top-1 agreement {{[0-9.]+}}, {{[0-9.]+}} average bits, MAC energy {{[0-9.]+}} of INT8, 4 evaluations, {{[0-9.]+}} s, ETA {{[0-9.]+}} s
 // PROGRESS: kite-lp-quant-search: generation 2/2:
 // PROGRESS: kite-lp-quant-search: uniform 8,1,7: top-1 agreement {{[0-9.]+}}, relative error
 // PROGRESS: kite-lp-quant-search: uniform 7,1,6:
