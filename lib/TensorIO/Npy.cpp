@@ -374,3 +374,21 @@ std::string kite::tensorio::top1Line(int64_t correct, int64_t total) {
                 (long long)correct, (long long)total);
   return line;
 }
+
+bool kite::tensorio::readArrays(const std::string &path,
+                                std::vector<HostTensor> &out,
+                                std::string *error) {
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".npz") == 0) {
+    std::vector<std::pair<std::string, HostTensor>> arrays;
+    if (!readNpz(path, arrays, error))
+      return false;
+    for (auto &named : arrays)
+      out.push_back(std::move(named.second));
+    return true;
+  }
+  HostTensor t;
+  if (!readNpy(path, t, error))
+    return false;
+  out.push_back(std::move(t));
+  return true;
+}

@@ -84,23 +84,13 @@ static int fail(const llvm::Twine &message) {
 
 static bool loadInputs(std::vector<HostTensor> &inputs, std::string *error) {
   for (const std::string &path : inputPaths) {
-    llvm::StringRef p(path);
-    if (p.ends_with(".npz")) {
-      std::vector<std::pair<std::string, HostTensor>> arrays;
-      if (!tensorio::readNpz(path, arrays, error))
-        return false;
-      for (auto &a : arrays)
-        inputs.push_back(std::move(a.second));
-    } else if (p.ends_with(".pb")) {
+    if (llvm::StringRef(path).ends_with(".pb")) {
       HostTensor t;
       if (!readOnnxTensorFile(path, t, error))
         return false;
       inputs.push_back(std::move(t));
-    } else {
-      HostTensor t;
-      if (!tensorio::readNpy(path, t, error))
-        return false;
-      inputs.push_back(std::move(t));
+    } else if (!tensorio::readArrays(path, inputs, error)) {
+      return false;
     }
   }
   return true;

@@ -253,20 +253,9 @@ static int simulate(int argc, char **argv) {
     return 0;
   }
   std::vector<HostTensor> inputs;
-  for (const std::string &path : opt.inputPaths) {
-    if (path.size() > 4 && path.compare(path.size() - 4, 4, ".npz") == 0) {
-      std::vector<std::pair<std::string, HostTensor>> arrays;
-      if (!tensorio::readNpz(path, arrays, &error))
-        return fail(error);
-      for (auto &[name, t] : arrays)
-        inputs.push_back(std::move(t));
-      continue;
-    }
-    HostTensor t;
-    if (!tensorio::readNpy(path, t, &error))
+  for (const std::string &path : opt.inputPaths)
+    if (!tensorio::readArrays(path, inputs, &error))
       return fail(error);
-    inputs.push_back(std::move(t));
-  }
   rt::Simulator sim(program);
   sim.enableTrace(!opt.tracePath.empty());
   sim.enableProfile(opt.profile);

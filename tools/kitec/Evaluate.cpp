@@ -17,24 +17,6 @@ using namespace mlir;
 using namespace kite;
 using namespace kite::kitec;
 
-bool kite::kitec::readTensors(const std::string &path,
-                              std::vector<HostTensor> &out,
-                              std::string &error) {
-  if (llvm::StringRef(path).ends_with(".npz")) {
-    std::vector<std::pair<std::string, HostTensor>> arrays;
-    if (!tensorio::readNpz(path, arrays, &error))
-      return false;
-    for (auto &[name, t] : arrays)
-      out.push_back(std::move(t));
-    return true;
-  }
-  HostTensor t;
-  if (!tensorio::readNpy(path, t, &error))
-    return false;
-  out.push_back(std::move(t));
-  return true;
-}
-
 double kite::kitec::macEnergyJ(const rt::Stats &stats) {
   double pj = 0;
   for (const auto &[name, e] : stats.energyPj)
@@ -147,7 +129,7 @@ int kite::kitec::writeReference(ModuleOp floatModule,
                                 const std::string &outputsPath) {
   std::string error;
   std::vector<HostTensor> calib;
-  if (!readTensors(calibPath, calib, error))
+  if (!tensorio::readArrays(calibPath, calib, &error))
     return fail(error);
   progress("running the float model on " + calibPath +
            " (the searches' reference, as no --calib-labels are given)");
@@ -172,7 +154,7 @@ int kite::kitec::runCalibrationBatch(rt::Simulator &sim,
                                      const std::string &calibPath) {
   std::string error;
   std::vector<HostTensor> calib, out;
-  if (!readTensors(calibPath, calib, error))
+  if (!tensorio::readArrays(calibPath, calib, &error))
     return fail(error);
   for (HostTensor &t : calib) { // the first batch only
     int64_t rows = std::min<int64_t>(

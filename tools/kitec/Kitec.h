@@ -79,10 +79,6 @@ void chargeLayers(std::vector<Layer> &layers,
 
 //===- Evaluate.cpp -------------------------------------------------------===//
 
-/// The arrays of a .npy or .npz file.
-bool readTensors(const std::string &path, std::vector<HostTensor> &out,
-                 std::string &error);
-
 /// MAC energy of a run: the "mac ..." components.
 double macEnergyJ(const rt::Stats &stats);
 

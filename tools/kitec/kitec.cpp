@@ -552,7 +552,8 @@ int main(int argc, char **argv) {
   ReportInputs in;
   if (!evalPath.empty()) {
     std::vector<HostTensor> x, y;
-    if (!readTensors(evalPath, x, error) || !readTensors(labelsPath, y, error))
+    if (!tensorio::readArrays(evalPath, x, &error) ||
+        !tensorio::readArrays(labelsPath, y, &error))
       return fail(error);
     if (int status = evaluate(*floatModule, sim, *program, x, y[0], evalPath,
                               outFile, in.accuracy))

@@ -51,6 +51,10 @@ bool writeNpy(const std::string &path, const HostTensor &tensor,
 bool readNpz(const std::string &path,
              std::vector<std::pair<std::string, HostTensor>> &out,
              std::string *error);
+/// Appends the arrays of a .npz archive (in archive order) or the one
+/// array of a .npy file to `out`, as the tools read model inputs.
+bool readArrays(const std::string &path, std::vector<HostTensor> &out,
+                std::string *error);
 
 /// "[2, 3]"
 std::string shapeText(const std::vector<int64_t> &shape);

@@ -23,37 +23,31 @@ LogicalResult kite::forEachCalibrationBatch(
                               << " to run the calibration data on";
   std::vector<tensorio::HostTensor> inputs;
   std::string error;
-  if (path.ends_with(".npz")) {
-    std::vector<std::pair<std::string, tensorio::HostTensor>> arrays;
-    if (!tensorio::readNpz(path.str(), arrays, &error))
-      return emitFileError(module.getContext(), path, error);
-    for (auto &a : arrays)
-      inputs.push_back(std::move(a.second));
-  } else {
-    tensorio::HostTensor t;
-    if (!tensorio::readNpy(path.str(), t, &error))
-      return emitFileError(module.getContext(), path, error);
-    // One NaN would silently reset a range to its default, one inf stretch
-    // it past every other value: neither calibrates anything.
+  if (!tensorio::readArrays(path.str(), inputs, &error))
+    return emitFileError(module.getContext(), path, error);
+  // One NaN would silently reset a range to its default, one inf stretch
+  // it past every other value: neither calibrates anything.
+  for (auto [k, t] : llvm::enumerate(inputs)) {
     auto bad =
         llvm::find_if(t.floats, [](double v) { return !std::isfinite(v); });
-    if (bad != t.floats.end()) {
-      int64_t at = bad - t.floats.begin();
-      int64_t perSample =
-          t.shape.empty() ? 1
-                          : std::max<int64_t>(1, t.numElements() / t.shape[0]);
-      return emitFileError(module.getContext(), path,
-                           llvm::formatv("{0}: sample {1} holds {2} (element "
-                                         "{3}); calibration data must be "
-                                         "finite",
-                                         passName, at / perSample,
-                                         std::isnan(*bad) ? "NaN"
-                                         : *bad > 0       ? "+inf"
-                                                          : "-inf",
-                                         at % perSample)
-                               .str());
-    }
-    inputs.push_back(std::move(t));
+    if (bad == t.floats.end())
+      continue;
+    int64_t at = bad - t.floats.begin();
+    int64_t perSample =
+        t.shape.empty() ? 1
+                        : std::max<int64_t>(1, t.numElements() / t.shape[0]);
+    std::string array =
+        inputs.size() > 1 ? llvm::formatv("array {0}, ", k).str() : "";
+    return emitFileError(module.getContext(), path,
+                         llvm::formatv("{0}: {1}sample {2} holds {3} (element "
+                                       "{4}); calibration data must be "
+                                       "finite",
+                                       passName, array, at / perSample,
+                                       std::isnan(*bad) ? "NaN"
+                                       : *bad > 0       ? "+inf"
+                                                        : "-inf",
+                                       at % perSample)
+                             .str());
   }
   auto argTypes = func.getFunctionType().getInputs();
   if (inputs.size() != argTypes.size())
