@@ -21,8 +21,8 @@ bool Simulator::Impl::hostCall(const Instr &x) {
   const decoded::HostCall d(x);
   int64_t kind = d.kind, src = d.src, dst = d.dst, outer = d.outer, len = d.len,
           inner = d.inner;
-  if (target.hostLinkBytesPerCycle <= 0)
-    return fail("target '" + target.name + "' has no host");
+  if (!requireHost())
+    return false;
   if (kind < 0 || kind >= kNumHostKernels)
     return fail("unknown host kernel " + std::to_string(kind));
   DType st = DType::F32, dt = DType::F32;
@@ -74,6 +74,11 @@ bool Simulator::Impl::hostCall(const Instr &x) {
   return true;
 }
 
+bool Simulator::Impl::requireHost() {
+  return target.hostLinkBytesPerCycle > 0 ||
+         fail("target '" + target.name + "' has no host");
+}
+
 void Simulator::Impl::chargeHost(int64_t in, int64_t out, int64_t elements,
                                  const Traffic &traffic,
                                  const std::vector<Range> &reads,
@@ -106,8 +111,8 @@ bool Simulator::Impl::hostElementwise(const Instr &x) {
   int64_t kind = d.kind, a = d.a, b = d.b, cond = d.cond, dst = d.dst;
   const auto &shape = d.shape, &as = d.a_strides, &bs = d.b_strides,
              &cs = d.cond_strides;
-  if (target.hostLinkBytesPerCycle <= 0)
-    return fail("target '" + target.name + "' has no host");
+  if (!requireHost())
+    return false;
   if (kind < 0 || kind >= kNumHostElementwiseKinds)
     return fail("unknown host elementwise kind " + std::to_string(kind));
   auto k = Kind(kind);
@@ -178,16 +183,15 @@ bool Simulator::Impl::hostElementwise(const Instr &x) {
     }
     storeInt(dst + linear * dtypeBytes(dt), dt, r);
   });
-  int64_t in = operandBytes(reads[0], n, eb) + operandBytes(reads[1], n, eb) +
-               (select ? operandBytes(reads[2], n, 1) : 0),
+  int64_t aBytes = operandBytes(reads[0], n, eb),
+          bBytes = operandBytes(reads[1], n, eb),
+          condBytes = select ? operandBytes(reads[2], n, 1) : 0,
           out = n * dtypeBytes(dt);
   Traffic traffic;
-  traffic.add(a, operandBytes(reads[0], n, eb))
-      .add(b, operandBytes(reads[1], n, eb))
-      .add(dst, out);
+  traffic.add(a, aBytes).add(b, bBytes).add(dst, out);
   if (select)
-    traffic.add(cond, operandBytes(reads[2], n, 1));
-  chargeHost(in, out, n, traffic, reads, writes);
+    traffic.add(cond, condBytes);
+  chargeHost(aBytes + bBytes + condBytes, out, n, traffic, reads, writes);
   return true;
 }
 
@@ -195,8 +199,8 @@ bool Simulator::Impl::hostGather(const Instr &x) {
   const decoded::HostGather d(x);
   int64_t values = d.values, indices = d.indices, dst = d.dst, outer = d.outer,
           k = d.k, inner = d.inner, width = d.width;
-  if (target.hostLinkBytesPerCycle <= 0)
-    return fail("target '" + target.name + "' has no host");
+  if (!requireHost())
+    return false;
   DType t = DType::F32, it = DType::F32;
   if (!dtypeOf(d.dtype, t, DType::I64) ||
       !dtypeOf(d.indices_dtype, it, DType::I64) ||

@@ -457,6 +457,8 @@ struct Simulator::Impl {
   bool hostCall(const Instr &x);
   bool hostElementwise(const Instr &x);
   bool hostGather(const Instr &x);
+  /// Whether the target has a host (fails the run if not).
+  bool requireHost();
   /// The cost of a host segment: `in` bytes to the host and `out` back
   /// over the link, and the host's time and energy for `elements`.
   void chargeHost(int64_t in, int64_t out, int64_t elements,
