@@ -466,7 +466,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                         y.check(begin, rowsPerRun, y.rowWidth());
                     !wrong.empty())
                   return module.emitError() << "kite-appmul-select: " << wrong;
-                interp::Loss loss = y.lossFor(begin, y.shape);
+                interp::Loss loss = y.lossFor(begin);
                 FailureOr<interp::GradientRun> run =
                     interpreter.runWithGradients(func, args, loss);
                 if (failed(run))

@@ -40,8 +40,9 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
   MLIRContext *ctx = module.getContext();
   std::string error;
   bool useReference = y.kind != Kind::Labels;
-  if (useReference ? !tensorio::readNpy(reference.str(), y.outputs, &error) ||
-                         !y.outputs.isFloat()
+  tensorio::HostTensor outputs;
+  if (useReference ? !tensorio::readNpy(reference.str(), outputs, &error) ||
+                         !outputs.isFloat()
                    : !tensorio::readNpy(labels.str(), y.labels, &error) ||
                          y.labels.isFloat()) {
     emitFileError(ctx, useReference ? reference : labels,
@@ -50,7 +51,8 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
                                  : "labels must be integers");
     return failure();
   }
-  y.z.assign(y.outputs.floats.begin(), y.outputs.floats.end());
+  y.z.assign(outputs.floats.begin(), outputs.floats.end());
+  y.referenceRows = outputs.shape.empty() ? 0 : outputs.shape[0];
   for (auto [k, v] : llvm::enumerate(y.z))
     if (!std::isfinite(v)) {
       emitFileError(

@@ -29,8 +29,11 @@ namespace kite {
 struct Reference {
   enum class Kind { Labels, Logits, Values };
   Kind kind = Kind::Labels;
-  tensorio::HostTensor labels, outputs;
-  std::vector<float> z; ///< `outputs` in f32, as the interpreter computes
+  tensorio::HostTensor labels;
+  /// The reference outputs in f32, as the interpreter computes, and how
+  /// many rows they hold.
+  std::vector<float> z;
+  int64_t referenceRows = 0;
   /// The shape of the entry function's first result (rows first).
   llvm::SmallVector<int64_t> shape;
 
@@ -53,11 +56,11 @@ struct Reference {
   /// `width` values each, or "" if nothing.
   std::string check(int64_t begin, int64_t n, int64_t width) const {
     if (kind != Kind::Labels) {
-      int64_t rows = outputs.shape.empty() ? 0 : outputs.shape[0];
-      if (rows * width != int64_t(z.size()))
+      if (referenceRows * width != int64_t(z.size()))
         return "the reference is not rows of the model's " +
                std::to_string(width) + " output values";
-      return begin + n > rows ? "fewer reference rows than inputs" : "";
+      return begin + n > referenceRows ? "fewer reference rows than inputs"
+                                       : "";
     }
     if (size_t(begin + n) > labels.ints.size())
       return "fewer labels than inputs";
@@ -99,10 +102,9 @@ struct Reference {
         nq > 0 && np > 0 ? dot / std::sqrt(nq * np) : double(nq == np);
     return {se / double(width), cosine};
   }
-  /// The interpreter's loss for `rows` rows from `begin`; `shape` is the
-  /// output's.
-  interp::Loss lossFor(int64_t begin, llvm::ArrayRef<int64_t> shape) const {
-    int64_t rows = shape[0], width = interp::numElements(shape) / rows;
+  /// The interpreter's loss for the batch of rows from `begin`.
+  interp::Loss lossFor(int64_t begin) const {
+    int64_t rows = shape[0], width = rowWidth();
     if (kind == Kind::Labels) {
       interp::Loss loss{interp::Loss::Kind::CrossEntropy,
                         interp::Tensor::ints({rows})};
