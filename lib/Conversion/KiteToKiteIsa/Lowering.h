@@ -229,9 +229,12 @@ private:
   struct MacProblem {
     int64_t m, k, n;
     int64_t lhs, rhs; ///< DRAM: M x K and K x N, row-major bytes
-    int64_t out;      ///< DRAM address of element (0, 0)
+    int64_t out; ///< DRAM address of the output buffer
     int64_t outRowStride, outColStride;
     rt::DType outType;
+    /// Element (0, 0)'s offset in the output, in elements: a residual the
+    /// drain adds has the output's layout, so it is read at the same offset.
+    int64_t outOffset = 0;
     int64_t bias = -1; ///< DRAM address of N 32-bit values, or -1
     /// N:M weights: rhs holds the kept values, [ceil(K/group)*keep x N],
     /// rhsIndex their positions within each group (keep = 0: dense).

@@ -180,8 +180,8 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
         r1 = p.rowsPerImage ? std::min(m0 + tmr, (image + 1) * p.rowsPerImage)
                             : m0 + tmr;
         int64_t src = c + (r0 - m0) * tnr * rt::kAccWordBytes;
-        int64_t element = image * p.imageStride + row * p.outRowStride +
-                          n0 * p.outColStride,
+        int64_t element = p.outOffset + image * p.imageStride +
+                          row * p.outRowStride + n0 * p.outColStride,
                 dst = p.out + element * eb;
         if (!ep) {
           ki::StoreAccOp::create(b, loc, src, r1 - r0, tnr, dst, p.outRowStride,
@@ -485,7 +485,6 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
                             << " (run kite-bufferize again after changing "
                                "the function)";
   int64_t patches = planned->second.addr;
-  unsigned eb = rt::dtypeBytes(out->dtype);
   int64_t images = imagesPerPass(op, target), positions = oh * ow;
   for (int64_t b0 = 0; b0 < batch; b0 += images)
     for (int64_t g = 0; g < groups; ++g) {
@@ -508,7 +507,8 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
         p.k = ck;
         p.n = fg;
         p.lhs = patches;
-        p.out = out->addr + (b0 * fc + g * fg) * positions * eb;
+        p.out = out->addr;
+        p.outOffset = (b0 * fc + g * fg) * positions;
         p.outRowStride = 1;
         p.outColStride = positions;
         p.rowsPerImage = positions;
