@@ -123,13 +123,15 @@ def train(model, x, y, epochs, lr, masks=None):
     return model
 
 
-def prune(model, sparsity):
+def prune(model, sparsity, keep=()):
     """Zeroes the `sparsity` fraction of smallest-magnitude weights of every
-    Linear and Conv2d layer (unstructured, per layer); returns the masks."""
+    Linear and Conv2d layer but the modules in `keep` (unstructured, per
+    layer); returns the masks."""
     masks = {}
     with torch.no_grad():
         for module in model.modules():
-            if isinstance(module, (nn.Linear, nn.Conv2d)):
+            if isinstance(module, (nn.Linear, nn.Conv2d)) and \
+                    not any(module is k for k in keep):
                 w = module.weight
                 k = int(round(sparsity * w.numel()))
                 if k == 0:

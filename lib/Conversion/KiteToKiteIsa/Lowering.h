@@ -229,7 +229,7 @@ private:
   struct MacProblem {
     int64_t m, k, n;
     int64_t lhs, rhs; ///< DRAM: M x K and K x N, row-major bytes
-    int64_t out; ///< DRAM address of the output buffer
+    int64_t out;      ///< DRAM address of the output buffer
     int64_t outRowStride, outColStride;
     rt::DType outType;
     /// Element (0, 0)'s offset in the output, in elements: a residual the
