@@ -300,6 +300,87 @@ LogicalResult matmulKernel(Operation *o, ArrayRef<const Tensor *> in,
   return success();
 }
 
+/// kite.conv2d on exact integer products (no approximate multiplier, no
+/// run-time activation selection): per image and group one float GEMM
+/// filter (N x K) x patches^T per run of the reduction short enough to be
+/// exact, written straight to NCHW; the filter is read (and its N:M
+/// selection made) once per call, not per image. Bit for bit the general
+/// path; nullopt when the operands need it.
+std::optional<LogicalResult> exactIntConv2d(Conv2DOp op, const Tensor &x,
+                                            const Tensor &f,
+                                            const numerics::ConvWindow &window,
+                                            Tensor &result) {
+  MultiplierAttr multiplier = op.getMultiplierAttr();
+  if (x.isFloat || isa<LPType>(op.getInput().getType().getElementType()) ||
+      op.getInputSparsityAttr() ||
+      (multiplier && multiplier.getName() != "exact"))
+    return std::nullopt;
+  MacOperand xs{&x,
+                op.getInput().getType().getElementType(),
+                op.getInputFormatAttr(),
+                {}};
+  MacOperand fs{&f,
+                op.getFilter().getType().getElementType(),
+                op.getFilterFormatAttr(),
+                {}};
+  IntReader readX(xs), readF(fs);
+  int64_t terms = exactFloatTerms(readX.maxMagnitude(), readF.maxMagnitude());
+  if (terms == 0)
+    return std::nullopt;
+  int64_t batch = x.shape[0], c = x.shape[1], plane = x.shape[2] * x.shape[3];
+  int64_t fc = f.shape[0], cg = f.shape[1], ck = cg * f.shape[2] * f.shape[3];
+  int64_t groups = op.getGroups(), fg = fc / groups,
+          positions = window.oh * window.ow;
+  unsigned width = op.getResult().getType().getElementTypeBitWidth();
+  std::vector<float> xf(x.i.size());
+  for (size_t j = 0; j < x.i.size(); ++j) {
+    FailureOr<int64_t> v = readX(op, x.i[j]);
+    if (failed(v))
+      return failure();
+    xf[j] = float(*v);
+  }
+  using FMat =
+      Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  auto magnitude = [](int64_t v) { return v < 0 ? -v : v; };
+  FMat patches(positions, ck);
+  std::vector<int64_t> acc(size_t(fg * positions));
+  for (int64_t g = 0; g < groups; ++g) {
+    // The group's filter as K x N (the layout N:M selection works on),
+    // then transposed to N x K floats.
+    std::vector<int64_t> w(size_t(ck * fg));
+    for (int64_t col = 0; col < fg; ++col)
+      for (int64_t row = 0; row < ck; ++row) {
+        FailureOr<int64_t> v = readF(op, f.i[(g * fg + col) * ck + row]);
+        if (failed(v))
+          return failure();
+        w[size_t(row * fg + col)] = *v;
+      }
+    if (NMAttr nm = op.getFilterSparsityAttr())
+      selectNM(w, fg, 1, ck, fg, nm, magnitude);
+    FMat filter(fg, ck);
+    for (int64_t col = 0; col < fg; ++col)
+      for (int64_t row = 0; row < ck; ++row)
+        filter(col, row) = float(w[size_t(row * fg + col)]);
+    for (int64_t b = 0; b < batch; ++b) {
+      window.im2col(xf.data() + (b * c + g * cg) * plane, cg, patches.data());
+      std::fill(acc.begin(), acc.end(), 0);
+      for (int64_t x0 = 0; x0 < ck; x0 += terms) {
+        int64_t len = std::min(terms, ck - x0);
+        FMat part = filter.middleCols(x0, len) *
+                    patches.middleCols(x0, len).transpose();
+        for (int64_t idx = 0; idx < fg * positions; ++idx)
+          acc[size_t(idx)] += int64_t(part.data()[idx]);
+      }
+      int64_t *dst = result.i.data() + (b * fc + g * fg) * positions;
+      // The general path saturates the group's sum, then the total.
+      for (int64_t idx = 0; idx < fg * positions; ++idx)
+        dst[idx] =
+            saturate(dst[idx] + saturate(acc[size_t(idx)], width), width);
+    }
+  }
+  return success();
+}
+
 LogicalResult conv2dKernel(Operation *o, ArrayRef<const Tensor *> in,
                            SmallVectorImpl<Tensor> &out) {
   auto op = cast<Conv2DOp>(o);
@@ -321,7 +402,10 @@ LogicalResult conv2dKernel(Operation *o, ArrayRef<const Tensor *> in,
   Tensor result = initResult(resultType, acc);
   unsigned width =
       result.isFloat ? 0 : resultType.getElementType().getIntOrFloatBitWidth();
-  for (int64_t g = 0; g < groups; ++g) {
+  std::optional<LogicalResult> exact = exactIntConv2d(op, x, f, window, result);
+  if (exact && failed(*exact))
+    return failure();
+  for (int64_t g = 0; g < groups && !exact; ++g) {
     // Filter of the group as K x N: (c, kh, kw) rows, one column a filter.
     Tensor w = isFloat ? Tensor::floats({ck, fg}) : Tensor::ints({ck, fg});
     for (int64_t col = 0; col < fg; ++col)

@@ -1,8 +1,8 @@
 //===- MacKernelTest.cpp - integer MAC kernels against a plain sum --------===//
 //
-// kite.matmul on exact integer products runs as float GEMMs over runs of
-// the reduction short enough to be exact; these check it against int64
-// sums where the products are extreme and the reduction long.
+// kite.matmul and kite.conv2d on exact integer products run as float GEMMs
+// over runs of the reduction short enough to be exact; these check them
+// against int64 sums where the products are large and the reduction long.
 //
 //===----------------------------------------------------------------------===//
 
@@ -73,6 +73,53 @@ TEST(MacKernelTest, RandomInt8) {
   std::mt19937 rng(1);
   std::uniform_int_distribution<int> dist(-128, 127);
   check(7, 3000, 9, "#kite.int<8, signed>", [&] { return dist(rng); });
+}
+
+TEST(MacKernelTest, GroupedConvolutionWithLongReduction) {
+  // Two groups of 200 channels, 3x3, padding 1: a reduction of 1800 terms
+  // near 2^14 each, past what one float GEMM sums exactly.
+  const int64_t c = 400, h = 4, fc = 4, cg = 200;
+  MLIRContext ctx;
+  ctx.loadDialect<func::FuncDialect, kite::KiteDialect>();
+  std::string x = "tensor<2x400x4x4xi8>", f = "tensor<4x200x3x3xi8>",
+              y = "tensor<2x4x4x4xi32>";
+  std::string source =
+      "func.func @f(%x: " + x + ", %w: " + f + ") -> " + y +
+      " {\n  %y = kite.conv2d %x, %w {strides = array<i64: 1, 1>, pads = "
+      "array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 2 : "
+      "i64, input_format = #kite.int<8, signed>, filter_format = "
+      "#kite.int<8, signed>} : (" +
+      x + ", " + f + ") -> " + y + "\n  return %y : " + y + "\n}\n";
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &ctx);
+  ASSERT_TRUE(module) << source;
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> dist(101, 127);
+  Tensor in = Tensor::ints({2, c, h, h}), w = Tensor::ints({fc, cg, 3, 3});
+  for (int64_t &v : in.i)
+    v = dist(rng);
+  for (int64_t &v : w.i)
+    v = dist(rng);
+  Interpreter interp;
+  FailureOr<std::vector<Tensor>> out =
+      interp.run(module->lookupSymbol<func::FuncOp>("f"), {in, w});
+  ASSERT_TRUE(succeeded(out));
+  for (int64_t b = 0; b < 2; ++b)
+    for (int64_t o = 0; o < fc; ++o)
+      for (int64_t i = 0; i < h; ++i)
+        for (int64_t j = 0; j < h; ++j) {
+          int64_t sum = 0, g = o / (fc / 2);
+          for (int64_t ch = 0; ch < cg; ++ch)
+            for (int64_t di = 0; di < 3; ++di)
+              for (int64_t dj = 0; dj < 3; ++dj) {
+                int64_t r = i + di - 1, s = j + dj - 1;
+                if (r < 0 || s < 0 || r >= h || s >= h)
+                  continue;
+                sum += in.i[((b * c + g * cg + ch) * h + r) * h + s] *
+                       w.i[((o * cg + ch) * 3 + di) * 3 + dj];
+              }
+          ASSERT_EQ((*out)[0].i[((b * fc + o) * h + i) * h + j], sum)
+              << "image " << b << ", filter " << o << " at " << i << ", " << j;
+        }
 }
 
 TEST(MacKernelTest, RandomInt4) {
