@@ -2,6 +2,7 @@
 
 #include "Kitec.h"
 
+#include "kite/Conversion/Bufferization.h"
 #include "kite/Target/Kbin.h"
 
 #include "mlir/Pass/PassInstrumentation.h"
@@ -82,4 +83,30 @@ FailureOr<rt::Program> kite::kitec::lowerModule(MLIRContext &ctx,
   if (failed(pm.run(module)))
     return failure();
   return programFromModule(module);
+}
+
+void kite::kitec::warnSpills(func::FuncOp entry, int64_t batch) {
+  TargetAttr target = lookupTarget(entry);
+  FailureOr<BufferPlan> plan =
+      target ? planBuffers(entry, target) : FailureOr<BufferPlan>(failure());
+  if (failed(plan) || plan->spilledBytes == 0)
+    return; // the lowering reports what it cannot plan
+  double mib = 1024.0 * 1024.0;
+  int64_t scratch = int64_t(target.getMemory().getScratchKib()) * 1024;
+  std::string message = llvm::formatv(
+      "warning: at batch {0} the activations need {1:f1} MiB on chip at "
+      "their peak and the scratchpad has {2:f1} MiB: {3:f1} MiB per run "
+      "spill to DRAM, written and read back",
+      batch, double(plan->peakOnChipBytes) / mib, double(scratch) / mib,
+      double(plan->spilledBytes) / mib);
+  // Activations scale with the batch, so the fit is about proportional
+  // (one less when the peak fits but the free space is fragmented).
+  int64_t fits = std::min(
+      batch - 1, batch * scratch / std::max<int64_t>(plan->peakOnChipBytes, 1));
+  if (fits >= 1 && fits < batch)
+    message +=
+        llvm::formatv("; about --batch-size={0} keeps them on chip", fits);
+  else if (batch == 1)
+    message += "; one input's activations alone do not fit";
+  progress(message);
 }

@@ -49,6 +49,11 @@ mlir::LogicalResult compileModule(mlir::MLIRContext &ctx, mlir::ModuleOp module,
                                   const CompileOptions &options,
                                   const ExtraPasses &extra, PassTimes &times);
 
+/// Says on stderr when the entry function's activations do not fit the
+/// target's scratchpad at this batch (they spill to DRAM) and which batch
+/// about fits.
+void warnSpills(mlir::func::FuncOp entry, int64_t batch);
+
 /// Lowers a compiled module to kite_isa and returns its program.
 mlir::FailureOr<rt::Program> lowerModule(mlir::MLIRContext &ctx,
                                          mlir::ModuleOp module, bool host,

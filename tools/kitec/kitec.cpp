@@ -517,6 +517,7 @@ int main(int argc, char **argv) {
   }
 
   // Lower and emit; instructions name the layer table's row of their op.
+  warnSpills(entry, batchSize);
   for (auto [index, op] : llvm::enumerate(entry.getBody().front()))
     op.setAttr(kLayerAttrName,
                IntegerAttr::get(IntegerType::get(&ctx, 64), int64_t(index)));

@@ -39,6 +39,10 @@ struct BufferPlan {
   llvm::DenseMap<mlir::Operation *, Block> patches;
   /// DRAM the plan uses, [0, dramBytes); data segments go after it.
   int64_t dramBytes = 0;
+  /// Blocks that belong on chip but did not fit the scratchpad's free
+  /// space and went to DRAM (spills), in bytes; and the most bytes of such
+  /// blocks live at once, spilled or not (what the scratchpad would need).
+  int64_t spilledBytes = 0, peakOnChipBytes = 0;
 };
 
 /// Plans `func` for `target`, in program order: arguments get DRAM for the

@@ -8,6 +8,7 @@
 
 #include <limits>
 #include <map>
+#include <set>
 
 using namespace mlir;
 using namespace kite;
@@ -121,6 +122,7 @@ public:
       current = int64_t(index);
       if (failed(planOp(op)))
         return failure();
+      plan.peakOnChipBytes = std::max(plan.peakOnChipBytes, onChipDemand());
       dram.freeDeadAfter(current);
       scratch.freeDeadAfter(current);
     }
@@ -156,7 +158,26 @@ private:
     if (onChip)
       if (std::optional<int64_t> addr = scratch.allocate(bytes, until))
         return *addr;
-    return *dram.allocate(bytes, until);
+    int64_t addr = *dram.allocate(bytes, until);
+    // A block that wanted the scratchpad (a spill), or not.
+    if (onChip) {
+      spills.insert(addr);
+      plan.spilledBytes += blockSize(bytes);
+    } else {
+      spills.erase(addr);
+    }
+    return addr;
+  }
+
+  /// Bytes of the blocks that want the scratchpad and are live now.
+  int64_t onChipDemand() const {
+    int64_t bytes = 0;
+    for (const auto &[addr, life] : scratch.live)
+      bytes += life.first;
+    for (const auto &[addr, life] : dram.live)
+      if (spills.count(addr))
+        bytes += life.first;
+    return bytes;
   }
 
   /// Memory for `v`, defined by `op`. `inPlaceOf` names the operand an
@@ -309,6 +330,7 @@ private:
   BufferPlan plan;
   /// DRAM, and the scratchpad from rt::kScratchBase.
   MemoryPool dram{0, std::numeric_limits<int64_t>::max()}, scratch;
+  std::set<int64_t> spills; ///< DRAM addresses of spilled blocks
   /// Address of every planned value and reshape alias.
   DenseMap<Value, int64_t> addr;
   /// Position in the function of each value's last user.
