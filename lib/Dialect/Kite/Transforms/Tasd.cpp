@@ -14,7 +14,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/Sequence.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -588,31 +590,54 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     Progress progress("kite-tasder", "step", int64_t(order.size()));
     int64_t visited = 0;
     for (size_t l : order) {
-      // Dense (last in `candidates`) keeps the bound: it held before.
-      Series best;
-      double bestCost = byEdp ? edp : 1.0, bestAcc = last;
+      SmallVector<const Series *> tried;
       for (const Series &s : candidates) {
         if (s.terms.empty())
           break;
-        if (s.activations &&
-            !activationSelection(layers[l], s.terms.front().first,
-                                 s.terms.front().second, geluThreshold_))
-          continue;
-        choice[l] = s;
-        OwningOpRef<ModuleOp> model = withChoice(module, choice);
+        if (!s.activations ||
+            activationSelection(layers[l], s.terms.front().first,
+                                s.terms.front().second, geluThreshold_))
+          tried.push_back(&s);
+      }
+      // The candidates are independent: they run on the context's threads
+      // (each on its own copy of the model), then the choice is made in
+      // menu order, as one thread would.
+      struct Score {
+        double accuracy = 0, cost = 0;
+        bool meetsBound = false;
+      };
+      SmallVector<Score> scores(tried.size());
+      auto score = [&](size_t i) -> LogicalResult {
+        SmallVector<Series> mine(choice);
+        mine[l] = *tried[i];
+        OwningOpRef<ModuleOp> model = withChoice(module, mine);
         FailureOr<double> acc = accuracy(*model, y);
         if (failed(acc))
-          return signalPassFailure();
+          return failure();
+        scores[i].accuracy = *acc;
         if (*acc < bound)
-          continue;
-        FailureOr<double> cost =
-            byEdp ? simulatedEdp(*model) : FailureOr<double>(density(s));
+          return success();
+        FailureOr<double> cost = byEdp ? simulatedEdp(*model)
+                                       : FailureOr<double>(density(*tried[i]));
         if (failed(cost))
-          return signalPassFailure();
-        if (*cost < bestCost) {
-          best = s;
-          bestCost = *cost;
-          bestAcc = *acc;
+          return failure();
+        scores[i].cost = *cost;
+        scores[i].meetsBound = true;
+        return success();
+      };
+      if (failed(failableParallelForEach(
+              &getContext(), llvm::seq<size_t>(0, tried.size()), score)))
+        return signalPassFailure();
+      // Dense (last in `candidates`) keeps the bound: it held before.
+      Series best;
+      double bestCost = byEdp ? edp : 1.0, bestAcc = last;
+      for (auto [s, sc] : llvm::zip(tried, scores)) {
+        if (!sc.meetsBound)
+          continue;
+        if (sc.cost < bestCost) {
+          best = *s;
+          bestCost = sc.cost;
+          bestAcc = sc.accuracy;
         }
         if (!byEdp)
           break; // candidates are cheapest first
