@@ -47,6 +47,28 @@ const numerics::LPCodec &getCodec(LPType type) {
   return *slot;
 }
 
+/// Every product of two LP formats' words in the accumulator's fixed point.
+struct LPProducts {
+  std::vector<int64_t> products;
+  std::vector<uint8_t> nar;
+};
+
+const LPProducts &getProducts(const numerics::LPCodec &a,
+                              const numerics::LPCodec &w, int frac) {
+  static std::mutex mutex;
+  static std::map<
+      std::tuple<const numerics::LPCodec *, const numerics::LPCodec *, int>,
+      std::unique_ptr<LPProducts>>
+      cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &slot = cache[{&a, &w, frac}];
+  if (!slot) {
+    slot = std::make_unique<LPProducts>();
+    numerics::lpProductTable(a, w, frac, slot->products, slot->nar);
+  }
+  return *slot;
+}
+
 /// One operand of a MAC op: its element type and integer format.
 struct MacOperand {
   const Tensor *t;
@@ -140,6 +162,45 @@ int64_t saturate(int64_t v, unsigned width) {
   return std::min(std::max(v, lo), hi);
 }
 
+/// LP MACs of words wider than 8 bits (no product table): each product
+/// decoded, multiplied and converted to the accumulator's fixed point.
+LogicalResult lpMacWide(const MacOperand &lhs, const MacOperand &rhs,
+                        const numerics::LPCodec &ca,
+                        const numerics::LPCodec &cw, int frac, int64_t batches,
+                        int64_t m, int64_t k, int64_t n, bool rhsShared,
+                        Tensor &result) {
+  const int64_t lhsSize = m * k, rhsSize = k * n, outSize = m * n;
+  auto magnitude = [](const numerics::LPValue &v) { return v.magnitude(); };
+  for (int64_t b = 0; b < batches; ++b) {
+    std::vector<numerics::LPValue> a(static_cast<size_t>(lhsSize)),
+        w(static_cast<size_t>(rhsSize));
+    int64_t rb = rhsShared ? 0 : b;
+    for (int64_t j = 0; j < lhsSize; ++j)
+      a[j] = ca.value(uint32_t(lhs.t->i[b * lhsSize + j]));
+    for (int64_t j = 0; j < rhsSize; ++j)
+      w[j] = cw.value(uint32_t(rhs.t->i[rb * rhsSize + j]));
+    if (lhs.sparsity)
+      selectNM(a, m, k, k, 1, lhs.sparsity, magnitude);
+    if (rhs.sparsity)
+      selectNM(w, n, 1, k, n, rhs.sparsity, magnitude);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t acc = 0;
+        bool nar = false;
+        for (int64_t x = 0; x < k; ++x) {
+          bool isNar = false;
+          acc += numerics::lpToFixed(
+              numerics::multiplyLP(a[i * k + x], w[x * n + j]), frac, &isNar);
+          nar |= isNar;
+        }
+        float &dst = result.f[b * outSize + i * n + j];
+        dst = nar ? std::numeric_limits<float>::quiet_NaN()
+                  : dst + float(std::ldexp(double(acc), -frac));
+      }
+  }
+  return success();
+}
+
 /// result[b] = lhs[b] (M x K) * rhs[b] (K x N) for `batches` batches; rhs
 /// has batch stride 0 when shared. Products by element kind.
 LogicalResult macBatched(Operation *op, const MacOperand &lhs,
@@ -168,37 +229,51 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
     return success();
   }
   if (auto lpA = dyn_cast<LPType>(lhs.element)) {
-    const numerics::LPCodec &ca = getCodec(lpA);
-    const numerics::LPCodec &cw = getCodec(cast<LPType>(rhs.element));
+    auto lpW = cast<LPType>(rhs.element);
+    const numerics::LPCodec &ca = getCodec(lpA), &cw = getCodec(lpW);
     TargetAttr target = lookupTarget(op);
     int frac = target ? int(target.getLpAccFracBits()) : kDefaultLPAccFracBits;
-    auto magnitude = [](const numerics::LPValue &v) { return v.magnitude(); };
+    if (ca.format().n > 8 || cw.format().n > 8)
+      return lpMacWide(lhs, rhs, ca, cw, frac, batches, m, k, n, rhsShared,
+                       result);
+    const LPProducts &table = getProducts(ca, cw, frac);
+    auto magnitude = [](const numerics::LPCodec &codec) {
+      return [&codec](uint8_t code) { return codec.value(code).magnitude(); };
+    };
+    std::vector<int64_t> acc(size_t(m * n));
+    std::vector<uint8_t> nar(size_t(m * n));
     for (int64_t b = 0; b < batches; ++b) {
-      std::vector<numerics::LPValue> a(static_cast<size_t>(lhsSize)),
+      // Words (their low 8 bits index the product table; code 0 is zero,
+      // what the N:M selection leaves).
+      std::vector<uint8_t> a(static_cast<size_t>(lhsSize)),
           w(static_cast<size_t>(rhsSize));
       int64_t rb = rhsShared ? 0 : b;
       for (int64_t j = 0; j < lhsSize; ++j)
-        a[j] = ca.value(uint32_t(lhs.t->i[b * lhsSize + j]));
+        a[j] = uint8_t(lhs.t->i[b * lhsSize + j] & ca.mask());
       for (int64_t j = 0; j < rhsSize; ++j)
-        w[j] = cw.value(uint32_t(rhs.t->i[rb * rhsSize + j]));
+        w[j] = uint8_t(rhs.t->i[rb * rhsSize + j] & cw.mask());
       if (lhs.sparsity)
-        selectNM(a, m, k, k, 1, lhs.sparsity, magnitude);
+        selectNM(a, m, k, k, 1, lhs.sparsity, magnitude(ca));
       if (rhs.sparsity)
-        selectNM(w, n, 1, k, n, rhs.sparsity, magnitude);
+        selectNM(w, n, 1, k, n, rhs.sparsity, magnitude(cw));
+      std::fill(acc.begin(), acc.end(), 0);
+      std::fill(nar.begin(), nar.end(), 0);
       for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = 0; j < n; ++j) {
-          int64_t acc = 0;
-          bool nar = false;
-          for (int64_t x = 0; x < k; ++x) {
-            bool isNar = false;
-            acc += numerics::lpToFixed(
-                numerics::multiplyLP(a[i * k + x], w[x * n + j]), frac, &isNar);
-            nar |= isNar;
+        for (int64_t x = 0; x < k; ++x) {
+          size_t row = size_t(a[size_t(i * k + x)]) << 8;
+          const int64_t *products = table.products.data() + row;
+          const uint8_t *nars = table.nar.data() + row, *wRow = &w[x * n];
+          for (int64_t j = 0; j < n; ++j) {
+            acc[size_t(i * n + j)] += products[wRow[j]];
+            nar[size_t(i * n + j)] |= nars[wRow[j]];
           }
-          float &dst = result.f[b * outSize + i * n + j];
-          dst = nar ? std::numeric_limits<float>::quiet_NaN()
-                    : dst + float(std::ldexp(double(acc), -frac));
         }
+      for (int64_t idx = 0; idx < m * n; ++idx) {
+        float &dst = result.f[b * outSize + idx];
+        dst = nar[size_t(idx)]
+                  ? std::numeric_limits<float>::quiet_NaN()
+                  : dst + float(std::ldexp(double(acc[size_t(idx)]), -frac));
+      }
     }
     return success();
   }

@@ -206,3 +206,18 @@ int64_t kite::numerics::lpToFixed(const LPValue &v, int fracBits, bool *nar) {
   }
   return v.negative ? -result : result;
 }
+
+void kite::numerics::lpProductTable(const LPCodec &a, const LPCodec &w,
+                                    int fracBits,
+                                    std::vector<int64_t> &products,
+                                    std::vector<uint8_t> &nar) {
+  products.resize(256 * 256);
+  nar.resize(256 * 256);
+  for (unsigned x = 0; x < 256; ++x)
+    for (unsigned y = 0; y < 256; ++y) {
+      bool isNar = false;
+      products[x << 8 | y] =
+          lpToFixed(multiplyLP(a.value(x), w.value(y)), fracBits, &isNar);
+      nar[x << 8 | y] = isNar;
+    }
+}

@@ -68,18 +68,9 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
   config.rhs = w;
   config.component = "mac " + a.str() + "x" + w.str() + " " + name;
   if (a.isLP) {
-    config.lpProducts.resize(256 * 256);
-    config.lpNar.resize(256 * 256);
-    int frac = int(target.lpAccFracBits);
-    for (unsigned x = 0; x < 256; ++x)
-      for (unsigned y = 0; y < 256; ++y) {
-        bool isNar = false;
-        config.lpProducts[x << 8 | y] =
-            numerics::lpToFixed(numerics::multiplyLP(config.lhsCodec->value(x),
-                                                     config.rhsCodec->value(y)),
-                                frac, &isNar);
-        config.lpNar[x << 8 | y] = isNar;
-      }
+    numerics::lpProductTable(*config.lhsCodec, *config.rhsCodec,
+                             int(target.lpAccFracBits), config.lpProducts,
+                             config.lpNar);
   } else if (config.multiplier) {
     config.intProducts.assign(256 * 256, 0);
     for (unsigned x = 0; x < 256; ++x)

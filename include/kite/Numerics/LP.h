@@ -110,6 +110,13 @@ LPValue multiplyLP(const LPValue &a, const LPValue &b);
 /// sets `*nar` if given.
 int64_t lpToFixed(const LPValue &v, int fracBits, bool *nar = nullptr);
 
+/// lpToFixed(multiplyLP(a.value(x), w.value(y)), fracBits) for every pair
+/// of words' low 8 bits, at [x << 8 | y], and at the same place whether it
+/// is NaR: a MAC's LP product becomes one table read (the simulator's and
+/// the interpreter's tables).
+void lpProductTable(const LPCodec &a, const LPCodec &w, int fracBits,
+                    std::vector<int64_t> &products, std::vector<uint8_t> &nar);
+
 } // namespace kite::numerics
 
 #endif // KITE_NUMERICS_LP_H
