@@ -87,13 +87,15 @@ class Block(nn.Module):
 
 
 class ViT(nn.Module):
-    """2x2 patches of the 8x8 image: 16 tokens of width 32."""
+    """By default 2x2 patches of the 8x8 image: 16 tokens of width 32."""
 
-    def __init__(self, dim=32, depth=2):
+    def __init__(self, dim=32, depth=2, patch=2, tokens=16, heads=2,
+                 hidden=64):
         super().__init__()
-        self.embed = nn.Conv2d(1, dim, 2, stride=2)
-        self.pos = nn.Parameter(torch.zeros(1, 16, dim))
-        self.blocks = nn.Sequential(*[Block(dim) for _ in range(depth)])
+        self.embed = nn.Conv2d(1, dim, patch, stride=patch)
+        self.pos = nn.Parameter(torch.zeros(1, tokens, dim))
+        self.blocks = nn.Sequential(
+            *[Block(dim, heads, hidden) for _ in range(depth)])
         self.norm = nn.LayerNorm(dim)
         self.head = nn.Linear(dim, 10)
 

@@ -47,7 +47,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_digits import SEED, Block, prune, train  # noqa: E402
+from train_digits import SEED, ViT, prune, train  # noqa: E402
 
 
 class BasicBlock(nn.Module):
@@ -84,22 +84,6 @@ class ResNet(nn.Module):
     def forward(self, x):
         x = self.blocks(F.relu(self.bn(self.stem(x))))
         return self.head(x.mean(dim=(2, 3)))
-
-
-class ViT32(nn.Module):
-    def __init__(self, dim=128, depth=4, heads=4, hidden=256):
-        super().__init__()
-        self.embed = nn.Conv2d(1, dim, 4, stride=4)
-        self.pos = nn.Parameter(torch.zeros(1, 64, dim))
-        self.blocks = nn.Sequential(
-            *[Block(dim, heads, hidden) for _ in range(depth)])
-        self.norm = nn.LayerNorm(dim)
-        self.head = nn.Linear(dim, 10)
-
-    def forward(self, x):
-        x = self.embed(x).flatten(2).transpose(1, 2) + self.pos
-        x = self.norm(self.blocks(x))
-        return self.head(x.mean(dim=1))
 
 
 def upsample(images):
@@ -153,7 +137,8 @@ def main():
             accuracy = json.load(f)["pytorch_top1"]
     # name, model, epochs, learning rate, fine-tune epochs per pruning step
     specs = [("resnet", lambda: ResNet(), 12, 3e-3, 6),
-             ("vit32", lambda: ViT32(), 40, 1e-3, 10)]
+             ("vit32", lambda: ViT(dim=128, depth=4, patch=4, tokens=64,
+                                   heads=4, hidden=256), 40, 1e-3, 10)]
     for name, make, epochs, lr, tune in specs:
         if args.only and args.only != name:
             continue
