@@ -513,6 +513,62 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     return sim.stats().edpJs(program->target);
   }
 
+  /// A layer's series, what it costs and the score it keeps.
+  struct Pick {
+    Series series;
+    double cost, accuracy;
+  };
+
+  /// Replaces `best` (dense: it keeps the bound, which held before) with
+  /// the cheapest of `candidates` for layer `l` (`layer`) that keeps the
+  /// calibration score at `bound`, the other layers as in `choice`. The
+  /// candidates are independent: they run on the context's threads (each
+  /// on its own copy of the model), then the choice is made in menu order,
+  /// as one thread would.
+  LogicalResult pickFor(ModuleOp module, Operation *layer, size_t l,
+                        ArrayRef<Series> candidates, ArrayRef<Series> choice,
+                        const Reference &y, double bound, bool byEdp,
+                        Pick &best) {
+    SmallVector<const Series *> tried;
+    for (const Series &s : candidates) {
+      if (s.terms.empty())
+        break;
+      if (!s.activations ||
+          activationSelection(layer, s.terms.front().first,
+                              s.terms.front().second, geluThreshold_))
+        tried.push_back(&s);
+    }
+    SmallVector<std::optional<Pick>> scores(tried.size());
+    auto score = [&](size_t i) -> LogicalResult {
+      SmallVector<Series> mine(choice);
+      mine[l] = *tried[i];
+      OwningOpRef<ModuleOp> model = withChoice(module, mine);
+      FailureOr<double> acc = accuracy(*model, y);
+      if (failed(acc))
+        return failure();
+      if (*acc < bound)
+        return success();
+      FailureOr<double> cost =
+          byEdp ? simulatedEdp(*model) : FailureOr<double>(density(*tried[i]));
+      if (failed(cost))
+        return failure();
+      scores[i] = Pick{*tried[i], *cost, *acc};
+      return success();
+    };
+    if (failed(failableParallelForEach(
+            &getContext(), llvm::seq<size_t>(0, tried.size()), score)))
+      return failure();
+    for (const std::optional<Pick> &pick : scores) {
+      if (!pick)
+        continue;
+      if (pick->cost < best.cost)
+        best = *pick;
+      if (!byEdp)
+        break; // candidates are cheapest first
+    }
+    return success();
+  }
+
   /// The model with every layer decomposed by its entry in `choice`.
   OwningOpRef<ModuleOp> withChoice(ModuleOp module, ArrayRef<Series> choice) {
     OwningOpRef<ModuleOp> copy = module.clone();
@@ -590,64 +646,17 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     Progress progress("kite-tasder", "step", int64_t(order.size()));
     int64_t visited = 0;
     for (size_t l : order) {
-      SmallVector<const Series *> tried;
-      for (const Series &s : candidates) {
-        if (s.terms.empty())
-          break;
-        if (!s.activations ||
-            activationSelection(layers[l], s.terms.front().first,
-                                s.terms.front().second, geluThreshold_))
-          tried.push_back(&s);
-      }
-      // The candidates are independent: they run on the context's threads
-      // (each on its own copy of the model), then the choice is made in
-      // menu order, as one thread would.
-      struct Score {
-        double accuracy = 0, cost = 0;
-        bool meetsBound = false;
-      };
-      SmallVector<Score> scores(tried.size());
-      auto score = [&](size_t i) -> LogicalResult {
-        SmallVector<Series> mine(choice);
-        mine[l] = *tried[i];
-        OwningOpRef<ModuleOp> model = withChoice(module, mine);
-        FailureOr<double> acc = accuracy(*model, y);
-        if (failed(acc))
-          return failure();
-        scores[i].accuracy = *acc;
-        if (*acc < bound)
-          return success();
-        FailureOr<double> cost = byEdp ? simulatedEdp(*model)
-                                       : FailureOr<double>(density(*tried[i]));
-        if (failed(cost))
-          return failure();
-        scores[i].cost = *cost;
-        scores[i].meetsBound = true;
-        return success();
-      };
-      if (failed(failableParallelForEach(
-              &getContext(), llvm::seq<size_t>(0, tried.size()), score)))
+      Pick best{Series(), byEdp ? edp : 1.0, last};
+      if (failed(pickFor(module, layers[l], l, candidates, choice, y, bound,
+                         byEdp, best)))
         return signalPassFailure();
-      // Dense (last in `candidates`) keeps the bound: it held before.
-      Series best;
-      double bestCost = byEdp ? edp : 1.0, bestAcc = last;
-      for (auto [s, sc] : llvm::zip(tried, scores)) {
-        if (!sc.meetsBound)
-          continue;
-        if (sc.cost < bestCost) {
-          best = *s;
-          bestCost = sc.cost;
-          bestAcc = sc.accuracy;
-        }
-        if (!byEdp)
-          break; // candidates are cheapest first
-      }
-      choice[l] = best;
-      last = bestAcc;
+      choice[l] = best.series;
+      last = best.accuracy;
       if (byEdp)
-        edp = bestCost;
-      progress.step(++visited, llvm::formatv("layer {0} ({1} MACs) takes {2}",
-                                             l, macs[l], seriesName(best)));
+        edp = best.cost;
+      progress.step(++visited,
+                    llvm::formatv("layer {0} ({1} MACs) takes {2}", l, macs[l],
+                                  seriesName(best.series)));
     }
     int64_t total = 0;
     double effective = 0;
