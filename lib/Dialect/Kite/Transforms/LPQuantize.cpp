@@ -1,6 +1,7 @@
 //===- LPQuantize.cpp - MAC-array ops on logarithmic posits ---------------===//
 
 #include "Progress.h"
+#include "Reference.h"
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/DataMovement.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
@@ -426,6 +427,8 @@ struct LPQuantSearchPass
   };
   /// Calibration samples and the entry function's batch.
   int64_t samples = 0, batch = 0;
+  /// The float model's outputs on them, as the genomes' agreement compares.
+  Reference agreeWith;
 
   /// The target's cost model and each layer's MACs per run, for the MAC
   /// energy of a genome.
@@ -505,14 +508,14 @@ struct LPQuantSearchPass
             },
             calibrationSize)))
       return failure();
-    int64_t classes = reference.shape.back();
-    int64_t rows = int64_t(reference.f.size()) / classes;
+    // Agreement as the other label-free searches score it: top-1 for
+    // [rows, classes] logits, each row's cosine similarity otherwise.
+    int64_t width = agreeWith.rowWidth(), rows = agreeWith.referenceRows;
     double agree = 0;
     for (int64_t r = 0; r < rows; ++r)
-      agree += interp::argmaxRow(out, r, classes) ==
-               interp::argmaxRow(reference, r, classes);
+      agree += agreeWith.score(out, r, width, r).second;
     Score s;
-    s.agreement = agree / rows;
+    s.agreement = agree / double(rows);
     s.relativeError = relativeSquaredError(out.f, reference.f);
     s.bits = averageBits(g, candidates, layers);
     s.energy = relativeMacEnergy(g, candidates, layers);
@@ -697,6 +700,7 @@ struct LPQuantSearchPass
     for (Operation *op : macOps)
       layerMacs.push_back(macCount(op));
     samples = reference.shape[0];
+    agreeWith = Reference::ofOutputs(reference);
     batch = 0;
     auto func = module.lookupSymbol<func::FuncOp>(entry);
     if (func.getNumArguments() > 0)
@@ -754,11 +758,11 @@ struct LPQuantSearchPass
       }
       const Score &b = scores[best];
       progress.step(gen + 1,
-                    llvm::formatv("best fitness {0:f4}, top-1 agreement "
-                                  "{1:f4}, {2:f2} average bits, MAC energy "
-                                  "{3:f3} of INT8, {4} evaluations",
+                    llvm::formatv("best fitness {0:f4}, {5} {1:f4}, {2:f2} "
+                                  "average bits, MAC energy {3:f3} of INT8, "
+                                  "{4} evaluations",
                                   b.fitness, b.agreement, b.bits, b.energy,
-                                  scores.size()));
+                                  scores.size(), agreeWith.metric()));
       pop = ga.nextGeneration(pop, fitness, best);
     }
     if (failed(trade(best, candidates, layers, scores, scoreAll)))
@@ -779,17 +783,18 @@ struct LPQuantSearchPass
       auto it = scores.find(Genome(2 * layers.size(), c));
       if (it != scores.end())
         llvm::errs() << llvm::formatv(
-            "kite-lp-quant-search: uniform {0}: top-1 agreement {1:f4}, "
-            "relative error {2:e2}\n",
-            formatText(format), it->second.agreement, it->second.relativeError);
+            "kite-lp-quant-search: uniform {0}: {3} {1:f4}, relative error "
+            "{2:e2}\n",
+            formatText(format), it->second.agreement, it->second.relativeError,
+            agreeWith.metric());
     }
     const Score &b = scores[best];
     llvm::errs() << llvm::formatv(
         "kite-lp-quant-search: chose layer-formats={0} ({1:f2} average bits, "
-        "MAC energy {2:f3} of INT8, top-1 agreement with float {3:f4}, "
-        "relative error {4:e2}, contrastive excess {5:e2} on the calibration "
-        "data)\n",
-        chosen, b.bits, b.energy, b.agreement, b.relativeError, b.contrast);
+        "MAC energy {2:f3} of INT8, {6} with float {3:f4}, relative error "
+        "{4:e2}, contrastive excess {5:e2} on the calibration data)\n",
+        chosen, b.bits, b.energy, b.agreement, b.relativeError, b.contrast,
+        agreeWith.metric());
   }
 };
 } // namespace

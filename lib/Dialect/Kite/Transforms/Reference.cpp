@@ -64,6 +64,15 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
   return y;
 }
 
+Reference Reference::ofOutputs(const interp::Tensor &outputs) {
+  Reference y;
+  y.kind = outputs.shape.size() == 2 ? Kind::Logits : Kind::Values;
+  y.shape.assign(outputs.shape.begin(), outputs.shape.end());
+  y.z = outputs.f;
+  y.referenceRows = outputs.shape.empty() ? 0 : outputs.shape[0];
+  return y;
+}
+
 const char *Reference::metric() const {
   switch (kind) {
   case Kind::Labels:

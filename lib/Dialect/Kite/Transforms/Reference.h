@@ -46,6 +46,10 @@ struct Reference {
        llvm::StringRef labels, llvm::StringRef reference,
        llvm::StringRef objective);
 
+  /// A float model's outputs `outputs` ([rows, ...]) as the reference:
+  /// logits when they are [rows, classes], else values (objective=auto).
+  static Reference ofOutputs(const interp::Tensor &outputs);
+
   /// What a row's score is: "top-1", "top-1 agreement" or "cosine
   /// similarity".
   const char *metric() const;

@@ -27,6 +27,11 @@
 // RUN: not kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy mutation=2" 2>&1 | FileCheck %s --check-prefix=RATE
 // RUN: not kite-opt %s --kite-set-target=target=kite-mini --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy candidates=16,1,15" 2>&1 | FileCheck %s --check-prefix=TARGET
 // RUN: not kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy entry=scalar" 2>&1 | FileCheck %s --check-prefix=SCALAR
+// Outputs that are not [rows, classes] logits (an embedding) are compared
+// with the float model's by each row's cosine similarity, not a top-1.
+// RUN: kite-opt %S/Inputs/lp-embedding.mlir --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=2 generations=1 entry=embedding" 2>&1 >/dev/null | FileCheck %s --check-prefix=VALUES
+// VALUES: generation 1/1: best fitness {{[0-9.]+}}, cosine similarity {{[0-9.]+}},
+// VALUES: chose layer-formats={{.*}}, cosine similarity with float {{[0-9.]+}},
 
 // PROGRESS: kite-lp-quant-search: generation 1/2: best fitness {{[0-9.]+}}, top-1 agreement {{[0-9.]+}}, {{[0-9.]+}} average bits, MAC energy {{[0-9.]+}} of INT8, 4 evaluations, {{[0-9.]+}} s, ETA {{[0-9.]+}} s
 // PROGRESS: kite-lp-quant-search: generation 2/2:
