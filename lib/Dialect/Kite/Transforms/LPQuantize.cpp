@@ -576,11 +576,13 @@ struct LPQuantSearchPass
   /// embedding reads the image: its activations want more bits). Each round
   /// scores every one-step widening and narrowing of `best` alone, pairs
   /// the kTop that hurt least (by quality, without the budget penalty),
-  /// and moves to the fittest genome found if it beats `best`.
+  /// and moves to the fittest genome found if it beats `best`;
+  /// `perEvaluation` (seconds, from the GA) makes its time estimate.
   template <typename ScoreAll>
   LogicalResult trade(Genome &best, ArrayRef<nq::LPFormat> candidates,
                       const std::vector<MacLayer> &layers,
-                      std::map<Genome, Score> &scores, ScoreAll scoreAll) {
+                      std::map<Genome, Score> &scores, ScoreAll scoreAll,
+                      double perEvaluation) {
     constexpr size_t kTop = 3;
     for (unsigned round = 0; round < tradeRounds; ++round) {
       // One step of one used gene: (gene, candidate).
@@ -609,6 +611,13 @@ struct LPQuantSearchPass
       for (const std::vector<Step> *set : {&wider, &narrower})
         for (const Step &st : *set)
           singles.push_back(apply(best, st));
+      // A round can take as long as the GA on a large model: say so.
+      size_t planned = singles.size() + kTop * kTop;
+      llvm::errs() << llvm::formatv(
+          "kite-lp-quant-search: trade {0}: scoring up to {1} neighbours of "
+          "the best genome, about {2:f0} s at the GA's {3:f2} s per "
+          "evaluation\n",
+          round + 1, planned, double(planned) * perEvaluation, perEvaluation);
       if (failed(scoreAll(singles)))
         return failure();
       auto leastHurt = [&](std::vector<Step> set) {
@@ -630,8 +639,12 @@ struct LPQuantSearchPass
       for (const Genome &g : tried)
         if (scores[g].fitness < scores[next].fitness)
           next = g;
-      if (next == best)
+      if (next == best) {
+        llvm::errs() << llvm::formatv(
+            "kite-lp-quant-search: trade {0}: no neighbour is fitter\n",
+            round + 1);
         break;
+      }
       llvm::errs() << llvm::formatv(
           "kite-lp-quant-search: trade {0}: fitness {1:f4} -> {2:f4}, {3:f2} "
           "average bits, {4} evaluations\n",
@@ -765,7 +778,10 @@ struct LPQuantSearchPass
                                   scores.size(), agreeWith.metric()));
       pop = ga.nextGeneration(pop, fitness, best);
     }
-    if (failed(trade(best, candidates, layers, scores, scoreAll)))
+    double perEvaluation =
+        scores.empty() ? 0 : progress.elapsed() / double(scores.size());
+    if (failed(
+            trade(best, candidates, layers, scores, scoreAll, perEvaluation)))
       return signalPassFailure();
 
     std::string chosen;
