@@ -292,9 +292,6 @@ struct LossAndAccuracy {
 struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   using KiteAppMulSelectBase::KiteAppMulSelectBase;
 
-  /// What the calibration "accuracy" measures (Reference::metric).
-  const char *scoreName = "top-1";
-
   /// Mean cross-entropy and top-1 accuracy over the calibration data with
   /// the multipliers currently set.
   FailureOr<std::pair<double, double>> evaluate(ModuleOp module,
@@ -404,7 +401,6 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     if (failed(loaded))
       return signalPassFailure();
     const Reference &y = *loaded;
-    scoreName = y.metric();
     TargetAttr target = lookupTarget(module);
     if (!target)
       target = getDefaultTarget(&getContext());
@@ -611,7 +607,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
             "kite-appmul-select: budget {0:e2}: calibration {5} {1:f4} "
             "(exact {2:f4}), loss {3:f4} (exact {4:f4})\n",
             at, got->second, exact->second, got->first, exact->first,
-            scoreName);
+            y.metric());
       bool ok = exact->second - got->second <= maxDrop + 1e-9 &&
                 got->first - exact->first <= lossBudget;
       if (ok)
@@ -675,7 +671,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           "{5:f4} -> {6:f4}\n",
           layers.size(), budget, exactEnergy, chosenEnergy,
           100 * (1 - chosenEnergy / exactEnergy), exact->second, measuredAcc,
-          scoreName);
+          y.metric());
       for (auto [l, s] : llvm::enumerate(layers)) {
         const Candidate &c = candidates[l][chosen[l]];
         llvm::errs() << llvm::formatv(
@@ -706,7 +702,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           {"calibration_top1", llvm::json::Object{{"exact", exact->second},
                                                   {"chosen", final->second}}},
           {"objective", std::string(!labels.empty() ? "labels" : "reference") +
-                            " (" + scoreName + ")"},
+                            " (" + y.metric() + ")"},
           {"multiplier_energy_pj",
            llvm::json::Object{{"exact", exactEnergy},
                               {"chosen", chosenEnergy}}}};

@@ -474,13 +474,12 @@ struct LPQuantSearchPass
     return int8 > 0 ? lp / int8 : 0;
   }
 
-  /// Top-1 agreement with the float model and relative squared error of the
-  /// outputs on the calibration data, plus a penalty for every bit above
-  /// the budget.
+  /// Agreement with the float model's outputs (`agreeWith`) and relative
+  /// squared error of the outputs on the calibration data, plus a penalty
+  /// for every bit above the budget.
   FailureOr<Score> evaluate(ModuleOp module, const Genome &g,
                             ArrayRef<nq::LPFormat> candidates,
                             const std::vector<MacLayer> &layers,
-                            const interp::Tensor &reference,
                             ScaleFactors &sfs) {
     OwningOpRef<ModuleOp> copy = module.clone();
     SmallVector<Operation *> ops = floatMacOps(*copy);
@@ -516,7 +515,7 @@ struct LPQuantSearchPass
       agree += agreeWith.score(out, r, width, r).second;
     Score s;
     s.agreement = agree / double(rows);
-    s.relativeError = relativeSquaredError(out.f, reference.f);
+    s.relativeError = relativeSquaredError(out.f, agreeWith.z);
     s.bits = averageBits(g, candidates, layers);
     s.energy = relativeMacEnergy(g, candidates, layers);
     // Per layer, how much worse the LP output tells the samples of a batch
@@ -741,7 +740,7 @@ struct LPQuantSearchPass
       std::vector<Score> results(fresh.size());
       if (failed(forEachIndex(fresh.size(), [&](size_t i) -> LogicalResult {
             FailureOr<Score> s =
-                evaluate(module, *fresh[i], candidates, layers, reference, sfs);
+                evaluate(module, *fresh[i], candidates, layers, sfs);
             if (failed(s))
               return failure();
             results[i] = *s;

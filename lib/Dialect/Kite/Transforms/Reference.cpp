@@ -9,6 +9,15 @@
 using namespace mlir;
 using namespace kite;
 
+/// How a result of rank `rank` is scored: against labels if there are
+/// any, else as logits when objective=kl or (auto) it is [rows, classes].
+static Reference::Kind kindOf(bool labels, StringRef objective, int64_t rank) {
+  if (labels)
+    return Reference::Kind::Labels;
+  bool logits = objective == "kl" || (objective == "auto" && rank == 2);
+  return logits ? Reference::Kind::Logits : Reference::Kind::Values;
+}
+
 FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
                                      StringRef entry, StringRef labels,
                                      StringRef reference, StringRef objective) {
@@ -30,11 +39,7 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
     return fail("@" + entry + " must return a statically shaped tensor");
   Reference y;
   y.shape.assign(result.getShape().begin(), result.getShape().end());
-  bool logits =
-      objective == "kl" || (objective == "auto" && result.getRank() == 2);
-  y.kind = !labels.empty() ? Kind::Labels
-           : logits        ? Kind::Logits
-                           : Kind::Values;
+  y.kind = kindOf(!labels.empty(), objective, result.getRank());
   if (y.kind != Kind::Values && result.getRank() != 2)
     return fail("labels and objective=kl need [rows, classes] logits");
   MLIRContext *ctx = module.getContext();
@@ -66,7 +71,7 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
 
 Reference Reference::ofOutputs(const interp::Tensor &outputs) {
   Reference y;
-  y.kind = outputs.shape.size() == 2 ? Kind::Logits : Kind::Values;
+  y.kind = kindOf(false, "auto", int64_t(outputs.shape.size()));
   y.shape.assign(outputs.shape.begin(), outputs.shape.end());
   y.z = outputs.f;
   y.referenceRows = outputs.shape.empty() ? 0 : outputs.shape[0];
