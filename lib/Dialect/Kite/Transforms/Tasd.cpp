@@ -521,10 +521,10 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
 
   /// Replaces `best` (dense: it keeps the bound, which held before) with
   /// the cheapest of `candidates` for layer `l` (`layer`) that keeps the
-  /// calibration score at `bound`, the other layers as in `choice`. The
-  /// candidates are independent: they run on the context's threads (each
-  /// on its own copy of the model), then the choice is made in menu order,
-  /// as one thread would.
+  /// calibration score at `bound`, the other layers as in `choice`. By EDP
+  /// every candidate is measured; they are independent, so they run on the
+  /// context's threads (each on its own copy of the model), then the choice
+  /// is made in menu order, as one thread would.
   LogicalResult pickFor(ModuleOp module, Operation *layer, size_t l,
                         ArrayRef<Series> candidates, ArrayRef<Series> choice,
                         const Reference &y, double bound, bool byEdp,
@@ -555,17 +555,26 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       scores[i] = Pick{*tried[i], *cost, *acc};
       return success();
     };
+    if (!byEdp) {
+      // Candidates are cheapest first: the first that keeps the bound wins,
+      // and the rest need not run.
+      for (size_t i = 0; i < tried.size(); ++i) {
+        if (failed(score(i)))
+          return failure();
+        if (scores[i]) {
+          if (scores[i]->cost < best.cost)
+            best = *scores[i];
+          break;
+        }
+      }
+      return success();
+    }
     if (failed(failableParallelForEach(
             &getContext(), llvm::seq<size_t>(0, tried.size()), score)))
       return failure();
-    for (const std::optional<Pick> &pick : scores) {
-      if (!pick)
-        continue;
-      if (pick->cost < best.cost)
+    for (const std::optional<Pick> &pick : scores)
+      if (pick && pick->cost < best.cost)
         best = *pick;
-      if (!byEdp)
-        break; // candidates are cheapest first
-    }
     return success();
   }
 
