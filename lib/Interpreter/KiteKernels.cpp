@@ -136,6 +136,24 @@ int64_t exactFloatTerms(uint64_t maxA, uint64_t maxW) {
   return int64_t(kExact / (maxA * maxW));
 }
 
+using FloatMatrix =
+    Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// acc (M x N, row-major) += a (M x K) * b (K x N) for integer-valued
+/// matrices: one float GEMM per run of `terms` reduction steps (each exact,
+/// exactFloatTerms), summed in int64.
+template <typename B>
+void addExactProduct(const FloatMatrix &a, const B &b, int64_t terms,
+                     std::vector<int64_t> &acc) {
+  int64_t k = a.cols();
+  for (int64_t x0 = 0; x0 < k; x0 += terms) {
+    int64_t len = std::min(terms, k - x0);
+    FloatMatrix part = a.middleCols(x0, len) * b.middleRows(x0, len);
+    for (size_t idx = 0; idx < acc.size(); ++idx)
+      acc[idx] += int64_t(part.data()[idx]);
+  }
+}
+
 /// Zeroes, in every row, all but the elements the N:M selection `nm` keeps
 /// (numerics::keptByLastTerm: for a later term of a series, those it takes
 /// from what the earlier terms left; the threshold included). Element k of
@@ -209,8 +227,7 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
                          int64_t k, int64_t n, bool rhsShared, Tensor &result) {
   const int64_t lhsSize = m * k, rhsSize = k * n, outSize = m * n;
   if (isa<FloatType>(lhs.element)) {
-    using Mat =
-        Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    using Mat = FloatMatrix;
     auto magnitude = [](float v) { return std::fabs(v); };
     for (int64_t b = 0; b < batches; ++b) {
       std::vector<float> a(lhs.t->f.begin() + b * lhsSize,
@@ -291,8 +308,6 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
   IntReader readA(lhs), readW(rhs);
   int64_t terms =
       table ? 0 : exactFloatTerms(readA.maxMagnitude(), readW.maxMagnitude());
-  using FMat =
-      Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   for (int64_t b = 0; b < batches; ++b) {
     std::vector<int64_t> a(static_cast<size_t>(lhsSize)),
         w(static_cast<size_t>(rhsSize));
@@ -318,15 +333,10 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
       // Exact products: a float GEMM per run of `terms` reduction steps,
       // each exact, summed in int64 (bit for bit the loop below, ~50x
       // faster on a ResNet's convolutions).
-      FMat fa(m, k), fw(k, n);
+      FloatMatrix fa(m, k), fw(k, n);
       std::copy(a.begin(), a.end(), fa.data());
       std::copy(w.begin(), w.end(), fw.data());
-      for (int64_t x0 = 0; x0 < k; x0 += terms) {
-        int64_t len = std::min(terms, k - x0);
-        FMat part = fa.middleCols(x0, len) * fw.middleRows(x0, len);
-        for (int64_t idx = 0; idx < m * n; ++idx)
-          acc[size_t(idx)] += int64_t(part.data()[idx]);
-      }
+      addExactProduct(fa, fw, terms, acc);
     } else {
       // Row by row, so each product row reads a contiguous weight row.
       for (int64_t i = 0; i < m; ++i)
@@ -414,38 +424,27 @@ std::optional<LogicalResult> exactIntConv2d(Conv2DOp op, const Tensor &x,
       return failure();
     xf[j] = float(*v);
   }
-  using FMat =
-      Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   auto magnitude = [](int64_t v) { return v < 0 ? -v : v; };
-  FMat patches(positions, ck);
+  FloatMatrix patches(positions, ck);
   std::vector<int64_t> acc(size_t(fg * positions));
   for (int64_t g = 0; g < groups; ++g) {
-    // The group's filter as K x N (the layout N:M selection works on),
-    // then transposed to N x K floats.
-    std::vector<int64_t> w(size_t(ck * fg));
-    for (int64_t col = 0; col < fg; ++col)
-      for (int64_t row = 0; row < ck; ++row) {
-        FailureOr<int64_t> v = readF(op, f.i[(g * fg + col) * ck + row]);
-        if (failed(v))
-          return failure();
-        w[size_t(row * fg + col)] = *v;
-      }
+    // The group's filters, one row of K each, as stored: N:M selection
+    // keeps the same elements of a filter in this layout as in K x N.
+    std::vector<int64_t> w(size_t(fg * ck));
+    for (int64_t j = 0; j < fg * ck; ++j) {
+      FailureOr<int64_t> v = readF(op, f.i[g * fg * ck + j]);
+      if (failed(v))
+        return failure();
+      w[size_t(j)] = *v;
+    }
     if (NMAttr nm = op.getFilterSparsityAttr())
-      selectNM(w, fg, 1, ck, fg, nm, magnitude);
-    FMat filter(fg, ck);
-    for (int64_t col = 0; col < fg; ++col)
-      for (int64_t row = 0; row < ck; ++row)
-        filter(col, row) = float(w[size_t(row * fg + col)]);
+      selectNM(w, fg, ck, ck, 1, nm, magnitude);
+    FloatMatrix filter(fg, ck);
+    std::copy(w.begin(), w.end(), filter.data());
     for (int64_t b = 0; b < batch; ++b) {
       window.im2col(xf.data() + (b * c + g * cg) * plane, cg, patches.data());
       std::fill(acc.begin(), acc.end(), 0);
-      for (int64_t x0 = 0; x0 < ck; x0 += terms) {
-        int64_t len = std::min(terms, ck - x0);
-        FMat part = filter.middleCols(x0, len) *
-                    patches.middleCols(x0, len).transpose();
-        for (int64_t idx = 0; idx < fg * positions; ++idx)
-          acc[size_t(idx)] += int64_t(part.data()[idx]);
-      }
+      addExactProduct(filter, patches.transpose(), terms, acc);
       int64_t *dst = result.i.data() + (b * fc + g * fg) * positions;
       // The general path saturates the group's sum, then the total.
       for (int64_t idx = 0; idx < fg * positions; ++idx)
@@ -480,6 +479,7 @@ LogicalResult conv2dKernel(Operation *o, ArrayRef<const Tensor *> in,
   std::optional<LogicalResult> exact = exactIntConv2d(op, x, f, window, result);
   if (exact && failed(*exact))
     return failure();
+  // Without the exact fast path: every group through macBatched.
   for (int64_t g = 0; g < groups && !exact; ++g) {
     // Filter of the group as K x N: (c, kh, kw) rows, one column a filter.
     Tensor w = isFloat ? Tensor::floats({ck, fg}) : Tensor::ints({ck, fg});
