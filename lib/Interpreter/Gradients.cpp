@@ -188,35 +188,38 @@ FailureOr<GradientRun> Interpreter::runWithGradients(func::FuncOp func,
     return func.emitError("a gradient run needs a function result");
   const Tensor &y = run.outputs[0];
   Tensor seed = Tensor::floats(y.shape);
+  // A loss of [rows, classes] logits row by row: the mean of the rows'
+  // losses, each row's gradient / rows the seed.
+  auto perRow = [&](auto rowLoss) {
+    int64_t rows = y.shape[0], classes = y.shape[1];
+    std::vector<double> gradient(static_cast<size_t>(classes));
+    for (int64_t r = 0; r < rows; ++r) {
+      run.loss += rowLoss(r, classes, gradient.data()) / double(rows);
+      for (int64_t c = 0; c < classes; ++c)
+        seed.f[r * classes + c] = float(gradient[size_t(c)] / double(rows));
+    }
+  };
   if (loss.kind == Loss::Kind::CrossEntropy) {
     if (y.shape.size() != 2 || loss.target.size() != y.shape[0])
       return func.emitError("cross-entropy needs [rows, classes] logits and "
                             "one label per row");
-    int64_t rows = y.shape[0], classes = y.shape[1];
-    std::vector<double> gradient(static_cast<size_t>(classes));
-    for (int64_t r = 0; r < rows; ++r) {
-      int64_t label = int64_t(at(loss.target, r));
-      if (label < 0 || label >= classes)
+    for (int64_t r = 0; r < y.shape[0]; ++r)
+      if (int64_t label = int64_t(at(loss.target, r));
+          label < 0 || label >= y.shape[1])
         return func.emitError() << "label " << label << " is out of range";
-      run.loss +=
-          crossEntropyRow(y, r, classes, label, gradient.data()) / double(rows);
-      for (int64_t c = 0; c < classes; ++c)
-        seed.f[r * classes + c] = float(gradient[size_t(c)] / double(rows));
-    }
+    perRow([&](int64_t r, int64_t classes, double *gradient) {
+      return crossEntropyRow(y, r, classes, int64_t(at(loss.target, r)),
+                             gradient);
+    });
   } else if (loss.kind == Loss::Kind::KL) {
     if (y.shape.size() != 2 || loss.target.shape != y.shape ||
         !loss.target.isFloat)
       return func.emitError("KL divergence needs [rows, classes] logits and "
                             "float reference logits of that shape");
-    int64_t rows = y.shape[0], classes = y.shape[1];
-    std::vector<double> gradient(static_cast<size_t>(classes));
-    for (int64_t r = 0; r < rows; ++r) {
-      run.loss += klDivergenceRow(y, r, classes, &loss.target.f[r * classes],
-                                  gradient.data()) /
-                  double(rows);
-      for (int64_t c = 0; c < classes; ++c)
-        seed.f[r * classes + c] = float(gradient[size_t(c)] / double(rows));
-    }
+    perRow([&](int64_t r, int64_t classes, double *gradient) {
+      return klDivergenceRow(y, r, classes, &loss.target.f[r * classes],
+                             gradient);
+    });
   } else {
     if (loss.target.size() != y.size())
       return func.emitError("the MSE reference must have the result's size");

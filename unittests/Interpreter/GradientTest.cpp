@@ -82,6 +82,16 @@ protected:
     }
   }
 
+  /// @f returning its [2, 3] argument: a loss's gradient is then the
+  /// gradient with respect to the logits themselves.
+  OwningOpRef<ModuleOp> logitsIdentity() {
+    return parseSourceString<ModuleOp>(R"(
+func.func @f(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  return %a : tensor<2x3xf32>
+})",
+                                       &ctx);
+  }
+
   MLIRContext ctx;
 };
 
@@ -291,11 +301,7 @@ func.func @f(%a: tensor<1x4xf32>) -> tensor<1x4xf32> {
 }
 
 TEST_F(GradientTest, CrossEntropyLoss) {
-  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"(
-func.func @f(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
-  return %a : tensor<2x3xf32>
-})",
-                                                             &ctx);
+  OwningOpRef<ModuleOp> module = logitsIdentity();
   auto func = module->lookupSymbol<func::FuncOp>("f");
   Tensor logits = Tensor::floats({2, 3});
   logits.f = {1, 2, 3, 0, 0, 0};
@@ -312,11 +318,7 @@ func.func @f(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
 }
 
 TEST_F(GradientTest, KLDivergenceLoss) {
-  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"(
-func.func @f(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
-  return %a : tensor<2x3xf32>
-})",
-                                                             &ctx);
+  OwningOpRef<ModuleOp> module = logitsIdentity();
   auto func = module->lookupSymbol<func::FuncOp>("f");
   Tensor logits = Tensor::floats({2, 3});
   logits.f = {1, 2, 3, 0, 0, 0};
