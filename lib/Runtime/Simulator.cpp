@@ -132,6 +132,14 @@ void Simulator::Impl::schedule(Unit unit, int64_t cycles,
     for (int64_t l = r.lo / kLineBytes; l <= (r.hi - 1) / kLineBytes; ++l)
       fn(size_t(l));
   };
+  if (footprint) {
+    for (const Range &r : reads)
+      if (r.space == Space::Dram)
+        footprint->read(r.lo, r.hi);
+    for (const Range &r : writes)
+      if (r.space == Space::Dram)
+        footprint->write(r.lo, r.hi, index);
+  }
   for (const Range &r : reads)
     lines(r, [&](size_t l) {
       start = std::max(start, boards[int(r.space)].writeDone[l]);
@@ -265,6 +273,8 @@ bool Simulator::run(const std::vector<std::vector<uint8_t>> &inputs,
   s.mac = nullptr;
   s.error = &error;
   s.runStart = s.stats.cycles;
+  if (s.stats.runs == 0)
+    s.footprint.emplace();
   for (s.index = 0; s.index < p.code.size(); ++s.index) {
     const Instr &instr = p.code[s.index];
     s.spec = findOp(instr.opcode);
@@ -281,6 +291,12 @@ bool Simulator::run(const std::vector<std::vector<uint8_t>> &inputs,
   int64_t end = s.runStart;
   for (int64_t t : s.unitFree)
     end = std::max(end, t);
+  if (s.footprint) {
+    error = s.footprint->check(p.outputs);
+    s.footprint.reset();
+    if (!error.empty())
+      return false;
+  }
   s.stats.cycles = end;
   ++s.stats.runs;
   outputs.clear();

@@ -14,6 +14,7 @@
 #ifndef KITE_LIB_RUNTIME_SIMULATORIMPL_H
 #define KITE_LIB_RUNTIME_SIMULATORIMPL_H
 
+#include "Footprint.h"
 #include "kite/Runtime/Simulator.h"
 
 #include "kite/Numerics/ConvWindow.h"
@@ -133,6 +134,8 @@ struct Simulator::Impl {
   std::vector<TraceEvent> events;
   int64_t unitFree[5] = {0, 0, 0, 0, 0};
   int64_t runStart = 0;
+  /// The DRAM the first run touches, to check the output descriptors.
+  std::optional<DramFootprint> footprint;
 
   // The instruction being executed, for error messages.
   size_t index = 0;
