@@ -25,3 +25,20 @@ function(add_kite_library name)
   kite_export_sanitizer(${name})
   install(TARGETS ${name} EXPORT KiteTargets ARCHIVE DESTINATION lib)
 endfunction()
+
+# A libFuzzer target (tools/kite-fuzz-*, scripts/fuzz). Outside a KITE_FUZZ
+# build it links FuzzReplay.cpp instead: the suite runs the committed seeds
+# through it, and the target keeps compiling.
+function(add_kite_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "LINK_LIBS" ${ARGN})
+  if(KITE_FUZZ)
+    add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
+    target_compile_definitions(${name} PRIVATE KITE_LIBFUZZER)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  else()
+    add_executable(${name} ${ARG_UNPARSED_ARGUMENTS}
+      ${KITE_SOURCE_DIR}/tools/FuzzReplay.cpp)
+  endif()
+  llvm_update_compile_flags(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_LINK_LIBS})
+endfunction()

@@ -34,7 +34,9 @@ if sanitized:
     tool_dirs.insert(0, sanitized)
     llvm_config.with_environment("PATH", sanitized, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["kite-opt", "kite-numerics", "kite-translate", "kite-run", "kite-sim", "kitec"],
+    ["kite-opt", "kite-numerics", "kite-translate", "kite-run", "kite-sim", "kitec",
+     "kite-fuzz-kbin", "kite-fuzz-npy", "kite-fuzz-json", "kite-fuzz-mlir",
+     "kite-fuzz-onnx"],
     tool_dirs)
 
 # The real-model zoo (scripts/models/fetch-zoo): its tests need the cache.

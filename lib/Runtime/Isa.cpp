@@ -471,7 +471,7 @@ bool readTarget(Reader &r, Program &p) {
       return false;
   size_t at = r.offset();
   auto within = [](int64_t v, int64_t hi) { return v >= 0 && v <= hi; };
-  if (!within(t.clockMhz, 1 << 20) || t.clockMhz == 0 ||
+  if (!within(t.clockMhz, kMaxClockMhz) || t.clockMhz == 0 ||
       !within(t.rows, 1 << 16) || t.rows == 0 || !within(t.cols, 1 << 16) ||
       t.cols == 0 || t.accBits < 2 || t.accBits > 64 ||
       !within(t.lpAccFracBits, 62))

@@ -421,6 +421,26 @@ static std::optional<size_t> tooDeep(StringRef text, unsigned limit) {
   return std::nullopt;
 }
 
+llvm::Expected<TargetAttr>
+kite::parseTargetJson(MLIRContext *ctx, StringRef text, StringRef name) {
+  auto error = [&](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   name + ": " + message);
+  };
+  // A target description nests three levels; 64 is generous.
+  if (std::optional<size_t> at = tooDeep(text, 64))
+    return error("at byte " + std::to_string(*at) +
+                 ": nested more than 64 levels deep (not a target "
+                 "description)");
+  llvm::Expected<json::Value> value = json::parse(text);
+  if (!value)
+    return error("invalid JSON: " + llvm::toString(value.takeError()));
+  llvm::Expected<TargetAttr> target = targetFromJson(ctx, *value);
+  if (!target)
+    return error(llvm::toString(target.takeError()));
+  return target;
+}
+
 llvm::Expected<TargetAttr> kite::loadTargetFile(MLIRContext *ctx,
                                                 StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
@@ -428,23 +448,7 @@ llvm::Expected<TargetAttr> kite::loadTargetFile(MLIRContext *ctx,
     return llvm::createStringError(
         buffer.getError(),
         path + ": cannot read target file: " + buffer.getError().message());
-  // A target description nests three levels; 64 is generous.
-  if (std::optional<size_t> at = tooDeep((*buffer)->getBuffer(), 64))
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        path + ": at byte " + std::to_string(*at) +
-            ": nested more than 64 levels deep (not a target description)");
-  llvm::Expected<json::Value> value = json::parse((*buffer)->getBuffer());
-  if (!value)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        path + ": invalid JSON: " + llvm::toString(value.takeError()));
-  llvm::Expected<TargetAttr> target = targetFromJson(ctx, *value);
-  if (!target)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   path + ": " +
-                                       llvm::toString(target.takeError()));
-  return target;
+  return parseTargetJson(ctx, (*buffer)->getBuffer(), path);
 }
 
 json::Value kite::targetToJson(TargetAttr target) {

@@ -33,6 +33,9 @@ enum class Space : int64_t {
 
 /// Where memory operands reach the scratchpad; also the DRAM size limit.
 constexpr int64_t kScratchBase = int64_t(1) << 30;
+/// The fastest clock a binary may declare (MHz); the target attribute's
+/// verifier holds JSON targets to the same limit.
+constexpr int64_t kMaxClockMhz = int64_t(1) << 20;
 /// The largest on-chip buffer (ACT, WEIGHT, ACC, scratchpad) a target may
 /// have, 256 MiB: the simulator allocates them. Target descriptions and
 /// the .kbin loader check the same limit.
@@ -135,13 +138,15 @@ struct OpSpec {
 
 const std::vector<OpSpec> &instructionSet();
 
-/// Named field indices, from the same table: Instr::fields[field::Mma::k].
+/// Named field indices, from the same table: Instr::fields[field::Mma::k]
+/// (and field::Mma::kFieldCount, which also gives fieldless ops an enumerator).
 namespace field {
 #define KITE_ISA_OP(Name, Mnemonic, U)                                         \
   struct Name {                                                                \
     enum : unsigned {
 #define KITE_ISA_FIELD(FieldName, Kind) FieldName,
 #define KITE_ISA_END()                                                         \
+  kFieldCount                                                                  \
   }                                                                            \
   ;                                                                            \
   }                                                                            \

@@ -22,8 +22,9 @@
 namespace kite {
 
 /// Whether buffer `id` of `sources` can be handed to MLIR's parser; if not,
-/// prints an error at the offending construct and returns false.
-inline bool checkParsableSource(const llvm::SourceMgr &sources, unsigned id) {
+/// prints an error at the offending construct to `os` and returns false.
+inline bool checkParsableSource(const llvm::SourceMgr &sources, unsigned id,
+                                llvm::raw_ostream &os = llvm::errs()) {
   llvm::StringRef text = sources.getMemoryBuffer(id)->getBuffer();
   llvm::Regex denseIndexArray("array<[[:space:]]*index[[:space:]]*[:>]");
   llvm::SmallVector<llvm::StringRef, 1> match;
@@ -33,8 +34,7 @@ inline bool checkParsableSource(const llvm::SourceMgr &sources, unsigned id) {
     llvm::StringRef code = line.substr(0, line.find("//")); // not comments
     if (!denseIndexArray.match(code, &match))
       continue;
-    sources.PrintMessage(llvm::errs(),
-                         llvm::SMLoc::getFromPointer(match[0].data()),
+    sources.PrintMessage(os, llvm::SMLoc::getFromPointer(match[0].data()),
                          llvm::SourceMgr::DK_Error,
                          "dense arrays of 'index' are not supported (MLIR's "
                          "parser cannot read them); use array<i64: ...>");

@@ -17,6 +17,11 @@ namespace kite {
 llvm::Expected<TargetAttr> targetFromJson(mlir::MLIRContext *ctx,
                                           const llvm::json::Value &json);
 
+/// Parses the text of a JSON target description; errors start with `name`.
+llvm::Expected<TargetAttr> parseTargetJson(mlir::MLIRContext *ctx,
+                                           llvm::StringRef text,
+                                           llvm::StringRef name);
+
 /// Reads and parses a JSON target file; errors start with the file name.
 llvm::Expected<TargetAttr> loadTargetFile(mlir::MLIRContext *ctx,
                                           llvm::StringRef path);

@@ -296,8 +296,10 @@ TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef name,
                    EnergyAttr energy, LutUnitAttr, HostAttr) {
   if (name.empty())
     return emitError() << "target name must not be empty";
-  if (clockMhz == 0)
-    return emitError() << "target clock_mhz must be positive";
+  if (clockMhz == 0 || clockMhz > rt::kMaxClockMhz)
+    return emitError() << "target clock_mhz = " << clockMhz
+                       << " is out of range: must be in [1, "
+                       << rt::kMaxClockMhz << "]";
   if (arrayRows == 0 || arrayCols == 0 || arrayRows > 4096 || arrayCols > 4096)
     return emitError() << "target array " << arrayRows << "x" << arrayCols
                        << " is out of range: each side must be in [1, 4096]";

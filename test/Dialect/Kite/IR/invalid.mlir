@@ -198,8 +198,14 @@ module attributes {kite.target = #kite.target<"", clock_mhz = 100, array = [4, 4
 
 // -----
 
-// expected-error @+1 {{target clock_mhz must be positive}}
+// expected-error @+1 {{target clock_mhz = 0 is out of range: must be in [1, 1048576]}}
 module attributes {kite.target = #kite.target<"t", clock_mhz = 0, array = [4, 4], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact"], sparsity = [#kite.nm<2, 4>], activation_sparsity = true, softmax = #kite.softmax_unit<method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = #kite.memory<weight_kib = 16, act_kib = 16, acc_kib = 4, dram_bytes_per_cycle = 4, sram_bytes_per_cycle = 16>, energy = #kite.energy<int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5, dram_read_32b = 640, lut_read_8b = 0.36>>} {
+}
+
+// -----
+
+// expected-error @+1 {{target clock_mhz = 2888885 is out of range: must be in [1, 1048576]}}
+module attributes {kite.target = #kite.target<"t", clock_mhz = 2888885, array = [4, 4], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact"], sparsity = [#kite.nm<2, 4>], activation_sparsity = true, softmax = #kite.softmax_unit<method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = #kite.memory<weight_kib = 16, act_kib = 16, acc_kib = 4, dram_bytes_per_cycle = 4, sram_bytes_per_cycle = 16>, energy = #kite.energy<int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5, dram_read_32b = 640, lut_read_8b = 0.36>>} {
 }
 
 // -----
