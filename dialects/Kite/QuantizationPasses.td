@@ -380,7 +380,7 @@ def KiteLPQuantSearch : Pass<"kite-lp-quant-search", "::mlir::ModuleOp"> {
     Option<"calibrationSize", "calibration-size", "unsigned",
            /*default=*/"0",
            "Score genomes on the first this many calibration samples "
-           "(0: all; whole batches)">,
+           "(0: all)">,
     Option<"threads", "threads", "unsigned", /*default=*/"0",
            "Threads scoring genomes (0: the context's, which "
            "--mlir-disable-threading makes one)">,

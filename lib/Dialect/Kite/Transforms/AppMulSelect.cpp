@@ -267,16 +267,16 @@ cheapestWithin(const std::vector<std::vector<Candidate>> &candidates,
 struct LossAndAccuracy {
   double loss = 0, correct = 0, rows = 0;
 
-  /// Adds a batch whose `logits` rows are the calibration rows from
-  /// `begin` on; what is wrong with the reference, or "" if nothing.
+  /// Adds the fresh rows of batch `b`'s `logits`; what is wrong with the
+  /// reference, or "" if nothing.
   std::string add(const interp::Tensor &logits, const Reference &y,
-                  int64_t begin) {
+                  const CalibrationBatch &b) {
     int64_t n = logits.shape[0],
             width = logits.size() / std::max<int64_t>(n, 1);
-    if (std::string wrong = y.check(begin, n, width); !wrong.empty())
+    if (std::string wrong = y.check(b.first, b.fresh, width); !wrong.empty())
       return wrong;
-    for (int64_t r = 0; r < n; ++r) {
-      auto [l, c] = y.score(logits, r, width, begin + r);
+    for (int64_t r = 0; r < b.fresh; ++r) {
+      auto [l, c] = y.score(logits, r, width, b.sample(r));
       loss += l;
       correct += c;
       rows += 1;
@@ -301,12 +301,12 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     if (failed(forEachCalibrationBatch(
             module, "kite-appmul-select", calibration, entry,
             [&](func::FuncOp func, std::vector<interp::Tensor> &args,
-                int64_t begin) -> LogicalResult {
+                const CalibrationBatch &b) -> LogicalResult {
               FailureOr<std::vector<interp::Tensor>> out =
                   interpreter.run(func, args);
               if (failed(out))
                 return failure();
-              std::string wrong = score.add((*out)[0], y, begin);
+              std::string wrong = score.add((*out)[0], y, b);
               if (!wrong.empty())
                 return module.emitError() << "kite-appmul-select: " << wrong;
               return success();
@@ -456,18 +456,17 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       if (failed(forEachCalibrationBatch(
               module, "kite-appmul-select", calibration, entry,
               [&](func::FuncOp func, std::vector<interp::Tensor> &args,
-                  int64_t begin) -> LogicalResult {
+                  const CalibrationBatch &b) -> LogicalResult {
                 rowsPerRun = y.shape[0];
-                if (std::string wrong =
-                        y.check(begin, rowsPerRun, y.rowWidth());
+                if (std::string wrong = y.check(b.first, b.fresh, y.rowWidth());
                     !wrong.empty())
                   return module.emitError() << "kite-appmul-select: " << wrong;
-                interp::Loss loss = y.lossFor(begin);
+                interp::Loss loss = y.lossFor(b);
                 FailureOr<interp::GradientRun> run =
                     interpreter.runWithGradients(func, args, loss);
                 if (failed(run))
                   return failure();
-                std::string wrong = exactScore.add(run->outputs[0], y, begin);
+                std::string wrong = exactScore.add(run->outputs[0], y, b);
                 if (!wrong.empty())
                   return module.emitError() << "kite-appmul-select: " << wrong;
                 for (LayerStats &s : layers) {

@@ -11,10 +11,26 @@
 using namespace mlir;
 using namespace kite;
 
+/// The rows of `t` batch `b` holds, as an argument of `type`.
+static interp::Tensor batchOf(const tensorio::HostTensor &t,
+                              const CalibrationBatch &b,
+                              RankedTensorType type) {
+  interp::Tensor r = interp::tensorFromHost(t, b.first, b.fresh, type);
+  int64_t rows = type.getDimSize(0), width = r.size() / rows;
+  for (int64_t k = b.fresh; k < rows; ++k) {
+    interp::Tensor again = interp::tensorFromHost(t, b.sample(k), 1, type);
+    if (r.isFloat)
+      std::copy_n(again.f.begin(), width, r.f.begin() + k * width);
+    else
+      std::copy_n(again.i.begin(), width, r.i.begin() + k * width);
+  }
+  return r;
+}
+
 LogicalResult kite::forEachCalibrationBatch(
     ModuleOp module, StringRef passName, StringRef path, StringRef entry,
     function_ref<LogicalResult(func::FuncOp, std::vector<interp::Tensor> &,
-                               int64_t)>
+                               const CalibrationBatch &)>
         run,
     int64_t maxSamples) {
   auto func = module.lookupSymbol<func::FuncOp>(entry);
@@ -76,17 +92,12 @@ LogicalResult kite::forEachCalibrationBatch(
              << " calibration samples, the file has " << samples;
     samples = maxSamples;
   }
-  if (samples < batch)
-    return module.emitError() << passName << ": " << samples
-                              << " calibration samples are fewer than the "
-                                 "batch of "
-                              << batch;
-  for (int64_t begin = 0; begin + batch <= samples; begin += batch) {
+  for (CalibrationBatch b{0, 0, samples}; b.first < samples; b.first += batch) {
+    b.fresh = std::min(batch, samples - b.first);
     std::vector<interp::Tensor> args;
     for (auto [t, type] : llvm::zip(inputs, argTypes))
-      args.push_back(interp::tensorFromHost(t, begin, batch,
-                                            cast<RankedTensorType>(type)));
-    if (failed(run(func, args, begin)))
+      args.push_back(batchOf(t, b, cast<RankedTensorType>(type)));
+    if (failed(run(func, args, b)))
       return failure();
   }
   return success();
@@ -99,7 +110,8 @@ LogicalResult kite::runOnCalibrationData(
   interp::Interpreter interpreter;
   return forEachCalibrationBatch(
       module, passName, path, entry,
-      [&](func::FuncOp func, std::vector<interp::Tensor> &args, int64_t) {
+      [&](func::FuncOp func, std::vector<interp::Tensor> &args,
+          const CalibrationBatch &) {
         DenseMap<Value, interp::Tensor> values;
         if (failed(interpreter.runKeeping(func, args, values)))
           return failure();

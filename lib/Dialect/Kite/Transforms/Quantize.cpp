@@ -262,13 +262,15 @@ calibrationOutputs(ModuleOp module, StringRef calibration, StringRef entry) {
   if (failed(forEachCalibrationBatch(
           module, "kite-quantize", calibration, entry,
           [&](func::FuncOp func, std::vector<interp::Tensor> &inputs,
-              int64_t) -> LogicalResult {
+              const CalibrationBatch &b) -> LogicalResult {
             FailureOr<std::vector<interp::Tensor>> out =
                 interp.run(func, inputs);
             if (failed(out) || out->empty() || !(*out)[0].isFloat)
               return failure();
-            outputs.insert(outputs.end(), (*out)[0].f.begin(),
-                           (*out)[0].f.end());
+            const interp::Tensor &y = (*out)[0];
+            int64_t rows = y.shape.empty() ? 1 : y.shape[0];
+            int64_t kept = std::min(rows, b.fresh) * (y.size() / rows);
+            outputs.insert(outputs.end(), y.f.begin(), y.f.begin() + kept);
             return success();
           })))
     return failure();

@@ -9,6 +9,7 @@
 #ifndef KITE_LIB_DIALECT_KITE_TRANSFORMS_REFERENCE_H
 #define KITE_LIB_DIALECT_KITE_TRANSFORMS_REFERENCE_H
 
+#include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/TensorIO/Npy.h"
 
@@ -106,20 +107,22 @@ struct Reference {
         nq > 0 && np > 0 ? dot / std::sqrt(nq * np) : double(nq == np);
     return {se / double(width), cosine};
   }
-  /// The interpreter's loss for the batch of rows from `begin`.
-  interp::Loss lossFor(int64_t begin) const {
+  /// The interpreter's loss for batch `b` (every row, repeats included).
+  interp::Loss lossFor(const CalibrationBatch &b) const {
     int64_t rows = shape[0], width = rowWidth();
     if (kind == Kind::Labels) {
       interp::Loss loss{interp::Loss::Kind::CrossEntropy,
                         interp::Tensor::ints({rows})};
       for (int64_t r = 0; r < rows; ++r)
-        loss.target.i[r] = labels.ints[size_t(begin + r)];
+        loss.target.i[r] = labels.ints[size_t(b.sample(r))];
       return loss;
     }
     interp::Loss loss{kind == Kind::Logits ? interp::Loss::Kind::KL
                                            : interp::Loss::Kind::MSE,
                       interp::Tensor::floats(shape)};
-    std::copy_n(z.begin() + begin * width, rows * width, loss.target.f.begin());
+    for (int64_t r = 0; r < rows; ++r)
+      std::copy_n(z.begin() + b.sample(r) * width, width,
+                  loss.target.f.begin() + r * width);
     return loss;
   }
 };

@@ -469,12 +469,12 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     LogicalResult ok = forEachCalibrationBatch(
         module, "kite-tasder", calibration, entry,
         [&](func::FuncOp func, std::vector<interp::Tensor> &inputs,
-            int64_t first) -> LogicalResult {
+            const CalibrationBatch &b) -> LogicalResult {
           FailureOr<std::vector<interp::Tensor>> out = interp.run(func, inputs);
           if (failed(out))
             return failure();
           const interp::Tensor &result = (*out)[0];
-          int64_t rows = result.shape[0];
+          int64_t rows = std::min(result.shape[0], b.fresh), first = b.first;
           if (std::string wrong = y.check(first, rows, width); !wrong.empty()) {
             emitFileError(&getContext(), labels.empty() ? reference : labels,
                           "kite-tasder: " + wrong);

@@ -13,23 +13,35 @@
 
 namespace kite {
 
-/// Calls `run(func, inputs, firstSample)` for each batch of the inputs in
-/// `path` (.npy: one input; .npz: one array per input, in order), in
-/// batches of @`entry`'s leading dimension (a partial last batch is
-/// dropped), from the first `maxSamples` samples if that is not 0. Errors
-/// are emitted on the module and name the pass.
+/// The calibration samples one run holds: row r is sample
+/// (first + r) % total. A batch the samples do not fill (the last one, or
+/// the only one when there are fewer samples than the batch) is completed
+/// with samples from the start, which then count twice in statistics over
+/// whole tensors; per-sample scores count the rows below `fresh` only.
+struct CalibrationBatch {
+  int64_t first = 0, fresh = 0, total = 0;
+  int64_t sample(int64_t row) const { return (first + row) % total; }
+};
+
+/// Calls `run(func, inputs, batch)` for each batch of the inputs in `path`
+/// (.npy: one input; .npz: one array per input, in order), in batches of
+/// @`entry`'s leading dimension, over every sample (or the first
+/// `maxSamples` if that is not 0). Errors are emitted on the module and
+/// name the pass.
 mlir::LogicalResult forEachCalibrationBatch(
     mlir::ModuleOp module, llvm::StringRef passName, llvm::StringRef path,
     llvm::StringRef entry,
-    llvm::function_ref<mlir::LogicalResult(
-        mlir::func::FuncOp, std::vector<interp::Tensor> &, int64_t)>
+    llvm::function_ref<mlir::LogicalResult(mlir::func::FuncOp,
+                                           std::vector<interp::Tensor> &,
+                                           const CalibrationBatch &)>
         run,
     int64_t maxSamples = 0);
 
 /// Runs @`entry` of `module` on the inputs in `path` (.npy: one input; .npz:
 /// one array per input, in order), in batches of the function's leading
-/// dimension (a partial last batch is dropped; the first `maxSamples`
-/// samples if that is not 0), calling `visit` with every value of each run.
+/// dimension (completed as forEachCalibrationBatch says; the first
+/// `maxSamples` samples if that is not 0), calling `visit` with every value
+/// of each run.
 /// Errors are emitted on the module and name the pass.
 mlir::LogicalResult runOnCalibrationData(
     mlir::ModuleOp module, llvm::StringRef passName, llvm::StringRef path,
