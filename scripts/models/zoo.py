@@ -61,9 +61,14 @@ def with_logits(path, out):
     last = model.graph.node[-1]
     if last.op_type not in ("Sigmoid", "Softmax"):
         return False
-    model.graph.output.append(
-        onnx.helper.make_tensor_value_info(last.input[0], onnx.TensorProto.FLOAT,
-                                           None))
+    # Sigmoid and Softmax keep their input's type and shape (ONNX's checker
+    # wants a graph output's shape).
+    logits = onnx.ValueInfoProto()
+    for o in model.graph.output:
+        if o.name == last.output[0]:
+            logits.CopyFrom(o)
+    logits.name = last.input[0]
+    model.graph.output.append(logits)
     onnx.save(model, out)
     return True
 

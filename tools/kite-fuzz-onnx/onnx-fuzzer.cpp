@@ -142,14 +142,16 @@ private:
   }
 
   int64_t edgeInt(int64_t v) {
+    // Neighbours wrap (in unsigned arithmetic) rather than overflow.
+    auto wrap = [](uint64_t u) { return int64_t(u); };
     const int64_t edges[] = {0,
                              1,
                              -1,
                              2,
-                             v + 1,
-                             v - 1,
-                             -v,
-                             v * 2,
+                             wrap(uint64_t(v) + 1),
+                             wrap(uint64_t(v) - 1),
+                             wrap(0 - uint64_t(v)),
+                             wrap(uint64_t(v) * 2),
                              int64_t(1) << 31,
                              int64_t(1) << 40,
                              std::numeric_limits<int64_t>::max(),

@@ -513,6 +513,11 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
     fail() << "opset " << opset << " is not supported (supported: 7-17)";
     return nullptr;
   }
+  // Malformed graphs are refused by the library that defines the format.
+  if (std::string error; failed(checkModel(model, error))) {
+    fail() << "not a valid ONNX model: " << error;
+    return nullptr;
+  }
   if (opset < 11) {
     // Older models go through ONNX's own version converter; the importer
     // reads opsets 11-17.

@@ -290,6 +290,10 @@ void registerShapeOps(OpTable &t);
 void registerResizeOps(OpTable &t);
 void registerControlOps(OpTable &t);
 
+/// ONNX's own checker (onnx::checker::check_model), and element types it
+/// lets pass but the converter cannot read. On failure, `error` says why.
+LogicalResult checkModel(const onnx::ModelProto &model, std::string &error);
+
 /// Converts a model of opset 7-10 to opset 11 with ONNX's version
 /// converter (after shape inference). On failure, `error` says why.
 LogicalResult convertToOpset11(onnx::ModelProto &model, std::string &error);
