@@ -16,25 +16,32 @@
 
 using namespace kite::onnximport;
 
-/// The first value of `graph` (or a graph nested in its attributes) whose
-/// element type is no TensorProto data type, or null. ONNX's checker lets
-/// them pass and its version converter then crashes on them.
-static const onnx::ValueInfoProto *badElementType(const onnx::GraphProto &g) {
+/// What is wrong with the first value of graph `g` (or of a graph nested in
+/// its attributes) that is not a tensor of an ONNX data type, or "". ONNX's
+/// checker lets such values pass and its version converter then crashes on
+/// them; Kite reads tensors only.
+static std::string badValue(const onnx::GraphProto &g) {
   for (const auto *list : {&g.input(), &g.output(), &g.value_info()})
-    for (const onnx::ValueInfoProto &v : *list)
-      if (v.type().has_tensor_type() && !onnx::TensorProto_DataType_IsValid(
-                                            v.type().tensor_type().elem_type()))
-        return &v;
+    for (const onnx::ValueInfoProto &v : *list) {
+      if (!v.has_type())
+        continue;
+      if (!v.type().has_tensor_type())
+        return "value '" + v.name() + "' is not a tensor";
+      int type = v.type().tensor_type().elem_type();
+      if (!onnx::TensorProto_DataType_IsValid(type))
+        return "value '" + v.name() + "' has element type " +
+               std::to_string(type) + ", which is no ONNX data type";
+    }
   for (const onnx::NodeProto &n : g.node())
     for (const onnx::AttributeProto &a : n.attribute()) {
       if (a.has_g())
-        if (const onnx::ValueInfoProto *v = badElementType(a.g()))
-          return v;
+        if (std::string bad = badValue(a.g()); !bad.empty())
+          return bad;
       for (const onnx::GraphProto &sub : a.graphs())
-        if (const onnx::ValueInfoProto *v = badElementType(sub))
-          return v;
+        if (std::string bad = badValue(sub); !bad.empty())
+          return bad;
     }
-  return nullptr;
+  return "";
 }
 
 mlir::LogicalResult kite::onnximport::checkModel(const onnx::ModelProto &model,
@@ -56,13 +63,8 @@ mlir::LogicalResult kite::onnximport::checkModel(const onnx::ModelProto &model,
     }
     return mlir::failure();
   }
-  if (const onnx::ValueInfoProto *v = badElementType(model.graph())) {
-    error = "value '" + v->name() + "' has element type " +
-            std::to_string(v->type().tensor_type().elem_type()) +
-            ", which is no ONNX data type";
-    return mlir::failure();
-  }
-  return mlir::success();
+  error = badValue(model.graph());
+  return mlir::failure(!error.empty());
 }
 
 mlir::LogicalResult kite::onnximport::convertToOpset11(onnx::ModelProto &model,
