@@ -186,7 +186,7 @@ SmallVector<float, 4> Node::attrFloats(StringRef name) const {
 }
 
 FailureOr<int64_t> Node::axis(int64_t a, int64_t rank, StringRef what) {
-  if (a < -rank || a >= std::max<int64_t>(rank, 1))
+  if (a < -rank || a >= rank)
     return fail() << what << " " << a << " is out of range for rank " << rank;
   return a < 0 ? a + rank : a;
 }
