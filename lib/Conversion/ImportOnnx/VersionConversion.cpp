@@ -13,14 +13,18 @@
 #include <onnx/version_converter/convert.h>
 
 #include <exception>
+#include <set>
 
 using namespace kite::onnximport;
 
 /// What is wrong with the first value of graph `g` (or of a graph nested in
-/// its attributes) that is not a tensor of an ONNX data type, or "". ONNX's
-/// checker lets such values pass and its version converter then crashes on
-/// them; Kite reads tensors only.
-static std::string badValue(const onnx::GraphProto &g) {
+/// its attributes, which also sees the names in `outer`) that is not a
+/// tensor of an ONNX data type, or a graph output nothing defines; "" if
+/// none. ONNX's checker lets both pass and its version converter then
+/// crashes (a null write in onnx::graphProtoToGraph); Kite reads tensors
+/// only.
+static std::string badValue(const onnx::GraphProto &g,
+                            std::set<std::string> defined = {}) {
   for (const auto *list : {&g.input(), &g.output(), &g.value_info()})
     for (const onnx::ValueInfoProto &v : *list) {
       if (!v.has_type())
@@ -32,13 +36,23 @@ static std::string badValue(const onnx::GraphProto &g) {
         return "value '" + v.name() + "' has element type " +
                std::to_string(type) + ", which is no ONNX data type";
     }
+  for (const onnx::ValueInfoProto &v : g.input())
+    defined.insert(v.name());
+  for (const onnx::TensorProto &t : g.initializer())
+    defined.insert(t.name());
+  for (const onnx::NodeProto &n : g.node())
+    defined.insert(n.output().begin(), n.output().end());
+  for (const onnx::ValueInfoProto &v : g.output())
+    if (!defined.count(v.name()))
+      return "graph output '" + v.name() +
+             "' is no input, initializer or node output";
   for (const onnx::NodeProto &n : g.node())
     for (const onnx::AttributeProto &a : n.attribute()) {
       if (a.has_g())
-        if (std::string bad = badValue(a.g()); !bad.empty())
+        if (std::string bad = badValue(a.g(), defined); !bad.empty())
           return bad;
       for (const onnx::GraphProto &sub : a.graphs())
-        if (std::string bad = badValue(sub); !bad.empty())
+        if (std::string bad = badValue(sub, defined); !bad.empty())
           return bad;
     }
   return "";
