@@ -276,7 +276,7 @@ Importer::importSubgraph(const onnx::GraphProto &g) {
   std::string outerWhere = where;
   Location outerLoc = loc;
   scopes.emplace_back();
-  auto restore = llvm::make_scope_exit([&] {
+  llvm::scope_exit restore([&] {
     scopes.pop_back();
     where = outerWhere;
     loc = outerLoc;
@@ -502,6 +502,11 @@ Importer::inputType(const onnx::ValueInfoProto &vi) {
                     << vi.name() << "=<d0>x<d1>...";
     }
   }
+  // Sizes computed from the shape must not overflow anywhere downstream.
+  if (product(shape) > kMaxElements)
+    return fail() << "has more than " << kMaxElements
+                  << " elements (shape " << tensorio::shapeText({shape.begin(), shape.end()})
+                  << ")";
   return RankedTensorType::get(shape, element);
 }
 
