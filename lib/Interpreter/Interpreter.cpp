@@ -1,6 +1,7 @@
 //===- Interpreter.cpp - reference execution of tensor-level IR -----------===//
 
 #include "kite/Interpreter/Interpreter.h"
+#include "kite/Numerics/IntQuant.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -301,7 +302,8 @@ Tensor kite::interp::tensorFromHost(const tensorio::HostTensor &t,
     if (isFloat)
       r.f[k] = t.isFloat() ? float(t.floats[src]) : float(t.ints[src]);
     else
-      r.i[k] = t.isFloat() ? int64_t(t.floats[src]) : t.ints[src];
+      r.i[k] = t.isFloat() ? kite::numerics::truncateToInt64(t.floats[src])
+                           : t.ints[src];
   }
   return r;
 }

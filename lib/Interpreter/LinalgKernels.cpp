@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kite/Interpreter/Interpreter.h"
+#include "kite/Numerics/IntQuant.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -408,7 +409,7 @@ LogicalResult structuredKernel(Operation *op, ArrayRef<const Tensor *> in,
       if (results[r].isFloat)
         results[r].f[size_t(off)] = float(v);
       else
-        results[r].i[size_t(off)] = int64_t(v);
+        results[r].i[size_t(off)] = kite::numerics::truncateToInt64(v);
     }
     for (int64_t d = int64_t(loop.size()) - 1; d >= 0; --d) {
       if (++loop[d] < ranges[d])

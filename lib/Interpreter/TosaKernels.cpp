@@ -11,6 +11,7 @@
 
 #include "KernelSupport.h"
 #include "kite/Numerics/Binary.h"
+#include "kite/Numerics/IntQuant.h"
 #include "kite/Numerics/Reduce.h"
 #include "kite/Numerics/Unary.h"
 
@@ -158,7 +159,7 @@ int64_t attrAsInt(Attribute attr) {
   if (auto i = dyn_cast<IntegerAttr>(attr))
     return i.getValue().getSExtValue();
   if (auto f = dyn_cast<FloatAttr>(attr))
-    return int64_t(f.getValueAsDouble());
+    return numerics::truncateToInt64(f.getValueAsDouble());
   return 0;
 }
 
@@ -264,10 +265,10 @@ void kite::interp::registerTosaKernels(Interpreter &interp) {
                          std::pair{"tosa.maximum", BinaryFn::Max},
                          std::pair{"tosa.minimum", BinaryFn::Min}})
     interp.registerKernel(name, binary(fn(f), intFn(f)));
-  interp.registerKernel("tosa.pow",
-                        binary(fn(BinaryFn::Pow), [](int64_t a, int64_t b) {
-                          return int64_t(std::pow(double(a), double(b)));
-                        }));
+  interp.registerKernel(
+      "tosa.pow", binary(fn(BinaryFn::Pow), [](int64_t a, int64_t b) {
+        return numerics::truncateToInt64(std::pow(double(a), double(b)));
+      }));
   interp.registerKernel(
       "tosa.mul",
       [](Operation *op, ArrayRef<const Tensor *> in,

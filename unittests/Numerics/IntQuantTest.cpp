@@ -91,3 +91,13 @@ TEST(IntQuantTest, PerChannel) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_DOUBLE_EQ(rows[1].scale, 8.0 / 127);
 }
+
+TEST(IntQuantTest, TruncationToInt64SaturatesInsteadOfOverflowing) {
+  EXPECT_EQ(truncateToInt64(2.9), 2);
+  EXPECT_EQ(truncateToInt64(-2.9), -2);
+  EXPECT_EQ(truncateToInt64(3.4e38), std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(truncateToInt64(-INFINITY), std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(truncateToInt64(9223372036854775808.0),
+            std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(truncateToInt64(NAN), 0);
+}

@@ -8,7 +8,9 @@
 #ifndef KITE_NUMERICS_INTQUANT_H
 #define KITE_NUMERICS_INTQUANT_H
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,19 @@ inline double dequantize(int64_t q, double scale, int64_t zeroPoint) {
 /// saturate, NaN gives 0. The interpreter's tosa.cast and the simulator's
 /// host cast share it.
 int64_t castFloatToInt(double v, unsigned bits);
+
+/// A double truncated toward zero into int64, saturating at its ends (NaN
+/// gives 0): C++'s conversion is undefined outside the range, and values
+/// from a model file can be anything.
+inline int64_t truncateToInt64(double v) {
+  if (std::isnan(v))
+    return 0;
+  if (v >= 9223372036854775808.0)
+    return std::numeric_limits<int64_t>::max();
+  if (v <= -9223372036854775808.0)
+    return std::numeric_limits<int64_t>::min();
+  return int64_t(v);
+}
 
 /// The low `width` bits of v read as a two's-complement integer.
 inline int64_t signExtend(int64_t v, unsigned width) {
