@@ -12,6 +12,10 @@
 #include <onnx/shape_inference/implementation.h>
 #include <onnx/version_converter/convert.h>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <exception>
 #include <set>
 
@@ -81,14 +85,75 @@ mlir::LogicalResult kite::onnximport::checkModel(const onnx::ModelProto &model,
   return mlir::failure(!error.empty());
 }
 
+/// Writes all of `bytes` to `fd`.
+static bool writeAll(int fd, const std::string &bytes) {
+  for (size_t at = 0; at < bytes.size();) {
+    ssize_t n = ::write(fd, bytes.data() + at, bytes.size() - at);
+    if (n <= 0)
+      return false;
+    at += size_t(n);
+  }
+  return true;
+}
+
 mlir::LogicalResult kite::onnximport::convertToOpset11(onnx::ModelProto &model,
                                                        std::string &error) {
-  try {
-    // Adapters need shapes where the graph has them.
-    onnx::shape_inference::InferShapes(model);
-    model = onnx::version_conversion::ConvertVersion(model, 11);
-  } catch (const std::exception &e) {
-    error = e.what();
+  // ONNX's shape inference and version converter crash, rather than throw,
+  // on some graphs its checker passes (a ConvInteger whose weight has
+  // another rank than its input). They run in a child process, so that a
+  // crash there is an error here. The child answers "+" and the converted
+  // model, or "-" and the exception's message.
+  int fds[2];
+  if (::pipe(fds) != 0) {
+    error = "cannot start ONNX's version converter: pipe failed";
+    return mlir::failure();
+  }
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::close(fds[0]);
+    // A crash report (a sanitizer's) is not ours to print.
+    int null = ::open("/dev/null", O_WRONLY);
+    if (null >= 0)
+      ::dup2(null, STDERR_FILENO);
+    std::string answer;
+    try {
+      // Adapters need shapes where the graph has them.
+      onnx::shape_inference::InferShapes(model);
+      answer = "+" + onnx::version_conversion::ConvertVersion(model, 11)
+                         .SerializeAsString();
+    } catch (const std::exception &e) {
+      answer = std::string("-") + e.what();
+    }
+    ::_exit(writeAll(fds[1], answer) ? 0 : 1);
+  }
+  ::close(fds[1]);
+  if (child < 0) {
+    ::close(fds[0]);
+    error = "cannot start ONNX's version converter: fork failed";
+    return mlir::failure();
+  }
+  std::string answer;
+  char buffer[65536];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;)
+    answer.append(buffer, size_t(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || answer.empty()) {
+    error = WIFSIGNALED(status)
+                ? "ONNX's shape inference or version converter crashed on "
+                  "this model (signal " +
+                      std::to_string(WTERMSIG(status)) + ")"
+                : "ONNX's shape inference or version converter failed on "
+                  "this model";
+    return mlir::failure();
+  }
+  if (answer[0] == '-') {
+    error = answer.substr(1);
+    return mlir::failure();
+  }
+  if (!model.ParseFromArray(answer.data() + 1, int(answer.size() - 1))) {
+    error = "ONNX's version converter returned an unreadable model";
     return mlir::failure();
   }
   return mlir::success();
