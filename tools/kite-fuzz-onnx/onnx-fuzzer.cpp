@@ -11,18 +11,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "../FuzzSupport.h"
 #include "kite/Conversion/ImportOnnx/ImportOnnx.h"
-#include "kite/Dialect/Kite/IR/Kite.h"
-#include "kite/Dialect/KiteIsa/IR/KiteIsa.h"
 #include "kite/Pipelines/Pipelines.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 
@@ -38,39 +30,13 @@
 
 namespace pb = google::protobuf;
 
-static std::unique_ptr<mlir::MLIRContext> makeContext() {
-  mlir::DialectRegistry registry;
-  registry.insert<kite::KiteDialect, kite::kiteisa::KiteIsaDialect,
-                  mlir::arith::ArithDialect, mlir::func::FuncDialect,
-                  mlir::linalg::LinalgDialect, mlir::math::MathDialect,
-                  mlir::scf::SCFDialect, mlir::tensor::TensorDialect,
-                  mlir::tosa::TosaDialect>();
-  auto ctx = std::make_unique<mlir::MLIRContext>(
-      registry, mlir::MLIRContext::Threading::DISABLED);
-  ctx->loadAllAvailableDialects();
-  ctx->printOpOnDiagnostic(false);
-  return ctx;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  // Uniqued types and attributes (weights among them) accumulate in a
-  // context: start afresh now and then to keep memory bounded.
-  static std::unique_ptr<mlir::MLIRContext> ctx;
-  static unsigned uses = 0;
-  if (!ctx || ++uses % 256 == 0)
-    ctx = makeContext();
-  // Diagnostics are expected; KITE_FUZZ_VERBOSE=1 shows them (when
-  // replaying one input).
-  static const bool verbose = std::getenv("KITE_FUZZ_VERBOSE");
-  mlir::ScopedDiagnosticHandler quiet(ctx.get(), [](mlir::Diagnostic &d) {
-    if (verbose)
-      llvm::errs() << d.getLocation() << ": " << d << "\n";
-    return mlir::success();
-  });
+  mlir::MLIRContext &ctx = kite::fuzz::context(256);
+  kite::fuzz::QuietDiagnostics quiet(ctx);
   kite::OnnxImportOptions options;
   options.batchSize = 2;
   mlir::OwningOpRef<mlir::ModuleOp> module = kite::importOnnxBytes(
-      ctx.get(), llvm::StringRef(reinterpret_cast<const char *>(data), size),
+      &ctx, llvm::StringRef(reinterpret_cast<const char *>(data), size),
       "fuzz.onnx", options);
   if (!module)
     return 0;
@@ -78,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::fprintf(stderr, "the importer produced IR that does not verify\n");
     std::abort();
   }
-  mlir::PassManager pm(ctx.get());
+  mlir::PassManager pm(&ctx);
   kite::CompileOptions compile;
   compile.quantize = false;
   kite::buildCompilePipeline(pm, compile);
