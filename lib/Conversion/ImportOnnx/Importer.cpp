@@ -407,7 +407,7 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
   for (int i = 0; i < outputs; ++i) {
     Val *v = node.output(i).empty() ? nullptr : lookup(node.output(i));
     if (v && product(v->shape) > kMaxElements)
-      return fail() << "output " << i << " would have more than 2^32 elements";
+      return fail() << "output " << i << " would have more than 2^28 elements";
   }
   if (allHost)
     return tryFold(node, block, before);
@@ -504,9 +504,8 @@ Importer::inputType(const onnx::ValueInfoProto &vi) {
   }
   // Sizes computed from the shape must not overflow anywhere downstream.
   if (product(shape) > kMaxElements)
-    return fail() << "has more than " << kMaxElements
-                  << " elements (shape " << tensorio::shapeText({shape.begin(), shape.end()})
-                  << ")";
+    return fail() << "has more than 2^28 elements (shape "
+                  << tensorio::shapeText({shape.begin(), shape.end()}) << ")";
   return RankedTensorType::get(shape, element);
 }
 

@@ -36,9 +36,10 @@ using mlir::Type;
 using mlir::Value;
 using Shape = llvm::SmallVector<int64_t, 4>;
 
-/// The most elements a tensor of the imported model may have (16 GiB of
-/// f32): larger shapes come from broken or hostile files.
-constexpr int64_t kMaxElements = int64_t(1) << 32;
+/// The most elements a tensor of the imported model may have (2^28: 1 GiB
+/// of f32, 2 GiB of the int64 index tensors some handlers build): larger
+/// shapes come from broken or hostile files.
+constexpr int64_t kMaxElements = int64_t(1) << 28;
 
 /// The element count of a shape, saturating just past kMaxElements (sizes
 /// from a file cannot overflow); negative dimensions count as too large.

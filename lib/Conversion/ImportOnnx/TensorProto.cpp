@@ -158,7 +158,7 @@ FailureOr<Tensor> kite::onnximport::decodeTensor(const onnx::TensorProto &t,
     if (d < 0)
       return fail("has a negative dimension (" + Twine(d) + ")");
     if (d && n > kMaxElements / d)
-      return fail("has more than 2^32 elements");
+      return fail("has more than 2^28 elements");
     n *= d;
     shape.push_back(d);
   }

@@ -12,6 +12,7 @@
 #include <onnx/shape_inference/implementation.h>
 #include <onnx/version_converter/convert.h>
 
+#include <csignal>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -111,7 +112,10 @@ mlir::LogicalResult kite::onnximport::convertToOpset11(onnx::ModelProto &model,
   pid_t child = ::fork();
   if (child == 0) {
     ::close(fds[0]);
-    // A crash report (a sanitizer's) is not ours to print.
+    // A crash here is reported by the parent: the child dies of it, with
+    // no handler (a fuzzer's or a sanitizer's) reporting or recording it.
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT})
+      ::signal(sig, SIG_DFL);
     int null = ::open("/dev/null", O_WRONLY);
     if (null >= 0)
       ::dup2(null, STDERR_FILENO);
