@@ -47,6 +47,12 @@ FailureOr<Window> resolveWindow(Node &n, ArrayRef<int64_t> in,
       return n.fail() << "strides, dilations and kernel sizes must be >= 1";
     if (pads[d] < 0 || pads[d + rank] < 0)
       return n.fail() << "negative pads are not supported";
+    // Bounded, the window arithmetic below cannot overflow.
+    for (int64_t v : {strides[d], dil[d], kernel[d], pads[d], pads[d + rank]})
+      if (v > kMaxElements)
+        return n.fail() << "strides, dilations, kernel sizes and pads must "
+                           "be at most 2^28, got "
+                        << v;
     int64_t span = dil[d] * (kernel[d] - 1) + 1, out, lo = pads[d],
             hi = pads[d + rank];
     if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
