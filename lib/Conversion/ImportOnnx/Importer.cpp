@@ -380,7 +380,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
   bool allHost = true;
   for (int i = 0; i < inputs; ++i) {
     if (node.input(i).empty()) {
-      if (i < info.minInputs)
+      // A variadic op's inputs (Concat, Sum, ...) are all required.
+      if (i < info.minInputs || info.maxInputs < 0)
         return fail() << "input " << i << " is missing";
       continue;
     }
