@@ -196,6 +196,11 @@ LogicalResult lrnOp(Node &n) {
   int64_t size = n.attrInt("size", 0);
   if (size < 1 || xs.size() < 3)
     return n.fail() << "needs size >= 1 and an input with channels";
+  // A window wider than every channel on both sides sums nothing more; the
+  // handler builds one slice per step of it.
+  if (size > 2 * xs[1] + 1)
+    return n.fail() << "size " << size << " exceeds 2 x " << xs[1]
+                    << " channels + 1";
   FailureOr<Value> sq = n.b.binary(B::Mul, *x, *x);
   if (failed(sq))
     return failure();
