@@ -289,21 +289,29 @@ void kite::interp::registerBuiltinKernels(Interpreter &interp) {
                         });
 }
 
+void kite::interp::copyRowsFromHost(const tensorio::HostTensor &t,
+                                    int64_t firstRow, int64_t rows, Tensor &dst,
+                                    int64_t dstRow) {
+  int64_t row =
+      t.shape.empty() ? 1 : t.numElements() / std::max<int64_t>(t.shape[0], 1);
+  for (int64_t k = 0, at = dstRow * row; k < rows * row && at + k < dst.size();
+       ++k) {
+    int64_t src = firstRow * row + k;
+    if (dst.isFloat)
+      dst.f[at + k] = t.isFloat() ? float(t.floats[src]) : float(t.ints[src]);
+    else
+      dst.i[at + k] = t.isFloat()
+                          ? kite::numerics::truncateToInt64(t.floats[src])
+                          : t.ints[src];
+  }
+}
+
 Tensor kite::interp::tensorFromHost(const tensorio::HostTensor &t,
                                     int64_t firstRow, int64_t rows,
                                     RankedTensorType type) {
-  bool isFloat = isa<FloatType>(type.getElementType());
-  Tensor r =
-      isFloat ? Tensor::floats(type.getShape()) : Tensor::ints(type.getShape());
-  int64_t row =
-      t.shape.empty() ? 1 : t.numElements() / std::max<int64_t>(t.shape[0], 1);
-  for (int64_t k = 0; k < rows * row && k < r.size(); ++k) {
-    int64_t src = firstRow * row + k;
-    if (isFloat)
-      r.f[k] = t.isFloat() ? float(t.floats[src]) : float(t.ints[src]);
-    else
-      r.i[k] = t.isFloat() ? kite::numerics::truncateToInt64(t.floats[src])
-                           : t.ints[src];
-  }
+  Tensor r = isa<FloatType>(type.getElementType())
+                 ? Tensor::floats(type.getShape())
+                 : Tensor::ints(type.getShape());
+  copyRowsFromHost(t, firstRow, rows, r, 0);
   return r;
 }

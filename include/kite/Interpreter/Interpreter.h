@@ -159,6 +159,12 @@ void registerKiteBackward(Interpreter &interp);
 Tensor tensorFromHost(const tensorio::HostTensor &t, int64_t firstRow,
                       int64_t rows, mlir::RankedTensorType type);
 
+/// Rows [firstRow, firstRow + rows) of a host tensor written into `dst`
+/// from its row `dstRow` on (as far as `dst` reaches), converted to its
+/// element type as tensorFromHost does.
+void copyRowsFromHost(const tensorio::HostTensor &t, int64_t firstRow,
+                      int64_t rows, Tensor &dst, int64_t dstRow);
+
 /// The tensor an elements attribute holds (float types as f32).
 mlir::FailureOr<Tensor> tensorFromAttr(mlir::Operation *op,
                                        mlir::ElementsAttr attr);

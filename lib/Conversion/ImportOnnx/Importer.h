@@ -291,8 +291,10 @@ void registerShapeOps(OpTable &t);
 void registerResizeOps(OpTable &t);
 void registerControlOps(OpTable &t);
 
-/// ONNX's own checker (onnx::checker::check_model), and element types it
-/// lets pass but the converter cannot read. On failure, `error` says why.
+/// ONNX's own checker (onnx::checker::check_model), then what it lets pass
+/// but ONNX's converter crashes on: values that are not tensors of an ONNX
+/// data type, graph outputs nothing defines. On failure, `error` says why
+/// in one line.
 LogicalResult checkModel(const onnx::ModelProto &model, std::string &error);
 
 /// Converts a model of opset 7-10 to opset 11 with ONNX's version

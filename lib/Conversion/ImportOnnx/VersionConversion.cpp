@@ -23,9 +23,9 @@
 using namespace kite::onnximport;
 
 /// What is wrong with the first value of graph `g` (or of a graph nested in
-/// its attributes, which also sees the names in `outer`) that is not a
-/// tensor of an ONNX data type, or a graph output nothing defines; "" if
-/// none. ONNX's checker lets both pass and its version converter then
+/// its attributes, which also sees the names `defined` around it) that is
+/// not a tensor of an ONNX data type, or a graph output nothing defines; ""
+/// if none. ONNX's checker lets both pass and its version converter then
 /// crashes (a null write in onnx::graphProtoToGraph); Kite reads tensors
 /// only.
 static std::string badValue(const onnx::GraphProto &g,

@@ -16,14 +16,8 @@ static interp::Tensor batchOf(const tensorio::HostTensor &t,
                               const CalibrationBatch &b,
                               RankedTensorType type) {
   interp::Tensor r = interp::tensorFromHost(t, b.first, b.fresh, type);
-  int64_t rows = type.getDimSize(0), width = r.size() / rows;
-  for (int64_t k = b.fresh; k < rows; ++k) {
-    interp::Tensor again = interp::tensorFromHost(t, b.sample(k), 1, type);
-    if (r.isFloat)
-      std::copy_n(again.f.begin(), width, r.f.begin() + k * width);
-    else
-      std::copy_n(again.i.begin(), width, r.i.begin() + k * width);
-  }
+  for (int64_t k = b.fresh; k < type.getDimSize(0); ++k)
+    interp::copyRowsFromHost(t, b.sample(k), 1, r, k);
   return r;
 }
 
