@@ -32,13 +32,22 @@ def read(paths):
 def setup(kind, out):
     """Seeds and the command that runs one mutant."""
     if kind == "onnx":
+        # The digits models, the malformed-model tests, a sample of ONNX's
+        # node tests (Debian's libonnx-testdata) and, once fetched, the
+        # zoo's real models: seeds the reliability campaign did not use.
+        nodes = sorted(glob.glob("/usr/share/libonnx-testdata/data/node/*/model.onnx"))
+        zoo = os.environ.get("KITE_ZOO", os.path.join(ROOT, "build", "zoo"))
         seeds = read([D + "/mlp.onnx", D + "/cnn.onnx"] + sorted(glob.glob(
-            ROOT + "/test/Conversion/ImportOnnx/Inputs/malformed/*.onnx")))
+            ROOT + "/test/Conversion/ImportOnnx/Inputs/malformed/*.onnx")) +
+            random.sample(nodes, min(len(nodes), 300)) +
+            [p for p in sorted(glob.glob(zoo + "/*.onnx"))
+             if os.path.getsize(p) < 4 << 20])
         return seeds, lambda p: [B + "/kite-translate", "--import-onnx", p,
                                  "-o", "/dev/null"]
     if kind == "mlir":
-        seeds = read(sorted(glob.glob(ROOT + "/test/Dialect/Kite/IR/*.mlir") +
-                            glob.glob(ROOT + "/test/Conversion/KiteToKiteIsa/*.mlir")) + [TINY])
+        seeds = read(sorted(p for p in glob.glob(ROOT + "/test/**/*.mlir",
+                                                 recursive=True)
+                            if os.path.getsize(p) < 256 << 10))
         return seeds, lambda p: [B + "/kite-opt", p, "--split-input-file",
                                  "--kite-set-target", "--kite-lower", "-o",
                                  "/dev/null"]
