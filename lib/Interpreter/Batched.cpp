@@ -3,7 +3,10 @@
 #include "kite/Interpreter/Interpreter.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
 
 using namespace mlir;
 using namespace kite;
@@ -13,7 +16,8 @@ using tensorio::HostTensor;
 LogicalResult kite::interp::runBatched(Interpreter &interpreter,
                                        func::FuncOp func,
                                        ArrayRef<HostTensor> inputs, bool batch,
-                                       BatchedRun &run, std::string &error) {
+                                       BatchedRun &run, std::string &error,
+                                       unsigned threads) {
   auto argTypes = func.getFunctionType().getInputs();
   if (inputs.size() != argTypes.size()) {
     error = "@" + func.getName().str() + " takes " +
@@ -59,9 +63,14 @@ LogicalResult kite::interp::runBatched(Interpreter &interpreter,
   if (argTypes.empty())
     samples = batchSize = 1; // a function without inputs runs once
 
-  std::vector<std::vector<Tensor>> chunks;
-  for (int64_t begin = 0; begin < samples; begin += batchSize) {
-    int64_t count = std::min(batchSize, samples - begin);
+  // Batches are independent: with threads, each runs on a pool thread
+  // (kernels run single-threaded, so results do not depend on the count).
+  auto start = std::chrono::steady_clock::now();
+  int64_t numChunks = batchSize > 0 ? (samples + batchSize - 1) / batchSize : 0;
+  std::vector<std::vector<Tensor>> chunks(static_cast<size_t>(numChunks));
+  std::vector<char> failedChunk(static_cast<size_t>(numChunks), 0);
+  auto runChunk = [&](int64_t c) {
+    int64_t begin = c * batchSize, count = std::min(batchSize, samples - begin);
     std::vector<Tensor> args;
     for (auto [t, type] : llvm::zip(inputs, argTypes)) {
       auto tt = cast<RankedTensorType>(type);
@@ -72,9 +81,27 @@ LogicalResult kite::interp::runBatched(Interpreter &interpreter,
     }
     FailureOr<std::vector<Tensor>> results = interpreter.run(func, args);
     if (failed(results))
-      return failure(); // diagnostics on the IR
-    chunks.push_back(std::move(*results));
+      failedChunk[size_t(c)] = 1; // diagnostics on the IR
+    else
+      chunks[size_t(c)] = std::move(*results);
+  };
+  if (threads > 1 && numChunks > 1) {
+    llvm::StdThreadPool pool(llvm::hardware_concurrency(threads));
+    for (int64_t c = 0; c < numChunks; ++c)
+      pool.async([&, c] { runChunk(c); });
+    pool.wait();
+  } else {
+    for (int64_t c = 0; c < numChunks; ++c) {
+      runChunk(c);
+      if (failedChunk[size_t(c)])
+        break;
+    }
   }
+  run.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  if (llvm::is_contained(failedChunk, 1))
+    return failure();
   if (chunks.empty()) {
     error = "no samples to run";
     return failure();

@@ -9,8 +9,10 @@
 #ifndef KITE_LIB_INTERPRETER_KERNELSUPPORT_H
 #define KITE_LIB_INTERPRETER_KERNELSUPPORT_H
 
+#include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Numerics/IntQuant.h"
+#include "kite/Numerics/LP.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
@@ -92,9 +94,20 @@ public:
     offsets.assign(1, 0);
   }
   int64_t offset(size_t operand) const { return offsets[operand]; }
+  /// How far an operand's offset moves along the innermost dimension (0
+  /// when broadcast); with nextRow, kernels walk whole rows at a time.
+  int64_t innerStride(size_t operand) const {
+    return shape.empty() ? 0 : strides[operand].back();
+  }
+  /// From the start of an innermost row, moves to the start of the next.
+  void nextRow() { step(int64_t(shape.size()) - 2); }
   /// Moves to the next element (row-major).
-  void next() {
-    for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+  void next() { step(int64_t(shape.size()) - 1); }
+
+private:
+  /// Moves one position along dimension `d`, carrying into the outer ones.
+  void step(int64_t d) {
+    for (; d >= 0; --d) {
       for (size_t k = 0; k < offsets.size(); ++k)
         offsets[k] += strides[k][d];
       if (++coord[d] < shape[d])
@@ -105,11 +118,32 @@ public:
     }
   }
 
-private:
   llvm::SmallVector<int64_t, 4> shape, coord;
   llvm::SmallVector<llvm::SmallVector<int64_t, 4>, 3> strides;
   llvm::SmallVector<int64_t, 3> offsets;
 };
+
+/// The tensor of `shape` whose element at coordinate c is x's element at
+/// base + sum(c[d] * strides[d]): slices and transposes, as views of x
+/// copied a row of the innermost dimension at a time.
+inline Tensor stridedCopy(const Tensor &x, llvm::ArrayRef<int64_t> shape,
+                          int64_t base, llvm::ArrayRef<int64_t> strides) {
+  Tensor r = x.isFloat ? Tensor::floats(shape) : Tensor::ints(shape);
+  BroadcastWalk walk;
+  walk.initStrides(shape, strides);
+  int64_t inner = shape.empty() ? 1 : shape.back(), step = walk.innerStride(0);
+  for (int64_t row = 0, n = r.size(); row < n && inner > 0;
+       row += inner, walk.nextRow()) {
+    int64_t src = base + walk.offset(0);
+    if (x.isFloat)
+      for (int64_t j = 0; j < inner; ++j)
+        r.f[size_t(row + j)] = x.f[size_t(src + j * step)];
+    else
+      for (int64_t j = 0; j < inner; ++j)
+        r.i[size_t(row + j)] = x.i[size_t(src + j * step)];
+  }
+  return r;
+}
 
 /// Copies the elements of `x` at the positions `index(outCoord)` maps to
 /// (a negative position reads 0).
@@ -137,6 +171,11 @@ Tensor gatherCopy(const Tensor &x, llvm::ArrayRef<int64_t> shape,
 /// The kernel sets registerTosaKernels is made of, one per file.
 void registerTosaDataKernels(Interpreter &interp); // data movement, casts
 void registerTosaConvKernels(Interpreter &interp); // matmul, conv, pools
+/// kite.matmul and kite.conv2d, part of registerKiteKernels.
+void registerKiteMacKernels(Interpreter &interp);
+
+/// The codec of an LP type, built once per format and shared.
+const numerics::LPCodec &getLPCodec(LPType type);
 
 } // namespace kite::interp
 

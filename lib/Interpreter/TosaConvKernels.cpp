@@ -1,6 +1,6 @@
 //===- TosaConvKernels.cpp - TOSA matmul, convolutions and pools ----------===//
 //
-// tosa.matmul (Eigen for floats), conv2d, depthwise_conv2d,
+// tosa.matmul (numerics::gemm for floats), conv2d, depthwise_conv2d,
 // transpose_conv2d and the 2-D pools, on NHWC tensors as TOSA defines them.
 // Convolutions compute in f32 with the bias as the accumulator's start.
 //
@@ -8,6 +8,7 @@
 
 #include "KernelSupport.h"
 
+#include "kite/Numerics/Gemm.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include <Eigen/Core>
@@ -30,14 +31,10 @@ LogicalResult matmulKernel(Operation *op, ArrayRef<const Tensor *> in,
     return op->emitOpError("operand shapes do not match");
   if (a.isFloat) {
     Tensor r = Tensor::floats({n, h, w});
-    using Mat =
-        Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    for (int64_t k = 0; k < n; ++k) {
-      Eigen::Map<const Mat> ma(a.f.data() + k * h * c, h, c);
-      Eigen::Map<const Mat> mb(b.f.data() + k * c * w, c, w);
-      Eigen::Map<Mat> mr(r.f.data() + k * h * w, h, w);
-      mr.noalias() = ma * mb;
-    }
+    for (int64_t k = 0; k < n; ++k)
+      kite::numerics::gemm(h, w, c, {a.f.data() + k * h * c, c},
+                           {b.f.data() + k * c * w, w}, r.f.data() + k * h * w,
+                           w);
     out.push_back(std::move(r));
     return success();
   }

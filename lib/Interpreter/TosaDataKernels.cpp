@@ -54,16 +54,7 @@ LogicalResult transposeKernel(Operation *op, ArrayRef<const Tensor *> in,
     shape.push_back(x.shape[p]);
     strides.push_back(srcStrides[p]);
   }
-  Tensor r = x.isFloat ? Tensor::floats(shape) : Tensor::ints(shape);
-  BroadcastWalk walk;
-  walk.initStrides(shape, strides);
-  for (int64_t k = 0, n = r.size(); k < n; ++k, walk.next()) {
-    if (x.isFloat)
-      r.f[k] = x.f[walk.offset(0)];
-    else
-      r.i[k] = x.i[walk.offset(0)];
-  }
-  out.push_back(std::move(r));
+  out.push_back(stridedCopy(x, shape, 0, strides));
   return success();
 }
 
@@ -78,12 +69,10 @@ LogicalResult sliceKernel(Operation *op, ArrayRef<const Tensor *> in,
   for (size_t d = 0; d < shape.size(); ++d)
     if (start[d] < 0 || shape[d] < 0 || start[d] + shape[d] > x.shape[d])
       return op->emitOpError("slice is out of bounds");
-  out.push_back(gatherCopy(x, shape, [&](ArrayRef<int64_t> c) {
-    int64_t src = 0;
-    for (size_t d = 0; d < c.size(); ++d)
-      src += (c[d] + start[d]) * srcStrides[d];
-    return src;
-  }));
+  int64_t base = 0;
+  for (size_t d = 0; d < shape.size(); ++d)
+    base += start[d] * srcStrides[d];
+  out.push_back(stridedCopy(x, shape, base, srcStrides));
   return success();
 }
 

@@ -26,6 +26,10 @@ namespace numerics = kite::numerics;
 
 namespace {
 
+/// A binary function as a type, for kernels specialised on it.
+template <numerics::BinaryFn F>
+using Fn = std::integral_constant<numerics::BinaryFn, F>;
+
 /// The result shape of an elementwise op and a walk over its first `arity`
 /// operands broadcast to it.
 FailureOr<SmallVector<int64_t, 4>> prepare(Operation *op,
@@ -52,15 +56,33 @@ LogicalResult elementwise(Operation *op, ArrayRef<const Tensor *> in,
   bool isFloat = in[0]->isFloat;
   Tensor r = isFloat ? Tensor::floats(*shape) : Tensor::ints(*shape);
   unsigned width = resultIntWidth(op);
-  for (int64_t idx = 0, n = r.size(); idx < n; ++idx, walk.next()) {
+  // A row of the innermost dimension at a time: each operand moves by its
+  // own stride along it (0 when broadcast).
+  int64_t inner = shape->empty() ? 1 : shape->back();
+  int64_t sa = walk.innerStride(0), sb = arity > 1 ? walk.innerStride(1) : 0;
+  for (int64_t row = 0, n = r.size(); row < n && inner > 0;
+       row += inner, walk.nextRow()) {
+    int64_t a0 = walk.offset(0), b0 = arity > 1 ? walk.offset(1) : 0;
     if (isFloat) {
-      float a = in[0]->f[walk.offset(0)];
-      float b = arity > 1 ? in[1]->f[walk.offset(1)] : 0.0f;
-      r.f[idx] = ff(a, b);
+      const float *a = in[0]->f.data() + a0;
+      const float *b = arity > 1 ? in[1]->f.data() + b0 : nullptr;
+      float *dst = r.f.data() + row;
+      // The common layouts get loops the compiler can vectorise.
+      if (b && sa == 1 && sb == 1)
+        for (int64_t j = 0; j < inner; ++j)
+          dst[j] = ff(a[j], b[j]);
+      else if (sa == 1 && sb == 0)
+        for (int64_t j = 0, bv = 0; j < inner; ++j)
+          dst[j] = ff(a[j], b ? b[bv] : 0.0f);
+      else
+        for (int64_t j = 0; j < inner; ++j)
+          dst[j] = ff(a[j * sa], b ? b[j * sb] : 0.0f);
     } else {
-      int64_t a = in[0]->i[walk.offset(0)];
-      int64_t b = arity > 1 ? in[1]->i[walk.offset(1)] : 0;
-      r.i[idx] = wrap(fi(a, b), width);
+      const int64_t *a = in[0]->i.data() + a0;
+      const int64_t *b = arity > 1 ? in[1]->i.data() + b0 : nullptr;
+      int64_t *dst = r.i.data() + row;
+      for (int64_t j = 0; j < inner; ++j)
+        dst[j] = wrap(fi(a[j * sa], b ? b[j * sb] : 0), width);
     }
   }
   out.push_back(std::move(r));
@@ -254,19 +276,24 @@ void kite::interp::registerTosaKernels(Interpreter &interp) {
   using numerics::applyBinary;
   using numerics::applyBinaryInt;
   using numerics::BinaryFn;
-  auto fn = [](BinaryFn f) {
-    return [f](float a, float b) { return applyBinary(f, a, b); };
+  // The function is a template argument, so each kernel's loop has its
+  // operation inlined rather than switched on per element.
+  auto fn = [](auto f) {
+    return
+        [](float a, float b) { return applyBinary(decltype(f)::value, a, b); };
   };
-  auto intFn = [](BinaryFn f) {
-    return [f](int64_t a, int64_t b) { return applyBinaryInt(f, a, b); };
+  auto intFn = [](auto f) {
+    return [](int64_t a, int64_t b) {
+      return applyBinaryInt(decltype(f)::value, a, b);
+    };
   };
-  for (auto [name, f] : {std::pair{"tosa.add", BinaryFn::Add},
-                         std::pair{"tosa.sub", BinaryFn::Sub},
-                         std::pair{"tosa.maximum", BinaryFn::Max},
-                         std::pair{"tosa.minimum", BinaryFn::Min}})
-    interp.registerKernel(name, binary(fn(f), intFn(f)));
+  auto kernel = [&](auto f) { return binary(fn(f), intFn(f)); };
+  interp.registerKernel("tosa.add", kernel(Fn<BinaryFn::Add>()));
+  interp.registerKernel("tosa.sub", kernel(Fn<BinaryFn::Sub>()));
+  interp.registerKernel("tosa.maximum", kernel(Fn<BinaryFn::Max>()));
+  interp.registerKernel("tosa.minimum", kernel(Fn<BinaryFn::Min>()));
   interp.registerKernel(
-      "tosa.pow", binary(fn(BinaryFn::Pow), [](int64_t a, int64_t b) {
+      "tosa.pow", binary(fn(Fn<BinaryFn::Pow>()), [](int64_t a, int64_t b) {
         return numerics::truncateToInt64(std::pow(double(a), double(b)));
       }));
   interp.registerKernel(

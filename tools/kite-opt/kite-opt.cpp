@@ -9,6 +9,7 @@
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Dialect/KiteIsa/Transforms/Passes.h"
 #include "kite/Pipelines/Pipelines.h"
+#include "kite/Support/Allocator.h"
 #include "kite/Support/CommandLine.h"
 #include "kite/Support/Dialects.h"
 #include "kite/Support/SourceCheck.h"
@@ -21,6 +22,7 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
+  kite::keepFreedMemory();
   kite::registerKiteDialects(registry);
   mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
   kite::registerKitePasses();

@@ -12,6 +12,7 @@
 #include "kite/Conversion/ImportOnnx/ImportOnnx.h"
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Interpreter/Interpreter.h"
+#include "kite/Support/Allocator.h"
 #include "kite/TensorIO/Npy.h"
 
 #include "kite/Support/SourceCheck.h"
@@ -29,6 +30,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -70,6 +72,19 @@ static cl::opt<bool>
           cl::desc("Run inputs larger than the function's batch in batches of "
                    "its size"),
           cl::cat(category));
+// libLLVM registers --threads itself.
+static cl::opt<unsigned>
+    jobs("jobs",
+         cl::desc("Threads running batches in parallel (0: one per core; the "
+                  "results do not depend on it)"),
+         cl::init(0), cl::cat(category));
+static cl::alias jobsShort("j", cl::desc("Alias for --jobs"),
+                           cl::aliasopt(jobs));
+static cl::opt<bool>
+    timeRun("time",
+            cl::desc("Print the batches' wall time and throughput (start-up, "
+                     "parsing and file I/O excluded) on stderr"),
+            cl::cat(category));
 static cl::opt<bool> print("print", cl::desc("Print every result on stdout"),
                            cl::cat(category));
 static cl::opt<std::string>
@@ -98,6 +113,7 @@ static bool loadInputs(std::vector<HostTensor> &inputs, std::string *error) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  kite::keepFreedMemory();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -130,7 +146,9 @@ int main(int argc, char **argv) {
     return fail(error);
   interp::Interpreter interpreter;
   interp::BatchedRun run;
-  if (failed(interp::runBatched(interpreter, func, inputs, batch, run, error)))
+  unsigned numThreads = llvm::hardware_concurrency(jobs).compute_thread_count();
+  if (failed(interp::runBatched(interpreter, func, inputs, batch, run, error,
+                                numThreads)))
     return error.empty() ? 1 : fail(error);
   std::vector<HostTensor> &outputs = run.outputs;
   size_t numResults = outputs.size();
@@ -144,6 +162,14 @@ int main(int argc, char **argv) {
   if (run.batches > 1)
     llvm::errs() << "kite-run: " << run.samples << " samples in " << run.batches
                  << " batches of " << run.batchSize << "\n";
+  if (timeRun)
+    llvm::errs() << llvm::format(
+        "kite-run: %lld samples in %.4f s: %.1f samples/s (%u thread%s, "
+        "start-up excluded)\n",
+        (long long)run.samples, run.seconds,
+        run.seconds > 0 ? run.samples / run.seconds : 0.0,
+        std::min<unsigned>(numThreads, unsigned(run.batches)),
+        std::min<unsigned>(numThreads, unsigned(run.batches)) == 1 ? "" : "s");
 
   if (print)
     for (auto [k, o] : llvm::enumerate(outputs)) {

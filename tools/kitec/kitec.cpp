@@ -17,6 +17,7 @@
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Pipelines/Pipelines.h"
+#include "kite/Support/Allocator.h"
 #include "kite/Support/CommandLine.h"
 #include "kite/Support/SourceCheck.h"
 #include "kite/Target/Kbin.h"
@@ -440,6 +441,7 @@ int parseLpBudget(double &lpBudget) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  kite::keepFreedMemory();
   registerPassManagerCLOptions();
   registerMLIRContextCLOptions();
   registerAsmPrinterCLOptions();

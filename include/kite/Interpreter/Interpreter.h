@@ -173,17 +173,22 @@ mlir::FailureOr<Tensor> tensorFromAttr(mlir::Operation *op,
 struct BatchedRun {
   std::vector<tensorio::HostTensor> outputs;
   int64_t samples = 0, batchSize = 0, batches = 0;
+  /// Wall time of the batches (inputs converted, function run), start-up
+  /// and stitching excluded.
+  double seconds = 0;
 };
 
 /// Runs `func` on host tensors. With `batch`, inputs with more rows than the
 /// function's leading dimension run in batches of it (the last one
-/// zero-padded) and the results are stitched back. On failure, `error`
-/// says why (shape mismatches), or is empty when the interpreter reported
+/// zero-padded) and the results are stitched back; with `threads` > 1 the
+/// batches run in parallel (same results). On failure, `error` says why
+/// (shape mismatches), or is empty when the interpreter reported
 /// diagnostics on the IR.
 mlir::LogicalResult runBatched(Interpreter &interpreter,
                                mlir::func::FuncOp func,
                                llvm::ArrayRef<tensorio::HostTensor> inputs,
-                               bool batch, BatchedRun &run, std::string &error);
+                               bool batch, BatchedRun &run, std::string &error,
+                               unsigned threads = 1);
 
 } // namespace kite::interp
 

@@ -50,6 +50,34 @@ struct ConvWindow {
                                                : T();
             }
   }
+
+  /// The transpose of im2col's patches, built directly: row
+  /// (ch * kh + ky) * kw + kx, column y * ow + x of `columns`. Each row is
+  /// a (strided) copy of one input row range, so a GEMM filter x columns
+  /// writes its result in NCHW.
+  template <typename T>
+  void im2colTransposed(const T *image, int64_t channels, T *columns) const {
+    int64_t positions = oh * ow;
+    for (int64_t ch = 0; ch < channels; ++ch)
+      for (int64_t ky = 0; ky < kh; ++ky)
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          T *row = columns + ((ch * kh + ky) * kw + kx) * positions;
+          for (int64_t y = 0; y < oh; ++y) {
+            int64_t iy = y * strideY + ky * dilY - padTop;
+            T *dst = row + y * ow;
+            if (iy < 0 || iy >= ih) {
+              for (int64_t x = 0; x < ow; ++x)
+                dst[x] = T();
+              continue;
+            }
+            const T *src = image + (ch * ih + iy) * iw;
+            for (int64_t x = 0; x < ow; ++x) {
+              int64_t ix = x * strideX + kx * dilX - padLeft;
+              dst[x] = ix >= 0 && ix < iw ? src[ix] : T();
+            }
+          }
+        }
+  }
 };
 
 } // namespace kite::numerics

@@ -1,0 +1,35 @@
+//===- Gemm.h - matrix products through oneDNN ------------------*- C++ -*-===//
+//
+// The one place Kite's host code multiplies float matrices: oneDNN's GEMM,
+// whose kernels are chosen from the CPU's features at run time (the project
+// is never built with -march; OpenBLAS 0.3.21 picks its kernels by CPU
+// model and falls back to SSE3 on CPUs newer than itself). Each call runs
+// on the calling thread; callers parallelise over batches, so results do
+// not depend on the number of threads. Plain C++.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KITE_NUMERICS_GEMM_H
+#define KITE_NUMERICS_GEMM_H
+
+#include <cstdint>
+
+namespace kite::numerics {
+
+/// A row-major matrix operand: `rows` x `cols` elements at `data`, row r
+/// starting at data + r * ld; with `transposed`, the operand is the
+/// transpose of what is stored (stored as cols x rows).
+template <typename T> struct MatrixRef {
+  const T *data;
+  int64_t ld;
+  bool transposed = false;
+};
+
+/// c (m x n, row-major, leading dimension ldc) = a (m x k) * b (k x n),
+/// plus c's old value when `accumulate`.
+void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
+          MatrixRef<float> b, float *c, int64_t ldc, bool accumulate = false);
+
+} // namespace kite::numerics
+
+#endif // KITE_NUMERICS_GEMM_H
