@@ -86,6 +86,37 @@ TEST(Gemm, SameResultsFromConcurrentCallers) {
   EXPECT_EQ(second, alone);
 }
 
+TEST(GemmDouble, MatchesLoopsAcrossPanelAndBlockEdges) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> value(-9, 9);
+  // Row counts around the 4-row block, column counts around the 16-column
+  // panel; integer values keep every sum exact.
+  for (int64_t m : {1, 3, 4, 9})
+    for (int64_t n : {1, 15, 16, 33})
+      for (int64_t k : {1, 7, 40}) {
+        int64_t ldc = n + 3;
+        std::vector<double> a(size_t(m * k)), bt(size_t(n * k)),
+            c(size_t(m * ldc), -1.0);
+        for (double &v : a)
+          v = value(rng);
+        for (double &v : bt)
+          v = value(rng);
+        gemmDouble(m, n, k, a.data(), bt.data(), c.data(), ldc);
+        for (int64_t i = 0; i < m; ++i)
+          for (int64_t j = 0; j < ldc; ++j) {
+            double want = -1.0; // the padding of each row stays untouched
+            if (j < n) {
+              want = 0;
+              for (int64_t x = 0; x < k; ++x)
+                want += a[size_t(i * k + x)] * bt[size_t(j * k + x)];
+            }
+            EXPECT_EQ(c[size_t(i * ldc + j)], want)
+                << m << "x" << n << "x" << k << " at (" << i << ", " << j
+                << ")";
+          }
+      }
+}
+
 TEST(ConvWindow, Im2colTransposedIsTheTranspose) {
   ConvWindow w{5, 6, 3, 2, 2, 1, 1, 0, 1, 2, 3, 4};
   const int64_t channels = 2, ck = channels * w.kh * w.kw,

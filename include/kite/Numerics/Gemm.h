@@ -30,6 +30,12 @@ template <typename T> struct MatrixRef {
 void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
           MatrixRef<float> b, float *c, int64_t ldc, bool accumulate = false);
 
+/// c (m x n, leading dimension ldc) = a (m x k, row-major, dense) * b,
+/// where `bt` is b's transpose (n x k, row-major: a filter as stored),
+/// summed in double: the reference precision of float convolutions.
+void gemmDouble(int64_t m, int64_t n, int64_t k, const double *a,
+                const double *bt, double *c, int64_t ldc);
+
 } // namespace kite::numerics
 
 #endif // KITE_NUMERICS_GEMM_H
