@@ -122,38 +122,8 @@ private:
           hi = std::numeric_limits<int64_t>::max();
 };
 
-/// How many terms of exact integer products a float GEMM can sum exactly:
-/// every partial sum stays below 2^24, whatever order the GEMM adds in
-/// (0: none; the products themselves may not fit).
-int64_t exactFloatTerms(uint64_t maxA, uint64_t maxW) {
-  constexpr uint64_t kExact = uint64_t(1) << 24;
-  if (maxA == 0 || maxW == 0)
-    return std::numeric_limits<int64_t>::max();
-  if (maxA >= kExact || maxW >= kExact || maxA * maxW > kExact)
-    return 0;
-  return int64_t(kExact / (maxA * maxW));
-}
-
-using numerics::MatrixRef;
-
-/// acc (M x N, row-major) += a (M x K) * b (K x N) for integer-valued
-/// matrices: one float GEMM per run of `terms` reduction steps (each exact,
-/// exactFloatTerms), summed in int64.
-void addExactProduct(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
-                     MatrixRef<float> b, int64_t terms,
-                     std::vector<int64_t> &acc) {
-  std::vector<float> part(size_t(m * n));
-  for (int64_t x0 = 0; x0 < k; x0 += terms) {
-    int64_t len = std::min(terms, k - x0);
-    MatrixRef<float> aRun{a.data + (a.transposed ? x0 * a.ld : x0), a.ld,
-                          a.transposed};
-    MatrixRef<float> bRun{b.data + (b.transposed ? x0 : x0 * b.ld), b.ld,
-                          b.transposed};
-    numerics::gemm(m, n, len, aRun, bRun, part.data(), n);
-    for (size_t idx = 0; idx < acc.size(); ++idx)
-      acc[idx] += int64_t(part[idx]);
-  }
-}
+using numerics::addExactProduct;
+using numerics::exactFloatTerms;
 
 /// Zeroes, in every row, all but the elements the N:M selection `nm` keeps
 /// (numerics::keptByLastTerm: for a later term of a series, those it takes
@@ -333,7 +303,8 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
       // each exact, summed in int64 (bit for bit the loop below, ~50x
       // faster on a ResNet's convolutions).
       std::vector<float> fa(a.begin(), a.end()), fw(w.begin(), w.end());
-      addExactProduct(m, n, k, {fa.data(), k}, {fw.data(), n}, terms, acc);
+      addExactProduct(m, n, k, {fa.data(), k}, {fw.data(), n}, terms,
+                      acc.data());
     } else {
       // Row by row, so each product row reads a contiguous weight row.
       for (int64_t i = 0; i < m; ++i)
@@ -441,7 +412,7 @@ std::optional<LogicalResult> exactIntConv2d(Conv2DOp op, const Tensor &x,
       window.im2col(xf.data() + (b * c + g * cg) * plane, cg, patches.data());
       std::fill(acc.begin(), acc.end(), 0);
       addExactProduct(fg, positions, ck, {filter.data(), ck},
-                      {patches.data(), ck, true}, terms, acc);
+                      {patches.data(), ck, true}, terms, acc.data());
       int64_t *dst = result.i.data() + (b * fc + g * fg) * positions;
       // The general path saturates the group's sum, then the total.
       for (int64_t idx = 0; idx < fg * positions; ++idx)

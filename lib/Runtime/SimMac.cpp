@@ -8,9 +8,43 @@
 
 #include "SimulatorImpl.h"
 
+#include "kite/Numerics/Gemm.h"
+
 using namespace kite::rt;
 using kite::numerics::signExtend;
 namespace numerics = kite::numerics;
+
+namespace {
+/// out[i][j] += table[a[i][t] << 8 | w[t][j]] over t: table-driven products
+/// (approximate multipliers, LP), one lookup each. Compiled per vector
+/// width (target_clones by CPU feature) so the AVX2 and AVX-512 clones
+/// gather eight or sixteen products at once.
+template <typename Product>
+inline __attribute__((always_inline)) void
+gatherProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
+               const uint8_t *w, const Product *table, int64_t *out) {
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t t = 0; t < k; ++t) {
+      const Product *row = table + (size_t(a[i * k + t]) << 8);
+      const uint8_t *wrow = w + t * n;
+      int64_t *o = out + i * n;
+      for (int64_t j = 0; j < n; ++j)
+        o[j] += row[wrow[j]];
+    }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void
+gatherInt32(int64_t m, int64_t k, int64_t n, const uint8_t *a, const uint8_t *w,
+            const int32_t *table, int64_t *out) {
+  gatherProducts(m, k, n, a, w, table, out);
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void
+gatherInt64(int64_t m, int64_t k, int64_t n, const uint8_t *a, const uint8_t *w,
+            const int64_t *table, int64_t *out) {
+  gatherProducts(m, k, n, a, w, table, out);
+}
+} // namespace
 
 bool Simulator::Impl::configMma(const Instr &x) {
   const decoded::ConfigMma d(x);
@@ -66,11 +100,34 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
   }
   config.lhs = a;
   config.rhs = w;
+  for (unsigned byte = 0; byte < 256; ++byte)
+    if (!a.isLP) {
+      int64_t av = operandValue(a, uint8_t(byte)),
+              wv = operandValue(w, uint8_t(byte));
+      config.lhsValue[byte] = float(av);
+      config.rhsValue[byte] = float(wv);
+      config.lhsValid[byte] = inFormat(a, av);
+      config.rhsValid[byte] = inFormat(w, wv);
+    }
   config.component = "mac " + a.str() + "x" + w.str() + " " + name;
   if (a.isLP) {
     numerics::lpProductTable(*config.lhsCodec, *config.rhsCodec,
                              int(target.lpAccFracBits), config.lpProducts,
                              config.lpNar);
+    auto narAt = [&](unsigned x, unsigned y) {
+      return config.lpNar[x << 8 | y] != 0;
+    };
+    for (unsigned x = 0; x < 256; ++x) {
+      config.lpNarA[x] = config.lpNarW[x] = 1;
+      for (unsigned y = 0; y < 256; ++y) {
+        config.lpNarA[x] &= narAt(x, y);
+        config.lpNarW[x] &= narAt(y, x);
+      }
+    }
+    for (unsigned x = 0; x < 256; ++x)
+      for (unsigned y = 0; y < 256; ++y)
+        config.lpNarOther[x] |=
+            narAt(x, y) && !config.lpNarA[x] && !config.lpNarW[y];
   } else if (config.multiplier) {
     config.intProducts.assign(256 * 256, 0);
     for (unsigned x = 0; x < 256; ++x)
@@ -86,12 +143,13 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
   return true;
 }
 
-bool Simulator::Impl::intOperand(const OperandFormat &f, uint8_t byte,
-                                 int64_t &v) {
-  v = operandValue(f, byte);
-  if (!inFormat(f, v))
-    return fail("operand value " + std::to_string(v) + " is outside " +
-                f.str());
+bool Simulator::Impl::checkOperands(const OperandFormat &f,
+                                    const std::array<bool, 256> &valid,
+                                    const uint8_t *bytes, int64_t count) {
+  for (int64_t e = 0; e < count; ++e)
+    if (!valid[bytes[e]])
+      return fail("operand value " + std::to_string(operandValue(f, bytes[e])) +
+                  " is outside " + f.str());
   return true;
 }
 
@@ -151,15 +209,11 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
     std::fill(out, out + m * n, 0);
     std::fill(nar, nar + m * n, 0);
   }
-  if (!mac->lhs.isLP) { // range checks; LP codes are all valid
-    int64_t v;
-    for (int64_t e = 0; e < m * k; ++e)
-      if (!intOperand(mac->lhs, act[size_t(a + e)], v))
-        return false;
-    for (int64_t e = 0; e < k * n; ++e)
-      if (!intOperand(mac->rhs, weight[size_t(b + e)], v))
-        return false;
-  }
+  // Range checks; LP codes are all valid.
+  if (!mac->lhs.isLP &&
+      (!checkOperands(mac->lhs, mac->lhsValid, &act[size_t(a)], m * k) ||
+       !checkOperands(mac->rhs, mac->rhsValid, &weight[size_t(b)], k * n)))
+    return false;
   const uint8_t *wa = &act[size_t(a)], *ww = &weight[size_t(b)];
   std::vector<uint8_t> selected;
   if (keep) {
@@ -175,46 +229,50 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
     }
     wa = selected.data();
   }
-  // Table-driven products accumulate row by row: out[i][j] += P[a_it][w_tj].
-  auto gather = [&](const auto &table, auto &&perEntry) {
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t t = 0; t < k; ++t) {
-        size_t base = size_t(wa[i * k + t]) << 8;
-        const uint8_t *wrow = ww + t * n;
-        for (int64_t j = 0; j < n; ++j)
-          perEntry(i * n + j, base | wrow[j], table);
-      }
-  };
   if (!mac->lpProducts.empty()) {
-    gather(mac->lpProducts, [&](int64_t o, size_t at, const auto &table) {
-      out[o] += table[at];
-      nar[o] |= mac->lpNar[at];
-    });
-  } else if (!mac->intProducts.empty()) {
-    gather(mac->intProducts, [&](int64_t o, size_t at, const auto &table) {
-      out[o] += table[at];
-    });
-  } else {
-    // Exact integers: widen once, multiply-accumulate in int32 over the
-    // tile (|products| < 2^16, so sums of up to 2^15 terms fit) and add
-    // the tile's sums to the 64-bit accumulators.
-    std::vector<int32_t> vw(static_cast<size_t>(k * n)),
-        row(static_cast<size_t>(n));
-    for (int64_t e = 0; e < k * n; ++e)
-      vw[size_t(e)] = int32_t(operandValue(mac->rhs, ww[e]));
+    gatherInt64(m, k, n, wa, ww, mac->lpProducts.data(), out);
+    // NaR: a product is NaR when an operand is (a whole row or column of
+    // the table), which is summed per row and column, or in the rare
+    // other entries, looked up for the codes that have any.
+    std::vector<uint8_t> colNar(static_cast<size_t>(n), 0);
+    for (int64_t t = 0; t < k; ++t)
+      for (int64_t j = 0; j < n; ++j)
+        colNar[size_t(j)] |= mac->lpNarW[ww[t * n + j]];
     for (int64_t i = 0; i < m; ++i) {
-      for (int64_t t0 = 0; t0 < k; t0 += 1 << 15) {
-        std::fill(row.begin(), row.end(), 0);
-        for (int64_t t = t0; t < std::min(k, t0 + (1 << 15)); ++t) {
-          int32_t a32 = int32_t(operandValue(mac->lhs, wa[i * k + t]));
-          const int32_t *wrow = &vw[size_t(t * n)];
-          for (int64_t j = 0; j < n; ++j)
-            row[size_t(j)] += a32 * wrow[j];
-        }
+      uint8_t rowNar = 0;
+      for (int64_t t = 0; t < k; ++t) {
+        uint8_t code = wa[i * k + t];
+        rowNar |= mac->lpNarA[code];
+        if (!mac->lpNarOther[code])
+          continue;
+        const uint8_t *row = mac->lpNar.data() + (size_t(code) << 8),
+                      *wrow = ww + t * n;
         for (int64_t j = 0; j < n; ++j)
-          out[i * n + j] += row[size_t(j)];
+          nar[i * n + j] |= row[wrow[j]];
       }
+      for (int64_t j = 0; j < n; ++j)
+        nar[i * n + j] |= rowNar | colNar[size_t(j)];
     }
+  } else if (!mac->intProducts.empty()) {
+    gatherInt32(m, k, n, wa, ww, mac->intProducts.data(), out);
+  } else {
+    // Exact integers: a float GEMM per run of the reduction short enough
+    // for every partial sum to be exact, added to the 64-bit accumulators
+    // (bit for bit an integer loop). The operands were range-checked above.
+    auto magnitude = [](const OperandFormat &f) {
+      return f.isSigned ? uint64_t(1) << (f.bits - 1)
+                        : (uint64_t(1) << f.bits) - 1;
+    };
+    exactA.resize(size_t(m * k));
+    exactW.resize(size_t(k * n));
+    for (int64_t e = 0; e < m * k; ++e)
+      exactA[size_t(e)] = mac->lhsValue[wa[e]];
+    for (int64_t e = 0; e < k * n; ++e)
+      exactW[size_t(e)] = mac->rhsValue[ww[e]];
+    numerics::addExactProduct(
+        m, n, k, {exactA.data(), k}, {exactW.data(), n},
+        numerics::exactFloatTerms(magnitude(mac->lhs), magnitude(mac->rhs)),
+        out);
   }
   finishMma(m, keep ? ceilDiv(k, group) * keep : k, n, reads, writes);
   return true;
@@ -273,15 +331,9 @@ bool Simulator::Impl::mmaNM(const Instr &x) {
       if (vi[r * n + j] >= group || (r / keep) * group + vi[r * n + j] >= k)
         return fail("index " + std::to_string(vi[r * n + j]) + " of row " +
                     std::to_string(r) + " lies outside its group");
-  int64_t v;
-  if (!mac->lhs.isLP) {
-    for (int64_t e = 0; e < m * k; ++e)
-      if (!intOperand(mac->lhs, va[e], v))
-        return false;
-    for (int64_t e = 0; e < rows * n; ++e)
-      if (!intOperand(mac->rhs, vb[e], v))
-        return false;
-  }
+  if (!mac->lhs.isLP && (!checkOperands(mac->lhs, mac->lhsValid, va, m * k) ||
+                         !checkOperands(mac->rhs, mac->rhsValid, vb, rows * n)))
+    return false;
   int64_t *out = &acc[size_t(c / kAccWordBytes)];
   uint8_t *nar = &accNar[size_t(c / kAccWordBytes)];
   if (!accumulate) {

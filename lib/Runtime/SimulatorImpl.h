@@ -26,6 +26,7 @@
 #include "kite/Numerics/NMSelect.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -119,12 +120,20 @@ struct Simulator::Impl {
     std::vector<int32_t> intProducts;
     std::vector<int64_t> lpProducts;
     std::vector<uint8_t> lpNar;
+    /// lpNar split: codes whose every product is NaR (activation, weight),
+    /// and activation codes with NaR products outside those rows/columns.
+    std::array<uint8_t, 256> lpNarA{}, lpNarW{}, lpNarOther{};
+    /// Integer operands by stored byte: value, and whether the format holds it.
+    std::array<float, 256> lhsValue{}, rhsValue{};
+    std::array<bool, 256> lhsValid{}, rhsValid{};
     double energyPj = 0;
     std::string component;
   };
   /// Built once per distinct config_mma, reused by later runs and layers.
   std::map<std::tuple<int64_t, int64_t, std::string>, MacConfig> macConfigs;
   const MacConfig *mac = nullptr; ///< the active one; null before config_mma
+  /// Exact integer operands as floats for mma's GEMM, kept between calls.
+  std::vector<float> exactA, exactW;
 
   Stats stats;
   double totalPj = 0;
@@ -306,7 +315,10 @@ struct Simulator::Impl {
                       const std::string &name, MacConfig &config);
 
   /// The value of an integer operand byte, or failure outside its format.
-  bool intOperand(const OperandFormat &f, uint8_t byte, int64_t &v);
+  /// Fails naming the first of `count` operand bytes its format does not
+  /// hold.
+  bool checkOperands(const OperandFormat &f, const std::array<bool, 256> &valid,
+                     const uint8_t *bytes, int64_t count);
 
   /// mma, and with `actNM` mma_act_nm: the A tile read through the
   /// run-time N:M selection along k (numerics::keptByLastTerm on the operand

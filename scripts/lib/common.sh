@@ -12,7 +12,7 @@ KITE_PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libzstd-dev
   libgtest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev libonnx-testdata libeigen3-dev libzip-dev zlib1g-dev
-  libdnnl-dev
+  libdnnl-dev libopenblas-dev
   pkg-config
   python3-onnx
 )

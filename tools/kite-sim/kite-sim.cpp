@@ -10,6 +10,7 @@
 #include "kite/Runtime/HostRun.h"
 #include "kite/TensorIO/Npy.h"
 
+#include <chrono>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -49,6 +50,8 @@ options:
   --print-isa          print the instruction table (markdown) and exit
   --profile            print count, busy cycles and energy per instruction kind
   --quiet              do not print the statistics
+  --time               print the simulation's wall time and its rate in
+                       simulated MACs per second (loading excluded)
   --help               this text
 )";
 
@@ -56,7 +59,7 @@ struct Options {
   std::string binaryPath, labelsPath, statsPath, tracePath;
   std::vector<std::string> inputPaths, outputPaths;
   bool batch = false, disassemble = false, quiet = false, printIsa = false,
-       profile = false;
+       time = false, profile = false;
 };
 
 /// Parses argv; "" on success, else the problem.
@@ -109,6 +112,8 @@ static std::string parseArgs(int argc, char **argv, Options &o, bool &help) {
       o.printIsa = true;
     } else if (arg == "--quiet" || arg == "-quiet") {
       o.quiet = true;
+    } else if (arg == "--time" || arg == "-time") {
+      o.time = true;
     } else if (!arg.empty() && arg[0] == '-') {
       return "unknown option " + arg + " (see --help)";
     } else if (o.binaryPath.empty()) {
@@ -260,8 +265,12 @@ static int simulate(int argc, char **argv) {
   sim.enableTrace(!opt.tracePath.empty());
   sim.enableProfile(opt.profile);
   std::vector<HostTensor> outputs;
+  auto start = std::chrono::steady_clock::now();
   if (!rt::runOnHostTensors(sim, program, inputs, opt.batch, outputs, error))
     return fail(opt.binaryPath + ": " + error);
+  double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
 
   for (size_t k = 0; k < opt.outputPaths.size() && k < outputs.size(); ++k)
     if (!tensorio::writeNpy(opt.outputPaths[k], outputs[k], &error))
@@ -269,6 +278,11 @@ static int simulate(int argc, char **argv) {
 
   const rt::Stats &s = sim.stats();
   const rt::TargetParams &t = program.target;
+  if (opt.time)
+    std::fprintf(stderr,
+                 "kite-sim: %" PRId64 " runs in %.4f s: %.4g MAC/s simulated "
+                 "(%" PRId64 " MACs, loading excluded)\n",
+                 s.runs, wall, wall > 0 ? double(s.macs) / wall : 0.0, s.macs);
   if (!opt.quiet) {
     char line[256];
     std::snprintf(line, sizeof line,

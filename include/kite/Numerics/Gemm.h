@@ -30,6 +30,18 @@ template <typename T> struct MatrixRef {
 void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
           MatrixRef<float> b, float *c, int64_t ldc, bool accumulate = false);
 
+/// How many terms of integer products with |a| <= maxA and |w| <= maxW a
+/// float GEMM sums exactly: every partial sum stays below 2^24, whatever
+/// order the GEMM adds in (0: not even one product fits).
+int64_t exactFloatTerms(uint64_t maxA, uint64_t maxW);
+
+/// acc (m x n, row-major, dense) += a (m x k) * b (k x n) for
+/// integer-valued float matrices: one float GEMM per run of `terms`
+/// reduction steps (each exact, exactFloatTerms), summed in int64. Bit for
+/// bit the integer loop, at the float GEMM's speed.
+void addExactProduct(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
+                     MatrixRef<float> b, int64_t terms, int64_t *acc);
+
 /// c (m x n, leading dimension ldc) = a (m x k, row-major, dense) * b,
 /// where `bt` is b's transpose (n x k, row-major: a filter as stored),
 /// summed in double: the reference precision of float convolutions.
