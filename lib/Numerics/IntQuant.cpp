@@ -15,27 +15,10 @@ std::string IntFormat::validate(unsigned bits) {
   return "";
 }
 
-int64_t kite::numerics::roundHalfEven(double x) {
-  return int64_t(std::nearbyint(x)); // default rounding mode: to nearest even
-}
-
 int64_t kite::numerics::castFloatToInt(double v, unsigned bits) {
   double lo = -std::ldexp(1.0, int(bits) - 1),
          hi = std::ldexp(1.0, int(bits) - 1) - 1;
   return roundHalfEven(std::isnan(v) ? 0.0 : std::min(std::max(v, lo), hi));
-}
-
-int64_t kite::numerics::quantize(double x, double scale, int64_t zeroPoint,
-                                 IntFormat format) {
-  double scaled = x / scale;
-  if (std::isnan(scaled))
-    return std::clamp<int64_t>(zeroPoint, format.min(), format.max());
-  // Clamp before converting so huge values cannot overflow int64.
-  double lo = double(format.min() - zeroPoint) - 1.0;
-  double hi = double(format.max() - zeroPoint) + 1.0;
-  scaled = std::clamp(scaled, lo, hi);
-  return std::clamp(roundHalfEven(scaled) + zeroPoint, format.min(),
-                    format.max());
 }
 
 QuantParams kite::numerics::paramsForRange(double lo, double hi,

@@ -146,6 +146,9 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
 bool Simulator::Impl::checkOperands(const OperandFormat &f,
                                     const std::array<bool, 256> &valid,
                                     const uint8_t *bytes, int64_t count) {
+  // Formats that fill their storage byte hold every byte.
+  if (f.bits == f.storageBits && f.storageBits == 8)
+    return true;
   for (int64_t e = 0; e < count; ++e)
     if (!valid[bytes[e]])
       return fail("operand value " + std::to_string(operandValue(f, bytes[e])) +

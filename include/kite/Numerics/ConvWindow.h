@@ -40,15 +40,24 @@ struct ConvWindow {
   void im2col(const T *image, int64_t channels, T *patches) const {
     int64_t ck = channels * kh * kw;
     for (int64_t y = 0; y < oh; ++y)
-      for (int64_t x = 0; x < ow; ++x)
+      for (int64_t x = 0; x < ow; ++x) {
+        T *row = patches + (y * ow + x) * ck;
         for (int64_t ch = 0; ch < channels; ++ch)
-          for (int64_t ky = 0; ky < kh; ++ky)
-            for (int64_t kx = 0; kx < kw; ++kx) {
-              int64_t iy, ix;
-              patches[(y * ow + x) * ck + (ch * kh + ky) * kw + kx] =
-                  source(y, x, ky, kx, iy, ix) ? image[(ch * ih + iy) * iw + ix]
-                                               : T();
+          for (int64_t ky = 0; ky < kh; ++ky) {
+            T *dst = row + (ch * kh + ky) * kw;
+            int64_t iy = y * strideY + ky * dilY - padTop;
+            if (iy < 0 || iy >= ih) {
+              for (int64_t kx = 0; kx < kw; ++kx)
+                dst[kx] = T();
+              continue;
             }
+            const T *src = image + (ch * ih + iy) * iw;
+            for (int64_t kx = 0; kx < kw; ++kx) {
+              int64_t ix = x * strideX + kx * dilX - padLeft;
+              dst[kx] = ix >= 0 && ix < iw ? src[ix] : T();
+            }
+          }
+      }
   }
 
   /// The transpose of im2col's patches, built directly: row

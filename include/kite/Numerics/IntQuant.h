@@ -8,6 +8,7 @@
 #ifndef KITE_NUMERICS_INTQUANT_H
 #define KITE_NUMERICS_INTQUANT_H
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -31,10 +32,24 @@ struct IntFormat {
 };
 
 /// Round half to even, the rounding every Kite quantizer uses.
-int64_t roundHalfEven(double x);
+inline int64_t roundHalfEven(double x) {
+  return int64_t(std::nearbyint(x)); // default rounding mode: to nearest even
+}
 
-/// clamp(roundHalfEven(x / scale) + zeroPoint, min, max).
-int64_t quantize(double x, double scale, int64_t zeroPoint, IntFormat format);
+/// clamp(roundHalfEven(x / scale) + zeroPoint, min, max). Inline: the
+/// simulator's drain quantizes every element it stores.
+inline int64_t quantize(double x, double scale, int64_t zeroPoint,
+                        IntFormat format) {
+  double scaled = x / scale;
+  if (std::isnan(scaled))
+    return std::clamp<int64_t>(zeroPoint, format.min(), format.max());
+  // Clamp before converting so huge values cannot overflow int64.
+  double lo = double(format.min() - zeroPoint) - 1.0;
+  double hi = double(format.max() - zeroPoint) + 1.0;
+  scaled = std::clamp(scaled, lo, hi);
+  return std::clamp(roundHalfEven(scaled) + zeroPoint, format.min(),
+                    format.max());
+}
 /// (q - zeroPoint) * scale.
 inline double dequantize(int64_t q, double scale, int64_t zeroPoint) {
   return double(q - zeroPoint) * scale;
