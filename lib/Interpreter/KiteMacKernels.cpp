@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 using namespace mlir;
 using namespace kite;
@@ -49,6 +50,7 @@ constexpr int kDefaultLPAccFracBits = 16;
 struct LPProducts {
   std::vector<int64_t> products;
   std::vector<uint8_t> nar;
+  std::optional<numerics::LPNarMap> narMap;
 };
 
 const LPProducts &getProducts(const numerics::LPCodec &a,
@@ -63,6 +65,7 @@ const LPProducts &getProducts(const numerics::LPCodec &a,
   if (!slot) {
     slot = std::make_unique<LPProducts>();
     numerics::lpProductTable(a, w, frac, slot->products, slot->nar);
+    slot->narMap.emplace(slot->nar);
   }
   return *slot;
 }
@@ -244,16 +247,10 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
         selectNM(w, n, 1, k, n, rhs.sparsity, magnitude(cw));
       std::fill(acc.begin(), acc.end(), 0);
       std::fill(nar.begin(), nar.end(), 0);
-      for (int64_t i = 0; i < m; ++i)
-        for (int64_t x = 0; x < k; ++x) {
-          size_t row = size_t(a[size_t(i * k + x)]) << 8;
-          const int64_t *products = table.products.data() + row;
-          const uint8_t *nars = table.nar.data() + row, *wRow = &w[x * n];
-          for (int64_t j = 0; j < n; ++j) {
-            acc[size_t(i * n + j)] += products[wRow[j]];
-            nar[size_t(i * n + j)] |= nars[wRow[j]];
-          }
-        }
+      numerics::addTableProducts(m, k, n, a.data(), w.data(),
+                                 table.products.data(), acc.data());
+      numerics::orNarProducts(m, k, n, a.data(), w.data(), table.nar,
+                              *table.narMap, nar.data());
       for (int64_t idx = 0; idx < m * n; ++idx) {
         float &dst = result.f[b * outSize + idx];
         dst = nar[size_t(idx)]

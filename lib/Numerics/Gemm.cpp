@@ -58,3 +58,47 @@ void kite::numerics::addExactProduct(int64_t m, int64_t n, int64_t k,
       acc[idx] += int64_t(part[idx]);
   }
 }
+
+namespace {
+/// out[i][j] += table[a[i][t] << 8 | w[t][j]] over t: table-driven products
+/// (approximate multipliers, LP), one lookup each. Compiled per vector
+/// width (target_clones by CPU feature) so the AVX2 and AVX-512 clones
+/// gather eight or sixteen products at once.
+template <typename Product>
+inline __attribute__((always_inline)) void
+gatherProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
+               const uint8_t *w, const Product *table, int64_t *out) {
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t t = 0; t < k; ++t) {
+      const Product *row = table + (size_t(a[i * k + t]) << 8);
+      const uint8_t *wrow = w + t * n;
+      int64_t *o = out + i * n;
+      for (int64_t j = 0; j < n; ++j)
+        o[j] += row[wrow[j]];
+    }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void
+tableInt32(int64_t m, int64_t k, int64_t n, const uint8_t *a, const uint8_t *w,
+           const int32_t *table, int64_t *out) {
+  gatherProducts(m, k, n, a, w, table, out);
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void
+tableInt64(int64_t m, int64_t k, int64_t n, const uint8_t *a, const uint8_t *w,
+           const int64_t *table, int64_t *out) {
+  gatherProducts(m, k, n, a, w, table, out);
+}
+} // namespace
+
+void kite::numerics::addTableProducts(int64_t m, int64_t k, int64_t n,
+                                      const uint8_t *a, const uint8_t *w,
+                                      const int32_t *table, int64_t *out) {
+  tableInt32(m, k, n, a, w, table, out);
+}
+
+void kite::numerics::addTableProducts(int64_t m, int64_t k, int64_t n,
+                                      const uint8_t *a, const uint8_t *w,
+                                      const int64_t *table, int64_t *out) {
+  tableInt64(m, k, n, a, w, table, out);
+}

@@ -221,3 +221,41 @@ void kite::numerics::lpProductTable(const LPCodec &a, const LPCodec &w,
       nar[x << 8 | y] = isNar;
     }
 }
+
+kite::numerics::LPNarMap::LPNarMap(const std::vector<uint8_t> &nar) {
+  auto at = [&](unsigned x, unsigned y) { return nar[x << 8 | y] != 0; };
+  for (unsigned x = 0; x < 256; ++x) {
+    byA[x] = byW[x] = 1;
+    for (unsigned y = 0; y < 256; ++y) {
+      byA[x] &= at(x, y);
+      byW[x] &= at(y, x);
+    }
+  }
+  for (unsigned x = 0; x < 256; ++x)
+    for (unsigned y = 0; y < 256; ++y)
+      other[x] |= at(x, y) && !byA[x] && !byW[y];
+}
+
+void kite::numerics::orNarProducts(int64_t m, int64_t k, int64_t n,
+                                   const uint8_t *a, const uint8_t *w,
+                                   const std::vector<uint8_t> &nar,
+                                   const LPNarMap &map, uint8_t *out) {
+  std::vector<uint8_t> colNar(static_cast<size_t>(n), 0);
+  for (int64_t t = 0; t < k; ++t)
+    for (int64_t j = 0; j < n; ++j)
+      colNar[size_t(j)] |= map.byW[w[t * n + j]];
+  for (int64_t i = 0; i < m; ++i) {
+    uint8_t rowNar = 0;
+    for (int64_t t = 0; t < k; ++t) {
+      uint8_t code = a[i * k + t];
+      rowNar |= map.byA[code];
+      if (!map.other[code])
+        continue;
+      const uint8_t *row = nar.data() + (size_t(code) << 8), *wrow = w + t * n;
+      for (int64_t j = 0; j < n; ++j)
+        out[i * n + j] |= row[wrow[j]];
+    }
+    for (int64_t j = 0; j < n; ++j)
+      out[i * n + j] |= rowNar | colNar[size_t(j)];
+  }
+}

@@ -14,38 +14,6 @@ using namespace kite::rt;
 using kite::numerics::signExtend;
 namespace numerics = kite::numerics;
 
-namespace {
-/// out[i][j] += table[a[i][t] << 8 | w[t][j]] over t: table-driven products
-/// (approximate multipliers, LP), one lookup each. Compiled per vector
-/// width (target_clones by CPU feature) so the AVX2 and AVX-512 clones
-/// gather eight or sixteen products at once.
-template <typename Product>
-inline __attribute__((always_inline)) void
-gatherProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
-               const uint8_t *w, const Product *table, int64_t *out) {
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t t = 0; t < k; ++t) {
-      const Product *row = table + (size_t(a[i * k + t]) << 8);
-      const uint8_t *wrow = w + t * n;
-      int64_t *o = out + i * n;
-      for (int64_t j = 0; j < n; ++j)
-        o[j] += row[wrow[j]];
-    }
-}
-
-__attribute__((target_clones("avx512f", "avx2", "default"))) void
-gatherInt32(int64_t m, int64_t k, int64_t n, const uint8_t *a, const uint8_t *w,
-            const int32_t *table, int64_t *out) {
-  gatherProducts(m, k, n, a, w, table, out);
-}
-
-__attribute__((target_clones("avx512f", "avx2", "default"))) void
-gatherInt64(int64_t m, int64_t k, int64_t n, const uint8_t *a, const uint8_t *w,
-            const int64_t *table, int64_t *out) {
-  gatherProducts(m, k, n, a, w, table, out);
-}
-} // namespace
-
 bool Simulator::Impl::configMma(const Instr &x) {
   const decoded::ConfigMma d(x);
   auto key = std::make_tuple(d.lhs_format, d.rhs_format, d.multiplier);
@@ -114,20 +82,7 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
     numerics::lpProductTable(*config.lhsCodec, *config.rhsCodec,
                              int(target.lpAccFracBits), config.lpProducts,
                              config.lpNar);
-    auto narAt = [&](unsigned x, unsigned y) {
-      return config.lpNar[x << 8 | y] != 0;
-    };
-    for (unsigned x = 0; x < 256; ++x) {
-      config.lpNarA[x] = config.lpNarW[x] = 1;
-      for (unsigned y = 0; y < 256; ++y) {
-        config.lpNarA[x] &= narAt(x, y);
-        config.lpNarW[x] &= narAt(y, x);
-      }
-    }
-    for (unsigned x = 0; x < 256; ++x)
-      for (unsigned y = 0; y < 256; ++y)
-        config.lpNarOther[x] |=
-            narAt(x, y) && !config.lpNarA[x] && !config.lpNarW[y];
+    config.lpNarMap.emplace(config.lpNar);
   } else if (config.multiplier) {
     config.intProducts.assign(256 * 256, 0);
     for (unsigned x = 0; x < 256; ++x)
@@ -233,31 +188,10 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
     wa = selected.data();
   }
   if (!mac->lpProducts.empty()) {
-    gatherInt64(m, k, n, wa, ww, mac->lpProducts.data(), out);
-    // NaR: a product is NaR when an operand is (a whole row or column of
-    // the table), which is summed per row and column, or in the rare
-    // other entries, looked up for the codes that have any.
-    std::vector<uint8_t> colNar(static_cast<size_t>(n), 0);
-    for (int64_t t = 0; t < k; ++t)
-      for (int64_t j = 0; j < n; ++j)
-        colNar[size_t(j)] |= mac->lpNarW[ww[t * n + j]];
-    for (int64_t i = 0; i < m; ++i) {
-      uint8_t rowNar = 0;
-      for (int64_t t = 0; t < k; ++t) {
-        uint8_t code = wa[i * k + t];
-        rowNar |= mac->lpNarA[code];
-        if (!mac->lpNarOther[code])
-          continue;
-        const uint8_t *row = mac->lpNar.data() + (size_t(code) << 8),
-                      *wrow = ww + t * n;
-        for (int64_t j = 0; j < n; ++j)
-          nar[i * n + j] |= row[wrow[j]];
-      }
-      for (int64_t j = 0; j < n; ++j)
-        nar[i * n + j] |= rowNar | colNar[size_t(j)];
-    }
+    numerics::addTableProducts(m, k, n, wa, ww, mac->lpProducts.data(), out);
+    numerics::orNarProducts(m, k, n, wa, ww, mac->lpNar, *mac->lpNarMap, nar);
   } else if (!mac->intProducts.empty()) {
-    gatherInt32(m, k, n, wa, ww, mac->intProducts.data(), out);
+    numerics::addTableProducts(m, k, n, wa, ww, mac->intProducts.data(), out);
   } else {
     // Exact integers: a float GEMM per run of the reduction short enough
     // for every partial sum to be exact, added to the 64-bit accumulators

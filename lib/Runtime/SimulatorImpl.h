@@ -120,9 +120,7 @@ struct Simulator::Impl {
     std::vector<int32_t> intProducts;
     std::vector<int64_t> lpProducts;
     std::vector<uint8_t> lpNar;
-    /// lpNar split: codes whose every product is NaR (activation, weight),
-    /// and activation codes with NaR products outside those rows/columns.
-    std::array<uint8_t, 256> lpNarA{}, lpNarW{}, lpNarOther{};
+    std::optional<numerics::LPNarMap> lpNarMap;
     /// Integer operands by stored byte: value, and whether the format holds it.
     std::array<float, 256> lhsValue{}, rhsValue{};
     std::array<bool, 256> lhsValid{}, rhsValid{};

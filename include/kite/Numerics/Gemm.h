@@ -42,6 +42,15 @@ int64_t exactFloatTerms(uint64_t maxA, uint64_t maxW);
 void addExactProduct(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
                      MatrixRef<float> b, int64_t terms, int64_t *acc);
 
+/// out (m x n, dense) += the sum over t of table[a[i][t] << 8 | w[t][j]]:
+/// products looked up by the operands' codes (approximate multipliers, LP)
+/// for a (m x k) and w (k x n) of codes. Compiled per vector width, so the
+/// AVX2 and AVX-512 clones gather 8 or 16 products at once.
+void addTableProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
+                      const uint8_t *w, const int32_t *table, int64_t *out);
+void addTableProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
+                      const uint8_t *w, const int64_t *table, int64_t *out);
+
 /// c (m x n, leading dimension ldc) = a (m x k, row-major, dense) * b,
 /// where `bt` is b's transpose (n x k, row-major: a filter as stored),
 /// summed in double: the reference precision of float convolutions.

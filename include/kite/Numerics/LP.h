@@ -9,6 +9,7 @@
 #ifndef KITE_NUMERICS_LP_H
 #define KITE_NUMERICS_LP_H
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -116,6 +117,21 @@ int64_t lpToFixed(const LPValue &v, int fracBits, bool *nar = nullptr);
 /// the interpreter's tables).
 void lpProductTable(const LPCodec &a, const LPCodec &w, int fracBits,
                     std::vector<int64_t> &products, std::vector<uint8_t> &nar);
+
+/// Where a product table's NaR entries lie: the codes all of whose
+/// products are NaR (as the activation, as the weight: NaR operands), and
+/// the activation codes with NaR products elsewhere (rare).
+struct LPNarMap {
+  std::array<uint8_t, 256> byA{}, byW{}, other{};
+  explicit LPNarMap(const std::vector<uint8_t> &nar);
+};
+
+/// out (m x n) |= whether any product of row i of a (m x k) and column j of
+/// w (k x n), both codes, is NaR in `nar`: rows and columns with a NaR
+/// operand at once, the table looked up only for `other` codes.
+void orNarProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
+                   const uint8_t *w, const std::vector<uint8_t> &nar,
+                   const LPNarMap &map, uint8_t *out);
 
 } // namespace kite::numerics
 
