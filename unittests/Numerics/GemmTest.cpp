@@ -1,7 +1,6 @@
 //===- GemmTest.cpp - numerics::gemm against loops ------------------------===//
 
 #include "kite/Numerics/Gemm.h"
-#include "kite/Numerics/ConvWindow.h"
 
 #include "gtest/gtest.h"
 
@@ -115,23 +114,6 @@ TEST(GemmDouble, MatchesLoopsAcrossPanelAndBlockEdges) {
                 << ")";
           }
       }
-}
-
-TEST(ConvWindow, Im2colTransposedIsTheTranspose) {
-  ConvWindow w{5, 6, 3, 2, 2, 1, 1, 0, 1, 2, 3, 4};
-  const int64_t channels = 2, ck = channels * w.kh * w.kw,
-                positions = w.oh * w.ow;
-  std::vector<float> image(size_t(channels * w.ih * w.iw));
-  for (size_t i = 0; i < image.size(); ++i)
-    image[i] = float(i + 1);
-  std::vector<float> patches(size_t(positions * ck)),
-      columns(size_t(ck * positions));
-  w.im2col(image.data(), channels, patches.data());
-  w.im2colTransposed(image.data(), channels, columns.data());
-  for (int64_t p = 0; p < positions; ++p)
-    for (int64_t x = 0; x < ck; ++x)
-      EXPECT_EQ(columns[size_t(x * positions + p)],
-                patches[size_t(p * ck + x)]);
 }
 
 } // namespace

@@ -11,6 +11,7 @@
 #ifndef KITE_NUMERICS_CONVWINDOW_H
 #define KITE_NUMERICS_CONVWINDOW_H
 
+#include <algorithm>
 #include <cstdint>
 
 namespace kite::numerics {
@@ -39,25 +40,40 @@ struct ConvWindow {
   template <typename T>
   void im2col(const T *image, int64_t channels, T *patches) const {
     int64_t ck = channels * kh * kw;
+    // Output columns whose every tap lies inside the input row: copied
+    // without bound checks.
+    int64_t xFirst = std::min(ow, (padLeft + strideX - 1) / strideX),
+            xEnd = xFirst;
+    while (xEnd < ow && xEnd * strideX + (kw - 1) * dilX - padLeft < iw)
+      ++xEnd;
     for (int64_t y = 0; y < oh; ++y)
-      for (int64_t x = 0; x < ow; ++x) {
-        T *row = patches + (y * ow + x) * ck;
-        for (int64_t ch = 0; ch < channels; ++ch)
-          for (int64_t ky = 0; ky < kh; ++ky) {
-            T *dst = row + (ch * kh + ky) * kw;
-            int64_t iy = y * strideY + ky * dilY - padTop;
-            if (iy < 0 || iy >= ih) {
-              for (int64_t kx = 0; kx < kw; ++kx)
-                dst[kx] = T();
-              continue;
-            }
-            const T *src = image + (ch * ih + iy) * iw;
+      for (int64_t ch = 0; ch < channels; ++ch)
+        for (int64_t ky = 0; ky < kh; ++ky) {
+          T *first = patches + y * ow * ck + (ch * kh + ky) * kw;
+          int64_t iy = y * strideY + ky * dilY - padTop;
+          if (iy < 0 || iy >= ih) {
+            for (int64_t x = 0; x < ow; ++x)
+              std::fill_n(first + x * ck, kw, T());
+            continue;
+          }
+          const T *src = image + (ch * ih + iy) * iw;
+          auto checked = [&](int64_t x) {
             for (int64_t kx = 0; kx < kw; ++kx) {
               int64_t ix = x * strideX + kx * dilX - padLeft;
-              dst[kx] = ix >= 0 && ix < iw ? src[ix] : T();
+              first[x * ck + kx] = ix >= 0 && ix < iw ? src[ix] : T();
             }
+          };
+          for (int64_t x = 0; x < xFirst; ++x)
+            checked(x);
+          for (int64_t x = xFirst; x < xEnd; ++x) {
+            const T *tap = src + x * strideX - padLeft;
+            T *dst = first + x * ck;
+            for (int64_t kx = 0; kx < kw; ++kx)
+              dst[kx] = tap[kx * dilX];
           }
-      }
+          for (int64_t x = std::max(xEnd, xFirst); x < ow; ++x)
+            checked(x);
+        }
   }
 
   /// The transpose of im2col's patches, built directly: row
