@@ -6,9 +6,11 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <cmath>
+#include <mutex>
 
 using namespace mlir;
 using namespace kite::interp;
@@ -100,7 +102,16 @@ Tensor Tensor::ints(ArrayRef<int64_t> shape, int64_t fill) {
 
 int64_t Tensor::size() const { return numElements(shape); }
 
-Interpreter::Interpreter() {
+struct Interpreter::ConstantCache {
+  std::mutex mutex;
+  DenseMap<Attribute, Tensor> tensors;
+};
+
+Interpreter::~Interpreter() = default;
+Interpreter::Interpreter(Interpreter &&) = default;
+Interpreter &Interpreter::operator=(Interpreter &&) = default;
+
+Interpreter::Interpreter() : constants(std::make_unique<ConstantCache>()) {
   registerBuiltinKernels(*this);
   registerTosaKernels(*this);
   registerKiteKernels(*this);
@@ -120,12 +131,18 @@ void Interpreter::registerKernel(StringRef opName, Kernel kernel) {
 FailureOr<std::vector<Tensor>> Interpreter::run(func::FuncOp func,
                                                 ArrayRef<Tensor> inputs) {
   DenseMap<Value, Tensor> values;
-  return runKeeping(func, inputs, values);
+  return runFunction(func, inputs, values, /*keep=*/false);
 }
 
 FailureOr<std::vector<Tensor>>
 Interpreter::runKeeping(func::FuncOp func, ArrayRef<Tensor> inputs,
                         DenseMap<Value, Tensor> &values) {
+  return runFunction(func, inputs, values, /*keep=*/true);
+}
+
+FailureOr<std::vector<Tensor>>
+Interpreter::runFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
+                         DenseMap<Value, Tensor> &values, bool keep) {
   if (func.getBody().getBlocks().size() != 1)
     return func.emitError("the interpreter runs single-block functions only");
   Block &body = func.getBody().front();
@@ -150,11 +167,26 @@ Interpreter::runKeeping(func::FuncOp func, ArrayRef<Tensor> inputs,
     }
     values[arg] = input;
   }
-  return runBlock(body, values);
+  return runBlock(body, values, keep);
 }
 
 FailureOr<std::vector<Tensor>>
-Interpreter::runBlock(Block &block, DenseMap<Value, Tensor> &values) {
+Interpreter::runBlock(Block &block, DenseMap<Value, Tensor> &values,
+                      bool keep) {
+  // Unless kept, each value of this block is freed after the op that uses
+  // it last (uses inside an op's regions count as the op's).
+  DenseMap<Operation *, SmallVector<Value, 2>> dies;
+  if (!keep) {
+    DenseMap<Value, Operation *> lastUser;
+    for (Operation &op : block)
+      op.walk([&](Operation *inner) {
+        for (Value v : inner->getOperands())
+          if (v.getParentBlock() == &block)
+            lastUser[v] = &op;
+      });
+    for (auto [value, user] : lastUser)
+      dies[user].push_back(value);
+  }
   for (Operation &op : block) {
     if (op.hasTrait<OpTrait::IsTerminator>()) {
       std::vector<Tensor> results;
@@ -162,14 +194,18 @@ Interpreter::runBlock(Block &block, DenseMap<Value, Tensor> &values) {
         results.push_back(values.lookup(v));
       return results;
     }
-    if (failed(evaluate(op, values)))
+    if (failed(evaluate(op, values, keep)))
       return failure();
+    if (auto it = dies.find(&op); it != dies.end())
+      for (Value v : it->second)
+        values.erase(v);
   }
   return failure();
 }
 
 LogicalResult Interpreter::evaluate(Operation &op,
-                                    DenseMap<Value, Tensor> &values) {
+                                    DenseMap<Value, Tensor> &values,
+                                    bool keep) {
   SmallVector<const Tensor *> operands;
   for (Value v : op.getOperands()) {
     auto it = values.find(v);
@@ -184,12 +220,28 @@ LogicalResult Interpreter::evaluate(Operation &op,
                                                  : ifOp.getElseRegion();
     if (region.empty())
       return success(); // no results without an else region
-    FailureOr<std::vector<Tensor>> results = runBlock(region.front(), values);
+    FailureOr<std::vector<Tensor>> results =
+        runBlock(region.front(), values, keep);
     if (failed(results))
       return failure();
     for (auto [result, tensor] : llvm::zip(op.getResults(), *results))
       values[result] = std::move(tensor);
     return success();
+  }
+  // Constants convert from their attribute once per interpreter, not per
+  // run: a model's weights through APFloat, on every batch, were a tenth of
+  // a small model's time.
+  Attribute constant;
+  if (op.getNumResults() == 1 && op.hasTrait<OpTrait::ConstantLike>() &&
+      matchPattern(&op, m_Constant(&constant))) {
+    std::lock_guard<std::mutex> lock(constants->mutex);
+    if (auto it = constants->tensors.find(constant);
+        it != constants->tensors.end()) {
+      values[op.getResult(0)] = it->second;
+      return success();
+    }
+  } else {
+    constant = {};
   }
   auto kernel = kernels.find(op.getName().getStringRef());
   static const Kernel structured = getStructuredKernel();
@@ -203,6 +255,10 @@ LogicalResult Interpreter::evaluate(Operation &op,
     return failure();
   if (results.size() != op.getNumResults())
     return op.emitOpError("kernel produced the wrong number of results");
+  if (constant) {
+    std::lock_guard<std::mutex> lock(constants->mutex);
+    constants->tensors.try_emplace(constant, results[0]);
+  }
   for (auto [result, tensor] : llvm::zip(op.getResults(), results))
     values[result] = std::move(tensor);
   return success();

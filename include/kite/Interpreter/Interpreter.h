@@ -18,6 +18,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace kite::interp {
@@ -101,6 +102,9 @@ class Interpreter {
 public:
   /// An interpreter knowing the arith, tensor, tosa and kite kernels.
   Interpreter();
+  ~Interpreter();
+  Interpreter(Interpreter &&);
+  Interpreter &operator=(Interpreter &&);
 
   void registerKernel(llvm::StringRef opName, Kernel kernel);
   bool hasKernel(llvm::StringRef opName) const { return kernels.count(opName); }
@@ -117,9 +121,11 @@ public:
              llvm::DenseMap<mlir::Value, Tensor> &values);
 
   /// Runs one op on the values computed so far and records its results
-  /// (an scf.if runs the region its condition picks).
+  /// (an scf.if runs the region its condition picks; unless `keep`, its
+  /// values are freed after their last use).
   mlir::LogicalResult evaluate(mlir::Operation &op,
-                               llvm::DenseMap<mlir::Value, Tensor> &values);
+                               llvm::DenseMap<mlir::Value, Tensor> &values,
+                               bool keep = true);
 
   void registerBackward(llvm::StringRef opName, BackwardKernel kernel);
   bool hasBackward(llvm::StringRef opName) const {
@@ -133,12 +139,21 @@ public:
                                                 const Loss &loss);
 
 private:
-  /// Runs the ops of `block` and returns what its terminator yields.
   mlir::FailureOr<std::vector<Tensor>>
-  runBlock(mlir::Block &block, llvm::DenseMap<mlir::Value, Tensor> &values);
+  runFunction(mlir::func::FuncOp func, llvm::ArrayRef<Tensor> inputs,
+              llvm::DenseMap<mlir::Value, Tensor> &values, bool keep);
+  /// Runs the ops of `block` and returns what its terminator yields;
+  /// unless `keep`, frees each value of the block after its last use.
+  mlir::FailureOr<std::vector<Tensor>>
+  runBlock(mlir::Block &block, llvm::DenseMap<mlir::Value, Tensor> &values,
+           bool keep);
 
   llvm::StringMap<Kernel> kernels;
   llvm::StringMap<BackwardKernel> backward;
+  /// Constants' tensors by attribute, shared by the threads running
+  /// batches.
+  struct ConstantCache;
+  std::unique_ptr<ConstantCache> constants;
 };
 
 /// Kernel sets, one per dialect.
