@@ -240,8 +240,6 @@ LogicalResult Interpreter::evaluate(Operation &op,
       values[op.getResult(0)] = it->second;
       return success();
     }
-  } else {
-    constant = {};
   }
   auto kernel = kernels.find(op.getName().getStringRef());
   static const Kernel structured = getStructuredKernel();

@@ -71,9 +71,9 @@ LogicalResult elementwise(Operation *op, ArrayRef<const Tensor *> in,
       if (b && sa == 1 && sb == 1)
         for (int64_t j = 0; j < inner; ++j)
           dst[j] = ff(a[j], b[j]);
-      else if (sa == 1 && sb == 0)
-        for (int64_t j = 0, bv = 0; j < inner; ++j)
-          dst[j] = ff(a[j], b ? b[bv] : 0.0f);
+      else if (float bv = b ? b[0] : 0.0f; sa == 1 && sb == 0)
+        for (int64_t j = 0; j < inner; ++j)
+          dst[j] = ff(a[j], bv);
       else
         for (int64_t j = 0; j < inner; ++j)
           dst[j] = ff(a[j * sa], b ? b[j * sb] : 0.0f);

@@ -68,8 +68,8 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
   }
   config.lhs = a;
   config.rhs = w;
-  for (unsigned byte = 0; byte < 256; ++byte)
-    if (!a.isLP) {
+  if (!a.isLP) {
+    for (unsigned byte = 0; byte < 256; ++byte) {
       int64_t av = operandValue(a, uint8_t(byte)),
               wv = operandValue(w, uint8_t(byte));
       config.lhsValue[byte] = float(av);
@@ -77,6 +77,12 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
       config.lhsValid[byte] = inFormat(a, av);
       config.rhsValid[byte] = inFormat(w, wv);
     }
+    auto magnitude = [](const OperandFormat &f) {
+      return f.isSigned ? uint64_t(1) << (f.bits - 1)
+                        : (uint64_t(1) << f.bits) - 1;
+    };
+    config.exactTerms = numerics::exactFloatTerms(magnitude(a), magnitude(w));
+  }
   config.component = "mac " + a.str() + "x" + w.str() + " " + name;
   if (a.isLP) {
     numerics::lpProductTable(*config.lhsCodec, *config.rhsCodec,
@@ -196,20 +202,14 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
     // Exact integers: a float GEMM per run of the reduction short enough
     // for every partial sum to be exact, added to the 64-bit accumulators
     // (bit for bit an integer loop). The operands were range-checked above.
-    auto magnitude = [](const OperandFormat &f) {
-      return f.isSigned ? uint64_t(1) << (f.bits - 1)
-                        : (uint64_t(1) << f.bits) - 1;
-    };
     exactA.resize(size_t(m * k));
     exactW.resize(size_t(k * n));
     for (int64_t e = 0; e < m * k; ++e)
       exactA[size_t(e)] = mac->lhsValue[wa[e]];
     for (int64_t e = 0; e < k * n; ++e)
       exactW[size_t(e)] = mac->rhsValue[ww[e]];
-    numerics::addExactProduct(
-        m, n, k, {exactA.data(), k}, {exactW.data(), n},
-        numerics::exactFloatTerms(magnitude(mac->lhs), magnitude(mac->rhs)),
-        out);
+    numerics::addExactProduct(m, n, k, {exactA.data(), k}, {exactW.data(), n},
+                              mac->exactTerms, out);
   }
   finishMma(m, keep ? ceilDiv(k, group) * keep : k, n, reads, writes);
   return true;

@@ -124,6 +124,8 @@ struct Simulator::Impl {
     /// Integer operands by stored byte: value, and whether the format holds it.
     std::array<float, 256> lhsValue{}, rhsValue{};
     std::array<bool, 256> lhsValid{}, rhsValid{};
+    /// Exact integer products: reduction steps a float GEMM sums exactly.
+    int64_t exactTerms = 0;
     double energyPj = 0;
     std::string component;
   };
@@ -312,7 +314,6 @@ struct Simulator::Impl {
   bool buildMacConfig(const OperandFormat &a, const OperandFormat &w,
                       const std::string &name, MacConfig &config);
 
-  /// The value of an integer operand byte, or failure outside its format.
   /// Fails naming the first of `count` operand bytes its format does not
   /// hold.
   bool checkOperands(const OperandFormat &f, const std::array<bool, 256> &valid,

@@ -162,14 +162,16 @@ int main(int argc, char **argv) {
   if (run.batches > 1)
     llvm::errs() << "kite-run: " << run.samples << " samples in " << run.batches
                  << " batches of " << run.batchSize << "\n";
-  if (timeRun)
+  if (timeRun) {
+    // runBatched uses no more threads than there are batches.
+    unsigned used = std::min<unsigned>(numThreads, unsigned(run.batches));
     llvm::errs() << llvm::format(
         "kite-run: %lld samples in %.4f s: %.1f samples/s (%u thread%s, "
         "start-up excluded)\n",
         (long long)run.samples, run.seconds,
-        run.seconds > 0 ? run.samples / run.seconds : 0.0,
-        std::min<unsigned>(numThreads, unsigned(run.batches)),
-        std::min<unsigned>(numThreads, unsigned(run.batches)) == 1 ? "" : "s");
+        run.seconds > 0 ? run.samples / run.seconds : 0.0, used,
+        used == 1 ? "" : "s");
+  }
 
   if (print)
     for (auto [k, o] : llvm::enumerate(outputs)) {

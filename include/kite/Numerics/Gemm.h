@@ -36,7 +36,7 @@ void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
 int64_t exactFloatTerms(uint64_t maxA, uint64_t maxW);
 
 /// acc (m x n, row-major, dense) += a (m x k) * b (k x n) for
-/// integer-valued float matrices: one float GEMM per run of `terms`
+/// integer-valued float matrices: one float GEMM per run of `terms` (>= 1)
 /// reduction steps (each exact, exactFloatTerms), summed in int64. Bit for
 /// bit the integer loop, at the float GEMM's speed.
 void addExactProduct(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
