@@ -46,27 +46,19 @@ namespace {
 /// Fractional bits of LP products in the accumulator without a target.
 constexpr int kDefaultLPAccFracBits = 16;
 
-/// Every product of two LP formats' words in the accumulator's fixed point.
-struct LPProducts {
-  std::vector<int64_t> products;
-  std::vector<uint8_t> nar;
-  std::optional<numerics::LPNarMap> narMap;
-};
-
-const LPProducts &getProducts(const numerics::LPCodec &a,
-                              const numerics::LPCodec &w, int frac) {
+/// Every product of two LP formats' words in the accumulator's fixed
+/// point, built once per pair of formats.
+const numerics::LPProductTable &
+getProducts(const numerics::LPCodec &a, const numerics::LPCodec &w, int frac) {
   static std::mutex mutex;
   static std::map<
       std::tuple<const numerics::LPCodec *, const numerics::LPCodec *, int>,
-      std::unique_ptr<LPProducts>>
+      std::unique_ptr<numerics::LPProductTable>>
       cache;
   std::lock_guard<std::mutex> lock(mutex);
   auto &slot = cache[{&a, &w, frac}];
-  if (!slot) {
-    slot = std::make_unique<LPProducts>();
-    numerics::lpProductTable(a, w, frac, slot->products, slot->nar);
-    slot->narMap.emplace(slot->nar);
-  }
+  if (!slot)
+    slot = std::make_unique<numerics::LPProductTable>(a, w, frac);
   return *slot;
 }
 
@@ -225,7 +217,9 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
     if (ca.format().n > 8 || cw.format().n > 8)
       return lpMacWide(lhs, rhs, ca, cw, frac, batches, m, k, n, rhsShared,
                        result);
-    const LPProducts &table = getProducts(ca, cw, frac);
+    const numerics::LPProductTable &table = getProducts(ca, cw, frac);
+    // 2^-frac: scaling by it is exact, as ldexp is, and cheaper.
+    const double unit = std::ldexp(1.0, -frac);
     auto magnitude = [](const numerics::LPCodec &codec) {
       return [&codec](uint8_t code) { return codec.value(code).magnitude(); };
     };
@@ -247,15 +241,11 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
         selectNM(w, n, 1, k, n, rhs.sparsity, magnitude(cw));
       std::fill(acc.begin(), acc.end(), 0);
       std::fill(nar.begin(), nar.end(), 0);
-      numerics::addTableProducts(m, k, n, a.data(), w.data(),
-                                 table.products.data(), acc.data());
-      numerics::orNarProducts(m, k, n, a.data(), w.data(), table.nar,
-                              *table.narMap, nar.data());
+      table.accumulate(m, k, n, a.data(), w.data(), acc.data(), nar.data());
       for (int64_t idx = 0; idx < m * n; ++idx) {
         float &dst = result.f[b * outSize + idx];
-        dst = nar[size_t(idx)]
-                  ? std::numeric_limits<float>::quiet_NaN()
-                  : dst + float(std::ldexp(double(acc[size_t(idx)]), -frac));
+        dst = nar[size_t(idx)] ? std::numeric_limits<float>::quiet_NaN()
+                               : dst + float(double(acc[size_t(idx)]) * unit);
       }
     }
     return success();
@@ -420,6 +410,67 @@ std::optional<LogicalResult> exactIntConv2d(Conv2DOp op, const Tensor &x,
   return success();
 }
 
+/// kite.conv2d on LP words of up to 8 bits without run-time activation
+/// selection: per image and group the im2col of the input's codes times
+/// the group's filter codes through the product table, added straight to
+/// the NCHW result; the codes (and the filter's N:M selection) are taken
+/// once per call. Bit for bit the general path.
+std::optional<LogicalResult> lpConv2d(Conv2DOp op, const Tensor &x,
+                                      const Tensor &f,
+                                      const numerics::ConvWindow &window,
+                                      Tensor &result) {
+  auto lpX = dyn_cast<LPType>(op.getInput().getType().getElementType());
+  auto lpF = dyn_cast<LPType>(op.getFilter().getType().getElementType());
+  if (!lpX || !lpF || op.getInputSparsityAttr() || !result.isFloat)
+    return std::nullopt;
+  const numerics::LPCodec &cx = getLPCodec(lpX), &cf = getLPCodec(lpF);
+  if (cx.format().n > 8 || cf.format().n > 8)
+    return std::nullopt;
+  TargetAttr target = lookupTarget(op);
+  int frac = target ? int(target.getLpAccFracBits()) : kDefaultLPAccFracBits;
+  const numerics::LPProductTable &table = getProducts(cx, cf, frac);
+  const double unit = std::ldexp(1.0, -frac);
+  int64_t batch = x.shape[0], c = x.shape[1], plane = x.shape[2] * x.shape[3];
+  int64_t fc = f.shape[0], cg = f.shape[1], ck = cg * f.shape[2] * f.shape[3];
+  int64_t groups = op.getGroups(), fg = fc / groups,
+          positions = window.oh * window.ow;
+  std::vector<uint8_t> codes(x.i.size());
+  for (size_t j = 0; j < x.i.size(); ++j)
+    codes[j] = uint8_t(x.i[j] & cx.mask());
+  auto magnitude = [&cf](uint8_t code) { return cf.value(code).magnitude(); };
+  std::vector<uint8_t> patches(size_t(positions * ck)), rows(size_t(fg * ck)),
+      w(size_t(ck * fg)), nar(size_t(positions * fg));
+  std::vector<int64_t> acc(size_t(positions * fg));
+  for (int64_t g = 0; g < groups; ++g) {
+    // The group's filters as stored (one row of K each) for the N:M
+    // selection, then as K x N for the product.
+    for (int64_t j = 0; j < fg * ck; ++j)
+      rows[size_t(j)] = uint8_t(f.i[g * fg * ck + j] & cf.mask());
+    if (NMAttr nm = op.getFilterSparsityAttr())
+      selectNM(rows, fg, ck, ck, 1, nm, magnitude);
+    for (int64_t col = 0; col < fg; ++col)
+      for (int64_t row = 0; row < ck; ++row)
+        w[size_t(row * fg + col)] = rows[size_t(col * ck + row)];
+    for (int64_t b = 0; b < batch; ++b) {
+      window.im2col(codes.data() + (b * c + g * cg) * plane, cg,
+                    patches.data());
+      std::fill(acc.begin(), acc.end(), 0);
+      std::fill(nar.begin(), nar.end(), 0);
+      table.accumulate(positions, ck, fg, patches.data(), w.data(), acc.data(),
+                       nar.data());
+      float *dst = result.f.data() + (b * fc + g * fg) * positions;
+      for (int64_t pos = 0; pos < positions; ++pos)
+        for (int64_t col = 0; col < fg; ++col) {
+          size_t at = size_t(pos * fg + col);
+          dst[col * positions + pos] +=
+              nar[at] ? std::numeric_limits<float>::quiet_NaN()
+                      : float(double(acc[at]) * unit);
+        }
+    }
+  }
+  return success();
+}
+
 /// kite.conv2d in float without run-time activation selection: per group
 /// one GEMM filter (N x K) x columns (K x positions) per image, accumulated
 /// straight into the NCHW result.
@@ -476,6 +527,8 @@ LogicalResult conv2dKernel(Operation *o, ArrayRef<const Tensor *> in,
       floatConv2d(op, x, f, window, result)
           ? success()
           : exactIntConv2d(op, x, f, window, result);
+  if (!exact)
+    exact = lpConv2d(op, x, f, window, result);
   if (exact && failed(*exact))
     return failure();
   // Without a fast path: every group through macBatched.

@@ -2,12 +2,29 @@
 
 #include "kite/Numerics/LP.h"
 
+#include "kite/Numerics/Gemm.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 using namespace kite::numerics;
+
+namespace {
+uint64_t bitsOf(double x) {
+  uint64_t b;
+  std::memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+double fromBits(uint64_t b) {
+  double x;
+  std::memcpy(&x, &b, sizeof x);
+  return x;
+}
+} // namespace
 
 std::string LPFormat::validate(unsigned n, unsigned es, unsigned rs, int sf) {
   if (n < 2 || n > 16)
@@ -110,6 +127,47 @@ LPCodec::LPCodec(const LPFormat &format) : fmt(format) {
     assert((c == 1 || positiveLogs[c - 1] > positiveLogs[c - 2]) &&
            "LP codes must be monotone");
   }
+  // Each threshold by bisection on the bits, so encode answers exactly as
+  // encodeByLog for every double (the rounding is monotone in |x|): first
+  // within a few thousand ulps of the midpoint of the two words' logs,
+  // else between the two words' values (a word's own value rounds to it).
+  thresholds.assign(maxposCode() + 1, ~uint64_t(0));
+  thresholds[0] = bitsOf(minpos() / 2);
+  constexpr uint64_t kNear = 4096;
+  for (uint32_t c = 2; c <= maxposCode(); ++c) {
+    uint64_t below = bitsOf(values[c - 1]), at = bitsOf(values[c]);
+    uint64_t guess = bitsOf(
+        std::exp2((double(positiveLogs[c - 2]) + double(positiveLogs[c - 1])) /
+                  double(2 * kLogOne)));
+    uint64_t lo = std::max(below, guess - kNear),
+             hi = std::min(at, guess + kNear);
+    if (lo < hi && encodeByLog(fromBits(lo)) < c &&
+        encodeByLog(fromBits(hi)) >= c) {
+      below = lo;
+      at = hi;
+    }
+    assert(encodeByLog(fromBits(below)) < c && encodeByLog(fromBits(at)) >= c);
+    while (at - below > 1) {
+      uint64_t mid = below + (at - below) / 2;
+      (encodeByLog(fromBits(mid)) >= c ? at : below) = mid;
+    }
+    thresholds[c - 1] = at;
+  }
+  // Buckets of 2^8 per binade hold at most a few thresholds for words of up
+  // to 11 bits; coarser buckets keep the widest formats' table small.
+  uint64_t last = thresholds[maxposCode() - 1];
+  bucketShift = 52 - 8;
+  while (((last >> bucketShift) - (thresholds[0] >> bucketShift)) >= 65536)
+    ++bucketShift;
+  firstBucket = thresholds[0] >> bucketShift;
+  bucketCounts.resize((last >> bucketShift) - firstBucket + 1);
+  uint32_t atStart = 0;
+  for (size_t b = 0; b < bucketCounts.size(); ++b) {
+    uint64_t start = (firstBucket + b) << bucketShift;
+    while (thresholds[atStart] <= start)
+      ++atStart;
+    bucketCounts[b] = uint16_t(atStart);
+  }
 }
 
 double LPCodec::dynamicRangeBinades() const {
@@ -117,6 +175,26 @@ double LPCodec::dynamicRangeBinades() const {
 }
 
 uint32_t LPCodec::encode(double x) const {
+  uint64_t bits = bitsOf(x);
+  uint64_t magnitude = bits & ~(uint64_t(1) << 63);
+  if (magnitude >= bitsOf(std::numeric_limits<double>::infinity()))
+    return narCode(); // NaN and +/-inf
+  // The count of thresholds at or below |x|: from its bucket's count on.
+  uint32_t code;
+  uint64_t bucket = magnitude >> bucketShift;
+  if (bucket < firstBucket) {
+    code = 0;
+  } else if (bucket - firstBucket >= bucketCounts.size()) {
+    code = maxposCode();
+  } else {
+    code = bucketCounts[bucket - firstBucket];
+    while (thresholds[code] <= magnitude)
+      ++code;
+  }
+  return (bits >> 63) ? negate(code) : code;
+}
+
+uint32_t LPCodec::encodeByLog(double x) const {
   if (std::isnan(x) || std::isinf(x))
     return narCode();
   if (x == 0.0)
@@ -207,19 +285,28 @@ int64_t kite::numerics::lpToFixed(const LPValue &v, int fracBits, bool *nar) {
   return v.negative ? -result : result;
 }
 
-void kite::numerics::lpProductTable(const LPCodec &a, const LPCodec &w,
-                                    int fracBits,
-                                    std::vector<int64_t> &products,
-                                    std::vector<uint8_t> &nar) {
-  products.resize(256 * 256);
-  nar.resize(256 * 256);
+LPProductTable::LPProductTable(const LPCodec &a, const LPCodec &w, int fracBits)
+    : wide(256 * 256), narrow(256 * 256), nar(256 * 256) {
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
   for (unsigned x = 0; x < 256; ++x)
     for (unsigned y = 0; y < 256; ++y) {
       bool isNar = false;
-      products[x << 8 | y] =
+      int64_t p =
           lpToFixed(multiplyLP(a.value(x), w.value(y)), fracBits, &isNar);
+      wide[x << 8 | y] = p;
+      narrow[x << 8 | y] = int32_t(std::clamp(p, -kMax, kMax));
       nar[x << 8 | y] = isNar;
     }
+  auto rank = [](const LPValue &v) {
+    return v.kind == LPValue::Kind::Finite
+               ? int64_t(v.log)
+               : std::numeric_limits<int64_t>::min();
+  };
+  for (unsigned c = 0; c < 256; ++c) {
+    rankA[c] = rank(a.value(c));
+    rankW[c] = rank(w.value(c));
+  }
+  narMap.emplace(nar);
 }
 
 kite::numerics::LPNarMap::LPNarMap(const std::vector<uint8_t> &nar) {
@@ -236,10 +323,13 @@ kite::numerics::LPNarMap::LPNarMap(const std::vector<uint8_t> &nar) {
       other[x] |= at(x, y) && !byA[x] && !byW[y];
 }
 
-void kite::numerics::orNarProducts(int64_t m, int64_t k, int64_t n,
-                                   const uint8_t *a, const uint8_t *w,
-                                   const std::vector<uint8_t> &nar,
-                                   const LPNarMap &map, uint8_t *out) {
+namespace {
+/// out (m x n) |= whether any product of row i of a (m x k) and column j of
+/// w (k x n), both codes, is NaR in `nar`: rows and columns with a NaR
+/// operand at once, the table looked up only for `other` codes.
+void orNarProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
+                   const uint8_t *w, const std::vector<uint8_t> &nar,
+                   const LPNarMap &map, uint8_t *out) {
   std::vector<uint8_t> colNar(static_cast<size_t>(n), 0);
   for (int64_t t = 0; t < k; ++t)
     for (int64_t j = 0; j < n; ++j)
@@ -258,4 +348,27 @@ void kite::numerics::orNarProducts(int64_t m, int64_t k, int64_t n,
     for (int64_t j = 0; j < n; ++j)
       out[i * n + j] |= rowNar | colNar[size_t(j)];
   }
+}
+} // namespace
+
+void LPProductTable::accumulate(int64_t m, int64_t k, int64_t n,
+                                const uint8_t *a, const uint8_t *w,
+                                int64_t *out, uint8_t *narOut) const {
+  auto largestOf = [](const uint8_t *codes, int64_t count,
+                      const std::array<int64_t, 256> &rank) {
+    uint8_t best = 0;
+    for (int64_t e = 0; e < count; ++e)
+      if (rank[codes[e]] > rank[best])
+        best = codes[e];
+    return best;
+  };
+  int64_t largest = std::abs(wide[size_t(largestOf(a, m * k, rankA)) << 8 |
+                                  largestOf(w, k * n, rankW)]);
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  if (largest <= kMax)
+    addTableProducts(m, k, n, a, w, narrow.data(),
+                     kMax / std::max<int64_t>(1, largest), out);
+  else
+    addTableProducts(m, k, n, a, w, wide.data(), out);
+  orNarProducts(m, k, n, a, w, nar, *narMap, narOut);
 }

@@ -85,10 +85,8 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
   }
   config.component = "mac " + a.str() + "x" + w.str() + " " + name;
   if (a.isLP) {
-    numerics::lpProductTable(*config.lhsCodec, *config.rhsCodec,
-                             int(target.lpAccFracBits), config.lpProducts,
-                             config.lpNar);
-    config.lpNarMap.emplace(config.lpNar);
+    config.lpProducts.emplace(*config.lhsCodec, *config.rhsCodec,
+                              int(target.lpAccFracBits));
   } else if (config.multiplier) {
     config.intProducts.assign(256 * 256, 0);
     for (unsigned x = 0; x < 256; ++x)
@@ -100,6 +98,8 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
           config.intProducts[x << 8 | y] =
               int32_t(config.multiplier->multiply(av, wv));
       }
+    config.intProductTerms =
+        numerics::int32TableTerms(config.intProducts.data());
   }
   return true;
 }
@@ -193,11 +193,11 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
     }
     wa = selected.data();
   }
-  if (!mac->lpProducts.empty()) {
-    numerics::addTableProducts(m, k, n, wa, ww, mac->lpProducts.data(), out);
-    numerics::orNarProducts(m, k, n, wa, ww, mac->lpNar, *mac->lpNarMap, nar);
+  if (mac->lpProducts) {
+    mac->lpProducts->accumulate(m, k, n, wa, ww, out, nar);
   } else if (!mac->intProducts.empty()) {
-    numerics::addTableProducts(m, k, n, wa, ww, mac->intProducts.data(), out);
+    numerics::addTableProducts(m, k, n, wa, ww, mac->intProducts.data(),
+                               mac->intProductTerms, out);
   } else {
     // Exact integers: a float GEMM per run of the reduction short enough
     // for every partial sum to be exact, added to the 64-bit accumulators
@@ -277,7 +277,7 @@ bool Simulator::Impl::mmaNM(const Instr &x) {
     std::fill(out, out + m * n, 0);
     std::fill(nar, nar + m * n, 0);
   }
-  if (mac->lpProducts.empty() && mac->intProducts.empty()) {
+  if (!mac->lpProducts && mac->intProducts.empty()) {
     // Exact integers: widen once, then gather A by the indices.
     std::vector<int32_t> a32(static_cast<size_t>(m * k)),
         b32(static_cast<size_t>(rows * n));
@@ -300,9 +300,10 @@ bool Simulator::Impl::mmaNM(const Instr &x) {
         const uint8_t *arow = va + i * k + (r / keep) * group;
         for (int64_t j = 0; j < n; ++j) {
           size_t at = size_t(arow[vi[r * n + j]]) << 8 | vb[r * n + j];
-          if (!mac->lpProducts.empty()) {
-            out[i * n + j] += mac->lpProducts[at];
-            nar[i * n + j] |= mac->lpNar[at];
+          if (mac->lpProducts) {
+            uint8_t x = arow[vi[r * n + j]], y = vb[r * n + j];
+            out[i * n + j] += mac->lpProducts->product(x, y);
+            nar[i * n + j] |= mac->lpProducts->isNaR(x, y);
           } else {
             out[i * n + j] += mac->intProducts[at];
           }

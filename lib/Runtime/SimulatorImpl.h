@@ -118,9 +118,8 @@ struct Simulator::Impl {
     std::optional<numerics::LPCodec> lhsCodec, rhsCodec;
     std::optional<numerics::Multiplier> multiplier;
     std::vector<int32_t> intProducts;
-    std::vector<int64_t> lpProducts;
-    std::vector<uint8_t> lpNar;
-    std::optional<numerics::LPNarMap> lpNarMap;
+    int64_t intProductTerms = 0; ///< summed in 32 bits (int32TableTerms)
+    std::optional<numerics::LPProductTable> lpProducts;
     /// Integer operands by stored byte: value, and whether the format holds it.
     std::array<float, 256> lhsValue{}, rhsValue{};
     std::array<bool, 256> lhsValid{}, rhsValid{};

@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 
+#include <array>
 #include <random>
 #include <thread>
 #include <vector>
@@ -117,3 +118,50 @@ TEST(GemmDouble, MatchesLoopsAcrossPanelAndBlockEdges) {
 }
 
 } // namespace
+
+namespace {
+/// The table products of a (m x k) and w (k x n) summed by a plain loop.
+template <typename P>
+std::vector<int64_t>
+tableLoop(int64_t m, int64_t k, int64_t n, const std::vector<uint8_t> &a,
+          const std::vector<uint8_t> &w, const std::vector<P> &table) {
+  std::vector<int64_t> out(size_t(m * n), 0);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t t = 0; t < k; ++t)
+        out[size_t(i * n + j)] +=
+            table[size_t(a[i * k + t]) << 8 | w[t * n + j]];
+  return out;
+}
+} // namespace
+
+// 32-bit tables sum runs of `terms` steps in 32 bits: entries near 2^30
+// make runs of two, so odd reductions end in a short run.
+TEST(TableProducts, MatchLoopsAcrossRunsAndOddShapes) {
+  std::mt19937 rng(5);
+  for (int32_t largest : {100, 1 << 20, (1 << 30) + 7})
+    for (auto [m, k, n] : {std::array<int64_t, 3>{1, 1, 1},
+                           {3, 7, 5},
+                           {17, 33, 9},
+                           {4, 130, 40}}) {
+      std::vector<int32_t> t32(256 * 256);
+      std::uniform_int_distribution<int32_t> entry(-largest, largest);
+      for (int32_t &e : t32)
+        e = entry(rng);
+      std::vector<int64_t> t64(t32.begin(), t32.end());
+      std::vector<uint8_t> a(size_t(m * k)), w(size_t(k * n));
+      for (uint8_t &x : a)
+        x = uint8_t(rng());
+      for (uint8_t &x : w)
+        x = uint8_t(rng());
+      std::vector<int64_t> want = tableLoop(m, k, n, a, w, t64);
+      int64_t terms = int32TableTerms(t32.data());
+      ASSERT_GE(terms, 1);
+      std::vector<int64_t> got32(size_t(m * n), 0), got64(size_t(m * n), 0);
+      addTableProducts(m, k, n, a.data(), w.data(), t32.data(), terms,
+                       got32.data());
+      addTableProducts(m, k, n, a.data(), w.data(), t64.data(), got64.data());
+      EXPECT_EQ(got32, want) << largest << " " << m << "x" << k << "x" << n;
+      EXPECT_EQ(got64, want) << largest << " " << m << "x" << k << "x" << n;
+    }
+}

@@ -190,6 +190,44 @@ TEST(LPTest, EncodeRoundsToNearestInTheLogDomain) {
   });
 }
 
+// encode searches thresholds found from encodeByLog; they must agree on
+// every double, which matters most next to the thresholds themselves.
+TEST(LPTest, EncodeAgreesWithTheDefinitionNextToEveryThreshold) {
+  std::mt19937_64 rng(7);
+  for (unsigned n : {2u, 4u, 6u, 8u, 10u, 12u})
+    for (unsigned es : {0u, 1u, 2u, 4u})
+      for (unsigned rs : {1u, n / 2, n - 1})
+        for (int sf : {-20, 0, 3, 64}) {
+          if (rs < 1 || !LPFormat::validate(n, es, rs, sf).empty())
+            continue;
+          LPCodec codec(LPFormat{n, es, rs, sf});
+          auto check = [&](double x) {
+            ASSERT_EQ(codec.encode(x), codec.encodeByLog(x))
+                << LPFormat{n, es, rs, sf}.str() << " x = " << x;
+            ASSERT_EQ(codec.encode(-x), codec.encodeByLog(-x));
+          };
+          for (uint32_t c = 1; c + 1 < codec.narCode(); ++c) {
+            double mid = std::exp2(
+                (double(codec.value(c).log) + codec.value(c + 1).log) /
+                double(2 * kLogOne));
+            double x = mid;
+            for (int ulp = 0; ulp < 6; ++ulp)
+              x = std::nextafter(x, 0.0);
+            for (int ulp = 0; ulp < 12; ++ulp, x = std::nextafter(x, 1e308))
+              check(x);
+          }
+          for (double x : {codec.minpos() / 2, codec.minpos(), codec.maxpos()})
+            for (double y :
+                 {std::nextafter(x, 0.0), x, std::nextafter(x, 1e308)})
+              check(y);
+          double lo = double(codec.value(1).log) / kLogOne - 3;
+          double hi = double(codec.value(codec.maxposCode()).log) / kLogOne + 3;
+          std::uniform_real_distribution<double> logs(lo, hi);
+          for (int i = 0; i < 2000; ++i)
+            check(std::exp2(logs(rng)));
+        }
+}
+
 TEST(LPTest, SaturationUnderflowAndSpecials) {
   forEachFormat(8, [&](const LPFormat &f) {
     if (f.sf != 0 && f.sf != 5)
@@ -295,4 +333,54 @@ TEST(LPTest, ProductsToFixedPoint) {
   EXPECT_EQ(lpToFixed(half, 0), 0);
   LPValue minusOne{LPValue::Kind::Finite, true, 0};
   EXPECT_EQ(lpToFixed(minusOne, 2), -4);
+}
+
+// The product table's accumulate against lpToFixed one product at a time,
+// NaR included: products that fit 32 bits; a table with products that do
+// not, read where they do (the smallest codes) and where they do not.
+TEST(LPTest, ProductTableAccumulatesLikeTheDefinition) {
+  std::mt19937 rng(11);
+  struct Case {
+    LPFormat fa, fw;
+    uint32_t smallestCodes; ///< codes +/-[0, this), or 0: any code
+  };
+  for (Case c : {Case{{8, 1, 7, 0}, {6, 1, 5, 2}, 0},
+                 Case{{8, 2, 7, -40}, {8, 2, 7, 0}, 0},
+                 Case{{8, 2, 7, -10}, {8, 2, 7, -10}, 12}}) {
+    LPFormat fa = c.fa;
+    LPCodec a(c.fa), w(c.fw);
+    LPProductTable table(a, w, 16);
+    const int64_t m = 5, k = 37, n = 11;
+    std::vector<uint8_t> ca(m * k), cw(k * n);
+    auto draw = [&](const LPCodec &codec) {
+      if (!c.smallestCodes)
+        return uint8_t(rng() & codec.mask());
+      uint32_t code = rng() % c.smallestCodes;
+      return uint8_t(rng() % 2 ? codec.negate(code) : code);
+    };
+    for (uint8_t &x : ca)
+      x = draw(a);
+    for (uint8_t &x : cw)
+      x = uint8_t(rng() % 8 ? draw(w) : 0);
+    ca[3] = uint8_t(a.narCode());
+    std::vector<int64_t> out(m * n, 0);
+    std::vector<uint8_t> nar(m * n, 0);
+    table.accumulate(m, k, n, ca.data(), cw.data(), out.data(), nar.data());
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t sum = 0;
+        bool anyNar = false;
+        for (int64_t t = 0; t < k; ++t) {
+          bool isNar = false;
+          sum += lpToFixed(
+              multiplyLP(a.value(ca[i * k + t]), w.value(cw[t * n + j])), 16,
+              &isNar);
+          anyNar |= isNar;
+        }
+        ASSERT_EQ(bool(nar[i * n + j]), anyNar) << fa.str() << i << "," << j;
+        if (!anyNar) {
+          ASSERT_EQ(out[i * n + j], sum) << fa.str() << " " << i << "," << j;
+        }
+      }
+  }
 }

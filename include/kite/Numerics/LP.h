@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,8 +77,11 @@ public:
   /// Nearest word to x in the log domain, t = std::log2(|x|) (ties to the
   /// even word), saturating to +/-maxpos; |x| below minpos/2 becomes zero,
   /// |x| in [minpos/2, minpos] becomes +/-minpos (compared as doubles); NaN
-  /// and +/-inf become NaR.
+  /// and +/-inf become NaR. A search over the thresholds between words,
+  /// which are exactly where this rounding changes its answer.
   uint32_t encode(double x) const;
+  /// The same by the definition: log2, then the nearest word.
+  uint32_t encodeByLog(double x) const;
   /// The word's exact value; NaR is NaN.
   double decode(uint32_t code) const { return values[code & mask()]; }
   const LPValue &value(uint32_t code) const { return decoded[code & mask()]; }
@@ -99,6 +103,17 @@ private:
   /// Logs of positive codes 1 .. 2^(n-1)-1 in increasing order (index i is
   /// code i + 1; the order is monotone, checked at construction).
   std::vector<int32_t> positiveLogs;
+  /// thresholds[c - 1]: the bits of the smallest positive double that
+  /// encodeByLog rounds to code c or above, for c = 1 .. maxpos, then all
+  /// ones. Positive doubles order as their bits, so a word is the count of
+  /// thresholds at or below |x|'s bits.
+  std::vector<uint64_t> thresholds;
+  /// That count at the start of each bucket of bits (|x|'s exponent and
+  /// top mantissa bits, bits >> bucketShift) from firstBucket on, so
+  /// encoding scans at most a few thresholds.
+  std::vector<uint16_t> bucketCounts;
+  uint64_t firstBucket = 0;
+  unsigned bucketShift = 0;
 };
 
 /// Product of two decoded LP values: exact, the sum of the logs.
@@ -111,13 +126,6 @@ LPValue multiplyLP(const LPValue &a, const LPValue &b);
 /// sets `*nar` if given.
 int64_t lpToFixed(const LPValue &v, int fracBits, bool *nar = nullptr);
 
-/// lpToFixed(multiplyLP(a.value(x), w.value(y)), fracBits) for every pair
-/// of words' low 8 bits, at [x << 8 | y], and at the same place whether it
-/// is NaR: a MAC's LP product becomes one table read (the simulator's and
-/// the interpreter's tables).
-void lpProductTable(const LPCodec &a, const LPCodec &w, int fracBits,
-                    std::vector<int64_t> &products, std::vector<uint8_t> &nar);
-
 /// Where a product table's NaR entries lie: the codes all of whose
 /// products are NaR (as the activation, as the weight: NaR operands), and
 /// the activation codes with NaR products elsewhere (rare).
@@ -126,12 +134,33 @@ struct LPNarMap {
   explicit LPNarMap(const std::vector<uint8_t> &nar);
 };
 
-/// out (m x n) |= whether any product of row i of a (m x k) and column j of
-/// w (k x n), both codes, is NaR in `nar`: rows and columns with a NaR
-/// operand at once, the table looked up only for `other` codes.
-void orNarProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
-                   const uint8_t *w, const std::vector<uint8_t> &nar,
-                   const LPNarMap &map, uint8_t *out);
+/// lpToFixed(multiplyLP(a.value(x), w.value(y)), fracBits) for every pair
+/// of words' low 8 bits, and whether it is NaR: a MAC's LP product becomes
+/// one table read (the simulator's and the interpreter's tables).
+class LPProductTable {
+public:
+  LPProductTable(const LPCodec &a, const LPCodec &w, int fracBits);
+
+  int64_t product(uint8_t x, uint8_t y) const { return wide[x << 8 | y]; }
+  bool isNaR(uint8_t x, uint8_t y) const { return nar[x << 8 | y] != 0; }
+
+  /// out (m x n) += the products of a (m x k) and w (k x n), both codes;
+  /// narOut (m x n) |= whether any of an output's products is NaR.
+  void accumulate(int64_t m, int64_t k, int64_t n, const uint8_t *a,
+                  const uint8_t *w, int64_t *out, uint8_t *narOut) const;
+
+private:
+  std::vector<int64_t> wide; ///< [x << 8 | y]
+  /// The same clamped to 32 bits: what a call reads when its largest
+  /// product fits, which on real data is almost always.
+  std::vector<int32_t> narrow;
+  /// Each code's log magnitude (zero and NaR lowest): a product grows with
+  /// its operands' magnitudes, so the largest one a call reads is that of
+  /// its largest operands.
+  std::array<int64_t, 256> rankA{}, rankW{};
+  std::vector<uint8_t> nar;
+  std::optional<LPNarMap> narMap;
+};
 
 } // namespace kite::numerics
 
