@@ -6,6 +6,20 @@
 // scores on the first samples only (here two batches of 4).
 // RUN: kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=4 generations=2 bit-budget=5 threads=3" -o %t.c.mlir 2>/dev/null
 // RUN: diff %t.a.mlir %t.c.mlir
+// Genomes that share their first layers' formats with one scored before
+// start from the values saved there (the trades always do); every genome
+// run whole (cache-mb=0) gives the same scores, so the same IR and log
+// (but for the timings).
+// RUN: kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=4 generations=2 bit-budget=5" -o /dev/null 2>%t.cached.log
+// RUN: kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=4 generations=2 bit-budget=5 cache-mb=0" -o %t.d.mlir 2>%t.whole.log
+// RUN: diff %t.a.mlir %t.d.mlir
+// RUN: grep -v "generation\|evaluations in\|per evaluation" %t.cached.log > %t.cached.rest
+// RUN: grep -v "generation\|evaluations in\|per evaluation" %t.whole.log > %t.whole.rest
+// RUN: diff %t.cached.rest %t.whole.rest
+// RUN: FileCheck %s --check-prefix=CACHED < %t.cached.log
+// RUN: FileCheck %s --check-prefix=WHOLE < %t.whole.log
+// CACHED: kite-lp-quant-search: {{[0-9]+}} evaluations in {{[0-9.]+}} s; {{[1-9][0-9]*}} of {{[0-9]+}} lookups found a saved layer
+// WHOLE-NOT: lookups found a saved layer
 // RUN: kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=4 generations=2 bit-budget=5 calibration-size=8" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PROGRESS
 // RUN: not kite-opt %s --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy calibration-size=1000" 2>&1 | FileCheck %s --check-prefix=CALSIZE
 // Fewer samples than the batch of 4: the batch repeats them.
