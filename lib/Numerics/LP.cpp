@@ -366,8 +366,7 @@ void LPProductTable::accumulate(int64_t m, int64_t k, int64_t n,
                                   largestOf(w, k * n, rankW)]);
   constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
   if (largest <= kMax)
-    addTableProducts(m, k, n, a, w, narrow.data(),
-                     kMax / std::max<int64_t>(1, largest), out);
+    addTableProducts(m, k, n, a, w, narrow.data(), out);
   else
     addTableProducts(m, k, n, a, w, wide.data(), out);
   orNarProducts(m, k, n, a, w, nar, *narMap, narOut);

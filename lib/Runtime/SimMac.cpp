@@ -98,8 +98,6 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
           config.intProducts[x << 8 | y] =
               int32_t(config.multiplier->multiply(av, wv));
       }
-    config.intProductTerms =
-        numerics::int32TableTerms(config.intProducts.data());
   }
   return true;
 }
@@ -196,8 +194,7 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
   if (mac->lpProducts) {
     mac->lpProducts->accumulate(m, k, n, wa, ww, out, nar);
   } else if (!mac->intProducts.empty()) {
-    numerics::addTableProducts(m, k, n, wa, ww, mac->intProducts.data(),
-                               mac->intProductTerms, out);
+    numerics::addTableProducts(m, k, n, wa, ww, mac->intProducts.data(), out);
   } else {
     // Exact integers: a float GEMM per run of the reduction short enough
     // for every partial sum to be exact, added to the 64-bit accumulators

@@ -118,7 +118,6 @@ struct Simulator::Impl {
     std::optional<numerics::LPCodec> lhsCodec, rhsCodec;
     std::optional<numerics::Multiplier> multiplier;
     std::vector<int32_t> intProducts;
-    int64_t intProductTerms = 0; ///< summed in 32 bits (int32TableTerms)
     std::optional<numerics::LPProductTable> lpProducts;
     /// Integer operands by stored byte: value, and whether the format holds it.
     std::array<float, 256> lhsValue{}, rhsValue{};
