@@ -580,10 +580,14 @@ LogicalResult conv2dKernel(Operation *o, ArrayRef<const Tensor *> in,
     int64_t positions = oh * ow;
     for (int64_t plane = 0; plane < batch * fc; ++plane) {
       int64_t ch = plane % fc, first = plane * positions;
-      for (int64_t idx = first; idx < first + positions; ++idx) {
-        if (result.isFloat)
-          result.f[idx] += bias.f[ch];
-        else
+      if (result.isFloat) {
+        // The bias read once: through the tensor the loop would not
+        // vectorize (the compiler cannot rule out aliasing).
+        float add = bias.f[ch], *dst = result.f.data() + first;
+        for (int64_t idx = 0; idx < positions; ++idx)
+          dst[idx] += add;
+      } else {
+        for (int64_t idx = first; idx < first + positions; ++idx)
           result.i[idx] = saturate(result.i[idx] + bias.i[ch], width);
       }
     }

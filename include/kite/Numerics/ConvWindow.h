@@ -95,13 +95,26 @@ struct ConvWindow {
                 dst[x] = T();
               continue;
             }
+            // Zeros where the tap reads padding, a (strided) copy between.
+            int64_t offset = kx * dilX - padLeft;
+            int64_t xLo = std::clamp(ceilDiv(-offset, strideX), int64_t(0), ow),
+                    xHi = std::clamp(ceilDiv(iw - offset, strideX), xLo, ow);
             const T *src = image + (ch * ih + iy) * iw;
-            for (int64_t x = 0; x < ow; ++x) {
-              int64_t ix = x * strideX + kx * dilX - padLeft;
-              dst[x] = ix >= 0 && ix < iw ? src[ix] : T();
-            }
+            std::fill(dst, dst + xLo, T());
+            if (strideX == 1)
+              std::copy(src + xLo + offset, src + xHi + offset, dst + xLo);
+            else
+              for (int64_t x = xLo; x < xHi; ++x)
+                dst[x] = src[x * strideX + offset];
+            std::fill(dst + xHi, dst + ow, T());
           }
         }
+  }
+
+private:
+  /// ceil(a / b) for b > 0 and any sign of a.
+  static int64_t ceilDiv(int64_t a, int64_t b) {
+    return a >= 0 ? (a + b - 1) / b : -((-a) / b);
   }
 };
 
