@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef KITE_LIB_DIALECT_KITE_TRANSFORMS_PREFIXCACHE_H
-#define KITE_LIB_DIALECT_KITE_TRANSFORMS_PREFIXCACHE_H
+#ifndef KITE_DIALECT_KITE_TRANSFORMS_PREFIXCACHE_H
+#define KITE_DIALECT_KITE_TRANSFORMS_PREFIXCACHE_H
 
 #include "kite/Interpreter/Interpreter.h"
 
@@ -112,4 +112,4 @@ private:
 
 } // namespace kite
 
-#endif // KITE_LIB_DIALECT_KITE_TRANSFORMS_PREFIXCACHE_H
+#endif // KITE_DIALECT_KITE_TRANSFORMS_PREFIXCACHE_H

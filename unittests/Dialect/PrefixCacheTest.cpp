@@ -1,0 +1,108 @@
+//===- PrefixCacheTest.cpp - runs resumed from saved cuts -----------------===//
+
+#include "kite/Dialect/Kite/Transforms/PrefixCache.h"
+#include "kite/Support/Dialects.h"
+
+#include "mlir/Parser/Parser.h"
+
+#include "gtest/gtest.h"
+
+using namespace mlir;
+using namespace kite;
+
+namespace {
+
+// %a is used across both cuts, %unused by nothing.
+constexpr const char *kModule = R"(
+func.func @main(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %c = arith.constant dense<[[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]]> : tensor<2x3xf32>
+  %a = tosa.add %x, %c : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %unused = tosa.sub %x, %c : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %b = tosa.maximum %a, %x : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %d = tosa.minimum %b, %c : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %m = tosa.add %d, %a : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %m : tensor<2x3xf32>
+}
+)";
+
+class PrefixCacheTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    DialectRegistry registry;
+    registerKiteDialects(registry);
+    ctx.appendDialectRegistry(registry);
+    ctx.loadAllAvailableDialects();
+    module = parseSourceString<ModuleOp>(kModule, &ctx);
+    ASSERT_TRUE(module);
+    func = module->lookupSymbol<func::FuncOp>("main");
+  }
+
+  interp::Tensor input() const {
+    interp::Tensor x = interp::Tensor::floats({2, 3});
+    x.f = {0.5f, 1.0f, -3.0f, 2.0f, -0.25f, 7.0f};
+    return x;
+  }
+
+  MLIRContext ctx;
+  OwningOpRef<ModuleOp> module;
+  func::FuncOp func;
+  interp::Interpreter interp;
+};
+
+} // namespace
+
+// A run resumed at a cut from the values saved there yields what the whole
+// run does, and the saved values are only those live at the cut.
+TEST_F(PrefixCacheTest, ResumedRunsMatchTheWholeRun) {
+  BlockRun run(func.getBody().front());
+  std::vector<size_t> cuts = {3, 5}; // before %b and before %m
+  std::vector<std::shared_ptr<PrefixCache::State>> saved(cuts.size());
+  llvm::DenseMap<Value, interp::Tensor> values;
+  values[run.body().getArgument(0)] = input();
+  auto whole = run.run(
+      interp, 0, values, cuts,
+      [&](size_t k, llvm::DenseMap<Value, interp::Tensor> &live) {
+        saved[k] = PrefixCache::snapshot(run, live, {double(k)});
+      },
+      [](Operation *, llvm::DenseMap<Value, interp::Tensor> &) {});
+  ASSERT_TRUE(succeeded(whole));
+  // At the first cut: %x, %c (used later) and %a; %unused died at once.
+  EXPECT_EQ(saved[0]->values.size(), 3u);
+  // At the second: %a and %d.
+  EXPECT_EQ(saved[1]->values.size(), 2u);
+  for (size_t k = 0; k < cuts.size(); ++k) {
+    llvm::DenseMap<Value, interp::Tensor> resumed;
+    PrefixCache::restore(run, *saved[k], resumed);
+    auto out = run.run(
+        interp, cuts[k], resumed, cuts,
+        [](size_t, llvm::DenseMap<Value, interp::Tensor> &) {},
+        [](Operation *, llvm::DenseMap<Value, interp::Tensor> &) {});
+    ASSERT_TRUE(succeeded(out));
+    EXPECT_EQ(out->front().f, whole->front().f) << "from cut " << k;
+    EXPECT_EQ(saved[k]->extras, std::vector<double>{double(k)});
+  }
+}
+
+// The least recently used state goes first; a state above the whole
+// budget is not kept.
+TEST_F(PrefixCacheTest, EvictsTheLeastRecentlyUsed) {
+  auto state = [](size_t floats) {
+    auto s = std::make_shared<PrefixCache::State>();
+    interp::Tensor t = interp::Tensor::floats({int64_t(floats)});
+    s->values.push_back({BlockRun::Slot{0, 0}, std::move(t)});
+    return s;
+  };
+  PrefixCache cache(2 * 100 * sizeof(float));
+  cache.insert({1}, state(100));
+  cache.insert({2}, state(100));
+  EXPECT_TRUE(cache.find({1})); // {1} is now the most recent
+  cache.insert({3}, state(100));
+  EXPECT_FALSE(cache.find({2}));
+  EXPECT_TRUE(cache.find({1}));
+  EXPECT_TRUE(cache.find({3}));
+  cache.insert({4}, state(1000));
+  EXPECT_FALSE(cache.find({4}));
+  EXPECT_EQ(cache.hits(), 3u);
+  EXPECT_EQ(cache.lookups(), 5u);
+  EXPECT_FALSE(PrefixCache(0).enabled());
+}
