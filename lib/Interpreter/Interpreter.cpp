@@ -194,9 +194,12 @@ Interpreter::runBlock(Block &block, DenseMap<Value, Tensor> &values,
         results.push_back(values.lookup(v));
       return results;
     }
-    if (failed(evaluate(op, values, keep)))
+    auto it = dies.find(&op);
+    if (failed(evaluate(op, values, keep,
+                        it != dies.end() ? ArrayRef<Value>(it->second)
+                                         : ArrayRef<Value>())))
       return failure();
-    if (auto it = dies.find(&op); it != dies.end())
+    if (it != dies.end())
       for (Value v : it->second)
         values.erase(v);
   }
@@ -204,8 +207,8 @@ Interpreter::runBlock(Block &block, DenseMap<Value, Tensor> &values,
 }
 
 LogicalResult Interpreter::evaluate(Operation &op,
-                                    DenseMap<Value, Tensor> &values,
-                                    bool keep) {
+                                    DenseMap<Value, Tensor> &values, bool keep,
+                                    ArrayRef<Value> dying) {
   SmallVector<const Tensor *> operands;
   for (Value v : op.getOperands()) {
     auto it = values.find(v);
@@ -249,6 +252,21 @@ LogicalResult Interpreter::evaluate(Operation &op,
   if (!run)
     return op.emitOpError("has no reference semantics in the interpreter");
   SmallVector<Tensor> results;
+  // The first operand's buffer for the result: only where this is its last
+  // use, it is not also another operand, and its float shape is the
+  // result's.
+  if (!operands.empty() && op.getNumResults() == 1 &&
+      inPlace.contains(op.getName().getStringRef()) &&
+      llvm::is_contained(dying, op.getOperand(0)) &&
+      llvm::count(op.getOperands(), op.getOperand(0)) == 1) {
+    auto type = dyn_cast<RankedTensorType>(op.getResult(0).getType());
+    Tensor &first = values.find(op.getOperand(0))->second;
+    if (type && first.isFloat && isa<FloatType>(type.getElementType()) &&
+        llvm::equal(first.shape, type.getShape())) {
+      results.push_back(std::move(first));
+      operands[0] = &results[0];
+    }
+  }
   if (failed((*run)(&op, operands, results)))
     return failure();
   if (results.size() != op.getNumResults())

@@ -345,7 +345,7 @@ TEST(LPTest, ProductTableAccumulatesLikeTheDefinition) {
     uint32_t smallestCodes; ///< codes +/-[0, this), or 0: any code
   };
   for (Case c : {Case{{8, 1, 7, 0}, {6, 1, 5, 2}, 0},
-                 Case{{8, 2, 7, -40}, {8, 2, 7, 0}, 0},
+                 Case{{8, 1, 7, -4}, {8, 1, 7, 0}, 0},
                  Case{{8, 2, 7, -10}, {8, 2, 7, -10}, 12}}) {
     LPFormat fa = c.fa;
     LPCodec a(c.fa), w(c.fw);

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <functional>
 #include <memory>
@@ -122,10 +123,19 @@ public:
 
   /// Runs one op on the values computed so far and records its results
   /// (an scf.if runs the region its condition picks; unless `keep`, its
-  /// values are freed after their last use).
+  /// values are freed after their last use). `dying`: the values whose last
+  /// use is this op, which the caller frees after it; an op allowed to work
+  /// in place (allowInPlace) may then reuse its first operand's buffer.
   mlir::LogicalResult evaluate(mlir::Operation &op,
                                llvm::DenseMap<mlir::Value, Tensor> &values,
-                               bool keep = true);
+                               bool keep = true,
+                               llvm::ArrayRef<mlir::Value> dying = {});
+  /// Lets `opName`'s kernel compute its (one) result in its first operand's
+  /// buffer when this op is that operand's last use and the two have one
+  /// float shape: the interpreter then moves the operand into `results[0]`
+  /// and passes `&results[0]` as operand 0; the kernel overwrites it in
+  /// place (elementwise ops: no new tensor to allocate and fill).
+  void allowInPlace(llvm::StringRef opName) { inPlace.insert(opName); }
 
   void registerBackward(llvm::StringRef opName, BackwardKernel kernel);
   bool hasBackward(llvm::StringRef opName) const {
@@ -149,6 +159,7 @@ private:
            bool keep);
 
   llvm::StringMap<Kernel> kernels;
+  llvm::StringSet<> inPlace;
   llvm::StringMap<BackwardKernel> backward;
   /// Constants' tensors by attribute, shared by the threads running
   /// batches.

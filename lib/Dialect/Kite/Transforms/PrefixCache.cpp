@@ -64,7 +64,7 @@ FailureOr<std::vector<interp::Tensor>> BlockRun::run(
         results.push_back(values.lookup(v));
       return results;
     }
-    if (failed(interp.evaluate(*op, values, /*keep=*/false)))
+    if (failed(interp.evaluate(*op, values, /*keep=*/false, dies[at])))
       return failure();
     afterOp(op, values);
     for (Value v : dies[at])
