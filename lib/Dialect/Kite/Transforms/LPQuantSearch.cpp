@@ -164,15 +164,16 @@ struct LPQuantSearchPass
       std::vector<double> contrast(numLayers, 0);
       DenseMap<Value, interp::Tensor> values;
       size_t start = 0, firstNewCut = 0;
-      for (size_t k = cuts.size(); k-- > 0;)
+      bool restored = false;
+      for (size_t k = cuts.size(); k-- > 0 && !restored;)
         if (auto state = cache->find(cutKey(g, cutLayer[k], b, layers))) {
           PrefixCache::restore(run, *state, values);
           contrast = state->extras;
           start = cuts[k];
           firstNewCut = k + 1;
-          break;
+          restored = true;
         }
-      if (start == 0)
+      if (!restored)
         for (auto [arg, t] : llvm::zip(run.body().getArguments(), args))
           values[arg] = std::move(t);
       FailureOr<std::vector<interp::Tensor>> results = run.run(
