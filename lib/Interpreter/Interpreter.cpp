@@ -1,6 +1,7 @@
 //===- Interpreter.cpp - reference execution of tensor-level IR -----------===//
 
 #include "kite/Interpreter/Interpreter.h"
+#include "kite/Interpreter/BlockRun.h"
 #include "kite/Numerics/IntQuant.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -173,37 +174,7 @@ Interpreter::runFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
 FailureOr<std::vector<Tensor>>
 Interpreter::runBlock(Block &block, DenseMap<Value, Tensor> &values,
                       bool keep) {
-  // Unless kept, each value of this block is freed after the op that uses
-  // it last (uses inside an op's regions count as the op's).
-  DenseMap<Operation *, SmallVector<Value, 2>> dies;
-  if (!keep) {
-    DenseMap<Value, Operation *> lastUser;
-    for (Operation &op : block)
-      op.walk([&](Operation *inner) {
-        for (Value v : inner->getOperands())
-          if (v.getParentBlock() == &block)
-            lastUser[v] = &op;
-      });
-    for (auto [value, user] : lastUser)
-      dies[user].push_back(value);
-  }
-  for (Operation &op : block) {
-    if (op.hasTrait<OpTrait::IsTerminator>()) {
-      std::vector<Tensor> results;
-      for (Value v : op.getOperands())
-        results.push_back(values.lookup(v));
-      return results;
-    }
-    auto it = dies.find(&op);
-    if (failed(evaluate(op, values, keep,
-                        it != dies.end() ? ArrayRef<Value>(it->second)
-                                         : ArrayRef<Value>())))
-      return failure();
-    if (it != dies.end())
-      for (Value v : it->second)
-        values.erase(v);
-  }
-  return failure();
+  return BlockRun(block, keep).run(*this, 0, values);
 }
 
 LogicalResult Interpreter::evaluate(Operation &op,

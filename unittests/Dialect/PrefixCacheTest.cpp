@@ -54,7 +54,7 @@ protected:
 // A run resumed at a cut from the values saved there yields what the whole
 // run does, and the saved values are only those live at the cut.
 TEST_F(PrefixCacheTest, ResumedRunsMatchTheWholeRun) {
-  BlockRun run(func.getBody().front());
+  interp::BlockRun run(func.getBody().front());
   std::vector<size_t> cuts = {3, 5}; // before %b and before %m
   std::vector<std::shared_ptr<PrefixCache::State>> saved(cuts.size());
   llvm::DenseMap<Value, interp::Tensor> values;
@@ -89,7 +89,7 @@ TEST_F(PrefixCacheTest, EvictsTheLeastRecentlyUsed) {
   auto state = [](size_t floats) {
     auto s = std::make_shared<PrefixCache::State>();
     interp::Tensor t = interp::Tensor::floats({int64_t(floats)});
-    s->values.push_back({BlockRun::Slot{0, 0}, std::move(t)});
+    s->values.push_back({interp::BlockRun::Slot{0, 0}, std::move(t)});
     return s;
   };
   PrefixCache cache(2 * 100 * sizeof(float));

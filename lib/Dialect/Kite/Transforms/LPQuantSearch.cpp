@@ -125,7 +125,7 @@ struct LPQuantSearchPass
                             candidates[g[2 * i + 1]], sfs)
                     .getDefiningOp()] = i;
     auto func = copy->lookupSymbol<func::FuncOp>(entry);
-    BlockRun run(func.getBody().front());
+    interp::BlockRun run(func.getBody().front());
     // Layer l's cut: the first of the ops its rewrite made (the operands'
     // quantize or constant, then the LP op), which sit right before the LP
     // op; in program order. With a layer inside a region, every batch runs
