@@ -296,13 +296,12 @@ bool Simulator::Impl::mmaNM(const Instr &x) {
       for (int64_t r = 0; r < rows; ++r) {
         const uint8_t *arow = va + i * k + (r / keep) * group;
         for (int64_t j = 0; j < n; ++j) {
-          size_t at = size_t(arow[vi[r * n + j]]) << 8 | vb[r * n + j];
+          uint8_t x = arow[vi[r * n + j]], y = vb[r * n + j];
           if (mac->lpProducts) {
-            uint8_t x = arow[vi[r * n + j]], y = vb[r * n + j];
             out[i * n + j] += mac->lpProducts->product(x, y);
             nar[i * n + j] |= mac->lpProducts->isNaR(x, y);
           } else {
-            out[i * n + j] += mac->intProducts[at];
+            out[i * n + j] += mac->intProducts[size_t(x) << 8 | y];
           }
         }
       }
