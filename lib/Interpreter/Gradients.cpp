@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelSupport.h"
+
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Numerics/ConvWindow.h"
@@ -511,6 +513,8 @@ void kite::interp::registerTosaBackward(Interpreter &interp) {
                 c = x.shape[3];
         int64_t oc = w.shape[0], kh = w.shape[1], kw = w.shape[2];
         int64_t oh = res[0]->shape[1], ow = res[0]->shape[2];
+        numerics::ConvWindow window =
+            tosaConvWindow(pad, stride, dil, ih, iw, kh, kw, oh, ow);
         bool wantW = wantsGradient(conv.getWeight());
         Tensor gx = Tensor::floats(x.shape),
                gw = wantW ? Tensor::floats(w.shape) : Tensor(),
@@ -521,13 +525,10 @@ void kite::interp::registerTosaBackward(Interpreter &interp) {
               for (int64_t o = 0; o < oc; ++o) {
                 float gv = gy.f[((b * oh + y) * ow + xo) * oc + o];
                 gb.f[gb.size() == 1 ? 0 : o] += gv;
-                for (int64_t ky = 0; ky < kh; ++ky) {
-                  int64_t iy = y * stride[0] + ky * dil[0] - pad[0];
-                  if (iy < 0 || iy >= ih)
-                    continue;
+                for (int64_t ky = 0; ky < kh; ++ky)
                   for (int64_t kx = 0; kx < kw; ++kx) {
-                    int64_t ix = xo * stride[1] + kx * dil[1] - pad[2];
-                    if (ix < 0 || ix >= iw)
+                    int64_t iy, ix;
+                    if (!window.source(y, xo, ky, kx, iy, ix))
                       continue;
                     for (int64_t ch = 0; ch < c; ++ch) {
                       int64_t xi = ((b * ih + iy) * iw + ix) * c + ch,
@@ -537,7 +538,6 @@ void kite::interp::registerTosaBackward(Interpreter &interp) {
                         gw.f[wi] += gv * x.f[xi];
                     }
                   }
-                }
               }
         grads[0] = std::move(gx);
         if (wantW)

@@ -11,6 +11,7 @@
 
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Interpreter/Interpreter.h"
+#include "kite/Numerics/ConvWindow.h"
 #include "kite/Numerics/IntQuant.h"
 #include "kite/Numerics/LP.h"
 
@@ -166,6 +167,18 @@ Tensor gatherCopy(const Tensor &x, llvm::ArrayRef<int64_t> shape,
       r.i[idx] = src < 0 ? 0 : x.i[src];
   }
   return r;
+}
+
+/// The window of a TOSA 2-D convolution (NHWC; `pad` is [top, bottom,
+/// left, right]) over an ih x iw input with a kh x kw filter and an oh x ow
+/// output.
+inline numerics::ConvWindow tosaConvWindow(llvm::ArrayRef<int64_t> pad,
+                                           llvm::ArrayRef<int64_t> stride,
+                                           llvm::ArrayRef<int64_t> dil,
+                                           int64_t ih, int64_t iw, int64_t kh,
+                                           int64_t kw, int64_t oh, int64_t ow) {
+  return {ih,     iw,     kh,     kw,     stride[0], stride[1],
+          pad[0], pad[2], dil[0], dil[1], oh,        ow};
 }
 
 /// The kernel sets registerTosaKernels is made of, one per file.

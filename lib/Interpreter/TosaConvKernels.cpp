@@ -86,6 +86,8 @@ LogicalResult conv2dKernel(Operation *op, ArrayRef<const Tensor *> in,
   if (wt.shape[3] != c)
     return op->emitOpError("weights and input disagree on channels");
   int64_t oh = (*shape)[1], ow = (*shape)[2], k = kh * kw * c;
+  kite::numerics::ConvWindow window =
+      tosaConvWindow(pad, stride, dil, ih, iw, kh, kw, oh, ow);
   // im2col: each output pixel's window as a row of [KH * KW * C] (zeros in
   // the padding), then one matrix product with the [OC, KH * KW * C]
   // weights per image.
@@ -101,18 +103,13 @@ LogicalResult conv2dKernel(Operation *op, ArrayRef<const Tensor *> in,
     for (int64_t y = 0; y < oh; ++y)
       for (int64_t xo = 0; xo < ow; ++xo) {
         double *row = &patches[(y * ow + xo) * k];
-        for (int64_t ky = 0; ky < kh; ++ky) {
-          int64_t iy = y * stride[0] + ky * dil[0] - pad[0];
-          if (iy < 0 || iy >= ih)
-            continue;
+        for (int64_t ky = 0; ky < kh; ++ky)
           for (int64_t kx = 0; kx < kw; ++kx) {
-            int64_t ix = xo * stride[1] + kx * dil[1] - pad[2];
-            if (ix < 0 || ix >= iw)
-              continue;
-            std::copy_n(&image[(iy * iw + ix) * c], c,
-                        &row[(ky * kw + kx) * c]);
+            int64_t iy, ix;
+            if (window.source(y, xo, ky, kx, iy, ix))
+              std::copy_n(&image[(iy * iw + ix) * c], c,
+                          &row[(ky * kw + kx) * c]);
           }
-        }
       }
     kite::numerics::gemmDouble(oh * ow, oc, k, patches.data(), w.data(),
                                sum.data(), oc);
@@ -142,6 +139,8 @@ LogicalResult depthwiseKernel(Operation *op, ArrayRef<const Tensor *> in,
   if (wt.shape[2] != c || (*shape)[3] != c * m)
     return op->emitOpError("weights and input disagree on channels");
   int64_t oh = (*shape)[1], ow = (*shape)[2], oc = c * m;
+  kite::numerics::ConvWindow window =
+      tosaConvWindow(pad, stride, dil, ih, iw, kh, kw, oh, ow);
   Tensor r = Tensor::floats(*shape);
   for (int64_t b = 0; b < n; ++b)
     for (int64_t y = 0; y < oh; ++y)
@@ -149,20 +148,16 @@ LogicalResult depthwiseKernel(Operation *op, ArrayRef<const Tensor *> in,
         float *po = &r.f[((b * oh + y) * ow + xo) * oc];
         for (int64_t o = 0; o < oc; ++o)
           po[o] = bias.f[bias.size() == 1 ? 0 : o];
-        for (int64_t ky = 0; ky < kh; ++ky) {
-          int64_t iy = y * stride[0] + ky * dil[0] - pad[0];
-          if (iy < 0 || iy >= ih)
-            continue;
+        for (int64_t ky = 0; ky < kh; ++ky)
           for (int64_t kx = 0; kx < kw; ++kx) {
-            int64_t ix = xo * stride[1] + kx * dil[1] - pad[2];
-            if (ix < 0 || ix >= iw)
+            int64_t iy, ix;
+            if (!window.source(y, xo, ky, kx, iy, ix))
               continue;
             const float *px = &x.f[((b * ih + iy) * iw + ix) * c];
             const float *pw = &wt.f[(ky * kw + kx) * c * m];
             for (int64_t o = 0; o < oc; ++o)
               po[o] += px[o / m] * pw[o];
           }
-        }
       }
   out.push_back(std::move(r));
   return success();
