@@ -17,7 +17,7 @@ LogicalResult kite::interp::runBatched(Interpreter &interpreter,
                                        func::FuncOp func,
                                        ArrayRef<HostTensor> inputs, bool batch,
                                        BatchedRun &run, std::string &error,
-                                       unsigned threads) {
+                                       unsigned threads, bool warmUp) {
   auto argTypes = func.getFunctionType().getInputs();
   if (inputs.size() != argTypes.size()) {
     error = "@" + func.getName().str() + " takes " +
@@ -65,7 +65,6 @@ LogicalResult kite::interp::runBatched(Interpreter &interpreter,
 
   // Batches are independent: with threads, each runs on a pool thread
   // (kernels run single-threaded, so results do not depend on the count).
-  auto start = std::chrono::steady_clock::now();
   int64_t numChunks = batchSize > 0 ? (samples + batchSize - 1) / batchSize : 0;
   std::vector<std::vector<Tensor>> chunks(static_cast<size_t>(numChunks));
   std::vector<char> failedChunk(static_cast<size_t>(numChunks), 0);
@@ -85,6 +84,12 @@ LogicalResult kite::interp::runBatched(Interpreter &interpreter,
     else
       chunks[size_t(c)] = std::move(*results);
   };
+  if (warmUp && numChunks > 0) {
+    runChunk(0);
+    if (failedChunk[0])
+      return failure();
+  }
+  auto start = std::chrono::steady_clock::now();
   if (threads > 1 && numChunks > 1) {
     llvm::StdThreadPool pool(llvm::hardware_concurrency(threads));
     for (int64_t c = 0; c < numChunks; ++c)

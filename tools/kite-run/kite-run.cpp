@@ -82,8 +82,9 @@ static cl::alias jobsShort("j", cl::desc("Alias for --jobs"),
                            cl::aliasopt(jobs));
 static cl::opt<bool>
     timeRun("time",
-            cl::desc("Print the batches' wall time and throughput (start-up, "
-                     "parsing and file I/O excluded) on stderr"),
+            cl::desc("Print the batches' wall time and throughput on stderr "
+                     "(start-up, parsing and file I/O excluded; the first "
+                     "batch runs once more, untimed, to prepare the kernels)"),
             cl::cat(category));
 static cl::opt<bool> print("print", cl::desc("Print every result on stdout"),
                            cl::cat(category));
@@ -148,7 +149,7 @@ int main(int argc, char **argv) {
   interp::BatchedRun run;
   unsigned numThreads = llvm::hardware_concurrency(jobs).compute_thread_count();
   if (failed(interp::runBatched(interpreter, func, inputs, batch, run, error,
-                                numThreads)))
+                                numThreads, timeRun)))
     return error.empty() ? 1 : fail(error);
   std::vector<HostTensor> &outputs = run.outputs;
   size_t numResults = outputs.size();
