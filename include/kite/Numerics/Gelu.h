@@ -8,6 +8,8 @@
 #ifndef KITE_NUMERICS_GELU_H
 #define KITE_NUMERICS_GELU_H
 
+#include "kite/Numerics/Erf.h"
+
 #include <cmath>
 
 namespace kite::numerics {
@@ -18,7 +20,7 @@ inline float gelu(float v, bool tanhForm) {
     const float k = std::sqrt(2.0f / float(M_PI));
     return 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)));
   }
-  return 0.5f * v * (1.0f + std::erf(v / std::sqrt(2.0f)));
+  return 0.5f * v * (1.0f + numerics::erf(v / std::sqrt(2.0f)));
 }
 
 } // namespace kite::numerics

@@ -8,6 +8,8 @@
 #ifndef KITE_NUMERICS_UNARY_H
 #define KITE_NUMERICS_UNARY_H
 
+#include "kite/Numerics/Erf.h"
+
 #include <cmath>
 #include <cstdint>
 
@@ -54,7 +56,7 @@ inline float applyUnary(UnaryFn fn, float x) {
   case UnaryFn::Reciprocal:
     return 1.0f / x;
   case UnaryFn::Erf:
-    return std::erf(x);
+    return numerics::erf(x);
   case UnaryFn::Abs:
     return std::fabs(x);
   case UnaryFn::Neg:
