@@ -224,16 +224,17 @@ LogicalResult Interpreter::evaluate(Operation &op,
     return op.emitOpError("has no reference semantics in the interpreter");
   SmallVector<Tensor> results;
   // The first operand's buffer for the result: only where this is its last
-  // use, it is not also another operand, and its float shape is the
-  // result's.
+  // use, it is not also another operand, and it holds as many floats as the
+  // result.
   if (!operands.empty() && op.getNumResults() == 1 &&
       inPlace.contains(op.getName().getStringRef()) &&
       llvm::is_contained(dying, op.getOperand(0)) &&
       llvm::count(op.getOperands(), op.getOperand(0)) == 1) {
     auto type = dyn_cast<RankedTensorType>(op.getResult(0).getType());
     Tensor &first = values.find(op.getOperand(0))->second;
-    if (type && first.isFloat && isa<FloatType>(type.getElementType()) &&
-        llvm::equal(first.shape, type.getShape())) {
+    if (type && type.hasStaticShape() && first.isFloat &&
+        isa<FloatType>(type.getElementType()) &&
+        first.size() == type.getNumElements()) {
       results.push_back(std::move(first));
       operands[0] = &results[0];
     }

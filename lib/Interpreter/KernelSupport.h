@@ -1,5 +1,4 @@
-//===- KernelSupport.h - helpers shared by the interpreter's kernels
-//-------===//
+//===- KernelSupport.h - helpers of the interpreter's kernels -*- C++ -*-===//
 //
 // Internal to lib/Interpreter: result types, integer wrapping, broadcasting
 // and index-mapped copies, used by the TOSA kernel files.
@@ -123,6 +122,25 @@ private:
   llvm::SmallVector<llvm::SmallVector<int64_t, 4>, 3> strides;
   llvm::SmallVector<int64_t, 3> offsets;
 };
+
+/// In a kernel allowed to work in place (Interpreter::allowInPlace):
+/// whether the interpreter passed the first operand's buffer as the result.
+/// Then take it with takeInPlace and read the operand through it (`in[0]`
+/// points at the moved-from slot).
+inline bool givenInPlace(llvm::ArrayRef<const Tensor *> in,
+                         const llvm::SmallVectorImpl<Tensor> &out) {
+  return !in.empty() && !out.empty() && in[0] == &out[0];
+}
+
+/// The first operand's buffer, given in place, as a result of `shape`.
+inline Tensor takeInPlace(llvm::SmallVectorImpl<Tensor> &out,
+                          llvm::ArrayRef<int64_t> shape) {
+  llvm::SmallVector<int64_t, 4> dims(shape); // may be the operand's own
+  Tensor r = std::move(out[0]);
+  out.clear();
+  r.shape = std::move(dims);
+  return r;
+}
 
 /// The tensor of `shape` whose element at coordinate c is x's element at
 /// base + sum(c[d] * strides[d]): slices and transposes, as views of x

@@ -165,8 +165,10 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
       [](Operation *o, ArrayRef<const Tensor *> in,
          SmallVectorImpl<Tensor> &out) -> LogicalResult {
         auto op = cast<SoftmaxOp>(o);
-        const Tensor &x = *in[0];
-        Tensor r = Tensor::floats(x.shape);
+        bool inPlace = givenInPlace(in, out);
+        Tensor r = inPlace ? takeInPlace(out, in[0]->shape)
+                           : Tensor::floats(in[0]->shape);
+        const Tensor &x = inPlace ? r : *in[0];
         std::vector<float> row;
         forEachRow(x.shape, normalizeAxis(op.getAxis(), x.shape.size()),
                    [&](ArrayRef<int64_t> idx) {
@@ -215,13 +217,15 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
       [](Operation *o, ArrayRef<const Tensor *> in,
          SmallVectorImpl<Tensor> &out) -> LogicalResult {
         auto op = cast<LayerNormOp>(o);
-        const Tensor &x = *in[0];
+        bool inPlace = givenInPlace(in, out);
+        Tensor r = inPlace ? takeInPlace(out, in[0]->shape)
+                           : Tensor::floats(in[0]->shape);
+        const Tensor &x = inPlace ? r : *in[0];
         const Tensor *scale = op.getScale() ? in[1] : nullptr;
         const Tensor *bias = op.getBias() ? in[op.getScale() ? 2 : 1] : nullptr;
         int64_t axis = op.getNormalizedAxis();
         int64_t len = numElements(ArrayRef<int64_t>(x.shape).drop_front(axis));
         float eps = float(op.getEpsilon().convertToDouble());
-        Tensor r = Tensor::floats(x.shape);
         for (int64_t base = 0, n = x.size(); base < n; base += len) {
           float mean = 0, var = 0;
           for (int64_t k = 0; k < len; ++k)
@@ -257,15 +261,30 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
                           return success();
                         });
 
+  // Row-wise and elementwise: each result element is written after the
+  // operand elements it needs are read.
+  for (StringRef name : {"kite.softmax", "kite.layer_norm", "kite.gelu"})
+    interp.allowInPlace(name);
   interp.registerKernel("kite.gelu",
                         [](Operation *o, ArrayRef<const Tensor *> in,
                            SmallVectorImpl<Tensor> &out) -> LogicalResult {
                           bool tanhForm = cast<GeluOp>(o).getApproximation() ==
                                           GeluApproximation::Tanh;
-                          const Tensor &x = *in[0];
-                          Tensor r = Tensor::floats(x.shape);
-                          for (int64_t i = 0, n = x.size(); i < n; ++i)
-                            r.f[i] = numerics::gelu(x.f[i], tanhForm);
+                          bool inPlace = givenInPlace(in, out);
+                          Tensor r = inPlace ? takeInPlace(out, in[0]->shape)
+                                             : Tensor::floats(in[0]->shape);
+                          const Tensor &x = inPlace ? r : *in[0];
+                          // One loop per form, so that the erf form
+                          // vectorizes.
+                          const float *src = x.f.data();
+                          float *dst = r.f.data();
+                          int64_t n = x.size();
+                          if (tanhForm)
+                            for (int64_t i = 0; i < n; ++i)
+                              dst[i] = numerics::gelu(src[i], true);
+                          else
+                            for (int64_t i = 0; i < n; ++i)
+                              dst[i] = numerics::gelu(src[i], false);
                           out.push_back(std::move(r));
                           return success();
                         });

@@ -37,6 +37,11 @@ LogicalResult reshapeKernel(Operation *op, ArrayRef<const Tensor *> in,
     return failure();
   if (numElements(*shape) != in[0]->size())
     return op->emitOpError("changes the number of elements");
+  if (givenInPlace(in, out)) { // the dying operand's data, renamed
+    Tensor r = takeInPlace(out, *shape);
+    out.push_back(std::move(r));
+    return success();
+  }
   Tensor r = *in[0];
   r.shape = *shape;
   out.push_back(std::move(r));
@@ -225,6 +230,7 @@ void kite::interp::registerTosaDataKernels(Interpreter &interp) {
                           return success();
                         });
   interp.registerKernel("tosa.reshape", reshapeKernel);
+  interp.allowInPlace("tosa.reshape");
   interp.registerKernel("tosa.transpose", transposeKernel);
   interp.registerKernel("tosa.slice", sliceKernel);
   interp.registerKernel("tosa.pad", padKernel);

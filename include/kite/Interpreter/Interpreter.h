@@ -131,10 +131,11 @@ public:
                                bool keep = true,
                                llvm::ArrayRef<mlir::Value> dying = {});
   /// Lets `opName`'s kernel compute its (one) result in its first operand's
-  /// buffer when this op is that operand's last use and the two have one
-  /// float shape: the interpreter then moves the operand into `results[0]`
-  /// and passes `&results[0]` as operand 0; the kernel overwrites it in
-  /// place (elementwise ops: no new tensor to allocate and fill).
+  /// buffer when this op is that operand's last use and both are float with
+  /// as many elements: the interpreter then moves the operand into
+  /// `results[0]` and passes `&results[0]` as operand 0; the kernel
+  /// overwrites it in place (elementwise and row-wise ops, reshapes: no new
+  /// tensor to allocate and fill). See takeInPlace in KernelSupport.h.
   void allowInPlace(llvm::StringRef opName) { inPlace.insert(opName); }
 
   void registerBackward(llvm::StringRef opName, BackwardKernel kernel);
