@@ -13,6 +13,7 @@
 #include "kite/Numerics/Gelu.h"
 #include "kite/Numerics/IntQuant.h"
 #include "kite/Numerics/LP.h"
+#include "kite/Numerics/LayerNorm.h"
 #include "kite/Numerics/LutSoftmax.h"
 
 #include <cmath>
@@ -227,14 +228,8 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
         int64_t len = numElements(ArrayRef<int64_t>(x.shape).drop_front(axis));
         float eps = float(op.getEpsilon().convertToDouble());
         for (int64_t base = 0, n = x.size(); base < n; base += len) {
-          float mean = 0, var = 0;
-          for (int64_t k = 0; k < len; ++k)
-            mean += x.f[base + k];
-          mean /= float(len);
-          for (int64_t k = 0; k < len; ++k)
-            var += (x.f[base + k] - mean) * (x.f[base + k] - mean);
-          var /= float(len);
-          float inv = 1.0f / std::sqrt(var + eps);
+          auto [mean, inv] =
+              numerics::layerNormStats(x.f.data() + base, len, eps);
           for (int64_t k = 0; k < len; ++k) {
             float y = (x.f[base + k] - mean) * inv;
             if (scale)

@@ -8,6 +8,7 @@
 
 #include "SimulatorImpl.h"
 #include "kite/Numerics/Binary.h"
+#include "kite/Numerics/LayerNorm.h"
 #include "kite/Numerics/Reduce.h"
 #include "kite/Numerics/Unary.h"
 
@@ -325,14 +326,7 @@ bool Simulator::Impl::vecLayerNorm(const Instr &x) {
   for (int64_t r = 0; r < rows; ++r) {
     for (int64_t k = 0; k < len; ++k)
       row[size_t(k)] = loadF32(src + (r * len + k) * 4);
-    float mean = 0, var = 0;
-    for (float v : row)
-      mean += v;
-    mean /= float(len);
-    for (float v : row)
-      var += (v - mean) * (v - mean);
-    var /= float(len);
-    float inv = 1.0f / std::sqrt(var + eps);
+    auto [mean, inv] = numerics::layerNormStats(row.data(), len, eps);
     for (int64_t k = 0; k < len; ++k) {
       float y = (row[size_t(k)] - mean) * inv;
       if (scale >= 0)
