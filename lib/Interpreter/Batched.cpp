@@ -7,6 +7,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 
 using namespace mlir;
 using namespace kite;
@@ -68,7 +71,7 @@ LogicalResult kite::interp::runBatched(Interpreter &interpreter,
   int64_t numChunks = batchSize > 0 ? (samples + batchSize - 1) / batchSize : 0;
   std::vector<std::vector<Tensor>> chunks(static_cast<size_t>(numChunks));
   std::vector<char> failedChunk(static_cast<size_t>(numChunks), 0);
-  auto runChunk = [&](int64_t c) {
+  auto runChunk = [&](int64_t c, std::vector<Tensor> &into, char &failed) {
     int64_t begin = c * batchSize, count = std::min(batchSize, samples - begin);
     std::vector<Tensor> args;
     for (auto [t, type] : llvm::zip(inputs, argTypes)) {
@@ -79,25 +82,54 @@ LogicalResult kite::interp::runBatched(Interpreter &interpreter,
                 : tensorFromHost(t, begin, count, tt));
     }
     FailureOr<std::vector<Tensor>> results = interpreter.run(func, args);
-    if (failed(results))
-      failedChunk[size_t(c)] = 1; // diagnostics on the IR
+    if (mlir::failed(results))
+      failed = 1; // diagnostics on the IR
     else
-      chunks[size_t(c)] = std::move(*results);
+      into = std::move(*results);
   };
+  unsigned workers =
+      threads > 1 && numChunks > 1
+          ? unsigned(std::min<int64_t>(int64_t(threads), numChunks))
+          : 1;
+  std::optional<llvm::StdThreadPool> pool;
+  if (workers > 1)
+    pool.emplace(llvm::hardware_concurrency(workers));
   if (warmUp && numChunks > 0) {
-    runChunk(0);
-    if (failedChunk[0])
+    // Every thread that runs batches runs the first one untimed: kernels
+    // prepare on first use, and a new thread's first allocations fault
+    // their pages in. The barrier puts each warm-up on its own thread.
+    std::vector<std::vector<Tensor>> scratch(workers);
+    std::vector<char> warmFailed(workers, 0);
+    std::mutex mutex;
+    std::condition_variable allThere;
+    unsigned arrived = 0;
+    auto warm = [&](unsigned w) {
+      if (pool) {
+        std::unique_lock<std::mutex> lock(mutex);
+        ++arrived;
+        allThere.notify_all();
+        allThere.wait(lock, [&] { return arrived == workers; });
+      }
+      runChunk(0, scratch[w], warmFailed[w]);
+    };
+    if (pool) {
+      for (unsigned w = 0; w < workers; ++w)
+        pool->async([&, w] { warm(w); });
+      pool->wait();
+    } else {
+      warm(0);
+    }
+    if (llvm::is_contained(warmFailed, 1))
       return failure();
   }
   auto start = std::chrono::steady_clock::now();
-  if (threads > 1 && numChunks > 1) {
-    llvm::StdThreadPool pool(llvm::hardware_concurrency(threads));
+  if (pool) {
     for (int64_t c = 0; c < numChunks; ++c)
-      pool.async([&, c] { runChunk(c); });
-    pool.wait();
+      pool->async([&, c] { runChunk(c, chunks[c], failedChunk[c]); });
+    pool->wait();
   } else {
     for (int64_t c = 0; c < numChunks; ++c) {
-      runChunk(c);
+      runChunk(c, chunks[c], failedChunk[c]);
       if (failedChunk[size_t(c)])
         break;
     }

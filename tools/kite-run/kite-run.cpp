@@ -84,7 +84,8 @@ static cl::opt<bool>
     timeRun("time",
             cl::desc("Print the batches' wall time and throughput on stderr "
                      "(start-up, parsing and file I/O excluded; the first "
-                     "batch runs once more, untimed, to prepare the kernels)"),
+                     "batch runs once more on each thread, untimed, to prepare "
+                     "the kernels)"),
             cl::cat(category));
 static cl::opt<bool> print("print", cl::desc("Print every result on stdout"),
                            cl::cat(category));

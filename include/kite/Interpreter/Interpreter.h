@@ -210,9 +210,10 @@ struct BatchedRun {
 /// zero-padded) and the results are stitched back; with `threads` > 1 the
 /// batches run in parallel (same results). On failure, `error` says why
 /// (shape mismatches), or is empty when the interpreter reported
-/// diagnostics on the IR. With `warmUp`, the first batch runs once more
-/// before the clock starts, so `run.seconds` excludes what kernels prepare on
-/// first use (oneDNN's JIT-compiled primitives), as a session's creation
+/// diagnostics on the IR. With `warmUp`, every thread that runs batches
+/// runs the first one once more before the clock starts, so `run.seconds`
+/// excludes what kernels prepare on first use (oneDNN's JIT-compiled
+/// kernels) and a new thread's first page faults, as a session's creation
 /// does in onnxruntime.
 mlir::LogicalResult runBatched(Interpreter &interpreter,
                                mlir::func::FuncOp func,
