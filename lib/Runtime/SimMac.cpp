@@ -357,11 +357,7 @@ bool Simulator::Impl::drain(int64_t src, int64_t rows, int64_t cols,
   const int64_t *in = &acc[size_t(src / kAccWordBytes)];
   const uint8_t *nar = &accNar[size_t(src / kAccWordBytes)];
   for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < cols; ++j) {
-      int64_t element = i * rowStride + j * colStride;
-      store(dst + element * eb, dtype, in[i * cols + j], nar[i * cols + j] != 0,
-            j, element);
-    }
+    store(i, in + i * cols, nar + i * cols, dtype);
   chargeSram(rows * cols * kAccWordBytes);
   int64_t n = rows * cols;
   int64_t compute =
@@ -376,21 +372,24 @@ bool Simulator::Impl::drain(int64_t src, int64_t rows, int64_t cols,
 
 bool Simulator::Impl::storeAcc(const Instr &x) {
   const decoded::StoreAcc d(x);
-  int64_t bias = d.bias;
+  int64_t bias = d.bias, cols = d.cols;
   return drain(
-      d.src, d.rows, d.cols, d.dst, d.row_stride, d.col_stride, d.dtype, {bias},
+      d.src, d.rows, cols, d.dst, d.row_stride, d.col_stride, d.dtype, {bias},
       0, -1,
-      [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j, int64_t) {
-        if (dtype == DType::F32) { // LP accumulators
-          float v = lpAccToF32(word, nar);
-          storeF32(at, bias >= 0 ? v + weightF32(bias, j) : v);
-          return;
+      [&](int64_t i, const int64_t *word, const uint8_t *nar, DType dtype) {
+        unsigned eb = dtypeBytes(dtype);
+        for (int64_t j = 0; j < cols; ++j) {
+          int64_t at = d.dst + (i * d.row_stride + j * d.col_stride) * eb;
+          if (dtype == DType::F32) { // LP accumulators
+            float v = lpAccToF32(word[j], nar[j] != 0);
+            storeF32(at, bias >= 0 ? v + weightF32(bias, j) : v);
+            continue;
+          }
+          int64_t v = saturate(word[j], eb * 8);
+          if (bias >= 0)
+            v = saturate(v + weightI32(bias, j), eb * 8);
+          storeInt(at, dtype, v);
         }
-        unsigned width = dtypeBytes(dtype) * 8;
-        int64_t v = saturate(word, width);
-        if (bias >= 0)
-          v = saturate(v + weightI32(bias, j), width);
-        storeInt(at, dtype, v);
       });
 }
 
@@ -442,37 +441,62 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
       ops += count;
       opPj += count * pj;
     }
-  bool ok =
-      drain(d.src, d.rows, d.cols, d.dst, d.row_stride, d.col_stride, d.dtype,
-            {accBias, bias}, ops, residual,
-            [&](int64_t at, DType dtype, int64_t word, bool nar, int64_t j,
-                int64_t element) {
-              float v;
-              if (scales.empty()) {
-                v = lpAccToF32(word, nar);
-              } else {
-                int64_t a = saturate(word, 32);
-                if (accBias >= 0)
-                  a = saturate(a + weightI32(accBias, j), 32);
-                size_t ch = scales.size() == 1 ? 0 : size_t(j);
-                v = float(numerics::dequantize(a, scales[ch], zeros[ch]));
-              }
-              if (multiply != 1.0f)
-                v = v * multiply;
-              if (bias >= 0)
-                v = v + weightF32(bias, j);
-              if (residual >= 0)
-                v = v + loadF32(residual + element * 4);
-              v = clampKeepingNaN(v, lo, hi);
-              if (activation != 0)
-                v = numerics::gelu(v, activation == 2);
-              if (rq.on && !table.empty())
-                storeInt(at, dtype, table[size_t(rq.q.encode(v, j) + 128)]);
-              else if (rq.on)
-                storeInt(at, dtype, rq.q.encode(v, j));
-              else
-                storeF32(at, v);
-            });
+  // A row at a time, one loop per step that applies (the checks out of
+  // the loops): per element the same operations in the same order as the
+  // definition, so the same bits.
+  int64_t cols = d.cols;
+  std::vector<float> v;
+  bool ok = drain(
+      d.src, d.rows, cols, d.dst, d.row_stride, d.col_stride, d.dtype,
+      {accBias, bias}, ops, residual,
+      [&](int64_t i, const int64_t *word, const uint8_t *nar, DType dtype) {
+        v.resize(size_t(cols));
+        if (scales.empty()) {
+          for (int64_t j = 0; j < cols; ++j)
+            v[j] = lpAccToF32(word[j], nar[j] != 0);
+        } else {
+          bool one = scales.size() == 1;
+          for (int64_t j = 0; j < cols; ++j) {
+            int64_t a = saturate(word[j], 32);
+            if (accBias >= 0)
+              a = saturate(a + weightI32(accBias, j), 32);
+            size_t ch = one ? 0 : size_t(j);
+            v[j] = float(numerics::dequantize(a, scales[ch], zeros[ch]));
+          }
+        }
+        if (multiply != 1.0f)
+          for (float &x : v)
+            x = x * multiply;
+        if (bias >= 0)
+          for (int64_t j = 0; j < cols; ++j)
+            v[j] = v[j] + weightF32(bias, j);
+        int64_t row = i * d.row_stride, step = d.col_stride;
+        if (residual >= 0)
+          for (int64_t j = 0; j < cols; ++j)
+            v[j] = v[j] + loadF32(residual + (row + j * step) * 4);
+        if (clamps)
+          for (float &x : v)
+            x = clampKeepingNaN(x, lo, hi);
+        if (activation != 0)
+          for (float &x : v)
+            x = numerics::gelu(x, activation == 2);
+        if (!rq.on) {
+          for (int64_t j = 0; j < cols; ++j)
+            storeF32(d.dst + (row + j * step) * 4, v[j]);
+          return;
+        }
+        // Integer formats: one scale, or one per column (checked).
+        unsigned eb = dtypeBytes(dtype);
+        bool one = rq.scales.size() == 1;
+        for (int64_t j = 0; j < cols; ++j) {
+          size_t och = one ? 0 : size_t(j);
+          int64_t code =
+              rq.q.codec ? rq.q.encode(v[j], j)
+                         : rq.q.encodeWith(v[j], rq.scales[och], rq.zeros[och]);
+          storeInt(d.dst + (row + j * step) * eb, dtype,
+                   table.empty() ? code : table[size_t(code + 128)]);
+        }
+      });
   if (ok) {
     double n = double(d.rows * d.cols);
     charge("vector", n * opPj);

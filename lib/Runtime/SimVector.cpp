@@ -28,10 +28,23 @@ bool Simulator::Impl::vecBinary(const Instr &x) {
       !stridedAccess(Space::Dram, rhs, 4, shape, rs, reads) ||
       !access(Space::Dram, dst, product(shape) * 4, writes))
     return false;
-  walk(shape, {&ls, &rs}, [&](int64_t linear, const std::vector<int64_t> &o) {
-    storeF32(dst + linear * 4,
-             numerics::applyBinary(fn, loadF32(lhs + o[0] * 4),
-                                   loadF32(rhs + o[1] * 4)));
+  // A row at a time, the function chosen outside the loop; elements in the
+  // same order as one at a time (dst may be an operand).
+  int64_t la = shape.empty() ? 0 : ls.back() * 4,
+          ra = shape.empty() ? 0 : rs.back() * 4;
+  numerics::withBinaryFn(fn, [&](auto f) {
+    walkRows(shape, {&ls, &rs},
+             [&](int64_t linear, const std::vector<int64_t> &o, int64_t n) {
+               const uint8_t *a = mem(lhs + o[0] * 4), *b = mem(rhs + o[1] * 4);
+               uint8_t *c = mem(dst + linear * 4);
+               for (int64_t k = 0; k < n; ++k) {
+                 float x, y;
+                 std::memcpy(&x, a + k * la, 4);
+                 std::memcpy(&y, b + k * ra, 4);
+                 float r = numerics::applyBinary(decltype(f)::value, x, y);
+                 std::memcpy(c + k * 4, &r, 4);
+               }
+             });
   });
   int64_t n = product(shape);
   int ops = numerics::binaryOps(fn);
@@ -268,8 +281,18 @@ bool Simulator::Impl::vecQuantize(const Instr &x) {
   if (!access(Space::Dram, src, q.count * 4, reads) ||
       !access(Space::Dram, dst, q.count * q.eb, writes))
     return false;
-  for (int64_t k = 0; k < q.count; ++k)
-    storeInt(dst + k * q.eb, q.dtype, q.encode(loadF32(src + k * 4), k));
+  // Both ranges lie in one memory (access checked them).
+  const uint8_t *in = mem(src);
+  uint8_t *out = mem(dst);
+  q.encodeEach(
+      [&](int64_t k) {
+        float v;
+        std::memcpy(&v, in + k * 4, 4);
+        return v;
+      },
+      [&](int64_t k, int64_t code) {
+        storeIntAt(out + k * q.eb, q.dtype, code);
+      });
   charge("vector", double(q.count) * (target.fp32Mul + target.fp32Add));
   Traffic t;
   t.add(src, q.count * 4).add(dst, q.count * q.eb);

@@ -248,7 +248,9 @@ struct Simulator::Impl {
     }
   }
   void storeInt(int64_t addr, DType t, int64_t v) {
-    uint8_t *p = mem(addr);
+    storeIntAt(mem(addr), t, v);
+  }
+  static void storeIntAt(uint8_t *p, DType t, int64_t v) {
     switch (t) {
     case DType::I8:
       p[0] = uint8_t(v);
@@ -339,10 +341,11 @@ struct Simulator::Impl {
   float lpAccToF32(int64_t word, bool nar) const;
 
   /// A drain of the rows x cols accumulator tile at `src` to `dst`: checks
-  /// it, calls store(address, word, nar, column, element offset) per
-  /// element and charges it, with `epilogueOps` float operations per
-  /// element on the way and, with `residual` >= 0, an f32 read per element
-  /// laid out like the result.
+  /// it, calls store(row, words, nars, dtype) per row (its cols accumulator
+  /// words and NaR flags; element j goes to dst + (row * rowStride + j *
+  /// colStride) * element bytes) and charges it, with `epilogueOps` float
+  /// operations per element on the way and, with `residual` >= 0, an f32
+  /// read per element laid out like the result.
   template <typename Store>
   bool drain(int64_t src, int64_t rows, int64_t cols, int64_t dst,
              int64_t rowStride, int64_t colStride, int64_t dtypeCode,
@@ -369,6 +372,31 @@ struct Simulator::Impl {
     for (int64_t linear = 0; linear < total; ++linear) {
       fn(linear, off);
       for (size_t d = rank; d-- > 0;) {
+        for (size_t o = 0; o < ops; ++o)
+          off[o] += (*strides[o])[d];
+        if (++idx[d] < shape[d])
+          break;
+        for (size_t o = 0; o < ops; ++o)
+          off[o] -= (*strides[o])[d] * shape[d];
+        idx[d] = 0;
+      }
+    }
+  }
+
+  /// walk() a row of the innermost dimension at a time: fn(linear, offsets,
+  /// n) at each row's first element; the row's n elements follow at each
+  /// operand's innermost stride.
+  template <typename Fn>
+  static void walkRows(const std::vector<int64_t> &shape,
+                       const std::vector<const std::vector<int64_t> *> &strides,
+                       Fn fn) {
+    size_t rank = shape.size(), ops = strides.size();
+    int64_t n = rank ? shape.back() : 1;
+    std::vector<int64_t> idx(rank, 0), off(ops, 0);
+    for (int64_t linear = 0, total = product(shape); linear < total;
+         linear += n) {
+      fn(linear, off, n);
+      for (size_t d = rank > 1 ? rank - 1 : 0; d-- > 0;) {
         for (size_t o = 0; o < ops; ++o)
           off[o] += (*strides[o])[d];
         if (++idx[d] < shape[d])
@@ -420,9 +448,33 @@ struct Simulator::Impl {
       if (codec) // sign-extended: signed order is value order (kite.bitcast)
         return numerics::signExtend(codec->encode(v), f.bits);
       auto [scale, zero] = params(k);
+      return encodeWith(v, scale, zero);
+    }
+    /// encode() of an integer format with the element's parameters given.
+    int64_t encodeWith(float v, double scale, int64_t zero) const {
       return numerics::signExtend(
           numerics::quantize(v, scale, zero, {f.bits, f.isSigned}),
           f.storageBits);
+    }
+    /// Calls fn(k, encode(value(k), k)) for k in [0, count), in order,
+    /// taking each channel's parameters once per run of `inner` elements
+    /// (two divisions per element in params() were the drains' cost).
+    template <typename Value, typename Fn>
+    void encodeEach(Value value, Fn fn) const {
+      if (codec) {
+        for (int64_t k = 0; k < count; ++k)
+          fn(k, encode(value(k), k));
+        return;
+      }
+      size_t ch = 0;
+      for (int64_t run = 0; run < count; run += inner) {
+        double scale = (*scales)[ch];
+        int64_t zero = (*zeros)[ch];
+        for (int64_t k = run, end = std::min(count, run + inner); k < end; ++k)
+          fn(k, encodeWith(value(k), scale, zero));
+        if (++ch == scales->size())
+          ch = 0;
+      }
     }
   };
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 namespace kite::numerics {
 
@@ -47,6 +48,26 @@ inline float applyBinary(BinaryFn fn, float a, float b) {
     return std::pow(a, b);
   }
   return a;
+}
+
+/// Calls body(std::integral_constant<BinaryFn, fn>()): a loop in `body`
+/// that calls applyBinary(decltype(f)::value, ...) compiles once per
+/// function, with the switch out of it.
+template <typename Body> void withBinaryFn(BinaryFn fn, Body body) {
+  switch (fn) {
+  case BinaryFn::Add:
+    return body(std::integral_constant<BinaryFn, BinaryFn::Add>());
+  case BinaryFn::Sub:
+    return body(std::integral_constant<BinaryFn, BinaryFn::Sub>());
+  case BinaryFn::Mul:
+    return body(std::integral_constant<BinaryFn, BinaryFn::Mul>());
+  case BinaryFn::Max:
+    return body(std::integral_constant<BinaryFn, BinaryFn::Max>());
+  case BinaryFn::Min:
+    return body(std::integral_constant<BinaryFn, BinaryFn::Min>());
+  case BinaryFn::Pow:
+    return body(std::integral_constant<BinaryFn, BinaryFn::Pow>());
+  }
 }
 
 /// The vector unit's operations per element of `fn` (its cost): a pow is an
