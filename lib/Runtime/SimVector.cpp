@@ -284,15 +284,9 @@ bool Simulator::Impl::vecQuantize(const Instr &x) {
   // Both ranges lie in one memory (access checked them).
   const uint8_t *in = mem(src);
   uint8_t *out = mem(dst);
-  q.encodeEach(
-      [&](int64_t k) {
-        float v;
-        std::memcpy(&v, in + k * 4, 4);
-        return v;
-      },
-      [&](int64_t k, int64_t code) {
-        storeIntAt(out + k * q.eb, q.dtype, code);
-      });
+  q.encodeAll(in, [&](int64_t k, int64_t code) {
+    storeIntAt(out + k * q.eb, q.dtype, code);
+  });
   charge("vector", double(q.count) * (target.fp32Mul + target.fp32Add));
   Traffic t;
   t.add(src, q.count * 4).add(dst, q.count * q.eb);

@@ -5,7 +5,9 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <cstring>
 #include <random>
+#include <vector>
 
 using namespace kite::numerics;
 
@@ -100,4 +102,34 @@ TEST(IntQuantTest, TruncationToInt64SaturatesInsteadOfOverflowing) {
   EXPECT_EQ(truncateToInt64(9223372036854775808.0),
             std::numeric_limits<int64_t>::max());
   EXPECT_EQ(truncateToInt64(NAN), 0);
+}
+
+TEST(IntQuantTest, QuantizeRowMatchesQuantize) {
+  // Random bit patterns (NaN, infinities, subnormals, huge values) and
+  // values near the range, half-way points included; odd lengths leave a
+  // tail after the vector loop.
+  std::mt19937 rng(7);
+  std::vector<float> x(4099);
+  for (size_t i = 0; i < x.size(); ++i) {
+    uint32_t u = rng();
+    if (i % 3 == 0)
+      std::memcpy(&x[i], &u, 4);
+    else
+      x[i] = float(int(u % 4001) - 2000) * 0.125f;
+  }
+  for (IntFormat f : {IntFormat{8, true}, IntFormat{8, false},
+                      IntFormat{4, true}, IntFormat{16, true}})
+    for (int64_t zero :
+         {int64_t(0), int64_t(3), int64_t(-7), int64_t(200), int64_t(1) << 20})
+      for (double scale : {0.05, 1.7e-3, 0.25, 13.0}) {
+        ASSERT_TRUE(quantizeRowFits(zero, f));
+        std::vector<int32_t> codes(x.size());
+        quantizeRow(x.data(), int64_t(x.size()), scale, zero, f, codes.data());
+        for (size_t i = 0; i < x.size(); ++i)
+          ASSERT_EQ(codes[i], quantize(x[i], scale, zero, f))
+              << "x " << x[i] << " scale " << scale << " zero " << zero
+              << " bits " << f.bits;
+      }
+  EXPECT_FALSE(quantizeRowFits(int64_t(1) << 21, IntFormat{8, true}));
+  EXPECT_FALSE(quantizeRowFits(0, IntFormat{24, true}));
 }

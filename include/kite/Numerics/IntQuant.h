@@ -38,7 +38,7 @@ inline int64_t roundHalfEven(double x) {
   // nearbyint does, without its library call (SSE2 has no round
   // instruction), which the simulator's drains make per element.
   constexpr double kShift = 6755399441055744.0; // 1.5 * 2^52
-  if (std::fabs(x) < 2251799813685248.0)       // 2^51
+  if (std::fabs(x) < 2251799813685248.0)        // 2^51
     return int64_t((x + kShift) - kShift);
   return int64_t(std::nearbyint(x));
 }
@@ -61,6 +61,20 @@ inline int64_t quantize(double x, double scale, int64_t zeroPoint,
 inline double dequantize(int64_t q, double scale, int64_t zeroPoint) {
   return double(q - zeroPoint) * scale;
 }
+
+/// Whether quantizeRow can stand for quantize() with these parameters: the
+/// clamped values and codes then fit 32 bits.
+inline bool quantizeRowFits(int64_t zeroPoint, IntFormat format) {
+  return format.bits <= 16 && zeroPoint >= -(int64_t(1) << 20) &&
+         zeroPoint <= (int64_t(1) << 20);
+}
+
+/// quantize() of `n` floats with one scale and zero point, into `codes`:
+/// the same results, computed without branches so the loop vectorizes
+/// (compiled per x86 vector width; one element at a time was most of a
+/// simulated drain). Only where quantizeRowFits.
+void quantizeRow(const float *x, int64_t n, double scale, int64_t zeroPoint,
+                 IntFormat format, int32_t *codes);
 
 /// tosa.cast of a float to a `bits`-bit signed integer: round half to even,
 /// saturate, NaN gives 0. The interpreter's tosa.cast and the simulator's
