@@ -34,6 +34,13 @@ void kite::numerics::gemm(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
     std::abort();
 }
 
+__attribute__((target_clones("avx512f", "avx2", "default"))) void
+kite::numerics::lookupFloats(const uint8_t *codes, int64_t n,
+                             const float *table, float *out) {
+  for (int64_t e = 0; e < n; ++e)
+    out[e] = table[codes[e]];
+}
+
 int64_t kite::numerics::exactFloatTerms(uint64_t maxA, uint64_t maxW) {
   constexpr uint64_t kExact = uint64_t(1) << 24;
   if (maxA == 0 || maxW == 0)

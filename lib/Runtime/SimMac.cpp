@@ -204,10 +204,8 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
     // (bit for bit an integer loop). The operands were range-checked above.
     exactA.resize(size_t(m * k));
     exactW.resize(size_t(k * n));
-    for (int64_t e = 0; e < m * k; ++e)
-      exactA[size_t(e)] = mac->lhsValue[wa[e]];
-    for (int64_t e = 0; e < k * n; ++e)
-      exactW[size_t(e)] = mac->rhsValue[ww[e]];
+    numerics::lookupFloats(wa, m * k, mac->lhsValue.data(), exactA.data());
+    numerics::lookupFloats(ww, k * n, mac->rhsValue.data(), exactW.data());
     numerics::addExactProduct(m, n, k, {exactA.data(), k}, {exactW.data(), n},
                               mac->exactTerms, out);
   }

@@ -35,6 +35,11 @@ void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
 /// order the GEMM adds in (0: not even one product fits).
 int64_t exactFloatTerms(uint64_t maxA, uint64_t maxW);
 
+/// out[e] = table[codes[e]] for e < n: operand bytes to the values a GEMM
+/// multiplies, gathered a vector at a time (per x86 vector width).
+void lookupFloats(const uint8_t *codes, int64_t n, const float *table,
+                  float *out);
+
 /// acc (m x n, row-major, dense) += a (m x k) * b (k x n) for
 /// integer-valued float matrices: one float GEMM per run of `terms` (>= 1)
 /// reduction steps (each exact, exactFloatTerms), summed in int64. Bit for
