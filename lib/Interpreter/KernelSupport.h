@@ -144,17 +144,33 @@ inline Tensor takeInPlace(llvm::SmallVectorImpl<Tensor> &out,
 
 /// The tensor of `shape` whose element at coordinate c is x's element at
 /// base + sum(c[d] * strides[d]): slices and transposes, as views of x
-/// copied a row of the innermost dimension at a time.
+/// copied a row of the innermost dimension at a time. Dimensions that are
+/// contiguous with the next are merged first, so a slice of whole rows is
+/// one copy.
 inline Tensor stridedCopy(const Tensor &x, llvm::ArrayRef<int64_t> shape,
                           int64_t base, llvm::ArrayRef<int64_t> strides) {
   Tensor r = x.isFloat ? Tensor::floats(shape) : Tensor::ints(shape);
+  llvm::SmallVector<int64_t, 4> dims, steps;
+  for (auto [extent, stride] : llvm::zip(shape, strides)) {
+    if (extent == 1)
+      continue; // no step along it
+    if (!dims.empty() && steps.back() == stride * extent) {
+      dims.back() *= extent;
+      steps.back() = stride;
+      continue;
+    }
+    dims.push_back(extent);
+    steps.push_back(stride);
+  }
   BroadcastWalk walk;
-  walk.initStrides(shape, strides);
-  int64_t inner = shape.empty() ? 1 : shape.back(), step = walk.innerStride(0);
+  walk.initStrides(dims, steps);
+  int64_t inner = dims.empty() ? 1 : dims.back(), step = walk.innerStride(0);
   for (int64_t row = 0, n = r.size(); row < n && inner > 0;
        row += inner, walk.nextRow()) {
     int64_t src = base + walk.offset(0);
-    if (x.isFloat)
+    if (x.isFloat && step == 1)
+      std::copy_n(&x.f[size_t(src)], inner, &r.f[size_t(row)]);
+    else if (x.isFloat)
       for (int64_t j = 0; j < inner; ++j)
         r.f[size_t(row + j)] = x.f[size_t(src + j * step)];
     else
