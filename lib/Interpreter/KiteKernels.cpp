@@ -269,17 +269,8 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
                           Tensor r = inPlace ? takeInPlace(out, in[0]->shape)
                                              : Tensor::floats(in[0]->shape);
                           const Tensor &x = inPlace ? r : *in[0];
-                          // One loop per form, so that the erf form
-                          // vectorizes.
-                          const float *src = x.f.data();
-                          float *dst = r.f.data();
-                          int64_t n = x.size();
-                          if (tanhForm)
-                            for (int64_t i = 0; i < n; ++i)
-                              dst[i] = numerics::gelu(src[i], true);
-                          else
-                            for (int64_t i = 0; i < n; ++i)
-                              dst[i] = numerics::gelu(src[i], false);
+                          numerics::geluRow(x.f.data(), x.size(), tanhForm,
+                                            r.f.data());
                           out.push_back(std::move(r));
                           return success();
                         });

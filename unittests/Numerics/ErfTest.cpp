@@ -1,6 +1,7 @@
 //===- ErfTest.cpp - numerics::erf against the exact error function -------===//
 
 #include "kite/Numerics/Erf.h"
+#include "kite/Numerics/Gelu.h"
 
 #include "gtest/gtest.h"
 
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 namespace {
 
@@ -50,4 +52,31 @@ TEST(Erf, SpecialValues) {
   EXPECT_TRUE(std::signbit(kite::numerics::erf(-0.0f)));
 }
 
+} // namespace
+
+namespace {
+TEST(Gelu, RowMatchesTheScalarDefinition) {
+  // The row runs this CPU's widest clone; gelu() here is the baseline
+  // build. Both forms, in place and not, random bit patterns included.
+  std::vector<float> x(1027);
+  uint32_t state = 12345;
+  for (size_t i = 0; i < x.size(); ++i) {
+    state = state * 1664525u + 1013904223u;
+    if (i % 4 == 0)
+      std::memcpy(&x[i], &state, 4);
+    else
+      x[i] = float(int32_t(state >> 8) % 20000) * 1e-3f;
+  }
+  for (bool tanhForm : {false, true}) {
+    std::vector<float> out(x.size()), inPlace = x;
+    kite::numerics::geluRow(x.data(), int64_t(x.size()), tanhForm, out.data());
+    kite::numerics::geluRow(inPlace.data(), int64_t(x.size()), tanhForm,
+                            inPlace.data());
+    for (size_t i = 0; i < x.size(); ++i) {
+      float want = kite::numerics::gelu(x[i], tanhForm);
+      ASSERT_EQ(std::memcmp(&out[i], &want, 4), 0) << "x " << x[i];
+      ASSERT_EQ(std::memcmp(&inPlace[i], &want, 4), 0) << "x " << x[i];
+    }
+  }
+}
 } // namespace
