@@ -96,7 +96,35 @@ tableInt64(int64_t m, int64_t k, int64_t n, const uint8_t *a, const uint8_t *w,
            const int64_t *table, int64_t *out) {
   gatherProducts(m, k, n, a, w, table, out);
 }
+__attribute__((target_clones("avx512f", "avx2", "default"))) void
+tableNarrowSums(int64_t m, int64_t k, int64_t n, const uint8_t *a,
+                const uint8_t *w, const int32_t *table, int64_t *out) {
+  constexpr int64_t kBlock = 256; // columns of 32-bit sums on the stack
+  int32_t sums[kBlock];
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j0 = 0; j0 < n; j0 += kBlock) {
+      int64_t cols = std::min(kBlock, n - j0);
+      std::fill_n(sums, cols, 0);
+      for (int64_t t = 0; t < k; ++t) {
+        const int32_t *row = table + (size_t(a[i * k + t]) << 8);
+        const uint8_t *wrow = w + t * n + j0;
+        for (int64_t j = 0; j < cols; ++j)
+          sums[j] += row[wrow[j]];
+      }
+      int64_t *o = out + i * n + j0;
+      for (int64_t j = 0; j < cols; ++j)
+        o[j] += sums[j];
+    }
+}
 } // namespace
+
+void kite::numerics::addTableProductsNarrowSums(int64_t m, int64_t k, int64_t n,
+                                                const uint8_t *a,
+                                                const uint8_t *w,
+                                                const int32_t *table,
+                                                int64_t *out) {
+  tableNarrowSums(m, k, n, a, w, table, out);
+}
 
 void kite::numerics::addTableProducts(int64_t m, int64_t k, int64_t n,
                                       const uint8_t *a, const uint8_t *w,

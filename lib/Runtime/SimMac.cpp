@@ -97,9 +97,12 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
         int64_t av = operandValue(a, uint8_t(x)),
                 wv = operandValue(w, uint8_t(y));
         // Out-of-range operands never reach the table (mma checks them).
-        if (inFormat(a, av) && inFormat(w, wv))
-          config.intProducts[x << 8 | y] =
-              int32_t(config.multiplier->multiply(av, wv));
+        if (inFormat(a, av) && inFormat(w, wv)) {
+          int32_t p = int32_t(config.multiplier->multiply(av, wv));
+          config.intProducts[x << 8 | y] = p;
+          config.largestIntProduct =
+              std::max(config.largestIntProduct, std::abs(int64_t(p)));
+        }
       }
   }
   return true;
@@ -197,7 +200,11 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
   if (mac->lpProducts) {
     mac->lpProducts->accumulate(m, k, n, wa, ww, out, nar);
   } else if (!mac->intProducts.empty()) {
-    numerics::addTableProducts(m, k, n, wa, ww, mac->intProducts.data(), out);
+    if (mac->largestIntProduct <= INT32_MAX / k)
+      numerics::addTableProductsNarrowSums(m, k, n, wa, ww,
+                                           mac->intProducts.data(), out);
+    else
+      numerics::addTableProducts(m, k, n, wa, ww, mac->intProducts.data(), out);
   } else {
     // Exact integers: a float GEMM per run of the reduction short enough
     // for every partial sum to be exact, added to the 64-bit accumulators

@@ -118,6 +118,7 @@ struct Simulator::Impl {
     std::optional<numerics::LPCodec> lhsCodec, rhsCodec;
     std::optional<numerics::Multiplier> multiplier;
     std::vector<int32_t> intProducts;
+    int64_t largestIntProduct = 0; ///< the largest |intProducts| entry
     std::optional<numerics::LPProductTable> lpProducts;
     /// Integer operands by stored byte: value, and whether the format holds it.
     std::array<float, 256> lhsValue{}, rhsValue{};

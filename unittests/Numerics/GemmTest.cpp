@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 
 #include <array>
+#include <climits>
 #include <random>
 #include <thread>
 #include <vector>
@@ -136,14 +137,16 @@ tableLoop(int64_t m, int64_t k, int64_t n, const std::vector<uint8_t> &a,
 } // namespace
 
 // Both table widths against a loop, with entries up to 2^30 whose sums
-// leave 32 bits, on odd shapes.
+// leave 32 bits, on odd shapes (past the narrow sums' 256-column block);
+// the 32-bit sums where they fit, added to what the output held.
 TEST(TableProducts, MatchLoopsOnOddShapes) {
   std::mt19937 rng(5);
   for (int32_t largest : {100, 1 << 20, (1 << 30) + 7})
     for (auto [m, k, n] : {std::array<int64_t, 3>{1, 1, 1},
                            {3, 7, 5},
                            {17, 33, 9},
-                           {4, 130, 40}}) {
+                           {4, 130, 40},
+                           {2, 9, 300}}) {
       std::vector<int32_t> t32(256 * 256);
       std::uniform_int_distribution<int32_t> entry(-largest, largest);
       for (int32_t &e : t32)
@@ -160,5 +163,13 @@ TEST(TableProducts, MatchLoopsOnOddShapes) {
       addTableProducts(m, k, n, a.data(), w.data(), t64.data(), got64.data());
       EXPECT_EQ(got32, want) << largest << " " << m << "x" << k << "x" << n;
       EXPECT_EQ(got64, want) << largest << " " << m << "x" << k << "x" << n;
+      if (int64_t(largest) * k > INT32_MAX)
+        continue;
+      std::vector<int64_t> narrow(size_t(m * n), 5);
+      addTableProductsNarrowSums(m, k, n, a.data(), w.data(), t32.data(),
+                                 narrow.data());
+      for (int64_t &v : narrow)
+        v -= 5;
+      EXPECT_EQ(narrow, want) << largest << " " << m << "x" << k << "x" << n;
     }
 }

@@ -54,6 +54,12 @@ void addExactProduct(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
 /// read up to 1.7x faster (more so the more columns).
 void addTableProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
                       const uint8_t *w, const int32_t *table, int64_t *out);
+/// addTableProducts where every partial sum fits 32 bits (k times the
+/// largest |product| at most INT32_MAX): a row's sums are kept in 32 bits
+/// and added to `out` once, the same integers at half the traffic.
+void addTableProductsNarrowSums(int64_t m, int64_t k, int64_t n,
+                                const uint8_t *a, const uint8_t *w,
+                                const int32_t *table, int64_t *out);
 void addTableProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
                       const uint8_t *w, const int64_t *table, int64_t *out);
 
