@@ -96,25 +96,38 @@ tableInt64(int64_t m, int64_t k, int64_t n, const uint8_t *a, const uint8_t *w,
            const int64_t *table, int64_t *out) {
   gatherProducts(m, k, n, a, w, table, out);
 }
+/// 32-bit sums of `Cols` columns (a compile-time count: the sums stay in
+/// registers and the gather loop has no remainder) of rows `i` of the
+/// product, columns [j0, j0 + Cols), added to out.
+template <int64_t Cols>
+inline __attribute__((always_inline)) void
+narrowSumsBlock(int64_t i, int64_t j0, int64_t k, int64_t n, const uint8_t *a,
+                const uint8_t *w, const int32_t *table, int64_t *out) {
+  int32_t sums[Cols] = {};
+  for (int64_t t = 0; t < k; ++t) {
+    const int32_t *row = table + (size_t(a[i * k + t]) << 8);
+    const uint8_t *wrow = w + t * n + j0;
+    for (int64_t j = 0; j < Cols; ++j)
+      sums[j] += row[wrow[j]];
+  }
+  int64_t *o = out + i * n + j0;
+  for (int64_t j = 0; j < Cols; ++j)
+    o[j] += sums[j];
+}
+
 __attribute__((target_clones("avx512f", "avx2", "default"))) void
 tableNarrowSums(int64_t m, int64_t k, int64_t n, const uint8_t *a,
                 const uint8_t *w, const int32_t *table, int64_t *out) {
-  constexpr int64_t kBlock = 256; // columns of 32-bit sums on the stack
-  int32_t sums[kBlock];
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j0 = 0; j0 < n; j0 += kBlock) {
-      int64_t cols = std::min(kBlock, n - j0);
-      std::fill_n(sums, cols, 0);
-      for (int64_t t = 0; t < k; ++t) {
-        const int32_t *row = table + (size_t(a[i * k + t]) << 8);
-        const uint8_t *wrow = w + t * n + j0;
-        for (int64_t j = 0; j < cols; ++j)
-          sums[j] += row[wrow[j]];
-      }
-      int64_t *o = out + i * n + j0;
-      for (int64_t j = 0; j < cols; ++j)
-        o[j] += sums[j];
-    }
+  // Blocks of 16 columns (the MAC arrays' widths are multiples of 16: one
+  // AVX-512 gather per reduction step), then what is left a column at a
+  // time.
+  int64_t whole = n / 16 * 16;
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t j0 = 0; j0 < whole; j0 += 16)
+      narrowSumsBlock<16>(i, j0, k, n, a, w, table, out);
+    for (int64_t j0 = whole; j0 < n; ++j0)
+      narrowSumsBlock<1>(i, j0, k, n, a, w, table, out);
+  }
 }
 } // namespace
 
