@@ -365,23 +365,17 @@ struct Simulator::Impl {
   static void walk(const std::vector<int64_t> &shape,
                    const std::vector<const std::vector<int64_t> *> &strides,
                    Fn fn) {
-    size_t rank = shape.size(), ops = strides.size();
-    std::vector<int64_t> idx(rank, 0), off(ops, 0);
-    int64_t total = 1;
-    for (int64_t d : shape)
-      total *= d;
-    for (int64_t linear = 0; linear < total; ++linear) {
-      fn(linear, off);
-      for (size_t d = rank; d-- > 0;) {
-        for (size_t o = 0; o < ops; ++o)
-          off[o] += (*strides[o])[d];
-        if (++idx[d] < shape[d])
-          break;
-        for (size_t o = 0; o < ops; ++o)
-          off[o] -= (*strides[o])[d] * shape[d];
-        idx[d] = 0;
-      }
-    }
+    size_t ops = strides.size();
+    std::vector<int64_t> at(ops);
+    walkRows(shape, strides,
+             [&](int64_t linear, const std::vector<int64_t> &row, int64_t n) {
+               at = row;
+               for (int64_t k = 0; k < n; ++k) {
+                 fn(linear + k, at);
+                 for (size_t o = 0; o < ops && !shape.empty(); ++o)
+                   at[o] += strides[o]->back();
+               }
+             });
   }
 
   /// walk() a row of the innermost dimension at a time: fn(linear, offsets,
