@@ -119,13 +119,15 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void
 tableNarrowSums(int64_t m, int64_t k, int64_t n, const uint8_t *a,
                 const uint8_t *w, const int32_t *table, int64_t *out) {
   // Blocks of 16 columns (the MAC arrays' widths are multiples of 16: one
-  // AVX-512 gather per reduction step), then what is left a column at a
-  // time.
-  int64_t whole = n / 16 * 16;
+  // AVX-512 gather per reduction step), then of 8 (channel counts such as
+  // 72), then what is left a column at a time.
+  int64_t by16 = n / 16 * 16, by8 = n / 8 * 8;
   for (int64_t i = 0; i < m; ++i) {
-    for (int64_t j0 = 0; j0 < whole; j0 += 16)
+    for (int64_t j0 = 0; j0 < by16; j0 += 16)
       narrowSumsBlock<16>(i, j0, k, n, a, w, table, out);
-    for (int64_t j0 = whole; j0 < n; ++j0)
+    for (int64_t j0 = by16; j0 < by8; j0 += 8)
+      narrowSumsBlock<8>(i, j0, k, n, a, w, table, out);
+    for (int64_t j0 = by8; j0 < n; ++j0)
       narrowSumsBlock<1>(i, j0, k, n, a, w, table, out);
   }
 }
