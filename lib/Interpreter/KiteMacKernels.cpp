@@ -30,37 +30,12 @@ using namespace kite;
 using namespace kite::interp;
 
 const numerics::LPCodec &kite::interp::getLPCodec(LPType type) {
-  static std::mutex mutex;
-  static std::map<std::tuple<unsigned, unsigned, unsigned, int>,
-                  std::unique_ptr<numerics::LPCodec>>
-      cache;
-  numerics::LPFormat f = type.getFormat();
-  std::lock_guard<std::mutex> lock(mutex);
-  auto &slot = cache[{f.n, f.es, f.rs, f.sf}];
-  if (!slot)
-    slot = std::make_unique<numerics::LPCodec>(f);
-  return *slot;
+  return numerics::LPCodec::shared(type.getFormat());
 }
 
 namespace {
 /// Fractional bits of LP products in the accumulator without a target.
 constexpr int kDefaultLPAccFracBits = 16;
-
-/// Every product of two LP formats' words in the accumulator's fixed
-/// point, built once per pair of formats.
-const numerics::LPProductTable &
-getProducts(const numerics::LPCodec &a, const numerics::LPCodec &w, int frac) {
-  static std::mutex mutex;
-  static std::map<
-      std::tuple<const numerics::LPCodec *, const numerics::LPCodec *, int>,
-      std::unique_ptr<numerics::LPProductTable>>
-      cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto &slot = cache[{&a, &w, frac}];
-  if (!slot)
-    slot = std::make_unique<numerics::LPProductTable>(a, w, frac);
-  return *slot;
-}
 
 /// One operand of a MAC op: its element type and integer format.
 struct MacOperand {
@@ -217,7 +192,8 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
     if (ca.format().n > 8 || cw.format().n > 8)
       return lpMacWide(lhs, rhs, ca, cw, frac, batches, m, k, n, rhsShared,
                        result);
-    const numerics::LPProductTable &table = getProducts(ca, cw, frac);
+    const numerics::LPProductTable &table =
+        numerics::LPProductTable::shared(ca, cw, frac);
     // 2^-frac: scaling by it is exact, as ldexp is, and cheaper.
     const double unit = std::ldexp(1.0, -frac);
     auto magnitude = [](const numerics::LPCodec &codec) {
@@ -428,7 +404,8 @@ std::optional<LogicalResult> lpConv2d(Conv2DOp op, const Tensor &x,
     return std::nullopt;
   TargetAttr target = lookupTarget(op);
   int frac = target ? int(target.getLpAccFracBits()) : kDefaultLPAccFracBits;
-  const numerics::LPProductTable &table = getProducts(cx, cf, frac);
+  const numerics::LPProductTable &table =
+      numerics::LPProductTable::shared(cx, cf, frac);
   const double unit = std::ldexp(1.0, -frac);
   int64_t batch = x.shape[0], c = x.shape[1], plane = x.shape[2] * x.shape[3];
   int64_t fc = f.shape[0], cg = f.shape[1], ck = cg * f.shape[2] * f.shape[3];

@@ -9,6 +9,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
 
 using namespace kite::numerics;
 
@@ -283,6 +287,31 @@ int64_t kite::numerics::lpToFixed(const LPValue &v, int fracBits, bool *nar) {
     result = q;
   }
   return v.negative ? -result : result;
+}
+
+const LPCodec &LPCodec::shared(const LPFormat &format) {
+  static std::mutex mutex;
+  static std::map<std::tuple<unsigned, unsigned, unsigned, int>,
+                  std::unique_ptr<const LPCodec>>
+      cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &slot = cache[{format.n, format.es, format.rs, format.sf}];
+  if (!slot)
+    slot = std::make_unique<const LPCodec>(format);
+  return *slot;
+}
+
+const LPProductTable &LPProductTable::shared(const LPCodec &a, const LPCodec &w,
+                                             int fracBits) {
+  static std::mutex mutex;
+  static std::map<std::tuple<const LPCodec *, const LPCodec *, int>,
+                  std::unique_ptr<const LPProductTable>>
+      cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &slot = cache[{&a, &w, fracBits}];
+  if (!slot)
+    slot = std::make_unique<const LPProductTable>(a, w, fracBits);
+  return *slot;
 }
 
 LPProductTable::LPProductTable(const LPCodec &a, const LPCodec &w, int fracBits)

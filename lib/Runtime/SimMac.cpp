@@ -45,7 +45,8 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
           numerics::LPFormat{f->bits, f->es, f->rs, f->sf}.validate();
       if (!problem.empty() || f->bits > 8)
         return fail("bad LP operand format " + f->str() + " " + problem);
-      codec->emplace(numerics::LPFormat{f->bits, f->es, f->rs, f->sf});
+      *codec = &numerics::LPCodec::shared(
+          numerics::LPFormat{f->bits, f->es, f->rs, f->sf});
     } else if (f->bits < 1 || f->bits > 8 || f->storageBits < f->bits ||
                f->storageBits > 8) {
       return fail("bad integer operand format " + f->str());
@@ -88,8 +89,8 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
   }
   config.component = "mac " + a.str() + "x" + w.str() + " " + name;
   if (a.isLP) {
-    config.lpProducts.emplace(*config.lhsCodec, *config.rhsCodec,
-                              int(target.lpAccFracBits));
+    config.lpProducts = &numerics::LPProductTable::shared(
+        *config.lhsCodec, *config.rhsCodec, int(target.lpAccFracBits));
   } else if (config.multiplier) {
     config.intProducts.assign(256 * 256, 0);
     for (unsigned x = 0; x < 256; ++x)

@@ -260,7 +260,7 @@ bool Simulator::Impl::checkQuantSide(QuantSide &q) {
     std::string problem = lf.validate();
     if (!problem.empty())
       return fail("bad LP format: " + problem);
-    q.codec.emplace(lf);
+    q.codec = &numerics::LPCodec::shared(lf);
     return true;
   }
   if (q.f.bits < 1 || q.f.bits > 32 || q.f.storageBits < q.f.bits ||

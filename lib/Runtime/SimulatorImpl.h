@@ -115,11 +115,11 @@ struct Simulator::Impl {
   /// accumulator fixed point with a NaR flag).
   struct MacConfig {
     OperandFormat lhs, rhs;
-    std::optional<numerics::LPCodec> lhsCodec, rhsCodec;
+    const numerics::LPCodec *lhsCodec = nullptr, *rhsCodec = nullptr;
     std::optional<numerics::Multiplier> multiplier;
     std::vector<int32_t> intProducts;
     int64_t largestIntProduct = 0; ///< the largest |intProducts| entry
-    std::optional<numerics::LPProductTable> lpProducts;
+    const numerics::LPProductTable *lpProducts = nullptr; ///< shared
     /// Integer operands by stored byte: value, and whether the format holds it.
     std::array<float, 256> lhsValue{}, rhsValue{};
     std::array<bool, 256> lhsValid{}, rhsValid{};
@@ -429,7 +429,7 @@ struct Simulator::Impl {
     DType dtype = DType::F32;
     unsigned eb = 0;
     OperandFormat f;
-    std::optional<numerics::LPCodec> codec;
+    const numerics::LPCodec *codec = nullptr; ///< LPCodec::shared
     const std::vector<double> *scales = nullptr;
     const std::vector<int64_t> *zeros = nullptr;
     int64_t count = 0, inner = 1;

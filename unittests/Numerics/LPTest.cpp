@@ -384,3 +384,22 @@ TEST(LPTest, ProductTableAccumulatesLikeTheDefinition) {
       }
   }
 }
+
+TEST(LPTest, SharedCodecsAndTablesAreBuiltOncePerFormat) {
+  LPFormat a{8, 1, 7, 0}, b{6, 1, 5, 0};
+  const LPCodec &ca = LPCodec::shared(a), &cb = LPCodec::shared(b);
+  EXPECT_EQ(&ca, &LPCodec::shared(a));
+  EXPECT_NE(&ca, &cb);
+  EXPECT_TRUE(ca.format() == a);
+  LPCodec fresh(b);
+  for (uint32_t code = 0; code < fresh.numCodes(); ++code)
+    EXPECT_EQ(cb.encode(fresh.decode(code)), fresh.encode(fresh.decode(code)));
+  const LPProductTable &t = LPProductTable::shared(ca, cb, 16);
+  EXPECT_EQ(&t, &LPProductTable::shared(ca, cb, 16));
+  EXPECT_NE(&t, &LPProductTable::shared(ca, cb, 12));
+  LPProductTable direct(ca, cb, 16);
+  for (unsigned x = 0; x < 256; x += 7)
+    for (unsigned y = 0; y < 64; ++y)
+      EXPECT_EQ(t.product(uint8_t(x), uint8_t(y)),
+                direct.product(uint8_t(x), uint8_t(y)));
+}

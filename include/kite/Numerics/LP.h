@@ -68,6 +68,9 @@ LPValue decodeLP(const LPFormat &format, uint32_t code);
 class LPCodec {
 public:
   explicit LPCodec(const LPFormat &format);
+  /// The codec of `format`, built once per process and kept (building one
+  /// finds its thresholds: hundreds of log2s). Thread-safe.
+  static const LPCodec &shared(const LPFormat &format);
 
   const LPFormat &format() const { return fmt; }
   uint32_t numCodes() const { return uint32_t(1) << fmt.n; }
@@ -140,6 +143,10 @@ struct LPNarMap {
 class LPProductTable {
 public:
   LPProductTable(const LPCodec &a, const LPCodec &w, int fracBits);
+  /// The table of two shared codecs (LPCodec::shared), built once per
+  /// process and kept. Thread-safe.
+  static const LPProductTable &shared(const LPCodec &a, const LPCodec &w,
+                                      int fracBits);
 
   int64_t product(uint8_t x, uint8_t y) const { return wide[x << 8 | y]; }
   bool isNaR(uint8_t x, uint8_t y) const { return nar[x << 8 | y] != 0; }
