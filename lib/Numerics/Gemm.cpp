@@ -133,18 +133,14 @@ tableNarrowSums(int64_t m, int64_t k, int64_t n, const uint8_t *a,
 }
 } // namespace
 
-void kite::numerics::addTableProductsNarrowSums(int64_t m, int64_t k, int64_t n,
-                                                const uint8_t *a,
-                                                const uint8_t *w,
-                                                const int32_t *table,
-                                                int64_t *out) {
-  tableNarrowSums(m, k, n, a, w, table, out);
-}
-
 void kite::numerics::addTableProducts(int64_t m, int64_t k, int64_t n,
                                       const uint8_t *a, const uint8_t *w,
-                                      const int32_t *table, int64_t *out) {
-  tableInt32(m, k, n, a, w, table, out);
+                                      const int32_t *table, int64_t largest,
+                                      int64_t *out) {
+  if (largest <= std::numeric_limits<int32_t>::max() / std::max<int64_t>(k, 1))
+    tableNarrowSums(m, k, n, a, w, table, out);
+  else
+    tableInt32(m, k, n, a, w, table, out);
 }
 
 void kite::numerics::addTableProducts(int64_t m, int64_t k, int64_t n,

@@ -394,10 +394,8 @@ void LPProductTable::accumulate(int64_t m, int64_t k, int64_t n,
   int64_t largest = std::abs(wide[size_t(largestOf(a, m * k, rankA)) << 8 |
                                   largestOf(w, k * n, rankW)]);
   constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
-  if (largest <= kMax / std::max<int64_t>(k, 1))
-    addTableProductsNarrowSums(m, k, n, a, w, narrow.data(), out);
-  else if (largest <= kMax)
-    addTableProducts(m, k, n, a, w, narrow.data(), out);
+  if (largest <= kMax)
+    addTableProducts(m, k, n, a, w, narrow.data(), largest, out);
   else
     addTableProducts(m, k, n, a, w, wide.data(), out);
   orNarProducts(m, k, n, a, w, nar, *narMap, narOut);

@@ -201,11 +201,8 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
   if (mac->lpProducts) {
     mac->lpProducts->accumulate(m, k, n, wa, ww, out, nar);
   } else if (!mac->intProducts.empty()) {
-    if (mac->largestIntProduct <= INT32_MAX / k)
-      numerics::addTableProductsNarrowSums(m, k, n, wa, ww,
-                                           mac->intProducts.data(), out);
-    else
-      numerics::addTableProducts(m, k, n, wa, ww, mac->intProducts.data(), out);
+    numerics::addTableProducts(m, k, n, wa, ww, mac->intProducts.data(),
+                               mac->largestIntProduct, out);
   } else {
     // Exact integers: a float GEMM per run of the reduction short enough
     // for every partial sum to be exact, added to the 64-bit accumulators

@@ -159,15 +159,17 @@ TEST(TableProducts, MatchLoopsOnOddShapes) {
         x = uint8_t(rng());
       std::vector<int64_t> want = tableLoop(m, k, n, a, w, t64);
       std::vector<int64_t> got32(size_t(m * n), 0), got64(size_t(m * n), 0);
-      addTableProducts(m, k, n, a.data(), w.data(), t32.data(), got32.data());
+      // No bound known: 64-bit sums.
+      addTableProducts(m, k, n, a.data(), w.data(), t32.data(), INT64_MAX,
+                       got32.data());
       addTableProducts(m, k, n, a.data(), w.data(), t64.data(), got64.data());
       EXPECT_EQ(got32, want) << largest << " " << m << "x" << k << "x" << n;
       EXPECT_EQ(got64, want) << largest << " " << m << "x" << k << "x" << n;
       if (int64_t(largest) * k > INT32_MAX)
         continue;
       std::vector<int64_t> narrow(size_t(m * n), 5);
-      addTableProductsNarrowSums(m, k, n, a.data(), w.data(), t32.data(),
-                                 narrow.data());
+      addTableProducts(m, k, n, a.data(), w.data(), t32.data(), largest,
+                       narrow.data());
       for (int64_t &v : narrow)
         v -= 5;
       EXPECT_EQ(narrow, want) << largest << " " << m << "x" << k << "x" << n;

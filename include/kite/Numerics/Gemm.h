@@ -52,14 +52,13 @@ void addExactProduct(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
 /// for a (m x k) and w (k x n) of codes. Compiled per vector width (AVX2,
 /// AVX-512). A 32-bit table takes half the cache of a 64-bit one and is
 /// read up to 1.7x faster (more so the more columns).
+/// With a 32-bit table, `largest` bounds the |entries| the call reads
+/// (INT64_MAX: unknown); when k times it fits 32 bits, a row's sums are
+/// kept in 32 bits and added to `out` once (the same integers at half the
+/// traffic).
 void addTableProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
-                      const uint8_t *w, const int32_t *table, int64_t *out);
-/// addTableProducts where every partial sum fits 32 bits (k times the
-/// largest |product| at most INT32_MAX): a row's sums are kept in 32 bits
-/// and added to `out` once, the same integers at half the traffic.
-void addTableProductsNarrowSums(int64_t m, int64_t k, int64_t n,
-                                const uint8_t *a, const uint8_t *w,
-                                const int32_t *table, int64_t *out);
+                      const uint8_t *w, const int32_t *table, int64_t largest,
+                      int64_t *out);
 void addTableProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
                       const uint8_t *w, const int64_t *table, int64_t *out);
 
