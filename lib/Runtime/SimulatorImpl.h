@@ -366,14 +366,16 @@ struct Simulator::Impl {
                    const std::vector<const std::vector<int64_t> *> &strides,
                    Fn fn) {
     size_t ops = strides.size();
-    std::vector<int64_t> at(ops);
+    std::vector<int64_t> at(ops), inner(ops, 0);
+    for (size_t o = 0; o < ops && !shape.empty(); ++o)
+      inner[o] = strides[o]->back();
     walkRows(shape, strides,
              [&](int64_t linear, const std::vector<int64_t> &row, int64_t n) {
                at = row;
                for (int64_t k = 0; k < n; ++k) {
                  fn(linear + k, at);
-                 for (size_t o = 0; o < ops && !shape.empty(); ++o)
-                   at[o] += strides[o]->back();
+                 for (size_t o = 0; o < ops; ++o)
+                   at[o] += inner[o];
                }
              });
   }
