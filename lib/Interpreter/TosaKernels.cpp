@@ -55,11 +55,10 @@ LogicalResult elementwise(Operation *op, ArrayRef<const Tensor *> in,
     return failure();
   bool isFloat = in[0]->isFloat;
   // In place (Interpreter::allowInPlace): the first operand is the result.
-  bool inPlace = !out.empty() && in[0] == &out[0];
-  Tensor r = inPlace   ? std::move(out[0])
+  bool inPlace = givenInPlace(in, out);
+  Tensor r = inPlace   ? takeInPlace(out, *shape)
              : isFloat ? Tensor::floats(*shape)
                        : Tensor::ints(*shape);
-  out.clear();
   const Tensor &first = inPlace ? r : *in[0];
   unsigned width = resultIntWidth(op);
   // Operands of the result's size (no broadcast: they are read in the
