@@ -10,6 +10,7 @@
 include "GraphPasses.td"
 include "QuantizationPasses.td"
 include "SparsityPasses.td"
+include "PlanPasses.td"
 include "LoweringPasses.td"
 
 #endif // KITE_PASSES_TD

@@ -226,8 +226,9 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
            "Weight width (2-8)">,
     ListOption<"layerBits", "layer-bits", "std::string",
                "Per-layer widths, one entry per float MAC op in IR order: "
-               "'-' (the defaults), 'A' (both operands) or 'AxW' "
-               "(activation x weight)">,
+               "'-' (the defaults), 'A' (both operands), 'AxW' "
+               "(activation x weight) or 'f' (left float, for "
+               "kite-lp-quantize)">,
     Option<"weightBitBudget", "weight-bit-budget", "double", /*default=*/"0",
            "If > 0: choose weight widths by sensitivity so that the "
            "MAC-weighted average is at most this">,

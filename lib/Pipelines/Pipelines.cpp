@@ -9,6 +9,23 @@
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using namespace kite;
+
+/// kite-quantize as `options` ask.
+static void addQuantize(OpPassManager &pm, const CompileOptions &options) {
+  KiteQuantizeOptions quantize;
+  quantize.calibration = options.calibration;
+  quantize.entry = options.entry;
+  quantize.method = options.calibrationMethod;
+  quantize.percentile = options.percentile;
+  quantize.weightMethod = options.weightMethod;
+  quantize.actBits = options.bits;
+  quantize.weightBits = options.bits;
+  quantize.layerBits.assign(options.layerBits.begin(), options.layerBits.end());
+  quantize.weightBitBudget = options.weightBitBudget;
+  quantize.lpFallback = options.lpFallback;
+  pm.addPass(createKiteQuantize(quantize));
+}
 
 void kite::buildCompilePipeline(OpPassManager &pm,
                                 const CompileOptions &options) {
@@ -37,26 +54,18 @@ void kite::buildCompilePipeline(OpPassManager &pm,
     lp.actFormat = options.lpFormat;
     lp.weightFormat = options.lpFormat;
     pm.addPass(createKiteLPQuantize(lp));
-  } else if (options.quantize) {
-    KiteQuantizeOptions quantize;
-    quantize.calibration = options.calibration;
-    quantize.entry = options.entry;
-    quantize.method = options.calibrationMethod;
-    quantize.percentile = options.percentile;
-    quantize.weightMethod = options.weightMethod;
-    quantize.actBits = options.bits;
-    quantize.weightBits = options.bits;
-    quantize.layerBits.assign(options.layerBits.begin(),
-                              options.layerBits.end());
-    quantize.weightBitBudget = options.weightBitBudget;
-    quantize.lpFallback = options.lpFallback;
-    pm.addPass(createKiteQuantize(quantize));
-    if (options.lpFallback > 0) {
+  } else {
+    if (options.quantize)
+      addQuantize(pm, options);
+    // The layers left float: on LP formats fitted per tensor, or a plan's.
+    if ((options.quantize && options.lpFallback > 0) ||
+        !options.lpLayerFormats.empty()) {
       KiteLPQuantizeOptions lp;
       lp.calibration = options.calibration;
       lp.entry = options.entry;
       lp.actFormat = "auto";
       lp.weightFormat = "auto";
+      lp.layerFormats = options.lpLayerFormats;
       pm.addPass(createKiteLPQuantize(lp));
     }
   }
@@ -70,7 +79,8 @@ void kite::buildCompilePipeline(OpPassManager &pm,
   // The tables need the input's range, and the codes exist only in a
   // quantized model.
   if (options.lutUnary && !options.calibration.empty() &&
-      (options.quantize || options.lpBudget > 0 || !options.lpFormat.empty())) {
+      (options.quantize || options.lpBudget > 0 || !options.lpFormat.empty() ||
+       !options.lpLayerFormats.empty())) {
     KiteLutUnaryOptions lut;
     lut.calibration = options.calibration;
     lut.entry = options.entry;

@@ -58,6 +58,8 @@ LogicalResult kite::kitec::compileModule(MLIRContext &ctx, ModuleOp module,
     return failure();
   pm.addInstrumentation(std::make_unique<PassClock>(times));
   buildCompilePipeline(pm, options);
+  if (extra.apply)
+    pm.addPass(createKiteApplyPlan(*extra.apply));
   if (extra.decompose)
     pm.addPass(createKiteTasd(*extra.decompose));
   if (extra.choose)

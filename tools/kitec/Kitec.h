@@ -10,6 +10,7 @@
 #define KITE_TOOLS_KITEC_KITEC_H
 
 #include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Dialect/Kite/Transforms/Plan.h"
 #include "kite/Pipelines/Pipelines.h"
 #include "kite/Runtime/Simulator.h"
 #include "kite/TensorIO/Npy.h"
@@ -18,6 +19,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/JSON.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +44,7 @@ struct ExtraPasses {
   const KiteTasdOptions *decompose = nullptr;
   const KiteTasderOptions *choose = nullptr;
   const KiteTasdActivationsOptions *activations = nullptr;
+  const KiteApplyPlanOptions *apply = nullptr;
 };
 
 /// Runs kite-compile and then `extra` on `module`.
@@ -120,6 +123,7 @@ struct ReportInputs {
   const PassTimes *passTimes = nullptr;
   llvm::json::Object accuracy;
   llvm::json::Array baselines;
+  std::optional<llvm::json::Value> plan; ///< this compile's choices
   uint64_t lutBytes = 0;
   double compileSeconds = 0;
 };

@@ -186,6 +186,8 @@ int writeJson(ReportInputs &in, Summary &sum, llvm::json::Array layerArray) {
     report["accuracy"] = std::move(in.accuracy);
   if (!in.baselines.empty())
     report["baselines"] = std::move(in.baselines);
+  if (in.plan)
+    report["plan"] = std::move(*in.plan);
   if (!in.estimatesPath.empty()) {
     auto text = llvm::MemoryBuffer::getFile(in.estimatesPath);
     llvm::Expected<llvm::json::Value> estimates =

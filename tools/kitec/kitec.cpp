@@ -185,6 +185,18 @@ static cl::opt<bool>
               cl::desc("Also compile and evaluate uniform INT8, INT4 and (with "
                        "--lp) uniform LP at the budget's width; needs --eval"),
               cl::cat(category));
+static cl::opt<std::string> planPath(
+    "plan",
+    cl::desc("Compile with a plan's per-layer choices (formats, "
+             "multipliers, N:M series; a --save-plan file or a --report) "
+             "instead of searching; same model and --calib as when it was "
+             "written"),
+    cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    savePlanPath("save-plan",
+                 cl::desc("Write this compile's per-layer choices as a plan "
+                          "(JSON, for --plan; the report holds it too)"),
+                 cl::value_desc("file"), cl::cat(category));
 static cl::opt<bool> noLutSoftmax("no-lut-softmax",
                                   cl::desc("Keep softmax off the LUT unit"),
                                   cl::cat(category));
@@ -233,6 +245,15 @@ int checkPairs() {
   for (const Pair &p : pairs)
     if (p.both)
       return fail(llvm::Twine(p.names) + " do not combine: " + p.why);
+  if (planPath.getNumOccurrences())
+    for (const cl::Option *o : std::initializer_list<const cl::Option *>{
+             &lp, &appmul, &tasd, &tasdActivations, &layerBits,
+             &weightBitBudget, &bits, &lpFallback, &appmulLossBudget,
+             &appmulScreen, &tasdGeluThreshold})
+      if (o->getNumOccurrences())
+        return fail("--plan and --" + o->ArgStr +
+                    " do not combine: the plan fixes every layer's format, "
+                    "multiplier and N:M series");
   return 0;
 }
 
@@ -293,8 +314,9 @@ OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, llvm::SourceMgr &sources) {
     return nullptr;
   return OwningOpRef<ModuleOp>(cast<ModuleOp>(imported.release()));
 }
-/// The compilation the options ask for.
-void setCompileOptions(CompileOptions &options, double lpBudget) {
+/// The compilation the options ask for; with a plan, its formats.
+void setCompileOptions(CompileOptions &options, double lpBudget,
+                       const Plan *plan) {
   if (llvm::StringRef(targetName).ends_with(".json"))
     options.targetFile = targetName;
   else
@@ -311,6 +333,18 @@ void setCompileOptions(CompileOptions &options, double lpBudget) {
   options.lutSoftmax = !noLutSoftmax;
   options.lutUnary = !noLutUnary;
   options.lpBudget = lpBudget;
+  if (plan) {
+    std::vector<std::string> widths;
+    std::string lpFormats;
+    quantizerOptions(*plan, widths, lpFormats);
+    for (const std::string &w : widths)
+      options.layerBits.push_back(w);
+    options.lpLayerFormats = lpFormats;
+    options.lpFallback = 0;
+    // An all-LP plan is kite-lp-quantize's alone, as --lp compiles it.
+    options.quantize = !llvm::all_of(
+        plan->layers, [](const LayerPlan &l) { return l.isLP(); });
+  }
 }
 
 /// The passes kitec adds after kite-compile, as the options ask.
@@ -319,6 +353,7 @@ struct RequestedPasses {
   std::optional<KiteTasdOptions> decompose;
   std::optional<KiteTasderOptions> choose;
   std::optional<KiteTasdActivationsOptions> activations;
+  std::optional<KiteApplyPlanOptions> apply;
   /// FAMES' per-layer candidates (predicted loss change, energy) reach the
   /// report through the pass's estimate dump, in this temporary file.
   llvm::SmallString<128> estimatesPath;
@@ -337,11 +372,16 @@ struct RequestedPasses {
     extra.decompose = decompose ? &*decompose : nullptr;
     extra.choose = choose ? &*choose : nullptr;
     extra.activations = activations ? &*activations : nullptr;
+    extra.apply = apply ? &*apply : nullptr;
     return extra;
   }
 };
 
 int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
+  if (planPath.getNumOccurrences()) {
+    r.apply.emplace();
+    r.apply->plan = planPath;
+  }
   bool tasder =
       tasd.getNumOccurrences() && !llvm::StringRef(tasd).contains(':');
   // Without labels the searches are label-free: they compare with the
@@ -482,8 +522,15 @@ int main(int argc, char **argv) {
   if (int status = parseLpBudget(lpBudget))
     return status;
   // The requested compilation (runBaselines changes its number format).
+  std::optional<Plan> plan;
+  if (planPath.getNumOccurrences()) {
+    llvm::Expected<Plan> read = readPlan(planPath);
+    if (!read)
+      return fail(llvm::toString(read.takeError()));
+    plan = std::move(*read);
+  }
   CompileOptions options;
-  setCompileOptions(options, lpBudget);
+  setCompileOptions(options, lpBudget, plan ? &*plan : nullptr);
   PassTimes passTimes;
   if (baselines && evalPath.empty())
     return fail("--baselines needs --eval and --labels");
@@ -497,6 +544,22 @@ int main(int argc, char **argv) {
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
   if (!entry)
     return fail("the model has no @main function");
+  ReportInputs in;
+  if (llvm::Expected<Plan> compiled = extractPlan(*module)) {
+    in.plan = toJson(*compiled);
+  } else {
+    std::string why = llvm::toString(compiled.takeError());
+    if (!savePlanPath.empty())
+      return fail("cannot write a plan: " + why);
+  }
+  if (!savePlanPath.empty()) {
+    std::string error;
+    auto file = openOutputFile(savePlanPath, &error);
+    if (!file)
+      return fail(error);
+    file->os() << llvm::formatv("{0:2}", *in.plan) << "\n";
+    file->keep();
+  }
   uint64_t lutBytes = 0;
   std::vector<Layer> layers = describeLayers(entry, lutBytes);
 
@@ -552,7 +615,6 @@ int main(int argc, char **argv) {
   // simulator. Without evaluation data, cost one batch of calibration data.
   rt::Simulator sim(*program);
   sim.enableProfile(true);
-  ReportInputs in;
   if (!evalPath.empty()) {
     std::vector<HostTensor> x, y;
     if (!tensorio::readArrays(evalPath, x, &error) ||

@@ -57,6 +57,13 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
           "every layer's activations and weights (kite-lp-quantize), "
           "instead of integer quantization"),
       llvm::cl::init("")};
+  Option<std::string> lpLayerFormats{
+      *this, "lp-layer-formats",
+      llvm::cl::desc("Formats of the MAC layers kite-quantize leaves float "
+                     "(layer-bits 'f', or all with quantize=false), "
+                     "';'-separated 'n,es,rs/n,es,rs' (kite-lp-quantize "
+                     "layer-formats); a plan's LP layers"),
+      llvm::cl::init("")};
   Option<std::string> calibrationMethod{
       *this, "calibration-method",
       llvm::cl::desc("Activation ranges: mse, percentile or minmax"),

@@ -396,7 +396,8 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
                             const Seen &seen, nq::Calibration calib) {
     for (auto [i, op] : llvm::enumerate(macOps)) {
       std::optional<Layer> layer = asLayer(op);
-      auto it = layer ? seen.find(layer->activation) : seen.end();
+      auto it =
+          layer && widths.count(op) ? seen.find(layer->activation) : seen.end();
       if (it == seen.end())
         continue;
       const std::vector<float> &x = it->second;
@@ -455,12 +456,14 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     TargetAttr target = lookupTarget(module);
     for (auto [i, op] : llvm::enumerate(macOps)) {
       unsigned a = actBits, w = weightBits;
+      if (i < layerBits.size() && layerBits[i] == "f")
+        continue; // left float, for kite-lp-quantize
       if (i < layerBits.size() && layerBits[i] != "-") {
         auto [as, ws] = StringRef(layerBits[i]).split('x');
         if (as.getAsInteger(10, a) ||
             (ws.empty() ? (w = a, false) : ws.getAsInteger(10, w)))
           return fail("layer-bits entry '" + layerBits[i] +
-                      "' is not '-', 'A' or 'AxW'");
+                      "' is not '-', 'f', 'A' or 'AxW'");
       }
       for (unsigned bits : {a, w})
         if (bits < 2 || bits > 8)

@@ -11,7 +11,7 @@
 // BOTH: error: kite-quantize: give layer-bits or weight-bit-budget, not both
 // WIDTHS: error: kite-quantize: weight width 9 is outside [2, 8] or not supported by the target
 // COUNT: error: kite-quantize: layer-bits has 2 entries but the module has 1 float MAC ops
-// ENTRY: error: kite-quantize: layer-bits entry '4y4' is not '-', 'A' or 'AxW'
+// ENTRY: error: kite-quantize: layer-bits entry '4y4' is not '-', 'f', 'A' or 'AxW'
 // LAYERTARGET: error: kite-quantize: target 'kite-mini' does not support the requested widths 8x3
 // NOCAL: error: kite-quantize: needs calibration data (calibration=<file.npy|.npz>)
 // METHOD: error: kite-quantize: method must be minmax, percentile or mse, got 'kl'

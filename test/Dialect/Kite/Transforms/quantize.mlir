@@ -1,6 +1,7 @@
 // RUN: kite-opt %s --split-input-file --kite-quantize="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy" | FileCheck %s
 // RUN: kite-opt %s --split-input-file --kite-quantize="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy act-bits=4 weight-bits=4" | FileCheck %s --check-prefix=INT4
 // RUN: kite-opt %s --split-input-file --kite-quantize="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy layer-bits=6x2" | FileCheck %s --check-prefix=MIXED
+// RUN: kite-opt %s --split-input-file --kite-quantize="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy layer-bits=f" | FileCheck %s --check-prefix=FLOAT
 
 // The digits calibration pixels reach 1.0 (activation scale 1/127); the
 // weight columns' max |w| are 0.5 and 0.25 (scales 0.5/127, 0.25/127), so
@@ -18,6 +19,10 @@
 // MIXED: arith.constant dense<"0x01FFFF0101FFFF01{{[0-9A-F]*}}"> : tensor<64x2xi8>
 // MIXED: kite.quantize %arg0 {format = #kite.int<6, signed>
 // MIXED: kite.matmul {{.*}}{lhs_format = #kite.int<6, signed>, rhs_format = #kite.int<2, signed>}
+// 'f' leaves the layer float, for kite-lp-quantize.
+// FLOAT-LABEL: func.func @main
+// FLOAT-NOT: kite.quantize
+// FLOAT: kite.matmul %arg0, %{{.*}} : (tensor<4x64xf32>, tensor<64x2xf32>) -> tensor<4x2xf32>
 func.func @main(%x: tensor<4x64xf32>) -> tensor<4x2xf32> {
   // Rows alternate (0.5, -0.25) and (-0.5, 0.25).
   %w = arith.constant dense<[[0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25], [0.5, -0.25], [-0.5, 0.25]]> : tensor<64x2xf32>
