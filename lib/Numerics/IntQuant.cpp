@@ -5,6 +5,11 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string_view>
+#include <tuple>
 
 using namespace kite::numerics;
 
@@ -128,6 +133,33 @@ QuantParams kite::numerics::calibrate(const std::vector<float> &data,
   }
   }
   return {};
+}
+
+QuantParams kite::numerics::calibrateShared(const std::vector<float> &data,
+                                            IntFormat format, bool symmetric,
+                                            Calibration method,
+                                            double percentile) {
+  using Key = std::tuple<size_t, size_t, unsigned, bool, bool, int, double>;
+  static std::mutex mutex;
+  static std::map<Key, QuantParams> remembered;
+  Key key{std::hash<std::string_view>{}(
+              std::string_view(reinterpret_cast<const char *>(data.data()),
+                               data.size() * sizeof(float))),
+          data.size(),
+          format.bits,
+          format.isSigned,
+          symmetric,
+          int(method),
+          percentile};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = remembered.find(key); it != remembered.end())
+      return it->second;
+  }
+  QuantParams p = calibrate(data, format, symmetric, method, percentile);
+  std::lock_guard<std::mutex> lock(mutex);
+  remembered.emplace(key, p);
+  return p;
 }
 
 std::vector<QuantParams> kite::numerics::calibratePerChannel(

@@ -49,17 +49,33 @@ struct PassClock : PassInstrumentation {
 };
 } // namespace
 
+void kite::kitec::setPlanOptions(CompileOptions &options, const Plan &plan) {
+  std::vector<std::string> widths;
+  std::string lpFormats;
+  quantizerOptions(plan, widths, lpFormats);
+  options.layerBits.clear();
+  for (const std::string &w : widths)
+    options.layerBits.push_back(w);
+  options.weightBitBudget = 0;
+  options.lpLayerFormats = lpFormats;
+  options.lpFallback = 0;
+  // An all-LP plan is kite-lp-quantize's alone, as --lp compiles it.
+  options.quantize =
+      !llvm::all_of(plan.layers, [](const LayerPlan &l) { return l.isLP(); });
+}
+
 LogicalResult kite::kitec::compileModule(MLIRContext &ctx, ModuleOp module,
                                          const CompileOptions &options,
                                          const ExtraPasses &extra,
-                                         PassTimes &times) {
+                                         PassTimes *times) {
   PassManager pm(&ctx);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
-  pm.addInstrumentation(std::make_unique<PassClock>(times));
+  if (times)
+    pm.addInstrumentation(std::make_unique<PassClock>(*times));
   buildCompilePipeline(pm, options);
-  if (extra.apply)
-    pm.addPass(createKiteApplyPlan(*extra.apply));
+  if (extra.plan)
+    pm.addPass(createApplyPlanPass(*extra.plan));
   if (extra.decompose)
     pm.addPass(createKiteTasd(*extra.decompose));
   if (extra.choose)
@@ -73,11 +89,12 @@ LogicalResult kite::kitec::compileModule(MLIRContext &ctx, ModuleOp module,
 
 FailureOr<rt::Program> kite::kitec::lowerModule(MLIRContext &ctx,
                                                 ModuleOp module, bool host,
-                                                PassTimes &times) {
+                                                PassTimes *times) {
   PassManager pm(&ctx);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
-  pm.addInstrumentation(std::make_unique<PassClock>(times));
+  if (times)
+    pm.addInstrumentation(std::make_unique<PassClock>(*times));
   LowerOptions lowering;
   lowering.layerAttrs = true;
   lowering.host = host;

@@ -104,9 +104,9 @@ int kite::kitec::runBaselines(MLIRContext &ctx, ModuleOp floatModule,
     adjust(o);
     OwningOpRef<ModuleOp> variant = floatModule.clone();
     PassTimes ignored;
-    if (failed(compileModule(ctx, *variant, o, ExtraPasses(), ignored)))
+    if (failed(compileModule(ctx, *variant, o, ExtraPasses(), &ignored)))
       return 1;
-    FailureOr<rt::Program> p = lowerModule(ctx, *variant, host, ignored);
+    FailureOr<rt::Program> p = lowerModule(ctx, *variant, host, &ignored);
     if (failed(p))
       return 1;
     rt::Simulator sim(*p);

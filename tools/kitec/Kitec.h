@@ -44,13 +44,17 @@ struct ExtraPasses {
   const KiteTasdOptions *decompose = nullptr;
   const KiteTasderOptions *choose = nullptr;
   const KiteTasdActivationsOptions *activations = nullptr;
-  const KiteApplyPlanOptions *apply = nullptr;
+  const Plan *plan = nullptr; ///< kite-apply-plan's choices
 };
 
-/// Runs kite-compile and then `extra` on `module`.
+/// The quantizers' options that give each layer `plan`'s format.
+void setPlanOptions(CompileOptions &options, const Plan &plan);
+
+/// Runs kite-compile and then `extra` on `module`; with `times`, says on
+/// stderr which pass runs and times each.
 mlir::LogicalResult compileModule(mlir::MLIRContext &ctx, mlir::ModuleOp module,
                                   const CompileOptions &options,
-                                  const ExtraPasses &extra, PassTimes &times);
+                                  const ExtraPasses &extra, PassTimes *times);
 
 /// Says on stderr when the entry function's activations do not fit the
 /// target's scratchpad at this batch (they spill to DRAM) and which batch
@@ -60,7 +64,23 @@ void warnSpills(mlir::func::FuncOp entry, int64_t batch);
 /// Lowers a compiled module to kite_isa and returns its program.
 mlir::FailureOr<rt::Program> lowerModule(mlir::MLIRContext &ctx,
                                          mlir::ModuleOp module, bool host,
-                                         PassTimes &times);
+                                         PassTimes *times);
+
+//===- Optimize.cpp -------------------------------------------------------===//
+
+struct OptimizeOptions {
+  std::string calibPath, labelsPath;
+  std::string objective = "edp"; ///< edp, energy or latency
+  double maxDrop = 0.01;         ///< largest calibration score drop
+  int64_t localTries = 16;       ///< plans the local step may measure
+};
+
+/// kitec --optimize: each integer MAC layer's weight width, multiplier and
+/// N:M series under one score budget, measured in the simulator; sets the
+/// chosen plan and the report's "optimize" object (front, baselines).
+int optimize(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,
+             const CompileOptions &base, bool host, const OptimizeOptions &opts,
+             Plan &chosen, llvm::json::Object &report);
 
 //===- Layers.cpp ---------------------------------------------------------===//
 
@@ -123,7 +143,8 @@ struct ReportInputs {
   const PassTimes *passTimes = nullptr;
   llvm::json::Object accuracy;
   llvm::json::Array baselines;
-  std::optional<llvm::json::Value> plan; ///< this compile's choices
+  std::optional<llvm::json::Value> plan;      ///< this compile's choices
+  std::optional<llvm::json::Object> optimize; ///< --optimize's search
   uint64_t lutBytes = 0;
   double compileSeconds = 0;
 };

@@ -188,6 +188,8 @@ int writeJson(ReportInputs &in, Summary &sum, llvm::json::Array layerArray) {
     report["baselines"] = std::move(in.baselines);
   if (in.plan)
     report["plan"] = std::move(*in.plan);
+  if (in.optimize)
+    report["optimize"] = std::move(*in.optimize);
   if (!in.estimatesPath.empty()) {
     auto text = llvm::MemoryBuffer::getFile(in.estimatesPath);
     llvm::Expected<llvm::json::Value> estimates =

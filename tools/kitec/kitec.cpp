@@ -192,6 +192,19 @@ static cl::opt<std::string> planPath(
              "instead of searching; same model and --calib as when it was "
              "written"),
     cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string> optimizeObjective(
+    "optimize",
+    cl::desc("Choose every integer layer's weight width, multiplier and N:M "
+             "series together, measuring each candidate in the simulator: "
+             "the least EDP (default), energy or latency within "
+             "--max-drop; the Pareto front goes to the report"),
+    cl::ValueOptional, cl::value_desc("edp|energy|latency"), cl::cat(category));
+static cl::opt<double> maxDrop(
+    "max-drop",
+    cl::desc("--optimize's budget: the largest drop of the calibration "
+             "score (top-1 agreement with the float model, or top-1 with "
+             "--calib-labels; default 0.01)"),
+    cl::init(0.01), cl::value_desc("fraction"), cl::cat(category));
 static cl::opt<std::string>
     savePlanPath("save-plan",
                  cl::desc("Write this compile's per-layer choices as a plan "
@@ -245,15 +258,25 @@ int checkPairs() {
   for (const Pair &p : pairs)
     if (p.both)
       return fail(llvm::Twine(p.names) + " do not combine: " + p.why);
-  if (planPath.getNumOccurrences())
+  if (maxDrop.getNumOccurrences() && !optimizeObjective.getNumOccurrences())
+    return fail("--max-drop needs --optimize");
+  if (planPath.getNumOccurrences() && optimizeObjective.getNumOccurrences())
+    return fail("--plan and --optimize do not combine: the plan is a choice "
+                "made, --optimize makes one");
+  for (const cl::Option *chooser :
+       std::initializer_list<const cl::Option *>{&planPath, &optimizeObjective})
     for (const cl::Option *o : std::initializer_list<const cl::Option *>{
              &lp, &appmul, &tasd, &tasdActivations, &layerBits,
              &weightBitBudget, &bits, &lpFallback, &appmulLossBudget,
              &appmulScreen, &tasdGeluThreshold})
-      if (o->getNumOccurrences())
-        return fail("--plan and --" + o->ArgStr +
-                    " do not combine: the plan fixes every layer's format, "
-                    "multiplier and N:M series");
+      if (chooser->getNumOccurrences() && o->getNumOccurrences())
+        return fail("--" + chooser->ArgStr + " and --" + o->ArgStr +
+                    " do not combine: " +
+                    (chooser == &planPath
+                         ? "the plan fixes every layer's format, multiplier "
+                           "and N:M series"
+                         : "--optimize chooses every layer's weight width, "
+                           "multiplier and N:M series"));
   return 0;
 }
 
@@ -284,6 +307,12 @@ int checkOptions() {
     return fail("--appmul-loss-budget must be positive and finite");
   if (!(lpFallback >= 0 && lpFallback <= 1))
     return fail("--lp-fallback must be a fraction in [0, 1]");
+  if (!optimizeObjective.empty() && optimizeObjective != "edp" &&
+      optimizeObjective != "energy" && optimizeObjective != "latency")
+    return fail("--optimize takes edp, energy or latency, got '" +
+                optimizeObjective + "'");
+  if (!(maxDrop >= 0 && maxDrop <= 1))
+    return fail("--max-drop must be a fraction in [0, 1]");
   return checkPairs();
 }
 
@@ -333,18 +362,8 @@ void setCompileOptions(CompileOptions &options, double lpBudget,
   options.lutSoftmax = !noLutSoftmax;
   options.lutUnary = !noLutUnary;
   options.lpBudget = lpBudget;
-  if (plan) {
-    std::vector<std::string> widths;
-    std::string lpFormats;
-    quantizerOptions(*plan, widths, lpFormats);
-    for (const std::string &w : widths)
-      options.layerBits.push_back(w);
-    options.lpLayerFormats = lpFormats;
-    options.lpFallback = 0;
-    // An all-LP plan is kite-lp-quantize's alone, as --lp compiles it.
-    options.quantize = !llvm::all_of(
-        plan->layers, [](const LayerPlan &l) { return l.isLP(); });
-  }
+  if (plan)
+    setPlanOptions(options, *plan);
 }
 
 /// The passes kitec adds after kite-compile, as the options ask.
@@ -353,7 +372,6 @@ struct RequestedPasses {
   std::optional<KiteTasdOptions> decompose;
   std::optional<KiteTasderOptions> choose;
   std::optional<KiteTasdActivationsOptions> activations;
-  std::optional<KiteApplyPlanOptions> apply;
   /// FAMES' per-layer candidates (predicted loss change, energy) reach the
   /// report through the pass's estimate dump, in this temporary file.
   llvm::SmallString<128> estimatesPath;
@@ -372,16 +390,11 @@ struct RequestedPasses {
     extra.decompose = decompose ? &*decompose : nullptr;
     extra.choose = choose ? &*choose : nullptr;
     extra.activations = activations ? &*activations : nullptr;
-    extra.apply = apply ? &*apply : nullptr;
     return extra;
   }
 };
 
 int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
-  if (planPath.getNumOccurrences()) {
-    r.apply.emplace();
-    r.apply->plan = planPath;
-  }
   bool tasder =
       tasd.getNumOccurrences() && !llvm::StringRef(tasd).contains(':');
   // Without labels the searches are label-free: they compare with the
@@ -529,6 +542,23 @@ int main(int argc, char **argv) {
       return fail(llvm::toString(read.takeError()));
     plan = std::move(*read);
   }
+  std::optional<llvm::json::Object> optimized;
+  if (optimizeObjective.getNumOccurrences()) {
+    OptimizeOptions o;
+    o.calibPath = calibPath;
+    o.labelsPath = calibLabelsPath;
+    if (!optimizeObjective.empty())
+      o.objective = optimizeObjective;
+    o.maxDrop = maxDrop;
+    CompileOptions base;
+    setCompileOptions(base, 0, nullptr);
+    Plan chosen;
+    optimized.emplace();
+    if (int status =
+            optimize(ctx, *floatModule, base, !noHost, o, chosen, *optimized))
+      return status;
+    plan = std::move(chosen);
+  }
   CompileOptions options;
   setCompileOptions(options, lpBudget, plan ? &*plan : nullptr);
   PassTimes passTimes;
@@ -538,13 +568,15 @@ int main(int argc, char **argv) {
   if (int status = requestPasses(requested, *floatModule))
     return status;
   ExtraPasses extra = requested.passes();
-  if (failed(compileModule(ctx, *module, options, extra, passTimes)))
+  extra.plan = plan ? &*plan : nullptr;
+  if (failed(compileModule(ctx, *module, options, extra, &passTimes)))
     return 1;
 
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
   if (!entry)
     return fail("the model has no @main function");
   ReportInputs in;
+  in.optimize = std::move(optimized);
   if (llvm::Expected<Plan> compiled = extractPlan(*module)) {
     in.plan = toJson(*compiled);
   } else {
@@ -587,7 +619,7 @@ int main(int argc, char **argv) {
     op.setAttr(kLayerAttrName,
                IntegerAttr::get(IntegerType::get(&ctx, 64), int64_t(index)));
   FailureOr<rt::Program> program =
-      lowerModule(ctx, *module, !noHost, passTimes);
+      lowerModule(ctx, *module, !noHost, &passTimes);
   if (failed(program))
     return 1;
   std::vector<int64_t> instrLayer;

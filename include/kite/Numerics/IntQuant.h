@@ -135,6 +135,14 @@ QuantParams calibrate(const std::vector<float> &data, IntFormat format,
                       bool symmetric, Calibration method,
                       double percentile = 99.99);
 
+/// calibrate(), remembered for the whole process (thread-safe) by a hash of
+/// `data` and the settings: a search that compiles one model many times
+/// (kitec --optimize) calibrates the same activations once, not once per
+/// candidate.
+QuantParams calibrateShared(const std::vector<float> &data, IntFormat format,
+                            bool symmetric, Calibration method,
+                            double percentile = 99.99);
+
 /// Per-channel calibration: `data` has row-major `shape`, one set of
 /// parameters per index along `axis`.
 std::vector<QuantParams> calibratePerChannel(const std::vector<float> &data,

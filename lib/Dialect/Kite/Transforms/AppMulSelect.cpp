@@ -1,9 +1,9 @@
 //===- AppMulSelect.cpp - approximate-multiplier selection (FAMES) --------===//
 
-#include "Progress.h"
-#include "Reference.h"
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Dialect/Kite/Transforms/Progress.h"
+#include "kite/Dialect/Kite/Transforms/Reference.h"
 #include "kite/Numerics/ConvWindow.h"
 #include "kite/Numerics/CountingMatrix.h"
 #include "kite/Numerics/Genetic.h"

@@ -20,6 +20,9 @@ namespace nq = kite::numerics;
 namespace {
 struct ApplyPlanPass : kite::impl::KiteApplyPlanBase<ApplyPlanPass> {
   using KiteApplyPlanBase::KiteApplyPlanBase;
+  /// A plan given in memory (the joint search's candidates), not by file.
+  explicit ApplyPlanPass(Plan given) : given(std::move(given)) {}
+  std::optional<Plan> given;
 
   /// Sets `op`'s multiplier to `name`, if the target has it and it is
   /// defined for the layer's integer widths.
@@ -105,9 +108,10 @@ struct ApplyPlanPass : kite::impl::KiteApplyPlanBase<ApplyPlanPass> {
       module.emitError() << "kite-apply-plan: " << message;
       signalPassFailure();
     };
-    if (plan.empty())
+    if (!given && plan.empty())
       return fail("needs a plan (plan=<file.json>)");
-    llvm::Expected<Plan> read = readPlan(plan);
+    llvm::Expected<Plan> read =
+        given ? llvm::Expected<Plan>(*given) : readPlan(plan);
     if (!read)
       return fail(llvm::toString(read.takeError()));
     TargetAttr target = requireTarget(module, "kite-apply-plan");
@@ -169,3 +173,15 @@ struct ApplyPlanPass : kite::impl::KiteApplyPlanBase<ApplyPlanPass> {
   }
 };
 } // namespace
+
+std::unique_ptr<Pass> kite::createApplyPlanPass(Plan plan) {
+  return std::make_unique<ApplyPlanPass>(std::move(plan));
+}
+
+std::vector<SeriesAbility> kite::seriesAbilities(ModuleOp module) {
+  std::vector<SeriesAbility> abilities;
+  for (Operation *op : macLayers(module))
+    abilities.push_back({tasd::isDecomposable(op),
+                         tasd::selectsActivations(op, /*geluThreshold=*/0)});
+  return abilities;
+}

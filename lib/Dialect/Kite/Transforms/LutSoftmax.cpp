@@ -114,7 +114,8 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
         ops.push_back(op);
     });
     DenseMap<Operation *, SoftmaxSamples> samples;
-    if (!calibration.empty() &&
+    // Without a softmax there is nothing to sample the model for.
+    if (!calibration.empty() && !ops.empty() &&
         failed(runOnCalibrationData(
             module, "kite-lut-softmax", calibration, entry,
             [&](DenseMap<Value, interp::Tensor> &values) {

@@ -132,9 +132,9 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
     auto [aBits, bBits] = widths.lookup(mm.getOperation());
     nq::IntFormat fa{aBits, true}, fb{bBits, true};
     nq::QuantParams pa =
-        nq::calibrate(*product.lhs, fa, true, calib, percentile);
+        nq::calibrateShared(*product.lhs, fa, true, calib, percentile);
     nq::QuantParams pb =
-        nq::calibrate(*product.rhs, fb, true, calib, percentile);
+        nq::calibrateShared(*product.rhs, fb, true, calib, percentile);
     auto resultType = mm.getResult().getType();
     Value acc = MatmulOp::create(
         b, loc, RankedTensorType::get(resultType.getShape(), b.getI32Type()),
@@ -156,8 +156,9 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
     Location loc = l.op->getLoc();
     auto [aBits, wBits] = widths.lookup(l.op);
     nq::IntFormat actFormat{aBits, true}, weightFormat{wBits, true};
-    nq::QuantParams act = nq::calibrate(*planned.observed, actFormat,
-                                        /*symmetric=*/true, calib, percentile);
+    nq::QuantParams act =
+        nq::calibrateShared(*planned.observed, actFormat,
+                            /*symmetric=*/true, calib, percentile);
     auto wType = cast<RankedTensorType>(l.weights.getType());
     std::vector<float> w;
     for (const APFloat &v : l.weights.getValues<APFloat>())
@@ -402,8 +403,8 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
         continue;
       const std::vector<float> &x = it->second;
       unsigned bits = widths.lookup(op).first;
-      nq::QuantParams p =
-          nq::calibrate(x, nq::IntFormat{bits, true}, true, calib, percentile);
+      nq::QuantParams p = nq::calibrateShared(x, nq::IntFormat{bits, true},
+                                              true, calib, percentile);
       size_t nonzero = 0, flushed = 0;
       for (float v : x)
         if (v != 0) {

@@ -1,6 +1,6 @@
 //===- Reference.cpp - what the searches score against ------------------===//
 
-#include "Reference.h"
+#include "kite/Dialect/Kite/Transforms/Reference.h"
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -1,11 +1,11 @@
 //===- Tasd.cpp - TASD-W: weights as a series of N:M terms ----------------===//
 
-#include "Progress.h"
-#include "Reference.h"
 #include "TasdRewrite.h"
 #include "kite/Conversion/Passes.h"
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
+#include "kite/Dialect/Kite/Transforms/Progress.h"
+#include "kite/Dialect/Kite/Transforms/Reference.h"
 #include "kite/Dialect/KiteIsa/Transforms/Passes.h"
 #include "kite/Runtime/Simulator.h"
 #include "kite/Target/Kbin.h"

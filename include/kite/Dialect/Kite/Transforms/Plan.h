@@ -23,9 +23,11 @@
 #define KITE_DIALECT_KITE_TRANSFORMS_PLAN_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,17 @@ llvm::Expected<Plan> extractPlan(mlir::ModuleOp module);
 /// float) and kite-lp-quantize's layer-formats (the LP layers' formats).
 void quantizerOptions(const Plan &plan, std::vector<std::string> &layerBits,
                       std::string &lpLayerFormats);
+
+/// Which N:M series a MAC layer of a quantized module can take.
+struct SeriesAbility {
+  bool weights = false;     ///< TASD-W: constant integer weights
+  bool activations = false; ///< TASD-A: integer ReLU outputs, dense weights
+};
+/// One per macLayers(module) entry.
+std::vector<SeriesAbility> seriesAbilities(mlir::ModuleOp module);
+
+/// kite-apply-plan with `plan` given in memory instead of a file.
+std::unique_ptr<mlir::Pass> createApplyPlanPass(Plan plan);
 
 } // namespace kite
 

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef KITE_LIB_DIALECT_KITE_TRANSFORMS_REFERENCE_H
-#define KITE_LIB_DIALECT_KITE_TRANSFORMS_REFERENCE_H
+#ifndef KITE_DIALECT_KITE_TRANSFORMS_REFERENCE_H
+#define KITE_DIALECT_KITE_TRANSFORMS_REFERENCE_H
 
 #include "kite/Dialect/Kite/Transforms/Calibration.h"
 #include "kite/Interpreter/Interpreter.h"
@@ -129,4 +129,4 @@ struct Reference {
 
 } // namespace kite
 
-#endif // KITE_LIB_DIALECT_KITE_TRANSFORMS_REFERENCE_H
+#endif // KITE_DIALECT_KITE_TRANSFORMS_REFERENCE_H

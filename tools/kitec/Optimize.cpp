@@ -1,0 +1,669 @@
+//===- Optimize.cpp - kitec --optimize: one search over the techniques ----===//
+//
+// Each integer MAC layer's weight width, multiplier and N:M series, chosen
+// together under one budget on the calibration score (top-1 agreement with
+// the float model, or top-1 against --calib-labels), minimising EDP,
+// energy or latency. Every candidate is a plan (Plan.h) compiled, lowered
+// and run in the simulator on the calibration inputs, so each point's cost
+// and score are measured, not modelled:
+//
+// 1. The base: the default compile (INT8, exact multipliers, dense).
+// 2. Single-layer changes, each measured as the base with one layer
+//    changed: narrower weights (the target's widths), multipliers at each
+//    width above 2 bits (the target's library, pruned to those no other
+//    beats on both error and energy, at most three per width), and the
+//    series of TASDER's menu (weights, or activations selected at run
+//    time where they are ReLU outputs).
+// 3. A layer's combinations (width and multiplier, series) are estimated
+//    by adding their measured changes. For each λ of a ladder, every layer
+//    takes the combination with the least cost + λ·Δloss; each distinct
+//    plan is measured.
+// 4. A local step from the cheapest plan within the budget: each layer's
+//    next cheaper combination, kept when the measured plan stays within
+//    the budget and costs less.
+// The points no other beats on both score and cost form the Pareto
+// front. The same ladder restricted to one technique gives that
+// technique's best point at the same budget.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kitec.h"
+
+#include "kite/Dialect/Kite/IR/Kite.h"
+#include "kite/Dialect/Kite/Transforms/Progress.h"
+#include "kite/Dialect/Kite/Transforms/Reference.h"
+#include "kite/Interpreter/Interpreter.h"
+#include "kite/Numerics/Multipliers.h"
+#include "kite/Runtime/HostRun.h"
+
+#include "mlir/IR/Threading.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <set>
+
+using namespace mlir;
+using namespace kite;
+using namespace kite::kitec;
+namespace nq = kite::numerics;
+
+namespace {
+/// A plan as measured on the calibration inputs.
+struct Point {
+  Plan plan;
+  double loss = 0, score = 0, energyJ = 0, seconds = 0;
+  double edp() const { return energyJ * seconds; }
+};
+
+/// A measured change from the base point.
+struct Delta {
+  double loss = 0, energyJ = 0, seconds = 0;
+  Delta operator+(const Delta &o) const {
+    return {loss + o.loss, energyJ + o.energyJ, seconds + o.seconds};
+  }
+};
+
+/// One layer's options: (format, multiplier) and series, each with its
+/// measured change; the base's are in both with a zero change.
+struct LayerOptions {
+  std::map<std::pair<std::string, std::string>, Delta> formatMultiplier;
+  std::map<std::string, Delta> series;
+};
+
+std::string planKey(const Plan &plan) {
+  std::string key;
+  llvm::raw_string_ostream(key) << toJson(plan);
+  return key;
+}
+
+/// Compiles, lowers and simulates plans on the calibration inputs, once
+/// per distinct plan.
+class Evaluator {
+public:
+  Evaluator(MLIRContext &ctx, ModuleOp floatModule, const CompileOptions &base,
+            bool host, const std::vector<HostTensor> &calib,
+            const Reference &reference)
+      : ctx(ctx), floatModule(floatModule), base(base), host(host),
+        calib(calib), reference(reference) {}
+
+  FailureOr<Point> measure(const Plan &plan) {
+    std::string key = planKey(plan);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (auto it = cache.find(key); it != cache.end())
+        return it->second;
+    }
+    OwningOpRef<ModuleOp> module = floatModule.clone();
+    CompileOptions options;
+    options.copyOptionValuesFrom(base);
+    setPlanOptions(options, plan);
+    ExtraPasses extra;
+    extra.plan = &plan;
+    if (failed(compileModule(ctx, *module, options, extra, nullptr)))
+      return failure();
+    FailureOr<rt::Program> program = lowerModule(ctx, *module, host, nullptr);
+    if (failed(program))
+      return failure();
+    rt::Simulator sim(*program);
+    std::vector<HostTensor> out;
+    std::string error;
+    if (!rt::runOnHostTensors(sim, *program, calib, true, out, error)) {
+      fail(error);
+      return failure();
+    }
+    Point p;
+    p.plan = plan;
+    if (failed(scoreOutputs(out[0], p.loss, p.score)))
+      return failure();
+    p.energyJ = sim.stats().energyJ();
+    p.seconds = sim.stats().seconds(program->target);
+    std::lock_guard<std::mutex> lock(mutex);
+    ++evaluations;
+    return cache.emplace(key, std::move(p)).first->second;
+  }
+
+  /// measure() of every plan, on the context's threads (each compiles its
+  /// own copy of the model); `done(i, point)` runs once per plan, in the
+  /// order they finish, one at a time.
+  FailureOr<std::vector<Point>>
+  measureAll(const std::vector<Plan> &plans,
+             llvm::function_ref<void(size_t, const Point &)> done) {
+    std::vector<Point> points(plans.size());
+    std::mutex doneMutex;
+    LogicalResult ok = failableParallelForEachN(
+        &ctx, 0, plans.size(), [&](size_t i) -> LogicalResult {
+          FailureOr<Point> p = measure(plans[i]);
+          if (failed(p))
+            return failure();
+          points[i] = *p;
+          std::lock_guard<std::mutex> lock(doneMutex);
+          done(i, points[i]);
+          return success();
+        });
+    if (failed(ok))
+      return failure();
+    return points;
+  }
+
+  /// Mean loss and score of outputs `y` against the reference.
+  LogicalResult scoreOutputs(const HostTensor &y, double &loss,
+                             double &score) const {
+    int64_t rows = y.shape.empty() ? 1 : y.shape[0];
+    int64_t width = y.numElements() / std::max<int64_t>(rows, 1);
+    std::string bad = reference.check(0, rows, width);
+    if (!bad.empty())
+      return fail("--optimize: " + bad), failure();
+    auto type = RankedTensorType::get(y.shape, Float32Type::get(&ctx));
+    interp::Tensor t = interp::tensorFromHost(y, 0, rows, type);
+    loss = score = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      auto [l, s] = reference.score(t, r, width, r);
+      loss += l;
+      score += s;
+    }
+    loss /= double(rows);
+    score /= double(rows);
+    return success();
+  }
+
+  int64_t evaluations = 0;
+
+private:
+  MLIRContext &ctx;
+  ModuleOp floatModule;
+  const CompileOptions &base;
+  bool host;
+  const std::vector<HostTensor> &calib;
+  const Reference &reference;
+  std::mutex mutex; ///< guards cache and evaluations
+  std::map<std::string, Point> cache;
+};
+
+/// The multipliers worth trying at a x w bits: cheaper than exact, none
+/// beaten by another on both error (NMED) and energy; at most `most`,
+/// spread over the energies.
+std::vector<std::string> multiplierMenu(TargetAttr target, unsigned a,
+                                        unsigned w, size_t most) {
+  std::vector<const nq::Multiplier *> all;
+  for (Attribute attr : target.getMultipliers()) {
+    const nq::Multiplier *m = nq::Multiplier::shared(
+        cast<StringAttr>(attr).getValue(), {a, true}, {w, true}, nullptr);
+    if (m && m->relativeEnergy() < 1)
+      all.push_back(m);
+  }
+  llvm::sort(all, [](const nq::Multiplier *x, const nq::Multiplier *y) {
+    return x->relativeEnergy() != y->relativeEnergy()
+               ? x->relativeEnergy() < y->relativeEnergy()
+               : x->metrics().nmed < y->metrics().nmed;
+  });
+  std::vector<const nq::Multiplier *> front;
+  for (const nq::Multiplier *m : all)
+    if (front.empty() || m->metrics().nmed < front.back()->metrics().nmed)
+      front.push_back(m);
+  std::vector<std::string> names;
+  for (size_t i = 0; i < std::min(most, front.size()); ++i) {
+    size_t at = front.size() <= most ? i : i * (front.size() - 1) / (most - 1);
+    names.push_back(front[at]->name());
+  }
+  return names;
+}
+
+/// "int8x4" -> (8, 4); nullopt for LP formats.
+std::optional<std::pair<unsigned, unsigned>> intWidths(llvm::StringRef f) {
+  unsigned a = 0, w = 0;
+  if (!f.consume_front("int") || f.split('x').first.getAsInteger(10, a) ||
+      f.split('x').second.getAsInteger(10, w))
+    return std::nullopt;
+  return std::make_pair(a, w);
+}
+
+/// Which techniques a restricted ladder may use.
+struct Techniques {
+  bool widths = true, multipliers = true, series = true;
+};
+
+class Search {
+public:
+  Search(Evaluator &eval, const OptimizeOptions &opts, double referenceScore)
+      : eval(eval), opts(opts), referenceScore(referenceScore) {}
+
+  double cost(const Point &p) const {
+    if (opts.objective == "energy")
+      return p.energyJ;
+    if (opts.objective == "latency")
+      return p.seconds;
+    return p.edp();
+  }
+  bool feasible(const Point &p) const {
+    return referenceScore - p.score <= opts.maxDrop + 1e-12;
+  }
+  /// The estimated cost of a change, relative to the base (EDP: first
+  /// order in energy and time).
+  double relativeCost(const Delta &d) const {
+    double e = d.energyJ / base.energyJ, t = d.seconds / base.seconds;
+    if (opts.objective == "energy")
+      return e;
+    if (opts.objective == "latency")
+      return t;
+    return e + t;
+  }
+
+  /// Measures every single-layer option of `basePlan`.
+  LogicalResult measureOptions(const Plan &basePlan,
+                               const std::vector<SeriesAbility> &abilities,
+                               TargetAttr target) {
+    FailureOr<Point> b = eval.measure(basePlan);
+    if (failed(b))
+      return failure();
+    base = *b;
+    points.push_back(base);
+    // The single-layer plans, in layer order.
+    struct Single {
+      size_t layer;
+      LayerPlan change;
+    };
+    std::vector<Single> singles;
+    options.assign(basePlan.layers.size(), LayerOptions());
+    std::vector<std::string> seriesMenu;
+    {
+      llvm::SmallVector<llvm::StringRef> entries;
+      llvm::StringRef(KiteTasderOptions().menu).split(entries, ';');
+      for (llvm::StringRef e : entries)
+        seriesMenu.push_back(e.str());
+      if (target.getActivationSparsity())
+        for (const char *e : {"A4:8", "A2:4"})
+          seriesMenu.push_back(e);
+    }
+    for (auto [l, layer] : llvm::enumerate(basePlan.layers)) {
+      options[l].formatMultiplier[{layer.format, layer.multiplier}] = Delta();
+      options[l].series[layer.sparsity] = Delta();
+      std::optional<std::pair<unsigned, unsigned>> aw = intWidths(layer.format);
+      if (!aw || layer.multiplier != "exact" || layer.sparsity != "dense")
+        continue;
+      auto [a, w] = *aw;
+      std::vector<unsigned> widths{w};
+      for (unsigned narrower : {4u, 2u})
+        if (narrower < w && target.supportsIntBits(narrower))
+          widths.push_back(narrower);
+      for (unsigned ww : widths) {
+        std::string format = llvm::formatv("int{0}x{1}", a, ww).str();
+        if (ww != w)
+          singles.push_back({l, {layer.op, format, "exact", "dense", 0}});
+        // Two-bit weights leave a multiplier little to save and much to
+        // lose.
+        if (ww > 2)
+          for (const std::string &m : multiplierMenu(target, a, ww, 3))
+            singles.push_back({l, {layer.op, format, m, "dense", 0}});
+      }
+      for (const std::string &s : seriesMenu) {
+        llvm::StringRef text = s;
+        bool activations = text.consume_front("A");
+        if (activations ? !abilities[l].activations : !abilities[l].weights)
+          continue;
+        bool supported = true;
+        for (llvm::StringRef term : llvm::split(text, '+')) {
+          auto [n, m] = term.split(':');
+          unsigned nv = 0, mv = 0;
+          supported &=
+              !n.getAsInteger(10, nv) && !m.getAsInteger(10, mv) &&
+              target.supportsSparsity(NMAttr::get(target.getContext(), nv, mv));
+        }
+        if (supported)
+          singles.push_back({l, {layer.op, layer.format, "exact", s, 0}});
+      }
+    }
+    Progress progress("kitec: optimize", "single-layer option",
+                      int64_t(singles.size()));
+    std::vector<Plan> plans;
+    for (const Single &single : singles) {
+      plans.push_back(basePlan);
+      plans.back().layers[single.layer] = single.change;
+    }
+    auto delta = [&](const Point &p) {
+      return Delta{p.loss - base.loss, p.energyJ - base.energyJ,
+                   p.seconds - base.seconds};
+    };
+    int64_t finished = 0;
+    FailureOr<std::vector<Point>> measured =
+        eval.measureAll(plans, [&](size_t i, const Point &p) {
+          const LayerPlan &c = singles[i].change;
+          progress.step(++finished,
+                        llvm::formatv("layer {0} {1} {2} {3}: loss change "
+                                      "{4:e2}, cost change {5:f4}",
+                                      singles[i].layer, c.format, c.multiplier,
+                                      c.sparsity, delta(p).loss,
+                                      relativeCost(delta(p))));
+        });
+    if (failed(measured))
+      return failure();
+    for (auto [single, p] : llvm::zip(singles, *measured)) {
+      points.push_back(p);
+      const LayerPlan &c = single.change;
+      if (c.sparsity != "dense")
+        options[single.layer].series[c.sparsity] = delta(p);
+      else
+        options[single.layer].formatMultiplier[{c.format, c.multiplier}] =
+            delta(p);
+    }
+    return success();
+  }
+
+  /// The plan where every layer takes its least cost + lambda * loss
+  /// combination among `use`.
+  Plan planFor(const Plan &basePlan, double lambda, Techniques use) const {
+    Plan plan = basePlan;
+    for (auto [l, layer] : llvm::enumerate(plan.layers)) {
+      const LayerOptions &o = options[l];
+      double best = 0; // the base: no change
+      for (const auto &[fm, dfm] : o.formatMultiplier) {
+        bool widthChanged = fm.first != basePlan.layers[l].format;
+        bool multiplierChanged = fm.second != basePlan.layers[l].multiplier;
+        if ((widthChanged && !use.widths) ||
+            (multiplierChanged && !use.multipliers))
+          continue;
+        for (const auto &[s, ds] : o.series) {
+          if (s != basePlan.layers[l].sparsity && !use.series)
+            continue;
+          Delta d = dfm + ds;
+          double value = relativeCost(d) + lambda * std::max(d.loss, 0.0);
+          if (value < best - 1e-15) {
+            best = value;
+            layer.format = fm.first;
+            layer.multiplier = fm.second;
+            layer.sparsity = s;
+          }
+        }
+      }
+    }
+    return plan;
+  }
+
+  /// The ladder's plans for `use`, measured; returns the cheapest within
+  /// the budget, if any.
+  FailureOr<std::optional<Point>> ladder(const Plan &basePlan, Techniques use,
+                                         llvm::StringRef name) {
+    std::vector<double> lambdas{0};
+    for (int k = -16; k <= 16; ++k)
+      lambdas.push_back(std::pow(10.0, k / 4.0));
+    std::vector<Plan> plans;
+    std::set<std::string> seen;
+    for (double lambda : lambdas) {
+      Plan p = planFor(basePlan, lambda, use);
+      if (seen.insert(planKey(p)).second)
+        plans.push_back(std::move(p));
+    }
+    Progress progress("kitec: optimize", (name + " plan").str(),
+                      int64_t(plans.size()));
+    int64_t finished = 0;
+    FailureOr<std::vector<Point>> measured =
+        eval.measureAll(plans, [&](size_t, const Point &p) {
+          progress.step(++finished,
+                        llvm::formatv("score {0:f4}, cost {1:f4} of the base",
+                                      p.score, cost(p) / cost(base)));
+        });
+    if (failed(measured))
+      return failure();
+    std::optional<Point> best;
+    for (const Point &p : *measured) {
+      points.push_back(p);
+      if (feasible(p) && (!best || cost(p) < cost(*best)))
+        best = p;
+    }
+    return best;
+  }
+
+  /// From `start` (within the budget): each layer in turn tries its next
+  /// cheaper combination by the estimates; a measured plan within the
+  /// budget and cheaper replaces the current one. Until a round changes
+  /// nothing or `tries` plans are measured.
+  FailureOr<Point> improve(Point start, int64_t tries) {
+    Point current = start;
+    Progress progress("kitec: optimize", "local step", tries);
+    int64_t done = 0;
+    for (bool changed = true; changed && done < tries;) {
+      changed = false;
+      for (size_t l = 0; l < options.size() && done < tries; ++l) {
+        const LayerPlan &now = current.plan.layers[l];
+        Delta nowDelta =
+            options[l].formatMultiplier.count({now.format, now.multiplier})
+                ? options[l].formatMultiplier.at({now.format, now.multiplier}) +
+                      options[l].series.at(now.sparsity)
+                : Delta();
+        // The combination just cheaper than the current one.
+        std::optional<LayerPlan> next;
+        double nextCost = -1e300;
+        for (const auto &[fm, dfm] : options[l].formatMultiplier)
+          for (const auto &[s, ds] : options[l].series) {
+            double c = relativeCost(dfm + ds);
+            if (c < relativeCost(nowDelta) - 1e-12 && c > nextCost) {
+              nextCost = c;
+              next = LayerPlan{now.op, fm.first, fm.second, s, 0};
+            }
+          }
+        if (!next)
+          continue;
+        Plan plan = current.plan;
+        plan.layers[l] = *next;
+        FailureOr<Point> p = eval.measure(plan);
+        if (failed(p))
+          return failure();
+        points.push_back(*p);
+        ++done;
+        bool better = feasible(*p) && cost(*p) < cost(current);
+        progress.step(done, llvm::formatv("layer {0} {1} {2} {3}: {4}", l,
+                                          next->format, next->multiplier,
+                                          next->sparsity,
+                                          better ? "kept" : "not kept"));
+        if (better) {
+          current = *p;
+          changed = true;
+        }
+      }
+    }
+    return current;
+  }
+
+  /// The measured points no other beats on both score and cost, cheapest
+  /// first.
+  std::vector<Point> front() const {
+    std::vector<Point> sorted = points;
+    llvm::sort(sorted, [&](const Point &a, const Point &b) {
+      return cost(a) != cost(b) ? cost(a) < cost(b) : a.score > b.score;
+    });
+    std::vector<Point> out;
+    std::set<std::string> seen;
+    for (const Point &p : sorted)
+      if ((out.empty() || p.score > out.back().score) &&
+          seen.insert(planKey(p.plan)).second)
+        out.push_back(p);
+    return out;
+  }
+
+  Point base;
+  std::vector<Point> points;
+
+private:
+  Evaluator &eval;
+  const OptimizeOptions &opts;
+  double referenceScore;
+  std::vector<LayerOptions> options;
+};
+
+/// 0.01 as "0.01", 0 as "0" (formatv's default keeps two decimals).
+std::string shortNumber(double x) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", x);
+  return text;
+}
+
+llvm::json::Object pointJson(const Point &p, const Point &base, bool withPlan) {
+  llvm::json::Object o{{"score", p.score},
+                       {"loss", p.loss},
+                       {"energy_j", p.energyJ},
+                       {"seconds", p.seconds},
+                       {"edp_js", p.edp()},
+                       {"edp_vs_base", p.edp() / base.edp()},
+                       {"energy_vs_base", p.energyJ / base.energyJ}};
+  if (withPlan)
+    o["plan"] = toJson(p.plan);
+  return o;
+}
+} // namespace
+
+int kite::kitec::optimize(MLIRContext &ctx, ModuleOp floatModule,
+                          const CompileOptions &baseOptions, bool host,
+                          const OptimizeOptions &opts, Plan &chosen,
+                          llvm::json::Object &report) {
+  auto started = std::chrono::steady_clock::now();
+  std::string error;
+  std::vector<HostTensor> calib;
+  if (!tensorio::readArrays(opts.calibPath, calib, &error))
+    return fail(error);
+
+  // The reference: the float model's outputs, or the labels.
+  progress("optimize: running the float model on the calibration inputs");
+  interp::Interpreter interpreter;
+  interp::BatchedRun floatRun;
+  auto entry = floatModule.lookupSymbol<func::FuncOp>("main");
+  if (failed(
+          interp::runBatched(interpreter, entry, calib, true, floatRun, error)))
+    return error.empty() ? 1 : fail(error);
+  const HostTensor &floatOut = floatRun.outputs[0];
+  if (!floatOut.isFloat() || floatOut.shape.empty())
+    return fail("--optimize compares with the model's first output, which "
+                "must be a float tensor with rows");
+  Reference reference;
+  if (opts.labelsPath.empty()) {
+    auto type = RankedTensorType::get(floatOut.shape, Float32Type::get(&ctx));
+    reference = Reference::ofOutputs(
+        interp::tensorFromHost(floatOut, 0, floatOut.shape[0], type));
+  } else {
+    FailureOr<Reference> loaded = Reference::load(
+        floatModule, "kitec --optimize", "main", opts.labelsPath, "", "auto");
+    if (failed(loaded))
+      return 1;
+    reference = std::move(*loaded);
+  }
+  Evaluator eval(ctx, floatModule, baseOptions, host, calib, reference);
+  double floatLoss = 0, floatScore = 0;
+  if (failed(eval.scoreOutputs(floatOut, floatLoss, floatScore)))
+    return 1;
+
+  // The base plan and what each layer can take.
+  OwningOpRef<ModuleOp> baseModule = floatModule.clone();
+  if (failed(
+          compileModule(ctx, *baseModule, baseOptions, ExtraPasses(), nullptr)))
+    return 1;
+  llvm::Expected<Plan> basePlan = extractPlan(*baseModule);
+  if (!basePlan)
+    return fail("--optimize: " + llvm::toString(basePlan.takeError()));
+  TargetAttr target = lookupTarget(*baseModule);
+  Search search(eval, opts, floatScore);
+  if (failed(search.measureOptions(*basePlan, seriesAbilities(*baseModule),
+                                   target)))
+    return 1;
+
+  // Each technique alone, then all of them.
+  struct Named {
+    const char *name;
+    Techniques use;
+  };
+  llvm::json::Array single;
+  for (Named n : {Named{"weight widths", {true, false, false}},
+                  Named{"multipliers", {false, true, false}},
+                  Named{"N:M series", {false, false, true}}}) {
+    FailureOr<std::optional<Point>> best =
+        search.ladder(*basePlan, n.use, n.name);
+    if (failed(best))
+      return 1;
+    llvm::json::Object o{{"technique", n.name}};
+    if (*best)
+      o["point"] = pointJson(**best, search.base, true);
+    single.push_back(std::move(o));
+  }
+  FailureOr<std::optional<Point>> joint =
+      search.ladder(*basePlan, Techniques(), "joint");
+  if (failed(joint))
+    return 1;
+  Point answer = search.base;
+  if (*joint)
+    answer = **joint;
+  for (const Point &p : search.points)
+    if (search.feasible(p) && search.cost(p) < search.cost(answer))
+      answer = p;
+  bool withinBudget = search.feasible(answer);
+  if (withinBudget) {
+    FailureOr<Point> improved = search.improve(answer, opts.localTries);
+    if (failed(improved))
+      return 1;
+    answer = *improved;
+  } else {
+    progress(llvm::formatv(
+        "optimize: warning: no plan measured keeps the calibration {0} "
+        "within --max-drop={1} of the float model's {2:f4} (the base "
+        "reaches {3:f4}); compiling the base",
+        reference.metric(), shortNumber(opts.maxDrop), floatScore,
+        search.base.score));
+  }
+  chosen = answer.plan;
+
+  std::vector<Point> front = search.front();
+  llvm::json::Array frontJson;
+  int64_t chosenIndex = -1;
+  for (auto [i, p] : llvm::enumerate(front)) {
+    if (planKey(p.plan) == planKey(answer.plan))
+      chosenIndex = int64_t(i);
+    frontJson.push_back(pointJson(p, search.base, true));
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  // What a user reads: the front and the answer.
+  llvm::outs() << llvm::formatv(
+      "optimize ({0}, {1} drop <= {2}): {3} plans measured in {4:f1} s\n",
+      opts.objective, reference.metric(), shortNumber(opts.maxDrop),
+      eval.evaluations, seconds);
+  llvm::outs() << llvm::formatv("  {0,-22}{1,10}{2,14}{3,14}\n", "point",
+                                "score", "energy/base", "EDP/base");
+  auto row = [&](llvm::StringRef name, const Point &p) {
+    llvm::outs() << llvm::formatv(
+        "  {0,-22}{1,10:f4}{2,14:f3}{3,14:f3}\n", name, p.score,
+        p.energyJ / search.base.energyJ, p.edp() / search.base.edp());
+  };
+  row("base (int8, exact)", search.base);
+  for (const llvm::json::Value &v : single) {
+    const llvm::json::Object &o = *v.getAsObject();
+    std::string name = ("alone: " + *o.getString("technique")).str();
+    if (const llvm::json::Object *p = o.getObject("point"))
+      llvm::outs() << llvm::formatv("  {0,-22}{1,10:f4}{2,14:f3}{3,14:f3}\n",
+                                    name, *p->getNumber("score"),
+                                    *p->getNumber("energy_vs_base"),
+                                    *p->getNumber("edp_vs_base"));
+    else
+      llvm::outs() << llvm::formatv("  {0,-22}  nothing within the budget\n",
+                                    name);
+  }
+  for (auto [i, p] : llvm::enumerate(front))
+    row(llvm::formatv("front {0}{1}", i, int64_t(i) == chosenIndex ? " *" : "")
+            .str(),
+        p);
+  report = llvm::json::Object{
+      {"objective", opts.objective},
+      {"metric", reference.metric()},
+      {"max_drop", opts.maxDrop},
+      {"float", llvm::json::Object{{"score", floatScore}, {"loss", floatLoss}}},
+      {"base", pointJson(search.base, search.base, false)},
+      {"chosen", pointJson(answer, search.base, false)},
+      {"within_budget", withinBudget},
+      {"chosen_in_front", chosenIndex},
+      {"front", std::move(frontJson)},
+      {"single_technique", std::move(single)},
+      {"evaluations", eval.evaluations},
+      {"seconds", seconds}};
+  return 0;
+}
