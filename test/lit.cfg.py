@@ -2,6 +2,7 @@
 # lit configuration for the Kite FileCheck tests.
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -47,5 +48,9 @@ config.substitutions.append(("%zoo-py", "/usr/bin/python3 " + os.path.join(
     config.kite_src_root, "scripts", "models", "zoo.py") + " --zoo " + zoo +
     " --bin " + config.kite_tools_dir))
 config.substitutions.append(("%zoo", zoo))
+# A real browser for the HTML report (Debian's chromium; scripts/test
+# installs it).
+if shutil.which("chromium"):
+    config.available_features.add("chromium")
 llvm_config.with_system_environment(
     ["KITE_ZOO", "HOME", "ASAN_OPTIONS", "UBSAN_OPTIONS"])

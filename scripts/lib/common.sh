@@ -15,6 +15,7 @@ KITE_PACKAGES=(
   libdnnl-dev libopenblas-dev
   pkg-config
   python3-onnx
+  chromium
 )
 
 kite_log() { printf 'kite: %s\n' "$*" >&2; }

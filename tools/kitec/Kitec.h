@@ -75,8 +75,8 @@ struct OptimizeOptions {
   int64_t localTries = 16;       ///< plans the local step may measure
 };
 
-/// kitec --optimize: each integer MAC layer's weight width, multiplier and
-/// N:M series under one score budget, measured in the simulator; sets the
+/// kitec --optimize: each MAC layer's number format, multiplier and N:M
+/// series under one score budget, measured in the simulator; sets the
 /// chosen plan and the report's "optimize" object (front, baselines).
 int optimize(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,
              const CompileOptions &base, bool host, const OptimizeOptions &opts,
@@ -136,7 +136,7 @@ int runCalibrationBatch(rt::Simulator &sim, const rt::Program &program,
 //===- Report.cpp ---------------------------------------------------------===//
 
 struct ReportInputs {
-  std::string modelPath, outFile, reportPath, estimatesPath;
+  std::string modelPath, outFile, reportPath, htmlPath, estimatesPath;
   const rt::Program *program = nullptr;
   const rt::Stats *stats = nullptr;
   std::vector<Layer> *layers = nullptr;
@@ -152,6 +152,11 @@ struct ReportInputs {
 /// Prints the per-layer table and the summary on stdout and, with a
 /// report path, writes the JSON report (docs/report.md).
 int report(ReportInputs &in);
+
+//===- HtmlReport.cpp -----------------------------------------------------===//
+
+/// The JSON report `report` as one self-contained HTML page at `path`.
+int writeHtmlReport(const llvm::json::Object &report, llvm::StringRef path);
 
 } // namespace kite::kitec
 

@@ -1,6 +1,6 @@
 //===- Optimize.cpp - kitec --optimize: one search over the techniques ----===//
 //
-// Each integer MAC layer's weight width, multiplier and N:M series, chosen
+// Each MAC layer's number format, multiplier and N:M series, chosen
 // together under one budget on the calibration score (top-1 agreement with
 // the float model, or top-1 against --calib-labels), minimising EDP,
 // energy or latency. Every candidate is a plan (Plan.h) compiled, lowered
@@ -9,15 +9,16 @@
 //
 // 1. The base: the default compile (INT8, exact multipliers, dense).
 // 2. Single-layer changes, each measured as the base with one layer
-//    changed: narrower weights (the target's widths), multipliers at each
-//    width above 2 bits (the target's library, pruned to those no other
-//    beats on both error and energy, at most three per width), and the
-//    series of TASDER's menu (weights, or activations selected at run
+//    changed: narrower weights (the target's widths), 8-bit LP words (the
+//    formats kite-lp-quantize fits to the layer), multipliers at each
+//    integer width above 2 bits (the target's library, pruned to those no
+//    other beats on both error and energy, at most three per width), and
+//    the series of TASDER's menu (weights, or activations selected at run
 //    time where they are ReLU outputs).
-// 3. A layer's combinations (width and multiplier, series) are estimated
-//    by adding their measured changes. For each λ of a ladder, every layer
-//    takes the combination with the least cost + λ·Δloss; each distinct
-//    plan is measured.
+// 3. A layer's combinations (format and multiplier, series; N:M on
+//    integer layers only) are estimated by adding their measured changes.
+//    For each λ of a ladder, every layer takes the combination with the
+//    least cost + λ·Δloss; each distinct plan is measured.
 // 4. A local step from the cheapest plan within the budget: each layer's
 //    next cheaper combination, kept when the measured plan stays within
 //    the budget and costs less.
@@ -37,6 +38,7 @@
 #include "kite/Runtime/HostRun.h"
 
 #include "mlir/IR/Threading.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -98,15 +100,16 @@ public:
       if (auto it = cache.find(key); it != cache.end())
         return it->second;
     }
-    OwningOpRef<ModuleOp> module = floatModule.clone();
-    CompileOptions options;
-    options.copyOptionValuesFrom(base);
-    setPlanOptions(options, plan);
-    ExtraPasses extra;
-    extra.plan = &plan;
-    if (failed(compileModule(ctx, *module, options, extra, nullptr)))
+    FailureOr<OwningOpRef<ModuleOp>> module = quantized(plan);
+    if (failed(module))
       return failure();
-    FailureOr<rt::Program> program = lowerModule(ctx, *module, host, nullptr);
+    PassManager pm(&ctx);
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    pm.addPass(createApplyPlanPass(plan));
+    if (failed(pm.run(**module)))
+      return failure();
+    FailureOr<rt::Program> program = lowerModule(ctx, **module, host, nullptr);
     if (failed(program))
       return failure();
     rt::Simulator sim(*program);
@@ -174,14 +177,39 @@ public:
   int64_t evaluations = 0;
 
 private:
+  /// kite-compile's output for `plan`'s formats (what kitec --plan runs
+  /// before kite-apply-plan): compiled once per distinct formats, as
+  /// multipliers and series leave the quantized model unchanged.
+  FailureOr<OwningOpRef<ModuleOp>> quantized(const Plan &plan) {
+    std::string key;
+    for (const LayerPlan &l : plan.layers)
+      key += l.format + ";";
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (auto it = compiled.find(key); it != compiled.end())
+        return OwningOpRef<ModuleOp>(it->second->clone());
+    }
+    OwningOpRef<ModuleOp> module = floatModule.clone();
+    CompileOptions options;
+    options.copyOptionValuesFrom(base);
+    setPlanOptions(options, plan);
+    if (failed(compileModule(ctx, *module, options, ExtraPasses(), nullptr)))
+      return failure();
+    std::lock_guard<std::mutex> lock(mutex);
+    auto [it, added] = compiled.emplace(key, module->clone());
+    (void)added;
+    return std::move(module);
+  }
+
   MLIRContext &ctx;
   ModuleOp floatModule;
   const CompileOptions &base;
   bool host;
   const std::vector<HostTensor> &calib;
   const Reference &reference;
-  std::mutex mutex; ///< guards cache and evaluations
+  std::mutex mutex; ///< guards the caches and evaluations
   std::map<std::string, Point> cache;
+  std::map<std::string, OwningOpRef<ModuleOp>> compiled;
 };
 
 /// The multipliers worth trying at a x w bits: cheaper than exact, none
@@ -222,9 +250,15 @@ std::optional<std::pair<unsigned, unsigned>> intWidths(llvm::StringRef f) {
   return std::make_pair(a, w);
 }
 
+/// Whether a layer of `format` can take `series`: N:M is for integer
+/// layers (TASD of LP weights needs the LP accumulator chain).
+bool composes(llvm::StringRef format, llvm::StringRef series) {
+  return series == "dense" || format.starts_with("int");
+}
+
 /// Which techniques a restricted ladder may use.
 struct Techniques {
-  bool widths = true, multipliers = true, series = true;
+  bool formats = true, multipliers = true, series = true;
 };
 
 class Search {
@@ -256,6 +290,7 @@ public:
   /// Measures every single-layer option of `basePlan`.
   LogicalResult measureOptions(const Plan &basePlan,
                                const std::vector<SeriesAbility> &abilities,
+                               const std::vector<std::string> &lpFormats,
                                TargetAttr target) {
     FailureOr<Point> b = eval.measure(basePlan);
     if (failed(b))
@@ -300,6 +335,9 @@ public:
           for (const std::string &m : multiplierMenu(target, a, ww, 3))
             singles.push_back({l, {layer.op, format, m, "dense", 0}});
       }
+      // LP words: no multiplier, no series (docs/passes.md).
+      if (llvm::StringRef(lpFormats[l]).starts_with("lp"))
+        singles.push_back({l, {layer.op, lpFormats[l], "exact", "dense", 0}});
       for (const std::string &s : seriesMenu) {
         llvm::StringRef text = s;
         bool activations = text.consume_front("A");
@@ -361,13 +399,14 @@ public:
       const LayerOptions &o = options[l];
       double best = 0; // the base: no change
       for (const auto &[fm, dfm] : o.formatMultiplier) {
-        bool widthChanged = fm.first != basePlan.layers[l].format;
+        bool formatChanged = fm.first != basePlan.layers[l].format;
         bool multiplierChanged = fm.second != basePlan.layers[l].multiplier;
-        if ((widthChanged && !use.widths) ||
+        if ((formatChanged && !use.formats) ||
             (multiplierChanged && !use.multipliers))
           continue;
         for (const auto &[s, ds] : o.series) {
-          if (s != basePlan.layers[l].sparsity && !use.series)
+          if ((s != basePlan.layers[l].sparsity && !use.series) ||
+              !composes(fm.first, s))
             continue;
           Delta d = dfm + ds;
           double value = relativeCost(d) + lambda * std::max(d.loss, 0.0);
@@ -439,6 +478,8 @@ public:
         double nextCost = -1e300;
         for (const auto &[fm, dfm] : options[l].formatMultiplier)
           for (const auto &[s, ds] : options[l].series) {
+            if (!composes(fm.first, s))
+              continue;
             double c = relativeCost(dfm + ds);
             if (c < relativeCost(nowDelta) - 1e-12 && c > nextCost) {
               nextCost = c;
@@ -508,6 +549,7 @@ llvm::json::Object pointJson(const Point &p, const Point &base, bool withPlan) {
                        {"seconds", p.seconds},
                        {"edp_js", p.edp()},
                        {"edp_vs_base", p.edp() / base.edp()},
+                       {"seconds_vs_base", p.seconds / base.seconds},
                        {"energy_vs_base", p.energyJ / base.energyJ}};
   if (withPlan)
     o["plan"] = toJson(p.plan);
@@ -564,8 +606,28 @@ int kite::kitec::optimize(MLIRContext &ctx, ModuleOp floatModule,
     return fail("--optimize: " + llvm::toString(basePlan.takeError()));
   TargetAttr target = lookupTarget(*baseModule);
   Search search(eval, opts, floatScore);
+  // Each layer's LP option: the 8-bit formats kite-lp-quantize fits per
+  // tensor (act-format=auto), from one compile with every layer on LP.
+  std::vector<std::string> lpFormats(basePlan->layers.size());
+  if (target.supportsLPBits(8)) {
+    OwningOpRef<ModuleOp> lpModule = floatModule.clone();
+    CompileOptions lpOptions;
+    lpOptions.copyOptionValuesFrom(baseOptions);
+    lpOptions.quantize = false;
+    lpOptions.lpFallback = 0;
+    lpOptions.lpLayerFormats = "-"; // the pass's defaults: auto
+    if (failed(
+            compileModule(ctx, *lpModule, lpOptions, ExtraPasses(), nullptr)))
+      return 1;
+    llvm::Expected<Plan> lpPlan = extractPlan(*lpModule);
+    if (lpPlan && lpPlan->layers.size() == lpFormats.size())
+      for (auto [f, l] : llvm::zip(lpFormats, lpPlan->layers))
+        f = l.format;
+    else if (!lpPlan)
+      llvm::consumeError(lpPlan.takeError());
+  }
   if (failed(search.measureOptions(*basePlan, seriesAbilities(*baseModule),
-                                   target)))
+                                   lpFormats, target)))
     return 1;
 
   // Each technique alone, then all of them.
@@ -574,7 +636,7 @@ int kite::kitec::optimize(MLIRContext &ctx, ModuleOp floatModule,
     Techniques use;
   };
   llvm::json::Array single;
-  for (Named n : {Named{"weight widths", {true, false, false}},
+  for (Named n : {Named{"number formats", {true, false, false}},
                   Named{"multipliers", {false, true, false}},
                   Named{"N:M series", {false, false, true}}}) {
     FailureOr<std::optional<Point>> best =

@@ -210,6 +210,11 @@ int writeJson(ReportInputs &in, Summary &sum, llvm::json::Array layerArray) {
           final->getNumber("measured_dloss").value_or(0));
     report["appmul"] = std::move(*estimates);
   }
+  if (!in.htmlPath.empty())
+    if (int status = writeHtmlReport(report, in.htmlPath))
+      return status;
+  if (in.reportPath.empty())
+    return 0;
   auto file = openOutputFile(in.reportPath, &error);
   if (!file)
     return fail(error);
@@ -224,5 +229,7 @@ int kite::kitec::report(ReportInputs &in) {
   Summary sum = summarize(*in.layers, *in.stats);
   llvm::json::Array layers = printLayers(*in.layers, *in.stats);
   printSummary(in, sum);
-  return in.reportPath.empty() ? 0 : writeJson(in, sum, std::move(layers));
+  return in.reportPath.empty() && in.htmlPath.empty()
+             ? 0
+             : writeJson(in, sum, std::move(layers));
 }

@@ -96,6 +96,11 @@ static cl::opt<std::string> reportPath("report",
                                        cl::desc("Write the JSON report"),
                                        cl::value_desc("file"),
                                        cl::cat(category));
+static cl::opt<std::string> htmlReportPath(
+    "report-html",
+    cl::desc("Write the report as one self-contained HTML page: the "
+             "--optimize front, energy by unit, the per-layer table"),
+    cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     emit("emit",
          cl::desc("Stop at: mlir (quantized tensor-level IR), kasm "
@@ -194,8 +199,9 @@ static cl::opt<std::string> planPath(
     cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string> optimizeObjective(
     "optimize",
-    cl::desc("Choose every integer layer's weight width, multiplier and N:M "
-             "series together, measuring each candidate in the simulator: "
+    cl::desc("Choose every MAC layer's number format (integer widths, 8-bit "
+             "LP), multiplier and N:M series together, measuring each "
+             "candidate in the simulator: "
              "the least EDP (default), energy or latency within "
              "--max-drop; the Pareto front goes to the report"),
     cl::ValueOptional, cl::value_desc("edp|energy|latency"), cl::cat(category));
@@ -275,7 +281,7 @@ int checkPairs() {
                     (chooser == &planPath
                          ? "the plan fixes every layer's format, multiplier "
                            "and N:M series"
-                         : "--optimize chooses every layer's weight width, "
+                         : "--optimize chooses every layer's number format, "
                            "multiplier and N:M series"));
   return 0;
 }
@@ -667,6 +673,7 @@ int main(int argc, char **argv) {
   in.modelPath = modelPath;
   in.outFile = outFile;
   in.reportPath = reportPath;
+  in.htmlPath = htmlReportPath;
   in.estimatesPath = std::string(requested.estimatesPath);
   in.program = &*program;
   in.stats = &sim.stats();
