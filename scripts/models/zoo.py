@@ -499,9 +499,28 @@ def compile_models(runners, names):
     return ok
 
 
+def windows(runners, names):
+    """windows DIR: the embedding model's inputs from the speech clips
+    (float Kite's mel spectrogram), shuffled (seed 0), as DIR/calib.npy (96
+    windows) and DIR/held.npy (the rest): calibration and held-back data
+    for kitec on real speech (docs/passes.md)."""
+    if len(names) != 1:
+        print("zoo.py windows DIR", file=sys.stderr)
+        return False
+    audio, _ = speech()
+    flat = np.concatenate(Chain(runners, "kite", audio).windows)
+    order = np.random.default_rng(0).permutation(len(flat))
+    os.makedirs(names[0], exist_ok=True)
+    np.save(os.path.join(names[0], "calib.npy"), flat[order[:96]])
+    np.save(os.path.join(names[0], "held.npy"), flat[order[96:]])
+    print(f"{len(flat)} windows: 96 in calib.npy, {len(flat) - 96} in held.npy")
+    return True
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["models", "compile", "chain"])
+    parser.add_argument("command",
+                        choices=["models", "compile", "chain", "windows"])
     parser.add_argument("names", nargs="*")
     parser.add_argument("--compiled", action="store_true",
                         help="chain: the INT8 binaries in kite-sim against "
@@ -526,6 +545,8 @@ def main():
             ok = models(runners, args.names)
         elif args.command == "compile":
             ok = compile_models(runners, args.names)
+        elif args.command == "windows":
+            ok = windows(runners, args.names)
         else:
             ok = chain(runners, args.compiled)
     return 0 if ok else 1
