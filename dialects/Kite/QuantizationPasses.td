@@ -66,7 +66,9 @@ def KiteLutSoftmax : Pass<"kite-lut-softmax", "::mlir::ModuleOp"> {
     Option<"fitStep", "fit-step", "bool", /*default=*/"false",
            "Also fit the distance grid (1, 3/4, 1/2 or 3/8 of the target's "
            "step) to the rows: resolves rows whose logits are close together "
-           "(docs/numerics.md)">
+           "(docs/numerics.md)">,
+    Option<"report", "report", "bool", /*default=*/"true",
+           "Print each decision on stderr">
   ];
   let dependentDialects = ["::kite::KiteDialect"];
 }
@@ -133,7 +135,9 @@ def KiteLutUnary : Pass<"kite-lut-unary", "::mlir::ModuleOp"> {
     Option<"maxOutputError", "max-output-error", "double",
            /*default=*/"0.01",
            "The largest relative squared error of the model's outputs on "
-           "the calibration data with the tables against without them">
+           "the calibration data with the tables against without them">,
+    Option<"report", "report", "bool", /*default=*/"true",
+           "Print each decision on stderr">
   ];
   let dependentDialects = ["::kite::KiteDialect"];
 }
@@ -307,7 +311,9 @@ def KiteLPQuantize : Pass<"kite-lp-quantize", "::mlir::ModuleOp"> {
            "tensor)">,
     Option<"layerFormats", "layer-formats", "std::string", /*default=*/"",
            "Per-layer formats, ';'-separated, one entry per float MAC op in "
-           "IR order: '-' or 'n,es,rs/n,es,rs' (activation/weight)">
+           "IR order: '-' or 'n,es,rs/n,es,rs' (activation/weight)">,
+    Option<"report", "report", "bool", /*default=*/"true",
+           "Print each decision on stderr">
   ];
   let dependentDialects = ["::kite::KiteDialect"];
 }

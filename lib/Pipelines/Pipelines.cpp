@@ -66,6 +66,7 @@ void kite::buildCompilePipeline(OpPassManager &pm,
       lp.actFormat = "auto";
       lp.weightFormat = "auto";
       lp.layerFormats = options.lpLayerFormats;
+      lp.report = options.report;
       pm.addPass(createKiteLPQuantize(lp));
     }
   }
@@ -74,6 +75,7 @@ void kite::buildCompilePipeline(OpPassManager &pm,
     lut.calibration = options.calibration;
     lut.entry = options.entry;
     lut.method = options.softmaxMethod;
+    lut.report = options.report;
     pm.addPass(createKiteLutSoftmax(lut));
   }
   // The tables need the input's range, and the codes exist only in a
@@ -84,6 +86,7 @@ void kite::buildCompilePipeline(OpPassManager &pm,
     KiteLutUnaryOptions lut;
     lut.calibration = options.calibration;
     lut.entry = options.entry;
+    lut.report = options.report;
     pm.addPass(createKiteLutUnary(lut));
   }
   pm.addPass(createCanonicalizerPass());

@@ -192,6 +192,8 @@ private:
     OwningOpRef<ModuleOp> module = floatModule.clone();
     CompileOptions options;
     options.copyOptionValuesFrom(base);
+    options.report = false; // hundreds of compiles: the decisions are in
+                            // each plan's score and cost
     setPlanOptions(options, plan);
     if (failed(compileModule(ctx, *module, options, ExtraPasses(), nullptr)))
       return failure();
@@ -616,6 +618,7 @@ int kite::kitec::optimize(MLIRContext &ctx, ModuleOp floatModule,
     lpOptions.quantize = false;
     lpOptions.lpFallback = 0;
     lpOptions.lpLayerFormats = "-"; // the pass's defaults: auto
+    lpOptions.report = false;
     if (failed(
             compileModule(ctx, *lpModule, lpOptions, ExtraPasses(), nullptr)))
       return 1;

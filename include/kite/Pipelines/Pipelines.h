@@ -92,6 +92,10 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("Elementwise functions of quantized tensors on the LUT "
                      "unit (with calibration data and a target that has one)"),
       llvm::cl::init(true)};
+  Option<bool> report{
+      *this, "report",
+      llvm::cl::desc("The LUT and LP passes print each decision on stderr"),
+      llvm::cl::init(true)};
   Option<std::string> softmaxMethod{*this, "softmax-method",
                                     llvm::cl::desc("rexp, lut2d or target"),
                                     llvm::cl::init("target")};

@@ -367,7 +367,7 @@ struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
                       a.n);
       if (autoWeight && !explicitEntry && layers[i].rhsConstant)
         w = fitFormat(layers[i].rhs, w.n);
-      if (autoAct || autoWeight)
+      if (report && (autoAct || autoWeight))
         llvm::errs() << "kite-lp-quantize: layer " << i << " ("
                      << macOps[i]->getName() << "): " << formatText(a) << "/"
                      << formatText(w) << "\n";

@@ -169,13 +169,14 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
                                 attrs.getF64FloatAttr(q.meanAbs)),
              attrs.getNamedAttr("rows", attrs.getI64IntegerAttr(q.rows)),
              attrs.getNamedAttr("used", attrs.getBoolAttr(!refused))});
-        llvm::errs() << llvm::formatv(
-            "kite-lut-softmax: softmax {0} (rows of {1}): on {2} calibration "
-            "rows argmax agreement {3:f4}, mean |dp| {4:e2}{5}\n",
-            index, rowLength, q.rows, q.agreement, q.meanAbs,
-            refused ? "; outside the bound, the exact softmax stays (vector "
-                      "unit)"
-                    : "");
+        if (report)
+          llvm::errs() << llvm::formatv(
+              "kite-lut-softmax: softmax {0} (rows of {1}): on {2} calibration "
+              "rows argmax agreement {3:f4}, mean |dp| {4:e2}{5}\n",
+              index, rowLength, q.rows, q.agreement, q.meanAbs,
+              refused ? "; outside the bound, the exact softmax stays (vector "
+                        "unit)"
+                      : "");
         if (refused) {
           input.getDefiningOp()->erase(); // the int8 quantize for the unit
           op->setAttr(kLutCheckAttrName, check);

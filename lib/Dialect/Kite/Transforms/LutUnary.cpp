@@ -235,10 +235,11 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
     ModuleOp module = getOperation();
     TargetAttr target = lookupTarget(module);
     if (!target || !target.getLut() || target.getLut().getEntries() < 256) {
-      llvm::errs() << "kite-lut-unary: target '"
-                   << (target ? target.getName() : StringRef("(none)"))
-                   << "' has no LUT unit with 256-entry tables; elementwise "
-                      "functions stay on the vector unit\n";
+      if (report)
+        llvm::errs() << "kite-lut-unary: target '"
+                     << (target ? target.getName() : StringRef("(none)"))
+                     << "' has no LUT unit with 256-entry tables; elementwise "
+                        "functions stay on the vector unit\n";
       return;
     }
     if (calibration.empty()) {
@@ -331,10 +332,11 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
                          std::vector<Plan> &plans) {
     Operation *last = r.ops.back();
     if (s.x.empty()) {
-      llvm::errs() << llvm::formatv(
-          "kite-lut-unary: function {0} ({1}) never ran on the calibration "
-          "data; it stays on the vector unit\n",
-          index, r.name());
+      if (report)
+        llvm::errs() << llvm::formatv(
+            "kite-lut-unary: function {0} ({1}) never ran on the calibration "
+            "data; it stays on the vector unit\n",
+            index, r.name());
       return success();
     }
     Plan p;
@@ -352,22 +354,24 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
       p.out = coverRange(s.ylo, s.yhi);
     }
     if (!numerics::lutTableFromValues(*f, p.out, p.table)) {
-      llvm::errs() << llvm::formatv(
-          "kite-lut-unary: function {0} ({1}) is NaN on some input code; it "
-          "stays on the vector unit\n",
-          index, r.name());
+      if (report)
+        llvm::errs() << llvm::formatv(
+            "kite-lut-unary: function {0} ({1}) is NaN on some input code; it "
+            "stays on the vector unit\n",
+            index, r.name());
       return success();
     }
     Quality q = measure(s, p.in, p.out, p.table, p.writesNextLayer);
     p.error = q.error;
     bool refused = !(q.error <= maxError) || q.flushed > maxFlushed;
-    llvm::errs() << llvm::formatv(
-        "kite-lut-unary: function {0} ({1}, {2} elements): on {3} "
-        "calibration values in [{4:g}, {5:g}] mean |code - float path's "
-        "code| {6:f3}, {7:f3} of the nonzero outputs flushed to zero{8}\n",
-        index, r.name(), cast<ShapedType>(r.input.getType()).getNumElements(),
-        s.x.size(), s.xlo, s.xhi, q.error, q.flushed,
-        refused ? "; outside the bound, it stays on the vector unit" : "");
+    if (report)
+      llvm::errs() << llvm::formatv(
+          "kite-lut-unary: function {0} ({1}, {2} elements): on {3} "
+          "calibration values in [{4:g}, {5:g}] mean |code - float path's "
+          "code| {6:f3}, {7:f3} of the nonzero outputs flushed to zero{8}\n",
+          index, r.name(), cast<ShapedType>(r.input.getType()).getNumElements(),
+          s.x.size(), s.xlo, s.xhi, q.error, q.flushed,
+          refused ? "; outside the bound, it stays on the vector unit" : "");
     Builder attrs(&getContext());
     p.check = attrs.getDictionaryAttr(
         {attrs.getNamedAttr("function", attrs.getStringAttr(r.name())),
@@ -419,10 +423,11 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
         return failure();
       double error = relativeSquaredError(*got, reference);
       bool ok = error <= maxOutputError;
-      llvm::errs() << llvm::formatv(
-          "kite-lut-unary: with {0} of {1} tables the outputs differ by "
-          "{2:e2} (relative squared error){3}\n",
-          k, plans.size(), error, ok ? "" : "; outside the bound");
+      if (report)
+        llvm::errs() << llvm::formatv(
+            "kite-lut-unary: with {0} of {1} tables the outputs differ by "
+            "{2:e2} (relative squared error){3}\n",
+            k, plans.size(), error, ok ? "" : "; outside the bound");
       if (ok)
         return k;
     }
