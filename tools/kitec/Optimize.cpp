@@ -323,9 +323,14 @@ public:
       if (!aw || layer.multiplier != "exact" || layer.sparsity != "dense")
         continue;
       auto [a, w] = *aw;
+      // Narrower weights; not a product of two activations (attention's
+      // Q K^T), whose narrower operand keeps Q, K and V from sharing one
+      // quantize that moves above their transpose: the transpose then
+      // moves f32 (+37 % EDP on the 32x32 ViT).
       std::vector<unsigned> widths{w};
       for (unsigned narrower : {4u, 2u})
-        if (narrower < w && target.supportsIntBits(narrower))
+        if (narrower < w && target.supportsIntBits(narrower) &&
+            abilities[l].weights)
           widths.push_back(narrower);
       for (unsigned ww : widths) {
         std::string format = llvm::formatv("int{0}x{1}", a, ww).str();
