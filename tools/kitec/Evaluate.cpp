@@ -85,6 +85,8 @@ int kite::kitec::runBaselines(MLIRContext &ctx, ModuleOp floatModule,
       o.bits = bits;
       o.layerBits.clear();
       o.weightBitBudget = 0;
+      o.lpLayerFormats = ""; // a plan's LP layers
+      o.quantize = true;
     };
   };
   std::vector<std::pair<std::string, std::function<void(CompileOptions &)>>>
