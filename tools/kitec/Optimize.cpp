@@ -562,6 +562,92 @@ llvm::json::Object pointJson(const Point &p, const Point &base, bool withPlan) {
     o["plan"] = toJson(p.plan);
   return o;
 }
+/// Runs the float model on the calibration inputs (its first output in
+/// `floatOut`): the reference without labels, or the labels' reference.
+FailureOr<Reference> loadReference(MLIRContext &ctx, ModuleOp floatModule,
+                                   const std::vector<HostTensor> &calib,
+                                   llvm::StringRef labelsPath,
+                                   HostTensor &floatOut) {
+  progress("optimize: running the float model on the calibration inputs");
+  interp::Interpreter interpreter;
+  interp::BatchedRun floatRun;
+  std::string error;
+  auto entry = floatModule.lookupSymbol<func::FuncOp>("main");
+  if (failed(
+          interp::runBatched(interpreter, entry, calib, true, floatRun, error)))
+    return error.empty() ? failure() : (fail(error), failure());
+  floatOut = floatRun.outputs[0];
+  if (!floatOut.isFloat() || floatOut.shape.empty())
+    return fail("--optimize compares with the model's first output, which "
+                "must be a float tensor with rows"),
+           failure();
+  if (!labelsPath.empty())
+    return Reference::load(floatModule, "kitec --optimize", "main", labelsPath,
+                           "", "auto");
+  auto type = RankedTensorType::get(floatOut.shape, Float32Type::get(&ctx));
+  return Reference::ofOutputs(
+      interp::tensorFromHost(floatOut, 0, floatOut.shape[0], type));
+}
+
+/// Each layer's LP option: the 8-bit formats kite-lp-quantize fits per
+/// tensor (act-format=auto), from one compile with every layer on LP; ""
+/// where there is none.
+FailureOr<std::vector<std::string>>
+fittedLPFormats(MLIRContext &ctx, ModuleOp floatModule,
+                const CompileOptions &baseOptions, size_t layers,
+                TargetAttr target) {
+  std::vector<std::string> formats(layers);
+  if (!target.supportsLPBits(8))
+    return formats;
+  OwningOpRef<ModuleOp> lpModule = floatModule.clone();
+  CompileOptions lpOptions;
+  lpOptions.copyOptionValuesFrom(baseOptions);
+  lpOptions.quantize = false;
+  lpOptions.lpFallback = 0;
+  lpOptions.lpLayerFormats = "-"; // the pass's defaults: auto
+  lpOptions.report = false;
+  if (failed(compileModule(ctx, *lpModule, lpOptions, ExtraPasses(), nullptr)))
+    return failure();
+  llvm::Expected<Plan> lpPlan = extractPlan(*lpModule);
+  if (!lpPlan) {
+    llvm::consumeError(lpPlan.takeError());
+    return formats;
+  }
+  if (lpPlan->layers.size() == layers)
+    for (auto [f, l] : llvm::zip(formats, lpPlan->layers))
+      f = l.format;
+  return formats;
+}
+
+/// What a user reads: the base, each technique alone and the front.
+void printSummary(const Search &search, const llvm::json::Array &single,
+                  const std::vector<Point> &front, int64_t chosenIndex,
+                  const std::string &header) {
+  llvm::outs() << header << "\n";
+  llvm::outs() << llvm::formatv("  {0,-22}{1,10}{2,14}{3,14}\n", "point",
+                                "score", "energy/base", "EDP/base");
+  auto row = [&](llvm::StringRef name, double score, double energy,
+                 double edp) {
+    llvm::outs() << llvm::formatv("  {0,-22}{1,10:f4}{2,14:f3}{3,14:f3}\n",
+                                  name, score, energy, edp);
+  };
+  const Point &base = search.base;
+  row("base (int8, exact)", base.score, 1.0, 1.0);
+  for (const llvm::json::Value &v : single) {
+    const llvm::json::Object &o = *v.getAsObject();
+    std::string name = ("alone: " + *o.getString("technique")).str();
+    if (const llvm::json::Object *p = o.getObject("point"))
+      row(name, *p->getNumber("score"), *p->getNumber("energy_vs_base"),
+          *p->getNumber("edp_vs_base"));
+    else
+      llvm::outs() << llvm::formatv("  {0,-22}  nothing within the budget\n",
+                                    name);
+  }
+  for (auto [i, p] : llvm::enumerate(front))
+    row(llvm::formatv("front {0}{1}", i, int64_t(i) == chosenIndex ? " *" : "")
+            .str(),
+        p.score, p.energyJ / base.energyJ, p.edp() / base.edp());
+}
 } // namespace
 
 int kite::kitec::optimize(MLIRContext &ctx, ModuleOp floatModule,
@@ -574,31 +660,12 @@ int kite::kitec::optimize(MLIRContext &ctx, ModuleOp floatModule,
   if (!tensorio::readArrays(opts.calibPath, calib, &error))
     return fail(error);
 
-  // The reference: the float model's outputs, or the labels.
-  progress("optimize: running the float model on the calibration inputs");
-  interp::Interpreter interpreter;
-  interp::BatchedRun floatRun;
-  auto entry = floatModule.lookupSymbol<func::FuncOp>("main");
-  if (failed(
-          interp::runBatched(interpreter, entry, calib, true, floatRun, error)))
-    return error.empty() ? 1 : fail(error);
-  const HostTensor &floatOut = floatRun.outputs[0];
-  if (!floatOut.isFloat() || floatOut.shape.empty())
-    return fail("--optimize compares with the model's first output, which "
-                "must be a float tensor with rows");
-  Reference reference;
-  if (opts.labelsPath.empty()) {
-    auto type = RankedTensorType::get(floatOut.shape, Float32Type::get(&ctx));
-    reference = Reference::ofOutputs(
-        interp::tensorFromHost(floatOut, 0, floatOut.shape[0], type));
-  } else {
-    FailureOr<Reference> loaded = Reference::load(
-        floatModule, "kitec --optimize", "main", opts.labelsPath, "", "auto");
-    if (failed(loaded))
-      return 1;
-    reference = std::move(*loaded);
-  }
-  Evaluator eval(ctx, floatModule, baseOptions, host, calib, reference);
+  HostTensor floatOut;
+  FailureOr<Reference> reference =
+      loadReference(ctx, floatModule, calib, opts.labelsPath, floatOut);
+  if (failed(reference))
+    return 1;
+  Evaluator eval(ctx, floatModule, baseOptions, host, calib, *reference);
   double floatLoss = 0, floatScore = 0;
   if (failed(eval.scoreOutputs(floatOut, floatLoss, floatScore)))
     return 1;
@@ -613,29 +680,12 @@ int kite::kitec::optimize(MLIRContext &ctx, ModuleOp floatModule,
     return fail("--optimize: " + llvm::toString(basePlan.takeError()));
   TargetAttr target = lookupTarget(*baseModule);
   Search search(eval, opts, floatScore);
-  // Each layer's LP option: the 8-bit formats kite-lp-quantize fits per
-  // tensor (act-format=auto), from one compile with every layer on LP.
-  std::vector<std::string> lpFormats(basePlan->layers.size());
-  if (target.supportsLPBits(8)) {
-    OwningOpRef<ModuleOp> lpModule = floatModule.clone();
-    CompileOptions lpOptions;
-    lpOptions.copyOptionValuesFrom(baseOptions);
-    lpOptions.quantize = false;
-    lpOptions.lpFallback = 0;
-    lpOptions.lpLayerFormats = "-"; // the pass's defaults: auto
-    lpOptions.report = false;
-    if (failed(
-            compileModule(ctx, *lpModule, lpOptions, ExtraPasses(), nullptr)))
-      return 1;
-    llvm::Expected<Plan> lpPlan = extractPlan(*lpModule);
-    if (lpPlan && lpPlan->layers.size() == lpFormats.size())
-      for (auto [f, l] : llvm::zip(lpFormats, lpPlan->layers))
-        f = l.format;
-    else if (!lpPlan)
-      llvm::consumeError(lpPlan.takeError());
-  }
+  FailureOr<std::vector<std::string>> lpFormats = fittedLPFormats(
+      ctx, floatModule, baseOptions, basePlan->layers.size(), target);
+  if (failed(lpFormats))
+    return 1;
   if (failed(search.measureOptions(*basePlan, seriesAbilities(*baseModule),
-                                   lpFormats, target)))
+                                   *lpFormats, target)))
     return 1;
 
   // Each technique alone, then all of them.
@@ -677,7 +727,7 @@ int kite::kitec::optimize(MLIRContext &ctx, ModuleOp floatModule,
         "optimize: warning: no plan measured keeps the calibration {0} "
         "within --max-drop={1} of the float model's {2:f4} (the base "
         "reaches {3:f4}); compiling the base",
-        reference.metric(), shortNumber(opts.maxDrop), floatScore,
+        reference->metric(), shortNumber(opts.maxDrop), floatScore,
         search.base.score));
   }
   chosen = answer.plan;
@@ -693,38 +743,15 @@ int kite::kitec::optimize(MLIRContext &ctx, ModuleOp floatModule,
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
-  // What a user reads: the front and the answer.
-  llvm::outs() << llvm::formatv(
-      "optimize ({0}, {1} drop <= {2}): {3} plans measured in {4:f1} s\n",
-      opts.objective, reference.metric(), shortNumber(opts.maxDrop),
-      eval.evaluations, seconds);
-  llvm::outs() << llvm::formatv("  {0,-22}{1,10}{2,14}{3,14}\n", "point",
-                                "score", "energy/base", "EDP/base");
-  auto row = [&](llvm::StringRef name, const Point &p) {
-    llvm::outs() << llvm::formatv(
-        "  {0,-22}{1,10:f4}{2,14:f3}{3,14:f3}\n", name, p.score,
-        p.energyJ / search.base.energyJ, p.edp() / search.base.edp());
-  };
-  row("base (int8, exact)", search.base);
-  for (const llvm::json::Value &v : single) {
-    const llvm::json::Object &o = *v.getAsObject();
-    std::string name = ("alone: " + *o.getString("technique")).str();
-    if (const llvm::json::Object *p = o.getObject("point"))
-      llvm::outs() << llvm::formatv("  {0,-22}{1,10:f4}{2,14:f3}{3,14:f3}\n",
-                                    name, *p->getNumber("score"),
-                                    *p->getNumber("energy_vs_base"),
-                                    *p->getNumber("edp_vs_base"));
-    else
-      llvm::outs() << llvm::formatv("  {0,-22}  nothing within the budget\n",
-                                    name);
-  }
-  for (auto [i, p] : llvm::enumerate(front))
-    row(llvm::formatv("front {0}{1}", i, int64_t(i) == chosenIndex ? " *" : "")
-            .str(),
-        p);
+  printSummary(search, single, front, chosenIndex,
+               llvm::formatv("optimize ({0}, {1} drop <= {2}): {3} plans "
+                             "measured in {4:f1} s",
+                             opts.objective, reference->metric(),
+                             shortNumber(opts.maxDrop), eval.evaluations,
+                             seconds));
   report = llvm::json::Object{
       {"objective", opts.objective},
-      {"metric", reference.metric()},
+      {"metric", reference->metric()},
       {"max_drop", opts.maxDrop},
       {"float", llvm::json::Object{{"score", floatScore}, {"loss", floatLoss}}},
       {"base", pointJson(search.base, search.base, false)},
