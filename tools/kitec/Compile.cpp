@@ -79,11 +79,11 @@ LogicalResult kite::kitec::compileModule(MLIRContext &ctx, ModuleOp module,
   if (extra.decompose)
     pm.addPass(createKiteTasd(*extra.decompose));
   if (extra.choose)
-    pm.addPass(createKiteTasder(*extra.choose));
+    pm.addPass(createKiteTasder(*extra.choose, extra.inputs));
   if (extra.activations)
     pm.addPass(createKiteTasdActivations(*extra.activations));
   if (extra.select)
-    pm.addPass(createKiteAppMulSelect(*extra.select));
+    pm.addPass(createKiteAppMulSelect(*extra.select, extra.inputs));
   return pm.run(module);
 }
 

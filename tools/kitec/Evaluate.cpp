@@ -126,9 +126,9 @@ int kite::kitec::runBaselines(MLIRContext &ctx, ModuleOp floatModule,
   return 0;
 }
 
-int kite::kitec::writeReference(ModuleOp floatModule,
-                                const std::string &calibPath,
-                                const std::string &outputsPath) {
+int kite::kitec::referenceOutputs(ModuleOp floatModule,
+                                  const std::string &calibPath,
+                                  HostTensor &outputs) {
   std::string error;
   std::vector<HostTensor> calib;
   if (!tensorio::readArrays(calibPath, calib, &error))
@@ -140,14 +140,12 @@ int kite::kitec::writeReference(ModuleOp floatModule,
   auto entry = floatModule.lookupSymbol<func::FuncOp>("main");
   if (failed(interp::runBatched(interpreter, entry, calib, true, run, error)))
     return error.empty() ? 1 : fail(error);
-  const HostTensor &outputs = run.outputs[0];
+  outputs = std::move(run.outputs[0]);
   if (!outputs.isFloat() || outputs.shape.empty())
     return fail("searches without --calib-labels compare with the float "
                 "model's first output, which must be a float tensor with "
                 "rows; this one is " +
                 tensorio::shapeText(outputs.shape) + " of integers");
-  if (!tensorio::writeNpy(outputsPath, outputs, &error))
-    return fail(error);
   return 0;
 }
 

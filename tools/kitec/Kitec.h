@@ -45,6 +45,7 @@ struct ExtraPasses {
   const KiteTasderOptions *choose = nullptr;
   const KiteTasdActivationsOptions *activations = nullptr;
   const Plan *plan = nullptr; ///< kite-apply-plan's choices
+  SearchInputs inputs;        ///< for kite-appmul-select and kite-tasder
 };
 
 /// The quantizers' options that give each layer `plan`'s format.
@@ -125,9 +126,9 @@ int runBaselines(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,
                  llvm::json::Array &out);
 
 /// The float model's first output on the calibration inputs, for searches
-/// without labels, written as .npy to `outputsPath`.
-int writeReference(mlir::ModuleOp floatModule, const std::string &calibPath,
-                   const std::string &outputsPath);
+/// without labels.
+int referenceOutputs(mlir::ModuleOp floatModule, const std::string &calibPath,
+                     HostTensor &outputs);
 
 /// Costs the binary on the first batch of the calibration inputs.
 int runCalibrationBatch(rt::Simulator &sim, const rt::Program &program,
@@ -136,7 +137,8 @@ int runCalibrationBatch(rt::Simulator &sim, const rt::Program &program,
 //===- Report.cpp ---------------------------------------------------------===//
 
 struct ReportInputs {
-  std::string modelPath, outFile, reportPath, htmlPath, estimatesPath;
+  std::string modelPath, outFile, reportPath, htmlPath;
+  std::shared_ptr<llvm::json::Object> estimates; ///< FAMES', with --appmul
   const rt::Program *program = nullptr;
   const rt::Stats *stats = nullptr;
   std::vector<Layer> *layers = nullptr;

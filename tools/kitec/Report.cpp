@@ -10,7 +10,6 @@
 
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
@@ -190,25 +189,14 @@ int writeJson(ReportInputs &in, Summary &sum, llvm::json::Array layerArray) {
     report["plan"] = std::move(*in.plan);
   if (in.optimize)
     report["optimize"] = std::move(*in.optimize);
-  if (!in.estimatesPath.empty()) {
-    auto text = llvm::MemoryBuffer::getFile(in.estimatesPath);
-    llvm::Expected<llvm::json::Value> estimates =
-        text ? llvm::json::parse((*text)->getBuffer())
-             : llvm::Expected<llvm::json::Value>(
-                   llvm::errorCodeToError(text.getError()));
-    if (!estimates)
-      return fail("cannot read FAMES' estimates: " +
-                  llvm::toString(estimates.takeError()));
-    if (const llvm::json::Object *final =
-            estimates->getAsObject()
-                ? estimates->getAsObject()->getObject("final")
-                : nullptr)
+  if (in.estimates) {
+    if (const llvm::json::Object *final = in.estimates->getObject("final"))
       llvm::outs() << llvm::formatv(
           "FAMES: loss change on the calibration data predicted {0:e2}, "
           "measured {1:e2}\n",
           final->getNumber("predicted_dloss").value_or(0),
           final->getNumber("measured_dloss").value_or(0));
-    report["appmul"] = std::move(*estimates);
+    report["appmul"] = llvm::json::Object(*in.estimates);
   }
   if (!in.htmlPath.empty())
     if (int status = writeHtmlReport(report, in.htmlPath))

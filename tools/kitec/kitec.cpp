@@ -35,7 +35,6 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -378,24 +377,18 @@ struct RequestedPasses {
   std::optional<KiteTasdOptions> decompose;
   std::optional<KiteTasderOptions> choose;
   std::optional<KiteTasdActivationsOptions> activations;
-  /// FAMES' per-layer candidates (predicted loss change, energy) reach the
-  /// report through the pass's estimate dump, in this temporary file.
-  llvm::SmallString<128> estimatesPath;
   /// Without --calib-labels, the float model's outputs on the calibration
-  /// inputs: what the searches compare with.
-  llvm::SmallString<128> referenceOutputs;
+  /// inputs (what the searches compare with); FAMES' per-layer candidates
+  /// (predicted loss change, energy) for the report.
+  SearchInputs inputs;
 
-  ~RequestedPasses() {
-    for (const auto &path : {estimatesPath, referenceOutputs})
-      if (!path.empty())
-        llvm::sys::fs::remove(path);
-  }
   ExtraPasses passes() {
     ExtraPasses extra;
     extra.select = select ? &*select : nullptr;
     extra.decompose = decompose ? &*decompose : nullptr;
     extra.choose = choose ? &*choose : nullptr;
     extra.activations = activations ? &*activations : nullptr;
+    extra.inputs = inputs;
     return extra;
   }
 };
@@ -408,19 +401,15 @@ int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
   // KL divergence; cosine similarity with other outputs, FAMES's loss the
   // squared error).
   if ((appmul.getNumOccurrences() || tasder) && calibLabelsPath.empty()) {
-    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-            "kitec-reference", "npy", r.referenceOutputs))
-      return fail("cannot create a temporary file: " + ec.message());
-    if (int status = writeReference(floatModule, calibPath,
-                                    std::string(r.referenceOutputs)))
+    auto outputs = std::make_shared<HostTensor>();
+    if (int status = referenceOutputs(floatModule, calibPath, *outputs))
       return status;
+    r.inputs.reference = std::move(outputs);
   }
   if (appmul.getNumOccurrences()) {
     r.select.emplace();
     r.select->calibration = calibPath;
     r.select->labels = calibLabelsPath;
-    if (calibLabelsPath.empty())
-      r.select->reference = std::string(r.referenceOutputs);
     r.select->maxDrop = 0.01;
     r.select->lossBudget = appmulLossBudget;
     r.select->screen = appmulScreen;
@@ -430,12 +419,8 @@ int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
       return fail("--appmul takes an accuracy-drop limit in [0, 1], got '" +
                   appmul + "'");
   }
-  if (r.select) {
-    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-            "kitec-appmul", "json", r.estimatesPath))
-      return fail("cannot create a temporary file: " + ec.message());
-    r.select->dumpEstimates = std::string(r.estimatesPath);
-  }
+  if (r.select)
+    r.inputs.estimates = std::make_shared<llvm::json::Object>();
   if (tasd.getNumOccurrences()) {
     if (llvm::StringRef(tasd).contains(':')) {
       r.decompose.emplace();
@@ -445,8 +430,6 @@ int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
       r.choose.emplace();
       r.choose->calibration = calibPath;
       r.choose->labels = calibLabelsPath;
-      if (calibLabelsPath.empty())
-        r.choose->reference = std::string(r.referenceOutputs);
       if ((!tasd.empty() &&
            llvm::StringRef(tasd).getAsDouble(r.choose->minAccuracy)) ||
           !(r.choose->minAccuracy >= 0 && r.choose->minAccuracy <= 1))
@@ -674,7 +657,7 @@ int main(int argc, char **argv) {
   in.outFile = outFile;
   in.reportPath = reportPath;
   in.htmlPath = htmlReportPath;
-  in.estimatesPath = std::string(requested.estimatesPath);
+  in.estimates = requested.inputs.estimates;
   in.program = &*program;
   in.stats = &sim.stats();
   in.layers = &layers;

@@ -291,6 +291,9 @@ struct LossAndAccuracy {
 
 struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   using KiteAppMulSelectBase::KiteAppMulSelectBase;
+  AppMulSelectPass(const KiteAppMulSelectOptions &options, SearchInputs inputs)
+      : KiteAppMulSelectBase(options), inputs(std::move(inputs)) {}
+  SearchInputs inputs;
 
   /// Mean cross-entropy and top-1 accuracy over the calibration data with
   /// the multipliers currently set.
@@ -396,8 +399,9 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
       return fail("loss-budget and max-noise must be non-negative");
     if (solver != "dp" && solver != "lagrangian")
       return fail("solver must be dp or lagrangian, got '" + solver + "'");
-    FailureOr<Reference> loaded = Reference::load(
-        module, "kite-appmul-select", entry, labels, reference, objective);
+    FailureOr<Reference> loaded =
+        Reference::load(module, "kite-appmul-select", entry, labels, reference,
+                        objective, inputs.reference.get());
     if (failed(loaded))
       return signalPassFailure();
     const Reference &y = *loaded;
@@ -687,7 +691,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     if (checkEstimates && failed(measureSubstitutions(
                               module, y, layers, candidates, chosen, *exact)))
       return signalPassFailure();
-    if (!dumpEstimates.empty()) {
+    if (!dumpEstimates.empty() || inputs.estimates) {
       // The final choice, predicted and measured on the calibration data.
       FailureOr<std::pair<double, double>> final = evaluate(module, y);
       if (failed(final))
@@ -828,15 +832,26 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
           {"chosen", cands[l][chosen[l]].name},
           {"candidates", std::move(options)}});
     }
-    std::error_code ec;
-    llvm::raw_fd_ostream os(dumpEstimates, ec);
-    if (ec)
-      return module.emitError() << "kite-appmul-select: cannot write "
-                                << dumpEstimates << ": " << ec.message();
     llvm::json::Object doc{{"layers", std::move(out)},
                            {"final", std::move(final)}};
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(doc))) << "\n";
+    if (!dumpEstimates.empty()) {
+      std::error_code ec;
+      llvm::raw_fd_ostream os(dumpEstimates, ec);
+      if (ec)
+        return module.emitError() << "kite-appmul-select: cannot write "
+                                  << dumpEstimates << ": " << ec.message();
+      os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object(doc)))
+         << "\n";
+    }
+    if (inputs.estimates)
+      *inputs.estimates = std::move(doc);
     return success();
   }
 };
 } // namespace
+
+std::unique_ptr<Pass>
+kite::createKiteAppMulSelect(const KiteAppMulSelectOptions &options,
+                             SearchInputs inputs) {
+  return std::make_unique<AppMulSelectPass>(options, std::move(inputs));
+}

@@ -20,12 +20,13 @@ static Reference::Kind kindOf(bool labels, StringRef objective, int64_t rank) {
 
 FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
                                      StringRef entry, StringRef labels,
-                                     StringRef reference, StringRef objective) {
+                                     StringRef reference, StringRef objective,
+                                     const tensorio::HostTensor *given) {
   auto fail = [&](const Twine &message) {
     module.emitError() << pass << ": " << message;
     return failure();
   };
-  if (labels.empty() == reference.empty())
+  if (labels.empty() == (reference.empty() && !given))
     return fail("needs either labels or reference outputs (labels= or "
                 "reference=)");
   if (objective != "auto" && objective != "kl" && objective != "mse")
@@ -46,11 +47,16 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
   std::string error;
   bool useReference = y.kind != Kind::Labels;
   tensorio::HostTensor outputs;
-  if (useReference ? !tensorio::readNpy(reference.str(), outputs, &error) ||
-                         !outputs.isFloat()
-                   : !tensorio::readNpy(labels.str(), y.labels, &error) ||
-                         y.labels.isFloat()) {
-    emitFileError(ctx, useReference ? reference : labels,
+  // Outputs given in memory are named as what they are.
+  StringRef source = given ? StringRef("the float model's outputs") : reference;
+  if (useReference && given)
+    outputs = *given;
+  if (useReference
+          ? (!given && !tensorio::readNpy(reference.str(), outputs, &error)) ||
+                !outputs.isFloat()
+          : !tensorio::readNpy(labels.str(), y.labels, &error) ||
+                y.labels.isFloat()) {
+    emitFileError(ctx, useReference ? source : labels,
                   !error.empty() ? error
                   : useReference ? "reference outputs must be floats"
                                  : "labels must be integers");
@@ -61,7 +67,7 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
   for (auto [k, v] : llvm::enumerate(y.z))
     if (!std::isfinite(v)) {
       emitFileError(
-          ctx, reference,
+          ctx, source,
           llvm::formatv("{0}: reference value {1} is not finite", pass, k)
               .str());
       return failure();

@@ -179,6 +179,9 @@ void applySeries(Operation *op, const Series &s, double geluThresholdReal) {
 
 struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
   using KiteTasderBase::KiteTasderBase;
+  TasderPass(const KiteTasderOptions &options, SearchInputs inputs)
+      : KiteTasderBase(options), inputs(std::move(inputs)) {}
+  SearchInputs inputs;
 
   /// Calibration score of `module` (a clone with some layers decomposed):
   /// top-1 against labels, or agreement with the float model's outputs.
@@ -322,8 +325,9 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       module.emitError("kite-tasder: needs calibration=<inputs>");
       return signalPassFailure();
     }
-    FailureOr<Reference> loaded = Reference::load(module, "kite-tasder", entry,
-                                                  labels, reference, "auto");
+    FailureOr<Reference> loaded =
+        Reference::load(module, "kite-tasder", entry, labels, reference, "auto",
+                        inputs.reference.get());
     if (failed(loaded))
       return signalPassFailure();
     const Reference &y = *loaded;
@@ -408,3 +412,8 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
   }
 };
 } // namespace
+
+std::unique_ptr<Pass> kite::createKiteTasder(const KiteTasderOptions &options,
+                                             SearchInputs inputs) {
+  return std::make_unique<TasderPass>(options, std::move(inputs));
+}

@@ -42,10 +42,12 @@ struct Reference {
   /// whose `entry` function's first result is scored; `objective` (auto,
   /// kl or mse) says how a reference compares. Errors name `pass` and the
   /// file.
+  /// `given`, if set, holds the reference outputs instead of the file
+  /// `reference`.
   static mlir::FailureOr<Reference>
   load(mlir::ModuleOp module, llvm::StringRef pass, llvm::StringRef entry,
        llvm::StringRef labels, llvm::StringRef reference,
-       llvm::StringRef objective);
+       llvm::StringRef objective, const tensorio::HostTensor *given = nullptr);
 
   /// A float model's outputs `outputs` ([rows, ...]) as the reference:
   /// logits when they are [rows, classes], else values (objective=auto).
