@@ -7,6 +7,7 @@
 
 #include "Kitec.h"
 
+#include "kite/Dialect/Kite/Transforms/Reference.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Runtime/HostRun.h"
 
@@ -70,6 +71,43 @@ int kite::kitec::evaluate(ModuleOp floatModule, rt::Simulator &sim,
   accuracy["float"] = floatAcc;
   accuracy["compiled"] = compiledAcc;
   accuracy["samples"] = int64_t(labels.numElements());
+  return 0;
+}
+
+int kite::kitec::evaluateAgreement(MLIRContext &ctx, ModuleOp floatModule,
+                                   rt::Simulator &sim,
+                                   const rt::Program &program,
+                                   const std::vector<HostTensor> &x,
+                                   llvm::StringRef evalPath,
+                                   llvm::StringRef binaryPath,
+                                   llvm::json::Object &accuracy) {
+  std::string error;
+  progress("running the float model on " + evalPath + " (interpreter)");
+  interp::Interpreter interpreter;
+  interp::BatchedRun floatRun;
+  auto floatEntry = floatModule.lookupSymbol<func::FuncOp>("main");
+  if (failed(interp::runBatched(interpreter, floatEntry, x, true, floatRun,
+                                error)))
+    return error.empty() ? 1 : fail(error);
+  const HostTensor &want = floatRun.outputs[0];
+  if (!want.isFloat() || want.shape.empty())
+    return fail("--eval without --labels compares with the float model's "
+                "first output, which must be a float tensor with rows");
+  progress("running " + binaryPath + " on " + evalPath + " (simulator)");
+  std::vector<HostTensor> out;
+  if (!rt::runOnHostTensors(sim, program, x, true, out, error))
+    return fail(error);
+  auto type = RankedTensorType::get(want.shape, Float32Type::get(&ctx));
+  int64_t rows = want.shape[0], width = want.numElements() / rows;
+  Reference reference =
+      Reference::ofOutputs(interp::tensorFromHost(want, 0, rows, type));
+  interp::Tensor got = interp::tensorFromHost(out[0], 0, rows, type);
+  double score = 0;
+  for (int64_t r = 0; r < rows; ++r)
+    score += reference.score(got, r, width, r).second;
+  accuracy["metric"] = reference.metric();
+  accuracy["compiled"] = score / double(rows);
+  accuracy["samples"] = rows;
   return 0;
 }
 

@@ -118,6 +118,15 @@ int evaluate(mlir::ModuleOp floatModule, rt::Simulator &sim,
              const HostTensor &labels, llvm::StringRef evalPath,
              llvm::StringRef binaryPath, llvm::json::Object &accuracy);
 
+/// Without labels: the binary's outputs on x against the float model's
+/// (top-1 agreement for logits, else mean cosine similarity of the rows);
+/// `accuracy` gets {metric, compiled, samples}.
+int evaluateAgreement(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,
+                      rt::Simulator &sim, const rt::Program &program,
+                      const std::vector<HostTensor> &x,
+                      llvm::StringRef evalPath, llvm::StringRef binaryPath,
+                      llvm::json::Object &accuracy);
+
 /// Compiles, lowers and runs uniform INT8, INT4 and (when `lpBudget` is
 /// set) uniform LP variants of `floatModule` with `base`'s other options.
 int runBaselines(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,

@@ -110,7 +110,11 @@ void printSummary(const ReportInputs &in, const Summary &sum) {
         "by MACs)\n",
         sum.bitsSum / double(sum.macLayers), sum.macLayers,
         sum.bitsWeighted / sum.macSum);
-  if (!in.accuracy.empty())
+  if (std::optional<llvm::StringRef> metric = in.accuracy.getString("metric"))
+    llvm::outs() << llvm::formatv(
+        "{0} with the float model: {1:f4} ({2} samples, no labels)\n", *metric,
+        *in.accuracy.getNumber("compiled"), *in.accuracy.getInteger("samples"));
+  else if (!in.accuracy.empty())
     llvm::outs() << llvm::formatv(
         "top-1 accuracy: float {0:f4}, compiled {1:f4} ({2} samples)\n",
         *in.accuracy.getNumber("float"), *in.accuracy.getNumber("compiled"),

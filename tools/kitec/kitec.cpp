@@ -86,7 +86,10 @@ static cl::opt<std::string> evalPath("eval",
                                      cl::desc("Evaluation inputs (.npy)"),
                                      cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
-    labelsPath("labels", cl::desc("Evaluation labels (.npy, with --eval)"),
+    labelsPath("labels",
+               cl::desc("Evaluation labels (.npy, with --eval); without "
+                        "them the binary is scored against the float "
+                        "model's outputs (top-1 agreement, or cosine)"),
                cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
                                        cl::value_desc("file"),
@@ -291,8 +294,8 @@ int checkOptions() {
     return fail("--emit must be mlir, kasm or kbin");
   if (calibPath.empty())
     return fail("--calib <calibration inputs .npy> is required");
-  if (!evalPath.empty() != !labelsPath.empty())
-    return fail("--eval and --labels go together");
+  if (evalPath.empty() && !labelsPath.empty())
+    return fail("--labels needs --eval");
   if (!appmul.getNumOccurrences() &&
       (appmulScreen || appmulLossBudget.getNumOccurrences()))
     return fail("--appmul-screen and --appmul-loss-budget need --appmul");
@@ -551,7 +554,7 @@ int main(int argc, char **argv) {
   CompileOptions options;
   setCompileOptions(options, lpBudget, plan ? &*plan : nullptr);
   PassTimes passTimes;
-  if (baselines && evalPath.empty())
+  if (baselines && labelsPath.empty())
     return fail("--baselines needs --eval and --labels");
   RequestedPasses requested;
   if (int status = requestPasses(requested, *floatModule))
@@ -639,10 +642,13 @@ int main(int argc, char **argv) {
   if (!evalPath.empty()) {
     std::vector<HostTensor> x, y;
     if (!tensorio::readArrays(evalPath, x, &error) ||
-        !tensorio::readArrays(labelsPath, y, &error))
+        (!labelsPath.empty() && !tensorio::readArrays(labelsPath, y, &error)))
       return fail(error);
-    if (int status = evaluate(*floatModule, sim, *program, x, y[0], evalPath,
-                              outFile, in.accuracy))
+    if (int status = labelsPath.empty()
+                         ? evaluateAgreement(ctx, *floatModule, sim, *program,
+                                             x, evalPath, outFile, in.accuracy)
+                         : evaluate(*floatModule, sim, *program, x, y[0],
+                                    evalPath, outFile, in.accuracy))
       return status;
     if (baselines)
       if (int status = runBaselines(ctx, *floatModule, options, lpBudget,
