@@ -471,6 +471,65 @@ LogicalResult nameOnnxNode(Diagnostic &diag) {
   return failure();
 }
 
+/// The plan to compile with, if any: read (--plan) or searched
+/// (--optimize, which also sets the report's `optimized`).
+int choosePlan(MLIRContext &ctx, ModuleOp floatModule,
+               std::optional<Plan> &plan,
+               std::optional<llvm::json::Object> &optimized) {
+  if (planPath.getNumOccurrences()) {
+    llvm::Expected<Plan> read = readPlan(planPath);
+    if (!read)
+      return fail(llvm::toString(read.takeError()));
+    plan = std::move(*read);
+  }
+  if (!optimizeObjective.getNumOccurrences())
+    return 0;
+  OptimizeOptions o;
+  o.calibPath = calibPath;
+  o.labelsPath = calibLabelsPath;
+  if (!optimizeObjective.empty())
+    o.objective = optimizeObjective;
+  o.maxDrop = maxDrop;
+  CompileOptions base;
+  setCompileOptions(base, 0, nullptr);
+  Plan chosen;
+  optimized.emplace();
+  if (int status =
+          optimize(ctx, floatModule, base, !noHost, o, chosen, *optimized))
+    return status;
+  plan = std::move(chosen);
+  return 0;
+}
+
+/// With --eval, the float model and the binary on the evaluation inputs
+/// (accuracy or agreement, and --baselines); without, one batch of
+/// calibration data for the costs.
+int evaluateOrCost(MLIRContext &ctx, ModuleOp floatModule, rt::Simulator &sim,
+                   const rt::Program &program, const CompileOptions &options,
+                   double lpBudget, const std::string &outFile,
+                   ReportInputs &in) {
+  std::string error;
+  if (!evalPath.empty()) {
+    std::vector<HostTensor> x, y;
+    if (!tensorio::readArrays(evalPath, x, &error) ||
+        (!labelsPath.empty() && !tensorio::readArrays(labelsPath, y, &error)))
+      return fail(error);
+    if (int status = labelsPath.empty()
+                         ? evaluateAgreement(ctx, floatModule, sim, program, x,
+                                             evalPath, outFile, in.accuracy)
+                         : evaluate(floatModule, sim, program, x, y[0],
+                                    evalPath, outFile, in.accuracy))
+      return status;
+    if (baselines)
+      if (int status = runBaselines(ctx, floatModule, options, lpBudget,
+                                    !noHost, x, y[0], in.baselines))
+        return status;
+  } else if (int status = runCalibrationBatch(sim, program, calibPath)) {
+    return status;
+  }
+  return 0;
+}
+
 /// --lp's average-bit budget (0 without --lp).
 int parseLpBudget(double &lpBudget) {
   if (lp.getNumOccurrences()) {
@@ -528,29 +587,9 @@ int main(int argc, char **argv) {
     return status;
   // The requested compilation (runBaselines changes its number format).
   std::optional<Plan> plan;
-  if (planPath.getNumOccurrences()) {
-    llvm::Expected<Plan> read = readPlan(planPath);
-    if (!read)
-      return fail(llvm::toString(read.takeError()));
-    plan = std::move(*read);
-  }
   std::optional<llvm::json::Object> optimized;
-  if (optimizeObjective.getNumOccurrences()) {
-    OptimizeOptions o;
-    o.calibPath = calibPath;
-    o.labelsPath = calibLabelsPath;
-    if (!optimizeObjective.empty())
-      o.objective = optimizeObjective;
-    o.maxDrop = maxDrop;
-    CompileOptions base;
-    setCompileOptions(base, 0, nullptr);
-    Plan chosen;
-    optimized.emplace();
-    if (int status =
-            optimize(ctx, *floatModule, base, !noHost, o, chosen, *optimized))
-      return status;
-    plan = std::move(chosen);
-  }
+  if (int status = choosePlan(ctx, *floatModule, plan, optimized))
+    return status;
   CompileOptions options;
   setCompileOptions(options, lpBudget, plan ? &*plan : nullptr);
   PassTimes passTimes;
@@ -639,24 +678,9 @@ int main(int argc, char **argv) {
   // simulator. Without evaluation data, cost one batch of calibration data.
   rt::Simulator sim(*program);
   sim.enableProfile(true);
-  if (!evalPath.empty()) {
-    std::vector<HostTensor> x, y;
-    if (!tensorio::readArrays(evalPath, x, &error) ||
-        (!labelsPath.empty() && !tensorio::readArrays(labelsPath, y, &error)))
-      return fail(error);
-    if (int status = labelsPath.empty()
-                         ? evaluateAgreement(ctx, *floatModule, sim, *program,
-                                             x, evalPath, outFile, in.accuracy)
-                         : evaluate(*floatModule, sim, *program, x, y[0],
-                                    evalPath, outFile, in.accuracy))
-      return status;
-    if (baselines)
-      if (int status = runBaselines(ctx, *floatModule, options, lpBudget,
-                                    !noHost, x, y[0], in.baselines))
-        return status;
-  } else if (int status = runCalibrationBatch(sim, *program, calibPath)) {
+  if (int status = evaluateOrCost(ctx, *floatModule, sim, *program, options,
+                                  lpBudget, outFile, in))
     return status;
-  }
 
   chargeLayers(layers, instrLayer, sim, *program);
   in.modelPath = modelPath;
