@@ -47,21 +47,70 @@ int simAccuracy(rt::Simulator &sim, const rt::Program &program,
 }
 } // namespace
 
+int kite::kitec::floatOutput(ModuleOp floatModule,
+                             const std::vector<HostTensor> &x,
+                             const llvm::Twine &announce, HostTensor &output) {
+  progress(announce);
+  std::string error;
+  interp::Interpreter interpreter;
+  interp::BatchedRun run;
+  auto entry = floatModule.lookupSymbol<func::FuncOp>("main");
+  if (failed(interp::runBatched(interpreter, entry, x, true, run, error)))
+    return error.empty() ? 1 : fail(error);
+  output = std::move(run.outputs[0]);
+  return 0;
+}
+
+int kite::kitec::requireFloatRows(const HostTensor &output,
+                                  const llvm::Twine &who) {
+  if (output.isFloat() && !output.shape.empty())
+    return 0;
+  return fail(who +
+              " the float model's first output, which must be a float "
+              "tensor with rows; this one is " +
+              tensorio::shapeText(output.shape) +
+              (output.isFloat() ? " of floats" : " of integers"));
+}
+
+interp::Tensor kite::kitec::floatTensor(MLIRContext &ctx, const HostTensor &t) {
+  auto type = RankedTensorType::get(t.shape, Float32Type::get(&ctx));
+  return interp::tensorFromHost(t, 0, t.shape.empty() ? 1 : t.shape[0], type);
+}
+
+int kite::kitec::scoreRows(MLIRContext &ctx, const Reference &reference,
+                           const HostTensor &y, llvm::StringRef who,
+                           double &loss, double &score) {
+  int64_t rows = y.shape.empty() ? 1 : y.shape[0];
+  int64_t width = y.numElements() / std::max<int64_t>(rows, 1);
+  std::string bad = reference.check(0, rows, width);
+  if (!bad.empty())
+    return fail(who + ": " + bad);
+  interp::Tensor t = floatTensor(ctx, y);
+  loss = score = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    auto [l, s] = reference.score(t, r, width, r);
+    loss += l;
+    score += s;
+  }
+  loss /= double(rows);
+  score /= double(rows);
+  return 0;
+}
+
 int kite::kitec::evaluate(ModuleOp floatModule, rt::Simulator &sim,
                           const rt::Program &program,
                           const std::vector<HostTensor> &x,
                           const HostTensor &labels, llvm::StringRef evalPath,
                           llvm::StringRef binaryPath,
                           llvm::json::Object &accuracy) {
+  HostTensor floatOut;
+  if (int status = floatOutput(floatModule, x,
+                               "running the float model on " + evalPath +
+                                   " (interpreter)",
+                               floatOut))
+    return status;
   std::string error;
-  progress("running the float model on " + evalPath + " (interpreter)");
-  interp::Interpreter interpreter;
-  interp::BatchedRun floatRun;
-  auto floatEntry = floatModule.lookupSymbol<func::FuncOp>("main");
-  if (failed(interp::runBatched(interpreter, floatEntry, x, true, floatRun,
-                                error)))
-    return error.empty() ? 1 : fail(error);
-  double floatAcc = accuracyOf(floatRun.outputs[0], labels, error);
+  double floatAcc = accuracyOf(floatOut, labels, error);
   if (!error.empty())
     return fail(error);
   progress("running " + binaryPath + " on " + evalPath + " (simulator)");
@@ -81,33 +130,26 @@ int kite::kitec::evaluateAgreement(MLIRContext &ctx, ModuleOp floatModule,
                                    llvm::StringRef evalPath,
                                    llvm::StringRef binaryPath,
                                    llvm::json::Object &accuracy) {
-  std::string error;
-  progress("running the float model on " + evalPath + " (interpreter)");
-  interp::Interpreter interpreter;
-  interp::BatchedRun floatRun;
-  auto floatEntry = floatModule.lookupSymbol<func::FuncOp>("main");
-  if (failed(interp::runBatched(interpreter, floatEntry, x, true, floatRun,
-                                error)))
-    return error.empty() ? 1 : fail(error);
-  const HostTensor &want = floatRun.outputs[0];
-  if (!want.isFloat() || want.shape.empty())
-    return fail("--eval without --labels compares with the float model's "
-                "first output, which must be a float tensor with rows");
+  HostTensor want;
+  if (int status = floatOutput(
+          floatModule, x,
+          "running the float model on " + evalPath + " (interpreter)", want))
+    return status;
+  if (int status =
+          requireFloatRows(want, "--eval without --labels compares with"))
+    return status;
   progress("running " + binaryPath + " on " + evalPath + " (simulator)");
+  std::string error;
   std::vector<HostTensor> out;
   if (!rt::runOnHostTensors(sim, program, x, true, out, error))
     return fail(error);
-  auto type = RankedTensorType::get(want.shape, Float32Type::get(&ctx));
-  int64_t rows = want.shape[0], width = want.numElements() / rows;
-  Reference reference =
-      Reference::ofOutputs(interp::tensorFromHost(want, 0, rows, type));
-  interp::Tensor got = interp::tensorFromHost(out[0], 0, rows, type);
-  double score = 0;
-  for (int64_t r = 0; r < rows; ++r)
-    score += reference.score(got, r, width, r).second;
+  Reference reference = Reference::ofOutputs(floatTensor(ctx, want));
+  double loss = 0, score = 0;
+  if (int status = scoreRows(ctx, reference, out[0], "--eval", loss, score))
+    return status;
   accuracy["metric"] = reference.metric();
-  accuracy["compiled"] = score / double(rows);
-  accuracy["samples"] = rows;
+  accuracy["compiled"] = score;
+  accuracy["samples"] = want.shape[0];
   return 0;
 }
 
@@ -171,20 +213,14 @@ int kite::kitec::referenceOutputs(ModuleOp floatModule,
   std::vector<HostTensor> calib;
   if (!tensorio::readArrays(calibPath, calib, &error))
     return fail(error);
-  progress("running the float model on " + calibPath +
-           " (the searches' reference, as no --calib-labels are given)");
-  interp::Interpreter interpreter;
-  interp::BatchedRun run;
-  auto entry = floatModule.lookupSymbol<func::FuncOp>("main");
-  if (failed(interp::runBatched(interpreter, entry, calib, true, run, error)))
-    return error.empty() ? 1 : fail(error);
-  outputs = std::move(run.outputs[0]);
-  if (!outputs.isFloat() || outputs.shape.empty())
-    return fail("searches without --calib-labels compare with the float "
-                "model's first output, which must be a float tensor with "
-                "rows; this one is " +
-                tensorio::shapeText(outputs.shape) + " of integers");
-  return 0;
+  if (int status = floatOutput(
+          floatModule, calib,
+          "running the float model on " + calibPath +
+              " (the searches' reference, as no --calib-labels are given)",
+          outputs))
+    return status;
+  return requireFloatRows(outputs,
+                          "searches without --calib-labels compare with");
 }
 
 int kite::kitec::runCalibrationBatch(rt::Simulator &sim,

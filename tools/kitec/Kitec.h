@@ -11,6 +11,7 @@
 
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Dialect/Kite/Transforms/Plan.h"
+#include "kite/Dialect/Kite/Transforms/Reference.h"
 #include "kite/Pipelines/Pipelines.h"
 #include "kite/Runtime/Simulator.h"
 #include "kite/TensorIO/Npy.h"
@@ -117,6 +118,24 @@ int evaluate(mlir::ModuleOp floatModule, rt::Simulator &sim,
              const rt::Program &program, const std::vector<HostTensor> &x,
              const HostTensor &labels, llvm::StringRef evalPath,
              llvm::StringRef binaryPath, llvm::json::Object &accuracy);
+
+/// The float model's first output on `x`, run in the interpreter after
+/// saying `announce` on stderr.
+int floatOutput(mlir::ModuleOp floatModule, const std::vector<HostTensor> &x,
+                const llvm::Twine &announce, HostTensor &output);
+
+/// One line unless `output` is a float tensor with rows, which is what
+/// `who` ("--optimize compares with") reads.
+int requireFloatRows(const HostTensor &output, const llvm::Twine &who);
+
+/// A host tensor as the interpreter's f32 tensor, as a Reference scores it.
+interp::Tensor floatTensor(mlir::MLIRContext &ctx, const HostTensor &t);
+
+/// Mean loss and score of `y`'s rows against `reference`'s rows; `who`
+/// starts the error line when they do not match.
+int scoreRows(mlir::MLIRContext &ctx, const Reference &reference,
+              const HostTensor &y, llvm::StringRef who, double &loss,
+              double &score);
 
 /// Without labels: the binary's outputs on x against the float model's
 /// (top-1 agreement for logits, else mean cosine similarity of the rows);

@@ -156,22 +156,7 @@ public:
   /// Mean loss and score of outputs `y` against the reference.
   LogicalResult scoreOutputs(const HostTensor &y, double &loss,
                              double &score) const {
-    int64_t rows = y.shape.empty() ? 1 : y.shape[0];
-    int64_t width = y.numElements() / std::max<int64_t>(rows, 1);
-    std::string bad = reference.check(0, rows, width);
-    if (!bad.empty())
-      return fail("--optimize: " + bad), failure();
-    auto type = RankedTensorType::get(y.shape, Float32Type::get(&ctx));
-    interp::Tensor t = interp::tensorFromHost(y, 0, rows, type);
-    loss = score = 0;
-    for (int64_t r = 0; r < rows; ++r) {
-      auto [l, s] = reference.score(t, r, width, r);
-      loss += l;
-      score += s;
-    }
-    loss /= double(rows);
-    score /= double(rows);
-    return success();
+    return failure(scoreRows(ctx, reference, y, "--optimize", loss, score));
   }
 
   int64_t evaluations = 0;
@@ -243,15 +228,6 @@ std::vector<std::string> multiplierMenu(TargetAttr target, unsigned a,
   return names;
 }
 
-/// "int8x4" -> (8, 4); nullopt for LP formats.
-std::optional<std::pair<unsigned, unsigned>> intWidths(llvm::StringRef f) {
-  unsigned a = 0, w = 0;
-  if (!f.consume_front("int") || f.split('x').first.getAsInteger(10, a) ||
-      f.split('x').second.getAsInteger(10, w))
-    return std::nullopt;
-  return std::make_pair(a, w);
-}
-
 /// Whether a layer of `format` can take `series`: N:M is for integer
 /// layers (TASD of LP weights needs the LP accumulator chain).
 bool composes(llvm::StringRef format, llvm::StringRef series) {
@@ -319,7 +295,7 @@ public:
     for (auto [l, layer] : llvm::enumerate(basePlan.layers)) {
       options[l].formatMultiplier[{layer.format, layer.multiplier}] = Delta();
       options[l].series[layer.sparsity] = Delta();
-      std::optional<std::pair<unsigned, unsigned>> aw = intWidths(layer.format);
+      std::optional<std::pair<unsigned, unsigned>> aw = layer.intWidths();
       if (!aw || layer.multiplier != "exact" || layer.sparsity != "dense")
         continue;
       auto [a, w] = *aw;
@@ -350,15 +326,7 @@ public:
         bool activations = text.consume_front("A");
         if (activations ? !abilities[l].activations : !abilities[l].weights)
           continue;
-        bool supported = true;
-        for (llvm::StringRef term : llvm::split(text, '+')) {
-          auto [n, m] = term.split(':');
-          unsigned nv = 0, mv = 0;
-          supported &=
-              !n.getAsInteger(10, nv) && !m.getAsInteger(10, mv) &&
-              target.supportsSparsity(NMAttr::get(target.getContext(), nv, mv));
-        }
-        if (supported)
+        if (seriesProblem(target, s).empty())
           singles.push_back({l, {layer.op, layer.format, "exact", s, 0}});
       }
     }
@@ -568,25 +536,16 @@ FailureOr<Reference> loadReference(MLIRContext &ctx, ModuleOp floatModule,
                                    const std::vector<HostTensor> &calib,
                                    llvm::StringRef labelsPath,
                                    HostTensor &floatOut) {
-  progress("optimize: running the float model on the calibration inputs");
-  interp::Interpreter interpreter;
-  interp::BatchedRun floatRun;
-  std::string error;
-  auto entry = floatModule.lookupSymbol<func::FuncOp>("main");
-  if (failed(
-          interp::runBatched(interpreter, entry, calib, true, floatRun, error)))
-    return error.empty() ? failure() : (fail(error), failure());
-  floatOut = floatRun.outputs[0];
-  if (!floatOut.isFloat() || floatOut.shape.empty())
-    return fail("--optimize compares with the model's first output, which "
-                "must be a float tensor with rows"),
-           failure();
+  if (floatOutput(floatModule, calib,
+                  "optimize: running the float model on the calibration "
+                  "inputs",
+                  floatOut) ||
+      requireFloatRows(floatOut, "--optimize compares with"))
+    return failure();
   if (!labelsPath.empty())
     return Reference::load(floatModule, "kitec --optimize", "main", labelsPath,
                            "", "auto");
-  auto type = RankedTensorType::get(floatOut.shape, Float32Type::get(&ctx));
-  return Reference::ofOutputs(
-      interp::tensorFromHost(floatOut, 0, floatOut.shape[0], type));
+  return Reference::ofOutputs(floatTensor(ctx, floatOut));
 }
 
 /// Each layer's LP option: the 8-bit formats kite-lp-quantize fits per

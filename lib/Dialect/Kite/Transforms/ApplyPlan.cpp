@@ -7,6 +7,7 @@
 #include "kite/Numerics/NMSelect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace kite {
 #define GEN_PASS_DEF_KITEAPPLYPLAN
@@ -30,11 +31,8 @@ struct ApplyPlanPass : kite::impl::KiteApplyPlanBase<ApplyPlanPass> {
                               TargetAttr target) {
     if (l.multiplier == "exact")
       return success();
-    unsigned a = 0, w = 0;
-    llvm::StringRef format = l.format;
-    if (!format.consume_front("int") ||
-        format.split('x').first.getAsInteger(10, a) ||
-        format.split('x').second.getAsInteger(10, w))
+    std::optional<std::pair<unsigned, unsigned>> aw = l.intWidths();
+    if (!aw)
       return op->emitError() << "kite-apply-plan: multiplier '" << l.multiplier
                              << "' on a " << l.format
                              << " layer: approximate multipliers are for "
@@ -45,7 +43,8 @@ struct ApplyPlanPass : kite::impl::KiteApplyPlanBase<ApplyPlanPass> {
       return op->emitError() << "kite-apply-plan: target '" << target.getName()
                              << "' has no multiplier '" << l.multiplier << "'";
     std::string error;
-    if (!nq::Multiplier::shared(l.multiplier, {a, true}, {w, true}, &error))
+    if (!nq::Multiplier::shared(l.multiplier, {aw->first, true},
+                                {aw->second, true}, &error))
       return op->emitError() << "kite-apply-plan: multiplier '" << l.multiplier
                              << "' on " << l.format << ": " << error;
     auto mul = MultiplierAttr::get(op->getContext(), l.multiplier);
@@ -67,19 +66,10 @@ struct ApplyPlanPass : kite::impl::KiteApplyPlanBase<ApplyPlanPass> {
                              << l.sparsity << "'";
     if (l.sparsity == "dense")
       return success();
+    std::string problem = seriesProblem(target, l.sparsity);
+    if (!problem.empty())
+      return op->emitError() << "kite-apply-plan: " << problem;
     FailureOr<tasd::Terms> terms = tasd::parseSeries(text);
-    if (failed(terms))
-      return op->emitError() << "kite-apply-plan: bad sparsity '" << l.sparsity
-                             << "' (dense, N:M terms joined by '+', or A "
-                                "and those for activations)";
-    for (auto [n, m] : *terms)
-      if (!target.supportsSparsity(NMAttr::get(&getContext(), n, m)) ||
-          (activations && !target.getActivationSparsity()))
-        return op->emitError()
-               << "kite-apply-plan: target '" << target.getName()
-               << "' does not run " << n << ":" << m
-               << (activations ? " activations selected at run time"
-                               : " weights");
     if (l.threshold > nq::kMaxSelectionThreshold)
       return op->emitError() << "kite-apply-plan: threshold " << l.threshold
                              << " is above " << nq::kMaxSelectionThreshold;
@@ -176,6 +166,27 @@ struct ApplyPlanPass : kite::impl::KiteApplyPlanBase<ApplyPlanPass> {
 
 std::unique_ptr<Pass> kite::createApplyPlanPass(Plan plan) {
   return std::make_unique<ApplyPlanPass>(std::move(plan));
+}
+
+std::string kite::seriesProblem(TargetAttr target, StringRef sparsity) {
+  StringRef text = sparsity;
+  bool activations = text.consume_front("A");
+  if (sparsity == "dense")
+    return "";
+  FailureOr<tasd::Terms> terms = tasd::parseSeries(text);
+  if (failed(terms))
+    return ("bad sparsity '" + sparsity +
+            "' (dense, N:M terms joined by '+', or A and those for "
+            "activations)")
+        .str();
+  for (auto [n, m] : *terms)
+    if (!target.supportsSparsity(NMAttr::get(target.getContext(), n, m)) ||
+        (activations && !target.getActivationSparsity()))
+      return llvm::formatv(
+                 "target '{0}' does not run {1}:{2}{3}", target.getName(), n, m,
+                 activations ? " activations selected at run time" : " weights")
+          .str();
+  return "";
 }
 
 std::vector<SeriesAbility> kite::seriesAbilities(ModuleOp module) {

@@ -68,6 +68,15 @@ std::optional<std::string> operandFormat(Value v, IntFormatAttr format,
 }
 } // namespace
 
+std::optional<std::pair<unsigned, unsigned>> LayerPlan::intWidths() const {
+  llvm::StringRef f = format;
+  unsigned a = 0, w = 0;
+  if (!f.consume_front("int") || f.split('x').first.getAsInteger(10, a) ||
+      f.split('x').second.getAsInteger(10, w))
+    return std::nullopt;
+  return std::make_pair(a, w);
+}
+
 SmallVector<Operation *> kite::macLayers(ModuleOp module) {
   SmallVector<Operation *> layers;
   module.walk([&](Operation *op) {

@@ -22,13 +22,17 @@
 #ifndef KITE_DIALECT_KITE_TRANSFORMS_PLAN_H
 #define KITE_DIALECT_KITE_TRANSFORMS_PLAN_H
 
+#include "kite/Dialect/Kite/IR/Kite.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kite {
@@ -42,6 +46,8 @@ struct LayerPlan {
   unsigned threshold = 0; ///< activations' selection threshold (GELU codes)
 
   bool isLP() const { return llvm::StringRef(format).starts_with("lp"); }
+  /// (A, W) of an "int<A>x<W>" format; nullopt for LP and malformed ones.
+  std::optional<std::pair<unsigned, unsigned>> intWidths() const;
   bool operator==(const LayerPlan &o) const {
     return op == o.op && format == o.format && multiplier == o.multiplier &&
            sparsity == o.sparsity && threshold == o.threshold;
@@ -85,6 +91,10 @@ struct SeriesAbility {
 };
 /// One per macLayers(module) entry.
 std::vector<SeriesAbility> seriesAbilities(mlir::ModuleOp module);
+
+/// What keeps `target` from running `sparsity` ("dense", "2:4+1:8",
+/// "A4:8"), as one line, or "" if it runs it.
+std::string seriesProblem(TargetAttr target, llvm::StringRef sparsity);
 
 /// kite-apply-plan with `plan` given in memory instead of a file.
 std::unique_ptr<mlir::Pass> createApplyPlanPass(Plan plan);
