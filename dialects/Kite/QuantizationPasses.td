@@ -33,6 +33,10 @@ def KiteLutSoftmax : Pass<"kite-lut-softmax", "::mlir::ModuleOp"> {
     entry first, or the mean |Δp| exceeds `max-error`, the softmax stays
     exact (`kite.softmax`, run by the vector unit's `vec_softmax`).
 
+    `units` overrides the check per softmax, in IR order: `lut` uses the
+    tables whatever the check says, `exact` leaves the softmax on the
+    vector unit (a plan's choices; `kitec --optimize` searches them).
+
     Example:
 
     ```mlir
@@ -67,6 +71,9 @@ def KiteLutSoftmax : Pass<"kite-lut-softmax", "::mlir::ModuleOp"> {
            "Also fit the distance grid (1, 3/4, 1/2 or 3/8 of the target's "
            "step) to the rows: resolves rows whose logits are close together "
            "(docs/numerics.md)">,
+    Option<"units", "units", "std::string", /*default=*/"\"\"",
+           "Each float softmax's unit in IR order, comma-separated: lut or "
+           "exact (empty: the check decides)">,
     Option<"report", "report", "bool", /*default=*/"true",
            "Print each decision on stderr">
   ];

@@ -75,6 +75,7 @@ void kite::buildCompilePipeline(OpPassManager &pm,
     lut.calibration = options.calibration;
     lut.entry = options.entry;
     lut.method = options.softmaxMethod;
+    lut.units = options.softmaxUnits;
     lut.report = options.report;
     pm.addPass(createKiteLutSoftmax(lut));
   }

@@ -7,6 +7,7 @@
 
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <chrono>
 
@@ -59,6 +60,7 @@ void kite::kitec::setPlanOptions(CompileOptions &options, const Plan &plan) {
   options.weightBitBudget = 0;
   options.lpLayerFormats = lpFormats;
   options.lpFallback = 0;
+  options.softmaxUnits = llvm::join(plan.softmax, ",");
   // An all-LP plan is kite-lp-quantize's alone, as --lp compiles it.
   options.quantize =
       !llvm::all_of(plan.layers, [](const LayerPlan &l) { return l.isLP(); });

@@ -79,21 +79,23 @@ interp::Tensor kite::kitec::floatTensor(MLIRContext &ctx, const HostTensor &t) {
 
 int kite::kitec::scoreRows(MLIRContext &ctx, const Reference &reference,
                            const HostTensor &y, llvm::StringRef who,
-                           double &loss, double &score) {
+                           Scores &scores) {
   int64_t rows = y.shape.empty() ? 1 : y.shape[0];
   int64_t width = y.numElements() / std::max<int64_t>(rows, 1);
   std::string bad = reference.check(0, rows, width);
   if (!bad.empty())
     return fail(who + ": " + bad);
   interp::Tensor t = floatTensor(ctx, y);
-  loss = score = 0;
+  scores = Scores();
   for (int64_t r = 0; r < rows; ++r) {
     auto [l, s] = reference.score(t, r, width, r);
-    loss += l;
-    score += s;
+    scores.loss += l;
+    scores.score += s;
+    scores.soft += reference.softScore(t, r, width, r);
   }
-  loss /= double(rows);
-  score /= double(rows);
+  scores.loss /= double(rows);
+  scores.score /= double(rows);
+  scores.soft /= double(rows);
   return 0;
 }
 
@@ -144,11 +146,12 @@ int kite::kitec::evaluateAgreement(MLIRContext &ctx, ModuleOp floatModule,
   if (!rt::runOnHostTensors(sim, program, x, true, out, error))
     return fail(error);
   Reference reference = Reference::ofOutputs(floatTensor(ctx, want));
-  double loss = 0, score = 0;
-  if (int status = scoreRows(ctx, reference, out[0], "--eval", loss, score))
+  Scores scores;
+  if (int status = scoreRows(ctx, reference, out[0], "--eval", scores))
     return status;
   accuracy["metric"] = reference.metric();
-  accuracy["compiled"] = score;
+  accuracy["compiled"] = scores.score;
+  accuracy["soft"] = scores.soft;
   accuracy["samples"] = want.shape[0];
   return 0;
 }

@@ -2,7 +2,8 @@
 //
 // kitec.cpp parses and checks the options and runs the steps in order;
 // compiling and lowering (Compile.cpp), the per-layer table (Layers.cpp),
-// evaluation (Evaluate.cpp) and the report (Report.cpp) live apart.
+// evaluation (Evaluate.cpp), the joint search (Optimize.cpp, its per-layer
+// options in Menus.cpp) and the report (Report.cpp) live apart.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/JSON.h"
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -84,6 +87,37 @@ int optimize(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,
              const CompileOptions &base, bool host, const OptimizeOptions &opts,
              Plan &chosen, llvm::json::Object &report);
 
+//===- Menus.cpp ----------------------------------------------------------===//
+
+/// Per weight width, each layer's multipliers for --optimize to measure.
+using MultiplierMenus =
+    std::map<unsigned, std::vector<std::vector<std::string>>>;
+
+/// The multipliers worth measuring for each layer, at its width in
+/// `basePlan` and at 4-bit weights where it can take them (two-bit weights
+/// leave a multiplier little to save and much to lose). FAMES's Taylor
+/// estimate of each library multiplier's loss change ranks them
+/// (kite-appmul-select's one gradient pass over the calibration inputs
+/// per width, against `reference` or the labels); kept are those cheaper
+/// than exact, within FAMES's trust region and beaten by no cheaper one,
+/// at most three, spread over the energies. `quantized` gives a plan's
+/// kite-compile output.
+mlir::FailureOr<MultiplierMenus> multiplierMenus(
+    mlir::MLIRContext &ctx, const Plan &basePlan,
+    const std::vector<SeriesAbility> &abilities, TargetAttr target,
+    const OptimizeOptions &opts, std::shared_ptr<const HostTensor> reference,
+    llvm::function_ref<
+        mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>(const Plan &)>
+        quantized);
+
+/// Each layer's LP option: the 8-bit formats kite-lp-quantize fits per
+/// tensor (act-format=auto), from one compile with every layer on LP; ""
+/// where there is none.
+mlir::FailureOr<std::vector<std::string>>
+fittedLPFormats(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,
+                const CompileOptions &baseOptions, size_t layers,
+                TargetAttr target);
+
 //===- Layers.cpp ---------------------------------------------------------===//
 
 /// One tensor-level op of the entry function and what its instructions
@@ -131,11 +165,16 @@ int requireFloatRows(const HostTensor &output, const llvm::Twine &who);
 /// A host tensor as the interpreter's f32 tensor, as a Reference scores it.
 interp::Tensor floatTensor(mlir::MLIRContext &ctx, const HostTensor &t);
 
-/// Mean loss and score of `y`'s rows against `reference`'s rows; `who`
-/// starts the error line when they do not match.
+/// Means over rows of outputs compared with a reference (Reference::score
+/// and softScore).
+struct Scores {
+  double loss = 0, score = 0, soft = 0;
+};
+
+/// `y`'s rows against `reference`'s rows; `who` starts the error line when
+/// they do not match.
 int scoreRows(mlir::MLIRContext &ctx, const Reference &reference,
-              const HostTensor &y, llvm::StringRef who, double &loss,
-              double &score);
+              const HostTensor &y, llvm::StringRef who, Scores &scores);
 
 /// Without labels: the binary's outputs on x against the float model's
 /// (top-1 agreement for logits, else mean cosine similarity of the rows);

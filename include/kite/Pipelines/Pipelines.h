@@ -87,6 +87,12 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<bool> lutSoftmax{*this, "lut-softmax",
                           llvm::cl::desc("Softmax on the LUT unit"),
                           llvm::cl::init(true)};
+  Option<std::string> softmaxUnits{
+      *this, "softmax-units",
+      llvm::cl::desc("Each softmax's unit in IR order (lut or exact, "
+                     "comma-separated; a plan's); empty: the LUT's "
+                     "calibration check decides"),
+      llvm::cl::init("")};
   Option<bool> lutUnary{
       *this, "lut-unary",
       llvm::cl::desc("Elementwise functions of quantized tensors on the LUT "

@@ -113,13 +113,33 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
           op.getInput().getType().hasStaticShape())
         ops.push_back(op);
     });
+    SmallVector<StringRef> forced;
+    if (!units.empty()) {
+      StringRef(units).split(forced, ',');
+      if (forced.size() != ops.size()) {
+        module.emitError() << "kite-lut-softmax: units names " << forced.size()
+                           << " softmaxes, the module has " << ops.size();
+        return signalPassFailure();
+      }
+      for (auto [i, unit] : llvm::enumerate(forced))
+        if (unit != "lut" && unit != "exact") {
+          ops[i].emitError() << "kite-lut-softmax: units[" << i
+                             << "] must be lut or exact, got '" << unit << "'";
+          return signalPassFailure();
+        }
+    }
+    // The softmaxes the check decides or the tables serve.
+    SmallVector<SoftmaxOp> lutOps;
+    for (auto [i, op] : llvm::enumerate(ops))
+      if (forced.empty() || forced[i] == "lut")
+        lutOps.push_back(op);
     DenseMap<Operation *, SoftmaxSamples> samples;
     // Without a softmax there is nothing to sample the model for.
-    if (!calibration.empty() && !ops.empty() &&
+    if (!calibration.empty() && !lutOps.empty() &&
         failed(runOnCalibrationData(
             module, "kite-lut-softmax", calibration, entry,
             [&](DenseMap<Value, interp::Tensor> &values) {
-              for (SoftmaxOp op : ops)
+              for (SoftmaxOp op : lutOps)
                 if (values.count(op.getInput()))
                   appendRows(values[op.getInput()], normalizedAxis(op),
                              samples[op.getOperation()]);
@@ -129,6 +149,8 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
     MLIRContext *ctx = &getContext();
     Builder attrs(ctx);
     for (auto [index, op] : llvm::enumerate(ops)) {
+      if (!llvm::is_contained(lutOps, op))
+        continue;
       OpBuilder b(op);
       Location loc = op.getLoc();
       auto type = op.getInput().getType();
@@ -160,7 +182,8 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
         // The guard: tables that lose the rows' ranking or their shape on
         // this model's own data are not used.
         LutQuality q = measure(t, it->second.rows, fitRows, rowLength);
-        bool refused = q.agreement < minAgreement || q.meanAbs > maxError;
+        bool outside = q.agreement < minAgreement || q.meanAbs > maxError;
+        bool refused = outside && forced.empty();
         // Kept on the op that runs (kitec's report lists it).
         check = attrs.getDictionaryAttr(
             {attrs.getNamedAttr("agreement",
@@ -174,9 +197,10 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
               "kite-lut-softmax: softmax {0} (rows of {1}): on {2} calibration "
               "rows argmax agreement {3:f4}, mean |dp| {4:e2}{5}\n",
               index, rowLength, q.rows, q.agreement, q.meanAbs,
-              refused ? "; outside the bound, the exact softmax stays (vector "
-                        "unit)"
-                      : "");
+              refused   ? "; outside the bound, the exact softmax stays "
+                          "(vector unit)"
+              : outside ? "; outside the bound, on the LUT as units says"
+                        : "");
         if (refused) {
           input.getDefiningOp()->erase(); // the int8 quantize for the unit
           op->setAttr(kLutCheckAttrName, check);

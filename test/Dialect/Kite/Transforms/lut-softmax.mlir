@@ -21,6 +21,19 @@
 // REFUSED-NOT: kite.quantize
 // REFUSED-NOT: kite.lut_softmax
 // REFUSEDLOG: outside the bound, the exact softmax stays (vector unit)
+// units overrides the check: lut uses the tables it refused above, exact
+// leaves the softmax alone.
+// RUN: kite-opt %s --kite-lut-softmax="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy max-error=0 units=lut" 2>%t.units.log | FileCheck %s --check-prefix=FORCED
+// RUN: FileCheck %s --check-prefix=FORCEDLOG < %t.units.log
+// FORCED: kite.lut_softmax {{.*}}kite.lut_check = {{{.*}}used = true}
+// FORCEDLOG: outside the bound, on the LUT as units says
+// RUN: kite-opt %s --kite-lut-softmax="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy units=exact" | FileCheck %s --check-prefix=EXACT
+// EXACT: kite.softmax %arg0 {axis = -1 : i64} : tensor<4x64xf32>
+// EXACT-NOT: kite.lut_softmax
+// RUN: not kite-opt %s --kite-lut-softmax="units=lut,exact" 2>&1 | FileCheck %s --check-prefix=UNITCOUNT
+// UNITCOUNT: error: kite-lut-softmax: units names 2 softmaxes, the module has 1
+// RUN: not kite-opt %s --kite-lut-softmax="units=fast" 2>&1 | FileCheck %s --check-prefix=UNITNAME
+// UNITNAME: error: kite-lut-softmax: units[0] must be lut or exact, got 'fast'
 
 // Without calibration: the default target's 2D-LUT unit (7 exponent
 // entries, 60 x 11 quotients), float input, then back to float.

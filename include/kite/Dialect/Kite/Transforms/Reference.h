@@ -78,6 +78,25 @@ struct Reference {
                std::to_string(width) + " classes";
     return "";
   }
+  /// The softmax probability `out`'s row `r` gives the class its score
+  /// counts (the label, or the reference's top-1; calibration row `row`):
+  /// unlike the top-1, it moves as a row's margin shrinks, before the row
+  /// flips. For values, the score (a cosine).
+  double softScore(const interp::Tensor &out, int64_t r, int64_t width,
+                   int64_t row) const {
+    const float *ref = z.data() + row * width;
+    switch (kind) {
+    case Kind::Labels:
+      return std::exp(
+          -interp::crossEntropyRow(out, r, width, labels.ints[size_t(row)]));
+    case Kind::Logits:
+      return std::exp(-interp::crossEntropyRow(
+          out, r, width, std::max_element(ref, ref + width) - ref));
+    case Kind::Values:
+      break;
+    }
+    return score(out, r, width, row).second;
+  }
   /// Loss and score (1 right, 0 wrong; a cosine for values) of `out`'s row
   /// `r`, calibration row `row`.
   std::pair<double, double> score(const interp::Tensor &out, int64_t r,
