@@ -118,12 +118,17 @@ void paretoPlot(llvm::raw_ostream &os, const Object &opt) {
                           "class='tick' text-anchor='end'>budget</text>\n",
                           left, y(floor), w - right, y(floor) - 4);
   }
+  // The line joins the front's best score at each cost; the dots off it
+  // are there for their soft score.
   std::string path;
+  double best = -1;
   for (const Mark &m : marks)
-    if (m.kind == Mark::Front)
+    if (m.kind == Mark::Front && m.score > best) {
+      best = m.score;
       path += llvm::formatv("{0}{1:f1},{2:f1}", path.empty() ? "" : " ",
                             x(m.cost), y(m.score))
                   .str();
+    }
   os << "<polyline class='front' points='" << path << "'/>\n";
   for (const Mark &m : marks) {
     double px = x(m.cost), py = y(m.score);
@@ -296,10 +301,12 @@ int kite::kitec::writeHtmlReport(const Object &report, llvm::StringRef path) {
     os << "<h2>Accuracy against cost (kitec --optimize)</h2>\n";
     os << llvm::formatv(
         "<p>{0} plans measured on the calibration inputs; the front is "
-        "every point no other beats on both; the budget is a {1} drop of at "
-        "most {2} from the float model's. Blue: the front; black square: "
-        "INT8, exact multipliers, dense; orange: each technique alone at "
-        "the same budget; red ring: the chosen plan (compiled here).</p>\n",
+        "every point no other beats on cost, {1} and soft score (the mean "
+        "probability of the class the {1} counts); the budget is a drop of "
+        "at most {2} in both from the float model's. Blue: the front (the "
+        "line joins its best {1} at each cost); black square: INT8, exact "
+        "multipliers, dense; orange: each technique alone at the same "
+        "budget; red ring: the chosen plan (compiled here).</p>\n",
         opt->getInteger("evaluations").value_or(0),
         escape(opt->getString("metric").value_or("score")),
         number(*opt, "max_drop"));

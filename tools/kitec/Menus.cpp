@@ -8,6 +8,7 @@
 
 #include "Kitec.h"
 
+#include "mlir/IR/Threading.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -19,6 +20,9 @@ using namespace kite;
 using namespace kite::kitec;
 
 namespace {
+/// The calibration rows FAMES's gradient pass reads (whole batches).
+constexpr unsigned kFamesRows = 32;
+
 struct Estimate {
   std::string name;
   double dloss = 0, energyPj = 0;
@@ -56,9 +60,13 @@ famesMenus(MLIRContext &ctx, ModuleOp quantized, const Plan &plan,
   // Only the estimates are wanted: a knapsack the first check accepts.
   select.maxDrop = 1;
   select.refine = 0;
+  // A ranking, not a choice: a third of the fixtures' calibration rows
+  // ranks as well and costs a third of the gradient pass.
+  select.calibrationSize =
+      unsigned(std::min<int64_t>(kFamesRows, reference->shape[0]));
   SearchInputs inputs;
   if (opts.labelsPath.empty())
-    inputs.reference = std::move(reference);
+    inputs.reference = reference;
   inputs.estimates = std::make_shared<llvm::json::Object>();
   PassManager pm(&ctx);
   if (failed(applyPassManagerCLOptions(pm)))
@@ -120,31 +128,36 @@ FailureOr<MultiplierMenus> kite::kitec::multiplierMenus(
       narrower = true;
     }
   }
+  std::vector<const Plan *> plans{&basePlan};
+  if (narrower)
+    plans.push_back(&narrow);
+  progress(narrower ? "optimize: FAMES's estimates at the base widths and "
+                      "at 4-bit weights"
+                    : "optimize: FAMES's estimates at the base widths");
+  std::vector<std::vector<std::vector<std::string>>> perPlan(plans.size());
+  if (failed(failableParallelForEachN(
+          &ctx, 0, plans.size(), [&](size_t i) -> LogicalResult {
+            FailureOr<OwningOpRef<ModuleOp>> module = quantized(*plans[i]);
+            if (failed(module))
+              return failure();
+            FailureOr<std::vector<std::vector<std::string>>> perLayer =
+                famesMenus(ctx, **module, *plans[i], opts, reference, 3);
+            if (failed(perLayer))
+              return failure();
+            perPlan[i] = std::move(*perLayer);
+            return success();
+          })))
+    return failure();
   MultiplierMenus menus;
-  const Plan &narrowed = narrow;
-  for (const Plan *plan : {&basePlan, &narrowed}) {
-    if (plan == &narrowed && !narrower)
-      break;
-    progress(plan == &narrowed
-                 ? "optimize: FAMES's estimates at 4-bit weights"
-                 : "optimize: FAMES's estimates at the base widths");
-    FailureOr<OwningOpRef<ModuleOp>> module = quantized(*plan);
-    if (failed(module))
-      return failure();
-    FailureOr<std::vector<std::vector<std::string>>> perLayer =
-        famesMenus(ctx, **module, *plan, opts, reference, 3);
-    if (failed(perLayer))
-      return failure();
+  for (auto [plan, perLayer] : llvm::zip(plans, perPlan))
     for (auto [l, layer] : llvm::enumerate(plan->layers)) {
       std::optional<std::pair<unsigned, unsigned>> aw = layer.intWidths();
-      if (!aw ||
-          (plan == &narrowed && layer.format == basePlan.layers[l].format))
+      if (!aw || (plan == &narrow && layer.format == basePlan.layers[l].format))
         continue;
       std::vector<std::vector<std::string>> &byLayer = menus[aw->second];
       byLayer.resize(plan->layers.size());
-      byLayer[l] = (*perLayer)[l];
+      byLayer[l] = perLayer[l];
     }
-  }
   return menus;
 }
 
