@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
+#include <array>
 #include <cmath>
 
 using namespace mlir;
@@ -810,6 +811,27 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
             gx.f[k] = clamped ? 0.0f : float(g[0]->f[k] / scale);
           }
         }
+        grads[0] = std::move(gx);
+        return success();
+      });
+  // The table's slope in output codes per input code, a central difference
+  // (one-sided at the ends): the derivative of the function it tabulates,
+  // as the quantizations around it pass theirs straight through.
+  interp.registerBackward(
+      "kite.lut", [](Operation *o, ArrayRef<const Tensor *> in,
+                     ArrayRef<const Tensor *>, ArrayRef<const Tensor *> g,
+                     MutableArrayRef<std::optional<Tensor>> grads) {
+        auto table = cast<LutOp>(o).getTable().getValues<int8_t>();
+        std::array<float, 256> slope;
+        for (int c = 0; c < 256; ++c) {
+          int lo = std::max(c - 1, 0), hi = std::min(c + 1, 255);
+          slope[size_t(c)] =
+              float(int(table[size_t(hi)]) - int(table[size_t(lo)])) /
+              float(hi - lo);
+        }
+        Tensor gx = Tensor::floats(in[0]->shape);
+        for (int64_t k = 0, n = gx.size(); k < n; ++k)
+          gx.f[k] = g[0]->f[k] * slope[size_t(in[0]->i[k] + 128)];
         grads[0] = std::move(gx);
         return success();
       });

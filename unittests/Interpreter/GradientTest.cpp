@@ -300,6 +300,38 @@ func.func @f(%a: tensor<1x4xf32>) -> tensor<1x4xf32> {
     EXPECT_NEAR(g.f[k], s[k] * (2 * y.f[k] / 4 - dot), 1e-6) << k;
 }
 
+// A LUT passes its table's slope: halving codes (floor(c / 2)) passes half
+// the gradient, in codes on both sides.
+TEST_F(GradientTest, LutPassesItsTableSlope) {
+  std::string table;
+  for (int c = -128; c < 128; ++c)
+    table +=
+        (table.empty() ? "" : ", ") + std::to_string(int(std::floor(c / 2.0)));
+  std::string source = R"(
+func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %q = kite.quantize %a {format = #kite.int<8, signed>, scale = array<f64: 0.125>, zero_point = array<i64: 0>} : tensor<4xf32> -> tensor<4xi8>
+  %l = kite.lut %q {function = "halve", table = dense<[)" +
+                       table + R"(]> : tensor<256xi8>} : tensor<4xi8>
+  %d = kite.dequantize %l {scale = array<f64: 0.25>, zero_point = array<i64: 0>} : tensor<4xi8> -> tensor<4xf32>
+  return %d : tensor<4xf32>
+})";
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &ctx);
+  ASSERT_TRUE(module);
+  auto func = module->lookupSymbol<func::FuncOp>("f");
+  Tensor x = Tensor::floats({4});
+  x.f = {0.5f, -0.25f, 1.0f, 3.0f};
+  Loss loss{Loss::Kind::MSE, Tensor::floats({4})}; // target 0
+  Interpreter interp;
+  FailureOr<GradientRun> run = interp.runWithGradients(func, {x}, loss);
+  ASSERT_TRUE(succeeded(run));
+  const Tensor &y = run->outputs[0];
+  const Tensor &g = run->grads[func.getBody().front().getArgument(0)];
+  // dL/dy = 2 y / 4; then x 0.25 (dequantize), x 1/2 (the table's slope),
+  // / 0.125 (quantize): x 1.
+  for (int k = 0; k < 4; ++k)
+    EXPECT_FLOAT_EQ(g.f[k], 2 * y.f[k] / 4) << k;
+}
+
 TEST_F(GradientTest, CrossEntropyLoss) {
   OwningOpRef<ModuleOp> module = logitsIdentity();
   auto func = module->lookupSymbol<func::FuncOp>("f");
