@@ -1,28 +1,27 @@
 //===- Optimize.cpp - kitec --optimize: one search over the techniques ----===//
 //
-// Each MAC layer's number format, multiplier and N:M series, chosen
-// together under one budget on the calibration score (top-1 agreement with
-// the float model, or top-1 against --calib-labels), minimising EDP,
+// Each MAC layer's number format, multiplier and N:M series, and each
+// softmax's unit, chosen together under one budget on the calibration
+// score (top-1 agreement with the float model, or top-1 against
+// --calib-labels) and soft score (Reference::softScore), minimising EDP,
 // energy or latency. Every candidate is a plan (Plan.h) compiled, lowered
 // and run in the simulator on the calibration inputs, so each point's cost
 // and score are measured, not modelled:
 //
 // 1. The base: the default compile (INT8, exact multipliers, dense).
 // 2. Single-layer changes, each measured as the base with one layer
-//    changed: narrower weights (the target's widths), 8-bit LP words (the
-//    formats kite-lp-quantize fits to the layer), multipliers at each
-//    integer width above 2 bits (the target's library, pruned to those no
-//    other beats on both error and energy, at most three per width), and
-//    the series of TASDER's menu (weights, or activations selected at run
-//    time where they are ReLU outputs).
+//    changed: narrower weights (the target's widths), 8-bit LP words and
+//    multipliers (both from Menus.cpp), and the series of TASDER's menu
+//    (weights, or activations selected at run time where they are ReLU
+//    outputs); and each softmax on the other unit.
 // 3. A layer's combinations (format and multiplier, series; N:M on
 //    integer layers only) are estimated by adding their measured changes.
-//    For each λ of a ladder, every layer takes the combination with the
-//    least cost + λ·Δloss; each distinct plan is measured.
+//    For each λ of a ladder, every layer and softmax takes the choice with
+//    the least cost + λ·Δloss; each distinct plan is measured.
 // 4. A local step from the cheapest plan within the budget: each layer's
-//    next cheaper combination, kept when the measured plan stays within
-//    the budget and costs less.
-// The points no other beats on both score and cost form the Pareto
+//    next cheaper combination and each softmax's cheaper unit, kept when
+//    the measured plan stays within the budget and costs less.
+// The points no other beats on cost, score and soft score form the Pareto
 // front. The same ladder restricted to one technique gives that
 // technique's best point at the same budget.
 //
@@ -34,7 +33,6 @@
 #include "kite/Dialect/Kite/Transforms/Progress.h"
 #include "kite/Dialect/Kite/Transforms/Reference.h"
 #include "kite/Interpreter/Interpreter.h"
-#include "kite/Numerics/Multipliers.h"
 #include "kite/Runtime/HostRun.h"
 
 #include "mlir/IR/Threading.h"
@@ -52,7 +50,6 @@
 using namespace mlir;
 using namespace kite;
 using namespace kite::kitec;
-namespace nq = kite::numerics;
 
 namespace {
 /// A plan as measured on the calibration inputs.
