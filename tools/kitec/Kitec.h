@@ -97,10 +97,10 @@ using MultiplierMenus =
 /// `basePlan` and at 4-bit weights where it can take them (two-bit weights
 /// leave a multiplier little to save and much to lose). FAMES's Taylor
 /// estimate of each library multiplier's loss change ranks them
-/// (kite-appmul-select's one gradient pass over the calibration inputs
-/// per width, against `reference` or the labels); kept are those cheaper
-/// than exact, within FAMES's trust region and beaten by no cheaper one,
-/// at most three, spread over the energies. `quantized` gives a plan's
+/// (kite-appmul-select's gradient pass over the first 32 calibration rows,
+/// one per width, in parallel, against `reference` or the labels); kept
+/// are those cheaper than exact, within FAMES's trust region and beaten by
+/// no cheaper one, at most three, spread over the energies. `quantized` gives a plan's
 /// kite-compile output.
 mlir::FailureOr<MultiplierMenus> multiplierMenus(
     mlir::MLIRContext &ctx, const Plan &basePlan,

@@ -194,16 +194,17 @@ static cl::opt<bool>
               cl::cat(category));
 static cl::opt<std::string> planPath(
     "plan",
-    cl::desc("Compile with a plan's per-layer choices (formats, "
-             "multipliers, N:M series; a --save-plan file or a --report) "
+    cl::desc("Compile with a plan's choices (each layer's format, "
+             "multiplier and N:M series, each softmax's unit; a --save-plan "
+             "file or a --report) "
              "instead of searching; same model and --calib as when it was "
              "written"),
     cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string> optimizeObjective(
     "optimize",
     cl::desc("Choose every MAC layer's number format (integer widths, 8-bit "
-             "LP), multiplier and N:M series together, measuring each "
-             "candidate in the simulator: "
+             "LP), multiplier and N:M series and each softmax's unit "
+             "together, measuring each candidate in the simulator: "
              "the least EDP (default), energy or latency within "
              "--max-drop; the Pareto front goes to the report"),
     cl::ValueOptional, cl::value_desc("edp|energy|latency"), cl::cat(category));
@@ -211,7 +212,8 @@ static cl::opt<double> maxDrop(
     "max-drop",
     cl::desc("--optimize's budget: the largest drop of the calibration "
              "score (top-1 agreement with the float model, or top-1 with "
-             "--calib-labels; default 0.01)"),
+             "--calib-labels) and of the soft score (the mean probability "
+             "of the class the score counts); default 0.01"),
     cl::init(0.01), cl::value_desc("fraction"), cl::cat(category));
 static cl::opt<std::string>
     savePlanPath("save-plan",

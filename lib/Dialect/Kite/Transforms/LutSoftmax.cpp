@@ -149,7 +149,7 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
     MLIRContext *ctx = &getContext();
     Builder attrs(ctx);
     for (auto [index, op] : llvm::enumerate(ops)) {
-      if (!llvm::is_contained(lutOps, op))
+      if (!forced.empty() && forced[index] == "exact")
         continue;
       OpBuilder b(op);
       Location loc = op.getLoc();
