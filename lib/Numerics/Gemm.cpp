@@ -69,8 +69,9 @@ void kite::numerics::addExactProduct(int64_t m, int64_t n, int64_t k,
 namespace {
 /// out[i][j] += table[a[i][t] << 8 | w[t][j]] over t: one lookup per
 /// product, out row i in L1 while t runs. Compiled per vector width
-/// (target_clones by CPU feature) so the AVX2 and AVX-512 clones gather
-/// eight or sixteen products at once.
+/// (target_clones) for the 64-bit adds; GCC 12 loads the products one by
+/// one (OffsetProducts.cpp says why), which is fine for the rare calls
+/// whose sums need 64 bits.
 template <typename Product>
 inline __attribute__((always_inline)) void
 gatherProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
@@ -96,51 +97,12 @@ tableInt64(int64_t m, int64_t k, int64_t n, const uint8_t *a, const uint8_t *w,
            const int64_t *table, int64_t *out) {
   gatherProducts(m, k, n, a, w, table, out);
 }
-/// 32-bit sums of `Cols` columns (a compile-time count: the sums stay in
-/// registers and the gather loop has no remainder) of rows `i` of the
-/// product, columns [j0, j0 + Cols), added to out.
-template <int64_t Cols>
-inline __attribute__((always_inline)) void
-narrowSumsBlock(int64_t i, int64_t j0, int64_t k, int64_t n, const uint8_t *a,
-                const uint8_t *w, const int32_t *table, int64_t *out) {
-  int32_t sums[Cols] = {};
-  for (int64_t t = 0; t < k; ++t) {
-    const int32_t *row = table + (size_t(a[i * k + t]) << 8);
-    const uint8_t *wrow = w + t * n + j0;
-    for (int64_t j = 0; j < Cols; ++j)
-      sums[j] += row[wrow[j]];
-  }
-  int64_t *o = out + i * n + j0;
-  for (int64_t j = 0; j < Cols; ++j)
-    o[j] += sums[j];
-}
-
-__attribute__((target_clones("avx512f", "avx2", "default"))) void
-tableNarrowSums(int64_t m, int64_t k, int64_t n, const uint8_t *a,
-                const uint8_t *w, const int32_t *table, int64_t *out) {
-  // Blocks of 16 columns (the MAC arrays' widths are multiples of 16: one
-  // AVX-512 gather per reduction step), then of 8 (channel counts such as
-  // 72), then what is left a column at a time.
-  int64_t by16 = n / 16 * 16, by8 = n / 8 * 8;
-  for (int64_t i = 0; i < m; ++i) {
-    for (int64_t j0 = 0; j0 < by16; j0 += 16)
-      narrowSumsBlock<16>(i, j0, k, n, a, w, table, out);
-    for (int64_t j0 = by16; j0 < by8; j0 += 8)
-      narrowSumsBlock<8>(i, j0, k, n, a, w, table, out);
-    for (int64_t j0 = by8; j0 < n; ++j0)
-      narrowSumsBlock<1>(i, j0, k, n, a, w, table, out);
-  }
-}
 } // namespace
 
 void kite::numerics::addTableProducts(int64_t m, int64_t k, int64_t n,
                                       const uint8_t *a, const uint8_t *w,
-                                      const int32_t *table, int64_t largest,
-                                      int64_t *out) {
-  if (largest <= std::numeric_limits<int32_t>::max() / std::max<int64_t>(k, 1))
-    tableNarrowSums(m, k, n, a, w, table, out);
-  else
-    tableInt32(m, k, n, a, w, table, out);
+                                      const int32_t *table, int64_t *out) {
+  tableInt32(m, k, n, a, w, table, out);
 }
 
 void kite::numerics::addTableProducts(int64_t m, int64_t k, int64_t n,

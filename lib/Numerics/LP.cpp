@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <tuple>
 
 using namespace kite::numerics;
@@ -314,16 +315,88 @@ const LPProductTable &LPProductTable::shared(const LPCodec &a, const LPCodec &w,
   return *slot;
 }
 
-LPProductTable::LPProductTable(const LPCodec &a, const LPCodec &w, int fracBits)
-    : wide(256 * 256), narrow(256 * 256), nar(256 * 256) {
+namespace {
+/// A product is lpToFixed of the sum of its operands' logs (multiplyLP), so
+/// when both formats' logs lie on one grid, its table is one row per sign
+/// of the product indexed by the sum of the operands' grid indices: rows
+/// [0, size) positive, [size, 2 size) negative, [2 size, 3 size) positive
+/// again (both operands negative), then 2 size zeros read by zero or NaR
+/// weights. Nothing when the grid is too fine for the table to stay in L1
+/// or when any entry differs from `narrow` (checked entry by entry).
+std::optional<OffsetProducts> bySumOfLogs(const LPCodec &a, const LPCodec &w,
+                                          int fracBits,
+                                          const std::vector<int32_t> &narrow) {
+  auto finite = [](const LPValue &v) {
+    return v.kind == LPValue::Kind::Finite;
+  };
+  auto lowest = [&](const LPCodec &c) {
+    int32_t low = std::numeric_limits<int32_t>::max();
+    for (unsigned x = 0; x < 256; ++x)
+      if (finite(c.value(x)))
+        low = std::min(low, c.value(x).log);
+    return low;
+  };
+  int32_t lowA = lowest(a), lowW = lowest(w);
+  int64_t grid = 0, spanA = 0, spanW = 0;
+  for (unsigned x = 0; x < 256; ++x) {
+    if (finite(a.value(x)))
+      grid = std::gcd<int64_t>(grid, a.value(x).log - lowA);
+    if (finite(w.value(x)))
+      grid = std::gcd<int64_t>(grid, w.value(x).log - lowW);
+  }
+  grid = std::max<int64_t>(grid, 1);
+  for (unsigned x = 0; x < 256; ++x) {
+    if (finite(a.value(x)))
+      spanA = std::max<int64_t>(spanA, (a.value(x).log - lowA) / grid);
+    if (finite(w.value(x)))
+      spanW = std::max<int64_t>(spanW, (w.value(x).log - lowW) / grid);
+  }
+  constexpr int64_t kMaxEntries = 8192; // 32 KB: inside a 48 KB L1
+  int64_t size = spanA + spanW + 1;
+  if (5 * size > kMaxEntries)
+    return std::nullopt;
   constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  OffsetProducts p;
+  p.table.assign(size_t(5 * size), 0);
+  for (int64_t s = 0; s < size; ++s)
+    for (int64_t sign = 0; sign < 3; ++sign) {
+      LPValue v{LPValue::Kind::Finite, sign == 1,
+                int32_t(lowA + lowW + s * grid)};
+      p.table[size_t(sign * size + s)] =
+          int32_t(std::clamp(lpToFixed(v, fracBits), -kMax, kMax));
+    }
+  for (unsigned x = 0; x < 256; ++x) {
+    const LPValue &va = a.value(x), &vw = w.value(x);
+    p.zeroRow[x] = !finite(va);
+    p.rowOf[x] = finite(va) ? uint16_t((va.log - lowA) / grid +
+                                       (va.negative ? size : 0))
+                            : 0;
+    p.colOf[x] = finite(vw) ? uint16_t((vw.log - lowW) / grid +
+                                       (vw.negative ? size : 0))
+                            : uint16_t(3 * size);
+  }
+  for (unsigned x = 0; x < 256; ++x)
+    for (unsigned y = 0; y < 256; ++y) {
+      int32_t expect = narrow[x << 8 | y];
+      if (p.zeroRow[x] ? expect != 0
+                       : p.table[p.rowOf[x] + p.colOf[y]] != expect)
+        return std::nullopt;
+    }
+  return p;
+}
+} // namespace
+
+LPProductTable::LPProductTable(const LPCodec &a, const LPCodec &w, int fracBits)
+    : wide(256 * 256), nar(256 * 256) {
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  std::vector<int32_t> full(256 * 256);
   for (unsigned x = 0; x < 256; ++x)
     for (unsigned y = 0; y < 256; ++y) {
       bool isNar = false;
       int64_t p =
           lpToFixed(multiplyLP(a.value(x), w.value(y)), fracBits, &isNar);
       wide[x << 8 | y] = p;
-      narrow[x << 8 | y] = int32_t(std::clamp(p, -kMax, kMax));
+      full[x << 8 | y] = int32_t(std::clamp(p, -kMax, kMax));
       nar[x << 8 | y] = isNar;
     }
   auto rank = [](const LPValue &v) {
@@ -336,6 +409,9 @@ LPProductTable::LPProductTable(const LPCodec &a, const LPCodec &w, int fracBits)
     rankW[c] = rank(w.value(c));
   }
   narMap.emplace(nar);
+  std::optional<OffsetProducts> small = bySumOfLogs(a, w, fracBits, full);
+  bySum = small.has_value();
+  narrow = bySum ? std::move(*small) : OffsetProducts::fullTable(std::move(full));
 }
 
 kite::numerics::LPNarMap::LPNarMap(const std::vector<uint8_t> &nar) {
@@ -394,8 +470,8 @@ void LPProductTable::accumulate(int64_t m, int64_t k, int64_t n,
   int64_t largest = std::abs(wide[size_t(largestOf(a, m * k, rankA)) << 8 |
                                   largestOf(w, k * n, rankW)]);
   constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
-  if (largest <= kMax)
-    addTableProducts(m, k, n, a, w, narrow.data(), largest, out);
+  if (largest <= kMax / std::max<int64_t>(k, 1))
+    addOffsetProducts(m, k, n, a, w, narrow, out);
   else
     addTableProducts(m, k, n, a, w, wide.data(), out);
   orNarProducts(m, k, n, a, w, nar, *narMap, narOut);

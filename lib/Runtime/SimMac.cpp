@@ -92,7 +92,7 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
     config.lpProducts = &numerics::LPProductTable::shared(
         *config.lhsCodec, *config.rhsCodec, int(target.lpAccFracBits));
   } else if (config.multiplier) {
-    config.intProducts.assign(256 * 256, 0);
+    std::vector<int32_t> products(256 * 256, 0);
     for (unsigned x = 0; x < 256; ++x)
       for (unsigned y = 0; y < 256; ++y) {
         int64_t av = operandValue(a, uint8_t(x)),
@@ -100,11 +100,13 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
         // Out-of-range operands never reach the table (mma checks them).
         if (inFormat(a, av) && inFormat(w, wv)) {
           int32_t p = int32_t(config.multiplier->multiply(av, wv));
-          config.intProducts[x << 8 | y] = p;
+          products[x << 8 | y] = p;
           config.largestIntProduct =
               std::max(config.largestIntProduct, std::abs(int64_t(p)));
         }
       }
+    config.intProducts =
+        numerics::OffsetProducts::fullTable(std::move(products));
   }
   return true;
 }
@@ -200,9 +202,12 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
   }
   if (mac->lpProducts) {
     mac->lpProducts->accumulate(m, k, n, wa, ww, out, nar);
-  } else if (!mac->intProducts.empty()) {
-    numerics::addTableProducts(m, k, n, wa, ww, mac->intProducts.data(),
-                               mac->largestIntProduct, out);
+  } else if (mac->multiplier) {
+    if (mac->largestIntProduct <= std::numeric_limits<int32_t>::max() / k)
+      numerics::addOffsetProducts(m, k, n, wa, ww, mac->intProducts, out);
+    else
+      numerics::addTableProducts(m, k, n, wa, ww,
+                                 mac->intProducts.table.data(), out);
   } else {
     // Exact integers: a float GEMM per run of the reduction short enough
     // for every partial sum to be exact, added to the 64-bit accumulators
@@ -280,7 +285,7 @@ bool Simulator::Impl::mmaNM(const Instr &x) {
     std::fill(out, out + m * n, 0);
     std::fill(nar, nar + m * n, 0);
   }
-  if (!mac->lpProducts && mac->intProducts.empty()) {
+  if (!mac->lpProducts && !mac->multiplier) {
     // Exact integers: widen once, then gather A by the indices.
     std::vector<int32_t> a32(static_cast<size_t>(m * k)),
         b32(static_cast<size_t>(rows * n));
@@ -307,7 +312,7 @@ bool Simulator::Impl::mmaNM(const Instr &x) {
             out[i * n + j] += mac->lpProducts->product(x, y);
             nar[i * n + j] |= mac->lpProducts->isNaR(x, y);
           } else {
-            out[i * n + j] += mac->intProducts[size_t(x) << 8 | y];
+            out[i * n + j] += mac->intProducts.table[size_t(x) << 8 | y];
           }
         }
       }

@@ -117,7 +117,7 @@ struct Simulator::Impl {
     OperandFormat lhs, rhs;
     const numerics::LPCodec *lhsCodec = nullptr, *rhsCodec = nullptr;
     std::optional<numerics::Multiplier> multiplier;
-    std::vector<int32_t> intProducts;
+    numerics::OffsetProducts intProducts; ///< a full table
     int64_t largestIntProduct = 0; ///< the largest |intProducts| entry
     const numerics::LPProductTable *lpProducts = nullptr; ///< shared
     /// Integer operands by stored byte: value, and whether the format holds it.

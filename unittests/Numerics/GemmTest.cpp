@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <array>
 #include <climits>
 #include <random>
@@ -137,8 +138,10 @@ tableLoop(int64_t m, int64_t k, int64_t n, const std::vector<uint8_t> &a,
 } // namespace
 
 // Both table widths against a loop, with entries up to 2^30 whose sums
-// leave 32 bits, on odd shapes (past the narrow sums' 256-column block);
-// the 32-bit sums where they fit, added to what the output held.
+// leave 32 bits, on odd shapes; and where k times the largest entry fits 32
+// bits, the offset kernels (each vector width the CPU has, and the plain
+// loop) on the same table as a full OffsetProducts, with rows of zeros to
+// skip, added to what the output held.
 TEST(TableProducts, MatchLoopsOnOddShapes) {
   std::mt19937 rng(5);
   for (int32_t largest : {100, 1 << 20, (1 << 30) + 7})
@@ -146,32 +149,39 @@ TEST(TableProducts, MatchLoopsOnOddShapes) {
                            {3, 7, 5},
                            {17, 33, 9},
                            {4, 130, 40},
-                           {2, 9, 300}}) {
+                           {2, 9, 300},
+                           {5, 40, 31}}) {
       std::vector<int32_t> t32(256 * 256);
       std::uniform_int_distribution<int32_t> entry(-largest, largest);
       for (int32_t &e : t32)
         e = entry(rng);
+      for (unsigned zero : {0u, 3u, 200u})
+        std::fill_n(t32.begin() + (zero << 8), 256, 0);
       std::vector<int64_t> t64(t32.begin(), t32.end());
       std::vector<uint8_t> a(size_t(m * k)), w(size_t(k * n));
       for (uint8_t &x : a)
-        x = uint8_t(rng());
+        x = uint8_t(rng() % 3 ? rng() : 3);
       for (uint8_t &x : w)
         x = uint8_t(rng());
       std::vector<int64_t> want = tableLoop(m, k, n, a, w, t64);
       std::vector<int64_t> got32(size_t(m * n), 0), got64(size_t(m * n), 0);
-      // No bound known: 64-bit sums.
-      addTableProducts(m, k, n, a.data(), w.data(), t32.data(), INT64_MAX,
-                       got32.data());
+      addTableProducts(m, k, n, a.data(), w.data(), t32.data(), got32.data());
       addTableProducts(m, k, n, a.data(), w.data(), t64.data(), got64.data());
       EXPECT_EQ(got32, want) << largest << " " << m << "x" << k << "x" << n;
       EXPECT_EQ(got64, want) << largest << " " << m << "x" << k << "x" << n;
       if (int64_t(largest) * k > INT32_MAX)
         continue;
-      std::vector<int64_t> narrow(size_t(m * n), 5);
-      addTableProducts(m, k, n, a.data(), w.data(), t32.data(), largest,
-                       narrow.data());
-      for (int64_t &v : narrow)
-        v -= 5;
-      EXPECT_EQ(narrow, want) << largest << " " << m << "x" << k << "x" << n;
+      OffsetProducts full = OffsetProducts::fullTable(t32);
+      EXPECT_TRUE(full.zeroRow[3] && full.zeroRow[200] && !full.zeroRow[1]);
+      for (OffsetKernel kernel : {OffsetKernel::Plain, OffsetKernel::Avx2,
+                                  OffsetKernel::Avx512, OffsetKernel::Best}) {
+        std::vector<int64_t> narrow(size_t(m * n), 5);
+        addOffsetProducts(m, k, n, a.data(), w.data(), full, narrow.data(),
+                          kernel);
+        for (int64_t &v : narrow)
+          v -= 5;
+        EXPECT_EQ(narrow, want) << largest << " " << m << "x" << k << "x" << n
+                                << " kernel " << int(kernel);
+      }
     }
 }

@@ -336,8 +336,9 @@ TEST(LPTest, ProductsToFixedPoint) {
 }
 
 // The product table's accumulate against lpToFixed one product at a time,
-// NaR included: products that fit 32 bits; a table with products that do
-// not, read where they do (the smallest codes) and where they do not.
+// NaR and zero activations included: products that fit 32 bits; a table
+// with products that do not, read where they do (the smallest codes) and
+// where they do not.
 TEST(LPTest, ProductTableAccumulatesLikeTheDefinition) {
   std::mt19937 rng(11);
   struct Case {
@@ -350,7 +351,7 @@ TEST(LPTest, ProductTableAccumulatesLikeTheDefinition) {
     LPFormat fa = c.fa;
     LPCodec a(c.fa), w(c.fw);
     LPProductTable table(a, w, 16);
-    const int64_t m = 5, k = 37, n = 11;
+    const int64_t m = 5, k = 37, n = 27; // 16-, 8- and 1-wide blocks
     std::vector<uint8_t> ca(m * k), cw(k * n);
     auto draw = [&](const LPCodec &codec) {
       if (!c.smallestCodes)
@@ -358,8 +359,10 @@ TEST(LPTest, ProductTableAccumulatesLikeTheDefinition) {
       uint32_t code = rng() % c.smallestCodes;
       return uint8_t(rng() % 2 ? codec.negate(code) : code);
     };
+    // Every format of up to 8 bits reads products by the sum of its logs.
+    EXPECT_TRUE(table.indexedBySum()) << fa.str();
     for (uint8_t &x : ca)
-      x = draw(a);
+      x = uint8_t(rng() % 4 ? draw(a) : 0); // zeros are skipped
     for (uint8_t &x : cw)
       x = uint8_t(rng() % 8 ? draw(w) : 0);
     ca[3] = uint8_t(a.narCode());

@@ -12,7 +12,9 @@
 #ifndef KITE_NUMERICS_GEMM_H
 #define KITE_NUMERICS_GEMM_H
 
+#include <array>
 #include <cstdint>
+#include <vector>
 
 namespace kite::numerics {
 
@@ -49,18 +51,39 @@ void addExactProduct(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
 
 /// out (m x n, dense) += the sum over t of table[a[i][t] << 8 | w[t][j]]:
 /// products looked up by the operands' codes (approximate multipliers, LP)
-/// for a (m x k) and w (k x n) of codes. Compiled per vector width (AVX2,
-/// AVX-512). A 32-bit table takes half the cache of a 64-bit one and is
-/// read up to 1.7x faster (more so the more columns).
-/// With a 32-bit table, `largest` bounds the |entries| the call reads
-/// (INT64_MAX: unknown); when k times it fits 32 bits, a row's sums are
-/// kept in 32 bits and added to `out` once (the same integers at half the
-/// traffic).
+/// for a (m x k) and w (k x n) of codes, summed in 64 bits. For calls whose
+/// sums may leave 32 bits; the others take addOffsetProducts.
 void addTableProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
-                      const uint8_t *w, const int32_t *table, int64_t largest,
-                      int64_t *out);
+                      const uint8_t *w, const int32_t *table, int64_t *out);
 void addTableProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
                       const uint8_t *w, const int64_t *table, int64_t *out);
+
+/// A product table laid out so that product(x, y) = table[rowOf[x] +
+/// colOf[y]]: where products depend only on a sum of the operands' indices
+/// (LP: the sum of their logarithms), a few thousand entries replace the
+/// 256 x 256 table and stay in L1. Codes with `zeroRow` set multiply to 0
+/// with everything and are skipped.
+struct OffsetProducts {
+  std::vector<int32_t> table;
+  std::array<uint16_t, 256> rowOf{}, colOf{};
+  std::array<uint8_t, 256> zeroRow{};
+
+  /// A 256 x 256 table indexed by [x << 8 | y] in this layout.
+  static OffsetProducts fullTable(std::vector<int32_t> table);
+};
+
+/// Which loop addOffsetProducts runs: the widest the CPU has (Best), or
+/// no wider than the one named (tests compare them with Plain).
+enum class OffsetKernel { Plain, Avx2, Avx512, Best };
+
+/// out (m x n, dense) += the sum over t of products.table[rowOf[a[i][t]] +
+/// colOf[w[t][j]]], a row's sums kept in 32 bits: the caller guarantees k
+/// times the largest |product| the call reads fits 32 bits. Gathers 8 or 16
+/// products at once on CPUs with AVX2 or AVX-512.
+void addOffsetProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
+                       const uint8_t *w, const OffsetProducts &products,
+                       int64_t *out,
+                       OffsetKernel kernel = OffsetKernel::Best);
 
 /// c (m x n, leading dimension ldc) = a (m x k, row-major, dense) * b,
 /// where `bt` is b's transpose (n x k, row-major: a filter as stored),

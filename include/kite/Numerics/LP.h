@@ -9,6 +9,8 @@
 #ifndef KITE_NUMERICS_LP_H
 #define KITE_NUMERICS_LP_H
 
+#include "kite/Numerics/Gemm.h"
+
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -155,12 +157,19 @@ public:
   /// narOut (m x n) |= whether any of an output's products is NaR.
   void accumulate(int64_t m, int64_t k, int64_t n, const uint8_t *a,
                   const uint8_t *w, int64_t *out, uint8_t *narOut) const;
+  /// Whether accumulate reads products by the sum of the operands' log
+  /// indices where they fit 32 bits (a table that stays in L1), rather than
+  /// from the 256 x 256 table: formats whose logs lie on one grid, which
+  /// every format up to 8 bits does.
+  bool indexedBySum() const { return bySum; }
 
 private:
   std::vector<int64_t> wide; ///< [x << 8 | y]
-  /// The same clamped to 32 bits: what a call reads when its largest
-  /// product fits, which on real data is almost always.
-  std::vector<int32_t> narrow;
+  /// The same clamped to 32 bits, indexed by the sum of log indices or as
+  /// the full table: what a call reads when k times its largest product
+  /// fits 32 bits, which on real data is almost always.
+  OffsetProducts narrow;
+  bool bySum = false;
   /// Each code's log magnitude (zero and NaR lowest): a product grows with
   /// its operands' magnitudes, so the largest one a call reads is that of
   /// its largest operands.
