@@ -75,11 +75,18 @@ kernel(int64_t m, int64_t n, int64_t k, const double *a,
 void kite::numerics::gemmDouble(int64_t m, int64_t n, int64_t k,
                                 const double *a, const double *bt, double *c,
                                 int64_t ldc) {
-  // b^T packed as panels of kCols columns, K x kCols each, zero-padded.
+  // b^T packed as panels of kCols columns, K x kCols each, zero-padded,
+  // written in order (kCols rows of b^T read side by side). The buffer is
+  // the thread's own and kept: contrastive losses pack megabytes per call.
   int64_t numPanels = (n + kCols - 1) / kCols;
-  std::vector<double> panels(size_t(numPanels * k * kCols), 0.0);
-  for (int64_t j = 0; j < n; ++j)
+  thread_local std::vector<double> panels;
+  panels.assign(size_t(numPanels * k * kCols), 0.0);
+  for (int64_t j0 = 0; j0 < n; j0 += kCols) {
+    double *panel = panels.data() + (j0 / kCols) * k * kCols;
+    int64_t cols = std::min(kCols, n - j0);
     for (int64_t x = 0; x < k; ++x)
-      panels[size_t(((j / kCols) * k + x) * kCols + j % kCols)] = bt[j * k + x];
+      for (int64_t j = 0; j < cols; ++j)
+        panel[x * kCols + j] = bt[(j0 + j) * k + x];
+  }
   kernel(m, n, k, a, panels, c, ldc);
 }

@@ -412,6 +412,9 @@ LPProductTable::LPProductTable(const LPCodec &a, const LPCodec &w, int fracBits)
   std::optional<OffsetProducts> small = bySumOfLogs(a, w, fracBits, full);
   bySum = small.has_value();
   narrow = bySum ? std::move(*small) : OffsetProducts::fullTable(std::move(full));
+  // A word's value reads its low n bits only.
+  if (w.format().n <= 7)
+    narrow.setColumnBits(w.format().n);
 }
 
 kite::numerics::LPNarMap::LPNarMap(const std::vector<uint8_t> &nar) {
@@ -459,20 +462,32 @@ void orNarProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
 void LPProductTable::accumulate(int64_t m, int64_t k, int64_t n,
                                 const uint8_t *a, const uint8_t *w,
                                 int64_t *out, uint8_t *narOut) const {
-  auto largestOf = [](const uint8_t *codes, int64_t count,
+  // Which codes occur, by one store per operand (no chain of compares);
+  // the largest product and whether any NaR can occur follow from them.
+  std::array<uint8_t, 256> seenA{}, seenW{};
+  for (int64_t e = 0; e < m * k; ++e)
+    seenA[a[e]] = 1;
+  for (int64_t e = 0; e < k * n; ++e)
+    seenW[w[e]] = 1;
+  auto largestOf = [](const std::array<uint8_t, 256> &seen,
                       const std::array<int64_t, 256> &rank) {
-    uint8_t best = 0;
-    for (int64_t e = 0; e < count; ++e)
-      if (rank[codes[e]] > rank[best])
-        best = codes[e];
+    unsigned best = 0;
+    for (unsigned c = 0; c < 256; ++c)
+      if (seen[c] && rank[c] > rank[best])
+        best = c;
     return best;
   };
-  int64_t largest = std::abs(wide[size_t(largestOf(a, m * k, rankA)) << 8 |
-                                  largestOf(w, k * n, rankW)]);
+  int64_t largest =
+      std::abs(wide[largestOf(seenA, rankA) << 8 | largestOf(seenW, rankW)]);
   constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
   if (largest <= kMax / std::max<int64_t>(k, 1))
     addOffsetProducts(m, k, n, a, w, narrow, out);
   else
     addTableProducts(m, k, n, a, w, wide.data(), out);
-  orNarProducts(m, k, n, a, w, nar, *narMap, narOut);
+  bool anyNar = false;
+  for (unsigned c = 0; c < 256; ++c)
+    anyNar |= (seenA[c] && (narMap->byA[c] || narMap->other[c])) ||
+              (seenW[c] && narMap->byW[c]);
+  if (anyNar)
+    orNarProducts(m, k, n, a, w, nar, *narMap, narOut);
 }

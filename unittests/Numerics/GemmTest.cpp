@@ -185,3 +185,48 @@ TEST(TableProducts, MatchLoopsOnOddShapes) {
       }
     }
 }
+
+// Products that depend only on the weights' low bits (as LP words of up to 7
+// bits do) read from registers by permutes: each width against the loop and
+// the plain kernel, weight bytes with junk above those bits included, on
+// column counts that end mid-register and past one pass of 128; a table
+// that depends on more bits is refused.
+TEST(TableProducts, PermutesMatchLoopsForNarrowWeights) {
+  std::mt19937 rng(9);
+  for (unsigned bits : {3u, 5u, 6u, 7u})
+    for (auto [m, k, n] : {std::array<int64_t, 3>{1, 1, 1},
+                           {3, 21, 16},
+                           {4, 50, 37},
+                           {2, 9, 96},
+                           {2, 5, 130}}) {
+      unsigned mask = (1u << bits) - 1;
+      std::vector<int32_t> narrowTable(256u << bits), t32(256 * 256);
+      for (int32_t &e : narrowTable)
+        e = int32_t(rng() % 2001) - 1000;
+      for (unsigned x = 0; x < 256; ++x)
+        for (unsigned y = 0; y < 256; ++y)
+          t32[x << 8 | y] = x % 5 ? narrowTable[x << bits | (y & mask)] : 0;
+      OffsetProducts products = OffsetProducts::fullTable(t32);
+      ASSERT_TRUE(products.setColumnBits(bits));
+      EXPECT_EQ(products.rowBits, std::max(bits, 5u));
+      std::vector<uint8_t> a(size_t(m * k)), w(size_t(k * n));
+      for (uint8_t &x : a)
+        x = uint8_t(rng());
+      for (uint8_t &x : w)
+        x = uint8_t(rng());
+      std::vector<int64_t> want =
+          tableLoop(m, k, n, a, w, std::vector<int64_t>(t32.begin(), t32.end()));
+      for (OffsetKernel kernel : {OffsetKernel::Plain, OffsetKernel::Best}) {
+        std::vector<int64_t> got(size_t(m * n), 0);
+        addOffsetProducts(m, k, n, a.data(), w.data(), products, got.data(),
+                          kernel);
+        EXPECT_EQ(got, want) << bits << " bits, " << m << "x" << k << "x" << n;
+      }
+      if (bits < 7) {
+        OffsetProducts wider = OffsetProducts::fullTable(t32);
+        wider.table[1 << 8 | (1u << bits)] += 1; // now bit `bits` matters
+        EXPECT_FALSE(wider.setColumnBits(bits));
+        EXPECT_EQ(wider.rowBits, 0u);
+      }
+    }
+}

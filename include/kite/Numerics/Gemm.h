@@ -38,7 +38,7 @@ void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<float> a,
 int64_t exactFloatTerms(uint64_t maxA, uint64_t maxW);
 
 /// out[e] = table[codes[e]] for e < n: operand bytes to the values a GEMM
-/// multiplies, gathered a vector at a time (per x86 vector width).
+/// multiplies (target_clones for the wider stores; GCC 12 loads one at a time).
 void lookupFloats(const uint8_t *codes, int64_t n, const float *table,
                   float *out);
 
@@ -68,8 +68,19 @@ struct OffsetProducts {
   std::array<uint16_t, 256> rowOf{}, colOf{};
   std::array<uint8_t, 256> zeroRow{};
 
+  /// Where products depend only on the low `bits` (<= 7) bits of the weight
+  /// code (LP formats of up to 7 bits): byRow[x << rowBits | l] holds
+  /// activation code x's products with every weight (rowBits =
+  /// max(bits, 5)), which the AVX-512 kernel keeps in registers and reads
+  /// by permutes instead of gathers. 0 / empty otherwise.
+  unsigned rowBits = 0;
+  std::vector<int32_t> byRow;
+
   /// A 256 x 256 table indexed by [x << 8 | y] in this layout.
   static OffsetProducts fullTable(std::vector<int32_t> table);
+  /// Fills byRow when the products depend only on the weights' low `bits`
+  /// bits (checked entry by entry); false, and nothing changes, otherwise.
+  bool setColumnBits(unsigned bits);
 };
 
 /// Which loop addOffsetProducts runs: the widest the CPU has (Best), or
@@ -79,7 +90,8 @@ enum class OffsetKernel { Plain, Avx2, Avx512, Best };
 /// out (m x n, dense) += the sum over t of products.table[rowOf[a[i][t]] +
 /// colOf[w[t][j]]], a row's sums kept in 32 bits: the caller guarantees k
 /// times the largest |product| the call reads fits 32 bits. Gathers 8 or 16
-/// products at once on CPUs with AVX2 or AVX-512.
+/// products at once on CPUs with AVX2 or AVX-512, or permutes 16 from
+/// registers where byRow is set and the CPU has AVX-512.
 void addOffsetProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
                        const uint8_t *w, const OffsetProducts &products,
                        int64_t *out,
