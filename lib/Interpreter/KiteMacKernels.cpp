@@ -268,6 +268,18 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
       std::vector<float> fa(a.begin(), a.end()), fw(w.begin(), w.end());
       addExactProduct(m, n, k, {fa.data(), k}, {fw.data(), n}, terms,
                       acc.data());
+    } else if (table) {
+      // Approximate products from the multiplier's table by operand byte,
+      // with the simulator's kernels (32-bit sums where they fit).
+      std::vector<uint8_t> a8(a.begin(), a.end()), w8(w.begin(), w.end());
+      const numerics::OffsetProducts &bytes = *table->byteProducts();
+      if (table->largestProduct() <=
+          std::numeric_limits<int32_t>::max() / std::max<int64_t>(k, 1))
+        numerics::addOffsetProducts(m, k, n, a8.data(), w8.data(), bytes,
+                                    acc.data());
+      else
+        numerics::addTableProducts(m, k, n, a8.data(), w8.data(),
+                                   bytes.table.data(), acc.data());
     } else {
       // Row by row, so each product row reads a contiguous weight row.
       for (int64_t i = 0; i < m; ++i)
@@ -276,7 +288,7 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
           const int64_t *wRow = w.data() + x * n;
           int64_t *accRow = acc.data() + i * n;
           for (int64_t j = 0; j < n; ++j)
-            accRow[j] += table ? table->multiply(av, wRow[j]) : av * wRow[j];
+            accRow[j] += av * wRow[j];
         }
     }
     for (int64_t idx = 0; idx < m * n; ++idx) {

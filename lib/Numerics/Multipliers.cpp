@@ -428,6 +428,7 @@ std::optional<Multiplier> Multiplier::create(std::string_view name,
       int64_t core = int64_t(cores[uint64_t(std::llabs(x)) * (wMag + 1) +
                                    uint64_t(std::llabs(y))]);
       m.table.push_back(int32_t((x < 0) != (y < 0) ? -core : core));
+      m.largest = std::max(m.largest, core);
     }
   double pairs = double(m.table.size());
   m.errorMetrics.mae = absSum / pairs;
@@ -455,6 +456,19 @@ const Multiplier *Multiplier::shared(std::string_view name, MulOperand a,
   std::optional<Multiplier> m = create(name, a, w, error);
   if (!m)
     return nullptr;
+  // By operand byte: 256 KB, so only for the shared ones (the
+  // interpreter's), which run whole models.
+  auto valueOf = [](MulOperand f, unsigned byte) {
+    int64_t v = byte & ((1u << f.bits) - 1);
+    return f.isSigned && v > f.max() ? v - (int64_t(1) << f.bits) : v;
+  };
+  std::vector<int32_t> byBytes(256 * 256);
+  for (unsigned x = 0; x < 256; ++x)
+    for (unsigned y = 0; y < 256; ++y)
+      byBytes[x << 8 | y] = int32_t(m->multiply(valueOf(a, x), valueOf(w, y)));
+  m->bytes = OffsetProducts::fullTable(std::move(byBytes));
+  if (w.bits <= 7)
+    m->bytes->setColumnBits(w.bits);
   return cache.emplace(key, std::make_unique<Multiplier>(std::move(*m)))
       .first->second.get();
 }

@@ -11,6 +11,8 @@
 #ifndef KITE_NUMERICS_MULTIPLIERS_H
 #define KITE_NUMERICS_MULTIPLIERS_H
 
+#include "kite/Numerics/Gemm.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -102,6 +104,17 @@ public:
   MulOperand rhs() const { return wOp; }
   /// Products indexed by (a - a.min) * 2^w.bits + (w - w.min).
   const std::vector<int32_t> &productTable() const { return table; }
+  /// The shared multipliers' products by operand byte, for
+  /// addOffsetProducts and addTableProducts: a value is stored as its low
+  /// 8 bits, and a byte's low `bits` bits, sign- or zero-extended, are its
+  /// value (so the permute kernels read weights of up to 7 bits). Null for
+  /// multipliers not from shared().
+  const OffsetProducts *byteProducts() const {
+    return bytes ? &*bytes : nullptr;
+  }
+  /// The largest |product|: with k of them, sums fit 32 bits when k times
+  /// this does.
+  int64_t largestProduct() const { return largest; }
   const ErrorMetrics &metrics() const { return errorMetrics; }
   /// Energy relative to the exact multiplier of the same widths (1.0).
   double relativeEnergy() const { return energy; }
@@ -112,6 +125,8 @@ private:
   std::string canonicalName;
   MulOperand aOp, wOp;
   std::vector<int32_t> table;
+  std::optional<OffsetProducts> bytes;
+  int64_t largest = 0;
   ErrorMetrics errorMetrics;
   double energy = 1.0;
 };
