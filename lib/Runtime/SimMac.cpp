@@ -62,7 +62,7 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
     double relative = 1;
     if (name != "exact") {
       std::string problem;
-      config.multiplier = numerics::Multiplier::create(
+      config.multiplier = numerics::Multiplier::shared(
           name, {a.bits, a.isSigned}, {w.bits, w.isSigned}, &problem);
       if (!config.multiplier)
         return fail(problem);
@@ -91,22 +91,6 @@ bool Simulator::Impl::buildMacConfig(const OperandFormat &a,
   if (a.isLP) {
     config.lpProducts = &numerics::LPProductTable::shared(
         *config.lhsCodec, *config.rhsCodec, int(target.lpAccFracBits));
-  } else if (config.multiplier) {
-    std::vector<int32_t> products(256 * 256, 0);
-    for (unsigned x = 0; x < 256; ++x)
-      for (unsigned y = 0; y < 256; ++y) {
-        int64_t av = operandValue(a, uint8_t(x)),
-                wv = operandValue(w, uint8_t(y));
-        // Out-of-range operands never reach the table (mma checks them).
-        if (inFormat(a, av) && inFormat(w, wv)) {
-          int32_t p = int32_t(config.multiplier->multiply(av, wv));
-          products[x << 8 | y] = p;
-          config.largestIntProduct =
-              std::max(config.largestIntProduct, std::abs(int64_t(p)));
-        }
-      }
-    config.intProducts =
-        numerics::OffsetProducts::fullTable(std::move(products));
   }
   return true;
 }
@@ -203,11 +187,14 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
   if (mac->lpProducts) {
     mac->lpProducts->accumulate(m, k, n, wa, ww, out, nar);
   } else if (mac->multiplier) {
-    if (mac->largestIntProduct <= std::numeric_limits<int32_t>::max() / k)
-      numerics::addOffsetProducts(m, k, n, wa, ww, mac->intProducts, out);
+    // The shared multiplier's products by operand byte: a stored in-range
+    // operand's byte is its value's low 8 bits (the operands were checked).
+    const numerics::OffsetProducts &bytes = *mac->multiplier->byteProducts();
+    if (mac->multiplier->largestProduct() <=
+        std::numeric_limits<int32_t>::max() / k)
+      numerics::addOffsetProducts(m, k, n, wa, ww, bytes, out);
     else
-      numerics::addTableProducts(m, k, n, wa, ww,
-                                 mac->intProducts.table.data(), out);
+      numerics::addTableProducts(m, k, n, wa, ww, bytes.table.data(), out);
   } else {
     // Exact integers: a float GEMM per run of the reduction short enough
     // for every partial sum to be exact, added to the 64-bit accumulators
@@ -312,7 +299,8 @@ bool Simulator::Impl::mmaNM(const Instr &x) {
             out[i * n + j] += mac->lpProducts->product(x, y);
             nar[i * n + j] |= mac->lpProducts->isNaR(x, y);
           } else {
-            out[i * n + j] += mac->intProducts.table[size_t(x) << 8 | y];
+            out[i * n + j] +=
+                mac->multiplier->byteProducts()->table[size_t(x) << 8 | y];
           }
         }
       }

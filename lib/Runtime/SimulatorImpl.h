@@ -111,14 +111,14 @@ struct Simulator::Impl {
 
   /// A MAC-array configuration: operand formats, multiplier, and the
   /// products of every (lhs byte, rhs byte) pair when they are not plain
-  /// integer products (approximate multipliers: intProducts; LP:
+  /// integer products (approximate multipliers: the shared multiplier's; LP:
   /// accumulator fixed point with a NaR flag).
   struct MacConfig {
     OperandFormat lhs, rhs;
     const numerics::LPCodec *lhsCodec = nullptr, *rhsCodec = nullptr;
-    std::optional<numerics::Multiplier> multiplier;
-    numerics::OffsetProducts intProducts; ///< a full table
-    int64_t largestIntProduct = 0; ///< the largest |intProducts| entry
+    /// Approximate: the shared multiplier, whose products by operand byte
+    /// the mma kernels read.
+    const numerics::Multiplier *multiplier = nullptr;
     const numerics::LPProductTable *lpProducts = nullptr; ///< shared
     /// Integer operands by stored byte: value, and whether the format holds it.
     std::array<float, 256> lhsValue{}, rhsValue{};
