@@ -501,9 +501,12 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
            "auto (kl for a [rows, classes] result, else mse)">,
     Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
            "Function to run">,
-    Option<"lossBudget", "loss-budget", "double", /*default=*/"0.05",
-           "Bound on the loss increase (nats): on the summed estimates, and "
-           "on the measured change when the choice is verified">,
+    Option<"lossBudget", "loss-budget", "double", /*default=*/"-1",
+           "Bound on the loss increase, in the loss's units: on the summed "
+           "estimates, and on the measured change when the choice is "
+           "verified. Negative (the default): 0.05 nats for labels and "
+           "logits; for other outputs (mse) the exact run's own mean squared "
+           "error, whose scale is the model's">,
     Option<"maxNoise", "max-noise", "double", /*default=*/"0.05",
            "Trust region: largest expected output error power of a "
            "candidate, as a fraction of the layer's output power">,

@@ -114,11 +114,13 @@ static cl::opt<unsigned> bits("bits",
                               cl::init(8), cl::cat(category));
 static cl::opt<double> appmulLossBudget(
     "appmul-loss-budget",
-    cl::desc("FAMES' bound on the loss increase in nats (default 0.05): "
+    cl::desc("FAMES' bound on the loss increase, in the loss's units: "
              "the knapsack's budget on the summed estimates, halved until "
              "the measured increase and the --appmul accuracy drop hold on "
-             "the calibration data, then refined by bisection"),
-    cl::init(0.05), cl::value_desc("nats"), cl::cat(category));
+             "the calibration data, then refined by bisection (default: 0.05 "
+             "nats with labels or logits; without labels on other outputs, "
+             "the INT8 model's own mean squared error from the float one)"),
+    cl::init(-1), cl::value_desc("loss"), cl::cat(category));
 static cl::opt<bool> appmulScreen(
     "appmul-screen",
     cl::desc("FAMES runs each multiplier it picks alone once and uses the "
@@ -313,7 +315,8 @@ int checkOptions() {
   if (weightBitBudget.getNumOccurrences() &&
       !(weightBitBudget >= 2 && weightBitBudget <= 8))
     return fail("--weight-bits takes an average width in [2, 8]");
-  if (!(appmulLossBudget > 0) || !std::isfinite(appmulLossBudget))
+  if (appmulLossBudget.getNumOccurrences() &&
+      (!(appmulLossBudget > 0) || !std::isfinite(appmulLossBudget)))
     return fail("--appmul-loss-budget must be positive and finite");
   if (!(lpFallback >= 0 && lpFallback <= 1))
     return fail("--lp-fallback must be a fraction in [0, 1]");
