@@ -505,8 +505,8 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
            "Bound on the loss increase, in the loss's units: on the summed "
            "estimates, and on the measured change when the choice is "
            "verified. Negative (the default): 0.05 nats for labels and "
-           "logits; for other outputs (mse) the exact run's own mean squared "
-           "error, whose scale is the model's">,
+           "logits; for other outputs (mse), whose scale is the model's, 0.05 "
+           "or the exact run's own mean squared error if larger">,
     Option<"maxNoise", "max-noise", "double", /*default=*/"0.05",
            "Trust region: largest expected output error power of a "
            "candidate, as a fraction of the layer's output power">,

@@ -559,12 +559,13 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     if (method != "taylor")
       ++evaluations;
     // A mean squared error is in the outputs' units squared: no fixed
-    // number of nats fits every model, so by default the error may grow
-    // by the exact run's own (about a 0.01 drop of cosine similarity from
-    // 0.99), and max-drop decides.
-    lossBound = lossBudget >= 0                        ? double(lossBudget)
-                : y.kind == Reference::Kind::Values ? exact->first
-                                                     : 0.05;
+    // number fits every model. By default it may grow by 0.05 or by the
+    // exact run's own error if that is larger (doubling it costs about a
+    // 0.01 drop of cosine similarity from 0.99), and max-drop decides.
+    lossBound = lossBudget >= 0 ? double(lossBudget)
+                : y.kind == Reference::Kind::Values
+                    ? std::max(0.05, exact->first)
+                    : 0.05;
     std::vector<size_t> chosen(layers.size(), 0); // exact is first
     double budget = lossBound, measuredAcc = exact->second;
     bool accepted = method != "taylor";
