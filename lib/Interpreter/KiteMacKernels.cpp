@@ -272,14 +272,7 @@ LogicalResult macBatched(Operation *op, const MacOperand &lhs,
       // Approximate products from the multiplier's table by operand byte,
       // with the simulator's kernels (32-bit sums where they fit).
       std::vector<uint8_t> a8(a.begin(), a.end()), w8(w.begin(), w.end());
-      const numerics::OffsetProducts &bytes = *table->byteProducts();
-      if (table->largestProduct() <=
-          std::numeric_limits<int32_t>::max() / std::max<int64_t>(k, 1))
-        numerics::addOffsetProducts(m, k, n, a8.data(), w8.data(), bytes,
-                                    acc.data());
-      else
-        numerics::addTableProducts(m, k, n, a8.data(), w8.data(),
-                                   bytes.table.data(), acc.data());
+      table->accumulate(m, k, n, a8.data(), w8.data(), acc.data());
     } else {
       // Row by row, so each product row reads a contiguous weight row.
       for (int64_t i = 0; i < m; ++i)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -440,6 +441,14 @@ std::optional<Multiplier> Multiplier::create(std::string_view name,
   m.energy = coreGateEquivalents(*spec, a.bits, w.bits) /
              referenceGE(*spec, a.bits, w.bits);
   return m;
+}
+
+void Multiplier::accumulate(int64_t m, int64_t k, int64_t n, const uint8_t *a,
+                            const uint8_t *w, int64_t *out) const {
+  if (largest <= std::numeric_limits<int32_t>::max() / std::max<int64_t>(k, 1))
+    addOffsetProducts(m, k, n, a, w, *bytes, out);
+  else
+    addTableProducts(m, k, n, a, w, bytes->table.data(), out);
 }
 
 const Multiplier *Multiplier::shared(std::string_view name, MulOperand a,

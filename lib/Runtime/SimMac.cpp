@@ -189,12 +189,7 @@ bool Simulator::Impl::mma(const Instr &x, bool actNM) {
   } else if (mac->multiplier) {
     // The shared multiplier's products by operand byte: a stored in-range
     // operand's byte is its value's low 8 bits (the operands were checked).
-    const numerics::OffsetProducts &bytes = *mac->multiplier->byteProducts();
-    if (mac->multiplier->largestProduct() <=
-        std::numeric_limits<int32_t>::max() / k)
-      numerics::addOffsetProducts(m, k, n, wa, ww, bytes, out);
-    else
-      numerics::addTableProducts(m, k, n, wa, ww, bytes.table.data(), out);
+    mac->multiplier->accumulate(m, k, n, wa, ww, out);
   } else {
     // Exact integers: a float GEMM per run of the reduction short enough
     // for every partial sum to be exact, added to the 64-bit accumulators

@@ -112,9 +112,11 @@ public:
   const OffsetProducts *byteProducts() const {
     return bytes ? &*bytes : nullptr;
   }
-  /// The largest |product|: with k of them, sums fit 32 bits when k times
-  /// this does.
-  int64_t largestProduct() const { return largest; }
+  /// out (m x n) += the products of a (m x k) and w (k x n), both operand
+  /// bytes, from byteProducts() (shared multipliers only): 32-bit sums when
+  /// k times the largest product fits, else 64-bit ones.
+  void accumulate(int64_t m, int64_t k, int64_t n, const uint8_t *a,
+                  const uint8_t *w, int64_t *out) const;
   const ErrorMetrics &metrics() const { return errorMetrics; }
   /// Energy relative to the exact multiplier of the same widths (1.0).
   double relativeEnergy() const { return energy; }
