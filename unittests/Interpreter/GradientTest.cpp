@@ -29,6 +29,28 @@ protected:
                     kite::KiteDialect>();
   }
 
+  /// @f of `source` run on `x` with the gradients of an MSE loss against a
+  /// zero target: its output and dL/dx (nullopt, the test failed, if it
+  /// does not parse or run).
+  std::optional<std::pair<Tensor, Tensor>> outputAndGradient(StringRef source,
+                                                             const Tensor &x) {
+    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &ctx);
+    if (!module) {
+      ADD_FAILURE() << "does not parse: " << source.str();
+      return std::nullopt;
+    }
+    auto func = module->lookupSymbol<func::FuncOp>("f");
+    Loss loss{Loss::Kind::MSE, Tensor::floats(x.shape)};
+    Interpreter interp;
+    FailureOr<GradientRun> run = interp.runWithGradients(func, {x}, loss);
+    if (failed(run)) {
+      ADD_FAILURE() << "no gradient run";
+      return std::nullopt;
+    }
+    return std::make_pair(run->outputs[0],
+                          run->grads[func.getBody().front().getArgument(0)]);
+  }
+
   /// Random inputs for every argument of @f in [lo, hi], an MSE loss against
   /// a random target; compares dL/d(argument) with central differences.
   void check(StringRef source, float lo = -1.0f, float hi = 1.0f,
@@ -246,23 +268,17 @@ TEST_F(GradientTest, KiteOps) {
 // Quantize/dequantize are straight through: inside the range the chain has
 // gradient 1, a clamped element has none.
 TEST_F(GradientTest, QuantizationIsStraightThrough) {
-  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"(
+  Tensor x = Tensor::floats({4});
+  x.f = {0.3f, -0.6f, 1.2f, 5.0f}; // 5.0 / 0.25 = 20 saturates at 7
+  auto run = outputAndGradient(R"(
 func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
   %q = kite.quantize %a {format = #kite.int<4, signed>, scale = array<f64: 0.25>, zero_point = array<i64: 0>} : tensor<4xf32> -> tensor<4xi8>
   %d = kite.dequantize %q {scale = array<f64: 0.25>, zero_point = array<i64: 0>} : tensor<4xi8> -> tensor<4xf32>
   return %d : tensor<4xf32>
 })",
-                                                             &ctx);
-  ASSERT_TRUE(module);
-  auto func = module->lookupSymbol<func::FuncOp>("f");
-  Tensor x = Tensor::floats({4});
-  x.f = {0.3f, -0.6f, 1.2f, 5.0f}; // 5.0 / 0.25 = 20 saturates at 7
-  Loss loss{Loss::Kind::MSE, Tensor::floats({4})};
-  Interpreter interp;
-  FailureOr<GradientRun> run = interp.runWithGradients(func, {x}, loss);
-  ASSERT_TRUE(succeeded(run));
-  const Tensor &y = run->outputs[0];
-  const Tensor &g = run->grads[func.getBody().front().getArgument(0)];
+                               x);
+  ASSERT_TRUE(run);
+  const auto &[y, g] = *run;
   for (int k = 0; k < 3; ++k)
     EXPECT_FLOAT_EQ(g.f[k], 2 * y.f[k] / 4) << k;
   EXPECT_EQ(g.f[3], 0.0f);
@@ -272,24 +288,18 @@ func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
 // softmax's at the real input (codes x input_scale), outputs counting in
 // units of 1/255 for 8-bit probabilities.
 TEST_F(GradientTest, LutSoftmaxIsStraightThroughTheExactSoftmax) {
-  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"(
+  Tensor x = Tensor::floats({1, 4});
+  x.f = {0.5f, -0.25f, 1.0f, 0.125f}; // multiples of the scale
+  auto run = outputAndGradient(R"(
 func.func @f(%a: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %q = kite.quantize %a {format = #kite.int<8, signed>, scale = array<f64: 0.125>, zero_point = array<i64: 0>} : tensor<1x4xf32> -> tensor<1x4xi8>
   %l = kite.lut_softmax %q {axis = 1 : i64, exp_table = dense<[255, 94, 35, 13, 5, 2, 1]> : tensor<7xi32>, input_scale = 1.250000e-01 : f64, method = #kite.softmax_method<rexp>, norm_table = dense<[255, 128, 85, 64]> : tensor<4xi32>, out_bits = 8 : i64, out_shift = 8 : i64, step = 1.000000e+00 : f64, sum_shift = 7 : i64} : tensor<1x4xi8> -> tensor<1x4xi16>
   %p = kite.dequantize %l {scale = array<f64: 0.00392156862745098>, zero_point = array<i64: 0>} : tensor<1x4xi16> -> tensor<1x4xf32>
   return %p : tensor<1x4xf32>
 })",
-                                                             &ctx);
-  ASSERT_TRUE(module);
-  auto func = module->lookupSymbol<func::FuncOp>("f");
-  Tensor x = Tensor::floats({1, 4});
-  x.f = {0.5f, -0.25f, 1.0f, 0.125f};                 // multiples of the scale
-  Loss loss{Loss::Kind::MSE, Tensor::floats({1, 4})}; // target 0
-  Interpreter interp;
-  FailureOr<GradientRun> run = interp.runWithGradients(func, {x}, loss);
-  ASSERT_TRUE(succeeded(run));
-  const Tensor &y = run->outputs[0];
-  const Tensor &g = run->grads[func.getBody().front().getArgument(0)];
+                               x);
+  ASSERT_TRUE(run);
+  const auto &[y, g] = *run;
   // dL/dp = 2 p / 4; exact softmax s of x; dL/dx = s (dL/dp - <dL/dp, s>).
   double sum = 0, dot = 0, s[4];
   for (int k = 0; k < 4; ++k)
@@ -315,17 +325,11 @@ func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
   %d = kite.dequantize %l {scale = array<f64: 0.25>, zero_point = array<i64: 0>} : tensor<4xi8> -> tensor<4xf32>
   return %d : tensor<4xf32>
 })";
-  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &ctx);
-  ASSERT_TRUE(module);
-  auto func = module->lookupSymbol<func::FuncOp>("f");
   Tensor x = Tensor::floats({4});
   x.f = {0.5f, -0.25f, 1.0f, 3.0f};
-  Loss loss{Loss::Kind::MSE, Tensor::floats({4})}; // target 0
-  Interpreter interp;
-  FailureOr<GradientRun> run = interp.runWithGradients(func, {x}, loss);
-  ASSERT_TRUE(succeeded(run));
-  const Tensor &y = run->outputs[0];
-  const Tensor &g = run->grads[func.getBody().front().getArgument(0)];
+  auto run = outputAndGradient(source, x);
+  ASSERT_TRUE(run);
+  const auto &[y, g] = *run;
   // dL/dy = 2 y / 4; then x 0.25 (dequantize), x 1/2 (the table's slope),
   // / 0.125 (quantize): x 1.
   for (int k = 0; k < 4; ++k)
