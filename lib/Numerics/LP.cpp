@@ -368,12 +368,12 @@ std::optional<OffsetProducts> bySumOfLogs(const LPCodec &a, const LPCodec &w,
   for (unsigned x = 0; x < 256; ++x) {
     const LPValue &va = a.value(x), &vw = w.value(x);
     p.zeroRow[x] = !finite(va);
-    p.rowOf[x] = finite(va) ? uint16_t((va.log - lowA) / grid +
-                                       (va.negative ? size : 0))
-                            : 0;
-    p.colOf[x] = finite(vw) ? uint16_t((vw.log - lowW) / grid +
-                                       (vw.negative ? size : 0))
-                            : uint16_t(3 * size);
+    p.rowOf[x] =
+        finite(va) ? uint16_t((va.log - lowA) / grid + (va.negative ? size : 0))
+                   : 0;
+    p.colOf[x] =
+        finite(vw) ? uint16_t((vw.log - lowW) / grid + (vw.negative ? size : 0))
+                   : uint16_t(3 * size);
   }
   for (unsigned x = 0; x < 256; ++x)
     for (unsigned y = 0; y < 256; ++y) {
@@ -411,7 +411,8 @@ LPProductTable::LPProductTable(const LPCodec &a, const LPCodec &w, int fracBits)
   narMap.emplace(nar);
   std::optional<OffsetProducts> small = bySumOfLogs(a, w, fracBits, full);
   bySum = small.has_value();
-  narrow = bySum ? std::move(*small) : OffsetProducts::fullTable(std::move(full));
+  narrow =
+      bySum ? std::move(*small) : OffsetProducts::fullTable(std::move(full));
   // A word's value reads its low n bits only.
   if (w.format().n <= 7)
     narrow.setColumnBits(w.format().n);

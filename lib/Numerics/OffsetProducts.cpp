@@ -33,8 +33,8 @@ struct RowSteps {
 
 /// 32-bit sums of `Cols` columns from j0, added to out[j0...].
 template <int64_t Cols>
-inline __attribute__((always_inline)) void
-sumsPlain(const RowSteps &s, int64_t j0, int64_t *out) {
+inline __attribute__((always_inline)) void sumsPlain(const RowSteps &s,
+                                                     int64_t j0, int64_t *out) {
   int32_t sums[Cols] = {};
   for (int64_t c = 0; c < s.count; ++c) {
     const int32_t *row = s.table + s.base[c];
@@ -46,8 +46,8 @@ sumsPlain(const RowSteps &s, int64_t j0, int64_t *out) {
     out[j0 + j] += sums[j];
 }
 
-__attribute__((target("avx2"))) inline void sums8(const RowSteps &s,
-                                                   int64_t j0, int64_t *out) {
+__attribute__((target("avx2"))) inline void sums8(const RowSteps &s, int64_t j0,
+                                                  int64_t *out) {
   __m256i sums = _mm256_setzero_si256();
   for (int64_t c = 0; c < s.count; ++c) {
     __m128i offsets = _mm_loadu_si128(
@@ -72,8 +72,8 @@ sums16(const RowSteps &s, int64_t j0, int64_t *out) {
     // which -Wmaybe-uninitialized flags.
     __m512i index = _mm512_maskz_cvtepu16_epi32(0xffff, offsets);
     sums = _mm512_add_epi32(
-        sums, _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), 0xffff,
-                                          index, s.table + s.base[c], 4));
+        sums, _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), 0xffff, index,
+                                          s.table + s.base[c], 4));
   }
   alignas(64) int32_t lanes[16];
   _mm512_store_si512(lanes, sums);
@@ -142,8 +142,7 @@ pickProducts(const __m512i *row, __m512i idx) {
 /// and serve every block, whose sums stay in registers too.
 template <unsigned Bits, int Blocks>
 __attribute__((target("avx512f,avx512bw,avx512vl"))) void
-permuteBlocks(const RowSteps &s, int64_t j0, __mmask16 lastLive,
-              int64_t *out) {
+permuteBlocks(const RowSteps &s, int64_t j0, __mmask16 lastLive, int64_t *out) {
   constexpr int kRegs = 1 << (Bits - 4);
   __m512i sums[Blocks];
   for (int b = 0; b < Blocks; ++b)
@@ -182,10 +181,9 @@ rowPermute(const RowSteps &s, int64_t n, int64_t *out) {
   for (int64_t j0 = 0; j0 < n; j0 += 128) {
     int64_t cols = std::min<int64_t>(128, n - j0), blocks = (cols + 15) / 16,
             tail = cols - 16 * (blocks - 1);
-    kPasses[blocks - 1](s, j0,
-                        tail == 16 ? __mmask16(0xffff)
-                                   : __mmask16((1u << tail) - 1),
-                        out);
+    kPasses[blocks - 1](
+        s, j0, tail == 16 ? __mmask16(0xffff) : __mmask16((1u << tail) - 1),
+        out);
   }
 }
 
@@ -253,7 +251,8 @@ void kite::numerics::addOffsetProducts(int64_t m, int64_t k, int64_t n,
   std::vector<uint16_t> cols(permute ? 0 : static_cast<size_t>(k * n));
   for (size_t e = 0; e < cols.size(); ++e)
     cols[e] = products.colOf[w[e]];
-  const int32_t *table = permute ? products.byRow.data() : products.table.data();
+  const int32_t *table =
+      permute ? products.byRow.data() : products.table.data();
   std::vector<int32_t> base(static_cast<size_t>(k));
   std::vector<int64_t> colAt(static_cast<size_t>(k));
   for (int64_t i = 0; i < m; ++i) {

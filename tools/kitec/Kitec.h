@@ -100,8 +100,8 @@ using MultiplierMenus =
 /// (kite-appmul-select's gradient pass over the first 32 calibration rows,
 /// one per width, in parallel, against `reference` or the labels); kept
 /// are those cheaper than exact, within FAMES's trust region and beaten by
-/// no cheaper one, at most three, spread over the energies. `quantized` gives a plan's
-/// kite-compile output.
+/// no cheaper one, at most three, spread over the energies. `quantized` gives a
+/// plan's kite-compile output.
 mlir::FailureOr<MultiplierMenus> multiplierMenus(
     mlir::MLIRContext &ctx, const Plan &basePlan,
     const std::vector<SeriesAbility> &abilities, TargetAttr target,

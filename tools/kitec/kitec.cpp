@@ -114,13 +114,14 @@ static cl::opt<unsigned> bits("bits",
                               cl::init(8), cl::cat(category));
 static cl::opt<double> appmulLossBudget(
     "appmul-loss-budget",
-    cl::desc("FAMES' bound on the loss increase, in the loss's units: "
-             "the knapsack's budget on the summed estimates, halved until "
-             "the measured increase and the --appmul accuracy drop hold on "
-             "the calibration data, then refined by bisection (default: 0.05 "
-             "nats with labels or logits; without labels on other outputs, 0.05 "
-             "or the INT8 model's own mean squared error from the float one "
-             "if larger)"),
+    cl::desc(
+        "FAMES' bound on the loss increase, in the loss's units: "
+        "the knapsack's budget on the summed estimates, halved until "
+        "the measured increase and the --appmul accuracy drop hold on "
+        "the calibration data, then refined by bisection (default: 0.05 "
+        "nats with labels or logits; without labels on other outputs, 0.05 "
+        "or the INT8 model's own mean squared error from the float one "
+        "if larger)"),
     cl::init(-1), cl::value_desc("loss"), cl::cat(category));
 static cl::opt<bool> appmulScreen(
     "appmul-screen",

@@ -214,8 +214,8 @@ TEST(TableProducts, PermutesMatchLoopsForNarrowWeights) {
         x = uint8_t(rng());
       for (uint8_t &x : w)
         x = uint8_t(rng());
-      std::vector<int64_t> want =
-          tableLoop(m, k, n, a, w, std::vector<int64_t>(t32.begin(), t32.end()));
+      std::vector<int64_t> want = tableLoop(
+          m, k, n, a, w, std::vector<int64_t>(t32.begin(), t32.end()));
       for (OffsetKernel kernel : {OffsetKernel::Plain, OffsetKernel::Best}) {
         std::vector<int64_t> got(size_t(m * n), 0);
         addOffsetProducts(m, k, n, a.data(), w.data(), products, got.data(),

@@ -94,8 +94,7 @@ enum class OffsetKernel { Plain, Avx2, Avx512, Best };
 /// registers where byRow is set and the CPU has AVX-512.
 void addOffsetProducts(int64_t m, int64_t k, int64_t n, const uint8_t *a,
                        const uint8_t *w, const OffsetProducts &products,
-                       int64_t *out,
-                       OffsetKernel kernel = OffsetKernel::Best);
+                       int64_t *out, OffsetKernel kernel = OffsetKernel::Best);
 
 /// c (m x n, leading dimension ldc) = a (m x k, row-major, dense) * b,
 /// where `bt` is b's transpose (n x k, row-major: a filter as stored),
