@@ -15,14 +15,9 @@ double kite::numerics::contrastiveLoss(const float *q, const float *f,
                                        double temperature) {
   if (samples <= 0 || dim <= 0)
     return 0;
-  // The Gram matrix of the rows in double, as one GEMM. The rows of a
-  // layer's output run to megabytes, and LPQ scores every layer of every
-  // genome: the copies live in buffers each thread keeps, so the pages are
-  // touched once rather than faulted in per call.
-  thread_local std::vector<double> dq, df, dots;
-  dq.assign(q, q + samples * dim);
-  df.assign(f, f + samples * dim);
-  dots.resize(static_cast<size_t>(samples * samples));
+  // The Gram matrix of the rows in double, as one GEMM.
+  std::vector<double> dq(q, q + samples * dim), df(f, f + samples * dim);
+  std::vector<double> dots(static_cast<size_t>(samples * samples));
   gemmDouble(samples, samples, dim, dq.data(), df.data(), dots.data(), samples);
   auto norms = [&](const std::vector<double> &x) {
     std::vector<double> n(static_cast<size_t>(samples));
