@@ -12,6 +12,7 @@
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Numerics/ConvWindow.h"
+#include "kite/Numerics/Gemm.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -649,27 +650,33 @@ void kite::interp::registerKiteBackward(Interpreter &interp) {
         bool wantW = wantsGradient(op.getFilter());
         Tensor gx = Tensor::floats(x.shape),
                gw = wantW ? Tensor::floats(w.shape) : Tensor();
-        for (int64_t b = 0; b < n; ++b)
-          for (int64_t fo = 0; fo < f; ++fo) {
-            int64_t grp = fo / fg;
-            for (int64_t y = 0; y < oh; ++y)
-              for (int64_t xo = 0; xo < ow; ++xo) {
-                float gv = gy.f[((b * f + fo) * oh + y) * ow + xo];
-                for (int64_t ch = 0; ch < cg; ++ch)
-                  for (int64_t ky = 0; ky < kh; ++ky)
-                    for (int64_t kx = 0; kx < kw; ++kx) {
-                      int64_t iy, ix;
-                      if (!window.source(y, xo, ky, kx, iy, ix))
-                        continue;
-                      int64_t xi =
-                          ((b * c + grp * cg + ch) * ih + iy) * iw + ix;
-                      int64_t wi = ((fo * cg + ch) * kh + ky) * kw + kx;
-                      gx.f[xi] += float(gv * at(w, wi));
-                      if (wantW)
-                        gw.f[wi] += float(gv * at(x, xi));
-                    }
-              }
+        // Per image and group, as GEMMs over im2colTransposed's layout:
+        // d input = col2im(filter^T x d output), d filter = d output x
+        // columns^T.
+        int64_t ck = cg * kh * kw, positions = oh * ow, plane = ih * iw;
+        std::vector<float> filter(size_t(fg * ck)),
+            columns(size_t(ck * positions)), image;
+        for (int64_t g = 0; g < groups; ++g) {
+          for (int64_t j = 0; j < fg * ck; ++j)
+            filter[size_t(j)] = float(at(w, g * fg * ck + j));
+          for (int64_t b = 0; b < n; ++b) {
+            const float *dy = &gy.f[size_t((b * f + g * fg) * positions)];
+            int64_t first = (b * c + g * cg) * plane;
+            numerics::gemm(ck, positions, fg, {filter.data(), ck, true},
+                           {dy, positions}, columns.data(), positions);
+            window.addColumnsTransposed(columns.data(), cg, &gx.f[first]);
+            if (!wantW)
+              continue;
+            image.resize(size_t(cg * plane));
+            for (int64_t j = 0; j < cg * plane; ++j)
+              image[size_t(j)] = float(at(x, first + j));
+            window.im2colTransposed(image.data(), cg, columns.data());
+            numerics::gemm(fg, ck, positions, {dy, positions},
+                           {columns.data(), positions, true},
+                           &gw.f[size_t(g * fg * ck)], ck,
+                           /*accumulate=*/b > 0);
           }
+        }
         grads[0] = std::move(gx);
         if (wantW)
           grads[1] = std::move(gw);

@@ -21,9 +21,9 @@ void CountingMatrices::addMatmul(const int64_t *lhs, const int64_t *rhs,
                                  int64_t k, int64_t n, bool rhsShared) {
   // Precomputed offsets make a product's index one OR; the loop order
   // walks rhs and grad rows contiguously.
-  std::vector<uint32_t> aIdx = offsets(lhs, batches * m * k, a, w.bits),
+  std::vector<uint32_t> aIdx = offsets(lhs, batches * m * k, a, 0),
                         wIdx = offsets(rhs, (rhsShared ? 1 : batches) * k * n,
-                                       w, 0);
+                                       w, a.bits);
   PairStats *pairs = stats.data();
   for (int64_t b = 0; b < batches; ++b) {
     const uint32_t *wb = &wIdx[size_t((rhsShared ? 0 : b) * k * n)];
@@ -48,10 +48,10 @@ void CountingMatrices::addConv2D(const int64_t *input, const int64_t *filter,
                                  int64_t groups, const ConvWindow &window) {
   const int64_t cg = channels / groups, fg = filters / groups;
   const int64_t plane = window.ih * window.iw, out = window.oh * window.ow;
-  std::vector<uint32_t> aIdx =
-                            offsets(input, batch * channels * plane, a, w.bits),
-                        wIdx = offsets(
-                            filter, filters * cg * window.kh * window.kw, w, 0);
+  std::vector<uint32_t> aIdx = offsets(input, batch * channels * plane, a, 0),
+                        wIdx = offsets(filter,
+                                       filters * cg * window.kh * window.kw, w,
+                                       a.bits);
   PairStats *pairs = stats.data();
   for (int64_t nb = 0; nb < batch; ++nb)
     for (int64_t fo = 0; fo < filters; ++fo) {
@@ -61,17 +61,23 @@ void CountingMatrices::addConv2D(const int64_t *input, const int64_t *filter,
             &aIdx[size_t((nb * channels + (fo / fg) * cg + ch) * plane)];
         for (int64_t ky = 0; ky < window.kh; ++ky)
           for (int64_t kx = 0; kx < window.kw; ++kx) {
-            uint32_t wi = wIdx[size_t(
-                ((fo * cg + ch) * window.kh + ky) * window.kw + kx)];
-            for (int64_t y = 0; y < window.oh; ++y)
-              for (int64_t x = 0; x < window.ow; ++x) {
-                int64_t iy, ix;
-                if (!window.source(y, x, ky, kx, iy, ix))
-                  continue;
-                PairStats &p = pairs[image[iy * window.iw + ix] | wi];
+            PairStats *row =
+                pairs +
+                wIdx[size_t(((fo * cg + ch) * window.kh + ky) * window.kw +
+                            kx)];
+            auto [xLo, xHi, offset] = window.columnsInside(kx);
+            for (int64_t y = 0; y < window.oh; ++y) {
+              int64_t iy = window.sourceRow(y, ky);
+              if (iy < 0)
+                continue;
+              const uint32_t *src = image + iy * window.iw;
+              const float *g = gMap + y * window.ow;
+              for (int64_t x = xLo; x < xHi; ++x) {
+                PairStats &p = row[src[x * window.strideX + offset]];
                 p.count += 1;
-                p.gradSum += gMap[y * window.ow + x];
+                p.gradSum += g[x];
               }
+            }
           }
       }
     }

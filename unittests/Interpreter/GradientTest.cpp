@@ -244,6 +244,13 @@ TEST_F(GradientTest, KiteOps) {
   %o = tosa.pad %r, %p, %v : (tensor<1x4x2x2xf32>, !tosa.shape<8>, tensor<1xf32>) -> tensor<1x4x2x3xf32>
   return %o : tensor<1x4x2x3xf32>
 })");
+  // Padding on every side, strided columns and two images.
+  check(
+      R"(func.func @f(%x: tensor<2x2x5x5xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<2x3x3x3xf32> {
+  %r = kite.conv2d %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64}
+      : (tensor<2x2x5x5xf32>, tensor<3x2x3x3xf32>) -> tensor<2x3x3x3xf32>
+  return %r : tensor<2x3x3x3xf32>
+})");
   check(R"(func.func @f(%a: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %r = kite.softmax %a {axis = 1 : i64} : tensor<2x4xf32>
   return %r : tensor<2x4xf32>

@@ -34,6 +34,22 @@ struct ConvWindow {
     return iy >= 0 && iy < ih && ix >= 0 && ix < iw;
   }
 
+  /// The output columns [lo, hi) whose tap kx reads inside the input row,
+  /// at input column x * strideX + the returned offset.
+  struct Columns {
+    int64_t lo, hi, offset;
+  };
+  Columns columnsInside(int64_t kx) const {
+    int64_t offset = kx * dilX - padLeft;
+    int64_t lo = std::clamp(ceilDiv(-offset, strideX), int64_t(0), ow);
+    return {lo, std::clamp(ceilDiv(iw - offset, strideX), lo, ow), offset};
+  }
+  /// The input row output row y reads at tap ky, or -1 in the padding.
+  int64_t sourceRow(int64_t y, int64_t ky) const {
+    int64_t iy = y * strideY + ky * dilY - padTop;
+    return iy >= 0 && iy < ih ? iy : -1;
+  }
+
   /// im2col of `channels` planes of an NCHW image starting at `image`: row
   /// y * ow + x, column (ch * kh + ky) * kw + kx of `patches` holds the
   /// pixel that tap reads, zero in the padding.
@@ -87,18 +103,15 @@ struct ConvWindow {
       for (int64_t ky = 0; ky < kh; ++ky)
         for (int64_t kx = 0; kx < kw; ++kx) {
           T *row = columns + ((ch * kh + ky) * kw + kx) * positions;
+          auto [xLo, xHi, offset] = columnsInside(kx);
           for (int64_t y = 0; y < oh; ++y) {
-            int64_t iy = y * strideY + ky * dilY - padTop;
+            int64_t iy = sourceRow(y, ky);
             T *dst = row + y * ow;
-            if (iy < 0 || iy >= ih) {
-              for (int64_t x = 0; x < ow; ++x)
-                dst[x] = T();
+            if (iy < 0) {
+              std::fill(dst, dst + ow, T());
               continue;
             }
             // Zeros where the tap reads padding, a (strided) copy between.
-            int64_t offset = kx * dilX - padLeft;
-            int64_t xLo = std::clamp(ceilDiv(-offset, strideX), int64_t(0), ow),
-                    xHi = std::clamp(ceilDiv(iw - offset, strideX), xLo, ow);
             const T *src = image + (ch * ih + iy) * iw;
             std::fill(dst, dst + xLo, T());
             if (strideX == 1)
@@ -107,6 +120,31 @@ struct ConvWindow {
               for (int64_t x = xLo; x < xHi; ++x)
                 dst[x] = src[x * strideX + offset];
             std::fill(dst + xHi, dst + ow, T());
+          }
+        }
+  }
+
+  /// The adjoint of im2colTransposed: adds every entry of `columns` (laid
+  /// out as im2colTransposed writes it) to the pixel of `image` it was read
+  /// from; entries over the padding are dropped. A convolution's input
+  /// gradient is this applied to filter^T x output gradient.
+  template <typename T>
+  void addColumnsTransposed(const T *columns, int64_t channels,
+                            T *image) const {
+    int64_t positions = oh * ow;
+    for (int64_t ch = 0; ch < channels; ++ch)
+      for (int64_t ky = 0; ky < kh; ++ky)
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          const T *row = columns + ((ch * kh + ky) * kw + kx) * positions;
+          auto [xLo, xHi, offset] = columnsInside(kx);
+          for (int64_t y = 0; y < oh; ++y) {
+            int64_t iy = sourceRow(y, ky);
+            if (iy < 0)
+              continue;
+            T *dst = image + (ch * ih + iy) * iw;
+            const T *src = row + y * ow;
+            for (int64_t x = xLo; x < xHi; ++x)
+              dst[x * strideX + offset] += src[x];
           }
         }
   }

@@ -38,7 +38,9 @@ public:
   size_t index(int64_t x, int64_t y) const {
     return size_t((x - a.min()) << w.bits | (y - w.min()));
   }
-  const PairStats &at(int64_t x, int64_t y) const { return stats[index(x, y)]; }
+  const PairStats &at(int64_t x, int64_t y) const {
+    return stats[size_t((y - w.min()) << a.bits | (x - a.min()))];
+  }
 
   /// Adds the products of out[b] = lhs[b] (m x k) * rhs[b] (k x n), stored
   /// row-major, with `rhs` shared by every batch when `rhsShared`; `grad`
@@ -61,7 +63,10 @@ private:
                                        MulOperand f, unsigned shift);
 
   MulOperand a, w;
-  std::vector<PairStats> stats; ///< at index(x, y)
+  /// Weight-major, unlike index(): a convolution adds each weight's
+  /// products over a run of positions, into one 2^a.bits row that stays
+  /// in L1 (a-major rows lie 2^w.bits entries apart, a page each).
+  std::vector<PairStats> stats;
 };
 
 } // namespace kite::numerics
