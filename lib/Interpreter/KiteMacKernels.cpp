@@ -321,20 +321,19 @@ LogicalResult matmulKernel(Operation *o, ArrayRef<const Tensor *> in,
   return success();
 }
 
-/// kite.conv2d on exact integer products (no approximate multiplier, no
-/// run-time activation selection): per image and group one float GEMM
-/// filter (N x K) x patches^T per run of the reduction short enough to be
-/// exact, written straight to NCHW; the filter is read (and its N:M
-/// selection made) once per call, not per image. Bit for bit the general
-/// path; nullopt when the operands need it.
-std::optional<LogicalResult> exactIntConv2d(Conv2DOp op, const Tensor &x,
-                                            const Tensor &f,
-                                            const numerics::ConvWindow &window,
-                                            Tensor &result) {
-  MultiplierAttr multiplier = op.getMultiplierAttr();
+/// kite.conv2d on integer products without run-time activation selection:
+/// per image and group, exact products as one float GEMM filter (N x K) x
+/// patches^T per run of the reduction short enough to be exact, approximate
+/// ones from the multiplier's byte table over the im2col of the input's
+/// bytes; written straight to NCHW. The input is read and checked, and the
+/// filter read (and its N:M selection made), once per call, not per patch.
+/// Bit for bit the general path; nullopt when the operands need it.
+std::optional<LogicalResult> intConv2d(Conv2DOp op, const Tensor &x,
+                                       const Tensor &f,
+                                       const numerics::ConvWindow &window,
+                                       Tensor &result) {
   if (x.isFloat || isa<LPType>(op.getInput().getType().getElementType()) ||
-      op.getInputSparsityAttr() ||
-      (multiplier && multiplier.getName() != "exact"))
+      op.getInputSparsityAttr())
     return std::nullopt;
   MacOperand xs{&x,
                 op.getInput().getType().getElementType(),
@@ -345,23 +344,41 @@ std::optional<LogicalResult> exactIntConv2d(Conv2DOp op, const Tensor &x,
                 op.getFilterFormatAttr(),
                 {}};
   IntReader readX(xs), readF(fs);
-  int64_t terms = exactFloatTerms(readX.maxMagnitude(), readF.maxMagnitude());
-  if (terms == 0)
+  const numerics::Multiplier *table = nullptr;
+  if (MultiplierAttr multiplier = op.getMultiplierAttr();
+      multiplier && multiplier.getName() != "exact") {
+    std::string error;
+    table = numerics::Multiplier::shared(multiplier.getName(), xs.mulOperand(),
+                                         fs.mulOperand(), &error);
+    if (!table)
+      return LogicalResult(op.emitOpError() << error);
+  }
+  int64_t terms =
+      table ? 0 : exactFloatTerms(readX.maxMagnitude(), readF.maxMagnitude());
+  if (!table && terms == 0)
     return std::nullopt;
   int64_t batch = x.shape[0], c = x.shape[1], plane = x.shape[2] * x.shape[3];
   int64_t fc = f.shape[0], cg = f.shape[1], ck = cg * f.shape[2] * f.shape[3];
   int64_t groups = op.getGroups(), fg = fc / groups,
           positions = window.oh * window.ow;
   unsigned width = op.getResult().getType().getElementTypeBitWidth();
-  std::vector<float> xf(x.i.size());
+  // Exact products read floats, approximate ones operand bytes.
+  std::vector<float> xf(table ? 0 : x.i.size()), patches;
+  std::vector<uint8_t> x8(table ? x.i.size() : 0), patches8, w8;
   for (size_t j = 0; j < x.i.size(); ++j) {
     FailureOr<int64_t> v = readX(op, x.i[j]);
     if (failed(v))
       return failure();
-    xf[j] = float(*v);
+    if (table)
+      x8[j] = uint8_t(*v);
+    else
+      xf[j] = float(*v);
   }
+  if (table)
+    patches8.resize(size_t(positions * ck));
+  else
+    patches.resize(size_t(positions * ck));
   auto magnitude = [](int64_t v) { return v < 0 ? -v : v; };
-  std::vector<float> patches(size_t(positions * ck));
   std::vector<int64_t> acc(size_t(fg * positions));
   for (int64_t g = 0; g < groups; ++g) {
     // The group's filters, one row of K each, as stored: N:M selection
@@ -375,17 +392,38 @@ std::optional<LogicalResult> exactIntConv2d(Conv2DOp op, const Tensor &x,
     }
     if (NMAttr nm = op.getFilterSparsityAttr())
       selectNM(w, fg, ck, ck, 1, nm, magnitude);
-    std::vector<float> filter(w.begin(), w.end());
+    std::vector<float> filter(table ? 0 : w.size());
+    if (table) {
+      // K x N bytes: the table takes activations as its left operand.
+      w8.resize(w.size());
+      for (int64_t col = 0; col < fg; ++col)
+        for (int64_t row = 0; row < ck; ++row)
+          w8[size_t(row * fg + col)] = uint8_t(w[size_t(col * ck + row)]);
+    } else {
+      std::copy(w.begin(), w.end(), filter.begin());
+    }
     for (int64_t b = 0; b < batch; ++b) {
-      window.im2col(xf.data() + (b * c + g * cg) * plane, cg, patches.data());
+      int64_t image = (b * c + g * cg) * plane;
+      int64_t *dst = result.i.data() + (b * fc + g * fg) * positions;
       std::fill(acc.begin(), acc.end(), 0);
+      // The general path saturates the group's sum, then the total.
+      auto add = [&](int64_t at, int64_t sum) {
+        dst[at] = saturate(dst[at] + saturate(sum, width), width);
+      };
+      if (table) {
+        window.im2col(x8.data() + image, cg, patches8.data());
+        table->accumulate(positions, ck, fg, patches8.data(), w8.data(),
+                          acc.data());
+        for (int64_t pos = 0; pos < positions; ++pos)
+          for (int64_t col = 0; col < fg; ++col)
+            add(col * positions + pos, acc[size_t(pos * fg + col)]);
+        continue;
+      }
+      window.im2col(xf.data() + image, cg, patches.data());
       addExactProduct(fg, positions, ck, {filter.data(), ck},
                       {patches.data(), ck, true}, terms, acc.data());
-      int64_t *dst = result.i.data() + (b * fc + g * fg) * positions;
-      // The general path saturates the group's sum, then the total.
       for (int64_t idx = 0; idx < fg * positions; ++idx)
-        dst[idx] =
-            saturate(dst[idx] + saturate(acc[size_t(idx)], width), width);
+        add(idx, acc[size_t(idx)]);
     }
   }
   return success();
@@ -508,7 +546,7 @@ LogicalResult conv2dKernel(Operation *o, ArrayRef<const Tensor *> in,
   std::optional<LogicalResult> exact =
       floatConv2d(op, x, f, window, result)
           ? success()
-          : exactIntConv2d(op, x, f, window, result);
+          : intConv2d(op, x, f, window, result);
   if (!exact)
     exact = lpConv2d(op, x, f, window, result);
   if (exact && failed(*exact))
