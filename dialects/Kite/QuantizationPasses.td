@@ -470,7 +470,25 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
        the selection repeated (at most 10 times; exact multipliers if
        nothing passes); then `refine` bisection steps between the budget
        that passed and the smallest that failed look for a cheaper choice
-       that still passes. A choice already verified is not run again.
+       that still passes. A choice already verified is not run again;
+    7. the measured improvement: the knapsack weighs a substitution by
+       |estimate| and stops at a budget the joint run verified, so savings
+       that only a run can confirm remain (a predicted decrease of the
+       loss, a layer whose real loss change is smaller than estimated).
+       Up to `improve-runs` moves of one layer to a cheaper multiplier are
+       tried, one model run each: predicted decreases first (largest
+       saving first), then by least predicted increase per pJ saved. A
+       move is kept if the limits of step 6 still hold; a failed move
+       rules out the layer's candidates predicted to hurt at least as
+       much. The moves are measured, so `max-noise` does not bound them.
+       On the 32x32 ResNet fixture, 16 moves take the saving from 29.7 %
+       to 41.5 % in 6.6 s.
+
+    Every model run (verification, screening, improvement and the GA
+    below) goes through one evaluator: it remembers each assignment's
+    score, and keeps the values at each layer's op (up to `cache-mb`), so
+    a run restarts at the first layer whose multiplier differs from an
+    assignment run before.
 
     `method=ga` is the baseline FAMES is measured against: a genetic
     algorithm over the same per-layer choices (tournament selection, uniform
@@ -508,8 +526,10 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
            "logits; for other outputs (mse), whose scale is the model's, 0.05 "
            "or the exact run's own mean squared error if larger">,
     Option<"maxNoise", "max-noise", "double", /*default=*/"0.05",
-           "Trust region: largest expected output error power of a "
-           "candidate, as a fraction of the layer's output power">,
+           "Trust region of the estimates: largest expected output error "
+           "power of a candidate the knapsack may pick, as a fraction of "
+           "the layer's output power (the measured improvement step is not "
+           "bound by it)">,
     Option<"refine", "refine", "unsigned", /*default=*/"3",
            "After verification passes, bisection steps between the "
            "knapsack budget that passed and the smallest that failed">,
@@ -523,6 +543,13 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
            "Largest allowed top-1 accuracy drop on the calibration data">,
     Option<"order", "order", "unsigned", /*default=*/"2",
            "Taylor order: 1 or 2">,
+    Option<"cacheMb", "cache-mb", "unsigned", /*default=*/"1024",
+           "Megabytes of values kept at layer cuts, so a run restarts at "
+           "the first layer an assignment changes (0: every run whole)">,
+    Option<"improveRuns", "improve-runs", "unsigned", /*default=*/"16",
+           "After verification, at most this many model runs that each try "
+           "one layer on a cheaper multiplier and keep it if the limits "
+           "hold (0: none)">,
     Option<"screen", "screen", "bool", /*default=*/"false",
            "Run each substitution the knapsack picks alone once and use the "
            "measured loss change in place of its estimate (more model "

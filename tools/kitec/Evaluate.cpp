@@ -7,7 +7,7 @@
 
 #include "Kitec.h"
 
-#include "kite/Dialect/Kite/Transforms/Reference.h"
+#include "kite/Dialect/Kite/Search/Reference.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Runtime/HostRun.h"
 

@@ -12,7 +12,7 @@
 
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Dialect/Kite/Transforms/Plan.h"
-#include "kite/Dialect/Kite/Transforms/Reference.h"
+#include "kite/Dialect/Kite/Search/Reference.h"
 #include "kite/Pipelines/Pipelines.h"
 #include "kite/Runtime/Simulator.h"
 #include "kite/TensorIO/Npy.h"

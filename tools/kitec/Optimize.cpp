@@ -30,8 +30,8 @@
 #include "Kitec.h"
 
 #include "kite/Dialect/Kite/IR/Kite.h"
-#include "kite/Dialect/Kite/Transforms/Progress.h"
-#include "kite/Dialect/Kite/Transforms/Reference.h"
+#include "kite/Dialect/Kite/Search/Progress.h"
+#include "kite/Dialect/Kite/Search/Reference.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Runtime/HostRun.h"
 

@@ -1,6 +1,6 @@
 //===- PrefixCacheTest.cpp - runs resumed from saved cuts -----------------===//
 
-#include "kite/Dialect/Kite/Transforms/PrefixCache.h"
+#include "kite/Dialect/Kite/Search/PrefixCache.h"
 #include "kite/Support/Dialects.h"
 
 #include "mlir/Parser/Parser.h"

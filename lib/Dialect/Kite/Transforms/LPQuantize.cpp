@@ -1,7 +1,7 @@
 //===- LPQuantize.cpp - MAC-array ops on logarithmic posits ---------------===//
 
 #include "LPRewrite.h"
-#include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Search/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/DataMovement.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Numerics/Contrastive.h"

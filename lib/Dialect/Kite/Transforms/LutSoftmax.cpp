@@ -1,7 +1,7 @@
 //===- LutSoftmax.cpp - softmax on the look-up-table unit -----------------===//
 
 #include "kite/Numerics/LutSoftmax.h"
-#include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Search/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Numerics/IntQuant.h"

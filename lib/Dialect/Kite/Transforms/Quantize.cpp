@@ -1,6 +1,6 @@
 //===- Quantize.cpp - post-training integer quantization ------------------===//
 
-#include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Search/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/DataMovement.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Numerics/IntQuant.h"

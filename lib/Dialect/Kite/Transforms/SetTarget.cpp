@@ -1,6 +1,6 @@
 //===- SetTarget.cpp - attach #kite.target to the module ------------------===//
 
-#include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Search/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Target/KnownTargets.h"
 #include "kite/Target/TargetJson.h"

@@ -2,10 +2,10 @@
 
 #include "TasdRewrite.h"
 #include "kite/Conversion/Passes.h"
-#include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Search/Calibration.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
-#include "kite/Dialect/Kite/Transforms/Progress.h"
-#include "kite/Dialect/Kite/Transforms/Reference.h"
+#include "kite/Dialect/Kite/Search/Progress.h"
+#include "kite/Dialect/Kite/Search/Reference.h"
 #include "kite/Dialect/KiteIsa/Transforms/Passes.h"
 #include "kite/Runtime/Simulator.h"
 #include "kite/Target/Kbin.h"

@@ -1,7 +1,7 @@
 //===- Reference.cpp - what the searches score against ------------------===//
 
-#include "kite/Dialect/Kite/Transforms/Reference.h"
-#include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Search/Reference.h"
+#include "kite/Dialect/Kite/Search/Calibration.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/FormatVariadic.h"

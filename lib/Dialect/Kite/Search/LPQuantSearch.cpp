@@ -1,12 +1,12 @@
 //===- LPQuantSearch.cpp - LPQ: search each layer's LP formats ------------===//
 
-#include "LPRewrite.h"
-#include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "../Transforms/LPRewrite.h"
+#include "kite/Dialect/Kite/Search/Calibration.h"
+#include "kite/Dialect/Kite/Search/PrefixCache.h"
+#include "kite/Dialect/Kite/Search/Progress.h"
+#include "kite/Dialect/Kite/Search/Reference.h"
 #include "kite/Dialect/Kite/Transforms/DataMovement.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
-#include "kite/Dialect/Kite/Transforms/PrefixCache.h"
-#include "kite/Dialect/Kite/Transforms/Progress.h"
-#include "kite/Dialect/Kite/Transforms/Reference.h"
 #include "kite/Numerics/Contrastive.h"
 #include "kite/Numerics/Genetic.h"
 #include "kite/Target/Kbin.h"

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef KITE_DIALECT_KITE_TRANSFORMS_PREFIXCACHE_H
-#define KITE_DIALECT_KITE_TRANSFORMS_PREFIXCACHE_H
+#ifndef KITE_DIALECT_KITE_SEARCH_PREFIXCACHE_H
+#define KITE_DIALECT_KITE_SEARCH_PREFIXCACHE_H
 
 #include "kite/Interpreter/BlockRun.h"
 
@@ -65,4 +65,4 @@ private:
 
 } // namespace kite
 
-#endif // KITE_DIALECT_KITE_TRANSFORMS_PREFIXCACHE_H
+#endif // KITE_DIALECT_KITE_SEARCH_PREFIXCACHE_H

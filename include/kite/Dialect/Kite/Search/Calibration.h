@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef KITE_DIALECT_KITE_TRANSFORMS_CALIBRATION_H
-#define KITE_DIALECT_KITE_TRANSFORMS_CALIBRATION_H
+#ifndef KITE_DIALECT_KITE_SEARCH_CALIBRATION_H
+#define KITE_DIALECT_KITE_SEARCH_CALIBRATION_H
 
 #include "kite/Interpreter/Interpreter.h"
 
@@ -65,4 +65,4 @@ double relativeSquaredError(llvm::ArrayRef<float> out,
 
 } // namespace kite
 
-#endif // KITE_DIALECT_KITE_TRANSFORMS_CALIBRATION_H
+#endif // KITE_DIALECT_KITE_SEARCH_CALIBRATION_H

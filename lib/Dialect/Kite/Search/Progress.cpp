@@ -1,6 +1,6 @@
 //===- Progress.cpp - one progress line per step of a search --------------===//
 
-#include "kite/Dialect/Kite/Transforms/Progress.h"
+#include "kite/Dialect/Kite/Search/Progress.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef KITE_DIALECT_KITE_TRANSFORMS_PROGRESS_H
-#define KITE_DIALECT_KITE_TRANSFORMS_PROGRESS_H
+#ifndef KITE_DIALECT_KITE_SEARCH_PROGRESS_H
+#define KITE_DIALECT_KITE_SEARCH_PROGRESS_H
 
 #include "llvm/ADT/Twine.h"
 
@@ -40,4 +40,4 @@ private:
 
 } // namespace kite
 
-#endif // KITE_DIALECT_KITE_TRANSFORMS_PROGRESS_H
+#endif // KITE_DIALECT_KITE_SEARCH_PROGRESS_H

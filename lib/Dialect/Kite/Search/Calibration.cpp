@@ -1,6 +1,6 @@
 //===- Calibration.cpp - run a module on calibration data -----------------===//
 
-#include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Search/Calibration.h"
 
 #include "kite/TensorIO/Npy.h"
 

@@ -1,6 +1,6 @@
 //===- PrefixCache.cpp - re-run a model variant from its first change -----===//
 
-#include "kite/Dialect/Kite/Transforms/PrefixCache.h"
+#include "kite/Dialect/Kite/Search/PrefixCache.h"
 
 using namespace mlir;
 using namespace kite;

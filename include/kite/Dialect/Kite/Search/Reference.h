@@ -6,10 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef KITE_DIALECT_KITE_TRANSFORMS_REFERENCE_H
-#define KITE_DIALECT_KITE_TRANSFORMS_REFERENCE_H
+#ifndef KITE_DIALECT_KITE_SEARCH_REFERENCE_H
+#define KITE_DIALECT_KITE_SEARCH_REFERENCE_H
 
-#include "kite/Dialect/Kite/Transforms/Calibration.h"
+#include "kite/Dialect/Kite/Search/Calibration.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/TensorIO/Npy.h"
 
@@ -150,4 +150,4 @@ struct Reference {
 
 } // namespace kite
 
-#endif // KITE_DIALECT_KITE_TRANSFORMS_REFERENCE_H
+#endif // KITE_DIALECT_KITE_SEARCH_REFERENCE_H
