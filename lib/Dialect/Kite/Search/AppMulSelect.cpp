@@ -297,11 +297,16 @@ FailureOr<std::optional<Choice>> AppMulSelectPass::screenPick(Choice pick,
 /// one model run each, predicted decreases first (largest saving first),
 /// then by least predicted increase per pJ saved; a move is kept if the
 /// limits still hold. A failed move rules out the layer's candidates
-/// predicted to hurt at least as much. At most `improve-runs` runs, each
-/// from the prefix state of the layer it changes.
+/// predicted to hurt at least as much (ruling out those with more output
+/// noise too saved runs but, on the ResNet, moves that would have been
+/// kept: 41.3 % instead of 42.7 % in 18 runs). At most `improve-runs`
+/// runs, each from the prefix state of the layer it changes.
 FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
   std::set<std::pair<size_t, size_t>> tried;
-  std::vector<SmallVector<double>> failedEstimates(layers.size());
+  std::vector<SmallVector<const Candidate *>> rejected(layers.size());
+  // A run costs the same whatever a move saves: moves worth less than
+  // 0.1 % of the exact multipliers' energy are not tried.
+  double smallest = 1e-3 * energyOf(Choice(layers.size(), 0));
   for (unsigned run = 0; run < improveRuns; ++run) {
     std::optional<std::pair<size_t, size_t>> move;
     double bestKey = INFINITY;
@@ -309,9 +314,10 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
       const Candidate &now = cands[chosen[l]];
       for (auto [c, cand] : llvm::enumerate(cands)) {
         double saved = now.energyPj - cand.energyPj;
-        if (saved <= 0 || tried.count({l, c}) ||
-            llvm::any_of(failedEstimates[l],
-                         [&](double e) { return cand.estimate >= e; }))
+        if (saved < smallest || tried.count({l, c}) ||
+            llvm::any_of(rejected[l], [&](const Candidate *f) {
+              return cand.estimate >= f->estimate;
+            }))
           continue;
         double change = cand.estimate - now.estimate;
         double key = change <= 0 ? -saved : change / saved;
@@ -339,7 +345,7 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
     if (ok)
       chosen = std::move(next);
     else
-      failedEstimates[l].push_back(candidates[l][c].estimate);
+      rejected[l].push_back(&candidates[l][c]);
   }
   return chosen;
 }
