@@ -129,6 +129,13 @@ static cl::opt<bool> appmulScreen(
              "measured loss change in place of the Taylor estimate (catches "
              "estimates that miss by orders of magnitude; more model runs)"),
     cl::cat(category));
+static cl::opt<unsigned> appmulImproveRuns(
+    "appmul-improve-runs",
+    cl::desc("After FAMES's knapsack, at most this many model runs that each "
+             "try one layer on a cheaper multiplier and keep it if the "
+             "--appmul limits hold on the calibration data (0: none; more "
+             "runs save more energy and fit the calibration data closer)"),
+    cl::init(18), cl::value_desc("runs"), cl::cat(category));
 static cl::opt<std::string>
     layerBits("layer-bits",
               cl::desc("Per-layer integer widths, comma-separated, one per "
@@ -282,7 +289,7 @@ int checkPairs() {
     for (const cl::Option *o : std::initializer_list<const cl::Option *>{
              &lp, &appmul, &tasd, &tasdActivations, &layerBits,
              &weightBitBudget, &bits, &lpFallback, &appmulLossBudget,
-             &appmulScreen, &tasdGeluThreshold})
+             &appmulScreen, &appmulImproveRuns, &tasdGeluThreshold})
       if (chooser->getNumOccurrences() && o->getNumOccurrences())
         return fail("--" + chooser->ArgStr + " and --" + o->ArgStr +
                     " do not combine: " +
@@ -303,8 +310,10 @@ int checkOptions() {
   if (evalPath.empty() && !labelsPath.empty())
     return fail("--labels needs --eval");
   if (!appmul.getNumOccurrences() &&
-      (appmulScreen || appmulLossBudget.getNumOccurrences()))
-    return fail("--appmul-screen and --appmul-loss-budget need --appmul");
+      (appmulScreen || appmulLossBudget.getNumOccurrences() ||
+       appmulImproveRuns.getNumOccurrences()))
+    return fail("--appmul-screen, --appmul-loss-budget and "
+                "--appmul-improve-runs need --appmul");
   if (batchSize < 1)
     return fail("--batch-size must be >= 1");
   if (calibrationMethod != "mse" && calibrationMethod != "percentile" &&
@@ -423,6 +432,7 @@ int requestPasses(RequestedPasses &r, ModuleOp floatModule) {
     r.select->maxDrop = 0.01;
     r.select->lossBudget = appmulLossBudget;
     r.select->screen = appmulScreen;
+    r.select->improveRuns = appmulImproveRuns;
     if ((!appmul.empty() &&
          llvm::StringRef(appmul).getAsDouble(r.select->maxDrop)) ||
         !(r.select->maxDrop >= 0 && r.select->maxDrop <= 1))
