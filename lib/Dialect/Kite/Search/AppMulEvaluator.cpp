@@ -84,16 +84,10 @@ FailureOr<Score> Evaluator::score(const std::vector<size_t> &choice) {
       out = interpreter.run(f, args);
     } else {
       interp::BlockRun::Values values;
-      size_t start = 0, firstNew = 0;
-      bool restored = false;
-      for (size_t k = cuts.size(); k-- > 0 && !restored;)
-        if (auto state = cache.find(keyOf(batch, k))) {
-          PrefixCache::restore(*run, *state, values);
-          start = cuts[k];
-          firstNew = k + 1;
-          restored = true;
-        }
-      if (!restored)
+      size_t firstNew = cache.resume(
+          *run, cuts.size(), [&](size_t k) { return keyOf(batch, k); }, values);
+      size_t start = firstNew ? cuts[firstNew - 1] : 0;
+      if (!firstNew)
         for (auto [arg, t] : llvm::zip(run->body().getArguments(), args))
           values[arg] = std::move(t);
       out = run->run(interpreter, start, values, cuts,

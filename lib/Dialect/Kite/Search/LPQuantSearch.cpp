@@ -163,17 +163,15 @@ struct LPQuantSearchPass
       bool full = info.fresh == batch;
       std::vector<double> contrast(numLayers, 0);
       DenseMap<Value, interp::Tensor> values;
-      size_t start = 0, firstNewCut = 0;
-      bool restored = false;
-      for (size_t k = cuts.size(); k-- > 0 && !restored;)
-        if (auto state = cache->find(cutKey(g, cutLayer[k], b, layers))) {
-          PrefixCache::restore(run, *state, values);
-          contrast = state->extras;
-          start = cuts[k];
-          firstNewCut = k + 1;
-          restored = true;
-        }
-      if (!restored)
+      size_t firstNewCut =
+          cuts.empty()
+              ? 0
+              : cache->resume(
+                    run, cuts.size(),
+                    [&](size_t k) { return cutKey(g, cutLayer[k], b, layers); },
+                    values, &contrast);
+      size_t start = firstNewCut ? cuts[firstNewCut - 1] : 0;
+      if (!firstNewCut)
         for (auto [arg, t] : llvm::zip(run.body().getArguments(), args))
           values[arg] = std::move(t);
       FailureOr<std::vector<interp::Tensor>> results = run.run(

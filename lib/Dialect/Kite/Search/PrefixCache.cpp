@@ -57,3 +57,17 @@ void PrefixCache::restore(const BlockRun &run, const State &state,
   for (const auto &[slot, tensor] : state.values)
     values[run.valueAt(slot)] = tensor;
 }
+
+size_t PrefixCache::resume(const BlockRun &run, size_t numCuts,
+                           function_ref<Key(size_t)> keyOf,
+                           DenseMap<Value, interp::Tensor> &values,
+                           std::vector<double> *extras) {
+  for (size_t k = numCuts; k-- > 0;)
+    if (std::shared_ptr<const State> state = find(keyOf(k))) {
+      restore(run, *state, values);
+      if (extras)
+        *extras = state->extras;
+      return k + 1;
+    }
+  return 0;
+}

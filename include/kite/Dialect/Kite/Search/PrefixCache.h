@@ -51,6 +51,15 @@ public:
   static void restore(const interp::BlockRun &run, const State &state,
                       llvm::DenseMap<mlir::Value, interp::Tensor> &values);
 
+  /// Restores into `values` the state of the deepest of `numCuts` cuts
+  /// whose key (`keyOf(k)` for cut k) is cached, and its extras into
+  /// `extras` if given. Returns the index of the first cut after it (the
+  /// first a run from there must save), or 0 if no cut's state is cached.
+  size_t resume(const interp::BlockRun &run, size_t numCuts,
+                llvm::function_ref<Key(size_t)> keyOf,
+                llvm::DenseMap<mlir::Value, interp::Tensor> &values,
+                std::vector<double> *extras = nullptr);
+
   uint64_t hits() const { return hitCount; }
   uint64_t lookups() const { return lookupCount; }
 
