@@ -307,6 +307,7 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
   // A run costs the same whatever a move saves: moves worth less than
   // 0.1 % of the exact multipliers' energy are not tried.
   double smallest = 1e-3 * energyOf(Choice(layers.size(), 0));
+  Progress progress("kite-appmul-select", "improvement move", improveRuns);
   for (unsigned run = 0; run < improveRuns; ++run) {
     std::optional<std::pair<size_t, size_t>> move;
     double bestKey = INFINITY;
@@ -335,13 +336,16 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
     if (failed(got))
       return failure();
     bool ok = withinLimits(*got);
-    if (report)
-      llvm::errs() << llvm::formatv(
-          "kite-appmul-select: improve layer {0}: {1} -> {2} saves {3:f1} "
-          "pJ; calibration {4} {5:f4}, loss {6:f4}: {7}\n",
-          l, candidates[l][chosen[l]].name, candidates[l][c].name,
-          candidates[l][chosen[l]].energyPj - candidates[l][c].energyPj,
-          y.metric(), got->accuracy, got->loss, ok ? "kept" : "undone");
+    // On a large model each move runs for seconds: a line per move,
+    // report or not, as the GA prints its generations.
+    progress.step(
+        run + 1,
+        llvm::formatv(
+            "layer {0}: {1} -> {2} saves {3:f1} pJ; calibration "
+            "{4} {5:f4}, loss {6:f4}: {7}",
+            l, candidates[l][chosen[l]].name, candidates[l][c].name,
+            candidates[l][chosen[l]].energyPj - candidates[l][c].energyPj,
+            y.metric(), got->accuracy, got->loss, ok ? "kept" : "undone"));
     if (ok)
       chosen = std::move(next);
     else
