@@ -298,9 +298,10 @@ FailureOr<std::optional<Choice>> AppMulSelectPass::screenPick(Choice pick,
 /// then by least predicted increase per pJ saved; a move is kept if the
 /// limits still hold. A failed move rules out the layer's candidates
 /// predicted to hurt at least as much (ruling out those with more output
-/// noise too saved runs but, on the ResNet, moves that would have been
-/// kept: 41.3 % instead of 42.7 % in 18 runs). At most `improve-runs`
-/// runs, each from the prefix state of the layer it changes.
+/// noise too saved runs but, on the ResNet with refine=0, also moves that
+/// would have been kept: 41.3 % instead of 42.7 % in 18 runs). At most
+/// `improve-runs` runs, each from the prefix state of the layer it
+/// changes.
 FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
   std::set<std::pair<size_t, size_t>> tried;
   std::vector<SmallVector<const Candidate *>> rejected(layers.size());
