@@ -301,10 +301,13 @@ FailureOr<std::optional<Choice>> AppMulSelectPass::screenPick(Choice pick,
 /// noise too saved runs but, on the ResNet with refine=0, also moves that
 /// would have been kept: 41.3 % instead of 42.7 % in 18 runs). At most
 /// `improve-runs` runs, each from the prefix state of the layer it
-/// changes.
+/// changes. When no single move is left, a rejected move is tried again
+/// traded against one other layer's move back towards exact (on the 3-bit
+/// digits MLP: 36.6 % -> 39.6 %, the full GA's energy).
 FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
   std::set<std::pair<size_t, size_t>> tried;
   std::vector<SmallVector<const Candidate *>> rejected(layers.size());
+  std::set<std::tuple<size_t, size_t, size_t, size_t>> tradesTried;
   // A run costs the same whatever a move saves: moves worth less than
   // 0.1 % of the exact multipliers' energy are not tried.
   double smallest = 1e-3 * energyOf(Choice(layers.size(), 0));
@@ -327,29 +330,63 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
           bestKey = key, move = std::make_pair(l, c);
       }
     }
-    if (!move)
-      break;
-    auto [l, c] = *move;
-    tried.insert(*move);
     Choice next = chosen;
-    next[l] = c;
+    size_t l = 0, c = 0;
+    if (move) {
+      std::tie(l, c) = *move;
+      tried.insert(*move);
+      next[l] = c;
+    } else {
+      // Single moves are exhausted: trade a rejected move for one layer
+      // back towards exact (a lower estimate) where that costs less than
+      // the move saves, largest net saving first.
+      std::optional<std::tuple<size_t, size_t, size_t, size_t>> trade;
+      double best = smallest;
+      for (auto [r, rej] : llvm::enumerate(rejected))
+        for (const Candidate *down : rej) {
+          size_t dc = size_t(down - candidates[r].data());
+          double saved = candidates[r][chosen[r]].energyPj - down->energyPj;
+          for (auto [j, cands] : llvm::enumerate(candidates)) {
+            if (j == r)
+              continue;
+            const Candidate &now = cands[chosen[j]];
+            for (auto [u, up] : llvm::enumerate(cands)) {
+              double net = saved - (up.energyPj - now.energyPj);
+              if (up.energyPj <= now.energyPj || up.estimate >= now.estimate ||
+                  net <= best || tradesTried.count({r, dc, j, u}))
+                continue;
+              best = net, trade = std::make_tuple(r, dc, j, u);
+            }
+          }
+        }
+      if (!trade)
+        break;
+      auto [r, dc, j, u] = *trade;
+      tradesTried.insert(*trade);
+      next[r] = dc;
+      next[j] = u;
+    }
     FailureOr<Score> got = eval->score(next);
     if (failed(got))
       return failure();
     bool ok = withinLimits(*got);
     // On a large model each move runs for seconds: a line per move,
     // report or not, as the GA prints its generations.
-    progress.step(
-        run + 1,
-        llvm::formatv(
-            "layer {0}: {1} -> {2} saves {3:f1} pJ; calibration "
-            "{4} {5:f4}, loss {6:f4}: {7}",
-            l, candidates[l][chosen[l]].name, candidates[l][c].name,
-            candidates[l][chosen[l]].energyPj - candidates[l][c].energyPj,
-            y.metric(), got->accuracy, got->loss, ok ? "kept" : "undone"));
+    std::string what;
+    for (size_t j = 0; j < next.size(); ++j)
+      if (next[j] != chosen[j])
+        what += llvm::formatv(
+            "{0}layer {1}: {2} -> {3}", what.empty() ? "" : " with ", j,
+            candidates[j][chosen[j]].name, candidates[j][next[j]].name);
+    progress.step(run + 1,
+                  llvm::formatv("{0} saves {1:f1} pJ; calibration {2} "
+                                "{3:f4}, loss {4:f4}: {5}",
+                                what, energyOf(chosen) - energyOf(next),
+                                y.metric(), got->accuracy, got->loss,
+                                ok ? "kept" : "undone"));
     if (ok)
       chosen = std::move(next);
-    else
+    else if (move)
       rejected[l].push_back(&candidates[l][c]);
   }
   return chosen;
