@@ -10,9 +10,9 @@
 #ifndef KITE_TOOLS_KITEC_KITEC_H
 #define KITE_TOOLS_KITEC_KITEC_H
 
+#include "kite/Dialect/Kite/Search/Reference.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Dialect/Kite/Transforms/Plan.h"
-#include "kite/Dialect/Kite/Search/Reference.h"
 #include "kite/Pipelines/Pipelines.h"
 #include "kite/Runtime/Simulator.h"
 #include "kite/TensorIO/Npy.h"
