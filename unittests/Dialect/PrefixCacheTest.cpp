@@ -106,3 +106,44 @@ TEST_F(PrefixCacheTest, EvictsTheLeastRecentlyUsed) {
   EXPECT_EQ(cache.lookups(), 5u);
   EXPECT_FALSE(PrefixCache(0).enabled());
 }
+
+// resume restores the deepest cut whose key is kept, with its extras, and
+// says which cut a run from there must save first; 0 when none is kept.
+TEST_F(PrefixCacheTest, ResumesFromTheDeepestKeptCut) {
+  interp::BlockRun run(func.getBody().front());
+  std::vector<size_t> cuts = {3, 5};
+  PrefixCache cache(size_t(1) << 20);
+  auto keyOf = [](size_t k) { return PrefixCache::Key{7, uint32_t(k)}; };
+  llvm::DenseMap<Value, interp::Tensor> values;
+  values[run.body().getArgument(0)] = input();
+  auto whole = run.run(
+      interp, 0, values, cuts,
+      [&](size_t k, llvm::DenseMap<Value, interp::Tensor> &live) {
+        if (k == 0) // only the first cut is kept
+          cache.insert(keyOf(k), PrefixCache::snapshot(run, live, {1.5}));
+      },
+      [](Operation *, llvm::DenseMap<Value, interp::Tensor> &) {});
+  ASSERT_TRUE(succeeded(whole));
+
+  llvm::DenseMap<Value, interp::Tensor> resumed;
+  std::vector<double> extras;
+  size_t firstNew = cache.resume(run, cuts.size(), keyOf, resumed, &extras);
+  ASSERT_EQ(firstNew, 1u);
+  EXPECT_EQ(extras, std::vector<double>{1.5});
+  auto out = run.run(
+      interp, cuts[firstNew - 1], resumed, cuts,
+      [](size_t, llvm::DenseMap<Value, interp::Tensor> &) {},
+      [](Operation *, llvm::DenseMap<Value, interp::Tensor> &) {});
+  ASSERT_TRUE(succeeded(out));
+  EXPECT_EQ(out->front().f, whole->front().f);
+
+  llvm::DenseMap<Value, interp::Tensor> none;
+  EXPECT_EQ(cache.resume(
+                run, cuts.size(),
+                [](size_t k) {
+                  return PrefixCache::Key{8, uint32_t(k)};
+                },
+                none),
+            0u);
+  EXPECT_TRUE(none.empty());
+}
