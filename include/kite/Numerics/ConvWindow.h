@@ -66,8 +66,8 @@ struct ConvWindow {
       for (int64_t ch = 0; ch < channels; ++ch)
         for (int64_t ky = 0; ky < kh; ++ky) {
           T *first = patches + y * ow * ck + (ch * kh + ky) * kw;
-          int64_t iy = y * strideY + ky * dilY - padTop;
-          if (iy < 0 || iy >= ih) {
+          int64_t iy = sourceRow(y, ky);
+          if (iy < 0) {
             for (int64_t x = 0; x < ow; ++x)
               std::fill_n(first + x * ck, kw, T());
             continue;

@@ -306,13 +306,14 @@ FailureOr<std::optional<Choice>> AppMulSelectPass::screenPick(Choice pick,
 /// digits MLP: 36.6 % -> 39.6 %, the full GA's energy).
 FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
   std::set<std::pair<size_t, size_t>> tried;
-  std::vector<SmallVector<const Candidate *>> rejected(layers.size());
   std::set<std::tuple<size_t, size_t, size_t, size_t>> tradesTried;
+  // Per layer, the candidates whose move failed.
+  std::vector<SmallVector<size_t>> rejected(layers.size());
   // A run costs the same whatever a move saves: moves worth less than
   // 0.1 % of the exact multipliers' energy are not tried.
   double smallest = 1e-3 * energyOf(Choice(layers.size(), 0));
-  Progress progress("kite-appmul-select", "improvement move", improveRuns);
-  for (unsigned run = 0; run < improveRuns; ++run) {
+
+  auto singleMove = [&]() -> std::optional<std::pair<size_t, size_t>> {
     std::optional<std::pair<size_t, size_t>> move;
     double bestKey = INFINITY;
     for (auto [l, cands] : llvm::enumerate(candidates)) {
@@ -320,8 +321,8 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
       for (auto [c, cand] : llvm::enumerate(cands)) {
         double saved = now.energyPj - cand.energyPj;
         if (saved < smallest || tried.count({l, c}) ||
-            llvm::any_of(rejected[l], [&](const Candidate *f) {
-              return cand.estimate >= f->estimate;
+            llvm::any_of(rejected[l], [&](size_t f) {
+              return cand.estimate >= cands[f].estimate;
             }))
           continue;
         double change = cand.estimate - now.estimate;
@@ -330,41 +331,50 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
           bestKey = key, move = std::make_pair(l, c);
       }
     }
-    Choice next = chosen;
-    size_t l = 0, c = 0;
-    if (move) {
-      std::tie(l, c) = *move;
-      tried.insert(*move);
-      next[l] = c;
-    } else {
-      // Single moves are exhausted: trade a rejected move for one layer
-      // back towards exact (a lower estimate) where that costs less than
-      // the move saves, largest net saving first.
-      std::optional<std::tuple<size_t, size_t, size_t, size_t>> trade;
-      double best = smallest;
-      for (auto [r, rej] : llvm::enumerate(rejected))
-        for (const Candidate *down : rej) {
-          size_t dc = size_t(down - candidates[r].data());
-          double saved = candidates[r][chosen[r]].energyPj - down->energyPj;
-          for (auto [j, cands] : llvm::enumerate(candidates)) {
-            if (j == r)
+    return move;
+  };
+  // A rejected move (layer r to dc) with one other layer j back towards
+  // exact (to u: dearer, with a lower estimate) where that costs less
+  // than the move saves, largest net saving first.
+  auto trade =
+      [&]() -> std::optional<std::tuple<size_t, size_t, size_t, size_t>> {
+    std::optional<std::tuple<size_t, size_t, size_t, size_t>> best;
+    double bestNet = smallest;
+    for (auto [r, rej] : llvm::enumerate(rejected))
+      for (size_t dc : rej) {
+        double saved =
+            candidates[r][chosen[r]].energyPj - candidates[r][dc].energyPj;
+        for (auto [j, cands] : llvm::enumerate(candidates)) {
+          if (j == r)
+            continue;
+          const Candidate &now = cands[chosen[j]];
+          for (auto [u, up] : llvm::enumerate(cands)) {
+            double net = saved - (up.energyPj - now.energyPj);
+            if (up.energyPj <= now.energyPj || up.estimate >= now.estimate ||
+                net <= bestNet || tradesTried.count({r, dc, j, u}))
               continue;
-            const Candidate &now = cands[chosen[j]];
-            for (auto [u, up] : llvm::enumerate(cands)) {
-              double net = saved - (up.energyPj - now.energyPj);
-              if (up.energyPj <= now.energyPj || up.estimate >= now.estimate ||
-                  net <= best || tradesTried.count({r, dc, j, u}))
-                continue;
-              best = net, trade = std::make_tuple(r, dc, j, u);
-            }
+            bestNet = net, best = std::make_tuple(r, dc, j, u);
           }
         }
-      if (!trade)
-        break;
-      auto [r, dc, j, u] = *trade;
-      tradesTried.insert(*trade);
+      }
+    return best;
+  };
+
+  Progress progress("kite-appmul-select", "improvement move", improveRuns);
+  for (unsigned run = 0; run < improveRuns; ++run) {
+    Choice next = chosen;
+    std::optional<std::pair<size_t, size_t>> move = singleMove();
+    if (move) {
+      tried.insert(*move);
+      next[move->first] = move->second;
+    } else if (auto t = trade()) {
+      // Single moves are exhausted.
+      tradesTried.insert(*t);
+      auto [r, dc, j, u] = *t;
       next[r] = dc;
       next[j] = u;
+    } else {
+      break;
     }
     FailureOr<Score> got = eval->score(next);
     if (failed(got))
@@ -387,7 +397,7 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
     if (ok)
       chosen = std::move(next);
     else if (move)
-      rejected[l].push_back(&candidates[l][c]);
+      rejected[move->first].push_back(move->second);
   }
   return chosen;
 }
