@@ -118,10 +118,12 @@ def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
     series that keep the bound (reference interpreter), the one with the
     lowest `objective`:
 
-    * `edp` (default): the model's energy-delay product per run from the
-      cost model — the candidate is lowered with `convert-kite-to-kite-isa`
-      and run once in the simulator (its cycles and energy do not depend on
-      the data), so N:M index bytes, tiling and the fused drain count;
+    * `edp` (default): the model's energy-delay product per run from
+      `cost-model`: `simulator` (default) lowers the candidate with
+      `convert-kite-to-kite-isa` and runs it once in the simulator (its
+      cycles and energy do not depend on the data), so N:M index bytes,
+      tiling and the fused drain count; `mac-table` prices the MAC layers
+      only, from the target's energy per MAC, without lowering;
     * `macs`: the layer's effective MACs (MACs x the sum of N/M).
 
     A menu entry `A<series>` (e.g. `A4:8`, `A2:4+1:8`) is TASD-A instead:
@@ -155,7 +157,11 @@ def KiteTasder : Pass<"kite-tasder", "::mlir::ModuleOp"> {
     Option<"minAccuracy", "min-accuracy", "double", /*default=*/"0.99",
            "Lowest allowed calibration top-1, relative to the original">,
     Option<"objective", "objective", "std::string", /*default=*/"\"edp\"",
-           "What the choice minimises: edp (simulated) or macs">,
+           "What the choice minimises: edp (from cost-model) or macs">,
+    Option<"costModel", "cost-model", "std::string",
+           /*default=*/"\"simulator\"",
+           "How objective=edp prices a candidate: simulator (the whole "
+           "lowered model) or mac-table (MAC layers, the target's table)">,
     Option<"geluThreshold_", "gelu-threshold", "double", /*default=*/"0.0",
            "A<N:M> entries also select GELU outputs, magnitudes below this "
            "(real units) as zero (kite-tasd-activations)">,

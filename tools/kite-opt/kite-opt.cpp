@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kite/Conversion/Passes.h"
+#include "kite/CostModel/SimulatorCostModel.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Dialect/KiteIsa/Transforms/Passes.h"
 #include "kite/Pipelines/Pipelines.h"
@@ -26,6 +27,7 @@ int main(int argc, char **argv) {
   kite::registerKiteDialects(registry);
   mlir::registerTransformsPasses(); // canonicalize, cse, inline, ...
   kite::registerKitePasses();
+  kite::registerSimulatorCostModel();
   kite::registerKiteConversionPasses();
   kite::kiteisa::registerKiteIsaPasses();
   kite::registerKitePipelines();

@@ -14,6 +14,7 @@
 
 #include "kite/Conversion/ImportOnnx/ImportOnnx.h"
 #include "kite/Conversion/Passes.h"
+#include "kite/CostModel/SimulatorCostModel.h"
 #include "kite/Dialect/Kite/IR/Kite.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
 #include "kite/Pipelines/Pipelines.h"
@@ -563,6 +564,7 @@ int parseLpBudget(double &lpBudget) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   kite::keepFreedMemory();
+  kite::registerSimulatorCostModel();
   registerPassManagerCLOptions();
   registerMLIRContextCLOptions();
   registerAsmPrinterCLOptions();

@@ -1,21 +1,17 @@
 //===- Tasd.cpp - TASD-W: weights as a series of N:M terms ----------------===//
 
 #include "TasdRewrite.h"
-#include "kite/Conversion/Passes.h"
 #include "kite/Dialect/Kite/Search/Calibration.h"
+#include "kite/Dialect/Kite/Search/CostModel.h"
 #include "kite/Dialect/Kite/Search/Progress.h"
 #include "kite/Dialect/Kite/Search/Reference.h"
 #include "kite/Dialect/Kite/Transforms/Passes.h"
-#include "kite/Dialect/KiteIsa/Transforms/Passes.h"
-#include "kite/Runtime/Simulator.h"
-#include "kite/Target/Kbin.h"
 #include "kite/TensorIO/Npy.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Threading.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/Sequence.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -212,28 +208,14 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     return total ? score / double(total) : 0.0;
   }
 
-  /// Energy-delay product of one run of `module` in the simulator. Its
-  /// cycles and energy do not depend on the data, so zeros will do.
-  FailureOr<double> simulatedEdp(ModuleOp module) {
-    OwningOpRef<ModuleOp> copy = module.clone();
-    PassManager pm(module.getContext());
-    ConvertKiteToKiteIsaOptions lowering;
-    lowering.entry = entry;
-    pm.addPass(createConvertKiteToKiteIsa(lowering));
-    pm.addNestedPass<kiteisa::ProgramOp>(kiteisa::createKiteIsaScheduleDma());
-    if (failed(pm.run(*copy)))
+  /// Prices objective=edp's candidates (set when that is the objective).
+  std::shared_ptr<CostModel> cost;
+
+  FailureOr<double> edpOf(ModuleOp module) {
+    FailureOr<ModelCost> c = cost->measure(module, entry);
+    if (failed(c))
       return failure();
-    FailureOr<rt::Program> program = programFromModule(*copy);
-    if (failed(program))
-      return failure();
-    std::vector<std::vector<uint8_t>> inputs, outputs;
-    for (const rt::IoDesc &d : program->inputs)
-      inputs.emplace_back(size_t(d.bytes()), 0);
-    rt::Simulator sim(*program);
-    std::string error;
-    if (!sim.run(inputs, outputs, error))
-      return module.emitError() << "kite-tasder: " << error;
-    return sim.stats().edpJs(program->target);
+    return c->edpJs();
   }
 
   /// A layer's series, what it costs and the score it keeps.
@@ -270,7 +252,7 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       if (*acc < bound)
         return success();
       FailureOr<double> cost =
-          byEdp ? simulatedEdp(*model) : FailureOr<double>(density(*tried[i]));
+          byEdp ? edpOf(*model) : FailureOr<double>(density(*tried[i]));
       if (failed(cost))
         return failure();
       scores[i] = Pick{*tried[i], *cost, *acc};
@@ -365,10 +347,20 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       return signalPassFailure();
     }
     bool byEdp = objective == "edp";
+    if (byEdp && !(cost = createCostModel(costModel))) {
+      module.emitError() << "kite-tasder: no cost model '" << costModel
+                         << "' in this tool (there are: " << costModelNames()
+                         << ")";
+      return signalPassFailure();
+    }
+    if (!byEdp && costModel != "simulator") {
+      module.emitError() << "kite-tasder: cost-model prices objective=edp; "
+                            "objective=macs counts MACs";
+      return signalPassFailure();
+    }
     SmallVector<Series> choice(layers.size());
     double last = *original, edp = 0;
-    FailureOr<double> denseEdp =
-        byEdp ? simulatedEdp(module) : FailureOr<double>(0.0);
+    FailureOr<double> denseEdp = byEdp ? edpOf(module) : FailureOr<double>(0.0);
     if (failed(denseEdp))
       return signalPassFailure();
     edp = *denseEdp;
@@ -406,9 +398,11 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
         y.metric());
     if (byEdp)
       llvm::errs() << llvm::formatv(
-          "kite-tasder: simulated EDP per run {0:e3} J*s (dense {1:e3}, "
+          "kite-tasder: {3} EDP per run {0:e3} J*s (dense {1:e3}, "
           "{2:f1} % lower)\n",
-          edp, *denseEdp, 100 * (1 - edp / *denseEdp));
+          edp, *denseEdp, 100 * (1 - edp / *denseEdp),
+          costModel == "simulator" ? StringRef("simulated")
+                                   : StringRef(costModel));
   }
 };
 } // namespace
