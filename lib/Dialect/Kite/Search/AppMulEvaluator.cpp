@@ -28,11 +28,11 @@ std::string LossAndAccuracy::add(const interp::Tensor &logits,
 }
 
 Evaluator::Evaluator(ModuleOp module, const Reference &y, StringRef pass,
-                     StringRef calibration, StringRef entry, int64_t samples,
-                     std::vector<Operation *> ops,
+                     const CalibrationData &calibration, StringRef entry,
+                     int64_t samples, std::vector<Operation *> ops,
                      std::vector<std::vector<std::string>> names,
                      size_t cacheBytes)
-    : module(module), y(y), pass(pass.str()), calibration(calibration.str()),
+    : module(module), y(y), pass(pass.str()), calibration(calibration),
       entry(entry.str()), samples(samples), ops(std::move(ops)),
       names(std::move(names)), cache(cacheBytes) {}
 

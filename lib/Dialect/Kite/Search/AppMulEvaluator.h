@@ -50,8 +50,8 @@ public:
   /// for assignment c of layer l; keeps up to `cacheBytes` of prefix
   /// states. Errors name `pass`.
   Evaluator(mlir::ModuleOp module, const Reference &y, llvm::StringRef pass,
-            llvm::StringRef calibration, llvm::StringRef entry, int64_t samples,
-            std::vector<mlir::Operation *> ops,
+            const CalibrationData &calibration, llvm::StringRef entry,
+            int64_t samples, std::vector<mlir::Operation *> ops,
             std::vector<std::vector<std::string>> names, size_t cacheBytes);
 
   /// The score of `choice` (a candidate index per layer): remembered, or
@@ -71,7 +71,9 @@ public:
 private:
   mlir::ModuleOp module;
   const Reference &y;
-  std::string pass, calibration, entry;
+  std::string pass;
+  const CalibrationData &calibration;
+  std::string entry;
   int64_t samples;
   std::vector<mlir::Operation *> ops;
   std::vector<std::vector<std::string>> names;

@@ -39,6 +39,8 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
   AppMulSelectPass(const KiteAppMulSelectOptions &options, SearchInputs inputs)
       : KiteAppMulSelectBase(options), inputs(std::move(inputs)) {}
   SearchInputs inputs;
+  /// The inputs in `calibration` (set by runOnOperation).
+  const CalibrationData *calibrationData = nullptr;
 
   std::vector<LayerStats> layers;
   /// Per layer, every library multiplier defined for its widths ("exact"
@@ -105,7 +107,7 @@ LogicalResult AppMulSelectPass::gatherStatistics(ModuleOp module,
   LossAndAccuracy exactScore;
   int64_t runs = 0, rowsPerRun = 0;
   if (failed(forEachCalibrationBatch(
-          module, "kite-appmul-select", calibration, entry,
+          module, "kite-appmul-select", *calibrationData, entry,
           [&](func::FuncOp func, std::vector<interp::Tensor> &args,
               const CalibrationBatch &b) -> LogicalResult {
             rowsPerRun = y.shape[0];
@@ -507,6 +509,12 @@ void AppMulSelectPass::runOnOperation() {
   if (failed(loaded))
     return signalPassFailure();
   const Reference &y = *loaded;
+  FailureOr<const CalibrationData *> data =
+      getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
+                                           "kite-appmul-select");
+  if (failed(data))
+    return signalPassFailure();
+  calibrationData = *data;
   TargetAttr target = lookupTarget(module);
   if (!target)
     target = getDefaultTarget(&getContext());
@@ -544,7 +552,7 @@ void AppMulSelectPass::runOnOperation() {
       names.back().push_back(c.name);
   }
   eval = std::make_shared<Evaluator>(
-      module, y, "kite-appmul-select", calibration, entry, calibrationSize,
+      module, y, "kite-appmul-select", *calibrationData, entry, calibrationSize,
       std::move(ops), std::move(names), size_t(cacheMb) << 20);
   Choice allExact(layers.size(), 0); // exact is first
   if (method == "taylor") {

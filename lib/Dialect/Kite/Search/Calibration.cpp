@@ -21,23 +21,19 @@ static interp::Tensor batchOf(const tensorio::HostTensor &t,
   return r;
 }
 
-LogicalResult kite::forEachCalibrationBatch(
-    ModuleOp module, StringRef passName, StringRef path, StringRef entry,
-    function_ref<LogicalResult(func::FuncOp, std::vector<interp::Tensor> &,
-                               const CalibrationBatch &)>
-        run,
-    int64_t maxSamples) {
-  auto func = module.lookupSymbol<func::FuncOp>(entry);
-  if (!func)
-    return module.emitError() << passName << ": no function @" << entry
-                              << " to run the calibration data on";
-  std::vector<tensorio::HostTensor> inputs;
+FailureOr<const CalibrationData *>
+CalibrationFiles::load(MLIRContext *ctx, StringRef path, StringRef passName) {
+  std::unique_ptr<CalibrationData> &slot = files[path];
+  if (slot)
+    return slot.get();
+  auto data = std::make_unique<CalibrationData>();
+  data->path = path.str();
   std::string error;
-  if (!tensorio::readArrays(path.str(), inputs, &error))
-    return emitFileError(module.getContext(), path, error);
+  if (!tensorio::readArrays(data->path, data->arrays, &error))
+    return emitFileError(ctx, path, error);
   // One NaN would silently reset a range to its default, one inf stretch
   // it past every other value: neither calibrates anything.
-  for (auto [k, t] : llvm::enumerate(inputs)) {
+  for (auto [k, t] : llvm::enumerate(data->arrays)) {
     auto bad =
         llvm::find_if(t.floats, [](double v) { return !std::isfinite(v); });
     if (bad == t.floats.end())
@@ -47,8 +43,8 @@ LogicalResult kite::forEachCalibrationBatch(
         t.shape.empty() ? 1
                         : std::max<int64_t>(1, t.numElements() / t.shape[0]);
     std::string array =
-        inputs.size() > 1 ? llvm::formatv("array {0}, ", k).str() : "";
-    return emitFileError(module.getContext(), path,
+        data->arrays.size() > 1 ? llvm::formatv("array {0}, ", k).str() : "";
+    return emitFileError(ctx, path,
                          llvm::formatv("{0}: {1}sample {2} holds {3} (element "
                                        "{4}); calibration data must be "
                                        "finite",
@@ -59,6 +55,22 @@ LogicalResult kite::forEachCalibrationBatch(
                                        at % perSample)
                              .str());
   }
+  slot = std::move(data);
+  return slot.get();
+}
+
+LogicalResult kite::forEachCalibrationBatch(
+    ModuleOp module, StringRef passName, const CalibrationData &data,
+    StringRef entry,
+    function_ref<LogicalResult(func::FuncOp, std::vector<interp::Tensor> &,
+                               const CalibrationBatch &)>
+        run,
+    int64_t maxSamples) {
+  auto func = module.lookupSymbol<func::FuncOp>(entry);
+  if (!func)
+    return module.emitError() << passName << ": no function @" << entry
+                              << " to run the calibration data on";
+  const std::vector<tensorio::HostTensor> &inputs = data.arrays;
   auto argTypes = func.getFunctionType().getInputs();
   if (inputs.size() != argTypes.size())
     return module.emitError()
@@ -98,12 +110,13 @@ LogicalResult kite::forEachCalibrationBatch(
 }
 
 LogicalResult kite::runOnCalibrationData(
-    ModuleOp module, StringRef passName, StringRef path, StringRef entry,
+    ModuleOp module, StringRef passName, const CalibrationData &data,
+    StringRef entry,
     function_ref<void(DenseMap<Value, interp::Tensor> &)> visit,
     int64_t maxSamples) {
   interp::Interpreter interpreter;
   return forEachCalibrationBatch(
-      module, passName, path, entry,
+      module, passName, data, entry,
       [&](func::FuncOp func, std::vector<interp::Tensor> &args,
           const CalibrationBatch &) {
         DenseMap<Value, interp::Tensor> values;

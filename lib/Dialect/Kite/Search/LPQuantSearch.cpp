@@ -35,6 +35,8 @@ namespace {
 struct LPQuantSearchPass
     : kite::impl::KiteLPQuantSearchBase<LPQuantSearchPass> {
   using KiteLPQuantSearchBase::KiteLPQuantSearchBase;
+  /// The inputs in `calibration` (set by runOnOperation).
+  const CalibrationData *calibrationData = nullptr;
 
   /// Genes 2l and 2l + 1: layer l's activation and weight format, as
   /// indices into the candidates.
@@ -205,7 +207,7 @@ struct LPQuantSearchPass
       return success();
     };
     if (failed(forEachCalibrationBatch(*copy, "kite-lp-quant-search",
-                                       calibration, entry, runBatch,
+                                       *calibrationData, entry, runBatch,
                                        calibrationSize)))
       return failure();
     // Agreement as the other label-free searches score it: top-1 for
@@ -400,9 +402,15 @@ struct LPQuantSearchPass
     SmallVector<Operation *> macOps = floatMacOps(module);
     if (macOps.empty())
       return; // nothing to search
+    FailureOr<const CalibrationData *> data =
+        getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
+                                             "kite-lp-quant-search");
+    if (failed(data))
+      return signalPassFailure();
+    calibrationData = *data;
     std::vector<MacLayer> layers;
     interp::Tensor reference;
-    if (failed(observe(module, "kite-lp-quant-search", calibration, entry,
+    if (failed(observe(module, "kite-lp-quant-search", *calibrationData, entry,
                        macOps, &layers, &reference, calibrationSize)))
       return signalPassFailure();
     shareScalesOfSlices(macOps, layers);

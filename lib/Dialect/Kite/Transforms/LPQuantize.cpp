@@ -123,7 +123,7 @@ SmallVector<Operation *> floatMacOps(ModuleOp module) {
 /// (if given) gets the entry function's first result, all batches
 /// concatenated.
 LogicalResult observe(ModuleOp module, StringRef passName,
-                      StringRef calibration, StringRef entry,
+                      const CalibrationData &calibration, StringRef entry,
                       ArrayRef<Operation *> ops, std::vector<MacLayer> *layers,
                       interp::Tensor *output, int64_t maxSamples) {
   if (layers) {
@@ -351,7 +351,12 @@ struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
       formats.push_back({a, w});
     }
     std::vector<MacLayer> layers;
-    if (failed(observe(module, "kite-lp-quantize", calibration, entry, macOps,
+    FailureOr<const CalibrationData *> data =
+        getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
+                                             "kite-lp-quantize");
+    if (failed(data))
+      return signalPassFailure();
+    if (failed(observe(module, "kite-lp-quantize", **data, entry, macOps,
                        &layers, nullptr)))
       return signalPassFailure();
     shareScalesOfSlices(macOps, layers);

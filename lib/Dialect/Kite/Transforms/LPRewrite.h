@@ -10,6 +10,7 @@
 #ifndef KITE_LIB_DIALECT_KITE_TRANSFORMS_LPREWRITE_H
 #define KITE_LIB_DIALECT_KITE_TRANSFORMS_LPREWRITE_H
 
+#include "kite/Dialect/Kite/Search/Calibration.h"
 #include "kite/Interpreter/Interpreter.h"
 #include "kite/Numerics/LP.h"
 
@@ -53,7 +54,8 @@ llvm::SmallVector<mlir::Operation *> floatMacOps(mlir::ModuleOp module);
 /// (if given) gets the entry function's first result, all batches
 /// concatenated.
 mlir::LogicalResult observe(mlir::ModuleOp module, llvm::StringRef passName,
-                            llvm::StringRef calibration, llvm::StringRef entry,
+                            const CalibrationData &calibration,
+                            llvm::StringRef entry,
                             llvm::ArrayRef<mlir::Operation *> ops,
                             std::vector<MacLayer> *layers,
                             interp::Tensor *output, int64_t maxSamples = 0);

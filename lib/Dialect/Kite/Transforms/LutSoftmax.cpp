@@ -135,15 +135,21 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
         lutOps.push_back(op);
     DenseMap<Operation *, SoftmaxSamples> samples;
     // Without a softmax there is nothing to sample the model for.
-    if (!calibration.empty() && !lutOps.empty() &&
-        failed(runOnCalibrationData(
-            module, "kite-lut-softmax", calibration, entry,
-            [&](DenseMap<Value, interp::Tensor> &values) {
-              for (SoftmaxOp op : lutOps)
-                if (values.count(op.getInput()))
-                  appendRows(values[op.getInput()], normalizedAxis(op),
-                             samples[op.getOperation()]);
-            })))
+    FailureOr<const CalibrationData *> data =
+        calibration.empty() || lutOps.empty()
+            ? FailureOr<const CalibrationData *>(nullptr)
+            : getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
+                                                   "kite-lut-softmax");
+    if (failed(data))
+      return signalPassFailure();
+    if (*data && failed(runOnCalibrationData(
+                     module, "kite-lut-softmax", **data, entry,
+                     [&](DenseMap<Value, interp::Tensor> &values) {
+                       for (SoftmaxOp op : lutOps)
+                         if (values.count(op.getInput()))
+                           appendRows(values[op.getInput()], normalizedAxis(op),
+                                      samples[op.getOperation()]);
+                     })))
       return signalPassFailure();
 
     MLIRContext *ctx = &getContext();

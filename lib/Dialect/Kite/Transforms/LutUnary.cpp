@@ -230,6 +230,8 @@ Quality measure(const Samples &s, const Quant &in, const Quant &out,
 
 struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
   using KiteLutUnaryBase::KiteLutUnaryBase;
+  /// The inputs in `calibration` (set by runOnOperation).
+  const CalibrationData *calibrationData = nullptr;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -265,10 +267,16 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
     func::ReturnOp ret = entryReturn(module, entry);
     if (!ret)
       return signalPassFailure();
+    FailureOr<const CalibrationData *> data =
+        getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
+                                             "kite-lut-unary");
+    if (failed(data))
+      return signalPassFailure();
+    calibrationData = *data;
     std::vector<Samples> samples(regions.size());
     std::vector<float> reference;
     if (failed(runOnCalibrationData(
-            module, "kite-lut-unary", calibration, entry,
+            module, "kite-lut-unary", *calibrationData, entry,
             [&](DenseMap<Value, interp::Tensor> &values) {
               appendOutputs(ret, values, reference);
               for (auto [r, s] : llvm::zip(regions, samples)) {
@@ -393,11 +401,11 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
     if (!ret)
       return failure();
     std::vector<float> all;
-    if (failed(
-            runOnCalibrationData(module, "kite-lut-unary", calibration, entry,
-                                 [&](DenseMap<Value, interp::Tensor> &values) {
-                                   appendOutputs(ret, values, all);
-                                 })))
+    if (failed(runOnCalibrationData(
+            module, "kite-lut-unary", *calibrationData, entry,
+            [&](DenseMap<Value, interp::Tensor> &values) {
+              appendOutputs(ret, values, all);
+            })))
       return failure();
     return all;
   }

@@ -229,7 +229,8 @@ void quantizeLayers(ModuleOp module, const Widths &widths, const SeenRefs &seen,
 
 /// The values the MAC ops' activation operands take over the calibration
 /// data.
-LogicalResult observeActivations(ModuleOp module, StringRef calibration,
+LogicalResult observeActivations(ModuleOp module,
+                                 const CalibrationData &calibration,
                                  StringRef entry, Seen &seen) {
   SetVector<Value> calibrated;
   for (Operation *op : floatMacOps(module)) {
@@ -257,7 +258,8 @@ LogicalResult observeActivations(ModuleOp module, StringRef calibration,
 
 /// The first result of @entry on the calibration batches, concatenated.
 FailureOr<std::vector<float>>
-calibrationOutputs(ModuleOp module, StringRef calibration, StringRef entry) {
+calibrationOutputs(ModuleOp module, const CalibrationData &calibration,
+                   StringRef entry) {
   interp::Interpreter interp;
   std::vector<float> outputs;
   if (failed(forEachCalibrationBatch(
@@ -280,6 +282,8 @@ calibrationOutputs(ModuleOp module, StringRef calibration, StringRef entry) {
 
 struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
   using KiteQuantizeBase::KiteQuantizeBase;
+  /// The inputs in `calibration` (set by runOnOperation).
+  const CalibrationData *calibrationData = nullptr;
 
   std::optional<WeightRange> parseWeightRange() const {
     return weightMethod == "auto"     ? std::optional(WeightRange::Auto)
@@ -305,7 +309,7 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     quantizeLayers(*copy, copyWidths, copySeen, calib, percentile,
                    *parseWeightRange());
     FailureOr<std::vector<float>> out =
-        calibrationOutputs(*copy, calibration, entry);
+        calibrationOutputs(*copy, *calibrationData, entry);
     if (failed(out))
       return failure();
     return relativeSquaredError(*out, reference);
@@ -328,7 +332,7 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
                << "kite-quantize: weight width " << w
                << " is outside [2, 8] or not supported by the target";
     FailureOr<std::vector<float>> reference =
-        calibrationOutputs(module, calibration, entry);
+        calibrationOutputs(module, *calibrationData, entry);
     if (failed(reference))
       return failure();
     // error[l][c]: layer l alone at candidates[c].
@@ -475,8 +479,14 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
                     "x" + Twine(w));
       widths[op] = {a, w};
     }
+    FailureOr<const CalibrationData *> data =
+        getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
+                                             "kite-quantize");
+    if (failed(data))
+      return signalPassFailure();
+    calibrationData = *data;
     Seen seen;
-    if (failed(observeActivations(module, calibration, entry, seen)))
+    if (failed(observeActivations(module, **data, entry, seen)))
       return signalPassFailure();
     if (weightBitBudget > 0 &&
         failed(chooseWeightWidths(module, macOps, widths, seen, *calib)))

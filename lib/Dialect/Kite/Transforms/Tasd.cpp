@@ -178,6 +178,8 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
   TasderPass(const KiteTasderOptions &options, SearchInputs inputs)
       : KiteTasderBase(options), inputs(std::move(inputs)) {}
   SearchInputs inputs;
+  /// The inputs in `calibration` (set by runOnOperation).
+  const CalibrationData *calibrationData = nullptr;
 
   /// Calibration score of `module` (a clone with some layers decomposed):
   /// top-1 against labels, or agreement with the float model's outputs.
@@ -186,7 +188,7 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
     double score = 0;
     int64_t total = 0, width = y.rowWidth();
     LogicalResult ok = forEachCalibrationBatch(
-        module, "kite-tasder", calibration, entry,
+        module, "kite-tasder", *calibrationData, entry,
         [&](func::FuncOp func, std::vector<interp::Tensor> &inputs,
             const CalibrationBatch &b) -> LogicalResult {
           FailureOr<std::vector<interp::Tensor>> out = interp.run(func, inputs);
@@ -307,6 +309,12 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       module.emitError("kite-tasder: needs calibration=<inputs>");
       return signalPassFailure();
     }
+    FailureOr<const CalibrationData *> data =
+        getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
+                                             "kite-tasder");
+    if (failed(data))
+      return signalPassFailure();
+    calibrationData = *data;
     FailureOr<Reference> loaded =
         Reference::load(module, "kite-tasder", entry, labels, reference, "auto",
                         inputs.reference.get());

@@ -10,6 +10,10 @@
 #define KITE_DIALECT_KITE_SEARCH_CALIBRATION_H
 
 #include "kite/Interpreter/Interpreter.h"
+#include "kite/TensorIO/Npy.h"
+
+#include "mlir/Pass/AnalysisManager.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace kite {
 
@@ -23,29 +27,53 @@ struct CalibrationBatch {
   int64_t sample(int64_t row) const { return (first + row) % total; }
 };
 
-/// Calls `run(func, inputs, batch)` for each batch of the inputs in `path`
-/// (.npy: one input; .npz: one array per input, in order), in batches of
+/// The inputs in one calibration file (.npy: one input; .npz: one array
+/// per input, in order), every value finite.
+struct CalibrationData {
+  std::string path;
+  std::vector<tensorio::HostTensor> arrays;
+};
+
+/// An analysis of the module: the calibration files its passes read, each
+/// read and checked once per pass-manager run (the quantizer, the LUT
+/// fitters and every search of a pipeline share it). The files do not
+/// depend on the IR, so no transformation invalidates it.
+class CalibrationFiles {
+public:
+  explicit CalibrationFiles(mlir::Operation *) {}
+  bool isInvalidated(const mlir::AnalysisManager::PreservedAnalyses &) {
+    return false;
+  }
+  /// The data in `path`, read on first use; an error at that file naming
+  /// `passName` if it cannot be read or holds a NaN or an infinity.
+  mlir::FailureOr<const CalibrationData *>
+  load(mlir::MLIRContext *ctx, llvm::StringRef path, llvm::StringRef passName);
+
+private:
+  llvm::StringMap<std::unique_ptr<CalibrationData>> files;
+};
+
+/// Calls `run(func, inputs, batch)` for each batch of `data`, in batches of
 /// @`entry`'s leading dimension, over every sample (or the first
 /// `maxSamples` if that is not 0). Errors are emitted on the module and
 /// name the pass.
 mlir::LogicalResult forEachCalibrationBatch(
-    mlir::ModuleOp module, llvm::StringRef passName, llvm::StringRef path,
-    llvm::StringRef entry,
+    mlir::ModuleOp module, llvm::StringRef passName,
+    const CalibrationData &data, llvm::StringRef entry,
     llvm::function_ref<mlir::LogicalResult(mlir::func::FuncOp,
                                            std::vector<interp::Tensor> &,
                                            const CalibrationBatch &)>
         run,
     int64_t maxSamples = 0);
 
-/// Runs @`entry` of `module` on the inputs in `path` (.npy: one input; .npz:
-/// one array per input, in order), in batches of the function's leading
-/// dimension (completed as forEachCalibrationBatch says; the first
+/// Runs @`entry` of `module` on `data`, in batches of the function's
+/// leading dimension (completed as forEachCalibrationBatch says; the first
 /// `maxSamples` samples if that is not 0), calling `visit` with every value
 /// of each run.
 /// Errors are emitted on the module and name the pass.
 mlir::LogicalResult runOnCalibrationData(
-    mlir::ModuleOp module, llvm::StringRef passName, llvm::StringRef path,
-    llvm::StringRef entry,
+    mlir::ModuleOp module, llvm::StringRef passName,
+    const CalibrationData &data, llvm::StringRef entry,
     llvm::function_ref<void(llvm::DenseMap<mlir::Value, interp::Tensor> &)>
         visit,
     int64_t maxSamples = 0);
