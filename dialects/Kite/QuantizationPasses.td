@@ -193,14 +193,19 @@ def KiteQuantize : Pass<"kite-quantize", "::mlir::ModuleOp"> {
     width used.
 
     With `weight-bit-budget` > 0 the weight widths are chosen instead, by
-    sensitivity: every layer alone is quantized at each of `weight-widths`
+    sensitivity: every layer with constant weights alone is quantized at
+    each of `weight-widths`
     (activations at `act-bits`, the other layers float) and the relative
     output error on the calibration data, sum((y - y_float)^2) /
     sum(y_float^2), is its sensitivity at that width. Starting from the
     widest, the layer whose next narrower width adds the least error per
     MAC-weighted weight bit saved is narrowed, until the MAC-weighted
-    average weight width is at most the budget. The choice and every
-    sensitivity are printed on stderr.
+    average weight width is at most the budget. Products of two
+    activations (attention's Q K^T and A V) have no weights: they keep
+    `weight-bits` and do not count in the average (a narrower K or V would
+    cost more than it saves: Q, K and V would then differ in format and
+    their projection's drain could not write them as int8 codes). The
+    choice and every sensitivity are printed on stderr.
 
     Example (`act-bits=8 weight-bits=8`):
 

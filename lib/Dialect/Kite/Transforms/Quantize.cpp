@@ -315,10 +315,22 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
     return relativeSquaredError(*out, reference);
   }
 
-  /// Weight widths by sensitivity (see the pass description).
+  /// Weight widths by sensitivity (see the pass description). Products of
+  /// two activations (attention's Q K^T and A V) have no weights and keep
+  /// `weight-bits`: a narrower K or V also costs more than it saves, since
+  /// Q, K and V then differ in format and the QKV projection's drain can no
+  /// longer write all three as int8 codes (docs/passes.md).
   LogicalResult chooseWeightWidths(ModuleOp module,
-                                   ArrayRef<Operation *> macOps, Widths &widths,
-                                   const Seen &seen, nq::Calibration calib) {
+                                   ArrayRef<Operation *> allMacOps,
+                                   Widths &widths, const Seen &seen,
+                                   nq::Calibration calib) {
+    SmallVector<Operation *> macOps;
+    SmallVector<size_t> index; // of macOps[l] in allMacOps
+    for (auto [i, op] : llvm::enumerate(allMacOps))
+      if (asLayer(op)) {
+        macOps.push_back(op);
+        index.push_back(i);
+      }
     SmallVector<unsigned> candidates(weightWidths.begin(), weightWidths.end());
     if (candidates.empty())
       candidates = {8, 4, 2};
@@ -351,7 +363,7 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
         llvm::errs() << llvm::formatv(
             "kite-quantize: layer {0} ({1} MACs) at {2}-bit weights: relative "
             "output error {3:e2}\n",
-            l, macs[l], w, *e);
+            index[l], macs[l], w, *e);
       }
     }
     // Greedy narrowing from the widest candidate.
@@ -380,12 +392,13 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
         break; // every layer at the narrowest candidate
       ++at[*best];
     }
-    std::string map;
-    for (auto [l, op] : llvm::enumerate(macOps)) {
+    for (auto [l, op] : llvm::enumerate(macOps))
       widths[op].second = candidates[at[l]];
+    // As layer-bits spells it, every MAC op in order.
+    std::string map;
+    for (auto [l, op] : llvm::enumerate(allMacOps))
       map += (l ? "," : "") + std::to_string(widths[op].first) + "x" +
              std::to_string(widths[op].second);
-    }
     llvm::errs() << llvm::formatv(
         "kite-quantize: chose layer-bits={0} ({1:f2} MAC-weighted average "
         "weight bits, budget {2:f2})\n",
