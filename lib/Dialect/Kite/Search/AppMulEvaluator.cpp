@@ -49,7 +49,9 @@ void Evaluator::apply(const std::vector<size_t> &choice) {
         ops[l], MultiplierAttr::get(module.getContext(), names[l][choice[l]]));
 }
 
-FailureOr<Score> Evaluator::score(const std::vector<size_t> &choice) {
+FailureOr<Score>
+Evaluator::score(const std::vector<size_t> &choice,
+                 llvm::function_ref<bool(const Score &)> hopeless) {
   if (std::optional<Score> s = known(choice))
     return *s;
   apply(choice);
@@ -77,6 +79,12 @@ FailureOr<Score> Evaluator::score(const std::vector<size_t> &choice) {
   interp::Interpreter interpreter;
   LossAndAccuracy total;
   size_t batch = 0;
+  int64_t all =
+      samples > 0 ? samples
+      : calibration.arrays.empty() || calibration.arrays[0].shape.empty()
+          ? 0
+          : calibration.arrays[0].shape[0];
+  std::optional<Score> stoppedAt;
   auto runBatch = [&](func::FuncOp f, std::vector<interp::Tensor> &args,
                       const CalibrationBatch &b) -> LogicalResult {
     FailureOr<std::vector<interp::Tensor>> out;
@@ -102,12 +110,24 @@ FailureOr<Score> Evaluator::score(const std::vector<size_t> &choice) {
       return failure();
     if (std::string wrong = total.add((*out)[0], y, b); !wrong.empty())
       return module.emitError() << pass << ": " << wrong;
+    double left = double(all) - total.rows;
+    if (hopeless && all > 0 && left > 0) {
+      Score best{total.loss / double(all), (total.correct + left) / double(all),
+                 int64_t(total.rows), false};
+      if (hopeless(best)) {
+        stoppedAt = best;
+        return failure(); // not an error: see below
+      }
+    }
     return success();
   };
-  if (failed(forEachCalibrationBatch(module, pass, calibration, entry, runBatch,
-                                     samples)))
-    return failure();
+  LogicalResult ran = forEachCalibrationBatch(module, pass, calibration, entry,
+                                              runBatch, samples);
   ++runCount;
+  if (stoppedAt)
+    return *stoppedAt;
+  if (failed(ran))
+    return failure();
   auto [loss, accuracy] = total.mean();
-  return scores[choice] = Score{loss, accuracy};
+  return scores[choice] = Score{loss, accuracy, int64_t(total.rows)};
 }

@@ -5,7 +5,8 @@
 // times compare): runs the model on the calibration data with one
 // multiplier per layer, remembers every assignment's score, and restarts a
 // run at the first layer whose multiplier differs from an assignment run
-// before (PrefixCache).
+// before (PrefixCache). A pass/fail check stops at the first batch after
+// which it can no longer pass.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,8 +40,12 @@ struct LossAndAccuracy {
 };
 
 /// Mean loss and accuracy of one assignment on the calibration data.
+/// A run stopped early (`samples` of them scored) holds the best the whole
+/// run could still have reached: the least loss, the highest accuracy.
 struct Score {
   double loss = 0, accuracy = 0;
+  int64_t samples = 0;
+  bool complete = true;
 };
 
 class Evaluator {
@@ -55,8 +60,14 @@ public:
             std::vector<std::vector<std::string>> names, size_t cacheBytes);
 
   /// The score of `choice` (a candidate index per layer): remembered, or
-  /// measured by one run (counted in runs()).
-  mlir::FailureOr<Score> score(const std::vector<size_t> &choice);
+  /// measured by one run (counted in runs()). With `hopeless`, the run
+  /// stops after the first batch after which the best score still
+  /// possible (every loss is >= 0, every remaining sample at best right)
+  /// satisfies it, and returns that bound, incomplete and not remembered:
+  /// a pass/fail decision needs no more of the calibration data.
+  mlir::FailureOr<Score>
+  score(const std::vector<size_t> &choice,
+        llvm::function_ref<bool(const Score &)> hopeless = nullptr);
   /// The score of `choice` if it was measured.
   std::optional<Score> known(const std::vector<size_t> &choice) const;
   /// Takes `s` as the score of `choice` (measured elsewhere: the exact

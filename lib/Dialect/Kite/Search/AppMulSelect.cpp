@@ -56,6 +56,20 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
     return exact.accuracy - s.accuracy <= maxDrop + 1e-9 &&
            s.loss - exact.loss <= lossBound;
   }
+  /// A pass/fail run stops once the limits cannot hold.
+  FailureOr<Score> check(const Choice &choice) {
+    return eval->score(choice,
+                       [&](const Score &best) { return !withinLimits(best); });
+  }
+  /// "calibration top-1 0.9800, loss 0.0284", or what a stopped run bounds.
+  std::string scoreText(Score s, const Reference &y) const {
+    if (s.complete)
+      return llvm::formatv("calibration {0} {1:f4}, loss {2:f4}", y.metric(),
+                           s.accuracy, s.loss);
+    return llvm::formatv("stopped after {0} samples: calibration {1} <= "
+                         "{2:f4}, loss >= {3:f4}",
+                         s.samples, y.metric(), s.accuracy, s.loss);
+  }
   double energyOf(const Choice &choice) const {
     double pj = 0;
     for (auto [l, c] : llvm::enumerate(choice))
@@ -220,18 +234,21 @@ AppMulSelectPass::verifyKnapsack(const Reference &y, double &budget) {
     // Budgets close together often pick the same multipliers: the
     // evaluator runs each choice once.
     bool seen = eval->known(*pick).has_value();
-    FailureOr<Score> got = eval->score(*pick);
+    FailureOr<Score> got = check(*pick);
     if (failed(got))
       return failure();
     if (report && seen)
       llvm::errs() << llvm::formatv(
           "kite-appmul-select: budget {0:e2}: the same choice as before\n", at);
-    else if (report)
+    else if (report && got->complete)
       llvm::errs() << llvm::formatv(
           "kite-appmul-select: budget {0:e2}: calibration {5} {1:f4} "
           "(exact {2:f4}), loss {3:f4} (exact {4:f4})\n",
           at, got->accuracy, exact.accuracy, got->loss, exact.loss, y.metric());
-    return withinLimits(*got);
+    else if (report)
+      llvm::errs() << llvm::formatv("kite-appmul-select: budget {0:e2}: {1}\n",
+                                    at, scoreText(*got, y));
+    return got->complete && withinLimits(*got);
   };
   std::optional<Choice> accepted;
   double failedBudget = 0; // the smallest budget that failed, 0: none
@@ -378,10 +395,10 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
     } else {
       break;
     }
-    FailureOr<Score> got = eval->score(next);
+    FailureOr<Score> got = check(next);
     if (failed(got))
       return failure();
-    bool ok = withinLimits(*got);
+    bool ok = got->complete && withinLimits(*got);
     // On a large model each move runs for seconds: a line per move,
     // report or not, as the GA prints its generations.
     std::string what;
@@ -391,11 +408,9 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
             "{0}layer {1}: {2} -> {3}", what.empty() ? "" : " with ", j,
             candidates[j][chosen[j]].name, candidates[j][next[j]].name);
     progress.step(run + 1,
-                  llvm::formatv("{0} saves {1:f1} pJ; calibration {2} "
-                                "{3:f4}, loss {4:f4}: {5}",
-                                what, energyOf(chosen) - energyOf(next),
-                                y.metric(), got->accuracy, got->loss,
-                                ok ? "kept" : "undone"));
+                  llvm::formatv("{0} saves {1:f1} pJ; {2}: {3}", what,
+                                energyOf(chosen) - energyOf(next),
+                                scoreText(*got, y), ok ? "kept" : "undone"));
     if (ok)
       chosen = std::move(next);
     else if (move)
