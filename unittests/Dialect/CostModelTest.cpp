@@ -1,10 +1,8 @@
 //===- CostModelTest.cpp - the MAC table and the cost-model registry ------===//
 
 #include "kite/Dialect/Kite/Search/CostModel.h"
+#include "ParseModule.h"
 #include "kite/Numerics/Multipliers.h"
-#include "kite/Support/Dialects.h"
-
-#include "mlir/Parser/Parser.h"
 
 #include "gtest/gtest.h"
 
@@ -27,11 +25,7 @@ func.func @main(%a: tensor<4x32xi8>, %b: tensor<32x16xi8>, %f: tensor<4x32xf32>,
 class CostModelTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    DialectRegistry registry;
-    registerKiteDialects(registry);
-    ctx.appendDialectRegistry(registry);
-    ctx.loadAllAvailableDialects();
-    module = parseSourceString<ModuleOp>(kModule, &ctx);
+    module = test::parseModule(ctx, kModule);
     ASSERT_TRUE(module);
     module->walk([&](Operation *op) {
       if (op->getName().getStringRef() == "kite.matmul")

@@ -1,9 +1,7 @@
 //===- PrefixCacheTest.cpp - runs resumed from saved cuts -----------------===//
 
 #include "kite/Dialect/Kite/Search/PrefixCache.h"
-#include "kite/Support/Dialects.h"
-
-#include "mlir/Parser/Parser.h"
+#include "ParseModule.h"
 
 #include "gtest/gtest.h"
 
@@ -28,11 +26,7 @@ func.func @main(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 class PrefixCacheTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    DialectRegistry registry;
-    registerKiteDialects(registry);
-    ctx.appendDialectRegistry(registry);
-    ctx.loadAllAvailableDialects();
-    module = parseSourceString<ModuleOp>(kModule, &ctx);
+    module = test::parseModule(ctx, kModule);
     ASSERT_TRUE(module);
     func = module->lookupSymbol<func::FuncOp>("main");
   }

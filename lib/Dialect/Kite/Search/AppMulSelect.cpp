@@ -524,12 +524,10 @@ void AppMulSelectPass::runOnOperation() {
   if (failed(loaded))
     return signalPassFailure();
   const Reference &y = *loaded;
-  FailureOr<const CalibrationData *> data =
-      getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
-                                           "kite-appmul-select");
-  if (failed(data))
+  calibrationData = getAnalysis<CalibrationFiles>().load(
+      &getContext(), calibration, "kite-appmul-select");
+  if (!calibrationData)
     return signalPassFailure();
-  calibrationData = *data;
   TargetAttr target = lookupTarget(module);
   if (!target)
     target = getDefaultTarget(&getContext());

@@ -21,16 +21,18 @@ static interp::Tensor batchOf(const tensorio::HostTensor &t,
   return r;
 }
 
-FailureOr<const CalibrationData *>
-CalibrationFiles::load(MLIRContext *ctx, StringRef path, StringRef passName) {
+const CalibrationData *CalibrationFiles::load(MLIRContext *ctx, StringRef path,
+                                              StringRef passName) {
   std::unique_ptr<CalibrationData> &slot = files[path];
   if (slot)
     return slot.get();
   auto data = std::make_unique<CalibrationData>();
   data->path = path.str();
   std::string error;
-  if (!tensorio::readArrays(data->path, data->arrays, &error))
-    return emitFileError(ctx, path, error);
+  if (!tensorio::readArrays(data->path, data->arrays, &error)) {
+    emitFileError(ctx, path, error);
+    return nullptr;
+  }
   // One NaN would silently reset a range to its default, one inf stretch
   // it past every other value: neither calibrates anything.
   for (auto [k, t] : llvm::enumerate(data->arrays)) {
@@ -44,16 +46,17 @@ CalibrationFiles::load(MLIRContext *ctx, StringRef path, StringRef passName) {
                         : std::max<int64_t>(1, t.numElements() / t.shape[0]);
     std::string array =
         data->arrays.size() > 1 ? llvm::formatv("array {0}, ", k).str() : "";
-    return emitFileError(ctx, path,
-                         llvm::formatv("{0}: {1}sample {2} holds {3} (element "
-                                       "{4}); calibration data must be "
-                                       "finite",
-                                       passName, array, at / perSample,
-                                       std::isnan(*bad) ? "NaN"
-                                       : *bad > 0       ? "+inf"
-                                                        : "-inf",
-                                       at % perSample)
-                             .str());
+    emitFileError(ctx, path,
+                  llvm::formatv("{0}: {1}sample {2} holds {3} (element "
+                                "{4}); calibration data must be "
+                                "finite",
+                                passName, array, at / perSample,
+                                std::isnan(*bad) ? "NaN"
+                                : *bad > 0       ? "+inf"
+                                                 : "-inf",
+                                at % perSample)
+                      .str());
+    return nullptr;
   }
   slot = std::move(data);
   return slot.get();

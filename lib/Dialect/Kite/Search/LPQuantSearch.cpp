@@ -402,12 +402,10 @@ struct LPQuantSearchPass
     SmallVector<Operation *> macOps = floatMacOps(module);
     if (macOps.empty())
       return; // nothing to search
-    FailureOr<const CalibrationData *> data =
-        getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
-                                             "kite-lp-quant-search");
-    if (failed(data))
+    calibrationData = getAnalysis<CalibrationFiles>().load(
+        &getContext(), calibration, "kite-lp-quant-search");
+    if (!calibrationData)
       return signalPassFailure();
-    calibrationData = *data;
     std::vector<MacLayer> layers;
     interp::Tensor reference;
     if (failed(observe(module, "kite-lp-quant-search", *calibrationData, entry,

@@ -351,13 +351,10 @@ struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
       formats.push_back({a, w});
     }
     std::vector<MacLayer> layers;
-    FailureOr<const CalibrationData *> data =
-        getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
-                                             "kite-lp-quantize");
-    if (failed(data))
-      return signalPassFailure();
-    if (failed(observe(module, "kite-lp-quantize", **data, entry, macOps,
-                       &layers, nullptr)))
+    const CalibrationData *data = getAnalysis<CalibrationFiles>().load(
+        &getContext(), calibration, "kite-lp-quantize");
+    if (!data || failed(observe(module, "kite-lp-quantize", *data, entry,
+                                macOps, &layers, nullptr)))
       return signalPassFailure();
     shareScalesOfSlices(macOps, layers);
     ScaleFactors sfs;

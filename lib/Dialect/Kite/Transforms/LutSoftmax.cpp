@@ -135,22 +135,20 @@ struct LutSoftmaxPass : kite::impl::KiteLutSoftmaxBase<LutSoftmaxPass> {
         lutOps.push_back(op);
     DenseMap<Operation *, SoftmaxSamples> samples;
     // Without a softmax there is nothing to sample the model for.
-    FailureOr<const CalibrationData *> data =
-        calibration.empty() || lutOps.empty()
-            ? FailureOr<const CalibrationData *>(nullptr)
-            : getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
-                                                   "kite-lut-softmax");
-    if (failed(data))
-      return signalPassFailure();
-    if (*data && failed(runOnCalibrationData(
-                     module, "kite-lut-softmax", **data, entry,
-                     [&](DenseMap<Value, interp::Tensor> &values) {
-                       for (SoftmaxOp op : lutOps)
-                         if (values.count(op.getInput()))
-                           appendRows(values[op.getInput()], normalizedAxis(op),
-                                      samples[op.getOperation()]);
-                     })))
-      return signalPassFailure();
+    if (!calibration.empty() && !lutOps.empty()) {
+      const CalibrationData *data = getAnalysis<CalibrationFiles>().load(
+          &getContext(), calibration, "kite-lut-softmax");
+      if (!data || failed(runOnCalibrationData(
+                       module, "kite-lut-softmax", *data, entry,
+                       [&](DenseMap<Value, interp::Tensor> &values) {
+                         for (SoftmaxOp op : lutOps)
+                           if (values.count(op.getInput()))
+                             appendRows(values[op.getInput()],
+                                        normalizedAxis(op),
+                                        samples[op.getOperation()]);
+                       })))
+        return signalPassFailure();
+    }
 
     MLIRContext *ctx = &getContext();
     Builder attrs(ctx);

@@ -267,12 +267,10 @@ struct LutUnaryPass : kite::impl::KiteLutUnaryBase<LutUnaryPass> {
     func::ReturnOp ret = entryReturn(module, entry);
     if (!ret)
       return signalPassFailure();
-    FailureOr<const CalibrationData *> data =
-        getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
-                                             "kite-lut-unary");
-    if (failed(data))
+    calibrationData = getAnalysis<CalibrationFiles>().load(
+        &getContext(), calibration, "kite-lut-unary");
+    if (!calibrationData)
       return signalPassFailure();
-    calibrationData = *data;
     std::vector<Samples> samples(regions.size());
     std::vector<float> reference;
     if (failed(runOnCalibrationData(

@@ -492,14 +492,12 @@ struct QuantizePass : kite::impl::KiteQuantizeBase<QuantizePass> {
                     "x" + Twine(w));
       widths[op] = {a, w};
     }
-    FailureOr<const CalibrationData *> data =
-        getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
-                                             "kite-quantize");
-    if (failed(data))
+    calibrationData = getAnalysis<CalibrationFiles>().load(
+        &getContext(), calibration, "kite-quantize");
+    if (!calibrationData)
       return signalPassFailure();
-    calibrationData = *data;
     Seen seen;
-    if (failed(observeActivations(module, **data, entry, seen)))
+    if (failed(observeActivations(module, *calibrationData, entry, seen)))
       return signalPassFailure();
     if (weightBitBudget > 0 &&
         failed(chooseWeightWidths(module, macOps, widths, seen, *calib)))

@@ -309,12 +309,10 @@ struct TasderPass : kite::impl::KiteTasderBase<TasderPass> {
       module.emitError("kite-tasder: needs calibration=<inputs>");
       return signalPassFailure();
     }
-    FailureOr<const CalibrationData *> data =
-        getAnalysis<CalibrationFiles>().load(&getContext(), calibration,
-                                             "kite-tasder");
-    if (failed(data))
+    calibrationData = getAnalysis<CalibrationFiles>().load(
+        &getContext(), calibration, "kite-tasder");
+    if (!calibrationData)
       return signalPassFailure();
-    calibrationData = *data;
     FailureOr<Reference> loaded =
         Reference::load(module, "kite-tasder", entry, labels, reference, "auto",
                         inputs.reference.get());

@@ -44,10 +44,11 @@ public:
   bool isInvalidated(const mlir::AnalysisManager::PreservedAnalyses &) {
     return false;
   }
-  /// The data in `path`, read on first use; an error at that file naming
-  /// `passName` if it cannot be read or holds a NaN or an infinity.
-  mlir::FailureOr<const CalibrationData *>
-  load(mlir::MLIRContext *ctx, llvm::StringRef path, llvm::StringRef passName);
+  /// The data in `path`, read on first use; null after an error at that
+  /// file naming `passName` if it cannot be read or holds a NaN or an
+  /// infinity.
+  const CalibrationData *load(mlir::MLIRContext *ctx, llvm::StringRef path,
+                              llvm::StringRef passName);
 
 private:
   llvm::StringMap<std::unique_ptr<CalibrationData>> files;
