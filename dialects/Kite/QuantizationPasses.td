@@ -497,7 +497,10 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
     below) goes through one evaluator: it remembers each assignment's
     score, and keeps the values at each layer's op (up to `cache-mb`), so
     a run restarts at the first layer whose multiplier differs from an
-    assignment run before.
+    assignment run before. A run of step 6 or 7 needs only pass or fail:
+    it stops after the first batch after which the limits can no longer
+    hold (losses are never negative, a sample is at best right), and its
+    line says "stopped after N samples".
 
     `method=ga` is the baseline FAMES is measured against: a genetic
     algorithm over the same per-layer choices (tournament selection, uniform
