@@ -93,23 +93,21 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
         Tensor r = Tensor::ints(x.shape);
         Type element = op.getResult().getType().getElementType();
         if (auto lp = dyn_cast<LPType>(element)) {
-          const numerics::LPCodec &codec = getLPCodec(lp);
-          for (int64_t k = 0, n = x.size(); k < n; ++k)
-            r.i[k] = codec.encode(x.f[k]);
+          getLPCodec(lp).encode(x.f.data(), x.size(), r.i.data());
         } else {
-          auto storage = cast<IntegerType>(element);
+          unsigned width = cast<IntegerType>(element).getWidth();
           numerics::IntFormat format{op.getFormatAttr().getBits(),
                                      op.getFormatAttr().getIsSigned()};
-          QuantParamsAt params = op.getQuantParams();
-          for (int64_t k = 0, n = x.size(); k < n; ++k) {
-            auto [scale, zero] = params(k);
-            int64_t q = numerics::quantize(x.f[k], scale, zero, format);
-            // Stored as the storage type's bits, sign-extended.
-            r.i[k] = storage.getWidth() >= 64
-                         ? q
-                         : APInt(storage.getWidth(), uint64_t(q), true)
-                               .getSExtValue();
-          }
+          // Stored as the storage type's bits, sign-extended.
+          unsigned unused = width >= 64 ? 0 : 64 - width;
+          op.getQuantParams().forEachRun(
+              x.size(),
+              [&](int64_t begin, int64_t end, double scale, int64_t zero) {
+                for (int64_t k = begin; k < end; ++k) {
+                  int64_t q = numerics::quantize(x.f[k], scale, zero, format);
+                  r.i[k] = int64_t(uint64_t(q) << unused) >> unused;
+                }
+              });
         }
         out.push_back(std::move(r));
         return success();
@@ -131,14 +129,15 @@ void kite::interp::registerKiteKernels(Interpreter &interp) {
           unsigned width = element.getIntOrFloatBitWidth();
           bool isUnsigned =
               op.getFormatAttr() && !op.getFormatAttr().getIsSigned();
-          QuantParamsAt params = op.getQuantParams();
-          for (int64_t k = 0, n = q.size(); k < n; ++k) {
-            auto [scale, zero] = params(k);
-            int64_t v = q.i[k];
-            if (isUnsigned && width < 64)
-              v &= (int64_t(1) << width) - 1;
-            r.f[k] = float(numerics::dequantize(v, scale, zero));
-          }
+          int64_t mask = isUnsigned && width < 64 ? (int64_t(1) << width) - 1
+                                                  : int64_t(-1);
+          op.getQuantParams().forEachRun(
+              q.size(),
+              [&](int64_t begin, int64_t end, double scale, int64_t zero) {
+                for (int64_t k = begin; k < end; ++k)
+                  r.f[k] =
+                      float(numerics::dequantize(q.i[k] & mask, scale, zero));
+              });
         }
         out.push_back(std::move(r));
         return success();

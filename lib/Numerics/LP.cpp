@@ -199,6 +199,11 @@ uint32_t LPCodec::encode(double x) const {
   return (bits >> 63) ? negate(code) : code;
 }
 
+void LPCodec::encode(const float *x, int64_t n, int64_t *out) const {
+  for (int64_t k = 0; k < n; ++k)
+    out[k] = encode(double(x[k]));
+}
+
 uint32_t LPCodec::encodeByLog(double x) const {
   if (std::isnan(x) || std::isinf(x))
     return narCode();

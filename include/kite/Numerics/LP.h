@@ -85,6 +85,8 @@ public:
   /// and +/-inf become NaR. A search over the thresholds between words,
   /// which are exactly where this rounding changes its answer.
   uint32_t encode(double x) const;
+  /// encode() of each of `x`'s `n` values into `out`, in one loop.
+  void encode(const float *x, int64_t n, int64_t *out) const;
   /// The same by the definition: log2, then the nearest word.
   uint32_t encodeByLog(double x) const;
   /// The word's exact value; NaR is NaN.

@@ -46,6 +46,16 @@ struct QuantParamsAt {
     size_t c = channelOf(linear);
     return {scale[c], zeroPoint[c]};
   }
+  /// Calls fn(begin, end, scale, zero point) for each run of the first `n`
+  /// elements that share their parameters (per channel: `inner` of them),
+  /// so that kernels need no division per element.
+  template <typename Fn> void forEachRun(int64_t n, Fn fn) const {
+    int64_t step = perChannel ? inner : n;
+    for (int64_t begin = 0; begin < n; begin += step) {
+      size_t c = channelOf(begin);
+      fn(begin, std::min(n, begin + step), scale[c], zeroPoint[c]);
+    }
+  }
 };
 } // namespace kite
 
