@@ -17,6 +17,9 @@ using namespace kite;
 
 CostModel::~CostModel() = default;
 
+/// macCost() on the target numbers `t`.
+static MacCost macCostOn(Operation *op, const rt::TargetParams &t);
+
 namespace {
 /// An operand of a MAC op as the array reads it.
 struct Operand {
@@ -40,6 +43,12 @@ double kept(NMAttr nm) {
   return nm ? double(nm.getN()) / double(nm.getM()) : 1.0;
 }
 
+/// The target's numbers for `op` (kite-v1's without a #kite.target).
+rt::TargetParams paramsOf(Operation *op) {
+  TargetAttr target = lookupTarget(op);
+  return target ? targetParams(target) : rt::TargetParams();
+}
+
 class MacTableCostModel : public CostModel {
 public:
   FailureOr<ModelCost> measure(ModuleOp module, StringRef entry) const final {
@@ -47,13 +56,12 @@ public:
     if (!func)
       return module.emitError()
              << "mac-table cost model: no function @" << entry;
-    TargetAttr target = lookupTarget(module);
-    rt::TargetParams t = target ? targetParams(target) : rt::TargetParams();
+    rt::TargetParams t = paramsOf(module);
     double pj = 0, cycles = 0;
     func.walk([&](Operation *op) {
       if (!isa<MatmulOp, Conv2DOp>(op))
         return;
-      MacCost c = macCost(op);
+      MacCost c = macCostOn(op, t);
       pj += c.pjPerMac * c.macs;
       // The array takes rows x cols products a cycle when full.
       cycles += c.macs / double(t.rows * t.cols);
@@ -97,9 +105,9 @@ std::string kite::costModelNames() {
   return llvm::join(names, ", ");
 }
 
-MacCost kite::macCost(Operation *op) {
-  TargetAttr target = lookupTarget(op);
-  rt::TargetParams t = target ? targetParams(target) : rt::TargetParams();
+MacCost kite::macCost(Operation *op) { return macCostOn(op, paramsOf(op)); }
+
+static MacCost macCostOn(Operation *op, const rt::TargetParams &t) {
   Operand a, w;
   double macs = double(macCount(op));
   MultiplierAttr multiplier;
