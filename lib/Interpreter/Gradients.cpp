@@ -30,19 +30,30 @@ double at(const Tensor &t, int64_t k) {
 }
 
 /// For every element of `out`, the index of the element of `in` (same rank,
-/// size-1 dims broadcast) that feeds it.
+/// size-1 dims broadcast) that feeds it. Walked as an odometer: the
+/// backward pass calls this on every elementwise op's full result.
 std::vector<int64_t> broadcastSources(ArrayRef<int64_t> out,
                                       ArrayRef<int64_t> in) {
-  SmallVector<int64_t, 4> os = stridesOf(out), is = stridesOf(in);
   std::vector<int64_t> src(size_t(numElements(out)));
-  for (int64_t k = 0, n = int64_t(src.size()); k < n; ++k) {
-    int64_t rem = k, s = 0;
-    for (size_t d = 0; d < out.size(); ++d) {
-      int64_t c = rem / os[d];
-      rem %= os[d];
-      s += (in[d] == 1 ? 0 : c) * is[d];
+  if (out == in) {
+    for (size_t k = 0; k < src.size(); ++k)
+      src[k] = int64_t(k);
+    return src;
+  }
+  SmallVector<int64_t, 4> is = stridesOf(in), coord(out.size(), 0);
+  int64_t s = 0;
+  for (size_t k = 0; k < src.size(); ++k) {
+    src[k] = s;
+    // Advance the last coordinate, carrying into earlier ones.
+    for (size_t d = out.size(); d-- > 0;) {
+      int64_t step = in[d] == 1 ? 0 : is[d];
+      if (++coord[d] < out[d]) {
+        s += step;
+        break;
+      }
+      coord[d] = 0;
+      s -= step * (out[d] - 1);
     }
-    src[size_t(k)] = s;
   }
   return src;
 }
@@ -117,7 +128,8 @@ template <typename Fn> BackwardKernel elementwiseBackward(Fn partial) {
         double b = arity > 1 ? at(*in[1], srcs[1][k]) : 0.0;
         full.f[k] = float(double(gy.f[k]) * partial(i, a, b, at(y, k)));
       }
-      grads[i] = reduceTo(full, in[i]->shape);
+      grads[i] = in[i]->shape == y.shape ? std::move(full)
+                                         : reduceTo(full, in[i]->shape);
     }
     return success();
   };

@@ -5,25 +5,25 @@
 using namespace kite::numerics;
 
 CountingMatrices::CountingMatrices(MulOperand lhs, MulOperand rhs)
-    : a(lhs), w(rhs), stats(size_t(1) << (lhs.bits + rhs.bits)) {}
+    : a(lhs), w(rhs), stats((size_t(1) << rhs.bits) * rowSize()) {}
 
 std::vector<uint32_t> CountingMatrices::offsets(const int64_t *stored,
                                                 int64_t count, MulOperand f,
-                                                unsigned shift) {
+                                                size_t scale) {
   std::vector<uint32_t> out(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i)
-    out[size_t(i)] = uint32_t(f.read(stored[i]) - f.min()) << shift;
+    out[size_t(i)] = uint32_t(size_t(f.read(stored[i]) - f.min()) * scale);
   return out;
 }
 
 void CountingMatrices::addMatmul(const int64_t *lhs, const int64_t *rhs,
                                  const float *grad, int64_t batches, int64_t m,
                                  int64_t k, int64_t n, bool rhsShared) {
-  // Precomputed offsets make a product's index one OR; the loop order
+  // Precomputed offsets make a product's index one addition; the loop order
   // walks rhs and grad rows contiguously.
-  std::vector<uint32_t> aIdx = offsets(lhs, batches * m * k, a, 0),
+  std::vector<uint32_t> aIdx = offsets(lhs, batches * m * k, a, 1),
                         wIdx = offsets(rhs, (rhsShared ? 1 : batches) * k * n,
-                                       w, a.bits);
+                                       w, rowSize());
   PairStats *pairs = stats.data();
   for (int64_t b = 0; b < batches; ++b) {
     const uint32_t *wb = &wIdx[size_t((rhsShared ? 0 : b) * k * n)];
@@ -33,7 +33,7 @@ void CountingMatrices::addMatmul(const int64_t *lhs, const int64_t *rhs,
         uint32_t ai = aIdx[size_t((b * m + i) * k + x)];
         const uint32_t *wRow = wb + x * n;
         for (int64_t j = 0; j < n; ++j) {
-          PairStats &p = pairs[ai | wRow[j]];
+          PairStats &p = pairs[ai + wRow[j]];
           p.count += 1;
           p.gradSum += gRow[j];
         }
@@ -48,10 +48,17 @@ void CountingMatrices::addConv2D(const int64_t *input, const int64_t *filter,
                                  int64_t groups, const ConvWindow &window) {
   const int64_t cg = channels / groups, fg = filters / groups;
   const int64_t plane = window.ih * window.iw, out = window.oh * window.ow;
-  std::vector<uint32_t> aIdx = offsets(input, batch * channels * plane, a, 0),
+  std::vector<uint32_t> aIdx = offsets(input, batch * channels * plane, a, 1),
                         wIdx = offsets(filter,
                                        filters * cg * window.kh * window.kw, w,
-                                       a.bits);
+                                       rowSize());
+  // After a ReLU about half the activations are zero, and as one entry
+  // they would chain each update to the previous one. Consecutive zeros of
+  // a row go to different stand-ins instead, added to the entry at the end.
+  const size_t width = size_t(1) << a.bits, zero = size_t(-a.min());
+  for (size_t i = 0; i < aIdx.size(); ++i)
+    if (aIdx[i] == zero)
+      aIdx[i] = uint32_t(width + i % kStandIns);
   PairStats *pairs = stats.data();
   for (int64_t nb = 0; nb < batch; ++nb)
     for (int64_t fo = 0; fo < filters; ++fo) {
@@ -81,4 +88,12 @@ void CountingMatrices::addConv2D(const int64_t *input, const int64_t *filter,
           }
       }
     }
+  for (size_t v = 0; v < (size_t(1) << w.bits); ++v) {
+    PairStats *row = pairs + v * rowSize();
+    for (size_t k = width; k < width + kStandIns; ++k) {
+      row[zero].count += row[k].count;
+      row[zero].gradSum += row[k].gradSum;
+      row[k] = PairStats();
+    }
+  }
 }

@@ -144,6 +144,14 @@ TEST_F(GradientTest, TosaElementwise) {
   check(binary("tosa.maximum"), -1.0f, 1.0f, 2e-2, /*seed=*/3);
   check(binary("tosa.minimum"), -1.0f, 1.0f, 2e-2, /*seed=*/3);
   check(binary("tosa.pow"), 0.5f, 1.5f);
+  // Broadcast in the middle and last dims, both operands (a per-channel
+  // scale times a per-row one).
+  check(
+      R"(func.func @f(%a: tensor<2x1x3xf32>, %b: tensor<1x4x1xf32>) -> tensor<2x4x3xf32> {
+  %s = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %r = tosa.mul %a, %b, %s : (tensor<2x1x3xf32>, tensor<1x4x1xf32>, tensor<1xi8>) -> tensor<2x4x3xf32>
+  return %r : tensor<2x4x3xf32>
+})");
   check(
       R"(func.func @f(%a: tensor<2x3xf32>, %b: tensor<1x3xf32>) -> tensor<2x3xf32> {
   %s = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>

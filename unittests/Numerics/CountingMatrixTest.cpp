@@ -125,3 +125,55 @@ TEST(CountingMatrixTest, GroupedPaddedConvMatchesBruteForce) {
               }
   expectMatches(c, want);
 }
+
+TEST(CountingMatrixTest, ConvWithZeroActivationsMatchesBruteForce) {
+  // After a ReLU most activations are zero: their products are counted
+  // per tap, not one by one. Strides 1 and 3, dilation 2, a second call
+  // adding to the first.
+  std::mt19937 rng(7);
+  for (int64_t stride : {1, 3})
+    for (MulOperand fa : {MulOperand{8, false}, MulOperand{8, true}}) {
+      MulOperand fw{3, true};
+      int64_t batch = 2, channels = 3, filters = 2, ih = 7, iw = 9;
+      int64_t kh = 3, kw = 3, pad = 2, dil = 2;
+      int64_t oh = (ih + 2 * pad - dil * (kh - 1) - 1) / stride + 1,
+              ow = (iw + 2 * pad - dil * (kw - 1) - 1) / stride + 1;
+      ConvWindow window{ih,  iw,  kh,  kw,  stride, stride,
+                        pad, pad, dil, dil, oh,     ow};
+      CountingMatrices c(fa, fw);
+      Expected want;
+      for (int call = 0; call < 2; ++call) {
+        std::vector<int64_t> input = randomStored(
+                                 rng, size_t(batch * channels * ih * iw), fa),
+                             filter = randomStored(
+                                 rng, size_t(filters * channels * kh * kw), fw);
+        for (size_t i = 0; i < input.size(); ++i)
+          if (i % 3 != 1)
+            input[i] = 0;
+        std::vector<float> grad =
+            randomGrads(rng, size_t(batch * filters * oh * ow));
+        c.addConv2D(input.data(), filter.data(), grad.data(), batch, channels,
+                    filters, 1, window);
+        for (int64_t b = 0; b < batch; ++b)
+          for (int64_t f = 0; f < filters; ++f)
+            for (int64_t y = 0; y < oh; ++y)
+              for (int64_t x = 0; x < ow; ++x)
+                for (int64_t ch = 0; ch < channels; ++ch)
+                  for (int64_t ky = 0; ky < kh; ++ky)
+                    for (int64_t kx = 0; kx < kw; ++kx) {
+                      int64_t iy, ix;
+                      if (!window.source(y, x, ky, kx, iy, ix))
+                        continue;
+                      PairStats &p = want[{
+                          fa.read(input[size_t(
+                              ((b * channels + ch) * ih + iy) * iw + ix)]),
+                          fw.read(filter[size_t(
+                              ((f * channels + ch) * kh + ky) * kw + kx)])}];
+                      p.count += 1;
+                      p.gradSum +=
+                          grad[size_t(((b * filters + f) * oh + y) * ow + x)];
+                    }
+      }
+      expectMatches(c, want);
+    }
+}

@@ -39,7 +39,7 @@ public:
     return size_t((x - a.min()) << w.bits | (y - w.min()));
   }
   const PairStats &at(int64_t x, int64_t y) const {
-    return stats[size_t((y - w.min()) << a.bits | (x - a.min()))];
+    return stats[size_t(y - w.min()) * rowSize() + size_t(x - a.min())];
   }
 
   /// Adds the products of out[b] = lhs[b] (m x k) * rhs[b] (k x n), stored
@@ -58,14 +58,18 @@ public:
                  int64_t groups, const ConvWindow &window);
 
 private:
-  /// Each stored value's offset from its format's minimum, shifted.
+  /// A weight row's entries: one per activation value, then kStandIns
+  /// that addConv2D adds zero activations to (see there).
+  static constexpr unsigned kStandIns = 8;
+  size_t rowSize() const { return (size_t(1) << a.bits) + kStandIns; }
+  /// Each stored value's offset from its format's minimum, times `scale`.
   static std::vector<uint32_t> offsets(const int64_t *stored, int64_t count,
-                                       MulOperand f, unsigned shift);
+                                       MulOperand f, size_t scale);
 
   MulOperand a, w;
   /// Weight-major, unlike index(): a convolution adds each weight's
-  /// products over a run of positions, into one 2^a.bits row that stays
-  /// in L1 (a-major rows lie 2^w.bits entries apart, a page each).
+  /// products over a run of positions, into one row that stays in L1
+  /// (a-major rows lie 2^w.bits entries apart, a page each).
   std::vector<PairStats> stats;
 };
 
