@@ -527,8 +527,10 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
     Option<"objective", "objective", "std::string", /*default=*/"\"auto\"",
            "With reference=: kl (logits: KL divergence from their softmax, "
            "accuracy is top-1 agreement), mse (any output: mean squared "
-           "error, accuracy is the mean cosine similarity of each row) or "
-           "auto (kl for a [rows, classes] result, else mse)">,
+           "error, accuracy is the mean cosine similarity of each row), "
+           "cosine (as mse, but the loss is 1 - each row's cosine "
+           "similarity, the accuracy's own measure) or auto (kl for a "
+           "[rows, classes] result, else mse)">,
     Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
            "Function to run">,
     Option<"lossBudget", "loss-budget", "double", /*default=*/"-1",

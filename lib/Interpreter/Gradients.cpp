@@ -204,10 +204,10 @@ FailureOr<GradientRun> Interpreter::runWithGradients(func::FuncOp func,
     return func.emitError("a gradient run needs a function result");
   const Tensor &y = run.outputs[0];
   Tensor seed = Tensor::floats(y.shape);
-  // A loss of [rows, classes] logits row by row: the mean of the rows'
-  // losses, each row's gradient / rows the seed.
+  // A loss row by row (rows first, the rest of the result a row): the mean
+  // of the rows' losses, each row's gradient / rows the seed.
   auto perRow = [&](auto rowLoss) {
-    int64_t rows = y.shape[0], classes = y.shape[1];
+    int64_t rows = y.shape[0], classes = y.size() / rows;
     std::vector<double> gradient(static_cast<size_t>(classes));
     for (int64_t r = 0; r < rows; ++r) {
       run.loss += rowLoss(r, classes, gradient.data()) / double(rows);
@@ -235,6 +235,15 @@ FailureOr<GradientRun> Interpreter::runWithGradients(func::FuncOp func,
     perRow([&](int64_t r, int64_t classes, double *gradient) {
       return klDivergenceRow(y, r, classes, &loss.target.f[r * classes],
                              gradient);
+    });
+  } else if (loss.kind == Loss::Kind::Cosine) {
+    if (y.shape.empty() || y.shape[0] < 1 || loss.target.size() != y.size() ||
+        !loss.target.isFloat)
+      return func.emitError("the cosine distance needs rows and float "
+                            "reference values of the result's size");
+    perRow([&](int64_t r, int64_t width, double *gradient) {
+      return cosineDistanceRow(y, r, width, &loss.target.f[r * width],
+                               gradient);
     });
   } else {
     if (loss.target.size() != y.size())

@@ -71,6 +71,30 @@ double kite::interp::klDivergenceRow(const Tensor &t, int64_t row,
   return kl;
 }
 
+double kite::interp::cosineDistanceRow(const Tensor &t, int64_t row,
+                                       int64_t width, const float *reference,
+                                       double *gradient) {
+  auto at = [&](int64_t c) {
+    size_t k = size_t(row * width + c);
+    return t.isFloat ? double(t.f[k]) : double(t.i[k]);
+  };
+  double dot = 0, nq = 0, np = 0;
+  for (int64_t c = 0; c < width; ++c) {
+    dot += at(c) * reference[c];
+    nq += at(c) * at(c);
+    np += double(reference[c]) * reference[c];
+  }
+  bool both = nq > 0 && np > 0;
+  double cosine = both ? dot / std::sqrt(nq * np) : double(nq == np);
+  // d cos / dq = p / (|q| |p|) - cos q / |q|^2.
+  for (int64_t c = 0; gradient && c < width; ++c)
+    gradient[c] =
+        both
+            ? -(double(reference[c]) / std::sqrt(nq * np) - cosine * at(c) / nq)
+            : 0.0;
+  return 1 - cosine;
+}
+
 int64_t kite::interp::numElements(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape)

@@ -396,6 +396,43 @@ TEST_F(GradientTest, KLDivergenceLoss) {
   EXPECT_TRUE(failed(interp.runWithGradients(func, {logits}, loss)));
 }
 
+TEST_F(GradientTest, CosineDistanceLoss) {
+  OwningOpRef<ModuleOp> module = logitsIdentity();
+  auto func = module->lookupSymbol<func::FuncOp>("f");
+  Tensor y = Tensor::floats({2, 3});
+  y.f = {1, 2, 2, 0.5f, -1, 0.25f};
+  // Row 0 along its reference (scaled): no loss, no gradient; row 1 by
+  // central differences.
+  Loss loss{Loss::Kind::Cosine, Tensor::floats({2, 3})};
+  loss.target.f = {2, 4, 4, 1, 0.5f, -2};
+  Interpreter interp;
+  FailureOr<GradientRun> run = interp.runWithGradients(func, {y}, loss);
+  ASSERT_TRUE(succeeded(run));
+  auto rowLoss = [&](const Tensor &t) {
+    return cosineDistanceRow(t, 1, 3, &loss.target.f[3]);
+  };
+  EXPECT_NEAR(run->loss, rowLoss(y) / 2, 1e-6);
+  EXPECT_NEAR(cosineDistanceRow(y, 0, 3, &loss.target.f[0]), 0, 1e-6);
+  const Tensor &g = run->grads[func.getBody().front().getArgument(0)];
+  for (int c = 0; c < 3; ++c) {
+    EXPECT_NEAR(g.f[c], 0, 1e-6) << c;
+    Tensor plus = y, minus = y;
+    plus.f[3 + c] += 1e-3f;
+    minus.f[3 + c] -= 1e-3f;
+    EXPECT_NEAR(g.f[3 + c], (rowLoss(plus) - rowLoss(minus)) / 2e-3 / 2, 1e-4)
+        << c;
+  }
+  // A row of zeros: cosine 1 with zeros, 0 with anything else; no
+  // gradient.
+  Tensor zeros = Tensor::floats({1, 3});
+  EXPECT_EQ(cosineDistanceRow(zeros, 0, 3, &loss.target.f[0]), 1.0);
+  float none[3] = {0, 0, 0};
+  EXPECT_EQ(cosineDistanceRow(zeros, 0, 3, none), 0.0);
+  // Reference values of another size are an error.
+  loss.target = Tensor::floats({1, 3});
+  EXPECT_TRUE(failed(interp.runWithGradients(func, {y}, loss)));
+}
+
 TEST_F(GradientTest, MissingRuleIsAnError) {
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"(
 func.func @f(%a: tensor<2x2xi8>) -> tensor<2x2xi32> {

@@ -57,6 +57,14 @@ double crossEntropyRow(const Tensor &t, int64_t row, int64_t classes,
 double klDivergenceRow(const Tensor &t, int64_t row, int64_t classes,
                        const float *reference, double *gradient = nullptr);
 
+/// 1 - the cosine similarity of row `row` of `t` (rows of `width` values)
+/// with the reference's `width` values: the label-free loss where outputs
+/// are compared by direction (embeddings). A row of zeros has cosine 1
+/// with another one, else 0. With `gradient`, also its derivative by each
+/// value (0 at a row of zeros).
+double cosineDistanceRow(const Tensor &t, int64_t row, int64_t width,
+                         const float *reference, double *gradient = nullptr);
+
 /// Row-major strides of a shape.
 llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
 
@@ -81,6 +89,7 @@ struct Loss {
     CrossEntropy, ///< mean over rows of -log softmax(logits)[label]
     MSE,          ///< mean of (result - target)^2
     KL,           ///< mean over rows of KL(softmax(target) || softmax(logits))
+    Cosine,       ///< mean over rows of 1 - cos(result row, target row)
   };
   Kind kind = Kind::CrossEntropy;
   Tensor target; ///< labels (integers, one per row), reference values or

@@ -29,8 +29,10 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
   if (labels.empty() == (reference.empty() && !given))
     return fail("needs either labels or reference outputs (labels= or "
                 "reference=)");
-  if (objective != "auto" && objective != "kl" && objective != "mse")
-    return fail("objective must be auto, kl or mse, got '" + objective + "'");
+  if (objective != "auto" && objective != "kl" && objective != "mse" &&
+      objective != "cosine")
+    return fail("objective must be auto, kl, mse or cosine, got '" + objective +
+                "'");
   auto func = module.lookupSymbol<func::FuncOp>(entry);
   auto result = func && func.getNumResults()
                     ? dyn_cast<RankedTensorType>(func.getResultTypes()[0])
@@ -41,6 +43,7 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
   Reference y;
   y.shape.assign(result.getShape().begin(), result.getShape().end());
   y.kind = kindOf(!labels.empty(), objective, result.getRank());
+  y.cosineLoss = y.kind == Kind::Values && objective == "cosine";
   if (y.kind != Kind::Values && result.getRank() != 2)
     return fail("labels and objective=kl need [rows, classes] logits");
   MLIRContext *ctx = module.getContext();

@@ -26,10 +26,14 @@ namespace kite {
 /// What the calibration outputs are scored against: integer labels
 /// (cross-entropy, top-1 accuracy) or, without labels, a float model's
 /// outputs: logits (KL divergence, top-1 agreement with them) or other
-/// values (mean squared error, mean cosine similarity of each row).
+/// values (mean squared error or cosine distance, mean cosine similarity
+/// of each row).
 struct Reference {
   enum class Kind { Labels, Logits, Values };
   Kind kind = Kind::Labels;
+  /// Values: the loss is 1 - each row's cosine (objective=cosine), not the
+  /// mean squared error.
+  bool cosineLoss = false;
   tensorio::HostTensor labels;
   /// The reference outputs in f32, as the interpreter computes, and how
   /// many rows they hold.
@@ -40,9 +44,8 @@ struct Reference {
 
   /// Reads `labels` or, without them, the `reference` outputs for a pass
   /// whose `entry` function's first result is scored; `objective` (auto,
-  /// kl or mse) says how a reference compares. Errors name `pass` and the
-  /// file.
-  /// `given`, if set, holds the reference outputs instead of the file
+  /// kl, mse or cosine) says how a reference compares. Errors name `pass` and
+  /// the file. `given`, if set, holds the reference outputs instead of the file
   /// `reference`.
   static mlir::FailureOr<Reference>
   load(mlir::ModuleOp module, llvm::StringRef pass, llvm::StringRef entry,
@@ -126,7 +129,7 @@ struct Reference {
     }
     double cosine =
         nq > 0 && np > 0 ? dot / std::sqrt(nq * np) : double(nq == np);
-    return {se / double(width), cosine};
+    return {cosineLoss ? 1 - cosine : se / double(width), cosine};
   }
   /// The interpreter's loss for batch `b` (every row, repeats included).
   interp::Loss lossFor(const CalibrationBatch &b) const {
@@ -139,6 +142,7 @@ struct Reference {
       return loss;
     }
     interp::Loss loss{kind == Kind::Logits ? interp::Loss::Kind::KL
+                      : cosineLoss         ? interp::Loss::Kind::Cosine
                                            : interp::Loss::Kind::MSE,
                       interp::Tensor::floats(shape)};
     for (int64_t r = 0; r < rows; ++r)
