@@ -121,23 +121,30 @@ TEST_F(PrefixCacheTest, ResumesFromTheDeepestKeptCut) {
 
   llvm::DenseMap<Value, interp::Tensor> resumed;
   std::vector<double> extras;
-  size_t firstNew = cache.resume(run, cuts.size(), keyOf, resumed, &extras);
+  std::vector<interp::Tensor> args = {input()};
+  size_t start = 99;
+  size_t firstNew =
+      cache.resume(run, cuts, keyOf, args, resumed, start, &extras);
   ASSERT_EQ(firstNew, 1u);
+  EXPECT_EQ(start, cuts[0]);
   EXPECT_EQ(extras, std::vector<double>{1.5});
   auto out = run.run(
-      interp, cuts[firstNew - 1], resumed, cuts,
+      interp, start, resumed, cuts,
       [](size_t, llvm::DenseMap<Value, interp::Tensor> &) {},
       [](Operation *, llvm::DenseMap<Value, interp::Tensor> &) {});
   ASSERT_TRUE(succeeded(out));
   EXPECT_EQ(out->front().f, whole->front().f);
 
+  // Nothing kept: the run starts at the first op, from the arguments.
   llvm::DenseMap<Value, interp::Tensor> none;
   EXPECT_EQ(cache.resume(
-                run, cuts.size(),
+                run, cuts,
                 [](size_t k) {
                   return PrefixCache::Key{8, uint32_t(k)};
                 },
-                none),
+                args, none, start),
             0u);
-  EXPECT_TRUE(none.empty());
+  EXPECT_EQ(start, 0u);
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(none[run.body().getArgument(0)].f, input().f);
 }

@@ -79,11 +79,6 @@ Evaluator::score(const std::vector<size_t> &choice,
   interp::Interpreter interpreter;
   LossAndAccuracy total;
   size_t batch = 0;
-  int64_t all =
-      samples > 0 ? samples
-      : calibration.arrays.empty() || calibration.arrays[0].shape.empty()
-          ? 0
-          : calibration.arrays[0].shape[0];
   std::optional<Score> stoppedAt;
   auto runBatch = [&](func::FuncOp f, std::vector<interp::Tensor> &args,
                       const CalibrationBatch &b) -> LogicalResult {
@@ -92,12 +87,10 @@ Evaluator::score(const std::vector<size_t> &choice,
       out = interpreter.run(f, args);
     } else {
       interp::BlockRun::Values values;
+      size_t start;
       size_t firstNew = cache.resume(
-          *run, cuts.size(), [&](size_t k) { return keyOf(batch, k); }, values);
-      size_t start = firstNew ? cuts[firstNew - 1] : 0;
-      if (!firstNew)
-        for (auto [arg, t] : llvm::zip(run->body().getArguments(), args))
-          values[arg] = std::move(t);
+          *run, cuts, [&](size_t k) { return keyOf(batch, k); }, args, values,
+          start);
       out = run->run(interpreter, start, values, cuts,
                      [&](size_t k, interp::BlockRun::Values &live) {
                        if (k >= firstNew)
@@ -110,9 +103,9 @@ Evaluator::score(const std::vector<size_t> &choice,
       return failure();
     if (std::string wrong = total.add((*out)[0], y, b); !wrong.empty())
       return module.emitError() << pass << ": " << wrong;
-    double left = double(all) - total.rows;
-    if (hopeless && all > 0 && left > 0) {
-      Score best{total.loss / double(all), (total.correct + left) / double(all),
+    double all = double(b.total), left = all - total.rows;
+    if (hopeless && left > 0) {
+      Score best{total.loss / all, (total.correct + left) / all,
                  int64_t(total.rows), false};
       if (hopeless(best)) {
         stoppedAt = best;

@@ -165,17 +165,11 @@ struct LPQuantSearchPass
       bool full = info.fresh == batch;
       std::vector<double> contrast(numLayers, 0);
       DenseMap<Value, interp::Tensor> values;
-      size_t firstNewCut =
-          cuts.empty()
-              ? 0
-              : cache->resume(
-                    run, cuts.size(),
-                    [&](size_t k) { return cutKey(g, cutLayer[k], b, layers); },
-                    values, &contrast);
-      size_t start = firstNewCut ? cuts[firstNewCut - 1] : 0;
-      if (!firstNewCut)
-        for (auto [arg, t] : llvm::zip(run.body().getArguments(), args))
-          values[arg] = std::move(t);
+      size_t start;
+      size_t firstNewCut = cache->resume(
+          run, cuts,
+          [&](size_t k) { return cutKey(g, cutLayer[k], b, layers); }, args,
+          values, start, &contrast);
       FailureOr<std::vector<interp::Tensor>> results = run.run(
           interpreter, start, values, cuts,
           [&](size_t k, DenseMap<Value, interp::Tensor> &live) {

@@ -58,16 +58,21 @@ void PrefixCache::restore(const BlockRun &run, const State &state,
     values[run.valueAt(slot)] = tensor;
 }
 
-size_t PrefixCache::resume(const BlockRun &run, size_t numCuts,
+size_t PrefixCache::resume(const BlockRun &run, ArrayRef<size_t> cuts,
                            function_ref<Key(size_t)> keyOf,
+                           std::vector<interp::Tensor> &args,
                            DenseMap<Value, interp::Tensor> &values,
-                           std::vector<double> *extras) {
-  for (size_t k = numCuts; k-- > 0;)
+                           size_t &start, std::vector<double> *extras) {
+  for (size_t k = cuts.size(); k-- > 0;)
     if (std::shared_ptr<const State> state = find(keyOf(k))) {
       restore(run, *state, values);
       if (extras)
         *extras = state->extras;
+      start = cuts[k];
       return k + 1;
     }
+  for (auto [arg, t] : llvm::zip(run.body().getArguments(), args))
+    values[arg] = std::move(t);
+  start = 0;
   return 0;
 }

@@ -51,14 +51,17 @@ public:
   static void restore(const interp::BlockRun &run, const State &state,
                       llvm::DenseMap<mlir::Value, interp::Tensor> &values);
 
-  /// Restores into `values` the state of the deepest of `numCuts` cuts
-  /// whose key (`keyOf(k)` for cut k) is cached, and its extras into
-  /// `extras` if given. Returns the index of the first cut after it (the
-  /// first a run from there must save), or 0 if no cut's state is cached.
-  size_t resume(const interp::BlockRun &run, size_t numCuts,
+  /// Where a run with cuts before ops `cuts` starts. Restores into
+  /// `values` the state of the deepest cut whose key (`keyOf(k)` for cut k)
+  /// is cached, and its extras into `extras` if given; with none cached,
+  /// moves `args` into the block's arguments instead. Returns the index of
+  /// the first cut after the restored one (the first a run from there must
+  /// save; 0 if none was cached) and sets `start` to the op to run first.
+  size_t resume(const interp::BlockRun &run, llvm::ArrayRef<size_t> cuts,
                 llvm::function_ref<Key(size_t)> keyOf,
+                std::vector<interp::Tensor> &args,
                 llvm::DenseMap<mlir::Value, interp::Tensor> &values,
-                std::vector<double> *extras = nullptr);
+                size_t &start, std::vector<double> *extras = nullptr);
 
   uint64_t hits() const { return hitCount; }
   uint64_t lookups() const { return lookupCount; }
