@@ -514,7 +514,10 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
     Each op gets `multiplier = #kite.mul<"...">`. With `check-estimates`,
     the pass also measures every single-layer substitution by running the
     model and prints the Spearman rank correlation between predicted and
-    measured loss changes (stderr); `report` prints the per-layer choice.
+    measured loss changes, and what every layer at its cheapest multiplier
+    that keeps the limits alone would save together (stderr; not a bound:
+    layers' errors mostly add up, but can cancel); `report` prints the
+    per-layer choice.
   }];
   let options = [
     Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",

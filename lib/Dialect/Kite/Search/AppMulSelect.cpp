@@ -432,10 +432,15 @@ FailureOr<double> AppMulSelectPass::measureAlone(size_t l, size_t c) {
 }
 
 /// Measures every single-layer substitution and reports the rank
-/// correlation with the estimates.
+/// correlation with the estimates, and the headroom of single layers: the
+/// saving if each layer took its cheapest multiplier that keeps the limits
+/// alone. Not a bound: layers' errors mostly add up (the embedding model:
+/// 41.8 % alone, 24.1 % jointly) but can cancel (the digits MLP with
+/// max-drop=0: 57.1 % alone, 57.8 % jointly).
 LogicalResult AppMulSelectPass::measureSubstitutions(const Choice &chosen) {
   std::vector<double> predicted, measured, noise, trustedPredicted,
       trustedMeasured;
+  Choice allExact(layers.size(), 0), cheapestAlone = allExact;
   for (auto [l, cands] : llvm::enumerate(candidates))
     for (auto [c, cand] : llvm::enumerate(cands)) {
       if (cand.name == "exact")
@@ -443,6 +448,11 @@ LogicalResult AppMulSelectPass::measureSubstitutions(const Choice &chosen) {
       FailureOr<double> dloss = measureAlone(l, c);
       if (failed(dloss))
         return failure();
+      Choice alone = allExact;
+      alone[l] = c;
+      if (withinLimits(*eval->known(alone)) &&
+          cand.energyPj < cands[cheapestAlone[l]].energyPj)
+        cheapestAlone[l] = c;
       predicted.push_back(cand.estimate);
       measured.push_back(*dloss);
       noise.push_back(cand.noise);
@@ -460,6 +470,10 @@ LogicalResult AppMulSelectPass::measureSubstitutions(const Choice &chosen) {
       predicted.size(), spearman(predicted, measured),
       spearman(trustedPredicted, trustedMeasured), trustedPredicted.size(),
       spearman(noise, measured));
+  llvm::errs() << llvm::formatv(
+      "kite-appmul-select: single layers: {0:f1}% saved if every layer took "
+      "its cheapest multiplier that keeps the limits alone\n",
+      100 * (1 - energyOf(cheapestAlone) / energyOf(allExact)));
   return success();
 }
 
