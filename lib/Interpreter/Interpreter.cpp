@@ -16,11 +16,21 @@
 using namespace mlir;
 using namespace kite::interp;
 
-int64_t kite::interp::argmaxRow(const Tensor &t, int64_t row, int64_t classes) {
-  auto at = [&](int64_t c) {
-    size_t k = size_t(row * classes + c);
+namespace {
+/// Element c of the row starting at element `base` of `t`, as a double
+/// (float or integer data).
+struct RowReader {
+  const Tensor &t;
+  int64_t base;
+  double operator()(int64_t c) const {
+    size_t k = size_t(base + c);
     return t.isFloat ? double(t.f[k]) : double(t.i[k]);
-  };
+  }
+};
+} // namespace
+
+int64_t kite::interp::argmaxRow(const Tensor &t, int64_t row, int64_t classes) {
+  RowReader at{t, row * classes};
   int64_t best = 0;
   for (int64_t c = 1; c < classes; ++c)
     if (at(c) > at(best))
@@ -31,10 +41,7 @@ int64_t kite::interp::argmaxRow(const Tensor &t, int64_t row, int64_t classes) {
 double kite::interp::crossEntropyRow(const Tensor &t, int64_t row,
                                      int64_t classes, int64_t label,
                                      double *gradient) {
-  auto at = [&](int64_t c) {
-    size_t k = size_t(row * classes + c);
-    return t.isFloat ? double(t.f[k]) : double(t.i[k]);
-  };
+  RowReader at{t, row * classes};
   double mx = at(argmaxRow(t, row, classes)), sum = 0;
   for (int64_t c = 0; c < classes; ++c)
     sum += std::exp(at(c) - mx);
@@ -47,10 +54,7 @@ double kite::interp::crossEntropyRow(const Tensor &t, int64_t row,
 double kite::interp::klDivergenceRow(const Tensor &t, int64_t row,
                                      int64_t classes, const float *reference,
                                      double *gradient) {
-  auto at = [&](int64_t c) {
-    size_t k = size_t(row * classes + c);
-    return t.isFloat ? double(t.f[k]) : double(t.i[k]);
-  };
+  RowReader at{t, row * classes};
   // Log-softmax of both rows, each shifted by its maximum.
   double mq = at(argmaxRow(t, row, classes)), mp = reference[0];
   for (int64_t c = 1; c < classes; ++c)
@@ -74,10 +78,7 @@ double kite::interp::klDivergenceRow(const Tensor &t, int64_t row,
 double kite::interp::cosineDistanceRow(const Tensor &t, int64_t row,
                                        int64_t width, const float *reference,
                                        double *gradient) {
-  auto at = [&](int64_t c) {
-    size_t k = size_t(row * width + c);
-    return t.isFloat ? double(t.f[k]) : double(t.i[k]);
-  };
+  RowReader at{t, row * width};
   double dot = 0, nq = 0, np = 0;
   for (int64_t c = 0; c < width; ++c) {
     dot += at(c) * reference[c];

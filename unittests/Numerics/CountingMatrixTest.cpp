@@ -43,6 +43,36 @@ std::vector<float> randomGrads(std::mt19937 &rng, size_t n) {
     x = d(rng);
   return v;
 }
+
+/// Adds to `want` the products of a grouped NCHW convolution, one by one.
+void addConvByHand(Expected &want, MulOperand fa, MulOperand fw,
+                   const std::vector<int64_t> &input,
+                   const std::vector<int64_t> &filter,
+                   const std::vector<float> &grad, int64_t batch,
+                   int64_t channels, int64_t filters, int64_t groups,
+                   const ConvWindow &w) {
+  int64_t cg = channels / groups, fg = filters / groups;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t f = 0; f < filters; ++f)
+      for (int64_t y = 0; y < w.oh; ++y)
+        for (int64_t x = 0; x < w.ow; ++x)
+          for (int64_t ch = 0; ch < cg; ++ch)
+            for (int64_t ky = 0; ky < w.kh; ++ky)
+              for (int64_t kx = 0; kx < w.kw; ++kx) {
+                int64_t iy, ix;
+                if (!w.source(y, x, ky, kx, iy, ix))
+                  continue;
+                int64_t in =
+                    ((b * channels + (f / fg) * cg + ch) * w.ih + iy) * w.iw +
+                    ix;
+                int64_t tap = ((f * cg + ch) * w.kh + ky) * w.kw + kx;
+                PairStats &p = want[{fa.read(input[size_t(in)]),
+                                     fw.read(filter[size_t(tap)])}];
+                p.count += 1;
+                p.gradSum +=
+                    grad[size_t(((b * filters + f) * w.oh + y) * w.ow + x)];
+              }
+}
 } // namespace
 
 TEST(CountingMatrixTest, SmallMatmulByHand) {
@@ -91,7 +121,7 @@ TEST(CountingMatrixTest, GroupedPaddedConvMatchesBruteForce) {
   int64_t kh = 3, kw = 2, stride = 2, pad = 1, dil = 1;
   int64_t oh = (ih + 2 * pad - dil * (kh - 1) - 1) / stride + 1,
           ow = (iw + 2 * pad - dil * (kw - 1) - 1) / stride + 1;
-  int64_t cg = channels / groups, fg = filters / groups;
+  int64_t cg = channels / groups;
   std::vector<int64_t> input = randomStored(
                            rng, size_t(batch * channels * ih * iw), fa),
                        filter = randomStored(
@@ -102,34 +132,15 @@ TEST(CountingMatrixTest, GroupedPaddedConvMatchesBruteForce) {
   c.addConv2D(input.data(), filter.data(), grad.data(), batch, channels,
               filters, groups, window);
   Expected want;
-  for (int64_t b = 0; b < batch; ++b)
-    for (int64_t f = 0; f < filters; ++f)
-      for (int64_t y = 0; y < oh; ++y)
-        for (int64_t x = 0; x < ow; ++x)
-          for (int64_t ch = 0; ch < cg; ++ch)
-            for (int64_t ky = 0; ky < kh; ++ky)
-              for (int64_t kx = 0; kx < kw; ++kx) {
-                int64_t iy = y * stride + ky * dil - pad,
-                        ix = x * stride + kx * dil - pad;
-                if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
-                  continue;
-                int64_t in =
-                    ((b * channels + (f / fg) * cg + ch) * ih + iy) * iw + ix;
-                PairStats &p =
-                    want[{fa.read(input[size_t(in)]),
-                          fw.read(filter[size_t(((f * cg + ch) * kh + ky) * kw +
-                                                kx)])}];
-                p.count += 1;
-                p.gradSum +=
-                    grad[size_t(((b * filters + f) * oh + y) * ow + x)];
-              }
+  addConvByHand(want, fa, fw, input, filter, grad, batch, channels, filters,
+                groups, window);
   expectMatches(c, want);
 }
 
 TEST(CountingMatrixTest, ConvWithZeroActivationsMatchesBruteForce) {
-  // After a ReLU most activations are zero: their products are counted
-  // per tap, not one by one. Strides 1 and 3, dilation 2, a second call
-  // adding to the first.
+  // After a ReLU most activations are zero: their products go to stand-in
+  // entries of the weight's row, added to the zero entry after the call.
+  // Strides 1 and 3, dilation 2, a second call adding to the first.
   std::mt19937 rng(7);
   for (int64_t stride : {1, 3})
     for (MulOperand fa : {MulOperand{8, false}, MulOperand{8, true}}) {
@@ -154,25 +165,8 @@ TEST(CountingMatrixTest, ConvWithZeroActivationsMatchesBruteForce) {
             randomGrads(rng, size_t(batch * filters * oh * ow));
         c.addConv2D(input.data(), filter.data(), grad.data(), batch, channels,
                     filters, 1, window);
-        for (int64_t b = 0; b < batch; ++b)
-          for (int64_t f = 0; f < filters; ++f)
-            for (int64_t y = 0; y < oh; ++y)
-              for (int64_t x = 0; x < ow; ++x)
-                for (int64_t ch = 0; ch < channels; ++ch)
-                  for (int64_t ky = 0; ky < kh; ++ky)
-                    for (int64_t kx = 0; kx < kw; ++kx) {
-                      int64_t iy, ix;
-                      if (!window.source(y, x, ky, kx, iy, ix))
-                        continue;
-                      PairStats &p = want[{
-                          fa.read(input[size_t(
-                              ((b * channels + ch) * ih + iy) * iw + ix)]),
-                          fw.read(filter[size_t(
-                              ((f * channels + ch) * kh + ky) * kw + kx)])}];
-                      p.count += 1;
-                      p.gradSum +=
-                          grad[size_t(((b * filters + f) * oh + y) * ow + x)];
-                    }
+        addConvByHand(want, fa, fw, input, filter, grad, batch, channels,
+                      filters, 1, window);
       }
       expectMatches(c, want);
     }
