@@ -442,7 +442,11 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
        products feed; y is the layer's integer accumulator);
     2. for each multiplier k with error table E_k the Taylor estimate is
        dL = <G, E_k> (first order) + 1/2 sum_o h_o E[dy_o^2] (order 2), with
-       h_o = B g_o^2 (diagonal Fisher of the mean loss over B rows). An
+       h_o = B g_o^2 (diagonal Fisher of the mean loss over B rows; for
+       an MSE against reference outputs, whose gradients carry the small
+       residual of a model close to float, the Gauss-Newton diagonal
+       2/N (J^T J)_oo instead, estimated from one more backward pass per
+       batch from random +-1 seeds at the N outputs). An
        output's error is the sum of its K products' errors, which add up or
        cancel depending on its weights (a truncated product errs towards
        zero, so the error's sign follows the weight's): with n_o(w) of its

@@ -236,6 +236,11 @@ FailureOr<GradientRun> Interpreter::runWithGradients(func::FuncOp func,
       return klDivergenceRow(y, r, classes, &loss.target.f[r * classes],
                              gradient);
     });
+  } else if (loss.kind == Loss::Kind::Seed) {
+    if (loss.target.size() != y.size() || !loss.target.isFloat)
+      return func.emitError("a gradient seed must be floats of the result's "
+                            "size");
+    seed.f = loss.target.f;
   } else if (loss.kind == Loss::Kind::Cosine) {
     if (y.shape.empty() || y.shape[0] < 1 || loss.target.size() != y.size() ||
         !loss.target.isFloat)

@@ -433,6 +433,22 @@ TEST_F(GradientTest, CosineDistanceLoss) {
   EXPECT_TRUE(failed(interp.runWithGradients(func, {y}, loss)));
 }
 
+TEST_F(GradientTest, SeedIsTheResultsGradient) {
+  // FAMES's curvature probe: the backward pass starts from given values.
+  OwningOpRef<ModuleOp> module = logitsIdentity();
+  auto func = module->lookupSymbol<func::FuncOp>("f");
+  Tensor y = Tensor::floats({2, 3});
+  Loss loss{Loss::Kind::Seed, Tensor::floats({2, 3})};
+  loss.target.f = {1, -1, 0.5f, -0.5f, 2, 0};
+  Interpreter interp;
+  FailureOr<GradientRun> run = interp.runWithGradients(func, {y}, loss);
+  ASSERT_TRUE(succeeded(run));
+  EXPECT_EQ(run->loss, 0.0);
+  EXPECT_EQ(run->grads[func.getBody().front().getArgument(0)].f, loss.target.f);
+  loss.target = Tensor::floats({1, 3});
+  EXPECT_TRUE(failed(interp.runWithGradients(func, {y}, loss)));
+}
+
 TEST_F(GradientTest, MissingRuleIsAnError) {
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"(
 func.func @f(%a: tensor<2x2xi8>) -> tensor<2x2xi32> {

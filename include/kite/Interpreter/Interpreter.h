@@ -90,6 +90,7 @@ struct Loss {
     MSE,          ///< mean of (result - target)^2
     KL,           ///< mean over rows of KL(softmax(target) || softmax(logits))
     Cosine,       ///< mean over rows of 1 - cos(result row, target row)
+    Seed,         ///< no loss (0): `target` is dL/d result, as given
   };
   Kind kind = Kind::CrossEntropy;
   Tensor target; ///< labels (integers, one per row), reference values or

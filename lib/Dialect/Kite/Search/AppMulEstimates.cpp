@@ -62,7 +62,9 @@ void addColumn(LayerStats &s, int64_t k, double outputs, double gradSquares,
 
 void appmul::accumulate(LayerStats &s, const interp::Tensor &lhs,
                         const interp::Tensor &rhs, const interp::Tensor &y,
-                        const interp::Tensor &g) {
+                        const interp::Tensor &g,
+                        const interp::Tensor *curvature) {
+  const interp::Tensor &h = curvature ? *curvature : g;
   for (int64_t v : y.i)
     s.outputSquares += double(v) * double(v);
   if (auto mm = dyn_cast<MatmulOp>(s.op)) {
@@ -76,7 +78,7 @@ void appmul::accumulate(LayerStats &s, const interp::Tensor &lhs,
     for (int64_t b = 0; b < batches; ++b)
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j) {
-          double grad = g.f[size_t((b * m + i) * n + j)];
+          double grad = h.f[size_t((b * m + i) * n + j)];
           columnGrads[size_t((shared ? 0 : b) * n + j)] += grad * grad;
         }
     for (int64_t b = 0; b < (shared ? 1 : batches); ++b)
@@ -103,7 +105,7 @@ void appmul::accumulate(LayerStats &s, const interp::Tensor &lhs,
   for (int64_t nb = 0; nb < batch; ++nb)
     for (int64_t fo = 0; fo < f; ++fo)
       for (int64_t p = 0; p < oh * ow; ++p) {
-        double grad = g.f[size_t((nb * f + fo) * oh * ow + p)];
+        double grad = h.f[size_t((nb * f + fo) * oh * ow + p)];
         filterGrads[size_t(fo)] += grad * grad;
       }
   // Windows over the padding have fewer products; counting the whole filter

@@ -102,10 +102,12 @@ formatsOf(mlir::Operation *op);
 void setMultiplier(mlir::Operation *op, MultiplierAttr mul);
 
 /// Adds one run's products of a layer to its statistics: its operands,
-/// result and the loss's gradient at the result.
+/// result and the loss's gradient at the result; the second-order term's
+/// squares from `curvature` instead of `g` if given.
 void accumulate(LayerStats &s, const interp::Tensor &lhs,
                 const interp::Tensor &rhs, const interp::Tensor &y,
-                const interp::Tensor &g);
+                const interp::Tensor &g,
+                const interp::Tensor *curvature = nullptr);
 
 struct Candidate {
   std::string name;

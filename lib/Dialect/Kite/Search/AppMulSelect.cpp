@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <random>
 #include <set>
 
 namespace kite {
@@ -119,6 +120,9 @@ LogicalResult AppMulSelectPass::gatherStatistics(ModuleOp module,
     return success();
   interp::Interpreter interpreter;
   LossAndAccuracy exactScore;
+  bool probeCurvature =
+      order == 2 && y.kind == Reference::Kind::Values && !y.cosineLoss;
+  std::mt19937 signs(seed);
   int64_t runs = 0, rowsPerRun = 0;
   if (failed(forEachCalibrationBatch(
           module, "kite-appmul-select", *calibrationData, entry,
@@ -128,29 +132,57 @@ LogicalResult AppMulSelectPass::gatherStatistics(ModuleOp module,
             if (std::string wrong = y.check(b.first, b.fresh, y.rowWidth());
                 !wrong.empty())
               return module.emitError() << "kite-appmul-select: " << wrong;
+            std::vector<interp::Tensor> probeArgs;
+            if (probeCurvature)
+              probeArgs = args;
             FailureOr<interp::GradientRun> run =
                 interpreter.runWithGradients(func, args, y.lossFor(b));
             if (failed(run))
               return failure();
+            // An MSE's curvature (Gauss-Newton: 2/N J^T J at the result)
+            // does not depend on the residual, which the loss gradients
+            // carry: a backward pass from random +-1 seeds estimates its
+            // diagonal (Hutchinson), scaled so that B p^2 is 2/N u^2.
+            std::optional<interp::GradientRun> probe;
+            if (probeCurvature) {
+              const interp::Tensor &out = run->outputs[0];
+              interp::Loss seed{interp::Loss::Kind::Seed,
+                                interp::Tensor::floats(out.shape)};
+              double scale =
+                  std::sqrt(2.0 / (double(out.size()) * double(out.shape[0])));
+              for (float &v : seed.target.f)
+                v = float(signs() & 1 ? scale : -scale);
+              FailureOr<interp::GradientRun> p =
+                  interpreter.runWithGradients(func, probeArgs, seed);
+              if (failed(p))
+                return failure();
+              probe = std::move(*p);
+            }
             std::string wrong = exactScore.add(run->outputs[0], y, b);
             if (!wrong.empty())
               return module.emitError() << "kite-appmul-select: " << wrong;
             // Layers' statistics are independent: one task each.
             struct Work {
               LayerStats *s;
-              const interp::Tensor *lhs, *rhs, *y, *g;
+              const interp::Tensor *lhs, *rhs, *y, *g, *h;
             };
             std::vector<Work> work;
             for (LayerStats &s : layers) {
               auto g = run->grads.find(s.op->getResult(0));
-              if (g != run->grads.end())
-                work.push_back({&s, &run->values[s.op->getOperand(0)],
-                                &run->values[s.op->getOperand(1)],
-                                &run->values[s.op->getResult(0)], &g->second});
+              if (g == run->grads.end())
+                continue;
+              const interp::Tensor *h = nullptr;
+              if (probe) {
+                auto it = probe->grads.find(s.op->getResult(0));
+                h = it != probe->grads.end() ? &it->second : nullptr;
+              }
+              work.push_back({&s, &run->values[s.op->getOperand(0)],
+                              &run->values[s.op->getOperand(1)],
+                              &run->values[s.op->getResult(0)], &g->second, h});
             }
             // On the context's threads (--mlir-disable-threading: one).
             mlir::parallelForEach(&getContext(), work, [](const Work &w) {
-              accumulate(*w.s, *w.lhs, *w.rhs, *w.y, *w.g);
+              accumulate(*w.s, *w.lhs, *w.rhs, *w.y, *w.g, w.h);
             });
             ++runs;
             return success();
