@@ -236,11 +236,6 @@ FailureOr<GradientRun> Interpreter::runWithGradients(func::FuncOp func,
       return klDivergenceRow(y, r, classes, &loss.target.f[r * classes],
                              gradient);
     });
-  } else if (loss.kind == Loss::Kind::Seed) {
-    if (loss.target.size() != y.size() || !loss.target.isFloat)
-      return func.emitError("a gradient seed must be floats of the result's "
-                            "size");
-    seed.f = loss.target.f;
   } else if (loss.kind == Loss::Kind::Cosine) {
     if (y.shape.empty() || y.shape[0] < 1 || loss.target.size() != y.size() ||
         !loss.target.isFloat)
@@ -261,21 +256,39 @@ FailureOr<GradientRun> Interpreter::runWithGradients(func::FuncOp func,
     }
   }
 
+  if (failed(gradientsFrom(func, run.values, std::move(seed), run.grads)))
+    return failure();
+  return run;
+}
+
+LogicalResult Interpreter::gradientsFrom(func::FuncOp func,
+                                         const DenseMap<Value, Tensor> &values,
+                                         Tensor seed,
+                                         DenseMap<Value, Tensor> &grads) {
   Block &body = func.getBody().front();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
-  run.grads[ret.getOperand(0)] = std::move(seed);
+  // A value the forward run did not keep reads as empty, as before.
+  static const Tensor none;
+  auto valueOf = [&](Value v) -> const Tensor & {
+    auto it = values.find(v);
+    return it == values.end() ? none : it->second;
+  };
+  if (ret.getNumOperands() == 0 ||
+      seed.shape != valueOf(ret.getOperand(0)).shape)
+    return func.emitError("a gradient seed must have the result's shape");
+  grads[ret.getOperand(0)] = std::move(seed);
   for (Operation &op : llvm::reverse(body.without_terminator())) {
     SmallVector<const Tensor *> resultGrads;
     bool any = false;
     std::vector<Tensor> zeros;
     zeros.reserve(op.getNumResults());
     for (Value r : op.getResults()) {
-      auto it = run.grads.find(r);
-      if (it != run.grads.end()) {
+      auto it = grads.find(r);
+      if (it != grads.end()) {
         resultGrads.push_back(&it->second);
         any = true;
       } else {
-        zeros.push_back(Tensor::floats(run.values[r].shape));
+        zeros.push_back(Tensor::floats(valueOf(r).shape));
         resultGrads.push_back(&zeros.back());
       }
     }
@@ -286,22 +299,22 @@ FailureOr<GradientRun> Interpreter::runWithGradients(func::FuncOp func,
       return op.emitOpError("has no backward rule, but the loss depends on it");
     SmallVector<const Tensor *> operands, results;
     for (Value v : op.getOperands())
-      operands.push_back(&run.values[v]);
+      operands.push_back(&valueOf(v));
     for (Value v : op.getResults())
-      results.push_back(&run.values[v]);
+      results.push_back(&valueOf(v));
     SmallVector<std::optional<Tensor>> operandGrads(op.getNumOperands());
     if (failed(rule->second(&op, operands, results, resultGrads, operandGrads)))
       return failure();
     for (auto [v, g] : llvm::zip(op.getOperands(), operandGrads)) {
       if (!g)
         continue;
-      auto [it, inserted] = run.grads.try_emplace(v, std::move(*g));
+      auto [it, inserted] = grads.try_emplace(v, std::move(*g));
       if (!inserted)
         for (int64_t k = 0, n = it->second.size(); k < n; ++k)
           it->second.f[k] += g->f[k];
     }
   }
-  return run;
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -90,7 +90,6 @@ struct Loss {
     MSE,          ///< mean of (result - target)^2
     KL,           ///< mean over rows of KL(softmax(target) || softmax(logits))
     Cosine,       ///< mean over rows of 1 - cos(result row, target row)
-    Seed,         ///< no loss (0): `target` is dL/d result, as given
   };
   Kind kind = Kind::CrossEntropy;
   Tensor target; ///< labels (integers, one per row), reference values or
@@ -158,6 +157,14 @@ public:
   mlir::FailureOr<GradientRun> runWithGradients(mlir::func::FuncOp func,
                                                 llvm::ArrayRef<Tensor> inputs,
                                                 const Loss &loss);
+  /// The reverse-mode half of runWithGradients: from `seed` as dL/d(result
+  /// 0), over the `values` a forward run of `func` kept, the gradients of
+  /// every value the result depends on, into `grads`. A second seed over
+  /// the same run costs no second forward pass.
+  mlir::LogicalResult
+  gradientsFrom(mlir::func::FuncOp func,
+                const llvm::DenseMap<mlir::Value, Tensor> &values, Tensor seed,
+                llvm::DenseMap<mlir::Value, Tensor> &grads);
 
 private:
   mlir::FailureOr<std::vector<Tensor>>

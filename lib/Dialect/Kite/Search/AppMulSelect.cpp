@@ -132,9 +132,6 @@ LogicalResult AppMulSelectPass::gatherStatistics(ModuleOp module,
             if (std::string wrong = y.check(b.first, b.fresh, y.rowWidth());
                 !wrong.empty())
               return module.emitError() << "kite-appmul-select: " << wrong;
-            std::vector<interp::Tensor> probeArgs;
-            if (probeCurvature)
-              probeArgs = args;
             FailureOr<interp::GradientRun> run =
                 interpreter.runWithGradients(func, args, y.lossFor(b));
             if (failed(run))
@@ -143,20 +140,18 @@ LogicalResult AppMulSelectPass::gatherStatistics(ModuleOp module,
             // does not depend on the residual, which the loss gradients
             // carry: a backward pass from random +-1 seeds estimates its
             // diagonal (Hutchinson), scaled so that B p^2 is 2/N u^2.
-            std::optional<interp::GradientRun> probe;
+            std::optional<DenseMap<Value, interp::Tensor>> probe;
             if (probeCurvature) {
               const interp::Tensor &out = run->outputs[0];
-              interp::Loss seed{interp::Loss::Kind::Seed,
-                                interp::Tensor::floats(out.shape)};
+              interp::Tensor seed = interp::Tensor::floats(out.shape);
               double scale =
                   std::sqrt(2.0 / (double(out.size()) * double(out.shape[0])));
-              for (float &v : seed.target.f)
+              for (float &v : seed.f)
                 v = float(signs() & 1 ? scale : -scale);
-              FailureOr<interp::GradientRun> p =
-                  interpreter.runWithGradients(func, probeArgs, seed);
-              if (failed(p))
+              probe.emplace();
+              if (failed(interpreter.gradientsFrom(func, run->values,
+                                                   std::move(seed), *probe)))
                 return failure();
-              probe = std::move(*p);
             }
             std::string wrong = exactScore.add(run->outputs[0], y, b);
             if (!wrong.empty())
@@ -173,8 +168,8 @@ LogicalResult AppMulSelectPass::gatherStatistics(ModuleOp module,
                 continue;
               const interp::Tensor *h = nullptr;
               if (probe) {
-                auto it = probe->grads.find(s.op->getResult(0));
-                h = it != probe->grads.end() ? &it->second : nullptr;
+                auto it = probe->find(s.op->getResult(0));
+                h = it != probe->end() ? &it->second : nullptr;
               }
               work.push_back({&s, &run->values[s.op->getOperand(0)],
                               &run->values[s.op->getOperand(1)],
