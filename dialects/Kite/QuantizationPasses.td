@@ -485,7 +485,8 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
        that only a run can confirm remain (a predicted decrease of the
        loss, a layer whose real loss change is smaller than estimated).
        Up to `improve-runs` moves of one layer to a cheaper multiplier are
-       tried, one model run each: predicted decreases first (largest
+       tried (by default two per layer, at least 18: a model with more
+       layers has more moves worth a run), one model run each: predicted decreases first (largest
        saving first), then by least predicted increase per pJ saved. A
        move is kept if the limits of step 6 still hold; a failed move
        rules out the layer's candidates predicted to hurt at least as
@@ -567,10 +568,10 @@ def KiteAppMulSelect : Pass<"kite-appmul-select", "::mlir::ModuleOp"> {
     Option<"cacheMb", "cache-mb", "unsigned", /*default=*/"1024",
            "Megabytes of values kept at layer cuts, so a run restarts at "
            "the first layer an assignment changes (0: every run whole)">,
-    Option<"improveRuns", "improve-runs", "unsigned", /*default=*/"18",
+    Option<"improveRuns", "improve-runs", "int", /*default=*/"-1",
            "After verification, at most this many model runs that each try "
            "one layer on a cheaper multiplier and keep it if the limits "
-           "hold (0: none)">,
+           "hold (0: none; -1: two per layer, at least 18)">,
     Option<"screen", "screen", "bool", /*default=*/"false",
            "Run each substitution the knapsack picks alone once and use the "
            "measured loss change in place of its estimate (more model "

@@ -130,13 +130,14 @@ static cl::opt<bool> appmulScreen(
              "measured loss change in place of the Taylor estimate (catches "
              "estimates that miss by orders of magnitude; more model runs)"),
     cl::cat(category));
-static cl::opt<unsigned> appmulImproveRuns(
+static cl::opt<int> appmulImproveRuns(
     "appmul-improve-runs",
     cl::desc("After FAMES's knapsack, at most this many model runs that each "
              "try one layer on a cheaper multiplier and keep it if the "
-             "--appmul limits hold on the calibration data (0: none; more "
-             "runs save more energy and fit the calibration data closer)"),
-    cl::init(18), cl::value_desc("runs"), cl::cat(category));
+             "--appmul limits hold on the calibration data (0: none; "
+             "default: two per layer, at least 18; more runs save more "
+             "energy and fit the calibration data closer)"),
+    cl::init(-1), cl::value_desc("runs"), cl::cat(category));
 static cl::opt<std::string>
     layerBits("layer-bits",
               cl::desc("Per-layer integer widths, comma-separated, one per "
@@ -315,6 +316,8 @@ int checkOptions() {
        appmulImproveRuns.getNumOccurrences()))
     return fail("--appmul-screen, --appmul-loss-budget and "
                 "--appmul-improve-runs need --appmul");
+  if (appmulImproveRuns.getNumOccurrences() && appmulImproveRuns < 0)
+    return fail("--appmul-improve-runs must be >= 0");
   if (batchSize < 1)
     return fail("--batch-size must be >= 1");
   if (calibrationMethod != "mse" && calibrationMethod != "percentile" &&

@@ -406,8 +406,13 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
     return best;
   };
 
-  Progress progress("kite-appmul-select", "improvement move", improveRuns);
-  for (unsigned run = 0; run < improveRuns; ++run) {
+  // A model with more layers has more moves worth a run: by default two
+  // per layer (the 20-layer embedding model: 23.5 % with 18 moves, 25.0 %
+  // with 40; the 16-layer ResNet 43.1 % and 44.3 %).
+  unsigned runs = improveRuns >= 0 ? unsigned(improveRuns)
+                                   : std::max<unsigned>(18, 2 * layers.size());
+  Progress progress("kite-appmul-select", "improvement move", runs);
+  for (unsigned run = 0; run < runs; ++run) {
     Choice next = chosen;
     std::optional<std::pair<size_t, size_t>> move = singleMove();
     if (move) {
@@ -555,6 +560,9 @@ void AppMulSelectPass::runOnOperation() {
     return fail("order must be 1 or 2");
   if (std::isnan(lossBudget) || !(maxNoise >= 0))
     return fail("loss-budget must be a number and max-noise non-negative");
+  if (improveRuns < -1)
+    return fail("improve-runs must be -1 (two per layer, at least 18) or a "
+                "number of runs >= 0");
   if (solver != "dp" && solver != "lagrangian")
     return fail("solver must be dp or lagrangian, got '" + solver + "'");
   if (method != "taylor" && method != "ga")
