@@ -85,7 +85,7 @@ struct AppMulSelectPass : kite::impl::KiteAppMulSelectBase<AppMulSelectPass> {
                                                   double &budget);
   FailureOr<std::optional<Choice>> screenPick(Choice pick, double budget);
   FailureOr<Choice> improve(Choice chosen, const Reference &y);
-  FailureOr<double> measureAlone(size_t l, size_t c);
+  FailureOr<Score> measureAlone(size_t l, size_t c);
   LogicalResult measureSubstitutions(const Choice &chosen);
   LogicalResult writeEstimates(ModuleOp module, const Choice &chosen,
                                llvm::json::Object final);
@@ -321,10 +321,9 @@ FailureOr<std::optional<Choice>> AppMulSelectPass::screenPick(Choice pick,
       Candidate &cand = candidates[l][c];
       if (c == 0 || cand.measured)
         continue;
-      FailureOr<double> dloss = measureAlone(l, c);
-      if (failed(dloss))
+      if (failed(measureAlone(l, c)))
         return failure();
-      cand.risk = std::fabs(*dloss);
+      cand.risk = std::fabs(*cand.measured);
       measuredAny = true;
     }
     if (!measuredAny)
@@ -451,16 +450,15 @@ FailureOr<Choice> AppMulSelectPass::improve(Choice chosen, const Reference &y) {
   return chosen;
 }
 
-/// The loss change, against the exact multipliers, of candidate c in
-/// layer l alone (exact elsewhere), measured; also kept in the candidate.
-FailureOr<double> AppMulSelectPass::measureAlone(size_t l, size_t c) {
+/// The score of candidate c in layer l alone (exact elsewhere); its loss
+/// change against the exact multipliers is kept in the candidate.
+FailureOr<Score> AppMulSelectPass::measureAlone(size_t l, size_t c) {
   Choice alone(layers.size(), 0);
   alone[l] = c;
   FailureOr<Score> got = eval->score(alone);
-  if (failed(got))
-    return failure();
-  candidates[l][c].measured = got->loss - exact.loss;
-  return got->loss - exact.loss;
+  if (succeeded(got))
+    candidates[l][c].measured = got->loss - exact.loss;
+  return got;
 }
 
 /// Measures every single-layer substitution and reports the rank
@@ -477,20 +475,19 @@ LogicalResult AppMulSelectPass::measureSubstitutions(const Choice &chosen) {
     for (auto [c, cand] : llvm::enumerate(cands)) {
       if (cand.name == "exact")
         continue;
-      FailureOr<double> dloss = measureAlone(l, c);
-      if (failed(dloss))
+      FailureOr<Score> got = measureAlone(l, c);
+      if (failed(got))
         return failure();
-      Choice alone = allExact;
-      alone[l] = c;
-      if (withinLimits(*eval->known(alone)) &&
+      if (withinLimits(*got) &&
           cand.energyPj < cands[cheapestAlone[l]].energyPj)
         cheapestAlone[l] = c;
+      double dloss = *cand.measured;
       predicted.push_back(cand.estimate);
-      measured.push_back(*dloss);
+      measured.push_back(dloss);
       noise.push_back(cand.noise);
       if (cand.noise <= maxNoise) {
         trustedPredicted.push_back(cand.estimate);
-        trustedMeasured.push_back(*dloss);
+        trustedMeasured.push_back(dloss);
       }
     }
   eval->apply(chosen);
