@@ -354,8 +354,14 @@ def KiteLPQuantSearch : Pass<"kite-lp-quant-search", "::mlir::ModuleOp"> {
     mean over layers of (activation n + weight n) / 2; MAC energy is the
     genome's per run on the target's cost model (the simulator's LP MAC:
     log-domain adder of the wider word, shift, 32-bit accumulate) relative
-    to the same layers' INT8 MACs. The first population
-    holds every uniform assignment, the rest is random; binary tournaments,
+    to the same layers' INT8 MACs. Layers whose activations are sliced
+    from one tensor (attention's Q K^T and A V read the QKV projection's)
+    share one activation gene: only with one format can a single quantize
+    before the slices, in the projection's drain, replace theirs (freely
+    chosen, the 32x32 ViT's formats made the head split move f32 and cost
+    2.2x INT8's energy). So every genome's data movement is the same, and
+    MAC energy ranks genomes as the whole model's energy does. The first
+    population holds every uniform assignment, the rest is random; binary tournaments,
     uniform crossover, per-gene mutation, the best genome kept. Deterministic
     for a fixed `seed`. Progress per generation and the chosen formats (as a
     `layer-formats=` value for `kite-lp-quantize`) go to stderr.

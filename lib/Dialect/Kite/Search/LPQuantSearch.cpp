@@ -95,6 +95,17 @@ struct LPQuantSearchPass
     return int8 > 0 ? lp / int8 : 0;
   }
 
+  /// Per layer, the layer whose activation gene it reads: an earlier one
+  /// whose activations are sliced from the same tensor (shareScalesOfSlices),
+  /// or itself.
+  std::vector<size_t> formatLeader;
+  /// `g` with each layer's activation gene its leader's.
+  Genome tied(Genome g) const {
+    for (auto [l, leader] : llvm::enumerate(formatLeader))
+      g[2 * l] = g[2 * leader];
+    return g;
+  }
+
   /// Values saved at each layer's cut, keyed by the genes before it.
   std::shared_ptr<PrefixCache> cache;
 
@@ -290,6 +301,8 @@ struct LPQuantSearchPass
         for (size_t gene : {2 * l, 2 * l + 1}) {
           if (gene == 2 * l + 1 && !layer.rhsConstant)
             continue; // an activation product reads gene 2l for both
+          if (gene == 2 * l && formatLeader[l] != l)
+            continue; // it reads its leader's
           if (std::optional<unsigned> c =
                   neighbour(candidates, best[gene], true))
             wider.push_back({gene, *c});
@@ -301,7 +314,7 @@ struct LPQuantSearchPass
       auto apply = [&](Genome g, ArrayRef<Step> steps) {
         for (const Step &st : steps)
           g[st.first] = st.second;
-        return g;
+        return tied(std::move(g));
       };
       std::vector<Genome> singles;
       for (const std::vector<Step> *set : {&wider, &narrower})
@@ -405,7 +418,7 @@ struct LPQuantSearchPass
     if (failed(observe(module, "kite-lp-quant-search", *calibrationData, entry,
                        macOps, &layers, &reference, calibrationSize)))
       return signalPassFailure();
-    shareScalesOfSlices(macOps, layers);
+    formatLeader = shareScalesOfSlices(macOps, layers);
     if (reference.shape.empty() || reference.f.empty())
       return fail("the entry function's first result must be a float tensor "
                   "of rank >= 1 (e.g. logits)");
@@ -458,7 +471,7 @@ struct LPQuantSearchPass
     for (unsigned c = 0; c < candidates.size() && pop.size() < population; ++c)
       pop.push_back(Genome(2 * layers.size(), c));
     while (pop.size() < population)
-      pop.push_back(ga.randomGenome());
+      pop.push_back(tied(ga.randomGenome()));
     Genome best = pop.front();
     Progress progress("kite-lp-quant-search", "generation", generations);
     for (unsigned gen = 0; gen < generations; ++gen) {
@@ -478,6 +491,8 @@ struct LPQuantSearchPass
                                   b.fitness, b.agreement, b.bits, b.energy,
                                   scores.size(), agreeWith.metric()));
       pop = ga.nextGeneration(pop, fitness, best);
+      for (Genome &g : pop)
+        g = tied(std::move(g));
     }
     double perEvaluation =
         scores.empty() ? 0 : progress.elapsed() / double(scores.size());

@@ -22,6 +22,7 @@
 #include <set>
 
 #include <cmath>
+#include <numeric>
 
 namespace kite {
 #define GEN_PASS_DEF_KITELPQUANTIZE
@@ -192,31 +193,48 @@ Value slicedFrom(Value v) {
 /// scale factor, fitted on all their values: with one format they then have
 /// one LP type, and one quantize of that tensor before the slices can
 /// replace theirs (quantizeBeforeDataMovement).
-void shareScalesOfSlices(ArrayRef<Operation *> ops,
-                         std::vector<MacLayer> &layers) {
-  // Per sliced tensor: each operand's values and where its shared data go.
+std::vector<size_t> shareScalesOfSlices(ArrayRef<Operation *> ops,
+                                        std::vector<MacLayer> &layers) {
+  // Per sliced tensor: each operand's layer, values and where its shared
+  // data go.
   struct Member {
+    size_t layer;
     const std::vector<float> *data;
     std::shared_ptr<const std::vector<float>> *shared;
   };
   llvm::MapVector<Value, SmallVector<Member>> groups;
-  for (auto [op, layer] : llvm::zip(ops, layers)) {
+  for (auto [l, op, layer] : llvm::enumerate(ops, layers)) {
     if (!layer.reached)
       continue;
     if (Value from = slicedFrom(op->getOperand(0)))
-      groups[from].push_back({&layer.lhs, &layer.lhsScaleData});
+      groups[from].push_back({l, &layer.lhs, &layer.lhsScaleData});
     if (Value from = slicedFrom(op->getOperand(1)); from && !layer.rhsConstant)
-      groups[from].push_back({&layer.rhs, &layer.rhsScaleData});
+      groups[from].push_back({l, &layer.rhs, &layer.rhsScaleData});
   }
+  // Layers that share a sliced tensor, joined (a layer may read two),
+  // each set led by its first layer.
+  std::vector<size_t> leader(layers.size());
+  std::iota(leader.begin(), leader.end(), 0);
+  auto find = [&](size_t l) {
+    while (leader[l] != l)
+      l = leader[l];
+    return l;
+  };
   for (auto &[from, members] : groups) {
     if (members.size() < 2)
       continue;
     auto all = std::make_shared<std::vector<float>>();
     for (const Member &m : members)
       all->insert(all->end(), m.data->begin(), m.data->end());
-    for (const Member &m : members)
+    for (const Member &m : members) {
       *m.shared = all;
+      size_t a = find(members.front().layer), b = find(m.layer);
+      leader[std::max(a, b)] = std::min(a, b);
+    }
   }
+  for (size_t l = 0; l < leader.size(); ++l)
+    leader[l] = find(l);
+  return leader;
 }
 
 /// Replaces the float MAC op `op` by one on LP operands: weights become LP

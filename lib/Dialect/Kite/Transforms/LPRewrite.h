@@ -61,9 +61,15 @@ mlir::LogicalResult observe(mlir::ModuleOp module, llvm::StringRef passName,
                             interp::Tensor *output, int64_t maxSamples = 0);
 
 /// Activations sliced from one tensor (the ViT's Q, K and V) share one
-/// scale factor, fitted on all their values.
-void shareScalesOfSlices(llvm::ArrayRef<mlir::Operation *> ops,
-                         std::vector<MacLayer> &layers);
+/// scale factor, fitted on all their values. Returns, per layer, the first
+/// layer whose activations are sliced from a tensor its own are sliced
+/// from (itself if none): only when such layers share one activation
+/// format do the slices have one LP type, so that one quantize of the
+/// tensor, in its producer's drain, replaces theirs (the ViT's Q K^T and
+/// A V; with different formats the head split moves f32 and three
+/// quantizes follow it: 2.2x the 32x32 ViT's energy).
+std::vector<size_t> shareScalesOfSlices(llvm::ArrayRef<mlir::Operation *> ops,
+                                        std::vector<MacLayer> &layers);
 
 /// Fitted scale factors, keyed by the data and the format, so a search
 /// fits each (tensor, format) pair once.

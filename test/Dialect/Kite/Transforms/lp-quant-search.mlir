@@ -48,6 +48,15 @@
 // VALUES: generation 1/1: best fitness {{[0-9.]+}}, cosine similarity {{[0-9.]+}},
 // VALUES: chose layer-formats={{.*}}, cosine similarity with float {{[0-9.]+}},
 
+// Layers whose activations are sliced from one tensor (attention's Q K^T
+// and A V read the QKV projection's) take one activation format, so one
+// quantize before the slices replaces theirs. Free, this budget puts one
+// of them at 8 bits and the other at 4, and the slices keep their own
+// quantizes of f32.
+// RUN: kite-opt %S/Inputs/lp-slices.mlir --kite-lp-quant-search="calibration=%kite_src_root/examples/models/digits/calib_x_flat.npy population=4 generations=2 candidates=8,1,7;4,0,3 bit-budget=5" 2>/dev/null | FileCheck %s --check-prefix=SLICES
+// SLICES: kite.quantize %{{.*}} : tensor<4x2x64xf32> -> tensor<4x2x64x!kite.lp<
+// SLICES-NOT: kite.quantize
+
 // PROGRESS: kite-lp-quant-search: generation 1/2: best fitness {{[0-9.]+}}, top-1 agreement {{[0-9.]+}}, {{[0-9.]+}} average bits, MAC energy {{[0-9.]+}} of INT8, 4 evaluations, {{[0-9.]+}} s, ETA {{[0-9.]+}} s
 // PROGRESS: kite-lp-quant-search: generation 2/2:
 // PROGRESS: kite-lp-quant-search: uniform 8,1,7: top-1 agreement {{[0-9.]+}}, relative error
