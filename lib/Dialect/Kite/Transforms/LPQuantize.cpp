@@ -374,17 +374,29 @@ struct LPQuantizePass : kite::impl::KiteLPQuantizeBase<LPQuantizePass> {
     if (!data || failed(observe(module, "kite-lp-quantize", *data, entry,
                                 macOps, &layers, nullptr)))
       return signalPassFailure();
-    shareScalesOfSlices(macOps, layers);
+    std::vector<size_t> leader = shareScalesOfSlices(macOps, layers);
     ScaleFactors sfs;
     for (size_t i = 0; i < macOps.size(); ++i) {
       if (!layers[i].reached)
         continue;
       auto [a, w] = formats[i];
       bool explicitEntry = i < entries.size() && entries[i] != "-";
-      if (autoAct && !explicitEntry)
+      nq::LPFormat led = formats[leader[i]].first;
+      if (leader[i] != i && !explicitEntry)
+        a = led; // one LP type for the slices, one quantize before them
+      else if (autoAct && !explicitEntry)
         a = fitFormat(layers[i].lhsScaleData ? *layers[i].lhsScaleData
                                              : layers[i].lhs,
                       a.n);
+      else if (leader[i] != i &&
+               (a.n != led.n || a.es != led.es || a.rs != led.rs))
+        macOps[i]->emitWarning()
+            << "kite-lp-quantize: this layer and layer " << leader[i]
+            << " read slices of one tensor in different activation formats ("
+            << formatText(a) << " and " << formatText(led)
+            << "): each slice keeps its own quantize, so the data movement "
+               "before them stays f32";
+      formats[i].first = a;
       if (autoWeight && !explicitEntry && layers[i].rhsConstant)
         w = fitFormat(layers[i].rhs, w.n);
       if (report && (autoAct || autoWeight))
