@@ -125,13 +125,11 @@ int kite::kitec::evaluate(ModuleOp floatModule, rt::Simulator &sim,
   return 0;
 }
 
-int kite::kitec::evaluateAgreement(MLIRContext &ctx, ModuleOp floatModule,
-                                   rt::Simulator &sim,
-                                   const rt::Program &program,
-                                   const std::vector<HostTensor> &x,
-                                   llvm::StringRef evalPath,
-                                   llvm::StringRef binaryPath,
-                                   llvm::json::Object &accuracy) {
+int kite::kitec::evaluateAgreement(
+    MLIRContext &ctx, ModuleOp floatModule, rt::Simulator &sim,
+    const rt::Program &program, const std::vector<HostTensor> &x,
+    llvm::StringRef evalPath, llvm::StringRef binaryPath,
+    llvm::json::Object &accuracy, Reference &reference) {
   HostTensor want;
   if (int status = floatOutput(
           floatModule, x,
@@ -145,7 +143,7 @@ int kite::kitec::evaluateAgreement(MLIRContext &ctx, ModuleOp floatModule,
   std::vector<HostTensor> out;
   if (!rt::runOnHostTensors(sim, program, x, true, out, error))
     return fail(error);
-  Reference reference = Reference::ofOutputs(floatTensor(ctx, want));
+  reference = Reference::ofOutputs(floatTensor(ctx, want));
   Scores scores;
   if (int status = scoreRows(ctx, reference, out[0], "--eval", scores))
     return status;
@@ -159,7 +157,8 @@ int kite::kitec::evaluateAgreement(MLIRContext &ctx, ModuleOp floatModule,
 int kite::kitec::runBaselines(MLIRContext &ctx, ModuleOp floatModule,
                               const CompileOptions &base, double lpBudget,
                               bool host, const std::vector<HostTensor> &x,
-                              const HostTensor &labels,
+                              const HostTensor *labels,
+                              const Reference &reference,
                               llvm::json::Array &out) {
   // Uniform formats on the same target and data, so the value of the
   // chosen one is measurable.
@@ -195,16 +194,30 @@ int kite::kitec::runBaselines(MLIRContext &ctx, ModuleOp floatModule,
     if (failed(p))
       return 1;
     rt::Simulator sim(*p);
-    double acc = 0;
-    if (int status = simAccuracy(sim, *p, x, labels, acc))
-      return status;
+    llvm::json::Object row{{"name", name}};
+    if (labels) {
+      double acc = 0;
+      if (int status = simAccuracy(sim, *p, x, *labels, acc))
+        return status;
+      row["accuracy"] = acc;
+    } else {
+      std::string error;
+      std::vector<HostTensor> y;
+      if (!rt::runOnHostTensors(sim, *p, x, true, y, error))
+        return fail(error);
+      Scores scores;
+      if (int status =
+              scoreRows(ctx, reference, y[0], "baseline " + name, scores))
+        return status;
+      row["metric"] = reference.metric();
+      row["score"] = scores.score;
+    }
     const rt::Stats &st = sim.stats();
-    out.push_back(llvm::json::Object{{"name", name},
-                                     {"accuracy", acc},
-                                     {"cycles", st.cycles},
-                                     {"energy_j", st.energyJ()},
-                                     {"mac_energy_j", macEnergyJ(st)},
-                                     {"edp_js", st.edpJs(p->target)}});
+    row["cycles"] = st.cycles;
+    row["energy_j"] = st.energyJ();
+    row["mac_energy_j"] = macEnergyJ(st);
+    row["edp_js"] = st.edpJs(p->target);
+    out.push_back(std::move(row));
   }
   return 0;
 }

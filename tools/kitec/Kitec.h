@@ -178,19 +178,22 @@ int scoreRows(mlir::MLIRContext &ctx, const Reference &reference,
 
 /// Without labels: the binary's outputs on x against the float model's
 /// (top-1 agreement for logits, else mean cosine similarity of the rows);
-/// `accuracy` gets {metric, compiled, samples}.
+/// `accuracy` gets {metric, compiled, samples}, `reference` the float
+/// outputs as a Reference.
 int evaluateAgreement(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,
                       rt::Simulator &sim, const rt::Program &program,
                       const std::vector<HostTensor> &x,
                       llvm::StringRef evalPath, llvm::StringRef binaryPath,
-                      llvm::json::Object &accuracy);
+                      llvm::json::Object &accuracy, Reference &reference);
 
 /// Compiles, lowers and runs uniform INT8, INT4 and (when `lpBudget` is
-/// set) uniform LP variants of `floatModule` with `base`'s other options.
+/// set) uniform LP variants of `floatModule` with `base`'s other options,
+/// each scored on x by top-1 against `labels` or, without labels (null),
+/// by agreement with the float model's outputs (`reference`).
 int runBaselines(mlir::MLIRContext &ctx, mlir::ModuleOp floatModule,
                  const CompileOptions &base, double lpBudget, bool host,
-                 const std::vector<HostTensor> &x, const HostTensor &labels,
-                 llvm::json::Array &out);
+                 const std::vector<HostTensor> &x, const HostTensor *labels,
+                 const Reference &reference, llvm::json::Array &out);
 
 /// The float model's first output on the calibration inputs, for searches
 /// without labels.

@@ -9,6 +9,7 @@
 #include "Kitec.h"
 
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -121,18 +122,25 @@ void printSummary(const ReportInputs &in, const Summary &sum) {
         *in.accuracy.getInteger("samples"));
 
   if (!in.baselines.empty()) {
-    llvm::outs() << llvm::formatv("{0,-16} {1,8} {2,12} {3,14} {4,12}\n",
-                                  "format", "top-1", "energy J", "MAC energy J",
-                                  "EDP J*s");
-    llvm::outs() << llvm::formatv(
-        "{0,-16} {1,8:f4} {2,12:e3} {3,14:e3} {4,12:e3}\n", "compiled",
-        *in.accuracy.getNumber("compiled"), stats.energyJ(), macEnergyJ(stats),
-        stats.edpJs(t));
+    // Without labels the column is the agreement with the float model.
+    std::optional<llvm::StringRef> metric = in.accuracy.getString("metric");
+    llvm::StringRef header = metric ? *metric : "top-1";
+    unsigned width = std::max<unsigned>(8, header.size());
+    auto row = [&](llvm::StringRef name, double score, double energy,
+                   double mac, double edp) {
+      llvm::outs() << llvm::formatv(
+          "{0,-16} {1} {2,12:e3} {3,14:e3} {4,12:e3}\n", name,
+          llvm::right_justify(llvm::formatv("{0:f4}", score).str(), width),
+          energy, mac, edp);
+    };
+    llvm::outs() << llvm::formatv("{0,-16} {1} {2,12} {3,14} {4,12}\n",
+                                  "format", llvm::right_justify(header, width),
+                                  "energy J", "MAC energy J", "EDP J*s");
+    row("compiled", *in.accuracy.getNumber("compiled"), stats.energyJ(),
+        macEnergyJ(stats), stats.edpJs(t));
     for (const llvm::json::Value &v : in.baselines) {
       const llvm::json::Object &b = *v.getAsObject();
-      llvm::outs() << llvm::formatv(
-          "{0,-16} {1,8:f4} {2,12:e3} {3,14:e3} {4,12:e3}\n",
-          *b.getString("name"), *b.getNumber("accuracy"),
+      row(*b.getString("name"), *b.getNumber(metric ? "score" : "accuracy"),
           *b.getNumber("energy_j"), *b.getNumber("mac_energy_j"),
           *b.getNumber("edp_js"));
     }

@@ -535,15 +535,18 @@ int evaluateOrCost(MLIRContext &ctx, ModuleOp floatModule, rt::Simulator &sim,
     if (!tensorio::readArrays(evalPath, x, &error) ||
         (!labelsPath.empty() && !tensorio::readArrays(labelsPath, y, &error)))
       return fail(error);
-    if (int status = labelsPath.empty()
-                         ? evaluateAgreement(ctx, floatModule, sim, program, x,
-                                             evalPath, outFile, in.accuracy)
-                         : evaluate(floatModule, sim, program, x, y[0],
-                                    evalPath, outFile, in.accuracy))
+    Reference reference;
+    if (int status =
+            labelsPath.empty()
+                ? evaluateAgreement(ctx, floatModule, sim, program, x, evalPath,
+                                    outFile, in.accuracy, reference)
+                : evaluate(floatModule, sim, program, x, y[0], evalPath,
+                           outFile, in.accuracy))
       return status;
     if (baselines)
-      if (int status = runBaselines(ctx, floatModule, options, lpBudget,
-                                    !noHost, x, y[0], in.baselines))
+      if (int status = runBaselines(
+              ctx, floatModule, options, lpBudget, !noHost, x,
+              labelsPath.empty() ? nullptr : &y[0], reference, in.baselines))
         return status;
   } else if (int status = runCalibrationBatch(sim, program, calibPath)) {
     return status;
@@ -615,8 +618,8 @@ int main(int argc, char **argv) {
   CompileOptions options;
   setCompileOptions(options, lpBudget, plan ? &*plan : nullptr);
   PassTimes passTimes;
-  if (baselines && labelsPath.empty())
-    return fail("--baselines needs --eval and --labels");
+  if (baselines && evalPath.empty())
+    return fail("--baselines needs --eval");
   RequestedPasses requested;
   if (int status = requestPasses(requested, *floatModule))
     return status;
