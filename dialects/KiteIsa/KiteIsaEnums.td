@@ -83,7 +83,8 @@ def KiteIsa_PoolKindAttr : KiteIsa_EnumAttr<KiteIsa_PoolKind, "pool">;
 def KiteIsa_Activation : KiteIsa_Enum<"Activation", "a drain's activation", [
   I64EnumAttrCase<"None", 0, "none">,
   I64EnumAttrCase<"Gelu", 1, "gelu">,
-  I64EnumAttrCase<"GeluTanh", 2, "gelu_tanh">]>;
+  I64EnumAttrCase<"GeluTanh", 2, "gelu_tanh">,
+  I64EnumAttrCase<"Leaky", 3, "leaky">]>;
 def KiteIsa_ActivationAttr : KiteIsa_EnumAttr<KiteIsa_Activation, "activation">;
 
 def KiteIsa_SoftmaxMethod : KiteIsa_Enum<"SoftmaxMethod", "a LUT softmax method", [

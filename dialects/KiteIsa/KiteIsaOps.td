@@ -210,7 +210,8 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
     * with `residual` >= 0, the f32 at DRAM byte `residual + (i *
       row_stride + j * col_stride) * 4` is added (a residual connection);
     * the value is clamped to [`clamp_min`, `clamp_max`] (NaN passes);
-    * `activation` 1 applies GELU (erf form), 2 its tanh form, 0 nothing;
+    * `activation` 1 applies GELU (erf form), 2 its tanh form, 3 a leaky
+      ReLU, `max(x, x * alpha)` (0 < `alpha` < 1), 0 nothing;
     * with `format` other than -1 (none) it is quantized (`out_scales`:
       one, or one per column; `out_zero_point`; both unused for LP) and
       stored as `dtype`, else stored as f32;
@@ -219,8 +220,8 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
 
     Each step rounds exactly as the vector instruction it replaces, so the
     result equals `store_acc` followed by `vec_dequantize`, `vec_binary`
-    (multiply, add), `vec_clamp`, `vec_gelu` and `vec_quantize`, without
-    their memory traffic.
+    (multiply, add, maximum), `vec_clamp`, `vec_gelu` and `vec_quantize`,
+    without their memory traffic.
   }];
   let arguments = (ins KiteIsa_I64:$src, KiteIsa_I64:$rows, KiteIsa_I64:$cols,
                        KiteIsa_I64:$dst, KiteIsa_I64:$row_stride, KiteIsa_I64:$col_stride,
@@ -230,7 +231,8 @@ def KiteIsa_StoreAccFusedOp : KiteIsa_Inst<"store_acc_fused"> {
                        KiteIsa_I64:$format, DenseF64ArrayAttr:$out_scales,
                        KiteIsa_I64:$out_zero_point, F64Attr:$multiply,
                        KiteIsa_ActivationAttr:$activation, KiteIsa_I64:$residual,
-                       DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$table);
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$table,
+                       DefaultValuedAttr<F64Attr, "0.0">:$alpha);
   let hasVerifier = 1;
 }
 

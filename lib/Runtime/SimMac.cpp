@@ -8,6 +8,7 @@
 
 #include "SimulatorImpl.h"
 
+#include "kite/Numerics/Binary.h"
 #include "kite/Numerics/Gemm.h"
 
 #include <algorithm>
@@ -414,7 +415,7 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
   const decoded::StoreAccFused d(x);
   int64_t accBias = d.acc_bias, bias = d.bias, format = d.format,
           activation = d.activation, residual = d.residual;
-  float multiply = float(d.multiply);
+  float multiply = float(d.multiply), alpha = float(d.alpha);
   const std::vector<double> &scales = d.scales;
   const std::vector<int64_t> &zeros = d.zero_points;
   float lo = float(d.clamp_min), hi = float(d.clamp_max);
@@ -424,8 +425,11 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
                 "or one per column");
   if (scales.empty() && accBias >= 0)
     return fail("acc_bias needs integer accumulators (scales)");
-  if (activation < 0 || activation > 2)
-    return fail("activation must be 0 (none), 1 (GELU) or 2 (tanh GELU)");
+  if (activation < 0 || activation > 3)
+    return fail("activation must be 0 (none), 1 (GELU), 2 (tanh GELU) or 3 "
+                "(leaky ReLU)");
+  if (activation == 3 && !(alpha > 0 && alpha < 1))
+    return fail("a leaky activation needs 0 < alpha < 1");
   Requantization rq;
   if (format == kNoFormat && d.dtype != int64_t(DType::F32))
     return fail("without a format the result is f32 (dtype 0)");
@@ -451,7 +455,10 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
         {bias >= 0, 1, target.fp32Add},
         {residual >= 0, 1, target.fp32Add},
         {clamps, 2, target.fp32Add},
-        {activation != 0, 8, (target.fp32Mul + target.fp32Add) / 2},
+        {activation == 1 || activation == 2, 8,
+         (target.fp32Mul + target.fp32Add) / 2},
+        {activation == 3, 1, target.fp32Mul}, // x * alpha
+        {activation == 3, 1, target.fp32Add}, // the max, priced as a compare
         {format != kNoFormat, 2, (target.fp32Mul + target.fp32Add) / 2},
         {!table.empty(), 1, 0.0}}) // a lookup: energy to the LUT unit
     if (on) {
@@ -516,7 +523,10 @@ bool Simulator::Impl::storeAccFused(const Instr &x) {
         if (clamps)
           for (float &x : v)
             x = clampKeepingNaN(x, lo, hi);
-        if (activation != 0)
+        if (activation == 3)
+          for (float &x : v)
+            x = numerics::applyBinary(numerics::BinaryFn::Max, x, x * alpha);
+        else if (activation != 0)
           for (float &x : v)
             x = numerics::gelu(x, activation == 2);
         if (!rq.on) {

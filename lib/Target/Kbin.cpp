@@ -108,6 +108,10 @@ static FailureOr<rt::Field> fieldOf(Operation *op, const rt::FieldSpec &spec) {
       f.f = a.getValueAsDouble();
       return f;
     }
+    // A default-valued float left out is 0 (store_acc_fused's alpha; the
+    // verifier makes sure the required ones are there).
+    if (!attr)
+      return f;
     break;
   case rt::FieldKind::IntArray:
     if (auto a = dyn_cast_or_null<DenseI64ArrayAttr>(attr)) {

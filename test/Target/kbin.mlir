@@ -16,7 +16,7 @@
 // IMPORT: kite_isa.input {addr = 64 : i64, index = 0 : i64, type = tensor<2x2xf32>}
 // IMPORT: kite_isa.config_mma {lhs_format = 134285312 : i64, multiplier = "trunc4", rhs_format = 134285312 : i64}
 
-// CHECK: ; kbin v10 target kite-v1 fingerprint 0x{{[0-9a-f]+}}
+// CHECK: ; kbin v11 target kite-v1 fingerprint 0x{{[0-9a-f]+}}
 // CHECK-NEXT: ; dram 4096 bytes, 1 constant segments, 30 instructions
 // CHECK-NEXT: ; input 0 f32 @64
 // CHECK-NEXT: ; output 0 i16 @1024

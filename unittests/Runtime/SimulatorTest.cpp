@@ -254,15 +254,16 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
   std::vector<float> residual(size_t(m * n));
   for (size_t e = 0; e < residual.size(); ++e)
     residual[e] = 0.125f * float(int(e % 7) - 3);
-  // A multiply by 1 is none; activation: 0 none, 1 GELU, 2 tanh GELU;
-  // the int8 result per tensor or per column.
+  // A multiply by 1 is none; activation: 0 none, 1 GELU, 2 tanh GELU, 3
+  // leaky ReLU (alpha 0.2); the int8 result per tensor or per column.
   std::vector<double> perTensor = {0.02},
                       perColumn = {0.02, 0.03, 0.01, 0.025, 0.04};
   for (auto [out, multiply, activation, addResidual, outScales] :
        {std::tuple{int8(), 1.0f, 0, false, perTensor},
         {lp, 1.0f, 0, true, perTensor},
         {int8(), 0.75f, 1, true, perColumn},
-        {int8(), 1.0f, 2, false, perTensor}}) {
+        {int8(), 1.0f, 2, false, perTensor},
+        {int8(), 1.0f, 3, true, perColumn}}) {
     Builder b;
     b.p.target.scratchBytes = 4096;
     b.p.target.lutLanes = 4;
@@ -273,13 +274,14 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
     if (!out.isLP)
       for (int c = 0; c < 256; ++c)
         table.push_back(127 - c);
-    std::vector<float> factor = {multiply};
+    std::vector<float> factor = {multiply}, alpha = {0.2f};
     int64_t da = b.data(a), dw = b.data(w), dab = b.data(accBias),
             dfb = b.data(bias), dfactor = b.data(factor),
-            dres = b.data(residual);
+            dres = b.data(residual), dalpha = b.data(alpha);
     int64_t fused = b.output(DType::I8, {m, n}),
             split = b.output(DType::I8, {m, n});
-    int64_t acc32 = b.alloc(m * n * 4), f32 = b.alloc(m * n * 4);
+    int64_t acc32 = b.alloc(m * n * 4), f32 = b.alloc(m * n * 4),
+            scaled = b.alloc(m * n * 4);
     b.op(Opcode::ConfigMma, {I(int8().pack()), I(int8().pack()), S("exact")});
     b.op(Opcode::DmaLoad, {I(da), I(1), I(0), I(m), I(k), I(k)});
     b.op(Opcode::DmaLoad, {I(dw), I(2), I(0), I(k), I(n), I(n)});
@@ -305,7 +307,8 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
                                  F(multiply),
                                  I(activation),
                                  I(addResidual ? dres : -1),
-                                 IA(table)});
+                                 IA(table),
+                                 F(activation == 3 ? alpha[0] : 0.0)});
     b.op(Opcode::StoreAcc, {I(0), I(m), I(n), I(acc32), I(n), I(1),
                             I(int64_t(DType::I32)), I(1024)});
     OperandFormat i32;
@@ -322,8 +325,14 @@ TEST(Simulator, FusedDrainEqualsTheVectorOpsItReplaces) {
       b.op(Opcode::VecBinary,
            {I(0), I(f32), I(dres), I(f32), IA({m, n}), IA({n, 1}), IA({n, 1})});
     b.op(Opcode::VecClamp, {I(f32), I(f32), I(m * n), F(-1.0), F(3.0)});
-    if (activation)
+    if (activation == 3) { // max(x, x * alpha)
+      b.op(Opcode::VecBinary, {I(2), I(f32), I(dalpha), I(scaled), IA({m, n}),
+                               IA({n, 1}), IA({0, 0})});
+      b.op(Opcode::VecBinary, {I(3), I(f32), I(scaled), I(f32), IA({m, n}),
+                               IA({n, 1}), IA({n, 1})});
+    } else if (activation) {
       b.op(Opcode::VecGelu, {I(f32), I(f32), I(m * n), I(activation - 1)});
+    }
     b.op(Opcode::VecQuantize, {I(f32), I(split), I(int64_t(DType::I8)),
                                I(m * n), I(1), I(out.pack()), FA(outScales),
                                IA(std::vector<int64_t>(outScales.size(), 0))});
@@ -625,11 +634,45 @@ TEST(Simulator, DrainOutScalesAreOneOrOnePerColumn) {
                                F(1.0),
                                I(0),
                                I(-1),
-                               IA({})});
+                               IA({}),
+                               F(0.0)});
   std::string error;
   b.run(&error);
   EXPECT_EQ(error, "instruction 0 (store_acc_fused): out_scales must hold "
                    "one scale or one per column");
+}
+
+TEST(Simulator, DrainLeakyReluNeedsAnAlphaBelowOne) {
+  for (double alpha : {0.0, 1.0, 1.5}) {
+    Builder b;
+    int64_t out = b.output(DType::I8, {1, 3});
+    b.op(Opcode::StoreAccFused, {I(0),
+                                 I(1),
+                                 I(3),
+                                 I(out),
+                                 I(3),
+                                 I(1),
+                                 I(int64_t(DType::I8)),
+                                 I(-1),
+                                 FA({0.5}),
+                                 IA({0}),
+                                 I(-1),
+                                 F(-1.0),
+                                 F(1.0),
+                                 I(int8().pack()),
+                                 FA({1.0}),
+                                 I(0),
+                                 F(1.0),
+                                 I(3),
+                                 I(-1),
+                                 IA({}),
+                                 F(alpha)});
+    std::string error;
+    b.run(&error);
+    EXPECT_EQ(error, "instruction 0 (store_acc_fused): a leaky activation "
+                     "needs 0 < alpha < 1")
+        << alpha;
+  }
 }
 
 TEST(Simulator, LutTablesNeedTheUnit) {

@@ -184,6 +184,64 @@ std::optional<SoftmaxRequantizeMatch> matchSoftmaxRequantize(LutSoftmaxOp op) {
   return match;
 }
 
+namespace {
+/// A leaky ReLU of x: max(x, x * alpha), a splat f32 0 < alpha < 1, the
+/// product's only use the max, x's only uses these two.
+struct LeakyRelu {
+  tosa::MulOp mul;
+  tosa::MaximumOp max;
+  double alpha;
+};
+std::optional<LeakyRelu> matchLeakyRelu(Value x) {
+  auto type = dyn_cast<RankedTensorType>(x.getType());
+  if (!type || !type.getElementType().isF32() ||
+      !llvm::hasNItems(x.getUses(), 2))
+    return std::nullopt;
+  tosa::MulOp mul;
+  tosa::MaximumOp max;
+  for (Operation *user : x.getUsers()) {
+    if (auto m = dyn_cast<tosa::MulOp>(user))
+      mul = m;
+    else if (auto m = dyn_cast<tosa::MaximumOp>(user))
+      max = m;
+  }
+  if (!mul || !max || mul.getType() != type || max.getType() != type ||
+      !mul->hasOneUse())
+    return std::nullopt;
+  Value factor = mul.getInput1() == x ? mul.getInput2() : mul.getInput1();
+  Value other = max.getInput1() == x ? max.getInput2() : max.getInput1();
+  DenseFPElementsAttr splat;
+  if (other != mul.getResult() || !matchPattern(factor, m_Constant(&splat)) ||
+      !splat.isSplat())
+    return std::nullopt;
+  double alpha = splat.getSplatValue<APFloat>().convertToDouble();
+  if (!(alpha > 0 && alpha < 1))
+    return std::nullopt;
+  return LeakyRelu{mul, max, alpha};
+}
+
+/// For `floor`, max(y, c) with a splat c of the leaky ReLU's result y: the
+/// clamp bound t before the ReLU that gives the same bits. It exists when
+/// c < 0 and alpha * t rounds to c for t = c / alpha in f32: then for
+/// x >= t both leave leaky(x) >= c, and for x < t, alpha * x rounds to at
+/// most c, so both give c.
+std::optional<float> floorAsClamp(Operation *floor, Value y, double alpha) {
+  auto max = dyn_cast_or_null<tosa::MaximumOp>(floor);
+  if (!max || max.getType() != y.getType())
+    return std::nullopt;
+  Value other = max.getInput1() == y ? max.getInput2() : max.getInput1();
+  DenseFPElementsAttr splat;
+  if (other == y || !matchPattern(other, m_Constant(&splat)) ||
+      !splat.isSplat())
+    return std::nullopt;
+  float c = splat.getSplatValue<APFloat>().convertToFloat(), a = float(alpha);
+  float t = float(double(c) / double(a));
+  if (!(c < 0) || !(t < 0) || a * t != c)
+    return std::nullopt;
+  return t;
+}
+} // namespace
+
 std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
                                            bool floatBiasTaken) {
   EpilogueMatch match;
@@ -268,6 +326,16 @@ std::optional<EpilogueMatch> matchEpilogue(Value v, int64_t n, bool nchw,
   if (auto gelu = dyn_cast_or_null<GeluOp>(next(v))) {
     match.gelu = gelu;
     take(gelu);
+  } else if (std::optional<LeakyRelu> leaky = matchLeakyRelu(v)) {
+    match.leakyAlpha = leaky->alpha;
+    match.ops.append({leaky->mul, leaky->max});
+    v = leaky->max.getResult();
+    // The drain clamps before its activation, so only without a clamp.
+    if (Operation *floor = match.clamp ? nullptr : next(v))
+      if (std::optional<float> t = floorAsClamp(floor, in, leaky->alpha)) {
+        match.floorBefore = t;
+        take(floor);
+      }
   }
   if (std::optional<RequantizeMatch> rq = matchRequantize(v, nchw ? 0 : n)) {
     match.ops.append(rq->ops.begin(), rq->ops.end());

@@ -71,9 +71,11 @@ std::optional<SoftmaxRequantizeMatch> matchSoftmaxRequantize(LutSoftmaxOp op);
 /// The ops after a MAC result that fold into its drain: an integer
 /// dequantize (required for integer results), then optionally a multiply
 /// by one f32 constant, an f32 bias add, an add of a tensor computed before
-/// the MAC op (a residual connection), a clamp, a GELU, a requantization
-/// to 8 bits (per tensor or per column) and a LUT-unit table of int8 codes,
-/// with reshapes between, each value used once.
+/// the MAC op (a residual connection), a clamp, a GELU or a leaky ReLU
+/// (max(x, x * alpha), then perhaps a max with a constant floor), a
+/// requantization to 8 bits (per tensor or per column) and a LUT-unit
+/// table of int8 codes, with reshapes between, each value used once (but
+/// by the leaky ReLU's two ops).
 struct EpilogueMatch {
   /// Every op folded in (reshapes included), in order.
   llvm::SmallVector<mlir::Operation *> ops;
@@ -86,6 +88,10 @@ struct EpilogueMatch {
   mlir::tosa::AddOp residualAdd; ///< the add that reads it
   mlir::tosa::ClampOp clamp;
   GeluOp gelu;
+  double leakyAlpha = 0; ///< of a folded leaky ReLU (0: none)
+  /// A floor after the leaky ReLU, as the clamp before it that gives the
+  /// same bits: max(leaky(x), c) = leaky(max(x, t)) when alpha * t is c.
+  std::optional<float> floorBefore;
   QuantizeOp requantize;
   LutOp lut;
 };

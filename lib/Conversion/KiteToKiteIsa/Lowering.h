@@ -102,7 +102,9 @@ struct Epilogue {
   double lo = -std::numeric_limits<double>::infinity(),
          hi = std::numeric_limits<double>::infinity();
   double multiply = 1;
-  int64_t activation = 0; ///< store_acc_fused's: 0 none, 1 GELU, 2 tanh GELU
+  /// store_acc_fused's: 0 none, 1 GELU, 2 tanh GELU, 3 leaky ReLU (alpha)
+  int64_t activation = 0;
+  double alpha = 0;
   /// The requantization of the result (format none: f32).
   Requantization requant;
   /// The LUT-unit table the int8 codes go through (empty: none).

@@ -197,7 +197,7 @@ LogicalResult Lowering::emitMac(ArrayRef<MacProblem> chain) {
             slice(ArrayRef<double>(ep->requant.scales)), ep->requant.zero,
             APFloat(ep->multiply), ki::Activation(ep->activation),
             ep->residual >= 0 ? ep->residual + element * 4 : -1,
-            ArrayRef<int64_t>(ep->table));
+            ArrayRef<int64_t>(ep->table), APFloat(ep->alpha));
       }
     }
   }
@@ -237,6 +237,12 @@ FailureOr<Buffer> Lowering::drainBuffer(Operation *op, Value result, int64_t n,
   }
   if (GeluOp gelu = match->gelu)
     e.activation = gelu.getApproximation() == GeluApproximation::Tanh ? 2 : 1;
+  if (match->leakyAlpha > 0) {
+    e.activation = 3;
+    e.alpha = match->leakyAlpha;
+  }
+  if (match->floorBefore)
+    e.lo = *match->floorBefore;
   if (match->requantize)
     e.requant = requantization(match->requantize, n);
   if (LutOp lut = match->lut)

@@ -146,6 +146,54 @@ func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
 
 // -----
 
+// A leaky ReLU, max(x, 0.2 x), and a floor after it, max(y, -0.4), run in
+// the drain: activation leaky with alpha 0.2, the floor as the clamp
+// before it at -0.4 / 0.2 = -2, which gives the same bits because 0.2 * -2
+// rounds to -0.4 in f32.
+// CHECK-LABEL: type = tensor<4x8xi8>}
+// CHECK-NOT: kite_isa.vec_
+// CHECK: kite_isa.store_acc_fused {{{.*}}activation = #kite_isa.activation<leaky>, alpha = 0.20000000298023224 : f64{{.*}}clamp_min = -2.000000e+00 : f64
+// CHECK-NOT: kite_isa.vec_
+// CHECK: kite_isa.output
+func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
+  %w = arith.constant dense<3> : tensor<8x2xi8>
+  %alpha = "tosa.const"() <{values = dense<0.2> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %floor = "tosa.const"() <{values = dense<-0.4> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %a = kite.matmul %x, %w : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
+  %d = kite.dequantize %a {scale = array<f64: 0.01>, zero_point = array<i64: 0>} : tensor<4x2xi32> -> tensor<4x2xf32>
+  %s = tosa.mul %d, %alpha, %shift : (tensor<4x2xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<4x2xf32>
+  %l = tosa.maximum %d, %s : (tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  %f = tosa.maximum %l, %floor : (tensor<4x2xf32>, tensor<1x1xf32>) -> tensor<4x2xf32>
+  %q = kite.quantize %f {format = #kite.int<8, signed>, scale = array<f64: 0.05>, zero_point = array<i64: 0>} : tensor<4x2xf32> -> tensor<4x2xi8>
+  return %q : tensor<4x2xi8>
+}
+
+// -----
+
+// A floor whose bound before the ReLU would not round back (-0.45 / 0.2 =
+// -2.25, and 0.2 * -2.25 is not -0.45 in f32) stays on the vector unit,
+// after a drain that runs the leaky ReLU alone.
+// CHECK-LABEL: type = tensor<4x8xi8>}
+// CHECK: kite_isa.store_acc_fused {{{.*}}activation = #kite_isa.activation<leaky>{{.*}}clamp_min = 0xFFF0000000000000 : f64
+// CHECK: kite_isa.vec_binary
+// CHECK: kite_isa.output
+func.func @main(%x: tensor<4x8xi8>) -> tensor<4x2xi8> {
+  %w = arith.constant dense<3> : tensor<8x2xi8>
+  %alpha = "tosa.const"() <{values = dense<0.2> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %floor = "tosa.const"() <{values = dense<-0.45> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %a = kite.matmul %x, %w : (tensor<4x8xi8>, tensor<8x2xi8>) -> tensor<4x2xi32>
+  %d = kite.dequantize %a {scale = array<f64: 0.01>, zero_point = array<i64: 0>} : tensor<4x2xi32> -> tensor<4x2xf32>
+  %s = tosa.mul %d, %alpha, %shift : (tensor<4x2xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<4x2xf32>
+  %l = tosa.maximum %d, %s : (tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  %f = tosa.maximum %l, %floor : (tensor<4x2xf32>, tensor<1x1xf32>) -> tensor<4x2xf32>
+  %q = kite.quantize %f {format = #kite.int<8, signed>, scale = array<f64: 0.05>, zero_point = array<i64: 0>} : tensor<4x2xf32> -> tensor<4x2xi8>
+  return %q : tensor<4x2xi8>
+}
+
+// -----
+
 // A layer norm whose result only a per-tensor quantize reads (past a
 // reshape) writes the int8 codes itself; one with another reader does not.
 // CHECK-LABEL: type = tensor<4x8xf32>}

@@ -405,6 +405,9 @@ LogicalResult StoreAccFusedOp::verify() {
                        "(LP accumulators), one, or one per column");
   if (n == 0 && getAccBias() >= 0)
     return emitOpError("acc_bias needs integer accumulators (scales)");
+  if (getActivation() == Activation::Leaky &&
+      !(getAlpha().convertToDouble() > 0 && getAlpha().convertToDouble() < 1))
+    return emitOpError("a leaky activation needs 0 < alpha < 1");
   if (getResidual() >= 0 &&
       failed(checkMemory(*this, "residual", getResidual(),
                          {getRows(), getCols()},

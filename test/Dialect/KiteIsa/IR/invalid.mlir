@@ -174,6 +174,15 @@ kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
 
 module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
 kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
+  // expected-error @+1 {{'kite_isa.store_acc_fused' op a leaky activation needs 0 < alpha < 1}}
+  kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 3 : i64, dst = 0 : i64, row_stride = 3 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<i8>, acc_bias = -1 : i64, scales = array<f64: 0.5>, zero_points = array<i64: 0>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = 134285312 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = #kite_isa.activation<leaky>, residual = -1 : i64, alpha = 1.0 : f64}
+}
+}
+
+// -----
+
+module attributes {kite.target = #kite.target<"kite-t", clock_mhz = 1000, array = [16, 16], acc_bits = 32, lp_acc_frac_bits = 16, int_bits = [4, 8], lp_bits = [8], multipliers = ["exact", "trunc4"], sparsity = [], activation_sparsity = false, softmax = <method = lut2d, step = 1.0, out_bits = 8, exp_entries = 7, norm_rows = 60, norm_cols = 11>, memory = <weight_kib = 1, act_kib = 1, acc_kib = 1, dram_bytes_per_cycle = 16.0, sram_bytes_per_cycle = 128.0>, energy = <int8_mul = 0.2, int8_add = 0.03, int32_add = 0.1, fp32_mul = 3.7, fp32_add = 0.9, sram_read_32b = 5.0, dram_read_32b = 640.0, lut_read_8b = 0.36>>} {
+kite_isa.program @main attributes {dram_bytes = 4096 : i64} {
   // expected-error @+1 {{'kite_isa.store_acc_fused' op acc_bias needs integer accumulators (scales)}}
   kite_isa.store_acc_fused {src = 0 : i64, rows = 1 : i64, cols = 2 : i64, dst = 0 : i64, row_stride = 2 : i64, col_stride = 1 : i64, dtype = #kite_isa.dtype<f32>, acc_bias = 0 : i64, scales = array<f64>, zero_points = array<i64>, bias = -1 : i64, clamp_min = 0.0 : f64, clamp_max = 6.0 : f64, format = -1 : i64, out_scales = array<f64: 1.0>, out_zero_point = 0 : i64, multiply = 1.0 : f64, activation = #kite_isa.activation<none>, residual = -1 : i64}
 }
