@@ -612,7 +612,10 @@ TEST(Simulator, LPCodesAreStoredSignExtended) {
   EXPECT_EQ(as<int8_t>(b.run()[0]), (std::vector<int8_t>{16, -16}));
 }
 
-TEST(Simulator, DrainOutScalesAreOneOrOnePerColumn) {
+/// The error of one store_acc_fused of a 1 x 3 int8 tile (per-tensor
+/// scale) with these out_scales, activation and alpha.
+static std::string drainError(std::vector<double> outScales, int64_t activation,
+                              double alpha) {
   Builder b;
   int64_t out = b.output(DType::I8, {1, 3});
   b.op(Opcode::StoreAccFused, {I(0),
@@ -629,50 +632,31 @@ TEST(Simulator, DrainOutScalesAreOneOrOnePerColumn) {
                                F(-1.0),
                                F(1.0),
                                I(int8().pack()),
-                               FA({1.0, 0.5}),
+                               FA(outScales),
                                I(0),
                                F(1.0),
-                               I(0),
+                               I(activation),
                                I(-1),
                                IA({}),
-                               F(0.0)});
+                               F(alpha)});
   std::string error;
   b.run(&error);
-  EXPECT_EQ(error, "instruction 0 (store_acc_fused): out_scales must hold "
-                   "one scale or one per column");
+  return error;
+}
+
+TEST(Simulator, DrainOutScalesAreOneOrOnePerColumn) {
+  EXPECT_EQ(drainError({1.0, 0.5}, 0, 0.0),
+            "instruction 0 (store_acc_fused): out_scales must hold "
+            "one scale or one per column");
 }
 
 TEST(Simulator, DrainLeakyReluNeedsAnAlphaBelowOne) {
-  for (double alpha : {0.0, 1.0, 1.5}) {
-    Builder b;
-    int64_t out = b.output(DType::I8, {1, 3});
-    b.op(Opcode::StoreAccFused, {I(0),
-                                 I(1),
-                                 I(3),
-                                 I(out),
-                                 I(3),
-                                 I(1),
-                                 I(int64_t(DType::I8)),
-                                 I(-1),
-                                 FA({0.5}),
-                                 IA({0}),
-                                 I(-1),
-                                 F(-1.0),
-                                 F(1.0),
-                                 I(int8().pack()),
-                                 FA({1.0}),
-                                 I(0),
-                                 F(1.0),
-                                 I(3),
-                                 I(-1),
-                                 IA({}),
-                                 F(alpha)});
-    std::string error;
-    b.run(&error);
-    EXPECT_EQ(error, "instruction 0 (store_acc_fused): a leaky activation "
-                     "needs 0 < alpha < 1")
+  for (double alpha : {0.0, 1.0, 1.5})
+    EXPECT_EQ(drainError({1.0}, 3, alpha),
+              "instruction 0 (store_acc_fused): a leaky activation needs "
+              "0 < alpha < 1")
         << alpha;
-  }
+  EXPECT_EQ(drainError({1.0}, 3, 0.2), "");
 }
 
 TEST(Simulator, LutTablesNeedTheUnit) {
