@@ -9,13 +9,26 @@
 using namespace mlir;
 using namespace kite;
 
-/// How a result of rank `rank` is scored: against labels if there are
-/// any, else as logits when objective=kl or (auto) it is [rows, classes].
-static Reference::Kind kindOf(bool labels, StringRef objective, int64_t rank) {
+/// How a result of shape `shape` is scored: against labels if there are
+/// any, else as logits when objective=kl or (auto) it is [rows, classes]
+/// with two classes or more. One value per row (a wake-word head's score)
+/// is a value: its only class always agrees.
+static Reference::Kind kindOf(bool labels, StringRef objective,
+                              ArrayRef<int64_t> shape) {
   if (labels)
     return Reference::Kind::Labels;
-  bool logits = objective == "kl" || (objective == "auto" && rank == 2);
+  bool logits = objective == "kl" ||
+                (objective == "auto" && shape.size() == 2 && shape[1] > 1);
   return logits ? Reference::Kind::Logits : Reference::Kind::Values;
+}
+
+/// The spread of the reference values, which scales a one-value row's
+/// error (1 if they are all the same).
+static double rangeOf(ArrayRef<float> z) {
+  if (z.empty())
+    return 1;
+  auto [lo, hi] = std::minmax_element(z.begin(), z.end());
+  return *hi > *lo ? double(*hi) - double(*lo) : 1.0;
 }
 
 FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
@@ -42,10 +55,13 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
     return fail("@" + entry + " must return a statically shaped tensor");
   Reference y;
   y.shape.assign(result.getShape().begin(), result.getShape().end());
-  y.kind = kindOf(!labels.empty(), objective, result.getRank());
+  y.kind = kindOf(!labels.empty(), objective, y.shape);
   y.cosineLoss = y.kind == Kind::Values && objective == "cosine";
   if (y.kind != Kind::Values && result.getRank() != 2)
     return fail("labels and objective=kl need [rows, classes] logits");
+  if (y.kind == Kind::Logits && y.shape[1] < 2)
+    return fail("objective=kl needs two classes or more; this result has "
+                "one value per row");
   MLIRContext *ctx = module.getContext();
   std::string error;
   bool useReference = y.kind != Kind::Labels;
@@ -66,6 +82,7 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
     return failure();
   }
   y.z.assign(outputs.floats.begin(), outputs.floats.end());
+  y.range = rangeOf(y.z);
   y.referenceRows = outputs.shape.empty() ? 0 : outputs.shape[0];
   for (auto [k, v] : llvm::enumerate(y.z))
     if (!std::isfinite(v)) {
@@ -80,9 +97,10 @@ FailureOr<Reference> Reference::load(ModuleOp module, StringRef pass,
 
 Reference Reference::ofOutputs(const interp::Tensor &outputs) {
   Reference y;
-  y.kind = kindOf(false, "auto", int64_t(outputs.shape.size()));
   y.shape.assign(outputs.shape.begin(), outputs.shape.end());
+  y.kind = kindOf(false, "auto", y.shape);
   y.z = outputs.f;
+  y.range = rangeOf(y.z);
   y.referenceRows = outputs.shape.empty() ? 0 : outputs.shape[0];
   return y;
 }
@@ -96,5 +114,6 @@ const char *Reference::metric() const {
   case Kind::Values:
     break;
   }
-  return "cosine similarity";
+  return !shape.empty() && rowWidth() == 1 ? "1 - |error| / range"
+                                           : "cosine similarity";
 }

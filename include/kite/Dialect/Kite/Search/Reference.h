@@ -27,7 +27,8 @@ namespace kite {
 /// (cross-entropy, top-1 accuracy) or, without labels, a float model's
 /// outputs: logits (KL divergence, top-1 agreement with them) or other
 /// values (mean squared error or cosine distance, mean cosine similarity
-/// of each row).
+/// of each row; for one value per row, 1 - |error| / the reference's
+/// range, as a cosine of one value says only its sign).
 struct Reference {
   enum class Kind { Labels, Logits, Values };
   Kind kind = Kind::Labels;
@@ -39,6 +40,8 @@ struct Reference {
   /// many rows they hold.
   std::vector<float> z;
   int64_t referenceRows = 0;
+  /// max - min of `z` (1 if they are equal): a one-value row's error scale.
+  double range = 1;
   /// The shape of the entry function's first result (rows first).
   llvm::SmallVector<int64_t> shape;
 
@@ -56,8 +59,8 @@ struct Reference {
   /// logits when they are [rows, classes], else values (objective=auto).
   static Reference ofOutputs(const interp::Tensor &outputs);
 
-  /// What a row's score is: "top-1", "top-1 agreement" or "cosine
-  /// similarity".
+  /// What a row's score is: "top-1", "top-1 agreement", "cosine
+  /// similarity" or, for one value per row, "1 - |error| / range".
   const char *metric() const;
   /// Values per row of the result.
   int64_t rowWidth() const { return interp::numElements(shape) / shape[0]; }
@@ -117,6 +120,13 @@ struct Reference {
                   std::max_element(ref, ref + width) - ref};
     case Kind::Values:
       break;
+    }
+    if (width == 1) {
+      double q =
+          out.isFloat ? double(out.f[size_t(r)]) : double(out.i[size_t(r)]);
+      double error = std::fabs(q - ref[0]);
+      double s = 1 - std::min(1.0, error / range);
+      return {cosineLoss ? 1 - s : error * error, s};
     }
     double se = 0, dot = 0, nq = 0, np = 0;
     for (int64_t k = 0; k < width; ++k) {
