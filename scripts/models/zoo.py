@@ -16,6 +16,9 @@
                                heads' scores agree within 1e-4
     zoo.py chain --compiled    the chain of INT8 binaries in kite-sim against
                                float Kite: same detections, scores within 0.05
+    zoo.py inputs DIR NAME ... the calibration and evaluation inputs that
+                               compile uses, as DIR/NAME-calib.npy and
+                               DIR/NAME-eval.npy (for kitec by hand)
 
 The models come from scripts/models/fetch-zoo ($KITE_ZOO or build/zoo),
 the inputs from examples/models/zoo (make_zoo_inputs.py). The glue between
@@ -517,10 +520,33 @@ def windows(runners, names):
     return True
 
 
+def inputs(runners, args):
+    """inputs DIR NAME ...: compile's calibration and evaluation inputs."""
+    if len(args) < 2:
+        print("zoo.py inputs DIR NAME ...", file=sys.stderr)
+        return False
+    out, names = args[0], args[1:]
+    models = compile_inputs(runners)
+    unknown = [n for n in names if n not in models]
+    if unknown:
+        print(f"zoo.py inputs: no model {', '.join(unknown)}", file=sys.stderr)
+        return False
+    os.makedirs(out, exist_ok=True)
+    for name in names:
+        calib, evaluation, _, _ = models[name]
+        np.save(os.path.join(out, f"{name}-calib.npy"), calib.astype(np.float32))
+        np.save(os.path.join(out, f"{name}-eval.npy"),
+                evaluation.astype(np.float32))
+        print(f"{name}: {len(calib)} calibration and {len(evaluation)} "
+              "evaluation inputs")
+    return True
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command",
-                        choices=["models", "compile", "chain", "windows"])
+                        choices=["models", "compile", "chain", "windows",
+                                 "inputs"])
     parser.add_argument("names", nargs="*")
     parser.add_argument("--compiled", action="store_true",
                         help="chain: the INT8 binaries in kite-sim against "
@@ -547,6 +573,8 @@ def main():
             ok = compile_models(runners, args.names)
         elif args.command == "windows":
             ok = windows(runners, args.names)
+        elif args.command == "inputs":
+            ok = inputs(runners, args.names)
         else:
             ok = chain(runners, args.compiled)
     return 0 if ok else 1
