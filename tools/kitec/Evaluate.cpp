@@ -45,6 +45,19 @@ int simAccuracy(rt::Simulator &sim, const rt::Program &program,
   accuracy = accuracyOf(out[0], labels, error);
   return error.empty() ? 0 : fail(error);
 }
+
+/// The binary's first output on x against the float model's (`reference`);
+/// `who` starts the error line when the rows do not match.
+int simAgreement(MLIRContext &ctx, rt::Simulator &sim,
+                 const rt::Program &program, const std::vector<HostTensor> &x,
+                 const Reference &reference, llvm::StringRef who,
+                 Scores &scores) {
+  std::string error;
+  std::vector<HostTensor> out;
+  if (!rt::runOnHostTensors(sim, program, x, true, out, error))
+    return fail(error);
+  return scoreRows(ctx, reference, out[0], who, scores);
+}
 } // namespace
 
 int kite::kitec::floatOutput(ModuleOp floatModule,
@@ -139,13 +152,10 @@ int kite::kitec::evaluateAgreement(
           requireFloatRows(want, "--eval without --labels compares with"))
     return status;
   progress("running " + binaryPath + " on " + evalPath + " (simulator)");
-  std::string error;
-  std::vector<HostTensor> out;
-  if (!rt::runOnHostTensors(sim, program, x, true, out, error))
-    return fail(error);
   reference = Reference::ofOutputs(floatTensor(ctx, want));
   Scores scores;
-  if (int status = scoreRows(ctx, reference, out[0], "--eval", scores))
+  if (int status =
+          simAgreement(ctx, sim, program, x, reference, "--eval", scores))
     return status;
   accuracy["metric"] = reference.metric();
   accuracy["compiled"] = scores.score;
@@ -201,13 +211,9 @@ int kite::kitec::runBaselines(MLIRContext &ctx, ModuleOp floatModule,
         return status;
       row["accuracy"] = acc;
     } else {
-      std::string error;
-      std::vector<HostTensor> y;
-      if (!rt::runOnHostTensors(sim, *p, x, true, y, error))
-        return fail(error);
       Scores scores;
-      if (int status =
-              scoreRows(ctx, reference, y[0], "baseline " + name, scores))
+      if (int status = simAgreement(ctx, sim, *p, x, reference,
+                                    "baseline " + name, scores))
         return status;
       row["metric"] = reference.metric();
       row["score"] = scores.score;
